@@ -1,0 +1,10 @@
+#pragma once
+
+#include "engine/api/Database.h"
+
+namespace txs {
+
+// TxScope's MVCC engine behind the Database API. `path` may be ":memory:".
+std::unique_ptr<Backend> makeMvccBackend(const std::string& path, std::shared_ptr<TraceLog> trace, Error* error);
+
+} // namespace txs

@@ -1,0 +1,77 @@
+#pragma once
+// One entry of the trace log: the single source of truth every view projects from.
+
+#include <cstdint>
+#include <string>
+
+namespace txs {
+
+enum class EventKind : std::uint16_t {
+    RunBegin,          // text: workload file
+    RunEnd,
+    ConnectionOpen,    // text: connection name
+    ConnectionClose,
+    StatementBegin,    // text: SQL
+    StatementEnd,      // a: extended result code (0 ok), b: rows changed; text: error message
+    TxBegin,           // a: TxMode, b: begin timestamp (MVCC) or 0
+    TxCommit,          // a: commit timestamp (MVCC) or 0, b: rows written
+    TxRollback,        // a: RollbackReason
+    TxRetry,           // a: attempt number (1 = first retry)
+    TxDoomed,          // the transaction hit a conflict; a: extended result code
+    VersionCreated,    // table, rowid; a: version id; text: row as text
+    VersionEnded,      // table, rowid; a: version id
+    VersionReclaimed,  // table, rowid; a: version id
+    Conflict,          // table, rowid; a: the other transaction's id; text: message
+    LockAcquire,       // a: LockResource, b: LockLevel now held
+    LockRelease,       // a: LockResource, b: LockLevel now held (None when fully released)
+    LockWait,          // a: LockResource, b: LockLevel wanted
+    BusyHandlerCall,   // a: count (0 = first call), b: microseconds slept
+    Busy,              // a: extended result code; text: message
+    Checkpoint,        // a: mode, b: frames/rows written
+    TableCreated,      // table: id; text: name
+    TableDropped,      // table: id; text: name
+    Explanation,       // text: the explainer's paragraph for the preceding error
+    Note,              // text: free-form
+};
+
+enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };
+
+// Everything one can lock. Database-file levels follow SQLite's; WAL shm slots and the MVCC
+// engine's own locks are separate resources.
+enum class LockResource : std::int64_t {
+    DbFile = 0,
+    ShmWrite = 1,
+    ShmCheckpoint = 2,
+    ShmRecover = 3,
+    ShmRead0 = 4, // ShmRead0 + i for READ(i), i in 0..4
+    MvccExclusive = 9,
+    MvccCommit = 10,
+};
+
+enum class LockLevel : std::int64_t {
+    None = 0,
+    Shared = 1,
+    Reserved = 2,
+    Pending = 3,
+    Exclusive = 4,
+};
+
+struct Event
+{
+    std::uint64_t seq = 0;       // position in the log's total order, assigned by append()
+    std::int64_t timeNs = 0;     // monotonic, ns since the log was created
+    std::uint32_t connection = 0; // 0 = the engine itself
+    std::uint32_t table = 0;      // table id (see TableCreated), 0 = none
+    std::uint64_t txId = 0;
+    std::int64_t rowid = 0;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+    EventKind kind = EventKind::Note;
+    std::string text;
+};
+
+const char* eventKindName(EventKind kind);
+const char* lockResourceName(LockResource resource); // "db", "WRITE", "CKPT", "RECOVER", "READ0".., "mvcc-exclusive"
+const char* lockLevelName(LockLevel level);          // "NONE", "SHARED", "RESERVED", "PENDING", "EXCLUSIVE"
+
+} // namespace txs

@@ -1,0 +1,23 @@
+#include "support/TestDb.h"
+
+namespace txs::test {
+
+std::shared_ptr<Database> openMvcc(std::shared_ptr<TraceLog> trace)
+{
+    Error error;
+    OpenOptions options;
+    options.journalMode = JournalMode::Mvcc;
+    options.trace = std::move(trace);
+    auto db = Database::open(":memory:", options, &error);
+    if (!db) QTest::qFail(error.describe().c_str(), __FILE__, __LINE__);
+    return db;
+}
+
+Result mustRun(Connection& c, const std::string& sql, const char* file, int line)
+{
+    Result r = c.execute(sql);
+    if (!r.ok()) QTest::qFail((sql + " -> " + r.error->describe()).c_str(), file, line);
+    return r;
+}
+
+} // namespace txs::test

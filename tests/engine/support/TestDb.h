@@ -1,0 +1,34 @@
+#pragma once
+// Small helpers shared by the engine tests.
+
+#include "engine/api/Database.h"
+#include "engine/trace/TraceLog.h"
+
+#include <QTest>
+
+#include <memory>
+#include <string>
+
+namespace txs::test {
+
+// A fresh in-memory MVCC database with tracing on.
+std::shared_ptr<Database> openMvcc(std::shared_ptr<TraceLog> trace = std::make_shared<TraceLog>());
+
+// Executes and fails the test (QFAIL-style, via QTest::qFail) when the statement errors.
+Result mustRun(Connection& c, const std::string& sql, const char* file, int line);
+
+} // namespace txs::test
+
+#define MUST(conn, sql)                                                                                       \
+    do {                                                                                                     \
+        auto r_ = txs::test::mustRun((conn), (sql), __FILE__, __LINE__);                                     \
+        if (!r_.ok()) return;                                                                                \
+    } while (0)
+
+// Asserts that `sql` returns exactly `rows` (in .txs expectation syntax: "1|a, 2|b").
+#define QCOMPARE_ROWS(conn, sql, rows)                                                                       \
+    do {                                                                                                     \
+        auto r_ = (conn).execute(sql);                                                                       \
+        QVERIFY2(r_.ok(), r_.ok() ? "" : r_.error->describe().c_str());                                      \
+        QCOMPARE(QString::fromStdString(r_.rowsText()), QString::fromStdString(rows));                       \
+    } while (0)

@@ -16,10 +16,10 @@ const char* txModeName(TxMode mode);
 
 struct TransactionState
 {
-    bool active = false;       // inside BEGIN ... COMMIT/ROLLBACK
+    bool active = false; // inside BEGIN ... COMMIT/ROLLBACK
     TxMode mode = TxMode::None;
-    std::uint64_t txId = 0;    // 0 when no transaction
-    bool doomed = false;       // a conflict happened: only ROLLBACK is accepted
+    std::uint64_t txId = 0; // 0 when no transaction
+    bool doomed = false;    // a conflict happened: only ROLLBACK is accepted
 };
 
 // Called when a statement would wait for a lock; `count` is the number of earlier calls for the

@@ -8,15 +8,15 @@ namespace txs {
 
 Database::Database(std::string path, std::shared_ptr<TraceLog> trace, std::unique_ptr<Backend> backend)
     : path_(std::move(path)), trace_(std::move(trace)), backend_(std::move(backend))
-{
-}
+{}
 
 std::shared_ptr<Database> Database::open(const std::string& path, OpenOptions options, Error* error)
 {
     Error failure;
-    std::unique_ptr<Backend> backend = options.journalMode == JournalMode::Mvcc
-                                           ? makeMvccBackend(path, options.trace, &failure)
-                                           : makeSqliteBackend(path, options.journalMode, options.trace, &failure);
+    std::unique_ptr<Backend> backend =
+        options.journalMode == JournalMode::Mvcc
+            ? makeMvccBackend(path, options.trace, &failure)
+            : makeSqliteBackend(path, options.journalMode, options.trace, &failure);
     if (!backend) {
         if (error) *error = failure;
         return nullptr;

@@ -34,7 +34,8 @@ class Database
 public:
     // `path` is a file path or ":memory:". Fails with a clear message (missing folder, not a
     // database, locked ...).
-    static std::shared_ptr<Database> open(const std::string& path, OpenOptions options, Error* error = nullptr);
+    static std::shared_ptr<Database> open(const std::string& path, OpenOptions options,
+                                          Error* error = nullptr);
 
     // Connections may be opened and used from any thread. `name` labels the connection in the
     // trace ("T1", "writer-3"); empty gives "conn-N".

@@ -4,7 +4,10 @@
 
 namespace txs {
 
-Error Error::busy(std::string message) { return {ErrorKind::Busy, rc::Busy, rc::Busy, std::move(message)}; }
+Error Error::busy(std::string message)
+{
+    return {ErrorKind::Busy, rc::Busy, rc::Busy, std::move(message)};
+}
 
 Error Error::busySnapshot(std::string message)
 {
@@ -18,7 +21,10 @@ Error Error::conflict(std::string message)
     return {ErrorKind::Conflict, rc::Error, rc::Error, std::move(message)};
 }
 
-Error Error::misuse(std::string message) { return {ErrorKind::Misuse, rc::Error, rc::Error, std::move(message)}; }
+Error Error::misuse(std::string message)
+{
+    return {ErrorKind::Misuse, rc::Error, rc::Error, std::move(message)};
+}
 
 Error Error::notSupported(std::string message)
 {
@@ -30,31 +36,48 @@ Error Error::constraint(int extendedCode, std::string message)
     return {ErrorKind::Constraint, rc::Constraint, extendedCode, std::move(message)};
 }
 
-Error Error::syntax(std::string message) { return {ErrorKind::Syntax, rc::Error, rc::Error, std::move(message)}; }
+Error Error::syntax(std::string message)
+{
+    return {ErrorKind::Syntax, rc::Error, rc::Error, std::move(message)};
+}
 
 Error Error::fromSqlite(int extendedCode, std::string message)
 {
     const int primary = extendedCode & 0xff;
     ErrorKind kind = ErrorKind::Other;
     switch (primary) {
-    case SQLITE_BUSY: kind = extendedCode == SQLITE_BUSY_SNAPSHOT ? ErrorKind::BusySnapshot : ErrorKind::Busy; break;
-    case SQLITE_CONSTRAINT: kind = ErrorKind::Constraint; break;
-    case SQLITE_MISUSE: kind = ErrorKind::Misuse; break;
-    case SQLITE_SCHEMA: kind = ErrorKind::Schema; break;
+    case SQLITE_BUSY:
+        kind = extendedCode == SQLITE_BUSY_SNAPSHOT ? ErrorKind::BusySnapshot : ErrorKind::Busy;
+        break;
+    case SQLITE_CONSTRAINT:
+        kind = ErrorKind::Constraint;
+        break;
+    case SQLITE_MISUSE:
+        kind = ErrorKind::Misuse;
+        break;
+    case SQLITE_SCHEMA:
+        kind = ErrorKind::Schema;
+        break;
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_CANTOPEN:
-    case SQLITE_READONLY: kind = ErrorKind::Io; break;
+    case SQLITE_READONLY:
+        kind = ErrorKind::Io;
+        break;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: kind = ErrorKind::Corrupt; break;
+    case SQLITE_NOTADB:
+        kind = ErrorKind::Corrupt;
+        break;
     case SQLITE_ERROR:
         // The parser's errors all read "... syntax error" / "no such ..." / "incomplete input".
-        kind = (message.find("syntax error") != std::string::npos || message.find("no such") != std::string::npos ||
+        kind = (message.find("syntax error") != std::string::npos ||
+                message.find("no such") != std::string::npos ||
                 message.find("incomplete input") != std::string::npos)
                    ? ErrorKind::Syntax
                    : ErrorKind::Other;
         break;
-    default: break;
+    default:
+        break;
     }
     return {kind, primary, extendedCode, std::move(message)};
 }
@@ -64,40 +87,71 @@ std::string Error::codeName() const
     if (kind == ErrorKind::Conflict) return "TXSCOPE_CONFLICT";
     // sqlite3_errstr gives prose; the symbolic names are what users grep for.
     switch (extendedCode) {
-    case rc::Ok: return "SQLITE_OK";
-    case rc::Error: return "SQLITE_ERROR";
-    case rc::Busy: return "SQLITE_BUSY";
-    case rc::BusyRecovery: return "SQLITE_BUSY_RECOVERY";
-    case rc::BusySnapshot: return "SQLITE_BUSY_SNAPSHOT";
-    case rc::BusyTimeout: return "SQLITE_BUSY_TIMEOUT";
-    case rc::Locked: return "SQLITE_LOCKED";
-    case rc::ReadOnly: return "SQLITE_READONLY";
-    case rc::IoErr: return "SQLITE_IOERR";
-    case rc::Corrupt: return "SQLITE_CORRUPT";
-    case rc::Full: return "SQLITE_FULL";
-    case rc::CantOpen: return "SQLITE_CANTOPEN";
-    case rc::Schema: return "SQLITE_SCHEMA";
-    case rc::Constraint: return "SQLITE_CONSTRAINT";
-    case rc::ConstraintNotNull: return "SQLITE_CONSTRAINT_NOTNULL";
-    case rc::ConstraintPrimaryKey: return "SQLITE_CONSTRAINT_PRIMARYKEY";
-    case rc::ConstraintUnique: return "SQLITE_CONSTRAINT_UNIQUE";
-    case rc::Mismatch: return "SQLITE_MISMATCH";
-    case rc::Misuse: return "SQLITE_MISUSE";
-    case rc::NotADb: return "SQLITE_NOTADB";
-    default: break;
+    case rc::Ok:
+        return "SQLITE_OK";
+    case rc::Error:
+        return "SQLITE_ERROR";
+    case rc::Busy:
+        return "SQLITE_BUSY";
+    case rc::BusyRecovery:
+        return "SQLITE_BUSY_RECOVERY";
+    case rc::BusySnapshot:
+        return "SQLITE_BUSY_SNAPSHOT";
+    case rc::BusyTimeout:
+        return "SQLITE_BUSY_TIMEOUT";
+    case rc::Locked:
+        return "SQLITE_LOCKED";
+    case rc::ReadOnly:
+        return "SQLITE_READONLY";
+    case rc::IoErr:
+        return "SQLITE_IOERR";
+    case rc::Corrupt:
+        return "SQLITE_CORRUPT";
+    case rc::Full:
+        return "SQLITE_FULL";
+    case rc::CantOpen:
+        return "SQLITE_CANTOPEN";
+    case rc::Schema:
+        return "SQLITE_SCHEMA";
+    case rc::Constraint:
+        return "SQLITE_CONSTRAINT";
+    case rc::ConstraintNotNull:
+        return "SQLITE_CONSTRAINT_NOTNULL";
+    case rc::ConstraintPrimaryKey:
+        return "SQLITE_CONSTRAINT_PRIMARYKEY";
+    case rc::ConstraintUnique:
+        return "SQLITE_CONSTRAINT_UNIQUE";
+    case rc::Mismatch:
+        return "SQLITE_MISMATCH";
+    case rc::Misuse:
+        return "SQLITE_MISUSE";
+    case rc::NotADb:
+        return "SQLITE_NOTADB";
+    default:
+        break;
     }
     switch (code) {
-    case rc::Busy: return "SQLITE_BUSY";
-    case rc::Locked: return "SQLITE_LOCKED";
-    case rc::IoErr: return "SQLITE_IOERR";
-    case rc::Constraint: return "SQLITE_CONSTRAINT";
-    case rc::ReadOnly: return "SQLITE_READONLY";
-    case rc::Corrupt: return "SQLITE_CORRUPT";
-    default: return "SQLITE_ERROR(" + std::to_string(extendedCode) + ")";
+    case rc::Busy:
+        return "SQLITE_BUSY";
+    case rc::Locked:
+        return "SQLITE_LOCKED";
+    case rc::IoErr:
+        return "SQLITE_IOERR";
+    case rc::Constraint:
+        return "SQLITE_CONSTRAINT";
+    case rc::ReadOnly:
+        return "SQLITE_READONLY";
+    case rc::Corrupt:
+        return "SQLITE_CORRUPT";
+    default:
+        return "SQLITE_ERROR(" + std::to_string(extendedCode) + ")";
     }
 }
 
-std::string Error::describe() const { return message + " (" + codeName() + ")"; }
+std::string Error::describe() const
+{
+    return message + " (" + codeName() + ")";
+}
 
 bool isRetryable(const Error& error)
 {
@@ -108,17 +162,28 @@ bool isRetryable(const Error& error)
 const char* errorKindName(ErrorKind kind)
 {
     switch (kind) {
-    case ErrorKind::Busy: return "busy";
-    case ErrorKind::BusySnapshot: return "busy_snapshot";
-    case ErrorKind::Conflict: return "conflict";
-    case ErrorKind::Constraint: return "constraint";
-    case ErrorKind::Syntax: return "syntax";
-    case ErrorKind::Misuse: return "misuse";
-    case ErrorKind::NotSupported: return "not_supported";
-    case ErrorKind::Schema: return "schema";
-    case ErrorKind::Io: return "io";
-    case ErrorKind::Corrupt: return "corrupt";
-    case ErrorKind::Other: return "other";
+    case ErrorKind::Busy:
+        return "busy";
+    case ErrorKind::BusySnapshot:
+        return "busy_snapshot";
+    case ErrorKind::Conflict:
+        return "conflict";
+    case ErrorKind::Constraint:
+        return "constraint";
+    case ErrorKind::Syntax:
+        return "syntax";
+    case ErrorKind::Misuse:
+        return "misuse";
+    case ErrorKind::NotSupported:
+        return "not_supported";
+    case ErrorKind::Schema:
+        return "schema";
+    case ErrorKind::Io:
+        return "io";
+    case ErrorKind::Corrupt:
+        return "corrupt";
+    case ErrorKind::Other:
+        return "other";
     }
     return "other";
 }

@@ -23,11 +23,16 @@ std::string formatReal(double v)
 std::int64_t Value::asInt() const
 {
     switch (type()) {
-    case Type::Null: return 0;
-    case Type::Integer: return integer();
-    case Type::Real: return static_cast<std::int64_t>(real());
-    case Type::Text: return std::strtoll(text().c_str(), nullptr, 10);
-    case Type::Blob: return 0;
+    case Type::Null:
+        return 0;
+    case Type::Integer:
+        return integer();
+    case Type::Real:
+        return static_cast<std::int64_t>(real());
+    case Type::Text:
+        return std::strtoll(text().c_str(), nullptr, 10);
+    case Type::Blob:
+        return 0;
     }
     return 0;
 }
@@ -35,11 +40,16 @@ std::int64_t Value::asInt() const
 double Value::asReal() const
 {
     switch (type()) {
-    case Type::Null: return 0;
-    case Type::Integer: return static_cast<double>(integer());
-    case Type::Real: return real();
-    case Type::Text: return std::strtod(text().c_str(), nullptr);
-    case Type::Blob: return 0;
+    case Type::Null:
+        return 0;
+    case Type::Integer:
+        return static_cast<double>(integer());
+    case Type::Real:
+        return real();
+    case Type::Text:
+        return std::strtod(text().c_str(), nullptr);
+    case Type::Blob:
+        return 0;
     }
     return 0;
 }
@@ -47,11 +57,16 @@ double Value::asReal() const
 std::string Value::asText() const
 {
     switch (type()) {
-    case Type::Null: return {};
-    case Type::Integer: return std::to_string(integer());
-    case Type::Real: return formatReal(real());
-    case Type::Text: return text();
-    case Type::Blob: return std::string(blob().bytes.begin(), blob().bytes.end());
+    case Type::Null:
+        return {};
+    case Type::Integer:
+        return std::to_string(integer());
+    case Type::Real:
+        return formatReal(real());
+    case Type::Text:
+        return text();
+    case Type::Blob:
+        return std::string(blob().bytes.begin(), blob().bytes.end());
     }
     return {};
 }
@@ -59,7 +74,8 @@ std::string Value::asText() const
 std::string Value::display() const
 {
     switch (type()) {
-    case Type::Null: return "NULL";
+    case Type::Null:
+        return "NULL";
     case Type::Blob: {
         static const char* hex = "0123456789abcdef";
         std::string s = "x'";
@@ -69,7 +85,8 @@ std::string Value::display() const
         }
         return s + "'";
     }
-    default: return asText();
+    default:
+        return asText();
     }
 }
 

@@ -31,9 +31,9 @@ public:
 
     Type type() const { return static_cast<Type>(data_.index()); }
     bool isNull() const { return type() == Type::Null; }
-    std::int64_t asInt() const;      // SQLite's conversion rules, approximately
+    std::int64_t asInt() const; // SQLite's conversion rules, approximately
     double asReal() const;
-    std::string asText() const;      // how the sqlite3 shell prints the value; NULL -> ""
+    std::string asText() const; // how the sqlite3 shell prints the value; NULL -> ""
     const std::string& text() const { return std::get<std::string>(data_); }
     const Blob& blob() const { return std::get<Blob>(data_); }
     std::int64_t integer() const { return std::get<std::int64_t>(data_); }

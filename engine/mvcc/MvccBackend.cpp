@@ -1,10 +1,50 @@
 #include "engine/mvcc/MvccBackend.h"
 
-// Placeholder while the MVCC engine is written on main; replaced there.
+#include "engine/mvcc/MvccStore.h"
+#include "engine/sql/MvccConnection.h"
+
 namespace txs {
-std::unique_ptr<Backend> makeMvccBackend(const std::string&, std::shared_ptr<TraceLog>, Error* error)
+
+namespace {
+
+class MvccBackend final : public Backend
 {
-    if (error) *error = Error::notSupported("the MVCC engine is not built yet");
-    return nullptr;
+public:
+    explicit MvccBackend(std::shared_ptr<TraceLog> trace)
+        : store_(std::make_shared<mvcc::MvccStore>(std::move(trace)))
+    {}
+
+    std::unique_ptr<Connection> connect(std::uint32_t id, std::string name) override
+    {
+        return std::make_unique<sql::MvccConnection>(id, std::move(name), store_);
+    }
+    JournalMode journalMode() const override { return JournalMode::Mvcc; }
+    mvcc::MvccStore& store() { return *store_; }
+
+private:
+    std::shared_ptr<mvcc::MvccStore> store_;
+};
+
+} // namespace
+
+mvcc::MvccStore* mvccStoreOf(Database& database)
+{
+    auto* backend = dynamic_cast<MvccBackend*>(&database.backend());
+    return backend ? &backend->store() : nullptr;
 }
+
+std::unique_ptr<Backend> makeMvccBackend(const std::string& path, std::shared_ptr<TraceLog> trace,
+                                         Error* error)
+{
+    if (path != ":memory:" && !path.empty()) {
+        if (error)
+            *error =
+                Error::notSupported("MVCC databases on files need the logical log, which is not built yet; "
+                                    "open \":memory:\" instead of " +
+                                    path);
+        return nullptr;
+    }
+    return std::make_unique<MvccBackend>(std::move(trace));
+}
+
 } // namespace txs

@@ -7,31 +7,31 @@
 namespace txs {
 
 enum class EventKind : std::uint16_t {
-    RunBegin,          // text: workload file
+    RunBegin, // text: workload file
     RunEnd,
-    ConnectionOpen,    // text: connection name
+    ConnectionOpen, // text: connection name
     ConnectionClose,
-    StatementBegin,    // text: SQL
-    StatementEnd,      // a: extended result code (0 ok), b: rows changed; text: error message
-    TxBegin,           // a: TxMode, b: begin timestamp (MVCC) or 0
-    TxCommit,          // a: commit timestamp (MVCC) or 0, b: rows written
-    TxRollback,        // a: RollbackReason
-    TxRetry,           // a: attempt number (1 = first retry)
-    TxDoomed,          // the transaction hit a conflict; a: extended result code
-    VersionCreated,    // table, rowid; a: version id; text: row as text
-    VersionEnded,      // table, rowid; a: version id
-    VersionReclaimed,  // table, rowid; a: version id
-    Conflict,          // table, rowid; a: the other transaction's id; text: message
-    LockAcquire,       // a: LockResource, b: LockLevel now held
-    LockRelease,       // a: LockResource, b: LockLevel now held (None when fully released)
-    LockWait,          // a: LockResource, b: LockLevel wanted
-    BusyHandlerCall,   // a: count (0 = first call), b: microseconds slept
-    Busy,              // a: extended result code; text: message
-    Checkpoint,        // a: mode, b: frames/rows written
-    TableCreated,      // table: id; text: name
-    TableDropped,      // table: id; text: name
-    Explanation,       // text: the explainer's paragraph for the preceding error
-    Note,              // text: free-form
+    StatementBegin,   // text: SQL
+    StatementEnd,     // a: extended result code (0 ok), b: rows changed; text: error message
+    TxBegin,          // a: TxMode, b: begin timestamp (MVCC) or 0
+    TxCommit,         // a: commit timestamp (MVCC) or 0, b: rows written
+    TxRollback,       // a: RollbackReason
+    TxRetry,          // a: attempt number (1 = first retry)
+    TxDoomed,         // the transaction hit a conflict; a: extended result code
+    VersionCreated,   // table, rowid; a: version id; text: row as text
+    VersionEnded,     // table, rowid; a: version id
+    VersionReclaimed, // table, rowid; a: version id
+    Conflict,         // table, rowid; a: the other transaction's id; text: message
+    LockAcquire,      // a: LockResource, b: LockLevel now held
+    LockRelease,      // a: LockResource, b: LockLevel now held (None when fully released)
+    LockWait,         // a: LockResource, b: LockLevel wanted
+    BusyHandlerCall,  // a: count (0 = first call), b: microseconds slept
+    Busy,             // a: extended result code; text: message
+    Checkpoint,       // a: mode, b: frames/rows written
+    TableCreated,     // table: id; text: name
+    TableDropped,     // table: id; text: name
+    Explanation,      // text: the explainer's paragraph for the preceding error
+    Note,             // text: free-form
 };
 
 enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };
@@ -58,8 +58,8 @@ enum class LockLevel : std::int64_t {
 
 struct Event
 {
-    std::uint64_t seq = 0;       // position in the log's total order, assigned by append()
-    std::int64_t timeNs = 0;     // monotonic, ns since the log was created
+    std::uint64_t seq = 0;        // position in the log's total order, assigned by append()
+    std::int64_t timeNs = 0;      // monotonic, ns since the log was created
     std::uint32_t connection = 0; // 0 = the engine itself
     std::uint32_t table = 0;      // table id (see TableCreated), 0 = none
     std::uint64_t txId = 0;
@@ -71,7 +71,8 @@ struct Event
 };
 
 const char* eventKindName(EventKind kind);
-const char* lockResourceName(LockResource resource); // "db", "WRITE", "CKPT", "RECOVER", "READ0".., "mvcc-exclusive"
-const char* lockLevelName(LockLevel level);          // "NONE", "SHARED", "RESERVED", "PENDING", "EXCLUSIVE"
+const char*
+lockResourceName(LockResource resource);    // "db", "WRITE", "CKPT", "RECOVER", "READ0".., "mvcc-exclusive"
+const char* lockLevelName(LockLevel level); // "NONE", "SHARED", "RESERVED", "PENDING", "EXCLUSIVE"
 
 } // namespace txs

@@ -18,10 +18,14 @@ TraceLog::~TraceLog() = default;
 
 std::int64_t TraceLog::now() const
 {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_)
+        .count();
 }
 
-TraceLog::ThreadBuffer& TraceLog::bufferForThisThread() { return *buffers_.front(); }
+TraceLog::ThreadBuffer& TraceLog::bufferForThisThread()
+{
+    return *buffers_.front();
+}
 
 void TraceLog::append(Event event)
 {
@@ -35,7 +39,8 @@ std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out) c
 {
     std::lock_guard lock(buffersMutex_);
     const auto& events = buffers_.front()->events;
-    for (std::uint64_t i = from; i < events.size(); ++i) out.push_back(events[i]);
+    for (std::uint64_t i = from; i < events.size(); ++i)
+        out.push_back(events[i]);
     return events.size();
 }
 

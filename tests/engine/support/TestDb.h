@@ -5,7 +5,6 @@
 #include "engine/trace/TraceLog.h"
 
 #include <QTest>
-
 #include <memory>
 #include <string>
 
@@ -19,7 +18,7 @@ Result mustRun(Connection& c, const std::string& sql, const char* file, int line
 
 } // namespace txs::test
 
-#define MUST(conn, sql)                                                                                       \
+#define MUST(conn, sql)                                                                                      \
     do {                                                                                                     \
         auto r_ = txs::test::mustRun((conn), (sql), __FILE__, __LINE__);                                     \
         if (!r_.ok()) return;                                                                                \

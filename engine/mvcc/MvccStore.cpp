@@ -1,0 +1,337 @@
+#include "engine/mvcc/MvccStore.h"
+
+#include "engine/trace/TraceLog.h"
+
+#include <algorithm>
+#include <cctype>
+#include <thread>
+
+namespace txs::mvcc {
+
+namespace {
+std::string lower(std::string s)
+{
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+} // namespace
+
+MvccStore::MvccStore(std::shared_ptr<TraceLog> trace) : trace_(std::move(trace)) {}
+
+MvccStore::~MvccStore() = default;
+
+void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
+                     std::int64_t rowid, std::int64_t a, std::int64_t b, std::string text) const
+{
+    if (!trace_) return;
+    Event e;
+    e.kind = kind;
+    e.connection = connection;
+    e.txId = txId;
+    e.table = table;
+    e.rowid = rowid;
+    e.a = a;
+    e.b = b;
+    e.text = std::move(text);
+    trace_->append(std::move(e));
+}
+
+// ---------------------------------------------------------------- catalog
+
+std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExists, std::uint32_t connection,
+                                              std::optional<Error>& error)
+{
+    std::unique_lock lock(catalogMutex_);
+    const std::string key = lower(schema.name);
+    if (auto it = tables_.find(key); it != tables_.end()) {
+        if (!ifNotExists) error = Error::syntax("table " + schema.name + " already exists");
+        return it->second;
+    }
+    auto table = std::make_shared<Table>(nextTableId_++, std::move(schema));
+    tables_[key] = table;
+    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+    lock.unlock();
+    emit(EventKind::TableCreated, connection, 0, table->id(), 0, 0, 0, table->name());
+    return table;
+}
+
+std::optional<Error> MvccStore::dropTable(const std::string& name, bool ifExists, std::uint32_t connection)
+{
+    std::unique_lock lock(catalogMutex_);
+    auto it = tables_.find(lower(name));
+    if (it == tables_.end()) {
+        if (ifExists) return std::nullopt;
+        return Error::syntax("no such table: " + name);
+    }
+    auto table = it->second;
+    tables_.erase(it);
+    table->markDropped();
+    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+    lock.unlock();
+    emit(EventKind::TableDropped, connection, 0, table->id(), 0, 0, 0, table->name());
+    return std::nullopt;
+}
+
+std::shared_ptr<Table> MvccStore::table(const std::string& name) const
+{
+    std::shared_lock lock(catalogMutex_);
+    auto it = tables_.find(lower(name));
+    return it == tables_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<Table>> MvccStore::tables() const
+{
+    std::shared_lock lock(catalogMutex_);
+    std::vector<std::shared_ptr<Table>> out;
+    for (auto& [name, table] : tables_)
+        out.push_back(table);
+    return out;
+}
+
+// ---------------------------------------------------------------- transactions
+
+std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connection, bool explicitTx)
+{
+    const std::uint64_t id = nextTxId_.fetch_add(1, std::memory_order_relaxed);
+    std::uint64_t ts;
+    {
+        std::lock_guard lock(clockMutex_);
+        ts = ++clock_;
+        activeBeginTs_.insert(ts);
+    }
+    auto tx = std::make_unique<Transaction>(id, ts, mode, connection);
+    tx->explicitTx = explicitTx;
+    if (explicitTx) emit(EventKind::TxBegin, connection, id, 0, 0, static_cast<std::int64_t>(mode), ts);
+    return tx;
+}
+
+std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::function<bool(int)>& wait,
+                                                 bool freshSnapshot)
+{
+    if (tx.holdsExclusive) return std::nullopt;
+    for (int count = 0;; ++count) {
+        std::string holder;
+        bool stale = false;
+        {
+            std::lock_guard lock(clockMutex_);
+            // A deferred transaction upgrading to a writer must still have the newest state:
+            // otherwise its reads were of a stale snapshot and no amount of waiting helps.
+            stale = !freshSnapshot && lastCommitTs_ > tx.beginTs;
+            if (!stale && !exclusiveHolder_ && preparing_ == 0) {
+                exclusiveHolder_ = &tx;
+                tx.holdsExclusive = true;
+                if (freshSnapshot) {
+                    // Nothing read yet: start the snapshot now, as the exclusive writer, so
+                    // it includes every commit made while we waited.
+                    activeBeginTs_.erase(tx.beginTs);
+                    tx.beginTs = ++clock_;
+                    activeBeginTs_.insert(tx.beginTs);
+                }
+            } else if (exclusiveHolder_) {
+                holder = "transaction " + std::to_string(exclusiveHolder_->id) + " holds the exclusive lock";
+            } else if (preparing_) {
+                holder = std::to_string(preparing_) + " commit(s) are in progress";
+            }
+        }
+        if (tx.holdsExclusive) {
+            emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
+                 static_cast<std::int64_t>(LockResource::MvccExclusive),
+                 static_cast<std::int64_t>(LockLevel::Exclusive));
+            return std::nullopt;
+        }
+        if (stale) {
+            auto e = Error::busySnapshot("database is busy: transaction " + std::to_string(tx.id) +
+                                         " read a snapshot that another commit has since replaced, so it "
+                                         "cannot become the exclusive writer; roll back and retry");
+            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            return e;
+        }
+        if (count == 0)
+            emit(EventKind::LockWait, tx.connection, tx.id, 0, 0,
+                 static_cast<std::int64_t>(LockResource::MvccExclusive),
+                 static_cast<std::int64_t>(LockLevel::Exclusive));
+        if (!wait || !wait(count)) {
+            auto e = Error::busy("database is busy: " + holder);
+            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            return e;
+        }
+    }
+}
+
+void MvccStore::releaseExclusive(Transaction& tx)
+{
+    if (!tx.holdsExclusive) return;
+    {
+        std::lock_guard lock(clockMutex_);
+        if (exclusiveHolder_ == &tx) exclusiveHolder_ = nullptr;
+        tx.holdsExclusive = false;
+    }
+    emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+         static_cast<std::int64_t>(LockResource::MvccExclusive), static_cast<std::int64_t>(LockLevel::None));
+}
+
+void MvccStore::unregister(Transaction& tx)
+{
+    std::lock_guard lock(clockMutex_);
+    activeBeginTs_.erase(tx.beginTs);
+}
+
+std::optional<Error> MvccStore::commit(Transaction& tx)
+{
+    if (tx.doomedBy) return *tx.doomedBy;
+    if (tx.writes.empty()) {
+        // A reader needs no timestamp of its own and no validation.
+        tx.state.store(TxState::Committed, std::memory_order_release);
+        releaseExclusive(tx);
+        unregister(tx);
+        if (tx.explicitTx) emit(EventKind::TxCommit, tx.connection, tx.id, 0, 0, 0, 0);
+        return std::nullopt;
+    }
+    {
+        std::lock_guard lock(clockMutex_);
+        if (exclusiveHolder_ && exclusiveHolder_ != &tx) {
+            auto e = Error::busy("database is busy: transaction " + std::to_string(exclusiveHolder_->id) +
+                                 " holds the exclusive lock; COMMIT can be retried once it ends");
+            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            return e;
+        }
+        tx.endTs.store(++clock_, std::memory_order_relaxed);
+        tx.state.store(TxState::Preparing, std::memory_order_release);
+        ++preparing_;
+    }
+    emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
+         static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::Shared));
+    if (auto error = validate(tx)) {
+        {
+            std::lock_guard lock(clockMutex_);
+            --preparing_;
+        }
+        emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+             static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
+        if (!tx.doomedBy) tx.doomedBy = error;
+        rollback(tx, RollbackReason::Conflict, false);
+        return error;
+    }
+    finishCommit(tx);
+    return std::nullopt;
+}
+
+void MvccStore::finishCommit(Transaction& tx)
+{
+    const std::uint64_t ts = tx.endTs.load(std::memory_order_relaxed);
+    {
+        std::lock_guard lock(clockMutex_);
+        tx.state.store(TxState::Committed, std::memory_order_release);
+        --preparing_;
+        lastCommitTs_ = std::max(lastCommitTs_, ts);
+    }
+    // Rewrite our TxID stamps to the commit timestamp. Versions we both created and ended
+    // (a row written twice by one transaction) were never visible to anyone: drop them.
+    std::vector<GcItem> ended;
+    for (const auto& record : tx.writes) {
+        std::lock_guard lock(record.chain->lock);
+        auto& versions = record.chain->versions;
+        for (auto it = versions.begin(); it != versions.end();) {
+            const bool mine = it->begin.tx == &tx, endedByMe = it->end.tx == &tx;
+            if (mine && endedByMe) {
+                it = versions.erase(it);
+                versionsDiscarded_.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            if (mine) it->begin = Stamp::at(ts);
+            if (endedByMe) {
+                it->end = Stamp::at(ts);
+                ended.push_back({record.table, record.key, record.chain});
+            }
+            ++it;
+        }
+    }
+    emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+         static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
+    releaseExclusive(tx);
+    unregister(tx);
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    emit(EventKind::TxCommit, tx.connection, tx.id, 0, 0, static_cast<std::int64_t>(ts),
+         static_cast<std::int64_t>(tx.writes.size()));
+    if (!ended.empty()) {
+        std::lock_guard lock(gcQueueMutex_);
+        gcQueue_.insert(gcQueue_.end(), ended.begin(), ended.end());
+    }
+    maybeCollectGarbage();
+}
+
+void MvccStore::rollback(Transaction& tx, RollbackReason reason, bool emitEvent)
+{
+    const bool wasLive = tx.loadState() == TxState::Active || tx.loadState() == TxState::Preparing;
+    tx.state.store(TxState::Aborted, std::memory_order_release);
+    if (!wasLive) return;
+    undoTo(tx, 0);
+    releaseExclusive(tx);
+    unregister(tx);
+    rollbacks_.fetch_add(1, std::memory_order_relaxed);
+    if (emitEvent && (tx.explicitTx || !tx.writes.empty() || reason != RollbackReason::User))
+        emit(EventKind::TxRollback, tx.connection, tx.id, 0, 0, static_cast<std::int64_t>(reason));
+}
+
+// First committer wins for keys we inserted where we saw none: anyone else who inserted the
+// same key and committed (or will commit before us) makes our commit fail.
+std::optional<Error> MvccStore::validate(Transaction& tx)
+{
+    const std::uint64_t myEnd = tx.endTs.load(std::memory_order_relaxed);
+    for (const auto& record : tx.writes) {
+        if (record.table->dropped()) {
+            Error e{ErrorKind::Schema, rc::Schema, rc::Schema,
+                    "table " + record.table->name() +
+                        " was dropped by another connection during transaction " + std::to_string(tx.id)};
+            return e;
+        }
+        if (!record.keyWasFree) continue;
+        for (;;) {
+            std::uint64_t other = 0;
+            bool wait = false;
+            {
+                std::lock_guard lock(record.chain->lock);
+                for (const auto& v : record.chain->versions) {
+                    if (v.begin.tx == &tx) continue;
+                    if (!v.begin.tx) {
+                        if (v.begin.ts > tx.beginTs) other = v.beginTxId;
+                    } else {
+                        const Transaction& u = *v.begin.tx;
+                        const TxState st = u.loadState();
+                        if (st == TxState::Committed)
+                            other = u.id;
+                        else if (st == TxState::Preparing && u.endTs.load(std::memory_order_relaxed) < myEnd)
+                            wait = true;
+                    }
+                    if (other || wait) break;
+                }
+            }
+            if (other)
+                return doom(tx, *record.table, record.key, other,
+                            "inserted the same key and committed first");
+            if (!wait) break;
+            std::this_thread::yield();
+        }
+    }
+    return std::nullopt;
+}
+
+Error MvccStore::doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx,
+                      const char* what)
+{
+    Error e = Error::conflict("Write-write conflict on " + table.name() + " key " + std::to_string(key) +
+                              ": transaction " + std::to_string(otherTx) + " " + what + "; transaction " +
+                              std::to_string(tx.id) + " must roll back and retry");
+    tx.doomedBy = e;
+    conflicts_.fetch_add(1, std::memory_order_relaxed);
+    emit(EventKind::Conflict, tx.connection, tx.id, table.id(), key, static_cast<std::int64_t>(otherTx), 0,
+         e.message);
+    emit(EventKind::TxDoomed, tx.connection, tx.id, table.id(), key, e.extendedCode, 0, e.message);
+    // Give back what the doomed transaction holds now, so it blocks nobody while its owner
+    // gets round to ROLLBACK; the connection keeps refusing everything else until then.
+    if (tx.loadState() == TxState::Active) rollback(tx, RollbackReason::Conflict, false);
+    return e;
+}
+
+} // namespace txs::mvcc

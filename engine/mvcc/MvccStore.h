@@ -1,0 +1,158 @@
+#pragma once
+// The MVCC store: tables of version chains, the clock, transactions and their commit
+// protocol (Turso's design, see docs/engine.md), and garbage collection.
+//
+// Thread model: any number of transactions run in parallel, each used by one thread. Shared
+// state is the clock (one mutex, held for a few instructions at begin and at the start of a
+// commit), the catalog, the exclusive slot and each chain's spin lock.
+
+#include "engine/api/Connection.h"
+#include "engine/api/Error.h"
+#include "engine/mvcc/Table.h"
+#include "engine/mvcc/Transaction.h"
+#include "engine/trace/Event.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+namespace txs {
+class TraceLog;
+}
+
+namespace txs::mvcc {
+
+struct StoreStats
+{
+    std::uint64_t versionsCreated = 0;
+    std::uint64_t versionsReclaimed = 0;
+    std::uint64_t liveVersions = 0;
+    std::uint64_t commits = 0;
+    std::uint64_t rollbacks = 0;
+    std::uint64_t conflicts = 0;
+    std::uint64_t gcPasses = 0;
+    std::uint64_t lowWaterMark = 0;
+};
+
+// A snapshot of one chain for views and tests.
+struct VersionInfo
+{
+    std::uint64_t id;
+    std::uint64_t beginTs, endTs;     // 0 = not yet (begin) / none (end)
+    std::uint64_t beginTxId, endTxId; // writers, 0 = none
+    bool beginCommitted, endCommitted;
+    Row row;
+};
+
+enum class OnConflict { Abort, Replace, Ignore };
+
+class MvccStore
+{
+public:
+    explicit MvccStore(std::shared_ptr<TraceLog> trace);
+    ~MvccStore();
+
+    // ---- catalog
+    std::shared_ptr<Table> createTable(TableSchema schema, bool ifNotExists, std::uint32_t connection,
+                                       std::optional<Error>& error);
+    std::optional<Error> dropTable(const std::string& name, bool ifExists, std::uint32_t connection);
+    std::shared_ptr<Table> table(const std::string& name) const;
+    std::vector<std::shared_ptr<Table>> tables() const;
+    std::uint64_t schemaVersion() const { return schemaVersion_.load(std::memory_order_acquire); }
+
+    // ---- transactions
+    std::unique_ptr<Transaction> begin(TxMode mode, std::uint32_t connection, bool explicitTx);
+    // Takes the exclusive slot (BEGIN IMMEDIATE/EXCLUSIVE, a deferred transaction's first
+    // write, an autocommit write). `wait(count)` is asked before each retry; false gives up.
+    // `freshSnapshot`: the transaction has read nothing yet, so its snapshot may move forward
+    // to the moment it becomes the writer (BEGIN IMMEDIATE, autocommit writes); otherwise a
+    // commit since its snapshot makes it fail with BUSY_SNAPSHOT, as in SQLite's WAL mode.
+    std::optional<Error> acquireExclusive(Transaction& tx, const std::function<bool(int)>& wait,
+                                          bool freshSnapshot);
+    // On success the transaction is Committed and may be destroyed. On Busy it stays open and
+    // COMMIT may be retried; on a conflict it is aborted and doomed.
+    std::optional<Error> commit(Transaction& tx);
+    // Undoes every write and ends the transaction; idempotent. `emitEvent` false when the
+    // caller reports the end itself (a conflict reports TxDoomed, the user's ROLLBACK later).
+    void rollback(Transaction& tx, RollbackReason reason, bool emitEvent = true);
+
+    // ---- reads (the version of `chain` visible to `tx`; waits out preparing writers)
+    RowPtr read(VersionChain& chain, const Transaction& tx);
+
+    // ---- writes; errors are constraint violations or conflicts (which doom `tx`)
+    // `ignored` is set when OnConflict::Ignore skipped the row.
+    std::optional<Error> insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                RowPtr row, OnConflict onConflict, bool& ignored);
+    std::optional<Error> update(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                RowPtr row);
+    std::optional<Error> remove(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key);
+    // Undoes the writes made after `mark` (a size of tx.writes): statement-level atomicity.
+    void undoTo(Transaction& tx, std::size_t mark);
+
+    // ---- garbage collection and inspection
+    void collectGarbage(); // one full pass now
+    StoreStats stats() const;
+    std::vector<VersionInfo> versionsOf(const std::string& table, std::int64_t key) const;
+
+    void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
+              std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string text = {}) const;
+    bool tracing() const { return trace_ != nullptr; }
+
+private:
+    struct GcItem
+    {
+        std::shared_ptr<Table> table;
+        std::int64_t key;
+        VersionChain* chain;
+    };
+
+    std::optional<Error> endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
+                                           std::int64_t key, RowPtr newRow, WriteRecord::Op op);
+    Error doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx,
+               const char* what);
+    std::optional<Error> validate(Transaction& tx);
+    void finishCommit(Transaction& tx);
+    void undoRecord(Transaction& tx, const WriteRecord& record);
+    void unregister(Transaction& tx);
+    void releaseExclusive(Transaction& tx);
+    std::uint64_t lowWaterMark() const;
+    void maybeCollectGarbage();
+    std::size_t collectItems(std::vector<GcItem>& items, std::uint64_t lwm, std::vector<GcItem>& keep);
+    std::uint64_t newVersionId() { return nextVersionId_.fetch_add(1, std::memory_order_relaxed); }
+
+    std::shared_ptr<TraceLog> trace_;
+
+    // The clock: begin and commit timestamps come from one counter under one mutex, so a
+    // transaction that begins after another started preparing always sees it as Preparing
+    // (never as Active with a smaller end timestamp still to come).
+    mutable std::mutex clockMutex_;
+    std::uint64_t clock_ = 0;                // guarded by clockMutex_
+    std::set<std::uint64_t> activeBeginTs_;  // guarded by clockMutex_: snapshots in use (for GC)
+    Transaction* exclusiveHolder_ = nullptr; // guarded by clockMutex_
+    int preparing_ = 0;                      // guarded by clockMutex_
+    std::uint64_t lastCommitTs_ = 0;         // guarded by clockMutex_
+    std::atomic<std::uint64_t> nextTxId_{1};
+    std::atomic<std::uint64_t> nextVersionId_{1};
+
+    mutable std::shared_mutex catalogMutex_;
+    std::map<std::string, std::shared_ptr<Table>> tables_; // by lower-case name
+    std::uint32_t nextTableId_ = 1;                        // guarded by catalogMutex_
+    std::atomic<std::uint64_t> schemaVersion_{1};
+
+    std::mutex gcQueueMutex_;
+    std::vector<GcItem> gcQueue_;
+    std::mutex gcRunMutex_;
+    std::atomic<std::uint64_t> commitsSinceGc_{0};
+
+    std::atomic<std::uint64_t> versionsCreated_{0}, versionsReclaimed_{0}, versionsDiscarded_{0};
+    std::atomic<std::uint64_t> commits_{0}, rollbacks_{0}, conflicts_{0}, gcPasses_{0};
+};
+
+} // namespace txs::mvcc

@@ -1,0 +1,167 @@
+// Reads and writes of row versions: the eager write-write conflict check of Hekaton/Turso,
+// and undo for statement- and transaction-level rollback.
+
+#include "engine/mvcc/MvccStore.h"
+#include "engine/mvcc/Visibility.h"
+
+#include <thread>
+
+namespace txs::mvcc {
+
+namespace {
+
+std::string rowText(const Row& row)
+{
+    std::string s;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i) s += '|';
+        s += row[i].display();
+        if (s.size() > 80) return s.substr(0, 77) + "...";
+    }
+    return s;
+}
+
+template <class F> auto withVisible(VersionChain& chain, const Transaction& tx, F&& f)
+{
+    for (;;) {
+        chain.lock.lock();
+        bool mustWait = false;
+        const int index = visibleVersion(chain, tx, mustWait);
+        if (!mustWait) {
+            auto result = f(index);
+            chain.lock.unlock();
+            return result;
+        }
+        chain.lock.unlock();
+        std::this_thread::yield(); // a writer is between "preparing" and "committed"
+    }
+}
+
+} // namespace
+
+RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
+{
+    return withVisible(chain, tx,
+                       [&](int index) { return index < 0 ? RowPtr{} : chain.versions[index].row; });
+}
+
+std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                       RowPtr row, OnConflict onConflict, bool& ignored)
+{
+    ignored = false;
+    VersionChain& chain = table->findOrCreate(key);
+    const std::uint64_t id = newVersionId();
+    const bool exists = withVisible(chain, tx, [&](int index) {
+        if (index >= 0) return true;
+        chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), row, tx.id, 0});
+        return false;
+    });
+    if (exists) {
+        if (onConflict == OnConflict::Ignore) {
+            ignored = true;
+            return std::nullopt;
+        }
+        if (onConflict == OnConflict::Replace) return update(tx, table, key, std::move(row));
+        const auto& schema = table->schema();
+        const std::string column = schema.keyColumn >= 0 ? schema.columns[schema.keyColumn].name : "rowid";
+        return Error::constraint(rc::ConstraintPrimaryKey,
+                                 "UNIQUE constraint failed: " + table->name() + "." + column);
+    }
+    table->noteExplicitKey(key);
+    tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true});
+    versionsCreated_.fetch_add(1, std::memory_order_relaxed);
+    if (tracing())
+        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, rowText(*row));
+    return std::nullopt;
+}
+
+std::optional<Error> MvccStore::update(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                       RowPtr row)
+{
+    return endVisibleVersion(tx, table, key, std::move(row), WriteRecord::Op::Update);
+}
+
+std::optional<Error> MvccStore::remove(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key)
+{
+    return endVisibleVersion(tx, table, key, nullptr, WriteRecord::Op::Delete);
+}
+
+// UPDATE and DELETE end the version the transaction sees. Another writer's claim on it, or a
+// newer committed version, is a write-write conflict found at once (not at commit).
+std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
+                                                  std::int64_t key, RowPtr newRow, WriteRecord::Op op)
+{
+    VersionChain* chain = table->find(key);
+    if (!chain) return Error::misuse("no row with key " + std::to_string(key) + " in " + table->name());
+    const std::uint64_t newId = newRow ? newVersionId() : 0;
+    enum class Outcome { Done, Missing, Conflict };
+    std::uint64_t oldId = 0, otherTx = 0;
+    const Outcome outcome = withVisible(*chain, tx, [&](int index) {
+        if (index < 0) return Outcome::Missing;
+        Version& visible = chain->versions[index];
+        if (!visible.end.isNone()) {
+            if (visible.end.tx == nullptr) {
+                otherTx = visible.endTxId; // committed after our snapshot
+                return Outcome::Conflict;
+            }
+            if (visible.end.tx->loadState() != TxState::Aborted) {
+                otherTx = visible.end.tx->id;
+                return Outcome::Conflict;
+            }
+        }
+        visible.end = Stamp::of(&tx);
+        visible.endTxId = tx.id;
+        oldId = visible.id;
+        if (newRow) chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), newRow, tx.id, 0});
+        return Outcome::Done;
+    });
+    if (outcome == Outcome::Missing)
+        return Error::misuse("no row with key " + std::to_string(key) + " in " + table->name() +
+                             " is visible");
+    if (outcome == Outcome::Conflict)
+        return doom(tx, *table, key, otherTx,
+                    op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
+                                                  : "changed this row after our snapshot or is changing it");
+    tx.writes.push_back({op, table, key, chain, newId, oldId, false});
+    if (tracing()) {
+        emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,
+             static_cast<std::int64_t>(oldId));
+        if (newRow)
+            emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key,
+                 static_cast<std::int64_t>(newId), 0, rowText(*newRow));
+    }
+    if (newRow) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
+    return std::nullopt;
+}
+
+void MvccStore::undoTo(Transaction& tx, std::size_t mark)
+{
+    while (tx.writes.size() > mark) {
+        undoRecord(tx, tx.writes.back());
+        tx.writes.pop_back();
+    }
+}
+
+void MvccStore::undoRecord(Transaction& tx, const WriteRecord& record)
+{
+    std::lock_guard lock(record.chain->lock);
+    auto& versions = record.chain->versions;
+    for (auto it = versions.begin(); it != versions.end(); ++it) {
+        if (record.newVersion && it->id == record.newVersion && it->begin.tx == &tx) {
+            versions.erase(it);
+            versionsDiscarded_.fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
+    }
+    if (record.oldVersion) {
+        for (auto& v : versions) {
+            if (v.id == record.oldVersion && v.end.tx == &tx) {
+                v.end = Stamp::none();
+                v.endTxId = 0;
+                break;
+            }
+        }
+    }
+}
+
+} // namespace txs::mvcc

@@ -1,0 +1,62 @@
+#pragma once
+// One MVCC table: an ordered map from key to version chain, plus the rowid allocator.
+//
+// Chains are never removed from the map while the table lives (garbage collection empties
+// them), so a chain pointer taken under the map lock stays valid without holding it. Key
+// lookups and range scans use the map's order; nothing here scans the whole table unless
+// asked to.
+
+#include "engine/mvcc/TableSchema.h"
+#include "engine/mvcc/Version.h"
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <vector>
+
+namespace txs::mvcc {
+
+class Table
+{
+public:
+    Table(std::uint32_t id, TableSchema schema) : id_(id), schema_(std::move(schema)) {}
+
+    std::uint32_t id() const { return id_; }
+    const TableSchema& schema() const { return schema_; }
+    const std::string& name() const { return schema_.name; }
+
+    VersionChain* find(std::int64_t key) const;
+    VersionChain& findOrCreate(std::int64_t key);
+
+    // Up to `max` (key, chain) pairs with key in [lo, hi] after `after` (exclusive; nullopt =
+    // from lo), ascending, or descending from `after`/hi when `descending`.
+    struct Entry
+    {
+        std::int64_t key;
+        VersionChain* chain;
+    };
+    void collect(std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after, bool descending,
+                 std::size_t max, std::vector<Entry>& out) const;
+
+    std::size_t chainCount() const;
+
+    // SQLite's rule: a new rowid is one more than the largest ever used.
+    std::int64_t allocateKey() { return nextKey_.fetch_add(1, std::memory_order_relaxed); }
+    void noteExplicitKey(std::int64_t key);
+
+    bool dropped() const { return dropped_.load(std::memory_order_acquire); }
+    void markDropped() { dropped_.store(true, std::memory_order_release); }
+
+private:
+    const std::uint32_t id_;
+    const TableSchema schema_;
+    mutable std::shared_mutex mapMutex_;
+    std::map<std::int64_t, std::unique_ptr<VersionChain>> chains_;
+    std::atomic<std::int64_t> nextKey_{1};
+    std::atomic<bool> dropped_{false};
+};
+
+} // namespace txs::mvcc

@@ -1,0 +1,63 @@
+#pragma once
+// A transaction of the MVCC engine, as in Hekaton/Turso: Active -> Preparing -> Committed |
+// Aborted. Versions it writes carry a pointer to it until commit rewrites them to its commit
+// timestamp, so other transactions can ask its state while deciding visibility.
+
+#include "engine/api/Connection.h"
+#include "engine/api/Error.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace txs::mvcc {
+
+class Table;
+struct VersionChain;
+
+enum class TxState : std::uint8_t { Active, Preparing, Committed, Aborted };
+
+// One write, kept so a statement or the whole transaction can be undone and so commit knows
+// which versions to rewrite and validate.
+struct WriteRecord
+{
+    enum class Op : std::uint8_t { Insert, Update, Delete };
+    Op op;
+    std::shared_ptr<Table> table;
+    std::int64_t key;
+    VersionChain* chain;
+    std::uint64_t newVersion = 0; // id of the version this write created (Insert, Update)
+    std::uint64_t oldVersion = 0; // id of the version this write ended (Update, Delete)
+    bool keyWasFree = false;      // Insert into a key with no version visible: validated at commit
+};
+
+struct Transaction
+{
+    Transaction(std::uint64_t id, std::uint64_t beginTs, TxMode mode, std::uint32_t connection)
+        : id(id), beginTs(beginTs), mode(mode), connection(connection)
+    {}
+
+    const std::uint64_t id;
+    // Fixed once the transaction has read or written; see MvccStore::acquireExclusive.
+    std::uint64_t beginTs;
+    const TxMode mode;
+    const std::uint32_t connection;
+
+    // Written by the owning thread, read by others deciding visibility: endTs is stored
+    // before state (release), so a reader that sees Preparing/Committed sees the timestamp.
+    std::atomic<TxState> state{TxState::Active};
+    std::atomic<std::uint64_t> endTs{0};
+
+    // Owned by the connection's thread only.
+    bool holdsExclusive = false;
+    bool explicitTx = false; // BEGIN ... (false: one autocommit statement)
+    int statementsRun = 0;
+    std::optional<Error> doomedBy; // set by a conflict: only ROLLBACK is accepted after it
+    std::vector<WriteRecord> writes;
+
+    TxState loadState() const { return state.load(std::memory_order_acquire); }
+};
+
+} // namespace txs::mvcc

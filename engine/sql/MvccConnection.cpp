@@ -1,0 +1,479 @@
+#include "engine/sql/MvccConnection.h"
+
+#include "engine/api/JournalMode.h"
+#include "engine/sql/MvccVirtualTable.h"
+#include "engine/sql/SchemaReader.h"
+#include "engine/sql/SqlScanner.h"
+
+#include <chrono>
+#include <sqlite3.h>
+#include <thread>
+
+namespace txs::sql {
+
+using mvcc::Transaction;
+using mvcc::TxState;
+
+namespace {
+
+std::string quoted(const std::string& name)
+{
+    std::string q = "\"";
+    for (char c : name)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+void bind(sqlite3_stmt* stmt, const Params& params)
+{
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 0; i < count && i < static_cast<int>(params.size()); ++i) {
+        const Value& v = params[i];
+        switch (v.type()) {
+        case Value::Type::Null:
+            sqlite3_bind_null(stmt, i + 1);
+            break;
+        case Value::Type::Integer:
+            sqlite3_bind_int64(stmt, i + 1, v.integer());
+            break;
+        case Value::Type::Real:
+            sqlite3_bind_double(stmt, i + 1, v.real());
+            break;
+        case Value::Type::Text:
+            sqlite3_bind_text(stmt, i + 1, v.text().data(), static_cast<int>(v.text().size()),
+                              SQLITE_TRANSIENT);
+            break;
+        case Value::Type::Blob:
+            sqlite3_bind_blob(stmt, i + 1, v.blob().bytes.data(), static_cast<int>(v.blob().bytes.size()),
+                              SQLITE_TRANSIENT);
+            break;
+        }
+    }
+}
+
+Value columnValue(sqlite3_stmt* stmt, int i)
+{
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+        return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
+    case SQLITE_FLOAT:
+        return Value(sqlite3_column_double(stmt, i));
+    case SQLITE_TEXT:
+        return Value(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
+                                 static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+    case SQLITE_BLOB: {
+        auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, i));
+        return Value(Blob{std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(stmt, i))});
+    }
+    default:
+        return Value();
+    }
+}
+
+Result singleValue(const char* column, Value value)
+{
+    Result r;
+    r.columns = {column};
+    r.rows = {{std::move(value)}};
+    return r;
+}
+
+} // namespace
+
+MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store)
+    : Connection(id, std::move(name)), store_(std::move(store))
+{
+    sqlite3_open_v2(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                    nullptr);
+    sqlite3_extended_result_codes(db_, 1);
+    registerMvccModule(db_, this);
+    store_->emit(EventKind::ConnectionOpen, this->id(), 0, 0, 0, 0, 0, this->name());
+}
+
+MvccConnection::~MvccConnection()
+{
+    if (tx_) {
+        store_->rollback(*tx_, RollbackReason::Close);
+        tx_.reset();
+    }
+    for (auto& [sql, stmt] : statements_)
+        sqlite3_finalize(stmt);
+    statements_.clear();
+    declared_.clear();
+    sqlite3_close_v2(db_);
+    store_->emit(EventKind::ConnectionClose, id(), 0);
+}
+
+std::shared_ptr<mvcc::Table> MvccConnection::declaredTable(std::uint32_t tableId) const
+{
+    auto it = declared_.find(tableId);
+    return it == declared_.end() ? nullptr : it->second;
+}
+
+TransactionState MvccConnection::transaction() const
+{
+    TransactionState s;
+    if (!tx_) return s;
+    s.active = true;
+    s.mode = tx_->mode;
+    s.txId = tx_->id;
+    s.doomed = tx_->doomedBy.has_value();
+    return s;
+}
+
+void MvccConnection::emit(EventKind kind, std::uint64_t txId, std::int64_t a, std::int64_t b,
+                          std::string text)
+{
+    store_->emit(kind, id(), txId, 0, 0, a, b, std::move(text));
+}
+
+Result MvccConnection::execute(std::string_view sql, const Params& params)
+{
+    Result result;
+    const auto statements = splitStatements(sql);
+    for (auto statement : statements) {
+        Result one;
+        if (auto error = runOne(statement, params, one)) {
+            result.error = std::move(error);
+            return result;
+        }
+        if (!one.columns.empty()) {
+            result.columns = std::move(one.columns);
+            result.rows = std::move(one.rows);
+        }
+        result.changes = one.changes;
+    }
+    return result;
+}
+
+std::optional<Error> MvccConnection::runOne(std::string_view statement, const Params& params, Result& result)
+{
+    const Classified c = classify(statement);
+    const std::uint64_t txId = tx_ ? tx_->id : 0;
+    if (store_->tracing()) emit(EventKind::StatementBegin, txId, 0, 0, std::string(statement));
+
+    std::optional<Error> error;
+    if (tx_ && tx_->doomedBy && c.kind != StatementKind::Rollback) {
+        error = Error::conflict("transaction " + std::to_string(tx_->id) +
+                                " was doomed by a write-write conflict and only accepts ROLLBACK (" +
+                                tx_->doomedBy->message + ")");
+    } else {
+        switch (c.kind) {
+        case StatementKind::Begin:
+            error = begin(c);
+            break;
+        case StatementKind::Commit:
+            error = commit();
+            break;
+        case StatementKind::Rollback:
+            error = rollback();
+            break;
+        case StatementKind::Pragma:
+            error = pragma(statement, c, params, result);
+            break;
+        case StatementKind::CreateTable:
+            error = createTable(statement, c, params, result);
+            break;
+        case StatementKind::DropTable:
+            error = dropTable(statement, c, params, result);
+            break;
+        case StatementKind::Unsupported:
+            error = Error::notSupported(c.what + " are not supported by the MVCC engine yet");
+            break;
+        case StatementKind::Other:
+            error = runSql(statement, params, result);
+            break;
+        }
+    }
+    if (store_->tracing()) {
+        const std::uint64_t endTx = tx_ ? tx_->id : txId;
+        emit(EventKind::StatementEnd, endTx, error ? error->extendedCode : 0, result.changes,
+             error ? error->message : std::string());
+    }
+    return error;
+}
+
+// ---------------------------------------------------------------- transactions
+
+std::optional<Error> MvccConnection::begin(const Classified& c)
+{
+    if (tx_) return Error::misuse("cannot start a transaction within a transaction");
+    tx_ = store_->begin(c.beginMode, id(), true);
+    if (c.beginMode == TxMode::Immediate || c.beginMode == TxMode::Exclusive) {
+        auto error = store_->acquireExclusive(
+            *tx_, [this](int n) { return waitForLock(n); }, true);
+        if (error) {
+            store_->rollback(*tx_, RollbackReason::Busy);
+            tx_.reset();
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> MvccConnection::commit()
+{
+    if (!tx_) return Error::misuse("cannot commit - no transaction is active");
+    if (auto error = store_->commit(*tx_)) return error; // Busy: still open; conflict: doomed
+    tx_.reset();
+    return std::nullopt;
+}
+
+std::optional<Error> MvccConnection::rollback()
+{
+    if (!tx_) return Error::misuse("cannot rollback - no transaction is active");
+    if (tx_->loadState() == TxState::Aborted) {
+        // Doomed earlier: its writes are already undone; this is where the user ends it.
+        emit(EventKind::TxRollback, tx_->id, static_cast<std::int64_t>(RollbackReason::Conflict));
+    } else {
+        store_->rollback(*tx_, RollbackReason::User);
+    }
+    tx_.reset();
+    return std::nullopt;
+}
+
+// SQLite's default busy handler schedule (sqliteDefaultBusyCallback), bounded by busy_timeout.
+bool MvccConnection::waitForLock(int count)
+{
+    if (busyHandler_) {
+        const bool again = busyHandler_(count);
+        emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, 0);
+        return again;
+    }
+    static constexpr int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
+    static constexpr int totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
+    constexpr int n = sizeof delays / sizeof delays[0];
+    int delay, prior;
+    if (count < n) {
+        delay = delays[count];
+        prior = totals[count];
+    } else {
+        delay = delays[n - 1];
+        prior = totals[n - 1] + delay * (count - (n - 1));
+    }
+    if (prior + delay > busyTimeoutMs_) {
+        delay = busyTimeoutMs_ - prior;
+        if (delay <= 0) return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, static_cast<std::int64_t>(delay) * 1000);
+    return true;
+}
+
+// ---------------------------------------------------------------- statements SQLite runs
+
+sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error)
+{
+    std::string key(statement);
+    if (auto it = statements_.find(key); it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK || !stmt) {
+        error = Error::fromSqlite(rc == SQLITE_OK ? SQLITE_MISUSE : sqlite3_extended_errcode(db_),
+                                  rc == SQLITE_OK ? "empty statement" : sqlite3_errmsg(db_));
+        sqlite3_finalize(stmt);
+        return nullptr;
+    }
+    // Bounded: scripts with literal values would otherwise grow the cache without end.
+    if (statements_.size() >= 256) {
+        for (auto& [sql, s] : statements_)
+            sqlite3_finalize(s);
+        statements_.clear();
+    }
+    statements_.emplace(std::move(key), stmt);
+    return stmt;
+}
+
+std::optional<Error> MvccConnection::runSql(std::string_view statement, const Params& params, Result& result)
+{
+    if (auto error = syncSchema()) return error;
+    Error prepareError;
+    sqlite3_stmt* stmt = prepareCached(statement, prepareError);
+    if (!stmt) return prepareError;
+    const bool writes = !sqlite3_stmt_readonly(stmt);
+
+    std::unique_ptr<Transaction> implicit;
+    Transaction* tx = tx_.get();
+    auto wait = [this](int n) { return waitForLock(n); };
+    if (tx) {
+        // A deferred transaction becomes the exclusive writer at its first write, as a
+        // SQLite deferred transaction takes RESERVED at its first write.
+        if (writes && tx->mode == TxMode::Deferred && !tx->holdsExclusive) {
+            if (auto error = store_->acquireExclusive(*tx, wait, tx->statementsRun == 0)) return error;
+        }
+    } else {
+        implicit = store_->begin(TxMode::None, id(), false);
+        tx = implicit.get();
+        if (writes) {
+            if (auto error = store_->acquireExclusive(*tx, wait, true)) {
+                store_->rollback(*tx, RollbackReason::Busy);
+                return error;
+            }
+        }
+    }
+    ++tx->statementsRun;
+    const std::size_t mark = tx->writes.size();
+    statementTx_ = tx;
+    vtabError_.reset();
+    bind(stmt, params);
+    int rc;
+    bool first = true;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (first) {
+            result.columns.clear();
+            for (int i = 0, n = sqlite3_column_count(stmt); i < n; ++i)
+                result.columns.push_back(sqlite3_column_name(stmt, i));
+            first = false;
+        }
+        Row row;
+        for (int i = 0, n = sqlite3_column_count(stmt); i < n; ++i)
+            row.push_back(columnValue(stmt, i));
+        result.rows.push_back(std::move(row));
+    }
+    if (first && sqlite3_column_count(stmt) > 0) {
+        result.columns.clear();
+        for (int i = 0, n = sqlite3_column_count(stmt); i < n; ++i)
+            result.columns.push_back(sqlite3_column_name(stmt, i));
+    }
+    std::optional<Error> error;
+    if (rc != SQLITE_DONE) {
+        error =
+            vtabError_ ? *vtabError_ : Error::fromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
+        result.rows.clear();
+    } else {
+        result.changes = writes ? sqlite3_changes64(db_) : 0;
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    statementTx_ = nullptr;
+    vtabError_.reset();
+
+    if (error) {
+        // A failed statement leaves no trace of its writes (SQLite's statement rollback);
+        // a conflict has already undone the whole transaction.
+        if (tx->loadState() == TxState::Active) store_->undoTo(*tx, mark);
+        if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
+        return error;
+    }
+    if (implicit) {
+        if (auto commitError = store_->commit(*implicit)) return commitError;
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------- schema
+
+std::optional<Error> MvccConnection::execPrivate(const std::string& sql)
+{
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return std::nullopt;
+    Error e = Error::fromSqlite(sqlite3_extended_errcode(db_), message ? message : "error");
+    sqlite3_free(message);
+    return e;
+}
+
+// Makes the private handle's virtual tables match the store's catalog, which other
+// connections may have changed since this connection's last statement.
+std::optional<Error> MvccConnection::syncSchema()
+{
+    const std::uint64_t version = store_->schemaVersion();
+    if (version == syncedSchemaVersion_) return std::nullopt;
+    const auto tables = store_->tables();
+    std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> current;
+    for (const auto& t : tables)
+        current[t->id()] = t;
+    for (auto it = declared_.begin(); it != declared_.end();) {
+        if (current.count(it->first)) {
+            ++it;
+            continue;
+        }
+        // Finalize cached statements first: they may hold the table being dropped.
+        for (auto& [sql, s] : statements_)
+            sqlite3_finalize(s);
+        statements_.clear();
+        if (auto error = execPrivate("DROP TABLE main." + quoted(it->second->name()))) return error;
+        it = declared_.erase(it);
+    }
+    for (const auto& [tableId, table] : current) {
+        if (declared_.count(tableId)) continue;
+        declared_[tableId] = table;
+        if (auto error = execPrivate("CREATE VIRTUAL TABLE main." + quoted(table->name()) +
+                                     " USING txscope_mvcc(" + std::to_string(tableId) + ")")) {
+            declared_.erase(tableId);
+            return error;
+        }
+    }
+    syncedSchemaVersion_ = version;
+    return std::nullopt;
+}
+
+std::optional<Error> MvccConnection::createTable(std::string_view statement, const Classified& c,
+                                                 const Params& params, Result& result)
+{
+    if (c.temp) return runSql(statement, params, result); // connection-private, plain SQLite
+    if (tx_)
+        return Error::notSupported(
+            "CREATE TABLE inside a transaction is not supported by the MVCC engine yet");
+    Error error;
+    auto schema = readTableSchema(statement, error);
+    if (!schema) return error;
+    std::optional<Error> createError;
+    store_->createTable(std::move(*schema), c.ifExists, id(), createError);
+    if (createError) return createError;
+    return syncSchema();
+}
+
+std::optional<Error> MvccConnection::dropTable(std::string_view statement, const Classified& c,
+                                               const Params& params, Result& result)
+{
+    // Not an MVCC table: a temp table of this connection, or SQLite's "no such table".
+    if (c.temp || !store_->table(c.name)) return runSql(statement, params, result);
+    if (tx_)
+        return Error::notSupported("DROP TABLE inside a transaction is not supported by the MVCC engine yet");
+    if (auto error = store_->dropTable(c.name, c.ifExists, id())) return error;
+    return syncSchema();
+}
+
+std::optional<Error> MvccConnection::pragma(std::string_view statement, const Classified& c,
+                                            const Params& params, Result& result)
+{
+    if (c.name == "journal_mode") {
+        if (!c.pragmaValue.empty()) {
+            auto mode = parseJournalMode(c.pragmaValue);
+            if (!mode) return Error::syntax("unknown journal mode: " + c.pragmaValue);
+            if (*mode != JournalMode::Mvcc)
+                return Error::notSupported(
+                    std::string("this database runs on the MVCC engine; switching it to "
+                                "journal mode '") +
+                    journalModeName(*mode) + "' is not supported (open it in that mode)");
+        }
+        result = singleValue("journal_mode", Value("mvcc"));
+        return std::nullopt;
+    }
+    if (c.name == "busy_timeout") {
+        if (!c.pragmaValue.empty())
+            setBusyTimeout(static_cast<int>(std::strtol(c.pragmaValue.c_str(), nullptr, 10)));
+        result = singleValue("timeout", Value(static_cast<std::int64_t>(busyTimeoutMs_)));
+        return std::nullopt;
+    }
+    if (c.name == "synchronous") {
+        // Kept for the durability layer; an in-memory database has nothing to sync.
+        if (!c.pragmaValue.empty()) {
+            static const std::map<std::string, std::string> names = {
+                {"0", "0"},   {"1", "1"},      {"2", "2"},    {"3", "3"},
+                {"OFF", "0"}, {"NORMAL", "1"}, {"FULL", "2"}, {"EXTRA", "3"}};
+            std::string v;
+            for (char ch : c.pragmaValue)
+                v += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+            auto it = names.find(v);
+            if (it != names.end()) synchronous_ = it->second;
+            return std::nullopt;
+        }
+        result = singleValue("synchronous", Value(static_cast<std::int64_t>(std::stoi(synchronous_))));
+        return std::nullopt;
+    }
+    return runSql(statement, params, result);
+}
+
+} // namespace txs::sql

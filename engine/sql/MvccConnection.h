@@ -1,0 +1,74 @@
+#pragma once
+// A connection to the MVCC engine. It runs SQL through a private in-memory SQLite handle in
+// which every MVCC table is a virtual table backed by the store: SQLite parses and plans, the
+// store keeps versions and decides visibility. Transaction statements, DDL and a few PRAGMAs
+// never reach SQLite; the connection handles them against the store.
+
+#include "engine/api/Connection.h"
+#include "engine/mvcc/MvccStore.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace txs::sql {
+
+struct Classified;
+
+class MvccConnection final : public Connection
+{
+public:
+    MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store);
+    ~MvccConnection() override;
+
+    Result execute(std::string_view sql, const Params& params = {}) override;
+    TransactionState transaction() const override;
+    void setBusyHandler(BusyHandler handler) override { busyHandler_ = std::move(handler); }
+    void setBusyTimeout(int milliseconds) override { busyTimeoutMs_ = milliseconds < 0 ? 0 : milliseconds; }
+
+    // For the virtual table module.
+    mvcc::MvccStore& store() { return *store_; }
+    mvcc::Transaction* statementTransaction() { return statementTx_; }
+    std::shared_ptr<mvcc::Table> declaredTable(std::uint32_t tableId) const;
+    void reportError(Error error) { vtabError_ = std::move(error); }
+
+private:
+    std::optional<Error> runOne(std::string_view statement, const Params& params, Result& result);
+    std::optional<Error> runSql(std::string_view statement, const Params& params, Result& result);
+    std::optional<Error> begin(const Classified& c);
+    std::optional<Error> commit();
+    std::optional<Error> rollback();
+    std::optional<Error> pragma(std::string_view statement, const Classified& c, const Params& params,
+                                Result& result);
+    std::optional<Error> createTable(std::string_view statement, const Classified& c, const Params& params,
+                                     Result& result);
+    std::optional<Error> dropTable(std::string_view statement, const Classified& c, const Params& params,
+                                   Result& result);
+    std::optional<Error> syncSchema();
+    std::optional<Error> execPrivate(const std::string& sql);
+    sqlite3_stmt* prepareCached(std::string_view statement, Error& error);
+    bool waitForLock(int count);
+    void emit(EventKind kind, std::uint64_t txId, std::int64_t a = 0, std::int64_t b = 0,
+              std::string text = {});
+
+    std::shared_ptr<mvcc::MvccStore> store_;
+    sqlite3* db_ = nullptr;
+    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+    std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any
+    mvcc::Transaction* statementTx_ = nullptr; // the transaction the running statement uses
+    std::optional<Error> vtabError_;
+
+    std::uint64_t syncedSchemaVersion_ = 0;
+    std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> declared_; // declared as virtual tables, by id
+
+    BusyHandler busyHandler_;
+    int busyTimeoutMs_ = 0;
+    std::string synchronous_ = "2";
+};
+
+} // namespace txs::sql

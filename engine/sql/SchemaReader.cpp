@@ -1,0 +1,155 @@
+#include "engine/sql/SchemaReader.h"
+
+#include "engine/sql/Affinity.h"
+#include "engine/sql/SqlScanner.h"
+
+#include <memory>
+#include <sqlite3.h>
+#include <string>
+
+namespace txs::sql {
+
+namespace {
+
+struct DbCloser
+{
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtFinalizer
+{
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+Stmt prepare(sqlite3* db, const std::string& sql)
+{
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+    return Stmt(s);
+}
+
+std::string text(sqlite3_stmt* s, int column)
+{
+    auto p = sqlite3_column_text(s, column);
+    return p ? reinterpret_cast<const char*>(p) : "";
+}
+
+std::string quoted(const std::string& name)
+{
+    std::string q = "\"";
+    for (char c : name)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+// Words SQLite accepts in a column or table definition whose meaning the engine would not
+// enforce on a virtual table.
+std::optional<std::string> unenforcedClause(std::string_view statement)
+{
+    for (const auto& token : leadingTokens(statement, 100000)) {
+        if (token.type != Token::Type::Word || token.quoted) continue;
+        if (token.text == "CHECK") return "CHECK constraints";
+        if (token.text == "COLLATE") return "COLLATE on columns";
+        if (token.text == "REFERENCES") return "FOREIGN KEY constraints";
+        if (token.text == "GENERATED") return "generated columns";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatement, Error& error)
+{
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        error = Error::fromSqlite(SQLITE_NOMEM, "cannot open a scratch database to read the schema");
+        sqlite3_close(raw);
+        return std::nullopt;
+    }
+    Db db(raw);
+    const std::string sql(createStatement);
+    char* message = nullptr;
+    if (sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        error = Error::fromSqlite(sqlite3_extended_errcode(db.get()), message ? message : "error");
+        sqlite3_free(message);
+        return std::nullopt;
+    }
+    if (auto what = unenforcedClause(createStatement)) {
+        error = Error::notSupported(*what + " are not supported by the MVCC engine yet");
+        return std::nullopt;
+    }
+
+    mvcc::TableSchema schema;
+    schema.createSql = sql;
+    {
+        auto s = prepare(db.get(), "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND "
+                                   "name NOT LIKE 'sqlite_%'");
+        if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+            error = Error::misuse("could not read back the table just created");
+            return std::nullopt;
+        }
+        schema.name = text(s.get(), 0);
+        if (sqlite3_column_int(s.get(), 1)) {
+            error = Error::notSupported("WITHOUT ROWID tables are not supported by the MVCC engine yet");
+            return std::nullopt;
+        }
+        if (sqlite3_column_int(s.get(), 2)) {
+            error = Error::notSupported("STRICT tables are not supported by the MVCC engine yet");
+            return std::nullopt;
+        }
+    }
+    int primaryKeyColumns = 0, primaryKeyIndex = -1;
+    {
+        auto s = prepare(db.get(),
+                         "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
+                             quoted(schema.name) + ")");
+        while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
+            if (sqlite3_column_int(s.get(), 5) != 0) {
+                error = Error::notSupported("generated columns are not supported by the MVCC engine yet");
+                return std::nullopt;
+            }
+            mvcc::ColumnSchema column;
+            column.name = text(s.get(), 0);
+            column.declaredType = text(s.get(), 1);
+            column.affinity = affinityOf(column.declaredType);
+            column.notNull = sqlite3_column_int(s.get(), 2) != 0;
+            column.defaultSql = text(s.get(), 3);
+            if (sqlite3_column_int(s.get(), 4) > 0) {
+                ++primaryKeyColumns;
+                primaryKeyIndex = static_cast<int>(schema.columns.size());
+            }
+            schema.columns.push_back(std::move(column));
+        }
+    }
+    if (primaryKeyColumns > 1) {
+        error = Error::notSupported("composite PRIMARY KEYs are not supported by the MVCC engine yet; use an "
+                                    "INTEGER PRIMARY KEY");
+        return std::nullopt;
+    }
+    if (primaryKeyColumns == 1) {
+        if (schema.columns[primaryKeyIndex].affinity != mvcc::Affinity::Integer) {
+            error = Error::notSupported(
+                "a PRIMARY KEY on a column of type '" + schema.columns[primaryKeyIndex].declaredType +
+                "' is not supported by the MVCC engine yet; use an INTEGER PRIMARY KEY");
+            return std::nullopt;
+        }
+        schema.keyColumn = primaryKeyIndex;
+    }
+    {
+        // A UNIQUE constraint shows as an automatic index whose origin is 'u'; the primary
+        // key's own index (origin 'pk', for INT PRIMARY KEY) is the engine's key.
+        auto s = prepare(db.get(), "SELECT origin FROM pragma_index_list(" + quoted(schema.name) + ")");
+        while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
+            if (text(s.get(), 0) != "pk") {
+                error = Error::notSupported(
+                    "UNIQUE constraints (secondary indexes) are not supported by the MVCC "
+                    "engine yet");
+                return std::nullopt;
+            }
+        }
+    }
+    return schema;
+}
+
+} // namespace txs::sql

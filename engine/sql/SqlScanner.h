@@ -1,0 +1,52 @@
+#pragma once
+// Just enough lexing of SQL to split a script into statements and to recognise the
+// statements the MVCC engine handles itself (transactions, DDL, some PRAGMAs) before the
+// rest goes to SQLite. SQLite itself parses everything else.
+
+#include "engine/api/Connection.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace txs::sql {
+
+// Statements of `sql` split at top-level semicolons (not inside quotes, brackets or
+// comments), each without its ';'. Pieces holding only blanks and comments are dropped.
+std::vector<std::string_view> splitStatements(std::string_view sql);
+
+struct Token
+{
+    enum class Type { Word, String, Number, Punct } type;
+    std::string text; // words upper-cased unless quoted; quoted identifiers unquoted
+    bool quoted = false;
+};
+
+// The first `max` tokens of a statement, skipping blanks and comments.
+std::vector<Token> leadingTokens(std::string_view statement, std::size_t max);
+
+enum class StatementKind {
+    Begin,
+    Commit,
+    Rollback,
+    Pragma,
+    CreateTable,
+    DropTable,
+    Unsupported, // valid SQL the MVCC engine does not support yet; `what` names it
+    Other,       // everything SQLite runs itself: SELECT, INSERT, UPDATE, DELETE, WITH, ...
+};
+
+struct Classified
+{
+    StatementKind kind = StatementKind::Other;
+    TxMode beginMode = TxMode::Deferred;
+    bool temp = false;       // CREATE TEMP TABLE / DROP TABLE temp.x
+    bool ifExists = false;   // IF NOT EXISTS (create) / IF EXISTS (drop)
+    std::string name;        // table or pragma name
+    std::string pragmaValue; // PRAGMA x = value / PRAGMA x(value); empty when reading
+    std::string what;        // for Unsupported
+};
+
+Classified classify(std::string_view statement);
+
+} // namespace txs::sql

@@ -1,6 +1,7 @@
 #include "engine/sql/MvccConnection.h"
 
 #include "engine/api/JournalMode.h"
+#include "engine/sql/InsertDefaults.h"
 #include "engine/sql/MvccVirtualTable.h"
 #include "engine/sql/SchemaReader.h"
 #include "engine/sql/SqlScanner.h"
@@ -266,8 +267,15 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
 {
     std::string key(statement);
     if (auto it = statements_.find(key); it != statements_.end()) return it->second;
+    const auto rewritten =
+        insertWithDefaults(statement, [this](const std::string& name) -> const mvcc::TableSchema* {
+            for (const auto& [tableId, table] : declared_)
+                if (sqlite3_stricmp(table->name().c_str(), name.c_str()) == 0) return &table->schema();
+            return nullptr;
+        });
+    const std::string& sql = rewritten ? *rewritten : key;
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK || !stmt) {
         error = Error::fromSqlite(rc == SQLITE_OK ? SQLITE_MISUSE : sqlite3_extended_errcode(db_),

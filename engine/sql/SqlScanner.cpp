@@ -99,13 +99,14 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
         if (c == '\'') {
             const auto n = skipQuotedOrComment(s, i);
             std::string text(s.substr(i + 1, n >= 2 ? n - 2 : 0));
-            tokens.push_back({Token::Type::String, text, true});
+            tokens.push_back({Token::Type::String, text, true, i, n});
             i += n;
             continue;
         }
         if (c == '"' || c == '`' || c == '[') {
             const auto n = skipQuotedOrComment(s, i);
-            tokens.push_back({Token::Type::Word, std::string(s.substr(i + 1, n >= 2 ? n - 2 : 0)), true});
+            tokens.push_back(
+                {Token::Type::Word, std::string(s.substr(i + 1, n >= 2 ? n - 2 : 0)), true, i, n});
             i += n;
             continue;
         }
@@ -119,11 +120,11 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
             if (!number)
                 for (auto& ch : text)
                     ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-            tokens.push_back({number ? Token::Type::Number : Token::Type::Word, text, false});
+            tokens.push_back({number ? Token::Type::Number : Token::Type::Word, text, false, i, j - i});
             i = j;
             continue;
         }
-        tokens.push_back({Token::Type::Punct, std::string(1, c), false});
+        tokens.push_back({Token::Type::Punct, std::string(1, c), false, i, 1});
         ++i;
     }
     return tokens;

@@ -20,6 +20,8 @@ struct Token
     enum class Type { Word, String, Number, Punct } type;
     std::string text; // words upper-cased unless quoted; quoted identifiers unquoted
     bool quoted = false;
+    std::size_t offset = 0; // where the token starts in the statement
+    std::size_t length = 0; // its length there, quotes included
 };
 
 // The first `max` tokens of a statement, skipping blanks and comments.

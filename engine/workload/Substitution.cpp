@@ -8,13 +8,19 @@ namespace {
 constexpr std::string_view kWorker = "$worker";
 constexpr std::string_view kIter = "$iter";
 
-// The variable starting at `pos`, if it is one and is not the start of a longer word.
+bool continuesWord(char c)
+{
+    return isIdentChar(c) && c != '$';
+}
+
+// The variable starting at `pos`, if it is one and is not the start of a longer word. A '$' ends
+// the word, so "$worker$iter" holds two variables.
 std::string_view variableAt(std::string_view sql, std::size_t pos)
 {
     for (std::string_view name : {kWorker, kIter}) {
         if (sql.substr(pos, name.size()) != name) continue;
         const std::size_t end = pos + name.size();
-        if (end < sql.size() && isIdentChar(sql[end])) continue;
+        if (end < sql.size() && continuesWord(sql[end])) continue;
         return name;
     }
     return {};

@@ -8,7 +8,8 @@
 namespace txs {
 
 // Replaces every `$worker` with `worker` and every `$iter` with `iter`. Whole words only:
-// `$worker2` and `$iteration` stay as they are (they may be SQLite parameters). The replacement
+// `$worker2` and `$iteration` stay as they are (they may be SQLite parameters); "$worker$iter" is
+// two variables. The replacement
 // is textual, so it also happens inside string literals: 'w$worker' becomes 'w3'.
 std::string substituteVariables(std::string_view sql, int worker, std::int64_t iter);
 

@@ -1,0 +1,79 @@
+#pragma once
+// What a run produced: each statement's outcome as it happens, and the summary at the end.
+// The CLI prints these; the GUI shows them; `--json` serializes RunSummary.
+
+#include "engine/api/JournalMode.h"
+#include "engine/api/Result.h"
+#include "engine/workload/Expectation.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace txs {
+
+enum class RunPhase { NotStarted, Setup, Steps, Workers, Check, Done };
+const char* runPhaseName(RunPhase phase);
+
+// One executed statement of setup, steps or check, or a worker statement that failed or
+// carries an expectation (worker statements that just succeed are counted, not reported).
+struct StatementOutcome
+{
+    RunPhase phase = RunPhase::Setup;
+    int line = 0;
+    std::string connection; // "setup", "T1", "writer-3", "check"
+    std::string sql;        // after $worker/$iter substitution; "sleep 200ms" for sleeps
+    Result result;
+    bool blocked = false;   // step mode: waited for a lock, `result` is the final outcome
+    std::int64_t startNs = 0, endNs = 0; // on the trace log's clock
+    std::optional<Expectation> expect;
+    bool passed = true;     // expectation held (true when there is none)
+    std::string actual;     // the outcome in expectation syntax
+    std::string explanation; // for errors: why it happened and how to fix it (may be empty)
+};
+
+// Step mode: a statement is waiting for a lock and will be tried again after later steps.
+struct BlockedNotice
+{
+    int line = 0;
+    std::string connection;
+    std::string sql;
+    int attempts = 0;          // tries so far
+    std::int64_t virtualWaitMs = 0; // busy-handler time it has waited, in virtual time
+};
+
+struct ExpectationFailure
+{
+    int line = 0;
+    std::string expected;
+    std::string actual;
+    std::string connection;
+};
+
+struct RunSummary
+{
+    std::string file;
+    JournalMode journalMode = JournalMode::Mvcc;
+    double wallMs = 0;
+
+    std::uint64_t committed = 0;   // COMMITs that succeeded, plus autocommit writes
+    std::uint64_t rolledBack = 0;  // ROLLBACKs (the user's and the retry loop's)
+    std::uint64_t retries = 0;     // worker bodies restarted after a retryable error
+
+    std::uint64_t conflicts = 0, busy = 0, busySnapshot = 0, otherErrors = 0;
+
+    double throughputTps = 0;      // committed per second of the workers phase (whole run without workers)
+    double latencyP50Ms = 0, latencyP99Ms = 0; // worker transaction latency, retries included
+
+    int expectationsPassed = 0, expectationsFailed = 0;
+    std::vector<ExpectationFailure> failures; // the first 100
+
+    int workersFailed = 0;                 // workers ended by a non-retryable error or retries exhausted
+    std::vector<std::string> workerErrors; // "writer-3 (line 12): <error>", the first 100
+    std::uint64_t events = 0;              // trace events recorded
+
+    bool ok() const { return expectationsFailed == 0 && workersFailed == 0; }
+};
+
+} // namespace txs

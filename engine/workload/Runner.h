@@ -1,0 +1,102 @@
+#pragma once
+// Runs a parsed workload: setup, the step lines one at a time (deterministic, with the
+// blocking rule of DESIGN.md), all workers blocks at once on real threads with their retry
+// loops, then check. One Runner is used by the CLI and by the GUI, which drives it with
+// step() from a timer or run() on a background thread, and may pause, resume and stop it
+// from any thread.
+
+#include "engine/api/Database.h"
+#include "engine/workload/RunReport.h"
+#include "engine/workload/Workload.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace txs {
+
+class TraceLog;
+
+struct RunOptions
+{
+    std::optional<JournalMode> journalMode; // overrides the workload's header
+    std::string databasePath;               // empty: a fresh database in a temporary folder
+    std::optional<std::uint64_t> seed;      // overrides the header's seed
+    bool tracing = true;
+    std::shared_ptr<TraceLog> trace;        // where events go; created when null and tracing
+};
+
+// Called on the thread that produced it; must be thread-safe for worker outcomes.
+struct RunObserver
+{
+    virtual ~RunObserver() = default;
+    virtual void statementFinished(const StatementOutcome&) {}
+    virtual void statementBlocked(const BlockedNotice&) {}
+    virtual void phaseStarted(RunPhase) {}
+};
+
+// Explains an error from the trace log (engine/explain); empty when it has nothing to say.
+using Explainer = std::function<std::string(const Error& error, std::uint32_t connection, const TraceLog* trace)>;
+
+struct RunProgress
+{
+    RunPhase phase = RunPhase::NotStarted;
+    std::size_t stepsDone = 0, stepsTotal = 0;
+    std::uint64_t workerTransactionsDone = 0, workerTransactionsTotal = 0;
+    std::uint64_t committed = 0, retries = 0, errors = 0;
+    int nextLine = 0; // line of the next statement step() runs; 0 when none
+};
+
+class Runner
+{
+public:
+    Runner(Workload workload, RunOptions options);
+    ~Runner();
+    Runner(const Runner&) = delete;
+    Runner& operator=(const Runner&) = delete;
+
+    void setObserver(RunObserver* observer) { observer_ = observer; }
+    void setExplainer(Explainer explainer) { explainer_ = std::move(explainer); }
+    // Slow motion for demos: a pause after each statement of steps and workers.
+    void setStatementDelay(std::chrono::microseconds delay) { delayUs_.store(delay.count()); }
+
+    // Opens the database. On failure (bad path, locked or corrupt file) returns the error
+    // and nothing runs.
+    std::optional<Error> open();
+
+    // Runs the next unit of work: one setup/step/check statement (a blocked step counts as
+    // done for its line), or the whole workers phase. Returns false when the run is done.
+    bool step();
+    // Runs to the end (calls open() first if needed); honours pause() and stop().
+    const RunSummary& run();
+
+    void pause();
+    void resume();
+    void stop(); // workers finish their current statement; remaining work is skipped
+
+    RunProgress progress() const; // thread-safe
+    const RunSummary& summary() const { return summary_; }
+    const Workload& workload() const { return workload_; }
+    const std::shared_ptr<TraceLog>& trace() const { return trace_; }
+    Database* database() { return database_.get(); }
+    bool finished() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    Workload workload_;
+    RunOptions options_;
+    std::shared_ptr<TraceLog> trace_;
+    std::shared_ptr<Database> database_;
+    RunObserver* observer_ = nullptr;
+    Explainer explainer_;
+    std::atomic<std::int64_t> delayUs_{0};
+    RunSummary summary_;
+};
+
+} // namespace txs

@@ -25,11 +25,11 @@ struct StatementOutcome
     std::string connection; // "setup", "T1", "writer-3", "check"
     std::string sql;        // after $worker/$iter substitution; "sleep 200ms" for sleeps
     Result result;
-    bool blocked = false;   // step mode: waited for a lock, `result` is the final outcome
+    bool blocked = false;                // step mode: waited for a lock, `result` is the final outcome
     std::int64_t startNs = 0, endNs = 0; // on the trace log's clock
     std::optional<Expectation> expect;
-    bool passed = true;     // expectation held (true when there is none)
-    std::string actual;     // the outcome in expectation syntax
+    bool passed = true;      // expectation held (true when there is none)
+    std::string actual;      // the outcome in expectation syntax
     std::string explanation; // for errors: why it happened and how to fix it (may be empty)
 };
 
@@ -39,7 +39,7 @@ struct BlockedNotice
     int line = 0;
     std::string connection;
     std::string sql;
-    int attempts = 0;          // tries so far
+    int attempts = 0;               // tries so far
     std::int64_t virtualWaitMs = 0; // busy-handler time it has waited, in virtual time
 };
 
@@ -57,13 +57,13 @@ struct RunSummary
     JournalMode journalMode = JournalMode::Mvcc;
     double wallMs = 0;
 
-    std::uint64_t committed = 0;   // COMMITs that succeeded, plus autocommit writes
-    std::uint64_t rolledBack = 0;  // ROLLBACKs (the user's and the retry loop's)
-    std::uint64_t retries = 0;     // worker bodies restarted after a retryable error
+    std::uint64_t committed = 0;  // COMMITs that succeeded, plus autocommit writes
+    std::uint64_t rolledBack = 0; // ROLLBACKs (the user's and the retry loop's)
+    std::uint64_t retries = 0;    // worker bodies restarted after a retryable error
 
     std::uint64_t conflicts = 0, busy = 0, busySnapshot = 0, otherErrors = 0;
 
-    double throughputTps = 0;      // committed per second of the workers phase (whole run without workers)
+    double throughputTps = 0; // committed per second of the workers phase (whole run without workers)
     double latencyP50Ms = 0, latencyP99Ms = 0; // worker transaction latency, retries included
 
     int expectationsPassed = 0, expectationsFailed = 0;

@@ -28,7 +28,7 @@ struct RunOptions
     std::string databasePath;               // empty: a fresh database in a temporary folder
     std::optional<std::uint64_t> seed;      // overrides the header's seed
     bool tracing = true;
-    std::shared_ptr<TraceLog> trace;        // where events go; created when null and tracing
+    std::shared_ptr<TraceLog> trace; // where events go; created when null and tracing
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.
@@ -41,7 +41,8 @@ struct RunObserver
 };
 
 // Explains an error from the trace log (engine/explain); empty when it has nothing to say.
-using Explainer = std::function<std::string(const Error& error, std::uint32_t connection, const TraceLog* trace)>;
+using Explainer =
+    std::function<std::string(const Error& error, std::uint32_t connection, const TraceLog* trace)>;
 
 struct RunProgress
 {

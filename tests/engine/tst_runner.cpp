@@ -1,0 +1,246 @@
+// The workload runner: order of a run, expectations, the step-mode blocking rule, worker
+// retry loops, and the summary's counts.
+
+#include "engine/trace/TraceLog.h"
+#include "engine/workload/Runner.h"
+#include "engine/workload/WorkloadParser.h"
+
+#include <QTest>
+#include <mutex>
+
+using namespace txs;
+
+namespace {
+
+Workload parse(const char* text)
+{
+    auto parsed = parseWorkload(text, "test.txs");
+    if (!parsed.ok()) qFatal("%s", parsed.error().text().c_str());
+    return parsed.workload();
+}
+
+struct Recorder : RunObserver
+{
+    std::mutex mutex;
+    std::vector<StatementOutcome> outcomes;
+    std::vector<BlockedNotice> blocked;
+    void statementFinished(const StatementOutcome& o) override
+    {
+        std::lock_guard lock(mutex);
+        outcomes.push_back(o);
+    }
+    void statementBlocked(const BlockedNotice& n) override
+    {
+        std::lock_guard lock(mutex);
+        blocked.push_back(n);
+    }
+    QStringList lines()
+    {
+        QStringList out;
+        for (auto& o : outcomes)
+            out << QString("%1 %2: %3%4")
+                       .arg(o.line)
+                       .arg(QString::fromStdString(o.connection), QString::fromStdString(o.actual),
+                            o.passed ? "" : " FAILED");
+        return out;
+    }
+};
+
+const char* designExample = R"(# The example of DESIGN.md
+journal_mode: mvcc
+busy_timeout: 0
+
+setup:
+  CREATE TABLE test (id INTEGER PRIMARY KEY, value INT);
+  INSERT INTO test VALUES (1, 10), (2, 20);
+  CREATE TABLE hits (val INTEGER);
+
+T1: BEGIN CONCURRENT;
+T2: BEGIN CONCURRENT;
+T1: UPDATE test SET value = 11 WHERE id = 1;
+T2: UPDATE test SET value = 12 WHERE id = 1;    -- expect: error conflict
+T2: ROLLBACK;
+T1: COMMIT;                                     -- expect: ok
+T1: SELECT id, value FROM test ORDER BY id;     -- expect: 1|11, 2|20
+
+workers writer x16 repeat 1 retry(conflict, busy; max 1000):
+  BEGIN CONCURRENT;
+  INSERT INTO hits VALUES ($worker);
+  COMMIT;
+
+check:
+  SELECT count(*) FROM hits;                    -- expect: 16
+  SELECT count(DISTINCT val) FROM hits;         -- expect: 16
+)";
+
+} // namespace
+
+class TestRunner : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void runsTheDesignExample()
+    {
+        Runner runner(parse(designExample), {});
+        Recorder recorder;
+        runner.setObserver(&recorder);
+        const auto& s = runner.run();
+        QVERIFY2(s.ok(), qPrintable(recorder.lines().join("\n")));
+        QCOMPARE(s.expectationsPassed, 5);
+        QCOMPARE(s.expectationsFailed, 0);
+        QCOMPARE(s.conflicts, 1u);
+        QCOMPARE(s.committed, 1u + 16u + 1u); // T1, the writers, and the setup INSERT
+        QVERIFY(s.events > 0);
+        QCOMPARE(runner.progress().phase, RunPhase::Done);
+    }
+
+    void stepModeShowsAWaitAsBlocked()
+    {
+        Runner runner(parse(R"(busy_timeout: 1000
+setup:
+  CREATE TABLE t (id INTEGER PRIMARY KEY, v);
+A: BEGIN IMMEDIATE;
+B: BEGIN IMMEDIATE;       -- expect: blocked
+B: INSERT INTO t VALUES (2, 'b');
+A: INSERT INTO t VALUES (1, 'a');
+A: COMMIT;
+B: COMMIT;
+check:
+  SELECT id, v FROM t ORDER BY id;    -- expect: 1|a, 2|b
+)"),
+                      {});
+        Recorder recorder;
+        runner.setObserver(&recorder);
+        const auto& s = runner.run();
+        QVERIFY2(s.ok(), qPrintable(recorder.lines().join("\n")));
+        // B's BEGIN finished only after A's COMMIT; B's later steps waited behind it.
+        const QStringList expected = {"3 setup: ok",  "4 A: ok", "7 A: ok", "8 A: ok",
+                                      "5 B: blocked", "6 B: ok", "9 B: ok", "11 check: 1|a, 2|b"};
+        QCOMPARE(recorder.lines(), expected);
+        QVERIFY(!recorder.blocked.empty());
+        QCOMPARE(recorder.blocked.front().line, 5);
+    }
+
+    void blockedStatementTimesOutInVirtualTime()
+    {
+        Runner runner(parse(R"(busy_timeout: 50
+A: BEGIN IMMEDIATE;
+B: BEGIN IMMEDIATE;     -- expect: error SQLITE_BUSY
+A: SELECT 1;
+)"),
+                      {});
+        Recorder recorder;
+        runner.setObserver(&recorder);
+        const auto& s = runner.run();
+        QVERIFY2(s.ok(), qPrintable(recorder.lines().join("\n")));
+        QCOMPARE(s.busy, 1u);
+        // 1+2+5+10+15+20 ms of virtual waiting passes 50 on the sixth try.
+        QVERIFY(recorder.blocked.back().virtualWaitMs < 50);
+        QVERIFY(recorder.outcomes.back().blocked || recorder.outcomes[1].blocked);
+    }
+
+    void withoutBusyTimeoutABusyFailsAtOnce()
+    {
+        Runner runner(parse(R"(A: BEGIN IMMEDIATE;
+B: BEGIN IMMEDIATE;     -- expect: error busy
+)"),
+                      {});
+        Recorder recorder;
+        runner.setObserver(&recorder);
+        QVERIFY(runner.run().ok());
+        QVERIFY(recorder.blocked.empty());
+    }
+
+    void expectationFailuresAreReported()
+    {
+        Runner runner(parse(R"(A: SELECT 1;    -- expect: 2
+A: SELECT 1;    -- expect: 1
+)"),
+                      {});
+        const auto& s = runner.run();
+        QVERIFY(!s.ok());
+        QCOMPARE(s.expectationsFailed, 1);
+        QCOMPARE(s.failures.size(), std::size_t(1));
+        QCOMPARE(s.failures[0].line, 1);
+        QCOMPARE(s.failures[0].expected, std::string("2"));
+        QCOMPARE(s.failures[0].actual, std::string("1"));
+    }
+
+    void workersRetryConflictsUntilEveryIncrementLands()
+    {
+        Runner runner(parse(R"(setup:
+  CREATE TABLE counter (id INTEGER PRIMARY KEY, n INT);
+  INSERT INTO counter VALUES (1, 0);
+workers inc x8 repeat 50 retry(conflict; max 100000, backoff none):
+  BEGIN CONCURRENT;
+  UPDATE counter SET n = n + 1 WHERE id = 1;
+  COMMIT;
+check:
+  SELECT n FROM counter;    -- expect: 400
+)"),
+                      {});
+        Recorder recorder;
+        runner.setObserver(&recorder);
+        const auto& s = runner.run();
+        QVERIFY2(s.ok(), qPrintable(recorder.lines().join("\n")));
+        QCOMPARE(s.committed, 400u + 1u); // and the setup INSERT
+        QCOMPARE(s.retries, s.conflicts); // every conflict was retried once
+        QVERIFY(s.latencyP99Ms >= s.latencyP50Ms);
+        QVERIFY(s.throughputTps > 0);
+    }
+
+    void aNonRetryableErrorEndsTheWorker()
+    {
+        Runner runner(parse(R"(workers w x2 repeat 3 retry(conflict; max 5):
+  SELECT * FROM missing_table;
+)"),
+                      {});
+        const auto& s = runner.run();
+        QCOMPARE(s.workersFailed, 2);
+        QCOMPARE(s.workerErrors.size(), std::size_t(2));
+        QVERIFY(QString::fromStdString(s.workerErrors[0]).contains("no such table"));
+        QVERIFY(!s.ok());
+    }
+
+    void stopEndsARunEarly()
+    {
+        Runner runner(parse(R"(A: SELECT 1;
+A: SELECT 2;
+A: SELECT 3;
+)"),
+                      {});
+        QVERIFY(!runner.open());
+        QCOMPARE(runner.progress().nextLine, 1);
+        QVERIFY(runner.step());
+        QCOMPARE(runner.progress().nextLine, 2);
+        runner.stop();
+        QVERIFY(!runner.step());
+        QCOMPARE(runner.progress().phase, RunPhase::Done);
+    }
+
+    void retriesAreTraced()
+    {
+        auto trace = std::make_shared<TraceLog>();
+        RunOptions options;
+        options.trace = trace;
+        Runner runner(parse(R"(setup:
+  CREATE TABLE c (id INTEGER PRIMARY KEY, n INT);
+  INSERT INTO c VALUES (1, 0);
+workers inc x4 repeat 20 retry(conflict; max 100000, backoff none):
+  BEGIN CONCURRENT;
+  UPDATE c SET n = n + 1 WHERE id = 1;
+  COMMIT;
+)"),
+                      options);
+        const auto& s = runner.run();
+        std::uint64_t retryEvents = 0;
+        for (const auto& e : trace->snapshot())
+            if (e.kind == EventKind::TxRetry) ++retryEvents;
+        QCOMPARE(retryEvents, s.retries);
+        QCOMPARE(s.events, trace->appendedCount());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunner)
+#include "tst_runner.moc"

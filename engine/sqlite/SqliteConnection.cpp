@@ -251,9 +251,11 @@ std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& pa
     sqlite3_stmt* stmt = st.stmt;
     bind(stmt, params);
     const std::int64_t changesBefore = sqlite3_total_changes64(db_);
-    const int columns = sqlite3_column_count(stmt);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        // Asked per row, not before the first step: a schema change makes sqlite3_step
+        // re-prepare the statement, and "SELECT *" may then have more columns.
+        const int columns = sqlite3_column_count(stmt);
         Row row;
         row.reserve(static_cast<std::size_t>(columns));
         for (int i = 0; i < columns; ++i)
@@ -262,7 +264,7 @@ std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& pa
     }
     std::optional<Error> error;
     if (rc != SQLITE_DONE) error = lastError(rc);
-    for (int i = 0; i < columns; ++i)
+    for (int i = 0, n = sqlite3_column_count(stmt); i < n; ++i)
         result.columns.emplace_back(sqlite3_column_name(stmt, i));
     // Reset at once: a statement left unfinished would keep its read lock (and its WAL snapshot).
     sqlite3_reset(stmt);

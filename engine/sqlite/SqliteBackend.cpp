@@ -1,16 +1,67 @@
 #include "engine/sqlite/SqliteBackend.h"
 
-// Placeholder until the SQLite backend lands (issue 4, being written in this session): the
-// journal modes of real SQLite report a clear error instead of silently running on MVCC.
+#include "engine/sqlite/SqliteConnection.h"
+#include "engine/sqlite/SqliteInit.h"
+#include "engine/sqlite/SqliteShared.h"
+
+#include <sqlite3.h>
+
 namespace txs {
 
-std::unique_ptr<Backend> makeSqliteBackend(const std::string&, JournalMode mode, std::shared_ptr<TraceLog>,
-                                           Error* error)
+namespace {
+
+class SqliteBackend final : public Backend
 {
-    if (error)
-        *error = Error::notSupported(std::string("journal mode '") + journalModeName(mode) +
-                                     "' needs the SQLite backend, which is not built yet");
-    return nullptr;
+public:
+    explicit SqliteBackend(std::shared_ptr<sqlite::SqliteShared> shared) : shared_(std::move(shared)) {}
+
+    std::unique_ptr<Connection> connect(std::uint32_t id, std::string name) override
+    {
+        return std::make_unique<sqlite::SqliteConnection>(shared_, id, std::move(name));
+    }
+    JournalMode journalMode() const override { return shared_->mode; }
+
+private:
+    std::shared_ptr<sqlite::SqliteShared> shared_;
+};
+
+// Puts the database in `mode` on a short-lived connection of its own (connection 0, "open"),
+// traced like any other: switching to or from WAL needs an EXCLUSIVE lock, and when another
+// connection holds the file that is where "database is locked" comes from.
+std::optional<Error> setJournalMode(const std::shared_ptr<sqlite::SqliteShared>& shared)
+{
+    sqlite::SqliteConnection opener(shared, 0, "open");
+    if (opener.openError()) return opener.openError();
+    // Read first: it proves the file is a database, and a connection only learns that the file
+    // is in WAL mode by reading it. Only then does the pragma below switch from what the file is.
+    Result read = opener.execute("SELECT count(*) FROM sqlite_schema");
+    if (!read.ok()) return read.error;
+    const char* wanted = journalModeName(shared->mode);
+    Result set = opener.execute(std::string("PRAGMA journal_mode=") + wanted);
+    if (!set.ok()) return set.error;
+    const std::string got = set.rows.empty() || set.rows[0].empty() ? std::string() : set.rows[0][0].asText();
+    if (got != wanted)
+        return Error::notSupported(std::string("journal mode '") + wanted + "' could not be set on " +
+                                   shared->path + " (SQLite kept '" + got + "')");
+    return std::nullopt;
+}
+
+} // namespace
+
+std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode mode,
+                                           std::shared_ptr<TraceLog> trace, Error* error)
+{
+    const auto fail = [error](Error e) -> std::unique_ptr<Backend> {
+        if (error) *error = std::move(e);
+        return nullptr;
+    };
+    if (mode == JournalMode::Mvcc)
+        return fail(Error::misuse("the SQLite backend does not run journal mode mvcc"));
+    if (const int rc = sqlite::initSqliteOnce(); rc != SQLITE_OK)
+        return fail(Error::fromSqlite(rc, std::string("SQLite could not be set up: ") + sqlite3_errstr(rc)));
+    auto shared = std::make_shared<sqlite::SqliteShared>(path, mode, std::move(trace));
+    if (auto failure = setJournalMode(shared)) return fail(std::move(*failure));
+    return std::make_unique<SqliteBackend>(std::move(shared));
 }
 
 } // namespace txs

@@ -1,0 +1,342 @@
+#include "engine/sqlite/SqliteConnection.h"
+
+#include "engine/sqlite/BusySchedule.h"
+#include "engine/sqlite/LockTracer.h"
+#include "engine/sqlite/SqliteShared.h"
+#include "engine/sqlite/TracingVfs.h"
+#include "engine/trace/TraceLog.h"
+
+#include <chrono>
+#include <sqlite3.h>
+#include <thread>
+
+namespace txs::sqlite {
+
+namespace {
+
+Value columnValue(sqlite3_stmt* stmt, int i)
+{
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+        return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
+    case SQLITE_FLOAT:
+        return Value(sqlite3_column_double(stmt, i));
+    case SQLITE_TEXT: {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+        return Value(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
+    }
+    case SQLITE_BLOB: {
+        const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, i));
+        Blob blob;
+        blob.bytes.assign(data, data + sqlite3_column_bytes(stmt, i));
+        return Value(std::move(blob));
+    }
+    default:
+        return Value();
+    }
+}
+
+bool isBusy(const std::optional<Error>& error)
+{
+    return error && (error->extendedCode & 0xff) == SQLITE_BUSY;
+}
+
+} // namespace
+
+SqliteConnection::SqliteConnection(std::shared_ptr<SqliteShared> shared, std::uint32_t id, std::string name)
+    : Connection(id, std::move(name)), shared_(std::move(shared))
+{
+    emit(EventKind::ConnectionOpen, 0, 0, this->name());
+    const std::string uri = shared_->uriFor(id);
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, shared_->vfsName());
+    if (rc != SQLITE_OK) {
+        openError_ = Error::fromSqlite(db_ ? sqlite3_extended_errcode(db_) : rc,
+                                       db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        return;
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    // Installed once and kept: our handler implements both the busy_timeout schedule and a
+    // caller's BusyHandler, and records each call.
+    sqlite3_busy_handler(db_, &SqliteConnection::onBusy, this);
+    tracer_ = lockTracerOf(db_);
+    // WAL is stored in the file and DELETE is SQLite's default; TRUNCATE and PERSIST are per
+    // connection. The pragma reads the schema (a SHARED lock), so it waits for the connection's
+    // first statement, which reads it anyway, and runs inside that statement's span with the
+    // busy timeout the caller has set by then.
+    if (!shared_->inMemory &&
+        (shared_->mode == JournalMode::Truncate || shared_->mode == JournalMode::Persist))
+        pendingSetup_ = std::string("PRAGMA journal_mode=") + journalModeName(shared_->mode);
+}
+
+SqliteConnection::~SqliteConnection()
+{
+    if (db_) {
+        // sqlite3_close rolls an open transaction back; record it before the locks go.
+        if (!sqlite3_get_autocommit(db_))
+            emit(EventKind::TxRollback, static_cast<std::int64_t>(RollbackReason::Close));
+        cache_.clear();
+        sqlite3_close_v2(db_);
+        tracer_ = nullptr; // closed with the file
+    }
+    currentTxId_ = 0;
+    emit(EventKind::ConnectionClose);
+}
+
+std::optional<Error> SqliteConnection::runUntraced(const char* sql)
+{
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
+    std::optional<Error> error;
+    if (rc != SQLITE_OK)
+        error = Error::fromSqlite(sqlite3_extended_errcode(db_), message ? message : sqlite3_errstr(rc));
+    sqlite3_free(message);
+    return error;
+}
+
+void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std::string text)
+{
+    if (!shared_->log) return;
+    Event e;
+    e.kind = kind;
+    e.connection = id();
+    e.txId = currentTxId_;
+    e.a = a;
+    e.b = b;
+    e.text = std::move(text);
+    shared_->log->append(std::move(e));
+}
+
+void SqliteConnection::setCurrentTx(std::uint64_t txId)
+{
+    currentTxId_ = txId;
+    if (tracer_) tracer_->setTxId(txId);
+}
+
+Error SqliteConnection::lastError(int rc) const
+{
+    const int code =
+        (rc & 0xff) == (sqlite3_extended_errcode(db_) & 0xff) ? sqlite3_extended_errcode(db_) : rc;
+    return Error::fromSqlite(code, sqlite3_errmsg(db_));
+}
+
+Result SqliteConnection::execute(std::string_view sql, const Params& params)
+{
+    if (openError_) return Result::failure(*openError_);
+    Result result;
+    std::size_t pos = 0;
+    for (;;) {
+        pos = skipSpaceAndComments(sql, pos);
+        while (pos < sql.size() && sql[pos] == ';')
+            pos = skipSpaceAndComments(sql, pos + 1);
+        if (pos >= sql.size()) break;
+        const std::string_view rest = sql.substr(pos);
+        const bool wasAutocommit = sqlite3_get_autocommit(db_) != 0;
+
+        // Describe the statement before preparing it: preparing may read the schema, so its
+        // locks (and a BUSY) belong inside the statement's span.
+        CachedStatement* st = cache_.find(rest);
+        CachedStatement fresh;
+        if (!st) {
+            fresh.length = firstStatementLength(rest);
+            fresh.text = displayText(rest.substr(0, fresh.length));
+            fresh.info = classifyStatement(rest.substr(0, fresh.length));
+        }
+        const StatementInfo info = st ? st->info : fresh.info;
+        if (wasAutocommit && (info.kind == StatementKind::Begin || info.kind == StatementKind::Savepoint))
+            setCurrentTx(shared_->nextTxId.fetch_add(1, std::memory_order_relaxed));
+        emit(EventKind::StatementBegin, 0, 0, st ? st->text : fresh.text);
+        if (info.concurrentEnd)
+            emit(EventKind::Note, 0, 0,
+                 "BEGIN CONCURRENT runs as BEGIN DEFERRED: stock SQLite has no concurrent transactions");
+
+        std::optional<Error> error;
+        if (!pendingSetup_.empty()) {
+            error = runUntraced(pendingSetup_.c_str());
+            if (!error) pendingSetup_.clear();
+        }
+        if (!error && !st) st = statementAt(rest, fresh, error);
+        Result one;
+        if (!error && st) error = run(*st, params, one);
+
+        if (isBusy(error)) emit(EventKind::Busy, error->extendedCode, 0, error->message);
+        trackTransaction(info, wasAutocommit, error);
+        emit(EventKind::StatementEnd, error ? error->extendedCode : 0, error ? 0 : one.changes,
+             error ? error->message : std::string());
+        if (!tx_.active) setCurrentTx(0);
+        if (error) return Result::failure(std::move(*error));
+
+        if (st && st->stmt && sqlite3_column_count(st->stmt) > 0) {
+            result.columns = std::move(one.columns);
+            result.rows = std::move(one.rows);
+        } else if (st && !st->stmt) {
+            result.columns = std::move(one.columns); // busy_timeout answers with a row, as SQLite does
+            result.rows = std::move(one.rows);
+        }
+        result.changes = one.changes;
+        pos += st ? st->length : fresh.length;
+    }
+    return result;
+}
+
+CachedStatement* SqliteConnection::statementAt(std::string_view rest, CachedStatement& fresh,
+                                               std::optional<Error>& error)
+{
+    if (fresh.info.kind == StatementKind::BusyTimeout)
+        return cache_.insert(std::string(rest), std::move(fresh));
+
+    std::string rewritten;
+    const char* text = rest.data();
+    std::size_t size = fresh.length;
+    if (fresh.info.concurrentEnd) {
+        const std::size_t after = *fresh.info.concurrentEnd;
+        rewritten = "BEGIN DEFERRED" + std::string(rest.substr(after, fresh.length - after));
+        text = rewritten.data();
+        size = rewritten.size();
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    const int rc =
+        sqlite3_prepare_v3(db_, text, static_cast<int>(size), SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+    if (rc != SQLITE_OK) {
+        error = lastError(rc);
+        return nullptr;
+    }
+    if (!stmt) return nullptr; // only comments: nothing to run
+    // SQLite's parser decides where the statement ends (sqlite3_complete only found the ';').
+    if (!fresh.info.concurrentEnd && tail) fresh.length = static_cast<std::size_t>(tail - rest.data());
+    fresh.stmt = stmt;
+    return cache_.insert(std::string(rest), std::move(fresh));
+}
+
+void SqliteConnection::bind(sqlite3_stmt* stmt, const Params& params)
+{
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 1; i <= count && i <= static_cast<int>(params.size()); ++i) {
+        const Value& v = params[static_cast<std::size_t>(i - 1)];
+        switch (v.type()) {
+        case Value::Type::Null:
+            sqlite3_bind_null(stmt, i);
+            break;
+        case Value::Type::Integer:
+            sqlite3_bind_int64(stmt, i, v.integer());
+            break;
+        case Value::Type::Real:
+            sqlite3_bind_double(stmt, i, v.real());
+            break;
+        case Value::Type::Text:
+            sqlite3_bind_text64(stmt, i, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+            break;
+        case Value::Type::Blob:
+            // A null pointer would bind NULL: an empty blob is a zero-length zeroblob.
+            if (v.blob().bytes.empty())
+                sqlite3_bind_zeroblob(stmt, i, 0);
+            else
+                sqlite3_bind_blob64(stmt, i, v.blob().bytes.data(), v.blob().bytes.size(), SQLITE_TRANSIENT);
+            break;
+        }
+    }
+}
+
+std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& params, Result& result)
+{
+    if (!st.stmt) { // PRAGMA busy_timeout, answered here: see the class comment
+        if (st.info.busyTimeout) setBusyTimeout(*st.info.busyTimeout);
+        result.columns = {"timeout"};
+        result.rows = {Row{Value(static_cast<std::int64_t>(busyTimeoutMs_))}};
+        return std::nullopt;
+    }
+    sqlite3_stmt* stmt = st.stmt;
+    bind(stmt, params);
+    const std::int64_t changesBefore = sqlite3_total_changes64(db_);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        // Asked per row, not before the first step: a schema change makes sqlite3_step
+        // re-prepare the statement, and "SELECT *" may then have more columns.
+        const int columns = sqlite3_column_count(stmt);
+        Row row;
+        row.reserve(static_cast<std::size_t>(columns));
+        for (int i = 0; i < columns; ++i)
+            row.push_back(columnValue(stmt, i));
+        result.rows.push_back(std::move(row));
+    }
+    std::optional<Error> error;
+    if (rc != SQLITE_DONE) error = lastError(rc);
+    for (int i = 0, n = sqlite3_column_count(stmt); i < n; ++i)
+        result.columns.emplace_back(sqlite3_column_name(stmt, i));
+    // Reset at once: a statement left unfinished would keep its read lock (and its WAL snapshot).
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE; only report it when
+    // this statement changed something.
+    result.changes = sqlite3_total_changes64(db_) != changesBefore ? sqlite3_changes64(db_) : 0;
+    return error;
+}
+
+void SqliteConnection::trackTransaction(const StatementInfo& info, bool wasAutocommit,
+                                        const std::optional<Error>& error)
+{
+    const bool autocommit = sqlite3_get_autocommit(db_) != 0;
+    if (wasAutocommit && !autocommit) {
+        if (currentTxId_ == 0) setCurrentTx(shared_->nextTxId.fetch_add(1, std::memory_order_relaxed));
+        tx_.active = true;
+        tx_.mode = info.kind == StatementKind::Begin ? info.beginMode : TxMode::Deferred;
+        tx_.txId = currentTxId_;
+        txStartChanges_ = sqlite3_total_changes64(db_);
+        emit(EventKind::TxBegin, static_cast<std::int64_t>(tx_.mode));
+    } else if (!wasAutocommit && autocommit) {
+        if (!error && info.kind != StatementKind::Rollback) {
+            emit(EventKind::TxCommit, 0, sqlite3_total_changes64(db_) - txStartChanges_);
+        } else {
+            const RollbackReason reason = !error          ? RollbackReason::User
+                                          : isBusy(error) ? RollbackReason::Busy
+                                                          : RollbackReason::StatementError;
+            emit(EventKind::TxRollback, static_cast<std::int64_t>(reason));
+        }
+        tx_ = TransactionState{};
+    }
+}
+
+TransactionState SqliteConnection::transaction() const
+{
+    return tx_;
+}
+
+void SqliteConnection::setBusyHandler(BusyHandler handler)
+{
+    handler_ = std::move(handler);
+}
+
+void SqliteConnection::setBusyTimeout(int milliseconds)
+{
+    busyTimeoutMs_ = milliseconds > 0 ? milliseconds : 0;
+}
+
+int SqliteConnection::onBusy(void* self, int count)
+{
+    return static_cast<SqliteConnection*>(self)->busyCalled(count);
+}
+
+bool SqliteConnection::busyCalled(int count)
+{
+    bool retry = false;
+    int sleepMs = 0;
+    if (handler_) {
+        try {
+            retry = handler_(count);
+        } catch (...) {
+            retry = false; // an exception must not cross SQLite's C frames
+        }
+    } else {
+        sleepMs = busyDelayMs(count, busyTimeoutMs_);
+        retry = sleepMs > 0;
+    }
+    // Recorded before sleeping, so the event marks when the wait starts.
+    emit(EventKind::BusyHandlerCall, count, std::int64_t{sleepMs} * 1000, retry ? "retry" : "give up");
+    if (sleepMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
+    return retry;
+}
+
+} // namespace txs::sqlite

@@ -346,6 +346,7 @@ private slots:
             "WORKERS  r   X3   REPEAT 20  RETRY ( any ; max 5 , backoff exponential 1ms..50ms ) :\n"
             "\tINSERT INTO t VALUES ($worker, $iter);\n"
             "\n"
+            "# a comment at the line start does not end the block\n"
             "  # between statements\n"
             "  sleep 1ms\n"
             "workers f x2 retry(busy_snapshot; backoff fixed 5ms, max 2):\n"
@@ -377,7 +378,7 @@ private slots:
         QCOMPARE(q(ws[1].retry.describe()),
                  QString("retry(conflict, busy, busy_snapshot; max 5, backoff exponential 1ms..50ms)"));
         QCOMPARE(ws[1].body,
-                 (std::vector<Statement>{sql(4, "INSERT INTO t VALUES ($worker, $iter)"), sleepFor(7, 1ms)}));
+                 (std::vector<Statement>{sql(4, "INSERT INTO t VALUES ($worker, $iter)"), sleepFor(8, 1ms)}));
 
         QVERIFY(!ws[2].retry.conflict && !ws[2].retry.busy && ws[2].retry.busySnapshot);
         QCOMPARE(q(ws[2].retry.describe()), QString("retry(busy_snapshot; max 2, backoff fixed 5ms)"));

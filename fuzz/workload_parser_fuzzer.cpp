@@ -38,6 +38,7 @@ void checkStatement(const Statement& s, int lines, bool inWorkers)
     }
     if (s.sql.empty()) broken("SQL statements are not empty", "");
     if (s.sql.front() == ' ' || s.sql.back() == ' ') broken("SQL is trimmed", s.sql);
+    if (s.sql.find('\0') != std::string::npos) broken("no NUL byte in SQL", s.sql);
     if (!inWorkers && !findVariable(s.sql).empty()) broken("variables only in workers blocks", s.sql);
     if (inWorkers) (void)substituteVariables(s.sql, 1023, 999999999);
     if (s.expect) {

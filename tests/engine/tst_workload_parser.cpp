@@ -434,6 +434,9 @@ private slots:
             "digit)");
         row("step name with digit first", "setup:\n  SELECT 1;\n1T: BEGIN;\n", 3, "invalid step name '1T'");
         row("step without sql", "setup:\n  SELECT 1;\nT1: -- a note\n", 3, "step 'T1' has no SQL");
+        QTest::newRow("nul byte") << QString::fromStdString(
+                                         std::string("setup:\n  SELECT 1;\n  SELECT '\0';\n", 33))
+                                  << 3 << QString("NUL byte in the text (is this a text file?)");
         // header
         row("unknown header key", "jornal_mode: wal\nsetup:\n  SELECT 1;\n", 1,
             "'jornal_mode' is not a header key (journal_mode, busy_timeout, synchronous, seed), and as a "

@@ -856,6 +856,9 @@ private slots:
         const RetryPolicy any = policy("any; max 3");
         for (const Error& e : {busy, snapshot, conflict, tursoConflict, constraint})
             QCOMPARE(any.retries(e), isRetryable(e));
+        // The Conflict kind is retryable whatever its message says.
+        const Error terse = Error::conflict("write-write clash on t rowid 1");
+        QVERIFY(onConflict.retries(terse) && any.retries(terse) && !onBusy.retries(terse));
         QVERIFY(!RetryPolicy{}.retries(busy)); // no retry clause
     }
 

@@ -103,8 +103,11 @@ void ReadableLog::printSummary(const RunSummary& s)
     text += "errors        " + std::to_string(s.conflicts) + " conflict, " + std::to_string(s.busy) +
             " busy, " + std::to_string(s.busySnapshot) + " busy_snapshot, " + std::to_string(s.otherErrors) +
             " other\n";
-    text += "throughput    " + fixed(s.throughputTps, 1) + " tx/s; latency p50 " + fixed(s.latencyP50Ms, 3) +
-            " ms, p99 " + fixed(s.latencyP99Ms, 3) + " ms\n";
+    text += "throughput    " + fixed(s.throughputTps, 1) + " tx/s";
+    // Latency is measured per worker transaction; steps alone have none.
+    if (!workload_.workers.empty())
+        text += "; latency p50 " + fixed(s.latencyP50Ms, 3) + " ms, p99 " + fixed(s.latencyP99Ms, 3) + " ms";
+    text += "\n";
     text += "expectations  " + std::to_string(s.expectationsPassed) + " passed, " +
             std::to_string(s.expectationsFailed) + " failed\n";
     text += "events        " + std::to_string(s.events) + "\n";

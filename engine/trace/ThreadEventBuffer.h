@@ -13,27 +13,44 @@
 #include <cstddef>
 #include <cstdlib>
 #include <memory>
+#include <new>
+#include <utility>
 
 namespace txs {
 
 class ThreadEventBuffer
 {
 public:
-    // Writer only: the slot the next append goes to, allocated here so that the caller can take
-    // its sequence number after any allocation (readers wait at an unpublished number).
-    Event& nextSlot()
+    ThreadEventBuffer() = default;
+    ThreadEventBuffer(const ThreadEventBuffer&) = delete;
+    ThreadEventBuffer& operator=(const ThreadEventBuffer&) = delete;
+    ~ThreadEventBuffer()
     {
-        const Position p = position(published_.load(std::memory_order_relaxed));
-        // Allocated before the release in publishNext, so readers that see the slot see the chunk.
-        if (!chunks_[p.chunk]) chunks_[p.chunk] = std::make_unique<Event[]>(kFirstChunk << p.chunk);
-        return chunks_[p.chunk][p.offset];
+        const std::size_t count = published_.load(std::memory_order_relaxed);
+        for (std::size_t i = 0; i < count; ++i)
+            std::destroy_at(&at(i));
     }
 
-    // Writer only: makes the slot returned by nextSlot() visible to readers.
-    // A plain store, not an RMW: only this thread writes the count.
-    void publishNext()
+    // Writer only: makes room for the next event, so that a caller can take the event's sequence
+    // number after any allocation (readers wait at a number taken but not yet published).
+    void reserveNext()
     {
-        published_.store(published_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+        const std::size_t chunk = position(published_.load(std::memory_order_relaxed)).chunk;
+        // Raw storage, constructed slot by slot: a large chunk costs no up-front pass over its
+        // memory, so the writer never stalls on one.
+        if (!chunks_[chunk]) chunks_[chunk] = std::make_unique_for_overwrite<Slot[]>(kFirstChunk << chunk);
+    }
+
+    // Writer only: stores the next event and makes it visible to readers. The chunk was allocated
+    // before the release store, so a reader that sees the count sees the chunk and the event.
+    void publish(Event&& event)
+    {
+        reserveNext();
+        const std::size_t n = published_.load(std::memory_order_relaxed);
+        const Position p = position(n);
+        ::new (static_cast<void*>(chunks_[p.chunk][p.offset].bytes)) Event(std::move(event));
+        // A plain store, not an RMW: only this thread writes the count.
+        published_.store(n + 1, std::memory_order_release);
     }
 
     // Any thread: slots [0, publishedCount()) may be read with at().
@@ -42,7 +59,7 @@ public:
     const Event& at(std::size_t i) const
     {
         const Position p = position(i);
-        return chunks_[p.chunk][p.offset];
+        return *std::launder(reinterpret_cast<const Event*>(chunks_[p.chunk][p.offset].bytes));
     }
 
     // First slot in [0, count) whose seq is >= seq (count if none); seqs grow along the buffer
@@ -64,6 +81,11 @@ private:
     static constexpr std::size_t kFirstChunk = 256;
     static constexpr std::size_t kMaxChunks = 48; // 256 * (2^48 - 1) slots: never reached
 
+    struct Slot
+    {
+        alignas(Event) std::byte bytes[sizeof(Event)];
+    };
+
     struct Position
     {
         std::size_t chunk;
@@ -78,8 +100,10 @@ private:
         return {chunk, i - kFirstChunk * ((std::size_t{1} << chunk) - 1)};
     }
 
+    Event& at(std::size_t i) { return const_cast<Event&>(std::as_const(*this).at(i)); }
+
     std::atomic<std::size_t> published_{0};
-    std::array<std::unique_ptr<Event[]>, kMaxChunks> chunks_;
+    std::array<std::unique_ptr<Slot[]>, kMaxChunks> chunks_;
 };
 
 } // namespace txs

@@ -60,13 +60,12 @@ ThreadEventBuffer& TraceLog::registerThisThread()
 void TraceLog::append(Event event)
 {
     ThreadEventBuffer& buffer = bufferForThisThread();
-    Event& slot = buffer.nextSlot();
+    buffer.reserveNext();
     if (event.timeNs == 0) event.timeNs = now();
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
     event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    slot = std::move(event);
-    buffer.publishNext();
+    buffer.publish(std::move(event));
 }
 
 std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out) const

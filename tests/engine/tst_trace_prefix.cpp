@@ -18,10 +18,10 @@ std::unique_ptr<ThreadEventBuffer> bufferWith(std::initializer_list<std::uint64_
 {
     auto buffer = std::make_unique<ThreadEventBuffer>();
     for (std::uint64_t seq : seqs) {
-        Event& slot = buffer->nextSlot();
-        slot.seq = seq;
-        slot.a = static_cast<std::int64_t>(seq) * 10;
-        buffer->publishNext();
+        Event e;
+        e.seq = seq;
+        e.a = static_cast<std::int64_t>(seq) * 10;
+        buffer->publish(std::move(e));
     }
     return buffer;
 }
@@ -54,10 +54,10 @@ private slots:
         QCOMPARE(seqsOf(out), (std::vector<std::uint64_t>{0, 1}));
 
         // Once it is published, the rest follows in seq order, with each event's own payload.
-        Event& slot = c->nextSlot();
-        slot.seq = 2;
-        slot.a = 20;
-        c->publishNext();
+        Event late;
+        late.seq = 2;
+        late.a = 20;
+        c->publish(std::move(late));
         QCOMPARE(readConsistentPrefix(buffers, 2, out), std::uint64_t{7});
         QCOMPARE(seqsOf(out), (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6}));
         for (const Event& e : out)
@@ -70,9 +70,9 @@ private slots:
         auto even = std::make_unique<ThreadEventBuffer>();
         auto odd = std::make_unique<ThreadEventBuffer>();
         for (std::uint64_t seq = 0; seq < 2000; ++seq) {
-            ThreadEventBuffer& buffer = seq % 2 ? *odd : *even;
-            buffer.nextSlot().seq = seq;
-            buffer.publishNext();
+            Event e;
+            e.seq = seq;
+            (seq % 2 ? *odd : *even).publish(std::move(e));
         }
         const std::vector<const ThreadEventBuffer*> buffers{even.get(), odd.get()};
         for (std::uint64_t from : {0u, 1u, 255u, 256u, 513u, 1999u, 2000u}) {

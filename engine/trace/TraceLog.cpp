@@ -1,6 +1,7 @@
 #include "engine/trace/TraceLog.h"
 
 #include "engine/trace/ConsistentPrefix.h"
+#include "engine/trace/ThreadEventBuffer.h"
 
 namespace txs {
 

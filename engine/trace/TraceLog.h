@@ -6,7 +6,6 @@
 // event with a smaller sequence number than one they see is also seen.
 
 #include "engine/trace/Event.h"
-#include "engine/trace/ThreadEventBuffer.h"
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +15,8 @@
 #include <vector>
 
 namespace txs {
+
+class ThreadEventBuffer;
 
 class TraceLog
 {

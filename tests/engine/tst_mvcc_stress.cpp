@@ -38,7 +38,7 @@ using namespace txs;
 namespace {
 
 #if defined(TXS_UNDER_TSAN)
-constexpr int scale = 10; // divide iteration counts by this
+constexpr int scale = 4; // divide iteration counts by this
 #else
 constexpr int scale = 1;
 #endif

@@ -432,6 +432,62 @@ private slots:
         QCOMPARE_ROWS(*c, "SELECT count(DISTINCT id) FROM t", "11");
     }
 
+    // An UPDATE that changes the key is an insert of the new key and a delete of the old
+    // one: the old key conflicts like any delete, the new key like any insert.
+    void keyChangingUpdate()
+    {
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*a, "UPDATE t SET id = 5 WHERE id = 1");
+        MUST(*b, "BEGIN CONCURRENT");
+        EXPECT_ERROR(*b, "UPDATE t SET v = 0 WHERE id = 1", ErrorKind::Conflict, "conflict");
+        MUST(*b, "ROLLBACK");
+        MUST(*c, "BEGIN CONCURRENT");
+        MUST(*c, "INSERT INTO t VALUES (5, 55)");
+        MUST(*c, "COMMIT");
+        EXPECT_ERROR(*a, "COMMIT", ErrorKind::Conflict, "conflict");
+        MUST(*a, "ROLLBACK");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t ORDER BY id", "1|10, 2|20, 5|55");
+        // Moving every row at once: each row moves exactly once (no Halloween problem).
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*a, "UPDATE t SET id = id + 10");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t ORDER BY id", "11|10, 12|20, 15|55");
+        QCOMPARE_ROWS(*b, "SELECT id, v FROM t ORDER BY id", "1|10, 2|20, 5|55");
+        MUST(*a, "COMMIT");
+        QCOMPARE_ROWS(*b, "SELECT id, v FROM t ORDER BY id", "11|10, 12|20, 15|55");
+    }
+
+    // INSERT OR REPLACE of a visible key is an update (and conflicts like one); OR IGNORE
+    // skips a visible key and leaves the transaction healthy.
+    void insertOrReplaceAndIgnore()
+    {
+        MUST(*b, "BEGIN CONCURRENT");
+        MUST(*b, "UPDATE t SET v = 21 WHERE id = 2");
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*a, "INSERT OR IGNORE INTO t VALUES (2, 99)");
+        MUST(*a, "INSERT OR REPLACE INTO t VALUES (1, 11)");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t ORDER BY id", "1|11, 2|20");
+        EXPECT_ERROR(*a, "INSERT OR REPLACE INTO t VALUES (2, 22)", ErrorKind::Conflict, "conflict");
+        MUST(*a, "ROLLBACK");
+        MUST(*b, "COMMIT");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t ORDER BY id", "1|10, 2|21");
+    }
+
+    // Closing a connection ends its transaction: its writes and the exclusive slot are
+    // released for everyone else.
+    void closingConnectionRollsBack()
+    {
+        MUST(*a, "BEGIN IMMEDIATE");
+        MUST(*a, "UPDATE t SET v = 11 WHERE id = 1");
+        MUST(*b, "BEGIN CONCURRENT");
+        MUST(*b, "UPDATE t SET v = 21 WHERE id = 2");
+        a.reset();
+        b.reset();
+        MUST(*c, "BEGIN IMMEDIATE");
+        MUST(*c, "UPDATE t SET v = v + 1");
+        MUST(*c, "COMMIT");
+        QCOMPARE_ROWS(*c, "SELECT id, v FROM t ORDER BY id", "1|11, 2|21");
+    }
+
     // ------------------------------------------------------------------ doomed transactions
 
     void doomedTransaction()

@@ -246,9 +246,13 @@ private slots:
             QCOMPARE(perWorker.rows[w][0].asInt(), std::int64_t{w});
             QCOMPARE(perWorker.rows[w][1].asInt(), std::int64_t{perWriter});
         }
-        const auto stats = mvccStoreOf(*db)->stats();
+        mvcc::MvccStore& store = *mvccStoreOf(*db);
+        const auto stats = store.stats();
         QCOMPARE(stats.conflicts, std::uint64_t{0});
         QVERIFY(stats.commits >= std::uint64_t{writers * perWriter});
+        // Inserts end no version: one version per row, nothing leaked or lost.
+        store.collectGarbage();
+        QCOMPARE(store.stats().liveVersions, std::uint64_t{writers * perWriter});
     }
 
     // (b) 16 threads incrementing 4 counters. Half write `n = n + 1`, half read the value and
@@ -319,7 +323,11 @@ private slots:
         // Updates conflict eagerly; nothing here can be Busy (no exclusive transaction).
         QVERIFY2(c.conflicts > 0, "no conflicts: the contention this test relies on did not happen");
         QCOMPARE(c.busy + c.busySnapshot, long{0});
-        QCOMPARE(mvccStoreOf(*db)->stats().conflicts, static_cast<std::uint64_t>(c.conflicts));
+        mvcc::MvccStore& store = *mvccStoreOf(*db);
+        QCOMPARE(store.stats().conflicts, static_cast<std::uint64_t>(c.conflicts));
+        // Every doomed attempt's versions were undone, every superseded one reclaimable.
+        store.collectGarbage();
+        QCOMPARE(store.stats().liveVersions, std::uint64_t{counters});
     }
 
     // (c) Bank transfers: money moves between accounts (values computed in the client from
@@ -431,6 +439,10 @@ private slots:
         QVERIFY(snapshotsChecked.load() >= readerThreads * minReadsPerReader);
         QCOMPARE_ROWS(*setup, "SELECT count(*), sum(balance) FROM accounts",
                       std::to_string(accounts) + "|" + std::to_string(total));
+        // Closed accounts leave no versions behind once nobody can see them.
+        mvcc::MvccStore& store = *mvccStoreOf(*db);
+        store.collectGarbage();
+        QCOMPARE(store.stats().liveVersions, std::uint64_t{accounts});
     }
 
     // (d) Every kind of writer at once: BEGIN IMMEDIATE and plain BEGIN (with busy_timeout),
@@ -519,6 +531,9 @@ private slots:
                  std::int64_t{(kinds - 1) * perKind * perThread});
         QCOMPARE(intOf(setup->execute("SELECT count(*) FROM log")),
                  std::int64_t{kinds * perKind * perThread});
+        mvcc::MvccStore& store = *mvccStoreOf(*db);
+        store.collectGarbage();
+        QCOMPARE(store.stats().liveVersions, std::uint64_t{kinds * perKind * perThread + 1});
     }
 
     // (e) GC under a long update-heavy run, checked at quiet points (a barrier between rounds

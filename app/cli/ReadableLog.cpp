@@ -72,9 +72,10 @@ void ReadableLog::statementFinished(const StatementOutcome& o)
         {
             std::lock_guard lock(mutex_);
             if (auto it = lastBlocked_.find(o.connection); it != lastBlocked_.end()) {
-                waited = " after " + plural(static_cast<std::uint64_t>(it->second.attempts), "try", "tries") +
-                         " and " + std::to_string(it->second.virtualWaitMs) +
-                         " ms of busy wait (virtual time)";
+                // The notices count the tries that found the lock taken; the try that got
+                // through (or timed out) is the outcome itself.
+                waited = " " + plural(static_cast<std::uint64_t>(it->second.attempts), "time", "times") +
+                         " (" + std::to_string(it->second.virtualWaitMs) + " ms of busy wait, virtual time)";
                 lastBlocked_.erase(it);
             }
         }

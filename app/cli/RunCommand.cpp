@@ -2,9 +2,11 @@
 
 #include "Console.h"
 #include "ExitCode.h"
+#include "OutputFile.h"
 #include "ProgressLine.h"
 #include "ReadableLog.h"
 #include "SummaryJson.h"
+#include "TraceFile.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
 
@@ -42,10 +44,15 @@ int runCommand(const RunCommandOptions& options)
         console.err("txscope-cli: cannot open the database" + where + ": " + error->describe() + "\n");
         return ExitBadInput;
     }
+    // Opened before the run: a trace that cannot be written is bad input, not a lost run.
+    std::optional<OutputFile> traceFile;
     if (options.tracePath) {
-        // The Chrome Trace exporter (engine/trace/ChromeTrace.h) is not merged yet.
-        console.err("txscope-cli: --trace is not available in this build yet\n");
-        return ExitBadInput;
+        std::string why;
+        traceFile = OutputFile::open(*options.tracePath, why);
+        if (!traceFile) {
+            console.err("txscope-cli: --trace: " + why + "\n");
+            return ExitBadInput;
+        }
     }
 
     ReadableLog log(runner.workload(), console);
@@ -67,7 +74,14 @@ int runCommand(const RunCommandOptions& options)
         log.printSummary(summary);
     }
 
-    const int exitCode = summary.ok() ? ExitOk : ExitFailed;
+    int exitCode = summary.ok() ? ExitOk : ExitFailed;
+    if (traceFile) {
+        std::string why;
+        if (!writeTraceFile(*runner.trace(), *traceFile, why)) {
+            console.err("txscope-cli: --trace: " + why + "\n");
+            exitCode = ExitFailed;
+        }
+    }
     return exitCode;
 }
 

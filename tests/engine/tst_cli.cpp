@@ -1,5 +1,5 @@
 // txscope-cli as a user runs it: the built binary, its exit codes, stdout and stderr. Every shipped
-// scenario passes; --json has exactly the contract's fields;
+// scenario passes; --json has exactly the contract's fields; --trace writes Chrome Trace JSON;
 // bad input exits 2 with FILE:LINE: and runs nothing; a failed expectation exits 1 and says where.
 
 #include <QDir>
@@ -233,8 +233,9 @@ private slots:
         const CliResult r = runCli({"run", file});
         QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
         QVERIFY2(r.out.contains("B (line 6): BEGIN IMMEDIATE\n    -> blocked"), qPrintable(r.out));
-        QVERIFY2(r.out.contains(QRegularExpression(
-                     "B \\(line 6\\): BEGIN IMMEDIATE\\n    -> was blocked after .*, then: ok\\n")),
+        QVERIFY2(r.out.contains(
+                     QRegularExpression("B \\(line 6\\): BEGIN IMMEDIATE\\n    -> was blocked \\d+ times? "
+                                        "\\(\\d+ ms of busy wait, virtual time\\), then: ok\\n")),
                  qPrintable(r.out));
         QVERIFY2(r.out.contains(
                      "A (line 7): SELECT nosuch FROM t\n    -> error SQLITE_ERROR: no such column: nosuch"),
@@ -263,6 +264,41 @@ private slots:
         QCOMPARE(failure["actual"].toString(), QString::fromUtf8("a\"b\\c\n\x01\xEF\xBF\xBD\xC3\xA9"));
     }
 
+    void traceWritesChromeTraceJsonWithOneThreadPerConnection()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("trace.json");
+        const CliResult r = runCli({"run", kSeed, "--trace", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(readFile(out), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        const QJsonValue events = doc.isObject() ? doc.object()["traceEvents"] : QJsonValue();
+        QVERIFY(events.isArray());
+
+        QStringList threadNames;
+        for (const QJsonValue& v : events.toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e["ph"].toString() == "M" && e["name"].toString() == "thread_name")
+                threadNames << e["args"].toObject()["name"].toString();
+        }
+        QStringList expected = {"setup", "check"};
+        for (int w = 0; w < 16; ++w)
+            expected << QString("writer-%1").arg(w);
+        for (const QString& name : expected)
+            QVERIFY2(threadNames.count(name) == 1, qPrintable(name + " in: " + threadNames.join(", ")));
+    }
+
+    void traceThatCannotBeWrittenIsBadInput()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("no-such-folder/trace.json");
+        const CliResult r = runCli({"run", kSeed, "--trace", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(out) && r.err.contains("No such file or directory"), qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), "nothing runs");
+    }
+
     void badFilesExit2WithFileAndLine_data()
     {
         QTest::addColumn<QByteArray>("content");
@@ -283,13 +319,15 @@ private slots:
         QFETCH(QString, message);
         QTemporaryDir dir;
         const QString file = writeFile(dir, "bad.txs", content);
+        const QString trace = dir.filePath("trace.json");
         const QString db = dir.filePath("bad.db");
-        const CliResult r = runCli({"run", file, "--journal-mode", "wal", "--db", db});
+        const CliResult r = runCli({"run", file, "--trace", trace, "--journal-mode", "wal", "--db", db});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.startsWith(QString("%1:%2: ").arg(file).arg(line)), qPrintable(r.err));
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
-        // Nothing ran: no log, no database.
+        // Nothing ran: no log, no trace, no database.
         QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFile::exists(trace));
         QVERIFY(!QFile::exists(db));
     }
 

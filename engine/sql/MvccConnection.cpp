@@ -162,7 +162,14 @@ std::optional<Error> MvccConnection::begin(const Classified& c)
 std::optional<Error> MvccConnection::commit()
 {
     if (!tx_) return Error::misuse("cannot commit - no transaction is active");
-    if (auto error = store_->commit(*tx_)) return error; // Busy: still open; conflict: doomed
+    // A commit refused by an exclusive transaction waits like SQLite's COMMIT does for its
+    // lock: through the busy handler, within busy_timeout. The transaction stays open
+    // throughout, so a COMMIT that still fails can be retried.
+    for (int count = 0;; ++count) {
+        auto error = store_->commit(*tx_);
+        if (!error) break;
+        if (error->kind != ErrorKind::Busy || tx_->doomedBy || !waitForLock(count)) return error;
+    }
     tx_.reset();
     return std::nullopt;
 }
@@ -255,7 +262,11 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
         // A deferred transaction becomes the exclusive writer at its first write, as a
         // SQLite deferred transaction takes RESERVED at its first write.
         if (writes && tx->mode == TxMode::Deferred && !tx->holdsExclusive) {
-            if (auto error = store_->acquireExclusive(*tx, wait, tx->statementsRun == 0)) return error;
+            // One that has already read gets BUSY at once, as in SQLite's WAL mode: by the time
+            // the holder commits, its snapshot would be stale, so waiting cannot help.
+            const bool fresh = tx->statementsRun == 0;
+            if (auto error = store_->acquireExclusive(*tx, fresh ? wait : std::function<bool(int)>{}, fresh))
+                return error;
         }
     } else {
         implicit = store_->begin(TxMode::None, id(), false);

@@ -626,6 +626,62 @@ private slots:
         QCOMPARE_ROWS(*a, "SELECT id, v FROM t ORDER BY id", "1|11, 2|11");
     }
 
+    // A deferred transaction that has read gets BUSY at once when the slot is held, without
+    // calling the busy handler (SQLite WAL's rule: waiting would only make its snapshot stale).
+    void deferredUpgradeAfterReadDoesNotWait()
+    {
+        MUST(*c, "BEGIN IMMEDIATE");
+        MUST(*a, "BEGIN");
+        QCOMPARE_ROWS(*a, "SELECT v FROM t WHERE id = 1", "10");
+        int handlerCalls = 0;
+        a->setBusyHandler([&](int) {
+            ++handlerCalls;
+            return false;
+        });
+        EXPECT_ERROR(*a, "UPDATE t SET v = 11 WHERE id = 1", ErrorKind::Busy, "busy");
+        QCOMPARE(handlerCalls, 0);
+        MUST(*a, "ROLLBACK");
+        // One that has not read yet waits through the handler, like SQLite's first write.
+        MUST(*b, "BEGIN");
+        int bCalls = 0;
+        b->setBusyHandler([&](int) {
+            ++bCalls;
+            return false;
+        });
+        EXPECT_ERROR(*b, "UPDATE t SET v = 11 WHERE id = 1", ErrorKind::Busy, "busy");
+        QCOMPARE(bCalls, 1);
+        MUST(*b, "ROLLBACK");
+        MUST(*c, "ROLLBACK");
+    }
+
+    // A concurrent COMMIT refused by an exclusive transaction waits through the busy handler
+    // like SQLite's COMMIT; when the holder finishes during the wait, the COMMIT goes through.
+    void concurrentCommitWaitsThroughTheBusyHandler()
+    {
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*a, "UPDATE t SET v = 11 WHERE id = 1");
+        MUST(*c, "BEGIN IMMEDIATE");
+        int calls = 0;
+        a->setBusyHandler([&](int count) {
+            ++calls;
+            if (count == 2) c->execute("COMMIT"); // the holder ends while we wait
+            return true;
+        });
+        MUST(*a, "COMMIT");
+        QCOMPARE(calls, 3);
+        QVERIFY(!a->transaction().active);
+        QCOMPARE_ROWS(*b, "SELECT v FROM t WHERE id = 1", "11");
+        // Without a handler (busy_timeout 0) it fails at once and stays open for a retry.
+        a->setBusyHandler({});
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*a, "UPDATE t SET v = 12 WHERE id = 1");
+        MUST(*c, "BEGIN IMMEDIATE");
+        EXPECT_ERROR(*a, "COMMIT", ErrorKind::Busy, "busy");
+        QVERIFY(a->transaction().active);
+        MUST(*c, "COMMIT");
+        MUST(*a, "COMMIT");
+    }
+
     // Busy first (the holder is running), BusySnapshot once the holder has committed.
     void deferredBusyThenBusySnapshot()
     {

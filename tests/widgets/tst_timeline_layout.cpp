@@ -2,6 +2,7 @@
 // per track, markers, retry links, explanations), the time/lane geometry, merging of spans
 // narrower than a pixel, hit testing and tooltip text; on hand-made events and recorded runs.
 
+#include "tests/widgets/support/EventBuilder.h"
 #include "tests/widgets/support/RecordedRun.h"
 #include "widgets/timeline/HitTest.h"
 #include "widgets/timeline/LaneGeometry.h"
@@ -18,27 +19,7 @@ using namespace txs::timeline;
 
 namespace {
 
-// Hand-made event lists: seq in order of writing, time in microseconds for readability.
-struct Events
-{
-    std::vector<Event> list;
-    Event& add(EventKind kind, std::uint32_t connection, std::int64_t timeUs, std::uint64_t tx = 0,
-               std::int64_t a = 0, std::int64_t b = 0, std::string text = {})
-    {
-        Event e;
-        e.seq = list.size();
-        e.timeNs = timeUs * 1000;
-        e.connection = connection;
-        e.txId = tx;
-        e.kind = kind;
-        e.a = a;
-        e.b = b;
-        e.text = std::move(text);
-        list.push_back(std::move(e));
-        return list.back();
-    }
-    std::uint64_t lastSeq() const { return list.back().seq; }
-};
+using Events = testing::EventBuilder;
 
 constexpr auto kDb = static_cast<std::int64_t>(LockResource::DbFile);
 constexpr auto kMvccCommit = static_cast<std::int64_t>(LockResource::MvccCommit);
@@ -200,8 +181,6 @@ private slots:
         QCOMPARE(lane.track(Track::LockMvcc).size(), 1u);
         QCOMPARE(m.lockTracksUsed(), 0b1111u);
         // Closing the connection ends whatever it still held.
-        Events more;
-        more.list = {};
         Event close;
         close.seq = 100;
         close.timeNs = 90'000;
@@ -535,6 +514,34 @@ private slots:
         QCOMPARE(wide[3].first, 3u);
     }
 
+    void wideSpansKeepTheirOwnColour()
+    {
+        // RESERVED then EXCLUSIVE meeting inside a pixel column (at 29.5 px): two runs, no overlap,
+        // and the strongest-level policy must not paint the RESERVED part EXCLUSIVE.
+        std::vector<Span> spans;
+        addSpan(spans, 100, 2950, SpanState::LockReserved);
+        addSpan(spans, 2950, 9000, SpanState::LockExclusive);
+        const LinearMap time{0, 10'000, 0, 100};
+        auto runs = visibleRuns(spans, time, 0, 100, 0, MergePolicy::Strongest);
+        QCOMPARE(runs.size(), 2u);
+        QCOMPARE(runs[0].state, SpanState::LockReserved);
+        QCOMPARE(runs[0].x0, 1);
+        QCOMPARE(runs[0].x1, 30);
+        QCOMPARE(runs[1].state, SpanState::LockExclusive);
+        QCOMPARE(runs[1].x0, 30); // the shared column went to the earlier run
+        QCOMPARE(runs[1].x1, 90);
+        // A sub-pixel error right after a long ok statement stays a separate, one-pixel run.
+        std::vector<Span> statements;
+        addSpan(statements, 0, 4'020, SpanState::StmtOk);
+        addSpan(statements, 4'030, 4'060, SpanState::StmtError);
+        addSpan(statements, 4'070, 9'000, SpanState::StmtOk);
+        runs = visibleRuns(statements, time, 0, 100, 0, MergePolicy::Majority);
+        QCOMPARE(runs.size(), 3u);
+        QCOMPARE(runs[1].state, SpanState::StmtError);
+        QCOMPARE(runs[1].x1 - runs[1].x0, 1);
+        QVERIFY(!runs[0].hasAlarm && !runs[2].hasAlarm);
+    }
+
     void visibleRangeSkipsSpansOutsideIt()
     {
         std::vector<Span> spans;
@@ -615,8 +622,10 @@ private slots:
         QCOMPARE(*at(400, y(0, Track::Statement)), (ItemRef{ItemRef::Kind::Span, Track::Wait, 0, 0}));
         QCOMPARE(*at(550, y(0, Track::LockMvcc)), (ItemRef{ItemRef::Kind::Span, Track::LockMvcc, 0, 0}));
         // The BUSY marker sits on the transaction row and wins over the span below it.
-        QCOMPARE(*at(703, y(0, Track::Transaction) + 2),
-                 (ItemRef{ItemRef::Kind::Marker, Track::Transaction, 0, 1}));
+        const double busyY = view.value.toPixel(markerCentre(g, 0, MarkerKind::Busy));
+        QVERIFY(busyY < y(0, Track::Transaction)); // errors sit high on the row, retries low
+        QVERIFY(markerCentre(g, 0, MarkerKind::Retry) > g.band(0, Track::Transaction)->centre());
+        QCOMPARE(*at(703, busyY + 2), (ItemRef{ItemRef::Kind::Marker, Track::Transaction, 0, 1}));
         QCOMPARE(*at(300, y(0, Track::Statement)),
                  (ItemRef{ItemRef::Kind::Marker, Track::Transaction, 0, 0}));
         // Away from everything: nothing.

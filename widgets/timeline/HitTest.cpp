@@ -18,6 +18,20 @@ Track markerRow(MarkerKind kind)
     }
 }
 
+double markerCentre(const LaneGeometry& geometry, std::size_t lane, MarkerKind kind)
+{
+    const Band band = *geometry.band(lane, markerRow(kind));
+    switch (kind) {
+    case MarkerKind::Busy:
+    case MarkerKind::Conflict:
+        return band.top + band.height() * 0.32;
+    case MarkerKind::Retry:
+        return band.top + band.height() * 0.70;
+    default:
+        return band.centre();
+    }
+}
+
 std::pair<std::size_t, std::size_t> markersBetween(const Lane& lane, std::int64_t fromNs, std::int64_t toNs)
 {
     const auto& m = lane.markers;
@@ -47,10 +61,8 @@ std::optional<ItemRef> hitMarker(const TimelineModel& model, const LaneGeometry&
     double bestDistance = radius;
     for (std::size_t i = first; i < last; ++i) {
         const Marker& m = lane.markers[i];
-        const auto band = geometry.band(laneIndex, markerRow(m.kind));
-        if (!band) continue;
         const double dx = view.time.toPixel(static_cast<double>(m.timeNs)) - x;
-        const double dy = view.value.toPixel(band->centre()) - y;
+        const double dy = view.value.toPixel(markerCentre(geometry, laneIndex, m.kind)) - y;
         const double d = std::hypot(dx, dy);
         if (d <= bestDistance) { // later markers win ties: they are drawn on top
             bestDistance = d;

@@ -13,6 +13,10 @@ namespace txs::timeline {
 // The row a marker kind is drawn on: errors and retries on the transaction row, the busy
 // handler's calls and lock waits on the statement row where the waits are.
 Track markerRow(MarkerKind kind);
+// Where a marker's glyph is centred, in lane units. On the transaction row an error and the
+// retry that follows it happen microseconds apart: errors sit in the upper part of the row and
+// retries in the lower part, so neither hides the other at any zoom.
+double markerCentre(const LaneGeometry& geometry, std::size_t lane, MarkerKind kind);
 
 struct HitTolerance
 {

@@ -7,6 +7,7 @@
 #include "widgets/timeline/LinearMap.h"
 #include "widgets/timeline/TimelineTypes.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -33,9 +34,10 @@ struct PixelRun
 std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t timeNs);
 
 // Visits, left to right, the runs of `spans` that touch pixel columns [pxLo, pxHi) under
-// `time` (ns -> px, increasing). Spans still open end at `nowNs`. A span merges into the
-// current run when it starts in a pixel column the run already covers; runs are clipped to a
-// couple of pixels outside the range so huge zoom factors cannot overflow.
+// `time` (ns -> px, increasing). Spans still open end at `nowNs`. A span narrower than a pixel
+// merges into the current run of such spans when it starts in a column the run covers; runs
+// never overlap, and are clipped to a couple of pixels outside the range so huge zoom factors
+// cannot overflow.
 template <class Visit>
 void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
                 MergePolicy policy, Visit&& visit);
@@ -55,6 +57,7 @@ struct RunBuilder
     std::array<double, kSpanStateCount> weight{};
     std::array<bool, kSpanStateCount> seen{};
     bool active = false;
+    bool mergeable = false; // the run is made of sub-pixel spans
 
     void start(const PixelRun& r, double w)
     {
@@ -112,16 +115,24 @@ void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo,
         double p1 = time.toPixel(static_cast<double>(end));
         p0 = p0 < clipLo ? clipLo : (p0 > clipHi ? clipHi : p0);
         p1 = p1 < clipLo ? clipLo : (p1 > clipHi ? clipHi : p1);
-        const int x0 = static_cast<int>(std::floor(p0));
+        const bool tiny = p1 - p0 < 1.0;
+        int x0 = static_cast<int>(std::floor(p0));
         int x1 = static_cast<int>(std::ceil(p1));
-        if (x1 <= x0) x1 = x0 + 1;
         const double w = static_cast<double>(end - s.startNs);
-        if (b.active && x0 < b.run.x1) {
-            b.add(x1, s.state, w, policy);
-            continue;
+        if (b.active) {
+            // Only sub-pixel spans merge, and only into a run of sub-pixel spans at most a couple
+            // of columns wide: a long span keeps its own colour, and an error stays where it happened.
+            if (tiny && b.mergeable && x0 < b.run.x1 && b.run.x1 - b.run.x0 <= 2) {
+                b.add(std::max(x1, x0 + 1), s.state, w, policy);
+                continue;
+            }
+            const int previousEnd = b.run.x1;
+            visit(b.finish(policy));
+            x0 = std::max(x0, previousEnd); // a shared boundary column goes to the earlier run
         }
-        if (b.active) visit(b.finish(policy));
+        x1 = std::max(x1, x0 + 1);
         b.start(PixelRun{x0, x1, s.state, false, SpanState::TxDoomed, 1, i}, w);
+        b.mergeable = tiny;
     }
     if (b.active) visit(b.finish(policy));
 }

@@ -1,0 +1,64 @@
+#pragma once
+// Where lanes and their rows sit on the value axis, in lane units (the plot maps units to
+// pixels). Every lane has the same rows, top to bottom: transactions (tall), statements (with
+// lock waits on it), then one row per lock track that any lane used (db, WAL, READ, MVCC), so
+// rows line up across lanes and a glance down a column compares connections.
+
+#include "widgets/timeline/TimelineTypes.h"
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+namespace txs::timeline {
+
+struct Band
+{
+    double top = 0, bottom = 0; // top < bottom: units grow downwards
+    double centre() const { return (top + bottom) / 2; }
+    double height() const { return bottom - top; }
+    bool contains(double v) const { return v >= top && v < bottom; }
+    bool operator==(const Band&) const = default;
+};
+
+struct RowHit
+{
+    std::size_t lane = 0;
+    Track row = Track::Transaction; // Transaction, Statement or a lock track
+};
+
+class LaneGeometry
+{
+public:
+    static constexpr double kTxHeight = 1.0;
+    static constexpr double kStatementHeight = 0.42;
+    static constexpr double kLockHeight = 0.36;
+    static constexpr double kRowGap = 0.06;
+    static constexpr double kLanePadding = 0.22; // above and below the rows of a lane
+
+    LaneGeometry() = default;
+    // `lockTracksUsed`: bit (track - Track::LockDb) per lock row to show (TimelineModel::lockTracksUsed()).
+    LaneGeometry(std::size_t laneCount, unsigned lockTracksUsed);
+
+    std::size_t laneCount() const { return laneCount_; }
+    double laneHeight() const { return laneHeight_; }
+    double totalHeight() const { return laneHeight_ * static_cast<double>(laneCount_); }
+    Band lane(std::size_t lane) const;
+    // The rows each lane shows, top to bottom.
+    const std::vector<Track>& rows() const { return rows_; }
+    bool hasRow(Track row) const { return band(0, row).has_value(); }
+    // The band of `track` in `lane` (Wait shares the Statement row); none for a lock row not shown.
+    std::optional<Band> band(std::size_t lane, Track track) const;
+    // The lane and row at value `v` (lane units); none between rows or outside all lanes.
+    std::optional<RowHit> rowAt(double v) const;
+    // The lane at value `v`, including its padding.
+    std::optional<std::size_t> laneAt(double v) const;
+
+private:
+    std::size_t laneCount_ = 0;
+    std::vector<Track> rows_;
+    std::vector<Band> rowBands_; // relative to the lane's top, one per rows_ entry
+    double laneHeight_ = 0;
+};
+
+} // namespace txs::timeline

@@ -1,0 +1,96 @@
+#include "widgets/timeline/SpanPlottable.h"
+
+#include "widgets/timeline/PlotViewport.h"
+#include "widgets/timeline/SpanRuns.h"
+
+#include <cmath>
+
+namespace txs::timeline {
+
+SpanPlottable::SpanPlottable(QCPAxis* keyAxis, QCPAxis* valueAxis, const TimelineScene& scene)
+    : QCPAbstractPlottable(keyAxis, valueAxis), scene_(scene)
+{
+    setSelectable(QCP::stNone); // TimelineWidget does its own hit testing and selection
+    setAntialiased(false);
+}
+
+double SpanPlottable::selectTest(const QPointF& pos, bool onlySelectable, QVariant*) const
+{
+    if ((onlySelectable && !selectable()) || !mKeyAxis || !mValueAxis) return -1;
+    const auto view = viewportOf(mKeyAxis.data(), mValueAxis.data(), scene_.nowNs());
+    return hitTest(scene_.model, scene_.geometry, view, pos.x(), pos.y()) ? 0 : -1;
+}
+
+QCPRange SpanPlottable::getKeyRange(bool& foundRange, QCP::SignDomain) const
+{
+    foundRange = !scene_.model.empty();
+    return {scene_.model.startNs() / kNsPerMs, scene_.model.endNs() / kNsPerMs};
+}
+
+QCPRange SpanPlottable::getValueRange(bool& foundRange, QCP::SignDomain, const QCPRange&) const
+{
+    foundRange = scene_.geometry.laneCount() > 0;
+    return {0, scene_.geometry.totalHeight()};
+}
+
+void SpanPlottable::draw(QCPPainter* painter)
+{
+    lastRuns_ = 0;
+    if (!mKeyAxis || !mValueAxis) return;
+    const QRect clip = clipRect();
+    const auto view = viewportOf(mKeyAxis.data(), mValueAxis.data(), scene_.nowNs());
+    const TimelineColors& colors = scene_.colors;
+    const LaneGeometry& g = scene_.geometry;
+    painter->setAntialiasing(false);
+    painter->setPen(Qt::NoPen);
+
+    // Lanes whose band meets the visible value range.
+    const double vTop = std::min(view.value.toValue(clip.top()), view.value.toValue(clip.bottom()));
+    const double vBottom = std::max(view.value.toValue(clip.top()), view.value.toValue(clip.bottom()));
+    const auto firstLane =
+        static_cast<std::size_t>(std::max(0.0, std::floor(vTop / std::max(g.laneHeight(), 1e-9))));
+    const int pxLo = clip.left(), pxHi = clip.right() + 1;
+    const auto y = [&](double v) { return static_cast<int>(std::lround(view.value.toPixel(v))); };
+
+    for (std::size_t lane = firstLane; lane < g.laneCount() && lane < scene_.model.lanes().size(); ++lane) {
+        const Band band = g.lane(lane);
+        if (band.top > vBottom) break;
+        if (lane % 2 == 1)
+            painter->fillRect(QRect(pxLo, y(band.top), pxHi - pxLo, y(band.bottom) - y(band.top)),
+                              colors.zebra);
+        if (lane > 0) painter->fillRect(QRect(pxLo, y(band.top), pxHi - pxLo, 1), colors.separator);
+        const Lane& data = scene_.model.lanes()[lane];
+        for (Track row : g.rows()) {
+            const Band b = *g.band(lane, row);
+            const int y0 = y(b.top), y1 = std::max(y(b.bottom), y0 + 1);
+            drawTrack(painter, data.track(row), row, y0, y1, pxLo, pxHi, view);
+            if (row == Track::Statement)
+                drawTrack(painter, data.track(Track::Wait), Track::Wait, y0, y1, pxLo, pxHi, view);
+        }
+    }
+}
+
+void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& spans, Track track, int y0,
+                              int y1, int pxLo, int pxHi, const Viewport& view)
+{
+    const auto policy = isLockTrack(track) ? MergePolicy::Strongest : MergePolicy::Majority;
+    const TimelineColors& colors = scene_.colors;
+    const int height = y1 - y0;
+    const int alarmHeight = std::max(2, height / 3);
+    forEachRun(spans, view.time, pxLo, pxHi, scene_.nowNs(), policy, [&](const PixelRun& r) {
+        ++lastRuns_;
+        // Wide neighbours of the same colour would fuse into one bar: a 1 px gap keeps each
+        // transaction countable when zoomed in.
+        const int width = r.x1 - r.x0 >= 4 ? r.x1 - r.x0 - 1 : r.x1 - r.x0;
+        painter->fillRect(QRect(r.x0, y0, width, height), colors.of(r.state));
+        if (r.hasAlarm)
+            painter->fillRect(QRect(r.x0, y1 - alarmHeight, width, alarmHeight), colors.of(r.alarm));
+    });
+}
+
+void SpanPlottable::drawLegendIcon(QCPPainter* painter, const QRectF& rect) const
+{
+    painter->fillRect(rect, scene_.colors.of(SpanState::TxCommitted));
+}
+
+} // namespace txs::timeline

@@ -1,0 +1,140 @@
+#pragma once
+// The spans of one track that fall in a pixel range, merged so that no run is narrower than a
+// pixel: what the plottable fills and what a zoomed-out view can honestly show. Finding the
+// first visible span is a binary search (spans of a track are sorted and never overlap), so the
+// cost is proportional to what is visible, not to the length of the run.
+
+#include "widgets/timeline/LinearMap.h"
+#include "widgets/timeline/TimelineTypes.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace txs::timeline {
+
+enum class MergePolicy {
+    Majority,  // the state covering most time wins; an alarm state (doomed, error) is kept aside
+    Strongest, // the highest state wins (lock levels: EXCLUSIVE shows even if brief)
+};
+
+struct PixelRun
+{
+    int x0 = 0, x1 = 0; // pixel columns [x0, x1), at least one wide
+    SpanState state = SpanState::TxActive;
+    bool hasAlarm = false; // a merged doomed/error span that lost the majority
+    SpanState alarm = SpanState::TxDoomed;
+    std::uint32_t count = 0; // spans merged into this run
+    std::size_t first = 0;   // index of the first span of the run
+};
+
+// Index of the first span that ends at or after `timeNs` (open spans end at infinity).
+std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t timeNs);
+
+// Visits, left to right, the runs of `spans` that touch pixel columns [pxLo, pxHi) under
+// `time` (ns -> px, increasing). Spans still open end at `nowNs`. A span narrower than a pixel
+// merges into the current run of such spans when it starts in a column the run covers; runs
+// never overlap, and are clipped to a couple of pixels outside the range so huge zoom factors
+// cannot overflow.
+template <class Visit>
+void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
+                MergePolicy policy, Visit&& visit);
+
+// Same, collected (for tests and hit testing).
+std::vector<PixelRun> visibleRuns(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi,
+                                  std::int64_t nowNs, MergePolicy policy);
+
+// ---- implementation -----------------------------------------------------------------------
+
+namespace detail {
+
+// Accumulates the spans of one run: time covered per state, and which states occur at all.
+struct RunBuilder
+{
+    PixelRun run;
+    std::array<double, kSpanStateCount> weight{};
+    std::array<bool, kSpanStateCount> seen{};
+    bool active = false;
+    bool mergeable = false; // the run is made of sub-pixel spans
+
+    void start(const PixelRun& r, double w)
+    {
+        run = r;
+        weight.fill(0);
+        seen.fill(false);
+        weight[static_cast<int>(r.state)] = w;
+        seen[static_cast<int>(r.state)] = true;
+        active = true;
+    }
+    void add(int x1, SpanState s, double w, MergePolicy policy)
+    {
+        run.x1 = x1 > run.x1 ? x1 : run.x1;
+        ++run.count;
+        weight[static_cast<int>(s)] += w;
+        seen[static_cast<int>(s)] = true;
+        if (policy == MergePolicy::Strongest && s > run.state) run.state = s;
+    }
+    PixelRun finish(MergePolicy policy)
+    {
+        active = false;
+        if (policy == MergePolicy::Strongest || run.count == 1) return run;
+        int best = static_cast<int>(run.state); // all zero-length: the first span's state
+        for (int i = 0; i < kSpanStateCount; ++i)
+            if (weight[i] > weight[best]) best = i;
+        run.state = static_cast<SpanState>(best);
+        for (int i = 0; i < kSpanStateCount; ++i) {
+            if (i == best || !seen[i] || !isAlarm(static_cast<SpanState>(i))) continue;
+            run.hasAlarm = true;
+            run.alarm = static_cast<SpanState>(i);
+        }
+        return run;
+    }
+};
+
+} // namespace detail
+
+template <class Visit>
+void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
+                MergePolicy policy, Visit&& visit)
+{
+    if (spans.empty() || pxHi <= pxLo) return;
+    const double tLo = time.toValue(pxLo);
+    const double tHi = time.toValue(pxHi);
+    const double clipLo = pxLo - 2.0, clipHi = pxHi + 2.0;
+    detail::RunBuilder b;
+    const double tFirst = tLo < -9e18 ? -9e18 : (tLo > 9e18 ? 9e18 : tLo);
+    for (std::size_t i = firstEndingAtOrAfter(spans, static_cast<std::int64_t>(tFirst)); i < spans.size();
+         ++i) {
+        const Span& s = spans[i];
+        if (static_cast<double>(s.startNs) >= tHi) break; // starts in column pxHi or later
+        const std::int64_t end = s.endOr(nowNs);
+        if (static_cast<double>(end) < tLo) continue; // an open span that started after now
+        double p0 = time.toPixel(static_cast<double>(s.startNs));
+        double p1 = time.toPixel(static_cast<double>(end));
+        p0 = p0 < clipLo ? clipLo : (p0 > clipHi ? clipHi : p0);
+        p1 = p1 < clipLo ? clipLo : (p1 > clipHi ? clipHi : p1);
+        const bool tiny = p1 - p0 < 1.0;
+        int x0 = static_cast<int>(std::floor(p0));
+        int x1 = static_cast<int>(std::ceil(p1));
+        const double w = static_cast<double>(end - s.startNs);
+        if (b.active) {
+            // Only sub-pixel spans merge, and only into a run of sub-pixel spans at most a couple
+            // of columns wide: a long span keeps its own colour, and an error stays where it happened.
+            if (tiny && b.mergeable && x0 < b.run.x1 && b.run.x1 - b.run.x0 <= 2) {
+                b.add(std::max(x1, x0 + 1), s.state, w, policy);
+                continue;
+            }
+            const int previousEnd = b.run.x1;
+            visit(b.finish(policy));
+            x0 = std::max(x0, previousEnd); // a shared boundary column goes to the earlier run
+        }
+        x1 = std::max(x1, x0 + 1);
+        b.start(PixelRun{x0, x1, s.state, false, SpanState::TxDoomed, 1, i}, w);
+        b.mergeable = tiny;
+    }
+    if (b.active) visit(b.finish(policy));
+}
+
+} // namespace txs::timeline

@@ -1,0 +1,111 @@
+#pragma once
+// The timeline's data, built incrementally from trace events: one lane per connection (in order
+// of first appearance), each with sorted span lists per track, point markers, and links from
+// aborted attempts to their retries. Appending a batch touches only the lanes it concerns and
+// the spans still open, so live updates never rebuild; a million events take well under a
+// second (bench/gui/bench_timeline.cpp).
+//
+// Events must come in seq order (TraceLog::readSince batches do). Times are clamped to be
+// non-decreasing per lane, so each track stays sorted even if clocks of different threads
+// disagree slightly.
+
+#include "engine/trace/Event.h"
+#include "widgets/timeline/StringPool.h"
+#include "widgets/timeline/TimelineTypes.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace txs::timeline {
+
+struct Lane
+{
+    std::uint32_t connection = 0;
+    std::string name;
+    std::array<std::vector<Span>, kTrackCount> tracks;
+    std::vector<Marker> markers; // sorted by time
+    std::vector<Link> links;     // sorted by toNs
+    bool closed = false;
+
+    const std::vector<Span>& track(Track t) const { return tracks[static_cast<int>(t)]; }
+    std::vector<Span>& track(Track t) { return tracks[static_cast<int>(t)]; }
+};
+
+class TimelineModel
+{
+public:
+    void append(std::span<const Event> events);
+    void append(const Event& event);
+    void clear();
+
+    const std::vector<Lane>& lanes() const { return lanes_; }
+    std::optional<std::uint32_t> laneOf(std::uint32_t connection) const;
+
+    bool empty() const { return eventCount_ == 0; }
+    std::uint64_t eventCount() const { return eventCount_; }
+    std::uint64_t nextSeq() const { return nextSeq_; } // seq after the last event appended
+    std::int64_t startNs() const { return startNs_; }  // time of the earliest event
+    std::int64_t endNs() const { return endNs_; }      // time of the latest event: unfinished spans end here
+    // Bit (track - Track::LockDb) for every lock track some lane used.
+    unsigned lockTracksUsed() const { return lockTracksUsed_; }
+    // Changes with every append and clear, for caches.
+    std::uint64_t revision() const { return revision_; }
+
+    const std::string& text(std::uint32_t id) const { return strings_.at(id); }
+    const Span& span(const ItemRef& ref) const { return lanes_[ref.lane].track(ref.track)[ref.index]; }
+    const Marker& marker(const ItemRef& ref) const { return lanes_[ref.lane].markers[ref.index]; }
+    // Start of a span, time of a marker.
+    std::int64_t timeOf(const ItemRef& ref) const;
+
+    // The marker of event `seq`, the error an Explanation event explains, or the span that
+    // event `seq` began or ended (transaction, statement, wait, lock level).
+    std::optional<ItemRef> findEvent(std::uint64_t seq) const;
+    // The transaction span of `txId`, or the statement span of an autocommit transaction.
+    std::optional<ItemRef> findTransaction(std::uint64_t txId) const;
+
+private:
+    struct PendingLink
+    {
+        std::int64_t fromNs = 0;
+        std::uint64_t fromTx = 0;
+        bool strong = false; // doomed or rolled back for a reason: a later BEGIN is its retry
+    };
+    static constexpr std::uint32_t kNone = 0xffffffffu;
+    // Builder state of one lane: what is still open.
+    struct LaneState
+    {
+        std::int64_t lastNs = std::numeric_limits<std::int64_t>::min();
+        std::uint32_t openTx = kNone, openStmt = kNone, openWait = kNone;
+        std::array<std::uint32_t, 4> openLock{kNone, kNone, kNone, kNone};
+        std::array<std::int64_t, 4> lockPacked{};
+        std::optional<PendingLink> pending;
+        std::optional<ItemRef> lastError; // of the current statement, for its Explanation
+    };
+
+    std::uint32_t laneFor(const Event& event);
+    ItemRef openSpan(std::uint32_t lane, Track track, const Span& span);
+    void closeSpan(std::uint32_t lane, Track track, std::uint32_t& open, std::int64_t t, std::uint64_t seq);
+    ItemRef addMarker(std::uint32_t lane, MarkerKind kind, const Event& event, std::int64_t t);
+    void applyLock(std::uint32_t lane, const Event& event, std::int64_t t);
+    void applyWait(std::uint32_t lane, const Event& event, std::int64_t t);
+    void applyTransaction(std::uint32_t lane, const Event& event, std::int64_t t);
+    void closeAll(std::uint32_t lane, std::int64_t t, std::uint64_t seq);
+
+    std::vector<Lane> lanes_;
+    std::vector<LaneState> states_;
+    std::unordered_map<std::uint32_t, std::uint32_t> laneByConnection_;
+    std::unordered_map<std::uint64_t, ItemRef> txIndex_;
+    std::vector<std::pair<std::uint64_t, ItemRef>> seqIndex_; // markers and explanations, by seq
+    StringPool strings_;
+    std::uint64_t eventCount_ = 0, nextSeq_ = 0, revision_ = 0;
+    std::int64_t startNs_ = 0, endNs_ = 0;
+    unsigned lockTracksUsed_ = 0;
+};
+
+} // namespace txs::timeline

@@ -1,0 +1,29 @@
+#pragma once
+// Everything the timeline's layerables draw from, owned by TimelineWidget and read by its
+// plottables and overlay during replot: the model, its lane geometry, colours, the selection
+// and the time cursor.
+
+#include "widgets/timeline/LaneGeometry.h"
+#include "widgets/timeline/TimelineColors.h"
+#include "widgets/timeline/TimelineModel.h"
+
+#include <optional>
+
+namespace txs::timeline {
+
+struct TimelineScene
+{
+    TimelineModel model;
+    LaneGeometry geometry;
+    TimelineColors colors;
+    std::optional<ItemRef> selection;
+    std::int64_t cursorNs = 0;
+    bool cursorFollowsNow = true; // live: the cursor sits at the latest event and reads "now"
+
+    // Where unfinished spans end.
+    std::int64_t nowNs() const { return model.endNs(); }
+    std::int64_t cursorTime() const { return cursorFollowsNow ? nowNs() : cursorNs; }
+    void updateGeometry() { geometry = LaneGeometry(model.lanes().size(), model.lockTracksUsed()); }
+};
+
+} // namespace txs::timeline

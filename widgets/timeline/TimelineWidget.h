@@ -1,0 +1,130 @@
+#pragma once
+// The timeline of a run: one lane per connection with its transactions (coloured by outcome),
+// statements, lock waits and lock levels, and markers for BUSY, conflicts, busy-handler calls,
+// lock waits and retries, linked from each aborted attempt to its retry. A time cursor sets the
+// instant t every other panel shows (time travel); in live mode the view follows the run.
+//
+// Mouse: wheel zooms time around the pointer (Shift+wheel scrolls lanes); dragging pans;
+// clicking a span or marker selects it; clicking empty space, or dragging the cursor line,
+// moves the cursor. Keys: +/- zoom, Left/Right pan, Up/Down scroll lanes, Home shows all,
+// End follows live, Esc clears the selection. Hovering shows what is under the pointer.
+//
+// Drawing cost follows what is visible, not the run's length: see SpanPlottable.
+
+#include "widgets/timeline/TimelineScene.h"
+
+#include <qcustomplot.h>
+#include <vector>
+
+namespace txs {
+
+namespace timeline {
+class SpanPlottable;
+class MarkerPlottable;
+class TimelineOverlay;
+class RowLabels;
+class TimelineLegend;
+} // namespace timeline
+
+class TimelineWidget : public QCustomPlot
+{
+    Q_OBJECT
+public:
+    explicit TimelineWidget(QWidget* parent = nullptr);
+    ~TimelineWidget() override;
+
+    // Live updates: adds events that follow those already shown (TraceLog::readSince batches).
+    // Costs the batch, not the run: nothing is rebuilt.
+    void appendEvents(const std::vector<Event>& events);
+    void clear();
+
+    // Live mode: the view keeps the latest events in sight and the cursor reads "now". Panning,
+    // moving the cursor or selecting from outside turns it off; End or setFollowLive(true) turns
+    // it back on.
+    void setFollowLive(bool follow);
+    bool followLive() const { return followLive_; }
+
+    // The instant t (ns since the run started). Setting it from outside emits nothing.
+    void setCursorTime(qint64 timeNs);
+    qint64 cursorTime() const { return scene_.cursorTime(); }
+
+    // Select and scroll into view: the marker of event `seq` (or the error an Explanation event
+    // explains, or the span the event begins or ends); the span of a transaction. False when
+    // the timeline has no such thing. Emit nothing (the caller knows).
+    bool selectEvent(quint64 seq);
+    bool selectTransaction(quint64 txId);
+    void clearSelection();
+    std::optional<timeline::ItemRef> selection() const { return scene_.selection; }
+
+    // The time range on screen, in ns; zoomToFit shows the whole run.
+    void setVisibleTime(qint64 fromNs, qint64 toNs);
+    std::pair<qint64, qint64> visibleTime() const;
+    void zoomToFit();
+
+    // What is under a point (widget pixels), and its tooltip text (empty when nothing).
+    std::optional<timeline::ItemRef> itemAt(QPointF pos) const;
+    QString toolTipAt(QPointF pos) const;
+    // Where `timeNs` on the row `row` of `lane` is drawn, in widget pixels.
+    QPointF pixelOf(qint64 timeNs, std::size_t lane, timeline::Track row) const;
+    // The centre of a marker's glyph, or the middle of a span, in widget pixels.
+    QPointF centreOf(const timeline::ItemRef& ref) const;
+
+    const timeline::TimelineModel& model() const { return scene_.model; }
+    const timeline::LaneGeometry& laneGeometry() const { return scene_.geometry; }
+    const timeline::TimelineColors& colors() const { return scene_.colors; }
+
+    // PNG or PDF by the file's suffix (savePng / savePdf of QCustomPlot do the work).
+    bool exportTo(const QString& fileName, int width = 0, int height = 0);
+
+signals:
+    void cursorMoved(qint64 timeNs);
+    // A click on a transaction span, or on a statement inside a transaction.
+    void transactionSelected(quint64 txId);
+    // A click on a marker (its event), or on a statement, wait or lock span (the event that began it).
+    void eventSelected(quint64 seq);
+    void followLiveChanged(bool follow);
+
+protected:
+    bool event(QEvent* e) override;
+    void changeEvent(QEvent* e) override;
+    void paintEvent(QPaintEvent* e) override;
+    void mousePressEvent(QMouseEvent* e) override;
+    void mouseMoveEvent(QMouseEvent* e) override;
+    void mouseReleaseEvent(QMouseEvent* e) override;
+    void wheelEvent(QWheelEvent* e) override;
+    void keyPressEvent(QKeyEvent* e) override;
+
+private:
+    void applyPalette();
+    void rebuildLaneLabels();
+    void fitLaneRange();
+    void clampTimeRange(const QCPRange& range);
+    void clampLaneRange(const QCPRange& range);
+    void followLatest();
+    void moveCursorToPixel(double x);
+    void clickAt(QPointF pos);
+    void select(const timeline::ItemRef& ref);
+    void scrollTo(const timeline::ItemRef& ref);
+    bool nearCursor(QPointF pos) const;
+    void repaintOverlay();
+    double lanePixelsPerUnit() const;
+
+    timeline::TimelineScene scene_;
+    timeline::SpanPlottable* spans_ = nullptr;
+    timeline::MarkerPlottable* markers_ = nullptr;
+    timeline::TimelineOverlay* overlay_ = nullptr;
+    timeline::RowLabels* rowLabels_ = nullptr;
+    timeline::TimelineLegend* legend_ = nullptr;
+    QSharedPointer<QCPAxisTickerText> laneTicker_;
+    QCPLayer* cursorLayer_ = nullptr;
+
+    bool followLive_ = true;
+    bool liveShowsAll_ = true; // following live with the whole run in view, until the user zooms
+    bool draggingCursor_ = false;
+    bool clampingTime_ = false, clampingLanes_ = false;
+    QPointF pressPos_;
+    std::size_t laneCount_ = 0;
+    unsigned lockRows_ = 0;
+};
+
+} // namespace txs

@@ -72,12 +72,9 @@ private:
 class TouchLog
 {
 public:
-    void touch(std::size_t index)
-    {
-        // A record changed by several events in a row is listed once.
-        if (touched_.empty() || touched_.back() != index)
-            touched_.push_back(static_cast<std::uint32_t>(index));
-    }
+    // Not deduplicated: a consumer whose cursor sits between two touches of one record must
+    // still see the second.
+    void touch(std::size_t index) { touched_.push_back(static_cast<std::uint32_t>(index)); }
     std::size_t end() const { return touched_.size(); }
     // Indices touched since `cursor` (a previous end()).
     template <class F> void forEachSince(std::size_t cursor, F&& f) const

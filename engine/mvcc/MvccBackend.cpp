@@ -2,6 +2,7 @@
 
 #include "engine/mvcc/MvccStore.h"
 #include "engine/sql/MvccConnection.h"
+#include "engine/sqlite/SqliteInit.h"
 
 namespace txs {
 
@@ -44,6 +45,9 @@ std::unique_ptr<Backend> makeMvccBackend(const std::string& path, std::shared_pt
                                     path);
         return nullptr;
     }
+    // Every connection runs a private SQLite handle: SQLite must be set up for many threads
+    // (memory statistics off) before the first of them opens.
+    sqlite::initSqliteOnce();
     return std::make_unique<MvccBackend>(std::move(trace));
 }
 

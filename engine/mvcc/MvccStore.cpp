@@ -191,6 +191,9 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
     {
         std::lock_guard lock(clockMutex_);
         if (exclusiveHolder_ && exclusiveHolder_ != &tx) {
+            // A concurrent commit needs the exclusive slot free: a shared claim on it.
+            emit(EventKind::LockWait, tx.connection, tx.id, 0, 0, static_cast<std::int64_t>(LockResource::MvccExclusive),
+                 static_cast<std::int64_t>(LockLevel::Shared));
             auto e = Error::busy("database is busy: transaction " + std::to_string(exclusiveHolder_->id) +
                                  " holds the exclusive lock; COMMIT can be retried once it ends");
             emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);

@@ -5,6 +5,7 @@
 #include "engine/sql/MvccVirtualTable.h"
 #include "engine/sql/SchemaReader.h"
 #include "engine/sql/SqlScanner.h"
+#include "engine/sql/SqliteValues.h"
 
 #include <chrono>
 #include <sqlite3.h>
@@ -16,60 +17,6 @@ using mvcc::Transaction;
 using mvcc::TxState;
 
 namespace {
-
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
-void bind(sqlite3_stmt* stmt, const Params& params)
-{
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 0; i < count && i < static_cast<int>(params.size()); ++i) {
-        const Value& v = params[i];
-        switch (v.type()) {
-        case Value::Type::Null:
-            sqlite3_bind_null(stmt, i + 1);
-            break;
-        case Value::Type::Integer:
-            sqlite3_bind_int64(stmt, i + 1, v.integer());
-            break;
-        case Value::Type::Real:
-            sqlite3_bind_double(stmt, i + 1, v.real());
-            break;
-        case Value::Type::Text:
-            sqlite3_bind_text(stmt, i + 1, v.text().data(), static_cast<int>(v.text().size()),
-                              SQLITE_TRANSIENT);
-            break;
-        case Value::Type::Blob:
-            sqlite3_bind_blob(stmt, i + 1, v.blob().bytes.data(), static_cast<int>(v.blob().bytes.size()),
-                              SQLITE_TRANSIENT);
-            break;
-        }
-    }
-}
-
-Value columnValue(sqlite3_stmt* stmt, int i)
-{
-    switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-        return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
-    case SQLITE_FLOAT:
-        return Value(sqlite3_column_double(stmt, i));
-    case SQLITE_TEXT:
-        return Value(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                                 static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
-    case SQLITE_BLOB: {
-        auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, i));
-        return Value(Blob{std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(stmt, i))});
-    }
-    default:
-        return Value();
-    }
-}
 
 Result singleValue(const char* column, Value value)
 {
@@ -324,7 +271,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     const std::size_t mark = tx->writes.size();
     statementTx_ = tx;
     vtabError_.reset();
-    bind(stmt, params);
+    bindParams(stmt, params);
     int rc;
     bool first = true;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -400,13 +347,13 @@ std::optional<Error> MvccConnection::syncSchema()
         for (auto& [sql, s] : statements_)
             sqlite3_finalize(s);
         statements_.clear();
-        if (auto error = execPrivate("DROP TABLE main." + quoted(it->second->name()))) return error;
+        if (auto error = execPrivate("DROP TABLE main." + quoteIdentifier(it->second->name()))) return error;
         it = declared_.erase(it);
     }
     for (const auto& [tableId, table] : current) {
         if (declared_.count(tableId)) continue;
         declared_[tableId] = table;
-        if (auto error = execPrivate("CREATE VIRTUAL TABLE main." + quoted(table->name()) +
+        if (auto error = execPrivate("CREATE VIRTUAL TABLE main." + quoteIdentifier(table->name()) +
                                      " USING txscope_mvcc(" + std::to_string(tableId) + ")")) {
             declared_.erase(tableId);
             return error;

@@ -1,5 +1,6 @@
 #include "engine/workload/Runner.h"
 
+#include "engine/explain/Explainer.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Substitution.h"
@@ -191,6 +192,12 @@ std::optional<Error> Runner::open()
     if (!database_) return error;
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();
+    if (!explainer_) {
+        auto explainer = std::make_shared<Explainer>(summary_.journalMode, trace_);
+        explainer_ = [explainer](const Error& error, std::uint32_t connection) {
+            return explainer->explain(error, connection);
+        };
+    }
     if (trace_) {
         Event e;
         e.kind = EventKind::RunBegin;
@@ -303,7 +310,7 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection)
         outcome.actual = describeOutcome(outcome.result, outcome.blocked);
     }
     if (!outcome.result.ok() && runner.explainer_) {
-        outcome.explanation = runner.explainer_(*outcome.result.error, connection, runner.trace_.get());
+        outcome.explanation = runner.explainer_(*outcome.result.error, connection);
         if (!outcome.explanation.empty()) emit(EventKind::Explanation, connection, 0, outcome.explanation);
     }
     if (runner.observer_) runner.observer_->statementFinished(outcome);

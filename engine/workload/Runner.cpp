@@ -90,7 +90,8 @@ struct Runner::Impl
     explicit Impl(Runner& runner) : runner(runner) {}
     Runner& runner;
     std::vector<Action> actions;
-    std::size_t next = 0;
+    // Written by the thread that steps, read by progress() from any thread.
+    std::atomic<std::size_t> next{0};
     bool opened = false;
     std::map<std::string, StepConnection> stepConnections;
     std::vector<std::string> blockedOrder; // connections with a blocked statement, by blocking order
@@ -209,7 +210,7 @@ std::optional<Error> Runner::open()
 
 bool Runner::finished() const
 {
-    return impl_->next >= impl_->actions.size() && impl_->blockedOrder.empty();
+    return impl_->next.load() >= impl_->actions.size() && impl_->blockedOrder.empty();
 }
 
 void Runner::pause()
@@ -238,15 +239,16 @@ RunProgress Runner::progress() const
     RunProgress p;
     p.phase = impl_->phase.load();
     p.stepsTotal = impl_->actions.size();
-    p.stepsDone = std::min(impl_->next, impl_->actions.size());
+    const std::size_t next = impl_->next.load();
+    p.stepsDone = std::min(next, impl_->actions.size());
     p.workerTransactionsDone = impl_->workerTxDone.load();
     p.workerTransactionsTotal = impl_->workerTxTotal;
     p.committed = impl_->committed.load();
     p.retries = impl_->retries.load();
     p.errors =
         impl_->conflicts.load() + impl_->busy.load() + impl_->busySnapshot.load() + impl_->other.load();
-    if (impl_->next < impl_->actions.size() && impl_->actions[impl_->next].statement)
-        p.nextLine = impl_->actions[impl_->next].statement->line;
+    if (next < impl_->actions.size() && impl_->actions[next].statement)
+        p.nextLine = impl_->actions[next].statement->line;
     return p;
 }
 
@@ -590,7 +592,7 @@ bool Runner::step()
         impl.finish();
         return false;
     }
-    if (impl.next >= impl.actions.size()) {
+    if (impl.next.load() >= impl.actions.size()) {
         impl.finishSteps();
         impl.finish();
         return false;

@@ -75,7 +75,7 @@ struct Recorder : RunObserver
     }
 };
 
-std::string explain(const Error& e, std::uint32_t, const TraceLog*)
+std::string explain(const Error& e, std::uint32_t)
 {
     return "The statement failed with " + e.codeName() + ".\nFix: retry the whole transaction.";
 }

@@ -35,7 +35,7 @@ Workload parse(const char* text)
     return parsed.workload();
 }
 
-std::string explain(const Error& e, std::uint32_t, const TraceLog*)
+std::string explain(const Error& e, std::uint32_t)
 {
     return "The statement failed with " + e.codeName() + ". Fix: retry the whole transaction.";
 }

@@ -162,12 +162,19 @@ std::optional<Error> MvccConnection::begin(const Classified& c)
 std::optional<Error> MvccConnection::commit()
 {
     if (!tx_) return Error::misuse("cannot commit - no transaction is active");
+    tx_->synchronous = static_cast<std::uint8_t>(std::stoi(synchronous_));
     // A commit refused by an exclusive transaction waits like SQLite's COMMIT does for its
     // lock: through the busy handler, within busy_timeout. The transaction stays open
     // throughout, so a COMMIT that still fails can be retried.
     for (int count = 0;; ++count) {
         auto error = store_->commit(*tx_);
         if (!error) break;
+        // Committed with an error: the log could not be synced; the transaction is over all
+        // the same. A conflict or failed log write dooms it.
+        if (tx_->loadState() == TxState::Committed) {
+            tx_.reset();
+            return error;
+        }
         if (error->kind != ErrorKind::Busy || tx_->doomedBy || !waitForLock(count)) return error;
     }
     tx_.reset();
@@ -323,6 +330,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
         return error;
     }
     if (implicit) {
+        implicit->synchronous = static_cast<std::uint8_t>(std::stoi(synchronous_));
         if (auto commitError = store_->commit(*implicit)) return commitError;
     }
     return std::nullopt;
@@ -423,8 +431,29 @@ std::optional<Error> MvccConnection::pragma(std::string_view statement, const Cl
         result = singleValue("timeout", Value(static_cast<std::int64_t>(busyTimeoutMs_)));
         return std::nullopt;
     }
+    if (auto* durability = store_->durability()) {
+        if (c.name == "wal_checkpoint") {
+            // The MVCC checkpoint (every mode alike): busy | log bytes before | rows written.
+            mvcc::CheckpointResult done;
+            if (auto error = durability->checkpoint(done)) return error;
+            result.columns = {"busy", "log", "checkpointed"};
+            result.rows = {{Value(0), Value(static_cast<std::int64_t>(done.logBytesBefore)),
+                            Value(static_cast<std::int64_t>(done.rowsWritten))}};
+            return std::nullopt;
+        }
+        if (c.name == "mvcc_checkpoint_threshold") {
+            if (!c.pragmaValue.empty()) {
+                const long long bytes = std::strtoll(c.pragmaValue.c_str(), nullptr, 10);
+                durability->setCheckpointThreshold(bytes > 0 ? static_cast<std::uint64_t>(bytes) : 0);
+            }
+            result = singleValue("mvcc_checkpoint_threshold",
+                                 Value(static_cast<std::int64_t>(durability->checkpointThreshold())));
+            return std::nullopt;
+        }
+    }
     if (c.name == "synchronous") {
-        // Kept for the durability layer; an in-memory database has nothing to sync.
+        // Per connection, applied to each commit: FULL/EXTRA sync the log before COMMIT returns
+        // (group commit), NORMAL/OFF leave the frame to the OS. In memory nothing is synced.
         if (!c.pragmaValue.empty()) {
             static const std::map<std::string, std::string> names = {
                 {"0", "0"},   {"1", "1"},      {"2", "2"},    {"3", "3"},

@@ -290,15 +290,29 @@ void MainWindow::buildDocks()
     QDockWidget* versions = addDock("Version chains", "versionsDock", versionsView_, Qt::RightDockWidgetArea);
     explanationsView_ = makeTable(explanations_, this);
     explanationsView_->setWordWrap(true);
+    // The explanation is the point of this panel: it gets the width, the rest fit their text.
+    auto fitExplanations = [this] {
+        auto* header = explanationsView_->horizontalHeader();
+        header->setStretchLastSection(false);
+        for (int c = 0; c < explanations_->columnCount(); ++c) {
+            const QString title = explanations_->headerData(c, Qt::Horizontal).toString();
+            header->setSectionResizeMode(c, title == "Why" || title == "Fix" ? QHeaderView::Stretch
+                                                                             : QHeaderView::ResizeToContents);
+        }
+        explanationsView_->resizeRowsToContents();
+    };
+    connect(explanations_, &QAbstractItemModel::rowsInserted, this, fitExplanations);
+    connect(explanations_, &QAbstractItemModel::modelReset, this, fitExplanations);
+    fitExplanations();
     QDockWidget* explain =
         addDock("Explanations", "explanationsDock", explanationsView_, Qt::BottomDockWidgetArea);
     QDockWidget* metrics = addDock("Metrics", "metricsDock", metrics_, Qt::RightDockWidgetArea);
     auto* logView = makeTable(statements_, this);
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
 
+    splitDockWidget(tx, explain, Qt::Horizontal);
     tabifyDockWidget(tx, log);
     tx->raise();
-    splitDockWidget(tx, explain, Qt::Horizontal);
     tabifyDockWidget(locks, versions);
     locks->raise();
     splitDockWidget(locks, metrics, Qt::Vertical);
@@ -402,6 +416,33 @@ void MainWindow::whenFinished(std::function<void()> done)
         done();
     else
         onFinished_.push_back(std::move(done));
+}
+
+void MainWindow::focusOnStory()
+{
+    const auto& log = session_->log();
+    if (!log) return;
+    const auto events = log->snapshot();
+    if (events.empty()) return;
+    qint64 from = -1;
+    for (const auto& e : events) {
+        if (e.kind == txs::EventKind::Note && (e.text == "phase: steps" || e.text == "phase: workers")) {
+            from = e.timeNs;
+            break;
+        }
+    }
+    const qint64 to = events.back().timeNs;
+    if (from < 0 || to <= from) {
+        timeline_->zoomToFit();
+    } else {
+        const qint64 margin = std::max<qint64>((to - from) / 20, 1000);
+        timeline_->setVisibleTime(from - margin, to + margin);
+    }
+    if (explanations_->rowCount() > 0) {
+        for (QDockWidget* dock : findChildren<QDockWidget*>())
+            if (dock->objectName() == "explanationsDock") dock->raise();
+        explanationsView_->resizeRowsToContents();
+    }
 }
 
 void MainWindow::refreshStatus()

@@ -52,6 +52,9 @@ public:
     ScriptEditor& editor() { return *editor_; }
     // Calls `done` once the current run has finished and every panel shows its end.
     void whenFinished(std::function<void()> done);
+    // Frames the part of the run that tells the story: from the first step (or the workers) to
+    // the end, skipping setup; shows the explanations when there are any.
+    void focusOnStory();
 
 protected:
     void closeEvent(QCloseEvent* event) override;

@@ -61,7 +61,7 @@ int main(int argc, char** argv)
         window.whenFinished([&window, out] {
             // Let the panels and plots lay out and paint the final state before grabbing.
             QTimer::singleShot(300, &window, [&window, out] {
-                window.timeline().zoomToFit();
+                window.focusOnStory();
                 QTimer::singleShot(200, &window, [&window, out] {
                     const bool saved = window.grab().save(out);
                     if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));

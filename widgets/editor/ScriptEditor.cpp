@@ -37,6 +37,7 @@ ScriptEditor::ScriptEditor(QWidget* parent)
 {
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setLineWrapMode(QPlainTextEdit::NoWrap);
+    document()->setDocumentMargin(6); // keeps the first column clear of the line-number gutter
     setTabStopDistance(fontMetrics().horizontalAdvance(' ') * 2);
     highlighter_->setDarkBackground(isDark(palette()));
     settleTimer_->setSingleShot(true);

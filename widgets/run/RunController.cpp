@@ -96,7 +96,14 @@ txs::Database* RunController::database() const
 
 txs::RunProgress RunController::progress() const
 {
-    return runner_ ? runner_->progress() : txs::RunProgress{};
+    if (runner_) return runner_->progress();
+    // Not started: the first statement is next.
+    txs::RunProgress p;
+    if (workload_ && workload_->setup && !workload_->setup->statements.empty())
+        p.nextLine = workload_->setup->statements[0].line;
+    else if (workload_ && !workload_->steps.empty())
+        p.nextLine = workload_->steps[0].statement.line;
+    return p;
 }
 
 const txs::RunSummary* RunController::summary() const
@@ -104,30 +111,32 @@ const txs::RunSummary* RunController::summary() const
     return runner_ && state_ == State::Finished ? &runner_->summary() : nullptr;
 }
 
+// Back to Ready. The database and the trace log are made when the run starts, so the
+// timeline's zero is the start of the run, not the moment the script was loaded.
 void RunController::reset()
 {
     if (runner_) runner_->stop();
     joinWorker();
     runner_.reset();
-    if (!workload_) {
-        setState(State::Empty);
-        return;
-    }
-    trace_ = std::make_shared<txs::TraceLog>();
-    txs::RunOptions options;
-    options.journalMode = modeOverride_;
-    options.trace = trace_;
-    options.databasePath = databasePath_.toStdString();
-    runner_ = std::make_unique<txs::Runner>(*workload_, options);
-    runner_->setObserver(observer_.get());
-    runner_->setStatementDelay(std::chrono::milliseconds(delayMs_));
+    trace_.reset();
     emit traceReplaced();
-    setState(State::Ready);
+    setState(workload_ ? State::Ready : State::Empty);
 }
 
 bool RunController::ensureOpen()
 {
-    if (!runner_) return false;
+    if (!workload_) return false;
+    if (!runner_) {
+        trace_ = std::make_shared<txs::TraceLog>();
+        txs::RunOptions options;
+        options.journalMode = modeOverride_;
+        options.trace = trace_;
+        options.databasePath = databasePath_.toStdString();
+        runner_ = std::make_unique<txs::Runner>(*workload_, options);
+        runner_->setObserver(observer_.get());
+        runner_->setStatementDelay(std::chrono::milliseconds(delayMs_));
+        emit traceReplaced();
+    }
     if (auto error = runner_->open()) {
         lastError_ = QString::fromStdString(error->describe());
         emit runFailed(lastError_);
@@ -176,7 +185,8 @@ void RunController::startWorker(bool toTheEnd)
 
 void RunController::run()
 {
-    if (!runner_ || state_ == State::Finished || state_ == State::Running) return;
+    if (!workload_ || state_ == State::Finished || state_ == State::Running) return;
+    if (!ensureOpen()) return;
     if (state_ == State::Paused && busy_) {
         runner_->resume();
         setState(State::Running);
@@ -189,7 +199,8 @@ void RunController::run()
 
 void RunController::step()
 {
-    if (!runner_ || busy_ || state_ == State::Finished || state_ == State::Running) return;
+    if (!workload_ || busy_ || state_ == State::Finished || state_ == State::Running) return;
+    if (!ensureOpen()) return;
     setState(State::Stepping);
     startWorker(false);
 }

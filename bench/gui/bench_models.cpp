@@ -173,8 +173,8 @@ void drainBench(std::uint64_t events)
         const Stats t = stats(allTicks[k]);
         std::printf("drain live, %s: %.1f ms per %zu events (%.2f Mevents/s); per 5000-event tick: "
                     "p50 %.2f ms, mean %.2f ms, max %.2f ms\n",
-                    names[k], total, recorded.size(), static_cast<double>(recorded.size()) / total / 1000, t.p50,
-                    t.mean, t.max);
+                    names[k], total, recorded.size(), static_cast<double>(recorded.size()) / total / 1000,
+                    t.p50, t.mean, t.max);
     }
     // A backlog: everything published before the first drain (the GUI was busy, or opened a
     // finished run). The first drain copies the whole log out of TraceLog.

@@ -1,5 +1,7 @@
 #include "engine/trace/ExplanationProjection.h"
 
+#include <cctype>
+
 namespace txs {
 
 namespace {
@@ -17,11 +19,8 @@ std::string trimmed(const std::string& s)
 ExplanationParts splitExplanation(const std::string& text)
 {
     for (std::size_t at = text.find("Fix:"); at != std::string::npos; at = text.find("Fix:", at + 1)) {
-        // Only where a line or a sentence starts: "prefix:" inside a word is not a fix.
-        std::size_t before = at;
-        while (before > 0 && (text[before - 1] == ' ' || text[before - 1] == '\t'))
-            --before;
-        if (before == 0 || text[before - 1] == '\n' || text[before - 1] == '.')
+        // Only where a word starts: "prefix:" is not a fix.
+        if (at == 0 || std::isspace(static_cast<unsigned char>(text[at - 1])))
             return {trimmed(text.substr(0, at)), trimmed(text.substr(at + 4))};
     }
     return {trimmed(text), {}};

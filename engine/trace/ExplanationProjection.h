@@ -36,8 +36,9 @@ struct ExplainedError
     bool explainedAt(std::int64_t t) const { return explanationNs <= t; }
 };
 
-// Splits an explanation into its account of the cause and its fix: the fix starts at a line or
-// sentence beginning "Fix:" (the explainer's convention); without one, all of it is the cause.
+// Splits an explanation into its account of the cause and its fix: the fix starts at the first
+// word "Fix:" (the explainer's Explanation::text() writes "what rule Fix: fix"); without one, all
+// of it is the cause.
 struct ExplanationParts
 {
     std::string why, fix;

@@ -16,6 +16,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationName("TxScope");
     QApplication::setOrganizationName("TxScope");
     QApplication::setApplicationVersion(TXSCOPE_VERSION);
+    // Lets desktops match the window to its .desktop file and icon.
+    QGuiApplication::setDesktopFileName("io.github.txscope.TxScope");
 
     QCommandLineParser parser;
     parser.setApplicationDescription("A workbench that makes database concurrency visible.");

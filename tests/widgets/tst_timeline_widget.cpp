@@ -400,6 +400,54 @@ private slots:
         QVERIFY(countColour(image, c.of(SpanState::StmtError)) > 0);
     }
 
+    void denseMarkersDoNotHideTheSpans()
+    {
+        // 3000 committed transactions, each with a BUSY on the way: at full view a glyph per
+        // BUSY would paint over the lane; ticks leave the transactions visible.
+        testing::EventBuilder ev;
+        for (int i = 0; i < 3000; ++i) {
+            ev.add(EventKind::TxBegin, 1, i * 100, i + 1);
+            ev.add(EventKind::Busy, 1, i * 100 + 50, i + 1, 5, 0, "database is locked");
+            ev.add(EventKind::TxCommit, 1, i * 100 + 90, i + 1);
+        }
+        TimelineWidget dense;
+        dense.resize(900, 300);
+        dense.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dense));
+        dense.appendEvents(ev.list);
+        dense.replot(QCustomPlot::rpImmediateRefresh);
+        const QRect plot = dense.axisRect()->rect();
+        const Band row = *dense.laneGeometry().band(0, Track::Transaction);
+        const int top = static_cast<int>(dense.yAxis->coordToPixel(row.top)) + 1;
+        const int bottom = static_cast<int>(dense.yAxis->coordToPixel(row.bottom)) - 1;
+        const QRgb busy = dense.colors().of(MarkerKind::Busy).rgb() & 0xffffff;
+        // The tallest run of BUSY-coloured pixels in any column of the transaction row.
+        const auto tallestBusy = [&](const QImage& image, int fromX, int toX) {
+            int tallest = 0;
+            for (int x = fromX; x < toX; ++x) {
+                int run = 0;
+                for (int y = top; y < bottom; ++y) {
+                    run = (image.pixel(x, y) & 0xffffff) == busy ? run + 1 : 0;
+                    tallest = std::max(tallest, run);
+                }
+            }
+            return tallest;
+        };
+        const QImage image = dense.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const QImage txRow = image.copy(QRect(plot.left(), top, plot.width(), bottom - top));
+        const int committed = countColour(txRow, dense.colors().of(SpanState::TxCommitted));
+        QVERIFY2(committed > txRow.width() * txRow.height() * 3 / 4, qPrintable(QString::number(committed)));
+        const int strip = tallestBusy(image, plot.left(), plot.right());
+        QVERIFY2(strip > 0 && strip <= 5, qPrintable(QString::number(strip))); // still there, as a thin strip
+        // Zoomed to a few transactions, each BUSY is a glyph again: a diamond taller than the strip.
+        dense.setVisibleTime(100'000, 600'000);
+        dense.replot(QCustomPlot::rpImmediateRefresh);
+        const QImage zoomed = dense.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const int x = static_cast<int>(dense.centreOf(*dense.model().findEvent(ev.list[3 * 2 + 1].seq)).x());
+        const int glyph = tallestBusy(zoomed, x - 1, x + 2);
+        QVERIFY2(glyph >= 8, qPrintable(QString::number(glyph)));
+    }
+
     void exportsPngAndPdf()
     {
         const QString png = outputPath("timeline_export.png"), pdf = outputPath("timeline_export.pdf");

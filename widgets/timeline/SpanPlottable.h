@@ -5,6 +5,7 @@
 // QCPBars or one QCPItemRect per span take 50-165 ms (bench/gui/bench_timeline.cpp).
 
 #include "widgets/timeline/HitTest.h"
+#include "widgets/timeline/RectBatcher.h"
 #include "widgets/timeline/TimelineScene.h"
 
 #include <qcustomplot.h>
@@ -34,6 +35,7 @@ private:
 
     const TimelineScene& scene_;
     std::size_t lastRuns_ = 0;
+    RectBatcher::Deferred alarms_; // reused between tracks and replots
 };
 
 } // namespace txs::timeline

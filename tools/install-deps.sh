@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages TxScope builds and tests with, only those that are missing.
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config libsqlite3-dev sqlite3
-          qt6-base-dev libqcustomplot-dev xvfb xauth)
+          qt6-base-dev libqt6svg6 libqcustomplot-dev fonts-dejavu-core xvfb xauth)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,9 @@
 #include "engine/mvcc/MvccBackend.h"
 
+#include "engine/mvcc/FileDurability.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/sql/MvccConnection.h"
+#include "engine/sqlite/SqliteInit.h"
 
 namespace txs {
 
@@ -36,15 +38,20 @@ mvcc::MvccStore* mvccStoreOf(Database& database)
 std::unique_ptr<Backend> makeMvccBackend(const std::string& path, std::shared_ptr<TraceLog> trace,
                                          Error* error)
 {
+    // Every connection runs a private SQLite handle: SQLite must be set up for many threads
+    // (memory statistics off) before the first of them opens.
+    sqlite::initSqliteOnce();
+    auto backend = std::make_unique<MvccBackend>(std::move(trace));
     if (path != ":memory:" && !path.empty()) {
-        if (error)
-            *error =
-                Error::notSupported("MVCC databases on files need the logical log, which is not built yet; "
-                                    "open \":memory:\" instead of " +
-                                    path);
-        return nullptr;
+        std::string failure;
+        auto durability = mvcc::FileDurability::open(path, backend->store(), failure);
+        if (!durability) {
+            if (error) *error = Error{ErrorKind::Io, rc::CantOpen, rc::CantOpen, failure};
+            return nullptr;
+        }
+        backend->store().attachDurability(std::move(durability));
     }
-    return std::make_unique<MvccBackend>(std::move(trace));
+    return backend;
 }
 
 } // namespace txs

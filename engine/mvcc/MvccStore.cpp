@@ -48,9 +48,21 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
         if (!ifNotExists) error = Error::syntax("table " + schema.name + " already exists");
         return it->second;
     }
+    // On a file the DDL is a frame of the log with its own timestamp, written before the
+    // catalog changes (under the catalog lock, so DDL frames are in catalog order).
+    const std::uint64_t ts = durability_ ? beginDdl() : 0;
+    if (durability_) {
+        if (auto logError = durability_->logCreateTable(schema.name, schema.createSql, ts)) {
+            endDdl(ts);
+            error = logError;
+            return nullptr;
+        }
+    }
     auto table = std::make_shared<Table>(nextTableId_++, std::move(schema));
+    table->setCreatedTs(ts);
     tables_[key] = table;
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+    if (durability_) endDdl(ts);
     lock.unlock();
     emit(EventKind::TableCreated, connection, 0, table->id(), 0, 0, 0, table->name());
     return table;
@@ -64,10 +76,18 @@ std::optional<Error> MvccStore::dropTable(const std::string& name, bool ifExists
         if (ifExists) return std::nullopt;
         return Error::syntax("no such table: " + name);
     }
+    const std::uint64_t ts = durability_ ? beginDdl() : 0;
+    if (durability_) {
+        if (auto logError = durability_->logDropTable(it->second->name(), ts)) {
+            endDdl(ts);
+            return logError;
+        }
+    }
     auto table = it->second;
     tables_.erase(it);
     table->markDropped();
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+    if (durability_) endDdl(ts);
     lock.unlock();
     emit(EventKind::TableDropped, connection, 0, table->id(), 0, 0, 0, table->name());
     return std::nullopt;
@@ -191,6 +211,10 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
     {
         std::lock_guard lock(clockMutex_);
         if (exclusiveHolder_ && exclusiveHolder_ != &tx) {
+            // A concurrent commit needs the exclusive slot free: a shared claim on it.
+            emit(EventKind::LockWait, tx.connection, tx.id, 0, 0,
+                 static_cast<std::int64_t>(LockResource::MvccExclusive),
+                 static_cast<std::int64_t>(LockLevel::Shared));
             auto e = Error::busy("database is busy: transaction " + std::to_string(exclusiveHolder_->id) +
                                  " holds the exclusive lock; COMMIT can be retried once it ends");
             emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
@@ -199,22 +223,59 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         tx.endTs.store(++clock_, std::memory_order_relaxed);
         tx.state.store(TxState::Preparing, std::memory_order_release);
         ++preparing_;
+        if (durability_) preparingTs_.insert(clock_);
     }
     emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
          static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::Shared));
     if (auto error = validate(tx)) {
-        {
-            std::lock_guard lock(clockMutex_);
-            --preparing_;
-        }
+        endPreparing(tx);
         emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
              static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
         if (!tx.doomedBy) tx.doomedBy = error;
         rollback(tx, RollbackReason::Conflict, false);
         return error;
     }
+    // The frame is written after validation (only commits that will succeed are logged) and
+    // before Committed (so an acknowledged commit is in the log, and under synchronous=FULL on
+    // disk, before anyone can see it).
+    std::optional<Error> syncError;
+    if (durability_) {
+        bool appended = false;
+        auto error = durability_->logCommit(tx, tx.endTs.load(std::memory_order_relaxed), appended);
+        if (error && !appended) {
+            endPreparing(tx);
+            emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+                 static_cast<std::int64_t>(LockResource::MvccCommit),
+                 static_cast<std::int64_t>(LockLevel::None));
+            tx.doomedBy = error;
+            rollback(tx, RollbackReason::StatementError, false);
+            return error;
+        }
+        syncError = std::move(error); // logged but not synced: committed, and COMMIT says so
+    }
     finishCommit(tx);
-    return std::nullopt;
+    if (durability_) durability_->afterCommit();
+    return syncError;
+}
+
+void MvccStore::endPreparing(Transaction& tx)
+{
+    std::lock_guard lock(clockMutex_);
+    --preparing_;
+    if (durability_) preparingTs_.erase(preparingTs_.find(tx.endTs.load(std::memory_order_relaxed)));
+}
+
+std::uint64_t MvccStore::beginDdl()
+{
+    std::lock_guard lock(clockMutex_);
+    preparingTs_.insert(++clock_);
+    return clock_;
+}
+
+void MvccStore::endDdl(std::uint64_t ts)
+{
+    std::lock_guard lock(clockMutex_);
+    preparingTs_.erase(preparingTs_.find(ts));
 }
 
 void MvccStore::finishCommit(Transaction& tx)
@@ -224,6 +285,7 @@ void MvccStore::finishCommit(Transaction& tx)
         std::lock_guard lock(clockMutex_);
         tx.state.store(TxState::Committed, std::memory_order_release);
         --preparing_;
+        if (durability_) preparingTs_.erase(preparingTs_.find(ts));
         lastCommitTs_ = std::max(lastCommitTs_, ts);
     }
     // Rewrite our TxID stamps to the commit timestamp. Versions we both created and ended

@@ -8,6 +8,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
+#include "engine/mvcc/Durability.h"
 #include "engine/mvcc/Table.h"
 #include "engine/mvcc/Transaction.h"
 #include "engine/trace/Event.h"
@@ -101,6 +102,22 @@ public:
     StoreStats stats() const;
     std::vector<VersionInfo> versionsOf(const std::string& table, std::int64_t key) const;
 
+    // ---- durability (a database on a file; none in memory)
+    // Attached once, before any connection exists.
+    void attachDurability(std::unique_ptr<Durability> durability) { durability_ = std::move(durability); }
+    Durability* durability() const { return durability_.get(); }
+    // Returns once no commit or DDL with a timestamp below `ts` is still preparing: each has
+    // either aborted or appended its frame and become Committed. For the checkpoint.
+    void waitForPreparingBelow(std::uint64_t ts) const;
+
+    // ---- recovery: loading a database before any connection exists (no logging, no conflicts)
+    std::shared_ptr<Table> restoreTable(TableSchema schema, std::uint64_t createdTs);
+    void restoreDrop(const std::string& name);
+    // Makes `row` (null: none) the only version of `key`, committed at `ts`.
+    void restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts);
+    // The clock continues after the newest recovered timestamp.
+    void restoreClock(std::uint64_t ts);
+
     void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
               std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string text = {}) const;
     bool tracing() const { return trace_ != nullptr; }
@@ -119,6 +136,9 @@ private:
                const char* what);
     std::optional<Error> validate(Transaction& tx);
     void finishCommit(Transaction& tx);
+    void endPreparing(Transaction& tx); // a preparing commit that will not commit
+    std::uint64_t beginDdl();           // a DDL timestamp, registered as preparing
+    void endDdl(std::uint64_t ts);
     void undoRecord(Transaction& tx, const WriteRecord& record);
     void unregister(Transaction& tx);
     void releaseExclusive(Transaction& tx);
@@ -138,6 +158,8 @@ private:
     Transaction* exclusiveHolder_ = nullptr; // guarded by clockMutex_
     int preparing_ = 0;                      // guarded by clockMutex_
     std::uint64_t lastCommitTs_ = 0;         // guarded by clockMutex_
+    // Commit and DDL timestamps not yet Committed, kept only on a file (for the checkpoint).
+    std::multiset<std::uint64_t> preparingTs_; // guarded by clockMutex_
     std::atomic<std::uint64_t> nextTxId_{1};
     std::atomic<std::uint64_t> nextVersionId_{1};
 
@@ -153,6 +175,9 @@ private:
 
     std::atomic<std::uint64_t> versionsCreated_{0}, versionsReclaimed_{0}, versionsDiscarded_{0};
     std::atomic<std::uint64_t> commits_{0}, rollbacks_{0}, conflicts_{0}, gcPasses_{0};
+
+    // Last: destroyed first, while the tables it may still reference are alive.
+    std::unique_ptr<Durability> durability_;
 };
 
 } // namespace txs::mvcc

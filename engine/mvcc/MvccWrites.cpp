@@ -68,7 +68,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
                                  "UNIQUE constraint failed: " + table->name() + "." + column);
     }
     table->noteExplicitKey(key);
-    tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true});
+    tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, row});
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
         emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, rowText(*row));
@@ -122,7 +122,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
         return doom(tx, *table, key, otherTx,
                     op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
                                                   : "changed this row after our snapshot or is changing it");
-    tx.writes.push_back({op, table, key, chain, newId, oldId, false});
+    tx.writes.push_back({op, table, key, chain, newId, oldId, false, newRow});
     if (tracing()) {
         emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,
              static_cast<std::int64_t>(oldId));

@@ -47,6 +47,11 @@ public:
     std::int64_t allocateKey() { return nextKey_.fetch_add(1, std::memory_order_relaxed); }
     void noteExplicitKey(std::int64_t key);
 
+    // The DDL timestamp that created it (0 in memory): recovery and checkpoint tell a table from
+    // an earlier one of the same name by it. Set before the table is published.
+    std::uint64_t createdTs() const { return createdTs_; }
+    void setCreatedTs(std::uint64_t ts) { createdTs_ = ts; }
+
     bool dropped() const { return dropped_.load(std::memory_order_acquire); }
     void markDropped() { dropped_.store(true, std::memory_order_release); }
 
@@ -57,6 +62,7 @@ private:
     std::map<std::int64_t, std::unique_ptr<VersionChain>> chains_;
     std::atomic<std::int64_t> nextKey_{1};
     std::atomic<bool> dropped_{false};
+    std::uint64_t createdTs_ = 0;
 };
 
 } // namespace txs::mvcc

@@ -5,6 +5,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
+#include "engine/mvcc/Version.h"
 
 #include <atomic>
 #include <cstdint>
@@ -31,6 +32,7 @@ struct WriteRecord
     std::uint64_t newVersion = 0; // id of the version this write created (Insert, Update)
     std::uint64_t oldVersion = 0; // id of the version this write ended (Update, Delete)
     bool keyWasFree = false;      // Insert into a key with no version visible: validated at commit
+    RowPtr row;                   // the row written (Insert, Update), for the logical log
 };
 
 struct Transaction
@@ -53,6 +55,8 @@ struct Transaction
     // Owned by the connection's thread only.
     bool holdsExclusive = false;
     bool explicitTx = false; // BEGIN ... (false: one autocommit statement)
+    // PRAGMA synchronous of the committing connection: 0 off, 1 normal, 2 full, 3 extra.
+    std::uint8_t synchronous = 2;
     int statementsRun = 0;
     std::optional<Error> doomedBy; // set by a conflict: only ROLLBACK is accepted after it
     std::vector<WriteRecord> writes;

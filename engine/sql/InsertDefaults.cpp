@@ -1,6 +1,7 @@
 #include "engine/sql/InsertDefaults.h"
 
 #include "engine/sql/SqlScanner.h"
+#include "engine/sql/SqliteValues.h"
 
 #include <algorithm>
 #include <cctype>
@@ -24,14 +25,6 @@ std::string lower(std::string s)
     for (auto& c : s)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
-}
-
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
 }
 
 } // namespace
@@ -78,7 +71,7 @@ insertWithDefaults(std::string_view statement,
                 columns += ", ";
                 values += ", ";
             }
-            columns += quoted(column.name);
+            columns += quoteIdentifier(column.name);
             values += column.defaultSql.empty() ? "NULL" : "(" + column.defaultSql + ")";
         }
         const std::size_t end = tokens[i + 1].offset + tokens[i + 1].length;
@@ -97,7 +90,7 @@ insertWithDefaults(std::string_view statement,
     std::string extraColumns, extraValues;
     for (const auto& column : schema->columns) {
         if (column.defaultSql.empty() || named.count(lower(column.name))) continue;
-        extraColumns += ", " + quoted(column.name);
+        extraColumns += ", " + quoteIdentifier(column.name);
         extraValues += ", (" + column.defaultSql + ")";
     }
     if (extraColumns.empty()) return std::nullopt;

@@ -5,6 +5,7 @@
 #include "engine/sql/MvccVirtualTable.h"
 #include "engine/sql/SchemaReader.h"
 #include "engine/sql/SqlScanner.h"
+#include "engine/sql/SqliteValues.h"
 
 #include <chrono>
 #include <sqlite3.h>
@@ -16,60 +17,6 @@ using mvcc::Transaction;
 using mvcc::TxState;
 
 namespace {
-
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
-void bind(sqlite3_stmt* stmt, const Params& params)
-{
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 0; i < count && i < static_cast<int>(params.size()); ++i) {
-        const Value& v = params[i];
-        switch (v.type()) {
-        case Value::Type::Null:
-            sqlite3_bind_null(stmt, i + 1);
-            break;
-        case Value::Type::Integer:
-            sqlite3_bind_int64(stmt, i + 1, v.integer());
-            break;
-        case Value::Type::Real:
-            sqlite3_bind_double(stmt, i + 1, v.real());
-            break;
-        case Value::Type::Text:
-            sqlite3_bind_text(stmt, i + 1, v.text().data(), static_cast<int>(v.text().size()),
-                              SQLITE_TRANSIENT);
-            break;
-        case Value::Type::Blob:
-            sqlite3_bind_blob(stmt, i + 1, v.blob().bytes.data(), static_cast<int>(v.blob().bytes.size()),
-                              SQLITE_TRANSIENT);
-            break;
-        }
-    }
-}
-
-Value columnValue(sqlite3_stmt* stmt, int i)
-{
-    switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-        return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
-    case SQLITE_FLOAT:
-        return Value(sqlite3_column_double(stmt, i));
-    case SQLITE_TEXT:
-        return Value(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                                 static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
-    case SQLITE_BLOB: {
-        auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, i));
-        return Value(Blob{std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(stmt, i))});
-    }
-    default:
-        return Value();
-    }
-}
 
 Result singleValue(const char* column, Value value)
 {
@@ -215,7 +162,21 @@ std::optional<Error> MvccConnection::begin(const Classified& c)
 std::optional<Error> MvccConnection::commit()
 {
     if (!tx_) return Error::misuse("cannot commit - no transaction is active");
-    if (auto error = store_->commit(*tx_)) return error; // Busy: still open; conflict: doomed
+    tx_->synchronous = static_cast<std::uint8_t>(std::stoi(synchronous_));
+    // A commit refused by an exclusive transaction waits like SQLite's COMMIT does for its
+    // lock: through the busy handler, within busy_timeout. The transaction stays open
+    // throughout, so a COMMIT that still fails can be retried.
+    for (int count = 0;; ++count) {
+        auto error = store_->commit(*tx_);
+        if (!error) break;
+        // Committed with an error: the log could not be synced; the transaction is over all
+        // the same. A conflict or failed log write dooms it.
+        if (tx_->loadState() == TxState::Committed) {
+            tx_.reset();
+            return error;
+        }
+        if (error->kind != ErrorKind::Busy || tx_->doomedBy || !waitForLock(count)) return error;
+    }
     tx_.reset();
     return std::nullopt;
 }
@@ -308,7 +269,11 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
         // A deferred transaction becomes the exclusive writer at its first write, as a
         // SQLite deferred transaction takes RESERVED at its first write.
         if (writes && tx->mode == TxMode::Deferred && !tx->holdsExclusive) {
-            if (auto error = store_->acquireExclusive(*tx, wait, tx->statementsRun == 0)) return error;
+            // One that has already read gets BUSY at once, as in SQLite's WAL mode: by the time
+            // the holder commits, its snapshot would be stale, so waiting cannot help.
+            const bool fresh = tx->statementsRun == 0;
+            if (auto error = store_->acquireExclusive(*tx, fresh ? wait : std::function<bool(int)>{}, fresh))
+                return error;
         }
     } else {
         implicit = store_->begin(TxMode::None, id(), false);
@@ -324,7 +289,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     const std::size_t mark = tx->writes.size();
     statementTx_ = tx;
     vtabError_.reset();
-    bind(stmt, params);
+    bindParams(stmt, params);
     int rc;
     bool first = true;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -365,6 +330,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
         return error;
     }
     if (implicit) {
+        implicit->synchronous = static_cast<std::uint8_t>(std::stoi(synchronous_));
         if (auto commitError = store_->commit(*implicit)) return commitError;
     }
     return std::nullopt;
@@ -400,13 +366,13 @@ std::optional<Error> MvccConnection::syncSchema()
         for (auto& [sql, s] : statements_)
             sqlite3_finalize(s);
         statements_.clear();
-        if (auto error = execPrivate("DROP TABLE main." + quoted(it->second->name()))) return error;
+        if (auto error = execPrivate("DROP TABLE main." + quoteIdentifier(it->second->name()))) return error;
         it = declared_.erase(it);
     }
     for (const auto& [tableId, table] : current) {
         if (declared_.count(tableId)) continue;
         declared_[tableId] = table;
-        if (auto error = execPrivate("CREATE VIRTUAL TABLE main." + quoted(table->name()) +
+        if (auto error = execPrivate("CREATE VIRTUAL TABLE main." + quoteIdentifier(table->name()) +
                                      " USING txscope_mvcc(" + std::to_string(tableId) + ")")) {
             declared_.erase(tableId);
             return error;
@@ -465,8 +431,29 @@ std::optional<Error> MvccConnection::pragma(std::string_view statement, const Cl
         result = singleValue("timeout", Value(static_cast<std::int64_t>(busyTimeoutMs_)));
         return std::nullopt;
     }
+    if (auto* durability = store_->durability()) {
+        if (c.name == "wal_checkpoint") {
+            // The MVCC checkpoint (every mode alike): busy | log bytes before | rows written.
+            mvcc::CheckpointResult done;
+            if (auto error = durability->checkpoint(done)) return error;
+            result.columns = {"busy", "log", "checkpointed"};
+            result.rows = {{Value(0), Value(static_cast<std::int64_t>(done.logBytesBefore)),
+                            Value(static_cast<std::int64_t>(done.rowsWritten))}};
+            return std::nullopt;
+        }
+        if (c.name == "mvcc_checkpoint_threshold") {
+            if (!c.pragmaValue.empty()) {
+                const long long bytes = std::strtoll(c.pragmaValue.c_str(), nullptr, 10);
+                durability->setCheckpointThreshold(bytes > 0 ? static_cast<std::uint64_t>(bytes) : 0);
+            }
+            result = singleValue("mvcc_checkpoint_threshold",
+                                 Value(static_cast<std::int64_t>(durability->checkpointThreshold())));
+            return std::nullopt;
+        }
+    }
     if (c.name == "synchronous") {
-        // Kept for the durability layer; an in-memory database has nothing to sync.
+        // Per connection, applied to each commit: FULL/EXTRA sync the log before COMMIT returns
+        // (group commit), NORMAL/OFF leave the frame to the OS. In memory nothing is synced.
         if (!c.pragmaValue.empty()) {
             static const std::map<std::string, std::string> names = {
                 {"0", "0"},   {"1", "1"},      {"2", "2"},    {"3", "3"},

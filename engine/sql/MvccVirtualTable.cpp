@@ -6,6 +6,7 @@
 
 #include "engine/sql/Affinity.h"
 #include "engine/sql/MvccConnection.h"
+#include "engine/sql/SqliteValues.h"
 
 #include <cmath>
 #include <cstring>
@@ -49,14 +50,6 @@ Vtab& vtabOf(sqlite3_vtab_cursor* c)
     return *static_cast<Vtab*>(c->pVtab);
 }
 
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-}
-
 int setError(sqlite3_vtab* vtab, const Error& error)
 {
     static_cast<Vtab*>(vtab)->connection->reportError(error);
@@ -81,7 +74,7 @@ int connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
     const auto& columns = table->schema().columns;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) ddl += ", ";
-        ddl += quoted(columns[i].name) + " " + columns[i].declaredType;
+        ddl += quoteIdentifier(columns[i].name) + " " + columns[i].declaredType;
         if (!columns[i].defaultSql.empty()) ddl += " DEFAULT (" + columns[i].defaultSql + ")";
     }
     ddl += ")";
@@ -291,28 +284,6 @@ int eof(sqlite3_vtab_cursor* base)
     return static_cast<Cursor*>(base)->eof;
 }
 
-void resultValue(sqlite3_context* context, const Value& v)
-{
-    switch (v.type()) {
-    case Value::Type::Null:
-        sqlite3_result_null(context);
-        break;
-    case Value::Type::Integer:
-        sqlite3_result_int64(context, v.integer());
-        break;
-    case Value::Type::Real:
-        sqlite3_result_double(context, v.real());
-        break;
-    case Value::Type::Text:
-        sqlite3_result_text(context, v.text().data(), static_cast<int>(v.text().size()), SQLITE_TRANSIENT);
-        break;
-    case Value::Type::Blob:
-        sqlite3_result_blob(context, v.blob().bytes.data(), static_cast<int>(v.blob().bytes.size()),
-                            SQLITE_TRANSIENT);
-        break;
-    }
-}
-
 int column(sqlite3_vtab_cursor* base, sqlite3_context* context, int i)
 {
     auto& cursor = *static_cast<Cursor*>(base);
@@ -329,25 +300,6 @@ int rowid(sqlite3_vtab_cursor* base, sqlite3_int64* out)
 {
     *out = static_cast<Cursor*>(base)->key;
     return SQLITE_OK;
-}
-
-Value toValue(sqlite3_value* v)
-{
-    switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER:
-        return Value(static_cast<std::int64_t>(sqlite3_value_int64(v)));
-    case SQLITE_FLOAT:
-        return Value(sqlite3_value_double(v));
-    case SQLITE_TEXT:
-        return Value(std::string(reinterpret_cast<const char*>(sqlite3_value_text(v)),
-                                 static_cast<std::size_t>(sqlite3_value_bytes(v))));
-    case SQLITE_BLOB: {
-        auto* p = static_cast<const std::uint8_t*>(sqlite3_value_blob(v));
-        return Value(Blob{std::vector<std::uint8_t>(p, p + sqlite3_value_bytes(v))});
-    }
-    default:
-        return Value();
-    }
 }
 
 mvcc::OnConflict onConflict(sqlite3* db)
@@ -378,7 +330,7 @@ int update(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* ne
     auto row = std::make_shared<Row>();
     row->reserve(schema.columns.size());
     for (std::size_t i = 0; i < schema.columns.size(); ++i)
-        row->push_back(applyAffinity(toValue(argv[2 + i]), schema.columns[i].affinity));
+        row->push_back(applyAffinity(fromSqliteValue(argv[2 + i]), schema.columns[i].affinity));
 
     // The key: the key column when given, else the rowid SQLite passes, else a new one
     // (SQLite does not know the key column is the rowid of a virtual table).

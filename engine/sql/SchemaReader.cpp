@@ -2,6 +2,7 @@
 
 #include "engine/sql/Affinity.h"
 #include "engine/sql/SqlScanner.h"
+#include "engine/sql/SqliteValues.h"
 
 #include <memory>
 #include <sqlite3.h>
@@ -33,14 +34,6 @@ std::string text(sqlite3_stmt* s, int column)
 {
     auto p = sqlite3_column_text(s, column);
     return p ? reinterpret_cast<const char*>(p) : "";
-}
-
-std::string quoted(const std::string& name)
-{
-    std::string q = "\"";
-    for (char c : name)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
 }
 
 // Words SQLite accepts in a column or table definition whose meaning the engine would not
@@ -103,7 +96,7 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
     {
         auto s = prepare(db.get(),
                          "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
-                             quoted(schema.name) + ")");
+                             quoteIdentifier(schema.name) + ")");
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             if (sqlite3_column_int(s.get(), 5) != 0) {
                 error = Error::notSupported("generated columns are not supported by the MVCC engine yet");
@@ -139,7 +132,8 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
     {
         // A UNIQUE constraint shows as an automatic index whose origin is 'u'; the primary
         // key's own index (origin 'pk', for INT PRIMARY KEY) is the engine's key.
-        auto s = prepare(db.get(), "SELECT origin FROM pragma_index_list(" + quoted(schema.name) + ")");
+        auto s =
+            prepare(db.get(), "SELECT origin FROM pragma_index_list(" + quoteIdentifier(schema.name) + ")");
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             if (text(s.get(), 0) != "pk") {
                 error = Error::notSupported(

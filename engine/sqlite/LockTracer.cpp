@@ -39,6 +39,11 @@ void LockTracer::lockCalled(LockLevel requested, int rc, LockLevel held)
     if ((rc & 0xff) == SQLITE_BUSY) emit(EventKind::LockWait, LockResource::DbFile, requested);
 }
 
+void LockTracer::unlocking(LockLevel target)
+{
+    if (target < db_) setDbLevel(target);
+}
+
 void LockTracer::unlockCalled(LockLevel held)
 {
     setDbLevel(held);
@@ -57,10 +62,9 @@ void LockTracer::shmLockCalled(int offset, int n, int flags, int rc)
     if (offset < 0 || n < 1 || offset + n > kShmSlots) return;
     const bool exclusive = (flags & SQLITE_SHM_EXCLUSIVE) != 0;
     const LockLevel wanted = exclusive ? LockLevel::Exclusive : LockLevel::Shared;
+    if (flags & SQLITE_SHM_UNLOCK) return; // recorded by shmUnlocking
     for (int slot = offset; slot < offset + n; ++slot) {
-        if (flags & SQLITE_SHM_UNLOCK) {
-            if (rc == SQLITE_OK) setShmLevel(slot, LockLevel::None);
-        } else if (rc == SQLITE_OK) {
+        if (rc == SQLITE_OK) {
             setShmLevel(slot, wanted);
         } else if ((rc & 0xff) == SQLITE_BUSY) {
             // n > 1 only for exclusive locks, which SQLite takes all or none of: the request
@@ -68,6 +72,13 @@ void LockTracer::shmLockCalled(int offset, int n, int flags, int rc)
             emit(EventKind::LockWait, shmResource(slot), wanted);
         }
     }
+}
+
+void LockTracer::shmUnlocking(int offset, int n)
+{
+    if (offset < 0 || n < 1 || offset + n > kShmSlots) return;
+    for (int slot = offset; slot < offset + n; ++slot)
+        setShmLevel(slot, LockLevel::None);
 }
 
 void LockTracer::shmUnmapped()

@@ -7,6 +7,10 @@
 // slot), because SQLite reports calls, not states: a LOCK on a slot already held, or an xLock
 // for a level already reached, changes nothing and records nothing.
 //
+// Order in the log: a release is recorded before the lock is really dropped and an acquire after
+// it is really taken. Whoever gets a lock next can only record that after this connection's
+// release, so the log never shows two connections holding conflicting locks at once.
+//
 // One tracer belongs to one sqlite3_file, which belongs to one connection; SQLite calls it only
 // from the thread using that connection, so it needs no synchronisation of its own.
 
@@ -35,10 +39,14 @@ public:
     // xLock(requested) returned rc and the file's level is now `held` (SQLITE_FCNTL_LOCKSTATE),
     // which after a failed EXCLUSIVE request is PENDING.
     void lockCalled(LockLevel requested, int rc, LockLevel held);
-    // xUnlock returned and the file's level is now `held`.
+    // xUnlock(target) is about to be called: records the release first (see below).
+    void unlocking(LockLevel target);
+    // xUnlock returned and the file's level is now `held` (corrects the record if it failed).
     void unlockCalled(LockLevel held);
-    // xShmLock(offset, n, flags) returned rc.
+    // xShmLock(offset, n, LOCK|...) returned rc.
     void shmLockCalled(int offset, int n, int flags, int rc);
+    // xShmLock(offset, n, UNLOCK|...) is about to be called.
+    void shmUnlocking(int offset, int n);
     // The shm mapping is gone: nothing is held on it any more.
     void shmUnmapped();
     // The file is closed: closing drops every lock it had.

@@ -1,5 +1,6 @@
 #include "engine/sqlite/SqliteConnection.h"
 
+#include "engine/sql/SqliteValues.h"
 #include "engine/sqlite/BusySchedule.h"
 #include "engine/sqlite/LockTracer.h"
 #include "engine/sqlite/SqliteShared.h"
@@ -13,28 +14,6 @@
 namespace txs::sqlite {
 
 namespace {
-
-Value columnValue(sqlite3_stmt* stmt, int i)
-{
-    switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-        return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt, i)));
-    case SQLITE_FLOAT:
-        return Value(sqlite3_column_double(stmt, i));
-    case SQLITE_TEXT: {
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-        return Value(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, i))));
-    }
-    case SQLITE_BLOB: {
-        const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, i));
-        Blob blob;
-        blob.bytes.assign(data, data + sqlite3_column_bytes(stmt, i));
-        return Value(std::move(blob));
-    }
-    default:
-        return Value();
-    }
-}
 
 bool isBusy(const std::optional<Error>& error)
 {
@@ -211,35 +190,6 @@ CachedStatement* SqliteConnection::statementAt(std::string_view rest, CachedStat
     return cache_.insert(std::string(rest), std::move(fresh));
 }
 
-void SqliteConnection::bind(sqlite3_stmt* stmt, const Params& params)
-{
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 1; i <= count && i <= static_cast<int>(params.size()); ++i) {
-        const Value& v = params[static_cast<std::size_t>(i - 1)];
-        switch (v.type()) {
-        case Value::Type::Null:
-            sqlite3_bind_null(stmt, i);
-            break;
-        case Value::Type::Integer:
-            sqlite3_bind_int64(stmt, i, v.integer());
-            break;
-        case Value::Type::Real:
-            sqlite3_bind_double(stmt, i, v.real());
-            break;
-        case Value::Type::Text:
-            sqlite3_bind_text64(stmt, i, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-            break;
-        case Value::Type::Blob:
-            // A null pointer would bind NULL: an empty blob is a zero-length zeroblob.
-            if (v.blob().bytes.empty())
-                sqlite3_bind_zeroblob(stmt, i, 0);
-            else
-                sqlite3_bind_blob64(stmt, i, v.blob().bytes.data(), v.blob().bytes.size(), SQLITE_TRANSIENT);
-            break;
-        }
-    }
-}
-
 std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& params, Result& result)
 {
     if (!st.stmt) { // PRAGMA busy_timeout, answered here: see the class comment
@@ -249,7 +199,7 @@ std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& pa
         return std::nullopt;
     }
     sqlite3_stmt* stmt = st.stmt;
-    bind(stmt, params);
+    sql::bindParams(stmt, params);
     const std::int64_t changesBefore = sqlite3_total_changes64(db_);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -259,7 +209,7 @@ std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& pa
         Row row;
         row.reserve(static_cast<std::size_t>(columns));
         for (int i = 0; i < columns; ++i)
-            row.push_back(columnValue(stmt, i));
+            row.push_back(sql::columnValue(stmt, i));
         result.rows.push_back(std::move(row));
     }
     std::optional<Error> error;

@@ -54,7 +54,6 @@ private:
     CachedStatement* statementAt(std::string_view rest, CachedStatement& fresh, std::optional<Error>& error);
     // Runs one statement: binds, steps, collects rows into `result`, records tx transitions.
     std::optional<Error> run(CachedStatement& st, const Params& params, Result& result);
-    void bind(sqlite3_stmt* stmt, const Params& params);
     // Records the transaction events for a statement that moved autocommit from `wasAutocommit`.
     void trackTransaction(const StatementInfo& info, bool wasAutocommit, const std::optional<Error>& error);
     Error lastError(int rc) const;

@@ -53,9 +53,9 @@ LockLevel heldLevel(sqlite3_file* realFile, LockLevel fallback)
 int tvClose(sqlite3_file* f)
 {
     TracedFile* p = traced(f);
+    if (p->tracer) p->tracer->fileClosed(); // closing drops every lock: recorded first
     const int rc = p->real->pMethods->xClose(p->real);
     if (p->tracer) {
-        p->tracer->fileClosed();
         delete p->tracer;
         p->tracer = nullptr;
     }
@@ -97,6 +97,7 @@ int tvLock(sqlite3_file* f, int level)
 int tvUnlock(sqlite3_file* f, int level)
 {
     TracedFile* p = traced(f);
+    if (p->tracer) p->tracer->unlocking(static_cast<LockLevel>(level));
     const int rc = p->real->pMethods->xUnlock(p->real, level);
     if (p->tracer) {
         const LockLevel fallback = rc == SQLITE_OK ? static_cast<LockLevel>(level) : p->tracer->dbLevel();
@@ -130,8 +131,9 @@ int tvShmMap(sqlite3_file* f, int region, int size, int extend, void volatile** 
 int tvShmLock(sqlite3_file* f, int offset, int n, int flags)
 {
     TracedFile* p = traced(f);
+    if (p->tracer && (flags & SQLITE_SHM_UNLOCK)) p->tracer->shmUnlocking(offset, n);
     const int rc = p->real->pMethods->xShmLock(p->real, offset, n, flags);
-    if (p->tracer) p->tracer->shmLockCalled(offset, n, flags, rc);
+    if (p->tracer && !(flags & SQLITE_SHM_UNLOCK)) p->tracer->shmLockCalled(offset, n, flags, rc);
     return rc;
 }
 
@@ -143,9 +145,8 @@ void tvShmBarrier(sqlite3_file* f)
 int tvShmUnmap(sqlite3_file* f, int deleteFlag)
 {
     TracedFile* p = traced(f);
-    const int rc = p->real->pMethods->xShmUnmap(p->real, deleteFlag);
     if (p->tracer) p->tracer->shmUnmapped();
-    return rc;
+    return p->real->pMethods->xShmUnmap(p->real, deleteFlag);
 }
 
 int tvFetch(sqlite3_file* f, sqlite3_int64 ofst, int amt, void** out)

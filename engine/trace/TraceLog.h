@@ -16,6 +16,8 @@
 
 namespace txs {
 
+class ThreadEventBuffer;
+
 class TraceLog
 {
 public:
@@ -32,7 +34,8 @@ public:
 
     // Appends to `out` the events with seq in [from, end) where end is the longest consistent
     // prefix published so far, in seq order; returns end. Call again with the returned value to
-    // read incrementally. Thread-safe against writers and other readers.
+    // read incrementally (`from` is 0 or an end returned before). Thread-safe against writers and
+    // other readers; costs O(buffers * log(events)) plus the events returned.
     std::uint64_t readSince(std::uint64_t from, std::vector<Event>& out) const;
 
     // All events of the longest consistent prefix.
@@ -42,14 +45,16 @@ public:
     std::uint64_t appendedCount() const { return nextSeq_.load(std::memory_order_relaxed); }
 
 private:
-    struct ThreadBuffer;
-    ThreadBuffer& bufferForThisThread();
+    ThreadEventBuffer& bufferForThisThread();
+    ThreadEventBuffer& registerThisThread();
 
     const std::chrono::steady_clock::time_point start_;
     std::atomic<std::uint64_t> nextSeq_{0};
-    std::uint64_t id_;
+    const std::uint64_t id_; // unique in the process: a thread's cache never mistakes another log for us
+    // Expires with the log, so threads can drop their cache entries for logs that are gone.
+    const std::shared_ptr<const bool> alive_;
     mutable std::mutex buffersMutex_; // guards buffers_ (the list, not their contents)
-    std::vector<std::unique_ptr<ThreadBuffer>> buffers_;
+    std::vector<std::unique_ptr<ThreadEventBuffer>> buffers_;
 };
 
 } // namespace txs

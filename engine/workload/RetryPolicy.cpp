@@ -27,9 +27,9 @@ bool RetryPolicy::retries(const Error& error) const
     if (!enabled()) return false;
     if (error.kind == ErrorKind::BusySnapshot) return busy || busySnapshot;
     if (error.kind == ErrorKind::Busy) return busy;
-    // A conflict is whatever else isRetryable() accepts: the MVCC engine's Conflict kind, and
+    // A conflict is the MVCC engine's Conflict kind, or anything else isRetryable() accepts:
     // Turso's plain SQLITE_ERROR whose message says "conflict".
-    return conflict && isRetryable(error);
+    return conflict && (error.kind == ErrorKind::Conflict || isRetryable(error));
 }
 
 std::string RetryPolicy::describe() const

@@ -15,8 +15,8 @@ struct RetryPolicy
     // Which errors restart the body. `busy` means every SQLITE_BUSY, busy_snapshot included:
     // that is what SQLITE_BUSY means to an application that reads only primary result codes, and
     // a loop that retries "busy" but dies on BUSY_SNAPSHOT would surprise everyone.
-    // `busy_snapshot` alone retries only the stale-snapshot case. `any` sets all three, which
-    // makes retries() the same predicate as isRetryable().
+    // `busy_snapshot` alone retries only the stale-snapshot case. `conflict` is the Conflict kind
+    // and any other error isRetryable() accepts. `any` sets all three: every retryable error.
     bool conflict = false;
     bool busy = false;
     bool busySnapshot = false;

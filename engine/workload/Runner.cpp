@@ -1,5 +1,6 @@
 #include "engine/workload/Runner.h"
 
+#include "engine/explain/Explainer.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Substitution.h"
@@ -89,7 +90,8 @@ struct Runner::Impl
     explicit Impl(Runner& runner) : runner(runner) {}
     Runner& runner;
     std::vector<Action> actions;
-    std::size_t next = 0;
+    // Written by the thread that steps, read by progress() from any thread.
+    std::atomic<std::size_t> next{0};
     bool opened = false;
     std::map<std::string, StepConnection> stepConnections;
     std::vector<std::string> blockedOrder; // connections with a blocked statement, by blocking order
@@ -191,6 +193,12 @@ std::optional<Error> Runner::open()
     if (!database_) return error;
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();
+    if (!explainer_) {
+        auto explainer = std::make_shared<Explainer>(summary_.journalMode, trace_);
+        explainer_ = [explainer](const Error& error, std::uint32_t connection) {
+            return explainer->explain(error, connection);
+        };
+    }
     if (trace_) {
         Event e;
         e.kind = EventKind::RunBegin;
@@ -202,7 +210,7 @@ std::optional<Error> Runner::open()
 
 bool Runner::finished() const
 {
-    return impl_->next >= impl_->actions.size() && impl_->blockedOrder.empty();
+    return impl_->next.load() >= impl_->actions.size() && impl_->blockedOrder.empty();
 }
 
 void Runner::pause()
@@ -231,15 +239,16 @@ RunProgress Runner::progress() const
     RunProgress p;
     p.phase = impl_->phase.load();
     p.stepsTotal = impl_->actions.size();
-    p.stepsDone = std::min(impl_->next, impl_->actions.size());
+    const std::size_t next = impl_->next.load();
+    p.stepsDone = std::min(next, impl_->actions.size());
     p.workerTransactionsDone = impl_->workerTxDone.load();
     p.workerTransactionsTotal = impl_->workerTxTotal;
     p.committed = impl_->committed.load();
     p.retries = impl_->retries.load();
     p.errors =
         impl_->conflicts.load() + impl_->busy.load() + impl_->busySnapshot.load() + impl_->other.load();
-    if (impl_->next < impl_->actions.size() && impl_->actions[impl_->next].statement)
-        p.nextLine = impl_->actions[impl_->next].statement->line;
+    if (next < impl_->actions.size() && impl_->actions[next].statement)
+        p.nextLine = impl_->actions[next].statement->line;
     return p;
 }
 
@@ -303,7 +312,7 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection)
         outcome.actual = describeOutcome(outcome.result, outcome.blocked);
     }
     if (!outcome.result.ok() && runner.explainer_) {
-        outcome.explanation = runner.explainer_(*outcome.result.error, connection, runner.trace_.get());
+        outcome.explanation = runner.explainer_(*outcome.result.error, connection);
         if (!outcome.explanation.empty()) emit(EventKind::Explanation, connection, 0, outcome.explanation);
     }
     if (runner.observer_) runner.observer_->statementFinished(outcome);
@@ -583,7 +592,7 @@ bool Runner::step()
         impl.finish();
         return false;
     }
-    if (impl.next >= impl.actions.size()) {
+    if (impl.next.load() >= impl.actions.size()) {
         impl.finishSteps();
         impl.finish();
         return false;

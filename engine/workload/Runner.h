@@ -40,9 +40,9 @@ struct RunObserver
     virtual void phaseStarted(RunPhase) {}
 };
 
-// Explains an error from the trace log (engine/explain); empty when it has nothing to say.
-using Explainer =
-    std::function<std::string(const Error& error, std::uint32_t connection, const TraceLog* trace)>;
+// Explains an error that `connection` got; empty when there is nothing to say. By default the
+// runner uses engine/explain's Explainer on its own trace log.
+using ErrorExplainer = std::function<std::string(const Error& error, std::uint32_t connection)>;
 
 struct RunProgress
 {
@@ -62,7 +62,7 @@ public:
     Runner& operator=(const Runner&) = delete;
 
     void setObserver(RunObserver* observer) { observer_ = observer; }
-    void setExplainer(Explainer explainer) { explainer_ = std::move(explainer); }
+    void setExplainer(ErrorExplainer explainer) { explainer_ = std::move(explainer); }
     // Slow motion for demos: a pause after each statement of steps and workers.
     void setStatementDelay(std::chrono::microseconds delay) { delayUs_.store(delay.count()); }
 
@@ -95,7 +95,7 @@ private:
     std::shared_ptr<TraceLog> trace_;
     std::shared_ptr<Database> database_;
     RunObserver* observer_ = nullptr;
-    Explainer explainer_;
+    ErrorExplainer explainer_;
     std::atomic<std::int64_t> delayUs_{0};
     RunSummary summary_;
 };

@@ -55,6 +55,12 @@ public:
 
     ParseResult run()
     {
+        // SQLite stops reading SQL at a NUL byte, so a statement holding one would run cut short
+        // without a word; such a file is not the text it looks like.
+        for (std::size_t i = 0; i < lines_.size(); ++i)
+            if (lines_[i].find('\0') != std::string_view::npos)
+                return ParseError{file_, static_cast<int>(i + 1),
+                                  "NUL byte in the text (is this a text file?)"};
         while (next_ < lines_.size()) {
             if (auto error = topLevelLine()) {
                 error->file = file_;

@@ -314,6 +314,31 @@ private slots:
         QCOMPARE_ROWS(*c, "SELECT count(*) FROM x", "1");
     }
 
+    // The tracing VFS is registered beside the default one, and forwards memory-mapped I/O
+    // (xFetch/xUnfetch of io-methods version 3) to the wrapped file.
+    void tracingVfsWrapsTheDefault()
+    {
+        QTemporaryDir dir;
+        auto log = std::make_shared<TraceLog>();
+        auto db = openSqlite(dir, JournalMode::Wal, log);
+        QVERIFY(db);
+        QVERIFY(sqlite3_vfs_find("txscope-trace"));
+        QVERIFY(QString(sqlite3_vfs_find(nullptr)->zName) != QString("txscope-trace"));
+
+        auto c = db->connect();
+        QCOMPARE_ROWS(*c, "PRAGMA mmap_size = 1048576", "1048576");
+        MUST(*c, "CREATE TABLE x(v); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i "
+                 "< 500) "
+                 "INSERT INTO x SELECT randomblob(100) FROM n; PRAGMA wal_checkpoint(TRUNCATE)");
+        QCOMPARE_ROWS(*c, "SELECT count(*), sum(length(v)) FROM x", "500|50000");
+        // The connection's file was traced all along: its WAL locks are in the log.
+        bool sawWrite = false;
+        for (const Event& e : log->snapshot())
+            sawWrite |= e.connection == c->id() && e.kind == EventKind::LockAcquire &&
+                        e.a == static_cast<std::int64_t>(LockResource::ShmWrite);
+        QVERIFY(sawWrite);
+    }
+
     // Cached statements survive schema changes: SQLite re-prepares them.
     void cachedStatementsFollowSchemaChanges()
     {

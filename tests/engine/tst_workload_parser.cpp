@@ -346,6 +346,7 @@ private slots:
             "WORKERS  r   X3   REPEAT 20  RETRY ( any ; max 5 , backoff exponential 1ms..50ms ) :\n"
             "\tINSERT INTO t VALUES ($worker, $iter);\n"
             "\n"
+            "# a comment at the line start does not end the block\n"
             "  # between statements\n"
             "  sleep 1ms\n"
             "workers f x2 retry(busy_snapshot; backoff fixed 5ms, max 2):\n"
@@ -377,7 +378,7 @@ private slots:
         QCOMPARE(q(ws[1].retry.describe()),
                  QString("retry(conflict, busy, busy_snapshot; max 5, backoff exponential 1ms..50ms)"));
         QCOMPARE(ws[1].body,
-                 (std::vector<Statement>{sql(4, "INSERT INTO t VALUES ($worker, $iter)"), sleepFor(7, 1ms)}));
+                 (std::vector<Statement>{sql(4, "INSERT INTO t VALUES ($worker, $iter)"), sleepFor(8, 1ms)}));
 
         QVERIFY(!ws[2].retry.conflict && !ws[2].retry.busy && ws[2].retry.busySnapshot);
         QCOMPARE(q(ws[2].retry.describe()), QString("retry(busy_snapshot; max 2, backoff fixed 5ms)"));
@@ -433,6 +434,9 @@ private slots:
             "digit)");
         row("step name with digit first", "setup:\n  SELECT 1;\n1T: BEGIN;\n", 3, "invalid step name '1T'");
         row("step without sql", "setup:\n  SELECT 1;\nT1: -- a note\n", 3, "step 'T1' has no SQL");
+        QTest::newRow("nul byte") << QString::fromStdString(
+                                         std::string("setup:\n  SELECT 1;\n  SELECT '\0';\n", 33))
+                                  << 3 << QString("NUL byte in the text (is this a text file?)");
         // header
         row("unknown header key", "jornal_mode: wal\nsetup:\n  SELECT 1;\n", 1,
             "'jornal_mode' is not a header key (journal_mode, busy_timeout, synchronous, seed), and as a "
@@ -852,6 +856,9 @@ private slots:
         const RetryPolicy any = policy("any; max 3");
         for (const Error& e : {busy, snapshot, conflict, tursoConflict, constraint})
             QCOMPARE(any.retries(e), isRetryable(e));
+        // The Conflict kind is retryable whatever its message says.
+        const Error terse = Error::conflict("write-write clash on t rowid 1");
+        QVERIFY(onConflict.retries(terse) && any.retries(terse) && !onBusy.retries(terse));
         QVERIFY(!RetryPolicy{}.retries(busy)); // no retry clause
     }
 

@@ -1,0 +1,648 @@
+#include "app/gui/MainWindow.h"
+
+#include "app/gui/MetricsPanel.h"
+#include "app/gui/ScenarioLibrary.h"
+#include "engine/sqlite/DatabaseCopy.h"
+#include "engine/trace/ChromeTrace.h"
+#include "engine/trace/SessionFile.h"
+#include "engine/trace/TraceLog.h"
+#include "widgets/editor/ScriptEditor.h"
+#include "widgets/models/ExplanationsModel.h"
+#include "widgets/models/LocksModel.h"
+#include "widgets/models/ModelRoles.h"
+#include "widgets/models/SessionLog.h"
+#include "widgets/models/StatementLogModel.h"
+#include "widgets/models/TransactionsModel.h"
+#include "widgets/models/VersionChainModel.h"
+#include "widgets/run/RunController.h"
+#include "widgets/timeline/TimelineWidget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSlider>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTextStream>
+#include <QTimer>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+#include <sqlite3.h>
+
+using txs::JournalMode;
+
+namespace {
+
+QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
+{
+    auto* view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setWordWrap(false);
+    return view;
+}
+
+QString formatNs(qint64 ns)
+{
+    if (ns < 0) return QStringLiteral("–");
+    if (ns < 10'000'000) return QString::number(ns / 1e6, 'f', 3) + " ms";
+    return QString::number(ns / 1e6, 'f', 1) + " ms";
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), controller_(new RunController(this)), session_(new txs::models::SessionLog(this)),
+      timeline_(new txs::TimelineWidget(this)), editor_(new ScriptEditor(this)), metrics_(nullptr),
+      statusTimer_(new QTimer(this))
+{
+    setWindowTitle("TxScope");
+    setWindowIcon(QIcon(":/icons/txscope.svg"));
+    setDockNestingEnabled(true);
+    setCentralWidget(timeline_);
+
+    transactions_ = new txs::models::TransactionsModel(session_, this);
+    locks_ = new txs::models::LocksModel(session_, this);
+    versions_ = new txs::models::VersionChainModel(session_, this);
+    explanations_ = new txs::models::ExplanationsModel(session_, this);
+    statements_ = new txs::models::StatementLogModel(session_, this);
+    metrics_ = new MetricsPanel(session_, this);
+
+    buildActions();
+    buildMenus();
+    buildToolBar();
+    buildDocks();
+
+    stateLabel_ = new QLabel(this);
+    countersLabel_ = new QLabel(this);
+    instantLabel_ = new QLabel(this);
+    statusBar()->addWidget(stateLabel_);
+    statusBar()->addWidget(countersLabel_, 1);
+    statusBar()->addPermanentWidget(instantLabel_);
+
+    connect(editor_, &ScriptEditor::textSettled, this, [this] { applyScript(); });
+    connect(controller_, &RunController::parseFailed, editor_, &ScriptEditor::setError);
+    connect(controller_, &RunController::stateChanged, this, &MainWindow::onStateChanged);
+    connect(controller_, &RunController::traceReplaced, this, &MainWindow::onTraceReplaced);
+    connect(controller_, &RunController::runFailed, this,
+            [this](const QString& message) { QMessageBox::warning(this, "Cannot run", message); });
+    connect(session_, &txs::models::SessionLog::eventsApplied, this, &MainWindow::feedTimeline);
+    connect(session_, &txs::models::SessionLog::instantChanged, this, [this](qint64 t) {
+        instantLabel_->setText(QString("t = %1%2").arg(formatNs(t), session_->isLive() ? " (live)" : ""));
+        timeline_->setCursorTime(t);
+    });
+    connect(timeline_, &txs::TimelineWidget::cursorMoved, session_, &txs::models::SessionLog::setInstant);
+    connect(timeline_, &txs::TimelineWidget::followLiveChanged, this, [this](bool follow) {
+        if (follow) session_->followLive();
+    });
+    connect(timeline_, &txs::TimelineWidget::transactionSelected, this, [this](quint64 txId) {
+        versions_->setReaderTransaction(txId);
+        for (int row = 0; row < transactions_->rowCount(); ++row) {
+            const QModelIndex index = transactions_->index(row, 0);
+            if (index.data(txs::models::TxIdRole).toULongLong() == txId) {
+                transactionsView_->selectRow(row);
+                transactionsView_->scrollTo(index);
+                break;
+            }
+        }
+    });
+    connect(explanationsView_, &QTableView::clicked, this, &MainWindow::selectExplanation);
+    connect(explanationsView_, &QTableView::activated, this, &MainWindow::selectExplanation);
+    connect(transactionsView_, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        const quint64 txId = index.data(txs::models::TxIdRole).toULongLong();
+        versions_->setReaderTransaction(txId);
+        timeline_->selectTransaction(txId);
+    });
+    statusTimer_->setInterval(200);
+    connect(statusTimer_, &QTimer::timeout, this, &MainWindow::refreshStatus);
+    statusTimer_->start();
+    session_->start(50);
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    updateRecentMenu();
+    onStateChanged();
+}
+
+MainWindow::~MainWindow() = default;
+
+// ---------------------------------------------------------------- building
+
+void MainWindow::buildActions()
+{
+    auto make = [this](const QString& text, QKeySequence key, auto slot) {
+        auto* a = new QAction(text, this);
+        if (!key.isEmpty()) a->setShortcut(key);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    openAction_ = make("&Open Workload…", QKeySequence::Open, &MainWindow::openWorkloadDialog);
+    saveAction_ = make("&Save Workload", QKeySequence::Save, [this] {
+        if (currentFile_.isEmpty() || currentFile_.startsWith(':'))
+            saveWorkloadAs();
+        else
+            saveWorkloadTo(currentFile_);
+    });
+    saveAsAction_ = make("Save Workload &As…", QKeySequence::SaveAs, [this] { saveWorkloadAs(); });
+    openDbAction_ = make("Open &Database…", QKeySequence(), &MainWindow::openDatabaseDialog);
+    saveSessionAction_ = make("Save Recorded &Session…", QKeySequence(), &MainWindow::saveSessionDialog);
+    openSessionAction_ = make("&Replay Recorded Session…", QKeySequence(), &MainWindow::openSessionDialog);
+    exportTraceAction_ = make("Export &Chrome Trace (JSON)…", QKeySequence(), &MainWindow::exportChromeTrace);
+    exportImageAction_ =
+        make("Export Timeline as &PNG/PDF…", QKeySequence(), &MainWindow::exportTimelineImage);
+    exportCsvAction_ =
+        make("Export &Transactions as CSV…", QKeySequence(), &MainWindow::exportTransactionsCsv);
+    quitAction_ = make("&Quit", QKeySequence::Quit, &QWidget::close);
+    aboutAction_ = make("&About TxScope", QKeySequence(), &MainWindow::about);
+
+    runAction_ = make("Run", QKeySequence(Qt::Key_F5), [this] { controller_->run(); });
+    pauseAction_ = make("Pause", QKeySequence(Qt::Key_F6), [this] { controller_->pause(); });
+    stepAction_ = make("Step", QKeySequence(Qt::Key_F10), [this] { controller_->step(); });
+    stopAction_ = make("Stop", QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { controller_->stop(); });
+    resetAction_ = make("Reset", QKeySequence(Qt::CTRL | Qt::Key_R), [this] { controller_->reset(); });
+    runAction_->setToolTip("Run the workload to the end (F5)");
+    stepAction_->setToolTip("Run the next step: one statement, or the whole workers phase (F10)");
+    pauseAction_->setToolTip("Pause the workers (F6)");
+    stopAction_->setToolTip("Stop the run (Shift+F5)");
+    resetAction_->setToolTip("Start over with a fresh database (Ctrl+R)");
+    const auto style = QApplication::style();
+    runAction_->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
+    pauseAction_->setIcon(style->standardIcon(QStyle::SP_MediaPause));
+    stepAction_->setIcon(style->standardIcon(QStyle::SP_MediaSkipForward));
+    stopAction_->setIcon(style->standardIcon(QStyle::SP_MediaStop));
+    resetAction_->setIcon(style->standardIcon(QStyle::SP_BrowserReload));
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu("&File");
+    file->addAction(openAction_);
+    recentMenu_ = file->addMenu("Open &Recent");
+    file->addAction(saveAction_);
+    file->addAction(saveAsAction_);
+    file->addSeparator();
+    file->addAction(openDbAction_);
+    file->addSeparator();
+    file->addAction(saveSessionAction_);
+    file->addAction(openSessionAction_);
+    file->addSeparator();
+    QMenu* exports = file->addMenu("&Export");
+    exports->addAction(exportTraceAction_);
+    exports->addAction(exportImageAction_);
+    exports->addAction(exportCsvAction_);
+    file->addSeparator();
+    file->addAction(quitAction_);
+
+    QMenu* run = menuBar()->addMenu("&Run");
+    for (QAction* a : {runAction_, pauseAction_, stepAction_, stopAction_, resetAction_})
+        run->addAction(a);
+
+    menuBar()->addMenu("&View"); // filled with the docks' toggle actions in buildDocks()
+    QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction(aboutAction_);
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar* bar = addToolBar("Run");
+    bar->setObjectName("runToolBar");
+    bar->addWidget(new QLabel(" Engine: ", bar));
+    modeCombo_ = new QComboBox(bar);
+    modeCombo_->addItem("as in the script", QVariant());
+    modeCombo_->addItem("MVCC (BEGIN CONCURRENT)", static_cast<int>(JournalMode::Mvcc));
+    modeCombo_->addItem("SQLite WAL", static_cast<int>(JournalMode::Wal));
+    modeCombo_->addItem("SQLite rollback journal", static_cast<int>(JournalMode::Delete));
+    modeCombo_->setToolTip("Which engine runs the workload: TxScope's MVCC engine or real SQLite");
+    connect(modeCombo_, &QComboBox::currentIndexChanged, this, [this] {
+        const QVariant v = modeCombo_->currentData();
+        controller_->setJournalModeOverride(v.isValid() ? std::optional(static_cast<JournalMode>(v.toInt()))
+                                                        : std::nullopt);
+    });
+    bar->addWidget(modeCombo_);
+    bar->addSeparator();
+    for (QAction* a : {runAction_, pauseAction_, stepAction_, stopAction_, resetAction_})
+        bar->addAction(a);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(" Slow motion: ", bar));
+    speed_ = new QSlider(Qt::Horizontal, bar);
+    speed_->setRange(0, 500);
+    speed_->setMaximumWidth(140);
+    speed_->setToolTip("Pause after each statement, for demonstrations (0 = full speed)");
+    connect(speed_, &QSlider::valueChanged, this, [this](int ms) {
+        controller_->setStatementDelayMs(ms);
+        speed_->setToolTip(QString("%1 ms after each statement").arg(ms));
+    });
+    bar->addWidget(speed_);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(" Scenario: ", bar));
+    scenarioPicker_ = new QComboBox(bar);
+    scenarioPicker_->addItem("(choose a built-in scenario)");
+    for (const auto& s : ScenarioLibrary::all())
+        scenarioPicker_->addItem(s.title, s.name);
+    connect(scenarioPicker_, &QComboBox::activated, this, [this](int index) {
+        if (index > 0 && maybeSave()) loadScenario(scenarioPicker_->itemData(index).toString());
+    });
+    bar->addWidget(scenarioPicker_);
+}
+
+QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName, QWidget* content,
+                                 Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(content);
+    addDockWidget(area, dock);
+    for (QAction* a : menuBar()->actions())
+        if (a->text() == "&View") a->menu()->addAction(dock->toggleViewAction());
+    return dock;
+}
+
+void MainWindow::buildDocks()
+{
+    QDockWidget* script = addDock("Script", "scriptDock", editor_, Qt::LeftDockWidgetArea);
+    transactionsView_ = makeTable(transactions_, this);
+    QDockWidget* tx =
+        addDock("Transactions", "transactionsDock", transactionsView_, Qt::BottomDockWidgetArea);
+    auto* locksView = makeTable(locks_, this);
+    QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
+    versionsView_ = new QTreeView(this);
+    versionsView_->setModel(versions_);
+    versionsView_->setAlternatingRowColors(true);
+    versionsView_->setUniformRowHeights(true);
+    QDockWidget* versions = addDock("Version chains", "versionsDock", versionsView_, Qt::RightDockWidgetArea);
+    explanationsView_ = makeTable(explanations_, this);
+    explanationsView_->setWordWrap(true);
+    QDockWidget* explain =
+        addDock("Explanations", "explanationsDock", explanationsView_, Qt::BottomDockWidgetArea);
+    QDockWidget* metrics = addDock("Metrics", "metricsDock", metrics_, Qt::RightDockWidgetArea);
+    auto* logView = makeTable(statements_, this);
+    QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
+
+    tabifyDockWidget(tx, log);
+    tx->raise();
+    splitDockWidget(tx, explain, Qt::Horizontal);
+    tabifyDockWidget(locks, versions);
+    locks->raise();
+    splitDockWidget(locks, metrics, Qt::Vertical);
+    resizeDocks({script}, {380}, Qt::Horizontal);
+    resizeDocks({locks}, {420}, Qt::Horizontal);
+    resizeDocks({tx}, {260}, Qt::Vertical);
+}
+
+// ---------------------------------------------------------------- script and run
+
+void MainWindow::setScript(const QString& text, const QString& fileName)
+{
+    currentFile_ = fileName;
+    editor_->blockSignals(true);
+    editor_->setPlainText(text);
+    editor_->blockSignals(false);
+    editor_->document()->setModified(false);
+    setWindowTitle(
+        QString("%1 — TxScope").arg(fileName.isEmpty() ? "untitled" : QFileInfo(fileName).fileName()));
+    applyScript();
+}
+
+void MainWindow::applyScript()
+{
+    if (replaying_) return;
+    editor_->setError(0, {});
+    controller_->load(editor_->toPlainText(),
+                      currentFile_.isEmpty() ? "untitled.txs" : QFileInfo(currentFile_).fileName());
+}
+
+bool MainWindow::openWorkload(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        QMessageBox::warning(this, "Cannot open", QString("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    replaying_ = false;
+    setScript(QString::fromUtf8(file.readAll()), path);
+    addRecentFile(path);
+    return true;
+}
+
+void MainWindow::loadScenario(const QString& name)
+{
+    const auto scenario = ScenarioLibrary::find(name);
+    if (!scenario) return;
+    replaying_ = false;
+    setScript(scenario->text, scenario->resourcePath);
+}
+
+void MainWindow::setJournalMode(std::optional<JournalMode> mode)
+{
+    const int index = mode ? modeCombo_->findData(static_cast<int>(*mode)) : 0;
+    modeCombo_->setCurrentIndex(index < 0 ? 0 : index);
+}
+
+void MainWindow::onTraceReplaced()
+{
+    timelineCursor_ = 0;
+    timeline_->clear();
+    session_->setLog(controller_->trace());
+    timeline_->setFollowLive(true);
+}
+
+void MainWindow::feedTimeline()
+{
+    const auto& log = session_->log();
+    if (!log) return;
+    std::vector<txs::Event> batch;
+    timelineCursor_ = log->readSince(timelineCursor_, batch);
+    if (!batch.empty()) timeline_->appendEvents(batch);
+}
+
+void MainWindow::onStateChanged()
+{
+    using S = RunController::State;
+    const S s = controller_->state();
+    const bool ready = s == S::Ready || s == S::Stepping || s == S::Paused;
+    runAction_->setEnabled(ready);
+    stepAction_->setEnabled(s == S::Ready || s == S::Stepping);
+    pauseAction_->setEnabled(s == S::Running);
+    stopAction_->setEnabled(s == S::Running || s == S::Paused || s == S::Stepping);
+    resetAction_->setEnabled(s != S::Empty && s != S::Invalid && !replaying_);
+    modeCombo_->setEnabled(s != S::Running);
+    editor_->setReadOnly(s == S::Running || s == S::Stepping || s == S::Paused);
+    if (s == S::Finished) {
+        session_->drainAll();
+        feedTimeline();
+        auto callbacks = std::move(onFinished_);
+        onFinished_.clear();
+        for (auto& f : callbacks)
+            f();
+    }
+    refreshStatus();
+}
+
+void MainWindow::whenFinished(std::function<void()> done)
+{
+    if (controller_->state() == RunController::State::Finished)
+        done();
+    else
+        onFinished_.push_back(std::move(done));
+}
+
+void MainWindow::refreshStatus()
+{
+    using S = RunController::State;
+    static const char* names[] = {"No workload", "Script has errors", "Ready", "Running", "Stepping",
+                                  "Paused",      "Finished"};
+    QString state =
+        replaying_ ? QString("Replaying a recorded session") : names[static_cast<int>(controller_->state())];
+    if (controller_->state() == S::Invalid) state += ": " + controller_->lastError();
+    stateLabel_->setText(state);
+    const auto p = controller_->progress();
+    editor_->setNextLine(controller_->state() == S::Stepping || controller_->state() == S::Ready ? p.nextLine
+                                                                                                 : 0);
+    const auto events = session_->log() ? session_->log()->appendedCount() : 0;
+    countersLabel_->setText(QString("  %1 · committed %2 · retries %3 · errors %4 · %5 events")
+                                .arg(txs::journalModeName(controller_->journalMode()))
+                                .arg(p.committed)
+                                .arg(p.retries)
+                                .arg(p.errors)
+                                .arg(events));
+}
+
+void MainWindow::selectExplanation(const QModelIndex& index)
+{
+    const quint64 seq = index.data(txs::models::SeqRole).toULongLong();
+    const qint64 time = index.data(txs::models::TimeRole).toLongLong();
+    timeline_->selectEvent(seq);
+    session_->setInstant(time);
+}
+
+// ---------------------------------------------------------------- files
+
+bool MainWindow::maybeSave()
+{
+    if (!editor_->document()->isModified()) return true;
+    const auto answer =
+        QMessageBox::question(this, "Unsaved changes", "Save the changes to the workload first?",
+                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel) return false;
+    if (answer == QMessageBox::Save) return saveWorkloadAs();
+    return true;
+}
+
+void MainWindow::openWorkloadDialog()
+{
+    if (!maybeSave()) return;
+    const QString path =
+        QFileDialog::getOpenFileName(this, "Open workload", QString(), "Workloads (*.txs);;All files (*)");
+    if (!path.isEmpty()) openWorkload(path);
+}
+
+bool MainWindow::saveWorkloadAs()
+{
+    const QString path = QFileDialog::getSaveFileName(this, "Save workload", QString(), "Workloads (*.txs)");
+    return !path.isEmpty() && saveWorkloadTo(path);
+}
+
+bool MainWindow::saveWorkloadTo(const QString& path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) ||
+        file.write(editor_->toPlainText().toUtf8()) < 0 || !file.commit()) {
+        QMessageBox::warning(this, "Cannot save", QString("%1: %2").arg(path, file.errorString()));
+        return false;
+    }
+    currentFile_ = path;
+    editor_->document()->setModified(false);
+    addRecentFile(path);
+    setWindowTitle(QString("%1 — TxScope").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+void MainWindow::openDatabaseDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, "Open SQLite database", QString(), "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)");
+    if (path.isEmpty()) return;
+    QMessageBox box(QMessageBox::Question, "Open database",
+                    "Run on a copy of the database (made with SQLite's backup API), or on the file itself?",
+                    QMessageBox::NoButton, this);
+    QPushButton* copy = box.addButton("Work on a copy", QMessageBox::AcceptRole);
+    QPushButton* inPlace = box.addButton("Open in place", QMessageBox::DestructiveRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(copy);
+    box.exec();
+    if (box.clickedButton() == inPlace) {
+        controller_->setDatabasePath(path);
+    } else if (box.clickedButton() == copy) {
+        const QString target = QDir::temp().filePath(QString("txscope-copy-%1-%2")
+                                                         .arg(QCoreApplication::applicationPid())
+                                                         .arg(QFileInfo(path).fileName()));
+        if (auto error = txs::copyDatabase(path.toStdString(), target.toStdString())) {
+            QMessageBox::warning(this, "Cannot copy the database", QString::fromStdString(*error));
+            return;
+        }
+        controller_->setDatabasePath(target);
+    } else {
+        return;
+    }
+    if (modeCombo_->currentData().toInt() == static_cast<int>(JournalMode::Mvcc) ||
+        controller_->journalMode() == JournalMode::Mvcc)
+        setJournalMode(JournalMode::Wal);
+    statusBar()->showMessage("Running on " + path, 5000);
+}
+
+void MainWindow::saveSessionDialog()
+{
+    if (!session_->log()) return;
+    const QString path = QFileDialog::getSaveFileName(this, "Save recorded session", QString(),
+                                                      "TxScope sessions (*.txsession)");
+    if (path.isEmpty()) return;
+    txs::Session s{currentFile_.toStdString(), editor_->toPlainText().toStdString(),
+                   txs::journalModeName(controller_->journalMode()), session_->log()->snapshot()};
+    if (auto error = txs::writeSession(s, path.toStdString()))
+        QMessageBox::warning(this, "Cannot save the session", QString::fromStdString(*error));
+}
+
+// A replay feeds the recorded events into a fresh trace log: every panel projects them exactly
+// as it did live.
+void MainWindow::openSessionDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, "Replay recorded session", QString(),
+                                                      "TxScope sessions (*.txsession);;All files (*)");
+    if (path.isEmpty()) return;
+    std::string error;
+    auto s = txs::readSession(path.toStdString(), error);
+    if (!s) {
+        QMessageBox::warning(this, "Cannot open the session", QString::fromStdString(error));
+        return;
+    }
+    controller_->stop();
+    replaying_ = true;
+    editor_->blockSignals(true);
+    editor_->setPlainText(QString::fromStdString(s->workloadText));
+    editor_->blockSignals(false);
+    auto log = std::make_shared<txs::TraceLog>();
+    for (auto& e : s->events)
+        log->append(std::move(e));
+    timelineCursor_ = 0;
+    timeline_->clear();
+    session_->setLog(log);
+    session_->drainAll();
+    feedTimeline();
+    timeline_->zoomToFit();
+    setWindowTitle(QString("%1 (replay) — TxScope").arg(QFileInfo(path).fileName()));
+    onStateChanged();
+}
+
+void MainWindow::exportChromeTrace()
+{
+    if (!session_->log()) return;
+    const QString path =
+        QFileDialog::getSaveFileName(this, "Export Chrome trace", "trace.json", "JSON (*.json)");
+    if (path.isEmpty()) return;
+    const std::string error = txs::writeChromeTrace(session_->log()->snapshot(), path.toStdString());
+    if (!error.empty()) QMessageBox::warning(this, "Cannot export", QString::fromStdString(error));
+}
+
+void MainWindow::exportTimelineImage()
+{
+    const QString path = QFileDialog::getSaveFileName(this, "Export timeline", "timeline.png",
+                                                      "PNG image (*.png);;PDF document (*.pdf)");
+    if (!path.isEmpty() && !timeline_->exportTo(path))
+        QMessageBox::warning(this, "Cannot export", "Could not write " + path);
+}
+
+void MainWindow::exportTransactionsCsv()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, "Export transactions", "transactions.csv", "CSV (*.csv)");
+    if (path.isEmpty()) return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        QMessageBox::warning(this, "Cannot export", file.errorString());
+        return;
+    }
+    QTextStream out(&file);
+    auto csv = [](QString s) {
+        if (s.contains(',') || s.contains('"') || s.contains('\n')) s = '"' + s.replace("\"", "\"\"") + '"';
+        return s;
+    };
+    QStringList header;
+    for (int c = 0; c < transactions_->columnCount(); ++c)
+        header << csv(transactions_->headerData(c, Qt::Horizontal).toString());
+    out << header.join(',') << '\n';
+    for (int r = 0; r < transactions_->rowCount(); ++r) {
+        QStringList row;
+        for (int c = 0; c < transactions_->columnCount(); ++c)
+            row << csv(transactions_->index(r, c).data().toString());
+        out << row.join(',') << '\n';
+    }
+    out.flush();
+    if (!file.commit()) QMessageBox::warning(this, "Cannot export", file.errorString());
+}
+
+void MainWindow::addRecentFile(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 10)
+        recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    for (const QString& path : recent) {
+        QAction* a = recentMenu_->addAction(QFileInfo(path).fileName());
+        a->setToolTip(path);
+        connect(a, &QAction::triggered, this, [this, path] {
+            if (maybeSave()) openWorkload(path);
+        });
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, "About TxScope",
+                       QString("<h3>TxScope %1</h3><p>A workbench that makes database concurrency visible: "
+                               "transactions, MVCC version chains, locks, conflicts and SQLITE_BUSY, each "
+                               "explained with its fix.</p><p>Qt %2 · SQLite %3 · QCustomPlot %4</p>")
+                           .arg(QCoreApplication::applicationVersion(), qVersion(), sqlite3_libversion(),
+                                QCUSTOMPLOT_VERSION_STR));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    controller_->stop();
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    event->accept();
+}

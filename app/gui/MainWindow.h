@@ -1,0 +1,116 @@
+#pragma once
+// The workbench window: the timeline in the middle; docks for the script, transactions, locks,
+// version chains, explanations, metrics and the statement log; a toolbar to pick the journal
+// mode and run, pause, step, stop and reset. Every panel is a projection of the run's trace log
+// at the instant of the timeline's cursor.
+
+#include "engine/api/JournalMode.h"
+
+#include <QMainWindow>
+#include <functional>
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QMenu;
+class QSlider;
+class QTableView;
+class QTreeView;
+class QDockWidget;
+class QTimer;
+class RunController;
+class ScriptEditor;
+
+namespace txs {
+class TimelineWidget;
+namespace models {
+class SessionLog;
+class TransactionsModel;
+class LocksModel;
+class VersionChainModel;
+class ExplanationsModel;
+class StatementLogModel;
+} // namespace models
+} // namespace txs
+class MetricsPanel;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    bool openWorkload(const QString& path);
+    void loadScenario(const QString& name); // a built-in scenario, e.g. "seed-concurrent-writes"
+    void setJournalMode(std::optional<txs::JournalMode> mode);
+    RunController& controller() { return *controller_; }
+    txs::TimelineWidget& timeline() { return *timeline_; }
+    txs::models::SessionLog& session() { return *session_; }
+    ScriptEditor& editor() { return *editor_; }
+    // Calls `done` once the current run has finished and every panel shows its end.
+    void whenFinished(std::function<void()> done);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildToolBar();
+    void buildDocks();
+    QDockWidget* addDock(const QString& title, const QString& objectName, QWidget* content,
+                         Qt::DockWidgetArea area);
+    void applyScript();
+    void setScript(const QString& text, const QString& fileName);
+    void onStateChanged();
+    void refreshStatus();
+    void feedTimeline();
+    void onTraceReplaced();
+    void selectExplanation(const QModelIndex& index);
+    bool saveWorkloadAs();
+    bool saveWorkloadTo(const QString& path);
+    void openWorkloadDialog();
+    void openDatabaseDialog();
+    void saveSessionDialog();
+    void openSessionDialog();
+    void exportChromeTrace();
+    void exportTimelineImage();
+    void exportTransactionsCsv();
+    void addRecentFile(const QString& path);
+    void updateRecentMenu();
+    void about();
+    bool maybeSave();
+
+    RunController* controller_;
+    txs::models::SessionLog* session_;
+    txs::TimelineWidget* timeline_;
+    ScriptEditor* editor_;
+    MetricsPanel* metrics_;
+    txs::models::TransactionsModel* transactions_;
+    txs::models::LocksModel* locks_;
+    txs::models::VersionChainModel* versions_;
+    txs::models::ExplanationsModel* explanations_;
+    txs::models::StatementLogModel* statements_;
+    QTableView* transactionsView_;
+    QTableView* explanationsView_;
+    QTreeView* versionsView_;
+    QComboBox* scenarioPicker_;
+    QComboBox* modeCombo_;
+    QSlider* speed_;
+    QLabel* stateLabel_;
+    QLabel* countersLabel_;
+    QLabel* instantLabel_;
+    QMenu* recentMenu_;
+    QTimer* statusTimer_;
+    QAction *runAction_, *pauseAction_, *stepAction_, *stopAction_, *resetAction_;
+    QAction *openAction_, *saveAction_, *saveAsAction_, *openDbAction_, *saveSessionAction_,
+        *openSessionAction_;
+    QAction *exportTraceAction_, *exportImageAction_, *exportCsvAction_, *quitAction_, *aboutAction_;
+    QString currentFile_;
+    std::uint64_t timelineCursor_ = 0;
+    std::vector<std::function<void()>> onFinished_;
+    bool replaying_ = false;
+};

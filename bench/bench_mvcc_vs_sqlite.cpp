@@ -1,0 +1,168 @@
+// The same workloads on TxScope's MVCC engine (a file: SQLite file + logical log) and on real
+// SQLite in WAL mode, in one run, through the same Connection API:
+//   insert-normal / insert-full: 16 writers, single-row INSERT transactions, synchronous NORMAL
+//     or FULL (MVCC: BEGIN CONCURRENT; SQLite: BEGIN IMMEDIATE with busy_timeout);
+//   mixed: 16 workers, each transaction reads two rows and writes one of its own, and one in ten
+//     also updates one of 4 shared rows (conflicts / lock waits), synchronous NORMAL.
+// Every failed attempt that is retryable (busy, busy-snapshot, conflict) is rolled back and
+// retried; latency is from the first BEGIN to the successful COMMIT.
+//
+// usage: bench_mvcc_vs_sqlite [TRANSACTIONS_PER_WRITER [DIR]]
+
+#include "engine/api/Database.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace txs;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int writers = 16;
+
+struct Outcome
+{
+    double seconds = 0;
+    std::uint64_t commits = 0, retries = 0, failures = 0;
+    double p50us = 0, p99us = 0;
+    long peakKb = 0;
+    double throughput() const { return commits / seconds; }
+};
+
+long peakRssKb()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
+    return 0;
+}
+
+void resetPeakRss()
+{
+    std::ofstream("/proc/self/clear_refs") << "5"; // resets VmHWM to the current RSS
+}
+
+enum class Workload { Insert, Mixed };
+
+Outcome run(JournalMode mode, const std::string& sync, Workload workload, int perWriter,
+            const std::string& dir)
+{
+    const std::string path = dir + "/bench-" + (mode == JournalMode::Mvcc ? "mvcc" : "wal") + ".db";
+    for (const char* suffix : {"", "-log", "-wal", "-shm", "-log.discarded"})
+        std::filesystem::remove(path + suffix);
+    OpenOptions options;
+    options.journalMode = mode;
+    Error error;
+    auto db = Database::open(path, options, &error);
+    if (!db) {
+        std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(), error.message.c_str());
+        std::exit(1);
+    }
+    {
+        auto setup = db->connect();
+        setup->setBusyTimeout(10000);
+        setup->execute("CREATE TABLE t (id INTEGER PRIMARY KEY, w INT, i INT, payload TEXT)");
+        setup->execute("CREATE TABLE hot (id INTEGER PRIMARY KEY, n INT)");
+        setup->execute("INSERT INTO hot VALUES (1, 0), (2, 0), (3, 0), (4, 0)");
+        setup->execute("INSERT INTO t (w, i, payload) VALUES (-1, 0, 'seed'), (-1, 1, 'seed')");
+    }
+    resetPeakRss();
+    const std::string begin = mode == JournalMode::Mvcc ? "BEGIN CONCURRENT" : "BEGIN IMMEDIATE";
+    std::vector<std::vector<double>> latencies(writers);
+    std::atomic<std::uint64_t> retries{0}, failures{0};
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (int w = 0; w < writers; ++w)
+        threads.emplace_back([&, w] {
+            auto c = db->connect();
+            c->setBusyTimeout(10000);
+            c->execute("PRAGMA synchronous = " + sync);
+            std::mt19937 random(static_cast<unsigned>(w + 1));
+            latencies[w].reserve(perWriter);
+            for (int i = 0; i < perWriter; ++i) {
+                std::string body = "INSERT INTO t (w, i, payload) VALUES (" + std::to_string(w) + ", " +
+                                   std::to_string(i) + ", 'payload of a typical small row');";
+                if (workload == Workload::Mixed) {
+                    body = "SELECT payload FROM t WHERE id = 1; SELECT payload FROM t WHERE id = 2;" + body;
+                    if (random() % 10 == 0)
+                        body +=
+                            "UPDATE hot SET n = n + 1 WHERE id = " + std::to_string(1 + random() % 4) + ";";
+                }
+                const std::string sql = begin + ";" + body + "COMMIT";
+                const auto t0 = Clock::now();
+                for (int attempt = 0;; ++attempt) {
+                    const auto r = c->execute(sql);
+                    if (r.ok()) break;
+                    if (c->transaction().active) c->execute("ROLLBACK");
+                    if (!isRetryable(*r.error) || attempt > 1000) {
+                        ++failures;
+                        break;
+                    }
+                    ++retries;
+                }
+                latencies[w].push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    Outcome o;
+    o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    o.peakKb = peakRssKb();
+    std::vector<double> all;
+    for (auto& l : latencies)
+        all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    o.commits = all.size() - failures.load();
+    o.retries = retries.load();
+    o.failures = failures.load();
+    o.p50us = all[all.size() / 2];
+    o.p99us = all[all.size() * 99 / 100];
+    return o;
+}
+
+void print(const char* name, const Outcome& o)
+{
+    std::printf(
+        "  %-22s %9.0f tx/s  p50 %8.0f us  p99 %8.0f us  retries %7llu  failures %llu  peak RSS %6ld KB\n",
+        name, o.throughput(), o.p50us, o.p99us, static_cast<unsigned long long>(o.retries),
+        static_cast<unsigned long long>(o.failures), o.peakKb);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    const int perWriter = argc > 1 ? std::atoi(argv[1]) : 500;
+    const std::string dir = argc > 2 ? argv[2] : std::filesystem::temp_directory_path().string();
+    std::printf("%d writers x %d transactions each, files in %s\n", writers, perWriter, dir.c_str());
+    struct Case
+    {
+        const char* name;
+        const char* sync;
+        Workload workload;
+    };
+    const Case cases[] = {{"insert, synchronous=NORMAL", "NORMAL", Workload::Insert},
+                          {"insert, synchronous=FULL", "FULL", Workload::Insert},
+                          {"mixed (10% hot updates), NORMAL", "NORMAL", Workload::Mixed}};
+    for (const auto& c : cases) {
+        std::printf("%s\n", c.name);
+        const Outcome mvcc = run(JournalMode::Mvcc, c.sync, c.workload, perWriter, dir);
+        const Outcome wal = run(JournalMode::Wal, c.sync, c.workload, perWriter, dir);
+        print("MVCC (file + log)", mvcc);
+        print("SQLite WAL", wal);
+        std::printf("  throughput MVCC/WAL = %.2f   p99 WAL/MVCC = %.2f\n",
+                    mvcc.throughput() / wal.throughput(), wal.p99us / mvcc.p99us);
+    }
+    return 0;
+}

@@ -1,0 +1,149 @@
+// What the workload runner costs: 16 workers x 10,000 single-row insert transactions
+// (BEGIN CONCURRENT; INSERT; COMMIT) on the MVCC engine, three ways in one run:
+//   (a) the engine called directly from 16 threads,
+//   (b) the same workload as a .txs workers block through the Runner, tracing off,
+//   (c) the same through the Runner, tracing on.
+// Prints each throughput and the ratios b/a (the runner's own cost) and c/b (the trace log's).
+// The machines are shared and noisy, so each variant runs several rounds, interleaved, and the
+// median is reported.
+//
+// usage: bench_runner_overhead [WORKERS [TRANSACTIONS_PER_WORKER [ROUNDS]]]
+
+#include "engine/api/Database.h"
+#include "engine/trace/TraceLog.h"
+#include "engine/workload/Runner.h"
+#include "engine/workload/WorkloadParser.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace txs;
+
+namespace {
+
+struct Config
+{
+    int workers = 16;
+    long transactions = 10000; // per worker
+    int rounds = 3;
+};
+
+[[noreturn]] void fail(const std::string& what)
+{
+    std::fprintf(stderr, "bench_runner_overhead: %s\n", what.c_str());
+    std::exit(1);
+}
+
+// The runner substitutes $worker and $iter into the SQL text, so the direct variant builds the
+// same text: both pay the same parsing, and the ratio isolates the runner.
+std::string insertSql(int worker, long iter)
+{
+    return "INSERT INTO hits VALUES (" + std::to_string(worker) + ", " + std::to_string(iter) + ")";
+}
+
+// (a) Returns committed transactions per second.
+double runDirect(const Config& c)
+{
+    Error error;
+    auto db = Database::open(":memory:", {JournalMode::Mvcc, nullptr}, &error);
+    if (!db) fail("cannot open the database: " + error.describe());
+    if (auto r = db->connect("setup")->execute("CREATE TABLE hits (worker INT, iter INT)"); !r)
+        fail(r.error->describe());
+
+    std::atomic<long> committed{0};
+    std::vector<std::thread> threads;
+    const auto start = std::chrono::steady_clock::now();
+    for (int w = 0; w < c.workers; ++w) {
+        threads.emplace_back([&, w] {
+            auto conn = db->connect("writer-" + std::to_string(w));
+            for (long i = 0; i < c.transactions; ++i) {
+                // The seed's loop: retry the whole transaction on a retryable error.
+                for (;;) {
+                    Result r = conn->execute("BEGIN CONCURRENT");
+                    if (r) r = conn->execute(insertSql(w, i));
+                    if (r) r = conn->execute("COMMIT");
+                    if (r) break;
+                    if (conn->transaction().active) conn->execute("ROLLBACK");
+                    if (!isRetryable(*r.error)) fail(r.error->describe());
+                    std::this_thread::yield();
+                }
+                committed.fetch_add(1, std::memory_order_relaxed);
+            }
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return static_cast<double>(committed.load()) / seconds;
+}
+
+// (b), (c) Returns committed transactions per second of the workers phase.
+double runRunner(const Config& c, bool tracing, std::uint64_t& events)
+{
+    const std::string text = "journal_mode: mvcc\n"
+                             "setup:\n"
+                             "  CREATE TABLE hits (worker INT, iter INT);\n"
+                             "workers writer x" +
+                             std::to_string(c.workers) + " repeat " + std::to_string(c.transactions) +
+                             " retry(conflict, busy; max 1000):\n"
+                             "  BEGIN CONCURRENT;\n"
+                             "  INSERT INTO hits VALUES ($worker, $iter);\n"
+                             "  COMMIT;\n";
+    auto parsed = parseWorkload(text, "bench.txs");
+    if (!parsed) fail(parsed.error().text());
+    RunOptions options;
+    options.tracing = tracing;
+    Runner runner(std::move(parsed.workload()), options);
+    const RunSummary& s = runner.run();
+    const auto expected = static_cast<std::uint64_t>(c.workers) * static_cast<std::uint64_t>(c.transactions);
+    if (!s.ok() || s.committed != expected)
+        fail("the runner committed " + std::to_string(s.committed) + " of " + std::to_string(expected) +
+             (s.workerErrors.empty() ? "" : ": " + s.workerErrors.front()));
+    events = s.events;
+    return s.throughputTps;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    Config c;
+    if (argc > 1) c.workers = std::atoi(argv[1]);
+    if (argc > 2) c.transactions = std::atol(argv[2]);
+    if (argc > 3) c.rounds = std::atoi(argv[3]);
+    if (c.workers < 1 || c.transactions < 1 || c.rounds < 1)
+        fail("usage: bench_runner_overhead [WORKERS [TRANSACTIONS_PER_WORKER [ROUNDS]]]");
+
+    std::printf("%d workers x %ld transactions (BEGIN CONCURRENT; INSERT; COMMIT), MVCC, %d rounds, "
+                "%u hardware threads\n",
+                c.workers, c.transactions, c.rounds, std::thread::hardware_concurrency());
+    std::vector<double> direct, untraced, traced;
+    std::uint64_t events = 0, ignored = 0;
+    for (int round = 0; round < c.rounds; ++round) {
+        // Interleaved, so a burst of load from elsewhere hits all three alike.
+        direct.push_back(runDirect(c));
+        untraced.push_back(runRunner(c, false, ignored));
+        traced.push_back(runRunner(c, true, events));
+        std::printf("  round %d: direct %.0f tx/s, runner %.0f tx/s, runner+trace %.0f tx/s\n", round + 1,
+                    direct.back(), untraced.back(), traced.back());
+    }
+    const double a = median(direct), b = median(untraced), t = median(traced);
+    std::printf("(a) engine directly          %10.0f tx/s\n", a);
+    std::printf("(b) Runner, tracing off      %10.0f tx/s\n", b);
+    std::printf("(c) Runner, tracing on       %10.0f tx/s  (%llu events)\n", t,
+                static_cast<unsigned long long>(events));
+    std::printf("b/a = %.3f   c/b = %.3f\n", b / a, t / b);
+    return 0;
+}

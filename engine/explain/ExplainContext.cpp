@@ -1,0 +1,93 @@
+#include "engine/explain/ExplainContext.h"
+
+namespace txs {
+
+void ExplainContext::apply(const Event& e)
+{
+    locks_.apply(e);
+    if (e.connection == 0) return;
+    auto& c = connections_[e.connection];
+    switch (e.kind) {
+    case EventKind::ConnectionOpen: c.name = e.text; break;
+    case EventKind::StatementBegin:
+        c.statement = e.text;
+        c.handlerCalls = 0;
+        c.sleptUs = 0;
+        c.wait.reset();
+        break;
+    case EventKind::TxBegin:
+        c.inTransaction = true;
+        c.mode = static_cast<TxMode>(e.a);
+        c.txId = e.txId;
+        if (e.txId) txConnections_[e.txId] = e.connection;
+        break;
+    case EventKind::TxCommit:
+    case EventKind::TxRollback:
+        c.inTransaction = false;
+        c.mode = TxMode::None;
+        if (e.txId) txConnections_[e.txId] = e.connection;
+        break;
+    case EventKind::VersionCreated:
+    case EventKind::VersionEnded:
+    case EventKind::TxDoomed:
+        if (e.txId) txConnections_[e.txId] = e.connection;
+        break;
+    case EventKind::BusyHandlerCall:
+        ++c.handlerCalls;
+        c.sleptUs += e.b;
+        break;
+    case EventKind::LockWait:
+        c.wait = LockWaitState{static_cast<LockResource>(e.a), static_cast<LockLevel>(e.b), e.timeNs};
+        break;
+    case EventKind::Busy:
+        c.dbFileLevel = locks_.level(e.connection, LockResource::DbFile);
+        snapshotHolders(e.connection);
+        break;
+    default: break;
+    }
+}
+
+// Who stood in the way, frozen at the moment SQLite (or the MVCC engine) said BUSY: by the
+// time the explanation is written the holders may long have moved on.
+void ExplainContext::snapshotHolders(std::uint32_t waiter)
+{
+    auto& c = connections_[waiter];
+    c.holders.clear();
+    if (!c.wait) return;
+    c.ownLevel = locks_.level(waiter, c.wait->resource);
+    for (const auto& [id, level] : locks_.holders(c.wait->resource)) {
+        if (id == waiter || !locksConflict(c.wait->resource, level, c.wait->wanted)) continue;
+        const auto& other = connections_[id];
+        Holder h;
+        h.connection = id;
+        h.name = other.name.empty() ? "connection " + std::to_string(id) : other.name;
+        h.level = level;
+        h.txId = other.txId;
+        h.mode = other.mode;
+        h.inTransaction = other.inTransaction;
+        h.waiting = locks_.connection(id).waiting.has_value();
+        h.statement = other.statement;
+        c.holders.push_back(std::move(h));
+    }
+}
+
+const ConnectionContext* ExplainContext::connection(std::uint32_t id) const
+{
+    auto it = connections_.find(id);
+    return it == connections_.end() ? nullptr : &it->second;
+}
+
+std::string ExplainContext::nameOf(std::uint32_t id) const
+{
+    auto it = connections_.find(id);
+    if (it == connections_.end() || it->second.name.empty()) return "connection " + std::to_string(id);
+    return it->second.name;
+}
+
+std::uint32_t ExplainContext::connectionOfTx(std::uint64_t txId) const
+{
+    auto it = txConnections_.find(txId);
+    return it == txConnections_.end() ? 0 : it->second;
+}
+
+} // namespace txs

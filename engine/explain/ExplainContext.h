@@ -1,0 +1,63 @@
+#pragma once
+// What the explainer needs to know about each connection at the moment of its latest error,
+// kept up to date from the trace log one event at a time (so explaining thousands of errors
+// in a long run stays linear in the log's length).
+
+#include "engine/api/Connection.h"
+#include "engine/trace/Event.h"
+#include "engine/trace/LockState.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace txs {
+
+// Another connection's hold on the resource a waiter wanted, when the waiter gave up.
+struct Holder
+{
+    std::uint32_t connection = 0;
+    std::string name;
+    LockLevel level = LockLevel::None;
+    std::uint64_t txId = 0;
+    TxMode mode = TxMode::None;
+    bool inTransaction = false;
+    bool waiting = false;      // the holder itself waits for a lock (e.g. a writer at PENDING)
+    std::string statement;     // what it was running or last ran
+};
+
+struct ConnectionContext
+{
+    std::string name;
+    std::string statement;          // SQL of the current / last statement
+    bool inTransaction = false;     // an explicit transaction is open
+    TxMode mode = TxMode::None;
+    std::uint64_t txId = 0;
+    int handlerCalls = 0;           // busy-handler calls during the current statement
+    std::int64_t sleptUs = 0;       // time they slept
+    std::optional<LockWaitState> wait; // the last refused lock request of the statement
+    LockLevel ownLevel = LockLevel::None; // own level on the waited resource when refused
+    LockLevel dbFileLevel = LockLevel::None;
+    std::vector<Holder> holders;    // conflicting holders when the BUSY happened
+};
+
+class ExplainContext
+{
+public:
+    void apply(const Event& event);
+    const ConnectionContext* connection(std::uint32_t id) const;
+    std::string nameOf(std::uint32_t id) const;
+    // The connection that ran transaction `txId`, 0 when unknown.
+    std::uint32_t connectionOfTx(std::uint64_t txId) const;
+
+private:
+    void snapshotHolders(std::uint32_t waiter);
+
+    LockState locks_;
+    std::map<std::uint32_t, ConnectionContext> connections_;
+    std::map<std::uint64_t, std::uint32_t> txConnections_;
+};
+
+} // namespace txs

@@ -1,0 +1,47 @@
+#pragma once
+// Explains every SQLITE_BUSY and every MVCC conflict in plain words: which connection held which
+// lock, which rule of SQLite (or of the MVCC engine) applied, and what fixes it.
+
+#include "engine/api/Error.h"
+#include "engine/api/JournalMode.h"
+#include "engine/explain/ExplainContext.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace txs {
+
+class TraceLog;
+
+struct Explanation
+{
+    std::string what; // what happened, with names: "A wanted RESERVED while B held RESERVED ..."
+    std::string rule; // the rule that applied, and why it exists
+    std::string fix;  // what to change
+
+    std::string text() const; // the three as one paragraph
+};
+
+// Pure: explains `error` that connection `connection` got, from its context.
+Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context,
+                         JournalMode mode);
+
+// Follows a trace log and explains errors as they happen. Thread-safe; each call reads only
+// the events appended since the previous one.
+class Explainer
+{
+public:
+    Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
+    std::string explain(const Error& error, std::uint32_t connection);
+
+private:
+    JournalMode mode_;
+    std::shared_ptr<TraceLog> trace_;
+    std::mutex mutex_;
+    std::uint64_t nextSeq_ = 0;
+    ExplainContext context_;
+};
+
+} // namespace txs

@@ -1,0 +1,49 @@
+#pragma once
+// What keeps an MVCC database's commits: MvccStore calls it inside the commit protocol (after
+// validation, before the transaction becomes Committed) and for DDL. An in-memory database has
+// none. The file implementation (FileDurability) writes the logical log beside a SQLite file
+// and checkpoints into that file.
+
+#include "engine/api/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace txs::mvcc {
+
+struct Transaction;
+
+struct CheckpointResult
+{
+    std::uint64_t checkpointTs = 0; // every commit at or below it is now in the SQLite file
+    std::uint64_t rowsWritten = 0;
+    std::uint64_t logBytesBefore = 0, logBytesAfter = 0;
+};
+
+class Durability
+{
+public:
+    virtual ~Durability() = default;
+
+    // Appends the transaction's frame and, under synchronous=FULL, makes it durable. `appended`
+    // tells a failed append (nothing logged: the transaction must abort) from a failed sync
+    // (logged, so it must commit, but COMMIT reports the error).
+    virtual std::optional<Error> logCommit(const Transaction& tx, std::uint64_t commitTs, bool& appended) = 0;
+    // DDL: one frame, always synced.
+    virtual std::optional<Error> logCreateTable(const std::string& name, const std::string& createSql,
+                                                std::uint64_t ts) = 0;
+    virtual std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) = 0;
+    // After a commit has finished (no locks held): checkpoint when the log passed the threshold.
+    virtual void afterCommit() = 0;
+
+    virtual std::optional<Error> checkpoint(CheckpointResult& result) = 0;
+    virtual void setCheckpointThreshold(std::uint64_t bytes) = 0;
+    virtual std::uint64_t checkpointThreshold() const = 0;
+    // What recovery found at open (torn or corrupt tail ...), for the caller.
+    virtual std::vector<std::string> recoveryNotes() const = 0;
+    virtual std::uint64_t logSyncs() const = 0;
+};
+
+} // namespace txs::mvcc

@@ -1,0 +1,218 @@
+#include "engine/mvcc/LogFile.h"
+
+#include "engine/mvcc/LogFormat.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace txs::mvcc {
+
+namespace {
+
+std::string failure(const std::string& what, const std::string& path)
+{
+    return what + " " + path + ": " + std::strerror(errno);
+}
+
+bool writeAll(int fd, const char* data, std::size_t size, std::uint64_t offset)
+{
+    while (size > 0) {
+        const ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        size -= static_cast<std::size_t>(n);
+        offset += static_cast<std::uint64_t>(n);
+    }
+    return true;
+}
+
+bool readAll(int fd, std::string& out, std::uint64_t from, std::uint64_t to)
+{
+    out.resize(to - from);
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(from + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// A new or renamed directory entry is durable only once its directory is synced.
+void syncDirectoryOf(const std::string& path)
+{
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+} // namespace
+
+LogFile::LogFile(std::string path, int fd, std::uint64_t size)
+    : path_(std::move(path)), fd_(fd), fileEnd_(size)
+{}
+
+LogFile::~LogFile()
+{
+    ::close(fd_);
+}
+
+std::unique_ptr<LogFile> LogFile::open(const std::string& path, std::string& contents, std::string& error)
+{
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        error = failure("cannot open the MVCC log", path);
+        return nullptr;
+    }
+    // One engine per log: two would interleave frames and each miss the other's commits.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        error =
+            "the MVCC log " + path + " is in use by another open MVCC database (in this process or another)";
+        ::close(fd);
+        return nullptr;
+    }
+    struct stat st
+    {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        error = "cannot open the MVCC log " + path + ": not a regular file";
+        ::close(fd);
+        return nullptr;
+    }
+    if (!readAll(fd, contents, 0, static_cast<std::uint64_t>(st.st_size))) {
+        error = failure("cannot read the MVCC log", path);
+        ::close(fd);
+        return nullptr;
+    }
+    // A crash while the file was being created can leave part of the header: start afresh.
+    const std::string header = encodeLogHeader();
+    if (contents.size() < logHeaderSize && header.compare(0, contents.size(), contents) == 0)
+        contents.clear();
+    if (contents.empty()) {
+        if (::ftruncate(fd, 0) != 0) {
+            error = failure("cannot write the MVCC log", path);
+            ::close(fd);
+            return nullptr;
+        }
+        contents = encodeLogHeader();
+        if (!writeAll(fd, contents.data(), contents.size(), 0) || ::fdatasync(fd) != 0) {
+            error = failure("cannot write the MVCC log", path);
+            ::close(fd);
+            return nullptr;
+        }
+        syncDirectoryOf(path);
+    }
+    return std::unique_ptr<LogFile>(new LogFile(path, fd, contents.size()));
+}
+
+std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t& position)
+{
+    std::lock_guard lock(appendMutex_);
+    if (failed_) return failed_;
+    if (!writeAll(fd_, frame.data(), frame.size(), fileEnd_)) {
+        const std::string message = failure("cannot append to the MVCC log", path_);
+        if (::ftruncate(fd_, static_cast<off_t>(fileEnd_)) != 0)
+            failed_ = message + "; the partial frame could not be removed, so the database accepts no more "
+                                "commits until it is reopened";
+        return message;
+    }
+    fileEnd_ += frame.size();
+    position = appended_.fetch_add(frame.size(), std::memory_order_acq_rel) + frame.size();
+    return std::nullopt;
+}
+
+std::optional<std::string> LogFile::syncTo(std::uint64_t position)
+{
+    std::unique_lock lock(syncMutex_);
+    while (synced_ < position) {
+        if (syncing_) {
+            synced_cv_.wait(lock);
+            continue;
+        }
+        // Leader: everything appended so far is in the file behind fd_, so one sync covers it.
+        syncing_ = true;
+        const std::uint64_t target = appended_.load(std::memory_order_acquire);
+        const int fd = fd_;
+        lock.unlock();
+        const int rc = ::fdatasync(fd);
+        const std::string message = rc == 0 ? std::string() : failure("cannot sync the MVCC log", path_);
+        syncs_.fetch_add(1, std::memory_order_relaxed);
+        lock.lock();
+        syncing_ = false;
+        if (rc == 0 && target > synced_) synced_ = target;
+        synced_cv_.notify_all();
+        if (rc != 0) return message;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> LogFile::truncate(std::uint64_t size)
+{
+    std::lock_guard lock(appendMutex_);
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 || ::fdatasync(fd_) != 0)
+        return failure("cannot cut the torn tail off the MVCC log", path_);
+    fileEnd_ = size;
+    return std::nullopt;
+}
+
+std::uint64_t LogFile::fileEnd()
+{
+    std::lock_guard lock(appendMutex_);
+    return fileEnd_;
+}
+
+std::optional<std::string> LogFile::read(std::uint64_t from, std::uint64_t to, std::string& out)
+{
+    int fd;
+    {
+        std::lock_guard lock(appendMutex_);
+        fd = fd_;
+    }
+    // Only a swap replaces fd_, and only the checkpoint (the one caller of read) swaps.
+    if (!readAll(fd, out, from, to)) return failure("cannot read the MVCC log", path_);
+    return std::nullopt;
+}
+
+std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t tailFrom)
+{
+    std::lock_guard append(appendMutex_);
+    if (failed_) return failed_;
+    std::string tail;
+    if (!readAll(fd_, tail, tailFrom, fileEnd_)) return failure("cannot read the MVCC log", path_);
+    std::string next = encodeLogHeader();
+    next.append(kept);
+    next.append(tail);
+
+    const std::string temp = path_ + ".swap";
+    const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return failure("cannot create", temp);
+    ::flock(fd, LOCK_EX | LOCK_NB); // the new log inherits the old one's role as the lock
+    if (!writeAll(fd, next.data(), next.size(), 0) || ::fdatasync(fd) != 0 ||
+        ::rename(temp.c_str(), path_.c_str()) != 0) {
+        const std::string message = failure("cannot replace the MVCC log with", temp);
+        ::close(fd);
+        ::unlink(temp.c_str());
+        return message;
+    }
+    syncDirectoryOf(path_);
+
+    std::unique_lock sync(syncMutex_);
+    synced_cv_.wait(sync, [this] { return !syncing_; }); // a leader may still be syncing the old fd
+    ::close(fd_);
+    fd_ = fd;
+    fileEnd_ = next.size();
+    // The new file was synced whole, so everything appended so far is durable.
+    synced_ = appended_.load(std::memory_order_acquire);
+    synced_cv_.notify_all();
+    return std::nullopt;
+}
+
+} // namespace txs::mvcc

@@ -1,0 +1,73 @@
+#pragma once
+// The logical log file: appends under a lock held only for the write() itself, group commit
+// for fsync, and the checkpoint's swap to a shorter log.
+//
+// Positions given to committers are logical (bytes ever appended, across swaps), so a swap
+// never invalidates a position someone is waiting on: a swap leaves everything durable.
+//
+// Group commit: a committer that needs its frame durable calls syncTo(its position). If no
+// sync is running it becomes the leader, fdatasyncs everything appended so far and publishes
+// how far that reached; committers whose positions are below it return without a sync of their
+// own, the others wait for the next leader. One fdatasync serves every frame appended before it.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace txs::mvcc {
+
+class LogFile
+{
+public:
+    // Opens (creating with a fresh header when missing or empty) and reads the whole file into
+    // `contents`. On failure returns null and a message naming the file.
+    static std::unique_ptr<LogFile> open(const std::string& path, std::string& contents, std::string& error);
+    ~LogFile();
+    LogFile(const LogFile&) = delete;
+    LogFile& operator=(const LogFile&) = delete;
+
+    const std::string& path() const { return path_; }
+
+    // Appends one whole frame; `position` is the logical position just past it. On a failed or
+    // short write the file is cut back to where it was, so no torn frame hides later ones.
+    std::optional<std::string> append(std::string_view frame, std::uint64_t& position);
+    // Returns once everything up to `position` is on stable storage (fdatasync), sharing syncs.
+    std::optional<std::string> syncTo(std::uint64_t position);
+    std::uint64_t appended() const { return appended_.load(std::memory_order_acquire); }
+
+    // Recovery: cuts the file to `size` bytes (dropping a torn or corrupt tail).
+    std::optional<std::string> truncate(std::uint64_t size);
+    // File offset of the end, taken under the append lock: every frame before it is whole.
+    std::uint64_t fileEnd();
+    // Reads [from, to) of the current file. Safe while others append beyond `to`.
+    std::optional<std::string> read(std::uint64_t from, std::uint64_t to, std::string& out);
+    // Checkpoint: replaces the log with header + `kept` + whatever was appended after file
+    // offset `tailFrom`. Commits wait for their append only while this runs. The new file is
+    // written beside, synced, and renamed over the old one, so a crash leaves one or the other.
+    std::optional<std::string> swap(std::string_view kept, std::uint64_t tailFrom);
+
+    std::uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
+
+private:
+    LogFile(std::string path, int fd, std::uint64_t size);
+
+    const std::string path_;
+    std::mutex appendMutex_;
+    int fd_;                // guarded by appendMutex_ and syncMutex_ (both held to change it)
+    std::uint64_t fileEnd_; // guarded by appendMutex_
+    std::atomic<std::uint64_t> appended_{0};
+    std::optional<std::string> failed_; // guarded by appendMutex_: a write that could not be undone
+
+    std::mutex syncMutex_;
+    std::condition_variable synced_cv_;
+    std::uint64_t synced_ = 0; // guarded by syncMutex_
+    bool syncing_ = false;     // guarded by syncMutex_
+    std::atomic<std::uint64_t> syncs_{0};
+};
+
+} // namespace txs::mvcc

@@ -1,0 +1,246 @@
+#include "engine/mvcc/LogFormat.h"
+
+#include "engine/mvcc/Crc32c.h"
+
+#include <cstring>
+
+namespace txs::mvcc {
+
+namespace {
+
+constexpr char fileMagic[8] = {'T', 'X', 'S', 'M', 'V', 'L', 'O', 'G'};
+constexpr std::uint32_t logVersion = 1;
+constexpr std::uint32_t frameMagic = 0x5854564D; // "MVTX"
+constexpr std::uint32_t endMagic = 0x4554564D;   // "MVTE"
+
+template <class T> void put(std::string& out, T v)
+{
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T)); // little-endian hosts only (x86-64, arm64)
+    out.append(b, sizeof(T));
+}
+
+void putString(std::string& out, std::string_view s)
+{
+    put<std::uint32_t>(out, static_cast<std::uint32_t>(s.size()));
+    out.append(s);
+}
+
+void putValue(std::string& out, const Value& v)
+{
+    out.push_back(static_cast<char>(v.type()));
+    switch (v.type()) {
+    case Value::Type::Null:
+        break;
+    case Value::Type::Integer:
+        put<std::int64_t>(out, v.integer());
+        break;
+    case Value::Type::Real:
+        put<double>(out, v.real());
+        break;
+    case Value::Type::Text:
+        putString(out, v.text());
+        break;
+    case Value::Type::Blob: {
+        const auto& bytes = v.blob().bytes;
+        putString(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+        break;
+    }
+    }
+}
+
+// Bounds-checked reading of one frame's payload; any overrun marks the frame bad.
+struct Reader
+{
+    std::string_view in;
+    std::size_t pos = 0;
+    bool ok = true;
+
+    template <class T> T get()
+    {
+        T v{};
+        if (pos + sizeof(T) > in.size()) {
+            ok = false;
+            return v;
+        }
+        std::memcpy(&v, in.data() + pos, sizeof(T));
+        pos += sizeof(T);
+        return v;
+    }
+    std::string getString()
+    {
+        const auto n = get<std::uint32_t>();
+        if (!ok || pos + n > in.size()) {
+            ok = false;
+            return {};
+        }
+        std::string s(in.substr(pos, n));
+        pos += n;
+        return s;
+    }
+    Value getValue()
+    {
+        switch (get<std::uint8_t>()) {
+        case 0:
+            return Value();
+        case 1:
+            return Value(get<std::int64_t>());
+        case 2:
+            return Value(get<double>());
+        case 3:
+            return Value(getString());
+        case 4: {
+            const std::string s = getString();
+            return Value(Blob{std::vector<std::uint8_t>(s.begin(), s.end())});
+        }
+        default:
+            ok = false;
+            return Value();
+        }
+    }
+};
+
+} // namespace
+
+std::string encodeLogHeader()
+{
+    std::string h(fileMagic, sizeof fileMagic);
+    put<std::uint32_t>(h, logVersion);
+    put<std::uint32_t>(h, crc32c(h.data(), h.size()));
+    return h;
+}
+
+bool isLogHeader(std::string_view bytes)
+{
+    return bytes.size() >= logHeaderSize && bytes.substr(0, logHeaderSize) == encodeLogHeader();
+}
+
+FrameWriter::FrameWriter(std::uint64_t commitTs)
+{
+    bytes_.reserve(128);
+    put<std::uint32_t>(bytes_, frameMagic);
+    put<std::uint32_t>(bytes_, 0); // payload length, filled in by finish()
+    put<std::uint64_t>(bytes_, commitTs);
+    put<std::uint32_t>(bytes_, 0); // op count, filled in by finish()
+}
+
+void FrameWriter::upsert(const std::string& table, std::int64_t key, const Row& row)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::Upsert));
+    putString(bytes_, table);
+    put<std::int64_t>(bytes_, key);
+    put<std::uint32_t>(bytes_, static_cast<std::uint32_t>(row.size()));
+    for (const auto& v : row)
+        putValue(bytes_, v);
+    ++ops_;
+}
+
+void FrameWriter::remove(const std::string& table, std::int64_t key)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::Delete));
+    putString(bytes_, table);
+    put<std::int64_t>(bytes_, key);
+    ++ops_;
+}
+
+void FrameWriter::createTable(const std::string& table, const std::string& createSql)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::CreateTable));
+    putString(bytes_, table);
+    putString(bytes_, createSql);
+    ++ops_;
+}
+
+void FrameWriter::dropTable(const std::string& table)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::DropTable));
+    putString(bytes_, table);
+    ++ops_;
+}
+
+std::string FrameWriter::finish()
+{
+    const auto payload = static_cast<std::uint32_t>(bytes_.size() - frameHeaderSize);
+    std::memcpy(bytes_.data() + 4, &payload, 4);
+    std::memcpy(bytes_.data() + 16, &ops_, 4);
+    put<std::uint32_t>(bytes_, crc32c(bytes_.data(), bytes_.size()));
+    put<std::uint32_t>(bytes_, endMagic);
+    return std::move(bytes_);
+}
+
+LogScan scanLog(std::string_view bytes,
+                const std::function<void(const LogFrame&, std::size_t, std::size_t)>& onFrame)
+{
+    LogScan scan;
+    std::size_t pos = logHeaderSize;
+    scan.validEnd = pos;
+    while (pos < bytes.size()) {
+        const std::string where =
+            "frame " + std::to_string(scan.frames + 1) + " at offset " + std::to_string(pos);
+        if (bytes.size() - pos < frameHeaderSize) {
+            scan.problem = where + " is cut short (torn write): " + std::to_string(bytes.size() - pos) +
+                           " bytes of a frame header";
+            break;
+        }
+        Reader header{bytes.substr(pos, frameHeaderSize)};
+        const auto magic = header.get<std::uint32_t>();
+        const auto payload = header.get<std::uint32_t>();
+        LogFrame frame;
+        frame.commitTs = header.get<std::uint64_t>();
+        const auto opCount = header.get<std::uint32_t>();
+        if (magic != frameMagic) {
+            scan.problem = where + " has no frame magic (corrupt)";
+            break;
+        }
+        const std::size_t total = frameHeaderSize + std::size_t{payload} + frameTrailerSize;
+        if (bytes.size() - pos < total) {
+            scan.problem = where + " is cut short (torn write): " + std::to_string(bytes.size() - pos) +
+                           " of " + std::to_string(total) + " bytes";
+            break;
+        }
+        Reader trailer{bytes.substr(pos + total - frameTrailerSize, frameTrailerSize)};
+        const auto crc = trailer.get<std::uint32_t>();
+        const auto end = trailer.get<std::uint32_t>();
+        if (end != endMagic || crc != crc32c(bytes.data() + pos, frameHeaderSize + payload)) {
+            scan.problem = where + " fails its checksum (corrupt)";
+            break;
+        }
+        Reader r{bytes.substr(pos + frameHeaderSize, payload)};
+        for (std::uint32_t i = 0; i < opCount && r.ok; ++i) {
+            LogOp op;
+            op.kind = static_cast<LogOp::Kind>(r.get<std::uint8_t>());
+            op.table = r.getString();
+            switch (op.kind) {
+            case LogOp::Kind::Upsert: {
+                op.key = r.get<std::int64_t>();
+                const auto columns = r.get<std::uint32_t>();
+                for (std::uint32_t c = 0; c < columns && r.ok; ++c)
+                    op.row.push_back(r.getValue());
+                break;
+            }
+            case LogOp::Kind::Delete:
+                op.key = r.get<std::int64_t>();
+                break;
+            case LogOp::Kind::CreateTable:
+                op.createSql = r.getString();
+                break;
+            case LogOp::Kind::DropTable:
+                break;
+            default:
+                r.ok = false;
+            }
+            frame.ops.push_back(std::move(op));
+        }
+        if (!r.ok || r.pos != payload) {
+            scan.problem = where + " has a checksum that matches but ops that do not parse (corrupt)";
+            break;
+        }
+        onFrame(frame, pos, pos + total);
+        pos += total;
+        scan.validEnd = pos;
+        ++scan.frames;
+    }
+    return scan;
+}
+
+} // namespace txs::mvcc

@@ -1,0 +1,82 @@
+#pragma once
+// The logical log's bytes (x.db-log). Little-endian throughout.
+//
+//   file header, 16 B:  "TXSMVLOG" | u32 version (1) | u32 crc32c of the first 12 bytes
+//   frame, one per committed transaction or DDL statement:
+//     header 20 B:      u32 magic "MVTX" | u32 payload length | u64 commit timestamp | u32 op count
+//     payload:          the ops, in the order the transaction made them
+//     trailer 8 B:      u32 crc32c of header + payload | u32 magic "MVTE"
+//   op:                 u8 kind | str table | then by kind:
+//     Upsert (1):       i64 key | u32 column count | values      (the row as committed)
+//     Delete (2):       i64 key
+//     CreateTable (3):  str CREATE TABLE statement
+//     DropTable (4):    (nothing)
+//   str:                u32 length | bytes;  value: u8 type (0 NULL, 1 INTEGER, 2 REAL, 3 TEXT,
+//                       4 BLOB) | i64, f64 bits, or str
+//
+// A frame is valid only whole: a reader stops at the first frame that is cut short, has a bad
+// magic or a checksum mismatch, and everything before it is exactly what was appended.
+
+#include "engine/api/Value.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace txs::mvcc {
+
+constexpr std::size_t logHeaderSize = 16;
+constexpr std::size_t frameHeaderSize = 20;
+constexpr std::size_t frameTrailerSize = 8;
+
+std::string encodeLogHeader();
+bool isLogHeader(std::string_view bytes);
+
+struct LogOp
+{
+    enum class Kind : std::uint8_t { Upsert = 1, Delete = 2, CreateTable = 3, DropTable = 4 };
+    Kind kind = Kind::Upsert;
+    std::string table;
+    std::int64_t key = 0;
+    Row row;
+    std::string createSql;
+};
+
+struct LogFrame
+{
+    std::uint64_t commitTs = 0;
+    std::vector<LogOp> ops;
+};
+
+// Builds one frame in place, without an intermediate LogOp per write.
+class FrameWriter
+{
+public:
+    explicit FrameWriter(std::uint64_t commitTs);
+    void upsert(const std::string& table, std::int64_t key, const Row& row);
+    void remove(const std::string& table, std::int64_t key);
+    void createTable(const std::string& table, const std::string& createSql);
+    void dropTable(const std::string& table);
+    // The finished frame; the writer is spent afterwards.
+    std::string finish();
+
+private:
+    std::string bytes_;
+    std::uint32_t ops_ = 0;
+};
+
+struct LogScan
+{
+    std::size_t validEnd = 0; // offset just past the last whole, valid frame (or the header)
+    std::size_t frames = 0;
+    std::string problem; // empty when the log ends cleanly at validEnd
+};
+
+// Reads the frames after the file header (which the caller has checked), calling `onFrame`
+// with each whole valid frame and the file offsets it spans; stops at the first bad one.
+LogScan scanLog(std::string_view bytes,
+                const std::function<void(const LogFrame&, std::size_t begin, std::size_t end)>& onFrame);
+
+} // namespace txs::mvcc

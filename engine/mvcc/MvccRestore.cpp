@@ -1,0 +1,78 @@
+// Loading a database into the store at open (from the SQLite file, then the log), before any
+// connection exists, and the checkpoint's wait for commits in flight.
+
+#include "engine/mvcc/MvccStore.h"
+
+#include <cctype>
+#include <thread>
+
+namespace txs::mvcc {
+
+namespace {
+std::string lowerName(std::string s)
+{
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+} // namespace
+
+void MvccStore::waitForPreparingBelow(std::uint64_t ts) const
+{
+    for (;;) {
+        {
+            std::lock_guard lock(clockMutex_);
+            if (preparingTs_.empty() || *preparingTs_.begin() >= ts) return;
+        }
+        // A preparing commit is validating or appending: microseconds, and it never waits for us.
+        std::this_thread::yield();
+    }
+}
+
+std::shared_ptr<Table> MvccStore::restoreTable(TableSchema schema, std::uint64_t createdTs)
+{
+    std::unique_lock lock(catalogMutex_);
+    auto table = std::make_shared<Table>(nextTableId_++, std::move(schema));
+    table->setCreatedTs(createdTs);
+    tables_[lowerName(table->name())] = table;
+    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+    lock.unlock();
+    emit(EventKind::TableCreated, 0, 0, table->id(), 0, 0, 0, table->name());
+    return table;
+}
+
+void MvccStore::restoreDrop(const std::string& name)
+{
+    std::unique_lock lock(catalogMutex_);
+    auto it = tables_.find(lowerName(name));
+    if (it == tables_.end()) return;
+    auto table = it->second;
+    tables_.erase(it);
+    table->markDropped();
+    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+    lock.unlock();
+    emit(EventKind::TableDropped, 0, 0, table->id(), 0, 0, 0, table->name());
+}
+
+void MvccStore::restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts)
+{
+    VersionChain& chain = table.findOrCreate(key);
+    std::lock_guard lock(chain.lock);
+    // Nobody can read yet, so older versions are garbage at once.
+    versionsReclaimed_.fetch_add(chain.versions.size(), std::memory_order_relaxed);
+    chain.versions.clear();
+    if (row) {
+        chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), std::move(row), 0, 0});
+        versionsCreated_.fetch_add(1, std::memory_order_relaxed);
+    }
+    table.noteExplicitKey(key);
+}
+
+void MvccStore::restoreClock(std::uint64_t ts)
+{
+    std::lock_guard lock(clockMutex_);
+    clock_ = std::max(clock_, ts);
+    lastCommitTs_ = std::max(lastCommitTs_, ts);
+}
+
+} // namespace txs::mvcc

@@ -1,0 +1,23 @@
+#pragma once
+// Moving values between the engine's Value and SQLite's C API, shared by both backends (the
+// MVCC engine also runs its SQL through SQLite).
+
+#include "engine/api/Value.h"
+
+#include <string>
+
+struct sqlite3_stmt;
+struct sqlite3_value;
+struct sqlite3_context;
+
+namespace txs::sql {
+
+Value columnValue(sqlite3_stmt* stmt, int column);
+Value fromSqliteValue(sqlite3_value* value);
+void resultValue(sqlite3_context* context, const Value& value);
+// Binds params[i] to parameter i+1, for as many as the statement has.
+void bindParams(sqlite3_stmt* stmt, const Params& params);
+// "name" with inner quotes doubled: safe to splice into SQL as an identifier.
+std::string quoteIdentifier(const std::string& name);
+
+} // namespace txs::sql

@@ -1,0 +1,505 @@
+#include "engine/trace/ChromeTrace.h"
+
+#include "engine/api/Error.h"
+#include "engine/trace/EventLabels.h"
+#include "engine/trace/JsonText.h"
+#include "engine/trace/NestedLanes.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <optional>
+
+namespace txs {
+
+namespace {
+
+constexpr int kPid = 1;
+
+// The "args" object of one trace event.
+class Args
+{
+public:
+    Args& text(const char* key, std::string_view value)
+    {
+        appendKey(key);
+        appendJsonString(body_, value);
+        return *this;
+    }
+    Args& number(const char* key, std::int64_t value)
+    {
+        appendKey(key);
+        body_ += std::to_string(value);
+        return *this;
+    }
+    Args& append(const Args& more)
+    {
+        if (!body_.empty() && !more.body_.empty()) body_ += ',';
+        body_ += more.body_;
+        return *this;
+    }
+    std::string json() const { return "{" + body_ + "}"; }
+
+private:
+    void appendKey(const char* key)
+    {
+        if (!body_.empty()) body_ += ',';
+        appendJsonString(body_, key);
+        body_ += ':';
+    }
+    std::string body_;
+};
+
+struct Item
+{
+    LaneSpan span; // an instant is a span with end == begin
+    bool instant = false;
+    std::int64_t tid = 0;
+    std::string category;
+    std::string name;
+    std::string args; // JSON object
+};
+
+std::string codeName(std::int64_t extendedCode, const std::string& message)
+{
+    return Error::fromSqlite(static_cast<int>(extendedCode), message).codeName();
+}
+
+class Projection
+{
+public:
+    void add(const Event& e);
+    std::string finish();
+
+private:
+    struct Statement
+    {
+        int id = 0;
+        std::int64_t beginNs = 0;
+        std::uint64_t order = 0;
+        std::string sql;
+    };
+    struct Transaction
+    {
+        std::uint64_t txId = 0;
+        std::int64_t mode = 0;
+        std::int64_t beginTs = 0;
+        std::int64_t beginNs = 0;     // the TxBegin event
+        std::int64_t spanBeginNs = 0; // earlier when the statement that began it outlives the begin
+        std::uint64_t order = 0;
+        int beganInStatement = -1;
+        bool doomed = false;
+    };
+    // A transaction that ended inside a later statement: its span closes with that statement.
+    struct EndedTransaction
+    {
+        Transaction tx;
+        std::int64_t endNs = 0;
+        int statementId = 0;
+        std::string outcome;
+        Args args;
+    };
+    struct LockHold
+    {
+        std::int64_t level = 0;
+        std::int64_t sinceNs = 0;
+        std::uint64_t order = 0;
+    };
+    struct ConnectionState
+    {
+        std::string name;
+        bool named = false;
+        bool shown = false; // has something on its track
+        std::optional<Statement> statement;
+        std::optional<Transaction> tx;
+        std::optional<EndedTransaction> ended;
+        std::map<std::int64_t, LockHold> locks; // by LockResource
+        std::vector<Item> lockItems;            // tid set once lanes are known
+    };
+
+    ConnectionState& connection(std::uint32_t id);
+    void instant(std::uint32_t connectionId, const Event& e, std::string category, std::string name,
+                 const Args& args);
+    void beginStatement(ConnectionState& c, const Event& e);
+    void endStatement(ConnectionState& c, std::uint32_t connectionId, std::int64_t endNs, const Event* end);
+    void beginTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e);
+    void endTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e);
+    void emitTransaction(std::uint32_t connectionId, const Transaction& tx, std::int64_t spanEndNs,
+                         std::int64_t endNs, const std::string& outcome, const Args& details);
+    void changeLockLevel(ConnectionState& c, const Event& e);
+    void closeLockSpan(ConnectionState& c, std::int64_t resource, const LockHold& hold, std::int64_t endNs,
+                       bool heldAtEnd);
+    std::string trackName(std::uint32_t id, const ConnectionState& c) const;
+
+    std::map<std::uint32_t, ConnectionState> connections_;
+    std::vector<Item> items_;
+    std::string processName_ = "TxScope";
+    std::int64_t lastNs_ = 0;
+    int nextStatementId_ = 1;
+};
+
+Projection::ConnectionState& Projection::connection(std::uint32_t id)
+{
+    return connections_[id];
+}
+
+std::string Projection::trackName(std::uint32_t id, const ConnectionState& c) const
+{
+    if (id == 0) return "engine";
+    return c.named && !c.name.empty() ? c.name : "connection " + std::to_string(id);
+}
+
+void Projection::instant(std::uint32_t connectionId, const Event& e, std::string category, std::string name,
+                         const Args& args)
+{
+    Item item;
+    item.span = {e.timeNs, e.timeNs, e.seq};
+    item.instant = true;
+    item.tid = connectionId;
+    item.category = std::move(category);
+    item.name = std::move(name);
+    item.args = args.json();
+    items_.push_back(std::move(item));
+    connection(connectionId).shown = true;
+}
+
+void Projection::emitTransaction(std::uint32_t connectionId, const Transaction& tx, std::int64_t spanEndNs,
+                                 std::int64_t endNs, const std::string& outcome, const Args& details)
+{
+    Item item;
+    item.span = {tx.spanBeginNs, std::max(spanEndNs, tx.spanBeginNs), tx.order};
+    item.tid = connectionId;
+    item.category = "transaction";
+    item.name = "tx " + std::to_string(tx.txId) + " " + txModeLabel(tx.mode);
+    Args args;
+    args.text("mode", txModeLabel(tx.mode))
+        .text("outcome", outcome)
+        .number("tx", static_cast<std::int64_t>(tx.txId));
+    args.append(details).number("begin_ns", tx.beginNs).number("end_ns", endNs);
+    if (tx.beginTs != 0) args.number("begin_ts", tx.beginTs);
+    item.args = args.json();
+    items_.push_back(std::move(item));
+    connection(connectionId).shown = true;
+}
+
+void Projection::beginStatement(ConnectionState& c, const Event& e)
+{
+    c.statement = Statement{nextStatementId_++, e.timeNs, e.seq, e.text};
+}
+
+// `end` is the StatementEnd event, or null when the statement never ended (closed at endNs).
+void Projection::endStatement(ConnectionState& c, std::uint32_t connectionId, std::int64_t endNs,
+                              const Event* end)
+{
+    const Statement statement = *c.statement;
+    c.statement.reset();
+
+    Item item;
+    item.span = {statement.beginNs, std::max(endNs, statement.beginNs), statement.order};
+    item.tid = connectionId;
+    item.category = "statement";
+    item.name = shortSql(statement.sql);
+    Args args;
+    args.text("sql", statement.sql);
+    if (end) {
+        args.text("result", end->a == 0 ? std::string("ok") : codeName(end->a, end->text))
+            .number("code", end->a)
+            .number("rows_changed", end->b);
+        if (!end->text.empty()) args.text("error", end->text);
+    } else
+        args.text("result", "unfinished");
+    item.args = args.json();
+    items_.push_back(std::move(item));
+    c.shown = true;
+
+    // BEGIN: the transaction outlives the statement that started it, so its span starts with it.
+    if (end && c.tx && c.tx->beganInStatement == statement.id) c.tx->spanBeginNs = statement.beginNs;
+    // COMMIT / ROLLBACK: the transaction ended inside this statement, so its span ends with it.
+    if (c.ended && c.ended->statementId == statement.id) {
+        EndedTransaction ended = std::move(*c.ended);
+        c.ended.reset();
+        emitTransaction(connectionId, ended.tx, item.span.end, ended.endNs, ended.outcome,
+                        std::move(ended.args));
+    }
+}
+
+void Projection::beginTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e)
+{
+    // Without its end the previous transaction is cut here rather than overlapped.
+    if (c.tx) emitTransaction(connectionId, *c.tx, e.timeNs, e.timeNs, "unfinished", Args());
+    c.tx.reset();
+    // A transaction ending and another beginning in one statement cannot both take its bounds.
+    if (c.ended) {
+        emitTransaction(connectionId, c.ended->tx, c.ended->endNs, c.ended->endNs, c.ended->outcome,
+                        c.ended->args);
+        c.ended.reset();
+    }
+    Transaction tx;
+    tx.txId = e.txId;
+    tx.mode = e.a;
+    tx.beginTs = e.b;
+    tx.beginNs = tx.spanBeginNs = e.timeNs;
+    tx.order = e.seq;
+    tx.beganInStatement = c.statement ? c.statement->id : -1;
+    c.tx = tx;
+}
+
+void Projection::endTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e)
+{
+    if (!c.tx) return; // its begin is not in this log
+    const Transaction tx = *c.tx;
+    c.tx.reset();
+
+    std::string outcome;
+    Args args;
+    if (e.kind == EventKind::TxCommit) {
+        outcome = "committed";
+        args.number("commit_ts", e.a).number("rows_written", e.b);
+    } else {
+        outcome = tx.doomed ? "doomed" : "rolled back";
+        args.text("rollback_reason", rollbackReasonLabel(e.a));
+    }
+
+    if (c.statement && c.statement->id != tx.beganInStatement) {
+        c.ended = EndedTransaction{tx, e.timeNs, c.statement->id, outcome, std::move(args)};
+        return;
+    }
+    // Ended outside any statement, or inside the one that began it (autocommit): exact bounds.
+    emitTransaction(connectionId, tx, e.timeNs, e.timeNs, outcome, args);
+}
+
+void Projection::closeLockSpan(ConnectionState& c, std::int64_t resource, const LockHold& hold,
+                               std::int64_t endNs, bool heldAtEnd)
+{
+    const char* resourceName = lockResourceName(static_cast<LockResource>(resource));
+    const char* levelName = lockLevelName(static_cast<LockLevel>(hold.level));
+    Item item;
+    item.span = {hold.sinceNs, std::max(endNs, hold.sinceNs), hold.order};
+    item.category = "lock";
+    item.name = std::string(resourceName) + " " + levelName;
+    Args args;
+    args.text("resource", resourceName).text("level", levelName);
+    if (heldAtEnd) args.text("held", "until the end of the trace");
+    item.args = args.json();
+    c.lockItems.push_back(std::move(item));
+}
+
+void Projection::changeLockLevel(ConnectionState& c, const Event& e)
+{
+    LockHold& hold = c.locks[e.a];
+    if (hold.level == e.b) return;
+    if (hold.level != static_cast<std::int64_t>(LockLevel::None))
+        closeLockSpan(c, e.a, hold, e.timeNs, false);
+    hold = {e.b, e.timeNs, e.seq};
+}
+
+void Projection::add(const Event& e)
+{
+    lastNs_ = std::max(lastNs_, e.timeNs);
+    const std::uint32_t id = e.connection;
+    ConnectionState& c = connection(id);
+    switch (e.kind) {
+    case EventKind::RunBegin:
+        if (!e.text.empty()) processName_ = "TxScope: " + e.text;
+        break;
+    case EventKind::ConnectionOpen:
+        if (!c.named) {
+            c.name = e.text;
+            c.named = true;
+        }
+        c.shown = true;
+        break;
+    case EventKind::StatementBegin:
+        if (c.statement) endStatement(c, id, e.timeNs, nullptr);
+        beginStatement(c, e);
+        break;
+    case EventKind::StatementEnd:
+        if (!c.statement) break; // its begin is not in this log
+        endStatement(c, id, e.timeNs, &e);
+        if (e.a != 0) {
+            const std::string code = codeName(e.a, e.text);
+            instant(id, e, "error", "error " + code,
+                    Args().text("code_name", code).number("code", e.a).text("message", e.text));
+        }
+        break;
+    case EventKind::TxBegin:
+        beginTransaction(c, id, e);
+        break;
+    case EventKind::TxCommit:
+    case EventKind::TxRollback:
+        endTransaction(c, id, e);
+        break;
+    case EventKind::TxDoomed: {
+        if (c.tx) c.tx->doomed = true;
+        const std::string code = codeName(e.a, e.text);
+        instant(id, e, "error", "doomed",
+                Args()
+                    .number("tx", static_cast<std::int64_t>(e.txId))
+                    .text("code_name", code)
+                    .text("text", e.text));
+        break;
+    }
+    case EventKind::TxRetry:
+        instant(id, e, "retry", "retry " + std::to_string(e.a),
+                Args().number("attempt", e.a).text("text", e.text));
+        break;
+    case EventKind::Conflict:
+        instant(id, e, "error", "conflict",
+                Args()
+                    .number("tx", static_cast<std::int64_t>(e.txId))
+                    .number("other_tx", e.a)
+                    .number("table", e.table)
+                    .number("rowid", e.rowid)
+                    .text("message", e.text));
+        break;
+    case EventKind::Busy: {
+        const std::string code = codeName(e.a, e.text);
+        instant(id, e, "error", "busy " + code,
+                Args().text("code_name", code).number("code", e.a).text("message", e.text));
+        break;
+    }
+    case EventKind::BusyHandlerCall:
+        instant(id, e, "busy", "busy handler " + std::to_string(e.a),
+                Args().number("count", e.a).number("slept_us", e.b).text("text", e.text));
+        break;
+    case EventKind::Explanation:
+        instant(id, e, "explanation", "explanation", Args().text("text", e.text));
+        break;
+    case EventKind::Note:
+        instant(id, e, "note", "note", Args().text("text", e.text));
+        break;
+    case EventKind::Checkpoint:
+        instant(id, e, "checkpoint", "checkpoint",
+                Args().number("mode", e.a).number("written", e.b).text("text", e.text));
+        break;
+    case EventKind::LockAcquire:
+    case EventKind::LockRelease:
+        changeLockLevel(c, e);
+        break;
+    case EventKind::LockWait: {
+        const char* resourceName = lockResourceName(static_cast<LockResource>(e.a));
+        const char* levelName = lockLevelName(static_cast<LockLevel>(e.b));
+        Item item;
+        item.span = {e.timeNs, e.timeNs, e.seq};
+        item.instant = true;
+        item.category = "lock";
+        item.name = std::string("wait ") + resourceName + " " + levelName;
+        item.args =
+            Args().text("resource", resourceName).text("wanted", levelName).text("text", e.text).json();
+        c.lockItems.push_back(std::move(item));
+        break;
+    }
+    case EventKind::RunEnd:
+    case EventKind::ConnectionClose:
+    case EventKind::VersionCreated:
+    case EventKind::VersionEnded:
+    case EventKind::VersionReclaimed:
+    case EventKind::TableCreated:
+    case EventKind::TableDropped:
+        break; // shown by other views, not on a timeline
+    }
+}
+
+std::string Projection::finish()
+{
+    std::string meta;
+    const auto metadata = [&](const char* what, std::int64_t tid, const Args& args) {
+        meta += ",\n{\"name\":\"";
+        meta += what;
+        meta += "\",\"ph\":\"M\",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(tid) +
+                ",\"args\":" + args.json() + "}";
+    };
+    metadata("process_name", 0, Args().text("name", processName_));
+
+    for (auto& [id, c] : connections_) {
+        if (c.statement) endStatement(c, id, lastNs_, nullptr);
+        if (c.tx) emitTransaction(id, *c.tx, lastNs_, lastNs_, "unfinished", Args());
+        for (const auto& [resource, hold] : c.locks)
+            if (hold.level != static_cast<std::int64_t>(LockLevel::None))
+                closeLockSpan(c, resource, hold, lastNs_, true);
+
+        const std::string name = trackName(id, c);
+        // Sort indexes put each connection's lock lanes right under it, connections in id order.
+        const std::int64_t sortBase = static_cast<std::int64_t>(id) * 64;
+        if (c.shown) {
+            metadata("thread_name", id, Args().text("name", name));
+            metadata("thread_sort_index", id, Args().number("sort_index", sortBase));
+        }
+        if (c.lockItems.empty()) continue;
+        std::vector<LaneSpan> spans;
+        for (const Item& item : c.lockItems)
+            spans.push_back(item.span);
+        const std::vector<int> lanes = assignNestedLanes(spans);
+        const int laneCount = *std::max_element(lanes.begin(), lanes.end()) + 1;
+        for (int lane = 0; lane < laneCount; ++lane) {
+            const std::int64_t tid = (lane + 1) * kLockTrackTidBase + id;
+            const std::string laneName =
+                name + " locks" + (lane == 0 ? "" : " (" + std::to_string(lane + 1) + ")");
+            metadata("thread_name", tid, Args().text("name", laneName));
+            metadata("thread_sort_index", tid,
+                     Args().number("sort_index", sortBase + 1 + std::min(lane, 62)));
+        }
+        for (std::size_t i = 0; i < c.lockItems.size(); ++i) {
+            c.lockItems[i].tid = (lanes[i] + 1) * kLockTrackTidBase + id;
+            items_.push_back(std::move(c.lockItems[i]));
+        }
+    }
+
+    // Viewers build each track's stack from this order: a parent before the spans inside it.
+    std::stable_sort(items_.begin(), items_.end(),
+                     [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
+
+    std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
+    out += meta.substr(1); // without the first separator
+    for (const Item& item : items_) {
+        out += ",\n{\"name\":";
+        appendJsonString(out, item.name);
+        out += ",\"cat\":";
+        appendJsonString(out, item.category);
+        out += item.instant ? ",\"ph\":\"i\",\"s\":\"t\",\"ts\":" : ",\"ph\":\"X\",\"ts\":";
+        appendMicros(out, item.span.begin);
+        if (!item.instant) {
+            out += ",\"dur\":";
+            appendMicros(out, item.span.end - item.span.begin);
+        }
+        out += ",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(item.tid) +
+               ",\"args\":" + item.args + "}";
+    }
+    out += "\n]}\n";
+    return out;
+}
+
+} // namespace
+
+std::string toChromeTrace(const std::vector<Event>& events)
+{
+    Projection projection;
+    for (const Event& e : events)
+        projection.add(e);
+    return projection.finish();
+}
+
+std::string writeChromeTrace(const std::vector<Event>& events, const std::string& path)
+{
+    const std::string json = toChromeTrace(events);
+    const std::string temporary = path + ".tmp";
+    std::FILE* file = std::fopen(temporary.c_str(), "wb");
+    if (!file) return "cannot create " + temporary + ": " + std::strerror(errno);
+    const bool written = std::fwrite(json.data(), 1, json.size(), file) == json.size();
+    const int writeErrno = errno;
+    if (std::fclose(file) != 0 || !written) {
+        const std::string error = std::strerror(written ? errno : writeErrno);
+        std::remove(temporary.c_str());
+        return "cannot write " + temporary + ": " + error;
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        const std::string error = std::strerror(errno);
+        std::remove(temporary.c_str());
+        return "cannot rename " + temporary + " to " + path + ": " + error;
+    }
+    return {};
+}
+
+} // namespace txs

@@ -1,0 +1,36 @@
+#pragma once
+// The trace log as Chrome Trace Event JSON, which Perfetto (ui.perfetto.dev) and chrome://tracing
+// open: `txscope-cli run --trace OUT.json`.
+//
+// Projection (process 1, "TxScope"):
+// - a track per connection (tid = connection id, named by its ConnectionOpen; 0 is "engine")
+//   with its transactions as spans ("tx 12 concurrent"; args mode, outcome committed /
+//   rolled back / doomed / unfinished, timestamps, rollback reason) and its statements nested
+//   inside (name: the SQL shortened; args: full SQL, result code, rows changed, error message);
+// - instants on that track for errors (Busy, Conflict, a failed statement), TxDoomed, TxRetry,
+//   busy-handler calls, explanations, notes and checkpoints, each with its text in args;
+// - under it, a "<name> locks" track (tid = kLockTrackTidBase + connection id) with one span per
+//   lock level held on a resource ("db SHARED", then "db RESERVED"...) and instants for waits.
+//   Holds on different resources that overlap without nesting go to further lanes
+//   "<name> locks (2)"... (tid = lane * kLockTrackTidBase + connection id).
+//
+// A transaction span covers the statements that begin and end it (BEGIN ... COMMIT), so that the
+// track nests; its exact begin and end times are in args begin_ns and end_ns. Spans still open
+// at the end are closed at the last event's time, with outcome or result "unfinished".
+
+#include "engine/trace/Event.h"
+
+#include <string>
+#include <vector>
+
+namespace txs {
+
+constexpr std::int64_t kLockTrackTidBase = 1000000;
+
+std::string toChromeTrace(const std::vector<Event>& events);
+
+// Writes toChromeTrace(events) to `path` (through a temporary file renamed into place, so a failed
+// write leaves no half file). Returns an empty string, or what went wrong.
+std::string writeChromeTrace(const std::vector<Event>& events, const std::string& path);
+
+} // namespace txs

@@ -1,0 +1,50 @@
+#include "engine/trace/ConsistentPrefix.h"
+
+#include <functional>
+#include <queue>
+#include <utility>
+
+namespace txs {
+
+std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                   std::vector<Event>& out)
+{
+    struct Cursor
+    {
+        const ThreadEventBuffer* buffer;
+        std::size_t next;
+        std::size_t count;
+    };
+    std::vector<Cursor> cursors;
+    std::size_t available = 0;
+    for (const ThreadEventBuffer* buffer : buffers) {
+        // One load per buffer: slots below it stay valid however far the writer gets meanwhile.
+        const std::size_t count = buffer->publishedCount();
+        const std::size_t next = buffer->lowerBound(from, count);
+        if (next == count) continue;
+        cursors.push_back({buffer, next, count});
+        available += count - next;
+    }
+    out.reserve(out.size() + available);
+
+    // The prefix ends at the first seq missing from every buffer: its thread has taken the number
+    // but not yet published the event (or registered its buffer after the caller listed them).
+    // Later events must wait for it, or a reader would see a hole that fills in afterwards.
+    using Head = std::pair<std::uint64_t, std::size_t>; // (seq, cursor index)
+    std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+    for (std::size_t i = 0; i < cursors.size(); ++i)
+        heads.emplace(cursors[i].buffer->at(cursors[i].next).seq, i);
+
+    std::uint64_t end = from;
+    while (!heads.empty() && heads.top().first == end) {
+        const std::size_t i = heads.top().second;
+        heads.pop();
+        Cursor& cursor = cursors[i];
+        out.push_back(cursor.buffer->at(cursor.next));
+        ++end;
+        if (++cursor.next < cursor.count) heads.emplace(cursor.buffer->at(cursor.next).seq, i);
+    }
+    return end;
+}
+
+} // namespace txs

@@ -1,0 +1,21 @@
+#pragma once
+// How a TraceLog reader turns per-thread buffers back into one total order.
+
+#include "engine/trace/Event.h"
+#include "engine/trace/ThreadEventBuffer.h"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace txs {
+
+// Appends to `out`, in seq order, the published events with seq in [from, end) and returns end:
+// the first seq at or after `from` that no buffer has published. Each buffer is binary-searched
+// for `from`, then the buffers are k-way merged, so an incremental read costs
+// O(buffers * log(events)) plus the events it returns. Every seq below `from` must already be
+// published (`from` is 0 or an end returned before).
+std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                   std::vector<Event>& out);
+
+} // namespace txs

@@ -1,0 +1,70 @@
+#pragma once
+// Every SQLITE_BUSY and conflict of a session with the explanation that follows it: the list
+// behind the "why did this fail, and how do I fix it" panel.
+//
+// The runner emits an Explanation on the failing connection after the statement ended. It
+// belongs to the Busy and Conflict events of that connection's latest statement; an error
+// with no Busy or Conflict event (a constraint, a syntax error) has no entry, so its
+// explanation is not attached to an earlier one.
+
+#include "engine/trace/Event.h"
+#include "engine/trace/ProjectionTimes.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace txs {
+
+struct ExplainedError
+{
+    std::uint64_t seq = 0; // of the Busy or Conflict event, for selecting it in other views
+    std::int64_t timeNs = 0;
+    EventKind kind = EventKind::Busy; // Busy or Conflict
+    std::uint32_t connection = 0;
+    std::uint64_t txId = 0;
+    int code = 0;              // Busy: extended result code; Conflict: SQLITE_ERROR (Turso's)
+    std::uint64_t otherTx = 0; // Conflict: the transaction it conflicted with
+    std::uint32_t table = 0;   // Conflict: where
+    std::int64_t rowid = 0;
+    std::string message;
+    std::string explanation; // empty until (and unless) an Explanation follows
+    std::int64_t explanationNs = kNever;
+    std::uint64_t explanationSeq = 0;
+
+    bool explainedAt(std::int64_t t) const { return explanationNs <= t; }
+};
+
+// Splits an explanation into its account of the cause and its fix: the fix starts at a line or
+// sentence beginning "Fix:" (the explainer's convention); without one, all of it is the cause.
+struct ExplanationParts
+{
+    std::string why, fix;
+};
+ExplanationParts splitExplanation(const std::string& text);
+
+class ExplanationList
+{
+public:
+    void apply(const Event& event);
+
+    const std::vector<ExplainedError>& all() const { return errors_; }
+    // Errors that had happened by t: a prefix of all().
+    std::size_t countAt(std::int64_t t) const { return byTime_.countAt(t); }
+    // Entries whose explanation arrived, for incremental refreshes (see TouchLog).
+    const TouchLog& touched() const { return touched_; }
+
+private:
+    struct ConnectionState
+    {
+        std::vector<std::size_t> statementErrors; // entries of its latest statement
+    };
+
+    std::vector<ExplainedError> errors_;
+    std::unordered_map<std::uint32_t, ConnectionState> connections_;
+    PrefixByTime byTime_;
+    TouchLog touched_;
+};
+
+} // namespace txs

@@ -1,0 +1,19 @@
+#pragma once
+// The two pieces of JSON text the trace exports need written exactly: strings and times.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace txs {
+
+// Appends `text` as a quoted JSON string: quotes, backslashes and control characters escaped,
+// valid UTF-8 copied as is, and each byte of invalid UTF-8 (a truncated or binary value) replaced
+// by U+FFFD so the file always parses.
+void appendJsonString(std::string& out, std::string_view text);
+
+// Appends nanoseconds as a JSON number of microseconds with three decimals ("1234.567"), the
+// unit Chrome Trace Event timestamps use, without losing the nanoseconds.
+void appendMicros(std::string& out, std::int64_t ns);
+
+} // namespace txs

@@ -1,0 +1,196 @@
+#include "engine/trace/SessionFile.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace txs {
+
+namespace {
+
+constexpr const char* magic = "TXSCOPE-SESSION 1";
+constexpr int lastKind = static_cast<int>(EventKind::Note);
+
+std::string escape(const std::string& s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+bool unescape(const std::string& s, std::string& out)
+{
+    out.clear();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            out += s[i];
+            continue;
+        }
+        if (++i >= s.size()) return false;
+        switch (s[i]) {
+        case '\\':
+            out += '\\';
+            break;
+        case 't':
+            out += '\t';
+            break;
+        case 'n':
+            out += '\n';
+            break;
+        case 'r':
+            out += '\r';
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+std::vector<std::string> splitTabs(const std::string& line)
+{
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (;;) {
+        const auto tab = line.find('\t', start);
+        fields.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+        if (tab == std::string::npos) return fields;
+        start = tab + 1;
+    }
+}
+
+template <class T> bool toNumber(const std::string& s, T& out)
+{
+    if (s.empty()) return false;
+    errno = 0;
+    char* end = nullptr;
+    if constexpr (std::is_signed_v<T>)
+        out = static_cast<T>(std::strtoll(s.c_str(), &end, 10));
+    else
+        out = static_cast<T>(std::strtoull(s.c_str(), &end, 10));
+    return errno == 0 && end && *end == 0;
+}
+
+} // namespace
+
+std::optional<EventKind> eventKindFromName(const std::string& name)
+{
+    for (int k = 0; k <= lastKind; ++k)
+        if (name == eventKindName(static_cast<EventKind>(k))) return static_cast<EventKind>(k);
+    return std::nullopt;
+}
+
+std::string formatSession(const Session& session)
+{
+    std::ostringstream out;
+    out << magic << '\n';
+    out << "file\t" << escape(session.workloadFile) << '\n';
+    out << "journal_mode\t" << escape(session.journalMode) << '\n';
+    out << "workload\t" << escape(session.workloadText) << '\n';
+    out << "events\t" << session.events.size() << '\n';
+    for (const auto& e : session.events) {
+        out << e.seq << '\t' << e.timeNs << '\t' << e.connection << '\t' << e.table << '\t' << e.txId << '\t'
+            << e.rowid << '\t' << e.a << '\t' << e.b << '\t' << eventKindName(e.kind) << '\t'
+            << escape(e.text) << '\n';
+    }
+    return out.str();
+}
+
+std::optional<Session> parseSession(const std::string& text, const std::string& fileName, std::string& error)
+{
+    std::istringstream in(text);
+    std::string line;
+    int lineNo = 0;
+    auto fail = [&](const std::string& what) {
+        error = fileName + ":" + std::to_string(lineNo) + ": " + what;
+        return std::nullopt;
+    };
+    ++lineNo;
+    if (!std::getline(in, line) || line != magic)
+        return fail("not a TxScope session (expected \"" + std::string(magic) + "\")");
+    Session session;
+    std::size_t expected = 0;
+    for (const char* key : {"file", "journal_mode", "workload", "events"}) {
+        ++lineNo;
+        if (!std::getline(in, line)) return fail(std::string("missing the '") + key + "' line");
+        const auto fields = splitTabs(line);
+        if (fields.size() != 2 || fields[0] != key)
+            return fail(std::string("expected '") + key + "<TAB>value'");
+        std::string value;
+        if (!unescape(fields[1], value)) return fail("bad escape in '" + std::string(key) + "'");
+        if (fields[0] == "file")
+            session.workloadFile = value;
+        else if (fields[0] == "journal_mode")
+            session.journalMode = value;
+        else if (fields[0] == "workload")
+            session.workloadText = value;
+        else if (!toNumber(value, expected))
+            return fail("bad event count '" + value + "'");
+    }
+    session.events.reserve(std::min<std::size_t>(expected, 1u << 24));
+    while (std::getline(in, line)) {
+        ++lineNo;
+        const auto f = splitTabs(line);
+        if (f.size() != 10)
+            return fail("an event has 10 tab-separated fields, this line has " + std::to_string(f.size()));
+        Event e;
+        if (!toNumber(f[0], e.seq) || !toNumber(f[1], e.timeNs) || !toNumber(f[2], e.connection) ||
+            !toNumber(f[3], e.table) || !toNumber(f[4], e.txId) || !toNumber(f[5], e.rowid) ||
+            !toNumber(f[6], e.a) || !toNumber(f[7], e.b))
+            return fail("an event field is not a number");
+        auto kind = eventKindFromName(f[8]);
+        if (!kind) return fail("unknown event kind '" + f[8] + "'");
+        e.kind = *kind;
+        if (!unescape(f[9], e.text)) return fail("bad escape in the event's text");
+        if (!session.events.empty() && e.seq <= session.events.back().seq)
+            return fail("events are not in seq order");
+        session.events.push_back(std::move(e));
+    }
+    if (session.events.size() != expected)
+        return fail("the header promises " + std::to_string(expected) + " events, the file has " +
+                    std::to_string(session.events.size()) + " (truncated?)");
+    return session;
+}
+
+std::optional<std::string> writeSession(const Session& session, const std::string& path)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return path + ": cannot write: " + std::strerror(errno);
+    out << formatSession(session);
+    out.flush();
+    if (!out) return path + ": write failed: " + std::strerror(errno);
+    return std::nullopt;
+}
+
+std::optional<Session> readSession(const std::string& path, std::string& error)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = path + ": cannot open: " + std::strerror(errno);
+        return std::nullopt;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return parseSession(buffer.str(), path, error);
+}
+
+} // namespace txs

@@ -1,0 +1,49 @@
+#include "engine/trace/StatementProjection.h"
+
+namespace txs {
+
+void StatementProjection::apply(const Event& e)
+{
+    switch (e.kind) {
+    case EventKind::StatementBegin: {
+        StatementRecord s;
+        s.seq = e.seq;
+        s.connection = e.connection;
+        s.txId = e.txId;
+        s.sql = e.text;
+        s.beginNs = e.timeNs;
+        open_[e.connection] = latest_[e.connection] = statements_.size();
+        byTime_.add(e.timeNs);
+        statements_.push_back(std::move(s));
+        return;
+    }
+    case EventKind::StatementEnd: {
+        const auto it = open_.find(e.connection);
+        if (it == open_.end()) return;
+        StatementRecord& s = statements_[it->second];
+        s.endNs = e.timeNs;
+        s.code = static_cast<int>(e.a);
+        s.changes = e.b;
+        s.message = e.text;
+        if (s.txId == 0) s.txId = e.txId;
+        touched_.touch(it->second);
+        open_.erase(it);
+        return;
+    }
+    case EventKind::Note: {
+        // The runner notes "blocked: SQL" after the try that will be repeated has ended.
+        if (e.text.rfind("blocked: ", 0) != 0) return;
+        const auto it = latest_.find(e.connection);
+        if (it == latest_.end()) return;
+        StatementRecord& s = statements_[it->second];
+        s.blocked = true;
+        s.blockedNs = e.timeNs;
+        touched_.touch(it->second);
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+} // namespace txs

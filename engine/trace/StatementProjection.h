@@ -1,0 +1,52 @@
+#pragma once
+// Every statement of a session, from its StatementBegin/StatementEnd pair: what ran where,
+// in which transaction, with which result, and for how long. Step mode retries a blocked
+// statement, so it appears once per try, with the runner's "blocked" note on the first.
+
+#include "engine/trace/Event.h"
+#include "engine/trace/ProjectionTimes.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace txs {
+
+struct StatementRecord
+{
+    std::uint64_t seq = 0; // of StatementBegin
+    std::uint32_t connection = 0;
+    std::uint64_t txId = 0; // at its end when it had none at its start (BEGIN), else at its start
+    std::string sql;
+    std::int64_t beginNs = 0;
+    std::int64_t endNs = kNever;
+    int code = 0;             // extended result code, 0 ok
+    std::int64_t changes = 0; // rows changed
+    std::string message;      // error message
+    bool blocked = false;     // the runner noted that it waits for a lock and will be tried again
+    std::int64_t blockedNs = kNever;
+
+    bool runningAt(std::int64_t t) const { return beginNs <= t && t < endNs; }
+};
+
+class StatementProjection
+{
+public:
+    void apply(const Event& event);
+
+    const std::vector<StatementRecord>& all() const { return statements_; }
+    // Statements begun by t: a prefix of all().
+    std::size_t countAt(std::int64_t t) const { return byTime_.countAt(t); }
+    // Statements that ended or were noted blocked, for incremental refreshes (see TouchLog).
+    const TouchLog& touched() const { return touched_; }
+
+private:
+    std::vector<StatementRecord> statements_;
+    std::unordered_map<std::uint32_t, std::size_t> open_;   // connection -> its running statement
+    std::unordered_map<std::uint32_t, std::size_t> latest_; // connection -> its latest statement
+    PrefixByTime byTime_;
+    TouchLog touched_;
+};
+
+} // namespace txs

@@ -1,0 +1,401 @@
+// txscope-cli as a user runs it: the built binary, its exit codes, stdout and stderr. Every shipped
+// scenario passes; --json has exactly the contract's fields; --trace writes Chrome Trace JSON;
+// bad input exits 2 with FILE:LINE: and runs nothing; a failed expectation exits 1 and says where.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+const QString kCli = QStringLiteral(TXSCOPE_CLI_PATH);
+const QString kScenarios = QStringLiteral(TXSCOPE_SOURCE_DIR "/resources/scenarios");
+const QString kSeed = kScenarios + "/seed-concurrent-writes.txs";
+
+struct CliResult
+{
+    int exitCode = -1;
+    QString out, err;
+    QString both() const { return "stdout:\n" + out + "\nstderr:\n" + err; }
+};
+
+CliResult runCli(const QStringList& args)
+{
+    QProcess process;
+    process.start(kCli, args);
+    CliResult r;
+    // No timeout of our own: ctest's TIMEOUT catches a hang; a run's duration proves nothing.
+    if (!process.waitForStarted(-1) || !process.waitForFinished(-1)) {
+        r.err = "could not run " + kCli + ": " + process.errorString();
+        return r;
+    }
+    r.out = QString::fromUtf8(process.readAllStandardOutput());
+    r.err = QString::fromUtf8(process.readAllStandardError());
+    r.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    return r;
+}
+
+QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    return file.readAll();
+}
+
+QSet<QString> keys(const QJsonObject& o)
+{
+    const QStringList list = o.keys();
+    return QSet<QString>(list.begin(), list.end());
+}
+
+// The seed scenario with its first expectation (count 16) turned into one that must fail.
+QByteArray seedExpecting17()
+{
+    QByteArray text = readFile(kSeed);
+    const QByteArray from = "SELECT count(*) FROM hits;                    -- expect: 16";
+    if (!text.contains(from)) qFatal("the seed scenario no longer has its count check");
+    return text.replace(from, "SELECT count(*) FROM hits;                    -- expect: 17");
+}
+
+int lineOf(const QByteArray& text, const QByteArray& needle)
+{
+    const qsizetype at = text.indexOf(needle);
+    return at < 0 ? -1 : static_cast<int>(text.left(at).count('\n')) + 1;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void everyShippedScenarioPasses_data()
+    {
+        QTest::addColumn<QString>("path");
+        const QStringList files = QDir(kScenarios).entryList({"*.txs"}, QDir::Files, QDir::Name);
+        QVERIFY2(files.contains("seed-concurrent-writes.txs"), qPrintable(kScenarios));
+        for (const QString& f : files)
+            QTest::newRow(qPrintable(f)) << kScenarios + "/" + f;
+    }
+    void everyShippedScenarioPasses()
+    {
+        QFETCH(QString, path);
+        // Each scenario tells its story in a comment block first.
+        QVERIFY2(readFile(path).startsWith("# "), "a scenario starts with its story in '#' comments");
+
+        const CliResult log = runCli({"run", path});
+        QVERIFY2(log.exitCode == 0, qPrintable(log.both()));
+        QVERIFY2(log.out.contains("\nresult: PASS\n"), qPrintable(log.out));
+
+        const CliResult json = runCli({"run", path, "--json"});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.both()));
+        const QJsonObject expectations =
+            QJsonDocument::fromJson(json.out.toUtf8()).object()["expectations"].toObject();
+        // A scenario teaches by its expectations: it must have some, and they all hold.
+        QVERIFY2(expectations["passed"].toInt() > 0, qPrintable(json.out));
+        QCOMPARE(expectations["failed"].toInt(), 0);
+    }
+
+    void jsonHasExactlyTheDocumentedFields()
+    {
+        const CliResult r = runCli({"run", kSeed, "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + "\n" + r.out));
+        QVERIFY(doc.isObject());
+        const QJsonObject o = doc.object();
+
+        QCOMPARE(keys(o), (QSet<QString>{"file", "journal_mode", "wall_ms", "transactions", "errors",
+                                         "throughput_tps", "latency_ms", "expectations", "events"}));
+        QCOMPARE(keys(o["transactions"].toObject()), (QSet<QString>{"committed", "rolled_back", "retries"}));
+        QCOMPARE(keys(o["errors"].toObject()), (QSet<QString>{"conflict", "busy", "busy_snapshot", "other"}));
+        QCOMPARE(keys(o["latency_ms"].toObject()), (QSet<QString>{"p50", "p99"}));
+        QCOMPARE(keys(o["expectations"].toObject()), (QSet<QString>{"passed", "failed", "failures"}));
+
+        QCOMPARE(o["file"].toString(), kSeed);
+        QCOMPARE(o["journal_mode"].toString(), QString("mvcc"));
+        QVERIFY(o["wall_ms"].toDouble() > 0);
+        const QJsonObject tx = o["transactions"].toObject();
+        QVERIFY2(tx["committed"].toInteger() >= 16, qPrintable(r.out));
+        // Every retry rolled back first.
+        QVERIFY(tx["rolled_back"].toInteger() >= tx["retries"].toInteger());
+        const QJsonObject errors = o["errors"].toObject();
+        QCOMPARE(errors["other"].toInteger(), 0);
+        QVERIFY(o["throughput_tps"].toDouble() > 0);
+        const QJsonObject latency = o["latency_ms"].toObject();
+        QVERIFY(latency["p50"].toDouble() > 0);
+        QVERIFY(latency["p50"].toDouble() <= latency["p99"].toDouble());
+        // The check's three expectations held: 16 rows, 16 distinct writers, values 0..15.
+        const QJsonObject expectations = o["expectations"].toObject();
+        QCOMPARE(expectations["passed"].toInt(), 3);
+        QCOMPARE(expectations["failed"].toInt(), 0);
+        QVERIFY(expectations["failures"].isArray());
+        QVERIFY(expectations["failures"].toArray().isEmpty());
+        QVERIFY(o["events"].toInteger() > 0);
+    }
+
+    void journalModeOptionOverridesTheHeader()
+    {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "mode.txs",
+                                       "journal_mode: mvcc\n"
+                                       "setup:\n  CREATE TABLE t (x);\n  INSERT INTO t VALUES (1);\n"
+                                       "check:\n  PRAGMA journal_mode;  -- expect: wal\n");
+        const CliResult r = runCli({"run", file, "--journal-mode", "wal", "--json", "--seed", "7"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["journal_mode"].toString(), QString("wal"));
+    }
+
+    void dbOptionRunsOnThatFileInPlace()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("kept.db");
+        const QString write = writeFile(dir, "write.txs",
+                                        "journal_mode: wal\nsetup:\n  CREATE TABLE t (x);\n"
+                                        "  INSERT INTO t VALUES (1), (2);\n");
+        const QString read =
+            writeFile(dir, "read.txs", "journal_mode: wal\ncheck:\n  SELECT sum(x) FROM t;  -- expect: 3\n");
+        CliResult r = runCli({"run", write, "--db", db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        r = runCli({"run", read, "--db=" + db});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+    }
+
+    void expectationFailureExits1WithLineExpectedAndActual()
+    {
+        QTemporaryDir dir;
+        const QByteArray text = seedExpecting17();
+        const QString file = writeFile(dir, "seed17.txs", text);
+        const int line = lineOf(text, "-- expect: 17");
+
+        const CliResult log = runCli({"run", file});
+        QCOMPARE(log.exitCode, 1);
+        QVERIFY2(log.out.contains(QString("EXPECTATION FAILED (line %1): expected 17").arg(line)),
+                 qPrintable(log.out));
+        QVERIFY2(log.out.contains(QRegularExpression("\\n +actual   16\\n")), qPrintable(log.out));
+        QVERIFY2(log.out.contains("result: FAIL (1 expectation failed)"), qPrintable(log.out));
+
+        const CliResult json = runCli({"run", file, "--json"});
+        QCOMPARE(json.exitCode, 1);
+        const QJsonObject e = QJsonDocument::fromJson(json.out.toUtf8()).object()["expectations"].toObject();
+        QCOMPARE(e["failed"].toInt(), 1);
+        QCOMPARE(e["passed"].toInt(), 2);
+        const QJsonArray failures = e["failures"].toArray();
+        QCOMPARE(failures.size(), 1);
+        const QJsonObject f = failures.first().toObject();
+        QCOMPARE(keys(f), (QSet<QString>{"line", "expected", "actual"}));
+        QCOMPARE(f["line"].toInt(), line);
+        QCOMPARE(f["expected"].toString(), QString("17"));
+        QCOMPARE(f["actual"].toString(), QString("16"));
+    }
+
+    void workerFailureExits1()
+    {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "worker.txs",
+                                       "setup:\n  CREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+                                       "workers w x2:\n  INSERT INTO t VALUES (1);\n");
+        const CliResult r = runCli({"run", file});
+        // Without a retry clause the second insert of key 1 ends its worker.
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains("worker failures: 1"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("UNIQUE constraint failed"), qPrintable(r.out));
+    }
+
+    void errorsAndBlockedStatementsAreShown()
+    {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "blocked.txs",
+                                       "journal_mode: delete\nbusy_timeout: 1000\n"
+                                       "setup:\n  CREATE TABLE t (x);\n"
+                                       "A: BEGIN IMMEDIATE;\n"
+                                       "B: BEGIN IMMEDIATE;   -- expect: blocked\n"
+                                       "A: SELECT nosuch FROM t;\n"
+                                       "A: COMMIT;\n");
+        const CliResult r = runCli({"run", file});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QVERIFY2(r.out.contains("B (line 6): BEGIN IMMEDIATE\n    -> blocked"), qPrintable(r.out));
+        QVERIFY2(r.out.contains(
+                     QRegularExpression("B \\(line 6\\): BEGIN IMMEDIATE\\n    -> was blocked \\d+ times? "
+                                        "\\(\\d+ ms of busy wait, virtual time\\), then: ok\\n")),
+                 qPrintable(r.out));
+        QVERIFY2(r.out.contains(
+                     "A (line 7): SELECT nosuch FROM t\n    -> error SQLITE_ERROR: no such column: nosuch"),
+                 qPrintable(r.out));
+        // The blocked BEGIN finished only after A's COMMIT released the lock.
+        QVERIFY(r.out.indexOf("A (line 8): COMMIT") < r.out.indexOf("was blocked"));
+    }
+
+    void jsonEscapesWhatTheRunProduces()
+    {
+        QTemporaryDir dir;
+        // Quotes, a backslash, a newline, a control character and a byte that is not UTF-8, in
+        // the actual value of a failing expectation; and a quote in the file name.
+        const QString file =
+            writeFile(dir, "we\"ird.txs",
+                      "check:\n"
+                      "  SELECT 'a\"b\\c' || char(10) || char(1) || CAST(x'ff' AS TEXT) || 'é';  "
+                      "-- expect: x\n");
+        const CliResult r = runCli({"run", file, "--json"});
+        QCOMPARE(r.exitCode, 1);
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + "\n" + r.out));
+        QCOMPARE(o["file"].toString(), file);
+        const QJsonObject failure = o["expectations"].toObject()["failures"].toArray().first().toObject();
+        QCOMPARE(failure["actual"].toString(), QString::fromUtf8("a\"b\\c\n\x01\xEF\xBF\xBD\xC3\xA9"));
+    }
+
+    void traceWritesChromeTraceJsonWithOneThreadPerConnection()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("trace.json");
+        const CliResult r = runCli({"run", kSeed, "--trace", out});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(readFile(out), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        const QJsonValue events = doc.isObject() ? doc.object()["traceEvents"] : QJsonValue();
+        QVERIFY(events.isArray());
+
+        QStringList threadNames;
+        for (const QJsonValue& v : events.toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e["ph"].toString() == "M" && e["name"].toString() == "thread_name")
+                threadNames << e["args"].toObject()["name"].toString();
+        }
+        QStringList expected = {"setup", "check"};
+        for (int w = 0; w < 16; ++w)
+            expected << QString("writer-%1").arg(w);
+        for (const QString& name : expected)
+            QVERIFY2(threadNames.count(name) == 1, qPrintable(name + " in: " + threadNames.join(", ")));
+    }
+
+    void traceThatCannotBeWrittenIsBadInput()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("no-such-folder/trace.json");
+        const CliResult r = runCli({"run", kSeed, "--trace", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(out) && r.err.contains("No such file or directory"), qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), "nothing runs");
+    }
+
+    void badFilesExit2WithFileAndLine_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown block")
+            << QByteArray("seed: 1\n\nteardown:\n  SELECT 1;\n") << 3 << "unknown block 'teardown:'";
+        QTest::newRow("missing ';'")
+            << QByteArray("setup:\n  CREATE TABLE t (x);\nT1: BEGIN;\nT1: SELECT 1\nT2: BEGIN;\n") << 4
+            << "does not end with ';'";
+        QTest::newRow("bad expectation")
+            << QByteArray("setup:\n  SELECT 1;\n  SELECT 1;  -- expect: 1|2, 3\n") << 3 << "bad expectation";
+    }
+    void badFilesExit2WithFileAndLine()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(int, line);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "bad.txs", content);
+        const QString trace = dir.filePath("trace.json");
+        const QString db = dir.filePath("bad.db");
+        const CliResult r = runCli({"run", file, "--trace", trace, "--journal-mode", "wal", "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(QString("%1:%2: ").arg(file).arg(line)), qPrintable(r.err));
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        // Nothing ran: no log, no trace, no database.
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFile::exists(trace));
+        QVERIFY(!QFile::exists(db));
+    }
+
+    void missingFileExits2()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("missing.txs");
+        const CliResult r = runCli({"run", file});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(file + ": ") && r.err.contains("No such file or directory"),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void databaseThatCannotBeOpenedExits2()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("no-such-folder/x.db");
+        const CliResult r = runCli({"run", kSeed, "--journal-mode", "wal", "--db", db});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cannot open the database '" + db + "'"), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void badOptionsExit2WithUsage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no arguments") << QStringList{} << "missing command";
+        QTest::newRow("unknown command") << QStringList{"walk", kSeed} << "unknown command 'walk'";
+        QTest::newRow("no file") << QStringList{"run"} << "needs a workload file";
+        QTest::newRow("two files") << QStringList{"run", kSeed, kSeed} << "unexpected argument";
+        QTest::newRow("unknown option") << QStringList{"run", kSeed, "--fast"} << "unknown option '--fast'";
+        QTest::newRow("missing value") << QStringList{"run", kSeed, "--trace"} << "'--trace' needs a value";
+        QTest::newRow("bad journal mode")
+            << QStringList{"run", kSeed, "--journal-mode", "mvc"} << "bad value 'mvc'";
+        QTest::newRow("bad seed") << QStringList{"run", kSeed, "--seed", "-1"} << "bad value '-1' for --seed";
+        QTest::newRow("flag with value") << QStringList{"run", kSeed, "--json=yes"} << "takes no value";
+        QTest::newRow("option twice")
+            << QStringList{"run", kSeed, "--seed", "1", "--seed=2"} << "given twice";
+    }
+    void badOptionsExit2WithUsage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const CliResult r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith("txscope-cli: ") && r.err.contains(message), qPrintable(r.err));
+        QVERIFY2(r.err.contains("usage: txscope-cli run FILE.txs"), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void helpAndVersionGoToStdout()
+    {
+        for (const QStringList& args :
+             {QStringList{"--help"}, QStringList{"-h"}, QStringList{"run", kSeed, "--help"}}) {
+            const CliResult r = runCli(args);
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.contains("usage: txscope-cli run FILE.txs") && r.out.contains("exit status"),
+                     qPrintable(r.out));
+            QVERIFY(r.err.isEmpty());
+        }
+        const CliResult v = runCli({"--version"});
+        QCOMPARE(v.exitCode, 0);
+        QVERIFY2(QRegularExpression("^txscope-cli \\d+\\.\\d+\\.\\d+\\n$").match(v.out).hasMatch(),
+                 qPrintable(v.out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,182 @@
+#include "widgets/editor/ScriptEditor.h"
+
+#include "widgets/editor/TxsHighlighter.h"
+
+#include <QFontDatabase>
+#include <QHelpEvent>
+#include <QPainter>
+#include <QTextBlock>
+#include <QTimer>
+#include <QToolTip>
+
+namespace {
+
+class Gutter : public QWidget
+{
+public:
+    explicit Gutter(ScriptEditor* editor) : QWidget(editor), editor_(editor) {}
+    QSize sizeHint() const override { return {editor_->gutterWidth(), 0}; }
+
+protected:
+    void paintEvent(QPaintEvent* event) override { editor_->paintGutter(event); }
+
+private:
+    ScriptEditor* editor_;
+};
+
+bool isDark(const QPalette& p)
+{
+    return p.color(QPalette::Base).lightness() < 128;
+}
+
+} // namespace
+
+ScriptEditor::ScriptEditor(QWidget* parent)
+    : QPlainTextEdit(parent), gutter_(new Gutter(this)), highlighter_(new TxsHighlighter(document())),
+      settleTimer_(new QTimer(this))
+{
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setTabStopDistance(fontMetrics().horizontalAdvance(' ') * 2);
+    highlighter_->setDarkBackground(isDark(palette()));
+    settleTimer_->setSingleShot(true);
+    settleTimer_->setInterval(300);
+    connect(settleTimer_, &QTimer::timeout, this, [this] { emit textSettled(toPlainText()); });
+    connect(this, &QPlainTextEdit::textChanged, settleTimer_, qOverload<>(&QTimer::start));
+    connect(this, &QPlainTextEdit::blockCountChanged, this, &ScriptEditor::updateGutterWidth);
+    connect(this, &QPlainTextEdit::updateRequest, this, &ScriptEditor::updateGutter);
+    updateGutterWidth();
+}
+
+int ScriptEditor::gutterWidth() const
+{
+    int digits = 2;
+    for (int max = std::max(1, blockCount()); max >= 10; max /= 10)
+        ++digits;
+    return 8 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+}
+
+void ScriptEditor::updateGutterWidth()
+{
+    setViewportMargins(gutterWidth(), 0, 0, 0);
+}
+
+void ScriptEditor::updateGutter(const QRect& rect, int dy)
+{
+    if (dy)
+        gutter_->scroll(0, dy);
+    else
+        gutter_->update(0, rect.y(), gutter_->width(), rect.height());
+}
+
+void ScriptEditor::resizeEvent(QResizeEvent* event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    const QRect r = contentsRect();
+    gutter_->setGeometry(QRect(r.left(), r.top(), gutterWidth(), r.height()));
+}
+
+void ScriptEditor::changeEvent(QEvent* event)
+{
+    QPlainTextEdit::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        highlighter_->setDarkBackground(isDark(palette()));
+        refreshSelections();
+    }
+}
+
+void ScriptEditor::paintGutter(QPaintEvent* event)
+{
+    QPainter painter(gutter_);
+    const QPalette& p = palette();
+    painter.fillRect(event->rect(), p.color(QPalette::AlternateBase));
+    QTextBlock block = firstVisibleBlock();
+    int top = qRound(blockBoundingGeometry(block).translated(contentOffset()).top());
+    while (block.isValid() && top <= event->rect().bottom()) {
+        const int height = qRound(blockBoundingRect(block).height());
+        const int line = block.blockNumber() + 1;
+        if (block.isVisible() && top + height >= event->rect().top()) {
+            QColor colour = p.color(QPalette::PlaceholderText);
+            if (line == errorLine_)
+                colour = QColor(0xd0, 0x30, 0x30);
+            else if (line == nextLine_)
+                colour = p.color(QPalette::Highlight);
+            painter.setPen(colour);
+            QFont f = font();
+            f.setBold(line == errorLine_ || line == nextLine_);
+            painter.setFont(f);
+            painter.drawText(0, top, gutter_->width() - 4, height, Qt::AlignRight | Qt::AlignVCenter,
+                             QString::number(line));
+        }
+        block = block.next();
+        top += height;
+    }
+}
+
+void ScriptEditor::setNextLine(int line)
+{
+    if (line == nextLine_) return;
+    nextLine_ = line;
+    refreshSelections();
+    if (line > 0) scrollToLine(line);
+    gutter_->update();
+}
+
+void ScriptEditor::setError(int line, const QString& message)
+{
+    errorLine_ = line;
+    errorMessage_ = line > 0 ? message : QString();
+    refreshSelections();
+    gutter_->update();
+}
+
+void ScriptEditor::scrollToLine(int line)
+{
+    const QTextBlock block = document()->findBlockByNumber(line - 1);
+    if (!block.isValid()) return;
+    QTextCursor cursor(block);
+    setTextCursor(cursor);
+    centerCursor();
+}
+
+// The next step as a full-width band, the error line as a red wavy underline.
+void ScriptEditor::refreshSelections()
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    if (nextLine_ > 0) {
+        QTextEdit::ExtraSelection s;
+        QColor band = palette().color(QPalette::Highlight);
+        band.setAlpha(60);
+        s.format.setBackground(band);
+        s.format.setProperty(QTextFormat::FullWidthSelection, true);
+        s.cursor = QTextCursor(document()->findBlockByNumber(nextLine_ - 1));
+        selections << s;
+    }
+    if (errorLine_ > 0) {
+        QTextEdit::ExtraSelection s;
+        s.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        s.format.setUnderlineColor(QColor(0xd0, 0x30, 0x30));
+        s.format.setToolTip(errorMessage_);
+        QTextCursor c(document()->findBlockByNumber(errorLine_ - 1));
+        c.movePosition(QTextCursor::StartOfBlock);
+        c.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        s.cursor = c;
+        selections << s;
+    }
+    setExtraSelections(selections);
+}
+
+// Tooltips over the error line show the parse error.
+bool ScriptEditor::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip && errorLine_ > 0) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QTextCursor c = cursorForPosition(viewport()->mapFromGlobal(help->globalPos()));
+        if (c.blockNumber() + 1 == errorLine_) {
+            QToolTip::showText(help->globalPos(), errorMessage_, this);
+            return true;
+        }
+        QToolTip::hideText();
+    }
+    return QPlainTextEdit::event(event);
+}

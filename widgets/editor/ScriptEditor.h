@@ -1,0 +1,50 @@
+#pragma once
+// The workload editor: a plain-text editor with line numbers, .txs highlighting, the parse
+// error underlined with its message (checked as the user types), and, in step mode, the line of
+// the next step highlighted.
+
+#include <QPlainTextEdit>
+
+class TxsHighlighter;
+
+class ScriptEditor : public QPlainTextEdit
+{
+    Q_OBJECT
+
+public:
+    explicit ScriptEditor(QWidget* parent = nullptr);
+
+    // The line (1-based) the runner executes next; 0 clears the highlight.
+    void setNextLine(int line);
+    int nextLine() const { return nextLine_; }
+    // A parse error to show; line 0 clears it.
+    void setError(int line, const QString& message);
+    int errorLine() const { return errorLine_; }
+    QString errorMessage() const { return errorMessage_; }
+    void scrollToLine(int line);
+
+    // For the line-number gutter.
+    int gutterWidth() const;
+    void paintGutter(QPaintEvent* event);
+
+signals:
+    // Emitted a moment after the text stops changing, with the current text.
+    void textSettled(const QString& text);
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    void updateGutterWidth();
+    void updateGutter(const QRect& rect, int dy);
+    void refreshSelections();
+
+    QWidget* gutter_;
+    TxsHighlighter* highlighter_;
+    class QTimer* settleTimer_;
+    int nextLine_ = 0;
+    int errorLine_ = 0;
+    QString errorMessage_;
+};

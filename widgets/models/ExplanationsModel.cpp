@@ -1,0 +1,80 @@
+#include "widgets/models/ExplanationsModel.h"
+
+#include "widgets/models/ModelStyle.h"
+
+namespace txs::models {
+
+ExplanationsModel::ExplanationsModel(SessionLog* session, QObject* parent)
+    : InstantTableModel(session, parent)
+{
+    attach();
+}
+
+std::size_t ExplanationsModel::rowsAt(std::int64_t t) const
+{
+    return projection().explanations.countAt(t);
+}
+
+int ExplanationsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ExplanationsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    static const char* names[] = {"Time ms", "Connection", "Tx", "Error", "Message", "Why", "Fix"};
+    return section >= 0 && section < ColumnCount ? QString(names[section]) : QVariant();
+}
+
+QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
+{
+    switch (column) {
+    case TimeColumn:
+        return formatMs(x.timeNs);
+    case ConnectionColumn:
+        return QString::fromStdString(projection().connections.name(x.connection));
+    case TxColumn:
+        return x.txId ? QString::number(x.txId) : QString();
+    case CodeColumn:
+        return x.kind == EventKind::Conflict ? QString("TXSCOPE_CONFLICT") : errorCodeName(x.code, x.message);
+    case MessageColumn:
+        return QString::fromStdString(x.message);
+    case WhyColumn:
+        return x.explainedAt(instant()) ? QString::fromStdString(splitExplanation(x.explanation).why)
+                                        : QString();
+    case FixColumn:
+        return x.explainedAt(instant()) ? QString::fromStdString(splitExplanation(x.explanation).fix)
+                                        : QString();
+    default:
+        return {};
+    }
+}
+
+QVariant ExplanationsModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+    const ExplainedError& x = projection().explanations.all()[static_cast<std::size_t>(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+        return display(x, index.column());
+    case Qt::ToolTipRole:
+        return index.column() >= MessageColumn ? display(x, index.column()) : QVariant();
+    case Qt::ForegroundRole:
+        return index.column() == CodeColumn ? outcomeForeground(Outcome::Failed) : QVariant();
+    case SeqRole:
+        return QVariant::fromValue<quint64>(x.seq);
+    case TimeRole:
+        return QVariant::fromValue<qint64>(x.timeNs);
+    case TxIdRole:
+        return QVariant::fromValue<quint64>(x.txId);
+    case ConnectionIdRole:
+        return x.connection;
+    case OutcomeRole:
+        return static_cast<int>(Outcome::Failed);
+    default:
+        return {};
+    }
+}
+
+} // namespace txs::models

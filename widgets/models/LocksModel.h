@@ -1,0 +1,44 @@
+#pragma once
+// Each connection's locks at the session's instant and whom it waits for: the lock panel.
+// Rows are the connections that had opened by then; the lock state comes from
+// LockProjection (LockState at t), computed once per refresh.
+
+#include "widgets/models/InstantTableModel.h"
+
+namespace txs::models {
+
+class LocksModel : public InstantTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        ConnectionColumn,
+        DbFileColumn,  // SQLite's database-file lock level
+        WalColumn,     // WAL shm slots held
+        MvccColumn,    // the MVCC engine's exclusive slot and commit lock
+        WaitingColumn, // what it waits for
+        SinceColumn,   // since when
+        BlockedByColumn,
+        ColumnCount
+    };
+
+    explicit LocksModel(SessionLog* session, QObject* parent = nullptr);
+
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    const LockState& lockState() const { return state_; }
+
+protected:
+    std::size_t rowsAt(std::int64_t t) const override;
+    void prepare(std::int64_t t) override;
+
+private:
+    QVariant display(const ConnectionRecord& c, int column) const;
+
+    LockState state_;
+};
+
+} // namespace txs::models

@@ -1,0 +1,26 @@
+#pragma once
+// How the models render times and outcomes: one place, so every panel agrees.
+
+#include "widgets/models/ModelRoles.h"
+
+#include <QColor>
+#include <QString>
+#include <QVariant>
+#include <cstdint>
+#include <string>
+
+namespace txs::models {
+
+// "12.345" (milliseconds since the run started, to the microsecond); "" for kNever.
+QString formatMs(std::int64_t timeNs);
+// "1.234 ms", "56 µs", "2.5 s".
+QString formatDuration(std::int64_t ns);
+// "SQLITE_BUSY_SNAPSHOT", or "TXSCOPE_CONFLICT" for an SQLITE_ERROR whose message says
+// "conflict" (the MVCC engine reports conflicts as Turso does).
+QString errorCodeName(int extendedCode, const std::string& message);
+// Text colour for an outcome; invalid (the view's default) for None.
+QVariant outcomeForeground(Outcome outcome);
+// Row tint for an outcome (light, readable on a projector); invalid for None.
+QVariant outcomeBackground(Outcome outcome);
+
+} // namespace txs::models

@@ -1,0 +1,103 @@
+#include "widgets/models/SessionLog.h"
+
+namespace txs::models {
+
+SessionLog::SessionLog(QObject* parent) : SessionLog(nullptr, parent) {}
+
+SessionLog::SessionLog(std::shared_ptr<TraceLog> log, QObject* parent)
+    : QObject(parent), log_(std::move(log)), projection_(std::make_unique<SessionProjection>())
+{
+    connect(&timer_, &QTimer::timeout, this, &SessionLog::tick);
+}
+
+SessionLog::~SessionLog() = default;
+
+void SessionLog::setLog(std::shared_ptr<TraceLog> log)
+{
+    emit aboutToReset();
+    log_ = std::move(log);
+    projection_ = std::make_unique<SessionProjection>();
+    nextSeq_ = 0;
+    pending_.clear();
+    pendingPos_ = 0;
+    instant_ = -1;
+    const bool wasLive = live_;
+    live_ = true;
+    emit reset();
+    if (!wasLive) emit liveChanged(true);
+    emit instantChanged(instant_);
+}
+
+void SessionLog::start(int intervalMs)
+{
+    timer_.start(intervalMs);
+}
+
+void SessionLog::stop()
+{
+    timer_.stop();
+}
+
+void SessionLog::tick()
+{
+    drain();
+    // Work off a backlog in slices, letting the event loop paint and handle input between them.
+    if (backlog() > 0 && timer_.isActive()) QTimer::singleShot(0, this, &SessionLog::tick);
+}
+
+std::size_t SessionLog::drain()
+{
+    if (!log_) return 0;
+    if (pendingPos_ == pending_.size()) {
+        pending_.clear();
+        pendingPos_ = 0;
+        nextSeq_ = log_->readSince(nextSeq_, pending_);
+    }
+    const std::size_t end = std::min(pending_.size(), pendingPos_ + batchLimit_);
+    if (end == pendingPos_) return 0;
+    const std::uint64_t firstSeq = pending_[pendingPos_].seq;
+    projection_->apply(pending_, pendingPos_, end);
+    const std::size_t applied = end - pendingPos_;
+    pendingPos_ = end;
+    if (pendingPos_ == pending_.size()) {
+        // Give the memory of a large burst back rather than keep it for the next small one.
+        if (pending_.capacity() > 4 * batchLimit_) std::vector<Event>().swap(pending_);
+        pending_.clear();
+        pendingPos_ = 0;
+    }
+    const bool advanced = live_ && projection_->latestNs() != instant_;
+    if (live_) instant_ = projection_->latestNs();
+    emit eventsApplied(firstSeq, projection_->nextSeq());
+    if (advanced) emit instantChanged(instant_);
+    return applied;
+}
+
+void SessionLog::drainAll()
+{
+    // drain() reads the log again whenever it has applied everything read before, so it
+    // returns 0 only once nothing new has been published.
+    while (drain() > 0) {
+    }
+}
+
+void SessionLog::setInstant(qint64 timeNs)
+{
+    const bool wasLive = live_;
+    live_ = false;
+    instant_ = timeNs;
+    if (wasLive) emit liveChanged(false);
+    emit instantMoved(instant_);
+    emit instantChanged(instant_);
+}
+
+void SessionLog::followLive()
+{
+    const bool wasLive = live_;
+    live_ = true;
+    instant_ = projection_->latestNs();
+    if (!wasLive) emit liveChanged(true);
+    emit instantMoved(instant_);
+    emit instantChanged(instant_);
+}
+
+} // namespace txs::models

@@ -1,0 +1,212 @@
+#include "widgets/run/RunController.h"
+
+#include "engine/trace/TraceLog.h"
+#include "engine/workload/WorkloadParser.h"
+
+#include <QMetaObject>
+
+// Called on runner threads (workers run on many): outcomes are copied into queued signals.
+class RunController::Observer : public txs::RunObserver
+{
+public:
+    explicit Observer(RunController* controller) : controller_(controller) {}
+    void statementFinished(const txs::StatementOutcome& outcome) override
+    {
+        QMetaObject::invokeMethod(
+            controller_, [c = controller_, outcome] { emit c->statementFinished(outcome); },
+            Qt::QueuedConnection);
+    }
+    void statementBlocked(const txs::BlockedNotice& notice) override
+    {
+        QMetaObject::invokeMethod(
+            controller_, [c = controller_, notice] { emit c->statementBlocked(notice); },
+            Qt::QueuedConnection);
+    }
+
+private:
+    RunController* controller_;
+};
+
+RunController::RunController(QObject* parent) : QObject(parent), observer_(std::make_unique<Observer>(this))
+{
+    qRegisterMetaType<txs::StatementOutcome>();
+    qRegisterMetaType<txs::BlockedNotice>();
+}
+
+RunController::~RunController()
+{
+    if (runner_) runner_->stop();
+    joinWorker();
+}
+
+void RunController::setState(State state)
+{
+    if (state_ == state) return;
+    state_ = state;
+    emit stateChanged(state);
+}
+
+bool RunController::load(const QString& text, const QString& fileName)
+{
+    if (runner_) runner_->stop();
+    joinWorker();
+    runner_.reset();
+    auto parsed = txs::parseWorkload(text.toStdString(), fileName.toStdString());
+    if (!parsed.ok()) {
+        workload_.reset();
+        lastError_ = QString::fromStdString(parsed.error().text());
+        setState(State::Invalid);
+        emit parseFailed(parsed.error().line, QString::fromStdString(parsed.error().message));
+        return false;
+    }
+    workload_ = std::move(parsed.workload());
+    lastError_.clear();
+    reset();
+    return true;
+}
+
+void RunController::setJournalModeOverride(std::optional<txs::JournalMode> mode)
+{
+    modeOverride_ = mode;
+    if (workload_) reset();
+}
+
+void RunController::setStatementDelayMs(int ms)
+{
+    delayMs_ = std::max(0, ms);
+    if (runner_) runner_->setStatementDelay(std::chrono::milliseconds(delayMs_));
+}
+
+void RunController::setDatabasePath(const QString& path)
+{
+    databasePath_ = path;
+    if (workload_) reset();
+}
+
+txs::JournalMode RunController::journalMode() const
+{
+    if (modeOverride_) return *modeOverride_;
+    return workload_ ? workload_->journalMode : txs::JournalMode::Mvcc;
+}
+
+txs::Database* RunController::database() const
+{
+    return runner_ ? runner_->database() : nullptr;
+}
+
+txs::RunProgress RunController::progress() const
+{
+    return runner_ ? runner_->progress() : txs::RunProgress{};
+}
+
+const txs::RunSummary* RunController::summary() const
+{
+    return runner_ && state_ == State::Finished ? &runner_->summary() : nullptr;
+}
+
+void RunController::reset()
+{
+    if (runner_) runner_->stop();
+    joinWorker();
+    runner_.reset();
+    if (!workload_) {
+        setState(State::Empty);
+        return;
+    }
+    trace_ = std::make_shared<txs::TraceLog>();
+    txs::RunOptions options;
+    options.journalMode = modeOverride_;
+    options.trace = trace_;
+    options.databasePath = databasePath_.toStdString();
+    runner_ = std::make_unique<txs::Runner>(*workload_, options);
+    runner_->setObserver(observer_.get());
+    runner_->setStatementDelay(std::chrono::milliseconds(delayMs_));
+    emit traceReplaced();
+    setState(State::Ready);
+}
+
+bool RunController::ensureOpen()
+{
+    if (!runner_) return false;
+    if (auto error = runner_->open()) {
+        lastError_ = QString::fromStdString(error->describe());
+        emit runFailed(lastError_);
+        return false;
+    }
+    return true;
+}
+
+void RunController::joinWorker()
+{
+    if (worker_.joinable()) worker_.join();
+    busy_ = false;
+}
+
+// One background thread at a time does the work; the GUI thread only reads progress().
+void RunController::startWorker(bool toTheEnd)
+{
+    if (busy_) return;
+    joinWorker();
+    if (!ensureOpen()) return;
+    busy_ = true;
+    txs::Runner* runner = runner_.get();
+    worker_ = std::thread([this, runner, toTheEnd] {
+        bool more = true;
+        if (toTheEnd)
+            runner->run();
+        else
+            more = runner->step();
+        const bool done = !more || runner->finished() || runner->progress().phase == txs::RunPhase::Done;
+        QMetaObject::invokeMethod(
+            this,
+            [this, done, toTheEnd] {
+                busy_ = false;
+                if (done || toTheEnd) {
+                    // run() returns at the end, or early after stop().
+                    setState(State::Finished);
+                } else if (state_ == State::Running) {
+                    setState(State::Paused);
+                } else {
+                    setState(State::Stepping);
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void RunController::run()
+{
+    if (!runner_ || state_ == State::Finished || state_ == State::Running) return;
+    if (state_ == State::Paused && busy_) {
+        runner_->resume();
+        setState(State::Running);
+        return;
+    }
+    runner_->resume();
+    setState(State::Running);
+    startWorker(true);
+}
+
+void RunController::step()
+{
+    if (!runner_ || busy_ || state_ == State::Finished || state_ == State::Running) return;
+    setState(State::Stepping);
+    startWorker(false);
+}
+
+void RunController::pause()
+{
+    if (!runner_ || state_ != State::Running) return;
+    runner_->pause();
+    setState(State::Paused);
+}
+
+void RunController::stop()
+{
+    if (!runner_) return;
+    runner_->stop();
+    if (!busy_) {
+        runner_->step(); // settles the summary
+        setState(State::Finished);
+    }
+}

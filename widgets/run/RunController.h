@@ -1,0 +1,81 @@
+#pragma once
+// Drives the engine's Runner for the GUI: parses the script, runs it on a background thread
+// (Run) or one step at a time (Step), pauses, resumes, stops and resets, and hands every
+// statement outcome to the GUI thread. The trace log it creates is what every panel projects.
+
+#include "engine/workload/Runner.h"
+
+#include <QObject>
+#include <QString>
+#include <atomic>
+#include <memory>
+#include <thread>
+
+namespace txs {
+class TraceLog;
+}
+
+Q_DECLARE_METATYPE(txs::StatementOutcome)
+Q_DECLARE_METATYPE(txs::BlockedNotice)
+
+class RunController : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Empty, Invalid, Ready, Running, Stepping, Paused, Finished };
+    Q_ENUM(State)
+
+    explicit RunController(QObject* parent = nullptr);
+    ~RunController() override;
+
+    // Parses `text`; on a parse error the state is Invalid and parseFailed() tells where.
+    bool load(const QString& text, const QString& fileName);
+    void setJournalModeOverride(std::optional<txs::JournalMode> mode);
+    // Slow motion: a pause after each statement (0 = full speed).
+    void setStatementDelayMs(int ms);
+    void setDatabasePath(const QString& path); // empty: a fresh database
+
+    State state() const { return state_; }
+    txs::RunProgress progress() const;
+    const std::shared_ptr<txs::TraceLog>& trace() const { return trace_; }
+    const txs::RunSummary* summary() const;
+    txs::JournalMode journalMode() const;
+    const txs::Workload* workload() const { return workload_ ? &*workload_ : nullptr; }
+    txs::Database* database() const;
+    QString lastError() const { return lastError_; }
+
+public slots:
+    void run();  // from Ready/Paused/Stepping: run to the end in the background
+    void step(); // one unit of work (a statement, or the whole workers phase)
+    void pause();
+    void stop();
+    void reset(); // back to Ready with a fresh database and trace
+
+signals:
+    void stateChanged(RunController::State state);
+    void parseFailed(int line, const QString& message);
+    void statementFinished(const txs::StatementOutcome& outcome);
+    void statementBlocked(const txs::BlockedNotice& notice);
+    void traceReplaced();                   // a new trace log: views must drop what they show
+    void runFailed(const QString& message); // the database could not be opened
+
+private:
+    class Observer;
+    void setState(State state);
+    bool ensureOpen();
+    void joinWorker();
+    void startWorker(bool toTheEnd);
+
+    std::optional<txs::Workload> workload_;
+    std::optional<txs::JournalMode> modeOverride_;
+    QString databasePath_;
+    int delayMs_ = 0;
+    std::shared_ptr<txs::TraceLog> trace_;
+    std::unique_ptr<txs::Runner> runner_;
+    std::unique_ptr<Observer> observer_;
+    std::thread worker_;
+    std::atomic<bool> busy_{false};
+    State state_ = State::Empty;
+    QString lastError_;
+};

@@ -210,6 +210,23 @@ private slots:
         QVERIFY(!w->selection());
     }
 
+    void settingTheCursorFromOutsideMovesOnlyTheCursor()
+    {
+        // A live session sets the instant on every tick: the view must keep following.
+        QSignalSpy cursor(w.get(), &TimelineWidget::cursorMoved);
+        QSignalSpy live(w.get(), &TimelineWidget::followLiveChanged);
+        w->setCursorTime(4'000'000);
+        QCOMPARE(w->cursorTime(), 4'000'000);
+        QVERIFY(w->followLive());
+        QCOMPARE(cursor.count(), 0);
+        QCOMPARE(live.count(), 0);
+        testing::EventBuilder more;
+        more.add(EventKind::TxBegin, 1, 20'000, 9, 4).seq = 100;
+        w->appendEvents(more.list);
+        QVERIFY(w->visibleTime().second >= 20'000'000); // still following
+        QCOMPARE(w->cursorTime(), 4'000'000);           // the cursor stays at the instant it was given
+    }
+
     void cursorStaysWithinTheRun()
     {
         QSignalSpy cursor(w.get(), &TimelineWidget::cursorMoved);

@@ -54,10 +54,20 @@ void sendWheel(QWidget* w, QPointF pos, int delta, Qt::KeyboardModifiers modifie
     QApplication::sendEvent(w, &wheel);
 }
 
+// The widget as drawn, one image pixel per widget pixel whatever the screen's scale factor
+// (nearest-neighbour, so the colours of spans stay exact).
+QImage grabLogical(QWidget& w)
+{
+    return w.grab()
+        .toImage()
+        .convertToFormat(QImage::Format_RGB32)
+        .scaled(w.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation);
+}
+
 // The plot area of a grabbed widget: colour counts must not see the legend's swatches.
 QImage plotArea(TimelineWidget& w)
 {
-    return w.grab().toImage().convertToFormat(QImage::Format_RGB32).copy(w.axisRect()->rect());
+    return grabLogical(w).copy(w.axisRect()->rect());
 }
 
 // Counts pixels of exactly `colour` (spans are filled without antialiasing).
@@ -450,7 +460,7 @@ private slots:
             }
             return tallest;
         };
-        const QImage image = dense.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const QImage image = grabLogical(dense);
         const QImage txRow = image.copy(QRect(plot.left(), top, plot.width(), bottom - top));
         const int committed = countColour(txRow, dense.colors().of(SpanState::TxCommitted));
         QVERIFY2(committed > txRow.width() * txRow.height() * 3 / 4, qPrintable(QString::number(committed)));
@@ -459,7 +469,7 @@ private slots:
         // Zoomed to a few transactions, each BUSY is a glyph again: a diamond taller than the strip.
         dense.setVisibleTime(100'000, 600'000);
         dense.replot(QCustomPlot::rpImmediateRefresh);
-        const QImage zoomed = dense.grab().toImage().convertToFormat(QImage::Format_RGB32);
+        const QImage zoomed = grabLogical(dense);
         const int x = static_cast<int>(dense.centreOf(*dense.model().findEvent(ev.list[3 * 2 + 1].seq)).x());
         const int glyph = tallestBusy(zoomed, x - 1, x + 2);
         QVERIFY2(glyph >= 8, qPrintable(QString::number(glyph)));

@@ -36,7 +36,6 @@ QCPRange SpanPlottable::getValueRange(bool& foundRange, QCP::SignDomain, const Q
 
 void SpanPlottable::draw(QCPPainter* painter)
 {
-    lastRuns_ = 0;
     if (!mKeyAxis || !mValueAxis) return;
     const QRect clip = clipRect();
     const auto view = viewportOf(mKeyAxis.data(), mValueAxis.data(), scene_.nowNs());
@@ -82,7 +81,6 @@ void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& span
     RectBatcher fill(painter, y0, height);
     RectBatcher alarm(painter, y1 - alarmHeight, alarmHeight, &alarms_);
     forEachRun(spans, view.time, pxLo, pxHi, scene_.nowNs(), policy, [&](const PixelRun& r) {
-        ++lastRuns_;
         // Wide neighbours of the same colour would fuse into one bar: a 1 px gap keeps each
         // transaction countable when zoomed in.
         const bool narrow = r.x1 - r.x0 < 4;

@@ -22,9 +22,6 @@ public:
     QCPRange getValueRange(bool& foundRange, QCP::SignDomain inSignDomain = QCP::sdBoth,
                            const QCPRange& inKeyRange = QCPRange()) const override;
 
-    // Runs filled by the last draw (for the benchmark: how much work a view costs).
-    std::size_t lastRunCount() const { return lastRuns_; }
-
 protected:
     void draw(QCPPainter* painter) override;
     void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override;
@@ -34,7 +31,6 @@ private:
                    int pxHi, const Viewport& view);
 
     const TimelineScene& scene_;
-    std::size_t lastRuns_ = 0;
     RectBatcher::Deferred alarms_; // reused between tracks and replots
 };
 

@@ -118,6 +118,7 @@ void TimelineWidget::clear()
     scene_.updateGeometry();
     scene_.selection.reset();
     scene_.cursorNs = 0;
+    scene_.cursorFollowsNow = true; // a new run: the cursor starts at "now"
     laneCount_ = 0;
     lockRows_ = 0;
     liveShowsAll_ = true;

@@ -6,6 +6,7 @@
 #include "tests/widgets/support/RecordedRun.h"
 #include "widgets/timeline/HitTest.h"
 #include "widgets/timeline/LaneGeometry.h"
+#include "widgets/timeline/LegendFlow.h"
 #include "widgets/timeline/LockGroups.h"
 #include "widgets/timeline/SpanRuns.h"
 #include "widgets/timeline/TimelineModel.h"
@@ -643,6 +644,24 @@ private slots:
         QVERIFY2(text.find("(800.0 µs)") != std::string::npos, text.c_str());
         const auto lock = describe(m, *at(550, y(0, Track::LockMvcc)), m.endNs());
         QVERIFY2(lock.find("MVCC lock: mvcc-exclusive EXCLUSIVE") != std::string::npos, lock.c_str());
+    }
+
+    void legendGroupsWrapWhole()
+    {
+        // Widths 100, 80, 120 with 10 between: 300 px holds the first two (190) but not the third.
+        Flow flow = flowLayout({100, 80, 120}, 300, 10);
+        QCOMPARE(flow.rows, 2);
+        QCOMPARE(flow.placements[1].x, 110);
+        QCOMPARE(flow.placements[2].row, 1);
+        QCOMPARE(flow.placements[2].x, 0);
+        flow = flowLayout({100, 80, 120}, 320, 10); // 100 + 10 + 80 + 10 + 120 = 320: one row
+        QCOMPARE(flow.rows, 1);
+        QCOMPARE(flow.placements[2].x, 200);
+        flow = flowLayout({500, 50}, 300, 10); // too wide for any row: a row of its own
+        QCOMPARE(flow.rows, 2);
+        QCOMPARE(flow.placements[0].x, 0);
+        QCOMPARE(flow.placements[1].row, 1);
+        QCOMPARE(flowLayout({}, 300, 10).rows, 0);
     }
 
     void durationsReadNaturally()

@@ -54,10 +54,20 @@ void sendWheel(QWidget* w, QPointF pos, int delta, Qt::KeyboardModifiers modifie
     QApplication::sendEvent(w, &wheel);
 }
 
+// The widget as drawn, one image pixel per widget pixel whatever the screen's scale factor
+// (nearest-neighbour, so the colours of spans stay exact).
+QImage grabLogical(QWidget& w)
+{
+    return w.grab()
+        .toImage()
+        .convertToFormat(QImage::Format_RGB32)
+        .scaled(w.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation);
+}
+
 // The plot area of a grabbed widget: colour counts must not see the legend's swatches.
 QImage plotArea(TimelineWidget& w)
 {
-    return w.grab().toImage().convertToFormat(QImage::Format_RGB32).copy(w.axisRect()->rect());
+    return grabLogical(w).copy(w.axisRect()->rect());
 }
 
 // Counts pixels of exactly `colour` (spans are filled without antialiasing).
@@ -208,6 +218,23 @@ private slots:
         QCOMPARE(w->cursorTime(), timeAtX(drop.x()));
         QCOMPARE(w->xAxis->range().lower, view.lower); // the drag moved the cursor, not the view
         QVERIFY(!w->selection());
+    }
+
+    void settingTheCursorFromOutsideMovesOnlyTheCursor()
+    {
+        // A live session sets the instant on every tick: the view must keep following.
+        QSignalSpy cursor(w.get(), &TimelineWidget::cursorMoved);
+        QSignalSpy live(w.get(), &TimelineWidget::followLiveChanged);
+        w->setCursorTime(4'000'000);
+        QCOMPARE(w->cursorTime(), 4'000'000);
+        QVERIFY(w->followLive());
+        QCOMPARE(cursor.count(), 0);
+        QCOMPARE(live.count(), 0);
+        testing::EventBuilder more;
+        more.add(EventKind::TxBegin, 1, 20'000, 9, 4).seq = 100;
+        w->appendEvents(more.list);
+        QVERIFY(w->visibleTime().second >= 20'000'000); // still following
+        QCOMPARE(w->cursorTime(), 4'000'000);           // the cursor stays at the instant it was given
     }
 
     void cursorStaysWithinTheRun()
@@ -398,6 +425,54 @@ private slots:
                     countColour(image, c.of(SpanState::TxCommitted)) >
                 100);
         QVERIFY(countColour(image, c.of(SpanState::StmtError)) > 0);
+    }
+
+    void denseMarkersDoNotHideTheSpans()
+    {
+        // 3000 committed transactions, each with a BUSY on the way: at full view a glyph per
+        // BUSY would paint over the lane; ticks leave the transactions visible.
+        testing::EventBuilder ev;
+        for (int i = 0; i < 3000; ++i) {
+            ev.add(EventKind::TxBegin, 1, i * 100, i + 1);
+            ev.add(EventKind::Busy, 1, i * 100 + 50, i + 1, 5, 0, "database is locked");
+            ev.add(EventKind::TxCommit, 1, i * 100 + 90, i + 1);
+        }
+        TimelineWidget dense;
+        dense.resize(900, 300);
+        dense.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dense));
+        dense.appendEvents(ev.list);
+        dense.replot(QCustomPlot::rpImmediateRefresh);
+        const QRect plot = dense.axisRect()->rect();
+        const Band row = *dense.laneGeometry().band(0, Track::Transaction);
+        const int top = static_cast<int>(dense.yAxis->coordToPixel(row.top)) + 1;
+        const int bottom = static_cast<int>(dense.yAxis->coordToPixel(row.bottom)) - 1;
+        const QRgb busy = dense.colors().of(MarkerKind::Busy).rgb() & 0xffffff;
+        // The tallest run of BUSY-coloured pixels in any column of the transaction row.
+        const auto tallestBusy = [&](const QImage& image, int fromX, int toX) {
+            int tallest = 0;
+            for (int x = fromX; x < toX; ++x) {
+                int run = 0;
+                for (int y = top; y < bottom; ++y) {
+                    run = (image.pixel(x, y) & 0xffffff) == busy ? run + 1 : 0;
+                    tallest = std::max(tallest, run);
+                }
+            }
+            return tallest;
+        };
+        const QImage image = grabLogical(dense);
+        const QImage txRow = image.copy(QRect(plot.left(), top, plot.width(), bottom - top));
+        const int committed = countColour(txRow, dense.colors().of(SpanState::TxCommitted));
+        QVERIFY2(committed > txRow.width() * txRow.height() * 3 / 4, qPrintable(QString::number(committed)));
+        const int strip = tallestBusy(image, plot.left(), plot.right());
+        QVERIFY2(strip > 0 && strip <= 5, qPrintable(QString::number(strip))); // still there, as a thin strip
+        // Zoomed to a few transactions, each BUSY is a glyph again: a diamond taller than the strip.
+        dense.setVisibleTime(100'000, 600'000);
+        dense.replot(QCustomPlot::rpImmediateRefresh);
+        const QImage zoomed = grabLogical(dense);
+        const int x = static_cast<int>(dense.centreOf(*dense.model().findEvent(ev.list[3 * 2 + 1].seq)).x());
+        const int glyph = tallestBusy(zoomed, x - 1, x + 2);
+        QVERIFY2(glyph >= 8, qPrintable(QString::number(glyph)));
     }
 
     void exportsPngAndPdf()

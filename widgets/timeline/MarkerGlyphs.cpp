@@ -3,6 +3,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
+#include <cmath>
 
 namespace txs::timeline {
 
@@ -60,6 +61,20 @@ void drawMarkerGlyph(QPainter* painter, MarkerKind kind, QPointF centre, double 
         painter->drawLine(QPointF(centre.x(), centre.y() - r), QPointF(centre.x(), centre.y() + r));
         break;
     }
+}
+
+QPixmap renderMarkerGlyph(MarkerKind kind, double size, qreal devicePixelRatio, const TimelineColors& colors)
+{
+    const double side = size + 2 * glyphMargin();
+    const int pixels = static_cast<int>(std::ceil(side * devicePixelRatio));
+    QPixmap pixmap(pixels, pixels);
+    pixmap.setDevicePixelRatio(devicePixelRatio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const double logical = pixels / devicePixelRatio;
+    drawMarkerGlyph(&painter, kind, QPointF(logical / 2, logical / 2), size, colors);
+    return pixmap;
 }
 
 void drawRetryLink(QPainter* painter, QPointF from, QPointF to, double rise, const TimelineColors& colors)

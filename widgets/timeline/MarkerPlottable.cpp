@@ -3,9 +3,11 @@
 #include "widgets/timeline/HitTest.h"
 #include "widgets/timeline/MarkerGlyphs.h"
 #include "widgets/timeline/PlotViewport.h"
+#include "widgets/timeline/RectBatcher.h"
 
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace txs::timeline {
 
@@ -41,6 +43,24 @@ QCPRange MarkerPlottable::getValueRange(bool& foundRange, QCP::SignDomain, const
     return {};
 }
 
+const QPixmap& MarkerPlottable::GlyphCache::get(MarkerKind kind, double glyphSize, qreal dpr,
+                                                const TimelineColors& colors)
+{
+    QRgb print = colors.markerOutline.rgba();
+    for (const QColor& c : colors.marker)
+        print = print * 31 + c.rgba();
+    if (glyphSize != size || dpr != devicePixelRatio || print != fingerprint) {
+        size = glyphSize;
+        devicePixelRatio = dpr;
+        fingerprint = print;
+        for (auto& p : pixmaps)
+            p = QPixmap();
+    }
+    QPixmap& p = pixmaps[static_cast<int>(kind)];
+    if (p.isNull()) p = renderMarkerGlyph(kind, size, dpr, colors);
+    return p;
+}
+
 void MarkerPlottable::draw(QCPPainter* painter)
 {
     if (!mKeyAxis || !mValueAxis) return;
@@ -59,6 +79,9 @@ void MarkerPlottable::draw(QCPPainter* painter)
     const std::int64_t tHi =
         static_cast<std::int64_t>(std::min(view.time.toValue(clip.right()) + margin, 9e18));
     painter->setAntialiasing(true);
+    // PDF export gets real shapes; screens and PNGs get the cached pixmaps.
+    const bool vector = painter->modes().testFlag(QCPPainter::pmVectorized);
+    const qreal dpr = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
 
     for (std::size_t lane = 0; lane < lanes.size() && lane < g.laneCount(); ++lane) {
         const Band band = g.lane(lane);
@@ -80,20 +103,61 @@ void MarkerPlottable::draw(QCPPainter* painter)
         }
 
         const auto [first, last] = markersBetween(data, tLo, tHi);
-        std::array<int, kMarkerKindCount> lastColumn;
-        lastColumn.fill(std::numeric_limits<int>::min());
+        // Glyphs that would cover most of the lane hide the spans and each other: then markers
+        // become thin ticks, a strip that still shows where errors cluster; zooming in brings
+        // the glyphs back.
+        if (static_cast<double>(last - first) * txSize * 0.5 > clip.width()) {
+            drawTicks(painter, data, lane, first, last, view);
+            continue;
+        }
+        // A glyph within a third of its width of the previous one of its kind would hide under it.
+        std::array<double, kMarkerKindCount> lastX;
+        lastX.fill(-1e300);
         for (std::size_t i = first; i < last; ++i) {
             const Marker& m = data.markers[i];
-            const double x = view.time.toPixel(static_cast<double>(m.timeNs));
-            const int column = static_cast<int>(std::floor(x));
-            int& seen = lastColumn[static_cast<int>(m.kind)];
-            if (column == seen) continue; // same kind on the same pixel: once is enough
-            seen = column;
             const bool onTx = markerRow(m.kind) == Track::Transaction;
+            const double size = onTx ? txSize : stmtSize;
+            const double x = view.time.toPixel(static_cast<double>(m.timeNs));
+            double& previous = lastX[static_cast<int>(m.kind)];
+            if (x - previous < size / 3) continue;
+            previous = x;
             const double y = view.value.toPixel(markerCentre(g, lane, m.kind));
-            drawMarkerGlyph(painter, m.kind, {x, y}, onTx ? txSize : stmtSize, scene_.colors);
+            if (vector) {
+                drawMarkerGlyph(painter, m.kind, {x, y}, size, scene_.colors);
+                continue;
+            }
+            const QPixmap& glyph =
+                (onTx ? txGlyphs_ : statementGlyphs_).get(m.kind, size, dpr, scene_.colors);
+            const double half = glyph.width() / glyph.devicePixelRatio() / 2;
+            painter->drawPixmap(QPointF(x - half, y - half), glyph);
         }
     }
+}
+
+void MarkerPlottable::drawTicks(QCPPainter* painter, const Lane& data, std::size_t lane, std::size_t first,
+                                std::size_t last, const Viewport& view)
+{
+    const double txPixels = LaneGeometry::kTxHeight * std::abs(view.value.pixelsPerUnit());
+    const int height = std::max(2, static_cast<int>(txPixels * 0.12)); // thin: the spans stay readable
+    painter->setAntialiasing(false);
+    std::array<std::optional<RectBatcher>, kMarkerKindCount> strips;
+    for (int k = 0; k < kMarkerKindCount; ++k) {
+        const auto kind = static_cast<MarkerKind>(k);
+        const int y =
+            static_cast<int>(std::lround(view.value.toPixel(markerCentre(scene_.geometry, lane, kind)))) -
+            height / 2;
+        strips[k].emplace(painter, y, height);
+    }
+    for (std::size_t i = first; i < last; ++i) {
+        const Marker& m = data.markers[i];
+        // Every retry follows an aborted attempt, which the alarm strip of the spans already shows.
+        if (m.kind == MarkerKind::Retry) continue;
+        const int x = static_cast<int>(std::floor(view.time.toPixel(static_cast<double>(m.timeNs))));
+        strips[static_cast<int>(m.kind)]->add(x, x + 2, &scene_.colors.of(m.kind));
+    }
+    for (auto& strip : strips)
+        strip->flush();
+    painter->setAntialiasing(true);
 }
 
 void MarkerPlottable::drawLegendIcon(QCPPainter* painter, const QRectF& rect) const

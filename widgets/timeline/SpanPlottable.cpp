@@ -1,6 +1,7 @@
 #include "widgets/timeline/SpanPlottable.h"
 
 #include "widgets/timeline/PlotViewport.h"
+#include "widgets/timeline/RectBatcher.h"
 #include "widgets/timeline/SpanRuns.h"
 
 #include <cmath>
@@ -35,7 +36,6 @@ QCPRange SpanPlottable::getValueRange(bool& foundRange, QCP::SignDomain, const Q
 
 void SpanPlottable::draw(QCPPainter* painter)
 {
-    lastRuns_ = 0;
     if (!mKeyAxis || !mValueAxis) return;
     const QRect clip = clipRect();
     const auto view = viewportOf(mKeyAxis.data(), mValueAxis.data(), scene_.nowNs());
@@ -77,15 +77,21 @@ void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& span
     const TimelineColors& colors = scene_.colors;
     const int height = y1 - y0;
     const int alarmHeight = std::max(2, height / 3);
+    alarms_.clear();
+    RectBatcher fill(painter, y0, height);
+    RectBatcher alarm(painter, y1 - alarmHeight, alarmHeight, &alarms_);
     forEachRun(spans, view.time, pxLo, pxHi, scene_.nowNs(), policy, [&](const PixelRun& r) {
-        ++lastRuns_;
         // Wide neighbours of the same colour would fuse into one bar: a 1 px gap keeps each
         // transaction countable when zoomed in.
-        const int width = r.x1 - r.x0 >= 4 ? r.x1 - r.x0 - 1 : r.x1 - r.x0;
-        painter->fillRect(QRect(r.x0, y0, width, height), colors.of(r.state));
-        if (r.hasAlarm)
-            painter->fillRect(QRect(r.x0, y1 - alarmHeight, width, alarmHeight), colors.of(r.alarm));
+        const bool narrow = r.x1 - r.x0 < 4;
+        const int x1 = narrow ? r.x1 : r.x1 - 1;
+        fill.add(r.x0, x1, &colors.of(r.state), narrow);
+        if (r.hasAlarm) alarm.add(r.x0, x1, &colors.of(r.alarm), narrow);
     });
+    fill.flush();
+    alarm.flush();
+    for (const auto& [rect, colour] : alarms_)
+        painter->fillRect(rect, *colour); // on top of the fills
 }
 
 void SpanPlottable::drawLegendIcon(QCPPainter* painter, const QRectF& rect) const

@@ -5,6 +5,7 @@
 // QCPBars or one QCPItemRect per span take 50-165 ms (bench/gui/bench_timeline.cpp).
 
 #include "widgets/timeline/HitTest.h"
+#include "widgets/timeline/RectBatcher.h"
 #include "widgets/timeline/TimelineScene.h"
 
 #include <qcustomplot.h>
@@ -21,9 +22,6 @@ public:
     QCPRange getValueRange(bool& foundRange, QCP::SignDomain inSignDomain = QCP::sdBoth,
                            const QCPRange& inKeyRange = QCPRange()) const override;
 
-    // Runs filled by the last draw (for the benchmark: how much work a view costs).
-    std::size_t lastRunCount() const { return lastRuns_; }
-
 protected:
     void draw(QCPPainter* painter) override;
     void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override;
@@ -33,7 +31,7 @@ private:
                    int pxHi, const Viewport& view);
 
     const TimelineScene& scene_;
-    std::size_t lastRuns_ = 0;
+    RectBatcher::Deferred alarms_; // reused between tracks and replots
 };
 
 } // namespace txs::timeline

@@ -103,6 +103,17 @@ void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo,
     const double tLo = time.toValue(pxLo);
     const double tHi = time.toValue(pxHi);
     const double clipLo = pxLo - 2.0, clipHi = pxHi + 2.0;
+    // One multiply-add per end instead of LinearMap's division; floor/ceil by integer conversion
+    // (the values are clipped to a small range), since this loop runs once per visible span.
+    const double scale = time.pixelsPerUnit(), offset = time.pxLo - time.lo * scale;
+    const auto floorInt = [](double v) {
+        const int i = static_cast<int>(v);
+        return i - (v < i);
+    };
+    const auto ceilInt = [](double v) {
+        const int i = static_cast<int>(v);
+        return i + (v > i);
+    };
     detail::RunBuilder b;
     const double tFirst = tLo < -9e18 ? -9e18 : (tLo > 9e18 ? 9e18 : tLo);
     for (std::size_t i = firstEndingAtOrAfter(spans, static_cast<std::int64_t>(tFirst)); i < spans.size();
@@ -111,13 +122,13 @@ void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo,
         if (static_cast<double>(s.startNs) >= tHi) break; // starts in column pxHi or later
         const std::int64_t end = s.endOr(nowNs);
         if (static_cast<double>(end) < tLo) continue; // an open span that started after now
-        double p0 = time.toPixel(static_cast<double>(s.startNs));
-        double p1 = time.toPixel(static_cast<double>(end));
+        double p0 = static_cast<double>(s.startNs) * scale + offset;
+        double p1 = static_cast<double>(end) * scale + offset;
         p0 = p0 < clipLo ? clipLo : (p0 > clipHi ? clipHi : p0);
         p1 = p1 < clipLo ? clipLo : (p1 > clipHi ? clipHi : p1);
         const bool tiny = p1 - p0 < 1.0;
-        int x0 = static_cast<int>(std::floor(p0));
-        int x1 = static_cast<int>(std::ceil(p1));
+        int x0 = floorInt(p0);
+        int x1 = ceilInt(p1);
         const double w = static_cast<double>(end - s.startNs);
         if (b.active) {
             // Only sub-pixel spans merge, and only into a run of sub-pixel spans at most a couple

@@ -77,8 +77,9 @@ void TimelineOverlay::draw(QCPPainter* painter)
     painter->setPen(QPen(scene_.colors.cursor, 2));
     painter->drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
     // The instant every other panel shows, written on the cursor's handle.
-    const QString label = scene_.cursorFollowsNow ? QStringLiteral("now")
-                                                  : QString::fromStdString(formatTime(scene_.cursorTime()));
+    const bool now = scene_.cursorFollowsNow || (scene_.viewFollowsNow && scene_.cursorNs >= scene_.nowNs());
+    const QString label =
+        now ? QStringLiteral("now") : QString::fromStdString(formatTime(scene_.cursorTime()));
     QFont font = painter->font();
     font.setBold(true);
     painter->setFont(font);

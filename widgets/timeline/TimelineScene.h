@@ -18,7 +18,8 @@ struct TimelineScene
     TimelineColors colors;
     std::optional<ItemRef> selection;
     std::int64_t cursorNs = 0;
-    bool cursorFollowsNow = true; // live: the cursor sits at the latest event and reads "now"
+    bool cursorFollowsNow = true; // the cursor sits at the latest event
+    bool viewFollowsNow = true;   // the view follows the latest events (TimelineWidget::followLive)
 
     // Where unfinished spans end.
     std::int64_t nowNs() const { return model.endNs(); }

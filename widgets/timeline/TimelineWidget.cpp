@@ -118,6 +118,7 @@ void TimelineWidget::clear()
     scene_.updateGeometry();
     scene_.selection.reset();
     scene_.cursorNs = 0;
+    scene_.cursorFollowsNow = true; // a new run: the cursor starts at "now"
     laneCount_ = 0;
     lockRows_ = 0;
     liveShowsAll_ = true;
@@ -223,7 +224,8 @@ void TimelineWidget::setFollowLive(bool follow)
 {
     if (follow == followLive_) return;
     followLive_ = follow;
-    if (!follow) scene_.cursorNs = scene_.nowNs(); // the cursor stays where "now" was
+    scene_.viewFollowsNow = follow;
+    if (!follow && scene_.cursorFollowsNow) scene_.cursorNs = scene_.nowNs(); // stays where "now" was
     scene_.cursorFollowsNow = follow;
     if (follow) {
         followLatest();
@@ -236,10 +238,9 @@ void TimelineWidget::setFollowLive(bool follow)
 
 void TimelineWidget::setCursorTime(qint64 timeNs)
 {
-    if (followLive_) {
-        followLive_ = false;
-        emit followLiveChanged(false);
-    }
+    // Only the cursor moves: a live session sets the instant on every tick, and that must not
+    // stop the view from following the run.
+    if (!scene_.cursorFollowsNow && scene_.cursorNs == timeNs) return;
     scene_.cursorFollowsNow = false;
     scene_.cursorNs = timeNs;
     repaintOverlay();

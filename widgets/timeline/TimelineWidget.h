@@ -39,12 +39,13 @@ public:
     void clear();
 
     // Live mode: the view keeps the latest events in sight and the cursor reads "now". Panning,
-    // moving the cursor or selecting from outside turns it off; End or setFollowLive(true) turns
-    // it back on.
+    // moving the cursor with the mouse or selecting something off-screen turns it off (and emits
+    // followLiveChanged); End or setFollowLive(true) turns it back on.
     void setFollowLive(bool follow);
     bool followLive() const { return followLive_; }
 
-    // The instant t (ns since the run started). Setting it from outside emits nothing.
+    // The instant t (ns since the run started). Setting it from outside moves the cursor only:
+    // it emits nothing and leaves live following as it is (a live session sets t on every tick).
     void setCursorTime(qint64 timeNs);
     qint64 cursorTime() const { return scene_.cursorTime(); }
 

@@ -37,6 +37,7 @@
 #include <QTextStream>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -251,6 +252,17 @@ void MainWindow::buildToolBar()
         speed_->setToolTip(QString("%1 ms after each statement").arg(ms));
     });
     bar->addWidget(speed_);
+    bar->addSeparator();
+    auto* exportButton = new QToolButton(bar);
+    exportButton->setText("Export");
+    exportButton->setToolTip("Export the run: Chrome trace JSON, the timeline as PNG/PDF, transactions as CSV");
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto* exportMenu = new QMenu(exportButton);
+    exportMenu->addAction(exportTraceAction_);
+    exportMenu->addAction(exportImageAction_);
+    exportMenu->addAction(exportCsvAction_);
+    exportButton->setMenu(exportMenu);
+    bar->addWidget(exportButton);
     bar->addSeparator();
     bar->addWidget(new QLabel(" Scenario: ", bar));
     scenarioPicker_ = new QComboBox(bar);

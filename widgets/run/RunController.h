@@ -44,6 +44,9 @@ public:
     const txs::Workload* workload() const { return workload_ ? &*workload_ : nullptr; }
     txs::Database* database() const;
     QString lastError() const { return lastError_; }
+    // A run or a step is under way on the worker thread: step() and run() are ignored until it
+    // ends (the state alone does not say so: Stepping lasts from the first step to the end).
+    bool isBusy() const { return busy_; }
 
 public slots:
     void run();  // from Ready/Paused/Stepping: run to the end in the background

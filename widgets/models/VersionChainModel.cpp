@@ -271,7 +271,9 @@ void VersionChainModel::refreshLive()
     cursor_ = versions().touched().end();
     std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-    std::map<std::uint32_t, std::vector<int>> keyRows; // by table node
+    // Nodes, not rows: a key inserted later in this pass can shift the rows of keys seen
+    // earlier, so rows are looked up only when the changes are announced.
+    std::map<std::uint32_t, std::vector<std::uint32_t>> keyNodes; // by table node
     for (std::size_t c : touched) {
         const std::uint32_t node = chainNode(c);
         const std::uint32_t table = nodes_[node].parent;
@@ -299,12 +301,16 @@ void VersionChainModel::refreshLive()
         }
         if (!show) continue;
         syncVersions(node);
-        keyRows[table].push_back(rowOf(node));
+        keyNodes[table].push_back(node);
     }
-    for (auto& [table, rows] : keyRows)
+    for (const auto& [table, nodes] : keyNodes) {
+        std::vector<int> rows;
+        for (std::uint32_t node : nodes)
+            rows.push_back(rowOf(node));
         emitRows(table, rows);
+    }
     std::vector<int> tableRows;
-    for (const auto& [table, rows] : keyRows)
+    for (const auto& [table, nodes] : keyNodes)
         tableRows.push_back(rowOf(table));
     emitRows(0, tableRows);
 }

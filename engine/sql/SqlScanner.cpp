@@ -1,5 +1,6 @@
 #include "engine/sql/SqlScanner.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace txs::sql {
@@ -67,11 +68,13 @@ std::vector<std::string_view> splitStatements(std::string_view sql)
     std::vector<std::string_view> out;
     std::size_t start = 0;
     for (std::size_t i = 0; i < sql.size();) {
-        if (auto n = skipQuotedOrComment(sql, i)) {
+        const char c = sql[i];
+        const bool mayOpen = c == '-' || c == '/' || c == '\'' || c == '"' || c == '`' || c == '[';
+        if (auto n = mayOpen ? skipQuotedOrComment(sql, i) : 0) {
             i += n;
             continue;
         }
-        if (sql[i] == ';') {
+        if (c == ';') {
             auto piece = sql.substr(start, i - start);
             if (!onlyBlanksAndComments(piece)) out.push_back(piece);
             start = i + 1;
@@ -86,6 +89,7 @@ std::vector<std::string_view> splitStatements(std::string_view sql)
 std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
 {
     std::vector<Token> tokens;
+    tokens.reserve(std::min<std::size_t>(max, 16));
     for (std::size_t i = 0; i < s.size() && tokens.size() < max;) {
         const char c = s[i];
         if (std::isspace(static_cast<unsigned char>(c))) {
@@ -119,7 +123,7 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
             const bool number = std::isdigit(static_cast<unsigned char>(c));
             if (!number)
                 for (auto& ch : text)
-                    ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
             tokens.push_back({number ? Token::Type::Number : Token::Type::Word, text, false, i, j - i});
             i = j;
             continue;
@@ -166,12 +170,49 @@ Classified unsupported(std::string what)
     return c;
 }
 
+// The statement's first keyword, upper-cased, if it is one the MVCC engine handles itself;
+// empty for everything SQLite runs (SELECT, INSERT, UPDATE, DELETE, WITH, ...). This is the
+// hot path of every statement, so it looks at the first word only and allocates nothing.
+std::string_view engineKeyword(std::string_view s)
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (std::isspace(static_cast<unsigned char>(s[i]))) {
+            ++i;
+        } else if ((s[i] == '-' || s[i] == '/') && skipQuotedOrComment(s, i)) {
+            i += skipQuotedOrComment(s, i);
+        } else {
+            break;
+        }
+    }
+    char word[10];
+    std::size_t n = 0;
+    for (; i < s.size() && isWordChar(s[i]); ++i) {
+        if (n == sizeof word) return {};
+        const char c = s[i];
+        word[n++] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    static constexpr std::string_view keywords[] = {"BEGIN",   "COMMIT", "END",    "ROLLBACK", "SAVEPOINT",
+                                                    "RELEASE", "PRAGMA", "CREATE", "DROP",     "ALTER",
+                                                    "ATTACH",  "DETACH", "VACUUM", "REINDEX"};
+    const std::string_view first(word, n);
+    for (auto k : keywords)
+        if (k == first) return k;
+    return {};
+}
+
 } // namespace
 
 Classified classify(std::string_view statement)
 {
-    const auto t = leadingTokens(statement, 12);
     Classified c;
+    const std::string_view keyword = engineKeyword(statement);
+    if (keyword.empty()) return c;
+    if (keyword == "COMMIT" || keyword == "END") {
+        c.kind = StatementKind::Commit;
+        return c;
+    }
+    const auto t = leadingTokens(statement, keyword == "BEGIN" ? 2 : 12);
     if (t.empty()) return c;
     if (is(t, 0, "BEGIN")) {
         c.kind = StatementKind::Begin;

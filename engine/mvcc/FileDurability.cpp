@@ -5,12 +5,20 @@
 #include "engine/sql/SchemaReader.h"
 #include "engine/sql/SqliteValues.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sqlite3.h>
 
 namespace txs::mvcc {
 
 namespace {
+
+// The log file grows by a quarter of the checkpoint threshold at a time (the checkpoint keeps it
+// near the threshold), between 256 bytes and 1 MiB.
+std::uint64_t growthFor(std::uint64_t threshold)
+{
+    return std::clamp<std::uint64_t>(threshold / 4, 256, 1u << 20);
+}
 
 Error ioError(std::string message)
 {
@@ -72,6 +80,7 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     std::string contents;
     self->log_ = LogFile::open(path + "-log", contents, error);
     if (!self->log_) return nullptr;
+    self->log_->setGrowth(growthFor(self->threshold_.load()));
     if (!isLogHeader(contents)) {
         error = "the MVCC log " + path + "-log is not a TxScope log (its header is wrong); " + path +
                 " was not opened, and neither file was changed";
@@ -249,6 +258,12 @@ std::optional<Error> FileDurability::logDropTable(const std::string& name, std::
     FrameWriter frame(ts);
     frame.dropTable(name);
     return appendDdl(frame.finish());
+}
+
+void FileDurability::setCheckpointThreshold(std::uint64_t bytes)
+{
+    threshold_.store(bytes);
+    log_->setGrowth(growthFor(bytes));
 }
 
 void FileDurability::afterCommit()

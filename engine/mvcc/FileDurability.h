@@ -37,7 +37,7 @@ public:
     std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
-    void setCheckpointThreshold(std::uint64_t bytes) override { threshold_.store(bytes); }
+    void setCheckpointThreshold(std::uint64_t bytes) override;
     std::uint64_t checkpointThreshold() const override { return threshold_.load(); }
     std::vector<std::string> recoveryNotes() const override { return notes_; }
     std::uint64_t logSyncs() const override { return log_->syncs(); }

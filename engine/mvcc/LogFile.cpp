@@ -2,10 +2,12 @@
 
 #include "engine/mvcc/LogFormat.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,7 +65,34 @@ LogFile::LogFile(std::string path, int fd, std::uint64_t size)
 
 LogFile::~LogFile()
 {
+    if (map_) ::munmap(map_, capacity_);
+    // Leave no preallocated tail behind: the next open then sees the log exactly as written.
+    if (grown_ && !failed_ && capacity_ > fileEnd_) (void)::ftruncate(fd_, static_cast<off_t>(fileEnd_));
     ::close(fd_);
+}
+
+// Makes the file (allocated on disk, so a full disk fails here, not as SIGBUS in a memcpy) and
+// the mapping `capacity` bytes long. Called with the append lock held, or before any append.
+std::optional<std::string> LogFile::mapTo(std::uint64_t capacity)
+{
+    if (capacity > capacity_) {
+        const int rc =
+            ::posix_fallocate(fd_, static_cast<off_t>(capacity_), static_cast<off_t>(capacity - capacity_));
+        if (rc != 0) {
+            (void)::ftruncate(fd_, static_cast<off_t>(capacity_)); // a partial extension is not ours
+            errno = rc;
+            return failure("cannot append to the MVCC log", path_);
+        }
+    } else if (capacity < capacity_ && ::ftruncate(fd_, static_cast<off_t>(capacity)) != 0) {
+        return failure("cannot cut the MVCC log", path_);
+    }
+    void* map = map_ ? ::mremap(map_, capacity_, capacity, MREMAP_MAYMOVE)
+                     : ::mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (map == MAP_FAILED) return failure("cannot map the MVCC log", path_);
+    map_ = static_cast<char*>(map);
+    grown_ = grown_ || capacity > capacity_;
+    capacity_ = capacity;
+    return std::nullopt;
 }
 
 std::unique_ptr<LogFile> LogFile::open(const std::string& path, std::string& contents, std::string& error)
@@ -110,23 +139,46 @@ std::unique_ptr<LogFile> LogFile::open(const std::string& path, std::string& con
         }
         syncDirectoryOf(path);
     }
-    return std::unique_ptr<LogFile>(new LogFile(path, fd, contents.size()));
+    const std::uint64_t fileSize =
+        std::max<std::uint64_t>(contents.size(), static_cast<std::uint64_t>(st.st_size));
+    // Space preallocated for appends but not yet used when the process died is zeros, not a
+    // torn frame (every frame ends with a non-zero magic): the log ends before it.
+    std::size_t used = contents.size();
+    while (used > logHeaderSize && contents[used - 1] == '\0')
+        --used;
+    contents.resize(used);
+    std::unique_ptr<LogFile> log(new LogFile(path, fd, used));
+    log->capacity_ = fileSize;
+    log->map_ = nullptr;
+    void* map = ::mmap(nullptr, fileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        error = failure("cannot map the MVCC log", path);
+        log->capacity_ = 0;
+        return nullptr;
+    }
+    log->map_ = static_cast<char*>(map);
+    return log;
 }
 
 std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t& position)
 {
     std::lock_guard lock(appendMutex_);
     if (failed_) return failed_;
-    if (!writeAll(fd_, frame.data(), frame.size(), fileEnd_)) {
-        const std::string message = failure("cannot append to the MVCC log", path_);
-        if (::ftruncate(fd_, static_cast<off_t>(fileEnd_)) != 0)
-            failed_ = message + "; the partial frame could not be removed, so the database accepts no more "
-                                "commits until it is reopened";
-        return message;
+    const std::uint64_t end = fileEnd_ + frame.size();
+    if (end > capacity_) {
+        // Grow in steps, so that appends are a copy into the mapping and not a system call.
+        if (auto e = mapTo(end + growBy_)) return e;
     }
-    fileEnd_ += frame.size();
+    std::memcpy(map_ + fileEnd_, frame.data(), frame.size());
+    fileEnd_ = end;
     position = appended_.fetch_add(frame.size(), std::memory_order_acq_rel) + frame.size();
     return std::nullopt;
+}
+
+void LogFile::setGrowth(std::uint64_t bytes)
+{
+    std::lock_guard lock(appendMutex_);
+    growBy_ = bytes;
 }
 
 std::optional<std::string> LogFile::syncTo(std::uint64_t position)
@@ -157,7 +209,7 @@ std::optional<std::string> LogFile::syncTo(std::uint64_t position)
 std::optional<std::string> LogFile::truncate(std::uint64_t size)
 {
     std::lock_guard lock(appendMutex_);
-    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0 || ::fdatasync(fd_) != 0)
+    if (mapTo(size) || ::fdatasync(fd_) != 0)
         return failure("cannot cut the torn tail off the MVCC log", path_);
     fileEnd_ = size;
     return std::nullopt;
@@ -206,8 +258,19 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
 
     std::unique_lock sync(syncMutex_);
     synced_cv_.wait(sync, [this] { return !syncing_; }); // a leader may still be syncing the old fd
+    void* map = ::mmap(nullptr, next.size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        // The new log is in place and whole, but we cannot write to it: refuse further commits.
+        failed_ = failure("cannot map the MVCC log", path_) +
+                  "; the database accepts no more commits until it is reopened";
+        ::close(fd);
+        return failed_;
+    }
+    ::munmap(map_, capacity_);
     ::close(fd_);
     fd_ = fd;
+    map_ = static_cast<char*>(map);
+    capacity_ = next.size();
     fileEnd_ = next.size();
     // The new file was synced whole, so everything appended so far is durable.
     synced_ = appended_.load(std::memory_order_acquire);

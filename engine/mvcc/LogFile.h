@@ -1,6 +1,13 @@
 #pragma once
-// The logical log file: appends under a lock held only for the write() itself, group commit
-// for fsync, and the checkpoint's swap to a shorter log.
+// The logical log file: appends into a shared mapping of the file, group commit for fsync,
+// and the checkpoint's swap to a shorter log.
+//
+// An append is a memcpy into the page cache under a short lock, not a write() system call:
+// the frame is in the file (as the OS sees it) when append returns, so a commit acknowledged at
+// synchronous=NORMAL survives the process being killed, as with SQLite's WAL; an fdatasync
+// makes it survive a power failure too. The file grows in preallocated steps (fallocate, so a
+// full disk is an error from append rather than SIGBUS); a clean close cuts the unused tail,
+// and after a crash the zeros of that tail are recognised as the end of the log.
 //
 // Positions given to committers are logical (bytes ever appended, across swaps), so a swap
 // never invalidates a position someone is waiting on: a swap leaves everything durable.
@@ -33,9 +40,12 @@ public:
 
     const std::string& path() const { return path_; }
 
-    // Appends one whole frame; `position` is the logical position just past it. On a failed or
-    // short write the file is cut back to where it was, so no torn frame hides later ones.
+    // Appends one whole frame; `position` is the logical position just past it. When the file
+    // cannot grow (disk full) nothing is appended and the error names the file and the cause.
     std::optional<std::string> append(std::string_view frame, std::uint64_t& position);
+    // How much the file grows at a time when an append needs room (the checkpoint threshold
+    // bounds the log, so a fraction of it is enough).
+    void setGrowth(std::uint64_t bytes);
     // Returns once everything up to `position` is on stable storage (fdatasync), sharing syncs.
     std::optional<std::string> syncTo(std::uint64_t position);
     std::uint64_t appended() const { return appended_.load(std::memory_order_acquire); }
@@ -55,11 +65,16 @@ public:
 
 private:
     LogFile(std::string path, int fd, std::uint64_t size);
+    std::optional<std::string> mapTo(std::uint64_t capacity);
 
     const std::string path_;
     std::mutex appendMutex_;
-    int fd_;                // guarded by appendMutex_ and syncMutex_ (both held to change it)
-    std::uint64_t fileEnd_; // guarded by appendMutex_
+    int fd_;                          // guarded by appendMutex_ and syncMutex_ (both held to change it)
+    std::uint64_t fileEnd_;           // guarded by appendMutex_: the end of the frames
+    char* map_ = nullptr;             // guarded by appendMutex_: the file, mapped shared
+    std::uint64_t capacity_ = 0;      // guarded by appendMutex_: file and mapping size
+    std::uint64_t growBy_ = 1u << 20; // guarded by appendMutex_
+    bool grown_ = false;              // guarded by appendMutex_: we preallocated (cut it at close)
     std::atomic<std::uint64_t> appended_{0};
     std::optional<std::string> failed_; // guarded by appendMutex_: a write that could not be undone
 

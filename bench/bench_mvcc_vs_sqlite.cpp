@@ -7,7 +7,11 @@
 // Every failed attempt that is retryable (busy, busy-snapshot, conflict) is rolled back and
 // retried; latency is from the first BEGIN to the successful COMMIT.
 //
-// usage: bench_mvcc_vs_sqlite [TRANSACTIONS_PER_WRITER [DIR]]
+// usage: bench_mvcc_vs_sqlite [TRANSACTIONS_PER_WRITER [DIR [CASE [ENGINE]]]]
+//   CASE: insert-normal | insert-full | mixed (default: all);
+//   ENGINE: mvcc | wal | capi (default: all three; capi is SQLite WAL through its own C API).
+//   BENCH_WRITERS in the environment overrides the 16 writers.
+//   One case on one engine is what a profiler wants to see.
 
 #include "engine/api/Database.h"
 
@@ -19,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sqlite3.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,7 +33,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int writers = 16;
+const int writers = getenv("BENCH_WRITERS") ? std::atoi(getenv("BENCH_WRITERS")) : 16;
 
 struct Outcome
 {
@@ -54,10 +59,53 @@ void resetPeakRss()
 }
 
 enum class Workload { Insert, Mixed };
+enum class Engine { Mvcc, Wal, WalCApi };
 
-Outcome run(JournalMode mode, const std::string& sync, Workload workload, int perWriter,
-            const std::string& dir)
+const char* engineName(Engine e)
 {
+    return e == Engine::Mvcc ? "MVCC (file + log)" : e == Engine::Wal ? "SQLite WAL" : "SQLite WAL, C API";
+}
+
+// One writer's way to run a transaction's SQL: true when it committed; `retryable` says whether
+// a failure may be retried (busy, busy-snapshot, conflict), after the transaction was rolled back.
+struct Writer
+{
+    virtual ~Writer() = default;
+    virtual bool runTransaction(const std::string& sql, bool& retryable) = 0;
+};
+
+struct ConnectionWriter : Writer
+{
+    std::unique_ptr<Connection> c;
+    bool runTransaction(const std::string& sql, bool& retryable) override
+    {
+        const auto r = c->execute(sql);
+        if (r.ok()) return true;
+        if (c->transaction().active) c->execute("ROLLBACK");
+        retryable = isRetryable(*r.error);
+        return false;
+    }
+};
+
+// What an application gets from SQLite itself: sqlite3_exec of the same text, busy_timeout,
+// no TxScope code in the way (no tracing VFS, no statement classification).
+struct CApiWriter : Writer
+{
+    sqlite3* db = nullptr;
+    ~CApiWriter() override { sqlite3_close_v2(db); }
+    bool runTransaction(const std::string& sql, bool& retryable) override
+    {
+        const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+        if (rc == SQLITE_OK) return true;
+        if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        retryable = (rc & 0xFF) == SQLITE_BUSY;
+        return false;
+    }
+};
+
+Outcome run(Engine engine, const std::string& sync, Workload workload, int perWriter, const std::string& dir)
+{
+    const JournalMode mode = engine == Engine::Mvcc ? JournalMode::Mvcc : JournalMode::Wal;
     const std::string path = dir + "/bench-" + (mode == JournalMode::Mvcc ? "mvcc" : "wal") + ".db";
     for (const char* suffix : {"", "-log", "-wal", "-shm", "-log.discarded"})
         std::filesystem::remove(path + suffix);
@@ -77,6 +125,7 @@ Outcome run(JournalMode mode, const std::string& sync, Workload workload, int pe
         setup->execute("INSERT INTO hot VALUES (1, 0), (2, 0), (3, 0), (4, 0)");
         setup->execute("INSERT INTO t (w, i, payload) VALUES (-1, 0, 'seed'), (-1, 1, 'seed')");
     }
+    if (engine == Engine::WalCApi) db.reset(); // the file stays, in WAL mode; SQLite alone runs it
     resetPeakRss();
     const std::string begin = mode == JournalMode::Mvcc ? "BEGIN CONCURRENT" : "BEGIN IMMEDIATE";
     std::vector<std::vector<double>> latencies(writers);
@@ -85,9 +134,20 @@ Outcome run(JournalMode mode, const std::string& sync, Workload workload, int pe
     const auto start = Clock::now();
     for (int w = 0; w < writers; ++w)
         threads.emplace_back([&, w] {
-            auto c = db->connect();
-            c->setBusyTimeout(10000);
-            c->execute("PRAGMA synchronous = " + sync);
+            std::unique_ptr<Writer> writer;
+            if (engine == Engine::WalCApi) {
+                auto capi = std::make_unique<CApiWriter>();
+                sqlite3_open_v2(path.c_str(), &capi->db, SQLITE_OPEN_READWRITE, nullptr);
+                sqlite3_busy_timeout(capi->db, 10000);
+                sqlite3_exec(capi->db, ("PRAGMA synchronous = " + sync).c_str(), nullptr, nullptr, nullptr);
+                writer = std::move(capi);
+            } else {
+                auto connection = std::make_unique<ConnectionWriter>();
+                connection->c = db->connect();
+                connection->c->setBusyTimeout(10000);
+                connection->c->execute("PRAGMA synchronous = " + sync);
+                writer = std::move(connection);
+            }
             std::mt19937 random(static_cast<unsigned>(w + 1));
             latencies[w].reserve(perWriter);
             for (int i = 0; i < perWriter; ++i) {
@@ -102,10 +162,9 @@ Outcome run(JournalMode mode, const std::string& sync, Workload workload, int pe
                 const std::string sql = begin + ";" + body + "COMMIT";
                 const auto t0 = Clock::now();
                 for (int attempt = 0;; ++attempt) {
-                    const auto r = c->execute(sql);
-                    if (r.ok()) break;
-                    if (c->transaction().active) c->execute("ROLLBACK");
-                    if (!isRetryable(*r.error) || attempt > 1000) {
+                    bool retryable = false;
+                    if (writer->runTransaction(sql, retryable)) break;
+                    if (!retryable || attempt > 1000) {
                         ++failures;
                         break;
                     }
@@ -145,24 +204,36 @@ int main(int argc, char** argv)
 {
     const int perWriter = argc > 1 ? std::atoi(argv[1]) : 500;
     const std::string dir = argc > 2 ? argv[2] : std::filesystem::temp_directory_path().string();
+    const std::string onlyCase = argc > 3 ? argv[3] : "";
+    const std::string onlyEngine = argc > 4 ? argv[4] : "";
     std::printf("%d writers x %d transactions each, files in %s\n", writers, perWriter, dir.c_str());
     struct Case
     {
+        const char* key;
         const char* name;
         const char* sync;
         Workload workload;
     };
-    const Case cases[] = {{"insert, synchronous=NORMAL", "NORMAL", Workload::Insert},
-                          {"insert, synchronous=FULL", "FULL", Workload::Insert},
-                          {"mixed (10% hot updates), NORMAL", "NORMAL", Workload::Mixed}};
+    const Case cases[] = {{"insert-normal", "insert, synchronous=NORMAL", "NORMAL", Workload::Insert},
+                          {"insert-full", "insert, synchronous=FULL", "FULL", Workload::Insert},
+                          {"mixed", "mixed (10% hot updates), NORMAL", "NORMAL", Workload::Mixed}};
+    const std::pair<const char*, Engine> engines[] = {
+        {"mvcc", Engine::Mvcc}, {"wal", Engine::Wal}, {"capi", Engine::WalCApi}};
     for (const auto& c : cases) {
+        if (!onlyCase.empty() && onlyCase != c.key) continue;
         std::printf("%s\n", c.name);
-        const Outcome mvcc = run(JournalMode::Mvcc, c.sync, c.workload, perWriter, dir);
-        const Outcome wal = run(JournalMode::Wal, c.sync, c.workload, perWriter, dir);
-        print("MVCC (file + log)", mvcc);
-        print("SQLite WAL", wal);
-        std::printf("  throughput MVCC/WAL = %.2f   p99 WAL/MVCC = %.2f\n",
-                    mvcc.throughput() / wal.throughput(), wal.p99us / mvcc.p99us);
+        std::vector<std::pair<Engine, Outcome>> outcomes;
+        for (const auto& [key, engine] : engines)
+            if (onlyEngine.empty() || onlyEngine == key)
+                outcomes.emplace_back(engine, run(engine, c.sync, c.workload, perWriter, dir));
+        for (const auto& [engine, outcome] : outcomes)
+            print(engineName(engine), outcome);
+        if (outcomes.size() == 3)
+            std::printf("  throughput MVCC/WAL = %.2f (C API: %.2f)   p99 WAL/MVCC = %.2f (C API: %.2f)\n",
+                        outcomes[0].second.throughput() / outcomes[1].second.throughput(),
+                        outcomes[0].second.throughput() / outcomes[2].second.throughput(),
+                        outcomes[1].second.p99us / outcomes[0].second.p99us,
+                        outcomes[2].second.p99us / outcomes[0].second.p99us);
     }
     return 0;
 }

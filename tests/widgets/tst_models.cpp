@@ -533,7 +533,7 @@ private slots:
         Runner runner(parse(R"(journal_mode: mvcc
 setup:
   CREATE TABLE hits (id INTEGER PRIMARY KEY, val INTEGER);
-workers writer x16 repeat 60 retry(conflict, busy; max 1000):
+workers writer x16 repeat 60 retry(conflict, busy; max 2147483647):
   BEGIN CONCURRENT;
   INSERT INTO hits (val) VALUES ($worker);
   UPDATE hits SET val = val + 1 WHERE id = 1;

@@ -304,7 +304,10 @@ void MvccStore::finishCommit(Transaction& tx)
             if (mine) it->begin = Stamp::at(ts);
             if (endedByMe) {
                 it->end = Stamp::at(ts);
-                ended.push_back({record.table, record.key, record.chain});
+                if (!record.chain->gcQueued) {
+                    record.chain->gcQueued = true;
+                    ended.push_back({record.table, record.key, record.chain});
+                }
             }
             ++it;
         }

@@ -14,6 +14,7 @@
 #include "engine/trace/Event.h"
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -169,9 +170,10 @@ private:
     std::atomic<std::uint64_t> schemaVersion_{1};
 
     std::mutex gcQueueMutex_;
-    std::vector<GcItem> gcQueue_;
+    std::deque<GcItem> gcQueue_; // oldest first: those are the likeliest to be reclaimable
     std::mutex gcRunMutex_;
     std::atomic<std::uint64_t> commitsSinceGc_{0};
+    std::atomic<std::uint64_t> cachedLwm_{0};
 
     std::atomic<std::uint64_t> versionsCreated_{0}, versionsReclaimed_{0}, versionsDiscarded_{0};
     std::atomic<std::uint64_t> commits_{0}, rollbacks_{0}, conflicts_{0}, gcPasses_{0};

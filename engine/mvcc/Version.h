@@ -63,6 +63,7 @@ struct VersionChain
 {
     SpinLock lock;
     std::vector<Version> versions; // oldest first
+    bool gcQueued = false;         // in the GC queue already (one entry per chain is enough)
 };
 
 } // namespace txs::mvcc

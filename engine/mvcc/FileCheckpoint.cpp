@@ -18,6 +18,7 @@
 #include "engine/mvcc/MvccStore.h"
 #include "engine/sql/SqliteValues.h"
 
+#include <cstring>
 #include <map>
 #include <set>
 #include <sqlite3.h>
@@ -34,9 +35,20 @@ struct Statements
 
 Error sqliteError(sqlite3* db, const std::string& path, const std::string& what)
 {
-    return Error::fromSqlite(sqlite3_extended_errcode(db),
-                             "checkpoint of " + path + " failed (" + what + "): " + sqlite3_errmsg(db) +
-                                 "; nothing was lost, the log still holds every commit");
+    // "disk I/O error" alone does not say that the disk is full or the file too large. SQLite
+    // keeps the errno of the last failed system call on the file (not reset by later successes,
+    // hence "last"); sqlite3_system_errno is not set for an error at COMMIT.
+    const int code = sqlite3_extended_errcode(db);
+    std::string cause = sqlite3_errmsg(db);
+    if ((code & 0xFF) == SQLITE_IOERR) {
+        int os = sqlite3_system_errno(db);
+        if (os != 0)
+            cause += std::string(" (") + std::strerror(os) + ")";
+        else if (sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &os) == SQLITE_OK && os != 0)
+            cause += " (last system error on " + path + ": " + std::strerror(os) + ")";
+    }
+    return Error::fromSqlite(code, "checkpoint of " + path + " failed (" + what + "): " + cause +
+                                       "; nothing was lost, the log still holds every commit");
 }
 
 bool run(sqlite3* db, const std::string& sql)

@@ -102,9 +102,18 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
 
     std::optional<Error> error;
     if (tx_ && tx_->doomedBy && c.kind != StatementKind::Rollback) {
-        error = Error::conflict("transaction " + std::to_string(tx_->id) +
-                                " was doomed by a write-write conflict and only accepts ROLLBACK (" +
-                                tx_->doomedBy->message + ")");
+        // Say what ended it: a conflict (retry) or a COMMIT whose log write failed (a full disk:
+        // not a conflict, and retrying will not help until there is room).
+        const Error& cause = *tx_->doomedBy;
+        if (cause.kind == ErrorKind::Conflict) {
+            error = Error::conflict("transaction " + std::to_string(tx_->id) +
+                                    " was doomed by a write-write conflict and only accepts ROLLBACK (" +
+                                    cause.message + ")");
+        } else {
+            error = cause;
+            error->message = "transaction " + std::to_string(tx_->id) +
+                             " was rolled back by an error and only accepts ROLLBACK (" + cause.message + ")";
+        }
     } else {
         switch (c.kind) {
         case StatementKind::Begin:

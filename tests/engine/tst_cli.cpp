@@ -12,6 +12,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sqlite3.h>
 
 namespace {
 
@@ -71,6 +72,32 @@ QByteArray seedExpecting17()
     const QByteArray from = "SELECT count(*) FROM hits;                    -- expect: 16";
     if (!text.contains(from)) qFatal("the seed scenario no longer has its count check");
     return text.replace(from, "SELECT count(*) FROM hits;                    -- expect: 17");
+}
+
+// One query through the plain SQLite C API, as the sqlite3 shell would answer it: "a|b, c|d".
+QString plainSqlite(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return "cannot open";
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+        const QString message = "error: " + QString::fromUtf8(sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return message;
+    }
+    QStringList rows;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        QStringList columns;
+        for (int i = 0; i < sqlite3_column_count(stmt); ++i)
+            columns << QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)));
+        rows << columns.join('|');
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return rows.join(", ");
 }
 
 int lineOf(const QByteArray& text, const QByteArray& needle)
@@ -177,6 +204,59 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
         r = runCli({"run", read, "--db=" + db});
         QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+    }
+
+    // An MVCC database on a file: the first run's commits (concurrent workers) are in the log,
+    // a second run on the same --db reads them back (the log was replayed) and checkpoints them
+    // into the SQLite file, which plain SQLite then reads; a third run reads them from the file.
+    void dbOptionRunsMvccOnThatFileInPlace()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("kept.db");
+        const QString write =
+            writeFile(dir, "write.txs",
+                      "journal_mode: mvcc\nbusy_timeout: 0\n"
+                      "setup:\n  CREATE TABLE hits (val INTEGER);\n"
+                      "workers writer x4 repeat 5 retry(conflict, busy; max 1000):\n"
+                      "  BEGIN CONCURRENT;\n  INSERT INTO hits VALUES ($worker * 100 + $iter);\n"
+                      "  COMMIT;\n");
+        // Written for WAL; --journal-mode mvcc runs it on the MVCC engine all the same.
+        const QByteArray readText = "journal_mode: wal\ncheck:\n"
+                                    "  SELECT count(*), sum(val) FROM hits;  -- expect: 20|3040\n";
+        const QString read = writeFile(dir, "read.txs", readText);
+        const QString readAndCheckpoint =
+            writeFile(dir, "checkpoint.txs", readText + "  PRAGMA wal_checkpoint;  -- expect: ok\n");
+
+        CliResult r = runCli({"run", write, "--db", db, "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o["journal_mode"].toString(), QString("mvcc"));
+        QCOMPARE(o["transactions"].toObject()["committed"].toInteger(), 20);
+        QCOMPARE(o["expectations"].toObject()["failed"].toInt(), 0);
+        // The rows are in the log only: the SQLite file has not even the table yet.
+        QVERIFY(QFileInfo(db + "-log").size() > 20 * 16);
+        QCOMPARE(plainSqlite(db, "SELECT count(*) FROM hits"), QString("error: no such table: hits"));
+
+        r = runCli({"run", readAndCheckpoint, "--db=" + db, "--journal-mode", "mvcc"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QVERIFY2(r.out.contains("(journal mode mvcc)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("expectations  2 passed, 0 failed"), qPrintable(r.out));
+        QCOMPARE(plainSqlite(db, "SELECT count(*), sum(val) FROM hits"), QString("20|3040"));
+        QCOMPARE(QFileInfo(db + "-log").size(), 16); // the header alone: everything is in the file
+
+        r = runCli({"run", read, "--db", db, "--journal-mode", "mvcc", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o["expectations"].toObject()["passed"].toInt(), 1);
+
+        // A file that is not a database is bad input: exit 2, the reason, and nothing runs.
+        const QString junk = writeFile(dir, "junk.db", QByteArray(8192, 'z'));
+        r = runCli({"run", write, "--db", junk});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cannot open the database '" + junk + "'"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("not a valid SQLite database"), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!QFile::exists(junk + "-log"));
     }
 
     void expectationFailureExits1WithLineExpectedAndActual()

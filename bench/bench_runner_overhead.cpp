@@ -133,9 +133,12 @@ int main(int argc, char** argv)
     std::uint64_t events = 0, ignored = 0;
     for (int round = 0; round < c.rounds; ++round) {
         // Interleaved, so a burst of load from elsewhere hits all three alike.
-        direct.push_back(runDirect(c));
-        untraced.push_back(runRunner(c, false, ignored));
-        traced.push_back(runRunner(c, true, events));
+        // BENCH_ONLY=a|b|c runs one variant (for a profiler); the others report 0.
+        const char* only = std::getenv("BENCH_ONLY");
+        auto wanted = [only](char v) { return !only || *only == v; };
+        direct.push_back(wanted('a') ? runDirect(c) : 0);
+        untraced.push_back(wanted('b') ? runRunner(c, false, ignored) : 0);
+        traced.push_back(wanted('c') ? runRunner(c, true, events) : 0);
         std::printf("  round %d: direct %.0f tx/s, runner %.0f tx/s, runner+trace %.0f tx/s\n", round + 1,
                     direct.back(), untraced.back(), traced.back());
     }

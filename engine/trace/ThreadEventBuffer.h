@@ -5,6 +5,7 @@
 // again. Chunks never move (chunk k holds kFirstChunk << k slots, so a handful of chunks cover
 // any run), which lets readers index without a lock while the writer keeps growing the array.
 
+#include "engine/trace/ChunkMemory.h"
 #include "engine/trace/Event.h"
 
 #include <array>
@@ -29,6 +30,8 @@ public:
         const std::size_t count = published_.load(std::memory_order_relaxed);
         for (std::size_t i = 0; i < count; ++i)
             std::destroy_at(&at(i));
+        for (std::size_t chunk = 0; chunk < kMaxChunks; ++chunk)
+            freeChunk(chunks_[chunk], chunkBytes(chunk));
     }
 
     // Writer only: makes room for the next event, so that a caller can take the event's sequence
@@ -38,7 +41,7 @@ public:
         const std::size_t chunk = position(published_.load(std::memory_order_relaxed)).chunk;
         // Raw storage, constructed slot by slot: a large chunk costs no up-front pass over its
         // memory, so the writer never stalls on one.
-        if (!chunks_[chunk]) chunks_[chunk] = std::make_unique_for_overwrite<Slot[]>(kFirstChunk << chunk);
+        if (!chunks_[chunk]) chunks_[chunk] = static_cast<Slot*>(allocateChunk(chunkBytes(chunk)));
     }
 
     // Writer only: stores the next event and makes it visible to readers. The chunk was allocated
@@ -103,7 +106,9 @@ private:
     Event& at(std::size_t i) { return const_cast<Event&>(std::as_const(*this).at(i)); }
 
     std::atomic<std::size_t> published_{0};
-    std::array<std::unique_ptr<Slot[]>, kMaxChunks> chunks_;
+    static std::size_t chunkBytes(std::size_t chunk) { return (kFirstChunk << chunk) * sizeof(Slot); }
+
+    std::array<Slot*, kMaxChunks> chunks_{};
 };
 
 } // namespace txs

@@ -221,7 +221,7 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
             frame.upsert(record.table->name(), record.key, *record.row);
     }
     std::uint64_t position = 0;
-    if (auto e = log_->append(frame.finish(), position)) {
+    if (auto e = log_->append(frame.finish(), position, tx.synchronous >= 2)) {
         appended = false;
         return ioError("COMMIT of transaction " + std::to_string(tx.id) +
                        " failed, nothing was committed: " + *e);

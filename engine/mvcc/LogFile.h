@@ -5,7 +5,7 @@
 // An append is a memcpy into the page cache under a short lock, not a write() system call:
 // the frame is in the file (as the OS sees it) when append returns, so a commit acknowledged at
 // synchronous=NORMAL survives the process being killed, as with SQLite's WAL; an fdatasync
-// makes it survive a power failure too. The file grows in preallocated steps (fallocate, so a
+// makes it survive a power failure too. The file grows in preallocated steps (zeros written, so a
 // full disk is an error from append rather than SIGBUS); a clean close cuts the unused tail,
 // and after a crash the zeros of that tail are recognised as the end of the log.
 //
@@ -42,7 +42,9 @@ public:
 
     // Appends one whole frame; `position` is the logical position just past it. When the file
     // cannot grow (disk full) nothing is appended and the error names the file and the cause.
-    std::optional<std::string> append(std::string_view frame, std::uint64_t& position);
+    // `toBeSynced`: the caller will syncTo() it at once (synchronous=FULL).
+    std::optional<std::string> append(std::string_view frame, std::uint64_t& position,
+                                      bool toBeSynced = false);
     // How much the file grows at a time when an append needs room (the checkpoint threshold
     // bounds the log, so a fraction of it is enough).
     void setGrowth(std::uint64_t bytes);

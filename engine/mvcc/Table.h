@@ -58,7 +58,7 @@ public:
 private:
     const std::uint32_t id_;
     const TableSchema schema_;
-    mutable std::shared_mutex mapMutex_;
+    mutable SharedSpinLock mapMutex_;
     std::map<std::int64_t, std::unique_ptr<VersionChain>> chains_;
     std::atomic<std::int64_t> nextKey_{1};
     std::atomic<bool> dropped_{false};

@@ -59,6 +59,41 @@ private:
     std::atomic<bool> flag_{false};
 };
 
+// A reader-writer spin lock for a table's key map: every statement looks a key up in it and
+// every insert adds one, each holding it for a map operation. Measured with 16 writers on 2
+// cores, std::shared_mutex spent a tenth of the run in futex wake-ups and waits for these tiny
+// sections. Spins briefly, then yields (a preempted holder must get the core back).
+class SharedSpinLock
+{
+public:
+    void lock()
+    {
+        for (int spins = 0;; ++spins) {
+            int expected = 0;
+            if (state_.compare_exchange_weak(expected, -1, std::memory_order_acquire)) return;
+            backOff(spins);
+        }
+    }
+    void unlock() { state_.store(0, std::memory_order_release); }
+    void lock_shared()
+    {
+        for (int spins = 0;; ++spins) {
+            int readers = state_.load(std::memory_order_relaxed);
+            if (readers >= 0 && state_.compare_exchange_weak(readers, readers + 1, std::memory_order_acquire))
+                return;
+            backOff(spins);
+        }
+    }
+    void unlock_shared() { state_.fetch_sub(1, std::memory_order_release); }
+
+private:
+    static void backOff(int spins)
+    {
+        if (spins > 64) std::this_thread::yield();
+    }
+    std::atomic<int> state_{0}; // readers holding it, or -1 for the writer
+};
+
 struct VersionChain
 {
     SpinLock lock;

@@ -2,6 +2,8 @@
 // scenario passes; --json has exactly the contract's fields; --trace writes Chrome Trace JSON;
 // bad input exits 2 with FILE:LINE: and runs nothing; a failed expectation exits 1 and says where.
 
+#include "support/PlainSqlite.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -13,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <sqlite3.h>
+
+using txs::test::plainSqlite;
 
 namespace {
 
@@ -72,32 +76,6 @@ QByteArray seedExpecting17()
     const QByteArray from = "SELECT count(*) FROM hits;                    -- expect: 16";
     if (!text.contains(from)) qFatal("the seed scenario no longer has its count check");
     return text.replace(from, "SELECT count(*) FROM hits;                    -- expect: 17");
-}
-
-// One query through the plain SQLite C API, as the sqlite3 shell would answer it: "a|b, c|d".
-QString plainSqlite(const QString& path, const char* sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        return "cannot open";
-    }
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-        const QString message = "error: " + QString::fromUtf8(sqlite3_errmsg(db));
-        sqlite3_close(db);
-        return message;
-    }
-    QStringList rows;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        QStringList columns;
-        for (int i = 0; i < sqlite3_column_count(stmt); ++i)
-            columns << QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)));
-        rows << columns.join('|');
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return rows.join(", ");
 }
 
 int lineOf(const QByteArray& text, const QByteArray& needle)

@@ -5,6 +5,7 @@
 
 #include "engine/mvcc/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
+#include "support/PlainSqlite.h"
 #include "support/TestDb.h"
 
 #include <QDir>
@@ -26,6 +27,8 @@
 
 using namespace txs;
 
+using txs::test::plainSqlite;
+
 namespace {
 
 std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr,
@@ -41,32 +44,6 @@ QByteArray readAll(const QString& path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-// One query through the plain SQLite C API, rows as "a|b, c|d".
-QString plainSqlite(const QString& path, const char* sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        return "cannot open";
-    }
-    QStringList rows;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-        const QString message = sqlite3_errmsg(db);
-        sqlite3_close(db);
-        return "error: " + message;
-    }
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        QStringList columns;
-        for (int i = 0; i < sqlite3_column_count(stmt); ++i)
-            columns << QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)));
-        rows << columns.join('|');
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return rows.join(", ");
 }
 
 // A full disk for this process: no file may grow past `bytes` (EFBIG instead of SIGXFSZ) until

@@ -4,6 +4,7 @@
 
 #include "engine/mvcc/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
+#include "support/PlainSqlite.h"
 #include "support/TestDb.h"
 
 #include <QFile>
@@ -14,6 +15,8 @@
 
 using namespace txs;
 
+using txs::test::plainSqlite;
+
 namespace {
 
 std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
@@ -21,34 +24,6 @@ std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
     OpenOptions options;
     options.journalMode = JournalMode::Mvcc;
     return Database::open(path.toStdString(), options, error);
-}
-
-// Rows of `sql` through the plain SQLite C API, as the sqlite3 shell would print them.
-QString plainSqlite(const QString& path, const char* sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        return "cannot open";
-    }
-    QStringList rows;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-        const QString message = sqlite3_errmsg(db);
-        sqlite3_close(db);
-        return "error: " + message;
-    }
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        QStringList columns;
-        for (int i = 0; i < sqlite3_column_count(stmt); ++i)
-            columns << (sqlite3_column_type(stmt, i) == SQLITE_NULL
-                            ? QString("NULL")
-                            : QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i))));
-        rows << columns.join('|');
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return rows.join(", ");
 }
 
 } // namespace

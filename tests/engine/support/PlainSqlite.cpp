@@ -1,0 +1,35 @@
+#include "support/PlainSqlite.h"
+
+#include <QStringList>
+#include <sqlite3.h>
+
+namespace txs::test {
+
+QString plainSqlite(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return "cannot open";
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+        const QString message = "error: " + QString::fromUtf8(sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return message;
+    }
+    QStringList rows;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        QStringList columns;
+        for (int i = 0; i < sqlite3_column_count(stmt); ++i)
+            columns << (sqlite3_column_type(stmt, i) == SQLITE_NULL
+                            ? QString("NULL")
+                            : QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i))));
+        rows << columns.join('|');
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return rows.join(", ");
+}
+
+} // namespace txs::test

@@ -74,6 +74,7 @@ private slots:
 
     void runWithF5();
     void stepWithF10();
+    void stepsPressedAheadAreAllTaken();
     void scrubByClickingTheTimeline();
     void selectAnExplanation();
     void screenshotPanelsAreNotEmpty_data();
@@ -273,6 +274,35 @@ void TestMainWindow::scrubByClickingTheTimeline()
     QTRY_COMPARE(committedTransactions(*transactions->model(), "writer"), 16);
 }
 
+// F10 pressed three times without waiting: three statements run, one after the other (a
+// step pressed while one is running is queued, not dropped).
+void TestMainWindow::stepsPressedAheadAreAllTaken()
+{
+    window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+    RunController& controller = window_->controller();
+    const txs::Workload* workload = controller.workload();
+    QVERIFY(workload && workload->setup);
+    QList<int> lines; // the statements in the order steps run them
+    for (const auto& s : workload->setup->statements)
+        lines << s.line;
+    for (const auto& step : workload->steps)
+        lines << step.statement.line;
+    QVERIFY(lines.size() > 3);
+
+    QSignalSpy finished(&controller, &RunController::statementFinished);
+    for (int i = 0; i < 3; ++i)
+        QTest::keyClick(window_.get(), Qt::Key_F10);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kRunTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), kRunTimeoutMs);
+    // Idle with nothing queued: no fourth statement can start on its own.
+    QCOMPARE(controller.queuedSteps(), 0);
+    QCOMPARE(finished.count(), 3);
+    QCOMPARE(controller.state(), RunController::State::Stepping);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(finished.at(i).first().value<txs::StatementOutcome>().line, lines[i]);
+    QTRY_COMPARE(window_->editor().nextLine(), lines[3]);
+}
+
 // A click on an explanation selects the error it explains on the timeline and moves the
 // instant to it.
 void TestMainWindow::selectAnExplanation()
@@ -344,7 +374,8 @@ void TestMainWindow::screenshotPanelsAreNotEmpty()
     QVERIFY(shot.rect().contains(plotInShot));
     const qsizetype drawn = nonBackgroundPixels(shot, plotInShot);
     QVERIFY2(drawn > qsizetype(plotInShot.width()) * plotInShot.height() / 100,
-             qPrintable(QString("%1 drawn pixels of %2").arg(drawn).arg(plotInShot.width() * plotInShot.height())));
+             qPrintable(
+                 QString("%1 drawn pixels of %2").arg(drawn).arg(plotInShot.width() * plotInShot.height())));
 
     // The transactions table has rows; the editor has the script.
     QTableView* transactions = viewOf("txs::models::TransactionsModel");
@@ -360,7 +391,11 @@ void TestMainWindow::screenshotPanelsAreNotEmpty()
         QVERIFY(explanations->model()->rowCount() > 0);
         bool explained = false;
         for (int r = 0; r < explanations->model()->rowCount(); ++r) {
-            explained |= !explanations->model()->index(r, txs::models::ExplanationsModel::WhyColumn).data().toString().isEmpty();
+            explained |= !explanations->model()
+                              ->index(r, txs::models::ExplanationsModel::WhyColumn)
+                              .data()
+                              .toString()
+                              .isEmpty();
         }
         QVERIFY(explained);
     }

@@ -115,6 +115,7 @@ const txs::RunSummary* RunController::summary() const
 // timeline's zero is the start of the run, not the moment the script was loaded.
 void RunController::reset()
 {
+    queuedSteps_ = 0;
     if (runner_) runner_->stop();
     joinWorker();
     runner_.reset();
@@ -172,11 +173,16 @@ void RunController::startWorker(bool toTheEnd)
                 busy_ = false;
                 if (done || toTheEnd) {
                     // run() returns at the end, or early after stop().
+                    queuedSteps_ = 0;
                     setState(State::Finished);
                 } else if (state_ == State::Running) {
                     setState(State::Paused);
                 } else {
                     setState(State::Stepping);
+                    if (queuedSteps_ > 0) {
+                        --queuedSteps_;
+                        startWorker(false);
+                    }
                 }
             },
             Qt::QueuedConnection);
@@ -186,6 +192,7 @@ void RunController::startWorker(bool toTheEnd)
 void RunController::run()
 {
     if (!workload_ || state_ == State::Finished || state_ == State::Running) return;
+    queuedSteps_ = 0; // running to the end covers them
     if (!ensureOpen()) return;
     if (state_ == State::Paused && busy_) {
         runner_->resume();
@@ -199,7 +206,11 @@ void RunController::run()
 
 void RunController::step()
 {
-    if (!workload_ || busy_ || state_ == State::Finished || state_ == State::Running) return;
+    if (!workload_ || state_ == State::Finished || state_ == State::Running) return;
+    if (busy_) {
+        ++queuedSteps_;
+        return;
+    }
     if (!ensureOpen()) return;
     setState(State::Stepping);
     startWorker(false);
@@ -215,6 +226,7 @@ void RunController::pause()
 void RunController::stop()
 {
     if (!runner_) return;
+    queuedSteps_ = 0;
     runner_->stop();
     if (!busy_) {
         runner_->step(); // settles the summary

@@ -44,9 +44,11 @@ public:
     const txs::Workload* workload() const { return workload_ ? &*workload_ : nullptr; }
     txs::Database* database() const;
     QString lastError() const { return lastError_; }
-    // A run or a step is under way on the worker thread: step() and run() are ignored until it
-    // ends (the state alone does not say so: Stepping lasts from the first step to the end).
+    // A run or a step is under way on the worker thread (the state alone does not say so:
+    // Stepping lasts from the first step to the end). run() is ignored meanwhile; step() is
+    // queued, so F10 pressed ahead of a slow step still steps as often as it was pressed.
     bool isBusy() const { return busy_; }
+    int queuedSteps() const { return queuedSteps_; }
 
 public slots:
     void run();  // from Ready/Paused/Stepping: run to the end in the background
@@ -78,6 +80,7 @@ private:
     std::unique_ptr<txs::Runner> runner_;
     std::unique_ptr<Observer> observer_;
     std::thread worker_;
+    int queuedSteps_ = 0; // steps asked for while one was running; run, stop and reset drop them
     std::atomic<bool> busy_{false};
     State state_ = State::Empty;
     QString lastError_;

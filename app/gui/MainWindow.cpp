@@ -16,6 +16,7 @@
 #include "widgets/models/VersionChainModel.h"
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/HintedTableView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -47,9 +48,10 @@ using txs::JournalMode;
 
 namespace {
 
-QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
+txs::HintedTableView* makeTable(QAbstractItemModel* model, QWidget* parent, const QString& emptyHint)
 {
-    auto* view = new QTableView(parent);
+    auto* view = new txs::HintedTableView(parent);
+    view->setEmptyHint(emptyHint);
     view->setModel(model);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -255,7 +257,8 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     auto* exportButton = new QToolButton(bar);
     exportButton->setText("Export");
-    exportButton->setToolTip("Export the run: Chrome trace JSON, the timeline as PNG/PDF, transactions as CSV");
+    exportButton->setToolTip(
+        "Export the run: Chrome trace JSON, the timeline as PNG/PDF, transactions as CSV");
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto* exportMenu = new QMenu(exportButton);
     exportMenu->addAction(exportTraceAction_);
@@ -290,17 +293,22 @@ QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName
 void MainWindow::buildDocks()
 {
     QDockWidget* script = addDock("Script", "scriptDock", editor_, Qt::LeftDockWidgetArea);
-    transactionsView_ = makeTable(transactions_, this);
+    transactionsView_ = makeTable(
+        transactions_, this,
+        "No transaction has begun by this instant. Run the workload (F5) or step through it (F10).");
     QDockWidget* tx =
         addDock("Transactions", "transactionsDock", transactionsView_, Qt::BottomDockWidgetArea);
-    auto* locksView = makeTable(locks_, this);
+    auto* locksView = makeTable(locks_, this, "No lock is held or awaited at this instant.");
     QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
     versionsView_ = new QTreeView(this);
     versionsView_->setModel(versions_);
     versionsView_->setAlternatingRowColors(true);
     versionsView_->setUniformRowHeights(true);
     QDockWidget* versions = addDock("Version chains", "versionsDock", versionsView_, Qt::RightDockWidgetArea);
-    explanationsView_ = makeTable(explanations_, this);
+    explanationsView_ = makeTable(
+        explanations_, this,
+        "No SQLITE_BUSY, conflict or error by this instant. Each one the run meets is explained here: "
+        "who held what, the rule that applied, and the fix.");
     explanationsView_->setWordWrap(true);
     // The explanation is the point of this panel: it gets the width, the rest fit their text.
     auto fitExplanations = [this] {
@@ -319,7 +327,7 @@ void MainWindow::buildDocks()
     QDockWidget* explain =
         addDock("Explanations", "explanationsDock", explanationsView_, Qt::BottomDockWidgetArea);
     QDockWidget* metrics = addDock("Metrics", "metricsDock", metrics_, Qt::RightDockWidgetArea);
-    auto* logView = makeTable(statements_, this);
+    auto* logView = makeTable(statements_, this, "No statement has run by this instant.");
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
 
     splitDockWidget(tx, explain, Qt::Horizontal);

@@ -8,7 +8,9 @@ void ExplainContext::apply(const Event& e)
     if (e.connection == 0) return;
     auto& c = connections_[e.connection];
     switch (e.kind) {
-    case EventKind::ConnectionOpen: c.name = e.text; break;
+    case EventKind::ConnectionOpen:
+        c.name = e.text;
+        break;
     case EventKind::StatementBegin:
         c.statement = e.text;
         c.handlerCalls = 0;
@@ -43,7 +45,8 @@ void ExplainContext::apply(const Event& e)
         c.dbFileLevel = locks_.level(e.connection, LockResource::DbFile);
         snapshotHolders(e.connection);
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -88,6 +91,11 @@ std::uint32_t ExplainContext::connectionOfTx(std::uint64_t txId) const
 {
     auto it = txConnections_.find(txId);
     return it == txConnections_.end() ? 0 : it->second;
+}
+
+void ExplainContext::setBlocked(std::uint32_t id, const BlockedWait& wait)
+{
+    connections_[id].blocked = wait;
 }
 
 } // namespace txs

@@ -24,23 +24,35 @@ struct Holder
     std::uint64_t txId = 0;
     TxMode mode = TxMode::None;
     bool inTransaction = false;
-    bool waiting = false;      // the holder itself waits for a lock (e.g. a writer at PENDING)
-    std::string statement;     // what it was running or last ran
+    bool waiting = false;  // the holder itself waits for a lock (e.g. a writer at PENDING)
+    std::string statement; // what it was running or last ran
+};
+
+// A statement the step runner holds as blocked: SQLite called the busy handler, and the runner
+// waits in virtual time (on SQLite's schedule, within busy_timeout) instead of sleeping. The
+// trace then shows no sleep, so the explainer is told how long the statement has waited.
+struct BlockedWait
+{
+    int handlerCalls = 0;
+    std::int64_t waitedMs = 0;  // virtual time waited so far
+    std::int64_t timeoutMs = 0; // the connection's busy_timeout
+    bool stillWaiting = false;  // it will be tried again (false: busy_timeout ran out)
 };
 
 struct ConnectionContext
 {
     std::string name;
-    std::string statement;          // SQL of the current / last statement
-    bool inTransaction = false;     // an explicit transaction is open
+    std::string statement;      // SQL of the current / last statement
+    bool inTransaction = false; // an explicit transaction is open
     TxMode mode = TxMode::None;
     std::uint64_t txId = 0;
-    int handlerCalls = 0;           // busy-handler calls during the current statement
-    std::int64_t sleptUs = 0;       // time they slept
-    std::optional<LockWaitState> wait; // the last refused lock request of the statement
+    int handlerCalls = 0;                 // busy-handler calls during the current statement
+    std::int64_t sleptUs = 0;             // time they slept
+    std::optional<LockWaitState> wait;    // the last refused lock request of the statement
     LockLevel ownLevel = LockLevel::None; // own level on the waited resource when refused
     LockLevel dbFileLevel = LockLevel::None;
-    std::vector<Holder> holders;    // conflicting holders when the BUSY happened
+    std::vector<Holder> holders;        // conflicting holders when the BUSY happened
+    std::optional<BlockedWait> blocked; // set for the explanation of a blocked statement only
 };
 
 class ExplainContext
@@ -48,6 +60,8 @@ class ExplainContext
 public:
     void apply(const Event& event);
     const ConnectionContext* connection(std::uint32_t id) const;
+    // For one explanation: the connection's statement is blocked in virtual time.
+    void setBlocked(std::uint32_t id, const BlockedWait& wait);
     std::string nameOf(std::uint32_t id) const;
     // The connection that ran transaction `txId`, 0 when unknown.
     std::uint32_t connectionOfTx(std::uint64_t txId) const;

@@ -23,7 +23,10 @@ std::string upperWord(const std::string& sql)
     return w;
 }
 
-std::string level(LockLevel l) { return lockLevelName(l); }
+std::string level(LockLevel l)
+{
+    return lockLevelName(l);
+}
 
 // "B held RESERVED in its immediate transaction", for each holder, joined by "and".
 std::string describeHolders(const std::vector<Holder>& holders)
@@ -36,8 +39,9 @@ std::string describeHolders(const std::vector<Holder>& holders)
         if (h.inTransaction) s += std::string(" in its ") + txModeName(h.mode) + " transaction";
         if (h.level == LockLevel::Pending) {
             const std::string word = upperWord(h.statement);
-            s += (word == "COMMIT" || word == "END") ? " (it is waiting to commit)"
-                                                     : " (taken when its page cache spilled to the file mid-transaction)";
+            s += (word == "COMMIT" || word == "END")
+                     ? " (it is waiting to commit)"
+                     : " (taken when its page cache spilled to the file mid-transaction)";
         } else if (h.waiting) {
             s += " while itself waiting for a lock";
         }
@@ -47,10 +51,20 @@ std::string describeHolders(const std::vector<Holder>& holders)
 
 std::string waitedText(const ConnectionContext& c)
 {
+    if (c.blocked) {
+        const BlockedWait& w = *c.blocked;
+        const std::string timeout = "busy_timeout of " + std::to_string(w.timeoutMs) + " ms";
+        if (!w.stillWaiting) return "the busy handler waited until its " + timeout + " ran out";
+        if (w.waitedMs == 0)
+            return "the busy handler was called, so " + c.name + " waits (busy_timeout " +
+                   std::to_string(w.timeoutMs) + " ms) and the statement is tried again";
+        return "the busy handler was called, so " + c.name +
+               " waits and the statement is tried again: " + std::to_string(w.waitedMs) + " ms of its " +
+               timeout + " so far";
+    }
     if (c.handlerCalls == 0) return "SQLite did not call the busy handler at all";
     const auto ms = c.sleptUs / 1000;
-    if (ms == 0)
-        return "the busy handler was called but busy_timeout is 0, so it gave up at once";
+    if (ms == 0) return "the busy handler was called but busy_timeout is 0, so it gave up at once";
     return "the busy handler waited " + std::to_string(ms) + " ms over " + std::to_string(c.handlerCalls) +
            " calls until busy_timeout ran out";
 }
@@ -60,11 +74,13 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
     Explanation e;
     const std::string me = ctx.nameOf(connection);
     if (error.message.find("doomed") != std::string::npos) {
-        e.what = me + "'s transaction hit a write-write conflict earlier, so the engine doomed it: its writes are "
-                      "already undone.";
-        e.rule = "A doomed transaction accepts only ROLLBACK; TxScope refuses everything else so nothing runs in "
-                 "a transaction that can no longer commit (Turso instead rolls back silently and lets later "
-                 "statements run in autocommit).";
+        e.what = me +
+                 "'s transaction hit a write-write conflict earlier, so the engine doomed it: its writes are "
+                 "already undone.";
+        e.rule =
+            "A doomed transaction accepts only ROLLBACK; TxScope refuses everything else so nothing runs in "
+            "a transaction that can no longer commit (Turso instead rolls back silently and lets later "
+            "statements run in autocommit).";
         e.fix = "ROLLBACK, then retry the whole transaction from BEGIN.";
         return e;
     }
@@ -78,8 +94,8 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
         if (auto c = ctx.connectionOfTx(otherTx)) other += " on " + ctx.nameOf(c);
     }
     if (error.message.find("inserted the same key") != std::string::npos) {
-        e.what = me + " and " + other + " both inserted the same key; " + other + " committed first, so " + me +
-                 "'s COMMIT failed.";
+        e.what = me + " and " + other + " both inserted the same key; " + other + " committed first, so " +
+                 me + "'s COMMIT failed.";
         e.rule = "Inserts are checked at COMMIT: the first committer wins (neither could see the other's "
                  "uncommitted row, so both INSERTs succeeded).";
     } else {
@@ -107,11 +123,13 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
     }
     if (holders.empty()) holders = "another transaction";
     if (error.kind == ErrorKind::BusySnapshot) {
-        e.what = me + "'s deferred transaction wanted to become the writer, but another transaction committed "
-                      "after its snapshot.";
-        e.rule = "A plain BEGIN reads like BEGIN CONCURRENT and takes the engine's exclusive slot at its first "
-                 "write; its reads came from a snapshot that is no longer the newest, so writing now could "
-                 "overwrite changes it never saw. Retrying the statement can never succeed.";
+        e.what = me +
+                 "'s deferred transaction wanted to become the writer, but another transaction committed "
+                 "after its snapshot.";
+        e.rule =
+            "A plain BEGIN reads like BEGIN CONCURRENT and takes the engine's exclusive slot at its first "
+            "write; its reads came from a snapshot that is no longer the newest, so writing now could "
+            "overwrite changes it never saw. Retrying the statement can never succeed.";
         e.fix = "ROLLBACK and retry the whole transaction; start transactions that will write with BEGIN "
                 "IMMEDIATE, or use BEGIN CONCURRENT so writers run in parallel.";
         return e;
@@ -120,9 +138,11 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
     if (word == "COMMIT" || word == "END") {
         e.what = me + "'s concurrent transaction could not commit while " + holders +
                  " held the MVCC engine's exclusive slot.";
-        e.rule = "An exclusive transaction (BEGIN IMMEDIATE/EXCLUSIVE, or a plain BEGIN that wrote) runs alone: "
-                 "concurrent commits wait until it ends. The transaction is still open.";
-        e.fix = "Retry COMMIT once the exclusive transaction ends (set busy_timeout to wait automatically); avoid "
+        e.rule =
+            "An exclusive transaction (BEGIN IMMEDIATE/EXCLUSIVE, or a plain BEGIN that wrote) runs alone: "
+            "concurrent commits wait until it ends. The transaction is still open.";
+        e.fix = "Retry COMMIT once the exclusive transaction ends (set busy_timeout to wait automatically); "
+                "avoid "
                 "mixing exclusive and concurrent writers.";
         return e;
     }
@@ -136,7 +156,8 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
     return e;
 }
 
-Explanation sqliteBusy(const Error& error, std::uint32_t connection, const ExplainContext& ctx, JournalMode mode)
+Explanation sqliteBusy(const Error& error, std::uint32_t connection, const ExplainContext& ctx,
+                       JournalMode mode)
 {
     Explanation e;
     const ConnectionContext* c = ctx.connection(connection);
@@ -147,11 +168,13 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         c && !c->holders.empty() ? describeHolders(c->holders) : "another connection held a conflicting lock";
 
     if (error.extendedCode == rc::BusySnapshot) {
-        e.what = me + "'s read transaction started before another connection committed; then it tried to write.";
-        e.rule = "In WAL mode a transaction reads one fixed snapshot. To write it must hold the newest one; since "
-                 "another commit replaced it, SQLite returns SQLITE_BUSY_SNAPSHOT at once without calling the "
-                 "busy handler. Retrying the statement can never succeed: only a new transaction sees the new "
-                 "snapshot.";
+        e.what =
+            me + "'s read transaction started before another connection committed; then it tried to write.";
+        e.rule =
+            "In WAL mode a transaction reads one fixed snapshot. To write it must hold the newest one; since "
+            "another commit replaced it, SQLite returns SQLITE_BUSY_SNAPSHOT at once without calling the "
+            "busy handler. Retrying the statement can never succeed: only a new transaction sees the new "
+            "snapshot.";
         e.fix = "ROLLBACK and retry the whole transaction; start transactions that will write with BEGIN "
                 "IMMEDIATE so they take the write lock before reading.";
         return e;
@@ -165,10 +188,12 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
     }
     if (word == "PRAGMA" && c && c->statement.find("journal_mode") != std::string::npos) {
         e.what = me + " tried to change the journal mode while " + holders + ".";
-        e.rule = "Switching to or from WAL needs an exclusive lock on the database file; with other connections "
-                 "reading it SQLite answers \"database is locked\".";
-        e.fix = "Set busy_timeout first, check the current mode before switching, and switch once at start-up "
-                "(the mode is persistent in the file), retrying on BUSY.";
+        e.rule =
+            "Switching to or from WAL needs an exclusive lock on the database file; with other connections "
+            "reading it SQLite answers \"database is locked\".";
+        e.fix =
+            "Set busy_timeout first, check the current mode before switching, and switch once at start-up "
+            "(the mode is persistent in the file), retrying on BUSY.";
         return e;
     }
     if (!c || !c->wait) {
@@ -184,77 +209,97 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
 
     if (res == LockResource::DbFile && wanted == LockLevel::Reserved) {
         if (c->handlerCalls == 0 && c->ownLevel >= LockLevel::Shared) {
-            e.what = me + " read in a deferred transaction (holding SHARED), then wanted RESERVED to write, while " +
-                     holders + ".";
+            e.what =
+                me +
+                " read in a deferred transaction (holding SHARED), then wanted RESERVED to write, while " +
+                holders + ".";
             e.rule = "SQLite returned BUSY at once without calling the busy handler, because waiting could "
-                     "deadlock: the other writer cannot commit until " + me +
-                     " releases its SHARED lock, and " + me + " would be waiting for that writer. Retrying the "
+                     "deadlock: the other writer cannot commit until " +
+                     me + " releases its SHARED lock, and " + me +
+                     " would be waiting for that writer. Retrying the "
                      "statement cannot help while the transaction keeps its SHARED lock.";
-            e.fix = "Start transactions that will write with BEGIN IMMEDIATE (take RESERVED before reading); on "
-                    "BUSY, ROLLBACK and retry the whole transaction; or use WAL or BEGIN CONCURRENT on the MVCC "
-                    "engine.";
+            e.fix =
+                "Start transactions that will write with BEGIN IMMEDIATE (take RESERVED before reading); on "
+                "BUSY, ROLLBACK and retry the whole transaction; or use WAL or BEGIN CONCURRENT on the MVCC "
+                "engine.";
             return e;
         }
         e.what = me + " wanted RESERVED to write while " + holders + "; " + waitedText(*c) + ".";
-        e.rule = "Only one connection at a time may hold RESERVED (be the writer); others wait in the busy handler "
+        e.rule = "Only one connection at a time may hold RESERVED (be the writer); others wait in the busy "
+                 "handler "
                  "until busy_timeout runs out.";
-        e.fix = "Raise busy_timeout; keep write transactions short; or use BEGIN CONCURRENT on the MVCC engine so "
+        e.fix = "Raise busy_timeout; keep write transactions short; or use BEGIN CONCURRENT on the MVCC "
+                "engine so "
                 "writers to different rows run in parallel.";
         return e;
     }
     if (res == LockResource::DbFile && (wanted == LockLevel::Exclusive || wanted == LockLevel::Pending)) {
         const bool commit = word == "COMMIT" || word == "END";
         const bool autocommitWrite = !commit && !c->inTransaction;
-        e.what = me + " needed EXCLUSIVE to write the database file, but " + holders + "; " +
-                 waitedText(*c) + ". " + me + " stays at PENDING, which stops new readers so the old ones can "
+        e.what = me + " needed EXCLUSIVE to write the database file, but " + holders + "; " + waitedText(*c) +
+                 ". " + me +
+                 " stays at PENDING, which stops new readers so the old ones can "
                  "finish.";
         if (commit)
-            e.rule = "COMMIT needs EXCLUSIVE, which waits until every SHARED lock is gone. The transaction is still "
+            e.rule = "COMMIT needs EXCLUSIVE, which waits until every SHARED lock is gone. The transaction "
+                     "is still "
                      "open: COMMIT can be retried once the readers finish.";
         else if (autocommitWrite)
-            e.rule = "An autocommit write commits at the end of its statement and needs EXCLUSIVE, which waits for "
+            e.rule = "An autocommit write commits at the end of its statement and needs EXCLUSIVE, which "
+                     "waits for "
                      "every reader; when the busy handler gave up the statement was rolled back.";
         else
-            e.rule = "The page cache filled up mid-statement and SQLite tried to spill it to the file, which needs "
-                     "EXCLUSIVE; the spill failed, and the connection keeps PENDING, blocking new readers until "
-                     "the transaction ends.";
-        e.fix = std::string(commit ? "Retry COMMIT; " : "") +
-                "keep read transactions short; use WAL, where readers never block a writer; set busy_timeout" +
-                (autocommitWrite || commit ? "." : "; raise cache_size for big transactions.");
+            e.rule =
+                "The page cache filled up mid-statement and SQLite tried to spill it to the file, which "
+                "needs "
+                "EXCLUSIVE; the spill failed, and the connection keeps PENDING, blocking new readers until "
+                "the transaction ends.";
+        e.fix =
+            std::string(commit ? "Retry COMMIT; " : "") +
+            "keep read transactions short; use WAL, where readers never block a writer; set busy_timeout" +
+            (autocommitWrite || commit ? "." : "; raise cache_size for big transactions.");
         return e;
     }
     if (res == LockResource::DbFile && wanted == LockLevel::Shared) {
         e.what = me + " wanted to read (SHARED) while " + holders + "; " + waitedText(*c) + ".";
-        e.rule = "A writer holding PENDING or EXCLUSIVE refuses new readers so that the readers it waits for can "
-                 "finish and it can commit.";
-        e.fix = "Set busy_timeout so readers wait out the commit; use WAL, where readers and the writer never "
-                "block each other.";
+        e.rule =
+            "A writer holding PENDING or EXCLUSIVE refuses new readers so that the readers it waits for can "
+            "finish and it can commit.";
+        e.fix =
+            "Set busy_timeout so readers wait out the commit; use WAL, where readers and the writer never "
+            "block each other.";
         return e;
     }
     if (res == LockResource::ShmWrite) {
         if (c->handlerCalls == 0 && c->inTransaction) {
-            e.what = me + " had already read in its transaction and then wanted the WAL write lock, held by " +
+            e.what = me +
+                     " had already read in its transaction and then wanted the WAL write lock, held by " +
                      holders + ".";
-            e.rule = "SQLite returns BUSY at once here without calling the busy handler: by the time the other "
-                     "writer commits, this transaction's snapshot would be stale (SQLITE_BUSY_SNAPSHOT), so "
-                     "waiting cannot help.";
+            e.rule =
+                "SQLite returns BUSY at once here without calling the busy handler: by the time the other "
+                "writer commits, this transaction's snapshot would be stale (SQLITE_BUSY_SNAPSHOT), so "
+                "waiting cannot help.";
             e.fix = "Start writing transactions with BEGIN IMMEDIATE; on BUSY, ROLLBACK and retry the whole "
                     "transaction.";
             return e;
         }
         e.what = me + " wanted the WAL write lock, but " + holders + "; " + waitedText(*c) + ".";
-        e.rule = "WAL allows one writer at a time (the WRITE lock); readers are never blocked, but writers queue.";
-        e.fix = "Raise busy_timeout; keep write transactions short; batch writes; or use BEGIN CONCURRENT on the "
-                "MVCC engine.";
+        e.rule =
+            "WAL allows one writer at a time (the WRITE lock); readers are never blocked, but writers queue.";
+        e.fix =
+            "Raise busy_timeout; keep write transactions short; batch writes; or use BEGIN CONCURRENT on the "
+            "MVCC engine.";
         return e;
     }
     if (res == LockResource::ShmCheckpoint || (wal && word == "PRAGMA")) {
         e.what = me + "'s checkpoint could not run to completion while " + holders + ".";
-        e.rule = "A checkpoint copies the WAL back into the database; it cannot overwrite pages a reader's "
-                 "snapshot still needs, nor run beside another checkpoint. PASSIVE stops early; FULL, RESTART and "
-                 "TRUNCATE wait or return busy=1.";
-        e.fix = "Reset finished statements and end read transactions promptly; checkpoint when the database is "
-                "idle; set journal_size_limit.";
+        e.rule =
+            "A checkpoint copies the WAL back into the database; it cannot overwrite pages a reader's "
+            "snapshot still needs, nor run beside another checkpoint. PASSIVE stops early; FULL, RESTART and "
+            "TRUNCATE wait or return busy=1.";
+        e.fix =
+            "Reset finished statements and end read transactions promptly; checkpoint when the database is "
+            "idle; set journal_size_limit.";
         return e;
     }
     e.what = me + " wanted " + level(wanted) + " on " + lockResourceName(res) + " while " + holders + "; " +
@@ -266,9 +311,13 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
 
 } // namespace
 
-std::string Explanation::text() const { return what + " " + rule + " Fix: " + fix; }
+std::string Explanation::text() const
+{
+    return what + " " + rule + " Fix: " + fix;
+}
 
-Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context, JournalMode mode)
+Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context,
+                         JournalMode mode)
 {
     if (error.kind == ErrorKind::Conflict) return conflict(error, connection, context);
     if (error.kind == ErrorKind::Busy || error.kind == ErrorKind::BusySnapshot)
@@ -277,19 +326,26 @@ Explanation explainError(const Error& error, std::uint32_t connection, const Exp
     return {};
 }
 
-Explainer::Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace) : mode_(mode), trace_(std::move(trace)) {}
+Explainer::Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace)
+    : mode_(mode), trace_(std::move(trace))
+{}
 
-std::string Explainer::explain(const Error& error, std::uint32_t connection)
+std::string Explainer::explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked)
 {
-    if (error.kind != ErrorKind::Conflict && error.kind != ErrorKind::Busy && error.kind != ErrorKind::BusySnapshot)
+    if (error.kind != ErrorKind::Conflict && error.kind != ErrorKind::Busy &&
+        error.kind != ErrorKind::BusySnapshot)
         return {};
     std::lock_guard lock(mutex_);
     if (trace_) {
         std::vector<Event> events;
         nextSeq_ = trace_->readSince(nextSeq_, events);
-        for (const auto& e : events) context_.apply(e);
+        for (const auto& e : events)
+            context_.apply(e);
     }
-    return explainError(error, connection, context_, mode_).text();
+    if (!blocked) return explainError(error, connection, context_, mode_).text();
+    ExplainContext context = context_; // the wait belongs to this explanation only
+    context.setBlocked(connection, *blocked);
+    return explainError(error, connection, context, mode_).text();
 }
 
 } // namespace txs

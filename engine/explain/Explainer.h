@@ -34,7 +34,8 @@ class Explainer
 {
 public:
     Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
-    std::string explain(const Error& error, std::uint32_t connection);
+    // `blocked`: the statement is held by the step runner as blocked (see BlockedWait).
+    std::string explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked = nullptr);
 
 private:
     JournalMode mode_;

@@ -129,11 +129,12 @@ struct Runner::Impl
     }
     void emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text);
     void account(const std::string& sql, const Result& r, bool inTransactionAfter);
-    void report(StatementOutcome outcome, std::uint32_t connection);
+    void report(StatementOutcome outcome, std::uint32_t connection, const BlockedWait* blocked = nullptr);
     Connection& stepConnection(const std::string& name);
     void configure(Connection& connection);
     void runStepStatement(const Action& action);
     bool retryBlocked(bool advanceClock);
+    void explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait);
     void finishSteps();
     void runWorkers();
     void runWorker(const WorkersBlock& block, std::size_t blockIndex, int worker);
@@ -195,8 +196,8 @@ std::optional<Error> Runner::open()
     impl_->start = std::chrono::steady_clock::now();
     if (!explainer_) {
         auto explainer = std::make_shared<Explainer>(summary_.journalMode, trace_);
-        explainer_ = [explainer](const Error& error, std::uint32_t connection) {
-            return explainer->explain(error, connection);
+        explainer_ = [explainer](const Error& error, std::uint32_t connection, const BlockedWait* blocked) {
+            return explainer->explain(error, connection, blocked);
         };
     }
     if (trace_) {
@@ -292,8 +293,17 @@ void Runner::Impl::account(const std::string& sql, const Result& r, bool inTrans
         ++committed;
 }
 
+// A blocked statement's SQLITE_BUSY is in the trace like any other, and the user wants to know
+// why it waits as much as why a statement failed: it gets its explanation too.
+void Runner::Impl::explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait)
+{
+    if (!runner.explainer_) return;
+    const std::string explanation = runner.explainer_(busy, connection, &wait);
+    if (!explanation.empty()) emit(EventKind::Explanation, connection, 0, explanation);
+}
+
 // Checks the expectation, explains an error, and hands the outcome to the observer.
-void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection)
+void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection, const BlockedWait* blocked)
 {
     if (outcome.expect) {
         const auto verdict = check(*outcome.expect, outcome.result, outcome.blocked);
@@ -312,7 +322,7 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection)
         outcome.actual = describeOutcome(outcome.result, outcome.blocked);
     }
     if (!outcome.result.ok() && runner.explainer_) {
-        outcome.explanation = runner.explainer_(*outcome.result.error, connection);
+        outcome.explanation = runner.explainer_(*outcome.result.error, connection, blocked);
         if (!outcome.explanation.empty()) emit(EventKind::Explanation, connection, 0, outcome.explanation);
     }
     if (runner.observer_) runner.observer_->statementFinished(outcome);
@@ -368,6 +378,8 @@ void Runner::Impl::runStepStatement(const Action& action)
                                   (outcome.result.error->kind == ErrorKind::Busy) &&
                                   runner.workload_.busyTimeout && runner.workload_.busyTimeout->count() > 0;
         if (wantedToWait) {
+            explainBlocked(*outcome.result.error, connection.id(),
+                           {1, 0, runner.workload_.busyTimeout->count(), true});
             sc.queue.push_back({&st, action.phase, 1, busyDelayMs(0), outcome.startNs});
             blockedOrder.push_back(action.connection);
             emit(EventKind::Note, connection.id(), st.line, "blocked: " + st.sql);
@@ -401,6 +413,8 @@ bool Runner::Impl::retryBlocked(bool advanceClock)
         if (stillBlocked) {
             if (advanceClock) pending.waitedMs += busyDelayMs(pending.attempts - 1);
             if (pending.waitedMs < timeout) {
+                explainBlocked(*result.error, sc.connection->id(),
+                               {pending.attempts, pending.waitedMs, timeout, true});
                 if (runner.observer_)
                     runner.observer_->statementBlocked(
                         {st.line, name, st.sql, pending.attempts, pending.waitedMs});
@@ -419,9 +433,10 @@ bool Runner::Impl::retryBlocked(bool advanceClock)
         outcome.expect = st.expect;
         outcome.startNs = pending.startNs;
         outcome.endNs = now();
+        const BlockedWait timedOut{pending.attempts, pending.waitedMs, timeout, false};
         sc.queue.pop_front();
         blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
-        report(std::move(outcome), sc.connection->id());
+        report(std::move(outcome), sc.connection->id(), stillBlocked ? &timedOut : nullptr);
         progress = true;
         // The statements that waited behind it run now, in order, until one blocks again.
         while (!sc.queue.empty() &&

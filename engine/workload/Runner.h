@@ -6,6 +6,7 @@
 // from any thread.
 
 #include "engine/api/Database.h"
+#include "engine/explain/ExplainContext.h"
 #include "engine/workload/RunReport.h"
 #include "engine/workload/Workload.h"
 
@@ -42,7 +43,9 @@ struct RunObserver
 
 // Explains an error that `connection` got; empty when there is nothing to say. By default the
 // runner uses engine/explain's Explainer on its own trace log.
-using ErrorExplainer = std::function<std::string(const Error& error, std::uint32_t connection)>;
+// `blocked` is set when the statement is blocked in step mode (waiting in virtual time).
+using ErrorExplainer =
+    std::function<std::string(const Error& error, std::uint32_t connection, const BlockedWait* blocked)>;
 
 struct RunProgress
 {

@@ -305,6 +305,27 @@ private slots:
         QVERIFY(r.out.indexOf("A (line 8): COMMIT") < r.out.indexOf("was blocked"));
     }
 
+    // A step blocked until its busy timeout runs out (in virtual time) is explained as having
+    // waited out busy_timeout, not as a connection whose busy_timeout is 0.
+    void blockedStepThatTimesOutIsExplainedAsWaiting()
+    {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "timeout.txs",
+                                       "journal_mode: delete\nbusy_timeout: 30\n"
+                                       "setup:\n  CREATE TABLE t (x);\n"
+                                       "A: BEGIN IMMEDIATE;\n"
+                                       "B: BEGIN IMMEDIATE;\n");
+        const CliResult r = runCli({"run", file});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QVERIFY2(r.out.contains(QRegularExpression("then: error SQLITE_BUSY: database is locked\n    why: B "
+                                                   "wanted RESERVED to write while A held RESERVED")),
+                 qPrintable(r.out));
+        const QString flat = QString(r.out).replace(QRegularExpression("\\s+"), " ");
+        QVERIFY2(flat.contains("the busy handler waited until its busy_timeout of 30 ms ran out"),
+                 qPrintable(r.out));
+        QVERIFY2(!flat.contains("busy_timeout is 0"), qPrintable(r.out));
+    }
+
     void jsonEscapesWhatTheRunProduces()
     {
         QTemporaryDir dir;

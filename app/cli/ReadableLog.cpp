@@ -68,18 +68,14 @@ void ReadableLog::statementFinished(const StatementOutcome& o)
     std::string text = statementLine(o.connection, o.line, o.sql);
     std::string result = resultText(o.result);
     if (o.blocked) {
-        std::string waited;
         {
             std::lock_guard lock(mutex_);
-            if (auto it = lastBlocked_.find(o.connection); it != lastBlocked_.end()) {
-                // The notices count the tries that found the lock taken; the try that got
-                // through (or timed out) is the outcome itself.
-                waited = " " + plural(static_cast<std::uint64_t>(it->second.attempts), "time", "times") +
-                         " (" + std::to_string(it->second.virtualWaitMs) + " ms of busy wait, virtual time)";
-                lastBlocked_.erase(it);
-            }
+            lastBlocked_.erase(o.connection);
         }
-        result = "was blocked" + waited + ", then: " + result;
+        // The outcome's own figures: every busy-handler call, the one that gave up included,
+        // so they agree with the explanation's "busy_timeout of N ms ran out".
+        result = "was blocked " + plural(static_cast<std::uint64_t>(o.busyHandlerCalls), "time", "times") +
+                 " (" + std::to_string(o.virtualWaitMs) + " ms of busy wait, virtual time), then: " + result;
     }
     text += std::string(kIndent) + "-> " + result + "\n";
     if (o.expect) {

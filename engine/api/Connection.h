@@ -40,6 +40,10 @@ public:
     virtual TransactionState transaction() const = 0;
     virtual void setBusyHandler(BusyHandler handler) = 0;
     virtual void setBusyTimeout(int milliseconds) = 0;
+    // The connection's own busy_timeout (ms): the last setBusyTimeout or PRAGMA busy_timeout.
+    // Kept even while a BusyHandler replaces the waiting, so a caller that drives waits itself
+    // (the step runner, in virtual time) waits exactly as long as this connection would.
+    virtual int busyTimeout() const = 0;
 
     std::uint32_t id() const { return id_; }
     const std::string& name() const { return name_; }

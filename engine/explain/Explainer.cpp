@@ -28,14 +28,35 @@ std::string level(LockLevel l)
     return lockLevelName(l);
 }
 
+// What a holder held, named by the resource: a level on the database file ("RESERVED"), but
+// "the WAL write lock" in WAL mode, whose locks are slots of the shared-memory index.
+std::string heldLock(LockResource resource, LockLevel held)
+{
+    switch (resource) {
+    case LockResource::DbFile:
+        return level(held);
+    case LockResource::ShmWrite:
+        return "the WAL write lock";
+    case LockResource::ShmCheckpoint:
+        return "the WAL checkpoint lock";
+    case LockResource::ShmRecover:
+        return "the WAL recovery lock";
+    default:
+        break;
+    }
+    if (resource >= LockResource::ShmRead0 && resource < LockResource::MvccExclusive)
+        return "a WAL read lock (its snapshot)";
+    return level(held) + " on " + lockResourceName(resource);
+}
+
 // "B held RESERVED in its immediate transaction", for each holder, joined by "and".
-std::string describeHolders(const std::vector<Holder>& holders)
+std::string describeHolders(const std::vector<Holder>& holders, LockResource resource)
 {
     std::string s;
     for (std::size_t i = 0; i < holders.size(); ++i) {
         const Holder& h = holders[i];
         if (i) s += i + 1 == holders.size() ? " and " : ", ";
-        s += h.name + " held " + level(h.level);
+        s += h.name + " held " + heldLock(resource, h.level);
         if (h.inTransaction) s += std::string(" in its ") + txModeName(h.mode) + " transaction";
         if (h.level == LockLevel::Pending) {
             const std::string word = upperWord(h.statement);
@@ -54,7 +75,9 @@ std::string waitedText(const ConnectionContext& c)
     if (c.blocked) {
         const BlockedWait& w = *c.blocked;
         const std::string timeout = "busy_timeout of " + std::to_string(w.timeoutMs) + " ms";
-        if (!w.stillWaiting) return "the busy handler waited until its " + timeout + " ran out";
+        if (!w.stillWaiting)
+            return "the busy handler was called " + std::to_string(w.handlerCalls) +
+                   " times and waited until " + c.name + "'s " + timeout + " ran out";
         if (w.waitedMs == 0)
             return "the busy handler was called, so " + c.name + " waits (busy_timeout " +
                    std::to_string(w.timeoutMs) + " ms) and the statement is tried again";
@@ -164,8 +187,9 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
     const std::string me = ctx.nameOf(connection);
     const std::string word = c ? upperWord(c->statement) : "";
     const bool wal = mode == JournalMode::Wal;
-    const std::string holders =
-        c && !c->holders.empty() ? describeHolders(c->holders) : "another connection held a conflicting lock";
+    const std::string holders = c && c->wait && !c->holders.empty()
+                                    ? describeHolders(c->holders, c->wait->resource)
+                                    : "another connection held a conflicting lock";
 
     if (error.extendedCode == rc::BusySnapshot) {
         e.what =
@@ -184,6 +208,19 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.rule = "After a crash or when the WAL index is stale, one connection recovers it holding every shm "
                  "lock; others get SQLITE_BUSY_RECOVERY and the busy handler is called.";
         e.fix = "Set busy_timeout so connections wait out recovery.";
+        return e;
+    }
+    if (word == "PRAGMA" && c && c->statement.find("journal_mode") != std::string::npos && wal) {
+        // Checked on SQLite 3.40.1: leaving WAL fails at once whatever busy_timeout is, as soon
+        // as any other connection has the database open in WAL mode, idle or not.
+        e.what = me + " tried to leave WAL mode while " + holders +
+                 ": a connection that has read a WAL database keeps SHARED on the database file for as "
+                 "long as it stays open, even when idle.";
+        e.rule = "Leaving WAL needs the database file's EXCLUSIVE lock; SQLite asks for it once, without "
+                 "calling the busy handler, so it answers \"database is locked\" at once whatever "
+                 "busy_timeout is.";
+        e.fix = "Close the other connections before changing the journal mode (or change it before they "
+                "open the database); the mode is persistent in the file, so switch it once, not per run.";
         return e;
     }
     if (word == "PRAGMA" && c && c->statement.find("journal_mode") != std::string::npos) {
@@ -237,9 +274,14 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         const bool commit = word == "COMMIT" || word == "END";
         const bool autocommitWrite = !commit && !c->inTransaction;
         e.what = me + " needed EXCLUSIVE to write the database file, but " + holders + "; " + waitedText(*c) +
-                 ". " + me +
-                 " stays at PENDING, which stops new readers so the old ones can "
-                 "finish.";
+                 ". ";
+        // Checked on SQLite 3.40.1: an explicit COMMIT (and a spilling transaction) keeps
+        // PENDING, so new readers get BUSY; a failed autocommit write is rolled back and lets
+        // every lock go, so the next reader gets in.
+        if (autocommitWrite)
+            e.what += "The statement was rolled back and " + me + " released its locks: new readers get in.";
+        else
+            e.what += me + " stays at PENDING, which stops new readers so the old ones can finish.";
         if (commit)
             e.rule = "COMMIT needs EXCLUSIVE, which waits until every SHARED lock is gone. The transaction "
                      "is still "
@@ -272,8 +314,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
     }
     if (res == LockResource::ShmWrite) {
         if (c->handlerCalls == 0 && c->inTransaction) {
-            e.what = me +
-                     " had already read in its transaction and then wanted the WAL write lock, held by " +
+            e.what = me + " had already read in its transaction and then wanted the WAL write lock, but " +
                      holders + ".";
             e.rule =
                 "SQLite returns BUSY at once here without calling the busy handler: by the time the other "

@@ -30,6 +30,7 @@ public:
     TransactionState transaction() const override;
     void setBusyHandler(BusyHandler handler) override { busyHandler_ = std::move(handler); }
     void setBusyTimeout(int milliseconds) override { busyTimeoutMs_ = milliseconds < 0 ? 0 : milliseconds; }
+    int busyTimeout() const override { return busyTimeoutMs_; }
 
     // For the virtual table module.
     mvcc::MvccStore& store() { return *store_; }

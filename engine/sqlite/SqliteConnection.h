@@ -39,6 +39,7 @@ public:
     TransactionState transaction() const override;
     void setBusyHandler(BusyHandler handler) override;
     void setBusyTimeout(int milliseconds) override;
+    int busyTimeout() const override { return busyTimeoutMs_; }
 
     const std::optional<Error>& openError() const { return openError_; }
     // Runs `sql` on the raw handle without tracing (the connection's own set-up).

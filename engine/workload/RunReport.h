@@ -26,6 +26,8 @@ struct StatementOutcome
     std::string sql;        // after $worker/$iter substitution; "sleep 200ms" for sleeps
     Result result;
     bool blocked = false;                // step mode: waited for a lock, `result` is the final outcome
+    int busyHandlerCalls = 0;            // step mode: calls of the (virtual) busy handler, the last included
+    std::int64_t virtualWaitMs = 0;      // step mode: what they slept, in virtual time
     std::int64_t startNs = 0, endNs = 0; // on the trace log's clock
     std::optional<Expectation> expect;
     bool passed = true;      // expectation held (true when there is none)

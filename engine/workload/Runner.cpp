@@ -4,6 +4,7 @@
 #include "engine/sql/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Substitution.h"
+#include "engine/workload/VirtualBusyWait.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -36,14 +37,6 @@ const char* runPhaseName(RunPhase phase)
 
 namespace {
 
-// SQLite's default busy-handler schedule (ms), used as the virtual clock of blocked steps.
-std::int64_t busyDelayMs(int attempt)
-{
-    static constexpr int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-    constexpr int n = sizeof delays / sizeof delays[0];
-    return delays[std::min(attempt, n - 1)];
-}
-
 std::string statementText(const Statement& s)
 {
     if (!s.isSleep()) return s.sql;
@@ -69,7 +62,7 @@ struct Action
 
 // A connection driven step by step. Its busy handler never waits: it notes that SQLite wanted
 // to wait and declines, so the runner can show the statement as blocked and retry it later
-// in virtual time.
+// in virtual time, for as long as the connection's own busy_timeout allows.
 struct StepConnection
 {
     std::unique_ptr<Connection> connection;
@@ -78,11 +71,13 @@ struct StepConnection
     {
         const Statement* statement;
         RunPhase phase;
-        int attempts = 0;
-        std::int64_t waitedMs = 0;
         std::int64_t startNs = 0;
+        VirtualBusyWait wait;        // the front's wait so far; unused behind it
+        std::uint64_t blockedIn = 0; // retry round in which the front blocked (not retried in it)
     };
-    std::deque<Pending> queue; // front is blocked; the rest wait behind it
+    // Invariant: when the connection is in blockedOrder, the front is its blocked statement and
+    // the rest are its later steps, in file order; otherwise the queue is empty.
+    std::deque<Pending> queue;
 };
 
 struct Runner::Impl
@@ -133,7 +128,12 @@ struct Runner::Impl
     Connection& stepConnection(const std::string& name);
     void configure(Connection& connection);
     void runStepStatement(const Action& action);
-    bool retryBlocked(bool advanceClock);
+    bool executeStep(const std::string& name, StepConnection::Pending pending);
+    void finishBlocked(const std::string& name, Result result, bool timedOut);
+    void drainQueue(const std::string& name);
+    bool retryBlocked();
+    void failStuck();
+    std::uint64_t retryRound = 0; // counts retryBlocked() calls
     void explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait);
     void finishSteps();
     void runWorkers();
@@ -350,22 +350,46 @@ Connection& Runner::Impl::stepConnection(const std::string& name)
     return *slot.connection;
 }
 
+namespace {
+
+// Whether SQLite wanted to wait: it called the busy handler (the step runner's, which declines),
+// and then either returned SQLITE_BUSY or finished the statement without what it waited for.
+// Only a checkpoint does the latter (FULL, RESTART and TRUNCATE report busy=1 when their wait
+// for readers is declined); running it again later is what waiting for it would have done.
+bool wantedToWait(const Result& result, bool handlerCalled)
+{
+    return handlerCalled && (result.ok() || result.error->kind == ErrorKind::Busy);
+}
+
+} // namespace
+
 // A step: runs now unless its connection is blocked, in which case it queues behind the
-// blocked statement. A statement SQLite wanted to wait on (it called the busy handler) with
-// a busy timeout becomes blocked; one SQLite refused outright fails at once.
+// blocked statement.
 void Runner::Impl::runStepStatement(const Action& action)
 {
-    Connection& connection = stepConnection(action.connection);
+    stepConnection(action.connection);
     StepConnection& sc = stepConnections[action.connection];
-    const Statement& st = *action.statement;
+    StepConnection::Pending pending{action.statement, action.phase, now(), {}, 0};
     if (!sc.queue.empty()) {
-        sc.queue.push_back({&st, action.phase, 0, 0, now()});
+        sc.queue.push_back(pending);
         return;
     }
+    executeStep(action.connection, pending);
+}
+
+// Runs one statement of connection `name`, whose queue holds only statements after it. A
+// statement SQLite wanted to wait on becomes blocked (front of the queue) if the connection's
+// own busy_timeout leaves time for a first wait; otherwise it fails at once, as SQLite's does.
+// Returns whether it blocked.
+bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending pending)
+{
+    Connection& connection = stepConnection(name);
+    StepConnection& sc = stepConnections[name];
+    const Statement& st = *pending.statement;
     StatementOutcome outcome;
-    outcome.phase = action.phase;
+    outcome.phase = pending.phase;
     outcome.line = st.line;
-    outcome.connection = action.connection;
+    outcome.connection = name;
     outcome.sql = statementText(st);
     outcome.expect = st.expect;
     outcome.startNs = now();
@@ -374,100 +398,165 @@ void Runner::Impl::runStepStatement(const Action& action)
     } else {
         sc.handlerCalled = false;
         outcome.result = connection.execute(st.sql);
-        const bool wantedToWait = !outcome.result.ok() && sc.handlerCalled &&
-                                  (outcome.result.error->kind == ErrorKind::Busy) &&
-                                  runner.workload_.busyTimeout && runner.workload_.busyTimeout->count() > 0;
-        if (wantedToWait) {
-            explainBlocked(*outcome.result.error, connection.id(),
-                           {1, 0, runner.workload_.busyTimeout->count(), true});
-            sc.queue.push_back({&st, action.phase, 1, busyDelayMs(0), outcome.startNs});
-            blockedOrder.push_back(action.connection);
-            emit(EventKind::Note, connection.id(), st.line, "blocked: " + st.sql);
-            if (runner.observer_)
-                runner.observer_->statementBlocked({st.line, action.connection, st.sql, 1, busyDelayMs(0)});
-            return;
+        if (wantedToWait(outcome.result, sc.handlerCalled)) {
+            const int timeout = connection.busyTimeout();
+            StepConnection::Pending blocked{&st, pending.phase, outcome.startNs, {}, retryRound};
+            if (blocked.wait.call(timeout)) {
+                explainBlocked(outcome.result.ok() ? Error::busy("checkpoint waits for readers")
+                                                   : *outcome.result.error,
+                               connection.id(), {1, 0, timeout, true});
+                sc.queue.push_front(blocked);
+                blockedOrder.push_back(name);
+                emit(EventKind::Note, connection.id(), st.line, "blocked: " + st.sql);
+                if (runner.observer_)
+                    runner.observer_->statementBlocked({st.line, name, st.sql, 1, blocked.wait.waitedMs});
+                return true;
+            }
+            // busy_timeout 0: the handler gives up on its first call, the result stands.
+            outcome.busyHandlerCalls = blocked.wait.calls;
         }
         account(st.sql, outcome.result, connection.transaction().active);
     }
     outcome.endNs = now();
     report(std::move(outcome), connection.id());
+    return false;
 }
 
-// Tries each blocked statement again, oldest block first. `advanceClock`: the try costs the
-// next busy-handler sleep of virtual time, and a statement past its busy_timeout fails with
-// SQLITE_BUSY as SQLite's would. Returns whether any statement got through.
-bool Runner::Impl::retryBlocked(bool advanceClock)
+// The blocked statement of `name` is done (through, failed otherwise, or out of busy_timeout):
+// reports it, then runs the statements that waited behind it.
+void Runner::Impl::finishBlocked(const std::string& name, Result result, bool timedOut)
 {
+    StepConnection& sc = stepConnections[name];
+    const StepConnection::Pending pending = sc.queue.front();
+    sc.queue.pop_front();
+    blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
+    const Statement& st = *pending.statement;
+    account(st.sql, result, sc.connection->transaction().active);
+    StatementOutcome outcome;
+    outcome.phase = pending.phase;
+    outcome.line = st.line;
+    outcome.connection = name;
+    outcome.sql = st.sql;
+    outcome.result = std::move(result);
+    outcome.blocked = true;
+    outcome.busyHandlerCalls = pending.wait.calls;
+    outcome.virtualWaitMs = pending.wait.waitedMs;
+    outcome.expect = st.expect;
+    outcome.startNs = pending.startNs;
+    outcome.endNs = now();
+    const BlockedWait waited{pending.wait.calls, pending.wait.waitedMs, sc.connection->busyTimeout(), false};
+    report(std::move(outcome), sc.connection->id(), timedOut ? &waited : nullptr);
+    drainQueue(name);
+}
+
+// The statements that waited behind a blocked one run now, in file order, as SQLite runs a
+// connection's statements one after the other, until one of them blocks in its turn.
+void Runner::Impl::drainQueue(const std::string& name)
+{
+    StepConnection& sc = stepConnections[name];
+    while (!sc.queue.empty()) {
+        const StepConnection::Pending next = sc.queue.front();
+        sc.queue.pop_front();
+        if (executeStep(name, next)) return;
+    }
+}
+
+// Tries each blocked statement again, oldest block first, except those that blocked in this
+// very step (nothing has happened since). Each try that still finds the lock taken is one more
+// busy-handler call and its sleep in virtual time; past the connection's busy_timeout the
+// statement fails with SQLITE_BUSY as SQLite's would. Returns whether any statement finished.
+bool Runner::Impl::retryBlocked()
+{
+    const std::uint64_t round = retryRound;
     bool progress = false;
     const auto order = blockedOrder;
     for (const auto& name : order) {
         StepConnection& sc = stepConnections[name];
-        if (sc.queue.empty()) continue;
+        if (sc.queue.empty() || sc.queue.front().blockedIn == round) continue;
         auto& pending = sc.queue.front();
         const Statement& st = *pending.statement;
-        const std::int64_t timeout = runner.workload_.busyTimeout ? runner.workload_.busyTimeout->count() : 0;
+        const int timeout = sc.connection->busyTimeout();
         sc.handlerCalled = false;
         Result result = sc.connection->execute(st.sql);
-        ++pending.attempts;
-        const bool stillBlocked = !result.ok() && sc.handlerCalled && result.error->kind == ErrorKind::Busy;
-        if (stillBlocked) {
-            if (advanceClock) pending.waitedMs += busyDelayMs(pending.attempts - 1);
-            if (pending.waitedMs < timeout) {
-                explainBlocked(*result.error, sc.connection->id(),
-                               {pending.attempts, pending.waitedMs, timeout, true});
-                if (runner.observer_)
-                    runner.observer_->statementBlocked(
-                        {st.line, name, st.sql, pending.attempts, pending.waitedMs});
-                continue;
-            }
+        const bool stillBlocked = wantedToWait(result, sc.handlerCalled);
+        if (stillBlocked && pending.wait.call(timeout)) {
+            explainBlocked(result.ok() ? Error::busy("checkpoint waits for readers") : *result.error,
+                           sc.connection->id(), {pending.wait.calls, pending.wait.waitedMs, timeout, true});
+            if (runner.observer_)
+                runner.observer_->statementBlocked(
+                    {st.line, name, st.sql, pending.wait.calls, pending.wait.waitedMs});
+            continue;
         }
-        // Done: through, failed for another reason, or out of (virtual) time.
-        account(st.sql, result, sc.connection->transaction().active);
-        StatementOutcome outcome;
-        outcome.phase = pending.phase;
-        outcome.line = st.line;
-        outcome.connection = name;
-        outcome.sql = st.sql;
-        outcome.result = std::move(result);
-        outcome.blocked = true;
-        outcome.expect = st.expect;
-        outcome.startNs = pending.startNs;
-        outcome.endNs = now();
-        const BlockedWait timedOut{pending.attempts, pending.waitedMs, timeout, false};
-        sc.queue.pop_front();
-        blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
-        report(std::move(outcome), sc.connection->id(), stillBlocked ? &timedOut : nullptr);
+        finishBlocked(name, std::move(result), stillBlocked);
         progress = true;
-        // The statements that waited behind it run now, in order, until one blocks again.
-        while (!sc.queue.empty() &&
-               std::find(blockedOrder.begin(), blockedOrder.end(), name) == blockedOrder.end()) {
-            auto queued = sc.queue.front();
-            sc.queue.pop_front();
-            runStepStatement({queued.phase, name, queued.statement});
-        }
     }
+    ++retryRound;
     return progress;
 }
 
-// After the last step, blocked statements keep being retried in virtual time until each
-// gets through or times out. When nothing moves any more, nothing else can release a lock,
-// so they all time out.
+// After the last step, blocked statements keep being retried until each gets through or times
+// out. When a whole round moves nothing, nothing else can release a lock until a waiter gives
+// up: virtual time jumps to the earliest end of a busy_timeout, and that statement fails as
+// SQLite's would (which may free what the others wait for). Each pass finishes at least one
+// statement, so there are at most as many passes as statements; more means the scheduler is
+// stuck, and failStuck() ends it with an error instead of spinning.
 void Runner::Impl::finishSteps()
 {
+    std::size_t passes = 0;
     while (!blockedOrder.empty() && !stopped) {
-        if (retryBlocked(true)) continue;
-        bool anyLeft = false;
+        if (++passes > actions.size() + 1) return failStuck();
+        if (retryBlocked()) continue;
+        std::string first;
+        std::int64_t least = INT64_MAX;
         for (const auto& name : blockedOrder) {
-            auto& sc = stepConnections[name];
-            if (!sc.queue.empty() &&
-                sc.queue.front().waitedMs <
-                    (runner.workload_.busyTimeout ? runner.workload_.busyTimeout->count() : 0))
-                anyLeft = true;
+            const auto& sc = stepConnections[name];
+            const std::int64_t left = sc.connection->busyTimeout() - sc.queue.front().wait.waitedMs;
+            if (left < least) {
+                least = left;
+                first = name;
+            }
         }
-        if (!anyLeft) {
-            for (const auto& name : blockedOrder)
-                stepConnections[name].queue.front().waitedMs = INT64_MAX / 2;
-            retryBlocked(false);
+        StepConnection& sc = stepConnections[first];
+        auto& pending = sc.queue.front();
+        pending.wait.runOut(sc.connection->busyTimeout());
+        sc.handlerCalled = false;
+        Result result = sc.connection->execute(pending.statement->sql); // the try before giving up
+        const bool timedOut = wantedToWait(result, sc.handlerCalled);
+        finishBlocked(first, std::move(result), timedOut);
+    }
+}
+
+// The guard against a scheduler that cannot move: every statement still blocked or queued
+// fails with an error that names its line, instead of the run spinning for ever.
+void Runner::Impl::failStuck()
+{
+    const auto order = blockedOrder;
+    blockedOrder.clear();
+    for (const auto& name : order) {
+        StepConnection& sc = stepConnections[name];
+        const int blockedLine = sc.queue.empty() ? 0 : sc.queue.front().statement->line;
+        while (!sc.queue.empty()) {
+            const StepConnection::Pending pending = sc.queue.front();
+            sc.queue.pop_front();
+            const Statement& st = *pending.statement;
+            Error error;
+            error.kind = ErrorKind::Other;
+            error.message = "no progress possible: the step runner could not finish line " +
+                            std::to_string(blockedLine) + " (" + name + ")" +
+                            (st.line == blockedLine ? "" : ", so this statement never ran");
+            Result result = Result::failure(error);
+            account(st.sql, result, false);
+            StatementOutcome outcome;
+            outcome.phase = pending.phase;
+            outcome.line = st.line;
+            outcome.connection = name;
+            outcome.sql = statementText(st);
+            outcome.result = std::move(result);
+            outcome.blocked = st.line == blockedLine;
+            outcome.expect = st.expect;
+            outcome.startNs = pending.startNs;
+            outcome.endNs = now();
+            report(std::move(outcome), sc.connection->id());
         }
     }
 }
@@ -625,7 +714,7 @@ bool Runner::step()
         impl.runWorkers();
     } else {
         impl.runStepStatement(action);
-        impl.retryBlocked(true);
+        impl.retryBlocked();
         const std::int64_t delayUs = delayUs_.load();
         if (delayUs > 0) std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
     }

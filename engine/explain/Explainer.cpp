@@ -333,7 +333,8 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         return e;
     }
     if (res == LockResource::ShmCheckpoint || (wal && word == "PRAGMA")) {
-        e.what = me + "'s checkpoint could not run to completion while " + holders + ".";
+        e.what =
+            me + "'s checkpoint could not run to completion while " + holders + "; " + waitedText(*c) + ".";
         e.rule =
             "A checkpoint copies the WAL back into the database; it cannot overwrite pages a reader's "
             "snapshot still needs, nor run beside another checkpoint. PASSIVE stops early; FULL, RESTART and "

@@ -222,6 +222,28 @@ C: PRAGMA wal_checkpoint(RESTART);
         QVERIFY2(why.contains("busy_timeout of 10 ms ran out"), qPrintable(why));
     }
 
+    // The explanation quotes the connection's own busy_timeout, not the header's.
+    void explanationQuotesTheConnectionsOwnTimeout_data() { modes(); }
+    void explanationQuotesTheConnectionsOwnTimeout()
+    {
+        QFETCH(int, mode);
+        auto parsed = parseWorkload("busy_timeout: 0\nB: PRAGMA busy_timeout = 20;\nA: BEGIN IMMEDIATE;\n"
+                                    "B: BEGIN IMMEDIATE;   -- expect: error SQLITE_BUSY\n",
+                                    "own.txs");
+        QVERIFY(parsed.ok());
+        RunOptions options;
+        options.journalMode = static_cast<JournalMode>(mode);
+        Runner runner(parsed.workload(), options);
+        Collected collected;
+        runner.setObserver(&collected);
+        QVERIFY2(runner.run().ok(), qPrintable(collected.story()));
+        const auto& b = collected.at(4);
+        QVERIFY(b.blocked);
+        QCOMPARE(b.virtualWaitMs, std::int64_t{20});
+        const QString why = QString::fromStdString(b.explanation);
+        QVERIFY2(why.contains("B's busy_timeout of 20 ms ran out"), qPrintable(why));
+    }
+
     // A huge busy_timeout with nothing to end the wait costs no time: virtual time jumps to it.
     void aWaitNothingEndsRunsOutAtOnce()
     {

@@ -278,7 +278,9 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         // Checked on SQLite 3.40.1: an explicit COMMIT (and a spilling transaction) keeps
         // PENDING, so new readers get BUSY; a failed autocommit write is rolled back and lets
         // every lock go, so the next reader gets in.
-        if (autocommitWrite)
+        if (autocommitWrite && c->blocked && c->blocked->stillWaiting)
+            e.what.pop_back(); // still waiting: nothing was rolled back yet
+        else if (autocommitWrite)
             e.what += "The statement was rolled back and " + me + " released its locks: new readers get in.";
         else
             e.what += me + " stays at PENDING, which stops new readers so the old ones can finish.";

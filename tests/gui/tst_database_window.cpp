@@ -7,14 +7,18 @@
 #include "app/gui/DatabaseActions.h"
 #include "app/gui/MainWindow.h"
 #include "widgets/database/DatabaseDock.h"
+#include "widgets/database/ResultModel.h"
+#include "widgets/database/SchemaModel.h"
 #include "widgets/database/ShortRead.h"
 #include "widgets/database/SqlConsole.h"
 #include "widgets/database/TableRowsModel.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/run/RunController.h"
+#include "widgets/views/HintedTableView.h"
 
 #include <QApplication>
 #include <QCryptographicHash>
+#include <QDockWidget>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -95,6 +99,7 @@ private slots:
     void inPlaceOnlyWhatTheWorkloadWritesChanges();
     void theIndicatorSaysWhatIsAttached();
     void aDatabaseTheRunCannotOpenIsDetached();
+    void screenshotsOfTheDock();
 
 private:
     void runWorkload(const QString& text);
@@ -270,6 +275,43 @@ void TestDatabaseWindow::aDatabaseTheRunCannotOpenIsDetached()
     QTRY_VERIFY_WITH_TIMEOUT(!actions.attached(), kRunTimeoutMs);
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close_v2(other);
+}
+
+// Saves the dock's three tabs as PNGs (test-artifacts/) for a person to look at, and checks that
+// each shows what it is for: the tree lists the tables, the grid has rows, the console a result.
+void TestDatabaseWindow::screenshotsOfTheDock()
+{
+    const QString db = dir_->filePath("shop.db");
+    QCOMPARE(exec(db, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT, city TEXT);"
+                      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000) "
+                      "INSERT INTO customers SELECT i, 'customer ' || i, CASE i % 4 WHEN 0 THEN NULL "
+                      "WHEN 1 THEN 'Lyon' WHEN 2 THEN 'Oslo' ELSE 'Porto' END FROM c;"
+                      "CREATE INDEX customers_city ON customers(city);"
+                      "CREATE VIEW lyon AS SELECT * FROM customers WHERE city = 'Lyon';"),
+             SQLITE_OK);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::Copy));
+    auto* dock = actions.dock();
+    auto* dockWidget = window_->findChild<QDockWidget*>("databaseDock");
+    QVERIFY(dockWidget);
+    dockWidget->setFloating(true);
+    dockWidget->resize(700, 600);
+    dockWidget->show();
+    const QString out = QStringLiteral(TXSCOPE_BINARY_DIR "/test-artifacts");
+    QDir().mkpath(out);
+    dock->showTab(0);
+    QCOMPARE(dock->schema().names(txs::database::SchemaModel::Tables), QStringList{"customers"});
+    QVERIFY(dockWidget->grab().save(out + "/database-structure.png"));
+    dock->showTab(1);
+    dock->browseTable("customers");
+    QCOMPARE(dock->rows().rowCount(), 5000);
+    QVERIFY(!dock->rowsView().showsHint());
+    QVERIFY(dockWidget->grab().save(out + "/database-browse.png"));
+    dock->showTab(2);
+    dock->setConsoleText("SELECT city, count(*) AS customers FROM customers GROUP BY city ORDER BY 2 DESC;");
+    dock->runConsole();
+    QCOMPARE(dock->results().rowCount(), 4);
+    QVERIFY(dockWidget->grab().save(out + "/database-sql.png"));
 }
 
 QTEST_MAIN(TestDatabaseWindow)

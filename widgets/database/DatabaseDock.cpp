@@ -115,10 +115,13 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     tablePicker_->setMinimumContentsLength(14);
     tablePicker_->setToolTip("The table or view to browse");
     filter_ = new QLineEdit(browse);
-    filter_->setPlaceholderText("Filter: rows whose text contains…");
+    filter_->setPlaceholderText("Filter: text to find, then Enter");
+    filter_->setToolTip("Shows the rows whose text contains this (as LIKE does: ASCII letters ignore case). "
+                        "On a big table a filter reads the whole table, so it runs when you press Enter.");
     filter_->setClearButtonEnabled(true);
     filterColumn_ = new QComboBox(browse);
     filterColumn_->setToolTip("Which column the filter looks in");
+    filterColumn_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     controls->addWidget(new QLabel("Table:", browse));
     controls->addWidget(tablePicker_);
     controls->addWidget(filter_, 1);

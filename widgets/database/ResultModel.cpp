@@ -36,6 +36,9 @@ QVariant ResultModel::data(const QModelIndex& index, int role) const
                 .arg(v.toByteArray().size());
         return v.toString().replace('\n', QChar(0x21B5));
     }
+    if (role == Qt::TextAlignmentRole &&
+        (v.typeId() == QMetaType::LongLong || v.typeId() == QMetaType::Double))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && !v.isValid())
         return QPalette().brush(QPalette::Disabled, QPalette::Text);
     return {};

@@ -1,11 +1,12 @@
 #include "app/gui/MainWindow.h"
 
+#include "app/gui/DatabaseActions.h"
 #include "app/gui/MetricsPanel.h"
 #include "app/gui/ScenarioLibrary.h"
-#include "engine/sqlite/DatabaseCopy.h"
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
+#include "widgets/database/DatabaseDock.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/LocksModel.h"
@@ -87,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent)
     explanations_ = new txs::models::ExplanationsModel(session_, this);
     statements_ = new txs::models::StatementLogModel(session_, this);
     metrics_ = new MetricsPanel(session_, this);
+    database_ = new DatabaseActions(this);
 
     buildActions();
     buildMenus();
@@ -98,6 +100,7 @@ MainWindow::MainWindow(QWidget* parent)
     instantLabel_ = new QLabel(this);
     statusBar()->addWidget(stateLabel_);
     statusBar()->addWidget(countersLabel_, 1);
+    statusBar()->addPermanentWidget(database_->indicator());
     statusBar()->addPermanentWidget(instantLabel_);
 
     connect(editor_, &ScriptEditor::textSettled, this, [this] { applyScript(); });
@@ -203,6 +206,8 @@ void MainWindow::buildMenus()
     file->addAction(saveAsAction_);
     file->addSeparator();
     file->addAction(openDbAction_);
+    file->addAction(database_->newAction());
+    file->addAction(database_->closeAction());
     file->addSeparator();
     file->addAction(saveSessionAction_);
     file->addAction(openSessionAction_);
@@ -335,6 +340,9 @@ void MainWindow::buildDocks()
     tx->raise();
     tabifyDockWidget(locks, versions);
     locks->raise();
+    QDockWidget* database = addDock("Database", "databaseDock", database_->dock(), Qt::RightDockWidgetArea);
+    tabifyDockWidget(versions, database);
+    locks->raise();
     splitDockWidget(locks, metrics, Qt::Vertical);
     resizeDocks({script}, {380}, Qt::Horizontal);
     resizeDocks({locks}, {420}, Qt::Horizontal);
@@ -365,13 +373,11 @@ void MainWindow::applyScript()
 
 bool MainWindow::openWorkload(const QString& path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        QMessageBox::warning(this, "Cannot open", QString("%1: %2").arg(path, file.errorString()));
-        return false;
-    }
+    // Refuses a database or any file the editor could not save back unchanged.
+    QString text;
+    if (!database_->readWorkload(path, &text)) return false;
     replaying_ = false;
-    setScript(QString::fromUtf8(file.readAll()), path);
+    setScript(text, path);
     addRecentFile(path);
     return true;
 }
@@ -538,35 +544,7 @@ bool MainWindow::saveWorkloadTo(const QString& path)
 
 void MainWindow::openDatabaseDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, "Open SQLite database", QString(), "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)");
-    if (path.isEmpty()) return;
-    QMessageBox box(QMessageBox::Question, "Open database",
-                    "Run on a copy of the database (made with SQLite's backup API), or on the file itself?",
-                    QMessageBox::NoButton, this);
-    QPushButton* copy = box.addButton("Work on a copy", QMessageBox::AcceptRole);
-    QPushButton* inPlace = box.addButton("Open in place", QMessageBox::DestructiveRole);
-    box.addButton(QMessageBox::Cancel);
-    box.setDefaultButton(copy);
-    box.exec();
-    if (box.clickedButton() == inPlace) {
-        controller_->setDatabasePath(path);
-    } else if (box.clickedButton() == copy) {
-        const QString target = QDir::temp().filePath(QString("txscope-copy-%1-%2")
-                                                         .arg(QCoreApplication::applicationPid())
-                                                         .arg(QFileInfo(path).fileName()));
-        if (auto error = txs::copyDatabase(path.toStdString(), target.toStdString())) {
-            QMessageBox::warning(this, "Cannot copy the database", QString::fromStdString(*error));
-            return;
-        }
-        controller_->setDatabasePath(target);
-    } else {
-        return;
-    }
-    if (modeCombo_->currentData().toInt() == static_cast<int>(JournalMode::Mvcc) ||
-        controller_->journalMode() == JournalMode::Mvcc)
-        setJournalMode(JournalMode::Wal);
-    statusBar()->showMessage("Running on " + path, 5000);
+    database_->openDialog();
 }
 
 void MainWindow::saveSessionDialog()

@@ -34,6 +34,7 @@ class StatementLogModel;
 } // namespace models
 } // namespace txs
 class MetricsPanel;
+class DatabaseActions;
 
 class MainWindow : public QMainWindow
 {
@@ -50,6 +51,7 @@ public:
     txs::TimelineWidget& timeline() { return *timeline_; }
     txs::models::SessionLog& session() { return *session_; }
     ScriptEditor& editor() { return *editor_; }
+    DatabaseActions& databaseActions() { return *database_; }
     // Calls `done` once the current run has finished and every panel shows its end.
     void whenFinished(std::function<void()> done);
     // Frames the part of the run that tells the story: from the first step (or the workers) to
@@ -92,6 +94,7 @@ private:
     txs::TimelineWidget* timeline_;
     ScriptEditor* editor_;
     MetricsPanel* metrics_;
+    DatabaseActions* database_;
     txs::models::TransactionsModel* transactions_;
     txs::models::LocksModel* locks_;
     txs::models::VersionChainModel* versions_;

@@ -1,12 +1,15 @@
 // txscope: the workbench. `txscope [FILE.txs] [--journal-mode M] [--run] [--screenshot OUT.png]`.
 // With no file it opens the seed scenario on the MVCC engine.
 
+#include "app/gui/DatabaseActions.h"
 #include "app/gui/MainWindow.h"
+#include "widgets/database/DatabaseDock.h"
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QTimer>
 #include <cstdio>
 
@@ -28,7 +31,9 @@ int main(int argc, char** argv)
     QCommandLineOption run("run", "Run the workload at once.");
     QCommandLineOption screenshot("screenshot", "Run to the end, save the window as PNG to OUT and exit.",
                                   "OUT");
-    parser.addOptions({mode, run, screenshot});
+    QCommandLineOption database(
+        "database", "Attach the SQLite database PATH as a copy and show it in the Database dock.", "PATH");
+    parser.addOptions({mode, run, screenshot, database});
     parser.process(app);
 
     std::optional<txs::JournalMode> journalMode;
@@ -48,6 +53,16 @@ int main(int argc, char** argv)
     } else if (!window.openWorkload(files.first())) {
         std::fprintf(stderr, "txscope: cannot open %s\n", qPrintable(files.first()));
         return 2;
+    }
+    if (parser.isSet(database)) {
+        QString error;
+        if (!window.databaseActions().attach(parser.value(database), txs::database::AttachMode::Copy,
+                                             &error)) {
+            std::fprintf(stderr, "txscope: %s\n", qPrintable(error));
+            return 2;
+        }
+        if (QDockWidget* dock = window.findChild<QDockWidget*>("databaseDock")) dock->raise();
+        window.databaseActions().dock()->showTab(1);
     }
     if (journalMode) window.setJournalMode(journalMode);
     window.resize(1600, 1000);

@@ -1,0 +1,253 @@
+#include "app/gui/DatabaseActions.h"
+
+#include "app/gui/MainWindow.h"
+#include "widgets/database/DatabaseDock.h"
+#include "widgets/database/SqlConsole.h"
+#include "widgets/database/WorkloadFile.h"
+#include "widgets/run/RunController.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStatusBar>
+
+using txs::database::AttachedDatabase;
+using txs::database::AttachMode;
+
+namespace {
+
+txs::JournalMode modeOfFile(const txs::database::DatabaseInfo& info)
+{
+    if (info.mvcc) return txs::JournalMode::Mvcc;
+    return info.journalMode == "wal" ? txs::JournalMode::Wal : txs::JournalMode::Delete;
+}
+
+} // namespace
+
+DatabaseActions::DatabaseActions(MainWindow* window)
+    : QObject(window), window_(window), dock_(new txs::database::DatabaseDock(window)),
+      indicator_(new QLabel(window))
+{
+    new_ = new QAction("&New Database…", this);
+    new_->setToolTip("Create an empty SQLite database and run workloads on it in place");
+    connect(new_, &QAction::triggered, this, &DatabaseActions::newDialog);
+    close_ = new QAction("&Close Database", this);
+    close_->setToolTip("Detach the database: runs use a fresh database again");
+    connect(close_, &QAction::triggered, this, &DatabaseActions::detach);
+    indicator_->setTextFormat(Qt::PlainText);
+
+    RunController* controller = &window_->controller();
+    connect(controller, &RunController::stateChanged, this, [this](RunController::State s) {
+        if (s == RunController::State::Running || s == RunController::State::Stepping) {
+            if (modeBeforeRun_.isEmpty() && attached_) modeBeforeRun_ = attached_->info().journalMode;
+        }
+        syncWithRun();
+        if (s == RunController::State::Finished) afterRun();
+    });
+    connect(controller, &RunController::traceReplaced, this, [this] { syncWithRun(); });
+    connect(controller, &RunController::runFailed, this, [this](const QString& message) {
+        // A database the run cannot open is not kept attached: every later run would fail too.
+        if (!attached_ || attached_->runPath().isEmpty()) return;
+        const QString name = QFileInfo(attached_->source()).fileName();
+        detach();
+        window_->statusBar()->showMessage(
+            QString("Detached %1: the run could not open it (%2)").arg(name, message), 15000);
+    });
+    connect(&dock_->console(), &txs::database::SqlConsole::transactionChanged, this,
+            &DatabaseActions::updateIndicator);
+    updateIndicator();
+}
+
+DatabaseActions::~DatabaseActions()
+{
+    // The window is closing: the run's connections go first, then the copy's private folder.
+    dock_->console().close();
+}
+
+bool DatabaseActions::isAttachedFile(const QString& path) const
+{
+    if (!attached_) return false;
+    const QString canonical = QFileInfo(path).canonicalFilePath();
+    return !canonical.isEmpty() && (canonical == QFileInfo(attached_->source()).canonicalFilePath() ||
+                                    canonical == QFileInfo(attached_->workingPath()).canonicalFilePath());
+}
+
+bool DatabaseActions::attach(const QString& path, AttachMode mode, QString* error)
+{
+    QString why;
+    auto db = AttachedDatabase::attach(path, mode, &why);
+    if (!db) {
+        if (error) *error = why;
+        return false;
+    }
+    install(std::move(db));
+    return true;
+}
+
+bool DatabaseActions::create(const QString& path, QString* error)
+{
+    QString why;
+    auto db = AttachedDatabase::create(path, &why);
+    if (!db) {
+        if (error) *error = why;
+        return false;
+    }
+    install(std::move(db));
+    return true;
+}
+
+void DatabaseActions::install(std::unique_ptr<AttachedDatabase> db)
+{
+    detach();
+    attached_ = std::move(db);
+    // Run on the engine the file already uses, so a run changes its journal mode only when the
+    // user picks another engine (or the workload itself says PRAGMA journal_mode).
+    if (!attached_->runPath().isEmpty()) window_->setJournalMode(modeOfFile(attached_->info()));
+    window_->controller().setDatabasePath(attached_->runPath());
+    dock_->setDatabase(attached_.get());
+    syncWithRun();
+    emit attachedChanged();
+}
+
+void DatabaseActions::detach()
+{
+    if (!attached_) return;
+    const bool ranOnIt = !attached_->runPath().isEmpty();
+    dock_->console().close();
+    if (ranOnIt) window_->controller().setDatabasePath({}); // closes the run's connections
+    dock_->setDatabase(nullptr);
+    attached_.reset(); // removes a copy's private folder
+    modeBeforeRun_.clear();
+    syncWithRun();
+    emit attachedChanged();
+}
+
+void DatabaseActions::syncWithRun()
+{
+    txs::Database* runDb =
+        attached_ && !attached_->runPath().isEmpty() ? window_->controller().database() : nullptr;
+    dock_->console().setTracedDatabase(runDb);
+    dock_->setRunOpen(runDb != nullptr);
+    close_->setEnabled(attached_ != nullptr);
+    updateIndicator();
+}
+
+void DatabaseActions::afterRun()
+{
+    if (!attached_) return;
+    const QString before = modeBeforeRun_;
+    modeBeforeRun_.clear();
+    dock_->refresh();
+    const QString after = attached_->info().journalMode;
+    if (!before.isEmpty() && !after.isEmpty() && before != after)
+        window_->statusBar()->showMessage(
+            QString("The run changed the journal mode of %1 from %2 to %3")
+                .arg(QFileInfo(attached_->workingPath()).fileName(), before, after),
+            15000);
+    updateIndicator();
+}
+
+QString DatabaseActions::indicatorText() const
+{
+    return indicator_->text();
+}
+
+void DatabaseActions::updateIndicator()
+{
+    if (!attached_) {
+        indicator_->setText("No database attached (runs use a fresh one)");
+        indicator_->setToolTip("File › Open Database… attaches one");
+        return;
+    }
+    const auto& info = attached_->info();
+    QString text =
+        QString("%1 · %2 · %3")
+            .arg(QFileInfo(attached_->source()).fileName(), txs::database::attachModeName(attached_->mode()),
+                 info.mvcc ? QString("mvcc") : info.journalMode);
+    if (!attached_->runPath().isEmpty() && window_->controller().journalMode() != modeOfFile(info))
+        text += QString(" → the next run switches it to %1")
+                    .arg(txs::journalModeName(window_->controller().journalMode()));
+    text += " · " + dock_->holdsText();
+    indicator_->setText(text);
+    indicator_->setToolTip(
+        attached_->mode() == AttachMode::Copy
+            ? QString("%1\nworking on a copy: %2").arg(attached_->source(), attached_->workingPath())
+            : attached_->source());
+}
+
+bool DatabaseActions::readWorkload(const QString& path, QString* text, QString* error, bool quiet)
+{
+    auto refuse = [&](const QString& message, bool offerDatabase) {
+        if (error) *error = message;
+        if (quiet) return false;
+        QMessageBox box(QMessageBox::Warning, "Not a workload", message, QMessageBox::Cancel, window_);
+        QPushButton* asDb =
+            offerDatabase ? box.addButton("Open as Database…", QMessageBox::AcceptRole) : nullptr;
+        box.exec();
+        if (asDb && box.clickedButton() == asDb) openDialog(path);
+        return false;
+    };
+    // Never read the attached file ourselves: closing our descriptor would drop the POSIX locks
+    // SQLite holds on it in this process.
+    if (isAttachedFile(path))
+        return refuse(QString("%1 is the attached database, not a workload script.").arg(path), false);
+    const auto file = txs::database::readWorkloadFile(path);
+    if (!file.ok())
+        return refuse(file.message, file.problem == txs::database::WorkloadFileProblem::SqliteDatabase);
+    *text = file.text;
+    return true;
+}
+
+void DatabaseActions::openDialog(const QString& preselected)
+{
+    const QString path =
+        !preselected.isEmpty()
+            ? preselected
+            : QFileDialog::getOpenFileName(window_, "Open SQLite database", QString(),
+                                           "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)");
+    if (path.isEmpty()) return;
+    QMessageBox box(QMessageBox::Question, "Open database",
+                    QString("How should TxScope use %1?\n\n"
+                            "• A copy (made with SQLite's backup API): runs and the SQL console change the "
+                            "copy, never your file.\n"
+                            "• In place: runs change the file itself; its journal mode is kept unless you "
+                            "pick another engine.\n"
+                            "• Read-only: browse and query the file without writing it; runs use a fresh "
+                            "database.")
+                        .arg(QFileInfo(path).fileName()),
+                    QMessageBox::NoButton, window_);
+    QPushButton* copy = box.addButton("Work on a copy", QMessageBox::AcceptRole);
+    QPushButton* inPlace = box.addButton("Open in place", QMessageBox::DestructiveRole);
+    QPushButton* readOnly = box.addButton("Read-only", QMessageBox::ActionRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(copy);
+    box.exec();
+    AttachMode mode;
+    if (box.clickedButton() == copy)
+        mode = AttachMode::Copy;
+    else if (box.clickedButton() == inPlace)
+        mode = AttachMode::InPlace;
+    else if (box.clickedButton() == readOnly)
+        mode = AttachMode::ReadOnly;
+    else
+        return;
+    QString error;
+    if (!attach(path, mode, &error)) {
+        QMessageBox::warning(window_, "Cannot open the database", error);
+        return;
+    }
+    window_->statusBar()->showMessage(
+        QString("Attached %1 (%2)").arg(path, txs::database::attachModeName(mode)), 5000);
+}
+
+void DatabaseActions::newDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(window_, "New SQLite database", "new.db",
+                                                      "SQLite databases (*.db *.sqlite *.sqlite3)");
+    if (path.isEmpty()) return;
+    QString error;
+    if (!create(path, &error)) QMessageBox::warning(window_, "Cannot create the database", error);
+}

@@ -1,0 +1,318 @@
+// The workbench never harms a user's database: Open Workload refuses a database (so Ctrl+S can
+// never write editor text over it); a database opened as a copy or read-only keeps its sha256
+// through runs and browsing; in place, only what the workload writes changes (journal mode and
+// page size included); a database that cannot be opened is not kept attached. Offscreen, no
+// sleeps: waits are QTRY_* on the run's state.
+
+#include "app/gui/DatabaseActions.h"
+#include "app/gui/MainWindow.h"
+#include "widgets/database/DatabaseDock.h"
+#include "widgets/database/ResultModel.h"
+#include "widgets/database/SchemaModel.h"
+#include "widgets/database/ShortRead.h"
+#include "widgets/database/SqlConsole.h"
+#include "widgets/database/TableRowsModel.h"
+#include "widgets/editor/ScriptEditor.h"
+#include "widgets/run/RunController.h"
+#include "widgets/views/HintedTableView.h"
+
+#include <QApplication>
+#include <QCryptographicHash>
+#include <QDockWidget>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+#include <memory>
+#include <sqlite3.h>
+
+using txs::database::AttachMode;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60'000;
+
+QByteArray sha256(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
+}
+
+int exec(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    sqlite3_close_v2(db);
+    return rc;
+}
+
+// A user's database: accounts and an unrelated table, rollback journal, page size 1024.
+void makeUserDatabase(const QString& path)
+{
+    QCOMPARE(exec(path, "PRAGMA page_size=1024; PRAGMA journal_mode=delete;"
+                        "CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INT);"
+                        "INSERT INTO accounts VALUES (1, 100), (2, 200);"
+                        "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);"
+                        "INSERT INTO notes VALUES (1, 'keep me'), (2, 'me too');"),
+             SQLITE_OK);
+}
+
+QString rowsText(const QString& path, const QString& sql)
+{
+    QStringList out;
+    for (const auto& row : txs::database::shortRead(path, sql).rows) {
+        QStringList values;
+        for (const auto& v : row)
+            values << (v.isValid() ? v.toString() : "NULL");
+        out << values.join('|');
+    }
+    return out.join(", ");
+}
+
+// Closes every message box the window opens, so a refusal never waits for a click.
+void closeDialogsSoon()
+{
+    QTimer::singleShot(0, [] {
+        for (QWidget* w : QApplication::topLevelWidgets())
+            if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) box->reject();
+        closeDialogsSoon();
+    });
+}
+
+} // namespace
+
+class TestDatabaseWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void openingADatabaseAsAWorkloadIsRefused();
+    void copyIsUnchangedAfterRunsAndBrowsing();
+    void readOnlyIsUnchangedAfterRunsAndBrowsing();
+    void inPlaceOnlyWhatTheWorkloadWritesChanges();
+    void theIndicatorSaysWhatIsAttached();
+    void aDatabaseTheRunCannotOpenIsDetached();
+    void screenshotsOfTheDock();
+
+private:
+    void runWorkload(const QString& text);
+    std::unique_ptr<QTemporaryDir> dir_;
+    std::unique_ptr<MainWindow> window_;
+};
+
+void TestDatabaseWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("TxScopeTests");
+    QCoreApplication::setApplicationName("tst_database_window");
+}
+
+void TestDatabaseWindow::init()
+{
+    dir_ = std::make_unique<QTemporaryDir>();
+    QVERIFY(dir_->isValid());
+    window_ = std::make_unique<MainWindow>();
+    window_->resize(1400, 900);
+    window_->show();
+}
+
+void TestDatabaseWindow::cleanup()
+{
+    window_.reset();
+    dir_.reset();
+}
+
+void TestDatabaseWindow::runWorkload(const QString& text)
+{
+    const QString script = dir_->filePath("w.txs");
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text.toUtf8());
+    f.close();
+    QVERIFY(window_->openWorkload(script));
+    QCOMPARE(window_->controller().state(), RunController::State::Ready);
+    window_->controller().run();
+    QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished, kRunTimeoutMs);
+}
+
+void TestDatabaseWindow::openingADatabaseAsAWorkloadIsRefused()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    const QByteArray before = sha256(db);
+    window_->loadScenario("seed-concurrent-writes");
+    const QString scenarioText = window_->editor().toPlainText();
+    closeDialogsSoon();
+    QVERIFY(!window_->openWorkload(db));
+    // The editor still holds the scenario: Ctrl+S cannot write anything over the database.
+    QCOMPARE(window_->editor().toPlainText(), scenarioText);
+    QVERIFY(!window_->windowTitle().contains("user.db"));
+    QTest::keySequence(window_.get(), QKeySequence::Save);
+    QCOMPARE(sha256(db), before);
+    QString error, text;
+    QVERIFY(!window_->databaseActions().readWorkload(db, &text, &error, true));
+    QVERIFY(error.contains("SQLite database"));
+}
+
+void TestDatabaseWindow::copyIsUnchangedAfterRunsAndBrowsing()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    const QByteArray before = sha256(db);
+    auto& actions = window_->databaseActions();
+    QString error;
+    QVERIFY2(actions.attach(db, AttachMode::Copy, &error), qPrintable(error));
+    const QString copy = actions.attached()->workingPath();
+    const QString folder = actions.attached()->privateFolder();
+    QVERIFY(copy != db);
+    runWorkload("setup:\n  INSERT INTO accounts VALUES (3, 300);\ncheck:\n  SELECT count(*) FROM accounts; "
+                "-- expect: 3\n");
+    QVERIFY(window_->controller().summary()->ok());
+    auto* dock = actions.dock();
+    dock->browseTable("accounts");
+    QCOMPARE(dock->rows().rowCount(), 3); // the browser shows the copy the run changed
+    dock->setConsoleText("UPDATE notes SET body = 'changed'; SELECT * FROM notes;");
+    dock->runConsole();
+    QCOMPARE(rowsText(copy, "SELECT body FROM notes ORDER BY id"),
+             QString("changed|changed").replace('|', ", "));
+    QCOMPARE(sha256(db), before);
+    actions.detach();
+    QVERIFY(!QFileInfo::exists(folder));
+    QCOMPARE(sha256(db), before);
+}
+
+void TestDatabaseWindow::readOnlyIsUnchangedAfterRunsAndBrowsing()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    const QByteArray before = sha256(db);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::ReadOnly));
+    // Runs use a fresh database: the workload's own table, not the user's.
+    runWorkload(
+        "journal_mode: delete\nsetup:\n  CREATE TABLE accounts(id INTEGER PRIMARY KEY, balance INT);\n"
+        "  INSERT INTO accounts VALUES (9, 9);\n");
+    auto* dock = actions.dock();
+    dock->browseTable("accounts");
+    QCOMPARE(dock->rows().rowCount(), 2);
+    dock->rows().index(1, 1).data();
+    dock->setConsoleText("DELETE FROM notes");
+    dock->runConsole();
+    QVERIFY(dock->consoleMessage().contains("Error"));
+    QCOMPARE(rowsText(db, "SELECT count(*) FROM notes"), QString("2"));
+    QCOMPARE(sha256(db), before);
+}
+
+void TestDatabaseWindow::inPlaceOnlyWhatTheWorkloadWritesChanges()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::InPlace));
+    QCOMPARE(window_->controller().journalMode(), txs::JournalMode::Delete); // what the file uses
+    // The script asks for WAL in its header; the Engine box was set to the file's mode, so
+    // the run keeps the file's rollback journal.
+    runWorkload("journal_mode: wal\nsetup:\n  UPDATE accounts SET balance = balance + 1 WHERE id = 2;\n");
+    actions.detach();
+    QCOMPARE(rowsText(db, "SELECT * FROM accounts ORDER BY id"), QString("1|100, 2|201"));
+    QCOMPARE(rowsText(db, "SELECT * FROM notes ORDER BY id"), QString("1|keep me, 2|me too"));
+    QCOMPARE(rowsText(db, "SELECT name FROM sqlite_schema ORDER BY name"), QString("accounts, notes"));
+    QCOMPARE(rowsText(db, "PRAGMA journal_mode"), QString("delete"));
+    QCOMPARE(rowsText(db, "PRAGMA page_size"), QString("1024"));
+    QVERIFY(!QFileInfo::exists(db + "-wal"));
+}
+
+void TestDatabaseWindow::theIndicatorSaysWhatIsAttached()
+{
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.indicatorText().startsWith("No database attached"));
+    const QString db = dir_->filePath("walled.db");
+    QCOMPARE(exec(db, "PRAGMA journal_mode=wal; CREATE TABLE t(x);"), SQLITE_OK);
+    QVERIFY(actions.attach(db, AttachMode::Copy));
+    QCOMPARE(actions.indicatorText(), QString("walled.db · copy · wal · TxScope holds: nothing"));
+    QVERIFY(actions.dock()->headerText().contains("a copy"));
+    actions.dock()->setConsoleText("BEGIN IMMEDIATE; INSERT INTO t VALUES (1);");
+    actions.dock()->runConsole();
+    QVERIFY(actions.indicatorText().contains("console's open transaction"));
+    actions.dock()->setConsoleText("ROLLBACK");
+    actions.dock()->runConsole();
+    QVERIFY(actions.indicatorText().endsWith("TxScope holds: nothing"));
+    // Picking another engine is a switch the indicator warns about before it happens.
+    window_->loadScenario("seed-concurrent-writes");
+    window_->setJournalMode(txs::JournalMode::Delete);
+    QVERIFY(actions.indicatorText().contains("the next run switches it to delete"));
+    actions.detach();
+    QVERIFY(actions.indicatorText().startsWith("No database attached"));
+    QVERIFY(!actions.attach(dir_->filePath("missing.db"), AttachMode::InPlace));
+    QVERIFY(!actions.attached());
+}
+
+void TestDatabaseWindow::aDatabaseTheRunCannotOpenIsDetached()
+{
+    const QString db = dir_->filePath("locked.db");
+    makeUserDatabase(db);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::InPlace));
+    // Another application holds it exclusively: the run cannot even read the schema.
+    sqlite3* other = nullptr;
+    sqlite3_open_v2(db.toUtf8().constData(), &other, SQLITE_OPEN_READWRITE, nullptr);
+    QCOMPARE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    closeDialogsSoon();
+    const QString script = dir_->filePath("w.txs");
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("setup:\n  SELECT 1;\n");
+    f.close();
+    QVERIFY(window_->openWorkload(script));
+    window_->controller().run();
+    QTRY_VERIFY_WITH_TIMEOUT(!actions.attached(), kRunTimeoutMs);
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close_v2(other);
+}
+
+// Saves the dock's three tabs as PNGs (test-artifacts/) for a person to look at, and checks that
+// each shows what it is for: the tree lists the tables, the grid has rows, the console a result.
+void TestDatabaseWindow::screenshotsOfTheDock()
+{
+    const QString db = dir_->filePath("shop.db");
+    QCOMPARE(exec(db, "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT, city TEXT);"
+                      "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000) "
+                      "INSERT INTO customers SELECT i, 'customer ' || i, CASE i % 4 WHEN 0 THEN NULL "
+                      "WHEN 1 THEN 'Lyon' WHEN 2 THEN 'Oslo' ELSE 'Porto' END FROM c;"
+                      "CREATE INDEX customers_city ON customers(city);"
+                      "CREATE VIEW lyon AS SELECT * FROM customers WHERE city = 'Lyon';"),
+             SQLITE_OK);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::Copy));
+    auto* dock = actions.dock();
+    auto* dockWidget = window_->findChild<QDockWidget*>("databaseDock");
+    QVERIFY(dockWidget);
+    dockWidget->setFloating(true);
+    dockWidget->resize(700, 600);
+    dockWidget->show();
+    const QString out = QStringLiteral(TXSCOPE_BINARY_DIR "/test-artifacts");
+    QDir().mkpath(out);
+    dock->showTab(0);
+    QCOMPARE(dock->schema().names(txs::database::SchemaModel::Tables), QStringList{"customers"});
+    QVERIFY(dockWidget->grab().save(out + "/database-structure.png"));
+    dock->showTab(1);
+    dock->browseTable("customers");
+    QCOMPARE(dock->rows().rowCount(), 5000);
+    QVERIFY(!dock->rowsView().showsHint());
+    QVERIFY(dockWidget->grab().save(out + "/database-browse.png"));
+    dock->showTab(2);
+    dock->setConsoleText("SELECT city, count(*) AS customers FROM customers GROUP BY city ORDER BY 2 DESC;");
+    dock->runConsole();
+    QCOMPARE(dock->results().rowCount(), 4);
+    QVERIFY(dockWidget->grab().save(out + "/database-sql.png"));
+}
+
+QTEST_MAIN(TestDatabaseWindow)
+#include "tst_database_window.moc"

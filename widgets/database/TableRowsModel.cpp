@@ -1,0 +1,270 @@
+#include "widgets/database/TableRowsModel.h"
+
+#include "widgets/database/ShortRead.h"
+
+#include <QBrush>
+#include <QFont>
+#include <QMetaObject>
+#include <QPalette>
+#include <algorithm>
+#include <limits>
+
+namespace txs::database {
+
+namespace {
+
+QString likePattern(QString text)
+{
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    return '%' + text + '%';
+}
+
+QString displayText(const QVariant& v)
+{
+    if (!v.isValid()) return QStringLiteral("NULL");
+    if (v.typeId() == QMetaType::QByteArray) {
+        const QByteArray b = v.toByteArray();
+        return QString("x'%1%2' (%3 bytes)")
+            .arg(QString::fromLatin1(b.left(16).toHex()), b.size() > 16 ? "…" : "")
+            .arg(b.size());
+    }
+    QString s = v.toString();
+    if (s.size() > 200) s = s.left(200) + "…";
+    // One line per cell: a newline in a value would hide the rows below it.
+    return s.replace('\n', QChar(0x21B5));
+}
+
+} // namespace
+
+TableRowsModel::TableRowsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+bool TableRowsModel::setSource(const QString& path, const QString& table)
+{
+    beginResetModel();
+    path_ = path;
+    table_ = table;
+    columns_.clear();
+    hasRowid_ = false;
+    sortColumn_ = -1;
+    sortOrder_ = Qt::AscendingOrder;
+    filter_.clear();
+    filterColumn_ = -1;
+    count_ = 0;
+    error_.clear();
+    pages_.clear();
+    recent_.clear();
+    if (!table.isEmpty()) {
+        const QString from = quoteIdentifier(table);
+        ++reads_;
+        const ReadResult shape = shortRead(path, "SELECT * FROM " + from + " LIMIT 0");
+        if (!shape.ok()) {
+            error_ = shape.error;
+        } else {
+            columns_ = shape.columns;
+            // Views (whose "rowid" reads as NULL) and WITHOUT ROWID tables (where naming it is an
+            // error) have none: they page by OFFSET alone.
+            reads_ += 2;
+            const ReadResult kind =
+                shortRead(path, "SELECT type FROM sqlite_schema WHERE name = ?1 COLLATE NOCASE", {table});
+            hasRowid_ = kind.rows.value(0).value(0).toString() == "table" &&
+                        shortRead(path, "SELECT rowid FROM " + from + " LIMIT 0").ok();
+            recount();
+        }
+    }
+    endResetModel();
+    return error_.isEmpty();
+}
+
+void TableRowsModel::setFilter(const QString& text, int column)
+{
+    beginResetModel();
+    filter_ = text;
+    filterColumn_ = column < columns_.size() ? column : -1;
+    pages_.clear();
+    recent_.clear();
+    recount();
+    endResetModel();
+}
+
+void TableRowsModel::refresh()
+{
+    beginResetModel();
+    pages_.clear();
+    recent_.clear();
+    recount();
+    endResetModel();
+}
+
+void TableRowsModel::sort(int column, Qt::SortOrder order)
+{
+    if (column >= columns_.size()) return;
+    beginResetModel();
+    sortColumn_ = column;
+    sortOrder_ = order;
+    pages_.clear();
+    recent_.clear();
+    endResetModel();
+}
+
+void TableRowsModel::recount()
+{
+    count_ = 0;
+    if (table_.isEmpty() || columns_.isEmpty()) return;
+    QVariantList params;
+    ++reads_;
+    const ReadResult r =
+        shortRead(path_, "SELECT count(*) FROM " + quoteIdentifier(table_) + whereClause(params), params);
+    if (!r.ok()) {
+        error_ = r.error;
+        return;
+    }
+    error_.clear();
+    count_ = int(std::min<qlonglong>(r.rows.value(0).value(0).toLongLong(), std::numeric_limits<int>::max()));
+}
+
+QString TableRowsModel::whereClause(QVariantList& params, const QString& extra) const
+{
+    QStringList terms;
+    if (!filter_.isEmpty()) {
+        QStringList any;
+        for (int c = 0; c < columns_.size(); ++c)
+            if (filterColumn_ < 0 || filterColumn_ == c)
+                any << QString("CAST(%1 AS TEXT) LIKE ?1 ESCAPE '\\'").arg(quoteIdentifier(columns_[c]));
+        terms << '(' + any.join(" OR ") + ')';
+        params << likePattern(filter_);
+    }
+    if (!extra.isEmpty()) terms << extra;
+    return terms.isEmpty() ? QString() : " WHERE " + terms.join(" AND ");
+}
+
+QString TableRowsModel::orderClause(bool reversed) const
+{
+    const bool ascending = (sortOrder_ == Qt::AscendingOrder) != reversed;
+    const QString dir = ascending ? " ASC" : " DESC";
+    QStringList keys;
+    if (sortColumn_ >= 0) keys << quoteIdentifier(columns_[sortColumn_]) + dir;
+    if (hasRowid_) keys << "rowid" + (sortColumn_ >= 0 ? dir : QString(reversed ? " DESC" : " ASC"));
+    return keys.isEmpty() ? QString() : " ORDER BY " + keys.join(", ");
+}
+
+bool TableRowsModel::readPage(int number, Page& out) const
+{
+    const int first = number * PageRows;
+    const int wanted = std::min(PageRows, count_ - first);
+    if (wanted <= 0) return true;
+    const QString select =
+        QString("SELECT %1* FROM %2").arg(hasRowid_ ? "rowid, " : "", quoteIdentifier(table_));
+    QVariantList params;
+    QString sql;
+    bool reversed = false;
+    // Keyset paging next to a cached page (default rowid order only: with a sort column, NULLs
+    // and ties make the key condition more than one comparison; those pages use OFFSET).
+    const Page* before =
+        hasRowid_ && sortColumn_ < 0 && pages_.contains(number - 1) ? &pages_[number - 1] : nullptr;
+    const Page* after =
+        hasRowid_ && sortColumn_ < 0 && pages_.contains(number + 1) ? &pages_[number + 1] : nullptr;
+    if (before && !before->rowids.isEmpty() && before->rows.size() == PageRows) {
+        params.clear();
+        QString where = whereClause(params, QString("rowid > ?%1").arg(filter_.isEmpty() ? 1 : 2));
+        params << before->rowids.last();
+        sql = select + where + orderClause(false) + QString(" LIMIT %1").arg(wanted);
+    } else if (after && !after->rowids.isEmpty()) {
+        params.clear();
+        QString where = whereClause(params, QString("rowid < ?%1").arg(filter_.isEmpty() ? 1 : 2));
+        params << after->rowids.first();
+        sql = select + where + orderClause(true) + QString(" LIMIT %1").arg(wanted);
+        reversed = true;
+    } else {
+        // OFFSET from the nearer end; a table without a total order can only be read forwards.
+        const bool fromEnd = (hasRowid_ || sortColumn_ >= 0) && first > count_ / 2;
+        const int offset = fromEnd ? count_ - first - wanted : first;
+        sql = select + whereClause(params) + orderClause(fromEnd) +
+              QString(" LIMIT %1 OFFSET %2").arg(wanted).arg(offset);
+        reversed = fromEnd;
+    }
+    ++reads_;
+    ReadResult r = shortRead(path_, sql, params);
+    if (!r.ok()) {
+        QMetaObject::invokeMethod(const_cast<TableRowsModel*>(this), "readFailed", Qt::QueuedConnection,
+                                  Q_ARG(QString, r.error));
+        return false;
+    }
+    if (reversed) std::reverse(r.rows.begin(), r.rows.end());
+    out.rows.reserve(r.rows.size());
+    for (auto& row : r.rows) {
+        if (hasRowid_) {
+            out.rowids.push_back(row.value(0).toLongLong());
+            row.removeFirst();
+        }
+        out.rows.push_back(std::move(row));
+    }
+    return true;
+}
+
+const TableRowsModel::Page* TableRowsModel::page(int number) const
+{
+    auto it = pages_.find(number);
+    if (it != pages_.end()) {
+        recent_.removeOne(number);
+        recent_.push_back(number);
+        return &*it;
+    }
+    Page fresh;
+    if (!readPage(number, fresh)) return nullptr;
+    while (pages_.size() >= MaxCachedPages && !recent_.isEmpty())
+        pages_.remove(recent_.takeFirst());
+    recent_.push_back(number);
+    return &*pages_.insert(number, std::move(fresh));
+}
+
+int TableRowsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : count_;
+}
+
+int TableRowsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(columns_.size());
+}
+
+QVariant TableRowsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= count_ || index.column() >= columns_.size()) return {};
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != NullRole && role != ValueRole &&
+        role != Qt::ForegroundRole && role != Qt::TextAlignmentRole)
+        return {};
+    const Page* p = page(index.row() / PageRows);
+    const int inPage = index.row() % PageRows;
+    if (!p || inPage >= p->rows.size()) {
+        // The read failed or the table shrank since it was counted.
+        return role == Qt::DisplayRole ? QVariant(QStringLiteral("…")) : QVariant();
+    }
+    const QVariant& v = p->rows[inPage].value(index.column());
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayText(v);
+    case Qt::ToolTipRole:
+        return v.typeId() == QMetaType::QString && v.toString().size() > 200 ? v : QVariant();
+    case NullRole:
+        return !v.isValid();
+    case ValueRole:
+        return v;
+    case Qt::ForegroundRole:
+        return v.isValid() ? QVariant() : QVariant(QPalette().brush(QPalette::Disabled, QPalette::Text));
+    case Qt::TextAlignmentRole: {
+        const bool number = v.typeId() == QMetaType::LongLong || v.typeId() == QMetaType::Double;
+        return number ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+    }
+    }
+    return {};
+}
+
+QVariant TableRowsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole) return {};
+    if (orientation == Qt::Horizontal)
+        return section < columns_.size() ? QVariant(columns_[section]) : QVariant();
+    return section + 1;
+}
+
+} // namespace txs::database

@@ -190,7 +190,11 @@ std::optional<Error> Runner::open()
         }
     }
     Error error;
-    database_ = Database::open(path, {summary_.journalMode, trace_}, &error);
+    OpenOptions openOptions;
+    openOptions.journalMode = summary_.journalMode;
+    openOptions.damagedLog = options_.damagedLog;
+    openOptions.trace = trace_;
+    database_ = Database::open(path, openOptions, &error);
     if (!database_) return error;
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();

@@ -51,6 +51,15 @@ std::unique_ptr<DatabaseLock> DatabaseLock::acquire(const std::string& path, std
             "symlink, a hard link or another spelling); one file has one MVCC engine at a time";
         return nullptr;
     }
+    // A kept descriptor of a file since deleted (whose inode number the new file reuses) locks
+    // nothing anyone else sees: replace it. Closing it drops no lock that matters, the file it
+    // names being gone.
+    struct stat kept
+    {};
+    if (entry.fd >= 0 && (::fstat(entry.fd, &kept) != 0 || kept.st_nlink == 0)) {
+        ::close(entry.fd);
+        entry.fd = -1;
+    }
     if (entry.fd < 0) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         struct stat opened

@@ -15,9 +15,12 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <atomic>
 #include <cstring>
 #include <sqlite3.h>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 using namespace txs;
 
@@ -285,6 +288,36 @@ private slots:
         QVERIFY(db->openNotes().empty());
         auto c = db->connect();
         QCOMPARE_ROWS(*c, "SELECT count(*) FROM t", "10");
+    }
+
+    // The first writes race to create the meta table, the salt and the log: one wins, all commit.
+    // (Before the tests that start a process: TSan cannot start threads after a fork.)
+    void firstWritesFromManyThreadsCreateTheLogOnce()
+    {
+        {
+            auto db = openFile(path());
+            QVERIFY(db);
+            auto setup = db->connect();
+            QCOMPARE_ROWS(*setup, "SELECT 1", "1");
+            QVERIFY(!QFile::exists(logPath()));
+            std::vector<std::thread> writers;
+            std::atomic<int> failures{0};
+            for (int w = 0; w < 8; ++w)
+                writers.emplace_back([&, w] {
+                    auto c = db->connect();
+                    auto r = c->execute("CREATE TABLE IF NOT EXISTS t" + std::to_string(w) + " (x)");
+                    if (!r.ok()) ++failures;
+                });
+            for (auto& t : writers)
+                t.join();
+            QCOMPARE(failures.load(), 0);
+        }
+        auto db = openFile(path());
+        QVERIFY(db);
+        QVERIFY(db->openNotes().empty());
+        auto c = db->connect();
+        for (int w = 0; w < 8; ++w)
+            QCOMPARE_ROWS(*c, "SELECT count(*) FROM t" + std::to_string(w), "0");
     }
 
     void oneFileOneEngineWhateverThePath()

@@ -123,6 +123,11 @@ void ReadableLog::printSummary(const RunSummary& s)
         for (const auto& e : s.workerErrors)
             text += "  " + e + "\n";
     }
+    if (s.statementsFailed > 0) {
+        text += "\nstatement failures: " + std::to_string(s.statementsFailed) + "\n";
+        for (const auto& e : s.statementErrors)
+            text += "  " + e + "\n";
+    }
     if (s.ok()) {
         text += "\nresult: PASS\n";
     } else {
@@ -133,6 +138,10 @@ void ReadableLog::printSummary(const RunSummary& s)
         if (s.expectationsFailed > 0 && s.workersFailed > 0) text += ", ";
         if (s.workersFailed > 0)
             text += plural(static_cast<std::uint64_t>(s.workersFailed), "worker", "workers") + " failed";
+        if (s.statementsFailed > 0 && (s.expectationsFailed > 0 || s.workersFailed > 0)) text += ", ";
+        if (s.statementsFailed > 0)
+            text +=
+                plural(static_cast<std::uint64_t>(s.statementsFailed), "statement", "statements") + " failed";
         text += ")\n";
     }
     console_.out(text);

@@ -20,6 +20,7 @@ RunOptions runOptions(const RunCommandOptions& o)
     r.journalMode = o.journalMode;
     r.databasePath = o.databasePath.value_or("");
     r.seed = o.seed;
+    r.damagedLog = o.recoverTruncate ? DamagedLog::Truncate : DamagedLog::Refuse;
     // Always traced: the summary counts events, errors are explained from the trace, and
     // --trace exports it.
     r.tracing = true;
@@ -42,8 +43,15 @@ int runCommand(const RunCommandOptions& options)
     if (auto error = runner.open()) {
         const std::string where = options.databasePath ? " '" + *options.databasePath + "'" : "";
         console.err("txscope-cli: cannot open the database" + where + ": " + error->describe() + "\n");
-        return ExitBadInput;
+        // Locked, in use or read-only: the file is fine, the run could not happen (1);
+        // anything else (corrupt, not a database, a foreign log ...) is bad input (2).
+        const int code = error->code & 0xFF;
+        return code == rc::Busy || code == rc::Locked || code == rc::ReadOnly ? ExitFailed : ExitBadInput;
     }
+    // What opening did to or found in the user's files (a journal mode switched, a log
+    // recovered): on stderr, so that --json output stays one object.
+    for (const auto& note : runner.database()->openNotes())
+        console.err("txscope-cli: note: " + note + "\n");
     // Opened before the run: a trace that cannot be written is bad input, not a lost run.
     std::optional<OutputFile> traceFile;
     if (options.tracePath) {
@@ -70,6 +78,8 @@ int runCommand(const RunCommandOptions& options)
         // contract's fields do not carry.
         for (const auto& e : summary.workerErrors)
             console.err("txscope-cli: worker failed: " + e + "\n");
+        for (const auto& e : summary.statementErrors)
+            console.err("txscope-cli: statement failed: " + e + "\n");
     } else {
         log.printSummary(summary);
     }

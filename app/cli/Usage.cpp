@@ -5,7 +5,7 @@ namespace txs::cli {
 const char* usageText()
 {
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
-           "                            [--db PATH] [--seed N]\n"
+           "                            [--db PATH] [--seed N] [--recover=truncate]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -30,14 +30,22 @@ const char* helpText()
            "  --db PATH         run on the database file PATH in place (created when missing)\n"
            "                    instead of a fresh temporary database\n"
            "  --seed N          seed for the workers' random backoff, instead of the file's seed\n"
+           "  --recover=truncate  open an MVCC database whose log is damaged in the middle,\n"
+           "                    accepting the loss of the commits after the damage (they are\n"
+           "                    saved beside the log as PATH-log.discarded[.N]); without it\n"
+           "                    such a database is refused\n"
            "  -h, --help        show this help and exit\n"
            "  --version         show the version and exit\n"
            "\n"
            "exit status:\n"
-           "  0  every expectation held and no worker failed\n"
-           "  1  an expectation failed, a worker failed, or the trace could not be written\n"
+           "  0  every expectation held, no worker failed, no statement failed for good\n"
+           "  1  an expectation failed, a worker failed, a statement without an expectation\n"
+           "     failed with a syntax error or on a read-only, corrupt or unwritable database,\n"
+           "     every statement failed with SQLITE_BUSY/SQLITE_READONLY while nothing was\n"
+           "     expected, the database is locked, read-only or in use by another engine,\n"
+           "     or the trace could not be written\n"
            "  2  bad input: usage, a file that cannot be read or parsed (FILE:LINE: message),\n"
-           "     a database that cannot be opened; nothing runs\n";
+           "     a database that is corrupt or cannot be opened; nothing runs\n";
 }
 
 } // namespace txs::cli

@@ -15,7 +15,7 @@ std::shared_ptr<Database> Database::open(const std::string& path, OpenOptions op
     Error failure;
     std::unique_ptr<Backend> backend =
         options.journalMode == JournalMode::Mvcc
-            ? makeMvccBackend(path, options.trace, &failure)
+            ? makeMvccBackend(path, options.trace, options.damagedLog, &failure)
             : makeSqliteBackend(path, options.journalMode, options.trace, &failure);
     if (!backend) {
         if (error) *error = failure;

@@ -8,16 +8,26 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace txs {
 
 class TraceLog;
+
+// What opening an MVCC file does when its log has a bad frame with valid frames after it
+// (damage in the middle, not a torn tail, which is always cut off with a note).
+enum class DamagedLog {
+    Refuse,   // the open fails and says where; nothing is changed
+    Truncate, // the user accepts the loss: replay up to the bad frame, save the rest beside the log
+};
 
 struct OpenOptions
 {
     JournalMode journalMode = JournalMode::Mvcc;
     // Where events go; null means tracing is off. Shared so views can outlive the database.
     std::shared_ptr<TraceLog> trace;
+    // Last, so that `{mode, trace}` still reads as before.
+    DamagedLog damagedLog = DamagedLog::Refuse;
 };
 
 // Implemented by each backend (mvcc/, sqlite/).
@@ -27,6 +37,9 @@ public:
     virtual ~Backend() = default;
     virtual std::unique_ptr<Connection> connect(std::uint32_t id, std::string name) = 0;
     virtual JournalMode journalMode() const = 0;
+    // What opening did that the user should hear about: a journal mode switched, a log
+    // recovered or cut. Also in the trace as Note events.
+    virtual std::vector<std::string> openNotes() const { return {}; }
 };
 
 class Database
@@ -45,6 +58,7 @@ public:
     const std::string& path() const { return path_; }
     const std::shared_ptr<TraceLog>& trace() const { return trace_; }
     Backend& backend() { return *backend_; }
+    std::vector<std::string> openNotes() const { return backend_->openNotes(); }
 
 private:
     Database(std::string path, std::shared_ptr<TraceLog> trace, std::unique_ptr<Backend> backend);

@@ -56,6 +56,20 @@ bool run(sqlite3* db, const std::string& sql)
     return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
 }
 
+// True when no object named `table` exists in the file, or it is a table the engine recorded.
+bool ownsOrAbsent(sqlite3* db, const std::string& table)
+{
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db,
+                       "SELECT count(*) FROM main.sqlite_schema WHERE lower(name) = lower(?1) AND NOT EXISTS "
+                       "(SELECT 1 FROM main.__txscope_mvcc_meta WHERE key = 'table:' || lower(?1))",
+                       -1, &stmt, nullptr);
+    sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    const bool ok = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 0) == 0;
+    sqlite3_finalize(stmt);
+    return ok;
+}
+
 } // namespace
 
 std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
@@ -103,6 +117,19 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
     if (!run(db_, "BEGIN IMMEDIATE")) return fail("BEGIN");
     for (const auto& [ddlTs, op] : ddl) {
         const std::string name = sql::quoteIdentifier(op.table);
+        // Never drop what the engine did not create: an object of that name that
+        // __txscope_mvcc_meta does not record is someone else's (written to the file behind our
+        // back: the open refuses files that have one). The log keeps every commit.
+        if (!ownsOrAbsent(db_, op.table)) {
+            Error e = Error::fromSqlite(rc::CantOpen,
+                                        "checkpoint of " + path_ +
+                                            " stopped: the file holds an object named " + op.table +
+                                            " that the MVCC engine did not create, and it is left "
+                                            "alone; nothing was lost, the log still holds every commit");
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            store_.rollback(*reader, RollbackReason::User, false);
+            return e;
+        }
         if (!run(db_, "DROP TABLE IF EXISTS main." + name)) return fail("DROP TABLE " + op.table);
         if (op.kind == LogOp::Kind::CreateTable) {
             if (!run(db_, op.createSql)) return fail(op.createSql);

@@ -6,8 +6,16 @@
 #include "engine/sql/SqliteValues.h"
 
 #include <algorithm>
-#include <fstream>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <set>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace txs::mvcc {
 
@@ -25,12 +33,14 @@ Error ioError(std::string message)
     return Error{ErrorKind::Io, rc::IoErr, rc::IoErr, std::move(message)};
 }
 
-// Runs `sql` on our connection; the error names the database file and what SQLite said.
-std::optional<std::string> exec(sqlite3* db, const std::string& path, const char* sql)
+// Runs `sql` on our connection; the error names the database file and what SQLite said, and
+// `code` gets SQLite's result code.
+std::optional<std::string> exec(sqlite3* db, const std::string& path, const char* sql, int* code = nullptr)
 {
     char* message = nullptr;
     const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
     if (rc == SQLITE_OK) return std::nullopt;
+    if (code) *code = rc;
     std::string text = message ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
     if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED)
@@ -39,6 +49,37 @@ std::optional<std::string> exec(sqlite3* db, const std::string& path, const char
         return "MVCC database " + path + " is not a valid SQLite database (" + text + ")";
     return "MVCC database " + path + ": " + text;
 }
+
+bool exists(const std::string& path)
+{
+    struct stat st
+    {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string text(sqlite3_stmt* stmt, int column)
+{
+    const auto* t = sqlite3_column_text(stmt, column);
+    return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+std::string lower(std::string s)
+{
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::uint64_t randomSalt()
+{
+    std::random_device device;
+    std::uint64_t salt = 0;
+    while (salt == 0) // 0 means "no salt" in a legacy header
+        salt = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    return salt;
+}
+
+constexpr const char* metaTable = "__txscope_mvcc_meta";
 
 } // namespace
 
@@ -52,79 +93,209 @@ FileDurability::~FileDurability()
 }
 
 std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, MvccStore& store,
-                                                     std::string& error)
+                                                     DamagedLog damagedLog, Error& error)
 {
+    const auto fail = [&](int code, std::string message) -> std::unique_ptr<FileDurability> {
+        error = Error::fromSqlite(code, std::move(message));
+        if (code == rc::Busy) error.kind = ErrorKind::Busy;
+        return nullptr;
+    };
+    const std::string logPath = path + "-log";
+    // A log without its database: the database was deleted (or moved). Replaying the log into a
+    // new, empty file would bring back old rows as if nothing had happened.
+    if (!exists(path) && exists(logPath))
+        return fail(rc::CantOpen, "MVCC database " + path + " does not exist, but its log " + logPath +
+                                      " does (was the database deleted or moved?); the log was not replayed "
+                                      "into a new database and nothing was created. Move the log away to "
+                                      "start afresh.");
+    // Through a symlink, the file and its log are those of the target (SQLite resolves the
+    // database's own journal and WAL names the same way).
+    std::string resolved = path;
+    struct stat link
+    {};
+    if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+        if (char* real = ::realpath(path.c_str(), nullptr)) {
+            resolved = real;
+            std::free(real);
+        }
+    }
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-        error = "cannot open MVCC database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        std::string message =
+            "cannot open MVCC database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close_v2(db);
-        return nullptr;
+        return fail(rc, std::move(message));
     }
-    std::unique_ptr<FileDurability> self(new FileDurability(path, db, store));
-    if (sqlite3_db_readonly(db, "main") == 1) {
-        error = "MVCC database " + path + " is read-only: commits could not be kept";
-        return nullptr;
-    }
+    std::unique_ptr<FileDurability> self(new FileDurability(resolved, db, store));
+    if (sqlite3_db_readonly(db, "main") == 1)
+        return fail(rc::ReadOnly, "MVCC database " + path + " is read-only: commits could not be kept");
+    std::string why;
+    self->lock_ = DatabaseLock::acquire(path, why);
+    if (!self->lock_) return fail(rc::Busy, why + " (its log: " + self->path_ + "-log)");
     sqlite3_extended_result_codes(db, 1);
     // Fail fast at open when another process holds the file; the checkpoint waits for readers.
     sqlite3_busy_timeout(db, 100);
 
-    // Is it a database we can read at all? Asked before the log is created beside it.
-    if (auto e = exec(db, path, "SELECT count(*) FROM sqlite_schema")) {
-        error = *e;
-        return nullptr;
-    }
-    // Then the log: its lock keeps a second engine (this process or another) off the pair.
+    // Is it a database we can read at all, whole, and one we may run on? Asked before anything
+    // is created beside it or written to it.
+    if (auto e = self->checkFile()) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
+    std::vector<std::pair<std::string, std::uint64_t>> tables;
+    if (auto e = self->readMeta(tables)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
+    if (auto e = self->checkOwnership(tables)) return fail(rc::CantOpen, *e);
     std::string contents;
-    self->log_ = LogFile::open(path + "-log", contents, error);
-    if (!self->log_) return nullptr;
-    self->log_->setGrowth(growthFor(self->threshold_.load()));
-    if (!isLogHeader(contents)) {
-        error = "the MVCC log " + path + "-log is not a TxScope log (its header is wrong); " + path +
-                " was not opened, and neither file was changed";
-        return nullptr;
-    }
-    if (auto e = self->load(self->checkpointTs_)) {
-        error = *e;
-        return nullptr;
-    }
+    if (auto e = self->openLog(contents)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
+    if (auto e = self->load(tables)) return fail(rc::CantOpen, *e);
     sqlite3_busy_timeout(db, 5000);
-    if (auto e = self->recover(contents)) {
-        error = *e;
-        return nullptr;
-    }
-    self->appendedAtCheckpoint_ = 0;
+    if (auto e = self->recover(contents, damagedLog))
+        return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
     return self;
 }
 
-// The tables and rows as of the last checkpoint.
-std::optional<std::string> FileDurability::load(std::uint64_t& checkpointTs)
+// Readable, not locked by another process, and whole (quick_check: the b-trees and their
+// pages, without the cost of checking every index against its table).
+std::optional<std::string> FileDurability::checkFile()
 {
-    if (auto e = exec(db_, path_,
-                      "BEGIN IMMEDIATE;"
-                      "CREATE TABLE IF NOT EXISTS __txscope_mvcc_meta(key TEXT PRIMARY KEY, sql TEXT, ts "
-                      "INTEGER NOT NULL);"
-                      "INSERT OR IGNORE INTO __txscope_mvcc_meta VALUES ('checkpoint', NULL, 0);"
-                      "COMMIT")) {
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        return e;
+    if (auto e = exec(db_, path_, "SELECT count(*) FROM sqlite_schema", &failCode_)) return e;
+    sqlite3_stmt* check = nullptr;
+    if (sqlite3_prepare_v2(db_, "PRAGMA quick_check(5)", -1, &check, nullptr) != SQLITE_OK) {
+        failCode_ = sqlite3_extended_errcode(db_);
+        return "MVCC database " + path_ + " cannot be checked: " + sqlite3_errmsg(db_);
     }
+    std::string problems;
+    int rc;
+    while ((rc = sqlite3_step(check)) == SQLITE_ROW) {
+        const std::string line = text(check, 0);
+        if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    }
+    if (rc != SQLITE_DONE) {
+        failCode_ = sqlite3_extended_errcode(db_);
+        problems += (problems.empty() ? "" : "; ") + std::string(sqlite3_errmsg(db_));
+    }
+    sqlite3_finalize(check);
+    if (problems.empty()) return std::nullopt;
+    if ((failCode_ & 0xFF) == SQLITE_BUSY)
+        return "MVCC database " + path_ + " is locked by another connection or process (" + problems + ")";
+    failCode_ = rc::Corrupt;
+    return "MVCC database " + path_ + " is corrupt (PRAGMA quick_check: " + problems +
+           "); it was not opened and nothing was changed";
+}
+
+// The checkpointed timestamp, the salt and the tables recorded in __txscope_mvcc_meta, when
+// the file has it (a file the engine never wrote to has not).
+std::optional<std::string>
+FileDurability::readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tables)
+{
+    sqlite3_stmt* probe = nullptr;
+    sqlite3_prepare_v2(db_, "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1", -1, &probe,
+                       nullptr);
+    sqlite3_bind_text(probe, 1, metaTable, -1, SQLITE_STATIC);
+    hasMeta_ = sqlite3_step(probe) == SQLITE_ROW;
+    sqlite3_finalize(probe);
+    if (!hasMeta_) return std::nullopt;
+
     sqlite3_stmt* meta = nullptr;
-    sqlite3_prepare_v2(db_, "SELECT key, sql, ts FROM __txscope_mvcc_meta ORDER BY ts", -1, &meta, nullptr);
-    std::vector<std::pair<std::string, std::uint64_t>> tables;
-    while (sqlite3_step(meta) == SQLITE_ROW) {
-        const std::string key = reinterpret_cast<const char*>(sqlite3_column_text(meta, 0));
+    if (sqlite3_prepare_v2(db_, "SELECT key, sql, ts FROM main.__txscope_mvcc_meta ORDER BY ts", -1, &meta,
+                           nullptr) != SQLITE_OK) {
+        failCode_ = sqlite3_extended_errcode(db_);
+        return "MVCC database " + path_ + ": " + metaTable + " cannot be read: " + sqlite3_errmsg(db_);
+    }
+    int rc;
+    while ((rc = sqlite3_step(meta)) == SQLITE_ROW) {
+        const std::string key = text(meta, 0);
         const auto ts = static_cast<std::uint64_t>(sqlite3_column_int64(meta, 2));
         if (key == "checkpoint")
-            checkpointTs = ts;
-        else if (const auto* sql = sqlite3_column_text(meta, 1))
-            tables.emplace_back(reinterpret_cast<const char*>(sql), ts);
+            checkpointTs_ = ts;
+        else if (key == "log-salt")
+            salt_ = ts;
+        else if (key.starts_with("table:") && sqlite3_column_type(meta, 1) == SQLITE_TEXT)
+            tables.emplace_back(text(meta, 1), ts);
     }
     sqlite3_finalize(meta);
+    if (rc != SQLITE_DONE) {
+        failCode_ = sqlite3_extended_errcode(db_);
+        return "MVCC database " + path_ + ": " + metaTable + " cannot be read: " + sqlite3_errmsg(db_);
+    }
+    return std::nullopt;
+}
 
-    const std::uint64_t rowTs = std::max<std::uint64_t>(checkpointTs, 1);
+// The engine reads and keeps only what it created: its meta table and the tables recorded
+// there (with their automatic indexes). Anything else in the file it would ignore, and a
+// workload could then create a table of the same name, which the checkpoint would write over.
+std::optional<std::string>
+FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uint64_t>>& tables)
+{
+    std::set<std::string> owned;
+    if (hasMeta_) owned.insert(metaTable);
+    for (const auto& [createSql, ts] : tables) {
+        Error parseError;
+        if (auto schema = sql::readTableSchema(createSql, parseError)) owned.insert(lower(schema->name));
+    }
+    sqlite3_stmt* list = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT type, name, tbl_name FROM main.sqlite_schema ORDER BY rowid", -1,
+                           &list, nullptr) != SQLITE_OK)
+        return "MVCC database " + path_ + ": cannot list its tables: " + sqlite3_errmsg(db_);
+    std::vector<std::string> foreign;
+    while (sqlite3_step(list) == SQLITE_ROW) {
+        const std::string type = text(list, 0), name = text(list, 1), table = lower(text(list, 2));
+        const bool ours = (type == "table" &&
+                           (owned.count(lower(name)) || (lower(name) == "sqlite_sequence" && hasMeta_))) ||
+                          (type == "index" && name.starts_with("sqlite_autoindex_") && owned.count(table));
+        if (!ours) foreign.push_back(type + " " + name);
+    }
+    sqlite3_finalize(list);
+    if (foreign.empty()) return std::nullopt;
+    std::string names;
+    for (std::size_t i = 0; i < foreign.size() && i < 20; ++i)
+        names += (i ? ", " : "") + foreign[i];
+    if (foreign.size() > 20) names += " and " + std::to_string(foreign.size() - 20) + " more";
+    return "MVCC database " + path_ + " holds " + std::to_string(foreign.size()) +
+           " object(s) the MVCC engine did not create: " + names +
+           ". The engine cannot run on tables it did not create yet, and would not keep them safe, so it "
+           "refuses this file; nothing was changed. Run on it in a SQLite journal mode (wal or delete), "
+           "or use another file for MVCC.";
+}
+
+// The log beside the file, when there is one; its header must be ours and carry the file's
+// salt. A missing or empty log is created by the first write (ensureLog).
+std::optional<std::string> FileDurability::openLog(std::string& contents)
+{
+    const std::string logPath = path_ + "-log";
+    if (!exists(logPath)) return std::nullopt;
+    std::string error;
+    log_ = LogFile::open(logPath, false, contents, error);
+    if (!log_) {
+        failCode_ = error.find("in use") != std::string::npos ? rc::Busy : rc::CantOpen;
+        return error;
+    }
+    // Empty, or part of our own header (a crash while the log was being created): no frames.
+    if (contents.empty() || (salt_ && contents.size() < logHeaderSize &&
+                             encodeLogHeader(*salt_).compare(0, contents.size(), contents) == 0)) {
+        contents.clear();
+        return std::nullopt;
+    }
+    const auto header = parseLogHeader(contents);
+    const std::string unchanged = "; " + path_ + " was not opened, and neither file was changed";
+    if (!header) return "the MVCC log " + logPath + " is not a TxScope log (its header is wrong)" + unchanged;
+    if (header->version >= 2 && (!salt_ || *salt_ != header->salt))
+        return "the MVCC log " + logPath + " does not belong to " + path_ +
+               (salt_ ? " (its salt is another database's: was the log copied or moved from elsewhere?)"
+                      : " (the database has no salt: was it deleted and created again, or replaced?)") +
+               "; replaying it would mix another database's rows into this one" + unchanged +
+               ". Move the log away to open the database as it is.";
+    log_->setHeader(contents.substr(0, header->size));
+    if (header->version >= 2) logReady_ = true;
+    // The log's frames count toward the checkpoint threshold (unsigned arithmetic: minus them).
+    appendedAtCheckpoint_ = std::uint64_t{0} - (contents.size() - header->size);
+    return std::nullopt;
+}
+
+// The tables and rows as of the last checkpoint.
+std::optional<std::string>
+FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& tables)
+{
+    const std::uint64_t rowTs = std::max<std::uint64_t>(checkpointTs_, 1);
     for (const auto& [createSql, createdTs] : tables) {
         Error parseError;
         auto schema = sql::readTableSchema(createSql, parseError);
@@ -153,15 +324,60 @@ std::optional<std::string> FileDurability::load(std::uint64_t& checkpointTs)
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +
                    sqlite3_errstr(rc);
     }
-    store_.restoreClock(checkpointTs);
+    store_.restoreClock(checkpointTs_);
     return std::nullopt;
+}
+
+// Keeps bytes recovery did not replay beside the log, in a file of their own: x.db-log.discarded,
+// then x.db-log.discarded.2, .3 ... (an earlier one is never overwritten).
+std::optional<std::string> FileDurability::saveDiscarded(std::string_view bytes, std::string& savedAs)
+{
+    const std::string base = path_ + "-log.discarded";
+    for (int n = 1; n < 100000; ++n) {
+        savedAs = n == 1 ? base : base + "." + std::to_string(n);
+        const int fd = ::open(savedAs.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno == EEXIST) continue;
+        if (fd < 0) return "cannot create " + savedAs + ": " + std::strerror(errno);
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            done += static_cast<std::size_t>(w);
+        }
+        const bool ok = done == bytes.size() && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok) return "cannot write " + savedAs + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    return "cannot create " + base + ".N: too many of them";
 }
 
 // Replays the log's frames newer than the checkpoint, in log order. Per key, log order is
 // commit order (a later writer of a key can only have seen, or lost to, the earlier commit),
 // so the last frame touching a key holds its newest row.
-std::optional<std::string> FileDurability::recover(const std::string& contents)
+std::optional<std::string> FileDurability::recover(const std::string& contents, DamagedLog damagedLog)
 {
+    if (contents.empty()) return std::nullopt;
+    const std::string logPath = path_ + "-log";
+    // A bad frame followed by valid ones is damage, not a torn append: decided before anything
+    // is replayed or changed.
+    const LogScan probe = scanLog(contents, [](const LogFrame&, std::size_t, std::size_t) {});
+    if (!probe.problem.empty() && probe.framesAfter > 0) {
+        const std::string what = "the MVCC log " + logPath + " is damaged in the middle: " + probe.problem +
+                                 ", and " + std::to_string(probe.framesAfter) +
+                                 " valid frame(s) follow it from offset " +
+                                 std::to_string(probe.firstFrameAfter) + " (" + std::to_string(probe.frames) +
+                                 " frame(s) before it are whole)";
+        if (damagedLog == DamagedLog::Refuse) {
+            store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, what + "; not opened");
+            return what +
+                   ". Replaying up to the damage would lose every commit after it, so the database was not "
+                   "opened and nothing was changed. To accept that loss, open it with recovery 'truncate' "
+                   "(txscope-cli --recover=truncate); the bytes not replayed are then saved beside the log.";
+        }
+        notes_.push_back(what + "; the loss was accepted (recovery 'truncate')");
+    }
     std::uint64_t newest = checkpointTs_;
     std::size_t replayed = 0;
     const LogScan scan = scanLog(contents, [&](const LogFrame& frame, std::size_t, std::size_t) {
@@ -196,18 +412,78 @@ std::optional<std::string> FileDurability::recover(const std::string& contents)
     if (!scan.problem.empty()) {
         // Keep the bytes we do not replay beside the log, then cut them off so new frames
         // follow the last good one (a reader stops at the first bad frame).
-        const std::string saved = path_ + "-log.discarded";
-        std::ofstream(saved, std::ios::binary | std::ios::trunc)
-            .write(contents.data() + scan.validEnd,
-                   static_cast<std::streamsize>(contents.size() - scan.validEnd));
-        notes_.push_back("recovery of " + path_ + "-log stopped at " + scan.problem + "; " +
+        std::string saved;
+        if (auto e = saveDiscarded(std::string_view(contents).substr(scan.validEnd), saved)) return e;
+        notes_.push_back("recovery of " + logPath + " stopped at " + scan.problem + "; " +
                          std::to_string(replayed) + " frame(s) replayed, the " +
                          std::to_string(contents.size() - scan.validEnd) + " byte(s) from offset " +
                          std::to_string(scan.validEnd) + " on were not replayed and are saved in " + saved);
         if (auto e = log_->truncate(scan.validEnd)) return e;
+        appendedAtCheckpoint_ = std::uint64_t{0} - (scan.validEnd - logHeaderSizeOf(contents));
     }
     for (const auto& note : notes_)
         store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, note);
+    if (!logReady_.load()) return upgradeLegacyLog();
+    return std::nullopt;
+}
+
+// Creates __txscope_mvcc_meta when missing and gives x.db its salt, in one SQLite transaction.
+std::optional<std::string> FileDurability::writeIdentity()
+{
+    if (hasMeta_ && salt_) return std::nullopt;
+    const std::uint64_t salt = salt_.value_or(randomSalt());
+    const std::string sql =
+        "BEGIN IMMEDIATE;"
+        "CREATE TABLE IF NOT EXISTS main.__txscope_mvcc_meta(key TEXT PRIMARY KEY, sql TEXT, "
+        "ts INTEGER NOT NULL);"
+        "INSERT OR IGNORE INTO main.__txscope_mvcc_meta VALUES ('checkpoint', NULL, 0);"
+        "INSERT OR REPLACE INTO main.__txscope_mvcc_meta VALUES ('log-salt', NULL, " +
+        std::to_string(static_cast<std::int64_t>(salt)) + ");COMMIT";
+    if (auto e = exec(db_, path_, sql.c_str())) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    }
+    hasMeta_ = true;
+    salt_ = salt;
+    return std::nullopt;
+}
+
+// A version-1 log (written before logs had a salt) was replayed as it is, trusted the way it
+// was when written; now x.db gets a salt and the log is rewritten, frames unchanged, with it.
+std::optional<std::string> FileDurability::upgradeLegacyLog()
+{
+    if (!log_) return std::nullopt; // no log: ensureLog creates one at the first write
+    if (auto e = writeIdentity()) return e;
+    const std::uint64_t end = log_->fileEnd();
+    std::string frames;
+    if (auto e = log_->read(legacyLogHeaderSize, end, frames)) return e;
+    log_->setHeader(encodeLogHeader(*salt_));
+    if (auto e = log_->swap(frames, end)) return e;
+    notes_.push_back("the MVCC log " + path_ +
+                     "-log was written by an older TxScope (no database identity); "
+                     "it was replayed and rewritten with the identity now stored in " +
+                     path_);
+    store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, notes_.back());
+    logReady_ = true;
+    return std::nullopt;
+}
+
+std::optional<std::string> FileDurability::ensureLog()
+{
+    if (logReady_.load(std::memory_order_acquire)) return std::nullopt;
+    std::lock_guard lock(initMutex_);
+    if (logReady_.load(std::memory_order_relaxed)) return std::nullopt;
+    // The salt reaches x.db (synced by SQLite's commit) before the log that carries it exists:
+    // a log whose salt x.db lacks is never ours.
+    if (auto e = writeIdentity()) return e;
+    if (!log_) {
+        std::string contents, error;
+        log_ = LogFile::open(path_ + "-log", true, contents, error);
+        if (!log_) return error;
+    }
+    if (auto e = log_->writeHeader(encodeLogHeader(*salt_))) return e;
+    log_->setGrowth(growthFor(threshold_.load()));
+    logReady_.store(true, std::memory_order_release);
     return std::nullopt;
 }
 
@@ -219,6 +495,11 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
             frame.remove(record.table->name(), record.key);
         else
             frame.upsert(record.table->name(), record.key, *record.row);
+    }
+    if (auto e = ensureLog()) {
+        appended = false;
+        return ioError("COMMIT of transaction " + std::to_string(tx.id) +
+                       " failed, nothing was committed: " + *e);
     }
     std::uint64_t position = 0;
     if (auto e = log_->append(frame.finish(), position, tx.synchronous >= 2)) {
@@ -239,6 +520,7 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
 
 std::optional<Error> FileDurability::appendDdl(const std::string& frame)
 {
+    if (auto e = ensureLog()) return ioError(*e);
     std::uint64_t position = 0;
     if (auto e = log_->append(frame, position)) return ioError(*e);
     if (auto e = log_->syncTo(position)) return ioError(*e);
@@ -262,16 +544,22 @@ std::optional<Error> FileDurability::logDropTable(const std::string& name, std::
 
 void FileDurability::setCheckpointThreshold(std::uint64_t bytes)
 {
+    std::lock_guard lock(initMutex_); // log_ may be being created
     threshold_.store(bytes);
-    log_->setGrowth(growthFor(bytes));
+    if (log_) log_->setGrowth(growthFor(bytes));
+}
+
+std::uint64_t FileDurability::logBytes() const
+{
+    return log_->appended() - appendedAtCheckpoint_.load(std::memory_order_relaxed);
 }
 
 void FileDurability::afterCommit()
 {
-    if (log_->appended() - appendedAtCheckpoint_.load(std::memory_order_relaxed) < threshold_.load()) return;
+    if (!logReady_.load(std::memory_order_acquire) || logBytes() < threshold_.load()) return;
     std::unique_lock lock(checkpointMutex_, std::try_to_lock);
     if (!lock.owns_lock()) return; // another committer is checkpointing
-    if (log_->appended() - appendedAtCheckpoint_.load(std::memory_order_relaxed) < threshold_.load()) return;
+    if (logBytes() < threshold_.load()) return;
     CheckpointResult result;
     if (auto e = runCheckpoint(result))
         store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, "automatic checkpoint failed: " + e->message);
@@ -280,6 +568,8 @@ void FileDurability::afterCommit()
 std::optional<Error> FileDurability::checkpoint(CheckpointResult& result)
 {
     std::lock_guard lock(checkpointMutex_);
+    // Nothing was ever logged: nothing to checkpoint, and x.db stays as it is.
+    if (!logReady_.load(std::memory_order_acquire)) return std::nullopt;
     return runCheckpoint(result);
 }
 

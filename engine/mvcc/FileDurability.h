@@ -3,11 +3,18 @@
 // checkpoint (plus __txscope_mvcc_meta: each table's CREATE TABLE and the checkpointed
 // timestamp), and x.db-log the logical log of every commit since (LogFormat.h).
 //
-// Open: load the tables and rows from x.db, replay the log's frames newer than the checkpoint,
-// stop at the first torn or corrupt frame (reported in recoveryNotes() and as a Note event).
+// Open: refuse a file that is corrupt (quick_check), holds objects the engine did not create,
+// or is already open in another engine (DatabaseLock, by file identity), and a log that does
+// not belong to the file (its salt); load the tables and rows from x.db, replay the log's
+// frames newer than the checkpoint. A torn tail is cut off (reported in recoveryNotes() and as
+// a Note event); a bad frame with valid frames after it is refused unless the caller accepts
+// losing them (DamagedLog::Truncate). Nothing is written at open: the meta table, the salt and
+// the log are created by the first write, so a read-only workload leaves the files unchanged.
 // Commit: one frame per transaction, appended under the log's lock only; group-commit fsync
 // under synchronous=FULL. Checkpoint: FileCheckpoint.cpp.
 
+#include "engine/api/Database.h"
+#include "engine/mvcc/DatabaseLock.h"
 #include "engine/mvcc/Durability.h"
 #include "engine/mvcc/LogFile.h"
 
@@ -26,9 +33,10 @@ class FileDurability final : public Durability
 {
 public:
     // Opens or creates `path` and its log, loads everything into `store` (which must be empty).
-    // On failure returns null and a message naming the file at fault.
+    // On failure returns null and an error naming the file at fault, with the code that says
+    // why (SQLITE_BUSY: in use or locked, SQLITE_READONLY, SQLITE_CORRUPT, else SQLITE_CANTOPEN).
     static std::unique_ptr<FileDurability> open(const std::string& path, MvccStore& store,
-                                                std::string& error);
+                                                DamagedLog damagedLog, Error& error);
     ~FileDurability() override;
 
     std::optional<Error> logCommit(const Transaction& tx, std::uint64_t commitTs, bool& appended) override;
@@ -40,26 +48,47 @@ public:
     void setCheckpointThreshold(std::uint64_t bytes) override;
     std::uint64_t checkpointThreshold() const override { return threshold_.load(); }
     std::vector<std::string> recoveryNotes() const override { return notes_; }
-    std::uint64_t logSyncs() const override { return log_->syncs(); }
+    std::uint64_t logSyncs() const override { return logReady_.load() ? log_->syncs() : 0; }
 
     // Turso's default: 4,120,000 bytes of log.
     static constexpr std::uint64_t defaultThreshold = 4'120'000;
 
 private:
     FileDurability(std::string path, sqlite3* db, MvccStore& store);
-    std::optional<std::string> load(std::uint64_t& checkpointTs);
-    std::optional<std::string> recover(const std::string& contents);
+    std::optional<std::string> checkFile();
+    std::optional<std::string> readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tables);
+    std::optional<std::string>
+    checkOwnership(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
+    std::optional<std::string> openLog(std::string& contents);
+    std::optional<std::string> load(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
+    std::optional<std::string> recover(const std::string& contents, DamagedLog damagedLog);
+    std::optional<std::string> saveDiscarded(std::string_view bytes, std::string& savedAs);
+    std::optional<std::string> writeIdentity();
+    std::optional<std::string> upgradeLegacyLog();
+    // The first write creates what a read-only run never needs: the meta table and the salt in
+    // x.db, then the log with the salt in its header. Cheap once done (an acquire load).
+    std::optional<std::string> ensureLog();
     std::optional<Error> appendDdl(const std::string& frame);
     std::optional<Error> runCheckpoint(CheckpointResult& result);
+    std::uint64_t logBytes() const;
 
     const std::string path_;
-    sqlite3* db_; // our own connection to x.db, used by load and checkpoint only
+    std::unique_ptr<DatabaseLock> lock_; // released last: after db_ and the log are closed
+    sqlite3* db_; // our own connection to x.db, used at open, by ensureLog and by checkpoint only
     MvccStore& store_;
-    std::unique_ptr<LogFile> log_;
+    std::unique_ptr<LogFile> log_;      // null until the log exists; set before logReady_
+    std::atomic<bool> logReady_{false}; // the log exists with its header, the salt is in x.db
+    std::mutex initMutex_;              // one ensureLog at a time
+    bool hasMeta_ = false;              // x.db has __txscope_mvcc_meta (guarded like db_)
+    std::optional<std::uint64_t> salt_; // x.db's identity, once it has one (guarded like db_)
     std::vector<std::string> notes_;
+    int failCode_ = 0; // at open: the code of the failure being reported
 
     std::mutex checkpointMutex_;     // one checkpoint at a time
     std::uint64_t checkpointTs_ = 0; // guarded by checkpointMutex_ (set at open before sharing)
+    // The log's frame bytes are log_->appended() - appendedAtCheckpoint_ (mod 2^64): set at
+    // open to minus the bytes recovered, so the threshold counts the log's size on disk, not
+    // only this process's appends.
     std::atomic<std::uint64_t> appendedAtCheckpoint_{0};
     std::atomic<std::uint64_t> threshold_{defaultThreshold};
 };

@@ -105,9 +105,10 @@ std::optional<std::string> LogFile::mapTo(std::uint64_t capacity)
     return std::nullopt;
 }
 
-std::unique_ptr<LogFile> LogFile::open(const std::string& path, std::string& contents, std::string& error)
+std::unique_ptr<LogFile> LogFile::open(const std::string& path, bool create, std::string& contents,
+                                       std::string& error)
 {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
     if (fd < 0) {
         error = failure("cannot open the MVCC log", path);
         return nullptr;
@@ -131,43 +132,52 @@ std::unique_ptr<LogFile> LogFile::open(const std::string& path, std::string& con
         ::close(fd);
         return nullptr;
     }
-    // A crash while the file was being created can leave part of the header: start afresh.
-    const std::string header = encodeLogHeader();
-    if (contents.size() < logHeaderSize && header.compare(0, contents.size(), contents) == 0)
-        contents.clear();
-    if (contents.empty()) {
-        if (::ftruncate(fd, 0) != 0) {
-            error = failure("cannot write the MVCC log", path);
-            ::close(fd);
-            return nullptr;
-        }
-        contents = encodeLogHeader();
-        if (!writeAll(fd, contents.data(), contents.size(), 0) || ::fdatasync(fd) != 0) {
-            error = failure("cannot write the MVCC log", path);
-            ::close(fd);
-            return nullptr;
-        }
-        syncDirectoryOf(path);
-    }
-    const std::uint64_t fileSize =
-        std::max<std::uint64_t>(contents.size(), static_cast<std::uint64_t>(st.st_size));
+    const auto fileSize = static_cast<std::uint64_t>(st.st_size);
     // Space preallocated for appends but not yet used when the process died is zeros, not a
     // torn frame (every frame ends with a non-zero magic): the log ends before it.
+    const std::size_t headerSize = logHeaderSizeOf(contents);
     std::size_t used = contents.size();
-    while (used > logHeaderSize && contents[used - 1] == '\0')
+    while (used > headerSize && contents[used - 1] == '\0')
         --used;
     contents.resize(used);
     std::unique_ptr<LogFile> log(new LogFile(path, fd, used));
-    log->capacity_ = fileSize;
-    log->map_ = nullptr;
-    void* map = ::mmap(nullptr, fileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (map == MAP_FAILED) {
-        error = failure("cannot map the MVCC log", path);
-        log->capacity_ = 0;
-        return nullptr;
+    if (fileSize > 0) {
+        void* map = ::mmap(nullptr, fileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (map == MAP_FAILED) {
+            error = failure("cannot map the MVCC log", path);
+            return nullptr;
+        }
+        log->map_ = static_cast<char*>(map);
+        log->capacity_ = fileSize;
     }
-    log->map_ = static_cast<char*>(map);
     return log;
+}
+
+std::optional<std::string> LogFile::writeHeader(const std::string& header)
+{
+    std::lock_guard lock(appendMutex_);
+    header_ = header;
+    if (fileEnd_ >= header.size()) return std::nullopt; // already there (checked by the caller)
+    if (map_) {
+        ::munmap(map_, capacity_);
+        map_ = nullptr;
+        capacity_ = 0;
+    }
+    if (::ftruncate(fd_, 0) != 0 || !writeAll(fd_, header.data(), header.size(), 0) || ::fdatasync(fd_) != 0)
+        return failure("cannot write the MVCC log", path_);
+    syncDirectoryOf(path_);
+    fileEnd_ = header.size();
+    void* map = ::mmap(nullptr, header.size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (map == MAP_FAILED) return failure("cannot map the MVCC log", path_);
+    map_ = static_cast<char*>(map);
+    capacity_ = header.size();
+    return std::nullopt;
+}
+
+void LogFile::setHeader(const std::string& header)
+{
+    std::lock_guard lock(appendMutex_);
+    header_ = header;
 }
 
 std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t& position, bool toBeSynced)
@@ -265,7 +275,7 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
     if (failed_) return failed_;
     std::string tail;
     if (!readAll(fd_, tail, tailFrom, fileEnd_)) return failure("cannot read the MVCC log", path_);
-    std::string next = encodeLogHeader();
+    std::string next = header_;
     next.append(kept);
     next.append(tail);
 

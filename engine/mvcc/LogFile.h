@@ -31,9 +31,17 @@ namespace txs::mvcc {
 class LogFile
 {
 public:
-    // Opens (creating with a fresh header when missing or empty) and reads the whole file into
-    // `contents`. On failure returns null and a message naming the file.
-    static std::unique_ptr<LogFile> open(const std::string& path, std::string& contents, std::string& error);
+    // Opens (creating an empty file when `create`) and reads the whole file into `contents`,
+    // without the zeros of space preallocated but never used. Writes nothing. On failure
+    // returns null and a message naming the file.
+    static std::unique_ptr<LogFile> open(const std::string& path, bool create, std::string& contents,
+                                         std::string& error);
+    // Makes `header` the file's header: written (and synced) when the file holds nothing yet or
+    // only part of it (a crash while it was being created), and used by every later swap().
+    // The caller has checked that a file with more in it already starts with `header`.
+    std::optional<std::string> writeHeader(const std::string& header);
+    // Only remembers `header` for the next swap() (which rewrites the file with it).
+    void setHeader(const std::string& header);
     ~LogFile();
     LogFile(const LogFile&) = delete;
     LogFile& operator=(const LogFile&) = delete;
@@ -71,6 +79,7 @@ private:
 
     const std::string path_;
     std::mutex appendMutex_;
+    std::string header_;              // guarded by appendMutex_
     int fd_;                          // guarded by appendMutex_ and syncMutex_ (both held to change it)
     std::uint64_t fileEnd_;           // guarded by appendMutex_: the end of the frames
     char* map_ = nullptr;             // guarded by appendMutex_: the file, mapped shared

@@ -2,6 +2,7 @@
 
 #include "engine/mvcc/Crc32c.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace txs::mvcc {
@@ -9,7 +10,7 @@ namespace txs::mvcc {
 namespace {
 
 constexpr char fileMagic[8] = {'T', 'X', 'S', 'M', 'V', 'L', 'O', 'G'};
-constexpr std::uint32_t logVersion = 1;
+constexpr std::uint32_t logVersion = 2, legacyLogVersion = 1;
 constexpr std::uint32_t frameMagic = 0x5854564D; // "MVTX"
 constexpr std::uint32_t endMagic = 0x4554564D;   // "MVTE"
 
@@ -102,17 +103,45 @@ struct Reader
 
 } // namespace
 
-std::string encodeLogHeader()
+std::string encodeLogHeader(std::uint64_t salt)
 {
     std::string h(fileMagic, sizeof fileMagic);
     put<std::uint32_t>(h, logVersion);
+    put<std::uint64_t>(h, salt);
     put<std::uint32_t>(h, crc32c(h.data(), h.size()));
     return h;
 }
 
-bool isLogHeader(std::string_view bytes)
+std::optional<LogHeader> parseLogHeader(std::string_view bytes)
 {
-    return bytes.size() >= logHeaderSize && bytes.substr(0, logHeaderSize) == encodeLogHeader();
+    if (bytes.size() < legacyLogHeaderSize ||
+        bytes.substr(0, sizeof fileMagic) != std::string_view(fileMagic, 8))
+        return std::nullopt;
+    Reader r{bytes};
+    r.pos = sizeof fileMagic;
+    LogHeader header;
+    header.version = r.get<std::uint32_t>();
+    if (header.version == legacyLogVersion) {
+        header.size = legacyLogHeaderSize;
+    } else if (header.version == logVersion && bytes.size() >= logHeaderSize) {
+        header.salt = r.get<std::uint64_t>();
+        header.size = logHeaderSize;
+    } else {
+        return std::nullopt;
+    }
+    const auto crc = r.get<std::uint32_t>();
+    if (crc != crc32c(bytes.data(), header.size - 4)) return std::nullopt;
+    return header;
+}
+
+std::size_t logHeaderSizeOf(std::string_view bytes)
+{
+    if (bytes.size() >= 12 && bytes.substr(0, sizeof fileMagic) == std::string_view(fileMagic, 8)) {
+        std::uint32_t version = 0;
+        std::memcpy(&version, bytes.data() + 8, 4);
+        if (version == legacyLogVersion) return legacyLogHeaderSize;
+    }
+    return logHeaderSize;
 }
 
 FrameWriter::FrameWriter(std::uint64_t commitTs)
@@ -168,11 +197,49 @@ std::string FrameWriter::finish()
     return std::move(bytes_);
 }
 
+namespace {
+
+// The length of the whole, checksummed frame at `pos`, or 0 when there is none.
+std::size_t validFrameAt(std::string_view bytes, std::size_t pos)
+{
+    if (bytes.size() - pos < frameHeaderSize + frameTrailerSize) return 0;
+    Reader header{bytes.substr(pos, frameHeaderSize)};
+    if (header.get<std::uint32_t>() != frameMagic) return 0;
+    const auto payload = header.get<std::uint32_t>();
+    const std::size_t total = frameHeaderSize + std::size_t{payload} + frameTrailerSize;
+    if (bytes.size() - pos < total) return 0;
+    Reader trailer{bytes.substr(pos + total - frameTrailerSize, frameTrailerSize)};
+    const auto crc = trailer.get<std::uint32_t>();
+    if (trailer.get<std::uint32_t>() != endMagic ||
+        crc != crc32c(bytes.data() + pos, frameHeaderSize + payload))
+        return 0;
+    return total;
+}
+
+// After a bad frame at `bad`: the valid frames that follow it anywhere further on (a frame
+// starts with its magic; its checksum tells a real one from bytes that look like it).
+void findFramesAfter(std::string_view bytes, std::size_t bad, LogScan& scan)
+{
+    for (std::size_t pos = bad + 1; pos + frameHeaderSize + frameTrailerSize <= bytes.size(); ++pos) {
+        std::size_t total = validFrameAt(bytes, pos);
+        if (total == 0) continue;
+        scan.firstFrameAfter = pos;
+        while (total != 0) {
+            ++scan.framesAfter;
+            pos += total;
+            total = pos < bytes.size() ? validFrameAt(bytes, pos) : 0;
+        }
+        return;
+    }
+}
+
+} // namespace
+
 LogScan scanLog(std::string_view bytes,
                 const std::function<void(const LogFrame&, std::size_t, std::size_t)>& onFrame)
 {
     LogScan scan;
-    std::size_t pos = logHeaderSize;
+    std::size_t pos = std::min(logHeaderSizeOf(bytes), bytes.size());
     scan.validEnd = pos;
     while (pos < bytes.size()) {
         const std::string where =
@@ -240,6 +307,7 @@ LogScan scanLog(std::string_view bytes,
         scan.validEnd = pos;
         ++scan.frames;
     }
+    if (!scan.problem.empty()) findFramesAfter(bytes, scan.validEnd, scan);
     return scan;
 }
 

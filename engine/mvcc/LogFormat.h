@@ -1,7 +1,12 @@
 #pragma once
 // The logical log's bytes (x.db-log). Little-endian throughout.
 //
-//   file header, 16 B:  "TXSMVLOG" | u32 version (1) | u32 crc32c of the first 12 bytes
+//   file header, 24 B:  "TXSMVLOG" | u32 version (2) | u64 salt | u32 crc32c of the first 20 bytes
+//                       The salt is the database's identity: a random number also kept in the
+//                       SQLite file (__txscope_mvcc_meta, key 'log-salt'), as Turso does, so a
+//                       log that does not belong to the file beside it is refused.
+//   legacy header, 16 B: "TXSMVLOG" | u32 version (1) | u32 crc32c of the first 12 bytes
+//                       (logs written before the salt: replayed once, then rewritten as version 2)
 //   frame, one per committed transaction or DDL statement:
 //     header 20 B:      u32 magic "MVTX" | u32 payload length | u64 commit timestamp | u32 op count
 //     payload:          the ops, in the order the transaction made them
@@ -21,18 +26,31 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace txs::mvcc {
 
-constexpr std::size_t logHeaderSize = 16;
+constexpr std::size_t logHeaderSize = 24;
+constexpr std::size_t legacyLogHeaderSize = 16;
 constexpr std::size_t frameHeaderSize = 20;
 constexpr std::size_t frameTrailerSize = 8;
 
-std::string encodeLogHeader();
-bool isLogHeader(std::string_view bytes);
+std::string encodeLogHeader(std::uint64_t salt);
+
+struct LogHeader
+{
+    std::uint32_t version = 0; // 1 (legacy, no salt) or 2
+    std::uint64_t salt = 0;    // 0 for version 1
+    std::size_t size = 0;      // bytes of the header
+};
+// The header at the start of `bytes`, when it is a whole, valid one.
+std::optional<LogHeader> parseLogHeader(std::string_view bytes);
+// Where the frames start: the size of the header `bytes` starts with (the version-2 size when
+// `bytes` is too short to tell).
+std::size_t logHeaderSizeOf(std::string_view bytes);
 
 struct LogOp
 {
@@ -72,10 +90,16 @@ struct LogScan
     std::size_t validEnd = 0; // offset just past the last whole, valid frame (or the header)
     std::size_t frames = 0;
     std::string problem; // empty when the log ends cleanly at validEnd
+    // When there is a problem: valid frames found after the bad one. None means a torn tail
+    // (what a crash mid-append leaves); any means damage in the middle of the log, and
+    // stopping at the bad frame would lose them.
+    std::size_t framesAfter = 0;
+    std::size_t firstFrameAfter = 0; // offset of the first of them
 };
 
 // Reads the frames after the file header (which the caller has checked), calling `onFrame`
-// with each whole valid frame and the file offsets it spans; stops at the first bad one.
+// with each whole valid frame and the file offsets it spans; stops at the first bad one and
+// then looks for valid frames beyond it (LogScan::framesAfter), without calling `onFrame`.
 LogScan scanLog(std::string_view bytes,
                 const std::function<void(const LogFrame&, std::size_t begin, std::size_t end)>& onFrame);
 

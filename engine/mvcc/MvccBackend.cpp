@@ -21,6 +21,11 @@ public:
         return std::make_unique<sql::MvccConnection>(id, std::move(name), store_);
     }
     JournalMode journalMode() const override { return JournalMode::Mvcc; }
+    std::vector<std::string> openNotes() const override
+    {
+        auto* durability = store_->durability();
+        return durability ? durability->recoveryNotes() : std::vector<std::string>{};
+    }
     mvcc::MvccStore& store() { return *store_; }
 
 private:
@@ -36,17 +41,17 @@ mvcc::MvccStore* mvccStoreOf(Database& database)
 }
 
 std::unique_ptr<Backend> makeMvccBackend(const std::string& path, std::shared_ptr<TraceLog> trace,
-                                         Error* error)
+                                         DamagedLog damagedLog, Error* error)
 {
     // Every connection runs a private SQLite handle: SQLite must be set up for many threads
     // (memory statistics off) before the first of them opens.
     sqlite::initSqliteOnce();
     auto backend = std::make_unique<MvccBackend>(std::move(trace));
     if (path != ":memory:" && !path.empty()) {
-        std::string failure;
-        auto durability = mvcc::FileDurability::open(path, backend->store(), failure);
+        Error failure;
+        auto durability = mvcc::FileDurability::open(path, backend->store(), damagedLog, failure);
         if (!durability) {
-            if (error) *error = Error{ErrorKind::Io, rc::CantOpen, rc::CantOpen, failure};
+            if (error) *error = std::move(failure);
             return nullptr;
         }
         backend->store().attachDurability(std::move(durability));

@@ -6,7 +6,7 @@ namespace txs {
 
 // TxScope's MVCC engine behind the Database API. `path` may be ":memory:".
 std::unique_ptr<Backend> makeMvccBackend(const std::string& path, std::shared_ptr<TraceLog> trace,
-                                         Error* error);
+                                         DamagedLog damagedLog, Error* error);
 
 namespace mvcc {
 class MvccStore;

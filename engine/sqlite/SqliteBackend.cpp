@@ -1,8 +1,10 @@
 #include "engine/sqlite/SqliteBackend.h"
 
+#include "engine/sqlite/FileCheck.h"
 #include "engine/sqlite/SqliteConnection.h"
 #include "engine/sqlite/SqliteInit.h"
 #include "engine/sqlite/SqliteShared.h"
+#include "engine/trace/TraceLog.h"
 
 #include <sqlite3.h>
 
@@ -13,16 +15,20 @@ namespace {
 class SqliteBackend final : public Backend
 {
 public:
-    explicit SqliteBackend(std::shared_ptr<sqlite::SqliteShared> shared) : shared_(std::move(shared)) {}
+    SqliteBackend(std::shared_ptr<sqlite::SqliteShared> shared, std::vector<std::string> notes)
+        : shared_(std::move(shared)), notes_(std::move(notes))
+    {}
 
     std::unique_ptr<Connection> connect(std::uint32_t id, std::string name) override
     {
         return std::make_unique<sqlite::SqliteConnection>(shared_, id, std::move(name));
     }
     JournalMode journalMode() const override { return shared_->mode; }
+    std::vector<std::string> openNotes() const override { return notes_; }
 
 private:
     std::shared_ptr<sqlite::SqliteShared> shared_;
+    std::vector<std::string> notes_;
 };
 
 // Puts the database in `mode` on a short-lived connection of its own (connection 0, "open"),
@@ -59,9 +65,29 @@ std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode 
         return fail(Error::misuse("the SQLite backend does not run journal mode mvcc"));
     if (const int rc = sqlite::initSqliteOnce(); rc != SQLITE_OK)
         return fail(Error::fromSqlite(rc, std::string("SQLite could not be set up: ") + sqlite3_errstr(rc)));
-    auto shared = std::make_shared<sqlite::SqliteShared>(path, mode, std::move(trace));
+    // A user's file is checked before anything touches it: a damaged one is refused unchanged.
+    sqlite::FileState before;
+    if (auto failure = sqlite::checkFile(path, before)) return fail(std::move(*failure));
+    auto shared = std::make_shared<sqlite::SqliteShared>(path, mode, trace);
     if (auto failure = setJournalMode(shared)) return fail(std::move(*failure));
-    return std::make_unique<SqliteBackend>(std::move(shared));
+    // The journal mode is a property of the file and outlives the run (WAL stays WAL): the
+    // mode was asked for (MVCC is the default, so a SQLite mode always is), and the user
+    // hears that their file changed.
+    std::vector<std::string> notes;
+    const std::string wanted = journalModeName(mode);
+    if (before.exists && !before.journalMode.empty() && before.journalMode != wanted) {
+        notes.push_back("the journal mode of " + path + " was switched from " + before.journalMode + " to " +
+                        wanted + ", as asked; the file stays in " + wanted +
+                        " mode after the run (PRAGMA journal_mode=" + before.journalMode +
+                        " switches it back)");
+        if (trace) {
+            Event e;
+            e.kind = EventKind::Note;
+            e.text = notes.back();
+            trace->append(std::move(e));
+        }
+    }
+    return std::make_unique<SqliteBackend>(std::move(shared), std::move(notes));
 }
 
 } // namespace txs

@@ -73,9 +73,15 @@ struct RunSummary
 
     int workersFailed = 0;                 // workers ended by a non-retryable error or retries exhausted
     std::vector<std::string> workerErrors; // "writer-3 (line 12): <error>", the first 100
-    std::uint64_t events = 0;              // trace events recorded
+    // Statements without an expectation whose error means the workload could not do what it
+    // says: a syntax error, a read-only, corrupt or unwritable database (outside workers,
+    // whose errors fail the worker); and a run in which every statement failed with
+    // SQLITE_BUSY or SQLITE_READONLY while the workload expects nothing (a locked file).
+    int statementsFailed = 0;
+    std::vector<std::string> statementErrors; // "T1 (line 4): <error>", the first 100
+    std::uint64_t events = 0;                 // trace events recorded
 
-    bool ok() const { return expectationsFailed == 0 && workersFailed == 0; }
+    bool ok() const { return expectationsFailed == 0 && workersFailed == 0 && statementsFailed == 0; }
 };
 
 } // namespace txs

@@ -104,10 +104,13 @@ struct Runner::Impl
     std::atomic<std::uint64_t> conflicts{0}, busy{0}, busySnapshot{0}, other{0};
     std::atomic<std::uint64_t> workerTxDone{0};
     std::uint64_t workerTxTotal = 0;
-    std::atomic<int> passed{0}, failed{0}, workersFailed{0};
+    std::atomic<int> passed{0}, failed{0}, workersFailed{0}, statementsFailed{0};
+    // Every SQL statement run, and those that failed with SQLITE_BUSY or SQLITE_READONLY.
+    std::atomic<std::uint64_t> executed{0}, busyOrReadOnly{0};
     std::mutex reportMutex; // guards the vectors below
     std::vector<ExpectationFailure> failures;
     std::vector<std::string> workerErrors;
+    std::vector<std::string> statementErrors;
     std::vector<double> latenciesMs;
 
     void waitIfPaused()
@@ -190,7 +193,11 @@ std::optional<Error> Runner::open()
         }
     }
     Error error;
-    database_ = Database::open(path, {summary_.journalMode, trace_}, &error);
+    OpenOptions openOptions;
+    openOptions.journalMode = summary_.journalMode;
+    openOptions.damagedLog = options_.damagedLog;
+    openOptions.trace = trace_;
+    database_ = Database::open(path, openOptions, &error);
     if (!database_) return error;
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();
@@ -265,8 +272,33 @@ void Runner::Impl::emit(EventKind kind, std::uint32_t connection, std::int64_t a
 }
 
 // Counts a statement's effect the way an application sees it.
+namespace {
+
+// An error no concurrency demo means to show: the statement could not run at all, or the
+// database cannot be used. Without an expectation it fails the run.
+bool failsTheRun(const Error& e)
+{
+    switch (e.code & 0xFF) {
+    case rc::ReadOnly:
+    case rc::Corrupt:
+    case rc::NotADb:
+    case rc::IoErr:
+    case rc::Full:
+    case rc::CantOpen:
+        return true;
+    default:
+        return e.kind == ErrorKind::Syntax;
+    }
+}
+
+} // namespace
+
 void Runner::Impl::account(const std::string& sql, const Result& r, bool inTransactionAfter)
 {
+    ++executed;
+    if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
+                    (r.error->code & 0xFF) == rc::ReadOnly))
+        ++busyOrReadOnly;
     if (!r.ok()) {
         switch (r.error->kind) {
         case ErrorKind::Conflict:
@@ -320,6 +352,14 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection, co
         }
     } else {
         outcome.actual = describeOutcome(outcome.result, outcome.blocked);
+        if (!outcome.result.ok() && outcome.phase != RunPhase::Workers &&
+            failsTheRun(*outcome.result.error)) {
+            ++statementsFailed;
+            std::lock_guard lock(reportMutex);
+            if (statementErrors.size() < 100)
+                statementErrors.push_back(outcome.connection + " (line " + std::to_string(outcome.line) +
+                                          "): " + outcome.result.error->describe());
+        }
     }
     if (!outcome.result.ok() && runner.explainer_) {
         outcome.explanation = runner.explainer_(*outcome.result.error, connection, blocked);
@@ -684,6 +724,19 @@ void Runner::Impl::finish()
     s.failures = failures;
     s.workersFailed = workersFailed;
     s.workerErrors = workerErrors;
+    s.statementsFailed = statementsFailed;
+    s.statementErrors = statementErrors;
+    // Nothing got through and nothing was expected: the run showed nothing but a locked or
+    // read-only database, which is not a pass.
+    if (executed > 0 && busyOrReadOnly == executed && runner.workload_.expectationCount() == 0 &&
+        statementsFailed == 0) {
+        ++s.statementsFailed;
+        s.statementErrors.push_back(
+            "every one of the " + std::to_string(executed.load()) +
+            " statement(s) failed with SQLITE_BUSY or SQLITE_READONLY and the workload "
+            "expects no error: the database is locked by another connection or "
+            "process, or cannot be written");
+    }
     emit(EventKind::RunEnd, 0, 0, {});
     s.events = runner.trace_ ? runner.trace_->appendedCount() : 0;
 }

@@ -30,6 +30,8 @@ struct RunOptions
     std::optional<std::uint64_t> seed;      // overrides the header's seed
     bool tracing = true;
     std::shared_ptr<TraceLog> trace; // where events go; created when null and tracing
+    // An MVCC log damaged in the middle (Database.h).
+    DamagedLog damagedLog = DamagedLog::Refuse;
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.

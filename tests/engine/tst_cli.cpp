@@ -220,7 +220,7 @@ private slots:
         QVERIFY2(r.out.contains("(journal mode mvcc)"), qPrintable(r.out));
         QVERIFY2(r.out.contains("expectations  2 passed, 0 failed"), qPrintable(r.out));
         QCOMPARE(plainSqlite(db, "SELECT count(*), sum(val) FROM hits"), QString("20|3040"));
-        QCOMPARE(QFileInfo(db + "-log").size(), 16); // the header alone: everything is in the file
+        QCOMPARE(QFileInfo(db + "-log").size(), 24); // the header alone: everything is in the file
 
         r = runCli({"run", read, "--db", db, "--journal-mode", "mvcc", "--json"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
@@ -289,7 +289,7 @@ private slots:
                                        "setup:\n  CREATE TABLE t (x);\n"
                                        "A: BEGIN IMMEDIATE;\n"
                                        "B: BEGIN IMMEDIATE;   -- expect: blocked\n"
-                                       "A: SELECT nosuch FROM t;\n"
+                                       "A: SELECT nosuch FROM t;   -- expect: error no such column\n"
                                        "A: COMMIT;\n");
         const CliResult r = runCli({"run", file});
         QVERIFY2(r.exitCode == 0, qPrintable(r.both()));

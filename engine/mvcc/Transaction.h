@@ -44,6 +44,10 @@ struct Transaction
     const std::uint64_t id;
     // Fixed once the transaction has read or written; see MvccStore::acquireExclusive.
     std::uint64_t beginTs;
+    // The catalog version (MvccStore::schemaVersion) its snapshot saw, read before beginTs was
+    // taken: a DDL statement committed since makes a writing transaction's COMMIT fail (Turso's
+    // schema conflict). Moves with beginTs.
+    std::uint64_t schemaVersion = 0;
     const TxMode mode;
     const std::uint32_t connection;
 

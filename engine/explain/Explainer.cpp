@@ -114,9 +114,11 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
 Explanation schemaConflict(std::uint32_t connection, const ExplainContext& ctx)
 {
     Explanation e;
-    e.what = ctx.nameOf(connection) +
-             "'s COMMIT failed: a schema change since your snapshot (another connection created or dropped "
-             "a table): rerun the transaction.";
+    const std::string me = ctx.nameOf(connection);
+    e.what = me +
+             "'s COMMIT failed; a schema change since your snapshot: rerun the transaction. Another "
+             "connection created or dropped a table after " +
+             me + "'s transaction began.";
     e.rule = "A transaction that wrote cannot commit across a CREATE or DROP committed after it began, "
              "whichever table it touched (Turso's schema conflict); its writes are undone. A read-only "
              "transaction still commits.";

@@ -42,6 +42,12 @@ int columnOf(const mvcc::TableSchema& schema, const std::string& name)
     return -2;
 }
 
+// A token as the user wrote it (the scanner upper-cases words), for messages.
+std::string asWritten(std::string_view s, const Token& t)
+{
+    return std::string(s.substr(t.offset, t.length));
+}
+
 Error noMatch()
 {
     return Error::syntax("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
@@ -73,7 +79,7 @@ std::optional<std::string> rewriteExpression(std::string_view s, const std::vect
             i + 2 < to && t[i + 2].type == Token::Type::Word) {
             const int column = columnOf(schema, t[i + 2].text);
             if (column == -2) {
-                error = Error::syntax("no such column: excluded." + t[i + 2].text);
+                error = Error::syntax("no such column: excluded." + asWritten(s, t[i + 2]));
                 return std::nullopt;
             }
             const std::size_t index = column < 0 ? schema.columns.size() : static_cast<std::size_t>(column);
@@ -184,8 +190,8 @@ planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(cons
             ++j;
         }
         if (!isWord(t, j, "DO")) {
-            error =
-                Error::syntax("near \"" + (j < t.size() ? t[j].text : std::string()) + "\": syntax error");
+            error = Error::syntax("near \"" + (j < t.size() ? asWritten(s, t[j]) : std::string()) +
+                                  "\": syntax error");
             return std::nullopt;
         }
         ++j;
@@ -202,13 +208,13 @@ planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(cons
                     return std::nullopt;
                 }
                 if (j >= t.size() || t[j].type != Token::Type::Word || !isPunct(t, j + 1, '=')) {
-                    error = Error::syntax("near \"" + (j < t.size() ? t[j].text : std::string()) +
+                    error = Error::syntax("near \"" + (j < t.size() ? asWritten(s, t[j]) : std::string()) +
                                           "\": syntax error");
                     return std::nullopt;
                 }
                 const int column = columnOf(*schema, t[j].text);
                 if (column == -2) {
-                    error = Error::syntax("no such column: " + t[j].text);
+                    error = Error::syntax("no such column: " + asWritten(s, t[j]));
                     return std::nullopt;
                 }
                 j += 2;
@@ -254,8 +260,8 @@ planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(cons
                 j = end;
             }
         } else {
-            error =
-                Error::syntax("near \"" + (j < t.size() ? t[j].text : std::string()) + "\": syntax error");
+            error = Error::syntax("near \"" + (j < t.size() ? asWritten(s, t[j]) : std::string()) +
+                                  "\": syntax error");
             return std::nullopt;
         }
         if (isWord(t, j, "ON")) {
@@ -272,7 +278,7 @@ planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(cons
         }
         plan.returning = std::string(s.substr(t[j + 1].offset));
     } else if (j < t.size()) {
-        error = Error::syntax("near \"" + t[j].text + "\": syntax error");
+        error = Error::syntax("near \"" + asWritten(s, t[j]) + "\": syntax error");
         return std::nullopt;
     }
     return plan;

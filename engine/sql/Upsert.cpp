@@ -26,6 +26,18 @@ std::string upper(std::string s)
     return s;
 }
 
+// Whether `word` (upper case) occurs in `s`, ignoring case; may be inside a string or a name.
+bool containsWord(std::string_view s, std::string_view word)
+{
+    for (std::size_t i = 0; i + word.size() <= s.size(); ++i) {
+        std::size_t k = 0;
+        while (k < word.size() && std::toupper(static_cast<unsigned char>(s[i + k])) == word[k])
+            ++k;
+        if (k == word.size()) return true;
+    }
+    return false;
+}
+
 bool isRowidName(const std::string& name)
 {
     const std::string u = upper(name);
@@ -116,6 +128,9 @@ planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(cons
     const auto head = leadingTokens(s, 1);
     if (head.empty() || !(isWord(head, 0, "INSERT") || isWord(head, 0, "REPLACE") || isWord(head, 0, "WITH")))
         return std::nullopt;
+    // Most INSERTs need no plan: settle those without lexing the whole statement (this runs for
+    // every statement not yet prepared, and scripts with literal values are never cached).
+    if (!containsWord(s, "CONFLICT") && !containsWord(s, "IGNORE")) return std::nullopt;
     const auto t = leadingTokens(s, 1u << 20);
     // The INSERT keyword at depth 0, after an optional WITH clause.
     std::size_t i = 0;

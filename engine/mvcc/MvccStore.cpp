@@ -160,7 +160,7 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
             }
         }
         if (tx.holdsExclusive) {
-            emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
+            emit(EventKind::LockAcquire, tx.connection, tx.traceId(), 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccExclusive),
                  static_cast<std::int64_t>(LockLevel::Exclusive));
             return std::nullopt;
@@ -169,16 +169,16 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
             auto e = Error::busySnapshot("database is busy: transaction " + std::to_string(tx.id) +
                                          " read a snapshot that another commit has since replaced, so it "
                                          "cannot become the exclusive writer; roll back and retry");
-            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message);
             return e;
         }
         if (count == 0)
-            emit(EventKind::LockWait, tx.connection, tx.id, 0, 0,
+            emit(EventKind::LockWait, tx.connection, tx.traceId(), 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccExclusive),
                  static_cast<std::int64_t>(LockLevel::Exclusive));
         if (!wait || !wait(count)) {
             auto e = Error::busy("database is busy: " + holder);
-            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message);
             return e;
         }
     }
@@ -192,7 +192,7 @@ void MvccStore::releaseExclusive(Transaction& tx)
         if (exclusiveHolder_ == &tx) exclusiveHolder_ = nullptr;
         tx.holdsExclusive = false;
     }
-    emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+    emit(EventKind::LockRelease, tx.connection, tx.traceId(), 0, 0,
          static_cast<std::int64_t>(LockResource::MvccExclusive), static_cast<std::int64_t>(LockLevel::None));
 }
 

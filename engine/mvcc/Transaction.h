@@ -59,6 +59,10 @@ struct Transaction
     // Owned by the connection's thread only.
     bool holdsExclusive = false;
     bool explicitTx = false; // BEGIN ... (false: one autocommit statement)
+    // Holds the exclusive slot for a CREATE/DROP only: its lock events carry no transaction id,
+    // so the trace shows DDL as a connection's lock, not as a transaction.
+    bool ddl = false;
+    std::uint64_t traceId() const { return ddl ? 0 : id; }
     // PRAGMA synchronous of the committing connection: 0 off, 1 normal, 2 full, 3 extra.
     std::uint8_t synchronous = 2;
     int statementsRun = 0;

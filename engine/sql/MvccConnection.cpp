@@ -452,9 +452,10 @@ std::optional<Error> MvccConnection::createTable(std::string_view statement, con
 std::optional<Error> MvccConnection::asExclusiveWriter(const std::function<std::optional<Error>()>& ddl)
 {
     auto tx = store_->begin(TxMode::None, id(), false);
+    tx->ddl = true;
     if (auto error = store_->acquireExclusive(
             *tx, [this](int n) { return waitForLock(n); }, true)) {
-        store_->rollback(*tx, RollbackReason::Busy);
+        store_->rollback(*tx, RollbackReason::Busy, false);
         return error;
     }
     auto error = ddl();

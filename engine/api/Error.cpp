@@ -21,6 +21,11 @@ Error Error::conflict(std::string message)
     return {ErrorKind::Conflict, rc::Error, rc::Error, std::move(message)};
 }
 
+Error Error::schemaConflict(std::string message)
+{
+    return {ErrorKind::Schema, rc::Schema, rc::Schema, std::move(message)};
+}
+
 Error Error::misuse(std::string message)
 {
     return {ErrorKind::Misuse, rc::Error, rc::Error, std::move(message)};
@@ -156,6 +161,8 @@ std::string Error::describe() const
 bool isRetryable(const Error& error)
 {
     if (error.kind == ErrorKind::Busy || error.kind == ErrorKind::BusySnapshot) return true;
+    // A schema change since the snapshot: rerunning the transaction on the new schema works.
+    if (error.kind == ErrorKind::Conflict || error.kind == ErrorKind::Schema) return true;
     return error.message.find("conflict") != std::string::npos;
 }
 

@@ -14,7 +14,7 @@ enum class ErrorKind {
     Syntax,       // SQLITE_ERROR from the parser
     Misuse,       // COMMIT without BEGIN, nested BEGIN, statement on a doomed transaction ...
     NotSupported, // valid SQL the engine does not support yet; the message names the feature
-    Schema,       // the schema changed under the transaction
+    Schema,       // the schema changed under the transaction (MVCC: a schema conflict; retry the tx)
     Io,           // SQLITE_IOERR and friends
     Corrupt,      // SQLITE_CORRUPT / SQLITE_NOTADB
     Other,        // anything else SQLite can return
@@ -40,6 +40,9 @@ struct Error
     static Error busy(std::string message);
     static Error busySnapshot(std::string message);
     static Error conflict(std::string message);
+    // Turso's SchemaConflict (SQLITE_SCHEMA, 17): DDL committed since the snapshot of a writing
+    // transaction; its COMMIT fails and the whole transaction must be retried.
+    static Error schemaConflict(std::string message);
     static Error misuse(std::string message);
     static Error notSupported(std::string message);
     static Error constraint(int extendedCode, std::string message);
@@ -52,7 +55,8 @@ struct Error
     std::string describe() const;
 };
 
-// The seed example's predicate: busy, busy-snapshot, or a message containing "conflict".
+// The seed example's predicate: busy, busy-snapshot, or a message containing "conflict" (by kind
+// here: Conflict and Schema, whose messages say "conflict" as Turso's do).
 bool isRetryable(const Error& error);
 
 const char* errorKindName(ErrorKind kind);

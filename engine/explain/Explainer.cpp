@@ -133,6 +133,22 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
     return e;
 }
 
+// Turso's schema conflict: DDL committed since a writing transaction's snapshot.
+Explanation schemaConflict(std::uint32_t connection, const ExplainContext& ctx)
+{
+    Explanation e;
+    const std::string me = ctx.nameOf(connection);
+    e.what = me +
+             "'s COMMIT failed; a schema change since your snapshot: rerun the transaction. Another "
+             "connection created or dropped a table after " +
+             me + "'s transaction began.";
+    e.rule = "A transaction that wrote cannot commit across a CREATE or DROP committed after it began, "
+             "whichever table it touched (Turso's schema conflict); its writes are undone. A read-only "
+             "transaction still commits.";
+    e.fix = "ROLLBACK and retry the whole transaction; run DDL when no writers are active (e.g. at startup).";
+    return e;
+}
+
 Explanation mvccBusy(const Error& error, std::uint32_t connection, const ExplainContext& ctx)
 {
     Explanation e;
@@ -364,6 +380,8 @@ Explanation explainError(const Error& error, std::uint32_t connection, const Exp
                          JournalMode mode)
 {
     if (error.kind == ErrorKind::Conflict) return conflict(error, connection, context);
+    if (error.kind == ErrorKind::Schema && mode == JournalMode::Mvcc)
+        return schemaConflict(connection, context);
     if (error.kind == ErrorKind::Busy || error.kind == ErrorKind::BusySnapshot)
         return mode == JournalMode::Mvcc ? mvccBusy(error, connection, context)
                                          : sqliteBusy(error, connection, context, mode);
@@ -376,8 +394,9 @@ Explainer::Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace)
 
 std::string Explainer::explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked)
 {
+    const bool mvccSchema = error.kind == ErrorKind::Schema && mode_ == JournalMode::Mvcc;
     if (error.kind != ErrorKind::Conflict && error.kind != ErrorKind::Busy &&
-        error.kind != ErrorKind::BusySnapshot)
+        error.kind != ErrorKind::BusySnapshot && !mvccSchema)
         return {};
     std::lock_guard lock(mutex_);
     if (trace_) {

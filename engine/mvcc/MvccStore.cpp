@@ -62,7 +62,7 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
     table->setCreatedTs(ts);
     tables_[key] = table;
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    if (durability_) endDdl(ts);
+    ddlCommitted(ts);
     lock.unlock();
     emit(EventKind::TableCreated, connection, 0, table->id(), 0, 0, 0, table->name());
     return table;
@@ -87,7 +87,7 @@ std::optional<Error> MvccStore::dropTable(const std::string& name, bool ifExists
     tables_.erase(it);
     table->markDropped();
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    if (durability_) endDdl(ts);
+    ddlCommitted(ts);
     lock.unlock();
     emit(EventKind::TableDropped, connection, 0, table->id(), 0, 0, 0, table->name());
     return std::nullopt;
@@ -114,6 +114,9 @@ std::vector<std::shared_ptr<Table>> MvccStore::tables() const
 std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connection, bool explicitTx)
 {
     const std::uint64_t id = nextTxId_.fetch_add(1, std::memory_order_relaxed);
+    // Read before the snapshot: a DDL statement racing with this BEGIN then counts as after it
+    // (a needless schema conflict at worst, never a missed one).
+    const std::uint64_t schema = schemaVersion();
     std::uint64_t ts;
     {
         std::lock_guard lock(clockMutex_);
@@ -121,6 +124,7 @@ std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connect
         activeBeginTs_.insert(ts);
     }
     auto tx = std::make_unique<Transaction>(id, ts, mode, connection);
+    tx->schemaVersion = schema;
     tx->explicitTx = explicitTx;
     if (explicitTx) emit(EventKind::TxBegin, connection, id, 0, 0, static_cast<std::int64_t>(mode), ts);
     return tx;
@@ -145,6 +149,7 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
                     // Nothing read yet: start the snapshot now, as the exclusive writer, so
                     // it includes every commit made while we waited.
                     activeBeginTs_.erase(tx.beginTs);
+                    tx.schemaVersion = schemaVersion();
                     tx.beginTs = ++clock_;
                     activeBeginTs_.insert(tx.beginTs);
                 }
@@ -155,7 +160,7 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
             }
         }
         if (tx.holdsExclusive) {
-            emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
+            emit(EventKind::LockAcquire, tx.connection, tx.traceId(), 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccExclusive),
                  static_cast<std::int64_t>(LockLevel::Exclusive));
             return std::nullopt;
@@ -164,16 +169,16 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
             auto e = Error::busySnapshot("database is busy: transaction " + std::to_string(tx.id) +
                                          " read a snapshot that another commit has since replaced, so it "
                                          "cannot become the exclusive writer; roll back and retry");
-            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message);
             return e;
         }
         if (count == 0)
-            emit(EventKind::LockWait, tx.connection, tx.id, 0, 0,
+            emit(EventKind::LockWait, tx.connection, tx.traceId(), 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccExclusive),
                  static_cast<std::int64_t>(LockLevel::Exclusive));
         if (!wait || !wait(count)) {
             auto e = Error::busy("database is busy: " + holder);
-            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message);
             return e;
         }
     }
@@ -187,7 +192,7 @@ void MvccStore::releaseExclusive(Transaction& tx)
         if (exclusiveHolder_ == &tx) exclusiveHolder_ = nullptr;
         tx.holdsExclusive = false;
     }
-    emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+    emit(EventKind::LockRelease, tx.connection, tx.traceId(), 0, 0,
          static_cast<std::int64_t>(LockResource::MvccExclusive), static_cast<std::int64_t>(LockLevel::None));
 }
 
@@ -278,6 +283,15 @@ void MvccStore::endDdl(std::uint64_t ts)
     preparingTs_.erase(preparingTs_.find(ts));
 }
 
+// DDL is a commit like any other: a deferred transaction that read before it can no longer
+// become the writer (BUSY_SNAPSHOT), as in Turso. In memory it takes a timestamp only here.
+void MvccStore::ddlCommitted(std::uint64_t ts)
+{
+    std::lock_guard lock(clockMutex_);
+    if (durability_) preparingTs_.erase(preparingTs_.find(ts));
+    lastCommitTs_ = std::max(lastCommitTs_, ts ? ts : ++clock_);
+}
+
 void MvccStore::finishCommit(Transaction& tx)
 {
     const std::uint64_t ts = tx.endTs.load(std::memory_order_relaxed);
@@ -343,14 +357,12 @@ void MvccStore::rollback(Transaction& tx, RollbackReason reason, bool emitEvent)
 // same key and committed (or will commit before us) makes our commit fail.
 std::optional<Error> MvccStore::validate(Transaction& tx)
 {
+    // Turso's rule: any CREATE or DROP committed since our snapshot, of any table, fails the
+    // COMMIT of a transaction that wrote (readers never get here). DDL holds the exclusive slot,
+    // so none can run between this check and our commit.
+    if (schemaVersion() != tx.schemaVersion) return schemaConflict(tx);
     const std::uint64_t myEnd = tx.endTs.load(std::memory_order_relaxed);
     for (const auto& record : tx.writes) {
-        if (record.table->dropped()) {
-            Error e{ErrorKind::Schema, rc::Schema, rc::Schema,
-                    "table " + record.table->name() +
-                        " was dropped by another connection during transaction " + std::to_string(tx.id)};
-            return e;
-        }
         if (!record.keyWasFree) continue;
         for (;;) {
             std::uint64_t other = 0;
@@ -380,6 +392,19 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
         }
     }
     return std::nullopt;
+}
+
+Error MvccStore::schemaConflict(Transaction& tx)
+{
+    Error e = Error::schemaConflict("Database schema conflict: another connection created or dropped a table "
+                                    "after transaction " +
+                                    std::to_string(tx.id) +
+                                    " began; its writes may rest on a schema that no longer exists, so it "
+                                    "must roll back and retry");
+    tx.doomedBy = e;
+    conflicts_.fetch_add(1, std::memory_order_relaxed);
+    emit(EventKind::TxDoomed, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+    return e;
 }
 
 Error MvccStore::doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx,

@@ -61,7 +61,8 @@ public:
     explicit MvccStore(std::shared_ptr<TraceLog> trace);
     ~MvccStore();
 
-    // ---- catalog
+    // ---- catalog. Callers hold the exclusive slot (acquireExclusive) for CREATE and DROP, as
+    // Turso runs DDL as an exclusive transaction: no commit is preparing meanwhile.
     std::shared_ptr<Table> createTable(TableSchema schema, bool ifNotExists, std::uint32_t connection,
                                        std::optional<Error>& error);
     std::optional<Error> dropTable(const std::string& name, bool ifExists, std::uint32_t connection);
@@ -136,10 +137,12 @@ private:
     Error doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx,
                const char* what);
     std::optional<Error> validate(Transaction& tx);
+    Error schemaConflict(Transaction& tx); // dooms `tx`: DDL was committed since its snapshot
     void finishCommit(Transaction& tx);
     void endPreparing(Transaction& tx); // a preparing commit that will not commit
     std::uint64_t beginDdl();           // a DDL timestamp, registered as preparing
     void endDdl(std::uint64_t ts);
+    void ddlCommitted(std::uint64_t ts); // endDdl for a DDL that took effect
     void undoRecord(Transaction& tx, const WriteRecord& record);
     void unregister(Transaction& tx);
     void releaseExclusive(Transaction& tx);

@@ -44,6 +44,10 @@ struct Transaction
     const std::uint64_t id;
     // Fixed once the transaction has read or written; see MvccStore::acquireExclusive.
     std::uint64_t beginTs;
+    // The catalog version (MvccStore::schemaVersion) its snapshot saw, read before beginTs was
+    // taken: a DDL statement committed since makes a writing transaction's COMMIT fail (Turso's
+    // schema conflict). Moves with beginTs.
+    std::uint64_t schemaVersion = 0;
     const TxMode mode;
     const std::uint32_t connection;
 
@@ -55,6 +59,10 @@ struct Transaction
     // Owned by the connection's thread only.
     bool holdsExclusive = false;
     bool explicitTx = false; // BEGIN ... (false: one autocommit statement)
+    // Holds the exclusive slot for a CREATE/DROP only: its lock events carry no transaction id,
+    // so the trace shows DDL as a connection's lock, not as a transaction.
+    bool ddl = false;
+    std::uint64_t traceId() const { return ddl ? 0 : id; }
     // PRAGMA synchronous of the committing connection: 0 off, 1 normal, 2 full, 3 extra.
     std::uint8_t synchronous = 2;
     int statementsRun = 0;

@@ -6,6 +6,7 @@
 #include "engine/sql/SchemaReader.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/sql/SqliteValues.h"
+#include "engine/sql/Upsert.h"
 
 #include <chrono>
 #include <sqlite3.h>
@@ -44,9 +45,7 @@ MvccConnection::~MvccConnection()
         store_->rollback(*tx_, RollbackReason::Close);
         tx_.reset();
     }
-    for (auto& [sql, stmt] : statements_)
-        sqlite3_finalize(stmt);
-    statements_.clear();
+    clearStatements();
     declared_.clear();
     sqlite3_close_v2(db_);
     store_->emit(EventKind::ConnectionClose, id(), 0);
@@ -233,17 +232,39 @@ bool MvccConnection::waitForLock(int count)
 
 // ---------------------------------------------------------------- statements SQLite runs
 
-sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error)
+void MvccConnection::clearStatements()
+{
+    for (auto& [sql, prepared] : statements_) {
+        prepared.plan.reset();
+        sqlite3_finalize(prepared.stmt);
+    }
+    statements_.clear();
+}
+
+sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan)
 {
     std::string key(statement);
-    if (auto it = statements_.find(key); it != statements_.end()) return it->second;
-    const auto rewritten =
-        insertWithDefaults(statement, [this](const std::string& name) -> const mvcc::TableSchema* {
-            for (const auto& [tableId, table] : declared_)
-                if (sqlite3_stricmp(table->name().c_str(), name.c_str()) == 0) return &table->schema();
-            return nullptr;
-        });
-    const std::string& sql = rewritten ? *rewritten : key;
+    if (auto it = statements_.find(key); it != statements_.end()) {
+        plan = it->second.plan.get();
+        return it->second.stmt;
+    }
+    plan = nullptr;
+    auto schemaOf = [this](const std::string& name) -> const mvcc::TableSchema* {
+        for (const auto& [tableId, table] : declared_)
+            if (sqlite3_stricmp(table->name().c_str(), name.c_str()) == 0) return &table->schema();
+        return nullptr;
+    };
+    // SQLite refuses ON CONFLICT on virtual tables: the clause comes off here and the virtual
+    // table carries it out (Upsert.h). What remains gets its omitted defaults (InsertDefaults.h).
+    std::optional<Error> planError;
+    auto upsert = planUpsert(statement, schemaOf, planError);
+    if (planError) {
+        error = *planError;
+        return nullptr;
+    }
+    const std::string_view base = upsert ? std::string_view(upsert->insertSql) : statement;
+    const auto rewritten = insertWithDefaults(base, schemaOf);
+    const std::string sql = rewritten ? *rewritten : std::string(base);
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
@@ -253,13 +274,19 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
         sqlite3_finalize(stmt);
         return nullptr;
     }
-    // Bounded: scripts with literal values would otherwise grow the cache without end.
-    if (statements_.size() >= 256) {
-        for (auto& [sql, s] : statements_)
-            sqlite3_finalize(s);
-        statements_.clear();
+    std::unique_ptr<UpsertPlan> ownPlan;
+    if (upsert) {
+        const mvcc::TableSchema* schema = schemaOf(upsert->table);
+        ownPlan = UpsertPlan::prepare(db_, std::move(*upsert), *schema, error);
+        if (!ownPlan) {
+            sqlite3_finalize(stmt);
+            return nullptr;
+        }
     }
-    statements_.emplace(std::move(key), stmt);
+    // Bounded: scripts with literal values would otherwise grow the cache without end.
+    if (statements_.size() >= 256) clearStatements();
+    plan = ownPlan.get();
+    statements_.emplace(std::move(key), Prepared{stmt, std::move(ownPlan)});
     return stmt;
 }
 
@@ -267,7 +294,8 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
 {
     if (auto error = syncSchema()) return error;
     Error prepareError;
-    sqlite3_stmt* stmt = prepareCached(statement, prepareError);
+    UpsertPlan* plan = nullptr;
+    sqlite3_stmt* stmt = prepareCached(statement, prepareError, plan);
     if (!stmt) return prepareError;
     const bool writes = !sqlite3_stmt_readonly(stmt);
 
@@ -297,6 +325,8 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     ++tx->statementsRun;
     const std::size_t mark = tx->writes.size();
     statementTx_ = tx;
+    statementPlan_ = plan;
+    if (plan) plan->reset();
     vtabError_.reset();
     bindParams(stmt, params);
     int rc;
@@ -323,12 +353,20 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
         error =
             vtabError_ ? *vtabError_ : Error::fromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
         result.rows.clear();
+    } else if (plan) {
+        // SQLite counts every row it handed to the virtual table; the plan knows which were written.
+        result.changes = plan->changes();
+        if (plan->returns()) {
+            result.columns = plan->returningColumns();
+            result.rows = std::move(plan->returnedRows());
+        }
     } else {
         result.changes = writes ? sqlite3_changes64(db_) : 0;
     }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     statementTx_ = nullptr;
+    statementPlan_ = nullptr;
     vtabError_.reset();
 
     if (error) {
@@ -372,9 +410,7 @@ std::optional<Error> MvccConnection::syncSchema()
             continue;
         }
         // Finalize cached statements first: they may hold the table being dropped.
-        for (auto& [sql, s] : statements_)
-            sqlite3_finalize(s);
-        statements_.clear();
+        clearStatements();
         if (auto error = execPrivate("DROP TABLE main." + quoteIdentifier(it->second->name()))) return error;
         it = declared_.erase(it);
     }
@@ -401,10 +437,30 @@ std::optional<Error> MvccConnection::createTable(std::string_view statement, con
     Error error;
     auto schema = readTableSchema(statement, error);
     if (!schema) return error;
-    std::optional<Error> createError;
-    store_->createTable(std::move(*schema), c.ifExists, id(), createError);
-    if (createError) return createError;
+    if (auto e = asExclusiveWriter([&] {
+            std::optional<Error> createError;
+            store_->createTable(std::move(*schema), c.ifExists, id(), createError);
+            return createError;
+        }))
+        return e;
     return syncSchema();
+}
+
+// Runs `ddl` as Turso runs DDL: as a one-statement exclusive transaction, so it waits (busy
+// handler) for a BEGIN IMMEDIATE or a preparing commit, and no commit can prepare meanwhile —
+// every commit therefore sees a DDL statement entirely before or entirely after itself.
+std::optional<Error> MvccConnection::asExclusiveWriter(const std::function<std::optional<Error>()>& ddl)
+{
+    auto tx = store_->begin(TxMode::None, id(), false);
+    tx->ddl = true;
+    if (auto error = store_->acquireExclusive(
+            *tx, [this](int n) { return waitForLock(n); }, true)) {
+        store_->rollback(*tx, RollbackReason::Busy, false);
+        return error;
+    }
+    auto error = ddl();
+    store_->commit(*tx); // writes no rows: only gives the slot back
+    return error;
 }
 
 std::optional<Error> MvccConnection::dropTable(std::string_view statement, const Classified& c,
@@ -414,7 +470,8 @@ std::optional<Error> MvccConnection::dropTable(std::string_view statement, const
     if (c.temp || !store_->table(c.name)) return runSql(statement, params, result);
     if (tx_)
         return Error::notSupported("DROP TABLE inside a transaction is not supported by the MVCC engine yet");
-    if (auto error = store_->dropTable(c.name, c.ifExists, id())) return error;
+    if (auto error = asExclusiveWriter([&] { return store_->dropTable(c.name, c.ifExists, id()); }))
+        return error;
     return syncSchema();
 }
 

@@ -7,6 +7,7 @@
 #include "engine/api/Connection.h"
 #include "engine/mvcc/MvccStore.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@ struct sqlite3_stmt;
 namespace txs::sql {
 
 struct Classified;
+class UpsertPlan;
 
 class MvccConnection final : public Connection
 {
@@ -35,6 +37,7 @@ public:
     // For the virtual table module.
     mvcc::MvccStore& store() { return *store_; }
     mvcc::Transaction* statementTransaction() { return statementTx_; }
+    UpsertPlan* statementPlan() { return statementPlan_; }
     std::shared_ptr<mvcc::Table> declaredTable(std::uint32_t tableId) const;
     void reportError(Error error) { vtabError_ = std::move(error); }
 
@@ -50,16 +53,25 @@ private:
                                      Result& result);
     std::optional<Error> dropTable(std::string_view statement, const Classified& c, const Params& params,
                                    Result& result);
+    std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);
-    sqlite3_stmt* prepareCached(std::string_view statement, Error& error);
+    // The prepared statement for `statement`, and its upsert plan if it has one (see Upsert.h).
+    sqlite3_stmt* prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan);
+    void clearStatements();
     bool waitForLock(int count);
     void emit(EventKind kind, std::uint64_t txId, std::int64_t a = 0, std::int64_t b = 0,
               std::string text = {});
 
     std::shared_ptr<mvcc::MvccStore> store_;
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+    struct Prepared
+    {
+        sqlite3_stmt* stmt = nullptr;
+        std::unique_ptr<UpsertPlan> plan; // its helper statements are finalized with it
+    };
+    std::unordered_map<std::string, Prepared> statements_;
+    UpsertPlan* statementPlan_ = nullptr;      // the running statement's plan, for the virtual table
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any
     mvcc::Transaction* statementTx_ = nullptr; // the transaction the running statement uses
     std::optional<Error> vtabError_;

@@ -7,6 +7,7 @@
 #include "engine/sql/Affinity.h"
 #include "engine/sql/MvccConnection.h"
 #include "engine/sql/SqliteValues.h"
+#include "engine/sql/Upsert.h"
 
 #include <cmath>
 #include <cstring>
@@ -314,6 +315,82 @@ mvcc::OnConflict onConflict(sqlite3* db)
     }
 }
 
+// The NOT NULL constraint of `row`, as SQLite checks it before the key's uniqueness.
+std::optional<Error> notNullViolation(const Table& table, const Row& row)
+{
+    const auto& schema = table.schema();
+    for (std::size_t i = 0; i < schema.columns.size(); ++i)
+        if (schema.columns[i].notNull && row[i].isNull())
+            return Error::constraint(rc::ConstraintNotNull, "NOT NULL constraint failed: " + table.name() +
+                                                                "." + schema.columns[i].name);
+    return std::nullopt;
+}
+
+// An INSERT row of a planned statement (Upsert.h). A free key is inserted; a key whose version
+// the transaction sees is left alone (DO NOTHING, OR IGNORE) or updated (DO UPDATE) like an
+// UPDATE would: a row another transaction changed after our snapshot, or is changing, is a
+// write-write conflict. Only rows really written count as changes and are RETURNed.
+int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t key, const mvcc::RowPtr& row,
+              mvcc::OnConflict mode)
+{
+    auto& store = vtab.connection->store();
+    const auto& schema = vtab.table->schema();
+    auto fail = [&](const Error& error) { return setError(&vtab, error); };
+    bool ignored = false;
+    if (auto error = store.insert(tx, vtab.table, key, row,
+                                  plan.hasClause() ? mvcc::OnConflict::Ignore : mode, ignored))
+        return fail(*error);
+    if (!ignored) {
+        if (auto error = plan.wrote(*row)) return fail(*error);
+        return SQLITE_OK;
+    }
+    if (!plan.hasClause() || plan.doNothing()) return SQLITE_OK;
+
+    mvcc::VersionChain* chain = vtab.table->find(key);
+    const mvcc::RowPtr existing = chain ? store.read(*chain, tx) : nullptr;
+    if (!existing) return fail(Error::misuse("upsert lost the row with key " + std::to_string(key)));
+    Row proposed = *row, current = *existing;
+    const Value keyValue(key);
+    proposed.push_back(keyValue);
+    current.push_back(keyValue);
+    std::optional<Error> error;
+    const auto values = plan.evaluateUpdate(proposed, current, error);
+    if (error) return fail(*error);
+    if (!values) return SQLITE_OK; // DO UPDATE ... WHERE was false: nothing happens
+
+    auto updated = std::make_shared<Row>(*existing);
+    Value newKey; // NULL: the key stays
+    for (std::size_t i = 0; i < values->size(); ++i) {
+        const int column = plan.setColumns()[i];
+        if (column < 0)
+            newKey = (*values)[i]; // the hidden rowid
+        else
+            (*updated)[column] = applyAffinity((*values)[i], schema.columns[column].affinity);
+    }
+    if (schema.keyColumn >= 0 && !(*updated)[schema.keyColumn].isNull())
+        newKey = (*updated)[schema.keyColumn];
+    std::int64_t to = key;
+    if (!newKey.isNull()) {
+        const Value k = applyAffinity(newKey, mvcc::Affinity::Integer);
+        if (k.type() != Value::Type::Integer)
+            return fail(Error{ErrorKind::Constraint, SQLITE_MISMATCH, SQLITE_MISMATCH, "datatype mismatch"});
+        to = k.integer();
+    }
+    if (schema.keyColumn >= 0) (*updated)[schema.keyColumn] = Value(to);
+    if (auto violation = notNullViolation(*vtab.table, *updated))
+        return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
+    if (to == key) {
+        error = store.update(tx, vtab.table, key, updated);
+    } else {
+        // The key moves: as for UPDATE, it must not overwrite another row.
+        error = store.insert(tx, vtab.table, to, updated, mvcc::OnConflict::Abort, ignored);
+        if (!error) error = store.remove(tx, vtab.table, key);
+    }
+    if (error) return fail(*error);
+    if (auto returned = plan.wrote(*updated)) return fail(*returned);
+    return SQLITE_OK;
+}
+
 int update(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* newRowid)
 {
     auto& vtab = *static_cast<Vtab*>(base);
@@ -360,7 +437,10 @@ int update(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* ne
     *newRowid = key;
 
     bool ignored = false;
-    if (inserting) return fail(store.insert(*tx, vtab.table, key, std::move(row), mode, ignored));
+    if (inserting) {
+        if (auto* plan = vtab.connection->statementPlan()) return upsertRow(vtab, *plan, *tx, key, row, mode);
+        return fail(store.insert(*tx, vtab.table, key, std::move(row), mode, ignored));
+    }
     const std::int64_t oldKey = sqlite3_value_int64(argv[0]);
     if (key == oldKey) return fail(store.update(*tx, vtab.table, key, std::move(row)));
     // The key changed: the row moves, which must not overwrite another row's key.

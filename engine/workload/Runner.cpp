@@ -302,6 +302,7 @@ void Runner::Impl::account(const std::string& sql, const Result& r, bool inTrans
     if (!r.ok()) {
         switch (r.error->kind) {
         case ErrorKind::Conflict:
+        case ErrorKind::Schema: // Turso's schema conflict: retried like one
             ++conflicts;
             break;
         case ErrorKind::Busy:

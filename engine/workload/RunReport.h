@@ -71,7 +71,8 @@ struct RunSummary
 
     int workersFailed = 0;                 // workers ended by a non-retryable error or retries exhausted
     std::vector<std::string> workerErrors; // "writer-3 (line 12): <error>", the first 100
-    std::uint64_t events = 0;              // trace events recorded
+    std::uint64_t events = 0;              // trace events recorded (exact, dropped ones included)
+    std::uint64_t eventsDropped = 0;       // the oldest events the trace log let go to stay in its limits
 
     bool ok() const { return expectationsFailed == 0 && workersFailed == 0; }
 };

@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -562,8 +563,22 @@ void Runner::Impl::runWorkers()
     std::vector<std::thread> threads;
     const auto& blocks = runner.workload_.workers;
     for (std::size_t b = 0; b < blocks.size(); ++b)
-        for (int w = 0; w < blocks[b].count; ++w)
-            threads.emplace_back([this, &blocks, b, w] { runWorker(blocks[b], b, w); });
+        for (int w = 0; w < blocks[b].count; ++w) {
+            try {
+                threads.emplace_back([this, &blocks, b, w] { runWorker(blocks[b], b, w); });
+            } catch (const std::system_error& e) {
+                // Out of threads (RLIMIT_NPROC, memory for stacks): the workers that did start
+                // finish; the rest fail, said once, instead of std::terminate.
+                const int notStarted = blocks[b].count - w;
+                workersFailed += notStarted;
+                std::lock_guard lock(reportMutex);
+                workerErrors.push_back(blocks[b].name + " (line " + std::to_string(blocks[b].line) + "): " +
+                                       std::to_string(notStarted) + " of " + std::to_string(blocks[b].count) +
+                                       " workers could not start a thread: " + e.what() +
+                                       " (the limit on threads or processes, `ulimit -u`)");
+                break;
+            }
+        }
     for (auto& t : threads)
         t.join();
     workersSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -75,8 +75,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         if (equals != std::string::npos) inlineValue = arg.substr(equals + 1);
 
         const bool isFlag = name == "--json";
-        const bool takesValue =
-            name == "--journal-mode" || name == "--trace" || name == "--db" || name == "--seed";
+        const bool takesValue = name == "--journal-mode" || name == "--trace" || name == "--db" ||
+                                name == "--seed" || name == "--keep-events";
         if (!isFlag && !takesValue) return usageError("unknown option '" + name + "'");
         if (isFlag) {
             if (inlineValue) return usageError("option '" + name + "' takes no value");
@@ -111,6 +111,12 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
                 return usageError("bad value '" + value +
                                   "' for --seed (a whole number from 0 to 18446744073709551615)");
             failure = setOnce(o.seed, *seed);
+        } else if (name == "--keep-events") {
+            const auto keep = parseSeed(value);
+            if (!keep || *keep < 1000)
+                return usageError("bad value '" + value +
+                                  "' for --keep-events (a whole number, at least 1000)");
+            failure = setOnce(o.keepEvents, *keep);
         } else if (name == "--trace") {
             failure = setOnce(o.tracePath, value);
         } else {

@@ -5,7 +5,7 @@ namespace txs::cli {
 const char* usageText()
 {
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
-           "                            [--db PATH] [--seed N]\n"
+           "                            [--db PATH] [--seed N] [--keep-events N]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -30,6 +30,8 @@ const char* helpText()
            "  --db PATH         run on the database file PATH in place (created when missing)\n"
            "                    instead of a fresh temporary database\n"
            "  --seed N          seed for the workers' random backoff, instead of the file's seed\n"
+           "  --keep-events N   keep at most about N recent trace events in memory (default\n"
+           "                    1000000); older ones are dropped and counted, the summary stays exact\n"
            "  -h, --help        show this help and exit\n"
            "  --version         show the version and exit\n"
            "\n"

@@ -78,9 +78,15 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
     const std::uint64_t taken = nextSeq_.load(std::memory_order_relaxed);
     const bool overCap = taken > droppedCount() + limits_.maxEvents;
     if (!overCap && !writer.nextChunkSlotTaken()) return;
+    const std::uint64_t wanted = taken > limits_.maxEvents ? taken - limits_.maxEvents : 0;
+    if (pinned_.load(std::memory_order_acquire)) {
+        // This thread has taken no seq it has not published, so the pinned reader's prefix can
+        // reach `wanted` without it: the wait ends.
+        std::unique_lock pinLock(pinMutex_);
+        pinMoved_.wait(pinLock, [&] { return pin_ >= wanted; });
+    }
     std::unique_lock lock(reclaimMutex_);
-    const std::uint64_t floor = std::max(floor_.load(std::memory_order_relaxed),
-                                         taken > limits_.maxEvents ? taken - limits_.maxEvents : 0);
+    const std::uint64_t floor = std::max(floor_.load(std::memory_order_relaxed), wanted);
     floor_.store(floor, std::memory_order_release);
     std::lock_guard listLock(writersMutex_);
     for (const auto& w : writers_)
@@ -99,6 +105,26 @@ void TraceLog::append(Event event)
     event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
     writer.buffer.publish(std::move(event));
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void TraceLog::pin(std::uint64_t seq)
+{
+    {
+        std::lock_guard lock(pinMutex_);
+        pin_ = seq;
+        pinned_.store(true, std::memory_order_release);
+    }
+    pinMoved_.notify_all();
+}
+
+void TraceLog::unpin()
+{
+    {
+        std::lock_guard lock(pinMutex_);
+        pin_ = kUnpinned;
+        pinned_.store(false, std::memory_order_release);
+    }
+    pinMoved_.notify_all();
 }
 
 std::uint64_t TraceLog::countOf(EventKind kind) const

@@ -17,6 +17,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -65,6 +66,14 @@ public:
     std::uint64_t countOf(EventKind kind) const;
     const TraceLogLimits& limits() const { return limits_; }
 
+    // For one reader that must see every event (an export streamed to a file): nothing at or
+    // after `seq` is dropped until the pin moves past it. A writer that would have to drop such
+    // events waits, at its next chunk boundary, for the reader to catch up: the run slows down
+    // instead of losing events, and memory stays bounded. Call pin() again with each end that
+    // readSince() returns; unpin() releases the writers for good.
+    void pin(std::uint64_t seq);
+    void unpin();
+
 private:
     ThreadWriter& writerForThisThread();
     ThreadWriter& registerThisThread();
@@ -83,6 +92,11 @@ private:
     std::vector<std::unique_ptr<ThreadWriter>> writers_;
     // Shared by readers while they touch events; exclusive while chunks are freed.
     mutable std::shared_mutex reclaimMutex_;
+    std::mutex pinMutex_; // guards pin_; pinMoved_ wakes writers waiting for the pinned reader
+    std::condition_variable pinMoved_;
+    static constexpr std::uint64_t kUnpinned = ~std::uint64_t{0};
+    std::uint64_t pin_ = kUnpinned;
+    std::atomic<bool> pinned_{false}; // pin_ != kUnpinned, for a lock-free check
 };
 
 } // namespace txs

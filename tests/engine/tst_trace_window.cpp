@@ -7,6 +7,7 @@
 #include "engine/trace/TraceLog.h"
 
 #include <QTest>
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <string>
@@ -167,6 +168,54 @@ private slots:
             counted += log.countOf(static_cast<EventKind>(k));
         QCOMPARE(counted, total);
         QCOMPARE(log.countOf(EventKind::Note), total / 5);
+    }
+
+    // A pinned reader (the --trace export) misses nothing: writers that would drop what it has
+    // not read wait for it, and what it has read is still dropped, so memory stays bounded.
+    void pinnedReaderMissesNothing()
+    {
+        constexpr std::size_t kCap = 1000;
+        constexpr int kThreads = 4;
+        constexpr std::int64_t kPerThread = 20'000;
+        TraceLog log(TraceLogLimits{kCap});
+        const std::size_t chunk = ChunkGeometry::forCap(kCap).largest;
+        log.pin(0);
+
+        std::atomic<int> writing{kThreads};
+        std::vector<std::thread> writers;
+        for (int t = 0; t < kThreads; ++t)
+            writers.emplace_back([&, t] {
+                for (std::int64_t n = 0; n < kPerThread; ++n)
+                    log.append(numbered(static_cast<std::uint32_t>(t), n));
+                --writing;
+            });
+
+        std::uint64_t from = 0, skippedTotal = 0, maxHeld = 0;
+        std::vector<std::int64_t> last(kThreads, -1);
+        std::string problem;
+        bool lastRound = false;
+        while (!lastRound) {
+            lastRound = writing.load() == 0;
+            std::vector<Event> batch;
+            std::uint64_t skipped = 0;
+            from = log.readSince(from, batch, &skipped);
+            skippedTotal += skipped;
+            for (const Event& e : batch) {
+                if (e.a != last[e.connection] + 1) problem = "a thread's event is missing";
+                last[e.connection] = e.a;
+            }
+            log.pin(from);
+            maxHeld = std::max(maxHeld, log.appendedCount() - log.droppedCount());
+        }
+        for (auto& w : writers)
+            w.join();
+        log.unpin();
+
+        QVERIFY2(problem.empty(), problem.c_str());
+        QCOMPARE(skippedTotal, std::uint64_t{0});
+        QCOMPARE(from, std::uint64_t{kThreads} * kPerThread);
+        QVERIFY(log.droppedCount() > 0);
+        QVERIFY2(maxHeld <= kCap + (kThreads + 1) * chunk, qPrintable(QString::number(maxHeld)));
     }
 };
 

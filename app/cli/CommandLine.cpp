@@ -76,7 +76,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
 
         const bool isFlag = name == "--json";
         const bool takesValue = name == "--journal-mode" || name == "--trace" || name == "--db" ||
-                                name == "--seed" || name == "--recover";
+                                name == "--seed" || name == "--recover" || name == "--keep-events";
         if (!isFlag && !takesValue) return usageError("unknown option '" + name + "'");
         if (isFlag) {
             if (inlineValue) return usageError("option '" + name + "' takes no value");
@@ -116,6 +116,12 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
                 return usageError("bad value '" + value + "' for --recover (use truncate)");
             if (o.recoverTruncate) return usageError("option '" + name + "' given twice");
             o.recoverTruncate = true;
+        } else if (name == "--keep-events") {
+            const auto keep = parseSeed(value);
+            if (!keep || *keep < 1000)
+                return usageError("bad value '" + value +
+                                  "' for --keep-events (a whole number, at least 1000)");
+            failure = setOnce(o.keepEvents, *keep);
         } else if (name == "--trace") {
             failure = setOnce(o.tracePath, value);
         } else {

@@ -38,4 +38,27 @@ bool OutputFile::writeAndClose(std::string_view content, std::string& why)
     return false;
 }
 
+void OutputFile::write(std::string_view content)
+{
+    if (writeError_ != 0 || !file_) return;
+    errno = 0;
+    if (std::fwrite(content.data(), 1, content.size(), file_.get()) != content.size())
+        writeError_ = errno != 0 ? errno : EIO;
+}
+
+bool OutputFile::close(std::string& why)
+{
+    std::FILE* file = file_.release();
+    if (!file) {
+        why = cannotWrite(path_, EBADF);
+        return false;
+    }
+    errno = 0;
+    const bool closed = std::fclose(file) == 0;
+    const int error = writeError_ != 0 ? writeError_ : (closed ? 0 : (errno != 0 ? errno : EIO));
+    if (error == 0) return true;
+    why = cannotWrite(path_, error);
+    return false;
+}
+
 } // namespace txs::cli

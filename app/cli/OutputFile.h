@@ -20,6 +20,12 @@ public:
     // Writes `content` and closes the file; on failure sets `why` as open() does.
     bool writeAndClose(std::string_view content, std::string& why);
 
+    // For a file written piece by piece: appends `content` (buffered); a failure is remembered
+    // and reported by close().
+    void write(std::string_view content);
+    // Flushes and closes; on failure (of any write or of the close) sets `why` as open() does.
+    bool close(std::string& why);
+
     const std::string& path() const { return path_; }
 
 private:
@@ -31,6 +37,7 @@ private:
 
     std::string path_;
     std::unique_ptr<std::FILE, Closer> file_;
+    int writeError_ = 0; // errno of the first failed write()
 };
 
 } // namespace txs::cli

@@ -107,7 +107,12 @@ void ReadableLog::printSummary(const RunSummary& s)
     text += "\n";
     text += "expectations  " + std::to_string(s.expectationsPassed) + " passed, " +
             std::to_string(s.expectationsFailed) + " failed\n";
-    text += "events        " + std::to_string(s.events) + "\n";
+    text += "events        " + std::to_string(s.events);
+    // The counts above are exact either way; only the per-event detail of old events is gone.
+    if (s.eventsDropped > 0)
+        text += " (the oldest " + std::to_string(s.eventsDropped) +
+                " dropped from memory to stay within --keep-events; counts above are exact)";
+    text += "\n";
     text += "wall time     " + fixed(s.wallMs, 1) + " ms\n";
     if (!s.failures.empty()) {
         text += "\nexpectation failures:\n";

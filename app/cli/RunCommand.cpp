@@ -24,6 +24,7 @@ RunOptions runOptions(const RunCommandOptions& o)
     // Always traced: the summary counts events, errors are explained from the trace, and
     // --trace exports it.
     r.tracing = true;
+    if (o.keepEvents) r.traceLimits.maxEvents = static_cast<std::size_t>(*o.keepEvents);
     return r;
 }
 
@@ -68,6 +69,9 @@ int runCommand(const RunCommandOptions& options)
         runner.setObserver(&log);
         log.printHeader(runner.summary());
     }
+    // Streams while the run goes, so the export never holds the whole run in memory.
+    std::optional<TraceStream> traceStream;
+    if (traceFile) traceStream.emplace(runner.trace(), std::move(*traceFile));
     ProgressLine progress(runner, console);
     const RunSummary& summary = runner.run();
     progress.finish();
@@ -85,11 +89,15 @@ int runCommand(const RunCommandOptions& options)
     }
 
     int exitCode = summary.ok() ? ExitOk : ExitFailed;
-    if (traceFile) {
+    if (traceStream) {
         std::string why;
-        if (!writeTraceFile(*runner.trace(), *traceFile, why)) {
+        if (!traceStream->finish(why)) {
             console.err("txscope-cli: --trace: " + why + "\n");
             exitCode = ExitFailed;
+        } else if (traceStream->missedEvents() > 0) {
+            console.err("txscope-cli: --trace: " + std::to_string(traceStream->missedEvents()) +
+                        " events left memory before they could be written (see --keep-events); the "
+                        "trace marks where\n");
         }
     }
     return exitCode;

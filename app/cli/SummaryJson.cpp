@@ -28,7 +28,8 @@ std::string summaryToJson(const RunSummary& s)
                ", \"actual\": " + jsonString(f.actual) + "}";
     }
     out += s.failures.empty() ? "]},\n" : "\n  ]},\n";
-    out += "  \"events\": " + count(s.events) + "\n";
+    out += "  \"events\": " + count(s.events) + ",\n";
+    out += "  \"events_dropped\": " + count(s.eventsDropped) + "\n";
     out += "}\n";
     return out;
 }

@@ -6,6 +6,7 @@ const char* usageText()
 {
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
            "                            [--db PATH] [--seed N] [--recover=truncate]\n"
+           "                            [--keep-events N]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -34,6 +35,8 @@ const char* helpText()
            "                    accepting the loss of the commits after the damage (they are\n"
            "                    saved beside the log as PATH-log.discarded[.N]); without it\n"
            "                    such a database is refused\n"
+           "  --keep-events N   keep at most about N recent trace events in memory (default\n"
+           "                    1000000); older ones are dropped and counted, the summary stays exact\n"
            "  -h, --help        show this help and exit\n"
            "  --version         show the version and exit\n"
            "\n"

@@ -1,6 +1,8 @@
 #include "engine/api/Error.h"
 
+#include <cerrno>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 namespace txs {
 
@@ -44,6 +46,27 @@ Error Error::constraint(int extendedCode, std::string message)
 Error Error::syntax(std::string message)
 {
     return {ErrorKind::Syntax, rc::Error, rc::Error, std::move(message)};
+}
+
+Error Error::fromSqlite(int extendedCode, std::string message, int systemErrno)
+{
+    Error error = fromSqlite(extendedCode, std::move(message));
+    error.systemErrno = systemErrno;
+    if (systemErrno == EMFILE) {
+        rlimit limit{};
+        const bool known = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+        error.message =
+            "out of file descriptors: this process may have " +
+            (known ? std::to_string(limit.rlim_cur) : std::string("only so many")) +
+            " open files (RLIMIT_NOFILE, `ulimit -n`) and every SQLite connection needs up to "
+            "three (the database, its -wal and -shm); run fewer connections or raise the limit (" +
+            error.message + ")";
+    } else if (systemErrno == ENFILE) {
+        error.message = "out of file descriptors: the system's table of open files is full; run fewer "
+                        "connections (" +
+                        error.message + ")";
+    }
+    return error;
 }
 
 Error Error::fromSqlite(int extendedCode, std::string message)

@@ -36,6 +36,9 @@ struct Error
     int code = rc::Error;         // primary result code
     int extendedCode = rc::Error; // extended result code
     std::string message;
+    // The operating system's errno behind an open or I/O failure (sqlite3_system_errno), 0 when
+    // none: lets a caller tell "out of file descriptors" (EMFILE) from a missing file.
+    int systemErrno = 0;
 
     static Error busy(std::string message);
     static Error busySnapshot(std::string message);
@@ -48,6 +51,10 @@ struct Error
     static Error constraint(int extendedCode, std::string message);
     static Error syntax(std::string message);
     static Error fromSqlite(int extendedCode, std::string message);
+    // With the errno of the failed system call. Out of file descriptors (EMFILE, ENFILE) is said
+    // in the message with the limit, since SQLite's own words ("unable to open database file")
+    // point at the file instead.
+    static Error fromSqlite(int extendedCode, std::string message, int systemErrno);
 
     // "SQLITE_BUSY_SNAPSHOT", "SQLITE_CONSTRAINT_NOTNULL", "TXSCOPE_CONFLICT" ...
     std::string codeName() const;

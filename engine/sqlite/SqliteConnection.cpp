@@ -31,7 +31,8 @@ SqliteConnection::SqliteConnection(std::shared_ptr<SqliteShared> shared, std::ui
     const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, shared_->vfsName());
     if (rc != SQLITE_OK) {
         openError_ = Error::fromSqlite(db_ ? sqlite3_extended_errcode(db_) : rc,
-                                       db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+                                       db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc),
+                                       db_ ? sqlite3_system_errno(db_) : 0);
         sqlite3_close_v2(db_);
         db_ = nullptr;
         return;
@@ -98,7 +99,10 @@ Error SqliteConnection::lastError(int rc) const
 {
     const int code =
         (rc & 0xff) == (sqlite3_extended_errcode(db_) & 0xff) ? sqlite3_extended_errcode(db_) : rc;
-    return Error::fromSqlite(code, sqlite3_errmsg(db_));
+    // The errno tells "out of file descriptors" from other open and I/O failures.
+    const int primary = code & 0xff;
+    const bool system = primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR;
+    return Error::fromSqlite(code, sqlite3_errmsg(db_), system ? sqlite3_system_errno(db_) : 0);
 }
 
 Result SqliteConnection::execute(std::string_view sql, const Params& params)

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -67,13 +68,32 @@ std::string codeName(std::int64_t extendedCode, const std::string& message)
     return Error::fromSqlite(static_cast<int>(extendedCode), message).codeName();
 }
 
+// The connections' states and what is waiting to be written.
+//
+// Streaming: an item is written once nothing before it on its track can still come. A
+// connection's own track is written whenever it has no statement or transaction open: every
+// later item on it begins after that moment, so each track's spans stay in spanPrecedes order in
+// the file, as viewers need. Its lock tracks are written whenever it holds no lock, lanes
+// assigned for that batch alone (spans of two batches never overlap). A connection that keeps a
+// lock for ever (a WAL reader keeps SHARED on the database file) has its open holds cut into
+// consecutive spans every kMaxPendingLockItems items, each marked so. Memory is therefore
+// bounded by one transaction's items per connection, whatever the length of the run.
 class Projection
 {
 public:
+    explicit Projection(std::function<void(std::string_view)> sink) : sink_(std::move(sink))
+    {
+        sink_("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+    }
     void add(const Event& e);
-    std::string finish();
+    void gap(std::uint64_t dropped);
+    void finish();
 
 private:
+    struct ConnectionState;
+    void apply(std::uint32_t id, ConnectionState& c, const Event& e);
+    static constexpr std::size_t kMaxPendingLockItems = 4096;
+
     struct Statement
     {
         int id = 0;
@@ -116,7 +136,9 @@ private:
         std::optional<Transaction> tx;
         std::optional<EndedTransaction> ended;
         std::map<std::int64_t, LockHold> locks; // by LockResource
+        std::vector<Item> items;                // on its own track, not yet written
         std::vector<Item> lockItems;            // tid set once lanes are known
+        int lockLanes = 0;                      // lanes used by the lock batches written so far
     };
 
     ConnectionState& connection(std::uint32_t id);
@@ -130,11 +152,15 @@ private:
                          std::int64_t endNs, const std::string& outcome, const Args& details);
     void changeLockLevel(ConnectionState& c, const Event& e);
     void closeLockSpan(ConnectionState& c, std::int64_t resource, const LockHold& hold, std::int64_t endNs,
-                       bool heldAtEnd);
+                       bool heldAtEnd, bool continues = false);
     std::string trackName(std::uint32_t id, const ConnectionState& c) const;
+    void flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order);
+    void flushLocks(std::uint32_t id, ConnectionState& c);
+    void write(const Item& item);
 
+    std::function<void(std::string_view)> sink_;
+    bool firstWritten_ = false;
     std::map<std::uint32_t, ConnectionState> connections_;
-    std::vector<Item> items_;
     std::string processName_ = "TxScope";
     std::int64_t lastNs_ = 0;
     int nextStatementId_ = 1;
@@ -161,8 +187,9 @@ void Projection::instant(std::uint32_t connectionId, const Event& e, std::string
     item.category = std::move(category);
     item.name = std::move(name);
     item.args = args.json();
-    items_.push_back(std::move(item));
-    connection(connectionId).shown = true;
+    ConnectionState& c = connection(connectionId);
+    c.items.push_back(std::move(item));
+    c.shown = true;
 }
 
 void Projection::emitTransaction(std::uint32_t connectionId, const Transaction& tx, std::int64_t spanEndNs,
@@ -180,8 +207,9 @@ void Projection::emitTransaction(std::uint32_t connectionId, const Transaction& 
     args.append(details).number("begin_ns", tx.beginNs).number("end_ns", endNs);
     if (tx.beginTs != 0) args.number("begin_ts", tx.beginTs);
     item.args = args.json();
-    items_.push_back(std::move(item));
-    connection(connectionId).shown = true;
+    ConnectionState& c = connection(connectionId);
+    c.items.push_back(std::move(item));
+    c.shown = true;
 }
 
 void Projection::beginStatement(ConnectionState& c, const Event& e)
@@ -211,7 +239,8 @@ void Projection::endStatement(ConnectionState& c, std::uint32_t connectionId, st
     } else
         args.text("result", "unfinished");
     item.args = args.json();
-    items_.push_back(std::move(item));
+    const std::int64_t statementEnd = item.span.end;
+    c.items.push_back(std::move(item));
     c.shown = true;
 
     // BEGIN: the transaction outlives the statement that started it, so its span starts with it.
@@ -220,7 +249,7 @@ void Projection::endStatement(ConnectionState& c, std::uint32_t connectionId, st
     if (c.ended && c.ended->statementId == statement.id) {
         EndedTransaction ended = std::move(*c.ended);
         c.ended.reset();
-        emitTransaction(connectionId, ended.tx, item.span.end, ended.endNs, ended.outcome,
+        emitTransaction(connectionId, ended.tx, statementEnd, ended.endNs, ended.outcome,
                         std::move(ended.args));
     }
 }
@@ -271,7 +300,7 @@ void Projection::endTransaction(ConnectionState& c, std::uint32_t connectionId, 
 }
 
 void Projection::closeLockSpan(ConnectionState& c, std::int64_t resource, const LockHold& hold,
-                               std::int64_t endNs, bool heldAtEnd)
+                               std::int64_t endNs, bool heldAtEnd, bool continues)
 {
     const char* resourceName = lockResourceName(static_cast<LockResource>(resource));
     const char* levelName = lockLevelName(static_cast<LockLevel>(hold.level));
@@ -282,6 +311,7 @@ void Projection::closeLockSpan(ConnectionState& c, std::int64_t resource, const 
     Args args;
     args.text("resource", resourceName).text("level", levelName);
     if (heldAtEnd) args.text("held", "until the end of the trace");
+    if (continues) args.text("held", "still held: continues in the next span");
     item.args = args.json();
     c.lockItems.push_back(std::move(item));
 }
@@ -300,6 +330,12 @@ void Projection::add(const Event& e)
     lastNs_ = std::max(lastNs_, e.timeNs);
     const std::uint32_t id = e.connection;
     ConnectionState& c = connection(id);
+    apply(id, c, e);
+    flushIfIdle(id, c, e.timeNs, e.seq);
+}
+
+void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
+{
     switch (e.kind) {
     case EventKind::RunBegin:
         if (!e.text.empty()) processName_ = "TxScope: " + e.text;
@@ -402,24 +438,120 @@ void Projection::add(const Event& e)
     }
 }
 
-std::string Projection::finish()
+void Projection::write(const Item& item)
 {
-    std::string meta;
-    const auto metadata = [&](const char* what, std::int64_t tid, const Args& args) {
-        meta += ",\n{\"name\":\"";
-        meta += what;
-        meta += "\",\"ph\":\"M\",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(tid) +
-                ",\"args\":" + args.json() + "}";
-    };
-    metadata("process_name", 0, Args().text("name", processName_));
+    std::string out = firstWritten_ ? ",\n{\"name\":" : "\n{\"name\":";
+    firstWritten_ = true;
+    appendJsonString(out, item.name);
+    out += ",\"cat\":";
+    appendJsonString(out, item.category);
+    out += item.instant ? ",\"ph\":\"i\",\"s\":\"t\",\"ts\":" : ",\"ph\":\"X\",\"ts\":";
+    appendMicros(out, item.span.begin);
+    if (!item.instant) {
+        out += ",\"dur\":";
+        appendMicros(out, item.span.end - item.span.begin);
+    }
+    out += ",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(item.tid) +
+           ",\"args\":" + item.args + "}";
+    sink_(out);
+}
 
+void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
+{
+    if (c.lockItems.empty()) return;
+    std::vector<LaneSpan> spans;
+    spans.reserve(c.lockItems.size());
+    for (const Item& item : c.lockItems)
+        spans.push_back(item.span);
+    const std::vector<int> lanes = assignNestedLanes(spans);
+    std::vector<std::size_t> order(c.lockItems.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    // Viewers build each track's stack from this order: a parent before the spans inside it.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t x, std::size_t y) { return spanPrecedes(spans[x], spans[y]); });
+    for (std::size_t i : order) {
+        c.lockItems[i].tid = (lanes[i] + 1) * kLockTrackTidBase + id;
+        c.lockLanes = std::max(c.lockLanes, lanes[i] + 1);
+        write(c.lockItems[i]);
+    }
+    c.lockItems.clear();
+}
+
+void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order)
+{
+    if (!c.statement && !c.tx && !c.ended && !c.items.empty()) {
+        std::stable_sort(c.items.begin(), c.items.end(),
+                         [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
+        for (const Item& item : c.items)
+            write(item);
+        c.items.clear();
+    }
+    if (c.lockItems.empty()) return;
+    bool holding = false;
+    for (const auto& [resource, hold] : c.locks)
+        holding = holding || hold.level != static_cast<std::int64_t>(LockLevel::None);
+    if (holding && c.lockItems.size() < kMaxPendingLockItems) return;
+    if (holding) {
+        // Cut what is still held here, so that nothing written later can begin before it.
+        for (auto& [resource, hold] : c.locks) {
+            if (hold.level == static_cast<std::int64_t>(LockLevel::None)) continue;
+            closeLockSpan(c, resource, hold, nowNs, false, true);
+            hold = {hold.level, nowNs, order};
+        }
+    }
+    flushLocks(id, c);
+}
+
+void Projection::gap(std::uint64_t dropped)
+{
+    Item item;
+    item.span = {lastNs_, lastNs_, 0};
+    item.instant = true;
+    item.tid = 0;
+    item.category = "note";
+    item.name = "events dropped";
+    item.args = Args()
+                    .number("dropped", static_cast<std::int64_t>(dropped))
+                    .text("text", std::to_string(dropped) +
+                                      " events left the trace log's memory window before they were exported; "
+                                      "spans around here may be cut short")
+                    .json();
+    ConnectionState& engine = connection(0);
+    engine.items.push_back(std::move(item));
+    engine.shown = true;
+    flushIfIdle(0, engine, lastNs_, 0);
+}
+
+void Projection::finish()
+{
     for (auto& [id, c] : connections_) {
         if (c.statement) endStatement(c, id, lastNs_, nullptr);
         if (c.tx) emitTransaction(id, *c.tx, lastNs_, lastNs_, "unfinished", Args());
-        for (const auto& [resource, hold] : c.locks)
-            if (hold.level != static_cast<std::int64_t>(LockLevel::None))
+        c.tx.reset();
+        if (c.ended) {
+            emitTransaction(id, c.ended->tx, c.ended->endNs, c.ended->endNs, c.ended->outcome, c.ended->args);
+            c.ended.reset();
+        }
+        for (auto& [resource, hold] : c.locks)
+            if (hold.level != static_cast<std::int64_t>(LockLevel::None)) {
                 closeLockSpan(c, resource, hold, lastNs_, true);
+                hold.level = static_cast<std::int64_t>(LockLevel::None);
+            }
+        flushIfIdle(id, c, lastNs_, 0);
+    }
 
+    // Metadata may come anywhere in the array; it names the tracks once all are known.
+    const auto metadata = [&](const char* what, std::int64_t tid, const Args& args) {
+        std::string out = firstWritten_ ? ",\n{\"name\":\"" : "\n{\"name\":\"";
+        firstWritten_ = true;
+        out += what;
+        out += "\",\"ph\":\"M\",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(tid) +
+               ",\"args\":" + args.json() + "}";
+        sink_(out);
+    };
+    metadata("process_name", 0, Args().text("name", processName_));
+    for (auto& [id, c] : connections_) {
         const std::string name = trackName(id, c);
         // Sort indexes put each connection's lock lanes right under it, connections in id order.
         const std::int64_t sortBase = static_cast<std::int64_t>(id) * 64;
@@ -427,13 +559,7 @@ std::string Projection::finish()
             metadata("thread_name", id, Args().text("name", name));
             metadata("thread_sort_index", id, Args().number("sort_index", sortBase));
         }
-        if (c.lockItems.empty()) continue;
-        std::vector<LaneSpan> spans;
-        for (const Item& item : c.lockItems)
-            spans.push_back(item.span);
-        const std::vector<int> lanes = assignNestedLanes(spans);
-        const int laneCount = *std::max_element(lanes.begin(), lanes.end()) + 1;
-        for (int lane = 0; lane < laneCount; ++lane) {
+        for (int lane = 0; lane < c.lockLanes; ++lane) {
             const std::int64_t tid = (lane + 1) * kLockTrackTidBase + id;
             const std::string laneName =
                 name + " locks" + (lane == 0 ? "" : " (" + std::to_string(lane + 1) + ")");
@@ -441,44 +567,47 @@ std::string Projection::finish()
             metadata("thread_sort_index", tid,
                      Args().number("sort_index", sortBase + 1 + std::min(lane, 62)));
         }
-        for (std::size_t i = 0; i < c.lockItems.size(); ++i) {
-            c.lockItems[i].tid = (lanes[i] + 1) * kLockTrackTidBase + id;
-            items_.push_back(std::move(c.lockItems[i]));
-        }
     }
-
-    // Viewers build each track's stack from this order: a parent before the spans inside it.
-    std::stable_sort(items_.begin(), items_.end(),
-                     [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
-
-    std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
-    out += meta.substr(1); // without the first separator
-    for (const Item& item : items_) {
-        out += ",\n{\"name\":";
-        appendJsonString(out, item.name);
-        out += ",\"cat\":";
-        appendJsonString(out, item.category);
-        out += item.instant ? ",\"ph\":\"i\",\"s\":\"t\",\"ts\":" : ",\"ph\":\"X\",\"ts\":";
-        appendMicros(out, item.span.begin);
-        if (!item.instant) {
-            out += ",\"dur\":";
-            appendMicros(out, item.span.end - item.span.begin);
-        }
-        out += ",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(item.tid) +
-               ",\"args\":" + item.args + "}";
-    }
-    out += "\n]}\n";
-    return out;
+    sink_("\n]}\n");
 }
 
 } // namespace
 
+struct ChromeTraceWriter::Impl
+{
+    explicit Impl(std::function<void(std::string_view)> sink) : projection(std::move(sink)) {}
+    Projection projection;
+};
+
+ChromeTraceWriter::ChromeTraceWriter(std::function<void(std::string_view)> sink)
+    : impl_(std::make_unique<Impl>(std::move(sink)))
+{}
+
+ChromeTraceWriter::~ChromeTraceWriter() = default;
+
+void ChromeTraceWriter::add(const Event& event)
+{
+    impl_->projection.add(event);
+}
+
+void ChromeTraceWriter::gap(std::uint64_t dropped)
+{
+    impl_->projection.gap(dropped);
+}
+
+void ChromeTraceWriter::finish()
+{
+    impl_->projection.finish();
+}
+
 std::string toChromeTrace(const std::vector<Event>& events)
 {
-    Projection projection;
+    std::string out;
+    ChromeTraceWriter writer([&out](std::string_view text) { out += text; });
     for (const Event& e : events)
-        projection.add(e);
-    return projection.finish();
+        writer.add(e);
+    writer.finish();
+    return out;
 }
 
 std::string writeChromeTrace(const std::vector<Event>& events, const std::string& path)

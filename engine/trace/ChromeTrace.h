@@ -14,18 +14,47 @@
 //   Holds on different resources that overlap without nesting go to further lanes
 //   "<name> locks (2)"... (tid = lane * kLockTrackTidBase + connection id).
 //
+// Streamed: ChromeTraceWriter writes each item as soon as nothing before it on its track can
+// still come (see the Projection in ChromeTrace.cpp), so exporting a run of any length takes
+// memory for one transaction per connection, not for the whole run. Tracks are in file order on
+// each track (what viewers need); items of different tracks interleave.
+//
 // A transaction span covers the statements that begin and end it (BEGIN ... COMMIT), so that the
 // track nests; its exact begin and end times are in args begin_ns and end_ns. Spans still open
 // at the end are closed at the last event's time, with outcome or result "unfinished".
 
 #include "engine/trace/Event.h"
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace txs {
 
 constexpr std::int64_t kLockTrackTidBase = 1000000;
+
+// Turns events, given in seq order, into Chrome Trace JSON text handed to `sink` piece by piece.
+class ChromeTraceWriter
+{
+public:
+    explicit ChromeTraceWriter(std::function<void(std::string_view)> sink);
+    ~ChromeTraceWriter();
+    ChromeTraceWriter(const ChromeTraceWriter&) = delete;
+    ChromeTraceWriter& operator=(const ChromeTraceWriter&) = delete;
+
+    void add(const Event& event);
+    // `dropped` events are missing before the next one (the trace log let them go): a note says so.
+    void gap(std::uint64_t dropped);
+    // Closes what is still open at the last event's time, names the tracks, ends the JSON.
+    void finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 std::string toChromeTrace(const std::vector<Event>& events);
 

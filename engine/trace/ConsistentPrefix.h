@@ -14,7 +14,9 @@ namespace txs {
 // the first seq at or after `from` that no buffer has published. Each buffer is binary-searched
 // for `from`, then the buffers are k-way merged, so an incremental read costs
 // O(buffers * log(events)) plus the events it returns. Every seq below `from` must already be
-// published (`from` is 0 or an end returned before).
+// published or dropped (`from` is 0, an end returned before, or the log's drop floor): then the
+// result has no hole, and a later read from its end continues it. The caller keeps the buffers'
+// chunks alive meanwhile (TraceLog holds its reclaim lock shared); only live slots are read.
 std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                    std::vector<Event>& out);
 

@@ -1,17 +1,22 @@
 #pragma once
 // The events one thread appended to one TraceLog: a single-writer, many-reader, append-only
-// array. The writer fills slot n, then publishes count n+1 with release; a reader that loads the
-// count with acquire may read every slot below it, because a published slot is never written
-// again. Chunks never move (chunk k holds kFirstChunk << k slots, so a handful of chunks cover
-// any run), which lets readers index without a lock while the writer keeps growing the array.
+// array whose oldest chunks can be dropped. The writer fills slot n, then publishes count n+1
+// with release; a reader that loads the count with acquire may read every live slot below it,
+// because a published slot is never written again. Chunks never move, which lets readers index
+// without a lock while the writer keeps growing the array.
+//
+// Dropping (dropChunksBelow) frees chunks the writer has filled; it and every reader are
+// serialised by the owning log's reclaim lock (exclusive for dropping, shared for reading), so a
+// reader never follows a pointer to a freed chunk. The writer itself never takes that lock on
+// its fast path: it only touches the chunk it is filling, which is never dropped.
 
+#include "engine/trace/ChunkGeometry.h"
 #include "engine/trace/ChunkMemory.h"
 #include "engine/trace/Event.h"
 
-#include <array>
 #include <atomic>
-#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -19,96 +24,77 @@
 
 namespace txs {
 
+// Enough for the default cap of a TraceLog (see TraceLogLimits).
+ChunkGeometry defaultChunkGeometry();
+
 class ThreadEventBuffer
 {
 public:
-    ThreadEventBuffer() = default;
+    explicit ThreadEventBuffer(const ChunkGeometry& geometry = defaultChunkGeometry());
     ThreadEventBuffer(const ThreadEventBuffer&) = delete;
     ThreadEventBuffer& operator=(const ThreadEventBuffer&) = delete;
-    ~ThreadEventBuffer()
-    {
-        const std::size_t count = published_.load(std::memory_order_relaxed);
-        for (std::size_t i = 0; i < count; ++i)
-            std::destroy_at(&at(i));
-        for (std::size_t chunk = 0; chunk < kMaxChunks; ++chunk)
-            freeChunk(chunks_[chunk], chunkBytes(chunk));
-    }
+    ~ThreadEventBuffer();
+
+    // Writer only: whether the next event starts a chunk not yet allocated. The log drops old
+    // chunks at that moment, so that the ring slot of the new chunk is free (ChunkGeometry).
+    bool atChunkBoundary() const { return geometry_.position(nextSlot()).chunk >= allocated_; }
 
     // Writer only: makes room for the next event, so that a caller can take the event's sequence
     // number after any allocation (readers wait at a number taken but not yet published).
-    void reserveNext()
-    {
-        const std::size_t chunk = position(published_.load(std::memory_order_relaxed)).chunk;
-        // Raw storage, constructed slot by slot: a large chunk costs no up-front pass over its
-        // memory, so the writer never stalls on one.
-        if (!chunks_[chunk]) chunks_[chunk] = static_cast<Slot*>(allocateChunk(chunkBytes(chunk)));
-    }
+    void reserveNext();
 
     // Writer only: stores the next event and makes it visible to readers. The chunk was allocated
     // before the release store, so a reader that sees the count sees the chunk and the event.
     void publish(Event&& event)
     {
         reserveNext();
-        const std::size_t n = published_.load(std::memory_order_relaxed);
-        const Position p = position(n);
-        ::new (static_cast<void*>(chunks_[p.chunk][p.offset].bytes)) Event(std::move(event));
+        const std::size_t n = nextSlot();
+        const ChunkGeometry::Position p = geometry_.position(n);
+        ::new (static_cast<void*>(slotAt(p))) Event(std::move(event));
         // A plain store, not an RMW: only this thread writes the count.
         published_.store(n + 1, std::memory_order_release);
     }
 
-    // Any thread: slots [0, publishedCount()) may be read with at().
+    // Any thread: slots [firstLive(), publishedCount()) may be read with at(). firstLive() only
+    // changes under the log's exclusive reclaim lock, so a reader holding it shared may use both.
     std::size_t publishedCount() const { return published_.load(std::memory_order_acquire); }
+    std::size_t firstLive() const { return geometry_.chunkStart(firstLiveChunk_); }
 
     const Event& at(std::size_t i) const
     {
-        const Position p = position(i);
-        return *std::launder(reinterpret_cast<const Event*>(chunks_[p.chunk][p.offset].bytes));
+        return *std::launder(reinterpret_cast<const Event*>(slotAt(geometry_.position(i))));
     }
 
-    // First slot in [0, count) whose seq is >= seq (count if none); seqs grow along the buffer
-    // because one thread takes them in order.
-    std::size_t lowerBound(std::uint64_t seq, std::size_t count) const
+    // First slot in [firstLive(), count) whose seq is >= seq (count if none); seqs grow along the
+    // buffer because one thread takes them in order.
+    std::size_t lowerBound(std::uint64_t seq, std::size_t count) const;
+
+    // Under the log's exclusive reclaim lock: frees the filled chunks whose every event has a seq
+    // below `floor`. Returns the number of events freed.
+    std::size_t dropChunksBelow(std::uint64_t floor);
+
+    // Writer only: whether the ring slot the next chunk needs is still taken by an old chunk.
+    bool nextChunkSlotTaken() const
     {
-        std::size_t lo = 0, hi = count;
-        while (lo < hi) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            if (at(mid).seq < seq)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
+        return ring_[geometry_.position(nextSlot()).chunk % geometry_.ringSize].load(
+                   std::memory_order_acquire) != nullptr;
     }
 
 private:
-    static constexpr std::size_t kFirstChunk = 256;
-    static constexpr std::size_t kMaxChunks = 48; // 256 * (2^48 - 1) slots: never reached
-
-    struct Slot
+    std::size_t nextSlot() const { return published_.load(std::memory_order_relaxed); }
+    std::size_t chunkBytes(std::size_t chunk) const { return geometry_.chunkSize(chunk) * sizeof(Event); }
+    std::byte* slotAt(ChunkGeometry::Position p) const
     {
-        alignas(Event) std::byte bytes[sizeof(Event)];
-    };
-
-    struct Position
-    {
-        std::size_t chunk;
-        std::size_t offset;
-    };
-
-    static Position position(std::size_t i)
-    {
-        // Chunks 0..k-1 hold kFirstChunk * (2^k - 1) slots.
-        const std::size_t chunk = std::bit_width(i / kFirstChunk + 1) - 1;
-        if (chunk >= kMaxChunks) std::abort();
-        return {chunk, i - kFirstChunk * ((std::size_t{1} << chunk) - 1)};
+        std::byte* chunk = ring_[p.chunk % geometry_.ringSize].load(std::memory_order_relaxed);
+        return chunk + p.offset * sizeof(Event);
     }
+    void destroyChunk(std::size_t chunk, std::size_t endSlot);
 
-    Event& at(std::size_t i) { return const_cast<Event&>(std::as_const(*this).at(i)); }
-
+    const ChunkGeometry geometry_;
     std::atomic<std::size_t> published_{0};
-    static std::size_t chunkBytes(std::size_t chunk) { return (kFirstChunk << chunk) * sizeof(Slot); }
-
-    std::array<Slot*, kMaxChunks> chunks_{};
+    std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
+    std::size_t firstLiveChunk_ = 0; // guarded by the log's reclaim lock: older chunks are freed
+    std::unique_ptr<std::atomic<std::byte*>[]> ring_;
 };
 
 } // namespace txs

@@ -3,27 +3,39 @@
 #include "engine/trace/ConsistentPrefix.h"
 #include "engine/trace/ThreadEventBuffer.h"
 
+#include <algorithm>
+
 namespace txs {
+
+// One thread's part of one log: its events and its exact per-kind counts (written by that
+// thread only, read by anyone; relaxed is enough for counters nobody orders other data by).
+struct ThreadWriter
+{
+    explicit ThreadWriter(const ChunkGeometry& geometry) : buffer(geometry) {}
+    ThreadEventBuffer buffer;
+    std::array<std::atomic<std::uint64_t>, kEventKindCount> kinds{};
+};
 
 namespace {
 
 std::atomic<std::uint64_t> nextLogId{1};
 
-struct CachedBuffer
+struct CachedWriter
 {
     std::uint64_t logId;
-    ThreadEventBuffer* buffer;
+    ThreadWriter* writer;
     std::weak_ptr<const bool> alive;
 };
 
-// This thread's buffers, one per log it appended to. Keyed by log id, never by address: a log
+// This thread's writers, one per log it appended to. Keyed by log id, never by address: a log
 // destroyed and another created at the same address must not inherit the old buffer.
-thread_local std::vector<CachedBuffer> threadBuffers;
+thread_local std::vector<CachedWriter> threadWriters;
 
 } // namespace
 
-TraceLog::TraceLog()
-    : start_(std::chrono::steady_clock::now()), id_(nextLogId.fetch_add(1, std::memory_order_relaxed)),
+TraceLog::TraceLog(TraceLogLimits limits)
+    : limits_(limits), geometry_(ChunkGeometry::forCap(limits.maxEvents)),
+      start_(std::chrono::steady_clock::now()), id_(nextLogId.fetch_add(1, std::memory_order_relaxed)),
       alive_(std::make_shared<const bool>(true))
 {}
 
@@ -36,50 +48,112 @@ std::int64_t TraceLog::now() const
         .count();
 }
 
-ThreadEventBuffer& TraceLog::bufferForThisThread()
+ThreadWriter& TraceLog::writerForThisThread()
 {
-    for (const CachedBuffer& cached : threadBuffers)
-        if (cached.logId == id_) return *cached.buffer;
+    for (const CachedWriter& cached : threadWriters)
+        if (cached.logId == id_) return *cached.writer;
     return registerThisThread();
 }
 
-ThreadEventBuffer& TraceLog::registerThisThread()
+ThreadWriter& TraceLog::registerThisThread()
 {
-    ThreadEventBuffer* buffer = nullptr;
+    ThreadWriter* writer = nullptr;
     {
-        std::lock_guard lock(buffersMutex_);
-        buffers_.push_back(std::make_unique<ThreadEventBuffer>());
-        buffer = buffers_.back().get();
+        std::lock_guard lock(writersMutex_);
+        writers_.push_back(std::make_unique<ThreadWriter>(geometry_));
+        writer = writers_.back().get();
     }
     // A thread that outlives many logs (a GUI thread, a test runner) would otherwise keep one
     // dead entry per log forever.
-    std::erase_if(threadBuffers, [](const CachedBuffer& cached) { return cached.alive.expired(); });
-    threadBuffers.push_back({id_, buffer, alive_});
-    return *buffer;
+    std::erase_if(threadWriters, [](const CachedWriter& cached) { return cached.alive.expired(); });
+    threadWriters.push_back({id_, writer, alive_});
+    return *writer;
+}
+
+// At a chunk boundary of `writer`: once the log holds more than maxEvents, everything older than
+// the newest maxEvents is dropped, in every buffer. Once per chunk of one thread, so the lock is
+// rare; it waits for readers in progress, which only copy events.
+void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
+{
+    const std::uint64_t taken = nextSeq_.load(std::memory_order_relaxed);
+    const bool overCap = taken > droppedCount() + limits_.maxEvents;
+    if (!overCap && !writer.nextChunkSlotTaken()) return;
+    const std::uint64_t wanted = taken > limits_.maxEvents ? taken - limits_.maxEvents : 0;
+    if (pinned_.load(std::memory_order_acquire)) {
+        // This thread has taken no seq it has not published, so the pinned reader's prefix can
+        // reach `wanted` without it: the wait ends.
+        std::unique_lock pinLock(pinMutex_);
+        pinMoved_.wait(pinLock, [&] { return pin_ >= wanted; });
+    }
+    std::unique_lock lock(reclaimMutex_);
+    const std::uint64_t floor = std::max(floor_.load(std::memory_order_relaxed), wanted);
+    floor_.store(floor, std::memory_order_release);
+    std::lock_guard listLock(writersMutex_);
+    for (const auto& w : writers_)
+        w->buffer.dropChunksBelow(floor);
 }
 
 void TraceLog::append(Event event)
 {
-    ThreadEventBuffer& buffer = bufferForThisThread();
-    buffer.reserveNext();
+    ThreadWriter& writer = writerForThisThread();
+    if (writer.buffer.atChunkBoundary()) dropOldEvents(writer.buffer);
+    writer.buffer.reserveNext();
     if (event.timeNs == 0) event.timeNs = now();
+    auto& kindCount = writer.kinds[std::min(static_cast<std::size_t>(event.kind), kEventKindCount - 1)];
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
     event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    buffer.publish(std::move(event));
+    writer.buffer.publish(std::move(event));
+    kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out) const
+void TraceLog::pin(std::uint64_t seq)
+{
+    {
+        std::lock_guard lock(pinMutex_);
+        pin_ = seq;
+        pinned_.store(true, std::memory_order_release);
+    }
+    pinMoved_.notify_all();
+}
+
+void TraceLog::unpin()
+{
+    {
+        std::lock_guard lock(pinMutex_);
+        pin_ = kUnpinned;
+        pinned_.store(false, std::memory_order_release);
+    }
+    pinMoved_.notify_all();
+}
+
+std::uint64_t TraceLog::countOf(EventKind kind) const
+{
+    const auto index = static_cast<std::size_t>(kind);
+    if (index >= kEventKindCount) return 0;
+    std::uint64_t total = 0;
+    std::lock_guard lock(writersMutex_);
+    for (const auto& w : writers_)
+        total += w->kinds[index].load(std::memory_order_relaxed);
+    return total;
+}
+
+std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, std::uint64_t* skipped) const
 {
     std::vector<const ThreadEventBuffer*> buffers;
     {
-        std::lock_guard lock(buffersMutex_);
-        buffers.reserve(buffers_.size());
-        for (const auto& buffer : buffers_)
-            buffers.push_back(buffer.get());
+        std::lock_guard lock(writersMutex_);
+        buffers.reserve(writers_.size());
+        for (const auto& w : writers_)
+            buffers.push_back(&w->buffer);
     }
-
-    return readConsistentPrefix(buffers, from, out);
+    // Held while events are copied: no chunk is freed under the reader, and the floor stays put,
+    // so the window read is [start, end) with no hole.
+    std::shared_lock lock(reclaimMutex_);
+    const std::uint64_t floor = floor_.load(std::memory_order_relaxed);
+    const std::uint64_t start = std::max(from, floor);
+    if (skipped) *skipped = start - from;
+    return readConsistentPrefix(buffers, start, out);
 }
 
 std::vector<Event> TraceLog::snapshot() const

@@ -2,26 +2,39 @@
 // Append-only event log written by many threads at once and read by views.
 //
 // Writers must not serialize the workload: each thread appends into its own buffer, and the
-// only shared write is one atomic sequence number. Readers take consistent prefixes: every
-// event with a smaller sequence number than one they see is also seen.
+// only shared write is one atomic sequence number. Memory is bounded (TraceLogLimits): the
+// oldest events are dropped, whole chunks at a time, once more than maxEvents are held.
+//
+// Invariant for readers (a consistent window of a consistent prefix): what a read returns is
+// every event with seq in [max(from, droppedCount()), end), in seq order, without holes: an
+// event is seen only once every event with a smaller seq has been published, and an event a
+// reader saw is never later replaced by another. Events below droppedCount() are gone for good.
 
+#include "engine/trace/ChunkGeometry.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/TraceLogLimits.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 namespace txs {
 
 class ThreadEventBuffer;
+struct ThreadWriter;
+
+constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::Note) + 1;
 
 class TraceLog
 {
 public:
-    TraceLog();
+    explicit TraceLog(TraceLogLimits limits = {});
     ~TraceLog();
     TraceLog(const TraceLog&) = delete;
     TraceLog& operator=(const TraceLog&) = delete;
@@ -32,29 +45,58 @@ public:
     // Nanoseconds since the log was created (steady clock).
     std::int64_t now() const;
 
-    // Appends to `out` the events with seq in [from, end) where end is the longest consistent
-    // prefix published so far, in seq order; returns end. Call again with the returned value to
-    // read incrementally (`from` is 0 or an end returned before). Thread-safe against writers and
-    // other readers; costs O(buffers * log(events)) plus the events returned.
-    std::uint64_t readSince(std::uint64_t from, std::vector<Event>& out) const;
+    // Appends to `out` the events with seq in [max(from, droppedCount()), end) where end is the
+    // longest consistent prefix published so far, in seq order; returns end. Call again with the
+    // returned value to read incrementally (`from` is 0 or an end returned before). When events
+    // the caller asked for were dropped meanwhile, `*skipped` (if given) is set to how many
+    // (else 0). Thread-safe against writers and other readers; costs O(buffers * log(events))
+    // plus the events returned.
+    std::uint64_t readSince(std::uint64_t from, std::vector<Event>& out,
+                            std::uint64_t* skipped = nullptr) const;
 
-    // All events of the longest consistent prefix.
+    // All events of the longest consistent prefix that are still held.
     std::vector<Event> snapshot() const;
 
     // Number of events appended so far (published or not).
     std::uint64_t appendedCount() const { return nextSeq_.load(std::memory_order_relaxed); }
+    // Events dropped to keep within the limits: exactly those with seq below this number.
+    std::uint64_t droppedCount() const { return floor_.load(std::memory_order_acquire); }
+    // Exact count of the events of `kind` appended so far, dropped ones included (those whose
+    // append has returned; a concurrent append may or may not be counted yet).
+    std::uint64_t countOf(EventKind kind) const;
+    const TraceLogLimits& limits() const { return limits_; }
+
+    // For one reader that must see every event (an export streamed to a file): nothing at or
+    // after `seq` is dropped until the pin moves past it. A writer that would have to drop such
+    // events waits, at its next chunk boundary, for the reader to catch up: the run slows down
+    // instead of losing events, and memory stays bounded. Call pin() again with each end that
+    // readSince() returns; unpin() releases the writers for good.
+    void pin(std::uint64_t seq);
+    void unpin();
 
 private:
-    ThreadEventBuffer& bufferForThisThread();
-    ThreadEventBuffer& registerThisThread();
+    ThreadWriter& writerForThisThread();
+    ThreadWriter& registerThisThread();
+    void dropOldEvents(const ThreadEventBuffer& writer);
 
+    const TraceLogLimits limits_;
+    const ChunkGeometry geometry_;
     const std::chrono::steady_clock::time_point start_;
     std::atomic<std::uint64_t> nextSeq_{0};
+    // Every seq below it is dropped. Written under the exclusive reclaim lock only.
+    std::atomic<std::uint64_t> floor_{0};
     const std::uint64_t id_; // unique in the process: a thread's cache never mistakes another log for us
     // Expires with the log, so threads can drop their cache entries for logs that are gone.
     const std::shared_ptr<const bool> alive_;
-    mutable std::mutex buffersMutex_; // guards buffers_ (the list, not their contents)
-    std::vector<std::unique_ptr<ThreadEventBuffer>> buffers_;
+    mutable std::mutex writersMutex_; // guards writers_ (the list, not their contents)
+    std::vector<std::unique_ptr<ThreadWriter>> writers_;
+    // Shared by readers while they touch events; exclusive while chunks are freed.
+    mutable std::shared_mutex reclaimMutex_;
+    std::mutex pinMutex_; // guards pin_; pinMoved_ wakes writers waiting for the pinned reader
+    std::condition_variable pinMoved_;
+    static constexpr std::uint64_t kUnpinned = ~std::uint64_t{0};
+    std::uint64_t pin_ = kUnpinned;
+    std::atomic<bool> pinned_{false}; // pin_ != kUnpinned, for a lock-free check
 };
 
 } // namespace txs

@@ -79,7 +79,8 @@ struct RunSummary
     // SQLITE_BUSY or SQLITE_READONLY while the workload expects nothing (a locked file).
     int statementsFailed = 0;
     std::vector<std::string> statementErrors; // "T1 (line 4): <error>", the first 100
-    std::uint64_t events = 0;                 // trace events recorded
+    std::uint64_t events = 0;              // trace events recorded (exact, dropped ones included)
+    std::uint64_t eventsDropped = 0;       // the oldest events the trace log let go to stay in its limits
 
     bool ok() const { return expectationsFailed == 0 && workersFailed == 0 && statementsFailed == 0; }
 };

@@ -3,6 +3,7 @@
 #include "engine/explain/Explainer.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
+#include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/VirtualBusyWait.h"
 
@@ -11,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -41,13 +43,6 @@ std::string statementText(const Statement& s)
 {
     if (!s.isSleep()) return s.sql;
     return "sleep " + std::to_string(s.sleep.count() / 1000) + "ms";
-}
-
-double percentile(std::vector<double>& sorted, double p)
-{
-    if (sorted.empty()) return 0;
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
-    return sorted[std::min(index, sorted.size() - 1)];
 }
 
 } // namespace
@@ -111,7 +106,9 @@ struct Runner::Impl
     std::vector<ExpectationFailure> failures;
     std::vector<std::string> workerErrors;
     std::vector<std::string> statementErrors;
-    std::vector<double> latenciesMs;
+    // Fixed-size, however many transactions the run commits (a vector of samples grew by 8
+    // bytes a transaction: 100 MB for a long run).
+    LatencyRecorder latencies;
 
     void waitIfPaused()
     {
@@ -148,7 +145,7 @@ Runner::Runner(Workload workload, RunOptions options)
     : impl_(std::make_unique<Impl>(*this)), workload_(std::move(workload)), options_(std::move(options))
 {
     trace_ = options_.trace;
-    if (!trace_ && options_.tracing) trace_ = std::make_shared<TraceLog>();
+    if (!trace_ && options_.tracing) trace_ = std::make_shared<TraceLog>(options_.traceLimits);
     summary_.file = workload_.fileName;
     summary_.journalMode = options_.journalMode.value_or(workload_.journalMode);
     auto& actions = impl_->actions;
@@ -609,8 +606,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
     configure(*connection);
     const std::uint64_t seed = runner.options_.seed.value_or(runner.workload_.seed.value_or(1));
     auto rng = backoffRandom(seed, blockIndex, worker);
-    std::vector<double> latencies;
-    latencies.reserve(static_cast<std::size_t>(std::min<std::int64_t>(block.repeat, 1 << 20)));
+    // On the heap: 59 KiB is a large part of a thread's stack.
+    auto latencies = std::make_unique<LatencyRecorder>();
     const std::int64_t delayUs = runner.delayUs_.load();
 
     for (std::int64_t iter = 0; iter < block.repeat && !stopped; ++iter) {
@@ -681,12 +678,13 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             return;
         }
         if (!done) break;
-        latencies.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+        latencies->record(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
+                .count());
         ++workerTxDone;
     }
     std::lock_guard lock(reportMutex);
-    latenciesMs.insert(latenciesMs.end(), latencies.begin(), latencies.end());
+    this->latencies.merge(*latencies);
 }
 
 void Runner::Impl::runWorkers()
@@ -695,8 +693,22 @@ void Runner::Impl::runWorkers()
     std::vector<std::thread> threads;
     const auto& blocks = runner.workload_.workers;
     for (std::size_t b = 0; b < blocks.size(); ++b)
-        for (int w = 0; w < blocks[b].count; ++w)
-            threads.emplace_back([this, &blocks, b, w] { runWorker(blocks[b], b, w); });
+        for (int w = 0; w < blocks[b].count; ++w) {
+            try {
+                threads.emplace_back([this, &blocks, b, w] { runWorker(blocks[b], b, w); });
+            } catch (const std::system_error& e) {
+                // Out of threads (RLIMIT_NPROC, memory for stacks): the workers that did start
+                // finish; the rest fail, said once, instead of std::terminate.
+                const int notStarted = blocks[b].count - w;
+                workersFailed += notStarted;
+                std::lock_guard lock(reportMutex);
+                workerErrors.push_back(blocks[b].name + " (line " + std::to_string(blocks[b].line) + "): " +
+                                       std::to_string(notStarted) + " of " + std::to_string(blocks[b].count) +
+                                       " workers could not start a thread: " + e.what() +
+                                       " (the limit on threads or processes, `ulimit -u`)");
+                break;
+            }
+        }
     for (auto& t : threads)
         t.join();
     workersSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -717,9 +729,8 @@ void Runner::Impl::finish()
     s.otherErrors = other;
     const double seconds = workersSeconds > 0 ? workersSeconds : s.wallMs / 1000.0;
     s.throughputTps = seconds > 0 ? static_cast<double>(s.committed) / seconds : 0;
-    std::sort(latenciesMs.begin(), latenciesMs.end());
-    s.latencyP50Ms = percentile(latenciesMs, 0.50);
-    s.latencyP99Ms = percentile(latenciesMs, 0.99);
+    s.latencyP50Ms = latencies.percentileNs(0.50) / 1e6;
+    s.latencyP99Ms = latencies.percentileNs(0.99) / 1e6;
     s.expectationsPassed = passed;
     s.expectationsFailed = failed;
     s.failures = failures;
@@ -740,6 +751,7 @@ void Runner::Impl::finish()
     }
     emit(EventKind::RunEnd, 0, 0, {});
     s.events = runner.trace_ ? runner.trace_->appendedCount() : 0;
+    s.eventsDropped = runner.trace_ ? runner.trace_->droppedCount() : 0;
 }
 
 bool Runner::step()

@@ -7,6 +7,7 @@
 
 #include "engine/api/Database.h"
 #include "engine/explain/ExplainContext.h"
+#include "engine/trace/TraceLogLimits.h"
 #include "engine/workload/RunReport.h"
 #include "engine/workload/Workload.h"
 
@@ -32,6 +33,7 @@ struct RunOptions
     std::shared_ptr<TraceLog> trace; // where events go; created when null and tracing
     // An MVCC log damaged in the middle (Database.h).
     DamagedLog damagedLog = DamagedLog::Refuse;
+    TraceLogLimits traceLimits;      // of the log created when `trace` is null
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.

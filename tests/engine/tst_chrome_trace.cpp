@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -400,6 +401,93 @@ private slots:
         const std::string missing = dir.filePath("no/such/dir/run.json").toStdString();
         const std::string error = writeChromeTrace(sampleTrace(), missing);
         QVERIFY2(error.find(missing) != std::string::npos, error.c_str());
+    }
+
+    // A long run is written while it goes: each transaction reaches the sink once it ends, a
+    // lock held throughout (a WAL reader's SHARED) is cut into consecutive marked spans rather
+    // than kept open in memory, and events the log dropped are noted where they were missing.
+    void streamsAsTheRunGoes()
+    {
+        std::string out;
+        ChromeTraceWriter writer([&out](std::string_view text) { out += text; });
+        std::uint64_t seq = 0;
+        const auto add = [&](EventKind kind, std::int64_t t, std::int64_t a = 0, std::int64_t b = 0,
+                             std::uint64_t tx = 0) {
+            Event e;
+            e.seq = seq++;
+            e.kind = kind;
+            e.connection = 1;
+            e.timeNs = t;
+            e.a = a;
+            e.b = b;
+            e.txId = tx;
+            e.text = kind == EventKind::StatementBegin ? (a ? "COMMIT" : "BEGIN") : "";
+            writer.add(e);
+        };
+        const auto db = static_cast<std::int64_t>(LockResource::DbFile);
+        const auto write = static_cast<std::int64_t>(LockResource::ShmWrite);
+        const auto shared = static_cast<std::int64_t>(LockLevel::Shared);
+        const auto exclusive = static_cast<std::int64_t>(LockLevel::Exclusive);
+        add(EventKind::LockAcquire, 10, db, shared);
+        constexpr int kTransactions = 6000;
+        for (int i = 0; i < kTransactions; ++i) {
+            const std::int64_t t = 1000 + i * 1000;
+            add(EventKind::StatementBegin, t);
+            add(EventKind::TxBegin, t + 100, static_cast<std::int64_t>(TxMode::Deferred), 0, i + 1);
+            add(EventKind::StatementEnd, t + 200);
+            add(EventKind::StatementBegin, t + 300, 1);
+            add(EventKind::LockAcquire, t + 400, write, exclusive);
+            add(EventKind::TxCommit, t + 500, i + 1, 1, i + 1);
+            add(EventKind::LockRelease, t + 600, write, 0);
+            add(EventKind::StatementEnd, t + 700);
+            if (i == kTransactions / 2) {
+                // Halfway, all but the transaction in progress has been written.
+                const auto written = QString::fromStdString(out).count("\"cat\":\"transaction\"");
+                QCOMPARE(written, i + 1);
+                QVERIFY(QString::fromStdString(out).count("WRITE EXCLUSIVE") >= i - 4096);
+            }
+        }
+        writer.gap(123);
+        add(EventKind::Note, 1000 + kTransactions * 1000);
+        writer.finish();
+
+        const ParsedTrace trace(out);
+        QVERIFY2(trace.parseError.isEmpty(), qPrintable(trace.parseError));
+        QCOMPARE(trace.find("X", 1, "tx " + QString::number(kTransactions) + " deferred").size(), 1);
+        const QJsonObject dropped = trace.one("i", 0, "events dropped");
+        QCOMPARE(dropped["args"].toObject()["dropped"].toInteger(), 123);
+
+        // The SHARED hold: consecutive spans from 10 to the end, all but the last marked as continued.
+        QList<QJsonObject> pieces = trace.find("X", kLockTrackTidBase + 1, "db SHARED");
+        QVERIFY(pieces.size() >= 2);
+        std::sort(pieces.begin(), pieces.end(),
+                  [](const QJsonObject& x, const QJsonObject& y) { return ns(x["ts"]) < ns(y["ts"]); });
+        std::int64_t at = 10;
+        for (int i = 0; i < pieces.size(); ++i) {
+            QCOMPARE(ns(pieces[i]["ts"]), at);
+            at += ns(pieces[i]["dur"]);
+            const QString held = pieces[i]["args"].toObject()["held"].toString();
+            QVERIFY2(held.contains(i + 1 < pieces.size() ? "continues" : "until the end"), qPrintable(held));
+        }
+        QCOMPARE(at, std::int64_t{1000 + kTransactions * 1000});
+
+        // Every track is in file order and nests, as viewers need.
+        std::map<qint64, std::int64_t> lastStart;
+        std::map<qint64, std::vector<std::int64_t>> openEnds;
+        for (const auto& v : trace.events) {
+            const QJsonObject e = v.toObject();
+            if (e["ph"] != "X" && e["ph"] != "i") continue;
+            const qint64 tid = e["tid"].toInteger();
+            const std::int64_t begin = ns(e["ts"]);
+            const std::int64_t end = begin + (e["ph"] == "X" ? ns(e["dur"]) : 0);
+            QVERIFY2(begin >= lastStart[tid], qPrintable(e["name"].toString()));
+            lastStart[tid] = begin;
+            auto& stack = openEnds[tid];
+            while (!stack.empty() && stack.back() <= begin)
+                stack.pop_back();
+            QVERIFY2(stack.empty() || stack.back() >= end, qPrintable(e["name"].toString()));
+            if (e["ph"] == "X") stack.push_back(end);
+        }
     }
 };
 

@@ -15,6 +15,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <sqlite3.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+// Sanitizers reserve terabytes of address space: an RLIMIT_AS test cannot run under them.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TXSCOPE_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TXSCOPE_SANITIZED 1
+#endif
+#endif
 
 using txs::test::plainSqlite;
 
@@ -31,9 +42,27 @@ struct CliResult
     QString both() const { return "stdout:\n" + out + "\nstderr:\n" + err; }
 };
 
-CliResult runCli(const QStringList& args)
+// `limit`: a resource limit (RLIMIT_AS, RLIMIT_NOFILE...) set in the child before it runs.
+struct ChildLimit
+{
+    int resource = -1;
+    rlim_t value = 0;
+};
+
+CliResult runCli(const QStringList& args, ChildLimit limit = {}, const QStringList& environment = {})
 {
     QProcess process;
+    if (limit.resource >= 0)
+        process.setChildProcessModifier([limit] {
+            const rlimit r{limit.value, limit.value};
+            if (setrlimit(limit.resource, &r) != 0) _exit(99);
+        });
+    if (!environment.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString& entry : environment)
+            env.insert(entry.section('=', 0, 0), entry.section('=', 1));
+        process.setProcessEnvironment(env);
+    }
     process.start(kCli, args);
     CliResult r;
     // No timeout of our own: ctest's TIMEOUT catches a hang; a run's duration proves nothing.
@@ -128,8 +157,9 @@ private slots:
         QVERIFY(doc.isObject());
         const QJsonObject o = doc.object();
 
-        QCOMPARE(keys(o), (QSet<QString>{"file", "journal_mode", "wall_ms", "transactions", "errors",
-                                         "throughput_tps", "latency_ms", "expectations", "events"}));
+        QCOMPARE(keys(o),
+                 (QSet<QString>{"file", "journal_mode", "wall_ms", "transactions", "errors", "throughput_tps",
+                                "latency_ms", "expectations", "events", "events_dropped"}));
         QCOMPARE(keys(o["transactions"].toObject()), (QSet<QString>{"committed", "rolled_back", "retries"}));
         QCOMPARE(keys(o["errors"].toObject()), (QSet<QString>{"conflict", "busy", "busy_snapshot", "other"}));
         QCOMPARE(keys(o["latency_ms"].toObject()), (QSet<QString>{"p50", "p99"}));
@@ -155,6 +185,82 @@ private slots:
         QVERIFY(expectations["failures"].isArray());
         QVERIFY(expectations["failures"].toArray().isEmpty());
         QVERIFY(o["events"].toInteger() > 0);
+        QCOMPARE(o["events_dropped"].toInteger(), 0); // a short run fits in the default window
+    }
+
+    // A long run in a small address space: the trace log keeps its window and the export
+    // streams, so the run ends with its summary and a whole trace instead of bad_alloc. (Before
+    // the window, this run aborted with std::bad_alloc under the same limit.)
+    void longRunUnderAnAddressSpaceLimitEndsWithItsSummary()
+    {
+#ifdef TXSCOPE_SANITIZED
+        QSKIP("sanitizers reserve more address space than the limit");
+#endif
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString workload = writeFile(dir, "long.txs",
+                                           "journal_mode: mvcc\n"
+                                           "setup:\n"
+                                           "  CREATE TABLE counters (id INTEGER PRIMARY KEY, n INT);\n"
+                                           "  INSERT INTO counters VALUES (0, 0), (1, 0), (2, 0), (3, 0),\n"
+                                           "                              (4, 0), (5, 0), (6, 0), (7, 0);\n"
+                                           "workers writer x8 repeat 15000 retry(conflict, busy; max 1000):\n"
+                                           "  BEGIN CONCURRENT;\n"
+                                           "  UPDATE counters SET n = n + 1 WHERE id = $worker;\n"
+                                           "  COMMIT;\n"
+                                           "check:\n"
+                                           "  SELECT sum(n) FROM counters;   -- expect: 120000\n");
+        const QString trace = dir.filePath("long.json");
+        // 300 MB of address space; glibc's per-thread arenas would reserve 64 MB each.
+        const CliResult r = runCli({"run", workload, "--json", "--keep-events", "100000", "--trace", trace},
+                                   {RLIMIT_AS, rlim_t{300} << 20}, {"MALLOC_ARENA_MAX=2"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        // The workers' 120,000 and the setup's INSERT (an autocommit write).
+        QCOMPARE(o["transactions"].toObject()["committed"].toInteger(), 120001);
+        const qint64 events = o["events"].toInteger();
+        const qint64 dropped = o["events_dropped"].toInteger();
+        QVERIFY2(events > 1'000'000 && dropped > 0 && events - dropped >= 100000 &&
+                     events - dropped <= 100000 + 9 * 12500,
+                 qPrintable(r.out));
+        // The export still has every transaction: it streamed while the run went.
+        QFile file(trace);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        qint64 transactions = 0;
+        for (const auto& v : doc.object()["traceEvents"].toArray()) {
+            const QJsonObject e = v.toObject();
+            const QJsonObject args = e["args"].toObject();
+            transactions +=
+                e["cat"] == "transaction" && args["mode"] == "concurrent" && args["outcome"] == "committed";
+        }
+        QCOMPARE(transactions, 120000);
+    }
+
+    // More connections than file descriptors: each worker that cannot open its database says
+    // so, with the limit and its line, and the run ends with exit 1 and its summary.
+    void outOfFileDescriptorsSaysSo()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString workload = writeFile(dir, "many.txs",
+                                           "journal_mode: wal\n"
+                                           "busy_timeout: 5000\n"
+                                           "setup:\n"
+                                           "  CREATE TABLE hits (w INT);\n"
+                                           "workers writer x100 repeat 2 retry(busy; max 100):\n"
+                                           "  BEGIN IMMEDIATE;\n"
+                                           "  INSERT INTO hits VALUES ($worker);\n"
+                                           "  COMMIT;\n");
+        const CliResult r = runCli({"run", workload}, {RLIMIT_NOFILE, 64});
+        QVERIFY2(r.exitCode == 1, qPrintable(r.both()));
+        QVERIFY2(r.out.contains("(line 6): out of file descriptors: this process may have 64 open files "
+                                "(RLIMIT_NOFILE, `ulimit -n`)"),
+                 qPrintable(r.both()));
+        QVERIFY2(r.out.contains("== summary"), qPrintable(r.both()));
+        QVERIFY2(r.out.contains("result: FAIL"), qPrintable(r.both()));
     }
 
     void journalModeOptionOverridesTheHeader()

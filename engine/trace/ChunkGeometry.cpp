@@ -1,0 +1,56 @@
+#include "engine/trace/ChunkGeometry.h"
+
+#include "engine/trace/Event.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace txs {
+
+namespace {
+// A chunk of 4 MiB fills two transparent huge pages (see ChunkMemory.h) and no more.
+constexpr std::size_t kLargestBytes = std::size_t{4} << 20;
+constexpr std::size_t kFirst = 64;
+} // namespace
+
+ChunkGeometry ChunkGeometry::forCap(std::size_t maxEvents)
+{
+    ChunkGeometry g;
+    maxEvents = std::max<std::size_t>(maxEvents, 16);
+    // At most an eighth of the cap per chunk, so dropping whole chunks keeps the memory near the cap.
+    g.largest = std::clamp<std::size_t>(maxEvents / 8, 2, kLargestBytes / sizeof(Event));
+    g.first = std::min(kFirst, g.largest);
+    while ((g.first << g.doublings) < g.largest)
+        ++g.doublings;
+    // Why the ring is big enough: when a writer starts chunk c, the log first drops every event
+    // older than the newest maxEvents. Chunks c-ring+1 .. c-1 are ring-1 chunks of which at most
+    // `doublings` are small, so they hold at least (ring-1-doublings) * largest >= maxEvents +
+    // 2 * largest newer events: chunk c-ring is entirely dropped and its slot free again.
+    g.ringSize = g.doublings + (maxEvents + g.largest - 1) / g.largest + 4;
+    return g;
+}
+
+std::size_t ChunkGeometry::chunkStart(std::size_t chunk) const
+{
+    if (chunk <= doublings) return first * ((std::size_t{1} << chunk) - 1);
+    return first * ((std::size_t{1} << doublings) - 1) + (chunk - doublings) * largest;
+}
+
+std::size_t ChunkGeometry::chunkSize(std::size_t chunk) const
+{
+    return chunk < doublings ? first << chunk : largest;
+}
+
+ChunkGeometry::Position ChunkGeometry::position(std::size_t slot) const
+{
+    const std::size_t small = first * ((std::size_t{1} << doublings) - 1);
+    if (slot < small) {
+        // Chunks 0..k-1 hold first * (2^k - 1) slots.
+        const std::size_t chunk = std::bit_width(slot / first + 1) - 1;
+        return {chunk, slot - first * ((std::size_t{1} << chunk) - 1)};
+    }
+    const std::size_t rest = slot - small;
+    return {doublings + rest / largest, rest % largest};
+}
+
+} // namespace txs

@@ -3,6 +3,7 @@
 // connection opened with SQLITE_OPEN_NOMUTEX); different connections run in parallel.
 
 #include "engine/api/Result.h"
+#include "engine/api/StatementLimits.h"
 
 #include <cstdint>
 #include <functional>
@@ -40,6 +41,9 @@ public:
     virtual TransactionState transaction() const = 0;
     virtual void setBusyHandler(BusyHandler handler) = 0;
     virtual void setBusyTimeout(int milliseconds) = 0;
+    // Stop and statement_timeout: see StatementLimits.h. A statement they end fails with
+    // SQLITE_INTERRUPT and a message saying which of them it was.
+    virtual void setStatementLimits(StatementLimits limits) = 0;
 
     std::uint32_t id() const { return id_; }
     const std::string& name() const { return name_; }

@@ -51,6 +51,10 @@ private:
     std::optional<std::string> recover(const std::string& contents);
     std::optional<Error> appendDdl(const std::string& frame);
     std::optional<Error> runCheckpoint(CheckpointResult& result);
+    // The CREATE TABLE statement to run on x.db for one read from the log: rebuilt from its
+    // parsed structure (never the logged text itself), or nullopt with `why` when it is not a
+    // statement TxScope writes.
+    static std::optional<std::string> rebuiltCreate(const std::string& logged, std::string& why);
 
     const std::string path_;
     sqlite3* db_; // our own connection to x.db, used by load and checkpoint only

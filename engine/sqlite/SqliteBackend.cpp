@@ -49,7 +49,8 @@ std::optional<Error> setJournalMode(const std::shared_ptr<sqlite::SqliteShared>&
 } // namespace
 
 std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode mode,
-                                           std::shared_ptr<TraceLog> trace, Error* error)
+                                           std::shared_ptr<TraceLog> trace, Error* error,
+                                           HardeningOptions hardening)
 {
     const auto fail = [error](Error e) -> std::unique_ptr<Backend> {
         if (error) *error = std::move(e);
@@ -60,6 +61,7 @@ std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode 
     if (const int rc = sqlite::initSqliteOnce(); rc != SQLITE_OK)
         return fail(Error::fromSqlite(rc, std::string("SQLite could not be set up: ") + sqlite3_errstr(rc)));
     auto shared = std::make_shared<sqlite::SqliteShared>(path, mode, std::move(trace));
+    shared->hardening = hardening;
     if (auto failure = setJournalMode(shared)) return fail(std::move(*failure));
     return std::make_unique<SqliteBackend>(std::move(shared));
 }

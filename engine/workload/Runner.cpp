@@ -103,6 +103,8 @@ struct Runner::Impl
     std::condition_variable pauseChanged;
     bool paused = false;
     std::atomic<bool> stopped{false};
+    // Set by stop(); every connection's statements check it (StatementLimits).
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
     std::atomic<std::uint64_t> committed{0}, rolledBack{0}, retries{0};
@@ -114,6 +116,18 @@ struct Runner::Impl
     std::vector<ExpectationFailure> failures;
     std::vector<std::string> workerErrors;
     std::vector<double> latenciesMs;
+
+    // Sleeps for `d` unless stop() comes first: a `sleep 3600s` must not outlast Stop.
+    void sleepUnlessStopped(std::chrono::microseconds d)
+    {
+        // Backoffs of many workers are short: they sleep without taking the shared mutex.
+        if (d <= std::chrono::milliseconds(1)) {
+            std::this_thread::sleep_for(d);
+            return;
+        }
+        std::unique_lock lock(pauseMutex);
+        pauseChanged.wait_for(lock, d, [&] { return stopped.load(); });
+    }
 
     void waitIfPaused()
     {
@@ -190,8 +204,15 @@ std::optional<Error> Runner::open()
         }
     }
     Error error;
-    database_ = Database::open(path, {summary_.journalMode, trace_}, &error);
+    database_ = Database::open(path, {summary_.journalMode, trace_, allowsAttach()}, &error);
     if (!database_) return error;
+    if (allowsAttach() && trace_) {
+        Event e;
+        e.kind = EventKind::Note;
+        e.text = "WARNING: ATTACH, DETACH and VACUUM INTO are allowed for this run (--allow-attach or "
+                 "allow_attach: yes): the workload may create or change files outside its database";
+        trace_->append(std::move(e));
+    }
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();
     if (!explainer_) {
@@ -231,7 +252,12 @@ void Runner::resume()
 
 void Runner::stop()
 {
-    impl_->stopped = true;
+    impl_->cancel->store(true);
+    {
+        // Under the mutex, so a sleeper between its check and its wait cannot miss the notify.
+        std::lock_guard lock(impl_->pauseMutex);
+        impl_->stopped = true;
+    }
     resume();
 }
 
@@ -331,6 +357,7 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection, co
 void Runner::Impl::configure(Connection& connection)
 {
     const auto& w = runner.workload_;
+    connection.setStatementLimits({cancel, w.statementTimeout.value_or(std::chrono::microseconds(0))});
     if (w.busyTimeout) connection.setBusyTimeout(static_cast<int>(w.busyTimeout->count()));
     if (w.synchronous)
         connection.execute(std::string("PRAGMA synchronous = ") + synchronousName(*w.synchronous));
@@ -370,7 +397,7 @@ void Runner::Impl::runStepStatement(const Action& action)
     outcome.expect = st.expect;
     outcome.startNs = now();
     if (st.isSleep()) {
-        std::this_thread::sleep_for(st.sleep);
+        sleepUnlessStopped(st.sleep);
     } else {
         sc.handlerCalled = false;
         outcome.result = connection.execute(st.sql);
@@ -492,9 +519,9 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             for (const auto& st : block.body) {
                 if (paused) waitIfPaused();
                 if (stopped) break;
-                if (delayUs > 0) std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (st.isSleep()) {
-                    std::this_thread::sleep_for(st.sleep);
+                    sleepUnlessStopped(st.sleep);
                     continue;
                 }
                 const std::string sql = substituteVariables(st.sql, worker, iter);
@@ -536,7 +563,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 if (wait.yield)
                     std::this_thread::yield();
                 else if (wait.sleep.count() > 0)
-                    std::this_thread::sleep_for(wait.sleep);
+                    sleepUnlessStopped(std::chrono::duration_cast<std::chrono::microseconds>(wait.sleep));
                 continue;
             }
             // Not retryable, or out of retries: this worker is done for good.
@@ -627,7 +654,7 @@ bool Runner::step()
         impl.runStepStatement(action);
         impl.retryBlocked(true);
         const std::int64_t delayUs = delayUs_.load();
-        if (delayUs > 0) std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+        if (delayUs > 0) impl.sleepUnlessStopped(std::chrono::microseconds(delayUs));
     }
     return true;
 }

@@ -30,6 +30,7 @@ struct RunOptions
     std::optional<std::uint64_t> seed;      // overrides the header's seed
     bool tracing = true;
     std::shared_ptr<TraceLog> trace; // where events go; created when null and tracing
+    bool allowAttach = false;        // --allow-attach; the header's allow_attach: yes also allows it
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.
@@ -81,7 +82,11 @@ public:
 
     void pause();
     void resume();
-    void stop(); // workers finish their current statement; remaining work is skipped
+    // Any thread: running statements are interrupted (SQLITE_INTERRUPT, within milliseconds),
+    // sleeps and busy waits end, remaining work is skipped.
+    void stop();
+    // ATTACH / DETACH / VACUUM INTO allowed for this run (--allow-attach or the header).
+    bool allowsAttach() const { return options_.allowAttach || workload_.allowAttach; }
 
     RunProgress progress() const; // thread-safe
     const RunSummary& summary() const { return summary_; }

@@ -1,7 +1,7 @@
 #pragma once
 // The command line of txscope-cli (DESIGN.md, "Command-line contract"):
 //   txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]
-//                            [--db PATH] [--seed N]
+//                            [--db PATH] [--seed N] [--allow-attach]
 // plus --help/-h and --version. Options may come before or after FILE, as `--opt VALUE` or
 // `--opt=VALUE`; `--` ends the options.
 
@@ -22,6 +22,7 @@ struct RunCommandOptions
     std::optional<std::string> tracePath;
     std::optional<std::string> databasePath;
     std::optional<std::uint64_t> seed; // overrides the file's seed header
+    bool allowAttach = false;          // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
 };
 
 struct CommandLine

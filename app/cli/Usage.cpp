@@ -5,7 +5,7 @@ namespace txs::cli {
 const char* usageText()
 {
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
-           "                            [--db PATH] [--seed N]\n"
+           "                            [--db PATH] [--seed N] [--allow-attach]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -30,6 +30,8 @@ const char* helpText()
            "  --db PATH         run on the database file PATH in place (created when missing)\n"
            "                    instead of a fresh temporary database\n"
            "  --seed N          seed for the workers' random backoff, instead of the file's seed\n"
+           "  --allow-attach    allow ATTACH, DETACH and VACUUM INTO, which may create or change\n"
+           "                    files outside the run's database (refused by default)\n"
            "  -h, --help        show this help and exit\n"
            "  --version         show the version and exit\n"
            "\n"
@@ -37,7 +39,9 @@ const char* helpText()
            "  0  every expectation held and no worker failed\n"
            "  1  an expectation failed, a worker failed, or the trace could not be written\n"
            "  2  bad input: usage, a file that cannot be read or parsed (FILE:LINE: message),\n"
-           "     a database that cannot be opened; nothing runs\n";
+           "     a database that cannot be opened; nothing runs\n"
+           "  130 interrupted (SIGINT, Ctrl-C) or 143 terminated (SIGTERM): the run was stopped,\n"
+           "     its summary printed and its temporary files removed\n";
 }
 
 } // namespace txs::cli

@@ -101,7 +101,7 @@ struct Runner::Impl
 
     std::mutex pauseMutex;
     std::condition_variable pauseChanged;
-    bool paused = false;
+    std::atomic<bool> paused{false}; // read without the mutex by workers between statements
     std::atomic<bool> stopped{false};
     // Set by stop(); every connection's statements check it (StatementLimits).
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);

@@ -21,7 +21,7 @@ parser=(Backoff.cpp Duration.cpp Expectation.cpp HeaderLine.cpp RetryPolicy.cpp 
     "$here/workload_parser_fuzzer.cpp" \
     "${parser[@]/#/$root/engine/workload/}" \
     "$root/engine/api/Error.cpp" "$root/engine/api/Result.cpp" "$root/engine/api/Value.cpp" \
-    "$root/engine/api/JournalMode.cpp" \
+    "$root/engine/api/JournalMode.cpp" "$root/engine/api/Hardening.cpp" \
     -lsqlite3 \
     -o "$out/workload_parser_fuzzer"
 echo "$out/workload_parser_fuzzer"

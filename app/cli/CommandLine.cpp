@@ -74,14 +74,15 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         std::optional<std::string> inlineValue;
         if (equals != std::string::npos) inlineValue = arg.substr(equals + 1);
 
-        const bool isFlag = name == "--json";
+        const bool isFlag = name == "--json" || name == "--allow-attach";
         const bool takesValue = name == "--journal-mode" || name == "--trace" || name == "--db" ||
                                 name == "--seed" || name == "--recover" || name == "--keep-events";
         if (!isFlag && !takesValue) return usageError("unknown option '" + name + "'");
         if (isFlag) {
             if (inlineValue) return usageError("option '" + name + "' takes no value");
-            if (o.json) return usageError("option '" + name + "' given twice");
-            o.json = true;
+            bool& flag = name == "--json" ? o.json : o.allowAttach;
+            if (flag) return usageError("option '" + name + "' given twice");
+            flag = true;
             continue;
         }
         std::string value;

@@ -2,6 +2,7 @@
 // The command line of txscope-cli (DESIGN.md, "Command-line contract"):
 //   txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]
 //                            [--db PATH] [--seed N] [--recover=truncate] [--keep-events N]
+//                            [--allow-attach]
 // plus --help/-h and --version. Options may come before or after FILE, as `--opt VALUE` or
 // `--opt=VALUE`; `--` ends the options.
 
@@ -23,8 +24,8 @@ struct RunCommandOptions
     std::optional<std::string> databasePath;
     std::optional<std::uint64_t> seed; // overrides the file's seed header
     bool recoverTruncate = false;      // accept losing commits after a damaged MVCC log frame
-    std::optional<std::uint64_t> seed;       // overrides the file's seed header
-    std::optional<std::uint64_t> keepEvents; // the trace log's window (TraceLogLimits::maxEvents)
+    std::optional<std::uint64_t> keepEvents; // the trace log window (TraceLogLimits::maxEvents)
+    bool allowAttach = false;          // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
 };
 
 struct CommandLine

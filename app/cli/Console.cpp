@@ -1,5 +1,7 @@
 #include "Console.h"
 
+#include "TerminalText.h"
+
 #include <cstdio>
 
 namespace txs::cli {
@@ -22,16 +24,18 @@ void Console::eraseProgressLocked()
 
 void Console::out(std::string_view text)
 {
+    const std::string safe = escapeControls(text);
     std::lock_guard lock(mutex_);
     eraseProgressLocked();
-    write(stdout, text);
+    write(stdout, safe);
 }
 
 void Console::err(std::string_view text)
 {
+    const std::string safe = escapeControls(text);
     std::lock_guard lock(mutex_);
     eraseProgressLocked();
-    write(stderr, text);
+    write(stderr, safe);
 }
 
 void Console::showProgress(std::string_view line)

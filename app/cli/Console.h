@@ -11,7 +11,8 @@ namespace txs::cli {
 class Console
 {
 public:
-    // Writes whole lines (text should end with '\n') to stdout / stderr.
+    // Writes whole lines (text should end with '\n') to stdout / stderr, every control
+    // character but '\n' and '\t' escaped (TerminalText.h): the text carries untrusted data.
     void out(std::string_view text);
     void err(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "ReadableLog.h"
 
+#include "TerminalText.h"
 #include "TextFormat.h"
 
 namespace txs::cli {
@@ -11,7 +12,7 @@ constexpr const char* kWhyIndent = "         "; // lines up under the text after
 
 std::string statementLine(const std::string& connection, int line, const std::string& sql)
 {
-    return connection + " (line " + std::to_string(line) + "): " + sql + "\n";
+    return connection + " (line " + std::to_string(line) + "): " + escapeControls(sql, false) + "\n";
 }
 
 std::string plural(std::uint64_t n, const char* one, const char* many)

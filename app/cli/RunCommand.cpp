@@ -5,6 +5,7 @@
 #include "OutputFile.h"
 #include "ProgressLine.h"
 #include "ReadableLog.h"
+#include "StopOnSignal.h"
 #include "SummaryJson.h"
 #include "TraceFile.h"
 #include "engine/workload/Runner.h"
@@ -21,6 +22,7 @@ RunOptions runOptions(const RunCommandOptions& o)
     r.databasePath = o.databasePath.value_or("");
     r.seed = o.seed;
     r.damagedLog = o.recoverTruncate ? DamagedLog::Truncate : DamagedLog::Refuse;
+    r.allowAttach = o.allowAttach;
     // Always traced: the summary counts events, errors are explained from the trace, and
     // --trace exports it.
     r.tracing = true;
@@ -41,6 +43,13 @@ int runCommand(const RunCommandOptions& options)
         return ExitBadInput;
     }
     Runner runner(std::move(parsed.workload()), runOptions(options));
+    // Before any thread starts (see StopOnSignal.h); declared after the runner, so it is gone
+    // before the runner's destructor removes the temporary folder.
+    StopOnSignal signals([&runner] { runner.stop(); });
+    if (runner.allowsAttach())
+        console.err("txscope-cli: WARNING: ATTACH, DETACH and VACUUM INTO are allowed (" +
+                    std::string(options.allowAttach ? "--allow-attach" : "allow_attach: yes in the file") +
+                    "): this workload may create or change files outside its database\n");
     if (auto error = runner.open()) {
         const std::string where = options.databasePath ? " '" + *options.databasePath + "'" : "";
         console.err("txscope-cli: cannot open the database" + where + ": " + error->describe() + "\n");
@@ -89,6 +98,11 @@ int runCommand(const RunCommandOptions& options)
     }
 
     int exitCode = summary.ok() ? ExitOk : ExitFailed;
+    if (const int signal = signals.signal()) {
+        console.err(std::string("txscope-cli: stopped by ") + StopOnSignal::name(signal) +
+                    "; the summary covers what ran before\n");
+        exitCode = 128 + signal;
+    }
     if (traceStream) {
         std::string why;
         if (!traceStream->finish(why)) {

@@ -1,5 +1,7 @@
 #include "TextFormat.h"
 
+#include "TerminalText.h"
+
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -12,12 +14,15 @@ constexpr std::size_t kRowsShown = 10; // a log line, not a result grid
 
 std::string resultText(const Result& result)
 {
-    if (result.error) return "error " + result.error->codeName() + ": " + result.error->message;
+    // Data: a line break in a value must not start a line of the log (escapeControls).
+    if (result.error)
+        return "error " + result.error->codeName() + ": " + escapeControls(result.error->message, false);
     if (result.rows.empty()) return result.columns.empty() ? "ok" : "empty";
-    if (result.rows.size() <= kRowsShown) return result.rowsText();
+    if (result.rows.size() <= kRowsShown) return escapeControls(result.rowsText(), false);
     Result firstRows;
     firstRows.rows.assign(result.rows.begin(), result.rows.begin() + kRowsShown);
-    return firstRows.rowsText() + ", ... (" + std::to_string(result.rows.size()) + " rows)";
+    return escapeControls(firstRows.rowsText(), false) + ", ... (" + std::to_string(result.rows.size()) +
+           " rows)";
 }
 
 std::string fixed(double value, int decimals)

@@ -6,7 +6,7 @@ const char* usageText()
 {
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
            "                            [--db PATH] [--seed N] [--recover=truncate]\n"
-           "                            [--keep-events N]\n"
+           "                            [--keep-events N] [--allow-attach]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -37,6 +37,8 @@ const char* helpText()
            "                    such a database is refused\n"
            "  --keep-events N   keep at most about N recent trace events in memory (default\n"
            "                    1000000); older ones are dropped and counted, the summary stays exact\n"
+           "  --allow-attach    allow ATTACH, DETACH and VACUUM INTO, which may create or change\n"
+           "                    files outside the run's database (refused by default)\n"
            "  -h, --help        show this help and exit\n"
            "  --version         show the version and exit\n"
            "\n"
@@ -48,7 +50,9 @@ const char* helpText()
            "     expected, the database is locked, read-only or in use by another engine,\n"
            "     or the trace could not be written\n"
            "  2  bad input: usage, a file that cannot be read or parsed (FILE:LINE: message),\n"
-           "     a database that is corrupt or cannot be opened; nothing runs\n";
+           "     a database that is corrupt or cannot be opened; nothing runs\n"
+           "  130 interrupted (SIGINT, Ctrl-C) or 143 terminated (SIGTERM): the run was stopped,\n"
+           "     its summary printed and its temporary files removed\n";
 }
 
 } // namespace txs::cli

@@ -3,6 +3,7 @@
 // connection opened with SQLITE_OPEN_NOMUTEX); different connections run in parallel.
 
 #include "engine/api/Result.h"
+#include "engine/api/StatementLimits.h"
 
 #include <cstdint>
 #include <functional>
@@ -44,6 +45,9 @@ public:
     // Kept even while a BusyHandler replaces the waiting, so a caller that drives waits itself
     // (the step runner, in virtual time) waits exactly as long as this connection would.
     virtual int busyTimeout() const = 0;
+    // Stop and statement_timeout: see StatementLimits.h. A statement they end fails with
+    // SQLITE_INTERRUPT and a message saying which of them it was.
+    virtual void setStatementLimits(StatementLimits limits) = 0;
 
     std::uint32_t id() const { return id_; }
     const std::string& name() const { return name_; }

@@ -16,7 +16,7 @@ std::shared_ptr<Database> Database::open(const std::string& path, OpenOptions op
     std::unique_ptr<Backend> backend =
         options.journalMode == JournalMode::Mvcc
             ? makeMvccBackend(path, options.trace, options.damagedLog, &failure)
-            : makeSqliteBackend(path, options.journalMode, options.trace, &failure);
+            : makeSqliteBackend(path, options.journalMode, options.trace, &failure, {options.allowAttach});
     if (!backend) {
         if (error) *error = failure;
         return nullptr;

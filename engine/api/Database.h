@@ -26,6 +26,8 @@ struct OpenOptions
     JournalMode journalMode = JournalMode::Mvcc;
     // Where events go; null means tracing is off. Shared so views can outlive the database.
     std::shared_ptr<TraceLog> trace;
+    // ATTACH / DETACH / VACUUM INTO allowed (the user opted in); see engine/api/Hardening.h.
+    bool allowAttach = false;
     // Last, so that `{mode, trace}` still reads as before.
     DamagedLog damagedLog = DamagedLog::Refuse;
 };

@@ -1,5 +1,7 @@
 #include "engine/api/Error.h"
 
+#include "engine/api/Hardening.h"
+
 #include <cerrno>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -71,6 +73,11 @@ Error Error::fromSqlite(int extendedCode, std::string message, int systemErrno)
 
 Error Error::fromSqlite(int extendedCode, std::string message)
 {
+    // Refused by the hardening authorizer (SQLITE_AUTH for ATTACH, SQLITE_ERROR for a function):
+    // SQLite says only "not authorized"; the authorizer noted what it refused and why.
+    if (!lastRefusal().empty() &&
+        ((extendedCode & 0xff) == SQLITE_AUTH || (extendedCode & 0xff) == SQLITE_ERROR))
+        message = refusalMessage(message);
     const int primary = extendedCode & 0xff;
     ErrorKind kind = ErrorKind::Other;
     switch (primary) {
@@ -155,6 +162,10 @@ std::string Error::codeName() const
         return "SQLITE_MISUSE";
     case rc::NotADb:
         return "SQLITE_NOTADB";
+    case rc::Interrupt:
+        return "SQLITE_INTERRUPT";
+    case rc::Auth:
+        return "SQLITE_AUTH";
     default:
         break;
     }

@@ -25,6 +25,7 @@ enum class ErrorKind {
 namespace rc {
 constexpr int Ok = 0, Error = 1, Busy = 5, Locked = 6, ReadOnly = 8, IoErr = 10, Corrupt = 11, Full = 13,
               CantOpen = 14, Schema = 17, Constraint = 19, Mismatch = 20, Misuse = 21, NotADb = 26;
+constexpr int Interrupt = 9, Auth = 23; // Stop / statement_timeout; refused by the hardening authorizer
 constexpr int BusyRecovery = Busy | (1 << 8), BusySnapshot = Busy | (2 << 8), BusyTimeout = Busy | (3 << 8);
 constexpr int ConstraintNotNull = Constraint | (5 << 8), ConstraintPrimaryKey = Constraint | (6 << 8),
               ConstraintUnique = Constraint | (8 << 8);

@@ -131,8 +131,13 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             return e;
         }
         if (!run(db_, "DROP TABLE IF EXISTS main." + name)) return fail("DROP TABLE " + op.table);
+        std::string createSql;
         if (op.kind == LogOp::Kind::CreateTable) {
-            if (!run(db_, op.createSql)) return fail(op.createSql);
+            std::string why;
+            auto rebuilt = rebuiltCreate(op.createSql, why);
+            if (!rebuilt) return fail("CREATE TABLE " + op.table + " in the log is refused: " + why);
+            createSql = std::move(*rebuilt);
+            if (!run(db_, createSql)) return fail(createSql);
         }
         sqlite3_stmt* meta = nullptr;
         sqlite3_prepare_v2(
@@ -143,7 +148,7 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             -1, &meta, nullptr);
         sqlite3_bind_text(meta, 1, op.table.c_str(), -1, SQLITE_TRANSIENT);
         if (op.kind == LogOp::Kind::CreateTable) {
-            sqlite3_bind_text(meta, 2, op.createSql.c_str(), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(meta, 2, createSql.c_str(), -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(meta, 3, static_cast<sqlite3_int64>(ddlTs));
         }
         const int rc = sqlite3_step(meta);

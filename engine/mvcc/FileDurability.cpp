@@ -1,5 +1,6 @@
 #include "engine/mvcc/FileDurability.h"
 
+#include "engine/api/Hardening.h"
 #include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/sql/SchemaReader.h"
@@ -120,8 +121,8 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
         }
     }
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = openHardened(path.c_str(), &db,
+                                SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string message =
             "cannot open MVCC database " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -380,6 +381,7 @@ std::optional<std::string> FileDurability::recover(const std::string& contents, 
     }
     std::uint64_t newest = checkpointTs_;
     std::size_t replayed = 0;
+    std::string refused;
     const LogScan scan = scanLog(contents, [&](const LogFrame& frame, std::size_t, std::size_t) {
         if (frame.commitTs <= checkpointTs_) return; // already in the SQLite file
         ++replayed;
@@ -389,7 +391,11 @@ std::optional<std::string> FileDurability::recover(const std::string& contents, 
                 Error parseError;
                 auto schema = sql::readTableSchema(op.createSql, parseError);
                 if (!schema) {
-                    notes_.push_back("recovery skipped a CREATE TABLE it cannot parse: " + op.createSql);
+                    // Stored SQL is data: a log whose CREATE TABLE is not one TxScope writes
+                    // is refused, not skipped (the checkpoint would later have to write it).
+                    refused = "the MVCC log " + path_ +
+                              "-log holds a CREATE TABLE that TxScope does not write (" + parseError.message +
+                              "); " + path_ + " was not opened";
                     continue;
                 }
                 store_.restoreDrop(op.table);
@@ -408,6 +414,7 @@ std::optional<std::string> FileDurability::recover(const std::string& contents, 
                                   frame.commitTs);
         }
     });
+    if (!refused.empty()) return refused;
     store_.restoreClock(newest);
     if (!scan.problem.empty()) {
         // Keep the bytes we do not replay beside the log, then cut them off so new frames
@@ -485,6 +492,17 @@ std::optional<std::string> FileDurability::ensureLog()
     log_->setGrowth(growthFor(threshold_.load()));
     logReady_.store(true, std::memory_order_release);
     return std::nullopt;
+}
+
+std::optional<std::string> FileDurability::rebuiltCreate(const std::string& logged, std::string& why)
+{
+    Error parseError;
+    auto schema = sql::readTableSchema(logged, parseError);
+    if (!schema) {
+        why = parseError.message;
+        return std::nullopt;
+    }
+    return schema->createSql;
 }
 
 std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint64_t commitTs, bool& appended)

@@ -71,6 +71,10 @@ private:
     std::optional<Error> appendDdl(const std::string& frame);
     std::optional<Error> runCheckpoint(CheckpointResult& result);
     std::uint64_t logBytes() const;
+    // The CREATE TABLE statement to run on x.db for one read from the log: rebuilt from its
+    // parsed structure (never the logged text itself), or nullopt with `why` when it is not a
+    // statement TxScope writes.
+    static std::optional<std::string> rebuiltCreate(const std::string& logged, std::string& why);
 
     const std::string path_;
     std::unique_ptr<DatabaseLock> lock_; // released last: after db_ and the log are closed

@@ -1,5 +1,6 @@
 #include "engine/sql/MvccConnection.h"
 
+#include "engine/api/Hardening.h"
 #include "engine/api/JournalMode.h"
 #include "engine/sql/InsertDefaults.h"
 #include "engine/sql/MvccVirtualTable.h"
@@ -32,9 +33,11 @@ Result singleValue(const char* column, Value value)
 MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store)
     : Connection(id, std::move(name)), store_(std::move(store))
 {
-    sqlite3_open_v2(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                    nullptr);
+    // The private handle runs the workload's SQL: hardened like every other connection (a
+    // failure leaves db_ null, and every statement then reports it).
+    openHardened(":memory:", &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     sqlite3_extended_result_codes(db_, 1);
+    StatementClock::install(db_, &clock_);
     registerMvccModule(db_, this);
     store_->emit(EventKind::ConnectionOpen, this->id(), 0, 0, 0, 0, 0, this->name());
 }
@@ -97,6 +100,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
 {
     const Classified c = classify(statement);
     const std::uint64_t txId = tx_ ? tx_->id : 0;
+    clock_.begin();
     if (store_->tracing()) emit(EventKind::StatementBegin, txId, 0, 0, std::string(statement));
 
     std::optional<Error> error;
@@ -205,6 +209,7 @@ std::optional<Error> MvccConnection::rollback()
 // SQLite's default busy handler schedule (sqliteDefaultBusyCallback), bounded by busy_timeout.
 bool MvccConnection::waitForLock(int count)
 {
+    if (clock_.shouldStop()) return false; // stopped or out of time: give up the wait
     if (busyHandler_) {
         const bool again = busyHandler_(count);
         emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, 0);
@@ -225,7 +230,13 @@ bool MvccConnection::waitForLock(int count)
         delay = busyTimeoutMs_ - prior;
         if (delay <= 0) return false;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    // In slices, so Stop and statement_timeout end a wait of up to 100 ms within 10 ms.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
+    while (std::chrono::steady_clock::now() < until) {
+        if (clock_.shouldStop()) return false;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(10), until - std::chrono::steady_clock::now()));
+    }
     emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, static_cast<std::int64_t>(delay) * 1000);
     return true;
 }
@@ -350,8 +361,10 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     }
     std::optional<Error> error;
     if (rc != SQLITE_DONE) {
-        error =
-            vtabError_ ? *vtabError_ : Error::fromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
+        const int code = sqlite3_extended_errcode(db_);
+        error = vtabError_                          ? *vtabError_
+                : (code & 0xff) == SQLITE_INTERRUPT ? Error::fromSqlite(code, clock_.interruptMessage())
+                                                    : Error::fromSqlite(code, sqlite3_errmsg(db_));
         result.rows.clear();
     } else if (plan) {
         // SQLite counts every row it handed to the virtual table; the plan knows which were written.

@@ -33,6 +33,7 @@ public:
     void setBusyHandler(BusyHandler handler) override { busyHandler_ = std::move(handler); }
     void setBusyTimeout(int milliseconds) override { busyTimeoutMs_ = milliseconds < 0 ? 0 : milliseconds; }
     int busyTimeout() const override { return busyTimeoutMs_; }
+    void setStatementLimits(StatementLimits limits) override { clock_.setLimits(std::move(limits)); }
 
     // For the virtual table module.
     mvcc::MvccStore& store() { return *store_; }
@@ -82,6 +83,7 @@ private:
     BusyHandler busyHandler_;
     int busyTimeoutMs_ = 0;
     std::string synchronous_ = "2";
+    StatementClock clock_; // Stop and statement_timeout: the private handle's progress handler, waitForLock
 };
 
 } // namespace txs::sql

@@ -1,5 +1,6 @@
 #include "engine/sql/SchemaReader.h"
 
+#include "engine/api/Hardening.h"
 #include "engine/sql/Affinity.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/sql/SqliteValues.h"
@@ -52,29 +53,110 @@ std::optional<std::string> unenforcedClause(std::string_view statement)
 
 } // namespace
 
+namespace {
+
+// Prepares `sql` on `db` and runs it only if it is exactly one CREATE TABLE statement (comments
+// and semicolons around it are fine): stored SQL is data, never a script to run.
+std::optional<Error> createOnly(sqlite3* db, const std::string& sql)
+{
+    const Classified c = classify(sql);
+    if (c.kind != StatementKind::CreateTable || c.temp)
+        return Error::notSupported("not a CREATE TABLE statement of the kind TxScope writes");
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);
+    if (rc != SQLITE_OK) return Error::fromSqlite(sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+    if (!raw) return Error::notSupported("an empty statement where a CREATE TABLE was expected");
+    Stmt statement(raw);
+    // Anything after it must be empty: a second statement is refused, not run.
+    while (tail && *tail) {
+        sqlite3_stmt* more = nullptr;
+        const char* next = nullptr;
+        const int rc = sqlite3_prepare_v2(db, tail, -1, &more, &next);
+        sqlite3_finalize(more);
+        if (rc != SQLITE_OK || more)
+            return Error::notSupported("more than one statement where one CREATE TABLE was expected");
+        if (next == tail) break;
+        tail = next;
+    }
+    if (sqlite3_step(statement.get()) != SQLITE_DONE)
+        return Error::fromSqlite(sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+    return std::nullopt;
+}
+
+// The CREATE TABLE statement the engine writes for `schema`: every name quoted, each column's
+// type, PRIMARY KEY, NOT NULL and DEFAULT as SQLite read them. Rebuilt from the parsed structure,
+// so nothing of the text it came from survives but what the structure holds.
+std::string canonicalCreate(const mvcc::TableSchema& schema)
+{
+    std::string sql = "CREATE TABLE " + quoteIdentifier(schema.name) + "(";
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+        const auto& column = schema.columns[i];
+        if (i) sql += ", ";
+        sql += quoteIdentifier(column.name);
+        if (!column.declaredType.empty()) sql += " " + column.declaredType;
+        if (static_cast<int>(i) == schema.keyColumn) sql += " PRIMARY KEY";
+        if (column.notNull) sql += " NOT NULL";
+        if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
+    }
+    return sql + ")";
+}
+
+bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
+{
+    if (a.name != b.name || a.keyColumn != b.keyColumn || a.columns.size() != b.columns.size()) return false;
+    for (std::size_t i = 0; i < a.columns.size(); ++i) {
+        const auto &x = a.columns[i], &y = b.columns[i];
+        if (x.name != y.name || x.declaredType != y.declaredType || x.notNull != y.notNull ||
+            x.defaultSql != y.defaultSql)
+            return false;
+    }
+    return true;
+}
+
+std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error);
+
+} // namespace
+
 std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatement, Error& error)
 {
+    auto schema = parseOnce(std::string(createStatement), error);
+    if (!schema) return std::nullopt;
+    // What is stored and run later is the rebuilt statement, and only if it reads back as the
+    // same table: a text that parses into something its rebuild does not say is refused.
+    schema->createSql = canonicalCreate(*schema);
+    Error again;
+    auto reread = parseOnce(schema->createSql, again);
+    if (!reread || !sameStructure(*schema, *reread)) {
+        error =
+            Error::notSupported("this CREATE TABLE cannot be written back in the form TxScope stores (" +
+                                (reread ? std::string("it reads back differently") : again.message) + ")");
+        return std::nullopt;
+    }
+    return schema;
+}
+
+namespace {
+
+std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
+{
     sqlite3* raw = nullptr;
-    if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    if (openHardened(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
         error = Error::fromSqlite(SQLITE_NOMEM, "cannot open a scratch database to read the schema");
         sqlite3_close(raw);
         return std::nullopt;
     }
     Db db(raw);
-    const std::string sql(createStatement);
-    char* message = nullptr;
-    if (sqlite3_exec(db.get(), sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-        error = Error::fromSqlite(sqlite3_extended_errcode(db.get()), message ? message : "error");
-        sqlite3_free(message);
+    if (auto failure = createOnly(db.get(), sql)) {
+        error = *failure;
         return std::nullopt;
     }
-    if (auto what = unenforcedClause(createStatement)) {
+    if (auto what = unenforcedClause(sql)) {
         error = Error::notSupported(*what + " are not supported by the MVCC engine yet");
         return std::nullopt;
     }
 
     mvcc::TableSchema schema;
-    schema.createSql = sql;
     {
         auto s = prepare(db.get(), "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND "
                                    "name NOT LIKE 'sqlite_%'");
@@ -145,5 +227,7 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
     }
     return schema;
 }
+
+} // namespace
 
 } // namespace txs::sql

@@ -3,6 +3,11 @@
 // in-memory database and reading back what SQLite understood (PRAGMA table_xinfo, index_list,
 // foreign_key_list, table_list). Anything the MVCC engine cannot enforce yet is refused with
 // an error that names it, never dropped silently.
+//
+// The text may come from a database file or a log (untrusted): the scratch connection is
+// hardened, only one CREATE TABLE statement is accepted (anything else, or a second statement,
+// is refused unrun), and the schema's createSql is rebuilt from the parsed structure and must
+// read back as the same table. Only that rebuilt text is ever stored or run on a real file.
 
 #include "engine/api/Error.h"
 #include "engine/mvcc/TableSchema.h"

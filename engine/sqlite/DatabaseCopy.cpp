@@ -1,5 +1,7 @@
 #include "engine/sqlite/DatabaseCopy.h"
 
+#include "engine/api/Hardening.h"
+
 #include <sqlite3.h>
 
 namespace txs {
@@ -14,12 +16,12 @@ std::optional<std::string> copyDatabase(const std::string& source, const std::st
         sqlite3_close_v2(to);
         return message;
     };
-    int rc = sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY, nullptr);
+    int rc = openHardened(source.c_str(), &from, SQLITE_OPEN_READONLY, nullptr);
     if (rc != SQLITE_OK) return fail(source, from, rc);
     // Reading the schema tells a database from any other file before anything is written.
     rc = sqlite3_exec(from, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return fail(source, from, rc);
-    rc = sqlite3_open_v2(target.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    rc = openHardened(target.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) return fail(target, to, rc);
     sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
     if (!backup) return fail(target, to, sqlite3_errcode(to));

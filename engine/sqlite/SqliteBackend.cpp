@@ -55,7 +55,8 @@ std::optional<Error> setJournalMode(const std::shared_ptr<sqlite::SqliteShared>&
 } // namespace
 
 std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode mode,
-                                           std::shared_ptr<TraceLog> trace, Error* error)
+                                           std::shared_ptr<TraceLog> trace, Error* error,
+                                           HardeningOptions hardening)
 {
     const auto fail = [error](Error e) -> std::unique_ptr<Backend> {
         if (error) *error = std::move(e);
@@ -69,6 +70,7 @@ std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode 
     sqlite::FileState before;
     if (auto failure = sqlite::checkFile(path, before)) return fail(std::move(*failure));
     auto shared = std::make_shared<sqlite::SqliteShared>(path, mode, trace);
+    shared->hardening = hardening;
     if (auto failure = setJournalMode(shared)) return fail(std::move(*failure));
     // The journal mode is a property of the file and outlives the run (WAL stays WAL): the
     // mode was asked for (MVCC is the default, so a SQLite mode always is), and the user

@@ -1,5 +1,6 @@
 #include "engine/sqlite/SqliteConnection.h"
 
+#include "engine/api/Hardening.h"
 #include "engine/sql/SqliteValues.h"
 #include "engine/sqlite/BusySchedule.h"
 #include "engine/sqlite/LockTracer.h"
@@ -28,7 +29,7 @@ SqliteConnection::SqliteConnection(std::shared_ptr<SqliteShared> shared, std::ui
     emit(EventKind::ConnectionOpen, 0, 0, this->name());
     const std::string uri = shared_->uriFor(id);
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
-    const int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, shared_->vfsName());
+    const int rc = openHardened(uri.c_str(), &db_, flags, shared_->vfsName(), shared_->hardening);
     if (rc != SQLITE_OK) {
         openError_ = Error::fromSqlite(db_ ? sqlite3_extended_errcode(db_) : rc,
                                        db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc),
@@ -38,6 +39,7 @@ SqliteConnection::SqliteConnection(std::shared_ptr<SqliteShared> shared, std::ui
         return;
     }
     sqlite3_extended_result_codes(db_, 1);
+    StatementClock::install(db_, &clock_);
     // Installed once and kept: our handler implements both the busy_timeout schedule and a
     // caller's BusyHandler, and records each call.
     sqlite3_busy_handler(db_, &SqliteConnection::onBusy, this);
@@ -99,6 +101,7 @@ Error SqliteConnection::lastError(int rc) const
 {
     const int code =
         (rc & 0xff) == (sqlite3_extended_errcode(db_) & 0xff) ? sqlite3_extended_errcode(db_) : rc;
+    if ((code & 0xff) == SQLITE_INTERRUPT) return Error::fromSqlite(code, clock_.interruptMessage());
     // The errno tells "out of file descriptors" from other open and I/O failures.
     const int primary = code & 0xff;
     const bool system = primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR;
@@ -117,6 +120,7 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         if (pos >= sql.size()) break;
         const std::string_view rest = sql.substr(pos);
         const bool wasAutocommit = sqlite3_get_autocommit(db_) != 0;
+        clock_.begin();
 
         // Describe the statement before preparing it: preparing may read the schema, so its
         // locks (and a BUSY) belong inside the statement's span.
@@ -277,7 +281,9 @@ bool SqliteConnection::busyCalled(int count)
 {
     bool retry = false;
     int sleepMs = 0;
-    if (handler_) {
+    if (clock_.shouldStop()) {
+        retry = false; // stopped or out of time: no more waiting (the statement ends with BUSY)
+    } else if (handler_) {
         try {
             retry = handler_(count);
         } catch (...) {
@@ -289,7 +295,13 @@ bool SqliteConnection::busyCalled(int count)
     }
     // Recorded before sleeping, so the event marks when the wait starts.
     emit(EventKind::BusyHandlerCall, count, std::int64_t{sleepMs} * 1000, retry ? "retry" : "give up");
-    if (sleepMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(sleepMs));
+    // In slices, so Stop and statement_timeout end a wait of up to 100 ms within 10 ms.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(sleepMs);
+    while (sleepMs > 0 && std::chrono::steady_clock::now() < until) {
+        if (clock_.shouldStop()) return false;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(10), until - std::chrono::steady_clock::now()));
+    }
     return retry;
 }
 

@@ -40,6 +40,7 @@ public:
     void setBusyHandler(BusyHandler handler) override;
     void setBusyTimeout(int milliseconds) override;
     int busyTimeout() const override { return busyTimeoutMs_; }
+    void setStatementLimits(StatementLimits limits) override { clock_.setLimits(std::move(limits)); }
 
     const std::optional<Error>& openError() const { return openError_; }
     // Runs `sql` on the raw handle without tracing (the connection's own set-up).
@@ -71,6 +72,7 @@ private:
 
     BusyHandler handler_;
     int busyTimeoutMs_ = 0;
+    StatementClock clock_; // Stop and statement_timeout, checked by the progress and busy handlers
 
     TransactionState tx_;
     std::uint64_t currentTxId_ = 0;   // the transaction events are attributed to right now

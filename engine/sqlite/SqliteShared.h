@@ -3,6 +3,7 @@
 // mode, the trace log (registered for the tracing VFS) and the transaction-id counter. The
 // backend and each connection hold it, so a connection may outlive the Database object.
 
+#include "engine/api/Hardening.h"
 #include "engine/api/JournalMode.h"
 #include "engine/sqlite/TraceRegistry.h"
 
@@ -33,6 +34,7 @@ struct SqliteShared
     const std::shared_ptr<TraceLog> log;
     const TraceRegistration registration;
     std::atomic<std::uint64_t> nextTxId{1};
+    HardeningOptions hardening; // set once, before the first connection opens
 
 private:
     std::string memoryName_;

@@ -1,5 +1,6 @@
 #include "engine/workload/HeaderLine.h"
 
+#include "engine/workload/Duration.h"
 #include "engine/workload/TextUtil.h"
 
 #include <climits>
@@ -10,7 +11,8 @@ namespace txs {
 bool isHeaderKey(std::string_view key)
 {
     const std::string k = toLower(key);
-    return k == "journal_mode" || k == "busy_timeout" || k == "synchronous" || k == "seed";
+    return k == "journal_mode" || k == "busy_timeout" || k == "synchronous" || k == "seed" ||
+           k == "allow_attach" || k == "statement_timeout";
 }
 
 std::optional<std::string> applyHeader(Workload& workload, std::string_view key, std::string_view value)
@@ -42,6 +44,16 @@ std::optional<std::string> applyHeader(Workload& workload, std::string_view key,
         if (!parseUnsigned(value, UINT64_MAX, n))
             return bad + " (a whole number from 0 to 18446744073709551615)";
         workload.seed = static_cast<std::uint64_t>(n);
+    } else if (k == "allow_attach") {
+        const std::string v = toLower(value);
+        if (v != "yes" && v != "no") return bad + " (use yes or no)";
+        workload.allowAttach = v == "yes";
+    } else if (k == "statement_timeout") {
+        std::string why;
+        const auto d = parseDuration(value, &why);
+        if (!d || d->count() <= 0)
+            return bad + " (" + (d ? std::string("it must be more than 0") : why) + ")";
+        workload.statementTimeout = *d;
     } else {
         return "unknown header key '" + std::string(key) + "'";
     }

@@ -91,8 +91,10 @@ struct Runner::Impl
 
     std::mutex pauseMutex;
     std::condition_variable pauseChanged;
-    bool paused = false;
+    std::atomic<bool> paused{false}; // read without the mutex by workers between statements
     std::atomic<bool> stopped{false};
+    // Set by stop(); every connection's statements check it (StatementLimits).
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
     std::atomic<std::uint64_t> committed{0}, rolledBack{0}, retries{0};
@@ -109,6 +111,18 @@ struct Runner::Impl
     // Fixed-size, however many transactions the run commits (a vector of samples grew by 8
     // bytes a transaction: 100 MB for a long run).
     LatencyRecorder latencies;
+
+    // Sleeps for `d` unless stop() comes first: a `sleep 3600s` must not outlast Stop.
+    void sleepUnlessStopped(std::chrono::microseconds d)
+    {
+        // Backoffs of many workers are short: they sleep without taking the shared mutex.
+        if (d <= std::chrono::milliseconds(1)) {
+            std::this_thread::sleep_for(d);
+            return;
+        }
+        std::unique_lock lock(pauseMutex);
+        pauseChanged.wait_for(lock, d, [&] { return stopped.load(); });
+    }
 
     void waitIfPaused()
     {
@@ -193,9 +207,17 @@ std::optional<Error> Runner::open()
     OpenOptions openOptions;
     openOptions.journalMode = summary_.journalMode;
     openOptions.damagedLog = options_.damagedLog;
+    openOptions.allowAttach = allowsAttach();
     openOptions.trace = trace_;
     database_ = Database::open(path, openOptions, &error);
     if (!database_) return error;
+    if (allowsAttach() && trace_) {
+        Event e;
+        e.kind = EventKind::Note;
+        e.text = "WARNING: ATTACH, DETACH and VACUUM INTO are allowed for this run (--allow-attach or "
+                 "allow_attach: yes): the workload may create or change files outside its database";
+        trace_->append(std::move(e));
+    }
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();
     if (!explainer_) {
@@ -235,7 +257,12 @@ void Runner::resume()
 
 void Runner::stop()
 {
-    impl_->stopped = true;
+    impl_->cancel->store(true);
+    {
+        // Under the mutex, so a sleeper between its check and its wait cannot miss the notify.
+        std::lock_guard lock(impl_->pauseMutex);
+        impl_->stopped = true;
+    }
     resume();
 }
 
@@ -369,6 +396,7 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection, co
 void Runner::Impl::configure(Connection& connection)
 {
     const auto& w = runner.workload_;
+    connection.setStatementLimits({cancel, w.statementTimeout.value_or(std::chrono::microseconds(0))});
     if (w.busyTimeout) connection.setBusyTimeout(static_cast<int>(w.busyTimeout->count()));
     if (w.synchronous)
         connection.execute(std::string("PRAGMA synchronous = ") + synchronousName(*w.synchronous));
@@ -432,7 +460,7 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
     outcome.expect = st.expect;
     outcome.startNs = now();
     if (st.isSleep()) {
-        std::this_thread::sleep_for(st.sleep);
+        sleepUnlessStopped(st.sleep);
     } else {
         sc.handlerCalled = false;
         outcome.result = connection.execute(st.sql);
@@ -619,9 +647,9 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             for (const auto& st : block.body) {
                 if (paused) waitIfPaused();
                 if (stopped) break;
-                if (delayUs > 0) std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (st.isSleep()) {
-                    std::this_thread::sleep_for(st.sleep);
+                    sleepUnlessStopped(st.sleep);
                     continue;
                 }
                 const std::string sql = substituteVariables(st.sql, worker, iter);
@@ -663,7 +691,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 if (wait.yield)
                     std::this_thread::yield();
                 else if (wait.sleep.count() > 0)
-                    std::this_thread::sleep_for(wait.sleep);
+                    sleepUnlessStopped(std::chrono::duration_cast<std::chrono::microseconds>(wait.sleep));
                 continue;
             }
             // Not retryable, or out of retries: this worker is done for good.
@@ -782,7 +810,7 @@ bool Runner::step()
         impl.runStepStatement(action);
         impl.retryBlocked();
         const std::int64_t delayUs = delayUs_.load();
-        if (delayUs > 0) std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+        if (delayUs > 0) impl.sleepUnlessStopped(std::chrono::microseconds(delayUs));
     }
     return true;
 }

@@ -34,6 +34,7 @@ struct RunOptions
     // An MVCC log damaged in the middle (Database.h).
     DamagedLog damagedLog = DamagedLog::Refuse;
     TraceLogLimits traceLimits;      // of the log created when `trace` is null
+    bool allowAttach = false;        // --allow-attach; the header's allow_attach: yes also allows it
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.
@@ -85,7 +86,11 @@ public:
 
     void pause();
     void resume();
-    void stop(); // workers finish their current statement; remaining work is skipped
+    // Any thread: running statements are interrupted (SQLITE_INTERRUPT, within milliseconds),
+    // sleeps and busy waits end, remaining work is skipped.
+    void stop();
+    // ATTACH / DETACH / VACUUM INTO allowed for this run (--allow-attach or the header).
+    bool allowsAttach() const { return options_.allowAttach || workload_.allowAttach; }
 
     RunProgress progress() const; // thread-safe
     const RunSummary& summary() const { return summary_; }

@@ -72,6 +72,11 @@ struct Workload
     std::optional<std::chrono::milliseconds> busyTimeout;
     std::optional<Synchronous> synchronous;
     std::optional<std::uint64_t> seed;
+    // `allow_attach: yes`: ATTACH / DETACH / VACUUM INTO allowed (refused by default, see
+    // docs/security.md); the run says so loudly.
+    bool allowAttach = false;
+    // `statement_timeout: 500ms`: a statement running longer is interrupted and fails.
+    std::optional<std::chrono::microseconds> statementTimeout;
 
     // The run, in order.
     std::optional<StatementBlock> setup; // 1. once, on its own connection

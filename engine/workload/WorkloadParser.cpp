@@ -110,10 +110,10 @@ private:
                           " (blocks are setup:, check: and workers NAME xN ...:; a step is NAME: SQL;)");
         if (!sawBlock_ && rest.find(';') == std::string_view::npos && !startsWithWord(trim(rest), "sleep") &&
             !nextContentIsIndented(index))
-            return at(index,
-                      quote(name) +
-                          " is not a header key (journal_mode, busy_timeout, synchronous, seed), and as "
-                          "a step line it lacks its ';'");
+            return at(index, quote(name) +
+                                 " is not a header key (journal_mode, busy_timeout, synchronous, seed, "
+                                 "allow_attach, statement_timeout), and as "
+                                 "a step line it lacks its ';'");
         return step(index, name, rest);
     }
 

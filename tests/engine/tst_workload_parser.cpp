@@ -209,6 +209,13 @@ private slots:
         QCOMPARE(r.workload().busyTimeout->count(), 5000);
         QCOMPARE(*r.workload().synchronous, Synchronous::Normal);
         QCOMPARE(*r.workload().seed, std::uint64_t(18446744073709551615ull));
+        QVERIFY(!r.workload().allowAttach);
+        QVERIFY(!r.workload().statementTimeout);
+
+        auto h = parseWorkload("allow_attach: YES\nstatement_timeout: 500ms\nT1: SELECT 1;\n", "h.txs");
+        QVERIFY2(h.ok(), h.ok() ? "" : h.error().text().c_str());
+        QVERIFY(h.workload().allowAttach);
+        QCOMPARE(h.workload().statementTimeout->count(), 500000);
 
         const std::pair<const char*, JournalMode> modes[] = {{"mvcc", JournalMode::Mvcc},
                                                              {"wal", JournalMode::Wal},
@@ -439,9 +446,8 @@ private slots:
                                   << 3 << QString("NUL byte in the text (is this a text file?)");
         // header
         row("unknown header key", "jornal_mode: wal\nsetup:\n  SELECT 1;\n", 1,
-            "'jornal_mode' is not a header key (journal_mode, busy_timeout, synchronous, seed), and as a "
-            "step "
-            "line it lacks its ';'");
+            "'jornal_mode' is not a header key (journal_mode, busy_timeout, synchronous, seed, allow_attach, "
+            "statement_timeout), and as a step line it lacks its ';'");
         row("header after block", "setup:\n  SELECT 1;\nseed: 3\n", 3,
             "header key 'seed' must come before the first block");
         row("header after step", "T1: BEGIN;\nbusy_timeout: 5\n", 2,
@@ -460,6 +466,11 @@ private slots:
         row("bad seed", "seed: abc\n", 1,
             "bad value 'abc' for seed (a whole number from 0 to 18446744073709551615)");
         row("seed too big", "seed: 18446744073709551616\n", 1, "bad value '18446744073709551616' for seed");
+        row("bad allow_attach", "allow_attach: maybe\n", 1,
+            "bad value 'maybe' for allow_attach (use yes or no)");
+        row("statement_timeout without unit", "statement_timeout: 500\n", 1,
+            "bad value '500' for statement_timeout");
+        row("zero statement_timeout", "statement_timeout: 0ms\n", 1, "bad value '0ms' for statement_timeout");
         // statements without their ';'
         row("step without semicolon at eof", "T1: BEGIN;\nT1: COMMIT\n", 2,
             "statement does not end with ';' before the end of the file");
@@ -468,8 +479,8 @@ private slots:
         row("multi-line step without semicolon", "T1: BEGIN;\nT1: SELECT\n      1\n\nT2: BEGIN;\n", 2,
             "statement does not end with ';' before line 5");
         row("first step without semicolon", "T1: BEGIN\nT2: BEGIN;\n", 1,
-            "'T1' is not a header key (journal_mode, busy_timeout, synchronous, seed), and as a step line it "
-            "lacks its ';'");
+            "'T1' is not a header key (journal_mode, busy_timeout, synchronous, seed, allow_attach, "
+            "statement_timeout), and as a step line it lacks its ';'");
         row("body statement without semicolon",
             "setup:\n  SELECT 1;\n  CREATE TABLE t(x)\ncheck:\n  SELECT 1;\n", 3,
             "statement does not end with ';' before line 4");

@@ -9,25 +9,35 @@
 class RunController::Observer : public txs::RunObserver
 {
 public:
-    explicit Observer(RunController* controller) : controller_(controller) {}
+    Observer(RunController* controller, std::uint64_t generation)
+        : controller_(controller), generation_(generation)
+    {}
     void statementFinished(const txs::StatementOutcome& outcome) override
     {
         QMetaObject::invokeMethod(
-            controller_, [c = controller_, outcome] { emit c->statementFinished(outcome); },
+            controller_,
+            [c = controller_, g = generation_, outcome] {
+                if (c->generation_ == g) emit c->statementFinished(outcome);
+            },
             Qt::QueuedConnection);
     }
     void statementBlocked(const txs::BlockedNotice& notice) override
     {
         QMetaObject::invokeMethod(
-            controller_, [c = controller_, notice] { emit c->statementBlocked(notice); },
+            controller_,
+            [c = controller_, g = generation_, notice] {
+                if (c->generation_ == g) emit c->statementBlocked(notice);
+            },
             Qt::QueuedConnection);
     }
 
 private:
     RunController* controller_;
+    std::uint64_t generation_; // the run it reports for
 };
 
-RunController::RunController(QObject* parent) : QObject(parent), observer_(std::make_unique<Observer>(this))
+RunController::RunController(QObject* parent)
+    : QObject(parent), observer_(std::make_unique<Observer>(this, 0))
 {
     qRegisterMetaType<txs::StatementOutcome>();
     qRegisterMetaType<txs::BlockedNotice>();
@@ -37,6 +47,30 @@ RunController::~RunController()
 {
     if (runner_) runner_->stop();
     joinWorker();
+    joinRetired(); // their workers post to this object
+}
+
+void RunController::retireRun()
+{
+    ++generation_;
+    if (runner_) runner_->stop();
+    if (worker_.joinable()) {
+        retired_.emplace_back([worker = std::move(worker_), runner = std::move(runner_),
+                               observer = std::move(observer_)]() mutable {
+            worker.join();
+            runner.reset(); // closes its connections and removes its temporary folder
+        });
+    }
+    runner_.reset();
+    busy_ = false;
+    observer_ = std::make_unique<Observer>(this, generation_);
+}
+
+void RunController::joinRetired()
+{
+    for (auto& t : retired_)
+        t.join();
+    retired_.clear();
 }
 
 void RunController::setState(State state)
@@ -48,9 +82,7 @@ void RunController::setState(State state)
 
 bool RunController::load(const QString& text, const QString& fileName)
 {
-    if (runner_) runner_->stop();
-    joinWorker();
-    runner_.reset();
+    retireRun();
     auto parsed = txs::parseWorkload(text.toStdString(), fileName.toStdString());
     if (!parsed.ok()) {
         workload_.reset();
@@ -116,9 +148,7 @@ const txs::RunSummary* RunController::summary() const
 void RunController::reset()
 {
     queuedSteps_ = 0;
-    if (runner_) runner_->stop();
-    joinWorker();
-    runner_.reset();
+    retireRun();
     trace_.reset();
     emit traceReplaced();
     setState(workload_ ? State::Ready : State::Empty);
@@ -128,6 +158,7 @@ bool RunController::ensureOpen()
 {
     if (!workload_) return false;
     if (!runner_) {
+        joinRetired(); // bounded: a stopped run ends within milliseconds
         trace_ = std::make_shared<txs::TraceLog>();
         txs::RunOptions options;
         options.journalMode = modeOverride_;
@@ -160,7 +191,8 @@ void RunController::startWorker(bool toTheEnd)
     if (!ensureOpen()) return;
     busy_ = true;
     txs::Runner* runner = runner_.get();
-    worker_ = std::thread([this, runner, toTheEnd] {
+    const std::uint64_t generation = generation_;
+    worker_ = std::thread([this, runner, toTheEnd, generation] {
         bool more = true;
         if (toTheEnd)
             runner->run();
@@ -169,7 +201,8 @@ void RunController::startWorker(bool toTheEnd)
         const bool done = !more || runner->finished() || runner->progress().phase == txs::RunPhase::Done;
         QMetaObject::invokeMethod(
             this,
-            [this, done, toTheEnd] {
+            [this, done, toTheEnd, generation] {
+                if (generation != generation_) return; // a run retired by reset()
                 busy_ = false;
                 if (done || toTheEnd) {
                     // run() returns at the end, or early after stop().

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
 namespace txs {
 class TraceLog;
@@ -55,7 +56,10 @@ public slots:
     void step(); // one unit of work (a statement, or the whole workers phase)
     void pause();
     void stop();
-    void reset(); // back to Ready with a fresh database and trace
+    // Back to Ready with a fresh database and trace. Never waits for the old run: it is
+    // stopped (its statements interrupted) and ends on a thread of its own; the next run
+    // waits for it only when it starts.
+    void reset();
 
 signals:
     void stateChanged(RunController::State state);
@@ -71,6 +75,8 @@ private:
     bool ensureOpen();
     void joinWorker();
     void startWorker(bool toTheEnd);
+    void retireRun();   // hands the runner and its worker to a thread that ends them
+    void joinRetired(); // waits for the retired runs (their database may be the next one's)
 
     std::optional<txs::Workload> workload_;
     std::optional<txs::JournalMode> modeOverride_;
@@ -80,6 +86,9 @@ private:
     std::unique_ptr<txs::Runner> runner_;
     std::unique_ptr<Observer> observer_;
     std::thread worker_;
+    std::vector<std::thread> retired_; // runs being stopped after a reset
+    // Bumped by each reset: what an older run's worker or observer posts is dropped.
+    std::uint64_t generation_ = 0;
     int queuedSteps_ = 0; // steps asked for while one was running; run, stop and reset drop them
     std::atomic<bool> busy_{false};
     State state_ = State::Empty;

@@ -42,6 +42,15 @@ RunController::~RunController()
 void RunController::setState(State state)
 {
     if (state_ == state) return;
+    const bool wasActive = state_ == State::Running || state_ == State::Stepping;
+    const bool active = state == State::Running || state == State::Stepping;
+    if (wasActive && !active && clock_.isValid()) {
+        elapsedBefore_ += clock_.elapsed();
+        clock_.invalidate();
+    } else if (!wasActive && active) {
+        clock_.start();
+    }
+    if (state == State::Ready || state == State::Empty || state == State::Invalid) elapsedBefore_ = 0;
     state_ = state;
     emit stateChanged(state);
 }
@@ -104,6 +113,11 @@ txs::RunProgress RunController::progress() const
     else if (workload_ && !workload_->steps.empty())
         p.nextLine = workload_->steps[0].statement.line;
     return p;
+}
+
+qint64 RunController::elapsedMs() const
+{
+    return elapsedBefore_ + (clock_.isValid() ? clock_.elapsed() : 0);
 }
 
 const txs::RunSummary* RunController::summary() const

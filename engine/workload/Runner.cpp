@@ -101,7 +101,8 @@ struct Runner::Impl
 
     std::mutex pauseMutex;
     std::condition_variable pauseChanged;
-    bool paused = false;
+    // Written under pauseMutex; read without it by workers between statements (hence atomic).
+    std::atomic<bool> paused{false};
     std::atomic<bool> stopped{false};
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
@@ -118,7 +119,15 @@ struct Runner::Impl
     void waitIfPaused()
     {
         std::unique_lock lock(pauseMutex);
-        pauseChanged.wait(lock, [&] { return !paused || stopped.load(); });
+        pauseChanged.wait(lock, [&] { return !paused.load() || stopped.load(); });
+    }
+
+    // A sleep (backoff, `sleep` statement, slow motion) that stop() cuts short, so Stop acts at
+    // once even when workers back off for long.
+    void sleepUnlessStopped(std::chrono::microseconds duration)
+    {
+        std::unique_lock lock(pauseMutex);
+        pauseChanged.wait_for(lock, duration, [&] { return stopped.load(); });
     }
 
     std::int64_t now() const
@@ -492,9 +501,9 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             for (const auto& st : block.body) {
                 if (paused) waitIfPaused();
                 if (stopped) break;
-                if (delayUs > 0) std::this_thread::sleep_for(std::chrono::microseconds(delayUs));
+                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (st.isSleep()) {
-                    std::this_thread::sleep_for(st.sleep);
+                    sleepUnlessStopped(st.sleep);
                     continue;
                 }
                 const std::string sql = substituteVariables(st.sql, worker, iter);
@@ -536,7 +545,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 if (wait.yield)
                     std::this_thread::yield();
                 else if (wait.sleep.count() > 0)
-                    std::this_thread::sleep_for(wait.sleep);
+                    sleepUnlessStopped(std::chrono::duration_cast<std::chrono::microseconds>(wait.sleep));
                 continue;
             }
             // Not retryable, or out of retries: this worker is done for good.

@@ -11,6 +11,7 @@
 #include <optional>
 
 class QAction;
+class QActionGroup;
 class QComboBox;
 class QLabel;
 class QMenu;
@@ -32,6 +33,9 @@ class VersionChainModel;
 class ExplanationsModel;
 class StatementLogModel;
 } // namespace models
+namespace style {
+struct Appearance;
+}
 } // namespace txs
 class MetricsPanel;
 
@@ -56,6 +60,16 @@ public:
     // the end, skipping setup; shows the explanations when there are any.
     void focusOnStory();
 
+    // Window manners (MainWindowLayout.cpp): View › Reset layout puts the window and its docks
+    // back as on first start, sized to the current screen; the appearance is the theme and
+    // presentation mode.
+    void resetLayout();
+    void setAppearance(const txs::style::Appearance& appearance);
+    QDockWidget* dock(const QString& objectName) const;
+    // The window shows everything the finished run recorded (the end of a run drains the
+    // session in bounded slices, so a long run's backlog never freezes the window).
+    bool isSettled() const { return onFinished_.empty() && !settling_; }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -66,6 +80,12 @@ private:
     void buildDocks();
     QDockWidget* addDock(const QString& title, const QString& objectName, QWidget* content,
                          Qt::DockWidgetArea area);
+    void arrangeDocks();
+    void restoreWindowLayout();
+    void saveWindowLayout();
+    void buildAppearanceMenu(QMenu* view);
+    void updateTitle();
+    void settleAfterRun();
     void applyScript();
     void setScript(const QString& text, const QString& fileName);
     void onStateChanged();
@@ -113,6 +133,10 @@ private:
         *openSessionAction_;
     QAction *exportTraceAction_, *exportImageAction_, *exportCsvAction_, *quitAction_, *aboutAction_;
     QString currentFile_;
+    QString replayFile_; // the recorded session shown, while replaying
+    QActionGroup* themeActions_ = nullptr;
+    QAction* presentationAction_ = nullptr;
+    bool settling_ = false; // draining the finished run's backlog in slices
     std::uint64_t timelineCursor_ = 0;
     std::vector<std::function<void()>> onFinished_;
     bool replaying_ = false;

@@ -63,6 +63,11 @@ bool RunController::load(const QString& text, const QString& fileName)
     auto parsed = txs::parseWorkload(text.toStdString(), fileName.toStdString());
     if (!parsed.ok()) {
         workload_.reset();
+        // The previous run's results belong to another script: the panels must not keep them.
+        if (trace_) {
+            trace_.reset();
+            emit traceReplaced();
+        }
         lastError_ = QString::fromStdString(parsed.error().text());
         setState(State::Invalid);
         emit parseFailed(parsed.error().line, QString::fromStdString(parsed.error().message));

@@ -3,6 +3,7 @@
 #include "app/gui/HelpPages.h"
 #include "app/gui/MetricsPanel.h"
 #include "app/gui/ScenarioLibrary.h"
+#include "app/gui/TimelineExportDialog.h"
 #include "engine/sqlite/DatabaseCopy.h"
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/SessionFile.h"
@@ -18,7 +19,9 @@
 #include "widgets/run/ProgressText.h"
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/ConnectionFilter.h"
 #include "widgets/views/HintedTableView.h"
+#include "widgets/views/HintedTreeView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -288,6 +291,9 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     bar->addWidget(new QLabel(" Scenario: ", bar));
     scenarioPicker_ = new QComboBox(bar);
+    // As wide as a short title, not the longest: on a 1280-pixel screen the box must still fit.
+    scenarioPicker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    scenarioPicker_->setMinimumContentsLength(20);
     scenarioPicker_->addItem("(choose a built-in scenario)");
     for (const auto& s : ScenarioLibrary::all())
         scenarioPicker_->addItem(s.title, s.name);
@@ -317,9 +323,13 @@ void MainWindow::buildDocks()
         "No transaction has begun by this instant. Run the workload (F5) or step through it (F10).");
     QDockWidget* tx =
         addDock("Transactions", "transactionsDock", transactionsView_, Qt::BottomDockWidgetArea);
-    auto* locksView = makeTable(locks_, this, "No lock is held or awaited at this instant.");
+    // Open connections only: a closed one holds nothing and would only push the others down.
+    locksFilter_ = new txs::ConnectionFilter(this);
+    locksFilter_->setHideClosed(true);
+    locksFilter_->setSourceModel(locks_);
+    auto* locksView = makeTable(locksFilter_, this, "No connection is open at this instant.");
     QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
-    versionsView_ = new QTreeView(this);
+    versionsView_ = new txs::HintedTreeView(this);
     versionsView_->setModel(versions_);
     versionsView_->setAlternatingRowColors(true);
     versionsView_->setUniformRowHeights(true);
@@ -346,7 +356,9 @@ void MainWindow::buildDocks()
     QDockWidget* explain =
         addDock("Explanations", "explanationsDock", explanationsView_, Qt::BottomDockWidgetArea);
     QDockWidget* metrics = addDock("Metrics", "metricsDock", metrics_, Qt::RightDockWidgetArea);
-    auto* logView = makeTable(statements_, this, "No statement has run by this instant.");
+    logFilter_ = new txs::ConnectionFilter(this);
+    logFilter_->setSourceModel(statements_);
+    auto* logView = makeTable(logFilter_, this, "No statement has run by this instant.");
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
     // Where they go: arrangeDocks() (MainWindowLayout.cpp), or the layout the user saved.
     Q_UNUSED(script);
@@ -449,6 +461,14 @@ void MainWindow::onStateChanged()
     resetAction_->setEnabled(s != S::Empty && s != S::Invalid && !replaying_);
     modeCombo_->setEnabled(s != S::Running);
     editor_->setReadOnly(s == S::Running || s == S::Stepping || s == S::Paused);
+    // An empty Version chains panel must say why: on SQLite there are no chains to show.
+    versionsView_->setEmptyHint(
+        controller_->journalMode() == JournalMode::Mvcc
+            ? QString("No row version exists by this instant. Run the workload (F5) to see each row's "
+                      "versions and which transactions can see them.")
+            : QString("Version chains are MVCC's. SQLite (%1 mode) keeps one version of each row in the "
+                      "database file, so there is no chain to show. Choose MVCC as the engine to see them.")
+                  .arg(txs::journalModeName(controller_->journalMode())));
     if (s == S::Finished) settleAfterRun();
     refreshStatus();
 }
@@ -701,10 +721,14 @@ void MainWindow::exportChromeTrace()
 
 void MainWindow::exportTimelineImage()
 {
-    const QString path = QFileDialog::getSaveFileName(this, "Export timeline", "timeline.png",
-                                                      "PNG image (*.png);;PDF document (*.pdf)");
-    if (!path.isEmpty() && !timeline_->exportTo(path))
-        QMessageBox::warning(this, "Cannot export", "Could not write " + path);
+    const QString name =
+        currentFile_.isEmpty() ? QString("untitled.txs") : QFileInfo(currentFile_).fileName();
+    const QString title =
+        QString("%1 — %2").arg(name, QString::fromLatin1(txs::journalModeName(controller_->journalMode())));
+    const auto choice = askTimelineExport(this, title, QSize(1920, 1080));
+    if (choice &&
+        !timeline_->exportTo(choice->path, choice->size.width(), choice->size.height(), choice->title))
+        QMessageBox::warning(this, "Cannot export", "Could not write " + choice->path);
 }
 
 void MainWindow::exportTransactionsCsv()
@@ -717,6 +741,11 @@ void MainWindow::exportTransactionsCsv()
         QMessageBox::warning(this, "Cannot export", file.errorString());
         return;
     }
+    // Every transaction of the run, not only those begun by the cursor's instant: the panel is
+    // moved to the end for the export and back to the user's instant after.
+    const bool wasLive = session_->isLive();
+    const qint64 instant = session_->instant();
+    if (!wasLive) session_->followLive();
     QTextStream out(&file);
     auto csv = [](QString s) {
         if (s.contains(',') || s.contains('"') || s.contains('\n')) s = '"' + s.replace("\"", "\"\"") + '"';
@@ -733,6 +762,7 @@ void MainWindow::exportTransactionsCsv()
         out << row.join(',') << '\n';
     }
     out.flush();
+    if (!wasLive) session_->setInstant(instant);
     if (!file.commit()) QMessageBox::warning(this, "Cannot export", file.errorString());
 }
 

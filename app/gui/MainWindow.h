@@ -38,6 +38,10 @@ struct Appearance;
 }
 } // namespace txs
 class MetricsPanel;
+namespace txs {
+class ConnectionFilter;
+class HintedTreeView;
+} // namespace txs
 
 class MainWindow : public QMainWindow
 {
@@ -65,6 +69,8 @@ public:
     // presentation mode.
     void resetLayout();
     void setAppearance(const txs::style::Appearance& appearance);
+    // The engine's internal connection (id 0) in the timeline, Locks and Statement log.
+    void setShowInternalConnections(bool show);
     QDockWidget* dock(const QString& objectName) const;
     // The window shows everything the finished run recorded (the end of a run drains the
     // session in bounded slices, so a long run's backlog never freezes the window).
@@ -119,7 +125,9 @@ private:
     txs::models::StatementLogModel* statements_;
     QTableView* transactionsView_;
     QTableView* explanationsView_;
-    QTreeView* versionsView_;
+    txs::HintedTreeView* versionsView_;
+    txs::ConnectionFilter* locksFilter_ = nullptr;
+    txs::ConnectionFilter* logFilter_ = nullptr;
     QComboBox* scenarioPicker_;
     QComboBox* modeCombo_;
     QSlider* speed_;

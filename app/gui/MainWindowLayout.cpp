@@ -7,6 +7,8 @@
 
 #include "app/gui/MainWindow.h"
 #include "widgets/style/Theme.h"
+#include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/ConnectionFilter.h"
 #include "widgets/views/WindowGeometry.h"
 
 #include <QAction>
@@ -53,8 +55,8 @@ void MainWindow::arrangeDocks()
     QDockWidget* metrics = dock("metricsDock");
     QDockWidget* log = dock("logDock");
     for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log}) {
+        d->setFloating(false); // before removing: a removed dock keeps its floating flag
         removeDockWidget(d);
-        d->setFloating(false);
     }
     addDockWidget(Qt::LeftDockWidgetArea, script);
     addDockWidget(Qt::BottomDockWidgetArea, tx);
@@ -76,9 +78,11 @@ void MainWindow::arrangeDocks()
     const QSize room = size();
     const bool presentation = txs::style::current().presentation;
     if (presentation) metrics->hide();
-    resizeDocks({script}, {std::clamp(room.width() / 4, 260, 420)}, Qt::Horizontal);
-    resizeDocks({locks}, {std::clamp(room.width() / 4, 260, 440)}, Qt::Horizontal);
-    resizeDocks({tx}, {std::clamp(room.height() * (presentation ? 2 : 1) / 4, 160, 420)}, Qt::Vertical);
+    // Presentation: side panels narrower, so the timeline is as wide as the larger font allows.
+    const int side = presentation ? room.width() / 5 : room.width() / 4;
+    resizeDocks({script}, {std::clamp(side, 220, 420)}, Qt::Horizontal);
+    resizeDocks({locks}, {std::clamp(side, 220, 440)}, Qt::Horizontal);
+    resizeDocks({tx}, {std::clamp(room.height() * (presentation ? 36 : 26) / 100, 160, 460)}, Qt::Vertical);
     resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
 }
 
@@ -132,6 +136,16 @@ void MainWindow::setAppearance(const txs::style::Appearance& appearance)
     QSettings().setValue("appearance/theme", txs::style::themeName(appearance.theme));
 }
 
+void MainWindow::setShowInternalConnections(bool show)
+{
+    locksFilter_->setShowInternal(show);
+    logFilter_->setShowInternal(show);
+    // The timeline builds lanes as events arrive: rebuild it from the log with the new rule.
+    timeline_->setShowInternal(show);
+    timelineCursor_ = 0;
+    feedTimeline();
+}
+
 void MainWindow::buildAppearanceMenu(QMenu* view)
 {
     auto* reset = view->addAction("&Reset Layout");
@@ -163,5 +177,9 @@ void MainWindow::buildAppearanceMenu(QMenu* view)
         });
     }
     presentationAction_->setChecked(txs::style::current().presentation);
+    QAction* internal = view->addAction("Show &Internal Connections");
+    internal->setCheckable(true);
+    internal->setToolTip("The engine's own connection (it opens the database and sets the journal mode)");
+    connect(internal, &QAction::toggled, this, &MainWindow::setShowInternalConnections);
     view->addSeparator(); // the docks' toggle actions follow
 }

@@ -1,8 +1,10 @@
 #include "app/gui/MainWindow.h"
 
 #include "app/gui/DatabaseActions.h"
+#include "app/gui/HelpPages.h"
 #include "app/gui/MetricsPanel.h"
 #include "app/gui/ScenarioLibrary.h"
+#include "app/gui/TimelineExportDialog.h"
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
@@ -15,15 +17,19 @@
 #include "widgets/models/StatementLogModel.h"
 #include "widgets/models/TransactionsModel.h"
 #include "widgets/models/VersionChainModel.h"
+#include "widgets/run/ProgressText.h"
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/ConnectionFilter.h"
 #include "widgets/views/HintedTableView.h"
+#include "widgets/views/HintedTreeView.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -104,6 +110,8 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(instantLabel_);
 
     connect(editor_, &ScriptEditor::textSettled, this, [this] { applyScript(); });
+    // The title's [*] shows unsaved changes.
+    connect(editor_->document(), &QTextDocument::modificationChanged, this, &QWidget::setWindowModified);
     connect(controller_, &RunController::parseFailed, editor_, &ScriptEditor::setError);
     connect(controller_, &RunController::stateChanged, this, &MainWindow::onStateChanged);
     connect(controller_, &RunController::traceReplaced, this, &MainWindow::onTraceReplaced);
@@ -141,9 +149,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusTimer_->start();
     session_->start(50);
 
-    QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray());
+    restoreWindowLayout();
     updateRecentMenu();
     onStateChanged();
 }
@@ -167,7 +173,12 @@ void MainWindow::buildActions()
         else
             saveWorkloadTo(currentFile_);
     });
-    saveAsAction_ = make("Save Workload &As…", QKeySequence::SaveAs, [this] { saveWorkloadAs(); });
+    saveAsAction_ = make("Save Workload &As…", QKeySequence(), [this] { saveWorkloadAs(); });
+    // Some platforms bind no key to SaveAs; Ctrl+Shift+S works everywhere.
+    QList<QKeySequence> saveAsKeys = QKeySequence::keyBindings(QKeySequence::SaveAs);
+    if (!saveAsKeys.contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)))
+        saveAsKeys.prepend(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    saveAsAction_->setShortcuts(saveAsKeys);
     openDbAction_ = make("Open &Database…", QKeySequence(), &MainWindow::openDatabaseDialog);
     saveSessionAction_ = make("Save Recorded &Session…", QKeySequence(), &MainWindow::saveSessionDialog);
     openSessionAction_ = make("&Replay Recorded Session…", QKeySequence(), &MainWindow::openSessionDialog);
@@ -223,8 +234,19 @@ void MainWindow::buildMenus()
     for (QAction* a : {runAction_, pauseAction_, stepAction_, stopAction_, resetAction_})
         run->addAction(a);
 
-    menuBar()->addMenu("&View"); // filled with the docks' toggle actions in buildDocks()
+    // Reset layout, presentation mode and theme, then the docks' toggle actions (buildDocks()).
+    buildAppearanceMenu(menuBar()->addMenu("&View"));
     QMenu* help = menuBar()->addMenu("&Help");
+    QAction* format = help->addAction("&Workload Format Reference");
+    format->setShortcut(QKeySequence::HelpContents);
+    connect(format, &QAction::triggered, this, [this] { HelpPages::showWorkloadFormat(this); });
+    QAction* scenarios = help->addAction("Built-in &Scenarios");
+    connect(scenarios, &QAction::triggered, this, [this] {
+        HelpPages::showScenarioList(this, [this](const QString& name) {
+            if (maybeSave()) loadScenario(name);
+        });
+    });
+    help->addSeparator();
     help->addAction(aboutAction_);
 }
 
@@ -274,6 +296,9 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     bar->addWidget(new QLabel(" Scenario: ", bar));
     scenarioPicker_ = new QComboBox(bar);
+    // As wide as a short title, not the longest: on a 1280-pixel screen the box must still fit.
+    scenarioPicker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    scenarioPicker_->setMinimumContentsLength(20);
     scenarioPicker_->addItem("(choose a built-in scenario)");
     for (const auto& s : ScenarioLibrary::all())
         scenarioPicker_->addItem(s.title, s.name);
@@ -303,9 +328,13 @@ void MainWindow::buildDocks()
         "No transaction has begun by this instant. Run the workload (F5) or step through it (F10).");
     QDockWidget* tx =
         addDock("Transactions", "transactionsDock", transactionsView_, Qt::BottomDockWidgetArea);
-    auto* locksView = makeTable(locks_, this, "No lock is held or awaited at this instant.");
+    // Open connections only: a closed one holds nothing and would only push the others down.
+    locksFilter_ = new txs::ConnectionFilter(this);
+    locksFilter_->setHideClosed(true);
+    locksFilter_->setSourceModel(locks_);
+    auto* locksView = makeTable(locksFilter_, this, "No connection is open at this instant.");
     QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
-    versionsView_ = new QTreeView(this);
+    versionsView_ = new txs::HintedTreeView(this);
     versionsView_->setModel(versions_);
     versionsView_->setAlternatingRowColors(true);
     versionsView_->setUniformRowHeights(true);
@@ -332,21 +361,20 @@ void MainWindow::buildDocks()
     QDockWidget* explain =
         addDock("Explanations", "explanationsDock", explanationsView_, Qt::BottomDockWidgetArea);
     QDockWidget* metrics = addDock("Metrics", "metricsDock", metrics_, Qt::RightDockWidgetArea);
-    auto* logView = makeTable(statements_, this, "No statement has run by this instant.");
+    logFilter_ = new txs::ConnectionFilter(this);
+    logFilter_->setSourceModel(statements_);
+    auto* logView = makeTable(logFilter_, this, "No statement has run by this instant.");
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
-
-    splitDockWidget(tx, explain, Qt::Horizontal);
-    tabifyDockWidget(tx, log);
-    tx->raise();
-    tabifyDockWidget(locks, versions);
-    locks->raise();
     QDockWidget* database = addDock("Database", "databaseDock", database_->dock(), Qt::RightDockWidgetArea);
-    tabifyDockWidget(versions, database);
-    locks->raise();
-    splitDockWidget(locks, metrics, Qt::Vertical);
-    resizeDocks({script}, {380}, Qt::Horizontal);
-    resizeDocks({locks}, {420}, Qt::Horizontal);
-    resizeDocks({tx}, {260}, Qt::Vertical);
+    // Where they go: arrangeDocks() (MainWindowLayout.cpp), or the layout the user saved.
+    Q_UNUSED(script);
+    Q_UNUSED(tx);
+    Q_UNUSED(locks);
+    Q_UNUSED(versions);
+    Q_UNUSED(explain);
+    Q_UNUSED(metrics);
+    Q_UNUSED(log);
+    Q_UNUSED(database);
 }
 
 // ---------------------------------------------------------------- script and run
@@ -358,9 +386,22 @@ void MainWindow::setScript(const QString& text, const QString& fileName)
     editor_->setPlainText(text);
     editor_->blockSignals(false);
     editor_->document()->setModified(false);
-    setWindowTitle(
-        QString("%1 — TxScope").arg(fileName.isEmpty() ? "untitled" : QFileInfo(fileName).fileName()));
+    replayFile_.clear();
+    updateTitle();
+    // The Scenario box names the script shown, or nothing when it is not a built-in one.
+    const int scenario = fileName.startsWith(":/scenarios/")
+                             ? scenarioPicker_->findData(QFileInfo(fileName).completeBaseName())
+                             : -1;
+    scenarioPicker_->setCurrentIndex(scenario > 0 ? scenario : 0);
     applyScript();
+}
+
+void MainWindow::updateTitle()
+{
+    QString name = currentFile_.isEmpty() ? QString("untitled.txs") : QFileInfo(currentFile_).fileName();
+    if (!replayFile_.isEmpty()) name = QFileInfo(replayFile_).fileName() + " (replay)";
+    // [*] is where Qt shows "*" while the document has unsaved changes (setWindowModified).
+    setWindowTitle(QString("%1[*] — TxScope").arg(name));
 }
 
 void MainWindow::applyScript()
@@ -425,20 +466,50 @@ void MainWindow::onStateChanged()
     resetAction_->setEnabled(s != S::Empty && s != S::Invalid && !replaying_);
     modeCombo_->setEnabled(s != S::Running);
     editor_->setReadOnly(s == S::Running || s == S::Stepping || s == S::Paused);
-    if (s == S::Finished) {
-        session_->drainAll();
-        feedTimeline();
-        auto callbacks = std::move(onFinished_);
-        onFinished_.clear();
-        for (auto& f : callbacks)
-            f();
-    }
+    // An empty Version chains panel must say why: on SQLite there are no chains to show.
+    versionsView_->setEmptyHint(
+        controller_->journalMode() == JournalMode::Mvcc
+            ? QString("No row version exists by this instant. Run the workload (F5) to see each row's "
+                      "versions and which transactions can see them.")
+            : QString("Version chains are MVCC's. SQLite (%1 mode) keeps one version of each row in the "
+                      "database file, so there is no chain to show. Choose MVCC as the engine to see them.")
+                  .arg(txs::journalModeName(controller_->journalMode())));
+    if (s == S::Finished) settleAfterRun();
     refreshStatus();
+}
+
+// The run is over: every panel must show its end. A small backlog is drained at once (the usual
+// case, and what tests and --screenshot rely on); a long run's backlog — millions of events —
+// is worked off in slices of at most ~50 ms with the event loop running between them, so the
+// window stays responsive while the panels catch up. whenFinished() callbacks run at the end.
+void MainWindow::settleAfterRun()
+{
+    QElapsedTimer budget;
+    budget.start();
+    while (session_->drain() > 0) {
+        feedTimeline();
+        if (budget.elapsed() > 50) {
+            settling_ = true;
+            QTimer::singleShot(0, this, [this] {
+                if (controller_->state() == RunController::State::Finished)
+                    settleAfterRun();
+                else
+                    settling_ = false;
+            });
+            return;
+        }
+    }
+    feedTimeline();
+    settling_ = false;
+    auto callbacks = std::move(onFinished_);
+    onFinished_.clear();
+    for (auto& f : callbacks)
+        f();
 }
 
 void MainWindow::whenFinished(std::function<void()> done)
 {
-    if (controller_->state() == RunController::State::Finished)
+    if (controller_->state() == RunController::State::Finished && !settling_)
         done();
     else
         onFinished_.push_back(std::move(done));
@@ -478,12 +549,28 @@ void MainWindow::refreshStatus()
                                   "Paused",      "Finished"};
     QString state =
         replaying_ ? QString("Replaying a recorded session") : names[static_cast<int>(controller_->state())];
-    if (controller_->state() == S::Invalid) state += ": " + controller_->lastError();
-    stateLabel_->setText(state);
+    if (controller_->state() == S::Invalid && !replaying_) state += ": " + controller_->lastError();
+    if (settling_) state += " (showing the rest…)";
+    const auto events = session_->log() ? session_->log()->appendedCount() : 0;
+    if (replaying_) {
+        // A replay's counters are the recording's, at the instant shown: not the runner's.
+        editor_->setNextLine(0);
+        const auto m = session_->projection().metrics.at(session_->instant());
+        stateLabel_->setText(state);
+        countersLabel_->setText(QString("  committed %1 · retries %2 · errors %3 · %4 events")
+                                    .arg(m.commits)
+                                    .arg(m.retries)
+                                    .arg(m.errors())
+                                    .arg(events));
+        return;
+    }
     const auto p = controller_->progress();
+    // A run under way (or paused) says how far it is, for how long, and what is left.
+    if (controller_->state() == S::Running || controller_->state() == S::Paused)
+        state += " — " + txs::run::describeProgress(p, controller_->elapsedMs());
+    stateLabel_->setText(state);
     editor_->setNextLine(controller_->state() == S::Stepping || controller_->state() == S::Ready ? p.nextLine
                                                                                                  : 0);
-    const auto events = session_->log() ? session_->log()->appendedCount() : 0;
     countersLabel_->setText(QString("  %1 · committed %2 · retries %3 · errors %4 · %5 events")
                                 .arg(txs::journalModeName(controller_->journalMode()))
                                 .arg(p.committed)
@@ -523,8 +610,12 @@ void MainWindow::openWorkloadDialog()
 
 bool MainWindow::saveWorkloadAs()
 {
-    const QString path = QFileDialog::getSaveFileName(this, "Save workload", QString(), "Workloads (*.txs)");
-    return !path.isEmpty() && saveWorkloadTo(path);
+    QString path = QFileDialog::getSaveFileName(this, "Save workload", QString(), "Workloads (*.txs)");
+    if (path.isEmpty()) return false;
+    // Dialogs without a native filter do not add the suffix; a workload without it would not
+    // show in Open's filter.
+    if (QFileInfo(path).suffix().isEmpty()) path += ".txs";
+    return saveWorkloadTo(path);
 }
 
 bool MainWindow::saveWorkloadTo(const QString& path)
@@ -538,7 +629,7 @@ bool MainWindow::saveWorkloadTo(const QString& path)
     currentFile_ = path;
     editor_->document()->setModified(false);
     addRecentFile(path);
-    setWindowTitle(QString("%1 — TxScope").arg(QFileInfo(path).fileName()));
+    updateTitle();
     return true;
 }
 
@@ -577,6 +668,10 @@ void MainWindow::openSessionDialog()
     editor_->blockSignals(true);
     editor_->setPlainText(QString::fromStdString(s->workloadText));
     editor_->blockSignals(false);
+    editor_->setError(0, {});
+    editor_->setNextLine(0);
+    editor_->document()->setModified(false);
+    scenarioPicker_->setCurrentIndex(0);
     auto log = std::make_shared<txs::TraceLog>();
     for (auto& e : s->events)
         log->append(std::move(e));
@@ -586,7 +681,8 @@ void MainWindow::openSessionDialog()
     session_->drainAll();
     feedTimeline();
     timeline_->zoomToFit();
-    setWindowTitle(QString("%1 (replay) — TxScope").arg(QFileInfo(path).fileName()));
+    replayFile_ = path;
+    updateTitle();
     onStateChanged();
 }
 
@@ -602,10 +698,14 @@ void MainWindow::exportChromeTrace()
 
 void MainWindow::exportTimelineImage()
 {
-    const QString path = QFileDialog::getSaveFileName(this, "Export timeline", "timeline.png",
-                                                      "PNG image (*.png);;PDF document (*.pdf)");
-    if (!path.isEmpty() && !timeline_->exportTo(path))
-        QMessageBox::warning(this, "Cannot export", "Could not write " + path);
+    const QString name =
+        currentFile_.isEmpty() ? QString("untitled.txs") : QFileInfo(currentFile_).fileName();
+    const QString title =
+        QString("%1 — %2").arg(name, QString::fromLatin1(txs::journalModeName(controller_->journalMode())));
+    const auto choice = askTimelineExport(this, title, QSize(1920, 1080));
+    if (choice &&
+        !timeline_->exportTo(choice->path, choice->size.width(), choice->size.height(), choice->title))
+        QMessageBox::warning(this, "Cannot export", "Could not write " + choice->path);
 }
 
 void MainWindow::exportTransactionsCsv()
@@ -618,6 +718,11 @@ void MainWindow::exportTransactionsCsv()
         QMessageBox::warning(this, "Cannot export", file.errorString());
         return;
     }
+    // Every transaction of the run, not only those begun by the cursor's instant: the panel is
+    // moved to the end for the export and back to the user's instant after.
+    const bool wasLive = session_->isLive();
+    const qint64 instant = session_->instant();
+    if (!wasLive) session_->followLive();
     QTextStream out(&file);
     auto csv = [](QString s) {
         if (s.contains(',') || s.contains('"') || s.contains('\n')) s = '"' + s.replace("\"", "\"\"") + '"';
@@ -634,6 +739,7 @@ void MainWindow::exportTransactionsCsv()
         out << row.join(',') << '\n';
     }
     out.flush();
+    if (!wasLive) session_->setInstant(instant);
     if (!file.commit()) QMessageBox::warning(this, "Cannot export", file.errorString());
 }
 
@@ -680,8 +786,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
         return;
     }
     controller_->stop();
-    QSettings settings;
-    settings.setValue("window/geometry", saveGeometry());
-    settings.setValue("window/state", saveState());
+    saveWindowLayout();
     event->accept();
 }

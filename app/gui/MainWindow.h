@@ -11,6 +11,7 @@
 #include <optional>
 
 class QAction;
+class QActionGroup;
 class QComboBox;
 class QLabel;
 class QMenu;
@@ -32,9 +33,16 @@ class VersionChainModel;
 class ExplanationsModel;
 class StatementLogModel;
 } // namespace models
+namespace style {
+struct Appearance;
+}
 } // namespace txs
 class MetricsPanel;
 class DatabaseActions;
+namespace txs {
+class ConnectionFilter;
+class HintedTreeView;
+} // namespace txs
 
 class MainWindow : public QMainWindow
 {
@@ -58,6 +66,18 @@ public:
     // the end, skipping setup; shows the explanations when there are any.
     void focusOnStory();
 
+    // Window manners (MainWindowLayout.cpp): View › Reset layout puts the window and its docks
+    // back as on first start, sized to the current screen; the appearance is the theme and
+    // presentation mode.
+    void resetLayout();
+    void setAppearance(const txs::style::Appearance& appearance);
+    // The engine's internal connection (id 0) in the timeline, Locks and Statement log.
+    void setShowInternalConnections(bool show);
+    QDockWidget* dock(const QString& objectName) const;
+    // The window shows everything the finished run recorded (the end of a run drains the
+    // session in bounded slices, so a long run's backlog never freezes the window).
+    bool isSettled() const { return onFinished_.empty() && !settling_; }
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
@@ -68,6 +88,12 @@ private:
     void buildDocks();
     QDockWidget* addDock(const QString& title, const QString& objectName, QWidget* content,
                          Qt::DockWidgetArea area);
+    void arrangeDocks();
+    void restoreWindowLayout();
+    void saveWindowLayout();
+    void buildAppearanceMenu(QMenu* view);
+    void updateTitle();
+    void settleAfterRun();
     void applyScript();
     void setScript(const QString& text, const QString& fileName);
     void onStateChanged();
@@ -102,7 +128,9 @@ private:
     txs::models::StatementLogModel* statements_;
     QTableView* transactionsView_;
     QTableView* explanationsView_;
-    QTreeView* versionsView_;
+    txs::HintedTreeView* versionsView_;
+    txs::ConnectionFilter* locksFilter_ = nullptr;
+    txs::ConnectionFilter* logFilter_ = nullptr;
     QComboBox* scenarioPicker_;
     QComboBox* modeCombo_;
     QSlider* speed_;
@@ -116,6 +144,10 @@ private:
         *openSessionAction_;
     QAction *exportTraceAction_, *exportImageAction_, *exportCsvAction_, *quitAction_, *aboutAction_;
     QString currentFile_;
+    QString replayFile_; // the recorded session shown, while replaying
+    QActionGroup* themeActions_ = nullptr;
+    QAction* presentationAction_ = nullptr;
+    bool settling_ = false; // draining the finished run's backlog in slices
     std::uint64_t timelineCursor_ = 0;
     std::vector<std::function<void()>> onFinished_;
     bool replaying_ = false;

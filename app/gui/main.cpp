@@ -1,15 +1,19 @@
-// txscope: the workbench. `txscope [FILE.txs] [--journal-mode M] [--run] [--screenshot OUT.png]`.
+// txscope: the workbench. `txscope [FILE.txs] [--journal-mode M] [--run] [--screenshot OUT.png]
+// [--theme system|light|dark] [--presentation] [--window-size WxH]`.
 // With no file it opens the seed scenario on the MVCC engine.
 
 #include "app/gui/DatabaseActions.h"
 #include "app/gui/MainWindow.h"
 #include "widgets/database/DatabaseDock.h"
 #include "widgets/run/RunController.h"
+#include "widgets/style/Theme.h"
 #include "widgets/timeline/TimelineWidget.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QRegularExpression>
+#include <QSettings>
 #include <QTimer>
 #include <cstdio>
 
@@ -33,8 +37,40 @@ int main(int argc, char** argv)
                                   "OUT");
     QCommandLineOption database(
         "database", "Attach the SQLite database PATH as a copy and show it in the Database dock.", "PATH");
-    parser.addOptions({mode, run, screenshot, database});
+    QCommandLineOption theme("theme", "Colours: system (the desktop's), light or dark.", "THEME");
+    QCommandLineOption presentation("presentation",
+                                    "Presentation mode for projectors: larger fonts, high contrast.");
+    QCommandLineOption windowSize("window-size",
+                                  "Open the window at W x H (e.g. 1280x720), for screenshots; "
+                                  "by default it fits the screen.",
+                                  "WxH");
+    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize});
     parser.process(app);
+
+    // The appearance comes before any widget, so every panel is built with its fonts and colours.
+    txs::style::Appearance appearance;
+    const QString themeName = parser.isSet(theme)
+                                  ? parser.value(theme)
+                                  : QSettings().value("appearance/theme", "system").toString();
+    if (const auto t = txs::style::parseTheme(themeName)) {
+        appearance.theme = *t;
+    } else if (parser.isSet(theme)) {
+        std::fprintf(stderr, "txscope: unknown theme '%s' (use system, light or dark)\n",
+                     qPrintable(themeName));
+        return 2;
+    }
+    appearance.presentation = parser.isSet(presentation);
+    txs::style::apply(app, appearance);
+
+    QSize forcedSize;
+    if (parser.isSet(windowSize)) {
+        const auto m = QRegularExpression("^(\\d{2,5})[xX](\\d{2,5})$").match(parser.value(windowSize));
+        if (!m.hasMatch()) {
+            std::fprintf(stderr, "txscope: --window-size wants WxH, e.g. 1280x720\n");
+            return 2;
+        }
+        forcedSize = QSize(m.captured(1).toInt(), m.captured(2).toInt());
+    }
 
     std::optional<txs::JournalMode> journalMode;
     if (parser.isSet(mode)) {
@@ -65,7 +101,8 @@ int main(int argc, char** argv)
         window.databaseActions().dock()->showTab(1);
     }
     if (journalMode) window.setJournalMode(journalMode);
-    window.resize(1600, 1000);
+    // Otherwise the window has fitted itself to the screen (WindowGeometry).
+    if (forcedSize.isValid()) window.resize(forcedSize);
     window.show();
 
     if (parser.isSet(screenshot)) {

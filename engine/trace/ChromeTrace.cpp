@@ -3,6 +3,7 @@
 #include "engine/api/Error.h"
 #include "engine/trace/EventLabels.h"
 #include "engine/trace/JsonText.h"
+#include "engine/trace/LockState.h"
 #include "engine/trace/NestedLanes.h"
 
 #include <algorithm>
@@ -161,6 +162,13 @@ private:
     std::function<void(std::string_view)> sink_;
     bool firstWritten_ = false;
     std::map<std::uint32_t, ConnectionState> connections_;
+    // Flow arrows blocker -> blocked: at the start of each wait (and when the set of blockers
+    // changes), one "s" on the holder's track and one "f" on the waiter's, bound to the spans
+    // under them (its transaction, the waiter's statement). Written as they are found.
+    LockState locks_;
+    std::map<std::uint32_t, std::vector<std::uint32_t>> blockersShown_;
+    std::uint64_t nextFlowId_ = 1;
+    void addFlows(const Event& wait);
     std::string processName_ = "TxScope";
     std::int64_t lastNs_ = 0;
     int nextStatementId_ = 1;
@@ -325,9 +333,37 @@ void Projection::changeLockLevel(ConnectionState& c, const Event& e)
     hold = {e.b, e.timeNs, e.seq};
 }
 
+void Projection::addFlows(const Event& wait)
+{
+    std::vector<std::uint32_t> holders;
+    for (const WaitEdge& edge : locks_.blockersOf(wait.connection))
+        if (edge.holder != wait.connection) holders.push_back(edge.holder);
+    std::vector<std::uint32_t>& shown = blockersShown_[wait.connection];
+    if (holders == shown) return; // the same wait, tried again: one arrow per blocker is enough
+    shown = holders;
+    for (std::uint32_t holder : holders) {
+        const std::string id = std::to_string(nextFlowId_++);
+        for (const auto& [phase, tid] : {std::pair{"s", holder}, std::pair{"f", wait.connection}}) {
+            std::string flow = firstWritten_ ? ",\n{\"name\":\"blocks\",\"cat\":\"lock\",\"ph\":\""
+                                             : "\n{\"name\":\"blocks\",\"cat\":\"lock\",\"ph\":\"";
+            firstWritten_ = true;
+            flow += phase;
+            flow += "\",\"id\":" + id + ",\"ts\":";
+            appendMicros(flow, wait.timeNs);
+            if (phase[0] == 'f') flow += ",\"bp\":\"e\"";
+            flow += ",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(tid) + "}";
+            sink_(flow);
+        }
+    }
+}
+
 void Projection::add(const Event& e)
 {
     lastNs_ = std::max(lastNs_, e.timeNs);
+    locks_.apply(e);
+    // A wait is over once the statement ends: the next one draws its arrows again.
+    if (e.kind == EventKind::StatementEnd || e.kind == EventKind::ConnectionClose)
+        blockersShown_.erase(e.connection);
     const std::uint32_t id = e.connection;
     ConnectionState& c = connection(id);
     apply(id, c, e);
@@ -415,6 +451,7 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
         changeLockLevel(c, e);
         break;
     case EventKind::LockWait: {
+        addFlows(e);
         const char* resourceName = lockResourceName(static_cast<LockResource>(e.a));
         const char* levelName = lockLevelName(static_cast<LockLevel>(e.b));
         Item item;

@@ -91,7 +91,8 @@ struct Runner::Impl
 
     std::mutex pauseMutex;
     std::condition_variable pauseChanged;
-    std::atomic<bool> paused{false}; // read without the mutex by workers between statements
+    // Written under pauseMutex; read without it by workers between statements (hence atomic).
+    std::atomic<bool> paused{false};
     std::atomic<bool> stopped{false};
     // Set by stop(); every connection's statements check it (StatementLimits).
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
@@ -127,7 +128,15 @@ struct Runner::Impl
     void waitIfPaused()
     {
         std::unique_lock lock(pauseMutex);
-        pauseChanged.wait(lock, [&] { return !paused || stopped.load(); });
+        pauseChanged.wait(lock, [&] { return !paused.load() || stopped.load(); });
+    }
+
+    // A sleep (backoff, `sleep` statement, slow motion) that stop() cuts short, so Stop acts at
+    // once even when workers back off for long.
+    void sleepUnlessStopped(std::chrono::microseconds duration)
+    {
+        std::unique_lock lock(pauseMutex);
+        pauseChanged.wait_for(lock, duration, [&] { return stopped.load(); });
     }
 
     std::int64_t now() const

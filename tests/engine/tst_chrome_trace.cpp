@@ -359,6 +359,34 @@ private slots:
         QCOMPARE(busy["args"].toObject()["message"].toString(), QString("database is locked"));
     }
 
+    // A wait draws an arrow from the connection holding the lock to the one waiting for it:
+    // once per wait, however often the waiter tries again.
+    void flowArrowsGoFromBlockerToBlocked()
+    {
+        TraceBuilder t;
+        t.add(EventKind::ConnectionOpen, 1, 100, "A");
+        t.add(EventKind::ConnectionOpen, 2, 110, "B");
+        t.statement(1, 200, 300, "SELECT 1");
+        t.lock(EventKind::LockAcquire, 1, 250, LockResource::DbFile, LockLevel::Shared);
+        t.add(EventKind::StatementBegin, 2, 400, "COMMIT");
+        t.lock(EventKind::LockAcquire, 2, 410, LockResource::DbFile, LockLevel::Reserved);
+        t.lock(EventKind::LockAcquire, 2, 420, LockResource::DbFile, LockLevel::Pending);
+        t.lock(EventKind::LockWait, 2, 430, LockResource::DbFile, LockLevel::Exclusive);
+        t.lock(EventKind::LockWait, 2, 530, LockResource::DbFile, LockLevel::Exclusive); // tried again
+        t.add(EventKind::StatementEnd, 2, 600);
+        const ParsedTrace trace(toChromeTrace(t.events));
+        QVERIFY2(trace.parseError.isEmpty(), qPrintable(trace.parseError));
+        const auto starts = trace.find("s", 1, "blocks");
+        const auto ends = trace.find("f", 2, "blocks");
+        QCOMPARE(starts.size(), 1);
+        QCOMPARE(ends.size(), 1);
+        QCOMPARE(starts.front()["id"], ends.front()["id"]);
+        QCOMPARE(ns(starts.front()["ts"]), 430);
+        QCOMPARE(ends.front()["bp"].toString(), QString("e"));
+        // Nothing blocks A.
+        QVERIFY(trace.find("f", 1, "blocks").isEmpty());
+    }
+
     void openWorkIsClosedAtTheLastEvent()
     {
         const QJsonObject tx = trace_.one("X", 4, "tx 15 deferred");

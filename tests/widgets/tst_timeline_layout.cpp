@@ -55,6 +55,25 @@ class TestTimelineLayout : public QObject
     Q_OBJECT
 
 private slots:
+    // Lanes in natural order: writer-2 before writer-10 whatever order the threads started in;
+    // groups keep the order they appeared in (setup first, check last); the geometry places
+    // each lane at its slot and finds it again there.
+    void lanesComeInNaturalOrder()
+    {
+        using txs::timeline::naturalLaneOrder;
+        const std::vector<std::string> names{"setup", "writer-10", "writer-2", "reader-1",
+                                             "writer-0", "reader-0", "check"};
+        const std::vector<std::size_t> expected{0, 4, 2, 1, 5, 3, 6};
+        QCOMPARE(naturalLaneOrder(names), expected);
+        const LaneGeometry g(names.size(), 0, naturalLaneOrder(names));
+        for (std::size_t slot = 0; slot < names.size(); ++slot) {
+            const std::size_t lane = g.laneAtSlot(slot);
+            QCOMPARE(g.slotOf(lane), slot);
+            QCOMPARE(*g.laneAt(g.lane(lane).centre()), lane);
+        }
+        QCOMPARE(g.lane(4).top, 0.0 + g.laneHeight()); // writer-0 right under setup
+    }
+
     void lanesFollowFirstAppearanceAndCarryNames()
     {
         Events ev;

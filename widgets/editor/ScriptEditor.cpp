@@ -5,6 +5,7 @@
 #include <QFontDatabase>
 #include <QHelpEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTextBlock>
 #include <QTimer>
 #include <QToolTip>
@@ -114,13 +115,29 @@ void ScriptEditor::paintGutter(QPaintEvent* event)
     }
 }
 
+// Marks the line without touching the caret: the status refresh calls this every 200 ms, and
+// after each re-parse while the user types the next line goes from 0 (script has errors) back
+// to the first statement — moving the caret there made it jump away mid-word. The view follows
+// the line only while the user is not editing (stepping makes the editor read-only).
 void ScriptEditor::setNextLine(int line)
 {
     if (line == nextLine_) return;
     nextLine_ = line;
     refreshSelections();
-    if (line > 0) scrollToLine(line);
+    if (line > 0 && (isReadOnly() || !hasFocus())) ensureLineVisible(line);
     gutter_->update();
+}
+
+void ScriptEditor::ensureLineVisible(int line)
+{
+    const QTextBlock block = document()->findBlockByNumber(line - 1);
+    if (!block.isValid()) return;
+    // QPlainTextEdit scrolls by blocks: the scroll bar's value is the first visible block.
+    const int first = firstVisibleBlock().blockNumber();
+    const int visible = std::max(
+        1, static_cast<int>(viewport()->height() / std::max(1.0, blockBoundingRect(block).height())));
+    if (block.blockNumber() >= first && block.blockNumber() < first + visible - 1) return;
+    verticalScrollBar()->setValue(std::max(0, block.blockNumber() - visible / 2));
 }
 
 void ScriptEditor::setError(int line, const QString& message)

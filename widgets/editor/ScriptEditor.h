@@ -21,7 +21,10 @@ public:
     void setError(int line, const QString& message);
     int errorLine() const { return errorLine_; }
     QString errorMessage() const { return errorMessage_; }
+    // Moves the caret to `line` and centres it (the user asked to go there).
     void scrollToLine(int line);
+    // Scrolls so `line` shows, leaving the caret where it is.
+    void ensureLineVisible(int line);
 
     // For the line-number gutter.
     int gutterWidth() const;

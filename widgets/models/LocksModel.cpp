@@ -101,6 +101,8 @@ QVariant LocksModel::data(const QModelIndex& index, int role) const
         return c.id;
     case WaitingRole:
         return waiting;
+    case OpenRole:
+        return c.openAt(instant());
     case TimeRole:
         return QVariant::fromValue<qint64>(c.openNs);
     default:

@@ -17,6 +17,7 @@ enum Role {
     WaitingRole,                // bool: LocksModel: the connection waits for a lock
     NodeKindRole,               // int: VersionChainModel: a NodeKind
     ValueRole,                  // MetricsModel: the number, unformatted
+    OpenRole,                   // bool: LocksModel: the connection is open at the instant
 };
 
 // One colour scale for every model: what happened to a transaction or a statement.

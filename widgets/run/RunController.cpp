@@ -76,6 +76,15 @@ void RunController::joinRetired()
 void RunController::setState(State state)
 {
     if (state_ == state) return;
+    const bool wasActive = state_ == State::Running || state_ == State::Stepping;
+    const bool active = state == State::Running || state == State::Stepping;
+    if (wasActive && !active && clock_.isValid()) {
+        elapsedBefore_ += clock_.elapsed();
+        clock_.invalidate();
+    } else if (!wasActive && active) {
+        clock_.start();
+    }
+    if (state == State::Ready || state == State::Empty || state == State::Invalid) elapsedBefore_ = 0;
     state_ = state;
     emit stateChanged(state);
 }
@@ -86,6 +95,11 @@ bool RunController::load(const QString& text, const QString& fileName)
     auto parsed = txs::parseWorkload(text.toStdString(), fileName.toStdString());
     if (!parsed.ok()) {
         workload_.reset();
+        // The previous run's results belong to another script: the panels must not keep them.
+        if (trace_) {
+            trace_.reset();
+            emit traceReplaced();
+        }
         lastError_ = QString::fromStdString(parsed.error().text());
         setState(State::Invalid);
         emit parseFailed(parsed.error().line, QString::fromStdString(parsed.error().message));
@@ -136,6 +150,11 @@ txs::RunProgress RunController::progress() const
     else if (workload_ && !workload_->steps.empty())
         p.nextLine = workload_->steps[0].statement.line;
     return p;
+}
+
+qint64 RunController::elapsedMs() const
+{
+    return elapsedBefore_ + (clock_.isValid() ? clock_.elapsed() : 0);
 }
 
 const txs::RunSummary* RunController::summary() const

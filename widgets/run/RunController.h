@@ -5,6 +5,7 @@
 
 #include "engine/workload/Runner.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <atomic>
@@ -50,6 +51,8 @@ public:
     // queued, so F10 pressed ahead of a slow step still steps as often as it was pressed.
     bool isBusy() const { return busy_; }
     int queuedSteps() const { return queuedSteps_; }
+    // Milliseconds the run has been running, pauses left out: the clock of the progress text.
+    qint64 elapsedMs() const;
 
 public slots:
     void run();  // from Ready/Paused/Stepping: run to the end in the background
@@ -93,4 +96,6 @@ private:
     std::atomic<bool> busy_{false};
     State state_ = State::Empty;
     QString lastError_;
+    QElapsedTimer clock_;      // valid while Running or Stepping
+    qint64 elapsedBefore_ = 0; // time run before the last pause
 };

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace txs::timeline {
@@ -38,7 +39,8 @@ public:
 
     LaneGeometry() = default;
     // `lockTracksUsed`: bit (track - Track::LockDb) per lock row to show (TimelineModel::lockTracksUsed()).
-    LaneGeometry(std::size_t laneCount, unsigned lockTracksUsed);
+    // `order`: the lanes top to bottom (a permutation of 0..laneCount-1); empty: in index order.
+    LaneGeometry(std::size_t laneCount, unsigned lockTracksUsed, std::vector<std::size_t> order = {});
 
     std::size_t laneCount() const { return laneCount_; }
     double laneHeight() const { return laneHeight_; }
@@ -53,12 +55,21 @@ public:
     std::optional<RowHit> rowAt(double v) const;
     // The lane at value `v`, including its padding.
     std::optional<std::size_t> laneAt(double v) const;
+    // Position of `lane` from the top (0 = first shown), and the lane at a position.
+    std::size_t slotOf(std::size_t lane) const { return slotOfLane_.empty() ? lane : slotOfLane_[lane]; }
+    std::size_t laneAtSlot(std::size_t slot) const { return order_.empty() ? slot : order_[slot]; }
 
 private:
     std::size_t laneCount_ = 0;
     std::vector<Track> rows_;
     std::vector<Band> rowBands_; // relative to the lane's top, one per rows_ entry
     double laneHeight_ = 0;
+    std::vector<std::size_t> order_, slotOfLane_; // empty: identity
 };
+
+// Lanes in natural order: names that differ only in a trailing number ("writer-2", "writer-10")
+// go together, by that number; the groups keep the order in which they first appeared (setup,
+// the steps' connections, the workers, check). `names[i]` is lane i's name.
+std::vector<std::size_t> naturalLaneOrder(const std::vector<std::string>& names);
 
 } // namespace txs::timeline

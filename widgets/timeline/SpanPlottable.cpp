@@ -52,13 +52,15 @@ void SpanPlottable::draw(QCPPainter* painter)
     const int pxLo = clip.left(), pxHi = clip.right() + 1;
     const auto y = [&](double v) { return static_cast<int>(std::lround(view.value.toPixel(v))); };
 
-    for (std::size_t lane = firstLane; lane < g.laneCount() && lane < scene_.model.lanes().size(); ++lane) {
+    // Top to bottom by position on screen (LaneGeometry may order lanes other than by index).
+    for (std::size_t slot = firstLane; slot < g.laneCount() && slot < scene_.model.lanes().size(); ++slot) {
+        const std::size_t lane = g.laneAtSlot(slot);
         const Band band = g.lane(lane);
         if (band.top > vBottom) break;
-        if (lane % 2 == 1)
+        if (slot % 2 == 1)
             painter->fillRect(QRect(pxLo, y(band.top), pxHi - pxLo, y(band.bottom) - y(band.top)),
                               colors.zebra);
-        if (lane > 0) painter->fillRect(QRect(pxLo, y(band.top), pxHi - pxLo, 1), colors.separator);
+        if (slot > 0) painter->fillRect(QRect(pxLo, y(band.top), pxHi - pxLo, 1), colors.separator);
         const Lane& data = scene_.model.lanes()[lane];
         for (Track row : g.rows()) {
             const Band b = *g.band(lane, row);

@@ -49,7 +49,8 @@ void TimelineModel::append(const Event& e)
     if (eventCount_ == 0 || e.timeNs > endNs_) endNs_ = e.timeNs;
     ++eventCount_;
     nextSeq_ = std::max(nextSeq_, e.seq + 1);
-    if (e.connection == 0 && !isLaneEvent(e.kind)) return;
+    // Connection 0 is the engine's own (the SQLite backend's opener): no lane unless asked.
+    if (e.connection == 0 && (!showInternal_ || !isLaneEvent(e.kind))) return;
 
     const std::uint32_t lane = laneFor(e);
     LaneState& st = states_[lane];
@@ -297,8 +298,10 @@ void TimelineModel::closeAll(std::uint32_t lane, std::int64_t t, std::uint64_t s
 void TimelineModel::clear()
 {
     const auto revision = revision_;
+    const bool showInternal = showInternal_;
     *this = TimelineModel{};
     revision_ = revision + 1; // never repeat a revision a cache may hold
+    showInternal_ = showInternal;
 }
 
 std::optional<std::uint32_t> TimelineModel::laneOf(std::uint32_t connection) const

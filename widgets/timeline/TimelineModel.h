@@ -43,6 +43,11 @@ public:
     void append(std::span<const Event> events);
     void append(const Event& event);
     void clear();
+    // Whether the engine's internal connection (id 0: the SQLite backend's opener, which sets the
+    // journal mode) gets a lane. Off by default; applies to events appended afterwards, so
+    // callers clear and re-append when they change it. clear() keeps it.
+    void setShowInternal(bool show) { showInternal_ = show; }
+    bool showInternal() const { return showInternal_; }
 
     const std::vector<Lane>& lanes() const { return lanes_; }
     std::optional<std::uint32_t> laneOf(std::uint32_t connection) const;
@@ -106,6 +111,7 @@ private:
     std::uint64_t eventCount_ = 0, nextSeq_ = 0, revision_ = 0;
     std::int64_t startNs_ = 0, endNs_ = 0;
     unsigned lockTracksUsed_ = 0;
+    bool showInternal_ = false;
 };
 
 } // namespace txs::timeline

@@ -69,7 +69,7 @@ void TimelineOverlay::draw(QCPPainter* painter)
         marker ? painter->drawEllipse(*r)
                : painter->drawRect(r->intersected(QRectF(area).adjusted(-3, -3, 3, 3)));
     }
-    if (scene_.model.empty()) return;
+    if (scene_.model.empty() || scene_.exporting) return;
 
     const double x = cursorX();
     if (x < area.left() - 1 || x > area.right() + 1) return;

@@ -20,11 +20,20 @@ struct TimelineScene
     std::int64_t cursorNs = 0;
     bool cursorFollowsNow = true; // the cursor sits at the latest event
     bool viewFollowsNow = true;   // the view follows the latest events (TimelineWidget::followLive)
+    bool exporting = false;       // drawing into a file: no cursor, no "now" (a live-only aid)
 
     // Where unfinished spans end.
     std::int64_t nowNs() const { return model.endNs(); }
     std::int64_t cursorTime() const { return cursorFollowsNow ? nowNs() : cursorNs; }
-    void updateGeometry() { geometry = LaneGeometry(model.lanes().size(), model.lockTracksUsed()); }
+    // Lanes in natural order (writer-2 before writer-10), whatever order the threads started in.
+    void updateGeometry()
+    {
+        std::vector<std::string> names;
+        names.reserve(model.lanes().size());
+        for (const auto& lane : model.lanes())
+            names.push_back(lane.name);
+        geometry = LaneGeometry(model.lanes().size(), model.lockTracksUsed(), naturalLaneOrder(names));
+    }
 };
 
 } // namespace txs::timeline

@@ -377,11 +377,34 @@ void TimelineWidget::clickAt(QPointF pos)
         emit eventSelected(s.beginSeq);
 }
 
-bool TimelineWidget::exportTo(const QString& fileName, int width, int height)
+bool TimelineWidget::exportTo(const QString& fileName, int width, int height, const QString& title)
 {
+    // A file is read later, without the live cursor: leave the cursor and its "now" out, and put
+    // the title (what was run) on top. Both are undone before returning.
+    scene_.exporting = true;
+    QCPTextElement* heading = nullptr;
+    if (!title.isEmpty()) {
+        QFont f = font();
+        f.setBold(true);
+        f.setPointSizeF(f.pointSizeF() * 1.3);
+        plotLayout()->insertRow(0);
+        plotLayout()->setRowStretchFactor(0, 0.001); // as tall as its text, no more
+        heading = new QCPTextElement(this, title, f);
+        heading->setTextColor(scene_.colors.text);
+        plotLayout()->addElement(0, 0, heading);
+    }
+    bool ok = false;
     if (fileName.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
-        return savePdf(fileName, width, height);
-    return savePng(fileName, width, height);
+        ok = savePdf(fileName, width, height);
+    else
+        ok = savePng(fileName, width, height);
+    if (heading) {
+        plotLayout()->remove(heading);
+        plotLayout()->simplify();
+    }
+    scene_.exporting = false;
+    replot(rpQueuedReplot);
+    return ok;
 }
 
 // ---- events ---------------------------------------------------------------------------------

@@ -37,6 +37,13 @@ public:
     // Costs the batch, not the run: nothing is rebuilt.
     void appendEvents(const std::vector<Event>& events);
     void clear();
+    // Lanes for the engine's internal connection (off by default); clears: the caller feeds
+    // the events again.
+    void setShowInternal(bool show)
+    {
+        scene_.model.setShowInternal(show);
+        clear();
+    }
 
     // Live mode: the view keeps the latest events in sight and the cursor reads "now". Panning,
     // moving the cursor with the mouse or selecting something off-screen turns it off (and emits
@@ -74,8 +81,9 @@ public:
     const timeline::LaneGeometry& laneGeometry() const { return scene_.geometry; }
     const timeline::TimelineColors& colors() const { return scene_.colors; }
 
-    // PNG or PDF by the file's suffix (savePng / savePdf of QCustomPlot do the work).
-    bool exportTo(const QString& fileName, int width = 0, int height = 0);
+    // PNG or PDF by the file's suffix (savePng / savePdf of QCustomPlot do the work), at
+    // width x height (0: the widget's size), with `title` on top, without the live cursor.
+    bool exportTo(const QString& fileName, int width = 0, int height = 0, const QString& title = {});
 
 signals:
     void cursorMoved(qint64 timeNs);

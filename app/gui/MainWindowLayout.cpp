@@ -1,0 +1,188 @@
+// MainWindow: where the window and its docks go, and how they look (theme, presentation mode).
+// Kept apart from MainWindow.cpp, which wires the panels to the run.
+//
+// Layout invariants: the window lies inside the available area of the screen it opens on
+// (WindowGeometry); the docks' arrangement is one function, arrangeDocks(), used on first start
+// and by View › Reset layout; what the user changed is saved on close and restored on start.
+
+#include "app/gui/MainWindow.h"
+#include "widgets/style/Theme.h"
+#include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/ConnectionFilter.h"
+#include "widgets/views/WindowGeometry.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QDockWidget>
+#include <QMenu>
+#include <QMenuBar>
+#include <QScreen>
+#include <QSettings>
+#include <QTableView>
+
+namespace {
+
+constexpr int kLayoutVersion = 3; // bump when the docks change, so old saved states are not applied
+
+QRect availableArea(const QWidget* window)
+{
+    const QScreen* screen = window->screen();
+    if (!screen) screen = QGuiApplication::primaryScreen();
+    return screen ? screen->availableGeometry() : QRect();
+}
+
+} // namespace
+
+QDockWidget* MainWindow::dock(const QString& objectName) const
+{
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        if (d->objectName() == objectName) return d;
+    return nullptr;
+}
+
+// The default arrangement: the script on the left, the timeline in the middle, transactions,
+// statement log and explanations below it, locks, version chains and metrics on the right.
+// Presentation mode gives the timeline and the explanations the room: the explanations take the
+// whole bottom, the metrics are hidden (View brings them back).
+void MainWindow::arrangeDocks()
+{
+    QDockWidget* script = dock("scriptDock");
+    QDockWidget* tx = dock("transactionsDock");
+    QDockWidget* locks = dock("locksDock");
+    QDockWidget* versions = dock("versionsDock");
+    QDockWidget* explain = dock("explanationsDock");
+    QDockWidget* metrics = dock("metricsDock");
+    QDockWidget* log = dock("logDock");
+    QDockWidget* database = dock("databaseDock");
+    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database}) {
+        d->setFloating(false); // before removing: a removed dock keeps its floating flag
+        removeDockWidget(d);
+    }
+    addDockWidget(Qt::LeftDockWidgetArea, script);
+    addDockWidget(Qt::BottomDockWidgetArea, tx);
+    addDockWidget(Qt::RightDockWidgetArea, locks);
+    addDockWidget(Qt::RightDockWidgetArea, versions);
+    addDockWidget(Qt::BottomDockWidgetArea, explain);
+    addDockWidget(Qt::RightDockWidgetArea, metrics);
+    addDockWidget(Qt::BottomDockWidgetArea, log);
+    splitDockWidget(tx, explain, Qt::Horizontal);
+    tabifyDockWidget(tx, log);
+    tabifyDockWidget(locks, versions);
+    addDockWidget(Qt::RightDockWidgetArea, database);
+    tabifyDockWidget(versions, database);
+    splitDockWidget(locks, metrics, Qt::Vertical);
+    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database})
+        d->show();
+    tx->raise();
+    locks->raise();
+
+    // Sizes in proportion to the window, so a small screen keeps room for the timeline.
+    const QSize room = size();
+    const bool presentation = txs::style::current().presentation;
+    if (presentation) metrics->hide();
+    // Presentation: side panels narrower, so the timeline is as wide as the larger font allows.
+    const int side = presentation ? room.width() / 5 : room.width() / 4;
+    resizeDocks({script}, {std::clamp(side, 220, 420)}, Qt::Horizontal);
+    resizeDocks({locks}, {std::clamp(side, 220, 440)}, Qt::Horizontal);
+    resizeDocks({tx}, {std::clamp(room.height() * (presentation ? 36 : 26) / 100, 160, 460)}, Qt::Vertical);
+    resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
+}
+
+// Called once the docks exist, before the window is shown: the saved geometry and dock state
+// when there are (brought onto the current screen), else the defaults sized to the screen.
+void MainWindow::restoreWindowLayout()
+{
+    QSettings settings;
+    const QRect available = availableArea(this);
+    const bool saved = settings.value("window/layoutVersion").toInt() == kLayoutVersion &&
+                       restoreGeometry(settings.value("window/geometry").toByteArray());
+    if (saved) {
+        setGeometry(WindowGeometry::fitted(geometry(), available));
+        restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+    } else {
+        setGeometry(WindowGeometry::initial(available));
+        arrangeDocks();
+    }
+}
+
+void MainWindow::saveWindowLayout()
+{
+    QSettings settings;
+    settings.setValue("window/layoutVersion", kLayoutVersion);
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState(kLayoutVersion));
+}
+
+void MainWindow::resetLayout()
+{
+    if (!isMaximized() && !isFullScreen()) setGeometry(WindowGeometry::initial(availableArea(this)));
+    arrangeDocks();
+    QSettings settings;
+    settings.remove("window/geometry");
+    settings.remove("window/state");
+}
+
+void MainWindow::setAppearance(const txs::style::Appearance& appearance)
+{
+    const bool presentationChanged = appearance.presentation != txs::style::current().presentation;
+    txs::style::apply(*qApp, appearance);
+    if (presentationChanged) arrangeDocks();
+    // Rows sized for the old font would clip the new one.
+    for (QTableView* view : findChildren<QTableView*>())
+        view->resizeRowsToContents();
+    if (themeActions_) {
+        for (QAction* a : themeActions_->actions())
+            a->setChecked(a->data().toString() == txs::style::themeName(appearance.theme));
+    }
+    if (presentationAction_) presentationAction_->setChecked(appearance.presentation);
+    QSettings().setValue("appearance/theme", txs::style::themeName(appearance.theme));
+}
+
+void MainWindow::setShowInternalConnections(bool show)
+{
+    locksFilter_->setShowInternal(show);
+    logFilter_->setShowInternal(show);
+    // The timeline builds lanes as events arrive: rebuild it from the log with the new rule.
+    timeline_->setShowInternal(show);
+    timelineCursor_ = 0;
+    feedTimeline();
+}
+
+void MainWindow::buildAppearanceMenu(QMenu* view)
+{
+    auto* reset = view->addAction("&Reset Layout");
+    connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
+    presentationAction_ = view->addAction("&Presentation Mode");
+    presentationAction_->setCheckable(true);
+    presentationAction_->setShortcut(QKeySequence(Qt::Key_F11));
+    presentationAction_->setToolTip("Larger fonts and high contrast, for projectors");
+    connect(presentationAction_, &QAction::toggled, this, [this](bool on) {
+        auto a = txs::style::current();
+        if (a.presentation == on) return;
+        a.presentation = on;
+        setAppearance(a);
+    });
+    QMenu* theme = view->addMenu("&Theme");
+    themeActions_ = new QActionGroup(this);
+    for (auto [t, label] :
+         {std::pair{txs::style::Theme::System, "&System"}, std::pair{txs::style::Theme::Light, "&Light"},
+          std::pair{txs::style::Theme::Dark, "&Dark"}}) {
+        QAction* a = theme->addAction(label);
+        a->setCheckable(true);
+        a->setData(txs::style::themeName(t));
+        a->setChecked(t == txs::style::current().theme);
+        themeActions_->addAction(a);
+        connect(a, &QAction::triggered, this, [this, t] {
+            auto appearance = txs::style::current();
+            appearance.theme = t;
+            setAppearance(appearance);
+        });
+    }
+    presentationAction_->setChecked(txs::style::current().presentation);
+    QAction* internal = view->addAction("Show &Internal Connections");
+    internal->setCheckable(true);
+    internal->setToolTip("The engine's own connection (it opens the database and sets the journal mode)");
+    connect(internal, &QAction::toggled, this, &MainWindow::setShowInternalConnections);
+    view->addSeparator(); // the docks' toggle actions follow
+}

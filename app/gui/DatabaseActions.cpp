@@ -64,7 +64,8 @@ DatabaseActions::DatabaseActions(MainWindow* window)
 DatabaseActions::~DatabaseActions()
 {
     // The window is closing: the run's connections go first, then the copy's private folder.
-    dock_->console().close();
+    // The dock may already be gone with its QDockWidget (its console closed itself then).
+    if (dock_) dock_->console().close();
 }
 
 bool DatabaseActions::isAttachedFile(const QString& path) const

@@ -10,17 +10,15 @@
 // warns), and after each run the file is read again and a changed mode is reported.
 
 #include "widgets/database/AttachedDatabase.h"
+#include "widgets/database/DatabaseDock.h"
 
 #include <QObject>
+#include <QPointer>
 #include <memory>
 
 class MainWindow;
 class QAction;
 class QLabel;
-
-namespace txs::database {
-class DatabaseDock;
-}
 
 class DatabaseActions : public QObject
 {
@@ -60,7 +58,7 @@ private:
 
     MainWindow* window_;
     std::unique_ptr<txs::database::AttachedDatabase> attached_;
-    txs::database::DatabaseDock* dock_;
+    QPointer<txs::database::DatabaseDock> dock_; // owned by its QDockWidget, which may go first
     QLabel* indicator_;
     QAction* new_;
     QAction* close_;

@@ -296,6 +296,7 @@ void MainWindow::buildToolBar()
     bar->addSeparator();
     bar->addWidget(new QLabel(" Scenario: ", bar));
     scenarioPicker_ = new QComboBox(bar);
+    scenarioPicker_->setObjectName("scenarioPicker");
     // As wide as a short title, not the longest: on a 1280-pixel screen the box must still fit.
     scenarioPicker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     scenarioPicker_->setMinimumContentsLength(20);

@@ -230,8 +230,14 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
     std::set<std::string> owned;
     if (hasMeta_) owned.insert(metaTable);
     for (const auto& [createSql, ts] : tables) {
+        // A recorded schema that is not one TxScope writes is refused as such, before its
+        // table would be reported as foreign (the stored SQL is data: it is never run).
         Error parseError;
-        if (auto schema = sql::readTableSchema(createSql, parseError)) owned.insert(lower(schema->name));
+        auto schema = sql::readTableSchema(createSql, parseError);
+        if (!schema)
+            return "MVCC database " + path_ + ": a table recorded in " + metaTable + " cannot be loaded (" +
+                   parseError.message + "): " + createSql;
+        owned.insert(lower(schema->name));
     }
     sqlite3_stmt* list = nullptr;
     if (sqlite3_prepare_v2(db_, "SELECT type, name, tbl_name FROM main.sqlite_schema ORDER BY rowid", -1,

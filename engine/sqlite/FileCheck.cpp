@@ -1,5 +1,7 @@
 #include "engine/sqlite/FileCheck.h"
 
+#include "engine/api/Hardening.h"
+
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -16,7 +18,7 @@ std::optional<Error> checkFile(const std::string& path, FileState& state)
     // No SQLITE_OPEN_CREATE: the file exists. SQLite falls back to read-only on a read-only file.
     // Closing this handle is safe for other connections' locks: SQLite keeps the descriptor
     // open while any connection of the process holds a lock on the file.
-    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc = openHardened(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     const auto failWith = [&](int code, std::string message) {
         sqlite3_close_v2(db);
         Error e = Error::fromSqlite(code, std::move(message));

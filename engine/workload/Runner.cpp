@@ -131,14 +131,6 @@ struct Runner::Impl
         pauseChanged.wait(lock, [&] { return !paused.load() || stopped.load(); });
     }
 
-    // A sleep (backoff, `sleep` statement, slow motion) that stop() cuts short, so Stop acts at
-    // once even when workers back off for long.
-    void sleepUnlessStopped(std::chrono::microseconds duration)
-    {
-        std::unique_lock lock(pauseMutex);
-        pauseChanged.wait_for(lock, duration, [&] { return stopped.load(); });
-    }
-
     std::int64_t now() const
     {
         if (runner.trace_) return runner.trace_->now();

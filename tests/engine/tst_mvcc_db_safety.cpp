@@ -305,6 +305,9 @@ private slots:
             for (int w = 0; w < 8; ++w)
                 writers.emplace_back([&, w] {
                     auto c = db->connect();
+                    // DDL is a one-statement exclusive writer (as in Turso): the others wait
+                    // for it instead of failing with SQLITE_BUSY.
+                    c->setBusyTimeout(60000);
                     auto r = c->execute("CREATE TABLE IF NOT EXISTS t" + std::to_string(w) + " (x)");
                     if (!r.ok()) ++failures;
                 });

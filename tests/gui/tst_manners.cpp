@@ -116,7 +116,8 @@ private slots:
 
     void scenarioBoxFollowsTheScript()
     {
-        auto* picker = window_->findChildren<QComboBox*>().last();
+        auto* picker = window_->findChild<QComboBox*>("scenarioPicker");
+        QVERIFY(picker);
         window_->loadScenario("write-skew");
         QCOMPARE(picker->currentData().toString(), QString("write-skew"));
         QTemporaryDir dir;

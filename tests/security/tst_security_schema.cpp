@@ -49,13 +49,33 @@ bool craftMvccFile(const QString& path, const std::string& storedSql)
     return ok;
 }
 
-bool writeLog(const QString& path, const std::string& createSql)
+// The salt x.db carries once TxScope wrote to it: a log must carry the same to be replayed, so
+// the hostile frame below reaches the schema check instead of being refused as a foreign log.
+std::uint64_t saltOf(const QString& dbPath)
 {
+    sqlite3* db = nullptr;
+    std::uint64_t salt = 0;
+    if (sqlite3_open_v2(dbPath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT ts FROM __txscope_mvcc_meta WHERE key = 'log-salt'", -1, &st,
+                               nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            salt = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return salt;
+}
+
+bool writeLog(const QString& dbPath, const std::string& createSql)
+{
+    const std::uint64_t salt = saltOf(dbPath);
+    if (salt == 0) return false;
     mvcc::FrameWriter frame(1);
     frame.createTable("t", createSql);
-    QFile f(path);
+    QFile f(dbPath + "-log");
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
-    const std::string bytes = mvcc::encodeLogHeader() + frame.finish();
+    const std::string bytes = mvcc::encodeLogHeader(salt) + frame.finish();
     return f.write(bytes.data(), static_cast<qint64>(bytes.size())) == static_cast<qint64>(bytes.size());
 }
 
@@ -124,8 +144,10 @@ private slots:
         {
             auto db = Database::open(path.toStdString(), {JournalMode::Mvcc, nullptr});
             QVERIFY(db);
+            // A first write gives x.db its meta table and salt (a read-only open writes nothing).
+            QVERIFY(db->connect("setup")->execute("CREATE TABLE seed(a INTEGER PRIMARY KEY)").ok());
         }
-        QVERIFY(writeLog(path + "-log", QString(sql).replace("%1", evil).toStdString()));
+        QVERIFY(writeLog(path, QString(sql).replace("%1", evil).toStdString()));
         Error error;
         auto db = Database::open(path.toStdString(), {JournalMode::Mvcc, nullptr}, &error);
         QVERIFY(!db);

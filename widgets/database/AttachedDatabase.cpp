@@ -73,10 +73,10 @@ std::unique_ptr<AttachedDatabase> AttachedDatabase::create(const QString& path, 
     sqlite3* db = nullptr;
     // O_EXCL semantics: the file did not exist a moment ago; SQLite creates it. Writing the
     // first page makes it a real database file (an empty file is one too, but says nothing).
-    int rc = sqlite3_open_v2(absolute.toUtf8().constData(), &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc =
+        openForBrowsing(absolute.toUtf8().constData(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, Access::ReadWrite);
     if (rc == SQLITE_OK) {
-        harden(db, Access::ReadWrite);
         rc = sqlite3_exec(db, "PRAGMA user_version = 0; CREATE TABLE t(x); DROP TABLE t;", nullptr, nullptr,
                           nullptr);
     }

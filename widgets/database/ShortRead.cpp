@@ -58,15 +58,14 @@ ReadResult shortRead(const QString& path, const QString& sql, const QVariantList
     ReadResult result;
     sqlite3* db = nullptr;
     const QByteArray file = path.toUtf8();
-    int rc = sqlite3_open_v2(file.constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc =
+        openForBrowsing(file.constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, Access::ReadOnly);
     auto fail = [&](int code) {
         result.code = code;
         result.error = QString::fromUtf8(db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
         if (result.error.isEmpty()) result.error = QString::fromUtf8(sqlite3_errstr(code));
     };
     if (rc == SQLITE_OK) {
-        sqlite3_extended_result_codes(db, 1);
-        harden(db, Access::ReadOnly);
         sqlite3_stmt* stmt = nullptr;
         const QByteArray text = sql.toUtf8();
         rc = sqlite3_prepare_v2(db, text.constData(), int(text.size()), &stmt, nullptr);

@@ -130,15 +130,14 @@ SqlConsole::Outcome SqlConsole::executePlain(const QString& sql)
     }
     if (!plain_) {
         const int flags = (readOnly_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
-        const int rc = sqlite3_open_v2(path_.toUtf8().constData(), &plain_, flags, nullptr);
+        const int rc = openForBrowsing(path_.toUtf8().constData(), &plain_, flags,
+                                       readOnly_ ? Access::ReadOnly : Access::ReadWrite);
         if (rc != SQLITE_OK) {
             out.error = QString::fromUtf8(plain_ ? sqlite3_errmsg(plain_) : sqlite3_errstr(rc));
             sqlite3_close_v2(plain_);
             plain_ = nullptr;
             return out;
         }
-        sqlite3_extended_result_codes(plain_, 1);
-        harden(plain_, readOnly_ ? Access::ReadOnly : Access::ReadWrite);
     }
     const QByteArray text = sql.toUtf8();
     const char* tail = text.constData();

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages TxScope builds and tests with, only those that are missing.
 set -euo pipefail
 packages=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config libsqlite3-dev sqlite3
-          qt6-base-dev libqt6svg6 libqcustomplot-dev fonts-dejavu-core xvfb xauth
+          qt6-base-dev libqt6svg6 qt6-svg-dev libqcustomplot-dev fonts-dejavu-core xvfb xauth
           appstream desktop-file-utils)
 missing=()
 for p in "${packages[@]}"; do

@@ -39,7 +39,7 @@ std::optional<TimelineExportChoice> askTimelineExport(QWidget* parent, const QSt
     if (dialog.exec() != QDialog::Accepted) return std::nullopt;
 
     QString path = QFileDialog::getSaveFileName(parent, "Export timeline", "timeline.png",
-                                                "PNG image (*.png);;PDF document (*.pdf)");
+                                                "PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)");
     if (path.isEmpty()) return std::nullopt;
     if (QFileInfo(path).suffix().isEmpty()) path += ".png";
     return TimelineExportChoice{path, {width->value(), height->value()}, title->text()};

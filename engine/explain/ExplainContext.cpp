@@ -21,18 +21,18 @@ void ExplainContext::apply(const Event& e)
         c.inTransaction = true;
         c.mode = static_cast<TxMode>(e.a);
         c.txId = e.txId;
-        if (e.txId) txConnections_[e.txId] = e.connection;
+        if (e.txId) rememberTx(e.txId, e.connection);
         break;
     case EventKind::TxCommit:
     case EventKind::TxRollback:
         c.inTransaction = false;
         c.mode = TxMode::None;
-        if (e.txId) txConnections_[e.txId] = e.connection;
+        if (e.txId) rememberTx(e.txId, e.connection);
         break;
     case EventKind::VersionCreated:
     case EventKind::VersionEnded:
     case EventKind::TxDoomed:
-        if (e.txId) txConnections_[e.txId] = e.connection;
+        if (e.txId) rememberTx(e.txId, e.connection);
         break;
     case EventKind::BusyHandlerCall:
         ++c.handlerCalls;
@@ -85,6 +85,16 @@ std::string ExplainContext::nameOf(std::uint32_t id) const
     auto it = connections_.find(id);
     if (it == connections_.end() || it->second.name.empty()) return "connection " + std::to_string(id);
     return it->second.name;
+}
+
+// Bounded for runs of any length: the map held an entry for every transaction ever run (about
+// 75 bytes each, the only per-transaction growth left in a long durable run). Transaction ids
+// grow, so the oldest are the smallest; a conflict names a transaction still running or just
+// committed, which stays well inside the window.
+void ExplainContext::rememberTx(std::uint64_t txId, std::uint32_t connection)
+{
+    txConnections_[txId] = connection;
+    if (txConnections_.size() > kRememberedTransactions) txConnections_.erase(txConnections_.begin());
 }
 
 std::uint32_t ExplainContext::connectionOfTx(std::uint64_t txId) const

@@ -68,6 +68,10 @@ public:
 
 private:
     void snapshotHolders(std::uint32_t waiter);
+    void rememberTx(std::uint64_t txId, std::uint32_t connection);
+
+    // The newest transactions whose connection connectionOfTx() can tell (older ones give 0).
+    static constexpr std::size_t kRememberedTransactions = 1 << 16;
 
     LockState locks_;
     std::map<std::uint32_t, ConnectionContext> connections_;

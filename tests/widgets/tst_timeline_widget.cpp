@@ -488,6 +488,17 @@ private slots:
         QFile file(pdf);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.read(5) == "%PDF-");
+        // SVG: a vector drawing of the same size, with its title.
+        const QString svg = outputPath("timeline_export.svg");
+        QFile::remove(svg);
+        QVERIFY(w->exportTo(svg, 800, 300, "lost update"));
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QByteArray drawing = svgFile.readAll();
+        QVERIFY(drawing.contains("<svg"));
+        QVERIFY(drawing.contains("viewBox=\"0 0 800 300\""));
+        QVERIFY(drawing.contains("<title>lost update</title>"));
+        QVERIFY(drawing.count("<path") + drawing.count("<rect") + drawing.count("<polyline") > 20);
         // High-DPI export: twice the pixels, same picture.
         QVERIFY(w->savePng(png, 800, 300, 2.0));
         QCOMPARE(QImage(png).size(), QSize(1600, 600));

@@ -9,6 +9,7 @@
 #include "widgets/timeline/TimelineOverlay.h"
 #include "widgets/timeline/TimelineText.h"
 
+#include <QSvgGenerator>
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
@@ -377,6 +378,22 @@ void TimelineWidget::clickAt(QPointF pos)
         emit eventSelected(s.beginSeq);
 }
 
+// Vector output for slides and papers: QCustomPlot draws through a QCPPainter onto the SVG
+// generator exactly as it draws on screen.
+bool TimelineWidget::saveSvg(const QString& fileName, int width, int height, const QString& title)
+{
+    QSvgGenerator svg;
+    svg.setFileName(fileName);
+    svg.setSize(QSize(width, height));
+    svg.setViewBox(QRect(0, 0, width, height));
+    svg.setTitle(title.isEmpty() ? QStringLiteral("TxScope timeline") : title);
+    svg.setDescription(QStringLiteral("Made by TxScope"));
+    QCPPainter painter;
+    if (!painter.begin(&svg)) return false;
+    toPainter(&painter, width, height);
+    return painter.end();
+}
+
 bool TimelineWidget::exportTo(const QString& fileName, int width, int height, const QString& title)
 {
     // A file is read later, without the live cursor: leave the cursor and its "now" out, and put
@@ -396,6 +413,9 @@ bool TimelineWidget::exportTo(const QString& fileName, int width, int height, co
     bool ok = false;
     if (fileName.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive))
         ok = savePdf(fileName, width, height);
+    else if (fileName.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive))
+        ok =
+            saveSvg(fileName, width > 0 ? width : this->width(), height > 0 ? height : this->height(), title);
     else
         ok = savePng(fileName, width, height);
     if (heading) {

@@ -81,9 +81,10 @@ public:
     const timeline::LaneGeometry& laneGeometry() const { return scene_.geometry; }
     const timeline::TimelineColors& colors() const { return scene_.colors; }
 
-    // PNG or PDF by the file's suffix (savePng / savePdf of QCustomPlot do the work), at
+    // PNG, PDF or SVG by the file's suffix (savePng / savePdf of QCustomPlot, QSvgGenerator), at
     // width x height (0: the widget's size), with `title` on top, without the live cursor.
     bool exportTo(const QString& fileName, int width = 0, int height = 0, const QString& title = {});
+    bool saveSvg(const QString& fileName, int width, int height, const QString& title = {});
 
 signals:
     void cursorMoved(qint64 timeNs);

@@ -345,14 +345,17 @@ void MainWindow::buildDocks()
         "No SQLITE_BUSY, conflict or error by this instant. Each one the run meets is explained here: "
         "who held what, the rule that applied, and the fix.");
     explanationsView_->setWordWrap(true);
-    // The explanation is the point of this panel: it gets the width, the rest fit their text.
+    // The explanation is the point of this panel: Why and Fix get the width, sharing it with the
+    // message (a long MVCC message fitted to its text starved them to a sliver), all wrapped; the
+    // rest fit their text.
     auto fitExplanations = [this] {
         auto* header = explanationsView_->horizontalHeader();
         header->setStretchLastSection(false);
         for (int c = 0; c < explanations_->columnCount(); ++c) {
             const QString title = explanations_->headerData(c, Qt::Horizontal).toString();
-            header->setSectionResizeMode(c, title == "Why" || title == "Fix" ? QHeaderView::Stretch
-                                                                             : QHeaderView::ResizeToContents);
+            header->setSectionResizeMode(c, title == "Why" || title == "Fix" || title == "Message"
+                                                ? QHeaderView::Stretch
+                                                : QHeaderView::ResizeToContents);
         }
         explanationsView_->resizeRowsToContents();
     };

@@ -9,7 +9,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLAT
     # No screen to open a window on: run the same scenario headless and save a picture of it.
     echo "No display: running the seed scenario offscreen and saving the window to txscope-seed.png"
     build/default/examples/concurrent_writes
-    QT_QPA_PLATFORM=offscreen build/default/app/txscope --run --screenshot txscope-seed.png "$@"
+    QT_QPA_PLATFORM=offscreen build/default/app/txscope --run --window-size 1600x1000 --screenshot txscope-seed.png "$@"
     echo "Saved txscope-seed.png"
     exit 0
 fi

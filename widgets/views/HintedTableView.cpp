@@ -1,6 +1,6 @@
 #include "widgets/views/HintedTableView.h"
 
-#include <QPainter>
+#include "widgets/views/EmptyHint.h"
 
 namespace txs {
 
@@ -14,18 +14,13 @@ void HintedTableView::setEmptyHint(const QString& hint)
 
 bool HintedTableView::showsHint() const
 {
-    return !hint_.isEmpty() && model() && model()->rowCount(rootIndex()) == 0;
+    return emptyHintShows(*this, hint_);
 }
 
 void HintedTableView::paintEvent(QPaintEvent* event)
 {
     QTableView::paintEvent(event);
-    if (!showsHint()) return;
-    QPainter painter(viewport());
-    painter.setPen(palette().color(QPalette::Disabled, QPalette::Text));
-    const int margin = fontMetrics().height();
-    painter.drawText(viewport()->rect().adjusted(margin, margin, -margin, -margin),
-                     Qt::AlignCenter | Qt::TextWordWrap, hint_);
+    paintEmptyHint(*this, hint_);
 }
 
 } // namespace txs

@@ -442,6 +442,15 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
     case EventKind::Note:
         instant(id, e, "note", "note", Args().text("text", e.text));
         break;
+    case EventKind::StatementBlocked:
+        instant(id, e, "wait", "blocked", Args().number("line", e.a).text("sql", e.text));
+        break;
+    case EventKind::StatementUnblocked:
+        instant(id, e, "wait", "unblocked", Args().number("line", e.a));
+        break;
+    case EventKind::PhaseBegin:
+        instant(id, e, "phase", "phase", Args().number("phase", e.a));
+        break;
     case EventKind::Checkpoint:
         instant(id, e, "checkpoint", "checkpoint",
                 Args().number("mode", e.a).number("written", e.b).text("text", e.text));

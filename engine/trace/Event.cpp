@@ -55,6 +55,12 @@ const char* eventKindName(EventKind kind)
         return "explanation";
     case EventKind::Note:
         return "note";
+    case EventKind::StatementBlocked:
+        return "statement-blocked";
+    case EventKind::StatementUnblocked:
+        return "statement-unblocked";
+    case EventKind::PhaseBegin:
+        return "phase-begin";
     }
     return "?";
 }

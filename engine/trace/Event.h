@@ -12,7 +12,8 @@ enum class EventKind : std::uint16_t {
     ConnectionOpen, // text: connection name
     ConnectionClose,
     StatementBegin,   // text: SQL
-    StatementEnd,     // a: extended result code (0 ok), b: rows changed; text: error message
+    StatementEnd,     // a: extended result code (0 ok), b: rows changed; detail: ErrorKind when a != 0;
+                      // text: error message (for people: no code reads it)
     TxBegin,          // a: TxMode, b: begin timestamp (MVCC) or 0
     TxCommit,         // a: commit timestamp (MVCC) or 0, b: rows written
     TxRollback,       // a: RollbackReason
@@ -25,13 +26,20 @@ enum class EventKind : std::uint16_t {
     LockAcquire,      // a: LockResource, b: LockLevel now held
     LockRelease,      // a: LockResource, b: LockLevel now held (None when fully released)
     LockWait,         // a: LockResource, b: LockLevel wanted
-    BusyHandlerCall,  // a: count (0 = first call), b: microseconds slept
-    Busy,             // a: extended result code; text: message
+    BusyHandlerCall,  // a: count (0 = first call), b: microseconds it will sleep (0 when giving up);
+                      // detail: 1 when the handler gave up (the statement then fails with BUSY).
+                      // Emitted before sleeping, by every engine.
+    Busy,             // a: extended result code; detail: ErrorKind; text: message
     Checkpoint,       // a: mode, b: frames/rows written
     TableCreated,     // table: id; text: name
     TableDropped,     // table: id; text: name
     Explanation,      // text: the explainer's paragraph for the preceding error
-    Note,             // text: free-form
+    Note,             // text: free-form, for people only: no code decides anything by reading it
+    // Appended after Note so that the numeric order of the older kinds never changes.
+    StatementBlocked,   // a try of a statement ended blocked and will be repeated (step mode);
+                        // a: script line; text: SQL
+    StatementUnblocked, // the blocked statement runs again; a: script line
+    PhaseBegin,         // a: phase (1 setup, 2 steps, 3 workers, 4 check: RunPhase's values)
 };
 
 enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };
@@ -67,6 +75,9 @@ struct Event
     std::int64_t a = 0;
     std::int64_t b = 0;
     EventKind kind = EventKind::Note;
+    // A small typed fact whose meaning depends on kind (see EventKind): an ErrorKind, a flag.
+    // It fills the padding after kind, so it costs no space.
+    std::uint16_t detail = 0;
     std::string text;
 };
 

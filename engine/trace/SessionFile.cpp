@@ -10,7 +10,7 @@ namespace txs {
 namespace {
 
 constexpr const char* magic = "TXSCOPE-SESSION 1";
-constexpr int lastKind = static_cast<int>(EventKind::Note);
+constexpr int lastKind = static_cast<int>(EventKind::PhaseBegin);
 
 std::string escape(const std::string& s)
 {

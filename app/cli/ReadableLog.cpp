@@ -29,6 +29,17 @@ void ReadableLog::printHeader(const RunSummary& summary)
 {
     console_.out("txscope-cli run " + summary.file + " (journal mode " +
                  journalModeName(summary.journalMode) + ")\n");
+    switch (summary.database) {
+    case DatabasePlace::TemporaryFile:
+        console_.out("database: " + summary.databasePath + " (temporary file)\n");
+        break;
+    case DatabasePlace::File:
+        console_.out("database: " + summary.databasePath + "\n");
+        break;
+    case DatabasePlace::Memory:
+        console_.out("database: in memory\n");
+        break;
+    }
 }
 
 void ReadableLog::phaseStarted(RunPhase phase)

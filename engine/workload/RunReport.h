@@ -53,10 +53,16 @@ struct ExpectationFailure
     std::string connection;
 };
 
+// Where the run's database lives: a fresh file in a temporary folder (removed after the run),
+// the file given with --db, or memory (--db :memory:).
+enum class DatabasePlace { TemporaryFile, File, Memory };
+
 struct RunSummary
 {
     std::string file;
     JournalMode journalMode = JournalMode::Mvcc;
+    DatabasePlace database = DatabasePlace::TemporaryFile;
+    std::string databasePath; // as opened (":memory:" for memory); set by Runner::open
     double wallMs = 0;
 
     std::uint64_t committed = 0;  // COMMITs that succeeded, plus autocommit writes
@@ -79,8 +85,8 @@ struct RunSummary
     // SQLITE_BUSY or SQLITE_READONLY while the workload expects nothing (a locked file).
     int statementsFailed = 0;
     std::vector<std::string> statementErrors; // "T1 (line 4): <error>", the first 100
-    std::uint64_t events = 0;              // trace events recorded (exact, dropped ones included)
-    std::uint64_t eventsDropped = 0;       // the oldest events the trace log let go to stay in its limits
+    std::uint64_t events = 0;                 // trace events recorded (exact, dropped ones included)
+    std::uint64_t eventsDropped = 0;          // the oldest events the trace log let go to stay in its limits
 
     bool ok() const { return expectationsFailed == 0 && workersFailed == 0 && statementsFailed == 0; }
 };

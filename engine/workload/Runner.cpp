@@ -193,17 +193,19 @@ std::optional<Error> Runner::open()
 {
     if (impl_->opened) return std::nullopt;
     std::string path = options_.databasePath;
+    // Without a path every engine gets a fresh file (MVCC: the file and its log), so runs of
+    // different journal modes pay the same file system costs: memory only when asked for.
     if (path.empty()) {
-        if (summary_.journalMode == JournalMode::Mvcc) {
-            path = ":memory:";
-        } else {
-            auto pattern = (std::filesystem::temp_directory_path() / "txscope-XXXXXX").string();
-            if (!mkdtemp(pattern.data()))
-                return Error::fromSqlite(rc::CantOpen, "cannot create a temporary folder for the database");
-            impl_->tempDir = pattern;
-            path = pattern + "/txscope.db";
-        }
+        auto pattern = (std::filesystem::temp_directory_path() / "txscope-XXXXXX").string();
+        if (!mkdtemp(pattern.data()))
+            return Error::fromSqlite(rc::CantOpen, "cannot create a temporary folder for the database");
+        impl_->tempDir = pattern;
+        path = pattern + "/txscope.db";
+        summary_.database = DatabasePlace::TemporaryFile;
+    } else {
+        summary_.database = path == ":memory:" ? DatabasePlace::Memory : DatabasePlace::File;
     }
+    summary_.databasePath = path;
     Error error;
     OpenOptions openOptions;
     openOptions.journalMode = summary_.journalMode;

@@ -275,6 +275,38 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["journal_mode"].toString(), QString("wal"));
     }
 
+    // Without --db every engine runs on a fresh file in a temporary folder (so journal modes are
+    // compared on equal terms), removed after the run; memory only with --db :memory:. The log
+    // says which.
+    void withoutDbEveryEngineRunsOnATemporaryFile_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("mvcc") << "mvcc";
+        QTest::newRow("wal") << "wal";
+        QTest::newRow("delete") << "delete";
+    }
+    void withoutDbEveryEngineRunsOnATemporaryFile()
+    {
+        QFETCH(QString, mode);
+        QTemporaryDir dir, tmp;
+        const QString file = writeFile(dir, "place.txs",
+                                       "journal_mode: " + mode.toUtf8() +
+                                           "\nsetup:\n  CREATE TABLE t (x);\n  INSERT INTO t VALUES (1);\n");
+        CliResult r = runCli({"run", file}, {}, {"TMPDIR=" + tmp.path()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        const QRegularExpression line("\ndatabase: (\\S+)/txscope\\.db \\(temporary file\\)\n");
+        const auto match = line.match(r.out);
+        QVERIFY2(match.hasMatch(), qPrintable(r.out));
+        QVERIFY2(match.captured(1).startsWith(tmp.path() + "/txscope-"), qPrintable(r.out));
+        QVERIFY(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty());
+
+        if (mode == "wal") return; // SQLite keeps journal mode "memory" on :memory:: refused (exit 2)
+        r = runCli({"run", file, "--db", ":memory:"}, {}, {"TMPDIR=" + tmp.path()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        QVERIFY2(r.out.contains("\ndatabase: in memory\n"), qPrintable(r.out));
+        QVERIFY(QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty());
+    }
+
     void dbOptionRunsOnThatFileInPlace()
     {
         QTemporaryDir dir;

@@ -3,6 +3,7 @@
 #include "engine/explain/Explainer.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
+#include "engine/workload/BoundVariables.h"
 #include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/VirtualBusyWait.h"
@@ -640,6 +641,12 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
     // On the heap: 59 KiB is a large part of a thread's stack.
     auto latencies = std::make_unique<LatencyRecorder>();
     const std::int64_t delayUs = runner.delayUs_.load();
+    // Decided once: which statements bind $worker/$iter (prepared once per connection) and
+    // which substitute them as text on every iteration (BoundVariables.h).
+    std::vector<WorkerStatement> prepared;
+    prepared.reserve(block.body.size());
+    for (const auto& st : block.body)
+        prepared.push_back(prepareWorkerStatement(st.sql));
 
     for (std::int64_t iter = 0; iter < block.repeat && !stopped; ++iter) {
         const auto started = std::chrono::steady_clock::now();
@@ -647,7 +654,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
         for (int attempt = 0; !done && !stopped;) {
             std::optional<Error> failure;
             const Statement* failedAt = nullptr;
-            for (const auto& st : block.body) {
+            for (std::size_t k = 0; k < block.body.size(); ++k) {
+                const Statement& st = block.body[k];
                 if (paused) waitIfPaused();
                 if (stopped) break;
                 if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
@@ -655,9 +663,13 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                     sleepUnlessStopped(st.sleep);
                     continue;
                 }
-                const std::string sql = substituteVariables(st.sql, worker, iter);
+                const WorkerStatement& ws = prepared[k];
+                const std::string substituted =
+                    ws.bound ? std::string() : substituteVariables(st.sql, worker, iter);
+                const std::string& sql = ws.bound ? ws.sql : substituted;
                 const std::int64_t startNs = st.expect ? now() : 0;
-                Result result = connection->execute(sql);
+                Result result =
+                    ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
                 account(sql, result, connection->transaction().active);
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
@@ -665,7 +677,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                     outcome.phase = RunPhase::Workers;
                     outcome.line = st.line;
                     outcome.connection = name;
-                    outcome.sql = sql;
+                    // The log shows the values, as the statement meant them.
+                    outcome.sql = ws.bound ? substituteVariables(st.sql, worker, iter) : sql;
                     outcome.expect = st.expect;
                     outcome.startNs = startNs;
                     outcome.endNs = now();

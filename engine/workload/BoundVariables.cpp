@@ -62,7 +62,7 @@ Params WorkerStatement::params(int worker, std::int64_t iter) const
     Params p;
     p.reserve(order.size());
     for (WorkerVariable v : order)
-        p.emplace_back(v == WorkerVariable::Worker ? Value(std::int64_t{worker}) : Value(iter));
+        p.emplace_back(v == WorkerVariable::Worker ? std::int64_t{worker} : iter);
     return p;
 }
 

@@ -448,9 +448,10 @@ Explanation Explainer::explainTyped(const Error& error, std::uint32_t connection
         return {};
     std::lock_guard lock(mutex_);
     if (trace_) {
-        std::vector<Event> events;
-        nextSeq_ = trace_->readSince(nextSeq_, events);
-        for (const auto& e : events)
+        // Reused: in a workers run this runs for every error, and keeps its capacity.
+        events_.clear();
+        nextSeq_ = trace_->readSince(nextSeq_, events_);
+        for (const auto& e : events_)
             context_.apply(e);
     }
     if (!blocked) return explainError(error, connection, context_, mode_);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace txs {
 
@@ -56,6 +57,7 @@ private:
     std::mutex mutex_;
     std::uint64_t nextSeq_ = 0;
     ExplainContext context_;
+    std::vector<Event> events_; // the batch read last
 };
 
 } // namespace txs

@@ -1,5 +1,6 @@
 #include "ReadableLog.h"
 
+#include "CauseText.h"
 #include "TerminalText.h"
 #include "TextFormat.h"
 
@@ -161,6 +162,8 @@ void ReadableLog::printSummary(const RunSummary& s)
                 plural(static_cast<std::uint64_t>(s.statementsFailed), "statement", "statements") + " failed";
         text += ")\n";
     }
+    // Last, where the eye lands when the run is over: what went wrong, grouped.
+    text += causesText(s);
     console_.out(text);
 }
 

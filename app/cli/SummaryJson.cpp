@@ -1,5 +1,6 @@
 #include "SummaryJson.h"
 
+#include "CauseText.h"
 #include "Json.h"
 
 namespace txs::cli {
@@ -28,6 +29,7 @@ std::string summaryToJson(const RunSummary& s)
                ", \"actual\": " + jsonString(f.actual) + "}";
     }
     out += s.failures.empty() ? "]},\n" : "\n  ]},\n";
+    out += "  \"causes\": " + causesJson(s, "  ") + ",\n";
     out += "  \"events\": " + count(s.events) + ",\n";
     out += "  \"events_dropped\": " + count(s.eventsDropped) + "\n";
     out += "}\n";

@@ -105,6 +105,7 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
             "a transaction that can no longer commit (Turso instead rolls back silently and lets later "
             "statements run in autocommit).";
         e.fix = "ROLLBACK, then retry the whole transaction from BEGIN.";
+        e.id = ExplainRule::MvccDoomed;
         return e;
     }
     // The store's message names the other transaction: "... transaction 7 ...".
@@ -116,7 +117,8 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
         other = "transaction " + m[1].str();
         if (auto c = ctx.connectionOfTx(otherTx)) other += " on " + ctx.nameOf(c);
     }
-    if (error.message.find("inserted the same key") != std::string::npos) {
+    const bool sameKey = error.message.find("inserted the same key") != std::string::npos;
+    if (sameKey) {
         e.what = me + " and " + other + " both inserted the same key; " + other + " committed first, so " +
                  me + "'s COMMIT failed.";
         e.rule = "Inserts are checked at COMMIT: the first committer wins (neither could see the other's "
@@ -130,6 +132,7 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
     e.fix = "ROLLBACK and retry the whole transaction (the seed's retry loop does exactly this); keep "
             "transactions short; where the same rows are always contended, serialize those writers with "
             "BEGIN IMMEDIATE.";
+    e.id = sameKey ? ExplainRule::MvccSameKeyInsert : ExplainRule::MvccWriteWrite;
     return e;
 }
 
@@ -146,6 +149,7 @@ Explanation schemaConflict(std::uint32_t connection, const ExplainContext& ctx)
              "whichever table it touched (Turso's schema conflict); its writes are undone. A read-only "
              "transaction still commits.";
     e.fix = "ROLLBACK and retry the whole transaction; run DDL when no writers are active (e.g. at startup).";
+    e.id = ExplainRule::MvccSchemaChanged;
     return e;
 }
 
@@ -171,6 +175,7 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
             "overwrite changes it never saw. Retrying the statement can never succeed.";
         e.fix = "ROLLBACK and retry the whole transaction; start transactions that will write with BEGIN "
                 "IMMEDIATE, or use BEGIN CONCURRENT so writers run in parallel.";
+        e.id = ExplainRule::MvccStaleSnapshot;
         return e;
     }
     const std::string word = c ? upperWord(c->statement) : "";
@@ -183,6 +188,7 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
         e.fix = "Retry COMMIT once the exclusive transaction ends (set busy_timeout to wait automatically); "
                 "avoid "
                 "mixing exclusive and concurrent writers.";
+        e.id = ExplainRule::MvccCommitWaitsExclusive;
         return e;
     }
     e.what = me + " needed the MVCC engine's exclusive slot, but " + holders + " held it";
@@ -192,6 +198,7 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
              "being prepared.";
     e.fix = "Use BEGIN CONCURRENT so writers run in parallel (conflicts only on the same rows); or set "
             "busy_timeout so waiting writers queue instead of failing; keep exclusive transactions short.";
+    e.id = ExplainRule::MvccExclusiveSlot;
     return e;
 }
 
@@ -217,6 +224,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
             "snapshot.";
         e.fix = "ROLLBACK and retry the whole transaction; start transactions that will write with BEGIN "
                 "IMMEDIATE so they take the write lock before reading.";
+        e.id = ExplainRule::WalStaleSnapshot;
         return e;
     }
     if (error.extendedCode == rc::BusyRecovery) {
@@ -224,6 +232,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.rule = "After a crash or when the WAL index is stale, one connection recovers it holding every shm "
                  "lock; others get SQLITE_BUSY_RECOVERY and the busy handler is called.";
         e.fix = "Set busy_timeout so connections wait out recovery.";
+        e.id = ExplainRule::WalRecovery;
         return e;
     }
     if (word == "PRAGMA" && c && c->statement.find("journal_mode") != std::string::npos && wal) {
@@ -237,6 +246,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                  "busy_timeout is.";
         e.fix = "Close the other connections before changing the journal mode (or change it before they "
                 "open the database); the mode is persistent in the file, so switch it once, not per run.";
+        e.id = ExplainRule::LeaveWalLocked;
         return e;
     }
     if (word == "PRAGMA" && c && c->statement.find("journal_mode") != std::string::npos) {
@@ -247,6 +257,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.fix =
             "Set busy_timeout first, check the current mode before switching, and switch once at start-up "
             "(the mode is persistent in the file), retrying on BUSY.";
+        e.id = ExplainRule::JournalModeLocked;
         return e;
     }
     if (!c || !c->wait) {
@@ -255,6 +266,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                  "with a held lock fails with SQLITE_BUSY once the busy handler gives up.";
         e.fix = "Set busy_timeout; keep transactions short; use WAL; start writing transactions with BEGIN "
                 "IMMEDIATE.";
+        e.id = ExplainRule::BusyUnknownHolder;
         return e;
     }
     const LockResource res = c->wait->resource;
@@ -275,6 +287,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                 "Start transactions that will write with BEGIN IMMEDIATE (take RESERVED before reading); on "
                 "BUSY, ROLLBACK and retry the whole transaction; or use WAL or BEGIN CONCURRENT on the MVCC "
                 "engine.";
+            e.id = ExplainRule::DeferredUpgradeDeadlock;
             return e;
         }
         e.what = me + " wanted RESERVED to write while " + holders + "; " + waitedText(*c) + ".";
@@ -284,6 +297,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.fix = "Raise busy_timeout; keep write transactions short; or use BEGIN CONCURRENT on the MVCC "
                 "engine so "
                 "writers to different rows run in parallel.";
+        e.id = ExplainRule::OneWriterReserved;
         return e;
     }
     if (res == LockResource::DbFile && (wanted == LockLevel::Exclusive || wanted == LockLevel::Pending)) {
@@ -318,6 +332,9 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
             std::string(commit ? "Retry COMMIT; " : "") +
             "keep read transactions short; use WAL, where readers never block a writer; set busy_timeout" +
             (autocommitWrite || commit ? "." : "; raise cache_size for big transactions.");
+        e.id = commit            ? ExplainRule::CommitWaitsReaders
+               : autocommitWrite ? ExplainRule::AutocommitWaitsReaders
+                                 : ExplainRule::SpillWaitsReaders;
         return e;
     }
     if (res == LockResource::DbFile && wanted == LockLevel::Shared) {
@@ -328,6 +345,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.fix =
             "Set busy_timeout so readers wait out the commit; use WAL, where readers and the writer never "
             "block each other.";
+        e.id = ExplainRule::WriterRefusesReaders;
         return e;
     }
     if (res == LockResource::ShmWrite) {
@@ -340,6 +358,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                 "waiting cannot help.";
             e.fix = "Start writing transactions with BEGIN IMMEDIATE; on BUSY, ROLLBACK and retry the whole "
                     "transaction.";
+            e.id = ExplainRule::WalReadThenWrite;
             return e;
         }
         e.what = me + " wanted the WAL write lock, but " + holders + "; " + waitedText(*c) + ".";
@@ -348,6 +367,7 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.fix =
             "Raise busy_timeout; keep write transactions short; batch writes; or use BEGIN CONCURRENT on the "
             "MVCC engine.";
+        e.id = ExplainRule::WalOneWriter;
         return e;
     }
     if (res == LockResource::ShmCheckpoint || (wal && word == "PRAGMA")) {
@@ -360,12 +380,14 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.fix =
             "Reset finished statements and end read transactions promptly; checkpoint when the database is "
             "idle; set journal_size_limit.";
+        e.id = ExplainRule::CheckpointBlocked;
         return e;
     }
     e.what = me + " wanted " + level(wanted) + " on " + lockResourceName(res) + " while " + holders + "; " +
              waitedText(*c) + ".";
     e.rule = "The request conflicted with a lock another connection held.";
     e.fix = "Set busy_timeout; keep transactions short.";
+    e.id = ExplainRule::OtherLock;
     return e;
 }
 
@@ -373,11 +395,14 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
 
 std::string Explanation::text() const
 {
+    if (empty()) return {};
     return what + " " + rule + " Fix: " + fix;
 }
 
-Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context,
-                         JournalMode mode)
+namespace {
+
+Explanation explainByKind(const Error& error, std::uint32_t connection, const ExplainContext& context,
+                          JournalMode mode)
 {
     if (error.kind == ErrorKind::Conflict) return conflict(error, connection, context);
     if (error.kind == ErrorKind::Schema && mode == JournalMode::Mvcc)
@@ -388,11 +413,34 @@ Explanation explainError(const Error& error, std::uint32_t connection, const Exp
     return {};
 }
 
+} // namespace
+
+Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context,
+                         JournalMode mode)
+{
+    Explanation e = explainByKind(error, connection, context, mode);
+    // Who stood in the way, as frozen at the Busy event (ExplainContext::snapshotHolders).
+    // A stale snapshot is nobody's lock, so it has no holder.
+    const ConnectionContext* c = context.connection(connection);
+    if (!e.empty() && c && c->wait && !c->holders.empty() && e.id != ExplainRule::WalStaleSnapshot &&
+        e.id != ExplainRule::MvccStaleSnapshot) {
+        e.holder = c->holders.front().connection;
+        e.heldResource = c->wait->resource;
+        e.heldLevel = c->holders.front().level;
+    }
+    return e;
+}
+
 Explainer::Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace)
     : mode_(mode), trace_(std::move(trace))
 {}
 
 std::string Explainer::explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked)
+{
+    return explainTyped(error, connection, blocked).text();
+}
+
+Explanation Explainer::explainTyped(const Error& error, std::uint32_t connection, const BlockedWait* blocked)
 {
     const bool mvccSchema = error.kind == ErrorKind::Schema && mode_ == JournalMode::Mvcc;
     if (error.kind != ErrorKind::Conflict && error.kind != ErrorKind::Busy &&
@@ -400,15 +448,16 @@ std::string Explainer::explain(const Error& error, std::uint32_t connection, con
         return {};
     std::lock_guard lock(mutex_);
     if (trace_) {
-        std::vector<Event> events;
-        nextSeq_ = trace_->readSince(nextSeq_, events);
-        for (const auto& e : events)
+        // Reused: in a workers run this runs for every error, and keeps its capacity.
+        events_.clear();
+        nextSeq_ = trace_->readSince(nextSeq_, events_);
+        for (const auto& e : events_)
             context_.apply(e);
     }
-    if (!blocked) return explainError(error, connection, context_, mode_).text();
+    if (!blocked) return explainError(error, connection, context_, mode_);
     ExplainContext context = context_; // the wait belongs to this explanation only
     context.setBlocked(connection, *blocked);
-    return explainError(error, connection, context, mode_).text();
+    return explainError(error, connection, context, mode_);
 }
 
 } // namespace txs

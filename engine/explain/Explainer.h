@@ -5,11 +5,13 @@
 #include "engine/api/Error.h"
 #include "engine/api/JournalMode.h"
 #include "engine/explain/ExplainContext.h"
+#include "engine/explain/ExplainRule.h"
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace txs {
 
@@ -21,7 +23,15 @@ struct Explanation
     std::string rule; // the rule that applied, and why it exists
     std::string fix;  // what to change
 
-    std::string text() const; // the three as one paragraph
+    // Typed, for grouping explanations into causes without reading the text above.
+    ExplainRule id = ExplainRule::Unexplained;
+    // The first connection whose lock stood in the way, and what it held (when known).
+    std::uint32_t holder = 0;
+    LockResource heldResource = LockResource::DbFile;
+    LockLevel heldLevel = LockLevel::None;
+
+    bool empty() const { return id == ExplainRule::Unexplained; }
+    std::string text() const; // the three as one paragraph; empty when there is no explanation
 };
 
 // Pure: explains `error` that connection `connection` got, from its context.
@@ -35,7 +45,11 @@ class Explainer
 public:
     Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
     // `blocked`: the statement is held by the step runner as blocked (see BlockedWait).
+    // The paragraph (Explanation::text()); empty when there is nothing to explain.
     std::string explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked = nullptr);
+    // The same, with its typed parts.
+    Explanation explainTyped(const Error& error, std::uint32_t connection,
+                             const BlockedWait* blocked = nullptr);
 
 private:
     JournalMode mode_;
@@ -43,6 +57,7 @@ private:
     std::mutex mutex_;
     std::uint64_t nextSeq_ = 0;
     ExplainContext context_;
+    std::vector<Event> events_; // the batch read last
 };
 
 } // namespace txs

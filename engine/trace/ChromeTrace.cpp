@@ -2,6 +2,7 @@
 
 #include "engine/api/Error.h"
 #include "engine/trace/EventLabels.h"
+#include "engine/trace/ExplanationProjection.h"
 #include "engine/trace/JsonText.h"
 #include "engine/trace/LockState.h"
 #include "engine/trace/NestedLanes.h"
@@ -92,7 +93,9 @@ public:
 
 private:
     struct ConnectionState;
-    void apply(std::uint32_t id, ConnectionState& c, const Event& e);
+    void apply(std::uint32_t id, ConnectionState& c, const Event& e,
+               std::optional<std::size_t> awaitingExplanation);
+    bool explainError(ConnectionState& c, std::optional<std::size_t> error, const Event& explanation);
     static constexpr std::size_t kMaxPendingLockItems = 4096;
 
     struct Statement
@@ -140,6 +143,9 @@ private:
         std::vector<Item> items;                // on its own track, not yet written
         std::vector<Item> lockItems;            // tid set once lanes are known
         int lockLanes = 0;                      // lanes used by the lock batches written so far
+        // The error instant of the statement that just failed (index into items), held back
+        // until the connection's next event, which is its explanation when it has one.
+        std::optional<std::size_t> explainableError;
     };
 
     ConnectionState& connection(std::uint32_t id);
@@ -366,11 +372,33 @@ void Projection::add(const Event& e)
         blockersShown_.erase(e.connection);
     const std::uint32_t id = e.connection;
     ConnectionState& c = connection(id);
-    apply(id, c, e);
+    // Only the very next event of the connection may explain its error.
+    std::optional<std::size_t> awaiting;
+    std::swap(awaiting, c.explainableError);
+    apply(id, c, e, awaiting);
     flushIfIdle(id, c, e.timeNs, e.seq);
 }
 
-void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
+// The runner explains an error right after the statement ends, on the same connection: the
+// explanation goes into the error's args (why, fix, rule: ExplainRule's number; code: the
+// extended result code), so a viewer shows it where the error is. Returns false when there is
+// no such error (an explanation of a statement still blocked): it then gets its own instant.
+bool Projection::explainError(ConnectionState& c, std::optional<std::size_t> error, const Event& x)
+{
+    if (!error || *error >= c.items.size() || x.text.empty()) return false;
+    Item& item = c.items[*error];
+    if (item.args.size() < 2 || item.args.back() != '}') return false;
+    const ExplanationParts parts = splitExplanation(x.text);
+    Args more;
+    more.text("why", parts.why).text("fix", parts.fix).number("rule", x.a);
+    item.args.pop_back();
+    if (item.args.size() > 1) item.args += ',';
+    item.args += more.json().substr(1);
+    return true;
+}
+
+void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
+                       std::optional<std::size_t> awaitingExplanation)
 {
     switch (e.kind) {
     case EventKind::RunBegin:
@@ -394,6 +422,7 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
             const std::string code = codeName(e.a, e.text);
             instant(id, e, "error", "error " + code,
                     Args().text("code_name", code).number("code", e.a).text("message", e.text));
+            c.explainableError = c.items.size() - 1;
         }
         break;
     case EventKind::TxBegin:
@@ -437,7 +466,8 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
                 Args().number("count", e.a).number("slept_us", e.b).text("text", e.text));
         break;
     case EventKind::Explanation:
-        instant(id, e, "explanation", "explanation", Args().text("text", e.text));
+        if (!explainError(c, awaitingExplanation, e))
+            instant(id, e, "explanation", "explanation", Args().text("text", e.text));
         break;
     case EventKind::Note:
         instant(id, e, "note", "note", Args().text("text", e.text));
@@ -526,7 +556,7 @@ void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
 
 void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order)
 {
-    if (!c.statement && !c.tx && !c.ended && !c.items.empty()) {
+    if (!c.statement && !c.tx && !c.ended && !c.explainableError && !c.items.empty()) {
         std::stable_sort(c.items.begin(), c.items.end(),
                          [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
         for (const Item& item : c.items)
@@ -572,6 +602,7 @@ void Projection::gap(std::uint64_t dropped)
 void Projection::finish()
 {
     for (auto& [id, c] : connections_) {
+        c.explainableError.reset();
         if (c.statement) endStatement(c, id, lastNs_, nullptr);
         if (c.tx) emitTransaction(id, *c.tx, lastNs_, lastNs_, "unfinished", Args());
         c.tx.reset();

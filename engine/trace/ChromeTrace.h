@@ -8,7 +8,9 @@
 //   rolled back / doomed / unfinished, timestamps, rollback reason) and its statements nested
 //   inside (name: the SQL shortened; args: full SQL, result code, rows changed, error message);
 // - instants on that track for errors (Busy, Conflict, a failed statement), TxDoomed, TxRetry,
-//   busy-handler calls, explanations, notes and checkpoints, each with its text in args;
+//   busy-handler calls, explanations, notes and checkpoints, each with its text in args; a failed
+//   statement's error carries its explanation in args (why, fix, rule), and an explanation that
+//   follows no error (a statement still blocked) is an instant of its own;
 // - under it, a "<name> locks" track (tid = kLockTrackTidBase + connection id) with one span per
 //   lock level held on a resource ("db SHARED", then "db RESERVED"...) and instants for waits.
 //   Holds on different resources that overlap without nesting go to further lanes

@@ -33,7 +33,15 @@ enum class EventKind : std::uint16_t {
     Checkpoint,       // a: mode, b: frames/rows written
     TableCreated,     // table: id; text: name
     TableDropped,     // table: id; text: name
-    Explanation,      // text: the explainer's paragraph for the preceding error
+    Explanation,      // the explanation of the connection's error just before it (its statement's
+                      // StatementEnd), or of its statement still blocked (step mode).
+                      // a: ExplainRule (engine/explain/ExplainRule.h; 0 never appears in the log);
+                      // b: the error's extended result code; table: 0; rowid: the first connection
+                      // whose lock stood in the way (0 = none known); detail: bit 15 set when the
+                      // statement is still blocked (no error: causes skip it), bits 8..14 the
+                      // LockResource that holder held + 1 (0 = no holder), bits 0..7 its LockLevel.
+                      // Written and read by engine/explain/ExplanationEvent only.
+                      // text: the paragraph "what rule Fix: fix", for people only.
     Note,             // text: free-form, for people only: no code decides anything by reading it
     // Appended after Note so that the numeric order of the older kinds never changes.
     StatementBlocked,   // a try of a statement ended blocked and will be repeated (step mode);

@@ -4,9 +4,11 @@
 
 #include "engine/api/JournalMode.h"
 #include "engine/api/Result.h"
+#include "engine/explain/CauseProjection.h"
 #include "engine/workload/Expectation.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +89,10 @@ struct RunSummary
     std::vector<std::string> statementErrors; // "T1 (line 4): <error>", the first 100
     std::uint64_t events = 0;                 // trace events recorded (exact, dropped ones included)
     std::uint64_t eventsDropped = 0;          // the oldest events the trace log let go to stay in its limits
+    // Every error counted above (conflicts + busy + busySnapshot + otherErrors), grouped into
+    // causes, most frequent first; and the names of the connections they involve.
+    std::vector<Cause> causes;
+    std::map<std::uint32_t, std::string> causeConnectionNames;
 
     bool ok() const { return expectationsFailed == 0 && workersFailed == 0 && statementsFailed == 0; }
 };

@@ -1,6 +1,7 @@
 #include "engine/workload/Runner.h"
 
 #include "engine/explain/Explainer.h"
+#include "engine/explain/ExplanationEvent.h"
 #include "engine/sql/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
@@ -110,6 +111,10 @@ struct Runner::Impl
     std::vector<ExpectationFailure> failures;
     std::vector<std::string> workerErrors;
     std::vector<std::string> statementErrors;
+    // Every counted error, explained or not, grouped (fed here rather than from the log, whose
+    // window may have let old events go: the counts must add up to the errors).
+    std::mutex causesMutex;
+    CauseProjection causes;
     // Fixed-size, however many transactions the run commits (a vector of samples grew by 8
     // bytes a transaction: 100 MB for a long run).
     LatencyRecorder latencies;
@@ -139,8 +144,14 @@ struct Runner::Impl
             .count();
     }
     void emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text);
-    void account(const std::string& sql, const Result& r, bool inTransactionAfter);
-    void report(StatementOutcome outcome, std::uint32_t connection, const BlockedWait* blocked = nullptr);
+    // Counts a statement's result; an error is also explained, once, whatever its phase (the
+    // explanation is returned for the outcome).
+    std::string account(const std::string& sql, const Result& r, bool inTransactionAfter,
+                        std::uint32_t connection, const BlockedWait* blocked = nullptr);
+    std::string explainFailure(const Error& error, std::uint32_t connection, const BlockedWait* blocked,
+                               bool stillBlocked);
+    void nameConnection(const Connection& connection, const std::string& name);
+    void report(StatementOutcome outcome);
     Connection& stepConnection(const std::string& name);
     void configure(Connection& connection);
     void runStepStatement(const Action& action);
@@ -227,7 +238,7 @@ std::optional<Error> Runner::open()
     if (!explainer_) {
         auto explainer = std::make_shared<Explainer>(summary_.journalMode, trace_);
         explainer_ = [explainer](const Error& error, std::uint32_t connection, const BlockedWait* blocked) {
-            return explainer->explain(error, connection, blocked);
+            return explainer->explainTyped(error, connection, blocked);
         };
     }
     if (trace_) {
@@ -321,7 +332,8 @@ bool failsTheRun(const Error& e)
 
 } // namespace
 
-void Runner::Impl::account(const std::string& sql, const Result& r, bool inTransactionAfter)
+std::string Runner::Impl::account(const std::string& sql, const Result& r, bool inTransactionAfter,
+                                  std::uint32_t connection, const BlockedWait* blocked)
 {
     ++executed;
     if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
@@ -343,7 +355,7 @@ void Runner::Impl::account(const std::string& sql, const Result& r, bool inTrans
             ++other;
             break;
         }
-        return;
+        return explainFailure(*r.error, connection, blocked, false);
     }
     const auto c = sql::classify(sql);
     if (c.kind == sql::StatementKind::Commit)
@@ -352,19 +364,49 @@ void Runner::Impl::account(const std::string& sql, const Result& r, bool inTrans
         ++rolledBack;
     else if (c.kind == sql::StatementKind::Other && !inTransactionAfter && r.changes > 0)
         ++committed;
+    return {};
+}
+
+// Explains one error (or one wait of a blocked statement) and puts the explanation in the log
+// right after the statement's end, where every view looks for it. An error with nothing to
+// explain still counts in the causes, under its message.
+std::string Runner::Impl::explainFailure(const Error& error, std::uint32_t connection,
+                                         const BlockedWait* blocked, bool stillBlocked)
+{
+    const Explanation x = runner.explainer_ ? runner.explainer_(error, connection, blocked) : Explanation{};
+    Event event = explanationEvent(x, error, connection, stillBlocked);
+    event.timeNs = now();
+    if (!stillBlocked) {
+        std::lock_guard lock(causesMutex);
+        if (x.empty()) {
+            Event counted = event;
+            counted.text = error.describe();
+            causes.apply(counted);
+        } else {
+            causes.apply(event);
+        }
+    }
+    if (x.empty() || !runner.trace_) return {};
+    std::string text = event.text;
+    runner.trace_->append(std::move(event));
+    return text;
+}
+
+void Runner::Impl::nameConnection(const Connection& connection, const std::string& name)
+{
+    std::lock_guard lock(causesMutex);
+    causes.nameConnection(connection.id(), name);
 }
 
 // A blocked statement's SQLITE_BUSY is in the trace like any other, and the user wants to know
 // why it waits as much as why a statement failed: it gets its explanation too.
 void Runner::Impl::explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait)
 {
-    if (!runner.explainer_) return;
-    const std::string explanation = runner.explainer_(busy, connection, &wait);
-    if (!explanation.empty()) emit(EventKind::Explanation, connection, 0, explanation);
+    explainFailure(busy, connection, &wait, true);
 }
 
-// Checks the expectation, explains an error, and hands the outcome to the observer.
-void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection, const BlockedWait* blocked)
+// Checks the expectation and hands the outcome (explained by account()) to the observer.
+void Runner::Impl::report(StatementOutcome outcome)
 {
     if (outcome.expect) {
         const auto verdict = check(*outcome.expect, outcome.result, outcome.blocked);
@@ -390,10 +432,6 @@ void Runner::Impl::report(StatementOutcome outcome, std::uint32_t connection, co
                                           "): " + outcome.result.error->describe());
         }
     }
-    if (!outcome.result.ok() && runner.explainer_) {
-        outcome.explanation = runner.explainer_(*outcome.result.error, connection, blocked);
-        if (!outcome.explanation.empty()) emit(EventKind::Explanation, connection, 0, outcome.explanation);
-    }
     if (runner.observer_) runner.observer_->statementFinished(outcome);
 }
 
@@ -411,6 +449,7 @@ Connection& Runner::Impl::stepConnection(const std::string& name)
     auto& slot = stepConnections[name];
     if (!slot.connection) {
         slot.connection = runner.database_->connect(name);
+        nameConnection(*slot.connection, name);
         configure(*slot.connection);
         slot.connection->setBusyHandler([&slot](int) {
             slot.handlerCalled = true;
@@ -485,10 +524,11 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             // busy_timeout 0: the handler gives up on its first call, the result stands.
             outcome.busyHandlerCalls = blocked.wait.calls;
         }
-        account(st.sql, outcome.result, connection.transaction().active);
+        outcome.explanation =
+            account(st.sql, outcome.result, connection.transaction().active, connection.id());
     }
     outcome.endNs = now();
-    report(std::move(outcome), connection.id());
+    report(std::move(outcome));
     return false;
 }
 
@@ -501,7 +541,9 @@ void Runner::Impl::finishBlocked(const std::string& name, Result result, bool ti
     sc.queue.pop_front();
     blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
     const Statement& st = *pending.statement;
-    account(st.sql, result, sc.connection->transaction().active);
+    const BlockedWait waited{pending.wait.calls, pending.wait.waitedMs, sc.connection->busyTimeout(), false};
+    std::string explanation = account(st.sql, result, sc.connection->transaction().active,
+                                      sc.connection->id(), timedOut ? &waited : nullptr);
     StatementOutcome outcome;
     outcome.phase = pending.phase;
     outcome.line = st.line;
@@ -514,8 +556,8 @@ void Runner::Impl::finishBlocked(const std::string& name, Result result, bool ti
     outcome.expect = st.expect;
     outcome.startNs = pending.startNs;
     outcome.endNs = now();
-    const BlockedWait waited{pending.wait.calls, pending.wait.waitedMs, sc.connection->busyTimeout(), false};
-    report(std::move(outcome), sc.connection->id(), timedOut ? &waited : nullptr);
+    outcome.explanation = std::move(explanation);
+    report(std::move(outcome));
     drainQueue(name);
 }
 
@@ -615,7 +657,7 @@ void Runner::Impl::failStuck()
                             std::to_string(blockedLine) + " (" + name + ")" +
                             (st.line == blockedLine ? "" : ", so this statement never ran");
             Result result = Result::failure(error);
-            account(st.sql, result, false);
+            std::string explanation = account(st.sql, result, false, sc.connection->id());
             StatementOutcome outcome;
             outcome.phase = pending.phase;
             outcome.line = st.line;
@@ -626,7 +668,8 @@ void Runner::Impl::failStuck()
             outcome.expect = st.expect;
             outcome.startNs = pending.startNs;
             outcome.endNs = now();
-            report(std::move(outcome), sc.connection->id());
+            outcome.explanation = std::move(explanation);
+            report(std::move(outcome));
         }
     }
 }
@@ -635,6 +678,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
 {
     const std::string name = block.name + "-" + std::to_string(worker);
     auto connection = runner.database_->connect(name);
+    nameConnection(*connection, name);
     configure(*connection);
     const std::uint64_t seed = runner.options_.seed.value_or(runner.workload_.seed.value_or(1));
     auto rng = backoffRandom(seed, blockIndex, worker);
@@ -670,7 +714,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 const std::int64_t startNs = st.expect ? now() : 0;
                 Result result =
                     ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
-                account(sql, result, connection->transaction().active);
+                std::string explanation =
+                    account(sql, result, connection->transaction().active, connection->id());
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
                     StatementOutcome outcome;
@@ -683,7 +728,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                     outcome.startNs = startNs;
                     outcome.endNs = now();
                     outcome.result = result;
-                    report(std::move(outcome), connection->id());
+                    outcome.explanation = std::move(explanation);
+                    report(std::move(outcome));
                 }
                 if (!result.ok() && !expectedError) {
                     failure = result.error;
@@ -782,6 +828,14 @@ void Runner::Impl::finish()
     s.workerErrors = workerErrors;
     s.statementsFailed = statementsFailed;
     s.statementErrors = statementErrors;
+    {
+        std::lock_guard lock(causesMutex);
+        s.causes = causes.byCount();
+        s.causeConnectionNames.clear();
+        for (const auto& cause : s.causes)
+            for (std::uint32_t id : cause.connections)
+                s.causeConnectionNames.emplace(id, causes.nameOf(id));
+    }
     // Nothing got through and nothing was expected: the run showed nothing but a locked or
     // read-only database, which is not a pass.
     if (executed > 0 && busyOrReadOnly == executed && runner.workload_.expectationCount() == 0 &&

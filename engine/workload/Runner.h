@@ -6,7 +6,7 @@
 // from any thread.
 
 #include "engine/api/Database.h"
-#include "engine/explain/ExplainContext.h"
+#include "engine/explain/Explainer.h"
 #include "engine/trace/TraceLogLimits.h"
 #include "engine/workload/RunReport.h"
 #include "engine/workload/Workload.h"
@@ -33,8 +33,8 @@ struct RunOptions
     std::shared_ptr<TraceLog> trace; // where events go; created when null and tracing
     // An MVCC log damaged in the middle (Database.h).
     DamagedLog damagedLog = DamagedLog::Refuse;
-    TraceLogLimits traceLimits;      // of the log created when `trace` is null
-    bool allowAttach = false;        // --allow-attach; the header's allow_attach: yes also allows it
+    TraceLogLimits traceLimits; // of the log created when `trace` is null
+    bool allowAttach = false;   // --allow-attach; the header's allow_attach: yes also allows it
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.
@@ -46,11 +46,11 @@ struct RunObserver
     virtual void phaseStarted(RunPhase) {}
 };
 
-// Explains an error that `connection` got; empty when there is nothing to say. By default the
-// runner uses engine/explain's Explainer on its own trace log.
+// Explains an error that `connection` got; empty() when there is nothing to say. By default the
+// runner uses engine/explain's Explainer on its own trace log, for every error of every phase.
 // `blocked` is set when the statement is blocked in step mode (waiting in virtual time).
 using ErrorExplainer =
-    std::function<std::string(const Error& error, std::uint32_t connection, const BlockedWait* blocked)>;
+    std::function<Explanation(const Error& error, std::uint32_t connection, const BlockedWait* blocked)>;
 
 struct RunProgress
 {

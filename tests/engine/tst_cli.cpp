@@ -147,6 +147,42 @@ private slots:
         QCOMPARE(expectations["failed"].toInt(), 0);
     }
 
+    // The seed on WAL: its workers' SQLITE_BUSY errors come back as causes, each with Why and
+    // Fix, whose counts add up to the errors; the readable log ends with them.
+    void jsonCausesAddUpToTheErrors()
+    {
+        const CliResult r = runCli({"run", kSeed, "--journal-mode", "wal", "--json"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.both()));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject errors = o["errors"].toObject();
+        const qint64 total = errors["conflict"].toInteger() + errors["busy"].toInteger() +
+                             errors["busy_snapshot"].toInteger() + errors["other"].toInteger();
+        QVERIFY2(total > 0, qPrintable(r.out));
+        qint64 counted = 0;
+        qint64 previous = INT64_MAX;
+        for (const auto& v : o["causes"].toArray()) {
+            const QJsonObject c = v.toObject();
+            QCOMPARE(keys(c), (QSet<QString>{"code", "rule", "count", "first_ms", "last_ms", "connections",
+                                             "why", "fix"}));
+            QVERIFY(c["count"].toInteger() <= previous); // most frequent first
+            previous = c["count"].toInteger();
+            counted += c["count"].toInteger();
+            QCOMPARE(c["code"].toString(), QString("SQLITE_BUSY"));
+            QVERIFY(!c["why"].toString().isEmpty());
+            QVERIFY(!c["fix"].toString().isEmpty());
+            QVERIFY(c["first_ms"].toDouble() <= c["last_ms"].toDouble());
+            QVERIFY(!c["connections"].toArray().isEmpty());
+        }
+        QCOMPARE(counted, total);
+
+        const CliResult log = runCli({"run", kSeed, "--journal-mode", "wal"});
+        QVERIFY2(log.exitCode == 0, qPrintable(log.both()));
+        const qsizetype causes = log.out.lastIndexOf("== causes of the ");
+        QVERIFY2(causes > log.out.lastIndexOf("result: PASS"), qPrintable(log.out));
+        QVERIFY(log.out.indexOf("  why: ", causes) > causes);
+        QVERIFY(log.out.indexOf("  fix: ", causes) > causes);
+    }
+
     void jsonHasExactlyTheDocumentedFields()
     {
         const CliResult r = runCli({"run", kSeed, "--json"});
@@ -159,7 +195,7 @@ private slots:
 
         QCOMPARE(keys(o),
                  (QSet<QString>{"file", "journal_mode", "wall_ms", "transactions", "errors", "throughput_tps",
-                                "latency_ms", "expectations", "events", "events_dropped"}));
+                                "latency_ms", "expectations", "causes", "events", "events_dropped"}));
         QCOMPARE(keys(o["transactions"].toObject()), (QSet<QString>{"committed", "rolled_back", "retries"}));
         QCOMPARE(keys(o["errors"].toObject()), (QSet<QString>{"conflict", "busy", "busy_snapshot", "other"}));
         QCOMPARE(keys(o["latency_ms"].toObject()), (QSet<QString>{"p50", "p99"}));

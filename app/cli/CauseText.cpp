@@ -1,0 +1,75 @@
+#include "CauseText.h"
+
+#include "Json.h"
+#include "TextFormat.h"
+
+namespace txs::cli {
+
+namespace {
+
+std::string nameOf(const RunSummary& s, std::uint32_t id)
+{
+    auto it = s.causeConnectionNames.find(id);
+    return it == s.causeConnectionNames.end() ? "connection " + std::to_string(id) : it->second;
+}
+
+double ms(std::int64_t ns)
+{
+    return static_cast<double>(ns) / 1e6;
+}
+
+} // namespace
+
+std::string causeConnections(const RunSummary& s, const Cause& cause, std::size_t shown)
+{
+    const auto& ids = cause.connections;
+    std::string out;
+    const std::size_t listed = ids.size() > shown ? shown : ids.size();
+    for (std::size_t i = 0; i < listed; ++i) {
+        if (i) out += i + 1 == ids.size() ? " and " : ", ";
+        out += nameOf(s, ids[i]);
+    }
+    if (ids.size() > listed) out += " and " + std::to_string(ids.size() - listed) + " more";
+    return out;
+}
+
+std::string causesText(const RunSummary& s)
+{
+    if (s.causes.empty()) return {};
+    std::uint64_t total = 0;
+    for (const auto& c : s.causes)
+        total += c.count;
+    std::string text = "\n== causes of the " + std::to_string(total) + (total == 1 ? " error" : " errors") +
+                       ", most frequent first\n";
+    for (const auto& c : s.causes) {
+        text += std::to_string(c.count) + " x " + causeCodeName(c) + " (" + explainRuleName(c.rule) + ")";
+        const std::string held = causeHeldLock(c);
+        if (!held.empty()) text += ", lock held: " + held;
+        text += "\n  between " + fixed(ms(c.firstNs), 1) + " and " + fixed(ms(c.lastNs), 1) + " ms; " +
+                causeConnections(s, c) + "\n";
+        if (!c.why.empty()) text += wrap(c.why, "  why: ", "       ");
+        if (!c.fix.empty()) text += wrap(c.fix, "  fix: ", "       ");
+    }
+    return text;
+}
+
+std::string causesJson(const RunSummary& s, const std::string& indent)
+{
+    if (s.causes.empty()) return "[]";
+    std::string out = "[";
+    for (std::size_t i = 0; i < s.causes.size(); ++i) {
+        const Cause& c = s.causes[i];
+        out += i ? ",\n" : "\n";
+        out += indent + "  {\"code\": " + jsonString(causeCodeName(c)) +
+               ", \"rule\": " + jsonString(explainRuleName(c.rule)) +
+               ", \"count\": " + std::to_string(c.count) + ", \"first_ms\": " + jsonNumber(ms(c.firstNs)) +
+               ", \"last_ms\": " + jsonNumber(ms(c.lastNs)) + ", \"connections\": [";
+        for (std::size_t k = 0; k < c.connections.size(); ++k)
+            out += (k ? ", " : "") + jsonString(nameOf(s, c.connections[k]));
+        out += "], \"why\": " + jsonString(c.why) + ", \"fix\": " + jsonString(c.fix) + "}";
+    }
+    out += "\n" + indent + "]";
+    return out;
+}
+
+} // namespace txs::cli

@@ -1,0 +1,31 @@
+#pragma once
+// The Explanation event of the trace log, written and read in one place. Its typed fields (see
+// EventKind::Explanation in engine/trace/Event.h) let causes be grouped without reading text.
+
+#include "engine/api/Error.h"
+#include "engine/explain/Explainer.h"
+#include "engine/trace/Event.h"
+
+#include <cstdint>
+
+namespace txs {
+
+// `stillBlocked`: the explanation is of a statement the step runner holds as blocked (it will be
+// tried again): it is no error (yet), and causes do not count it.
+Event explanationEvent(const Explanation& explanation, const Error& error, std::uint32_t connection,
+                       bool stillBlocked);
+
+// What an Explanation event says, decoded from its typed fields only.
+struct ExplanationFacts
+{
+    ExplainRule rule = ExplainRule::Unexplained;
+    int code = 0; // the error's extended result code
+    bool stillBlocked = false;
+    bool holderKnown = false; // the three below are set
+    std::uint32_t holder = 0;
+    LockResource heldResource = LockResource::DbFile;
+    LockLevel heldLevel = LockLevel::None;
+};
+ExplanationFacts explanationFacts(const Event& explanationEvent);
+
+} // namespace txs

@@ -42,6 +42,7 @@ void SpanProjection::changed(const SpanRecord& span)
 void SpanProjection::closeRecord(SpanRecord& span)
 {
     span.endNs = std::max(span.endNs, span.startNs);
+    span.dropped = span.cut && afterGap_;
     if (observer_) observer_->closed(span);
     if (!retain_) return;
     if (span.kind == SpanKind::LockHold) closedHolds_[resourceIndex(span.resource)].push_back(closed_.size());
@@ -97,7 +98,13 @@ void SpanProjection::endTransaction(Conn& c, const Event& e)
         tx.outcome = TxOutcome::RolledBack;
         tx.rollbackReason = static_cast<RollbackReason>(e.a);
     }
-    if (c.statement) {
+    if (c.statement && c.txBeganInStatement) {
+        // Begun and ended inside one statement (an autocommit statement): the transaction lies
+        // inside it, with the engine's instants.
+        tx.startNs = tx.txBeginNs;
+        c.txBeganInStatement = false;
+        close(c.tx, e.timeNs, e.seq, false);
+    } else if (c.statement) {
         c.txEndsWithStatement = true; // COMMIT / ROLLBACK: the span ends with its statement
         changed(tx);
     } else {
@@ -277,8 +284,10 @@ void SpanProjection::apply(const Event& e)
 void SpanProjection::gap(std::uint64_t dropped)
 {
     if (dropped == 0) return;
+    afterGap_ = true;
     for (auto& [id, c] : connections_)
         closeAll(c, latestNs_, latestSeq_, true);
+    afterGap_ = false;
     connections_.clear();
 }
 
@@ -326,7 +335,9 @@ LockLevel SpanProjection::levelNow(std::uint32_t connection, LockResource resour
 bool SpanProjection::busy(std::uint32_t connection) const
 {
     const auto it = connections_.find(connection);
-    return it != connections_.end() && (it->second.tx || it->second.statement);
+    if (it == connections_.end()) return false;
+    const Conn& c = it->second;
+    return c.tx || c.statement || c.lockWait || c.sleep || c.blocked;
 }
 
 bool SpanProjection::holdsAny(std::uint32_t connection) const

@@ -15,6 +15,8 @@
 //   the runner's own rollback) is the event's own time. So a transaction covers the statements
 //   that made and ended it, and the span nests: statements sit inside transactions. The engine's
 //   exact instants stay in txBeginNs / txEndNs (what time travel's "active at t" uses).
+//   A transaction begun and ended inside one statement (an autocommit statement that emits
+//   TxBegin) lies inside it, from TxBegin to its end event.
 //   Only transactions with a TxBegin are transaction spans. A transaction the engine opened for
 //   one autocommit statement (no TxBegin) is that statement: its id is on the statement span.
 //   When one statement ends a transaction and begins the next, they meet at the engine's
@@ -66,6 +68,7 @@ struct SpanRecord
     std::uint64_t beginSeq = 0;  // the event that began it (TxBegin for a transaction)
     std::uint64_t endSeq = 0;    // the event that ended it (TxCommit / TxRollback); 0 while open
     bool cut = false;            // ended by a gap, a missing end or finish(), not by its own event
+    bool dropped = false;        // cut because events were dropped (gap())
 
     // Transaction
     TxMode mode = TxMode::None;
@@ -129,7 +132,8 @@ public:
     const SpanRecord* currentOrLastStatement(std::uint32_t connection) const;
     // The level `connection` holds on `resource` now.
     LockLevel levelNow(std::uint32_t connection, LockResource resource) const;
-    // Whether a connection has a statement or transaction open (a pending end included).
+    // Whether a connection has a transaction, statement or wait open: a later span of it may
+    // still begin before now.
     bool busy(std::uint32_t connection) const;
     bool holdsAny(std::uint32_t connection) const;
     // Open holds of a connection, by resource.
@@ -178,6 +182,7 @@ private:
     std::uint64_t nextId_ = 1;
     std::int64_t latestNs_ = 0;
     std::uint64_t latestSeq_ = 0;
+    bool afterGap_ = false;
 };
 
 } // namespace txs

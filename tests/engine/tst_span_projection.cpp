@@ -165,6 +165,21 @@ private slots:
         QVERIFY(txs[1].open());
     }
 
+    void autocommitTransactionLiesInsideItsStatement()
+    {
+        Log log;
+        log.add(EventKind::StatementBegin, 10, 1, 0, 0, 0, "INSERT INTO t VALUES (1)");
+        log.add(EventKind::TxBegin, 12, 1, 6);
+        log.add(EventKind::TxCommit, 14, 1, 6, 3);
+        log.add(EventKind::StatementEnd, 16, 1, 6);
+        const auto p = log.project();
+        const auto txs = ofKind(p, SpanKind::Transaction);
+        QCOMPARE(txs.size(), std::size_t(1));
+        QCOMPARE(txs[0].startNs, std::int64_t(12));
+        QCOMPARE(txs[0].endNs, std::int64_t(14));
+        QCOMPARE(txs[0].outcome, TxOutcome::Committed);
+    }
+
     void lockHoldsPerLevelAndHolderQueries()
     {
         Log log;
@@ -306,6 +321,7 @@ private slots:
         const auto txs = ofKind(q, SpanKind::Transaction);
         QCOMPARE(txs.size(), std::size_t(1));
         QVERIFY(txs[0].cut);
+        QVERIFY(txs[0].dropped);
         QCOMPARE(txs[0].endNs, std::int64_t(130));
         QCOMPARE(txs[0].outcome, TxOutcome::Open);
     }

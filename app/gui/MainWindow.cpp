@@ -48,6 +48,7 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <qcustomplot.h>
 #include <sqlite3.h>
 
@@ -443,19 +444,32 @@ void MainWindow::setJournalMode(std::optional<JournalMode> mode)
 
 void MainWindow::onTraceReplaced()
 {
-    timelineCursor_ = 0;
     timeline_->clear();
     session_->setLog(controller_->trace());
     timeline_->setFollowLive(true);
 }
 
+// The timeline is fed from the session's one drain, batch by batch, like every other view.
 void MainWindow::feedTimeline()
 {
+    const auto batch = session_->lastBatch();
+    if (!batch.empty()) timeline_->appendEvents(batch);
+}
+
+// The timeline starts over (its lane rule changed): the events the session has applied so far,
+// read once; later batches come from the drain.
+void MainWindow::refeedTimeline()
+{
+    timeline_->clear();
     const auto& log = session_->log();
     if (!log) return;
-    std::vector<txs::Event> batch;
-    timelineCursor_ = log->readSince(timelineCursor_, batch);
-    if (!batch.empty()) timeline_->appendEvents(batch);
+    std::vector<txs::Event> events;
+    log->readSince(0, events);
+    const std::uint64_t applied = session_->projection().nextSeq();
+    events.erase(
+        std::find_if(events.begin(), events.end(), [&](const txs::Event& e) { return e.seq >= applied; }),
+        events.end());
+    timeline_->appendEvents(events);
 }
 
 void MainWindow::onStateChanged()
@@ -491,7 +505,6 @@ void MainWindow::settleAfterRun()
     QElapsedTimer budget;
     budget.start();
     while (session_->drain() > 0) {
-        feedTimeline();
         if (budget.elapsed() > 50) {
             settling_ = true;
             QTimer::singleShot(0, this, [this] {
@@ -503,7 +516,6 @@ void MainWindow::settleAfterRun()
             return;
         }
     }
-    feedTimeline();
     settling_ = false;
     auto callbacks = std::move(onFinished_);
     onFinished_.clear();
@@ -679,11 +691,9 @@ void MainWindow::openSessionDialog()
     auto log = std::make_shared<txs::TraceLog>();
     for (auto& e : s->events)
         log->append(std::move(e));
-    timelineCursor_ = 0;
     timeline_->clear();
     session_->setLog(log);
     session_->drainAll();
-    feedTimeline();
     timeline_->zoomToFit();
     replayFile_ = path;
     updateTitle();

@@ -99,6 +99,7 @@ private:
     void onStateChanged();
     void refreshStatus();
     void feedTimeline();
+    void refeedTimeline();
     void onTraceReplaced();
     void selectExplanation(const QModelIndex& index);
     bool saveWorkloadAs();
@@ -148,7 +149,6 @@ private:
     QActionGroup* themeActions_ = nullptr;
     QAction* presentationAction_ = nullptr;
     bool settling_ = false; // draining the finished run's backlog in slices
-    std::uint64_t timelineCursor_ = 0;
     std::vector<std::function<void()>> onFinished_;
     bool replaying_ = false;
 };

@@ -145,8 +145,7 @@ void MainWindow::setShowInternalConnections(bool show)
     logFilter_->setShowInternal(show);
     // The timeline builds lanes as events arrive: rebuild it from the log with the new rule.
     timeline_->setShowInternal(show);
-    timelineCursor_ = 0;
-    feedTimeline();
+    refeedTimeline();
 }
 
 void MainWindow::buildAppearanceMenu(QMenu* view)

@@ -4,7 +4,7 @@ namespace txs {
 
 void ExplainContext::apply(const Event& e)
 {
-    locks_.apply(e);
+    spans_.apply(e);
     if (e.connection == 0) return;
     auto& c = connections_[e.connection];
     switch (e.kind) {
@@ -18,17 +18,17 @@ void ExplainContext::apply(const Event& e)
         c.wait.reset();
         break;
     case EventKind::TxBegin:
-        c.inTransaction = true;
-        c.mode = static_cast<TxMode>(e.a);
-        c.txId = e.txId;
-        if (e.txId) rememberTx(e.txId, e.connection);
-        break;
     case EventKind::TxCommit:
     case EventKind::TxRollback:
-        c.inTransaction = false;
-        c.mode = TxMode::None;
+    case EventKind::ConnectionClose: {
+        // Whether a transaction is open is the span projection's answer, the same the timeline draws.
+        const SpanRecord* tx = spans_.openTransaction(e.connection);
+        c.inTransaction = tx && tx->outcome == TxOutcome::Open;
+        c.mode = c.inTransaction ? tx->mode : TxMode::None;
+        if (e.kind == EventKind::TxBegin) c.txId = e.txId;
         if (e.txId) rememberTx(e.txId, e.connection);
         break;
+    }
     case EventKind::VersionCreated:
     case EventKind::VersionEnded:
     case EventKind::TxDoomed:
@@ -42,8 +42,8 @@ void ExplainContext::apply(const Event& e)
         c.wait = LockWaitState{static_cast<LockResource>(e.a), static_cast<LockLevel>(e.b), e.timeNs};
         break;
     case EventKind::Busy:
-        c.dbFileLevel = locks_.level(e.connection, LockResource::DbFile);
-        snapshotHolders(e.connection);
+        c.dbFileLevel = spans_.levelNow(e.connection, LockResource::DbFile);
+        snapshotHolders(e.connection, e.seq);
         break;
     default:
         break;
@@ -51,24 +51,26 @@ void ExplainContext::apply(const Event& e)
 }
 
 // Who stood in the way, frozen at the moment SQLite (or the MVCC engine) said BUSY: by the
-// time the explanation is written the holders may long have moved on.
-void ExplainContext::snapshotHolders(std::uint32_t waiter)
+// time the explanation is written the holders may long have moved on. The holds are the span
+// projection's (the lock rows of the timeline, the lock tracks of the Chrome trace).
+void ExplainContext::snapshotHolders(std::uint32_t waiter, std::uint64_t seq)
 {
     auto& c = connections_[waiter];
     c.holders.clear();
     if (!c.wait) return;
-    c.ownLevel = locks_.level(waiter, c.wait->resource);
-    for (const auto& [id, level] : locks_.holders(c.wait->resource)) {
-        if (id == waiter || !locksConflict(c.wait->resource, level, c.wait->wanted)) continue;
-        const auto& other = connections_[id];
+    c.ownLevel = spans_.levelNow(waiter, c.wait->resource);
+    for (const SpanRecord& hold : spans_.holdersAtSeq(c.wait->resource, seq)) {
+        if (hold.connection == waiter || !locksConflict(c.wait->resource, hold.level, c.wait->wanted))
+            continue;
+        const auto& other = connections_[hold.connection];
         Holder h;
-        h.connection = id;
-        h.name = other.name.empty() ? "connection " + std::to_string(id) : other.name;
-        h.level = level;
+        h.connection = hold.connection;
+        h.name = other.name.empty() ? "connection " + std::to_string(hold.connection) : other.name;
+        h.level = hold.level;
         h.txId = other.txId;
         h.mode = other.mode;
         h.inTransaction = other.inTransaction;
-        h.waiting = locks_.connection(id).waiting.has_value();
+        h.waiting = spans_.openLockWait(hold.connection) != nullptr;
         h.statement = other.statement;
         c.holders.push_back(std::move(h));
     }

@@ -1,11 +1,14 @@
 #pragma once
 // What the explainer needs to know about each connection at the moment of its latest error,
 // kept up to date from the trace log one event at a time (so explaining thousands of errors
-// in a long run stays linear in the log's length).
+// in a long run stays linear in the log's length). Transactions and lock holds are those of
+// the one SpanProjection (streaming: only what is open now is kept), so the explainer names the
+// holders the timeline and the Chrome trace draw.
 
 #include "engine/api/Connection.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LockState.h"
+#include "engine/trace/SpanProjection.h"
 
 #include <cstdint>
 #include <map>
@@ -67,13 +70,13 @@ public:
     std::uint32_t connectionOfTx(std::uint64_t txId) const;
 
 private:
-    void snapshotHolders(std::uint32_t waiter);
+    void snapshotHolders(std::uint32_t waiter, std::uint64_t seq);
     void rememberTx(std::uint64_t txId, std::uint32_t connection);
 
     // The newest transactions whose connection connectionOfTx() can tell (older ones give 0).
     static constexpr std::size_t kRememberedTransactions = 1 << 16;
 
-    LockState locks_;
+    SpanProjection spans_{false};
     std::map<std::uint32_t, ConnectionContext> connections_;
     std::map<std::uint64_t, std::uint32_t> txConnections_;
 };

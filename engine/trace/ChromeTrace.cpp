@@ -6,6 +6,7 @@
 #include "engine/trace/JsonText.h"
 #include "engine/trace/LockState.h"
 #include "engine/trace/NestedLanes.h"
+#include "engine/trace/SpanProjection.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <tuple>
 
 namespace txs {
 
@@ -70,21 +72,24 @@ std::string codeName(std::int64_t extendedCode, const std::string& message)
     return Error::fromSqlite(static_cast<int>(extendedCode), message).codeName();
 }
 
-// The connections' states and what is waiting to be written.
+// What is waiting to be written, per connection. The spans themselves (transactions,
+// statements, waits, lock holds) come from the one SpanProjection, streamed (nothing retained):
+// each is written once it closes.
 //
 // Streaming: an item is written once nothing before it on its track can still come. A
-// connection's own track is written whenever it has no statement or transaction open: every
-// later item on it begins after that moment, so each track's spans stay in spanPrecedes order in
-// the file, as viewers need. Its lock tracks are written whenever it holds no lock, lanes
-// assigned for that batch alone (spans of two batches never overlap). A connection that keeps a
-// lock for ever (a WAL reader keeps SHARED on the database file) has its open holds cut into
-// consecutive spans every kMaxPendingLockItems items, each marked so. Memory is therefore
+// connection's own track is written whenever it has no statement, transaction or wait open:
+// every later item on it begins after that moment, so each track's spans stay in spanPrecedes
+// order in the file, as viewers need. Its lock tracks are written whenever it holds no lock,
+// lanes assigned for that batch alone (spans of two batches never overlap). A connection that
+// keeps a lock for ever (a WAL reader keeps SHARED on the database file) has its open holds cut
+// into consecutive spans every kMaxPendingLockItems items, each marked so. Memory is therefore
 // bounded by one transaction's items per connection, whatever the length of the run.
-class Projection
+class Projection : private SpanObserver
 {
 public:
     explicit Projection(std::function<void(std::string_view)> sink) : sink_(std::move(sink))
     {
+        spans_.setObserver(this);
         sink_("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
     }
     void add(const Event& e);
@@ -98,68 +103,30 @@ private:
     bool explainError(ConnectionState& c, std::optional<std::size_t> error, const Event& explanation);
     static constexpr std::size_t kMaxPendingLockItems = 4096;
 
-    struct Statement
-    {
-        int id = 0;
-        std::int64_t beginNs = 0;
-        std::uint64_t order = 0;
-        std::string sql;
-    };
-    struct Transaction
-    {
-        std::uint64_t txId = 0;
-        std::int64_t mode = 0;
-        std::int64_t beginTs = 0;
-        std::int64_t beginNs = 0;     // the TxBegin event
-        std::int64_t spanBeginNs = 0; // earlier when the statement that began it outlives the begin
-        std::uint64_t order = 0;
-        int beganInStatement = -1;
-        bool doomed = false;
-    };
-    // A transaction that ended inside a later statement: its span closes with that statement.
-    struct EndedTransaction
-    {
-        Transaction tx;
-        std::int64_t endNs = 0;
-        int statementId = 0;
-        std::string outcome;
-        Args args;
-    };
-    struct LockHold
-    {
-        std::int64_t level = 0;
-        std::int64_t sinceNs = 0;
-        std::uint64_t order = 0;
-    };
     struct ConnectionState
     {
         std::string name;
         bool named = false;
-        bool shown = false; // has something on its track
-        std::optional<Statement> statement;
-        std::optional<Transaction> tx;
-        std::optional<EndedTransaction> ended;
-        std::map<std::int64_t, LockHold> locks; // by LockResource
-        std::vector<Item> items;                // on its own track, not yet written
-        std::vector<Item> lockItems;            // tid set once lanes are known
-        int lockLanes = 0;                      // lanes used by the lock batches written so far
+        bool shown = false;          // has something on its track
+        std::vector<Item> items;     // on its own track, not yet written
+        std::vector<Item> lockItems; // tid set once lanes are known
+        int lockLanes = 0;           // lanes used by the lock batches written so far
         // The error instant of the statement that just failed (index into items), held back
         // until the connection's next event, which is its explanation when it has one.
         std::optional<std::size_t> explainableError;
     };
 
+    // SpanObserver: a span is written (queued) when it closes.
+    void closed(const SpanRecord& span) override;
+    void emitTransaction(const SpanRecord& tx);
+    void emitStatement(const SpanRecord& statement);
+    void emitWait(const SpanRecord& wait);
+    void emitHold(const SpanRecord& hold, std::int64_t beginNs, std::uint64_t order, std::int64_t endNs,
+                  const char* held);
+
     ConnectionState& connection(std::uint32_t id);
     void instant(std::uint32_t connectionId, const Event& e, std::string category, std::string name,
                  const Args& args);
-    void beginStatement(ConnectionState& c, const Event& e);
-    void endStatement(ConnectionState& c, std::uint32_t connectionId, std::int64_t endNs, const Event* end);
-    void beginTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e);
-    void endTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e);
-    void emitTransaction(std::uint32_t connectionId, const Transaction& tx, std::int64_t spanEndNs,
-                         std::int64_t endNs, const std::string& outcome, const Args& details);
-    void changeLockLevel(ConnectionState& c, const Event& e);
-    void closeLockSpan(ConnectionState& c, std::int64_t resource, const LockHold& hold, std::int64_t endNs,
-                       bool heldAtEnd, bool continues = false);
     std::string trackName(std::uint32_t id, const ConnectionState& c) const;
     void flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order);
     void flushLocks(std::uint32_t id, ConnectionState& c);
@@ -167,17 +134,18 @@ private:
 
     std::function<void(std::string_view)> sink_;
     bool firstWritten_ = false;
+    SpanProjection spans_{false};
     std::map<std::uint32_t, ConnectionState> connections_;
+    // Open holds already written up to a cut (kMaxPendingLockItems): span id -> (time, order).
+    std::map<std::uint64_t, std::pair<std::int64_t, std::uint64_t>> holdCuts_;
     // Flow arrows blocker -> blocked: at the start of each wait (and when the set of blockers
     // changes), one "s" on the holder's track and one "f" on the waiter's, bound to the spans
     // under them (its transaction, the waiter's statement). Written as they are found.
-    LockState locks_;
     std::map<std::uint32_t, std::vector<std::uint32_t>> blockersShown_;
     std::uint64_t nextFlowId_ = 1;
     void addFlows(const Event& wait);
     std::string processName_ = "TxScope";
     std::int64_t lastNs_ = 0;
-    int nextStatementId_ = 1;
 };
 
 Projection::ConnectionState& Projection::connection(std::uint32_t id)
@@ -206,144 +174,141 @@ void Projection::instant(std::uint32_t connectionId, const Event& e, std::string
     c.shown = true;
 }
 
-void Projection::emitTransaction(std::uint32_t connectionId, const Transaction& tx, std::int64_t spanEndNs,
-                                 std::int64_t endNs, const std::string& outcome, const Args& details)
+void Projection::closed(const SpanRecord& span)
+{
+    switch (span.kind) {
+    case SpanKind::Transaction:
+        emitTransaction(span);
+        break;
+    case SpanKind::Statement:
+        emitStatement(span);
+        break;
+    case SpanKind::Wait:
+        emitWait(span);
+        break;
+    case SpanKind::LockHold: {
+        std::int64_t beginNs = span.startNs;
+        std::uint64_t order = span.beginSeq;
+        if (auto cut = holdCuts_.find(span.id); cut != holdCuts_.end()) {
+            std::tie(beginNs, order) = cut->second;
+            holdCuts_.erase(cut);
+        }
+        emitHold(span, beginNs, order, span.endNs,
+                 span.dropped ? "cut: events were dropped here"
+                 : span.cut   ? "until the end of the trace"
+                              : nullptr);
+        break;
+    }
+    }
+}
+
+void Projection::emitTransaction(const SpanRecord& tx)
 {
     Item item;
-    item.span = {tx.spanBeginNs, std::max(spanEndNs, tx.spanBeginNs), tx.order};
-    item.tid = connectionId;
+    // Order 0: a transaction that began and ended inside one statement has its bounds and must
+    // still be the parent.
+    item.span = {tx.startNs, tx.endNs, 0};
+    item.tid = tx.connection;
     item.category = "transaction";
-    item.name = "tx " + std::to_string(tx.txId) + " " + txModeLabel(tx.mode);
+    item.name = "tx " + std::to_string(tx.txId) + " " + txModeLabel(static_cast<std::int64_t>(tx.mode));
+    std::string outcome = "unfinished";
+    if (tx.outcome == TxOutcome::Committed) outcome = "committed";
+    if (tx.outcome == TxOutcome::RolledBack) outcome = tx.doomed ? "doomed" : "rolled back";
     Args args;
-    args.text("mode", txModeLabel(tx.mode))
+    args.text("mode", txModeLabel(static_cast<std::int64_t>(tx.mode)))
         .text("outcome", outcome)
         .number("tx", static_cast<std::int64_t>(tx.txId));
-    args.append(details).number("begin_ns", tx.beginNs).number("end_ns", endNs);
-    if (tx.beginTs != 0) args.number("begin_ts", tx.beginTs);
+    if (tx.outcome == TxOutcome::Committed)
+        args.number("commit_ts", static_cast<std::int64_t>(tx.commitTs))
+            .number("rows_written", tx.rowsWritten);
+    if (tx.outcome == TxOutcome::RolledBack)
+        args.text("rollback_reason", rollbackReasonLabel(static_cast<std::int64_t>(tx.rollbackReason)));
+    args.number("begin_ns", tx.txBeginNs).number("end_ns", tx.txEndNs == kNever ? tx.endNs : tx.txEndNs);
+    if (tx.beginTs != 0) args.number("begin_ts", static_cast<std::int64_t>(tx.beginTs));
     item.args = args.json();
-    ConnectionState& c = connection(connectionId);
+    ConnectionState& c = connection(tx.connection);
     c.items.push_back(std::move(item));
     c.shown = true;
 }
 
-void Projection::beginStatement(ConnectionState& c, const Event& e)
+void Projection::emitStatement(const SpanRecord& statement)
 {
-    c.statement = Statement{nextStatementId_++, e.timeNs, e.seq, e.text};
-}
-
-// `end` is the StatementEnd event, or null when the statement never ended (closed at endNs).
-void Projection::endStatement(ConnectionState& c, std::uint32_t connectionId, std::int64_t endNs,
-                              const Event* end)
-{
-    const Statement statement = *c.statement;
-    c.statement.reset();
-
     Item item;
-    item.span = {statement.beginNs, std::max(endNs, statement.beginNs), statement.order};
-    item.tid = connectionId;
+    item.span = {statement.startNs, statement.endNs, statement.beginSeq};
+    item.tid = statement.connection;
     item.category = "statement";
     item.name = shortSql(statement.sql);
     Args args;
     args.text("sql", statement.sql);
-    if (end) {
-        args.text("result", end->a == 0 ? std::string("ok") : codeName(end->a, end->text))
-            .number("code", end->a)
-            .number("rows_changed", end->b);
-        if (!end->text.empty()) args.text("error", end->text);
+    if (!statement.cut) {
+        args.text("result",
+                  statement.code == 0 ? std::string("ok") : codeName(statement.code, statement.error))
+            .number("code", statement.code)
+            .number("rows_changed", statement.changes);
+        if (!statement.error.empty()) args.text("error", statement.error);
     } else
         args.text("result", "unfinished");
     item.args = args.json();
-    const std::int64_t statementEnd = item.span.end;
+    ConnectionState& c = connection(statement.connection);
     c.items.push_back(std::move(item));
     c.shown = true;
-
-    // BEGIN: the transaction outlives the statement that started it, so its span starts with it.
-    if (end && c.tx && c.tx->beganInStatement == statement.id) c.tx->spanBeginNs = statement.beginNs;
-    // COMMIT / ROLLBACK: the transaction ended inside this statement, so its span ends with it.
-    if (c.ended && c.ended->statementId == statement.id) {
-        EndedTransaction ended = std::move(*c.ended);
-        c.ended.reset();
-        emitTransaction(connectionId, ended.tx, statementEnd, ended.endNs, ended.outcome,
-                        std::move(ended.args));
-    }
 }
 
-void Projection::beginTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e)
+void Projection::emitWait(const SpanRecord& wait)
 {
-    // Without its end the previous transaction is cut here rather than overlapped.
-    if (c.tx) emitTransaction(connectionId, *c.tx, e.timeNs, e.timeNs, "unfinished", Args());
-    c.tx.reset();
-    // A transaction ending and another beginning in one statement cannot both take its bounds.
-    if (c.ended) {
-        emitTransaction(connectionId, c.ended->tx, c.ended->endNs, c.ended->endNs, c.ended->outcome,
-                        c.ended->args);
-        c.ended.reset();
-    }
-    Transaction tx;
-    tx.txId = e.txId;
-    tx.mode = e.a;
-    tx.beginTs = e.b;
-    tx.beginNs = tx.spanBeginNs = e.timeNs;
-    tx.order = e.seq;
-    tx.beganInStatement = c.statement ? c.statement->id : -1;
-    c.tx = tx;
-}
-
-void Projection::endTransaction(ConnectionState& c, std::uint32_t connectionId, const Event& e)
-{
-    if (!c.tx) return; // its begin is not in this log
-    const Transaction tx = *c.tx;
-    c.tx.reset();
-
-    std::string outcome;
-    Args args;
-    if (e.kind == EventKind::TxCommit) {
-        outcome = "committed";
-        args.number("commit_ts", e.a).number("rows_written", e.b);
-    } else {
-        outcome = tx.doomed ? "doomed" : "rolled back";
-        args.text("rollback_reason", rollbackReasonLabel(e.a));
-    }
-
-    if (c.statement && c.statement->id != tx.beganInStatement) {
-        c.ended = EndedTransaction{tx, e.timeNs, c.statement->id, outcome, std::move(args)};
-        return;
-    }
-    // Ended outside any statement, or inside the one that began it (autocommit): exact bounds.
-    emitTransaction(connectionId, tx, e.timeNs, e.timeNs, outcome, args);
-}
-
-void Projection::closeLockSpan(ConnectionState& c, std::int64_t resource, const LockHold& hold,
-                               std::int64_t endNs, bool heldAtEnd, bool continues)
-{
-    const char* resourceName = lockResourceName(static_cast<LockResource>(resource));
-    const char* levelName = lockLevelName(static_cast<LockLevel>(hold.level));
     Item item;
-    item.span = {hold.sinceNs, std::max(endNs, hold.sinceNs), hold.order};
+    item.span = {wait.startNs, wait.endNs, wait.beginSeq};
+    item.tid = wait.connection;
+    item.category = "wait";
+    const char* resourceName = lockResourceName(wait.resource);
+    const char* levelName = lockLevelName(wait.level);
+    Args args;
+    switch (wait.cause) {
+    case WaitCause::Lock:
+        item.name = std::string("wait ") + resourceName + " " + levelName;
+        args.text("resource", resourceName).text("wanted", levelName);
+        if (wait.gaveUp) args.text("outcome", "gave up");
+        break;
+    case WaitCause::Sleep:
+        item.name = "busy handler sleep";
+        args.number("slept_us", wait.sleepUs);
+        break;
+    case WaitCause::Blocked:
+        item.name = "blocked";
+        args.number("line", wait.line).text("sql", wait.sql);
+        break;
+    }
+    item.args = args.json();
+    ConnectionState& c = connection(wait.connection);
+    c.items.push_back(std::move(item));
+    c.shown = true;
+}
+
+void Projection::emitHold(const SpanRecord& hold, std::int64_t beginNs, std::uint64_t order,
+                          std::int64_t endNs, const char* held)
+{
+    const char* resourceName = lockResourceName(hold.resource);
+    const char* levelName = lockLevelName(hold.level);
+    Item item;
+    item.span = {beginNs, std::max(endNs, beginNs), order};
     item.category = "lock";
     item.name = std::string(resourceName) + " " + levelName;
     Args args;
     args.text("resource", resourceName).text("level", levelName);
-    if (heldAtEnd) args.text("held", "until the end of the trace");
-    if (continues) args.text("held", "still held: continues in the next span");
+    if (held) args.text("held", held);
     item.args = args.json();
-    c.lockItems.push_back(std::move(item));
-}
-
-void Projection::changeLockLevel(ConnectionState& c, const Event& e)
-{
-    LockHold& hold = c.locks[e.a];
-    if (hold.level == e.b) return;
-    if (hold.level != static_cast<std::int64_t>(LockLevel::None))
-        closeLockSpan(c, e.a, hold, e.timeNs, false);
-    hold = {e.b, e.timeNs, e.seq};
+    connection(hold.connection).lockItems.push_back(std::move(item));
 }
 
 void Projection::addFlows(const Event& wait)
 {
+    const auto resource = static_cast<LockResource>(wait.a);
+    const auto wanted = static_cast<LockLevel>(wait.b);
     std::vector<std::uint32_t> holders;
-    for (const WaitEdge& edge : locks_.blockersOf(wait.connection))
-        if (edge.holder != wait.connection) holders.push_back(edge.holder);
+    for (const SpanRecord& hold : spans_.holdersAtSeq(resource, wait.seq))
+        if (hold.connection != wait.connection && locksConflict(resource, hold.level, wanted))
+            holders.push_back(hold.connection);
+    holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
     std::vector<std::uint32_t>& shown = blockersShown_[wait.connection];
     if (holders == shown) return; // the same wait, tried again: one arrow per blocker is enough
     shown = holders;
@@ -366,11 +331,11 @@ void Projection::addFlows(const Event& wait)
 void Projection::add(const Event& e)
 {
     lastNs_ = std::max(lastNs_, e.timeNs);
-    locks_.apply(e);
     // A wait is over once the statement ends: the next one draws its arrows again.
     if (e.kind == EventKind::StatementEnd || e.kind == EventKind::ConnectionClose)
         blockersShown_.erase(e.connection);
     const std::uint32_t id = e.connection;
+    spans_.apply(e); // closed spans are queued through closed()
     ConnectionState& c = connection(id);
     // Only the very next event of the connection may explain its error.
     std::optional<std::size_t> awaiting;
@@ -411,13 +376,7 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
         }
         c.shown = true;
         break;
-    case EventKind::StatementBegin:
-        if (c.statement) endStatement(c, id, e.timeNs, nullptr);
-        beginStatement(c, e);
-        break;
     case EventKind::StatementEnd:
-        if (!c.statement) break; // its begin is not in this log
-        endStatement(c, id, e.timeNs, &e);
         if (e.a != 0) {
             const std::string code = codeName(e.a, e.text);
             instant(id, e, "error", "error " + code,
@@ -425,15 +384,7 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
             c.explainableError = c.items.size() - 1;
         }
         break;
-    case EventKind::TxBegin:
-        beginTransaction(c, id, e);
-        break;
-    case EventKind::TxCommit:
-    case EventKind::TxRollback:
-        endTransaction(c, id, e);
-        break;
     case EventKind::TxDoomed: {
-        if (c.tx) c.tx->doomed = true;
         const std::string code = codeName(e.a, e.text);
         instant(id, e, "error", "doomed",
                 Args()
@@ -485,10 +436,6 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
         instant(id, e, "checkpoint", "checkpoint",
                 Args().number("mode", e.a).number("written", e.b).text("text", e.text));
         break;
-    case EventKind::LockAcquire:
-    case EventKind::LockRelease:
-        changeLockLevel(c, e);
-        break;
     case EventKind::LockWait: {
         addFlows(e);
         const char* resourceName = lockResourceName(static_cast<LockResource>(e.a));
@@ -503,14 +450,8 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
         c.lockItems.push_back(std::move(item));
         break;
     }
-    case EventKind::RunEnd:
-    case EventKind::ConnectionClose:
-    case EventKind::VersionCreated:
-    case EventKind::VersionEnded:
-    case EventKind::VersionReclaimed:
-    case EventKind::TableCreated:
-    case EventKind::TableDropped:
-        break; // shown by other views, not on a timeline
+    default:
+        break; // spans come from the projection; the rest is shown by other views
     }
 }
 
@@ -556,7 +497,7 @@ void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
 
 void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order)
 {
-    if (!c.statement && !c.tx && !c.ended && !c.explainableError && !c.items.empty()) {
+    if (!spans_.busy(id) && !c.explainableError && !c.items.empty()) {
         std::stable_sort(c.items.begin(), c.items.end(),
                          [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
         for (const Item& item : c.items)
@@ -564,16 +505,15 @@ void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t 
         c.items.clear();
     }
     if (c.lockItems.empty()) return;
-    bool holding = false;
-    for (const auto& [resource, hold] : c.locks)
-        holding = holding || hold.level != static_cast<std::int64_t>(LockLevel::None);
+    const bool holding = spans_.holdsAny(id);
     if (holding && c.lockItems.size() < kMaxPendingLockItems) return;
     if (holding) {
         // Cut what is still held here, so that nothing written later can begin before it.
-        for (auto& [resource, hold] : c.locks) {
-            if (hold.level == static_cast<std::int64_t>(LockLevel::None)) continue;
-            closeLockSpan(c, resource, hold, nowNs, false, true);
-            hold = {hold.level, nowNs, order};
+        for (const SpanRecord* hold : spans_.openHolds(id)) {
+            auto [it, fresh] = holdCuts_.try_emplace(hold->id, hold->startNs, hold->beginSeq);
+            emitHold(*hold, it->second.first, it->second.second, nowNs,
+                     "still held: continues in the next span");
+            it->second = {nowNs, order};
         }
     }
     flushLocks(id, c);
@@ -596,25 +536,16 @@ void Projection::gap(std::uint64_t dropped)
     ConnectionState& engine = connection(0);
     engine.items.push_back(std::move(item));
     engine.shown = true;
-    flushIfIdle(0, engine, lastNs_, 0);
+    spans_.gap(dropped); // open spans are cut here: their ends may be among the dropped
+    for (auto& [id, c] : connections_)
+        flushIfIdle(id, c, lastNs_, 0);
 }
 
 void Projection::finish()
 {
+    spans_.finish(); // what is still open closes, cut, at the last event's time
     for (auto& [id, c] : connections_) {
         c.explainableError.reset();
-        if (c.statement) endStatement(c, id, lastNs_, nullptr);
-        if (c.tx) emitTransaction(id, *c.tx, lastNs_, lastNs_, "unfinished", Args());
-        c.tx.reset();
-        if (c.ended) {
-            emitTransaction(id, c.ended->tx, c.ended->endNs, c.ended->endNs, c.ended->outcome, c.ended->args);
-            c.ended.reset();
-        }
-        for (auto& [resource, hold] : c.locks)
-            if (hold.level != static_cast<std::int64_t>(LockLevel::None)) {
-                closeLockSpan(c, resource, hold, lastNs_, true);
-                hold.level = static_cast<std::int64_t>(LockLevel::None);
-            }
         flushIfIdle(id, c, lastNs_, 0);
     }
 

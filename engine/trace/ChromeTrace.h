@@ -21,9 +21,12 @@
 // memory for one transaction per connection, not for the whole run. Tracks are in file order on
 // each track (what viewers need); items of different tracks interleave.
 //
-// A transaction span covers the statements that begin and end it (BEGIN ... COMMIT), so that the
-// track nests; its exact begin and end times are in args begin_ns and end_ns. Spans still open
-// at the end are closed at the last event's time, with outcome or result "unfinished".
+// Transactions, statements, waits (lock waits, busy-handler sleeps, blocked statements: category
+// "wait", on the connection's track) and lock holds are the spans of SpanProjection, the same
+// the timeline and the explainer use: a transaction span covers the statements that begin and
+// end it (BEGIN ... COMMIT), so that the track nests; the engine's exact begin and end times are
+// in args begin_ns and end_ns. Spans still open at the end, or across dropped events (gap()),
+// are closed at the last event's time, with outcome or result "unfinished".
 
 #include "engine/trace/Event.h"
 

@@ -58,6 +58,13 @@ std::size_t SessionLog::drain()
     const std::uint64_t firstSeq = pending_[pendingPos_].seq;
     projection_->apply(pending_, pendingPos_, end);
     const std::size_t applied = end - pendingPos_;
+    const bool advanced = live_ && projection_->latestNs() != instant_;
+    if (live_) instant_ = projection_->latestNs();
+    // The batch stays readable (lastBatch) while the signal runs: views that keep their own
+    // projection (the timeline) take it from here rather than read the log a second time.
+    lastBatch_ = std::span<const Event>(pending_.data() + pendingPos_, applied);
+    emit eventsApplied(firstSeq, projection_->nextSeq());
+    lastBatch_ = {};
     pendingPos_ = end;
     if (pendingPos_ == pending_.size()) {
         // Give the memory of a large burst back rather than keep it for the next small one.
@@ -65,9 +72,6 @@ std::size_t SessionLog::drain()
         pending_.clear();
         pendingPos_ = 0;
     }
-    const bool advanced = live_ && projection_->latestNs() != instant_;
-    if (live_) instant_ = projection_->latestNs();
-    emit eventsApplied(firstSeq, projection_->nextSeq());
     if (advanced) emit instantChanged(instant_);
     return applied;
 }

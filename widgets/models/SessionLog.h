@@ -16,6 +16,7 @@
 #include <QObject>
 #include <QTimer>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace txs::models {
@@ -46,6 +47,9 @@ public:
     std::int64_t instant() const { return instant_; }
     bool isLive() const { return live_; }
     std::int64_t latestTimeNs() const { return projection_->latestNs(); }
+    // The events of the drain being signalled: valid only inside eventsApplied handlers (empty
+    // elsewhere). Every view is fed from this one drain.
+    std::span<const Event> lastBatch() const { return lastBatch_; }
 
 public slots:
     // Reads the log and applies up to batchLimit() events; returns how many it applied.
@@ -74,6 +78,7 @@ private:
     std::uint64_t nextSeq_ = 0; // next seq to read from the log
     std::vector<Event> pending_;
     std::size_t pendingPos_ = 0;
+    std::span<const Event> lastBatch_;
     std::size_t batchLimit_ = 50'000;
     std::int64_t instant_ = -1;
     bool live_ = true;

@@ -36,6 +36,11 @@ std::string defaultName(std::uint32_t connection)
 
 } // namespace
 
+TimelineModel::TimelineModel()
+{
+    spans_.setObserver(this);
+}
+
 void TimelineModel::append(std::span<const Event> events)
 {
     for (const auto& e : events)
@@ -57,48 +62,34 @@ void TimelineModel::append(const Event& e)
     const std::int64_t t = std::max(e.timeNs, st.lastNs);
     st.lastNs = t;
 
+    // An autocommit transaction (no TxBegin) lives inside its statement, which the timeline shows.
+    if (e.kind == EventKind::TxCommit || e.kind == EventKind::TxRollback) {
+        const SpanRecord* tx = spans_.openTransaction(e.connection);
+        if (!tx || tx->outcome != TxOutcome::Open) {
+            if (st.openStmt != kNone) {
+                lanes_[lane].track(Track::Statement)[st.openStmt].txId = e.txId;
+                txIndex_[e.txId] = {ItemRef::Kind::Span, Track::Statement, lane, st.openStmt};
+            }
+            if (e.kind == EventKind::TxCommit) st.pending.reset();
+        }
+    }
+    if (e.kind == EventKind::TxBegin && st.pending) {
+        if (st.pending->strong)
+            lanes_[lane].links.push_back({st.pending->fromNs, t, st.pending->fromTx, e.seq, 0});
+        st.pending.reset();
+    }
+
+    spans_.apply(e); // spans open, change and close through the observer
+    flushLocks(lane, t, e.seq);
+
     switch (e.kind) {
     case EventKind::ConnectionOpen:
         lanes_[lane].closed = false;
         if (!e.text.empty()) lanes_[lane].name = e.text;
         break;
     case EventKind::ConnectionClose:
-        closeAll(lane, t, e.seq);
         lanes_[lane].closed = true;
-        break;
-    case EventKind::StatementBegin: {
-        closeSpan(lane, Track::Statement, st.openStmt, t, e.seq);
-        Span s;
-        s.startNs = t;
-        s.txId = e.txId;
-        s.beginSeq = e.seq;
-        s.text = strings_.intern(e.text);
-        s.state = SpanState::StmtRunning;
-        st.openStmt = openSpan(lane, Track::Statement, s).index;
-        st.lastError.reset();
-        break;
-    }
-    case EventKind::StatementEnd: {
-        closeSpan(lane, Track::Wait, st.openWait, t, e.seq);
-        if (st.openStmt == kNone) break;
-        const ItemRef ref{ItemRef::Kind::Span, Track::Statement, lane, st.openStmt};
-        Span& s = lanes_[lane].track(Track::Statement)[st.openStmt];
-        s.detail = e.a;
-        s.extra = e.b;
-        if (s.txId == 0) s.txId = e.txId;
-        if (e.a != 0) {
-            s.error = strings_.intern(e.text);
-            if (!st.lastError) st.lastError = ref;
-        }
-        closeSpan(lane, Track::Statement, st.openStmt, t, e.seq);
-        s.state = e.a == 0 ? SpanState::StmtOk : SpanState::StmtError;
-        break;
-    }
-    case EventKind::TxBegin:
-    case EventKind::TxCommit:
-    case EventKind::TxRollback:
-    case EventKind::TxDoomed:
-        applyTransaction(lane, e, t);
+        st.pending.reset();
         break;
     case EventKind::TxRetry:
         addMarker(lane, MarkerKind::Retry, e, t);
@@ -113,18 +104,13 @@ void TimelineModel::append(const Event& e)
     case EventKind::Busy:
         st.lastError = addMarker(lane, MarkerKind::Busy, e, t);
         // A BUSY outside a transaction (an autocommit statement) is an aborted attempt too.
-        if (st.openTx == kNone && !st.pending) st.pending = PendingLink{t, e.txId, false};
+        if (!spans_.openTransaction(e.connection) && !st.pending) st.pending = PendingLink{t, e.txId, false};
         break;
     case EventKind::BusyHandlerCall:
         addMarker(lane, MarkerKind::BusyHandler, e, t);
         break;
     case EventKind::LockWait:
         addMarker(lane, MarkerKind::LockWait, e, t);
-        applyWait(lane, e, t);
-        break;
-    case EventKind::LockAcquire:
-    case EventKind::LockRelease:
-        applyLock(lane, e, t);
         break;
     case EventKind::Explanation:
         if (st.lastError) {
@@ -141,21 +127,161 @@ void TimelineModel::append(const Event& e)
     }
 }
 
+void TimelineModel::opened(const SpanRecord& r)
+{
+    const std::uint32_t lane = laneFor(r.connection);
+    LaneState& st = states_[lane];
+    Span s;
+    s.startNs = r.startNs;
+    s.txId = r.txId;
+    s.beginSeq = r.beginSeq;
+    switch (r.kind) {
+    case SpanKind::Transaction: {
+        s.detail = static_cast<std::int64_t>(r.mode);
+        s.extra = static_cast<std::int64_t>(r.beginTs);
+        s.state = SpanState::TxActive;
+        const ItemRef ref = openSpan(lane, Track::Transaction, s);
+        openRefs_[r.id] = ref;
+        txIndex_[r.txId] = ref;
+        break;
+    }
+    case SpanKind::Statement: {
+        s.text = strings_.intern(r.sql);
+        s.state = SpanState::StmtRunning;
+        const ItemRef ref = openSpan(lane, Track::Statement, s);
+        openRefs_[r.id] = ref;
+        st.openStmt = ref.index;
+        st.lastError.reset();
+        break;
+    }
+    case SpanKind::Wait:
+        // Busy-handler sleeps nest inside their lock wait and show as markers; blocked
+        // statements (between tries) are told by the statement spans and markers.
+        if (r.cause != WaitCause::Lock) break;
+        s.detail = packWait(static_cast<std::int64_t>(r.resource), static_cast<std::int64_t>(r.level));
+        s.state = SpanState::Waiting;
+        openRefs_[r.id] = openSpan(lane, Track::Wait, s);
+        break;
+    case SpanKind::LockHold:
+        holdChanged(r, r.level);
+        break;
+    }
+}
+
+void TimelineModel::changed(const SpanRecord& r)
+{
+    if (r.kind != SpanKind::Transaction) return;
+    const auto it = openRefs_.find(r.id);
+    if (it == openRefs_.end()) return;
+    Span& s = mutableSpan(it->second);
+    if (r.doomed && s.state != SpanState::TxDoomed) {
+        s.state = SpanState::TxDoomed;
+        s.error = strings_.intern(r.doomMessage);
+    }
+}
+
+void TimelineModel::closed(const SpanRecord& r)
+{
+    if (r.kind == SpanKind::LockHold) {
+        holdChanged(r, LockLevel::None);
+        return;
+    }
+    const auto it = openRefs_.find(r.id);
+    if (it == openRefs_.end()) return;
+    const ItemRef ref = it->second;
+    openRefs_.erase(it);
+    Span& s = mutableSpan(ref);
+    LaneState& st = states_[ref.lane];
+    s.endNs = std::max(r.endNs, s.startNs);
+    s.endSeq = r.endSeq;
+    switch (r.kind) {
+    case SpanKind::Transaction:
+        if (r.outcome == TxOutcome::Committed) {
+            s.extra = static_cast<std::int64_t>(r.commitTs);
+            s.state = SpanState::TxCommitted;
+            st.pending.reset();
+        } else if (r.outcome == TxOutcome::RolledBack) {
+            s.extra = static_cast<std::int64_t>(r.rollbackReason);
+            if (!r.doomed) s.state = SpanState::TxRolledBack;
+            const bool forReason = r.rollbackReason != RollbackReason::User;
+            st.pending = PendingLink{s.endNs, r.txId, r.doomed || forReason};
+        }
+        break;
+    case SpanKind::Statement:
+        st.openStmt = kNone;
+        if (r.cut) break; // its end is not in the log: it stays "running" up to the next one
+        s.detail = r.code;
+        s.extra = r.changes;
+        s.txId = r.txId;
+        if (r.code != 0) {
+            s.error = strings_.intern(r.error);
+            if (!st.lastError) st.lastError = ref;
+        }
+        s.state = r.code == 0 ? SpanState::StmtOk : SpanState::StmtError;
+        break;
+    default:
+        break;
+    }
+}
+
+// The projection keeps one hold per (resource, level); a row packs several resources, so a row
+// span changes when any of them does. Changes are applied once per event (flushLocks), so a
+// level change (one hold closes, the next opens) never leaves an empty span between them.
+void TimelineModel::holdChanged(const SpanRecord& hold, LockLevel level)
+{
+    const Track track = lockTrackOf(hold.resource);
+    if (!isLockTrack(track)) return;
+    const std::uint32_t lane = laneFor(hold.connection);
+    LaneState& st = states_[lane];
+    const int slot = static_cast<int>(track) - static_cast<int>(Track::LockDb);
+    st.lockWanted[slot] = packLevel(st.lockWanted[slot], track, hold.resource, level);
+    if (level != LockLevel::None) st.lockTx = hold.txId;
+}
+
+void TimelineModel::flushLocks(std::uint32_t lane, std::int64_t t, std::uint64_t seq)
+{
+    LaneState& st = states_[lane];
+    for (int slot = 0; slot < 4; ++slot) {
+        if (st.lockWanted[slot] == st.lockPacked[slot]) continue;
+        const auto track = static_cast<Track>(static_cast<int>(Track::LockDb) + slot);
+        const std::int64_t after = st.lockWanted[slot];
+        st.lockPacked[slot] = after;
+        closeSpan(lane, track, st.openLock[slot], t, seq);
+        if (after == 0) continue;
+        Span s;
+        s.startNs = t;
+        s.txId = st.lockTx;
+        s.beginSeq = seq;
+        s.detail = after;
+        s.state = lockStateOf(after, track);
+        st.openLock[slot] = openSpan(lane, track, s).index;
+        lockTracksUsed_ |= 1u << slot;
+    }
+}
+
 std::uint32_t TimelineModel::laneFor(const Event& e)
 {
-    if (auto it = laneByConnection_.find(e.connection); it != laneByConnection_.end()) return it->second;
+    return laneFor(e.connection);
+}
+
+std::uint32_t TimelineModel::laneFor(std::uint32_t connection)
+{
+    if (auto it = laneByConnection_.find(connection); it != laneByConnection_.end()) return it->second;
     const auto lane = static_cast<std::uint32_t>(lanes_.size());
     lanes_.emplace_back();
-    lanes_.back().connection = e.connection;
-    lanes_.back().name = defaultName(e.connection);
+    lanes_.back().connection = connection;
+    lanes_.back().name = defaultName(connection);
     states_.emplace_back();
-    laneByConnection_.emplace(e.connection, lane);
+    laneByConnection_.emplace(connection, lane);
     return lane;
 }
 
-ItemRef TimelineModel::openSpan(std::uint32_t lane, Track track, const Span& span)
+// Spans of one track never overlap and stay sorted: a span that would start before the end of
+// the previous one (threads' clocks differ slightly) starts there instead.
+ItemRef TimelineModel::openSpan(std::uint32_t lane, Track track, Span span)
 {
     auto& list = lanes_[lane].track(track);
+    if (!list.empty() && !list.back().open()) span.startNs = std::max(span.startNs, list.back().endNs);
     list.push_back(span);
     return {ItemRef::Kind::Span, track, lane, static_cast<std::uint32_t>(list.size() - 1)};
 }
@@ -165,7 +291,7 @@ void TimelineModel::closeSpan(std::uint32_t lane, Track track, std::uint32_t& op
 {
     if (open == kNone) return;
     Span& s = lanes_[lane].track(track)[open];
-    s.endNs = t;
+    s.endNs = std::max(t, s.startNs);
     s.endSeq = seq;
     open = kNone;
 }
@@ -180,128 +306,22 @@ ItemRef TimelineModel::addMarker(std::uint32_t lane, MarkerKind kind, const Even
     return ref;
 }
 
-void TimelineModel::applyTransaction(std::uint32_t lane, const Event& e, std::int64_t t)
-{
-    LaneState& st = states_[lane];
-    auto& txs = lanes_[lane].track(Track::Transaction);
-    switch (e.kind) {
-    case EventKind::TxBegin: {
-        closeSpan(lane, Track::Transaction, st.openTx, t,
-                  e.seq); // a BEGIN without an end: leave it unfinished
-        if (st.pending && st.pending->strong)
-            lanes_[lane].links.push_back({st.pending->fromNs, t, st.pending->fromTx, e.seq, 0});
-        st.pending.reset();
-        Span s;
-        s.startNs = t;
-        s.txId = e.txId;
-        s.beginSeq = e.seq;
-        s.detail = e.a;
-        s.extra = e.b;
-        s.state = SpanState::TxActive;
-        const auto ref = openSpan(lane, Track::Transaction, s);
-        st.openTx = ref.index;
-        txIndex_[e.txId] = ref;
-        break;
-    }
-    case EventKind::TxDoomed:
-        if (st.openTx != kNone) {
-            Span& s = txs[st.openTx];
-            s.state = SpanState::TxDoomed;
-            s.error = strings_.intern(e.text);
-        }
-        break;
-    case EventKind::TxCommit:
-    case EventKind::TxRollback: {
-        const bool commit = e.kind == EventKind::TxCommit;
-        if (st.openTx == kNone) {
-            // An autocommit transaction: it lives inside its statement, which the timeline shows.
-            if (st.openStmt != kNone) {
-                lanes_[lane].track(Track::Statement)[st.openStmt].txId = e.txId;
-                txIndex_[e.txId] = {ItemRef::Kind::Span, Track::Statement, lane, st.openStmt};
-            }
-            if (commit) st.pending.reset();
-            break;
-        }
-        Span& s = txs[st.openTx];
-        s.extra = e.a;
-        if (commit) {
-            s.state = SpanState::TxCommitted;
-            st.pending.reset();
-        } else {
-            const bool doomed = s.state == SpanState::TxDoomed;
-            if (!doomed) s.state = SpanState::TxRolledBack;
-            const bool forReason = e.a != static_cast<std::int64_t>(RollbackReason::User);
-            st.pending = PendingLink{t, s.txId, doomed || forReason};
-        }
-        closeSpan(lane, Track::Transaction, st.openTx, t, e.seq);
-        break;
-    }
-    default:
-        break;
-    }
-}
-
-void TimelineModel::applyLock(std::uint32_t lane, const Event& e, std::int64_t t)
-{
-    LaneState& st = states_[lane];
-    if (e.kind == EventKind::LockAcquire) closeSpan(lane, Track::Wait, st.openWait, t, e.seq);
-    const auto resource = static_cast<LockResource>(e.a);
-    const Track track = lockTrackOf(resource);
-    if (!isLockTrack(track)) return;
-    const int slot = static_cast<int>(track) - static_cast<int>(Track::LockDb);
-    const std::int64_t before = st.lockPacked[slot];
-    const std::int64_t after = packLevel(before, track, resource, static_cast<LockLevel>(e.b));
-    if (after == before) return;
-    st.lockPacked[slot] = after;
-    closeSpan(lane, track, st.openLock[slot], t, e.seq);
-    if (after == 0) return;
-    Span s;
-    s.startNs = t;
-    s.txId = e.txId;
-    s.beginSeq = e.seq;
-    s.detail = after;
-    s.state = lockStateOf(after, track);
-    st.openLock[slot] = openSpan(lane, track, s).index;
-    lockTracksUsed_ |= 1u << slot;
-}
-
-void TimelineModel::applyWait(std::uint32_t lane, const Event& e, std::int64_t t)
-{
-    LaneState& st = states_[lane];
-    const std::int64_t what = packWait(e.a, e.b);
-    if (st.openWait != kNone && lanes_[lane].track(Track::Wait)[st.openWait].detail == what)
-        return; // the busy handler trying again: the same wait goes on
-    closeSpan(lane, Track::Wait, st.openWait, t, e.seq);
-    Span s;
-    s.startNs = t;
-    s.txId = e.txId;
-    s.beginSeq = e.seq;
-    s.detail = what;
-    s.state = SpanState::Waiting;
-    st.openWait = openSpan(lane, Track::Wait, s).index;
-}
-
-void TimelineModel::closeAll(std::uint32_t lane, std::int64_t t, std::uint64_t seq)
-{
-    LaneState& st = states_[lane];
-    closeSpan(lane, Track::Transaction, st.openTx, t, seq);
-    closeSpan(lane, Track::Statement, st.openStmt, t, seq);
-    closeSpan(lane, Track::Wait, st.openWait, t, seq);
-    for (int slot = 0; slot < 4; ++slot) {
-        closeSpan(lane, static_cast<Track>(static_cast<int>(Track::LockDb) + slot), st.openLock[slot], t,
-                  seq);
-        st.lockPacked[slot] = 0;
-    }
-    st.pending.reset();
-}
-
 void TimelineModel::clear()
 {
     const auto revision = revision_;
-    const bool showInternal = showInternal_;
-    *this = TimelineModel{};
-    revision_ = revision + 1; // never repeat a revision a cache may hold
-    showInternal_ = showInternal;
+    lanes_.clear();
+    states_.clear();
+    laneByConnection_.clear();
+    txIndex_.clear();
+    seqIndex_.clear();
+    strings_.clear();
+    eventCount_ = nextSeq_ = 0;
+    startNs_ = endNs_ = 0;
+    lockTracksUsed_ = 0;
+    spans_ = SpanProjection(false);
+    spans_.setObserver(this);
+    openRefs_.clear();
+    revision_ = revision + 1; // never repeat a revision a cache may hold; showInternal_ stays
 }
 
 std::optional<std::uint32_t> TimelineModel::laneOf(std::uint32_t connection) const

@@ -5,11 +5,18 @@
 // the spans still open, so live updates never rebuild; a million events take well under a
 // second (bench/gui/bench_timeline.cpp).
 //
+// The spans are not built here: transactions, statements, lock waits and lock holds come from
+// the one SpanProjection (engine/trace/SpanProjection.h), which also feeds the Chrome trace and
+// the explainer, so every view draws the same boundaries. This model only lays them out on
+// tracks (lock holds of several resources share a row, see LockGroups.h) and adds the point
+// markers and retry links.
+//
 // Events must come in seq order (TraceLog::readSince batches do). Times are clamped to be
 // non-decreasing per lane, so each track stays sorted even if clocks of different threads
 // disagree slightly.
 
 #include "engine/trace/Event.h"
+#include "engine/trace/SpanProjection.h"
 #include "widgets/timeline/StringPool.h"
 #include "widgets/timeline/TimelineTypes.h"
 
@@ -37,9 +44,13 @@ struct Lane
     std::vector<Span>& track(Track t) { return tracks[static_cast<int>(t)]; }
 };
 
-class TimelineModel
+class TimelineModel : private SpanObserver
 {
 public:
+    TimelineModel();
+    TimelineModel(const TimelineModel&) = delete;
+    TimelineModel& operator=(const TimelineModel&) = delete;
+
     void append(std::span<const Event> events);
     void append(const Event& event);
     void clear();
@@ -86,21 +97,31 @@ private:
     struct LaneState
     {
         std::int64_t lastNs = std::numeric_limits<std::int64_t>::min();
-        std::uint32_t openTx = kNone, openStmt = kNone, openWait = kNone;
+        std::uint32_t openStmt = kNone;
         std::array<std::uint32_t, 4> openLock{kNone, kNone, kNone, kNone};
-        std::array<std::int64_t, 4> lockPacked{};
+        std::array<std::int64_t, 4> lockPacked{}; // what the row's open span shows
+        std::array<std::int64_t, 4> lockWanted{}; // what the projection's holds say now
+        std::uint64_t lockTx = 0;
         std::optional<PendingLink> pending;
         std::optional<ItemRef> lastError; // of the current statement, for its Explanation
     };
 
+    // SpanObserver: the projection's spans become this model's track spans.
+    void opened(const SpanRecord& span) override;
+    void changed(const SpanRecord& span) override;
+    void closed(const SpanRecord& span) override;
+    void holdChanged(const SpanRecord& hold, LockLevel level);
+    void flushLocks(std::uint32_t lane, std::int64_t t, std::uint64_t seq);
+
+    Span& mutableSpan(const ItemRef& ref) { return lanes_[ref.lane].track(ref.track)[ref.index]; }
     std::uint32_t laneFor(const Event& event);
-    ItemRef openSpan(std::uint32_t lane, Track track, const Span& span);
+    std::uint32_t laneFor(std::uint32_t connection);
+    ItemRef openSpan(std::uint32_t lane, Track track, Span span);
     void closeSpan(std::uint32_t lane, Track track, std::uint32_t& open, std::int64_t t, std::uint64_t seq);
     ItemRef addMarker(std::uint32_t lane, MarkerKind kind, const Event& event, std::int64_t t);
-    void applyLock(std::uint32_t lane, const Event& event, std::int64_t t);
-    void applyWait(std::uint32_t lane, const Event& event, std::int64_t t);
-    void applyTransaction(std::uint32_t lane, const Event& event, std::int64_t t);
-    void closeAll(std::uint32_t lane, std::int64_t t, std::uint64_t seq);
+
+    SpanProjection spans_{false};
+    std::unordered_map<std::uint64_t, ItemRef> openRefs_; // projection span id -> drawn span
 
     std::vector<Lane> lanes_;
     std::vector<LaneState> states_;

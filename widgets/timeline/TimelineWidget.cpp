@@ -93,7 +93,7 @@ TimelineWidget::~TimelineWidget() = default;
 
 // ---- data -----------------------------------------------------------------------------------
 
-void TimelineWidget::appendEvents(const std::vector<Event>& events)
+void TimelineWidget::appendEvents(std::span<const Event> events)
 {
     if (events.empty()) return;
     const bool wasEmpty = scene_.model.empty();

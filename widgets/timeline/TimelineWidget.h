@@ -14,6 +14,7 @@
 #include "widgets/timeline/TimelineScene.h"
 
 #include <qcustomplot.h>
+#include <span>
 #include <vector>
 
 namespace txs {
@@ -35,7 +36,7 @@ public:
 
     // Live updates: adds events that follow those already shown (TraceLog::readSince batches).
     // Costs the batch, not the run: nothing is rebuilt.
-    void appendEvents(const std::vector<Event>& events);
+    void appendEvents(std::span<const Event> events);
     void clear();
     // Lanes for the engine's internal connection (off by default); clears: the caller feeds
     // the events again.

@@ -1,0 +1,420 @@
+#include "engine/trace/SpanProjection.h"
+
+#include <algorithm>
+
+namespace txs {
+
+namespace {
+
+constexpr std::size_t kResources = 11; // LockResource::DbFile .. MvccCommit
+
+std::size_t resourceIndex(LockResource r)
+{
+    const auto i = static_cast<std::size_t>(r);
+    return i < kResources ? i : kResources - 1;
+}
+
+} // namespace
+
+SpanRecord SpanProjection::make(SpanKind kind, const Event& e, std::int64_t startNs)
+{
+    SpanRecord s;
+    s.id = nextId_++;
+    s.kind = kind;
+    s.connection = e.connection;
+    s.txId = e.txId;
+    s.startNs = startNs;
+    s.beginSeq = e.seq;
+    return s;
+}
+
+void SpanProjection::open(std::optional<SpanRecord>& slot, SpanRecord span)
+{
+    slot = std::move(span);
+    if (observer_) observer_->opened(*slot);
+}
+
+void SpanProjection::changed(const SpanRecord& span)
+{
+    if (observer_) observer_->changed(span);
+}
+
+void SpanProjection::closeRecord(SpanRecord& span)
+{
+    span.endNs = std::max(span.endNs, span.startNs);
+    span.dropped = span.cut && afterGap_;
+    if (observer_) observer_->closed(span);
+    if (!retain_) return;
+    if (span.kind == SpanKind::LockHold) closedHolds_[resourceIndex(span.resource)].push_back(closed_.size());
+    closed_.push_back(std::move(span));
+}
+
+void SpanProjection::close(std::optional<SpanRecord>& slot, std::int64_t endNs, std::uint64_t endSeq,
+                           bool cut)
+{
+    if (!slot) return;
+    slot->endNs = endNs;
+    if (slot->endSeq == 0) slot->endSeq = endSeq;
+    slot->cut = slot->cut || cut;
+    SpanRecord span = std::move(*slot);
+    slot.reset();
+    closeRecord(span);
+}
+
+void SpanProjection::closeAll(Conn& c, std::int64_t t, std::uint64_t seq, bool cut)
+{
+    close(c.sleep, t, seq, cut);
+    close(c.lockWait, t, seq, cut);
+    close(c.blocked, t, seq, cut);
+    if (c.statement) c.lastStatement = *c.statement;
+    close(c.statement, t, seq, cut);
+    // A transaction whose end is known keeps it; one still open is cut (or, on close, rolled back
+    // by the engine: the caller sets its outcome first).
+    close(c.tx, t, seq, cut && !c.txEndsWithStatement);
+    c.txEndsWithStatement = c.txBeganInStatement = false;
+    for (auto& [resource, hold] : c.holds) {
+        hold.endNs = t;
+        hold.endSeq = seq;
+        hold.cut = cut;
+        closeRecord(hold);
+    }
+    c.holds.clear();
+}
+
+void SpanProjection::endTransaction(Conn& c, const Event& e)
+{
+    // Its begin is not in this log, or it ended already (its statement is still running), or
+    // the event is about a transaction the engine opened for an autocommit statement.
+    if (!c.tx || c.tx->outcome != TxOutcome::Open) return;
+    if (e.txId != 0 && c.tx->txId != 0 && e.txId != c.tx->txId) return;
+    SpanRecord& tx = *c.tx;
+    tx.txEndNs = e.timeNs;
+    tx.endSeq = e.seq;
+    if (e.kind == EventKind::TxCommit) {
+        tx.outcome = TxOutcome::Committed;
+        tx.commitTs = static_cast<std::uint64_t>(e.a);
+        tx.rowsWritten = e.b;
+    } else {
+        tx.outcome = TxOutcome::RolledBack;
+        tx.rollbackReason = static_cast<RollbackReason>(e.a);
+    }
+    if (c.statement && c.txBeganInStatement) {
+        // Begun and ended inside one statement (an autocommit statement): the transaction lies
+        // inside it, with the engine's instants.
+        tx.startNs = tx.txBeginNs;
+        c.txBeganInStatement = false;
+        close(c.tx, e.timeNs, e.seq, false);
+    } else if (c.statement) {
+        c.txEndsWithStatement = true; // COMMIT / ROLLBACK: the span ends with its statement
+        changed(tx);
+    } else {
+        close(c.tx, e.timeNs, e.seq, false);
+    }
+}
+
+void SpanProjection::applyStatementEnd(Conn& c, const Event& e)
+{
+    close(c.sleep, e.timeNs, e.seq, false);
+    close(c.lockWait, e.timeNs, e.seq, false);
+    if (!c.statement) return; // its begin is not in this log
+    SpanRecord& s = *c.statement;
+    s.code = e.a;
+    s.changes = e.b;
+    s.errorKind = e.detail;
+    if (e.a != 0) s.error = e.text;
+    if (s.txId == 0) s.txId = e.txId;
+    c.lastStatement = s;
+    c.lastStatement->endNs = e.timeNs;
+    close(c.statement, e.timeNs, e.seq, false);
+    if (c.txEndsWithStatement) {
+        // endSeq stays the TxCommit / TxRollback event's.
+        close(c.tx, e.timeNs, 0, false);
+    }
+    c.txEndsWithStatement = c.txBeganInStatement = false;
+}
+
+void SpanProjection::applyLock(Conn& c, const Event& e)
+{
+    const auto resource = static_cast<LockResource>(e.a);
+    const auto level = static_cast<LockLevel>(e.b);
+    auto it = c.holds.find(resource);
+    if (it != c.holds.end()) {
+        if (it->second.level == level) return;
+        SpanRecord hold = std::move(it->second);
+        c.holds.erase(it);
+        hold.endNs = e.timeNs;
+        hold.endSeq = e.seq;
+        closeRecord(hold);
+    }
+    if (level == LockLevel::None) return;
+    SpanRecord hold = make(SpanKind::LockHold, e, e.timeNs);
+    hold.resource = resource;
+    hold.level = level;
+    auto& slot = c.holds[resource] = std::move(hold);
+    if (observer_) observer_->opened(slot);
+}
+
+void SpanProjection::apply(const Event& e)
+{
+    latestNs_ = std::max(latestNs_, e.timeNs);
+    latestSeq_ = e.seq;
+    Conn& c = connections_[e.connection];
+    const std::int64_t t = e.timeNs;
+    // A busy-handler sleep lasts until the connection does anything again.
+    if (e.kind != EventKind::BusyHandlerCall) close(c.sleep, t, e.seq, false);
+
+    switch (e.kind) {
+    case EventKind::ConnectionClose:
+        if (c.tx && c.tx->outcome == TxOutcome::Open) {
+            c.tx->outcome = TxOutcome::RolledBack; // closing a connection rolls its transaction back
+            c.tx->rollbackReason = c.tx->doomed ? RollbackReason::Conflict : RollbackReason::Close;
+            c.tx->txEndNs = t;
+            c.tx->endSeq = e.seq;
+            c.txEndsWithStatement = true; // its end is known: not cut
+        }
+        closeAll(c, t, e.seq, false);
+        connections_.erase(e.connection);
+        return;
+    case EventKind::StatementBegin: {
+        if (c.statement) {
+            // Its end is not in the log: cut it here rather than overlap.
+            c.lastStatement = *c.statement;
+            close(c.statement, t, e.seq, true);
+            if (c.txEndsWithStatement) close(c.tx, c.tx->txEndNs, 0, false);
+            c.txEndsWithStatement = c.txBeganInStatement = false;
+        }
+        close(c.lockWait, t, e.seq, false);
+        SpanRecord s = make(SpanKind::Statement, e, t);
+        s.sql = e.text;
+        open(c.statement, std::move(s));
+        break;
+    }
+    case EventKind::StatementEnd:
+        applyStatementEnd(c, e);
+        break;
+    case EventKind::TxBegin: {
+        std::int64_t start = c.statement ? c.statement->startNs : t;
+        if (c.tx) {
+            if (c.txEndsWithStatement) {
+                // One statement ended a transaction and began this one: they meet at the
+                // engine's instants.
+                close(c.tx, c.tx->txEndNs, 0, false);
+                start = t;
+            } else {
+                close(c.tx, t, e.seq, true); // its end is not in the log
+            }
+        }
+        SpanRecord tx = make(SpanKind::Transaction, e, start);
+        tx.mode = static_cast<TxMode>(e.a);
+        tx.beginTs = static_cast<std::uint64_t>(e.b);
+        tx.txBeginNs = t;
+        c.txBeganInStatement = c.statement.has_value();
+        c.txEndsWithStatement = false;
+        open(c.tx, std::move(tx));
+        break;
+    }
+    case EventKind::TxCommit:
+    case EventKind::TxRollback:
+        endTransaction(c, e);
+        break;
+    case EventKind::TxDoomed:
+        if (c.tx && c.tx->outcome == TxOutcome::Open && !c.tx->doomed &&
+            (e.txId == 0 || c.tx->txId == e.txId)) {
+            c.tx->doomed = true;
+            c.tx->doomedNs = t;
+            c.tx->doomMessage = e.text;
+            changed(*c.tx);
+        }
+        break;
+    case EventKind::LockWait: {
+        const auto resource = static_cast<LockResource>(e.a);
+        const auto level = static_cast<LockLevel>(e.b);
+        if (c.lockWait && c.lockWait->resource == resource && c.lockWait->level == level)
+            break; // the busy handler trying again: the same wait goes on
+        close(c.lockWait, t, e.seq, false);
+        SpanRecord w = make(SpanKind::Wait, e, t);
+        w.cause = WaitCause::Lock;
+        w.resource = resource;
+        w.level = level;
+        open(c.lockWait, std::move(w));
+        break;
+    }
+    case EventKind::LockAcquire:
+        close(c.lockWait, t, e.seq, false);
+        applyLock(c, e);
+        break;
+    case EventKind::LockRelease:
+        applyLock(c, e);
+        break;
+    case EventKind::BusyHandlerCall:
+        close(c.sleep, t, e.seq, false);
+        if (e.detail == 1) {
+            if (c.lockWait) {
+                c.lockWait->gaveUp = true;
+                changed(*c.lockWait);
+            }
+        } else {
+            SpanRecord w = make(SpanKind::Wait, e, t);
+            w.cause = WaitCause::Sleep;
+            w.sleepUs = e.b;
+            if (c.lockWait) {
+                w.resource = c.lockWait->resource;
+                w.level = c.lockWait->level;
+            }
+            open(c.sleep, std::move(w));
+        }
+        break;
+    case EventKind::StatementBlocked: {
+        close(c.blocked, t, e.seq, false);
+        SpanRecord w = make(SpanKind::Wait, e, t);
+        w.cause = WaitCause::Blocked;
+        w.line = e.a;
+        w.sql = e.text;
+        open(c.blocked, std::move(w));
+        break;
+    }
+    case EventKind::StatementUnblocked:
+        close(c.blocked, t, e.seq, false);
+        break;
+    default:
+        break;
+    }
+}
+
+void SpanProjection::gap(std::uint64_t dropped)
+{
+    if (dropped == 0) return;
+    afterGap_ = true;
+    for (auto& [id, c] : connections_)
+        closeAll(c, latestNs_, latestSeq_, true);
+    afterGap_ = false;
+    connections_.clear();
+}
+
+void SpanProjection::finish()
+{
+    for (auto& [id, c] : connections_)
+        closeAll(c, latestNs_, latestSeq_, true);
+    connections_.clear();
+}
+
+const SpanRecord* SpanProjection::openTransaction(std::uint32_t connection) const
+{
+    const auto it = connections_.find(connection);
+    return it == connections_.end() || !it->second.tx ? nullptr : &*it->second.tx;
+}
+
+const SpanRecord* SpanProjection::openStatement(std::uint32_t connection) const
+{
+    const auto it = connections_.find(connection);
+    return it == connections_.end() || !it->second.statement ? nullptr : &*it->second.statement;
+}
+
+const SpanRecord* SpanProjection::openLockWait(std::uint32_t connection) const
+{
+    const auto it = connections_.find(connection);
+    return it == connections_.end() || !it->second.lockWait ? nullptr : &*it->second.lockWait;
+}
+
+const SpanRecord* SpanProjection::currentOrLastStatement(std::uint32_t connection) const
+{
+    const auto it = connections_.find(connection);
+    if (it == connections_.end()) return nullptr;
+    if (it->second.statement) return &*it->second.statement;
+    return it->second.lastStatement ? &*it->second.lastStatement : nullptr;
+}
+
+LockLevel SpanProjection::levelNow(std::uint32_t connection, LockResource resource) const
+{
+    const auto it = connections_.find(connection);
+    if (it == connections_.end()) return LockLevel::None;
+    const auto hold = it->second.holds.find(resource);
+    return hold == it->second.holds.end() ? LockLevel::None : hold->second.level;
+}
+
+bool SpanProjection::busy(std::uint32_t connection) const
+{
+    const auto it = connections_.find(connection);
+    if (it == connections_.end()) return false;
+    const Conn& c = it->second;
+    return c.tx || c.statement || c.lockWait || c.sleep || c.blocked;
+}
+
+bool SpanProjection::holdsAny(std::uint32_t connection) const
+{
+    const auto it = connections_.find(connection);
+    return it != connections_.end() && !it->second.holds.empty();
+}
+
+std::vector<const SpanRecord*> SpanProjection::openHolds(std::uint32_t connection) const
+{
+    std::vector<const SpanRecord*> out;
+    const auto it = connections_.find(connection);
+    if (it == connections_.end()) return out;
+    for (const auto& [resource, hold] : it->second.holds)
+        out.push_back(&hold);
+    return out;
+}
+
+namespace {
+
+template <class Covers>
+std::vector<SpanRecord> collectHolders(const std::vector<SpanRecord>& closed,
+                                       const std::vector<std::size_t>& index,
+                                       const std::vector<const SpanRecord*>& open, Covers covers)
+{
+    std::vector<SpanRecord> out;
+    for (std::size_t i : index)
+        if (covers(closed[i])) out.push_back(closed[i]);
+    for (const SpanRecord* s : open)
+        if (covers(*s)) out.push_back(*s);
+    std::sort(out.begin(), out.end(), [](const SpanRecord& x, const SpanRecord& y) {
+        return x.connection != y.connection ? x.connection < y.connection : x.startNs < y.startNs;
+    });
+    return out;
+}
+
+} // namespace
+
+std::vector<SpanRecord> SpanProjection::holdersAt(LockResource resource, std::int64_t t) const
+{
+    std::vector<const SpanRecord*> open;
+    for (const auto& [id, c] : connections_)
+        if (auto it = c.holds.find(resource); it != c.holds.end()) open.push_back(&it->second);
+    return collectHolders(closed_, closedHolds_[resourceIndex(resource)], open,
+                          [&](const SpanRecord& s) { return s.resource == resource && s.coversTime(t); });
+}
+
+std::vector<SpanRecord> SpanProjection::holdersAtSeq(LockResource resource, std::uint64_t seq) const
+{
+    std::vector<const SpanRecord*> open;
+    for (const auto& [id, c] : connections_)
+        if (auto it = c.holds.find(resource); it != c.holds.end()) open.push_back(&it->second);
+    return collectHolders(closed_, closedHolds_[resourceIndex(resource)], open,
+                          [&](const SpanRecord& s) { return s.resource == resource && s.coversSeq(seq); });
+}
+
+std::vector<SpanRecord> SpanProjection::all() const
+{
+    std::vector<SpanRecord> out = closed_;
+    std::vector<SpanRecord> open;
+    for (const auto& [id, c] : connections_) {
+        for (const auto* slot : {&c.tx, &c.statement, &c.lockWait, &c.sleep, &c.blocked})
+            if (*slot) open.push_back(**slot);
+        for (const auto& [resource, hold] : c.holds)
+            open.push_back(hold);
+    }
+    std::sort(open.begin(), open.end(), [](const SpanRecord& x, const SpanRecord& y) { return x.id < y.id; });
+    out.insert(out.end(), open.begin(), open.end());
+    return out;
+}
+
+std::vector<SpanRecord> SpanProjection::spansAt(SpanKind kind, std::int64_t t) const
+{
+    std::vector<SpanRecord> out;
+    for (const SpanRecord& s : all())
+        if (s.kind == kind && s.coversTime(t)) out.push_back(s);
+    return out;
+}
+
+} // namespace txs

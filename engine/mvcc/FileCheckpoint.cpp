@@ -16,7 +16,7 @@
 #include "engine/mvcc/FileDurability.h"
 #include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/MvccStore.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <cstring>
 #include <map>

@@ -3,8 +3,8 @@
 #include "engine/api/Hardening.h"
 #include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/MvccStore.h"
-#include "engine/sql/SchemaReader.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/mvcc/SchemaReader.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <algorithm>
 #include <cctype>

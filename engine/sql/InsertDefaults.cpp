@@ -1,7 +1,7 @@
 #include "engine/sql/InsertDefaults.h"
 
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <algorithm>
 #include <cctype>

@@ -2,12 +2,12 @@
 
 #include "engine/api/Hardening.h"
 #include "engine/api/JournalMode.h"
+#include "engine/mvcc/SchemaReader.h"
 #include "engine/sql/InsertDefaults.h"
 #include "engine/sql/MvccVirtualTable.h"
-#include "engine/sql/SchemaReader.h"
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
 #include "engine/sql/Upsert.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <chrono>
 #include <sqlite3.h>

@@ -1,7 +1,7 @@
 #include "engine/workload/Runner.h"
 
 #include "engine/explain/Explainer.h"
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"

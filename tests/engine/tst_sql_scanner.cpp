@@ -2,7 +2,7 @@
 // connection handles itself.
 
 #include "engine/sql/InsertDefaults.h"
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 
 #include <QTest>
 

@@ -5,7 +5,7 @@
 
 #include "engine/api/Database.h"
 #include "engine/mvcc/LogFormat.h"
-#include "engine/sql/SchemaReader.h"
+#include "engine/mvcc/SchemaReader.h"
 
 #include <QCryptographicHash>
 #include <QFile>

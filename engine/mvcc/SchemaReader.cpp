@@ -1,9 +1,9 @@
-#include "engine/sql/SchemaReader.h"
+#include "engine/mvcc/SchemaReader.h"
 
 #include "engine/api/Hardening.h"
-#include "engine/sql/Affinity.h"
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/mvcc/Affinity.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <memory>
 #include <sqlite3.h>

@@ -1,4 +1,4 @@
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "engine/sql/Affinity.h"
+#include "engine/mvcc/Affinity.h"
 
 #include <cctype>
 #include <cmath>

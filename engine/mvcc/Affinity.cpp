@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace txs::sql {
+namespace txs::mvcc {
 
 using mvcc::Affinity;
 
@@ -94,4 +94,4 @@ Value applyAffinity(Value value, Affinity affinity)
     return value;
 }
 
-} // namespace txs::sql
+} // namespace txs::mvcc

@@ -9,6 +9,10 @@
 
 namespace txs::sql {
 
+using sqlutil::leadingTokens;
+using sqlutil::quoteIdentifier;
+using sqlutil::Token;
+
 namespace {
 
 bool isWord(const Token& t, const char* word)

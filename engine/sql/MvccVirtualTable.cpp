@@ -18,6 +18,11 @@
 
 namespace txs::sql {
 
+using mvcc::applyAffinity;
+using sqlutil::fromSqliteValue;
+using sqlutil::quoteIdentifier;
+using sqlutil::resultValue;
+
 namespace {
 
 using mvcc::Table;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace txs::sql {
+namespace txs::sqlutil {
 
 namespace {
 
@@ -295,4 +295,4 @@ Classified classify(std::string_view statement)
     return c;
 }
 
-} // namespace txs::sql
+} // namespace txs::sqlutil

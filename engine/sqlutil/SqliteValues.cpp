@@ -2,7 +2,7 @@
 
 #include <sqlite3.h>
 
-namespace txs::sql {
+namespace txs::sqlutil {
 
 namespace {
 Blob blobOf(const void* data, int size)
@@ -117,4 +117,4 @@ std::string quoteIdentifier(const std::string& name)
     return q + "\"";
 }
 
-} // namespace txs::sql
+} // namespace txs::sqlutil

@@ -342,12 +342,12 @@ void Runner::Impl::account(const std::string& sql, const Result& r, bool inTrans
         }
         return;
     }
-    const auto c = sql::classify(sql);
-    if (c.kind == sql::StatementKind::Commit)
+    const auto c = sqlutil::classify(sql);
+    if (c.kind == sqlutil::StatementKind::Commit)
         ++committed;
-    else if (c.kind == sql::StatementKind::Rollback)
+    else if (c.kind == sqlutil::StatementKind::Rollback)
         ++rolledBack;
-    else if (c.kind == sql::StatementKind::Other && !inTransactionAfter && r.changes > 0)
+    else if (c.kind == sqlutil::StatementKind::Other && !inTransactionAfter && r.changes > 0)
         ++committed;
 }
 

@@ -8,6 +8,7 @@
 
 using namespace txs;
 using namespace txs::sql;
+using namespace txs::sqlutil;
 
 class TestSqlScanner : public QObject
 {

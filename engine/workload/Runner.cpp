@@ -94,6 +94,7 @@ struct Runner::Impl
     // Written under pauseMutex; read without it by workers between statements (hence atomic).
     std::atomic<bool> paused{false};
     std::atomic<bool> stopped{false};
+    std::atomic<int> held{0}; // threads waiting in waitIfPaused(); changed under pauseMutex
     // Set by stop(); every connection's statements check it (StatementLimits).
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
@@ -125,10 +126,14 @@ struct Runner::Impl
         pauseChanged.wait_for(lock, d, [&] { return stopped.load(); });
     }
 
+    // Blocks on the condition variable (no spinning) while paused; stop() releases it too.
     void waitIfPaused()
     {
         std::unique_lock lock(pauseMutex);
+        if (!paused.load() || stopped.load()) return;
+        ++held;
         pauseChanged.wait(lock, [&] { return !paused.load() || stopped.load(); });
+        --held;
     }
 
     std::int64_t now() const
@@ -280,6 +285,7 @@ RunProgress Runner::progress() const
     p.retries = impl_->retries.load();
     p.errors =
         impl_->conflicts.load() + impl_->busy.load() + impl_->busySnapshot.load() + impl_->other.load();
+    p.held = impl_->held.load();
     if (next < impl_->actions.size() && impl_->actions[next].statement)
         p.nextLine = impl_->actions[next].statement->line;
     return p;
@@ -646,9 +652,11 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             std::optional<Error> failure;
             const Statement* failedAt = nullptr;
             for (const auto& st : block.body) {
+                // The slow-motion delay comes before the pause check, so that a pause during
+                // the delay holds the worker before its next statement, not after.
+                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (paused) waitIfPaused();
                 if (stopped) break;
-                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (st.isSleep()) {
                     sleepUnlessStopped(st.sleep);
                     continue;

@@ -33,8 +33,8 @@ struct RunOptions
     std::shared_ptr<TraceLog> trace; // where events go; created when null and tracing
     // An MVCC log damaged in the middle (Database.h).
     DamagedLog damagedLog = DamagedLog::Refuse;
-    TraceLogLimits traceLimits;      // of the log created when `trace` is null
-    bool allowAttach = false;        // --allow-attach; the header's allow_attach: yes also allows it
+    TraceLogLimits traceLimits; // of the log created when `trace` is null
+    bool allowAttach = false;   // --allow-attach; the header's allow_attach: yes also allows it
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.
@@ -59,6 +59,9 @@ struct RunProgress
     std::uint64_t workerTransactionsDone = 0, workerTransactionsTotal = 0;
     std::uint64_t committed = 0, retries = 0, errors = 0;
     int nextLine = 0; // line of the next statement step() runs; 0 when none
+    // Threads pause() holds right now (each worker, or run()'s loop between steps); they start
+    // no statement until resume() or stop().
+    int held = 0;
 };
 
 class Runner

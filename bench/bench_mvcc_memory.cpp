@@ -11,7 +11,7 @@
 // usage: bench_mvcc_memory [ROWS [UPDATES]]
 
 #include "engine/api/Database.h"
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 
 #include <atomic>

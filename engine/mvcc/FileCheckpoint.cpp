@@ -16,7 +16,8 @@
 #include "engine/mvcc/FileDurability.h"
 #include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/MvccStore.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqliteValues.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <cstring>
 #include <map>
@@ -29,8 +30,8 @@ namespace {
 
 struct Statements
 {
-    sqlite3_stmt* upsert = nullptr;
-    sqlite3_stmt* remove = nullptr;
+    sqlutil::StatementHandle upsert;
+    sqlutil::StatementHandle remove;
 };
 
 Error sqliteError(sqlite3* db, const std::string& path, const std::string& what)
@@ -59,15 +60,14 @@ bool run(sqlite3* db, const std::string& sql)
 // True when no object named `table` exists in the file, or it is a table the engine recorded.
 bool ownsOrAbsent(sqlite3* db, const std::string& table)
 {
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db,
-                       "SELECT count(*) FROM main.sqlite_schema WHERE lower(name) = lower(?1) AND NOT EXISTS "
-                       "(SELECT 1 FROM main.__txscope_mvcc_meta WHERE key = 'table:' || lower(?1))",
-                       -1, &stmt, nullptr);
+    sqlutil::StatementHandle statement;
+    sqlutil::prepare(db,
+                     "SELECT count(*) FROM main.sqlite_schema WHERE lower(name) = lower(?1) AND NOT EXISTS "
+                     "(SELECT 1 FROM main.__txscope_mvcc_meta WHERE key = 'table:' || lower(?1))",
+                     statement);
+    sqlite3_stmt* const stmt = statement.get();
     sqlite3_bind_text(stmt, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-    const bool ok = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 0) == 0;
-    sqlite3_finalize(stmt);
-    return ok;
+    return sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int64(stmt, 0) == 0;
 }
 
 } // namespace
@@ -106,17 +106,14 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
     std::map<std::string, Statements> statements;
     auto fail = [&](const std::string& what) {
         Error e = sqliteError(db_, path_, what);
-        for (auto& [name, st] : statements) {
-            sqlite3_finalize(st.upsert);
-            sqlite3_finalize(st.remove);
-        }
+        statements.clear(); // finalizes them
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         store_.rollback(*reader, RollbackReason::User, false);
         return e;
     };
     if (!run(db_, "BEGIN IMMEDIATE")) return fail("BEGIN");
     for (const auto& [ddlTs, op] : ddl) {
-        const std::string name = sql::quoteIdentifier(op.table);
+        const std::string name = sqlutil::quoteIdentifier(op.table);
         // Never drop what the engine did not create: an object of that name that
         // __txscope_mvcc_meta does not record is someone else's (written to the file behind our
         // back: the open refuses files that have one). The log keeps every commit.
@@ -139,20 +136,20 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             createSql = std::move(*rebuilt);
             if (!run(db_, createSql)) return fail(createSql);
         }
-        sqlite3_stmt* meta = nullptr;
-        sqlite3_prepare_v2(
+        sqlutil::StatementHandle metaStatement;
+        sqlutil::prepare(
             db_,
             op.kind == LogOp::Kind::CreateTable
                 ? "INSERT OR REPLACE INTO __txscope_mvcc_meta VALUES ('table:' || lower(?1), ?2, ?3)"
                 : "DELETE FROM __txscope_mvcc_meta WHERE key = 'table:' || lower(?1)",
-            -1, &meta, nullptr);
+            metaStatement);
+        sqlite3_stmt* const meta = metaStatement.get();
         sqlite3_bind_text(meta, 1, op.table.c_str(), -1, SQLITE_TRANSIENT);
         if (op.kind == LogOp::Kind::CreateTable) {
             sqlite3_bind_text(meta, 2, createSql.c_str(), -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(meta, 3, static_cast<sqlite3_int64>(ddlTs));
         }
         const int rc = sqlite3_step(meta);
-        sqlite3_finalize(meta);
         if (rc != SQLITE_DONE) return fail("__txscope_mvcc_meta");
     }
     for (const auto& [name, keys] : changed) {
@@ -163,21 +160,19 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
         const auto& schema = table->schema();
         std::string columns = "rowid", values = "?1";
         for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-            columns += ", " + sql::quoteIdentifier(schema.columns[i].name);
+            columns += ", " + sqlutil::quoteIdentifier(schema.columns[i].name);
             values += ", ?" + std::to_string(i + 2);
         }
-        const std::string quoted = "main." + sql::quoteIdentifier(schema.name);
-        if (sqlite3_prepare_v2(
-                db_,
-                ("INSERT OR REPLACE INTO " + quoted + "(" + columns + ") VALUES (" + values + ")").c_str(),
-                -1, &st.upsert, nullptr) != SQLITE_OK ||
-            sqlite3_prepare_v2(db_, ("DELETE FROM " + quoted + " WHERE rowid = ?1").c_str(), -1, &st.remove,
-                               nullptr) != SQLITE_OK)
+        const std::string quoted = "main." + sqlutil::quoteIdentifier(schema.name);
+        if (sqlutil::prepare(db_,
+                             "INSERT OR REPLACE INTO " + quoted + "(" + columns + ") VALUES (" + values + ")",
+                             st.upsert) != SQLITE_OK ||
+            sqlutil::prepare(db_, "DELETE FROM " + quoted + " WHERE rowid = ?1", st.remove) != SQLITE_OK)
             return fail("prepare " + schema.name);
         for (const std::int64_t key : keys) {
             VersionChain* chain = table->find(key);
             const RowPtr row = chain ? store_.read(*chain, *reader) : nullptr;
-            sqlite3_stmt* stmt = row ? st.upsert : st.remove;
+            sqlite3_stmt* stmt = row ? st.upsert.get() : st.remove.get();
             sqlite3_bind_int64(stmt, 1, key);
             if (row) {
                 for (std::size_t i = 0; i < row->size(); ++i) {
@@ -211,11 +206,7 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             ++result.rowsWritten;
         }
     }
-    for (auto& [name, st] : statements) {
-        sqlite3_finalize(st.upsert);
-        sqlite3_finalize(st.remove);
-    }
-    statements.clear();
+    statements.clear(); // finalizes them
     if (!run(db_,
              "UPDATE __txscope_mvcc_meta SET ts = " + std::to_string(s - 1) + " WHERE key = 'checkpoint'"))
         return fail("__txscope_mvcc_meta");

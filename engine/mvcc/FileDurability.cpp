@@ -3,8 +3,9 @@
 #include "engine/api/Hardening.h"
 #include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/MvccStore.h"
-#include "engine/sql/SchemaReader.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/mvcc/SchemaReader.h"
+#include "engine/sqlutil/SqliteValues.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <algorithm>
 #include <cctype>
@@ -159,22 +160,21 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
 std::optional<std::string> FileDurability::checkFile()
 {
     if (auto e = exec(db_, path_, "SELECT count(*) FROM sqlite_schema", &failCode_)) return e;
-    sqlite3_stmt* check = nullptr;
-    if (sqlite3_prepare_v2(db_, "PRAGMA quick_check(5)", -1, &check, nullptr) != SQLITE_OK) {
+    sqlutil::StatementHandle check;
+    if (sqlutil::prepare(db_, "PRAGMA quick_check(5)", check) != SQLITE_OK) {
         failCode_ = sqlite3_extended_errcode(db_);
         return "MVCC database " + path_ + " cannot be checked: " + sqlite3_errmsg(db_);
     }
     std::string problems;
     int rc;
-    while ((rc = sqlite3_step(check)) == SQLITE_ROW) {
-        const std::string line = text(check, 0);
+    while ((rc = sqlite3_step(check.get())) == SQLITE_ROW) {
+        const std::string line = text(check.get(), 0);
         if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
     }
     if (rc != SQLITE_DONE) {
         failCode_ = sqlite3_extended_errcode(db_);
         problems += (problems.empty() ? "" : "; ") + std::string(sqlite3_errmsg(db_));
     }
-    sqlite3_finalize(check);
     if (problems.empty()) return std::nullopt;
     if ((failCode_ & 0xFF) == SQLITE_BUSY)
         return "MVCC database " + path_ + " is locked by another connection or process (" + problems + ")";
@@ -188,20 +188,21 @@ std::optional<std::string> FileDurability::checkFile()
 std::optional<std::string>
 FileDurability::readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tables)
 {
-    sqlite3_stmt* probe = nullptr;
-    sqlite3_prepare_v2(db_, "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1", -1, &probe,
-                       nullptr);
-    sqlite3_bind_text(probe, 1, metaTable, -1, SQLITE_STATIC);
-    hasMeta_ = sqlite3_step(probe) == SQLITE_ROW;
-    sqlite3_finalize(probe);
+    {
+        sqlutil::StatementHandle probe;
+        sqlutil::prepare(db_, "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1", probe);
+        sqlite3_bind_text(probe.get(), 1, metaTable, -1, SQLITE_STATIC);
+        hasMeta_ = sqlite3_step(probe.get()) == SQLITE_ROW;
+    }
     if (!hasMeta_) return std::nullopt;
 
-    sqlite3_stmt* meta = nullptr;
-    if (sqlite3_prepare_v2(db_, "SELECT key, sql, ts FROM main.__txscope_mvcc_meta ORDER BY ts", -1, &meta,
-                           nullptr) != SQLITE_OK) {
+    sqlutil::StatementHandle metaRows;
+    if (sqlutil::prepare(db_, "SELECT key, sql, ts FROM main.__txscope_mvcc_meta ORDER BY ts", metaRows) !=
+        SQLITE_OK) {
         failCode_ = sqlite3_extended_errcode(db_);
         return "MVCC database " + path_ + ": " + metaTable + " cannot be read: " + sqlite3_errmsg(db_);
     }
+    sqlite3_stmt* const meta = metaRows.get();
     int rc;
     while ((rc = sqlite3_step(meta)) == SQLITE_ROW) {
         const std::string key = text(meta, 0);
@@ -213,7 +214,6 @@ FileDurability::readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tab
         else if (key.starts_with("table:") && sqlite3_column_type(meta, 1) == SQLITE_TEXT)
             tables.emplace_back(text(meta, 1), ts);
     }
-    sqlite3_finalize(meta);
     if (rc != SQLITE_DONE) {
         failCode_ = sqlite3_extended_errcode(db_);
         return "MVCC database " + path_ + ": " + metaTable + " cannot be read: " + sqlite3_errmsg(db_);
@@ -233,16 +233,17 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
         // A recorded schema that is not one TxScope writes is refused as such, before its
         // table would be reported as foreign (the stored SQL is data: it is never run).
         Error parseError;
-        auto schema = sql::readTableSchema(createSql, parseError);
+        auto schema = readTableSchema(createSql, parseError);
         if (!schema)
             return "MVCC database " + path_ + ": a table recorded in " + metaTable + " cannot be loaded (" +
                    parseError.message + "): " + createSql;
         owned.insert(lower(schema->name));
     }
-    sqlite3_stmt* list = nullptr;
-    if (sqlite3_prepare_v2(db_, "SELECT type, name, tbl_name FROM main.sqlite_schema ORDER BY rowid", -1,
-                           &list, nullptr) != SQLITE_OK)
+    sqlutil::StatementHandle listRows;
+    if (sqlutil::prepare(db_, "SELECT type, name, tbl_name FROM main.sqlite_schema ORDER BY rowid",
+                         listRows) != SQLITE_OK)
         return "MVCC database " + path_ + ": cannot list its tables: " + sqlite3_errmsg(db_);
+    sqlite3_stmt* const list = listRows.get();
     std::vector<std::string> foreign;
     while (sqlite3_step(list) == SQLITE_ROW) {
         const std::string type = text(list, 0), name = text(list, 1), table = lower(text(list, 2));
@@ -251,7 +252,6 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
                           (type == "index" && name.starts_with("sqlite_autoindex_") && owned.count(table));
         if (!ours) foreign.push_back(type + " " + name);
     }
-    sqlite3_finalize(list);
     if (foreign.empty()) return std::nullopt;
     std::string names;
     for (std::size_t i = 0; i < foreign.size() && i < 20; ++i)
@@ -305,28 +305,28 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
     const std::uint64_t rowTs = std::max<std::uint64_t>(checkpointTs_, 1);
     for (const auto& [createSql, createdTs] : tables) {
         Error parseError;
-        auto schema = sql::readTableSchema(createSql, parseError);
+        auto schema = readTableSchema(createSql, parseError);
         if (!schema)
             return "MVCC database " + path_ + ": a table recorded in __txscope_mvcc_meta cannot be loaded (" +
                    parseError.message + "): " + createSql;
         std::string select = "SELECT rowid";
         for (const auto& column : schema->columns)
-            select += ", " + sql::quoteIdentifier(column.name);
-        select += " FROM main." + sql::quoteIdentifier(schema->name);
+            select += ", " + sqlutil::quoteIdentifier(column.name);
+        select += " FROM main." + sqlutil::quoteIdentifier(schema->name);
         auto table = store_.restoreTable(std::move(*schema), createdTs);
-        sqlite3_stmt* rows = nullptr;
-        if (sqlite3_prepare_v2(db_, select.c_str(), -1, &rows, nullptr) != SQLITE_OK)
+        sqlutil::StatementHandle statement;
+        if (sqlutil::prepare(db_, select, statement) != SQLITE_OK)
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +
                    sqlite3_errmsg(db_);
+        sqlite3_stmt* const rows = statement.get();
         int rc;
         while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
             Row row;
             for (int i = 1, n = sqlite3_column_count(rows); i < n; ++i)
-                row.push_back(sql::columnValue(rows, i));
+                row.push_back(sqlutil::columnValue(rows, i));
             store_.restoreRow(*table, sqlite3_column_int64(rows, 0),
                               std::make_shared<const Row>(std::move(row)), rowTs);
         }
-        sqlite3_finalize(rows);
         if (rc != SQLITE_DONE)
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +
                    sqlite3_errstr(rc);
@@ -395,7 +395,7 @@ std::optional<std::string> FileDurability::recover(const std::string& contents, 
         for (const auto& op : frame.ops) {
             if (op.kind == LogOp::Kind::CreateTable) {
                 Error parseError;
-                auto schema = sql::readTableSchema(op.createSql, parseError);
+                auto schema = readTableSchema(op.createSql, parseError);
                 if (!schema) {
                     // Stored SQL is data: a log whose CREATE TABLE is not one TxScope writes
                     // is refused, not skipped (the checkpoint would later have to write it).
@@ -503,7 +503,7 @@ std::optional<std::string> FileDurability::ensureLog()
 std::optional<std::string> FileDurability::rebuiltCreate(const std::string& logged, std::string& why)
 {
     Error parseError;
-    auto schema = sql::readTableSchema(logged, parseError);
+    auto schema = readTableSchema(logged, parseError);
     if (!schema) {
         why = parseError.message;
         return std::nullopt;

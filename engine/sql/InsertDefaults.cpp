@@ -1,13 +1,17 @@
 #include "engine/sql/InsertDefaults.h"
 
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 namespace txs::sql {
+
+using sqlutil::leadingTokens;
+using sqlutil::quoteIdentifier;
+using sqlutil::Token;
 
 namespace {
 

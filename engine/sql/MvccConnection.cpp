@@ -2,18 +2,27 @@
 
 #include "engine/api/Hardening.h"
 #include "engine/api/JournalMode.h"
+#include "engine/mvcc/SchemaReader.h"
 #include "engine/sql/InsertDefaults.h"
 #include "engine/sql/MvccVirtualTable.h"
-#include "engine/sql/SchemaReader.h"
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
 #include "engine/sql/Upsert.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <chrono>
 #include <sqlite3.h>
 #include <thread>
 
 namespace txs::sql {
+
+using mvcc::readTableSchema;
+using sqlutil::bindParams;
+using sqlutil::Classified;
+using sqlutil::classify;
+using sqlutil::columnValue;
+using sqlutil::quoteIdentifier;
+using sqlutil::splitStatements;
+using sqlutil::StatementKind;
 
 using mvcc::Transaction;
 using mvcc::TxState;
@@ -245,11 +254,7 @@ bool MvccConnection::waitForLock(int count)
 
 void MvccConnection::clearStatements()
 {
-    for (auto& [sql, prepared] : statements_) {
-        prepared.plan.reset();
-        sqlite3_finalize(prepared.stmt);
-    }
-    statements_.clear();
+    statements_.clear(); // finalizes each statement and its plan's
 }
 
 sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan)
@@ -257,7 +262,7 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     std::string key(statement);
     if (auto it = statements_.find(key); it != statements_.end()) {
         plan = it->second.plan.get();
-        return it->second.stmt;
+        return it->second.stmt.get();
     }
     plan = nullptr;
     auto schemaOf = [this](const std::string& name) -> const mvcc::TableSchema* {
@@ -276,29 +281,25 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     const std::string_view base = upsert ? std::string_view(upsert->insertSql) : statement;
     const auto rewritten = insertWithDefaults(base, schemaOf);
     const std::string sql = rewritten ? *rewritten : std::string(base);
-    sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    sqlutil::StatementHandle stmt;
+    const int rc = sqlutil::prepare(db_, sql, stmt, nullptr, SQLITE_PREPARE_PERSISTENT);
     if (rc != SQLITE_OK || !stmt) {
         error = Error::fromSqlite(rc == SQLITE_OK ? SQLITE_MISUSE : sqlite3_extended_errcode(db_),
                                   rc == SQLITE_OK ? "empty statement" : sqlite3_errmsg(db_));
-        sqlite3_finalize(stmt);
         return nullptr;
     }
     std::unique_ptr<UpsertPlan> ownPlan;
     if (upsert) {
         const mvcc::TableSchema* schema = schemaOf(upsert->table);
         ownPlan = UpsertPlan::prepare(db_, std::move(*upsert), *schema, error);
-        if (!ownPlan) {
-            sqlite3_finalize(stmt);
-            return nullptr;
-        }
+        if (!ownPlan) return nullptr;
     }
     // Bounded: scripts with literal values would otherwise grow the cache without end.
     if (statements_.size() >= 256) clearStatements();
     plan = ownPlan.get();
-    statements_.emplace(std::move(key), Prepared{stmt, std::move(ownPlan)});
-    return stmt;
+    sqlite3_stmt* const raw = stmt.get();
+    statements_.emplace(std::move(key), Prepared{std::move(stmt), std::move(ownPlan)});
+    return raw;
 }
 
 std::optional<Error> MvccConnection::runSql(std::string_view statement, const Params& params, Result& result)

@@ -6,6 +6,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/mvcc/MvccStore.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <functional>
 #include <map>
@@ -17,9 +18,11 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace txs::sql {
-
+namespace txs::sqlutil {
 struct Classified;
+}
+
+namespace txs::sql {
 class UpsertPlan;
 
 class MvccConnection final : public Connection
@@ -45,15 +48,15 @@ public:
 private:
     std::optional<Error> runOne(std::string_view statement, const Params& params, Result& result);
     std::optional<Error> runSql(std::string_view statement, const Params& params, Result& result);
-    std::optional<Error> begin(const Classified& c);
+    std::optional<Error> begin(const sqlutil::Classified& c);
     std::optional<Error> commit();
     std::optional<Error> rollback();
-    std::optional<Error> pragma(std::string_view statement, const Classified& c, const Params& params,
-                                Result& result);
-    std::optional<Error> createTable(std::string_view statement, const Classified& c, const Params& params,
-                                     Result& result);
-    std::optional<Error> dropTable(std::string_view statement, const Classified& c, const Params& params,
-                                   Result& result);
+    std::optional<Error> pragma(std::string_view statement, const sqlutil::Classified& c,
+                                const Params& params, Result& result);
+    std::optional<Error> createTable(std::string_view statement, const sqlutil::Classified& c,
+                                     const Params& params, Result& result);
+    std::optional<Error> dropTable(std::string_view statement, const sqlutil::Classified& c,
+                                   const Params& params, Result& result);
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);
@@ -68,7 +71,7 @@ private:
     sqlite3* db_ = nullptr;
     struct Prepared
     {
-        sqlite3_stmt* stmt = nullptr;
+        sqlutil::StatementHandle stmt;
         std::unique_ptr<UpsertPlan> plan; // its helper statements are finalized with it
     };
     std::unordered_map<std::string, Prepared> statements_;

@@ -4,10 +4,10 @@
 
 #include "engine/sql/MvccVirtualTable.h"
 
-#include "engine/sql/Affinity.h"
+#include "engine/mvcc/Affinity.h"
 #include "engine/sql/MvccConnection.h"
-#include "engine/sql/SqliteValues.h"
 #include "engine/sql/Upsert.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <cmath>
 #include <cstring>
@@ -17,6 +17,11 @@
 #include <vector>
 
 namespace txs::sql {
+
+using mvcc::applyAffinity;
+using sqlutil::fromSqliteValue;
+using sqlutil::quoteIdentifier;
+using sqlutil::resultValue;
 
 namespace {
 

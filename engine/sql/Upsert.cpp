@@ -1,12 +1,18 @@
 #include "engine/sql/Upsert.h"
 
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <cctype>
 #include <sqlite3.h>
 
 namespace txs::sql {
+
+using sqlutil::bindParams;
+using sqlutil::columnValue;
+using sqlutil::leadingTokens;
+using sqlutil::quoteIdentifier;
+using sqlutil::Token;
 
 namespace {
 
@@ -304,10 +310,8 @@ std::unique_ptr<UpsertPlan> UpsertPlan::prepare(sqlite3* db, UpsertText text, co
 {
     const std::size_t n = schema.columns.size();
     std::unique_ptr<UpsertPlan> plan(new UpsertPlan(db, std::move(text), n + 1));
-    auto compile = [&](const std::string& sql, sqlite3_stmt*& out) {
-        if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &out,
-                               nullptr) == SQLITE_OK &&
-            out)
+    auto compile = [&](const std::string& sql, sqlutil::StatementHandle& out) {
+        if (sqlutil::prepare(db, sql, out, nullptr, SQLITE_PREPARE_PERSISTENT) == SQLITE_OK && out)
             return true;
         error = Error::fromSqlite(sqlite3_extended_errcode(db), sqlite3_errmsg(db));
         return false;
@@ -330,11 +334,7 @@ std::unique_ptr<UpsertPlan> UpsertPlan::prepare(sqlite3* db, UpsertText text, co
     return plan;
 }
 
-UpsertPlan::~UpsertPlan()
-{
-    sqlite3_finalize(update_);
-    sqlite3_finalize(returning_);
-}
+UpsertPlan::~UpsertPlan() = default;
 
 void UpsertPlan::reset()
 {
@@ -349,23 +349,23 @@ std::optional<Row> UpsertPlan::evaluateUpdate(const Row& proposed, const Row& ex
     params.reserve(2 * width_);
     params.insert(params.end(), proposed.begin(), proposed.end());
     params.insert(params.end(), existing.begin(), existing.end());
-    bindParams(update_, params);
+    bindParams(update_.get(), params);
     std::optional<Row> values;
-    const int rc = sqlite3_step(update_);
+    const int rc = sqlite3_step(update_.get());
     if (rc == SQLITE_ROW) {
         const int n = static_cast<int>(text_.setExprs.size());
-        const bool where =
-            sqlite3_column_type(update_, n) != SQLITE_NULL && sqlite3_column_double(update_, n) != 0;
+        const bool where = sqlite3_column_type(update_.get(), n) != SQLITE_NULL &&
+                           sqlite3_column_double(update_.get(), n) != 0;
         if (where) {
             values.emplace();
             for (int i = 0; i < n; ++i)
-                values->push_back(columnValue(update_, i));
+                values->push_back(columnValue(update_.get(), i));
         }
     } else {
         error = Error::fromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
     }
-    sqlite3_reset(update_);
-    sqlite3_clear_bindings(update_);
+    sqlite3_reset(update_.get());
+    sqlite3_clear_bindings(update_.get());
     return values;
 }
 
@@ -373,26 +373,26 @@ std::optional<Error> UpsertPlan::wrote(const Row& row)
 {
     ++changes_;
     if (!returning_) return std::nullopt;
-    bindParams(returning_, row);
+    bindParams(returning_.get(), row);
     std::optional<Error> error;
     int rc;
-    while ((rc = sqlite3_step(returning_)) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(returning_.get())) == SQLITE_ROW) {
         Row out;
-        for (int i = 0, n = sqlite3_column_count(returning_); i < n; ++i)
-            out.push_back(columnValue(returning_, i));
+        for (int i = 0, n = sqlite3_column_count(returning_.get()); i < n; ++i)
+            out.push_back(columnValue(returning_.get(), i));
         returned_.push_back(std::move(out));
     }
     if (rc != SQLITE_DONE) error = Error::fromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
-    sqlite3_reset(returning_);
-    sqlite3_clear_bindings(returning_);
+    sqlite3_reset(returning_.get());
+    sqlite3_clear_bindings(returning_.get());
     return error;
 }
 
 std::vector<std::string> UpsertPlan::returningColumns() const
 {
     std::vector<std::string> names;
-    for (int i = 0, n = returning_ ? sqlite3_column_count(returning_) : 0; i < n; ++i)
-        names.push_back(sqlite3_column_name(returning_, i));
+    for (int i = 0, n = returning_ ? sqlite3_column_count(returning_.get()) : 0; i < n; ++i)
+        names.push_back(sqlite3_column_name(returning_.get(), i));
     return names;
 }
 

@@ -14,6 +14,7 @@
 #include "engine/api/Error.h"
 #include "engine/api/Result.h"
 #include "engine/mvcc/TableSchema.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <functional>
 #include <memory>
@@ -21,9 +22,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace txs::sql {
 
@@ -75,7 +73,7 @@ public:
     std::optional<Error> wrote(const Row& row);
 
     std::int64_t changes() const { return changes_; }
-    bool returns() const { return returning_ != nullptr; }
+    bool returns() const { return static_cast<bool>(returning_); }
     std::vector<std::string> returningColumns() const;
     std::vector<Row>& returnedRows() { return returned_; }
 
@@ -87,8 +85,8 @@ private:
     sqlite3* db_;
     UpsertText text_;
     std::size_t width_;
-    sqlite3_stmt* update_ = nullptr;    // SELECT set values..., where FROM ...
-    sqlite3_stmt* returning_ = nullptr; // SELECT returning FROM ...
+    sqlutil::StatementHandle update_;    // SELECT set values..., where FROM ...
+    sqlutil::StatementHandle returning_; // SELECT returning FROM ...
     std::int64_t changes_ = 0;
     std::vector<Row> returned_;
 };

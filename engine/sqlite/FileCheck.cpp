@@ -1,6 +1,7 @@
 #include "engine/sqlite/FileCheck.h"
 
 #include "engine/api/Hardening.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -27,18 +28,19 @@ std::optional<Error> checkFile(const std::string& path, FileState& state)
     if (rc != SQLITE_OK)
         return failWith(rc, "cannot open " + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_stmt* check = nullptr;
     std::string problems;
-    rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(5)", -1, &check, nullptr);
-    if (rc == SQLITE_OK) {
-        while ((rc = sqlite3_step(check)) == SQLITE_ROW) {
-            const auto* line = reinterpret_cast<const char*>(sqlite3_column_text(check, 0));
-            if (line && std::string(line) != "ok")
-                problems += (problems.empty() ? "" : "; ") + std::string(line);
+    {
+        sqlutil::StatementHandle check;
+        rc = sqlutil::prepare(db, "PRAGMA quick_check(5)", check);
+        if (rc == SQLITE_OK) {
+            while ((rc = sqlite3_step(check.get())) == SQLITE_ROW) {
+                const auto* line = reinterpret_cast<const char*>(sqlite3_column_text(check.get(), 0));
+                if (line && std::string(line) != "ok")
+                    problems += (problems.empty() ? "" : "; ") + std::string(line);
+            }
+            if (rc == SQLITE_DONE) rc = SQLITE_OK;
         }
-        if (rc == SQLITE_DONE) rc = SQLITE_OK;
     }
-    sqlite3_finalize(check);
     if (rc != SQLITE_OK) {
         const int code = sqlite3_extended_errcode(db);
         if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED)
@@ -52,12 +54,13 @@ std::optional<Error> checkFile(const std::string& path, FileState& state)
     if (!problems.empty())
         return failWith(rc::Corrupt, path + " is corrupt (PRAGMA quick_check: " + problems +
                                          "); it was not opened and nothing was changed");
-    sqlite3_stmt* mode = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA main.journal_mode", -1, &mode, nullptr) == SQLITE_OK &&
-        sqlite3_step(mode) == SQLITE_ROW)
-        if (const auto* m = reinterpret_cast<const char*>(sqlite3_column_text(mode, 0)))
-            state.journalMode = m;
-    sqlite3_finalize(mode);
+    {
+        sqlutil::StatementHandle mode;
+        if (sqlutil::prepare(db, "PRAGMA main.journal_mode", mode) == SQLITE_OK &&
+            sqlite3_step(mode.get()) == SQLITE_ROW)
+            if (const auto* m = reinterpret_cast<const char*>(sqlite3_column_text(mode.get(), 0)))
+                state.journalMode = m;
+    }
     sqlite3_close_v2(db);
     return std::nullopt;
 }

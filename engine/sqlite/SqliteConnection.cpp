@@ -1,11 +1,11 @@
 #include "engine/sqlite/SqliteConnection.h"
 
 #include "engine/api/Hardening.h"
-#include "engine/sql/SqliteValues.h"
 #include "engine/sqlite/BusySchedule.h"
 #include "engine/sqlite/LockTracer.h"
 #include "engine/sqlite/SqliteShared.h"
 #include "engine/sqlite/TracingVfs.h"
+#include "engine/sqlutil/SqliteValues.h"
 #include "engine/trace/TraceLog.h"
 
 #include <chrono>
@@ -155,7 +155,7 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         if (!tx_.active) setCurrentTx(0);
         if (error) return Result::failure(std::move(*error));
 
-        if (st && st->stmt && sqlite3_column_count(st->stmt) > 0) {
+        if (st && st->stmt && sqlite3_column_count(st->stmt.get()) > 0) {
             result.columns = std::move(one.columns);
             result.rows = std::move(one.rows);
         } else if (st && !st->stmt) {
@@ -183,10 +183,10 @@ CachedStatement* SqliteConnection::statementAt(std::string_view rest, CachedStat
         text = rewritten.data();
         size = rewritten.size();
     }
-    sqlite3_stmt* stmt = nullptr;
+    sqlutil::StatementHandle stmt;
     const char* tail = nullptr;
     const int rc =
-        sqlite3_prepare_v3(db_, text, static_cast<int>(size), SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+        sqlutil::prepare(db_, std::string_view(text, size), stmt, &tail, SQLITE_PREPARE_PERSISTENT);
     if (rc != SQLITE_OK) {
         error = lastError(rc);
         return nullptr;
@@ -194,7 +194,7 @@ CachedStatement* SqliteConnection::statementAt(std::string_view rest, CachedStat
     if (!stmt) return nullptr; // only comments: nothing to run
     // SQLite's parser decides where the statement ends (sqlite3_complete only found the ';').
     if (!fresh.info.concurrentEnd && tail) fresh.length = static_cast<std::size_t>(tail - rest.data());
-    fresh.stmt = stmt;
+    fresh.stmt = std::move(stmt);
     return cache_.insert(std::string(rest), std::move(fresh));
 }
 
@@ -206,8 +206,8 @@ std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& pa
         result.rows = {Row{Value(static_cast<std::int64_t>(busyTimeoutMs_))}};
         return std::nullopt;
     }
-    sqlite3_stmt* stmt = st.stmt;
-    sql::bindParams(stmt, params);
+    sqlite3_stmt* stmt = st.stmt.get();
+    sqlutil::bindParams(stmt, params);
     const std::int64_t changesBefore = sqlite3_total_changes64(db_);
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -217,7 +217,7 @@ std::optional<Error> SqliteConnection::run(CachedStatement& st, const Params& pa
         Row row;
         row.reserve(static_cast<std::size_t>(columns));
         for (int i = 0; i < columns; ++i)
-            row.push_back(sql::columnValue(stmt, i));
+            row.push_back(sqlutil::columnValue(stmt, i));
         result.rows.push_back(std::move(row));
     }
     std::optional<Error> error;

@@ -15,13 +15,11 @@ CachedStatement* StatementCache::insert(std::string key, CachedStatement stateme
     if (const auto existing = index_.find(key); existing != index_.end()) {
         const auto entry = existing->second;
         index_.erase(existing);
-        sqlite3_finalize(entry->statement.stmt);
         entries_.erase(entry);
     }
     while (!entries_.empty() && entries_.size() >= capacity_) {
         Entry& victim = entries_.back();
         index_.erase(victim.key);
-        sqlite3_finalize(victim.statement.stmt);
         entries_.pop_back();
     }
     entries_.push_front(Entry{std::move(key), std::move(statement)});
@@ -31,8 +29,6 @@ CachedStatement* StatementCache::insert(std::string key, CachedStatement stateme
 
 void StatementCache::clear()
 {
-    for (Entry& e : entries_)
-        sqlite3_finalize(e.statement.stmt);
     entries_.clear();
     index_.clear();
 }

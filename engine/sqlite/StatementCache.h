@@ -9,6 +9,7 @@
 // growing the cache without limit.
 
 #include "engine/sqlite/SqlText.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <cstddef>
 #include <list>
@@ -21,9 +22,9 @@ namespace txs::sqlite {
 
 struct CachedStatement
 {
-    sqlite3_stmt* stmt = nullptr; // null for statements the connection answers itself (busy_timeout)
-    std::size_t length = 0;       // characters of the key this statement covers
-    std::string text;             // the statement as shown in the trace
+    sqlutil::StatementHandle stmt; // null for statements the connection answers itself (busy_timeout)
+    std::size_t length = 0;        // characters of the key this statement covers
+    std::string text;              // the statement as shown in the trace
     StatementInfo info;
 };
 
@@ -31,7 +32,6 @@ class StatementCache
 {
 public:
     explicit StatementCache(std::size_t capacity = 256) : capacity_(capacity) {}
-    ~StatementCache() { clear(); }
     StatementCache(const StatementCache&) = delete;
     StatementCache& operator=(const StatementCache&) = delete;
 
@@ -40,7 +40,7 @@ public:
     // Caches `statement` (taking its sqlite3_stmt) and returns it. May finalize the least recently
     // used statement; pointers returned earlier stay valid until their own entry is evicted.
     CachedStatement* insert(std::string key, CachedStatement statement);
-    // Finalizes everything (before sqlite3_close).
+    // Finalizes everything (before sqlite3_close; destroying the cache does it too).
     void clear();
     std::size_t size() const { return entries_.size(); }
 

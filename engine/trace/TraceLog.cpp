@@ -55,6 +55,12 @@ ThreadWriter& TraceLog::writerForThisThread()
     return registerThisThread();
 }
 
+std::size_t TraceLog::writerCount() const
+{
+    std::lock_guard lock(writersMutex_);
+    return writers_.size();
+}
+
 ThreadWriter& TraceLog::registerThisThread()
 {
     ThreadWriter* writer = nullptr;

@@ -65,6 +65,9 @@ public:
     // append has returned; a concurrent append may or may not be counted yet).
     std::uint64_t countOf(EventKind kind) const;
     const TraceLogLimits& limits() const { return limits_; }
+    // Threads that have appended to this log: each keeps a buffer registered until the log dies,
+    // so a program that appends from a new thread per task grows this without bound.
+    std::size_t writerCount() const;
 
     // For one reader that must see every event (an export streamed to a file): nothing at or
     // after `seq` is dropped until the pin moves past it. A writer that would have to drop such

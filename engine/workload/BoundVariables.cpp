@@ -1,6 +1,6 @@
 #include "engine/workload/BoundVariables.h"
 
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 #include "engine/workload/Substitution.h"
 
 #include <algorithm>
@@ -10,7 +10,7 @@ namespace txs {
 
 namespace {
 
-using sql::Token;
+using sqlutil::Token;
 
 bool word(const Token& t, std::string_view upper)
 {
@@ -25,7 +25,7 @@ bool punct(const Token& t, char c)
 // Whether the statement can bind its variables (see the header), filling `order` if so.
 bool bindable(std::string_view sql, std::vector<WorkerVariable>& order)
 {
-    const auto tokens = sql::leadingTokens(sql, std::numeric_limits<std::size_t>::max());
+    const auto tokens = sqlutil::leadingTokens(sql, std::numeric_limits<std::size_t>::max());
     if (tokens.empty()) return false;
     const Token& first = tokens.front();
     if (!(word(first, "SELECT") || word(first, "INSERT") || word(first, "REPLACE") || word(first, "UPDATE") ||

@@ -2,7 +2,7 @@
 
 #include "engine/explain/Explainer.h"
 #include "engine/explain/ExplanationEvent.h"
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
 #include "engine/workload/LatencyRecorder.h"
@@ -96,6 +96,7 @@ struct Runner::Impl
     // Written under pauseMutex; read without it by workers between statements (hence atomic).
     std::atomic<bool> paused{false};
     std::atomic<bool> stopped{false};
+    std::atomic<int> held{0}; // threads waiting in waitIfPaused(); changed under pauseMutex
     // Set by stop(); every connection's statements check it (StatementLimits).
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
@@ -131,10 +132,14 @@ struct Runner::Impl
         pauseChanged.wait_for(lock, d, [&] { return stopped.load(); });
     }
 
+    // Blocks on the condition variable (no spinning) while paused; stop() releases it too.
     void waitIfPaused()
     {
         std::unique_lock lock(pauseMutex);
+        if (!paused.load() || stopped.load()) return;
+        ++held;
         pauseChanged.wait(lock, [&] { return !paused.load() || stopped.load(); });
+        --held;
     }
 
     std::int64_t now() const
@@ -294,6 +299,7 @@ RunProgress Runner::progress() const
     p.retries = impl_->retries.load();
     p.errors =
         impl_->conflicts.load() + impl_->busy.load() + impl_->busySnapshot.load() + impl_->other.load();
+    p.held = impl_->held.load();
     if (next < impl_->actions.size() && impl_->actions[next].statement)
         p.nextLine = impl_->actions[next].statement->line;
     return p;
@@ -357,12 +363,12 @@ std::string Runner::Impl::account(const std::string& sql, const Result& r, bool 
         }
         return explainFailure(*r.error, connection, blocked, false);
     }
-    const auto c = sql::classify(sql);
-    if (c.kind == sql::StatementKind::Commit)
+    const auto c = sqlutil::classify(sql);
+    if (c.kind == sqlutil::StatementKind::Commit)
         ++committed;
-    else if (c.kind == sql::StatementKind::Rollback)
+    else if (c.kind == sqlutil::StatementKind::Rollback)
         ++rolledBack;
-    else if (c.kind == sql::StatementKind::Other && !inTransactionAfter && r.changes > 0)
+    else if (c.kind == sqlutil::StatementKind::Other && !inTransactionAfter && r.changes > 0)
         ++committed;
     return {};
 }
@@ -700,9 +706,11 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             const Statement* failedAt = nullptr;
             for (std::size_t k = 0; k < block.body.size(); ++k) {
                 const Statement& st = block.body[k];
+                // The slow-motion delay comes before the pause check, so that a pause during
+                // the delay holds the worker before its next statement, not after.
+                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (paused) waitIfPaused();
                 if (stopped) break;
-                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (st.isSleep()) {
                     sleepUnlessStopped(st.sleep);
                     continue;

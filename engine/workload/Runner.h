@@ -59,6 +59,9 @@ struct RunProgress
     std::uint64_t workerTransactionsDone = 0, workerTransactionsTotal = 0;
     std::uint64_t committed = 0, retries = 0, errors = 0;
     int nextLine = 0; // line of the next statement step() runs; 0 when none
+    // Threads pause() holds right now (each worker, or run()'s loop between steps); they start
+    // no statement until resume() or stop().
+    int held = 0;
 };
 
 class Runner

@@ -3,7 +3,7 @@
 // no tmpfs to mount) on a commit and on a checkpoint, and read-only files (the immutable flag, so
 // that it holds for root; chmod when not root). Corrupt and locked files: tst_mvcc_crash.cpp.
 
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "support/PlainSqlite.h"
 #include "support/TestDb.h"

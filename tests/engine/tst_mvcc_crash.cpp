@@ -5,8 +5,8 @@
 // prefix of its sequence. Torn and bit-flipped log tails are recovered up to the last whole
 // frame, with a note saying where; bad files fail to open with a message naming them.
 
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/Crc32c.h"
-#include "engine/mvcc/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "support/TestDb.h"
 

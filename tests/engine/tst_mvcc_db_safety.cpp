@@ -4,8 +4,8 @@
 // workload changes nothing; one file has one engine, whatever path it is opened by (also from
 // another process); the checkpoint threshold counts the log on disk.
 
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/Crc32c.h"
-#include "engine/mvcc/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "support/TestDb.h"
 

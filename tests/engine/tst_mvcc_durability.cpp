@@ -2,7 +2,7 @@
 // included; checkpoints move the rows into the SQLite file (readable by plain SQLite) and
 // shorten the log; PRAGMA synchronous decides whether COMMIT waits for fdatasync.
 
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "support/PlainSqlite.h"
 #include "support/TestDb.h"

@@ -8,7 +8,7 @@
 // and busy_timeout), SQLite's misuse errors, and the trace events a view is built from.
 
 #include "engine/api/Database.h"
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/trace/TraceLog.h"
 #include "support/TestDb.h"

@@ -2,7 +2,7 @@
 // constraints the engine enforces, DDL across connections, key access without scans, and
 // clear errors for what is not supported.
 
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "support/TestDb.h"
 

@@ -7,7 +7,7 @@
 // but the thread counts stay: what TSan needs is many threads in the same code at once.
 
 #include "engine/api/Database.h"
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/trace/TraceLog.h"
 #include "support/TestDb.h"

@@ -6,7 +6,7 @@
 // Recorded logs are restamped with time = (seq + 1) µs before projecting: the projections
 // work on times, and distinct, ordered times let a test name "just before event X" exactly.
 
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/trace/LockState.h"
 #include "engine/trace/SessionProjection.h"

@@ -2,12 +2,13 @@
 // connection handles itself.
 
 #include "engine/sql/InsertDefaults.h"
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 
 #include <QTest>
 
 using namespace txs;
 using namespace txs::sql;
+using namespace txs::sqlutil;
 
 class TestSqlScanner : public QObject
 {

@@ -388,7 +388,7 @@ private slots:
             sqlite::StatementCache cache(2);
             const auto prepare = [db](const char* sql) {
                 sqlite::CachedStatement s;
-                sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s.stmt, nullptr);
+                sqlutil::prepare(db, sql, s.stmt, nullptr, SQLITE_PREPARE_PERSISTENT);
                 return s;
             };
             cache.insert("SELECT 1", prepare("SELECT 1"));
@@ -399,7 +399,7 @@ private slots:
             QVERIFY(cache.find("SELECT 1"));
             QVERIFY(!cache.find("SELECT 2"));
             QVERIFY(cache.find("SELECT 3"));
-            sqlite3_stmt* stmt = cache.find("SELECT 3")->stmt;
+            sqlite3_stmt* stmt = cache.find("SELECT 3")->stmt.get();
             QVERIFY(stmt);
             QCOMPARE(QString(sqlite3_sql(stmt)), QString("SELECT 3"));
             // The evicted statement was finalized: only two remain on the handle.

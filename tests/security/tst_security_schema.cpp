@@ -5,7 +5,7 @@
 
 #include "engine/api/Database.h"
 #include "engine/mvcc/LogFormat.h"
-#include "engine/sql/SchemaReader.h"
+#include "engine/mvcc/SchemaReader.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -109,7 +109,7 @@ private slots:
         QTemporaryDir dir;
         const QString evil = dir.filePath("evil.db");
         Error error;
-        QVERIFY(!sql::readTableSchema(QString(sql).replace("%1", evil).toStdString(), error));
+        QVERIFY(!mvcc::readTableSchema(QString(sql).replace("%1", evil).toStdString(), error));
         QVERIFY(!error.message.empty());
         if (makesFile) QVERIFY(!QFileInfo::exists(evil));
     }
@@ -160,7 +160,7 @@ private slots:
     void rebuiltFromStructure()
     {
         Error error;
-        auto schema = sql::readTableSchema(
+        auto schema = mvcc::readTableSchema(
             "create table if not exists Accounts -- a comment\n (id integer primary key, v text not null "
             "default 'x', n INT DEFAULT (1+2))",
             error);
@@ -169,7 +169,7 @@ private slots:
                  QString("CREATE TABLE \"Accounts\"(\"id\" INTEGER PRIMARY KEY, \"v\" TEXT NOT NULL DEFAULT "
                          "('x'), \"n\" INT DEFAULT (1+2))"));
         // ... and reads back as the same table.
-        auto again = sql::readTableSchema(schema->createSql, error);
+        auto again = mvcc::readTableSchema(schema->createSql, error);
         QVERIFY(again);
         QCOMPARE(again->createSql, schema->createSql);
     }

@@ -3,7 +3,7 @@
 // visible versions, a SQLite deadlock's waits-for, and a log written by worker threads while
 // the GUI thread drains it.
 
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"

@@ -2,6 +2,7 @@
 // Stop ends the run within milliseconds, Reset returns at once without waiting for the old run,
 // and nothing of the old run reaches the next one.
 
+#include "engine/trace/TraceLog.h"
 #include "widgets/run/RunController.h"
 
 #include <QElapsedTimer>
@@ -57,6 +58,28 @@ private slots:
         QCOMPARE(controller.summary()->expectationsPassed, 1);
         QCoreApplication::processEvents();
         QCOMPARE(outcomes.count(), 1);
+    }
+
+    // Steps run on one long-lived thread: stepping through a script registers no trace buffer per
+    // step (each thread that appends keeps one in the log for the log's life).
+    void stepsLeaveNoTraceBufferBehind()
+    {
+        constexpr int kSteps = 40;
+        QString text = "journal_mode: mvcc\nsetup:\n  CREATE TABLE t (x INTEGER);\n";
+        for (int i = 0; i < kSteps; ++i)
+            text += QString("T%1: INSERT INTO t VALUES (%2);\n").arg(i % 2).arg(i);
+        RunController controller;
+        QVERIFY(controller.load(text, "steps.txs"));
+        for (int i = 0; i < kSteps + 1; ++i) { // the setup statement is a step too
+            controller.step();
+            QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), 20000);
+        }
+        QVERIFY(controller.trace());
+        QCOMPARE(controller.progress().stepsDone, std::size_t(kSteps + 1));
+        QVERIFY(controller.trace()->countOf(txs::EventKind::StatementEnd) >= std::size_t(kSteps));
+        // The GUI thread (it opens the run) and the one run thread; a thread per step made it 42.
+        qInfo("trace buffers after %d steps: %zu", kSteps + 1, controller.trace()->writerCount());
+        QVERIFY(controller.trace()->writerCount() <= 2);
     }
 };
 

@@ -46,31 +46,25 @@ RunController::RunController(QObject* parent)
 RunController::~RunController()
 {
     if (runner_) runner_->stop();
-    joinWorker();
-    joinRetired(); // their workers post to this object
+    thread_.waitIdle(); // its jobs use the runner and post to this object
 }
 
 void RunController::retireRun()
 {
     ++generation_;
-    if (runner_) runner_->stop();
-    if (worker_.joinable()) {
-        retired_.emplace_back([worker = std::move(worker_), runner = std::move(runner_),
-                               observer = std::move(observer_)]() mutable {
-            worker.join();
+    if (runner_) {
+        runner_->stop();
+        // Ended on the run thread after the job still running for it (stopped: it returns
+        // within milliseconds), so reset() never waits. std::function wants a copyable job.
+        std::shared_ptr<txs::Runner> runner(std::move(runner_));
+        std::shared_ptr<Observer> observer(std::move(observer_));
+        thread_.post([runner, observer]() mutable {
             runner.reset(); // closes its connections and removes its temporary folder
+            observer.reset();
         });
     }
-    runner_.reset();
     busy_ = false;
     observer_ = std::make_unique<Observer>(this, generation_);
-}
-
-void RunController::joinRetired()
-{
-    for (auto& t : retired_)
-        t.join();
-    retired_.clear();
 }
 
 void RunController::setState(State state)
@@ -177,7 +171,9 @@ bool RunController::ensureOpen()
 {
     if (!workload_) return false;
     if (!runner_) {
-        joinRetired(); // bounded: a stopped run ends within milliseconds
+        // The retired run's database may be the next one's: it must be closed first. Bounded:
+        // a stopped run ends within milliseconds.
+        thread_.waitIdle();
         trace_ = std::make_shared<txs::TraceLog>();
         txs::RunOptions options;
         options.journalMode = modeOverride_;
@@ -196,22 +192,15 @@ bool RunController::ensureOpen()
     return true;
 }
 
-void RunController::joinWorker()
-{
-    if (worker_.joinable()) worker_.join();
-    busy_ = false;
-}
-
-// One background thread at a time does the work; the GUI thread only reads progress().
+// The run thread does the work; the GUI thread only reads progress().
 void RunController::startWorker(bool toTheEnd)
 {
     if (busy_) return;
-    joinWorker();
     if (!ensureOpen()) return;
     busy_ = true;
     txs::Runner* runner = runner_.get();
     const std::uint64_t generation = generation_;
-    worker_ = std::thread([this, runner, toTheEnd, generation] {
+    thread_.post([this, runner, toTheEnd, generation] {
         bool more = true;
         if (toTheEnd)
             runner->run();

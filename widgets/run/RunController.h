@@ -4,14 +4,13 @@
 // statement outcome to the GUI thread. The trace log it creates is what every panel projects.
 
 #include "engine/workload/Runner.h"
+#include "widgets/run/RunThread.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <atomic>
 #include <memory>
-#include <thread>
-#include <vector>
 
 namespace txs {
 class TraceLog;
@@ -76,10 +75,8 @@ private:
     class Observer;
     void setState(State state);
     bool ensureOpen();
-    void joinWorker();
     void startWorker(bool toTheEnd);
-    void retireRun();   // hands the runner and its worker to a thread that ends them
-    void joinRetired(); // waits for the retired runs (their database may be the next one's)
+    void retireRun(); // stops the runner and hands it to the run thread, which ends it
 
     std::optional<txs::Workload> workload_;
     std::optional<txs::JournalMode> modeOverride_;
@@ -88,8 +85,6 @@ private:
     std::shared_ptr<txs::TraceLog> trace_;
     std::unique_ptr<txs::Runner> runner_;
     std::unique_ptr<Observer> observer_;
-    std::thread worker_;
-    std::vector<std::thread> retired_; // runs being stopped after a reset
     // Bumped by each reset: what an older run's worker or observer posts is dropped.
     std::uint64_t generation_ = 0;
     int queuedSteps_ = 0; // steps asked for while one was running; run, stop and reset drop them
@@ -98,4 +93,6 @@ private:
     QString lastError_;
     QElapsedTimer clock_;      // valid while Running or Stepping
     qint64 elapsedBefore_ = 0; // time run before the last pause
+    // Last, so that it is destroyed first: its jobs use the runner and observer above.
+    RunThread thread_;
 };

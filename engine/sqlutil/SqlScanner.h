@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace txs::sql {
+namespace txs::sqlutil {
 
 // Statements of `sql` split at top-level semicolons (not inside quotes, brackets or
 // comments), each without its ';'. Pieces holding only blanks and comments are dropped.
@@ -51,4 +51,4 @@ struct Classified
 
 Classified classify(std::string_view statement);
 
-} // namespace txs::sql
+} // namespace txs::sqlutil

@@ -1,9 +1,9 @@
-#include "engine/sql/SqlScanner.h"
+#include "engine/sqlutil/SqlScanner.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace txs::sql {
+namespace txs::sqlutil {
 
 namespace {
 
@@ -295,4 +295,4 @@ Classified classify(std::string_view statement)
     return c;
 }
 
-} // namespace txs::sql
+} // namespace txs::sqlutil

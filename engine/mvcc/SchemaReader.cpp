@@ -1,15 +1,25 @@
-#include "engine/sql/SchemaReader.h"
+#include "engine/mvcc/SchemaReader.h"
 
 #include "engine/api/Hardening.h"
-#include "engine/sql/Affinity.h"
-#include "engine/sql/SqlScanner.h"
-#include "engine/sql/SqliteValues.h"
+#include "engine/mvcc/Affinity.h"
+#include "engine/sqlutil/SqlScanner.h"
+#include "engine/sqlutil/SqliteValues.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <memory>
 #include <sqlite3.h>
 #include <string>
 
-namespace txs::sql {
+namespace txs::mvcc {
+
+using sqlutil::Classified;
+using sqlutil::classify;
+using sqlutil::leadingTokens;
+using sqlutil::prepare;
+using sqlutil::quoteIdentifier;
+using sqlutil::StatementHandle;
+using sqlutil::StatementKind;
+using sqlutil::Token;
 
 namespace {
 
@@ -17,18 +27,13 @@ struct DbCloser
 {
     void operator()(sqlite3* db) const { sqlite3_close(db); }
 };
-struct StmtFinalizer
-{
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
 using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
-Stmt prepare(sqlite3* db, const std::string& sql)
+StatementHandle prepared(sqlite3* db, const std::string& sql)
 {
-    sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
-    return Stmt(s);
+    StatementHandle s;
+    prepare(db, sql, s);
+    return s;
 }
 
 std::string text(sqlite3_stmt* s, int column)
@@ -62,18 +67,17 @@ std::optional<Error> createOnly(sqlite3* db, const std::string& sql)
     const Classified c = classify(sql);
     if (c.kind != StatementKind::CreateTable || c.temp)
         return Error::notSupported("not a CREATE TABLE statement of the kind TxScope writes");
-    sqlite3_stmt* raw = nullptr;
+    StatementHandle statement;
     const char* tail = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);
+    const int rc = prepare(db, sql, statement, &tail);
     if (rc != SQLITE_OK) return Error::fromSqlite(sqlite3_extended_errcode(db), sqlite3_errmsg(db));
-    if (!raw) return Error::notSupported("an empty statement where a CREATE TABLE was expected");
-    Stmt statement(raw);
+    if (!statement) return Error::notSupported("an empty statement where a CREATE TABLE was expected");
     // Anything after it must be empty: a second statement is refused, not run.
-    while (tail && *tail) {
-        sqlite3_stmt* more = nullptr;
+    const char* const end = sql.c_str() + sql.size();
+    while (tail && tail < end) {
+        StatementHandle more;
         const char* next = nullptr;
-        const int rc = sqlite3_prepare_v2(db, tail, -1, &more, &next);
-        sqlite3_finalize(more);
+        const int rc = prepare(db, std::string_view(tail, static_cast<std::size_t>(end - tail)), more, &next);
         if (rc != SQLITE_OK || more)
             return Error::notSupported("more than one statement where one CREATE TABLE was expected");
         if (next == tail) break;
@@ -158,8 +162,9 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
 
     mvcc::TableSchema schema;
     {
-        auto s = prepare(db.get(), "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND "
-                                   "name NOT LIKE 'sqlite_%'");
+        auto s =
+            prepared(db.get(), "SELECT name, wr, strict FROM pragma_table_list WHERE schema = 'main' AND "
+                               "name NOT LIKE 'sqlite_%'");
         if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
             error = Error::misuse("could not read back the table just created");
             return std::nullopt;
@@ -176,9 +181,9 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
     }
     int primaryKeyColumns = 0, primaryKeyIndex = -1;
     {
-        auto s = prepare(db.get(),
-                         "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
-                             quoteIdentifier(schema.name) + ")");
+        auto s = prepared(db.get(),
+                          "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
+                              quoteIdentifier(schema.name) + ")");
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             if (sqlite3_column_int(s.get(), 5) != 0) {
                 error = Error::notSupported("generated columns are not supported by the MVCC engine yet");
@@ -215,7 +220,7 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
         // A UNIQUE constraint shows as an automatic index whose origin is 'u'; the primary
         // key's own index (origin 'pk', for INT PRIMARY KEY) is the engine's key.
         auto s =
-            prepare(db.get(), "SELECT origin FROM pragma_index_list(" + quoteIdentifier(schema.name) + ")");
+            prepared(db.get(), "SELECT origin FROM pragma_index_list(" + quoteIdentifier(schema.name) + ")");
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             if (text(s.get(), 0) != "pk") {
                 error = Error::notSupported(
@@ -230,4 +235,4 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
 
 } // namespace
 
-} // namespace txs::sql
+} // namespace txs::mvcc

@@ -1,6 +1,6 @@
 #include "engine/api/Database.h"
 
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 #include "engine/sqlite/SqliteBackend.h"
 #include "engine/trace/TraceLog.h"
 

@@ -8,9 +8,9 @@
 
 #include <string_view>
 
-namespace txs::sql {
+namespace txs::mvcc {
 
 mvcc::Affinity affinityOf(std::string_view declaredType);
 Value applyAffinity(Value value, mvcc::Affinity affinity);
 
-} // namespace txs::sql
+} // namespace txs::mvcc

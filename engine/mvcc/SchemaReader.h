@@ -15,9 +15,9 @@
 #include <optional>
 #include <string_view>
 
-namespace txs::sql {
+namespace txs::mvcc {
 
 // On success returns the schema; on failure sets `error` (SQLite's own message for bad SQL).
 std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatement, Error& error);
 
-} // namespace txs::sql
+} // namespace txs::mvcc

@@ -1,8 +1,8 @@
-#include "engine/sql/SqliteValues.h"
+#include "engine/sqlutil/SqliteValues.h"
 
 #include <sqlite3.h>
 
-namespace txs::sql {
+namespace txs::sqlutil {
 
 namespace {
 Blob blobOf(const void* data, int size)
@@ -117,4 +117,4 @@ std::string quoteIdentifier(const std::string& name)
     return q + "\"";
 }
 
-} // namespace txs::sql
+} // namespace txs::sqlutil

@@ -1,4 +1,4 @@
-#include "engine/mvcc/MvccBackend.h"
+#include "engine/backend/MvccBackend.h"
 
 #include "engine/mvcc/FileDurability.h"
 #include "engine/mvcc/MvccStore.h"

@@ -1,11 +1,11 @@
-#include "engine/sql/Affinity.h"
+#include "engine/mvcc/Affinity.h"
 
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <string>
 
-namespace txs::sql {
+namespace txs::mvcc {
 
 using mvcc::Affinity;
 
@@ -94,4 +94,4 @@ Value applyAffinity(Value value, Affinity affinity)
     return value;
 }
 
-} // namespace txs::sql
+} // namespace txs::mvcc

@@ -10,7 +10,7 @@ struct sqlite3_stmt;
 struct sqlite3_value;
 struct sqlite3_context;
 
-namespace txs::sql {
+namespace txs::sqlutil {
 
 Value columnValue(sqlite3_stmt* stmt, int column);
 Value fromSqliteValue(sqlite3_value* value);
@@ -20,4 +20,4 @@ void bindParams(sqlite3_stmt* stmt, const Params& params);
 // "name" with inner quotes doubled: safe to splice into SQL as an identifier.
 std::string quoteIdentifier(const std::string& name);
 
-} // namespace txs::sql
+} // namespace txs::sqlutil

@@ -53,23 +53,23 @@ std::string causesText(const RunSummary& s)
     return text;
 }
 
-std::string causesJson(const RunSummary& s, const std::string& indent)
+Json causesJson(const RunSummary& s)
 {
-    if (s.causes.empty()) return "[]";
-    std::string out = "[";
-    for (std::size_t i = 0; i < s.causes.size(); ++i) {
-        const Cause& c = s.causes[i];
-        out += i ? ",\n" : "\n";
-        out += indent + "  {\"code\": " + jsonString(causeCodeName(c)) +
-               ", \"rule\": " + jsonString(explainRuleName(c.rule)) +
-               ", \"count\": " + std::to_string(c.count) + ", \"first_ms\": " + jsonNumber(ms(c.firstNs)) +
-               ", \"last_ms\": " + jsonNumber(ms(c.lastNs)) + ", \"connections\": [";
-        for (std::size_t k = 0; k < c.connections.size(); ++k)
-            out += (k ? ", " : "") + jsonString(nameOf(s, c.connections[k]));
-        out += "], \"why\": " + jsonString(c.why) + ", \"fix\": " + jsonString(c.fix) + "}";
+    Json causes = Json::array();
+    for (const Cause& c : s.causes) {
+        Json connections = Json::array();
+        for (const auto id : c.connections)
+            connections.push_back(jsonText(nameOf(s, id)));
+        causes.push_back({{"code", causeCodeName(c)},
+                          {"rule", explainRuleName(c.rule)},
+                          {"count", c.count},
+                          {"first_ms", jsonNumber(ms(c.firstNs))},
+                          {"last_ms", jsonNumber(ms(c.lastNs))},
+                          {"connections", std::move(connections)},
+                          {"why", jsonText(c.why)},
+                          {"fix", jsonText(c.fix)}});
     }
-    out += "\n" + indent + "]";
-    return out;
+    return causes;
 }
 
 } // namespace txs::cli

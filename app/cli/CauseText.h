@@ -1,6 +1,7 @@
 #pragma once
 // The causes of a run's errors, for the readable log (the last section) and for --json.
 
+#include "Json.h"
 #include "engine/workload/RunReport.h"
 
 #include <string>
@@ -15,6 +16,6 @@ std::string causeConnections(const RunSummary& summary, const Cause& cause, std:
 std::string causesText(const RunSummary& summary);
 
 // The JSON array `[{code, rule, count, first_ms, last_ms, connections, why, fix}, ...]`.
-std::string causesJson(const RunSummary& summary, const std::string& indent);
+Json causesJson(const RunSummary& summary);
 
 } // namespace txs::cli

@@ -1,5 +1,7 @@
 #include "CommandLine.h"
 
+#include "engine/api/RunJournalModes.h"
+
 #include <charconv>
 #include <string_view>
 
@@ -21,16 +23,6 @@ std::optional<std::uint64_t> parseSeed(std::string_view text)
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
     return value;
-}
-
-// Only the journal modes the contract names: truncate and persist behave like delete as far as
-// concurrency goes, and a .txs header can still ask for them.
-std::optional<JournalMode> parseCliJournalMode(std::string_view text)
-{
-    if (text == "mvcc") return JournalMode::Mvcc;
-    if (text == "wal") return JournalMode::Wal;
-    if (text == "delete") return JournalMode::Delete;
-    return std::nullopt;
 }
 
 bool isHelp(std::string_view arg)
@@ -102,9 +94,10 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         };
         std::optional<CommandLine> failure;
         if (name == "--journal-mode") {
-            const auto mode = parseCliJournalMode(value);
+            const auto mode = parseRunJournalMode(value);
             if (!mode)
-                return usageError("bad value '" + value + "' for --journal-mode (use mvcc, wal or delete)");
+                return usageError("bad value '" + value + "' for --journal-mode (use " +
+                                  runJournalModeChoices() + ")");
             failure = setOnce(o.journalMode, *mode);
         } else if (name == "--seed") {
             const auto seed = parseSeed(value);

@@ -1,18 +1,25 @@
 #pragma once
-// The two JSON pieces the CLI writes by hand: strings and numbers. Small enough not to need a
-// JSON library, strict enough that any parser (QJsonDocument, jq, Python) accepts the output.
+// The CLI's JSON: documents are built with nlohmann-json (keys in the order written) and printed
+// with dumpJson. Text goes in through jsonText, so it follows the engine's one UTF-8 rule
+// (engine/trace/JsonText: each byte of invalid UTF-8 becomes U+FFFD), the same as the trace
+// exports; nlohmann then never meets invalid UTF-8.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 namespace txs::cli {
 
-// `text` as a JSON string literal, quotes included. Control characters are escaped; bytes that
-// are not valid UTF-8 (SQL text may hold anything) become U+FFFD, since JSON must be Unicode.
-std::string jsonString(std::string_view text);
+using Json = nlohmann::ordered_json;
 
-// A finite number with at most three decimals ("12.5", "0", "1234"); NaN and infinities, which
-// JSON cannot express, become 0.
-std::string jsonNumber(double value);
+// `text` as a JSON string value, invalid UTF-8 replaced by the engine's rule.
+Json jsonText(std::string_view text);
+
+// A finite number rounded to three decimals (milliseconds to the microsecond are enough);
+// NaN and infinities, which JSON cannot express, become 0.
+Json jsonNumber(double value);
+
+// The document, indented by two, with a final line break.
+std::string dumpJson(const Json& document);
 
 } // namespace txs::cli

@@ -25,14 +25,6 @@ std::string resultText(const Result& result)
            " rows)";
 }
 
-std::string fixed(double value, int decimals)
-{
-    if (!std::isfinite(value)) return "0";
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
-
 std::string wrap(std::string_view text, std::string_view firstPrefix, std::string_view prefix,
                  std::size_t width)
 {

@@ -4,6 +4,7 @@
 
 #include "app/gui/DatabaseActions.h"
 #include "app/gui/MainWindow.h"
+#include "engine/api/RunJournalModes.h"
 #include "widgets/database/DatabaseDock.h"
 #include "widgets/run/RunController.h"
 #include "widgets/style/Theme.h"
@@ -74,10 +75,10 @@ int main(int argc, char** argv)
 
     std::optional<txs::JournalMode> journalMode;
     if (parser.isSet(mode)) {
-        journalMode = txs::parseJournalMode(parser.value(mode).toStdString());
+        journalMode = txs::parseRunJournalMode(parser.value(mode).toStdString());
         if (!journalMode) {
-            std::fprintf(stderr, "txscope: unknown journal mode '%s' (use mvcc, wal or delete)\n",
-                         qPrintable(parser.value(mode)));
+            std::fprintf(stderr, "txscope: unknown journal mode '%s' (use %s)\n",
+                         qPrintable(parser.value(mode)), txs::runJournalModeChoices());
             return 2;
         }
     }

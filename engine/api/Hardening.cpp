@@ -1,5 +1,7 @@
 #include "engine/api/Hardening.h"
 
+#include "engine/api/AsciiText.h"
+
 #include <sqlite3.h>
 #include <string_view>
 
@@ -10,16 +12,6 @@ namespace {
 // Written by the authorizer, read right after the prepare that failed, on the same thread:
 // SQLite calls the authorizer synchronously from sqlite3_prepare*.
 thread_local std::string refusal;
-
-bool equalsNoCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
 
 // Functions that reach the file system, load code or hand out or take a pointer. Of these the
 // system libsqlite3 3.40.1 has load_extension and fts3_tokenizer (pragma_function_list); the
@@ -47,14 +39,14 @@ int authorize(bool allowAttach, int action, const char* arg1, const char* arg2)
         return SQLITE_DENY;
     case SQLITE_FUNCTION:
         for (auto name : refusedFunctions)
-            if (arg2 && equalsNoCase(arg2, name)) {
+            if (arg2 && equalsIgnoreCase(arg2, name)) {
                 refusal = "the function " + std::string(name) + "()";
                 return SQLITE_DENY;
             }
         return SQLITE_OK;
     case SQLITE_PRAGMA:
         for (auto name : refusedPragmas)
-            if (arg1 && equalsNoCase(arg1, name)) {
+            if (arg1 && equalsIgnoreCase(arg1, name)) {
                 refusal = "PRAGMA " + std::string(name);
                 return SQLITE_DENY;
             }

@@ -1,24 +1,20 @@
 #include "engine/api/Value.h"
 
+#include "engine/api/RealFormat.h"
+
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
+#include <sqlite3.h>
 
 namespace txs {
 
-namespace {
-// SQLite prints REAL values with "%!.15g": the shortest form that still shows it is a real.
 std::string formatReal(double v)
 {
     if (std::isnan(v)) return "NULL";
-    if (std::isinf(v)) return v > 0 ? "Inf" : "-Inf";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    std::string s = buf;
-    if (s.find_first_of(".eE") == std::string::npos) s += ".0";
-    return s;
+    sqlite3_snprintf(sizeof buf, buf, "%!.15g", v);
+    return buf;
 }
-} // namespace
 
 std::int64_t Value::asInt() const
 {

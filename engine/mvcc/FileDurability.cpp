@@ -1,5 +1,6 @@
 #include "engine/mvcc/FileDurability.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/api/Hardening.h"
 #include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/MvccStore.h"
@@ -63,13 +64,6 @@ std::string text(sqlite3_stmt* stmt, int column)
 {
     const auto* t = sqlite3_column_text(stmt, column);
     return t ? reinterpret_cast<const char*>(t) : "";
-}
-
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 std::uint64_t randomSalt()
@@ -237,7 +231,7 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
         if (!schema)
             return "MVCC database " + path_ + ": a table recorded in " + metaTable + " cannot be loaded (" +
                    parseError.message + "): " + createSql;
-        owned.insert(lower(schema->name));
+        owned.insert(toLower(schema->name));
     }
     sqlutil::StatementHandle listRows;
     if (sqlutil::prepare(db_, "SELECT type, name, tbl_name FROM main.sqlite_schema ORDER BY rowid",
@@ -246,9 +240,9 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
     sqlite3_stmt* const list = listRows.get();
     std::vector<std::string> foreign;
     while (sqlite3_step(list) == SQLITE_ROW) {
-        const std::string type = text(list, 0), name = text(list, 1), table = lower(text(list, 2));
-        const bool ours = (type == "table" &&
-                           (owned.count(lower(name)) || (lower(name) == "sqlite_sequence" && hasMeta_))) ||
+        const std::string type = text(list, 0), name = text(list, 1), table = toLower(text(list, 2));
+        const bool ours = (type == "table" && (owned.count(toLower(name)) ||
+                                               (toLower(name) == "sqlite_sequence" && hasMeta_))) ||
                           (type == "index" && name.starts_with("sqlite_autoindex_") && owned.count(table));
         if (!ours) foreign.push_back(type + " " + name);
     }

@@ -1,21 +1,13 @@
 // Loading a database into the store at open (from the SQLite file, then the log), before any
 // connection exists, and the checkpoint's wait for commits in flight.
 
+#include "engine/api/AsciiText.h"
 #include "engine/mvcc/MvccStore.h"
 
 #include <cctype>
 #include <thread>
 
 namespace txs::mvcc {
-
-namespace {
-std::string lowerName(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-} // namespace
 
 void MvccStore::waitForPreparingBelow(std::uint64_t ts) const
 {
@@ -34,7 +26,7 @@ std::shared_ptr<Table> MvccStore::restoreTable(TableSchema schema, std::uint64_t
     std::unique_lock lock(catalogMutex_);
     auto table = std::make_shared<Table>(nextTableId_++, std::move(schema));
     table->setCreatedTs(createdTs);
-    tables_[lowerName(table->name())] = table;
+    tables_[toLower(table->name())] = table;
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
     lock.unlock();
     emit(EventKind::TableCreated, 0, 0, table->id(), 0, 0, 0, table->name());
@@ -44,7 +36,7 @@ std::shared_ptr<Table> MvccStore::restoreTable(TableSchema schema, std::uint64_t
 void MvccStore::restoreDrop(const std::string& name)
 {
     std::unique_lock lock(catalogMutex_);
-    auto it = tables_.find(lowerName(name));
+    auto it = tables_.find(toLower(name));
     if (it == tables_.end()) return;
     auto table = it->second;
     tables_.erase(it);

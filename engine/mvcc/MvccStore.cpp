@@ -1,5 +1,6 @@
 #include "engine/mvcc/MvccStore.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/trace/TraceLog.h"
 
 #include <algorithm>
@@ -7,15 +8,6 @@
 #include <thread>
 
 namespace txs::mvcc {
-
-namespace {
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-} // namespace
 
 MvccStore::MvccStore(std::shared_ptr<TraceLog> trace) : trace_(std::move(trace)) {}
 
@@ -43,7 +35,7 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
                                               std::optional<Error>& error)
 {
     std::unique_lock lock(catalogMutex_);
-    const std::string key = lower(schema.name);
+    const std::string key = toLower(schema.name);
     if (auto it = tables_.find(key); it != tables_.end()) {
         if (!ifNotExists) error = Error::syntax("table " + schema.name + " already exists");
         return it->second;
@@ -71,7 +63,7 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
 std::optional<Error> MvccStore::dropTable(const std::string& name, bool ifExists, std::uint32_t connection)
 {
     std::unique_lock lock(catalogMutex_);
-    auto it = tables_.find(lower(name));
+    auto it = tables_.find(toLower(name));
     if (it == tables_.end()) {
         if (ifExists) return std::nullopt;
         return Error::syntax("no such table: " + name);
@@ -96,7 +88,7 @@ std::optional<Error> MvccStore::dropTable(const std::string& name, bool ifExists
 std::shared_ptr<Table> MvccStore::table(const std::string& name) const
 {
     std::shared_lock lock(catalogMutex_);
-    auto it = tables_.find(lower(name));
+    auto it = tables_.find(toLower(name));
     return it == tables_.end() ? nullptr : it->second;
 }
 

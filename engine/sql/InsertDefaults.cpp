@@ -1,5 +1,6 @@
 #include "engine/sql/InsertDefaults.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 
@@ -22,13 +23,6 @@ bool isWord(const Token& t, const char* word)
 bool isPunct(const Token& t, char c)
 {
     return t.type == Token::Type::Punct && t.text[0] == c;
-}
-
-std::string lower(std::string s)
-{
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 } // namespace
@@ -78,7 +72,7 @@ insertWithDefaults(std::string_view statement,
     if (i >= tokens.size()) return std::nullopt;
     std::string name = tokens[i].text;
     if (i + 2 < tokens.size() && isPunct(tokens[i + 1], '.')) {
-        if (lower(name) != "main") return std::nullopt; // temp tables are plain SQLite tables
+        if (toLower(name) != "main") return std::nullopt; // temp tables are plain SQLite tables
         i += 2;
         name = tokens[i].text;
     }
@@ -107,12 +101,12 @@ insertWithDefaults(std::string_view statement,
     std::set<std::string> named;
     std::size_t close = i + 1;
     for (; close < tokens.size() && !isPunct(tokens[close], ')'); ++close)
-        if (tokens[close].type == Token::Type::Word) named.insert(lower(tokens[close].text));
+        if (tokens[close].type == Token::Type::Word) named.insert(toLower(tokens[close].text));
     if (close >= tokens.size()) return std::nullopt;
 
     std::string extraColumns, extraValues;
     for (const auto& column : schema->columns) {
-        if (column.defaultSql.empty() || named.count(lower(column.name))) continue;
+        if (column.defaultSql.empty() || named.count(toLower(column.name))) continue;
         extraColumns += ", " + quoteIdentifier(column.name);
         extraValues += ", (" + column.defaultSql + ")";
     }

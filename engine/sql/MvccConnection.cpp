@@ -1,5 +1,6 @@
 #include "engine/sql/MvccConnection.h"
 
+#include "engine/api/BusySchedule.h"
 #include "engine/api/Hardening.h"
 #include "engine/api/JournalMode.h"
 #include "engine/mvcc/SchemaReader.h"
@@ -224,21 +225,8 @@ bool MvccConnection::waitForLock(int count)
         emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, 0);
         return again;
     }
-    static constexpr int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-    static constexpr int totals[] = {0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228};
-    constexpr int n = sizeof delays / sizeof delays[0];
-    int delay, prior;
-    if (count < n) {
-        delay = delays[count];
-        prior = totals[count];
-    } else {
-        delay = delays[n - 1];
-        prior = totals[n - 1] + delay * (count - (n - 1));
-    }
-    if (prior + delay > busyTimeoutMs_) {
-        delay = busyTimeoutMs_ - prior;
-        if (delay <= 0) return false;
-    }
+    const int delay = busyDelayMs(count, busyTimeoutMs_);
+    if (delay <= 0) return false;
     // In slices, so Stop and statement_timeout end a wait of up to 100 ms within 10 ms.
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
     while (std::chrono::steady_clock::now() < until) {

@@ -1,5 +1,8 @@
 #include "engine/sqlite/SqlText.h"
 
+#include "engine/api/AsciiText.h"
+#include "engine/api/SqlLexer.h"
+
 #include <cctype>
 #include <charconv>
 #include <sqlite3.h>
@@ -8,29 +11,7 @@ namespace txs::sqlite {
 
 namespace {
 
-bool isSpace(char c)
-{
-    return std::isspace(static_cast<unsigned char>(c)) != 0;
-}
-bool isIdentStart(char c)
-{
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
-}
-bool isIdentChar(char c)
-{
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
-
-bool equalsNoCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
-// A cursor over the statement's words; only bare identifiers and single punctuation.
+// A cursor over the statement's tokens (blanks and comments skipped).
 struct Words
 {
     std::string_view sql;
@@ -38,16 +19,9 @@ struct Words
 
     std::string_view next()
     {
-        pos = skipSpaceAndComments(sql, pos);
-        if (pos >= sql.size()) return {};
-        const std::size_t start = pos;
-        if (isIdentStart(sql[pos])) {
-            while (pos < sql.size() && isIdentChar(sql[pos]))
-                ++pos;
-        } else {
-            ++pos;
-        }
-        return sql.substr(start, pos - start);
+        const SqlToken t = nextSqlToken(sql, pos);
+        pos = t.end();
+        return t.text(sql);
     }
     std::string_view peek()
     {
@@ -82,7 +56,7 @@ std::optional<StatementInfo> busyTimeoutPragma(Words words)
         words.next();
         name = words.next();
     }
-    if (!equalsNoCase(name, "busy_timeout")) return std::nullopt;
+    if (!equalsIgnoreCase(name, "busy_timeout")) return std::nullopt;
     StatementInfo info;
     info.kind = StatementKind::BusyTimeout;
     if (words.atEnd()) return info;
@@ -113,64 +87,34 @@ std::optional<StatementInfo> busyTimeoutPragma(Words words)
 
 } // namespace
 
-std::size_t skipSpaceAndComments(std::string_view sql, std::size_t from)
-{
-    std::size_t i = from;
-    while (i < sql.size()) {
-        if (isSpace(sql[i])) {
-            ++i;
-        } else if (sql.compare(i, 2, "--") == 0) {
-            const std::size_t eol = sql.find('\n', i);
-            i = eol == std::string_view::npos ? sql.size() : eol + 1;
-        } else if (sql.compare(i, 2, "/*") == 0) {
-            const std::size_t close = sql.find("*/", i + 2);
-            i = close == std::string_view::npos ? sql.size() : close + 2;
-        } else {
-            break;
-        }
-    }
-    return i;
-}
-
-std::size_t firstStatementLength(std::string_view sql)
-{
-    // sqlite3_complete needs a NUL-terminated string; it is only asked at each ';'.
-    std::string prefix;
-    for (std::size_t i = sql.find(';'); i != std::string_view::npos; i = sql.find(';', i + 1)) {
-        prefix.assign(sql.substr(0, i + 1));
-        if (sqlite3_complete(prefix.c_str())) return i + 1;
-    }
-    return sql.size();
-}
-
 StatementInfo classifyStatement(std::string_view statement)
 {
     Words words{statement};
     const std::string_view first = words.next();
     StatementInfo info;
-    if (equalsNoCase(first, "BEGIN")) {
+    if (equalsIgnoreCase(first, "BEGIN")) {
         info.kind = StatementKind::Begin;
         info.beginMode = TxMode::Deferred;
         const std::string_view mode = words.peek();
-        if (equalsNoCase(mode, "IMMEDIATE")) info.beginMode = TxMode::Immediate;
-        if (equalsNoCase(mode, "EXCLUSIVE")) info.beginMode = TxMode::Exclusive;
-        if (equalsNoCase(mode, "CONCURRENT")) {
+        if (equalsIgnoreCase(mode, "IMMEDIATE")) info.beginMode = TxMode::Immediate;
+        if (equalsIgnoreCase(mode, "EXCLUSIVE")) info.beginMode = TxMode::Exclusive;
+        if (equalsIgnoreCase(mode, "CONCURRENT")) {
             // Stock SQLite 3.40.1 has no BEGIN CONCURRENT (a syntax error); it runs as DEFERRED.
             words.next();
             info.concurrentEnd = words.pos;
         }
-    } else if (equalsNoCase(first, "COMMIT") || equalsNoCase(first, "END")) {
+    } else if (equalsIgnoreCase(first, "COMMIT") || equalsIgnoreCase(first, "END")) {
         info.kind = StatementKind::Commit;
-    } else if (equalsNoCase(first, "ROLLBACK")) {
+    } else if (equalsIgnoreCase(first, "ROLLBACK")) {
         // ROLLBACK [TRANSACTION] TO [SAVEPOINT] name keeps the transaction open.
         std::string_view w = words.next();
-        if (equalsNoCase(w, "TRANSACTION")) w = words.next();
-        info.kind = equalsNoCase(w, "TO") ? StatementKind::Other : StatementKind::Rollback;
-    } else if (equalsNoCase(first, "SAVEPOINT")) {
+        if (equalsIgnoreCase(w, "TRANSACTION")) w = words.next();
+        info.kind = equalsIgnoreCase(w, "TO") ? StatementKind::Other : StatementKind::Rollback;
+    } else if (equalsIgnoreCase(first, "SAVEPOINT")) {
         info.kind = StatementKind::Savepoint;
-    } else if (equalsNoCase(first, "RELEASE")) {
+    } else if (equalsIgnoreCase(first, "RELEASE")) {
         info.kind = StatementKind::Release;
-    } else if (equalsNoCase(first, "PRAGMA")) {
+    } else if (equalsIgnoreCase(first, "PRAGMA")) {
         if (auto pragma = busyTimeoutPragma(words)) info = *pragma;
     }
     return info;
@@ -179,9 +123,12 @@ StatementInfo classifyStatement(std::string_view statement)
 std::string displayText(std::string_view statement)
 {
     std::size_t begin = 0, end = statement.size();
-    while (begin < end && isSpace(statement[begin]))
+    const auto blank = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    };
+    while (begin < end && blank(statement[begin]))
         ++begin;
-    while (end > begin && (isSpace(statement[end - 1]) || statement[end - 1] == ';'))
+    while (end > begin && (blank(statement[end - 1]) || statement[end - 1] == ';'))
         --end;
     return std::string(statement.substr(begin, end - begin));
 }

@@ -1,9 +1,10 @@
 #pragma once
-// Just enough lexing of SQL text for the SQLite backend to know where a statement ends and
-// what it does to the transaction, before SQLite's own parser sees it. Everything else is
-// left to SQLite.
+// What a statement does to the transaction, for the SQLite backend, read from tokens of the
+// engine's one lexer (engine/api/SqlLexer, which also says where a statement ends) before
+// SQLite's own parser sees it. Everything else is left to SQLite.
 
 #include "engine/api/Connection.h"
+#include "engine/api/SqlLexer.h" // skipSpaceAndComments, firstStatementLength
 
 #include <cstddef>
 #include <optional>
@@ -32,14 +33,6 @@ struct StatementInfo
     std::optional<std::size_t> concurrentEnd;
     std::optional<int> busyTimeout; // for BusyTimeout with a value
 };
-
-// Offset of the first character that is neither whitespace nor inside a -- or /* */ comment.
-std::size_t skipSpaceAndComments(std::string_view sql, std::size_t from = 0);
-
-// Length of the first statement of `sql`: up to and including the ';' after which the text so
-// far is a complete SQL statement (sqlite3_complete, which knows CREATE TRIGGER ... END;), or
-// the whole text when no such ';' exists.
-std::size_t firstStatementLength(std::string_view sql);
 
 StatementInfo classifyStatement(std::string_view statement);
 

@@ -1,7 +1,8 @@
 #include "engine/sqlite/SqliteConnection.h"
 
+#include "engine/api/BusySchedule.h"
 #include "engine/api/Hardening.h"
-#include "engine/sqlite/BusySchedule.h"
+#include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlite/LockTracer.h"
 #include "engine/sqlite/SqliteShared.h"
 #include "engine/sqlite/TracingVfs.h"

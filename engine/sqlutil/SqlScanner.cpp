@@ -1,135 +1,44 @@
 #include "engine/sqlutil/SqlScanner.h"
 
+#include "engine/api/SqlLexer.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace txs::sqlutil {
 
-namespace {
-
-bool isWordChar(char c)
-{
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (c & 0x80);
-}
-
-// Length of the comment or quoted run starting at `i`, or 0 when none starts there.
-std::size_t skipQuotedOrComment(std::string_view s, std::size_t i)
-{
-    const char c = s[i];
-    if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-        auto end = s.find('\n', i);
-        return (end == std::string_view::npos ? s.size() : end + 1) - i;
-    }
-    if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-        auto end = s.find("*/", i + 2);
-        return (end == std::string_view::npos ? s.size() : end + 2) - i;
-    }
-    char close = 0;
-    if (c == '\'' || c == '"' || c == '`')
-        close = c;
-    else if (c == '[')
-        close = ']';
-    if (!close) return 0;
-    std::size_t j = i + 1;
-    while (j < s.size()) {
-        if (s[j] == close) {
-            // A doubled quote inside a quoted run is an escaped quote.
-            if (close != ']' && j + 1 < s.size() && s[j + 1] == close) {
-                j += 2;
-                continue;
-            }
-            return j + 1 - i;
-        }
-        ++j;
-    }
-    return s.size() - i;
-}
-
-bool onlyBlanksAndComments(std::string_view s)
-{
-    for (std::size_t i = 0; i < s.size();) {
-        if (std::isspace(static_cast<unsigned char>(s[i]))) {
-            ++i;
-            continue;
-        }
-        if ((s[i] == '-' || s[i] == '/') && skipQuotedOrComment(s, i)) {
-            i += skipQuotedOrComment(s, i);
-            continue;
-        }
-        return false;
-    }
-    return true;
-}
-
-} // namespace
-
-std::vector<std::string_view> splitStatements(std::string_view sql)
-{
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < sql.size();) {
-        const char c = sql[i];
-        const bool mayOpen = c == '-' || c == '/' || c == '\'' || c == '"' || c == '`' || c == '[';
-        if (auto n = mayOpen ? skipQuotedOrComment(sql, i) : 0) {
-            i += n;
-            continue;
-        }
-        if (c == ';') {
-            auto piece = sql.substr(start, i - start);
-            if (!onlyBlanksAndComments(piece)) out.push_back(piece);
-            start = i + 1;
-        }
-        ++i;
-    }
-    auto tail = sql.substr(start);
-    if (!onlyBlanksAndComments(tail)) out.push_back(tail);
-    return out;
-}
-
 std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
 {
+    using Kind = SqlToken::Kind;
     std::vector<Token> tokens;
     tokens.reserve(std::min<std::size_t>(max, 16));
-    for (std::size_t i = 0; i < s.size() && tokens.size() < max;) {
-        const char c = s[i];
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            ++i;
-            continue;
+    for (SqlToken t = nextSqlToken(s, 0); t.kind != Kind::End && tokens.size() < max;
+         t = nextSqlToken(s, t.end())) {
+        const std::string_view text = t.text(s);
+        switch (t.kind) {
+        case Kind::String:
+        case Kind::QuotedName: {
+            // The text between the quotes, as written (a doubled quote stays doubled).
+            const std::size_t inner = t.length >= 2 ? t.length - 2 + t.unterminated : 0;
+            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word,
+                              std::string(text.substr(1, inner)), true, t.offset, t.length});
+            break;
         }
-        if ((c == '-' || c == '/') && i + 1 < s.size() && (s[i + 1] == c || (c == '/' && s[i + 1] == '*'))) {
-            i += skipQuotedOrComment(s, i);
-            continue;
+        case Kind::Word: {
+            std::string word(text);
+            for (auto& ch : word)
+                if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+            tokens.push_back({Token::Type::Word, std::move(word), false, t.offset, t.length});
+            break;
         }
-        if (c == '\'') {
-            const auto n = skipQuotedOrComment(s, i);
-            std::string text(s.substr(i + 1, n >= 2 ? n - 2 : 0));
-            tokens.push_back({Token::Type::String, text, true, i, n});
-            i += n;
-            continue;
+        case Kind::Number:
+            tokens.push_back({Token::Type::Number, std::string(text), false, t.offset, t.length});
+            break;
+        case Kind::Variable: // PRAGMA and DDL have none; one token of punctuation, as before
+        default:
+            tokens.push_back({Token::Type::Punct, std::string(text), false, t.offset, t.length});
+            break;
         }
-        if (c == '"' || c == '`' || c == '[') {
-            const auto n = skipQuotedOrComment(s, i);
-            tokens.push_back(
-                {Token::Type::Word, std::string(s.substr(i + 1, n >= 2 ? n - 2 : 0)), true, i, n});
-            i += n;
-            continue;
-        }
-        if (isWordChar(c)) {
-            std::size_t j = i;
-            while (j < s.size() &&
-                   (isWordChar(s[j]) || (std::isdigit(static_cast<unsigned char>(c)) && s[j] == '.')))
-                ++j;
-            std::string text(s.substr(i, j - i));
-            const bool number = std::isdigit(static_cast<unsigned char>(c));
-            if (!number)
-                for (auto& ch : text)
-                    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-            tokens.push_back({number ? Token::Type::Number : Token::Type::Word, text, false, i, j - i});
-            i = j;
-            continue;
-        }
-        tokens.push_back({Token::Type::Punct, std::string(1, c), false, i, 1});
-        ++i;
     }
     return tokens;
 }
@@ -175,22 +84,13 @@ Classified unsupported(std::string what)
 // hot path of every statement, so it looks at the first word only and allocates nothing.
 std::string_view engineKeyword(std::string_view s)
 {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        if (std::isspace(static_cast<unsigned char>(s[i]))) {
-            ++i;
-        } else if ((s[i] == '-' || s[i] == '/') && skipQuotedOrComment(s, i)) {
-            i += skipQuotedOrComment(s, i);
-        } else {
-            break;
-        }
-    }
+    const SqlToken token = nextSqlToken(s, 0);
+    if (token.kind != SqlToken::Kind::Word || token.length > 10) return {};
     char word[10];
-    std::size_t n = 0;
-    for (; i < s.size() && isWordChar(s[i]); ++i) {
-        if (n == sizeof word) return {};
-        const char c = s[i];
-        word[n++] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    const std::size_t n = token.length;
+    for (std::size_t k = 0; k < n; ++k) {
+        const char c = s[token.offset + k];
+        word[k] = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
     }
     static constexpr std::string_view keywords[] = {"BEGIN",   "COMMIT", "END",    "ROLLBACK", "SAVEPOINT",
                                                     "RELEASE", "PRAGMA", "CREATE", "DROP",     "ALTER",

@@ -1,19 +1,16 @@
 #pragma once
-// Just enough lexing of SQL to split a script into statements and to recognise the
-// statements the MVCC engine handles itself (transactions, DDL, some PRAGMAs) before the
-// rest goes to SQLite. SQLite itself parses everything else.
+// Recognises the statements the MVCC engine handles itself (transactions, DDL, some PRAGMAs)
+// before the rest goes to SQLite, from tokens of the engine's one lexer (engine/api/SqlLexer,
+// which also splits scripts into statements). SQLite itself parses everything else.
 
 #include "engine/api/Connection.h"
+#include "engine/api/SqlLexer.h"
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace txs::sqlutil {
-
-// Statements of `sql` split at top-level semicolons (not inside quotes, brackets or
-// comments), each without its ';'. Pieces holding only blanks and comments are dropped.
-std::vector<std::string_view> splitStatements(std::string_view sql);
 
 struct Token
 {

@@ -16,15 +16,15 @@ const char* rollbackReasonLabel(std::int64_t reason)
 {
     switch (static_cast<RollbackReason>(reason)) {
     case RollbackReason::User:
-        return "user";
+        return "by ROLLBACK";
     case RollbackReason::Conflict:
-        return "conflict";
+        return "after a conflict";
     case RollbackReason::StatementError:
-        return "statement error";
+        return "by a failed statement";
     case RollbackReason::Busy:
-        return "busy";
+        return "after SQLITE_BUSY";
     case RollbackReason::Close:
-        return "close";
+        return "when the connection closed";
     }
     return "?";
 }

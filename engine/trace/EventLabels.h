@@ -11,7 +11,9 @@ namespace txs {
 // TxBegin's a (a TxMode): "deferred", "concurrent", "autocommit"...; "?" when out of range.
 const char* txModeLabel(std::int64_t mode);
 
-// TxRollback's a (a RollbackReason): "user", "conflict", "statement error", "busy", "close".
+// TxRollback's a (a RollbackReason), the one wording of it everywhere (timeline, tables, trace
+// export), to read after "rolled back": "by ROLLBACK", "after a conflict", "by a failed
+// statement", "after SQLITE_BUSY", "when the connection closed"; "?" when out of range.
 const char* rollbackReasonLabel(std::int64_t reason);
 
 // The SQL on one line (runs of whitespace become one space), cut after maxCodePoints with "…":

@@ -33,68 +33,74 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t i)
 
 } // namespace
 
+void appendValidUtf8(std::string& out, std::string_view text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            out += text[i++];
+            continue;
+        }
+        const std::size_t length = utf8SequenceLength(text, i);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER, one for each bad byte
+            ++i;
+        } else {
+            out.append(text.substr(i, length));
+            i += length;
+        }
+    }
+}
+
+std::string validUtf8(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    appendValidUtf8(out, text);
+    return out;
+}
+
+const char* shortEscape(char c)
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    default:
+        return nullptr;
+    }
+}
+
 void appendJsonString(std::string& out, std::string_view text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (std::size_t i = 0; i < text.size();) {
-        // Plain ASCII needs no escape: copied a run at a time (the export's hot loop: a
-        // character at a time was a tenth of a traced run).
-        std::size_t plain = i;
-        while (plain < text.size()) {
-            const auto p = static_cast<unsigned char>(text[plain]);
-            if (p < 0x20 || p >= 0x80 || p == '"' || p == '\\') break;
-            ++plain;
-        }
-        if (plain > i) {
-            out.append(text.data() + i, plain - i);
-            i = plain;
-            continue;
-        }
+    std::size_t plain = 0; // start of the run of bytes copied through appendValidUtf8
+    for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x80) {
-            const std::size_t length = utf8SequenceLength(text, i);
-            if (length == 0) {
-                out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
-                ++i;
-            } else {
-                out.append(text.substr(i, length));
-                i += length;
-            }
-            continue;
+        const char* escape = shortEscape(text[i]);
+        if (!escape && c >= 0x20) continue;
+        appendValidUtf8(out, text.substr(plain, i - plain));
+        plain = i + 1;
+        if (escape) {
+            out += escape;
+        } else {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0xF];
         }
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += kHex[c >> 4];
-                out += kHex[c & 0xF];
-            } else
-                out += static_cast<char>(c);
-        }
-        ++i;
     }
+    appendValidUtf8(out, text.substr(plain));
     out += '"';
 }
 

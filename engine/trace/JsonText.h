@@ -12,6 +12,15 @@ namespace txs {
 // by U+FFFD so the file always parses.
 void appendJsonString(std::string& out, std::string_view text);
 
+// The one UTF-8 rule of every JSON TxScope writes (the engine's exports and the CLI's --json):
+// well-formed UTF-8 (Unicode table 3-7) is copied as is and every byte that is not part of it
+// becomes U+FFFD, one replacement per bad byte.
+void appendValidUtf8(std::string& out, std::string_view text);
+std::string validUtf8(std::string_view text);
+
+// JSON's two-character escape of `c` ("\n", "\\", "\"", ...), or nullptr when it has none.
+const char* shortEscape(char c);
+
 // Appends nanoseconds as a JSON number of microseconds with three decimals ("1234.567"), the
 // unit Chrome Trace Event timestamps use, without losing the nanoseconds.
 void appendMicros(std::string& out, std::int64_t ns);

@@ -1,5 +1,7 @@
 #include "engine/trace/SessionFile.h"
 
+#include "engine/trace/JsonText.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,27 +14,17 @@ namespace {
 constexpr const char* magic = "TXSCOPE-SESSION 1";
 constexpr int lastKind = static_cast<int>(EventKind::PhaseBegin);
 
+// A field on one line: backslash, tab and line breaks written as JSON writes them.
 std::string escape(const std::string& s)
 {
     std::string out;
     out.reserve(s.size());
     for (char c : s) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
+        const bool special = c == '\\' || c == '\t' || c == '\n' || c == '\r';
+        if (special)
+            out += shortEscape(c);
+        else
             out += c;
-        }
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "engine/workload/StatementScanner.h"
 
+#include "engine/api/AsciiText.h"
+#include "engine/api/SqlLexer.h"
 #include "engine/workload/Duration.h"
 #include "engine/workload/TextUtil.h"
 
@@ -15,91 +17,65 @@ ParseError at(int line, std::string message)
 std::optional<ParseError> StatementScanner::feedLine(std::string_view line, int lineNumber,
                                                      std::vector<Statement>& out)
 {
+    using Kind = SqlToken::Kind;
     completedOnLine_ = false;
     std::size_t i = 0;
     while (i < line.size()) {
-        const char c = line[i];
-        const char next = i + 1 < line.size() ? line[i + 1] : '\0';
-        if (quote_) {
-            append(c);
-            if (c == quote_) {
-                // A doubled quote is the quote char itself ('it''s'); brackets have no escape.
-                if (quote_ != ']' && next == quote_) {
-                    append(next);
-                    i += 2;
-                    continue;
-                }
-                quote_ = 0;
-            }
-            ++i;
+        if (quote_) { // a quote that began on an earlier line
+            const std::size_t end = quotedRunEnd(line, i, quote_);
+            appendRaw(line.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+            if (end == std::string_view::npos) break;
+            quote_ = 0;
+            i = end;
             continue;
         }
         if (inBlockComment_) {
-            if (c == '*' && next == '/') {
-                inBlockComment_ = false;
-                i += 2;
-            } else {
-                ++i;
-            }
+            const std::size_t close = line.find("*/", i);
+            if (close == std::string_view::npos) break;
+            inBlockComment_ = false;
+            i = close + 2;
             continue;
         }
-        if (isSpace(c)) {
-            endWord();
+        const SqlToken t = sqlTokenAt(line, i);
+        const std::string_view text = t.text(line);
+        if (t.kind == Kind::Space) {
             pendingSpace_ = !sql_.empty();
-            ++i;
-            continue;
-        }
-        if (c == '-' && next == '-') {
-            endWord();
+        } else if (t.kind == Kind::Comment && text.starts_with("--")) {
             return scanLineComment(line.substr(i + 2), lineNumber, out);
-        }
-        if (c == '/' && next == '*') {
-            endWord();
-            inBlockComment_ = true;
-            commentLine_ = lineNumber;
+        } else if (t.kind == Kind::Comment) {
             pendingSpace_ = !sql_.empty(); // a comment separates tokens like a space does
-            i += 2;
-            continue;
-        }
-        if (c == ';') {
-            endWord();
+            inBlockComment_ = t.unterminated;
+            commentLine_ = lineNumber;
+        } else if (t.kind == Kind::Punct && text == ";") {
             if (sql_.empty()) return at(lineNumber, "empty statement: ';' with no SQL before it");
-            if (isTrigger() && lastToken_ != "END") {
-                // A trigger body's own statements: the trigger goes on until END;
-                append(';');
-                lastToken_ = ";";
-                ++i;
-                continue;
+            append(";");
+            // sqlite3_complete: only a trigger body's own ';' leaves the text unfinished; the
+            // trigger goes on until END;
+            if (isCompleteSql(sql_)) {
+                sql_.pop_back();
+                finishStatement(out);
+            } else {
+                passedSemicolon_ = true;
             }
-            finishStatement(out);
-            ++i;
-            continue;
-        }
-        if (sql_.empty()) {
-            startLine_ = lineNumber;
-            if (startsWithWord(line.substr(i), "sleep")) {
-                if (auto error = scanSleep(line, i, lineNumber, out)) return error;
-                continue;
-            }
-        }
-        append(c);
-        if (c == '\'' || c == '"' || c == '`' || c == '[') {
-            endWord();
-            quote_ = c == '[' ? ']' : c;
-            quoteLine_ = lineNumber;
-            lastToken_.clear(); // a quoted token is never the keyword END
-        } else if (isIdentChar(c)) {
-            word_ += toUpperChar(c);
         } else {
-            endWord();
-            lastToken_ = std::string(1, c);
+            if (sql_.empty()) {
+                startLine_ = lineNumber;
+                if (t.kind == Kind::Word && equalsIgnoreCase(text, "sleep")) {
+                    if (auto error = scanSleep(line, i, lineNumber, out)) return error;
+                    continue;
+                }
+            }
+            append(text);
+            if (t.unterminated) { // a quote that goes on on the next line
+                quote_ = text.front() == '[' ? ']' : text.front();
+                quoteLine_ = lineNumber;
+            }
         }
-        ++i;
+        i = t.end();
     }
-    endWord();
     // The line break: text inside a quote, a token separator anywhere else.
     if (quote_)
-        append('\n');
+        appendRaw("\n");
     else
         pendingSpace_ = !sql_.empty();
     return std::nullopt;
@@ -113,33 +89,19 @@ ParseError StatementScanner::unfinished(const std::string& where) const
                   std::string("quoted name (") + (quote_ == ']' ? '[' : quote_) + ") is never closed");
     if (inBlockComment_) return at(commentLine_, "comment '/*' is never closed with '*/'");
     return at(startLine_, "statement does not end with ';' " + where +
-                              (isTrigger() ? " (a CREATE TRIGGER statement ends with END;)" : ""));
+                              (passedSemicolon_ ? " (a CREATE TRIGGER statement ends with END;)" : ""));
 }
 
-void StatementScanner::append(char c)
+void StatementScanner::append(std::string_view token)
 {
     if (pendingSpace_ && !sql_.empty()) sql_ += ' ';
     pendingSpace_ = false;
-    sql_ += c;
+    sql_ += token;
 }
 
-void StatementScanner::endWord()
+void StatementScanner::appendRaw(std::string_view text)
 {
-    if (word_.empty()) return;
-    if (words_.size() < 4) words_.push_back(word_);
-    lastToken_ = std::move(word_);
-    word_.clear();
-}
-
-// [EXPLAIN] CREATE [TEMP|TEMPORARY] TRIGGER, the statements sqlite3_complete() reads to END.
-bool StatementScanner::isTrigger() const
-{
-    std::size_t k = 0;
-    if (k < words_.size() && words_[k] == "EXPLAIN") ++k;
-    if (k >= words_.size() || words_[k] != "CREATE") return false;
-    ++k;
-    if (k < words_.size() && (words_[k] == "TEMP" || words_[k] == "TEMPORARY")) ++k;
-    return k < words_.size() && words_[k] == "TRIGGER";
+    sql_ += text;
 }
 
 void StatementScanner::finishStatement(std::vector<Statement>& out)
@@ -151,8 +113,7 @@ void StatementScanner::finishStatement(std::vector<Statement>& out)
     out.push_back(std::move(s));
     sql_.clear();
     pendingSpace_ = false;
-    words_.clear();
-    lastToken_.clear();
+    passedSemicolon_ = false;
     completedOnLine_ = true;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 // Cuts the SQL of a block or a step into statements, line by line.
 //
-// It follows SQLite's lexical rules where they decide where a statement ends: ';' ends one only
-// outside 'strings', "identifiers", `identifiers`, [identifiers], -- comments and /* comments */,
-// and inside CREATE TRIGGER only after END (as sqlite3_complete() does). Quotes and block comments
-// may span lines. A statement that starts with the word `sleep` is a sleep; its ';' is optional.
-// A `-- expect: X` comment belongs to the statement whose ';' is on the same line before it.
+// Tokens come from the engine's one SQL lexer (engine/api/SqlLexer), so ';' ends a statement
+// only outside 'strings', "identifiers", `identifiers`, [identifiers], -- comments and /* comments
+// */, and only where sqlite3_complete() says the statement is whole (inside CREATE TRIGGER only
+// after END). Quotes and block comments may span lines. A statement that starts with the word `sleep` is a
+// sleep; its ';' is optional. A `-- expect: X` comment belongs to the statement whose ';' is on the same line
+// before it.
 
 #include "engine/workload/ParseError.h"
 #include "engine/workload/Workload.h"
@@ -33,9 +34,8 @@ public:
     ParseError unfinished(const std::string& where) const;
 
 private:
-    void append(char c);
-    void endWord();
-    bool isTrigger() const;
+    void append(std::string_view token);   // after one space when blanks or a comment came before
+    void appendRaw(std::string_view text); // inside a quote: as it is
     void finishStatement(std::vector<Statement>& out);
     std::optional<ParseError> scanSleep(std::string_view line, std::size_t& pos, int lineNumber,
                                         std::vector<Statement>& out);
@@ -49,10 +49,8 @@ private:
     int quoteLine_ = 0;
     bool inBlockComment_ = false;
     int commentLine_ = 0;
-    std::string word_;               // the identifier being read, upper-cased
-    std::vector<std::string> words_; // the statement's first words, to recognize CREATE TRIGGER
-    std::string lastToken_;          // the last word or punctuation, to find END before ';'
-    bool completedOnLine_ = false;   // a statement ended on the current line (expectations attach to it)
+    bool passedSemicolon_ = false; // a ';' that did not end the statement (a trigger's body)
+    bool completedOnLine_ = false; // a statement ended on the current line (expectations attach to it)
 };
 
 } // namespace txs

@@ -2,14 +2,6 @@
 
 namespace txs {
 
-std::string toLower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = toLowerChar(c);
-    return out;
-}
-
 std::string_view trim(std::string_view s)
 {
     while (!s.empty() && isSpace(s.front()))
@@ -17,14 +9,6 @@ std::string_view trim(std::string_view s)
     while (!s.empty() && isSpace(s.back()))
         s.remove_suffix(1);
     return s;
-}
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (toLowerChar(a[i]) != toLowerChar(b[i])) return false;
-    return true;
 }
 
 bool startsWithWord(std::string_view s, std::string_view word)

@@ -2,6 +2,8 @@
 // Character helpers for the .txs parser. They take plain chars and never consult the locale, so
 // parsing is the same on every machine and safe on any byte (the parser is fuzzed).
 
+#include "engine/api/AsciiText.h" // toLower, equalsIgnoreCase
+
 #include <string>
 #include <string_view>
 
@@ -25,18 +27,7 @@ inline bool isIdentChar(char c)
     return isAlpha(c) || isDigit(c) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
 }
 
-inline char toLowerChar(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-inline char toUpperChar(char c)
-{
-    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-}
-
-std::string toLower(std::string_view s);
 std::string_view trim(std::string_view s);
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
 // True when `s` starts with the word `word` (case-insensitive) not followed by an identifier char.
 bool startsWithWord(std::string_view s, std::string_view word);
 // A connection or workers name: letters, digits and '_', not starting with a digit.

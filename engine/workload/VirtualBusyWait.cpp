@@ -1,12 +1,12 @@
 #include "engine/workload/VirtualBusyWait.h"
 
-#include "engine/sqlite/BusySchedule.h"
+#include "engine/api/BusySchedule.h"
 
 namespace txs {
 
 bool VirtualBusyWait::call(int timeoutMs)
 {
-    const int delay = sqlite::busyDelayMs(calls, timeoutMs);
+    const int delay = busyDelayMs(calls, timeoutMs);
     ++calls;
     if (delay <= 0) return false;
     waitedMs += delay;
@@ -17,7 +17,7 @@ void VirtualBusyWait::runOut(int timeoutMs)
 {
     // From the 12th call on every sleep is 100 ms (the last one cut to the timeout): skip the
     // whole ones arithmetically, so a timeout of days costs nothing.
-    constexpr int kSteadyFrom = 11, kSteadyMs = 100;
+    constexpr int kSteadyFrom = kBusySteadyFrom, kSteadyMs = kBusySteadyMs;
     if (calls >= kSteadyFrom) {
         const std::int64_t whole = (static_cast<std::int64_t>(timeoutMs) - waitedMs) / kSteadyMs - 1;
         if (whole > 0) {

@@ -1,6 +1,7 @@
 #include "engine/workload/WorkloadParser.h"
 
 #include "engine/workload/HeaderLine.h"
+#include "engine/workload/LineHead.h"
 #include "engine/workload/StatementScanner.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/TextUtil.h"
@@ -17,16 +18,11 @@ namespace {
 
 bool isBlank(std::string_view line)
 {
-    return trim(line).empty();
-}
-bool isCommentLine(std::string_view line)
-{
-    line = trim(line);
-    return !line.empty() && line.front() == '#';
+    return isBlankLine(line);
 }
 bool isIndented(std::string_view line)
 {
-    return !line.empty() && isSpace(line.front()) && !isBlank(line);
+    return isIndentedLine(line);
 }
 std::string quote(std::string_view s)
 {
@@ -81,26 +77,26 @@ private:
     {
         const std::size_t index = next_;
         const std::string_view line = lines_[index];
-        if (isBlank(line) || isCommentLine(line)) {
+        const LineHead head = readLineHead(line);
+        using Kind = LineHead::Kind;
+        if (head.kind == Kind::Blank || head.kind == Kind::Comment) {
             ++next_;
             return std::nullopt;
         }
-        if (isIndented(line))
+        if (head.kind == Kind::Indented)
             return at(index, "indented line outside a block (indent statements under setup:, check: or a "
                              "workers line, or to continue the SQL of a step)");
-        if (startsWithWord(line, "workers")) return workersBlock(index);
-
-        const std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos)
+        if (head.kind == Kind::Workers) return workersBlock(index);
+        if (head.kind == Kind::NoColon)
             return at(index, quote(trim(line)) +
                                  " is not a header, block or step line (write setup:, check:, "
                                  "workers NAME xN ...: or NAME: SQL;)");
-        const std::string_view name = trim(line.substr(0, colon));
-        const std::string_view rest = line.substr(colon + 1);
-        if (equalsIgnoreCase(name, "setup")) return statementBlock(index, rest, workload_.setup, "setup");
-        if (equalsIgnoreCase(name, "check")) return statementBlock(index, rest, workload_.check, "check");
-        if (isHeaderKey(name)) return header(index, name, rest);
-        if (!isValidName(name))
+        const std::string_view name = head.name;
+        const std::string_view rest = line.substr(head.restAt);
+        if (head.kind == Kind::Setup) return statementBlock(index, rest, workload_.setup, "setup");
+        if (head.kind == Kind::Check) return statementBlock(index, rest, workload_.check, "check");
+        if (head.kind == Kind::Header) return header(index, name, rest);
+        if (head.kind == Kind::BadName)
             return at(index,
                       "invalid step name " + quote(name) +
                           " (a connection name is letters, digits and '_', not starting with a digit)");

@@ -264,7 +264,7 @@ private slots:
         const QJsonObject tx = trace_.one("X", 2, "tx 13 concurrent");
         checkSpan(tx, 2200, 4200 - 2200);
         QCOMPARE(tx["args"].toObject()["outcome"].toString(), QString("doomed"));
-        QCOMPARE(tx["args"].toObject()["rollback_reason"].toString(), QString("conflict"));
+        QCOMPARE(tx["args"].toObject()["rollback_reason"].toString(), QString("after a conflict"));
 
         const QJsonObject conflict = trace_.one("i", 2, "conflict");
         QCOMPARE(ns(conflict["ts"]), 3600);

@@ -2,7 +2,6 @@
 // transactions and their events, BEGIN CONCURRENT, busy_timeout, journal modes, and the two
 // helpers it is built from (statement splitting/classification and the statement cache).
 
-#include "engine/sqlite/BusySchedule.h"
 #include "engine/sqlite/SqlText.h"
 #include "engine/sqlite/StatementCache.h"
 #include "support/SqliteTrace.h"
@@ -236,18 +235,6 @@ private slots:
         QCOMPARE(slept, (std::vector<std::int64_t>{1000, 2000, 5000, 10000, 7000, 0}));
         QCOMPARE_ROWS(*waiter, "PRAGMA busy_timeout(-5)", "0");
         MUST(*holder, "ROLLBACK");
-    }
-
-    void busyScheduleIsSqlites()
-    {
-        using sqlite::busyDelayMs;
-        const int expected[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100, 100};
-        for (int i = 0; i < 13; ++i)
-            QCOMPARE(busyDelayMs(i, 100000), expected[i]);
-        QCOMPARE(busyDelayMs(0, 0), 0);
-        QCOMPARE(busyDelayMs(11, 328), 100); // 228 slept before: 100 fits exactly
-        QCOMPARE(busyDelayMs(12, 328), 0);
-        QCOMPARE(busyDelayMs(2, 4), 1); // 3 slept before: cut to the bound
     }
 
     void journalModes()

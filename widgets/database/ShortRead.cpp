@@ -1,5 +1,6 @@
 #include "widgets/database/ShortRead.h"
 
+#include "engine/api/RealFormat.h"
 #include "widgets/database/Hardening.h"
 
 #include <QByteArray>
@@ -14,8 +15,8 @@ QVariant columnValue(sqlite3_stmt* stmt, int i)
     switch (sqlite3_column_type(stmt, i)) {
     case SQLITE_INTEGER:
         return QVariant::fromValue<qlonglong>(sqlite3_column_int64(stmt, i));
-    case SQLITE_FLOAT:
-        return sqlite3_column_double(stmt, i);
+    case SQLITE_FLOAT: // shown as SQLite prints it (1.0e+20), not as QVariant would (1e+20)
+        return QString::fromStdString(txs::formatReal(sqlite3_column_double(stmt, i)));
     case SQLITE_TEXT:
         return QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
                                  sqlite3_column_bytes(stmt, i));

@@ -1,6 +1,7 @@
 #include "widgets/database/SqlConsole.h"
 
 #include "engine/api/Database.h"
+#include "engine/api/RealFormat.h"
 #include "widgets/database/Hardening.h"
 
 #include <sqlite3.h>
@@ -17,7 +18,7 @@ QVariant toVariant(const txs::Value& v)
     case txs::Value::Type::Integer:
         return QVariant::fromValue<qlonglong>(v.integer());
     case txs::Value::Type::Real:
-        return v.real();
+        return QString::fromStdString(txs::formatReal(v.real()));
     case txs::Value::Type::Text:
         return QString::fromStdString(v.text());
     case txs::Value::Type::Blob: {
@@ -33,8 +34,8 @@ QVariant columnValue(sqlite3_stmt* stmt, int i)
     switch (sqlite3_column_type(stmt, i)) {
     case SQLITE_INTEGER:
         return QVariant::fromValue<qlonglong>(sqlite3_column_int64(stmt, i));
-    case SQLITE_FLOAT:
-        return sqlite3_column_double(stmt, i);
+    case SQLITE_FLOAT: // shown as SQLite prints it (1.0e+20), not as QVariant would (1e+20)
+        return QString::fromStdString(txs::formatReal(sqlite3_column_double(stmt, i)));
     case SQLITE_TEXT:
         return QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
                                  sqlite3_column_bytes(stmt, i));

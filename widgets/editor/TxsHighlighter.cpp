@@ -1,23 +1,20 @@
 #include "widgets/editor/TxsHighlighter.h"
 
+#include "engine/api/AsciiText.h"
+#include "engine/api/SqlLexer.h"
+#include "engine/workload/LineHead.h"
+#include "engine/workload/Substitution.h"
+#include "engine/workload/TextUtil.h"
+
 #include <QColor>
+
+namespace {
+// Block states: the quote a line leaves open, so the next line starts inside it.
+constexpr int kNoQuote = -1;
+} // namespace
 
 TxsHighlighter::TxsHighlighter(QTextDocument* document) : QSyntaxHighlighter(document)
 {
-    sqlKeywords_ =
-        QRegularExpression("\\b(SELECT|FROM|WHERE|INSERT|INTO|VALUES|UPDATE|SET|DELETE|CREATE|TABLE|DROP|"
-                           "BEGIN|COMMIT|ROLLBACK|END|"
-                           "CONCURRENT|IMMEDIATE|EXCLUSIVE|DEFERRED|TRANSACTION|PRAGMA|INTEGER|INT|TEXT|REAL|"
-                           "BLOB|PRIMARY|KEY|NOT|NULL|"
-                           "DEFAULT|AND|OR|IN|IS|AS|ON|JOIN|LEFT|GROUP|BY|ORDER|HAVING|LIMIT|OFFSET|WITH|"
-                           "RECURSIVE|UNION|ALL|DISTINCT|"
-                           "CASE|WHEN|THEN|ELSE|IF|EXISTS|REPLACE|IGNORE|COUNT|SUM|MAX|MIN|AVG)\\b",
-                           QRegularExpression::CaseInsensitiveOption);
-    blockLine_ = QRegularExpression("^\\s*(setup:|check:|workers\\b[^:]*:)");
-    headerLine_ = QRegularExpression("^(journal_mode|busy_timeout|synchronous|seed)\\s*:");
-    stepName_ = QRegularExpression("^([A-Za-z_][A-Za-z0-9_-]*)\\s*:");
-    numbers_ = QRegularExpression("\\b\\d+(\\.\\d+)?\\b");
-    variables_ = QRegularExpression("\\$(worker|iter)\\b");
     buildFormats(false);
 }
 
@@ -46,52 +43,113 @@ void TxsHighlighter::buildFormats(bool dark)
     variable_ = make(dark ? QColor(0xff, 0xa6, 0x57) : QColor(0x95, 0x38, 0x00), true);
 }
 
+void TxsHighlighter::setUtf8Format(const QByteArray& utf8, std::size_t begin, std::size_t end,
+                                   const QTextCharFormat& format)
+{
+    // The engine works on UTF-8 bytes, the editor on UTF-16 units.
+    const int from = QString::fromUtf8(utf8.constData(), static_cast<qsizetype>(begin)).size();
+    const int length =
+        QString::fromUtf8(utf8.constData() + begin, static_cast<qsizetype>(end - begin)).size();
+    setFormat(from, length, format);
+}
+
 void TxsHighlighter::highlightBlock(const QString& text)
 {
-    // '#' starts a comment only at the beginning of a line (after indentation).
-    if (text.trimmed().startsWith('#')) {
-        setFormat(0, text.size(), comment_);
+    const QByteArray utf8 = text.toUtf8();
+    const std::string_view line(utf8.constData(), static_cast<std::size_t>(utf8.size()));
+    const int previous = previousBlockState();
+    if (previous >= 0) { // inside a quote or a comment that an earlier line opened: raw SQL
+        setCurrentBlockState(highlightSql(utf8, 0, previous));
         return;
     }
-    for (auto it = sqlKeywords_.globalMatch(text); it.hasNext();) {
-        auto m = it.next();
-        setFormat(m.capturedStart(), m.capturedLength(), sqlKeyword_);
-    }
-    for (auto it = numbers_.globalMatch(text); it.hasNext();) {
-        auto m = it.next();
-        setFormat(m.capturedStart(), m.capturedLength(), number_);
-    }
-    for (auto it = variables_.globalMatch(text); it.hasNext();) {
-        auto m = it.next();
-        setFormat(m.capturedStart(), m.capturedLength(), variable_);
-    }
-    if (auto m = blockLine_.match(text); m.hasMatch()) {
-        setFormat(m.capturedStart(1), m.capturedLength(1), structure_);
-    } else if (auto h = headerLine_.match(text); h.hasMatch()) {
+    using Kind = txs::LineHead::Kind;
+    const txs::LineHead head = txs::readLineHead(line);
+    std::size_t sqlFrom = 0;
+    switch (head.kind) {
+    case Kind::Blank:
+    case Kind::NoColon:
+        break;
+    case Kind::Comment: // '#' starts a comment only at the beginning of a line (after indentation)
+        setFormat(0, text.size(), comment_);
+        setCurrentBlockState(kNoQuote);
+        return;
+    case Kind::Header:
         setFormat(0, text.size(), structure_);
-    } else if (auto s = stepName_.match(text); s.hasMatch()) {
-        setFormat(s.capturedStart(1), s.capturedLength(1) + 1, connection_);
+        setCurrentBlockState(kNoQuote);
+        return;
+    case Kind::Workers:
+        setUtf8Format(utf8, 0, head.restAt, structure_);
+        sqlFrom = head.restAt;
+        break;
+    case Kind::Setup:
+    case Kind::Check:
+        setUtf8Format(utf8, head.nameAt, head.restAt, structure_);
+        sqlFrom = head.restAt;
+        break;
+    case Kind::Step:
+        setUtf8Format(utf8, head.nameAt, head.restAt, connection_);
+        sqlFrom = head.restAt;
+        break;
+    case Kind::BadName: // the parser rejects the name: not coloured as a step
+    case Kind::Indented:
+        sqlFrom = head.kind == Kind::BadName ? head.restAt : 0;
+        break;
     }
-    // Strings and the trailing comment last: they win over keywords inside them.
-    int quoteStart = -1;
-    QChar quote;
-    for (int i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoteStart >= 0) {
-            if (c == quote) {
-                setFormat(quoteStart, i - quoteStart + 1, string_);
-                quoteStart = -1;
+    setCurrentBlockState(head.kind == Kind::Workers ? kNoQuote : highlightSql(utf8, sqlFrom, kNoQuote));
+}
+
+int TxsHighlighter::highlightSql(const QByteArray& utf8, std::size_t from, int state)
+{
+    using Kind = txs::SqlToken::Kind;
+    const std::string_view line(utf8.constData(), static_cast<std::size_t>(utf8.size()));
+    std::size_t i = from;
+    if (state >= 0) { // resume inside the quote (or '*' for a block comment) an earlier line opened
+        const char open = static_cast<char>(state);
+        std::size_t end = std::string_view::npos;
+        if (open == '*') {
+            const auto close = line.find("*/", i);
+            if (close != std::string_view::npos) end = close + 2;
+        } else {
+            end = txs::quotedRunEnd(line, i, open == '[' ? ']' : open);
+        }
+        setUtf8Format(utf8, i, end == std::string_view::npos ? line.size() : end,
+                      open == '*' ? comment_ : string_);
+        if (end == std::string_view::npos) return state;
+        i = end;
+    }
+    bool statementStart = true; // for `sleep`, a statement of the .txs format
+    for (txs::SqlToken t = txs::sqlTokenAt(line, i); t.kind != Kind::End;
+         t = txs::sqlTokenAt(line, t.end())) {
+        const std::string_view word = t.text(line);
+        switch (t.kind) {
+        case Kind::Comment:
+            if (word.starts_with("--")) {
+                const bool expect = txs::startsWithWord(txs::trim(word.substr(2)), "expect");
+                setUtf8Format(utf8, t.offset, t.end(), expect ? expectation_ : comment_);
+            } else {
+                setUtf8Format(utf8, t.offset, t.end(), comment_);
+                if (t.unterminated) return '*';
             }
-            continue;
+            continue; // a comment does not start a statement
+        case Kind::String:
+        case Kind::QuotedName:
+            if (t.kind == Kind::String) setUtf8Format(utf8, t.offset, t.end(), string_);
+            if (t.unterminated) return static_cast<unsigned char>(word.front());
+            break;
+        case Kind::Number:
+            setUtf8Format(utf8, t.offset, t.end(), number_);
+            break;
+        case Kind::Variable:
+            if (txs::findVariable(word) == word) setUtf8Format(utf8, t.offset, t.end(), variable_);
+            break;
+        case Kind::Word:
+            if (txs::isSqlKeyword(word) || (statementStart && txs::equalsIgnoreCase(word, "sleep")))
+                setUtf8Format(utf8, t.offset, t.end(), sqlKeyword_);
+            break;
+        default:
+            break;
         }
-        if (c == '\'') {
-            quoteStart = i;
-            quote = c;
-        } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
-            const bool expect = text.mid(i).contains(QRegularExpression("^--\\s*expect:"));
-            setFormat(i, text.size() - i, expect ? expectation_ : comment_);
-            return;
-        }
+        if (t.kind != Kind::Space) statementStart = t.kind == Kind::Punct && word == ";";
     }
-    if (quoteStart >= 0) setFormat(quoteStart, text.size() - quoteStart, string_);
+    return kNoQuote;
 }

@@ -1,10 +1,12 @@
 #pragma once
 // Syntax colouring for .txs workloads: the file's own structure (header keys, block keywords,
-// step connection names, `-- expect:` annotations) over SQL (keywords, strings, numbers).
+// step connection names, `-- expect:` annotations) over SQL (keywords, strings, numbers). It
+// reads lines with the parser's own rules (engine/workload/LineHead) and SQL with the engine's
+// lexer and SQLite's keyword list, so what is coloured as a step or a keyword is one to them too.
 
-#include <QRegularExpression>
 #include <QSyntaxHighlighter>
 #include <QTextCharFormat>
+#include <string_view>
 
 class TxsHighlighter : public QSyntaxHighlighter
 {
@@ -21,7 +23,10 @@ protected:
 
 private:
     void buildFormats(bool dark);
+    // Colours the SQL in utf8[from...]; returns the block state for the next line (an open quote).
+    int highlightSql(const QByteArray& utf8, std::size_t from, int state);
+    void setUtf8Format(const QByteArray& utf8, std::size_t begin, std::size_t end,
+                       const QTextCharFormat& format);
 
     QTextCharFormat comment_, structure_, connection_, sqlKeyword_, string_, number_, expectation_, variable_;
-    QRegularExpression sqlKeywords_, blockLine_, headerLine_, stepName_, numbers_, variables_;
 };

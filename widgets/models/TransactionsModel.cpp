@@ -1,27 +1,11 @@
 #include "widgets/models/TransactionsModel.h"
 
+#include "engine/trace/EventLabels.h"
 #include "widgets/models/ModelStyle.h"
 
 namespace txs::models {
 
 namespace {
-
-const char* reasonName(RollbackReason reason)
-{
-    switch (reason) {
-    case RollbackReason::User:
-        return "by ROLLBACK";
-    case RollbackReason::Conflict:
-        return "after a conflict";
-    case RollbackReason::StatementError:
-        return "statement failed";
-    case RollbackReason::Busy:
-        return "busy";
-    case RollbackReason::Close:
-        return "connection closed";
-    }
-    return "";
-}
 
 Outcome outcomeOf(TxPhase phase)
 {
@@ -100,7 +84,8 @@ QVariant TransactionsModel::display(const TransactionRecord& r, int column) cons
         QString text;
         if (phase == TxPhase::Committed) text = "committed";
         if (phase == TxPhase::RolledBack)
-            text = QString("rolled back (%1)").arg(reasonName(r.rollbackReason));
+            text = QString("rolled back (%1)")
+                       .arg(rollbackReasonLabel(static_cast<std::int64_t>(r.rollbackReason)));
         if (phase == TxPhase::Doomed) text = "doomed: only ROLLBACK is accepted";
         if ((phase == TxPhase::Doomed || phase == TxPhase::RolledBack) && r.conflictWith && r.doomedNs <= t)
             text += QString(", conflict with tx %1").arg(r.conflictWith);

@@ -1,7 +1,9 @@
 #include "widgets/timeline/TimelineText.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
+#include "engine/trace/EventLabels.h"
 #include "widgets/timeline/LockGroups.h"
 
 #include <cstdio>
@@ -9,30 +11,6 @@
 namespace txs::timeline {
 
 namespace {
-
-std::string fixed(double v, int decimals)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-    return buf;
-}
-
-const char* rollbackReasonText(std::int64_t reason)
-{
-    switch (static_cast<RollbackReason>(reason)) {
-    case RollbackReason::User:
-        return "rolled back";
-    case RollbackReason::Conflict:
-        return "rolled back after a conflict";
-    case RollbackReason::StatementError:
-        return "rolled back by a failed statement";
-    case RollbackReason::Busy:
-        return "rolled back after SQLITE_BUSY";
-    case RollbackReason::Close:
-        return "rolled back when the connection closed";
-    }
-    return "rolled back";
-}
 
 std::string interval(const Span& s, std::int64_t nowNs)
 {
@@ -67,7 +45,7 @@ std::string describeTransaction(const TimelineModel& model, const Lane& lane, co
         if (s.extra != 0) out += " (commit timestamp " + std::to_string(s.extra) + ")";
         break;
     case SpanState::TxRolledBack:
-        out += rollbackReasonText(s.extra);
+        out += std::string("rolled back ") + rollbackReasonLabel(s.extra);
         break;
     case SpanState::TxDoomed:
         out += s.open() ? "doomed by a conflict: only ROLLBACK is possible"

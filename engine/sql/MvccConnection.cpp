@@ -22,7 +22,6 @@ using sqlutil::Classified;
 using sqlutil::classify;
 using sqlutil::columnValue;
 using sqlutil::quoteIdentifier;
-using sqlutil::splitStatements;
 using sqlutil::StatementKind;
 
 using mvcc::Transaction;

@@ -12,12 +12,22 @@ void ExplainContext::apply(const Event& e)
         c.name = e.text;
         break;
     case EventKind::StatementBegin:
+        // An autocommit statement's own transaction ends with it (a doomed one without an event).
+        if (!c.inTransaction) {
+            c.doomed = false;
+            c.conflictWith = 0;
+            c.conflictSameKeyInserted = false;
+        }
+        c.doomedBeforeStatement = c.doomed;
         c.statement = e.text;
         c.handlerCalls = 0;
         c.sleptUs = 0;
         c.wait.reset();
         break;
     case EventKind::TxBegin:
+        c.doomed = false;
+        c.conflictWith = 0;
+        c.conflictSameKeyInserted = false;
         c.inTransaction = true;
         c.mode = static_cast<TxMode>(e.a);
         c.txId = e.txId;
@@ -25,13 +35,21 @@ void ExplainContext::apply(const Event& e)
         break;
     case EventKind::TxCommit:
     case EventKind::TxRollback:
+        c.doomed = false;
         c.inTransaction = false;
         c.mode = TxMode::None;
         if (e.txId) rememberTx(e.txId, e.connection);
         break;
+    case EventKind::TxDoomed:
+        c.doomed = true;
+        if (e.txId) rememberTx(e.txId, e.connection);
+        break;
+    case EventKind::Conflict:
+        c.conflictWith = static_cast<std::uint64_t>(e.a);
+        c.conflictSameKeyInserted = e.b == 1;
+        break;
     case EventKind::VersionCreated:
     case EventKind::VersionEnded:
-    case EventKind::TxDoomed:
         if (e.txId) rememberTx(e.txId, e.connection);
         break;
     case EventKind::BusyHandlerCall:

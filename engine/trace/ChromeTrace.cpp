@@ -434,7 +434,7 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e)
     }
     case EventKind::BusyHandlerCall:
         instant(id, e, "busy", "busy handler " + std::to_string(e.a),
-                Args().number("count", e.a).number("slept_us", e.b).text("text", e.text));
+                Args().number("count", e.a).number("slept_us", e.b).number("gave_up", e.detail));
         break;
     case EventKind::Explanation:
         instant(id, e, "explanation", "explanation", Args().text("text", e.text));

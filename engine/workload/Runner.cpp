@@ -1,7 +1,7 @@
 #include "engine/workload/Runner.h"
 
 #include "engine/explain/Explainer.h"
-#include "engine/sql/SqlScanner.h"
+#include "engine/trace/MetricsFeed.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
@@ -98,8 +98,9 @@ struct Runner::Impl
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
-    std::atomic<std::uint64_t> committed{0}, rolledBack{0}, retries{0};
-    std::atomic<std::uint64_t> conflicts{0}, busy{0}, busySnapshot{0}, other{0};
+    // The run's counts, from the trace log by the one counting rule (CountingRule.h): null
+    // when the run is not traced.
+    std::unique_ptr<MetricsFeed> metrics;
     std::atomic<std::uint64_t> workerTxDone{0};
     std::uint64_t workerTxTotal = 0;
     std::atomic<int> passed{0}, failed{0}, workersFailed{0}, statementsFailed{0};
@@ -138,7 +139,7 @@ struct Runner::Impl
             .count();
     }
     void emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text);
-    void account(const std::string& sql, const Result& r, bool inTransactionAfter);
+    void noteExecuted(const Result& r);
     void report(StatementOutcome outcome, std::uint32_t connection, const BlockedWait* blocked = nullptr);
     Connection& stepConnection(const std::string& name);
     void configure(Connection& connection);
@@ -161,6 +162,7 @@ Runner::Runner(Workload workload, RunOptions options)
 {
     trace_ = options_.trace;
     if (!trace_ && options_.tracing) trace_ = std::make_shared<TraceLog>(options_.traceLimits);
+    if (trace_) impl_->metrics = std::make_unique<MetricsFeed>(trace_);
     summary_.file = workload_.fileName;
     summary_.journalMode = options_.journalMode.value_or(workload_.journalMode);
     auto& actions = impl_->actions;
@@ -276,10 +278,12 @@ RunProgress Runner::progress() const
     p.stepsDone = std::min(next, impl_->actions.size());
     p.workerTransactionsDone = impl_->workerTxDone.load();
     p.workerTransactionsTotal = impl_->workerTxTotal;
-    p.committed = impl_->committed.load();
-    p.retries = impl_->retries.load();
-    p.errors =
-        impl_->conflicts.load() + impl_->busy.load() + impl_->busySnapshot.load() + impl_->other.load();
+    if (impl_->metrics) {
+        const MetricsAt m = impl_->metrics->totals();
+        p.committed = m.commits;
+        p.retries = m.retries;
+        p.errors = m.errors();
+    }
     if (next < impl_->actions.size() && impl_->actions[next].statement)
         p.nextLine = impl_->actions[next].statement->line;
     return p;
@@ -318,37 +322,14 @@ bool failsTheRun(const Error& e)
 
 } // namespace
 
-void Runner::Impl::account(const std::string& sql, const Result& r, bool inTransactionAfter)
+// Only what the locked-database verdict needs (finish()): what the run counts comes from the
+// log (metrics), so every view counts the same way.
+void Runner::Impl::noteExecuted(const Result& r)
 {
     ++executed;
     if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
                     (r.error->code & 0xFF) == rc::ReadOnly))
         ++busyOrReadOnly;
-    if (!r.ok()) {
-        switch (r.error->kind) {
-        case ErrorKind::Conflict:
-        case ErrorKind::Schema: // Turso's schema conflict: retried like one
-            ++conflicts;
-            break;
-        case ErrorKind::Busy:
-            ++busy;
-            break;
-        case ErrorKind::BusySnapshot:
-            ++busySnapshot;
-            break;
-        default:
-            ++other;
-            break;
-        }
-        return;
-    }
-    const auto c = sql::classify(sql);
-    if (c.kind == sql::StatementKind::Commit)
-        ++committed;
-    else if (c.kind == sql::StatementKind::Rollback)
-        ++rolledBack;
-    else if (c.kind == sql::StatementKind::Other && !inTransactionAfter && r.changes > 0)
-        ++committed;
 }
 
 // A blocked statement's SQLITE_BUSY is in the trace like any other, and the user wants to know
@@ -469,12 +450,13 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             const int timeout = connection.busyTimeout();
             StepConnection::Pending blocked{&st, pending.phase, outcome.startNs, {}, retryRound};
             if (blocked.wait.call(timeout)) {
+                // Right after the try's StatementEnd: the counting rule takes the try for a wait.
+                emit(EventKind::StatementBlocked, connection.id(), st.line, st.sql);
                 explainBlocked(outcome.result.ok() ? Error::busy("checkpoint waits for readers")
                                                    : *outcome.result.error,
                                connection.id(), {1, 0, timeout, true});
                 sc.queue.push_front(blocked);
                 blockedOrder.push_back(name);
-                emit(EventKind::Note, connection.id(), st.line, "blocked: " + st.sql);
                 if (runner.observer_)
                     runner.observer_->statementBlocked({st.line, name, st.sql, 1, blocked.wait.waitedMs});
                 return true;
@@ -482,7 +464,7 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             // busy_timeout 0: the handler gives up on its first call, the result stands.
             outcome.busyHandlerCalls = blocked.wait.calls;
         }
-        account(st.sql, outcome.result, connection.transaction().active);
+        noteExecuted(outcome.result);
     }
     outcome.endNs = now();
     report(std::move(outcome), connection.id());
@@ -498,7 +480,7 @@ void Runner::Impl::finishBlocked(const std::string& name, Result result, bool ti
     sc.queue.pop_front();
     blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
     const Statement& st = *pending.statement;
-    account(st.sql, result, sc.connection->transaction().active);
+    noteExecuted(result);
     StatementOutcome outcome;
     outcome.phase = pending.phase;
     outcome.line = st.line;
@@ -544,9 +526,11 @@ bool Runner::Impl::retryBlocked()
         const Statement& st = *pending.statement;
         const int timeout = sc.connection->busyTimeout();
         sc.handlerCalled = false;
+        emit(EventKind::StatementUnblocked, sc.connection->id(), st.line, {});
         Result result = sc.connection->execute(st.sql);
         const bool stillBlocked = wantedToWait(result, sc.handlerCalled);
         if (stillBlocked && pending.wait.call(timeout)) {
+            emit(EventKind::StatementBlocked, sc.connection->id(), st.line, st.sql);
             explainBlocked(result.ok() ? Error::busy("checkpoint waits for readers") : *result.error,
                            sc.connection->id(), {pending.wait.calls, pending.wait.waitedMs, timeout, true});
             if (runner.observer_)
@@ -587,6 +571,7 @@ void Runner::Impl::finishSteps()
         auto& pending = sc.queue.front();
         pending.wait.runOut(sc.connection->busyTimeout());
         sc.handlerCalled = false;
+        emit(EventKind::StatementUnblocked, sc.connection->id(), pending.statement->line, {});
         Result result = sc.connection->execute(pending.statement->sql); // the try before giving up
         const bool timedOut = wantedToWait(result, sc.handlerCalled);
         finishBlocked(first, std::move(result), timedOut);
@@ -602,6 +587,8 @@ void Runner::Impl::failStuck()
     for (const auto& name : order) {
         StepConnection& sc = stepConnections[name];
         const int blockedLine = sc.queue.empty() ? 0 : sc.queue.front().statement->line;
+        // The wait ends here, though the statement does not run again.
+        if (blockedLine != 0) emit(EventKind::StatementUnblocked, sc.connection->id(), blockedLine, {});
         while (!sc.queue.empty()) {
             const StepConnection::Pending pending = sc.queue.front();
             sc.queue.pop_front();
@@ -612,7 +599,7 @@ void Runner::Impl::failStuck()
                             std::to_string(blockedLine) + " (" + name + ")" +
                             (st.line == blockedLine ? "" : ", so this statement never ran");
             Result result = Result::failure(error);
-            account(st.sql, result, false);
+            noteExecuted(result);
             StatementOutcome outcome;
             outcome.phase = pending.phase;
             outcome.line = st.line;
@@ -656,7 +643,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 const std::string sql = substituteVariables(st.sql, worker, iter);
                 const std::int64_t startNs = st.expect ? now() : 0;
                 Result result = connection->execute(sql);
-                account(sql, result, connection->transaction().active);
+                noteExecuted(result);
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
                     StatementOutcome outcome;
@@ -682,11 +669,10 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 break;
             }
             if (connection->transaction().active) {
-                if (connection->execute("ROLLBACK").ok()) ++rolledBack;
+                connection->execute("ROLLBACK");
             }
             if (block.retry.enabled() && block.retry.retries(*failure) && attempt < block.retry.maxRetries) {
                 ++attempt;
-                ++retries;
                 emit(EventKind::TxRetry, connection->id(), attempt, failure->codeName());
                 const auto wait = block.retry.backoff.delay(attempt, rng);
                 if (wait.yield)
@@ -749,13 +735,14 @@ void Runner::Impl::finish()
     stepConnections.clear(); // closing them ends any transaction they left open
     auto& s = runner.summary_;
     s.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    s.committed = committed;
-    s.rolledBack = rolledBack;
-    s.retries = retries;
-    s.conflicts = conflicts;
-    s.busy = busy;
-    s.busySnapshot = busySnapshot;
-    s.otherErrors = other;
+    const MetricsAt m = metrics ? metrics->totals() : MetricsAt{};
+    s.committed = m.commits;
+    s.rolledBack = m.rollbacks;
+    s.retries = m.retries;
+    s.conflicts = m.conflicts;
+    s.busy = m.busy;
+    s.busySnapshot = m.busySnapshot;
+    s.otherErrors = m.otherErrors;
     const double seconds = workersSeconds > 0 ? workersSeconds : s.wallMs / 1000.0;
     s.throughputTps = seconds > 0 ? static_cast<double>(s.committed) / seconds : 0;
     s.latencyP50Ms = latencies.percentileNs(0.50) / 1e6;
@@ -801,7 +788,8 @@ bool Runner::step()
         // Entering steps or check settles what is still blocked from the part before.
         if (action.phase == RunPhase::Workers || action.phase == RunPhase::Check) impl.finishSteps();
         impl.phase = action.phase;
-        impl.emit(EventKind::Note, 0, 0, std::string("phase: ") + runPhaseName(action.phase));
+        impl.emit(EventKind::PhaseBegin, 0, static_cast<std::int64_t>(action.phase),
+                  runPhaseName(action.phase));
         if (observer_) observer_->phaseStarted(action.phase);
         if (action.phase != RunPhase::Setup) impl.stepConnections.erase("setup");
     }

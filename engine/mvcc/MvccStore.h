@@ -3,8 +3,9 @@
 // protocol (Turso's design, see docs/engine.md), and garbage collection.
 //
 // Thread model: any number of transactions run in parallel, each used by one thread. Shared
-// state is the clock (one mutex, held for a few instructions at begin and at the start of a
-// commit), the catalog, the exclusive slot and each chain's spin lock.
+// state is the clock (one mutex, held for short critical sections at begin and commit: the
+// timestamps, the preparing set, the exclusive slot, and the trace events they record), the
+// catalog, the exclusive slot and each chain's spin lock.
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"

@@ -8,6 +8,7 @@
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
+#include "engine/workload/RunReport.h"
 #include "widgets/database/DatabaseDock.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
@@ -122,6 +123,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(session_, &txs::models::SessionLog::instantChanged, this, [this](qint64 t) {
         instantLabel_->setText(QString("t = %1%2").arg(formatNs(t), session_->isLive() ? " (live)" : ""));
         timeline_->setCursorTime(t);
+        refreshStatus(); // the counts are those at the instant shown
     });
     connect(timeline_, &txs::TimelineWidget::cursorMoved, session_, &txs::models::SessionLog::setInstant);
     connect(timeline_, &txs::TimelineWidget::followLiveChanged, this, [this](bool follow) {
@@ -539,7 +541,9 @@ void MainWindow::focusOnStory()
     if (events.empty()) return;
     qint64 from = -1;
     for (const auto& e : events) {
-        if (e.kind == txs::EventKind::Note && (e.text == "phase: steps" || e.text == "phase: workers")) {
+        if (e.kind == txs::EventKind::PhaseBegin &&
+            (e.a == static_cast<std::int64_t>(txs::RunPhase::Steps) ||
+             e.a == static_cast<std::int64_t>(txs::RunPhase::Workers))) {
             from = e.timeNs;
             break;
         }
@@ -568,10 +572,11 @@ void MainWindow::refreshStatus()
     if (controller_->state() == S::Invalid && !replaying_) state += ": " + controller_->lastError();
     if (settling_) state += " (showing the rest…)";
     const auto events = session_->log() ? session_->log()->appendedCount() : 0;
+    // The counts are the metrics projection's at the instant shown (CountingRule: the same
+    // numbers as the Metrics panel and the CLI), so they follow the cursor through time.
+    const auto m = session_->projection().metrics.at(session_->instant());
     if (replaying_) {
-        // A replay's counters are the recording's, at the instant shown: not the runner's.
         editor_->setNextLine(0);
-        const auto m = session_->projection().metrics.at(session_->instant());
         stateLabel_->setText(state);
         countersLabel_->setText(QString("  committed %1 · retries %2 · errors %3 · %4 events")
                                     .arg(m.commits)
@@ -589,9 +594,9 @@ void MainWindow::refreshStatus()
                                                                                                  : 0);
     countersLabel_->setText(QString("  %1 · committed %2 · retries %3 · errors %4 · %5 events")
                                 .arg(txs::journalModeName(controller_->journalMode()))
-                                .arg(p.committed)
-                                .arg(p.retries)
-                                .arg(p.errors)
+                                .arg(m.commits)
+                                .arg(m.retries)
+                                .arg(m.errors())
                                 .arg(events));
 }
 

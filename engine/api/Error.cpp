@@ -196,8 +196,7 @@ bool isRetryable(const Error& error)
 {
     if (error.kind == ErrorKind::Busy || error.kind == ErrorKind::BusySnapshot) return true;
     // A schema change since the snapshot: rerunning the transaction on the new schema works.
-    if (error.kind == ErrorKind::Conflict || error.kind == ErrorKind::Schema) return true;
-    return error.message.find("conflict") != std::string::npos;
+    return error.kind == ErrorKind::Conflict || error.kind == ErrorKind::Schema;
 }
 
 const char* errorKindName(ErrorKind kind)

@@ -2,6 +2,7 @@
 // Typed errors with SQLite-compatible result codes, so the same retry loop works on every
 // backend and a user sees the codes they know from SQLite.
 
+#include <cstdint>
 #include <string>
 
 namespace txs {
@@ -63,9 +64,21 @@ struct Error
     std::string describe() const;
 };
 
-// The seed example's predicate: busy, busy-snapshot, or a message containing "conflict" (by kind
-// here: Conflict and Schema, whose messages say "conflict" as Turso's do).
+// The seed example's predicate (busy, busy-snapshot, or a conflict), decided by kind only:
+// Conflict and Schema, which Turso reports as messages saying "conflict". The engines type their
+// conflicts; no message is read.
 bool isRetryable(const Error& error);
+
+// An error's kind as the `detail` field of a StatementEnd or Busy event (trace/Event.h), and back.
+inline std::uint16_t kindDetail(const Error& error)
+{
+    return static_cast<std::uint16_t>(error.kind);
+}
+inline ErrorKind errorKindOfDetail(std::uint16_t detail)
+{
+    return detail <= static_cast<std::uint16_t>(ErrorKind::Other) ? static_cast<ErrorKind>(detail)
+                                                                  : ErrorKind::Other;
+}
 
 const char* errorKindName(ErrorKind kind);
 

@@ -12,6 +12,13 @@ void ExplainContext::apply(const Event& e)
         c.name = e.text;
         break;
     case EventKind::StatementBegin:
+        // An autocommit statement's own transaction ends with it (a doomed one without an event).
+        if (!c.inTransaction) {
+            c.doomed = false;
+            c.conflictWith = 0;
+            c.conflictSameKeyInserted = false;
+        }
+        c.doomedBeforeStatement = c.doomed;
         c.statement = e.text;
         c.handlerCalls = 0;
         c.sleptUs = 0;
@@ -25,13 +32,25 @@ void ExplainContext::apply(const Event& e)
         const SpanRecord* tx = spans_.openTransaction(e.connection);
         c.inTransaction = tx && tx->outcome == TxOutcome::Open;
         c.mode = c.inTransaction ? tx->mode : TxMode::None;
-        if (e.kind == EventKind::TxBegin) c.txId = e.txId;
+        c.doomed = false; // a new transaction, or none: nothing doomed
+        if (e.kind == EventKind::TxBegin) {
+            c.txId = e.txId;
+            c.conflictWith = 0;
+            c.conflictSameKeyInserted = false;
+        }
         if (e.txId) rememberTx(e.txId, e.connection);
         break;
     }
+    case EventKind::TxDoomed:
+        c.doomed = true;
+        if (e.txId) rememberTx(e.txId, e.connection);
+        break;
+    case EventKind::Conflict:
+        c.conflictWith = static_cast<std::uint64_t>(e.a);
+        c.conflictSameKeyInserted = e.b == 1;
+        break;
     case EventKind::VersionCreated:
     case EventKind::VersionEnded:
-    case EventKind::TxDoomed:
         if (e.txId) rememberTx(e.txId, e.connection);
         break;
     case EventKind::BusyHandlerCall:

@@ -56,6 +56,12 @@ struct ConnectionContext
     LockLevel dbFileLevel = LockLevel::None;
     std::vector<Holder> holders;        // conflicting holders when the BUSY happened
     std::optional<BlockedWait> blocked; // set for the explanation of a blocked statement only
+    // Typed facts of the transaction's conflict (Conflict, TxDoomed events), so the explainer
+    // never reads an error message.
+    bool doomed = false;                  // its transaction is doomed
+    bool doomedBeforeStatement = false;   // ... and already was when the current statement began
+    std::uint64_t conflictWith = 0;       // the other transaction of its latest Conflict
+    bool conflictSameKeyInserted = false; // that Conflict: both inserted the key (Conflict's b)
 };
 
 class ExplainContext

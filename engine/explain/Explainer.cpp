@@ -4,7 +4,6 @@
 
 #include <cctype>
 #include <cstdlib>
-#include <regex>
 
 namespace txs {
 
@@ -92,11 +91,12 @@ std::string waitedText(const ConnectionContext& c)
            " calls until busy_timeout ran out";
 }
 
-Explanation conflict(const Error& error, std::uint32_t connection, const ExplainContext& ctx)
+Explanation conflict(std::uint32_t connection, const ExplainContext& ctx)
 {
     Explanation e;
     const std::string me = ctx.nameOf(connection);
-    if (error.message.find("doomed") != std::string::npos) {
+    const ConnectionContext* c = ctx.connection(connection);
+    if (c && c->doomedBeforeStatement) {
         e.what = me +
                  "'s transaction hit a write-write conflict earlier, so the engine doomed it: its writes are "
                  "already undone.";
@@ -108,16 +108,13 @@ Explanation conflict(const Error& error, std::uint32_t connection, const Explain
         e.id = ExplainRule::MvccDoomed;
         return e;
     }
-    // The store's message names the other transaction: "... transaction 7 ...".
+    // The Conflict event names the other transaction and which rule failed.
     std::string other = "another transaction";
-    static const std::regex txNumber("transaction ([0-9]+) (changed|inserted)");
-    std::smatch m;
-    if (std::regex_search(error.message, m, txNumber)) {
-        const auto otherTx = std::strtoull(m[1].str().c_str(), nullptr, 10);
-        other = "transaction " + m[1].str();
-        if (auto c = ctx.connectionOfTx(otherTx)) other += " on " + ctx.nameOf(c);
+    if (c && c->conflictWith != 0) {
+        other = "transaction " + std::to_string(c->conflictWith);
+        if (auto on = ctx.connectionOfTx(c->conflictWith)) other += " on " + ctx.nameOf(on);
     }
-    const bool sameKey = error.message.find("inserted the same key") != std::string::npos;
+    const bool sameKey = c && c->conflictSameKeyInserted;
     if (sameKey) {
         e.what = me + " and " + other + " both inserted the same key; " + other + " committed first, so " +
                  me + "'s COMMIT failed.";
@@ -404,7 +401,7 @@ namespace {
 Explanation explainByKind(const Error& error, std::uint32_t connection, const ExplainContext& context,
                           JournalMode mode)
 {
-    if (error.kind == ErrorKind::Conflict) return conflict(error, connection, context);
+    if (error.kind == ErrorKind::Conflict) return conflict(connection, context);
     if (error.kind == ErrorKind::Schema && mode == JournalMode::Mvcc)
         return schemaConflict(connection, context);
     if (error.kind == ErrorKind::Busy || error.kind == ErrorKind::BusySnapshot)

@@ -265,9 +265,10 @@ std::optional<std::string> FileDurability::openLog(std::string& contents)
     const std::string logPath = path_ + "-log";
     if (!exists(logPath)) return std::nullopt;
     std::string error;
-    log_ = LogFile::open(logPath, false, contents, error);
+    bool inUse = false;
+    log_ = LogFile::open(logPath, false, contents, error, &inUse);
     if (!log_) {
-        failCode_ = error.find("in use") != std::string::npos ? rc::Busy : rc::CantOpen;
+        failCode_ = inUse ? rc::Busy : rc::CantOpen;
         return error;
     }
     // Empty, or part of our own header (a crash while the log was being created): no frames.

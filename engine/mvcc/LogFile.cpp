@@ -106,8 +106,9 @@ std::optional<std::string> LogFile::mapTo(std::uint64_t capacity)
 }
 
 std::unique_ptr<LogFile> LogFile::open(const std::string& path, bool create, std::string& contents,
-                                       std::string& error)
+                                       std::string& error, bool* inUse)
 {
+    if (inUse) *inUse = false;
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
     if (fd < 0) {
         error = failure("cannot open the MVCC log", path);
@@ -117,6 +118,7 @@ std::unique_ptr<LogFile> LogFile::open(const std::string& path, bool create, std
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         error =
             "the MVCC log " + path + " is in use by another open MVCC database (in this process or another)";
+        if (inUse) *inUse = true;
         ::close(fd);
         return nullptr;
     }

@@ -33,9 +33,10 @@ class LogFile
 public:
     // Opens (creating an empty file when `create`) and reads the whole file into `contents`,
     // without the zeros of space preallocated but never used. Writes nothing. On failure
-    // returns null and a message naming the file.
+    // returns null and a message naming the file; `*inUse` (if given) says whether it failed
+    // because another engine holds the log (a typed fact: callers must not parse the message).
     static std::unique_ptr<LogFile> open(const std::string& path, bool create, std::string& contents,
-                                         std::string& error);
+                                         std::string& error, bool* inUse = nullptr);
     // Makes `header` the file's header: written (and synced) when the file holds nothing yet or
     // only part of it (a crash while it was being created), and used by every later swap().
     // The caller has checked that a file with more in it already starts with `header`.

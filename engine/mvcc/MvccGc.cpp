@@ -1,8 +1,8 @@
 // Garbage collection: a version whose end committed at or before the low-water mark (the
 // oldest snapshot still in use) can never be seen again, by any transaction now running or
 // yet to begin, so it is removed. Commits queue the chains where they ended versions; every
-// so many commits one thread drains a bounded batch of that queue, so the work is spread
-// over the run instead of stopping it.
+// commit drains a small bounded batch of that queue (the low-water mark is refreshed every
+// 64 commits), so the work is spread over the run instead of stopping it.
 
 #include "engine/mvcc/MvccStore.h"
 

@@ -16,7 +16,8 @@ void MvccStore::waitForPreparingBelow(std::uint64_t ts) const
             std::lock_guard lock(clockMutex_);
             if (preparingTs_.empty() || *preparingTs_.begin() >= ts) return;
         }
-        // A preparing commit is validating or appending: microseconds, and it never waits for us.
+        // A preparing commit is validating or appending to the log, which at synchronous=FULL
+        // includes an fdatasync (milliseconds on a disk); it never waits for us.
         std::this_thread::yield();
     }
 }

@@ -14,7 +14,8 @@ MvccStore::MvccStore(std::shared_ptr<TraceLog> trace) : trace_(std::move(trace))
 MvccStore::~MvccStore() = default;
 
 void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
-                     std::int64_t rowid, std::int64_t a, std::int64_t b, std::string text) const
+                     std::int64_t rowid, std::int64_t a, std::int64_t b, std::string text,
+                     std::uint16_t detail) const
 {
     if (!trace_) return;
     Event e;
@@ -25,6 +26,7 @@ void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txI
     e.rowid = rowid;
     e.a = a;
     e.b = b;
+    e.detail = detail;
     e.text = std::move(text);
     trace_->append(std::move(e));
 }
@@ -161,7 +163,8 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
             auto e = Error::busySnapshot("database is busy: transaction " + std::to_string(tx.id) +
                                          " read a snapshot that another commit has since replaced, so it "
                                          "cannot become the exclusive writer; roll back and retry");
-            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message,
+                 kindDetail(e));
             return e;
         }
         if (count == 0)
@@ -170,7 +173,8 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
                  static_cast<std::int64_t>(LockLevel::Exclusive));
         if (!wait || !wait(count)) {
             auto e = Error::busy("database is busy: " + holder);
-            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.traceId(), 0, 0, e.extendedCode, 0, e.message,
+                 kindDetail(e));
             return e;
         }
     }
@@ -214,7 +218,7 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
                  static_cast<std::int64_t>(LockLevel::Shared));
             auto e = Error::busy("database is busy: transaction " + std::to_string(exclusiveHolder_->id) +
                                  " holds the exclusive lock; COMMIT can be retried once it ends");
-            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+            emit(EventKind::Busy, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message, kindDetail(e));
             return e;
         }
         tx.endTs.store(++clock_, std::memory_order_relaxed);
@@ -377,8 +381,8 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
                 }
             }
             if (other)
-                return doom(tx, *record.table, record.key, other,
-                            "inserted the same key and committed first");
+                return doom(tx, *record.table, record.key, other, "inserted the same key and committed first",
+                            true);
             if (!wait) break;
             std::this_thread::yield();
         }
@@ -395,21 +399,23 @@ Error MvccStore::schemaConflict(Transaction& tx)
                                     "must roll back and retry");
     tx.doomedBy = e;
     conflicts_.fetch_add(1, std::memory_order_relaxed);
-    emit(EventKind::TxDoomed, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message);
+    emit(EventKind::TxDoomed, tx.connection, tx.id, 0, 0, e.extendedCode, 0, e.message, kindDetail(e));
     return e;
 }
 
 Error MvccStore::doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx,
-                      const char* what)
+                      const char* what, bool sameKeyInserted)
 {
     Error e = Error::conflict("Write-write conflict on " + table.name() + " key " + std::to_string(key) +
                               ": transaction " + std::to_string(otherTx) + " " + what + "; transaction " +
                               std::to_string(tx.id) + " must roll back and retry");
     tx.doomedBy = e;
     conflicts_.fetch_add(1, std::memory_order_relaxed);
-    emit(EventKind::Conflict, tx.connection, tx.id, table.id(), key, static_cast<std::int64_t>(otherTx), 0,
-         e.message);
-    emit(EventKind::TxDoomed, tx.connection, tx.id, table.id(), key, e.extendedCode, 0, e.message);
+    // b says which rule failed, so no reader has to parse the message (Event.h).
+    emit(EventKind::Conflict, tx.connection, tx.id, table.id(), key, static_cast<std::int64_t>(otherTx),
+         sameKeyInserted ? 1 : 0, e.message);
+    emit(EventKind::TxDoomed, tx.connection, tx.id, table.id(), key, e.extendedCode, 0, e.message,
+         kindDetail(e));
     // Give back what the doomed transaction holds now, so it blocks nobody while its owner
     // gets round to ROLLBACK; the connection keeps refusing everything else until then.
     if (tx.loadState() == TxState::Active) rollback(tx, RollbackReason::Conflict, false);

@@ -3,8 +3,9 @@
 // protocol (Turso's design, see docs/engine.md), and garbage collection.
 //
 // Thread model: any number of transactions run in parallel, each used by one thread. Shared
-// state is the clock (one mutex, held for a few instructions at begin and at the start of a
-// commit), the catalog, the exclusive slot and each chain's spin lock.
+// state is the clock (one mutex, held for short critical sections at begin and commit: the
+// timestamps, the preparing set, the exclusive slot, and the trace events they record), the
+// catalog, the exclusive slot and each chain's spin lock.
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
@@ -121,7 +122,8 @@ public:
     void restoreClock(std::uint64_t ts);
 
     void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
-              std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string text = {}) const;
+              std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string text = {},
+              std::uint16_t detail = 0) const;
     bool tracing() const { return trace_ != nullptr; }
 
 private:
@@ -134,8 +136,8 @@ private:
 
     std::optional<Error> endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
                                            std::int64_t key, RowPtr newRow, WriteRecord::Op op);
-    Error doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx,
-               const char* what);
+    Error doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx, const char* what,
+               bool sameKeyInserted = false);
     std::optional<Error> validate(Transaction& tx);
     Error schemaConflict(Transaction& tx); // dooms `tx`: DDL was committed since its snapshot
     void finishCommit(Transaction& tx);

@@ -81,9 +81,9 @@ TransactionState MvccConnection::transaction() const
 }
 
 void MvccConnection::emit(EventKind kind, std::uint64_t txId, std::int64_t a, std::int64_t b,
-                          std::string text)
+                          std::string text, std::uint16_t detail)
 {
-    store_->emit(kind, id(), txId, 0, 0, a, b, std::move(text));
+    store_->emit(kind, id(), txId, 0, 0, a, b, std::move(text), detail);
 }
 
 Result MvccConnection::execute(std::string_view sql, const Params& params)
@@ -157,7 +157,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
     if (store_->tracing()) {
         const std::uint64_t endTx = tx_ ? tx_->id : txId;
         emit(EventKind::StatementEnd, endTx, error ? error->extendedCode : 0, result.changes,
-             error ? error->message : std::string());
+             error ? error->message : std::string(), error ? kindDetail(*error) : 0);
     }
     return error;
 }
@@ -216,16 +216,24 @@ std::optional<Error> MvccConnection::rollback()
 }
 
 // SQLite's default busy handler schedule (sqliteDefaultBusyCallback), bounded by busy_timeout.
+// Every call is recorded before any sleep, as SqliteConnection does: a = count, b = the
+// microseconds it will sleep, detail = 1 when it gives up (the statement then fails with BUSY).
 bool MvccConnection::waitForLock(int count)
 {
-    if (clock_.shouldStop()) return false; // stopped or out of time: give up the wait
+    const std::uint64_t txId = tx_ ? tx_->id : 0;
+    const auto giveUp = [&] {
+        emit(EventKind::BusyHandlerCall, txId, count, 0, {}, 1);
+        return false;
+    };
+    if (clock_.shouldStop()) return giveUp(); // stopped or out of time: give up the wait
     if (busyHandler_) {
         const bool again = busyHandler_(count);
-        emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, 0);
+        emit(EventKind::BusyHandlerCall, txId, count, 0, {}, again ? 0 : 1);
         return again;
     }
     const int delay = busyDelayMs(count, busyTimeoutMs_);
-    if (delay <= 0) return false;
+    if (delay <= 0) return giveUp();
+    emit(EventKind::BusyHandlerCall, txId, count, static_cast<std::int64_t>(delay) * 1000);
     // In slices, so Stop and statement_timeout end a wait of up to 100 ms within 10 ms.
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay);
     while (std::chrono::steady_clock::now() < until) {
@@ -233,7 +241,6 @@ bool MvccConnection::waitForLock(int count)
         std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
             std::chrono::milliseconds(10), until - std::chrono::steady_clock::now()));
     }
-    emit(EventKind::BusyHandlerCall, tx_ ? tx_->id : 0, count, static_cast<std::int64_t>(delay) * 1000);
     return true;
 }
 

@@ -79,7 +79,8 @@ std::optional<Error> SqliteConnection::runUntraced(const char* sql)
     return error;
 }
 
-void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std::string text)
+void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std::string text,
+                            std::uint16_t detail)
 {
     if (!shared_->log) return;
     Event e;
@@ -88,6 +89,7 @@ void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std:
     e.txId = currentTxId_;
     e.a = a;
     e.b = b;
+    e.detail = detail;
     e.text = std::move(text);
     shared_->log->append(std::move(e));
 }
@@ -149,10 +151,10 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         Result one;
         if (!error && st) error = run(*st, params, one);
 
-        if (isBusy(error)) emit(EventKind::Busy, error->extendedCode, 0, error->message);
+        if (isBusy(error)) emit(EventKind::Busy, error->extendedCode, 0, error->message, kindDetail(*error));
         trackTransaction(info, wasAutocommit, error);
         emit(EventKind::StatementEnd, error ? error->extendedCode : 0, error ? 0 : one.changes,
-             error ? error->message : std::string());
+             error ? error->message : std::string(), error ? kindDetail(*error) : 0);
         if (!tx_.active) setCurrentTx(0);
         if (error) return Result::failure(std::move(*error));
 
@@ -295,7 +297,7 @@ bool SqliteConnection::busyCalled(int count)
         retry = sleepMs > 0;
     }
     // Recorded before sleeping, so the event marks when the wait starts.
-    emit(EventKind::BusyHandlerCall, count, std::int64_t{sleepMs} * 1000, retry ? "retry" : "give up");
+    emit(EventKind::BusyHandlerCall, count, std::int64_t{sleepMs} * 1000, {}, retry ? 0 : 1);
     // In slices, so Stop and statement_timeout end a wait of up to 100 ms within 10 ms.
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(sleepMs);
     while (sleepMs > 0 && std::chrono::steady_clock::now() < until) {

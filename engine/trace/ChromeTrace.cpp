@@ -414,7 +414,7 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
     }
     case EventKind::BusyHandlerCall:
         instant(id, e, "busy", "busy handler " + std::to_string(e.a),
-                Args().number("count", e.a).number("slept_us", e.b).text("text", e.text));
+                Args().number("count", e.a).number("slept_us", e.b).number("gave_up", e.detail));
         break;
     case EventKind::Explanation:
         if (!explainError(c, awaitingExplanation, e))

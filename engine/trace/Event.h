@@ -18,11 +18,13 @@ enum class EventKind : std::uint16_t {
     TxCommit,         // a: commit timestamp (MVCC) or 0, b: rows written
     TxRollback,       // a: RollbackReason
     TxRetry,          // a: attempt number (1 = first retry)
-    TxDoomed,         // the transaction hit a conflict; a: extended result code
+    TxDoomed,         // the transaction hit a conflict; a: extended result code; detail: ErrorKind
     VersionCreated,   // table, rowid; a: version id; text: row as text
     VersionEnded,     // table, rowid; a: version id
     VersionReclaimed, // table, rowid; a: version id
-    Conflict,         // table, rowid; a: the other transaction's id; text: message
+    Conflict,         // table, rowid; a: the other transaction's id; b: 1 when both inserted the same
+                      // key and the other committed first (found at COMMIT), 0 when the other
+                      // changed the row; text: message
     LockAcquire,      // a: LockResource, b: LockLevel now held
     LockRelease,      // a: LockResource, b: LockLevel now held (None when fully released)
     LockWait,         // a: LockResource, b: LockLevel wanted

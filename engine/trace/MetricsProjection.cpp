@@ -1,22 +1,11 @@
 #include "engine/trace/MetricsProjection.h"
 
-#include "engine/api/Error.h"
-
 #include <algorithm>
-#include <cctype>
-#include <string>
+#include <utility>
 
 namespace txs {
 
 namespace {
-
-bool mentionsConflict(const std::string& message)
-{
-    std::string lower(message);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    return lower.find("conflict") != std::string::npos;
-}
 
 std::int64_t nthLatency(std::vector<std::int64_t>& values, double p)
 {
@@ -38,50 +27,39 @@ int LatencyHistogram::bucketOf(std::int64_t latencyNs)
 
 MetricsProjection::MetricsProjection(std::int64_t bucketNs) : bucketNs_(bucketNs > 0 ? bucketNs : 1) {}
 
-void MetricsProjection::apply(const Event& e, const TransactionProjection& transactions)
+SortedTimes& MetricsProjection::times(Counted what)
 {
-    const auto& ends = transactions.endOrder();
-    for (; endsSeen_ < ends.size(); ++endsSeen_) {
-        const TransactionRecord& r = transactions.all()[ends[endsSeen_]];
-        connections_[r.connection].transactionEnded = true;
-        if (r.endPhase == TxPhase::Committed) {
-            commits_.add(r.endNs);
-            latencies_.push_back({r.endNs, r.endNs - r.beginNs});
-        } else {
-            rollbacks_.add(r.endNs);
-        }
+    return const_cast<SortedTimes&>(std::as_const(*this).times(what));
+}
+
+const SortedTimes& MetricsProjection::times(Counted what) const
+{
+    switch (what) {
+    case Counted::Commit:
+        return commits_;
+    case Counted::Rollback:
+        return rollbacks_;
+    case Counted::Retry:
+        return retries_;
+    case Counted::Conflict:
+        return conflicts_;
+    case Counted::Busy:
+        return busy_;
+    case Counted::BusySnapshot:
+        return busySnapshot_;
+    case Counted::OtherError:
+        break;
     }
-    switch (e.kind) {
-    case EventKind::StatementBegin: {
-        ConnectionState& c = connections_[e.connection];
-        c.statementBeginNs = e.timeNs;
-        c.transactionEnded = false;
-        return;
-    }
-    case EventKind::StatementEnd: {
-        ConnectionState& c = connections_[e.connection];
-        if (e.a == 0) {
-            // SQLite's autocommit write: a change outside any transaction of the log.
-            if (e.txId == 0 && e.b > 0 && !c.transactionEnded) {
-                commits_.add(e.timeNs);
-                latencies_.push_back({e.timeNs, e.timeNs - c.statementBeginNs});
-            }
-        } else if (e.a == rc::BusySnapshot) {
-            busySnapshot_.add(e.timeNs);
-        } else if ((e.a & 0xff) == rc::Busy) {
-            busy_.add(e.timeNs);
-        } else if (e.a == rc::Error && mentionsConflict(e.text)) {
-            conflicts_.add(e.timeNs);
-        } else {
-            otherErrors_.add(e.timeNs);
-        }
-        return;
-    }
-    case EventKind::TxRetry:
-        retries_.add(e.timeNs);
-        return;
-    default:
-        return;
+    return otherErrors_;
+}
+
+void MetricsProjection::apply(const Event& e)
+{
+    settled_.clear();
+    rule_.apply(e, settled_);
+    for (const Tally& t : settled_) {
+        times(t.what).add(t.timeNs);
+        if (t.what == Counted::Commit) latencies_.push_back({t.timeNs, t.timeNs - t.beginNs});
     }
 }
 
@@ -95,6 +73,8 @@ MetricsAt MetricsProjection::at(std::int64_t t) const
     m.busy = busy_.countAt(t);
     m.busySnapshot = busySnapshot_.countAt(t);
     m.otherErrors = otherErrors_.countAt(t);
+    // The latest error is not settled until the next event; it counts from its time on.
+    if (const auto& p = rule_.pending(); p && p->timeNs <= t) addTo(m, p->what);
     return m;
 }
 

@@ -2,29 +2,19 @@
 // Counts and rates of a session at any instant: commits, rollbacks, retries, errors by kind,
 // throughput over time and the latency of transactions.
 //
-// Transactions are those of TransactionProjection (fed the same event first), so the counts
-// agree with the transactions table; SQLite's autocommit writes, which have no transaction in
-// the log, count as one commit each (latency: their statement). Errors are statements that
-// ended with an error, by result code: a step the runner retries while it is blocked counts
-// once per try, as each try did get SQLITE_BUSY.
+// What counts is CountingRule's (see CountingRule.h, the one rule every view and the CLI use):
+// the same transactions as TransactionProjection; SQLite's autocommit writes, which have no
+// transaction in the log, count as one commit each (latency: their statement); a step-mode try
+// that ended blocked is a wait, not an error.
 
+#include "engine/trace/CountingRule.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
-#include "engine/trace/TransactionProjection.h"
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 namespace txs {
-
-struct MetricsAt
-{
-    std::uint64_t commits = 0, rollbacks = 0, retries = 0;
-    std::uint64_t conflicts = 0, busy = 0, busySnapshot = 0, otherErrors = 0;
-    std::uint64_t errors() const { return conflicts + busy + busySnapshot + otherErrors; }
-    bool operator==(const MetricsAt&) const = default;
-};
 
 struct ThroughputPoint
 {
@@ -50,8 +40,8 @@ class MetricsProjection
 public:
     explicit MetricsProjection(std::int64_t bucketNs = 100'000'000);
 
-    // `transactions` must already have applied `event`.
-    void apply(const Event& event, const TransactionProjection& transactions);
+    // Events in seq order.
+    void apply(const Event& event);
 
     MetricsAt at(std::int64_t t) const;
     // Commits per bucket from time 0 to the bucket holding t.
@@ -65,17 +55,14 @@ private:
     {
         std::int64_t endNs, latencyNs;
     };
-    struct ConnectionState
-    {
-        std::int64_t statementBeginNs = 0;
-        bool transactionEnded = false; // a transaction of the connection ended during the statement
-    };
+    SortedTimes& times(Counted what);
+    const SortedTimes& times(Counted what) const;
 
     std::int64_t bucketNs_;
-    std::size_t endsSeen_ = 0; // cursor into transactions.endOrder()
+    CountingRule rule_;
+    std::vector<Tally> settled_; // scratch for rule_.apply
     SortedTimes commits_, rollbacks_, retries_, conflicts_, busy_, busySnapshot_, otherErrors_;
     std::vector<Sample> latencies_;
-    std::unordered_map<std::uint32_t, ConnectionState> connections_;
 };
 
 } // namespace txs

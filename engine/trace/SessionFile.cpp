@@ -1,5 +1,6 @@
 #include "engine/trace/SessionFile.h"
 
+#include "engine/api/Error.h"
 #include "engine/trace/JsonText.h"
 
 #include <cerrno>
@@ -11,7 +12,9 @@ namespace txs {
 
 namespace {
 
-constexpr const char* magic = "TXSCOPE-SESSION 1";
+// Version 2 added the `detail` column after the kind; version 1 files still load (see below).
+constexpr const char* magic = "TXSCOPE-SESSION 2";
+constexpr const char* magicV1 = "TXSCOPE-SESSION 1";
 constexpr int lastKind = static_cast<int>(EventKind::PhaseBegin);
 
 // A field on one line: backslash, tab and line breaks written as JSON writes them.
@@ -82,6 +85,45 @@ template <class T> bool toNumber(const std::string& s, T& out)
     return errno == 0 && end && *end == 0;
 }
 
+// Version 1 had no detail column. The ErrorKind of an error event is rebuilt from its result
+// code alone (never from its message): a conflict, a plain SQLITE_ERROR, reads as Other. A
+// busy-handler call's "gave up" flag is not known (0).
+std::uint16_t v1Detail(const Event& e)
+{
+    const bool error = (e.kind == EventKind::StatementEnd && e.a != 0) || e.kind == EventKind::Busy;
+    if (!error) return 0;
+    ErrorKind kind = ErrorKind::Other;
+    switch (e.a & 0xff) {
+    case rc::Busy:
+        kind = e.a == rc::BusySnapshot ? ErrorKind::BusySnapshot : ErrorKind::Busy;
+        break;
+    case rc::Constraint:
+        kind = ErrorKind::Constraint;
+        break;
+    case rc::Misuse:
+        kind = ErrorKind::Misuse;
+        break;
+    case rc::Schema:
+        kind = ErrorKind::Schema;
+        break;
+    case rc::IoErr:
+    case rc::Full:
+    case rc::CantOpen:
+    case rc::ReadOnly:
+        kind = ErrorKind::Io;
+        break;
+    case rc::Corrupt:
+    case rc::NotADb:
+        kind = ErrorKind::Corrupt;
+        break;
+    default:
+        break;
+    }
+    Error typed;
+    typed.kind = kind;
+    return kindDetail(typed);
+}
+
 } // namespace
 
 std::optional<EventKind> eventKindFromName(const std::string& name)
@@ -101,8 +143,8 @@ std::string formatSession(const Session& session)
     out << "events\t" << session.events.size() << '\n';
     for (const auto& e : session.events) {
         out << e.seq << '\t' << e.timeNs << '\t' << e.connection << '\t' << e.table << '\t' << e.txId << '\t'
-            << e.rowid << '\t' << e.a << '\t' << e.b << '\t' << eventKindName(e.kind) << '\t'
-            << escape(e.text) << '\n';
+            << e.rowid << '\t' << e.a << '\t' << e.b << '\t' << eventKindName(e.kind) << '\t' << e.detail
+            << '\t' << escape(e.text) << '\n';
     }
     return out.str();
 }
@@ -117,8 +159,10 @@ std::optional<Session> parseSession(const std::string& text, const std::string& 
         return std::nullopt;
     };
     ++lineNo;
-    if (!std::getline(in, line) || line != magic)
+    if (!std::getline(in, line) || (line != magic && line != magicV1))
         return fail("not a TxScope session (expected \"" + std::string(magic) + "\")");
+    const bool v1 = line == magicV1;
+    const std::size_t fieldCount = v1 ? 10 : 11;
     Session session;
     std::size_t expected = 0;
     for (const char* key : {"file", "journal_mode", "workload", "events"}) {
@@ -142,8 +186,9 @@ std::optional<Session> parseSession(const std::string& text, const std::string& 
     while (std::getline(in, line)) {
         ++lineNo;
         const auto f = splitTabs(line);
-        if (f.size() != 10)
-            return fail("an event has 10 tab-separated fields, this line has " + std::to_string(f.size()));
+        if (f.size() != fieldCount)
+            return fail("an event has " + std::to_string(fieldCount) +
+                        " tab-separated fields, this line has " + std::to_string(f.size()));
         Event e;
         if (!toNumber(f[0], e.seq) || !toNumber(f[1], e.timeNs) || !toNumber(f[2], e.connection) ||
             !toNumber(f[3], e.table) || !toNumber(f[4], e.txId) || !toNumber(f[5], e.rowid) ||
@@ -152,7 +197,15 @@ std::optional<Session> parseSession(const std::string& text, const std::string& 
         auto kind = eventKindFromName(f[8]);
         if (!kind) return fail("unknown event kind '" + f[8] + "'");
         e.kind = *kind;
-        if (!unescape(f[9], e.text)) return fail("bad escape in the event's text");
+        if (v1) {
+            e.detail = v1Detail(e);
+        } else {
+            std::uint64_t detail = 0;
+            if (!toNumber(f[9], detail) || detail > 0xffff)
+                return fail("the event's detail is not a number from 0 to 65535");
+            e.detail = static_cast<std::uint16_t>(detail);
+        }
+        if (!unescape(f[fieldCount - 1], e.text)) return fail("bad escape in the event's text");
         if (!session.events.empty() && e.seq <= session.events.back().seq)
             return fail("events are not in seq order");
         session.events.push_back(std::move(e));

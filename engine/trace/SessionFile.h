@@ -2,7 +2,8 @@
 // A recorded session: the workload that ran, its journal mode, and every event of the trace log.
 // Reopening it replays the run: every view is a projection of the events, so nothing else is
 // needed. The format is line-based text (one event a line, tab-separated, with escapes), so a
-// session can be read, diffed and grepped.
+// session can be read, diffed and grepped. Version 2 (current) has a `detail` column after the
+// kind; version 1 files, without it, still load (error kinds rebuilt from result codes).
 
 #include "engine/trace/Event.h"
 

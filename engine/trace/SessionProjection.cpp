@@ -12,7 +12,7 @@ void SessionProjection::apply(const Event& event)
     locks.apply(event);
     statements.apply(event);
     explanations.apply(event);
-    metrics.apply(event, transactions);
+    metrics.apply(event);
     nextSeq_ = event.seq + 1;
     ++count_;
     latestNs_ = std::max(latestNs_, event.timeNs);

@@ -85,7 +85,11 @@ void SpanProjection::endTransaction(Conn& c, const Event& e)
 {
     // Its begin is not in this log, or it ended already (its statement is still running), or
     // the event is about a transaction the engine opened for an autocommit statement.
-    if (!c.tx || c.tx->outcome != TxOutcome::Open) return;
+    if (!c.tx || c.tx->outcome != TxOutcome::Open) {
+        // An MVCC autocommit statement's own transaction (no TxBegin): its id goes on the statement.
+        if (c.statement && c.statement->txId == 0 && e.txId != 0) c.statement->txId = e.txId;
+        return;
+    }
     if (e.txId != 0 && c.tx->txId != 0 && e.txId != c.tx->txId) return;
     SpanRecord& tx = *c.tx;
     tx.txEndNs = e.timeNs;

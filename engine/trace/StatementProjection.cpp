@@ -25,14 +25,14 @@ void StatementProjection::apply(const Event& e)
         s.code = static_cast<int>(e.a);
         s.changes = e.b;
         s.message = e.text;
+        s.errorKind = e.detail;
         if (s.txId == 0) s.txId = e.txId;
         touched_.touch(it->second);
         open_.erase(it);
         return;
     }
-    case EventKind::Note: {
-        // The runner notes "blocked: SQL" after the try that will be repeated has ended.
-        if (e.text.rfind("blocked: ", 0) != 0) return;
+    case EventKind::StatementBlocked: {
+        // Emitted after the try that will be repeated has ended: it marks the latest statement.
         const auto it = latest_.find(e.connection);
         if (it == latest_.end()) return;
         StatementRecord& s = statements_[it->second];

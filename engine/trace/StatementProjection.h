@@ -1,7 +1,8 @@
 #pragma once
 // Every statement of a session, from its StatementBegin/StatementEnd pair: what ran where,
 // in which transaction, with which result, and for how long. Step mode retries a blocked
-// statement, so it appears once per try, with the runner's "blocked" note on the first.
+// statement, so it appears once per try, each try that ended blocked marked by the runner's
+// StatementBlocked event.
 
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
@@ -21,10 +22,11 @@ struct StatementRecord
     std::string sql;
     std::int64_t beginNs = 0;
     std::int64_t endNs = kNever;
-    int code = 0;             // extended result code, 0 ok
-    std::int64_t changes = 0; // rows changed
-    std::string message;      // error message
-    bool blocked = false;     // the runner noted that it waits for a lock and will be tried again
+    int code = 0;                // extended result code, 0 ok
+    std::int64_t changes = 0;    // rows changed
+    std::string message;         // error message, for people
+    std::uint16_t errorKind = 0; // the error's ErrorKind (Event::detail) when code != 0
+    bool blocked = false;        // the try ended blocked: the runner will try it again (StatementBlocked)
     std::int64_t blockedNs = kNever;
 
     bool runningAt(std::int64_t t) const { return beginNs <= t && t < endNs; }

@@ -4,6 +4,7 @@
 #include "engine/trace/ThreadEventBuffer.h"
 
 #include <algorithm>
+#include <thread>
 
 namespace txs {
 
@@ -85,6 +86,16 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
     const bool overCap = taken > droppedCount() + limits_.maxEvents;
     if (!overCap && !writer.nextChunkSlotTaken()) return;
     const std::uint64_t wanted = taken > limits_.maxEvents ? taken - limits_.maxEvents : 0;
+    std::shared_ptr<const std::function<std::uint64_t()>> catchUp;
+    {
+        std::lock_guard lock(catchUpMutex_);
+        catchUp = catchUp_;
+    }
+    // Every seq below `wanted` is taken; those of other threads are published within moments
+    // (nothing blocks between taking a seq and publishing it), so the reader gets there.
+    if (catchUp && wanted > droppedCount())
+        while ((*catchUp)() < wanted)
+            std::this_thread::yield();
     if (pinned_.load(std::memory_order_acquire)) {
         // This thread has taken no seq it has not published, so the pinned reader's prefix can
         // reach `wanted` without it: the wait ends.
@@ -131,6 +142,14 @@ void TraceLog::unpin()
         pinned_.store(false, std::memory_order_release);
     }
     pinMoved_.notify_all();
+}
+
+void TraceLog::setCatchUp(std::function<std::uint64_t()> catchUp)
+{
+    auto shared =
+        catchUp ? std::make_shared<const std::function<std::uint64_t()>>(std::move(catchUp)) : nullptr;
+    std::lock_guard lock(catchUpMutex_);
+    catchUp_ = std::move(shared);
 }
 
 std::uint64_t TraceLog::countOf(EventKind kind) const

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -77,6 +78,12 @@ public:
     void pin(std::uint64_t seq);
     void unpin();
 
+    // For one reader that must see every event and can read on any thread (the run's counts,
+    // MetricsFeed): before a writer drops events, it calls `catchUp`, outside the log's locks,
+    // until the returned position (the reader's next seq) has passed them. `catchUp` reads with
+    // readSince(); it must not append. Null clears it. Thread-safe.
+    void setCatchUp(std::function<std::uint64_t()> catchUp);
+
 private:
     ThreadWriter& writerForThisThread();
     ThreadWriter& registerThisThread();
@@ -100,6 +107,8 @@ private:
     static constexpr std::uint64_t kUnpinned = ~std::uint64_t{0};
     std::uint64_t pin_ = kUnpinned;
     std::atomic<bool> pinned_{false}; // pin_ != kUnpinned, for a lock-free check
+    std::mutex catchUpMutex_;         // guards catchUp_ (the pointer; calls run outside it)
+    std::shared_ptr<const std::function<std::uint64_t()>> catchUp_;
 };
 
 } // namespace txs

@@ -37,9 +37,12 @@ bool bindable(std::string_view sql, std::vector<WorkerVariable>& order)
         const std::string_view raw = sql.substr(t.offset, t.length);
         if (word(t, "CONFLICT") || word(t, "RETURNING")) return false;
         if (word(t, "BY")) afterBy = true;
-        if (punct(t, '?') || punct(t, ':') || punct(t, '@')) return false;
-        const bool variable =
-            t.type == Token::Type::Word && !t.quoted && (raw == "$worker" || raw == "$iter");
+        // The lexer gives a parameter (?, ?1, :name, @name, $name) as one punctuation token.
+        const bool variable = (t.type == Token::Type::Word || t.type == Token::Type::Punct) && !t.quoted &&
+                              (raw == "$worker" || raw == "$iter");
+        if (!variable && t.type == Token::Type::Punct && !raw.empty() &&
+            (raw[0] == '?' || raw[0] == ':' || raw[0] == '@' || raw[0] == '$'))
+            return false; // another parameter
         if (!variable) {
             // A variable inside a literal, a quoted name or a longer word is text, not a value.
             if (!findVariable(raw).empty()) return false;

@@ -27,9 +27,8 @@ bool RetryPolicy::retries(const Error& error) const
     if (!enabled()) return false;
     if (error.kind == ErrorKind::BusySnapshot) return busy || busySnapshot;
     if (error.kind == ErrorKind::Busy) return busy;
-    // A conflict is the MVCC engine's Conflict kind, or anything else isRetryable() accepts:
-    // Turso's plain SQLITE_ERROR whose message says "conflict".
-    return conflict && (error.kind == ErrorKind::Conflict || isRetryable(error));
+    // A conflict: the Conflict kind, or Schema (Turso's schema conflict), as isRetryable() says.
+    return conflict && isRetryable(error);
 }
 
 std::string RetryPolicy::describe() const

@@ -3,6 +3,7 @@
 #include "engine/explain/Explainer.h"
 #include "engine/explain/ExplanationEvent.h"
 #include "engine/sqlutil/SqlScanner.h"
+#include "engine/trace/MetricsFeed.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
 #include "engine/workload/LatencyRecorder.h"
@@ -101,8 +102,9 @@ struct Runner::Impl
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
-    std::atomic<std::uint64_t> committed{0}, rolledBack{0}, retries{0};
-    std::atomic<std::uint64_t> conflicts{0}, busy{0}, busySnapshot{0}, other{0};
+    // The run's counts, from the trace log by the one counting rule (CountingRule.h): null
+    // when the run is not traced.
+    std::unique_ptr<MetricsFeed> metrics;
     std::atomic<std::uint64_t> workerTxDone{0};
     std::uint64_t workerTxTotal = 0;
     std::atomic<int> passed{0}, failed{0}, workersFailed{0}, statementsFailed{0};
@@ -149,10 +151,9 @@ struct Runner::Impl
             .count();
     }
     void emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text);
-    // Counts a statement's result; an error is also explained, once, whatever its phase (the
-    // explanation is returned for the outcome).
-    std::string account(const std::string& sql, const Result& r, bool inTransactionAfter,
-                        std::uint32_t connection, const BlockedWait* blocked = nullptr);
+    // Notes a statement's result for the locked-database verdict (the run's counts come from the
+    // log); an error is also explained, once, whatever its phase (returned for the outcome).
+    std::string account(const Result& r, std::uint32_t connection, const BlockedWait* blocked = nullptr);
     std::string explainFailure(const Error& error, std::uint32_t connection, const BlockedWait* blocked,
                                bool stillBlocked);
     void nameConnection(const Connection& connection, const std::string& name);
@@ -178,6 +179,7 @@ Runner::Runner(Workload workload, RunOptions options)
 {
     trace_ = options_.trace;
     if (!trace_ && options_.tracing) trace_ = std::make_shared<TraceLog>(options_.traceLimits);
+    if (trace_) impl_->metrics = std::make_unique<MetricsFeed>(trace_);
     summary_.file = workload_.fileName;
     summary_.journalMode = options_.journalMode.value_or(workload_.journalMode);
     auto& actions = impl_->actions;
@@ -295,10 +297,12 @@ RunProgress Runner::progress() const
     p.stepsDone = std::min(next, impl_->actions.size());
     p.workerTransactionsDone = impl_->workerTxDone.load();
     p.workerTransactionsTotal = impl_->workerTxTotal;
-    p.committed = impl_->committed.load();
-    p.retries = impl_->retries.load();
-    p.errors =
-        impl_->conflicts.load() + impl_->busy.load() + impl_->busySnapshot.load() + impl_->other.load();
+    if (impl_->metrics) {
+        const MetricsAt m = impl_->metrics->totals();
+        p.committed = m.commits;
+        p.retries = m.retries;
+        p.errors = m.errors();
+    }
     p.held = impl_->held.load();
     if (next < impl_->actions.size() && impl_->actions[next].statement)
         p.nextLine = impl_->actions[next].statement->line;
@@ -316,7 +320,6 @@ void Runner::Impl::emit(EventKind kind, std::uint32_t connection, std::int64_t a
     runner.trace_->append(std::move(e));
 }
 
-// Counts a statement's effect the way an application sees it.
 namespace {
 
 // An error no concurrency demo means to show: the statement could not run at all, or the
@@ -338,38 +341,15 @@ bool failsTheRun(const Error& e)
 
 } // namespace
 
-std::string Runner::Impl::account(const std::string& sql, const Result& r, bool inTransactionAfter,
-                                  std::uint32_t connection, const BlockedWait* blocked)
+std::string Runner::Impl::account(const Result& r, std::uint32_t connection, const BlockedWait* blocked)
 {
     ++executed;
     if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
                     (r.error->code & 0xFF) == rc::ReadOnly))
         ++busyOrReadOnly;
-    if (!r.ok()) {
-        switch (r.error->kind) {
-        case ErrorKind::Conflict:
-        case ErrorKind::Schema: // Turso's schema conflict: retried like one
-            ++conflicts;
-            break;
-        case ErrorKind::Busy:
-            ++busy;
-            break;
-        case ErrorKind::BusySnapshot:
-            ++busySnapshot;
-            break;
-        default:
-            ++other;
-            break;
-        }
-        return explainFailure(*r.error, connection, blocked, false);
-    }
-    const auto c = sqlutil::classify(sql);
-    if (c.kind == sqlutil::StatementKind::Commit)
-        ++committed;
-    else if (c.kind == sqlutil::StatementKind::Rollback)
-        ++rolledBack;
-    else if (c.kind == sqlutil::StatementKind::Other && !inTransactionAfter && r.changes > 0)
-        ++committed;
+    // What the run counts comes from the log (metrics), so that every view counts the same
+    // way; here only what the locked-database verdict needs, and the explanation.
+    if (!r.ok()) return explainFailure(*r.error, connection, blocked, false);
     return {};
 }
 
@@ -517,12 +497,13 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             const int timeout = connection.busyTimeout();
             StepConnection::Pending blocked{&st, pending.phase, outcome.startNs, {}, retryRound};
             if (blocked.wait.call(timeout)) {
+                // Right after the try's StatementEnd: the counting rule takes the try for a wait.
+                emit(EventKind::StatementBlocked, connection.id(), st.line, st.sql);
                 explainBlocked(outcome.result.ok() ? Error::busy("checkpoint waits for readers")
                                                    : *outcome.result.error,
                                connection.id(), {1, 0, timeout, true});
                 sc.queue.push_front(blocked);
                 blockedOrder.push_back(name);
-                emit(EventKind::Note, connection.id(), st.line, "blocked: " + st.sql);
                 if (runner.observer_)
                     runner.observer_->statementBlocked({st.line, name, st.sql, 1, blocked.wait.waitedMs});
                 return true;
@@ -531,7 +512,7 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             outcome.busyHandlerCalls = blocked.wait.calls;
         }
         outcome.explanation =
-            account(st.sql, outcome.result, connection.transaction().active, connection.id());
+            account(outcome.result, connection.id());
     }
     outcome.endNs = now();
     report(std::move(outcome));
@@ -548,8 +529,7 @@ void Runner::Impl::finishBlocked(const std::string& name, Result result, bool ti
     blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
     const Statement& st = *pending.statement;
     const BlockedWait waited{pending.wait.calls, pending.wait.waitedMs, sc.connection->busyTimeout(), false};
-    std::string explanation = account(st.sql, result, sc.connection->transaction().active,
-                                      sc.connection->id(), timedOut ? &waited : nullptr);
+    std::string explanation = account(result, sc.connection->id(), timedOut ? &waited : nullptr);
     StatementOutcome outcome;
     outcome.phase = pending.phase;
     outcome.line = st.line;
@@ -595,9 +575,11 @@ bool Runner::Impl::retryBlocked()
         const Statement& st = *pending.statement;
         const int timeout = sc.connection->busyTimeout();
         sc.handlerCalled = false;
+        emit(EventKind::StatementUnblocked, sc.connection->id(), st.line, {});
         Result result = sc.connection->execute(st.sql);
         const bool stillBlocked = wantedToWait(result, sc.handlerCalled);
         if (stillBlocked && pending.wait.call(timeout)) {
+            emit(EventKind::StatementBlocked, sc.connection->id(), st.line, st.sql);
             explainBlocked(result.ok() ? Error::busy("checkpoint waits for readers") : *result.error,
                            sc.connection->id(), {pending.wait.calls, pending.wait.waitedMs, timeout, true});
             if (runner.observer_)
@@ -638,6 +620,7 @@ void Runner::Impl::finishSteps()
         auto& pending = sc.queue.front();
         pending.wait.runOut(sc.connection->busyTimeout());
         sc.handlerCalled = false;
+        emit(EventKind::StatementUnblocked, sc.connection->id(), pending.statement->line, {});
         Result result = sc.connection->execute(pending.statement->sql); // the try before giving up
         const bool timedOut = wantedToWait(result, sc.handlerCalled);
         finishBlocked(first, std::move(result), timedOut);
@@ -653,6 +636,8 @@ void Runner::Impl::failStuck()
     for (const auto& name : order) {
         StepConnection& sc = stepConnections[name];
         const int blockedLine = sc.queue.empty() ? 0 : sc.queue.front().statement->line;
+        // The wait ends here, though the statement does not run again.
+        if (blockedLine != 0) emit(EventKind::StatementUnblocked, sc.connection->id(), blockedLine, {});
         while (!sc.queue.empty()) {
             const StepConnection::Pending pending = sc.queue.front();
             sc.queue.pop_front();
@@ -663,7 +648,10 @@ void Runner::Impl::failStuck()
                             std::to_string(blockedLine) + " (" + name + ")" +
                             (st.line == blockedLine ? "" : ", so this statement never ran");
             Result result = Result::failure(error);
-            std::string explanation = account(st.sql, result, false, sc.connection->id());
+            // The runner's own "no progress possible" failure: not a statement's error, so not
+            // counted (CountingRule.h) and not a cause; the verdict reports it.
+            ++executed;
+            const std::string explanation;
             StatementOutcome outcome;
             outcome.phase = pending.phase;
             outcome.line = st.line;
@@ -723,7 +711,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 Result result =
                     ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
                 std::string explanation =
-                    account(sql, result, connection->transaction().active, connection->id());
+                    account(result, connection->id());
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
                     StatementOutcome outcome;
@@ -751,11 +739,10 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 break;
             }
             if (connection->transaction().active) {
-                if (connection->execute("ROLLBACK").ok()) ++rolledBack;
+                connection->execute("ROLLBACK");
             }
             if (block.retry.enabled() && block.retry.retries(*failure) && attempt < block.retry.maxRetries) {
                 ++attempt;
-                ++retries;
                 emit(EventKind::TxRetry, connection->id(), attempt, failure->codeName());
                 const auto wait = block.retry.backoff.delay(attempt, rng);
                 if (wait.yield)
@@ -818,13 +805,14 @@ void Runner::Impl::finish()
     stepConnections.clear(); // closing them ends any transaction they left open
     auto& s = runner.summary_;
     s.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    s.committed = committed;
-    s.rolledBack = rolledBack;
-    s.retries = retries;
-    s.conflicts = conflicts;
-    s.busy = busy;
-    s.busySnapshot = busySnapshot;
-    s.otherErrors = other;
+    const MetricsAt m = metrics ? metrics->totals() : MetricsAt{};
+    s.committed = m.commits;
+    s.rolledBack = m.rollbacks;
+    s.retries = m.retries;
+    s.conflicts = m.conflicts;
+    s.busy = m.busy;
+    s.busySnapshot = m.busySnapshot;
+    s.otherErrors = m.otherErrors;
     const double seconds = workersSeconds > 0 ? workersSeconds : s.wallMs / 1000.0;
     s.throughputTps = seconds > 0 ? static_cast<double>(s.committed) / seconds : 0;
     s.latencyP50Ms = latencies.percentileNs(0.50) / 1e6;
@@ -878,7 +866,8 @@ bool Runner::step()
         // Entering steps or check settles what is still blocked from the part before.
         if (action.phase == RunPhase::Workers || action.phase == RunPhase::Check) impl.finishSteps();
         impl.phase = action.phase;
-        impl.emit(EventKind::Note, 0, 0, std::string("phase: ") + runPhaseName(action.phase));
+        impl.emit(EventKind::PhaseBegin, 0, static_cast<std::int64_t>(action.phase),
+                  runPhaseName(action.phase));
         if (observer_) observer_->phaseStarted(action.phase);
         if (action.phase != RunPhase::Setup) impl.stepConnections.erase("setup");
     }

@@ -700,12 +700,13 @@ private slots:
             QCOMPARE(store.versionsOf("kv", k).size(), std::size_t{1});
     }
 
-    // The inline collector (a bounded pass every 64 commits, without anyone calling
-    // collectGarbage) must keep up with an update-heavy run by itself. While the threads run,
-    // a descheduled one may pin versions for any length of time, so the bound is checked
-    // after them: 128 more commits from one thread, touching every key, contain at least one
-    // pass at the 65th commit or later, when nothing else is open. At most the 63 versions
-    // ended after that pass may remain: no garbage from the threaded run survives.
+    // The inline collector (a small batch at every commit, the low-water mark refreshed every
+    // 64 commits, without anyone calling collectGarbage) must keep up with an update-heavy run
+    // by itself. While the threads run, a descheduled one may pin versions for any length of
+    // time, so the bound is checked after them: 128 more commits from one thread, touching
+    // every key, contain at least one refresh of the mark at the 65th commit or later, when
+    // nothing else is open. At most the 63 versions ended after it may remain: no garbage from
+    // the threaded run survives.
     void gcRunsInline()
     {
         constexpr int keys = 16;

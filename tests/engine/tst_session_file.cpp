@@ -1,6 +1,7 @@
 // Recorded sessions: what is written is read back exactly, and damaged files get a message
 // that names the place.
 
+#include "engine/api/Error.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
@@ -49,7 +50,63 @@ private slots:
             QCOMPARE(b.text, a.text);
             QCOMPARE(b.a, a.a);
             QCOMPARE(b.txId, a.txId);
+            QCOMPARE(b.detail, a.detail);
         }
+    }
+
+    // The typed detail survives a save: an error's kind and a busy handler's give-up.
+    void savesTheDetail()
+    {
+        Session s;
+        s.journalMode = "wal";
+        Event end;
+        end.seq = 1;
+        end.kind = EventKind::StatementEnd;
+        end.a = 1;
+        end.detail = static_cast<std::uint16_t>(ErrorKind::Conflict);
+        end.text = "a conflicts table"; // the text says nothing about the kind
+        Event gaveUp;
+        gaveUp.seq = 2;
+        gaveUp.kind = EventKind::BusyHandlerCall;
+        gaveUp.a = 3;
+        gaveUp.detail = 1;
+        s.events = {end, gaveUp};
+        const std::string text = formatSession(s);
+        QVERIFY(text.rfind("TXSCOPE-SESSION 2\n", 0) == 0);
+        std::string error;
+        auto back = parseSession(text, "x", error);
+        QVERIFY2(back, error.c_str());
+        QCOMPARE(back->events.at(0).detail, end.detail);
+        QCOMPARE(back->events.at(1).detail, std::uint16_t{1});
+        // A detail that does not fit is refused with the place named.
+        std::string bad = text;
+        const std::string flag = "\tbusy-handler\t1\t";
+        bad.replace(bad.find(flag), flag.size(), "\tbusy-handler\t70000\t");
+        QVERIFY(!parseSession(bad, "x", error));
+        QVERIFY2(QString::fromStdString(error).contains("detail"), error.c_str());
+    }
+
+    // Files written before the detail column (version 1) still load; error kinds come back
+    // from the result code alone.
+    void loadsVersionOneFiles()
+    {
+        const std::string v1 = "TXSCOPE-SESSION 1\nfile\ts.txs\njournal_mode\twal\nworkload\t\nevents\t3\n"
+                               "0\t10\t1\t0\t0\t0\t0\t0\tstatement-begin\tINSERT\n"
+                               "1\t20\t1\t0\t0\t0\t517\t0\tbusy\tdatabase is locked\n"
+                               "2\t30\t1\t0\t0\t0\t2067\t0\tstatement-end\tUNIQUE constraint failed\n";
+        std::string error;
+        auto back = parseSession(v1, "old", error);
+        QVERIFY2(back, error.c_str());
+        QCOMPARE(back->events.size(), std::size_t{3});
+        QCOMPARE(back->events[0].detail, std::uint16_t{0});
+        QCOMPARE(errorKindOfDetail(back->events[1].detail), ErrorKind::BusySnapshot);
+        QCOMPARE(errorKindOfDetail(back->events[2].detail), ErrorKind::Constraint);
+        // A version 1 line has 10 fields; 11 is an error there.
+        std::string eleven = v1;
+        const std::string kind = "\tstatement-begin\t";
+        eleven.replace(eleven.find(kind), kind.size(), "\tstatement-begin\t0\t");
+        QVERIFY(!parseSession(eleven, "old", error));
+        QVERIFY2(QString::fromStdString(error).contains("10 tab-separated fields"), error.c_str());
     }
 
     void writesAndReadsFiles()

@@ -70,6 +70,10 @@ private slots:
             MUST(*setup, "CREATE TABLE hits(worker INTEGER, i INTEGER, PRIMARY KEY (worker, i))");
         }
 
+        // Contention for certain: a blocker holds the write lock until some worker waits on it.
+        auto blocker = db->connect("blocker");
+        MUST(*blocker, "BEGIN IMMEDIATE");
+
         std::atomic<int> busyErrors{0}, otherErrors{0};
         std::vector<std::thread> threads;
         for (int w = 0; w < kThreads; ++w) {
@@ -92,6 +96,14 @@ private slots:
                 }
             });
         }
+        const auto someoneWaits = [&] {
+            for (const Event& e : log->snapshot())
+                if (e.kind == EventKind::BusyHandlerCall) return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(someoneWaits(), 20000);
+        MUST(*blocker, "COMMIT");
+        blocker.reset();
         for (auto& t : threads)
             t.join();
         QCOMPARE(otherErrors.load(), 0);
@@ -109,8 +121,20 @@ private slots:
         qInfo("%s: %d busy-handler calls, %d BUSY errors retried",
               mode == int(JournalMode::Wal) ? "wal" : "delete", handlerCalls, busyErrors.load());
         QCOMPARE(busy, busyErrors.load()); // every BUSY a worker saw is in the trace, and no other
+        QVERIFY(handlerCalls > 0);         // the blocker made them wait
         QVERIFY(handlerCalls >= busy);     // with a timeout, BUSY only comes after waiting
-        QCOMPARE(countEvents(events, EventKind::TxCommit), kThreads * kInserts);
+        // A handler call that gave up (typed, detail 1) slept nothing, and its statement ended BUSY.
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            const Event& e = events[i];
+            if (e.kind != EventKind::BusyHandlerCall) continue;
+            QCOMPARE(e.b == 0, e.detail == 1);
+            if (e.detail != 1) continue;
+            bool busyFollows = false;
+            for (std::size_t j = i + 1; j < events.size() && !busyFollows; ++j)
+                busyFollows = events[j].connection == e.connection && events[j].kind == EventKind::Busy;
+            QVERIFY(busyFollows);
+        }
+        QCOMPARE(countEvents(events, EventKind::TxCommit), kThreads * kInserts + 1); // + the blocker's
 
         LockState state;
         for (const Event& e : events) {

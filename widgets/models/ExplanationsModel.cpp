@@ -37,7 +37,8 @@ QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
     case TxColumn:
         return x.txId ? QString::number(x.txId) : QString();
     case CodeColumn:
-        return x.kind == EventKind::Conflict ? QString("TXSCOPE_CONFLICT") : errorCodeName(x.code, x.message);
+        return x.kind == EventKind::Conflict ? QString("TXSCOPE_CONFLICT")
+                                             : errorCodeName(x.code, ErrorKind::Busy);
     case MessageColumn:
         return QString::fromStdString(x.message);
     case WhyColumn:

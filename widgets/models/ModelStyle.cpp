@@ -22,11 +22,12 @@ QString formatDuration(std::int64_t ns)
     return QString("%1 s").arg(static_cast<double>(ns) / 1e9, 0, 'f', 3);
 }
 
-QString errorCodeName(int extendedCode, const std::string& message)
+QString errorCodeName(int extendedCode, ErrorKind kind)
 {
-    const bool conflict = extendedCode == rc::Error &&
-                          QString::fromStdString(message).contains("conflict", Qt::CaseInsensitive);
-    const Error error = conflict ? Error::conflict(message) : Error::fromSqlite(extendedCode, message);
+    Error error;
+    error.kind = kind;
+    error.code = extendedCode & 0xff;
+    error.extendedCode = extendedCode;
     return QString::fromStdString(error.codeName());
 }
 

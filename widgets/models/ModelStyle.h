@@ -1,6 +1,7 @@
 #pragma once
 // How the models render times and outcomes: one place, so every panel agrees.
 
+#include "engine/api/Error.h"
 #include "widgets/models/ModelRoles.h"
 
 #include <QColor>
@@ -15,9 +16,9 @@ namespace txs::models {
 QString formatMs(std::int64_t timeNs);
 // "1.234 ms", "56 µs", "2.5 s".
 QString formatDuration(std::int64_t ns);
-// "SQLITE_BUSY_SNAPSHOT", or "TXSCOPE_CONFLICT" for an SQLITE_ERROR whose message says
-// "conflict" (the MVCC engine reports conflicts as Turso does).
-QString errorCodeName(int extendedCode, const std::string& message);
+// "SQLITE_BUSY_SNAPSHOT", or "TXSCOPE_CONFLICT" for an error of kind Conflict (an SQLITE_ERROR, as
+// Turso reports conflicts): decided by the typed kind, never by the message.
+QString errorCodeName(int extendedCode, ErrorKind kind);
 // Text colour for an outcome; invalid (the view's default) for None.
 QVariant outcomeForeground(Outcome outcome);
 // Row tint for an outcome (light, readable on a projector); invalid for None.

@@ -49,9 +49,10 @@ QVariant StatementLogModel::display(const StatementRecord& s, int column) const
         return QString::fromStdString(s.sql);
     case ResultColumn: {
         if (s.runningAt(t)) return QString("running");
-        QString text = s.code == 0 ? QString("ok")
-                                   : QString("%1: %2").arg(errorCodeName(s.code, s.message),
-                                                           QString::fromStdString(s.message));
+        QString text = s.code == 0
+                           ? QString("ok")
+                           : QString("%1: %2").arg(errorCodeName(s.code, errorKindOfDetail(s.errorKind)),
+                                                   QString::fromStdString(s.message));
         if (s.blockedNs <= t) text = "blocked, will be tried again (" + text + ")";
         return text;
     }

@@ -17,6 +17,7 @@ bool isLaneEvent(EventKind kind)
     case EventKind::RunBegin:
     case EventKind::RunEnd:
     case EventKind::Note:
+    case EventKind::PhaseBegin:
     case EventKind::Checkpoint:
     case EventKind::TableCreated:
     case EventKind::TableDropped:
@@ -299,7 +300,7 @@ void TimelineModel::closeSpan(std::uint32_t lane, Track track, std::uint32_t& op
 ItemRef TimelineModel::addMarker(std::uint32_t lane, MarkerKind kind, const Event& e, std::int64_t t)
 {
     auto& markers = lanes_[lane].markers;
-    markers.push_back({t, e.seq, e.txId, e.a, e.b, strings_.intern(e.text), 0, kind});
+    markers.push_back({t, e.seq, e.txId, e.a, e.b, strings_.intern(e.text), 0, kind, e.detail});
     const ItemRef ref{ItemRef::Kind::Marker, Track::Transaction, lane,
                       static_cast<std::uint32_t>(markers.size() - 1)};
     seqIndex_.emplace_back(e.seq, ref);

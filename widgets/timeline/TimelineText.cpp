@@ -92,7 +92,7 @@ std::string describeMarker(const TimelineModel& model, const Lane& lane, const M
     case MarkerKind::BusyHandler:
         out = "Busy handler call " + std::to_string(m.a + 1);
         if (m.b > 0) out += ", slept " + formatDuration(m.b * 1000);
-        if (model.text(m.text) == "give up") out += ", gave up";
+        if (m.detail != 0) out += ", gave up";
         break;
     case MarkerKind::LockWait:
         out = std::string("Waits for ") + lockLevelName(static_cast<LockLevel>(m.b)) + " on " +

@@ -94,6 +94,7 @@ struct Marker
     std::uint32_t text = 0;        // interned: message / error code name
     std::uint32_t explanation = 0; // interned
     MarkerKind kind = MarkerKind::Busy;
+    std::uint16_t detail = 0; // the event's typed detail: gave up (BusyHandler), ErrorKind (Busy)
 };
 
 // From the end of an aborted attempt to the retry that follows it on the same connection.

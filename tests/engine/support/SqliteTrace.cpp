@@ -43,7 +43,7 @@ QStringList lockTrail(const std::vector<Event>& events, std::uint32_t connection
             line = "?" + resource + " " + level;
             break;
         case EventKind::BusyHandlerCall:
-            line = QString("handler %1 %2").arg(e.a).arg(QString::fromStdString(e.text));
+            line = QString("handler %1 %2").arg(e.a).arg(e.detail == 1 ? "give up" : "retry");
             break;
         case EventKind::Busy:
             line = QString("BUSY %1").arg(e.a);

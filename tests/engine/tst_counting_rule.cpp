@@ -1,0 +1,144 @@
+// The one counting rule (CountingRule.h) and the run's counts fed from the log (MetricsFeed):
+// what counts as a commit, an error, a wait; and exact counts while the log drops its oldest
+// events under several writers at once.
+
+#include "engine/api/Error.h"
+#include "engine/trace/MetricsFeed.h"
+#include "engine/trace/TraceLog.h"
+#include "engine/workload/Runner.h"
+#include "engine/workload/WorkloadParser.h"
+
+#include <QTest>
+#include <thread>
+#include <vector>
+
+using namespace txs;
+
+namespace {
+
+struct Ran
+{
+    RunSummary summary;
+    std::vector<Event> events;
+};
+
+Ran run(const char* text, JournalMode mode)
+{
+    auto parsed = parseWorkload(text, "t.txs");
+    if (!parsed) qFatal("%s", parsed.error().text().c_str());
+    RunOptions options;
+    options.journalMode = mode;
+    options.trace = std::make_shared<TraceLog>();
+    Runner runner(std::move(parsed.workload()), options);
+    Ran r;
+    r.summary = runner.run();
+    r.events = options.trace->snapshot();
+    return r;
+}
+
+std::size_t countOf(const std::vector<Event>& events, EventKind kind)
+{
+    std::size_t n = 0;
+    for (const Event& e : events)
+        n += e.kind == kind;
+    return n;
+}
+
+} // namespace
+
+class TestCountingRule : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // The runner classified SQL text and missed a commit made by RELEASE; the log sees TxCommit.
+    void savepointReleaseIsACommit()
+    {
+        const Ran r = run("setup:\n  CREATE TABLE t (x INTEGER);\n"
+                          "A: SAVEPOINT s;\nA: INSERT INTO t VALUES (1);\nA: RELEASE s;\n",
+                          JournalMode::Wal);
+        QVERIFY(r.summary.ok());
+        QCOMPARE(countOf(r.events, EventKind::TxCommit), std::size_t{1});
+        QCOMPARE(r.summary.committed, std::uint64_t{1});
+        QCOMPARE(r.summary.rolledBack, std::uint64_t{0});
+    }
+
+    // A UNIQUE error on a table named `conflicts` is a constraint error, not a conflict, and is
+    // not retryable: kinds decide, never the words of a message.
+    void aConflictsTableIsNoConflict()
+    {
+        const Ran r =
+            run("setup:\n  CREATE TABLE conflicts (id INTEGER PRIMARY KEY);\n"
+                "  INSERT INTO conflicts VALUES (1);\n"
+                "A: INSERT INTO conflicts VALUES (1);   -- expect: error SQLITE_CONSTRAINT_PRIMARYKEY\n",
+                JournalMode::Wal);
+        QVERIFY(r.summary.ok());
+        QCOMPARE(r.summary.conflicts, std::uint64_t{0});
+        QCOMPARE(r.summary.otherErrors, std::uint64_t{1});
+        const Error unique =
+            Error::fromSqlite(rc::ConstraintUnique, "UNIQUE constraint failed: conflicts.id");
+        QVERIFY(!isRetryable(unique));
+        QVERIFY(isRetryable(Error::conflict("anything at all")));
+        QVERIFY(!isRetryable(Error::fromSqlite(rc::Error, "write-write conflict, says the text")));
+    }
+
+    // Step mode: a statement that waits for a lock is tried again; its blocked tries are waits,
+    // typed as StatementBlocked / StatementUnblocked, and do not count as errors.
+    void blockedTriesAreWaits()
+    {
+        const Ran r = run("setup:\n  CREATE TABLE t (x INTEGER);\n"
+                          "A: BEGIN IMMEDIATE;\nB: PRAGMA busy_timeout = 5000;\nB: BEGIN IMMEDIATE;\n"
+                          "A: INSERT INTO t VALUES (1);\nA: COMMIT;\nB: COMMIT;\n",
+                          JournalMode::Wal);
+        QVERIFY(r.summary.ok());
+        QVERIFY(countOf(r.events, EventKind::Busy) > 0); // the tries did get SQLITE_BUSY
+        QVERIFY(countOf(r.events, EventKind::StatementBlocked) > 0);
+        QCOMPARE(countOf(r.events, EventKind::StatementUnblocked),
+                 countOf(r.events, EventKind::StatementBlocked));
+        for (const Event& e : r.events)
+            if (e.kind == EventKind::StatementBlocked || e.kind == EventKind::StatementUnblocked)
+                QCOMPARE(e.a, std::int64_t{5}); // B's BEGIN IMMEDIATE, line 5 of the file
+        QCOMPARE(r.summary.busy, std::uint64_t{0});
+        QCOMPARE(r.summary.committed, std::uint64_t{2});
+    }
+
+    // Phases are typed events carrying RunPhase's value.
+    void phasesAreTyped()
+    {
+        const Ran r = run("setup:\n  CREATE TABLE t (x INTEGER);\nA: SELECT 1;\n", JournalMode::Mvcc);
+        std::vector<std::int64_t> phases;
+        for (const Event& e : r.events)
+            if (e.kind == EventKind::PhaseBegin) phases.push_back(e.a);
+        QCOMPARE(phases,
+                 (std::vector<std::int64_t>{std::int64_t(RunPhase::Setup), std::int64_t(RunPhase::Steps)}));
+    }
+
+    // Several writers, a window of 64 events: nearly everything is dropped while it is written,
+    // and the feed still applies every event once.
+    void exactWhileTheWindowDrops()
+    {
+        auto log = std::make_shared<TraceLog>(TraceLogLimits{64});
+        MetricsFeed feed(log);
+        constexpr int kThreads = 4, kEach = 5000;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < kEach; ++i) {
+                    Event e;
+                    e.kind = EventKind::TxRetry;
+                    e.connection = static_cast<std::uint32_t>(t + 1);
+                    e.a = 1;
+                    log->append(std::move(e));
+                    if (i % 1000 == 0) feed.totals(); // readers may pull at the same time
+                }
+            });
+        for (auto& t : threads)
+            t.join();
+        QVERIFY(log->droppedCount() > 0);
+        QCOMPARE(feed.totals().retries, std::uint64_t{kThreads * kEach});
+        QCOMPARE(feed.missed(), std::uint64_t{0});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCountingRule)
+#include "tst_counting_rule.moc"

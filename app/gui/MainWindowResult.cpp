@@ -59,6 +59,7 @@ void MainWindow::linkPanels()
                 marks.insert(line, {m.passed, QString::fromStdString("expected: " + m.expected +
                                                                      "\nactual: " + m.actual)});
             editor_->setExpectMarks(marks);
+            resultPane_->setVerdict(verdict_);
         }
     });
     connect(controller_, &RunController::traceReplaced, this, [this] {

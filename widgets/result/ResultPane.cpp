@@ -27,6 +27,8 @@ QTableView* makeView(QAbstractItemModel* model, QWidget* parent)
 QLabel* makeTitle(QWidget* parent)
 {
     auto* label = new QLabel(parent);
+    // Wrapped: a long title must not widen the dock (and squeeze the timeline).
+    label->setWordWrap(true);
     QFont f = label->font();
     f.setBold(true);
     label->setFont(f);
@@ -40,6 +42,9 @@ ResultPane::ResultPane(QWidget* parent)
       causesTitle_(makeTitle(this)), verdict_(new VerdictModel(this)), causes_(new CauseModel(this))
 {
     setObjectName("resultPane");
+    // Wide enough for the banner and the titles on one or two lines at any font size
+    // (presentation mode squeezed the dock until they clipped).
+    setMinimumWidth(fontMetrics().averageCharWidth() * 36);
     banner_->setObjectName("resultBanner");
     banner_->setWordWrap(true);
     banner_->setMargin(6);
@@ -104,6 +109,8 @@ void ResultPane::setBanner(RunVerdict::State state, const QString& text)
         style = "background:#1b7a2e; color:white; border-radius:3px;";
     else if (state == RunVerdict::State::Failed)
         style = "background:#b01c1c; color:white; border-radius:3px;";
+    else if (state == RunVerdict::State::Running)
+        style = "background:#1f5fbf; color:white; border-radius:3px;";
     banner_->setStyleSheet(style);
     banner_->setProperty("verdict", static_cast<int>(state));
 }
@@ -112,6 +119,11 @@ void ResultPane::setVerdict(const RunVerdict& verdict)
 {
     setBanner(verdict.state(), QString::fromStdString(verdict.headline()));
     verdict_->setVerdict(verdict);
+    if (!verdict.finished()) {
+        problemsTitle_->clear();
+        verdictView_->hide();
+        return;
+    }
     const int n = verdict_->rowCount();
     problemsTitle_->setText(n == 0 ? QString("Nothing went wrong.")
                                    : QString("What went wrong (%1) — click a row to go to its line").arg(n));
@@ -160,6 +172,8 @@ void ResultPane::clear()
     setBanner(RunVerdict::State::NoRun, "No run yet: run the workload (F5) or step through it (F10).");
     verdict_->clear();
     causes_->setCauses({});
+    causeDetail_->clear();
+    causeDetail_->hide();
     problemsTitle_->clear();
     causesTitle_->clear();
     verdictView_->hide();

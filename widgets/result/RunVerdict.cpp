@@ -44,8 +44,16 @@ std::string RunVerdict::headline() const
     switch (state_) {
     case State::NoRun:
         return "No run yet";
-    case State::Running:
-        return "Running…";
+    case State::Running: {
+        // While stepping: the expectations met so far.
+        int failed = 0;
+        for (const auto& [line, mark] : marks_)
+            failed += mark.passed ? 0 : 1;
+        if (marks_.empty()) return "Under way: no expectation checked yet";
+        return "Under way: " +
+               plural(static_cast<int>(marks_.size()), "expectation line", "expectation lines") +
+               " checked, " + (failed == 0 ? std::string("all held") : std::to_string(failed) + " failed");
+    }
     case State::Passed: {
         const int total = passed_ + failed_;
         return total == 0 ? "PASS — the run ended without errors (no expectation to check)"

@@ -18,6 +18,7 @@
 #include "widgets/models/StatementLogModel.h"
 #include "widgets/models/TransactionsModel.h"
 #include "widgets/models/VersionChainModel.h"
+#include "widgets/result/ExplanationPanel.h"
 #include "widgets/run/ProgressText.h"
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
@@ -122,10 +123,12 @@ MainWindow::MainWindow(QWidget* parent)
     connect(session_, &txs::models::SessionLog::eventsApplied, this, &MainWindow::feedTimeline);
     connect(session_, &txs::models::SessionLog::instantChanged, this, [this](qint64 t) {
         instantLabel_->setText(QString("t = %1%2").arg(formatNs(t), session_->isLive() ? " (live)" : ""));
-        timeline_->setCursorTime(t);
+        timeline_->setCursorTime(warp_.toAxis(t));
         refreshStatus(); // the counts are those at the instant shown
     });
-    connect(timeline_, &txs::TimelineWidget::cursorMoved, session_, &txs::models::SessionLog::setInstant);
+    // The timeline draws on its axis (TimeWarp); the session counts trace time.
+    connect(timeline_, &txs::TimelineWidget::cursorMoved, this,
+            [this](qint64 x) { session_->setInstant(warp_.toTime(x)); });
     connect(timeline_, &txs::TimelineWidget::followLiveChanged, this, [this](bool follow) {
         if (follow) session_->followLive();
     });
@@ -140,8 +143,7 @@ MainWindow::MainWindow(QWidget* parent)
             }
         }
     });
-    connect(explanationsView_, &QTableView::clicked, this, &MainWindow::selectExplanation);
-    connect(explanationsView_, &QTableView::activated, this, &MainWindow::selectExplanation);
+    linkPanels();
     connect(transactionsView_, &QTableView::clicked, this, [this](const QModelIndex& index) {
         const quint64 txId = index.data(txs::models::TxIdRole).toULongLong();
         versions_->setReaderTransaction(txId);
@@ -200,6 +202,8 @@ void MainWindow::buildActions()
     resetAction_ = make("Reset", QKeySequence(Qt::CTRL | Qt::Key_R), [this] { controller_->reset(); });
     runAction_->setToolTip("Run the workload to the end (F5)");
     stepAction_->setToolTip("Run the next step: one statement, or the whole workers phase (F10)");
+    stepBackAction_ = make("Step Back", QKeySequence(Qt::SHIFT | Qt::Key_F10), &MainWindow::stepBack);
+    stepBackAction_->setToolTip("Move the cursor one step back (Shift+F10)");
     pauseAction_->setToolTip("Pause the workers (F6)");
     stopAction_->setToolTip("Stop the run (Shift+F5)");
     resetAction_->setToolTip("Start over with a fresh database (Ctrl+R)");
@@ -234,7 +238,8 @@ void MainWindow::buildMenus()
     file->addAction(quitAction_);
 
     QMenu* run = menuBar()->addMenu("&Run");
-    for (QAction* a : {runAction_, pauseAction_, stepAction_, stopAction_, resetAction_})
+    buildAxisMenu(run);
+    for (QAction* a : {runAction_, pauseAction_, stepAction_, stepBackAction_, stopAction_, resetAction_})
         run->addAction(a);
 
     // Reset layout, presentation mode and theme, then the docks' toggle actions (buildDocks()).
@@ -343,36 +348,23 @@ void MainWindow::buildDocks()
     versionsView_->setAlternatingRowColors(true);
     versionsView_->setUniformRowHeights(true);
     QDockWidget* versions = addDock("Version chains", "versionsDock", versionsView_, Qt::RightDockWidgetArea);
-    explanationsView_ = makeTable(
-        explanations_, this,
-        "No SQLITE_BUSY, conflict or error by this instant. Each one the run meets is explained here: "
-        "who held what, the rule that applied, and the fix.");
-    explanationsView_->setWordWrap(true);
-    // The explanation is the point of this panel: Why and Fix get the width, sharing it with the
-    // message (a long MVCC message fitted to its text starved them to a sliver), all wrapped; the
-    // rest fit their text.
-    auto fitExplanations = [this] {
-        auto* header = explanationsView_->horizontalHeader();
-        header->setStretchLastSection(false);
-        for (int c = 0; c < explanations_->columnCount(); ++c) {
-            const QString title = explanations_->headerData(c, Qt::Horizontal).toString();
-            header->setSectionResizeMode(c, title == "Why" || title == "Fix" || title == "Message"
-                                                ? QHeaderView::Stretch
-                                                : QHeaderView::ResizeToContents);
-        }
-        explanationsView_->resizeRowsToContents();
-    };
-    connect(explanations_, &QAbstractItemModel::rowsInserted, this, fitExplanations);
-    connect(explanations_, &QAbstractItemModel::modelReset, this, fitExplanations);
-    fitExplanations();
+    // The table of errors beside the selected one's Why and Fix (ExplanationPanel).
+    explanationPanel_ = new txs::result::ExplanationPanel(explanations_, this);
+    explanationsView_ = explanationPanel_->view();
+    static_cast<txs::HintedTableView*>(explanationsView_)
+        ->setEmptyHint("No SQLITE_BUSY, conflict or error yet. Each one the run meets is explained here: "
+                       "who held what, the rule that applied, and the fix.");
     QDockWidget* explain =
-        addDock("Explanations", "explanationsDock", explanationsView_, Qt::BottomDockWidgetArea);
+        addDock("Explanations", "explanationsDock", explanationPanel_, Qt::BottomDockWidgetArea);
     QDockWidget* metrics = addDock("Metrics", "metricsDock", metrics_, Qt::RightDockWidgetArea);
     logFilter_ = new txs::ConnectionFilter(this);
     logFilter_->setSourceModel(statements_);
     auto* logView = makeTable(logFilter_, this, "No statement has run by this instant.");
+    logView_ = logView;
+    logView->setObjectName("statementLogView");
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
     QDockWidget* database = addDock("Database", "databaseDock", database_->dock(), Qt::RightDockWidgetArea);
+    buildResultDock();
     // Where they go: arrangeDocks() (MainWindowLayout.cpp), or the layout the user saved.
     Q_UNUSED(script);
     Q_UNUSED(tx);
@@ -451,27 +443,31 @@ void MainWindow::onTraceReplaced()
     timeline_->setFollowLive(true);
 }
 
-// The timeline is fed from the session's one drain, batch by batch, like every other view.
+// The timeline is fed from the session's one drain, batch by batch, like every other view; on
+// its axis (TimeWarp). A new step (or the end of a run) can change the axis: then it is redrawn.
 void MainWindow::feedTimeline()
 {
+    if (txs::timeline::TimeWarp wanted = wantedWarp(); !(wanted == warp_)) {
+        warp_ = std::move(wanted);
+        rebuildTimeline();
+        return;
+    }
     const auto batch = session_->lastBatch();
-    if (!batch.empty()) timeline_->appendEvents(batch);
+    if (batch.empty()) return;
+    if (warp_.isIdentity()) {
+        timeline_->appendEvents(batch);
+        return;
+    }
+    std::vector<txs::Event> warped(batch.begin(), batch.end());
+    for (auto& e : warped)
+        e.timeNs = warp_.toAxis(e.timeNs);
+    timeline_->appendEvents(warped);
 }
 
-// The timeline starts over (its lane rule changed): the events the session has applied so far,
-// read once; later batches come from the drain.
+// The timeline starts over (its lane rule or its axis changed).
 void MainWindow::refeedTimeline()
 {
-    timeline_->clear();
-    const auto& log = session_->log();
-    if (!log) return;
-    std::vector<txs::Event> events;
-    log->readSince(0, events);
-    const std::uint64_t applied = session_->projection().nextSeq();
-    events.erase(
-        std::find_if(events.begin(), events.end(), [&](const txs::Event& e) { return e.seq >= applied; }),
-        events.end());
-    timeline_->appendEvents(events);
+    rebuildTimeline();
 }
 
 void MainWindow::onStateChanged()
@@ -495,6 +491,7 @@ void MainWindow::onStateChanged()
                       "database file, so there is no chain to show. Choose MVCC as the engine to see them.")
                   .arg(txs::journalModeName(controller_->journalMode())));
     if (s == S::Finished) settleAfterRun();
+    if (s == S::Ready || s == S::Empty || s == S::Invalid) clearVerdict();
     refreshStatus();
 }
 
@@ -519,6 +516,7 @@ void MainWindow::settleAfterRun()
         }
     }
     settling_ = false;
+    showVerdict();
     auto callbacks = std::move(onFinished_);
     onFinished_.clear();
     for (auto& f : callbacks)
@@ -548,7 +546,8 @@ void MainWindow::focusOnStory()
             break;
         }
     }
-    const qint64 to = events.back().timeNs;
+    const qint64 to = warp_.toAxis(events.back().timeNs);
+    if (from >= 0) from = warp_.toAxis(from);
     if (from < 0 || to <= from) {
         timeline_->zoomToFit();
     } else {
@@ -570,6 +569,9 @@ void MainWindow::refreshStatus()
     QString state =
         replaying_ ? QString("Replaying a recorded session") : names[static_cast<int>(controller_->state())];
     if (controller_->state() == S::Invalid && !replaying_) state += ": " + controller_->lastError();
+    // A finished run says what it came to, not just that it ended.
+    if (controller_->state() == S::Finished && !replaying_ && verdict_.finished())
+        state += verdict_.state() == txs::result::RunVerdict::State::Passed ? " — PASS" : " — FAIL";
     if (settling_) state += " (showing the rest…)";
     const auto events = session_->log() ? session_->log()->appendedCount() : 0;
     // The counts are the metrics projection's at the instant shown (CountingRule: the same
@@ -598,14 +600,6 @@ void MainWindow::refreshStatus()
                                 .arg(m.retries)
                                 .arg(m.errors())
                                 .arg(events));
-}
-
-void MainWindow::selectExplanation(const QModelIndex& index)
-{
-    const quint64 seq = index.data(txs::models::SeqRole).toULongLong();
-    const qint64 time = index.data(txs::models::TimeRole).toLongLong();
-    timeline_->selectEvent(seq);
-    session_->setInstant(time);
 }
 
 // ---------------------------------------------------------------- files

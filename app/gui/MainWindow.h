@@ -5,6 +5,9 @@
 // at the instant of the timeline's cursor.
 
 #include "engine/api/JournalMode.h"
+#include "widgets/result/RunVerdict.h"
+#include "widgets/result/StatementLines.h"
+#include "widgets/timeline/TimeWarp.h"
 
 #include <QMainWindow>
 #include <functional>
@@ -36,6 +39,10 @@ class StatementLogModel;
 namespace style {
 struct Appearance;
 }
+namespace result {
+class ResultPane;
+class ExplanationPanel;
+} // namespace result
 } // namespace txs
 class MetricsPanel;
 class DatabaseActions;
@@ -60,6 +67,17 @@ public:
     txs::models::SessionLog& session() { return *session_; }
     ScriptEditor& editor() { return *editor_; }
     DatabaseActions& databaseActions() { return *database_; }
+    txs::result::ResultPane& resultPane() { return *resultPane_; }
+    txs::result::ExplanationPanel& explanationPanel() { return *explanationPanel_; }
+    const txs::result::RunVerdict& verdict() const { return verdict_; }
+    // The timeline's horizontal axis (View › Time Axis): Automatic is the step axis while
+    // stepping and wall-clock time otherwise.
+    enum class AxisChoice { Automatic, WallClock, Steps, CompressedIdle };
+    void setTimeAxis(AxisChoice choice);
+    AxisChoice timeAxis() const { return axisChoice_; }
+    const txs::timeline::TimeWarp& timeWarp() const { return warp_; }
+    // Shift+F10: the cursor to the end of the previous step.
+    void stepBack();
     // Calls `done` once the current run has finished and every panel shows its end.
     void whenFinished(std::function<void()> done);
     // Frames the part of the run that tells the story: from the first step (or the workers) to
@@ -101,7 +119,17 @@ private:
     void feedTimeline();
     void refeedTimeline();
     void onTraceReplaced();
-    void selectExplanation(const QModelIndex& index);
+    // The result pane and the links between panels (MainWindowResult.cpp).
+    void buildResultDock();
+    void linkPanels();
+    void showVerdict();
+    void clearVerdict();
+    void goToLine(int line);
+    void goToError(quint64 seq, qint64 explainedNs);
+    void goToStatement(const QModelIndex& logIndex);
+    void buildAxisMenu(QMenu* view);
+    txs::timeline::TimeWarp wantedWarp() const;
+    void rebuildTimeline();
     bool saveWorkloadAs();
     bool saveWorkloadTo(const QString& path);
     void openWorkloadDialog();
@@ -141,6 +169,16 @@ private:
     QMenu* recentMenu_;
     QTimer* statusTimer_;
     QAction *runAction_, *pauseAction_, *stepAction_, *stopAction_, *resetAction_;
+    QAction* stepBackAction_ = nullptr;
+    txs::result::ResultPane* resultPane_ = nullptr;
+    txs::result::ExplanationPanel* explanationPanel_ = nullptr;
+    txs::result::RunVerdict verdict_;
+    txs::result::StatementLines statementLines_;
+    txs::timeline::TimeWarp warp_;
+    AxisChoice axisChoice_ = AxisChoice::Automatic;
+    bool stepped_ = false; // this run was stepped (F10) at least once: Automatic shows steps
+    QActionGroup* axisActions_ = nullptr;
+    QTableView* logView_ = nullptr;
     QAction *openAction_, *saveAction_, *saveAsAction_, *openDbAction_, *saveSessionAction_,
         *openSessionAction_;
     QAction *exportTraceAction_, *exportImageAction_, *exportCsvAction_, *quitAction_, *aboutAction_;

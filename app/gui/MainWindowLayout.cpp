@@ -23,7 +23,7 @@
 
 namespace {
 
-constexpr int kLayoutVersion = 3; // bump when the docks change, so old saved states are not applied
+constexpr int kLayoutVersion = 4; // bump when the docks change, so old saved states are not applied
 
 QRect availableArea(const QWidget* window)
 {
@@ -43,6 +43,7 @@ QDockWidget* MainWindow::dock(const QString& objectName) const
 
 // The default arrangement: the script on the left, the timeline in the middle, transactions,
 // statement log and explanations below it, locks, version chains and metrics on the right.
+// The result pane sits under the script.
 // Presentation mode gives the timeline and the explanations the room: the explanations take the
 // whole bottom, the metrics are hidden (View brings them back).
 void MainWindow::arrangeDocks()
@@ -55,7 +56,8 @@ void MainWindow::arrangeDocks()
     QDockWidget* metrics = dock("metricsDock");
     QDockWidget* log = dock("logDock");
     QDockWidget* database = dock("databaseDock");
-    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database}) {
+    QDockWidget* result = dock("resultDock");
+    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result}) {
         d->setFloating(false); // before removing: a removed dock keeps its floating flag
         removeDockWidget(d);
     }
@@ -72,7 +74,10 @@ void MainWindow::arrangeDocks()
     addDockWidget(Qt::RightDockWidgetArea, database);
     tabifyDockWidget(versions, database);
     splitDockWidget(locks, metrics, Qt::Vertical);
-    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database})
+    // The result pane under the script: a failed expectation and its line side by side.
+    addDockWidget(Qt::LeftDockWidgetArea, result);
+    splitDockWidget(script, result, Qt::Vertical);
+    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result})
         d->show();
     tx->raise();
     locks->raise();
@@ -87,6 +92,7 @@ void MainWindow::arrangeDocks()
     resizeDocks({locks}, {std::clamp(side, 220, 440)}, Qt::Horizontal);
     resizeDocks({tx}, {std::clamp(room.height() * (presentation ? 36 : 26) / 100, 160, 460)}, Qt::Vertical);
     resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
+    resizeDocks({script, result}, {room.height() * 55 / 100, room.height() * 45 / 100}, Qt::Vertical);
 }
 
 // Called once the docks exist, before the window is shown: the saved geometry and dock state

@@ -45,7 +45,11 @@ int main(int argc, char** argv)
                                   "Open the window at W x H (e.g. 1280x720), for screenshots; "
                                   "by default it fits the screen.",
                                   "WxH");
-    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize});
+    QCommandLineOption steps("steps",
+                             "With --screenshot: step N times (F10), a pause between steps as in a "
+                             "lesson, instead of running to the end; then save the window.",
+                             "N");
+    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps});
     parser.process(app);
 
     // The appearance comes before any widget, so every panel is built with its fonts and colours.
@@ -112,6 +116,31 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "txscope: the workload does not parse: %s\n",
                          qPrintable(window.controller().lastError()));
             return 2;
+        }
+        if (parser.isSet(steps)) {
+            // Steps a few hundred milliseconds apart, like a teacher pressing F10, then the picture.
+            const int count = std::max(1, parser.value(steps).toInt());
+            auto* timer = new QTimer(&window);
+            timer->setInterval(300);
+            QObject::connect(timer, &QTimer::timeout, &window,
+                             [&window, timer, count, out, taken = 0]() mutable {
+                                 RunController& c = window.controller();
+                                 if (c.isBusy()) return;
+                                 if (taken < count && c.state() != RunController::State::Finished) {
+                                     c.step();
+                                     ++taken;
+                                     return;
+                                 }
+                                 timer->stop();
+                                 QTimer::singleShot(300, &window, [&window, out] {
+                                     const bool saved = window.grab().save(out);
+                                     if (!saved)
+                                         std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));
+                                     QApplication::exit(saved ? 0 : 1);
+                                 });
+                             });
+            timer->start();
+            return app.exec();
         }
         window.whenFinished([&window, out] {
             // Let the panels and plots lay out and paint the final state before grabbing.

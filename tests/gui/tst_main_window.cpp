@@ -319,9 +319,12 @@ void TestMainWindow::selectAnExplanation()
     for (int r = 0; r < model->rowCount() && row < 0; ++r)
         if (!model->index(r, txs::models::ExplanationsModel::WhyColumn).data().toString().isEmpty()) row = r;
     QVERIFY2(row >= 0, "no explanation with a why");
-    const QModelIndex index = model->index(row, txs::models::ExplanationsModel::WhyColumn);
+    // Why and Fix are read in the panel's detail area; the row is clicked on its message.
+    const QModelIndex index = model->index(row, txs::models::ExplanationsModel::MessageColumn);
     const quint64 seq = index.data(txs::models::SeqRole).toULongLong();
-    const qint64 time = index.data(txs::models::TimeRole).toLongLong();
+    // The cursor goes where the explanation is recorded (a moment after the error), so the
+    // row's Why and Fix are there.
+    const qint64 time = index.data(txs::models::ExplainedTimeRole).toLongLong();
     QVERIFY(seq > 0);
 
     txs::TimelineWidget& timeline = window_->timeline();
@@ -342,6 +345,7 @@ void TestMainWindow::selectAnExplanation()
     QCOMPARE(timeline.cursorTime(), time);
     // The row shows at that instant: the explanation does not vanish when its event is selected.
     QTRY_VERIFY(model->rowCount() > row);
+    QVERIFY(!model->index(row, txs::models::ExplanationsModel::WhyColumn).data().toString().isEmpty());
 }
 
 void TestMainWindow::screenshotPanelsAreNotEmpty_data()

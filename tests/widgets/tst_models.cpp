@@ -493,15 +493,29 @@ private slots:
         QCOMPARE(cell(models.locks, rowA, LocksModel::DbFileColumn), QString("SHARED"));
         QVERIFY(!models.locks.data(models.locks.index(rowA, 0), WaitingRole).toBool());
 
-        // A's BUSY: its row points at the event; the explanation shows once it was given.
+        // A's BUSY at the error's own instant (where a click on its row used to move the
+        // cursor): the row is there with its Why and Fix (the explanation belongs to the error,
+        // though recorded a moment after it), and the errors after the instant stay listed,
+        // marked as later, instead of vanishing.
         run.session.setInstant(busy->timeNs);
         QVERIFY_UP_TO_DATE(models);
-        const int row = models.explanations.rowCount() - 1;
-        QCOMPARE(models.explanations.data(models.explanations.index(row, 0), SeqRole).toULongLong(),
-                 busy->seq);
+        QCOMPARE(models.explanations.rowCount(), static_cast<int>(p.explanations.all().size()));
+        int row = -1;
+        for (int r = 0; r < models.explanations.rowCount(); ++r)
+            if (models.explanations.data(models.explanations.index(r, 0), SeqRole).toULongLong() == busy->seq)
+                row = r;
+        QVERIFY(row >= 0);
         QCOMPARE(cell(models.explanations, row, ExplanationsModel::ConnectionColumn), QString("A"));
         QCOMPARE(cell(models.explanations, row, ExplanationsModel::CodeColumn), QString("SQLITE_BUSY"));
-        QCOMPARE(cell(models.explanations, row, ExplanationsModel::FixColumn), QString());
+        QVERIFY(!cell(models.explanations, row, ExplanationsModel::WhyColumn).isEmpty());
+        QVERIFY(!cell(models.explanations, row, ExplanationsModel::FixColumn).isEmpty());
+        QVERIFY(!models.explanations.data(models.explanations.index(row, 0), AfterInstantRole).toBool());
+        const qint64 explainedAt =
+            models.explanations.data(models.explanations.index(row, 0), ExplainedTimeRole).toLongLong();
+        QVERIFY(explainedAt >= busy->timeNs);
+        for (int r = row + 1; r < models.explanations.rowCount(); ++r)
+            QCOMPARE(models.explanations.data(models.explanations.index(r, 0), AfterInstantRole).toBool(),
+                     p.explanations.all()[static_cast<std::size_t>(r)].timeNs > busy->timeNs);
         run.session.followLive();
         QVERIFY_UP_TO_DATE(models);
         const int aRow = rowWith(models.explanations, ExplanationsModel::ConnectionColumn, "A");

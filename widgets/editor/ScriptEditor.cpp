@@ -20,6 +20,19 @@ public:
 
 protected:
     void paintEvent(QPaintEvent* event) override { editor_->paintGutter(event); }
+    bool event(QEvent* event) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            auto* help = static_cast<QHelpEvent*>(event);
+            const QString tip = editor_->gutterToolTip(help->pos().y());
+            if (tip.isEmpty())
+                QToolTip::hideText();
+            else
+                QToolTip::showText(help->globalPos(), tip, this);
+            return true;
+        }
+        return QWidget::event(event);
+    }
 
 private:
     ScriptEditor* editor_;
@@ -46,6 +59,11 @@ ScriptEditor::ScriptEditor(QWidget* parent)
     connect(settleTimer_, &QTimer::timeout, this, [this] { emit textSettled(toPlainText()); });
     connect(this, &QPlainTextEdit::textChanged, settleTimer_, qOverload<>(&QTimer::start));
     connect(this, &QPlainTextEdit::blockCountChanged, this, &ScriptEditor::updateGutterWidth);
+    // The marks judge the text that ran: an edit of the characters (not a re-highlight, which
+    // changes formats only) makes them stale.
+    connect(document(), &QTextDocument::contentsChange, this, [this](int, int removed, int added) {
+        if ((removed > 0 || added > 0) && !marks_.isEmpty()) clearExpectMarks();
+    });
     connect(this, &QPlainTextEdit::updateRequest, this, &ScriptEditor::updateGutter);
     updateGutterWidth();
 }
@@ -55,7 +73,39 @@ int ScriptEditor::gutterWidth() const
     int digits = 2;
     for (int max = std::max(1, blockCount()); max >= 10; max /= 10)
         ++digits;
-    return 8 + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+    // Room for the ✓/✗ column on the left.
+    return 8 + markWidth() + fontMetrics().horizontalAdvance(QLatin1Char('9')) * digits;
+}
+
+int ScriptEditor::markWidth() const
+{
+    return fontMetrics().height() + 2;
+}
+
+void ScriptEditor::setExpectMarks(const QMap<int, ExpectMark>& marks)
+{
+    marks_ = marks;
+    gutter_->update();
+}
+
+int ScriptEditor::lineAtGutterY(int y) const
+{
+    QTextBlock block = firstVisibleBlock();
+    qreal top = blockBoundingGeometry(block).translated(contentOffset()).top();
+    while (block.isValid()) {
+        const qreal bottom = top + blockBoundingRect(block).height();
+        if (y >= top && y < bottom) return block.blockNumber() + 1;
+        if (top > y) break;
+        block = block.next();
+        top = bottom;
+    }
+    return 0;
+}
+
+QString ScriptEditor::gutterToolTip(int y) const
+{
+    const auto it = marks_.find(lineAtGutterY(y));
+    return it == marks_.end() ? QString() : it->tooltip;
 }
 
 void ScriptEditor::updateGutterWidth()
@@ -109,6 +159,15 @@ void ScriptEditor::paintGutter(QPaintEvent* event)
             painter.setFont(f);
             painter.drawText(0, top, gutter_->width() - 4, height, Qt::AlignRight | Qt::AlignVCenter,
                              QString::number(line));
+            if (const auto mark = marks_.find(line); mark != marks_.end()) {
+                const bool dark = isDark(p);
+                painter.setPen(mark->passed ? (dark ? QColor(0x7d, 0xdc, 0x8e) : QColor(0x1b, 0x7a, 0x2e))
+                                            : (dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x1c, 0x1c)));
+                f.setBold(true);
+                painter.setFont(f);
+                painter.drawText(2, top, markWidth(), height, Qt::AlignCenter,
+                                 mark->passed ? QStringLiteral("✓") : QStringLiteral("✗"));
+            }
         }
         block = block.next();
         top += height;

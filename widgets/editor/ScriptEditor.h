@@ -1,8 +1,10 @@
 #pragma once
 // The workload editor: a plain-text editor with line numbers, .txs highlighting, the parse
-// error underlined with its message (checked as the user types), and, in step mode, the line of
-// the next step highlighted.
+// error underlined with its message (checked as the user types), in step mode the line of the
+// next step highlighted, and after a run a ✓ or ✗ beside each `-- expect:` line (its tooltip
+// says what the statement did), cleared as soon as the text changes.
 
+#include <QMap>
 #include <QPlainTextEdit>
 
 class TxsHighlighter;
@@ -26,9 +28,24 @@ public:
     // Scrolls so `line` shows, leaving the caret where it is.
     void ensureLineVisible(int line);
 
+    // The verdict of an expectation line after a run: passed or not, and the actual value.
+    struct ExpectMark
+    {
+        bool passed = true;
+        QString tooltip;
+    };
+    // Replaces the marks (line -> mark); any edit of the text clears them.
+    void setExpectMarks(const QMap<int, ExpectMark>& marks);
+    void clearExpectMarks() { setExpectMarks({}); }
+    const QMap<int, ExpectMark>& expectMarks() const { return marks_; }
+    // The line (1-based) at a y position of the gutter, 0 when none.
+    int lineAtGutterY(int y) const;
+
     // For the line-number gutter.
     int gutterWidth() const;
     void paintGutter(QPaintEvent* event);
+    // The gutter's tooltip at `y`: the expectation mark's, if the line has one.
+    QString gutterToolTip(int y) const;
 
 signals:
     // Emitted a moment after the text stops changing, with the current text.
@@ -40,6 +57,7 @@ protected:
     bool event(QEvent* event) override;
 
 private:
+    int markWidth() const;
     void updateGutterWidth();
     void updateGutter(const QRect& rect, int dy);
     void refreshSelections();
@@ -50,4 +68,5 @@ private:
     int nextLine_ = 0;
     int errorLine_ = 0;
     QString errorMessage_;
+    QMap<int, ExpectMark> marks_;
 };

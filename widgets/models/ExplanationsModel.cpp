@@ -2,6 +2,9 @@
 
 #include "widgets/models/ModelStyle.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+
 namespace txs::models {
 
 ExplanationsModel::ExplanationsModel(SessionLog* session, QObject* parent)
@@ -10,9 +13,13 @@ ExplanationsModel::ExplanationsModel(SessionLog* session, QObject* parent)
     attach();
 }
 
+// Every error recorded so far, not only those by t: the panel is the run's index of errors, and
+// selecting one moves the cursor to it; dropping the rows after that instant made the list
+// collapse under the user's click. Errors after the instant are shown faded (AfterInstantRole).
 std::size_t ExplanationsModel::rowsAt(std::int64_t t) const
 {
-    return projection().explanations.countAt(t);
+    Q_UNUSED(t);
+    return projection().explanations.all().size();
 }
 
 int ExplanationsModel::columnCount(const QModelIndex& parent) const
@@ -41,12 +48,13 @@ QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
                                              : errorCodeName(x.code, ErrorKind::Busy);
     case MessageColumn:
         return QString::fromStdString(x.message);
+    // The explanation belongs to its error: it is recorded a moment after it (the explainer runs
+    // once the error is known), so it is shown whatever the instant, never blanked by moving
+    // the cursor to the error.
     case WhyColumn:
-        return x.explainedAt(instant()) ? QString::fromStdString(splitExplanation(x.explanation).why)
-                                        : QString();
+        return QString::fromStdString(splitExplanation(x.explanation).why);
     case FixColumn:
-        return x.explainedAt(instant()) ? QString::fromStdString(splitExplanation(x.explanation).fix)
-                                        : QString();
+        return QString::fromStdString(splitExplanation(x.explanation).fix);
     default:
         return {};
     }
@@ -62,7 +70,14 @@ QVariant ExplanationsModel::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         return index.column() >= MessageColumn ? display(x, index.column()) : QVariant();
     case Qt::ForegroundRole:
+        if (x.timeNs > instant()) return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
         return index.column() == CodeColumn ? outcomeForeground(Outcome::Failed) : QVariant();
+    case AfterInstantRole:
+        return x.timeNs > instant();
+    case ExplainedTimeRole:
+        // Where the row's story is complete: the explanation's instant (the error's when none).
+        return QVariant::fromValue<qint64>(x.explanation.empty() ? x.timeNs
+                                                                 : std::max(x.timeNs, x.explanationNs));
     case SeqRole:
         return QVariant::fromValue<quint64>(x.seq);
     case TimeRole:

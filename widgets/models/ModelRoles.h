@@ -18,6 +18,8 @@ enum Role {
     NodeKindRole,               // int: VersionChainModel: a NodeKind
     ValueRole,                  // MetricsModel: the number, unformatted
     OpenRole,                   // bool: LocksModel: the connection is open at the instant
+    AfterInstantRole,           // bool: ExplanationsModel: the error happens after the instant (faded)
+    ExplainedTimeRole,          // qint64: ExplanationsModel: when the error's explanation was recorded
 };
 
 // One colour scale for every model: what happened to a transaction or a statement.

@@ -5,6 +5,7 @@
 #include "widgets/timeline/PlotViewport.h"
 #include "widgets/timeline/RowLabels.h"
 #include "widgets/timeline/SpanPlottable.h"
+#include "widgets/timeline/TimeWarp.h"
 #include "widgets/timeline/TimelineLegend.h"
 #include "widgets/timeline/TimelineOverlay.h"
 #include "widgets/timeline/TimelineText.h"
@@ -125,6 +126,23 @@ void TimelineWidget::clear()
     liveShowsAll_ = true;
     rebuildLaneLabels();
     xAxis->setRange(0, 1);
+    replot(rpQueuedReplot);
+}
+
+void TimelineWidget::setAxisTicks(int steps, const QString& label)
+{
+    xAxis->setLabel(label);
+    if (steps <= 0) {
+        if (qSharedPointerDynamicCast<QCPAxisTickerText>(xAxis->ticker()))
+            xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        replot(rpQueuedReplot);
+        return;
+    }
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    const double width = static_cast<double>(timeline::TimeWarp::kStepWidthNs) / kNsPerMs;
+    for (int i = 0; i < steps; ++i)
+        ticker->addTick((i + (1 + timeline::TimeWarp::kGapShare) / 2) * width, QString::number(i + 1));
+    xAxis->setTicker(ticker);
     replot(rpQueuedReplot);
 }
 

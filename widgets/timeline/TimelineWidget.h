@@ -69,6 +69,10 @@ public:
     void setVisibleTime(qint64 fromNs, qint64 toNs);
     std::pair<qint64, qint64> visibleTime() const;
     void zoomToFit();
+    // The horizontal axis's ticks: `steps` > 0 labels the columns of a step axis (TimeWarp's
+    // Steps mode: step i at [i, i+1] × kStepWidthNs) "1", "2", …; 0 goes back to time ticks.
+    // `label` names the axis.
+    void setAxisTicks(int steps, const QString& label);
 
     // What is under a point (widget pixels), and its tooltip text (empty when nothing).
     std::optional<timeline::ItemRef> itemAt(QPointF pos) const;

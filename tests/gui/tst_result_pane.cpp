@@ -1,0 +1,237 @@
+// The window judges each run where the user looks: the result pane says PASS or FAIL with each
+// failed expectation (a click goes to its line), the status bar says FAIL too, the editor marks
+// each `-- expect:` line ✓ or ✗; a click on an explanation keeps its Why and Fix and leads to
+// the statement log; stepping with F10 draws a step axis and Shift+F10 steps the cursor back.
+// Offscreen, no sleeps: every wait is a QTRY_* on what the window shows.
+
+#include "app/gui/MainWindow.h"
+#include "widgets/editor/ScriptEditor.h"
+#include "widgets/models/ExplanationsModel.h"
+#include "widgets/models/ModelRoles.h"
+#include "widgets/models/SessionLog.h"
+#include "widgets/result/ExplanationPanel.h"
+#include "widgets/result/ResultPane.h"
+#include "widgets/run/RunController.h"
+#include "widgets/timeline/TimelineModel.h"
+#include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/HintedTableView.h"
+
+#include <QDockWidget>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <memory>
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60'000;
+
+// Line 8's expectation holds, line 9's does not (the balance is 100).
+const char* kFailingScript = R"(journal_mode: mvcc
+
+setup:
+  CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INT);
+  INSERT INTO accounts VALUES (1, 100);
+
+T1: BEGIN CONCURRENT;
+T1: SELECT balance FROM accounts WHERE id = 1;   -- expect: 100
+T1: SELECT balance FROM accounts WHERE id = 1;   -- expect: 999
+T1: COMMIT;                                      -- expect: ok
+)";
+
+} // namespace
+
+class TestResultPane : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("TxScopeTests");
+        QCoreApplication::setApplicationName("tst_result_pane");
+    }
+    void init()
+    {
+        window_ = std::make_unique<MainWindow>();
+        window_->resize(1600, 1000);
+        window_->show();
+        window_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    }
+    void cleanup() { window_.reset(); }
+
+    void failedExpectationSaysFail();
+    void passingRunSaysPass();
+    void explanationRowKeepsItsWhy();
+    void steppingDrawsAStepAxis();
+
+private:
+    QString statusText() const
+    {
+        QStringList parts;
+        for (QLabel* label : window_->statusBar()->findChildren<QLabel*>())
+            parts << label->text();
+        return parts.join(' ');
+    }
+    void runToTheEnd()
+    {
+        QTest::keyClick(window_.get(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
+                                  kRunTimeoutMs);
+        QTRY_VERIFY(window_->isSettled());
+    }
+
+    std::unique_ptr<MainWindow> window_;
+    QTemporaryDir dir_;
+};
+
+void TestResultPane::failedExpectationSaysFail()
+{
+    const QString path = dir_.filePath("fails.txs");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(kFailingScript);
+    f.close();
+    QVERIFY(window_->openWorkload(path));
+    QTRY_COMPARE(window_->controller().state(), RunController::State::Ready);
+    runToTheEnd();
+
+    auto& pane = window_->resultPane();
+    QVERIFY(pane.isVisible());
+    QVERIFY(window_->dock("resultDock")->isVisible());
+    QVERIFY2(pane.headline().startsWith("FAIL — 1 of 3 expectations failed"), qPrintable(pane.headline()));
+    QTRY_VERIFY2(statusText().contains("FAIL"), qPrintable(statusText()));
+
+    // The editor: ✓ on line 8, ✗ on line 9 with the actual value.
+    const auto& marks = window_->editor().expectMarks();
+    QVERIFY(marks.contains(8) && marks.contains(9) && marks.contains(10));
+    QVERIFY(marks[8].passed);
+    QVERIFY(!marks[9].passed);
+    QVERIFY2(marks[9].tooltip.contains("actual: 100"), qPrintable(marks[9].tooltip));
+
+    // The failed expectation in the pane; a click takes the editor to line 9.
+    QTableView* view = pane.verdictView();
+    QCOMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(view->model()->index(0, 1).data().toInt(), 9);
+    window_->editor().moveCursor(QTextCursor::Start);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                      view->visualRect(view->model()->index(0, 2)).center());
+    QCOMPARE(window_->editor().textCursor().blockNumber() + 1, 9);
+
+    // Editing clears the marks (they judged the old text) and Ready clears the pane.
+    window_->editor().moveCursor(QTextCursor::End);
+    window_->editor().insertPlainText("\n");
+    QCOMPARE(window_->editor().expectMarks().size(), 0);
+    QTRY_VERIFY(pane.headline().startsWith("No run yet"));
+}
+
+void TestResultPane::passingRunSaysPass()
+{
+    window_->loadScenario("lost-update");
+    runToTheEnd();
+    QVERIFY2(window_->resultPane().headline().startsWith("PASS"),
+             qPrintable(window_->resultPane().headline()));
+    QTRY_VERIFY2(statusText().contains("PASS"), qPrintable(statusText()));
+    // Every expectation line is marked, all ✓.
+    const auto& marks = window_->editor().expectMarks();
+    QCOMPARE(marks.size(), 10);
+    for (const auto& m : marks)
+        QVERIFY(m.passed);
+    // The conflict is a cause, with its Why.
+    QCOMPARE(window_->resultPane().causeModel().rowCount(), 1);
+    QVERIFY(!window_->resultPane().causeDetail().isEmpty());
+}
+
+// The deadlock: a click on an explanation moves the cursor where its explanation is recorded:
+// the Why and Fix stay (detail area), no row vanishes, the timeline selects its marker, and the
+// statement log selects the statement that failed. From the timeline, selecting the marker
+// selects the row again.
+void TestResultPane::explanationRowKeepsItsWhy()
+{
+    window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+    runToTheEnd();
+    auto& panel = window_->explanationPanel();
+    window_->dock("explanationsDock")->raise();
+    QTableView* view = panel.view();
+    QAbstractItemModel* model = view->model();
+    QTRY_VERIFY(model->rowCount() > 0);
+    const int rows = model->rowCount();
+    const int row = rows - 1;
+    const QModelIndex index = model->index(row, 0);
+    const quint64 seq = index.data(txs::models::SeqRole).toULongLong();
+    const qint64 explained = index.data(txs::models::ExplainedTimeRole).toLongLong();
+    QVERIFY(!model->index(row, txs::models::ExplanationsModel::WhyColumn).data().toString().isEmpty());
+
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+    QCOMPARE(window_->session().instant(), explained);
+    QCOMPARE(model->rowCount(), rows);
+    QVERIFY(!model->index(row, txs::models::ExplanationsModel::WhyColumn).data().toString().isEmpty());
+    QVERIFY2(panel.detailText().contains("Why:"), qPrintable(panel.detailText()));
+    QVERIFY(panel.detailText().contains("Fix:"));
+    const auto selection = window_->timeline().selection();
+    QVERIFY(selection.has_value());
+    QCOMPARE(selection, window_->timeline().model().findEvent(seq));
+
+    // The statement log row of the failing statement is selected.
+    auto* log = window_->findChild<QTableView*>("statementLogView");
+    QVERIFY(log);
+    const QModelIndexList picked = log->selectionModel()->selectedRows();
+    QCOMPARE(picked.size(), 1);
+    const auto errors = window_->session().projection().explanations.all();
+    QCOMPARE(picked.first().data(txs::models::ConnectionIdRole).toUInt(),
+             errors[std::size_t(row)].connection);
+
+    // Back: the timeline's marker selects the row.
+    view->clearSelection();
+    emit window_->timeline().eventSelected(model->index(0, 0).data(txs::models::SeqRole).toULongLong());
+    QCOMPARE(view->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(view->selectionModel()->selectedRows().first().row(), 0);
+}
+
+// The lost update stepped with F10: the axis is the step axis, one column per statement, and
+// Shift+F10 moves the cursor one step back.
+void TestResultPane::steppingDrawsAStepAxis()
+{
+    window_->loadScenario("lost-update");
+    RunController& controller = window_->controller();
+    QCOMPARE(controller.state(), RunController::State::Ready);
+    for (int i = 0; i < 6; ++i) {
+        QTest::keyClick(window_.get(), Qt::Key_F10);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), kRunTimeoutMs);
+    }
+    QCOMPARE(controller.state(), RunController::State::Stepping);
+    QTRY_COMPARE(window_->timeWarp().mode(), txs::timeline::TimeWarp::Mode::Steps);
+    QTRY_VERIFY(window_->timeWarp().stepCount() >= 6);
+    QVERIFY(window_->timeline().xAxis->label().startsWith("steps"));
+    // Each statement is one column wide on the axis.
+    const auto& statements = window_->session().projection().statements.all();
+    for (const auto& s : statements) {
+        if (s.connection == 0 || s.endNs == txs::kNever) continue;
+        const qint64 width = window_->timeWarp().toAxis(s.endNs) - window_->timeWarp().toAxis(s.beginNs);
+        QVERIFY2(width > txs::timeline::TimeWarp::kStepWidthNs / 2, qPrintable(QString::number(width)));
+    }
+    // Expectations met so far are marked while stepping.
+    QVERIFY(!window_->editor().expectMarks().isEmpty());
+
+    // Shift+F10: one step back, then another.
+    const qint64 end = window_->session().instant();
+    QTest::keyClick(window_.get(), Qt::Key_F10, Qt::ShiftModifier);
+    const qint64 back1 = window_->session().instant();
+    QVERIFY2(back1 < end, qPrintable(QString("%1 !< %2").arg(back1).arg(end)));
+    QVERIFY(!window_->session().isLive());
+    QTest::keyClick(window_.get(), Qt::Key_F10, Qt::ShiftModifier);
+    QVERIFY(window_->session().instant() < back1);
+
+    // The user can switch to wall-clock time.
+    window_->setTimeAxis(MainWindow::AxisChoice::WallClock);
+    QVERIFY(window_->timeWarp().isIdentity());
+    QVERIFY(window_->timeline().xAxis->label().startsWith("time"));
+}
+
+QTEST_MAIN(TestResultPane)
+#include "tst_result_pane.moc"

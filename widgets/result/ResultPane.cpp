@@ -1,0 +1,201 @@
+#include "widgets/result/ResultPane.h"
+
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace txs::result {
+
+namespace {
+
+QTableView* makeView(QAbstractItemModel* model, QWidget* parent)
+{
+    auto* view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->setWordWrap(true);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return view;
+}
+
+QLabel* makeTitle(QWidget* parent)
+{
+    auto* label = new QLabel(parent);
+    // Wrapped: a long title must not widen the dock (and squeeze the timeline).
+    label->setWordWrap(true);
+    QFont f = label->font();
+    f.setBold(true);
+    label->setFont(f);
+    return label;
+}
+
+} // namespace
+
+ResultPane::ResultPane(QWidget* parent)
+    : QWidget(parent), banner_(new QLabel(this)), problemsTitle_(makeTitle(this)),
+      causesTitle_(makeTitle(this)), verdict_(new VerdictModel(this)), causes_(new CauseModel(this))
+{
+    setObjectName("resultPane");
+    // Wide enough for the banner and the titles on one or two lines at any font size
+    // (presentation mode squeezed the dock until they clipped).
+    setMinimumWidth(fontMetrics().averageCharWidth() * 36);
+    banner_->setObjectName("resultBanner");
+    banner_->setWordWrap(true);
+    banner_->setMargin(6);
+    QFont f = banner_->font();
+    f.setBold(true);
+    f.setPointSizeF(f.pointSizeF() * 1.3);
+    banner_->setFont(f);
+
+    verdictView_ = makeView(verdict_, this);
+    auto* vh = verdictView_->horizontalHeader();
+    vh->setSectionResizeMode(VerdictModel::WhatColumn, QHeaderView::ResizeToContents);
+    vh->setSectionResizeMode(VerdictModel::LineColumn, QHeaderView::ResizeToContents);
+    vh->setSectionResizeMode(VerdictModel::ExpectedColumn, QHeaderView::Stretch);
+    vh->setSectionResizeMode(VerdictModel::ActualColumn, QHeaderView::Stretch);
+
+    causeView_ = makeView(causes_, this);
+    causeView_->setWordWrap(false);
+    // The list names the causes; Why and Fix are read below it, wrapped to the pane's width.
+    auto* ch = causeView_->horizontalHeader();
+    ch->setSectionResizeMode(CauseModel::CodeColumn, QHeaderView::ResizeToContents);
+    ch->setSectionResizeMode(CauseModel::CountColumn, QHeaderView::ResizeToContents);
+    ch->setSectionResizeMode(CauseModel::FirstColumn, QHeaderView::ResizeToContents);
+    ch->setSectionResizeMode(CauseModel::WhyColumn, QHeaderView::Stretch);
+    causeView_->setColumnHidden(CauseModel::FixColumn, true);
+    causeDetail_ = new QTextBrowser(this);
+    causeDetail_->setObjectName("causeDetail");
+    causeDetail_->setOpenLinks(false);
+    connect(causeView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { showCauseDetail(); });
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(banner_);
+    layout->addWidget(problemsTitle_);
+    layout->addWidget(verdictView_, 1);
+    layout->addWidget(causesTitle_);
+    layout->addWidget(causeView_, 1);
+    layout->addWidget(causeDetail_, 2);
+
+    auto goToLine = [this](const QModelIndex& index) {
+        const int line = index.data(VerdictModel::LineRole).toInt();
+        if (line > 0) emit lineActivated(line);
+    };
+    connect(verdictView_, &QTableView::clicked, this, goToLine);
+    connect(verdictView_, &QTableView::activated, this, goToLine);
+    auto goToCause = [this](const QModelIndex& index) {
+        emit causeActivated(index.data(CauseModel::FirstSeqRole).toULongLong(),
+                            index.data(CauseModel::FirstTimeRole).toLongLong());
+    };
+    connect(causeView_, &QTableView::clicked, this, goToCause);
+    connect(causeView_, &QTableView::activated, this, goToCause);
+    clear();
+}
+
+void ResultPane::setBanner(RunVerdict::State state, const QString& text)
+{
+    banner_->setText(text);
+    // Solid colours with white text: the same in light and dark themes, readable from the back
+    // of a room.
+    QString style;
+    if (state == RunVerdict::State::Passed)
+        style = "background:#1b7a2e; color:white; border-radius:3px;";
+    else if (state == RunVerdict::State::Failed)
+        style = "background:#b01c1c; color:white; border-radius:3px;";
+    else if (state == RunVerdict::State::Running)
+        style = "background:#1f5fbf; color:white; border-radius:3px;";
+    banner_->setStyleSheet(style);
+    banner_->setProperty("verdict", static_cast<int>(state));
+}
+
+void ResultPane::setVerdict(const RunVerdict& verdict)
+{
+    setBanner(verdict.state(), QString::fromStdString(verdict.headline()));
+    verdict_->setVerdict(verdict);
+    if (!verdict.finished()) {
+        problemsTitle_->clear();
+        verdictView_->hide();
+        return;
+    }
+    const int n = verdict_->rowCount();
+    problemsTitle_->setText(n == 0 ? QString("Nothing went wrong.")
+                                   : QString("What went wrong (%1) — click a row to go to its line").arg(n));
+    verdictView_->setVisible(n > 0);
+    verdictView_->resizeRowsToContents();
+}
+
+void ResultPane::setCauses(std::vector<CauseRow> causes)
+{
+    causes_->setCauses(std::move(causes));
+    const quint64 total = causes_->totalCount();
+    causesTitle_->setText(causes_->rowCount() == 0
+                              ? QString("No error to explain.")
+                              : QString("Causes of the %1 error%2 — click one to see its first occurrence")
+                                    .arg(total)
+                                    .arg(total == 1 ? "" : "s"));
+    causeView_->setVisible(causes_->rowCount() > 0);
+    showCauseDetail();
+}
+
+void ResultPane::showCauseDetail()
+{
+    QModelIndex index = causeView_->selectionModel()->currentIndex();
+    if (!index.isValid() && causes_->rowCount() > 0) index = causes_->index(0, 0);
+    if (!index.isValid()) {
+        causeDetail_->clear();
+        causeDetail_->hide();
+        return;
+    }
+    const CauseRow& c = causes_->causes()[static_cast<std::size_t>(index.row())];
+    QString html = QString("<b>%1</b> × %2").arg(c.code.toHtmlEscaped()).arg(c.count);
+    html += c.why.isEmpty() ? QString("<p><i>No explanation was recorded for this error.</i></p>")
+                            : QString("<p><b>Why:</b> %1</p>").arg(c.why.toHtmlEscaped());
+    if (!c.fix.isEmpty()) html += QString("<p><b>Fix:</b> %1</p>").arg(c.fix.toHtmlEscaped());
+    causeDetail_->setHtml(html);
+    causeDetail_->show();
+}
+
+QString ResultPane::causeDetail() const
+{
+    return causeDetail_->toPlainText();
+}
+
+void ResultPane::clear()
+{
+    setBanner(RunVerdict::State::NoRun, "No run yet: run the workload (F5) or step through it (F10).");
+    verdict_->clear();
+    causes_->setCauses({});
+    causeDetail_->clear();
+    causeDetail_->hide();
+    problemsTitle_->clear();
+    causesTitle_->clear();
+    verdictView_->hide();
+    causeView_->hide();
+}
+
+QString ResultPane::headline() const
+{
+    return banner_->text();
+}
+
+bool ResultPane::selectCauseOf(quint64 seq)
+{
+    for (int row = 0; row < causes_->rowCount(); ++row) {
+        const QModelIndex index = causes_->index(row, 0);
+        if (index.data(CauseModel::FirstSeqRole).toULongLong() == seq) {
+            causeView_->selectRow(row);
+            causeView_->scrollTo(index);
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace txs::result

@@ -1,0 +1,60 @@
+#pragma once
+// The result pane: after every run, what the run came to, where the user looks. A banner says
+// PASS or FAIL and why in one line; below it each failed expectation (line, expected, actual),
+// each worker that gave up and each failed statement (clicking a row with a line goes there);
+// then the causes of the run's errors with their counts; the selected cause's Why and Fix (the
+// first cause's until one is picked) are wrapped to the pane's width below the list, never
+// pushed off to the side. Clicking a cause goes to its first occurrence.
+
+#include "widgets/result/CauseModel.h"
+#include "widgets/result/RunVerdict.h"
+#include "widgets/result/VerdictModel.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+class QTextBrowser;
+
+namespace txs::result {
+
+class ResultPane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ResultPane(QWidget* parent = nullptr);
+
+    void setVerdict(const RunVerdict& verdict);
+    void setCauses(std::vector<CauseRow> causes);
+    void clear();
+
+    QString headline() const;
+    VerdictModel& verdictModel() { return *verdict_; }
+    CauseModel& causeModel() { return *causes_; }
+    QTableView* verdictView() const { return verdictView_; }
+    QTableView* causeView() const { return causeView_; }
+    QString causeDetail() const;
+    // Selects the cause whose first occurrence is event `seq` (the way back from the timeline);
+    // false when none is.
+    bool selectCauseOf(quint64 seq);
+
+signals:
+    void lineActivated(int line);
+    void causeActivated(quint64 firstSeq, qint64 firstNs);
+
+private:
+    void setBanner(RunVerdict::State state, const QString& text);
+    void showCauseDetail();
+
+    QLabel* banner_;
+    QLabel* problemsTitle_;
+    QLabel* causesTitle_;
+    VerdictModel* verdict_;
+    CauseModel* causes_;
+    QTableView* verdictView_;
+    QTableView* causeView_;
+    QTextBrowser* causeDetail_;
+};
+
+} // namespace txs::result

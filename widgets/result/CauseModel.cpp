@@ -18,7 +18,7 @@ std::vector<CauseRow> causesFromExplanations(const std::vector<ExplainedError>& 
         if (added) {
             CauseRow row;
             row.code = e.kind == EventKind::Conflict ? QStringLiteral("TXSCOPE_CONFLICT")
-                                                     : models::errorCodeName(e.code, e.message);
+                                                     : models::errorCodeName(e.code, e.code == rc::BusySnapshot ? ErrorKind::BusySnapshot : ErrorKind::Busy);
             row.rule = e.kind == EventKind::Conflict ? QStringLiteral("write-write conflict")
                                                      : QStringLiteral("lock busy");
             row.firstNs = e.timeNs;

@@ -6,9 +6,23 @@ namespace txs {
 
 namespace {
 
-// Mirrors TransactionProjection: events that show a transaction exists even without TxBegin
-// (an MVCC autocommit statement's own transaction). SQLite's file-lock events carry the id too
-// but do not make one: a BEGIN IMMEDIATE that fails with BUSY never became a transaction.
+Counted errorCount(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::Conflict:
+    case ErrorKind::Schema:
+        return Counted::Conflict;
+    case ErrorKind::Busy:
+        return Counted::Busy;
+    case ErrorKind::BusySnapshot:
+        return Counted::BusySnapshot;
+    default:
+        return Counted::OtherError;
+    }
+}
+
+} // namespace
+
 bool provesTransaction(const Event& e)
 {
     switch (e.kind) {
@@ -29,22 +43,6 @@ bool provesTransaction(const Event& e)
     }
 }
 
-Counted errorCount(ErrorKind kind)
-{
-    switch (kind) {
-    case ErrorKind::Conflict:
-    case ErrorKind::Schema:
-        return Counted::Conflict;
-    case ErrorKind::Busy:
-        return Counted::Busy;
-    case ErrorKind::BusySnapshot:
-        return Counted::BusySnapshot;
-    default:
-        return Counted::OtherError;
-    }
-}
-
-} // namespace
 
 void addTo(MetricsAt& m, Counted what)
 {

@@ -30,6 +30,12 @@
 
 namespace txs {
 
+// Whether the event shows a transaction exists even without TxBegin (an MVCC autocommit
+// statement's own transaction). SQLite's file-lock events carry the id too but do not make
+// one: a BEGIN IMMEDIATE that fails with BUSY never became a transaction. One rule for the
+// counts and the transaction projection.
+bool provesTransaction(const Event& e);
+
 struct MetricsAt
 {
     std::uint64_t commits = 0, rollbacks = 0, retries = 0;

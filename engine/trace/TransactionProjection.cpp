@@ -1,5 +1,7 @@
 #include "engine/trace/TransactionProjection.h"
 
+#include "engine/trace/CountingRule.h"
+
 #include <algorithm>
 
 namespace txs {
@@ -9,29 +11,6 @@ namespace {
 bool isBusyCode(std::int64_t code)
 {
     return (code & 0xff) == 5; // SQLITE_BUSY and its extended codes
-}
-
-// Events that show an MVCC transaction exists even when it emitted no TxBegin. Lock events of
-// SQLite's file locks carry the transaction id too but do not make one: a BEGIN IMMEDIATE that
-// fails with BUSY never became a transaction.
-bool provesTransaction(const Event& e)
-{
-    switch (e.kind) {
-    case EventKind::TxBegin:
-    case EventKind::TxCommit:
-    case EventKind::TxRollback:
-    case EventKind::TxDoomed:
-    case EventKind::VersionCreated:
-    case EventKind::VersionEnded:
-    case EventKind::Conflict:
-        return true;
-    case EventKind::LockWait:
-    case EventKind::LockAcquire:
-        return e.a == static_cast<std::int64_t>(LockResource::MvccExclusive) ||
-               e.a == static_cast<std::int64_t>(LockResource::MvccCommit);
-    default:
-        return false;
-    }
 }
 
 } // namespace

@@ -48,6 +48,8 @@ std::optional<ParseError> StatementScanner::feedLine(std::string_view line, int 
             commentLine_ = lineNumber;
         } else if (t.kind == Kind::Punct && text == ";") {
             if (sql_.empty()) return at(lineNumber, "empty statement: ';' with no SQL before it");
+            // No space before ';': the statement's text is trimmed once the ';' is dropped.
+            pendingSpace_ = false;
             append(";");
             // sqlite3_complete: only a trigger body's own ';' leaves the text unfinished; the
             // trigger goes on until END;

@@ -270,6 +270,25 @@ private slots:
         QCOMPARE(q(statements[8].sql), QString("SELECT 'x' ||'y'"));
     }
 
+    void spaceBeforeSemicolonIsNotPartOfTheStatement()
+    {
+        // Found by the fuzzer: "SELECT 1 ;" once came out as "SELECT 1 " (the space before the
+        // ';' was kept when the ';' was dropped).
+        const auto statements = setupOf("  SELECT 1 ;\n"
+                                        "  SELECT\n"
+                                        "    2\n"
+                                        "  ;\n"
+                                        "  SELECT 3\t\r;\n"
+                                        "  CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 4 ; END ;\n");
+        QCOMPARE(statements.size(), std::size_t(4));
+        QCOMPARE(q(statements[0].sql), QString("SELECT 1"));
+        QCOMPARE(q(statements[1].sql), QString("SELECT 2"));
+        QCOMPARE(statements[1].line, 3);
+        QCOMPARE(q(statements[2].sql), QString("SELECT 3"));
+        QCOMPARE(q(statements[3].sql),
+                 QString("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 4; END"));
+    }
+
     void stringsSpanLinesVerbatim()
     {
         const auto statements = setupOf("  INSERT INTO t VALUES ('line1\n"

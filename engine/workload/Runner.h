@@ -27,6 +27,7 @@ class TraceLog;
 struct RunOptions
 {
     std::optional<JournalMode> journalMode; // overrides the workload's header
+    std::optional<Isolation> isolation;     // overrides the workload's header (--isolation)
     std::string databasePath;               // empty: a fresh database in a temporary folder
     std::optional<std::uint64_t> seed;      // overrides the header's seed
     bool tracing = true;

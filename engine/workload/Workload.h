@@ -2,6 +2,7 @@
 // A parsed .txs workload (DESIGN.md, "Workload file format"). Its parts are laid out in the order
 // a run uses them: header settings, setup, steps, workers (all at once), check.
 
+#include "engine/api/Isolation.h"
 #include "engine/api/JournalMode.h"
 #include "engine/workload/Expectation.h"
 #include "engine/workload/RetryPolicy.h"
@@ -77,6 +78,8 @@ struct Workload
     bool allowAttach = false;
     // `statement_timeout: 500ms`: a statement running longer is interrupted and fails.
     std::optional<std::chrono::microseconds> statementTimeout;
+    // `isolation: serializable`: the isolation level of BEGIN CONCURRENT on MVCC (engine/api/Isolation.h).
+    std::optional<Isolation> isolation;
 
     // The run, in order.
     std::optional<StatementBlock> setup; // 1. once, on its own connection

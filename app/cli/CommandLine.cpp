@@ -45,6 +45,12 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         if (arg == "--version") return CommandLine{CommandLine::Action::Version, {}, {}};
     }
 
+    // record and locks have their own options (RecordCommandLine.cpp).
+    if (!args.empty() && args[0] == "record")
+        return parseRecordCommandLine(std::vector<std::string>(args.begin() + 1, args.end()));
+    if (!args.empty() && args[0] == "locks")
+        return parseLocksCommandLine(std::vector<std::string>(args.begin() + 1, args.end()));
+
     CommandLine result;
     result.action = CommandLine::Action::Run;
     RunCommandOptions& o = result.run;
@@ -126,7 +132,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
 
     if (positional.empty()) return usageError("missing command (the command is: run FILE.txs)");
     if (positional[0] != "run")
-        return usageError("unknown command '" + positional[0] + "' (the command is: run)");
+        return usageError("unknown command '" + positional[0] + "' (the commands are: run, record, locks)");
     if (positional.size() < 2) return usageError("'run' needs a workload file: run FILE.txs");
     if (positional.size() > 2)
         return usageError("unexpected argument '" + positional[2] + "' (one FILE.txs per run)");

@@ -22,21 +22,43 @@ struct RunCommandOptions
     bool json = false;
     std::optional<std::string> tracePath;
     std::optional<std::string> databasePath;
-    std::optional<std::uint64_t> seed; // overrides the file's seed header
-    bool recoverTruncate = false;      // accept losing commits after a damaged MVCC log frame
+    std::optional<std::uint64_t> seed;       // overrides the file's seed header
+    bool recoverTruncate = false;            // accept losing commits after a damaged MVCC log frame
     std::optional<std::uint64_t> keepEvents; // the trace log window (TraceLogLimits::maxEvents)
-    bool allowAttach = false;          // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
+    bool allowAttach = false; // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
+};
+
+// `record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]` (docs/recording.md)
+struct RecordCommandOptions
+{
+    std::string output = "recording.txsession";
+    bool json = false;
+    std::string onlyGlob;
+    std::vector<std::string> command;
+};
+
+// `locks DATABASE [--watch MS] [--json]`
+struct LocksCommandOptions
+{
+    std::string database;
+    std::optional<std::uint64_t> watchMs;
+    bool json = false;
 };
 
 struct CommandLine
 {
-    enum class Action { Run, Help, Version, UsageError };
+    enum class Action { Run, Help, Version, UsageError, Record, Locks };
     Action action = Action::UsageError;
-    RunCommandOptions run; // Action::Run
-    std::string error;     // Action::UsageError: what is wrong, in one line
+    RunCommandOptions run;            // Action::Run
+    std::string error;                // Action::UsageError: what is wrong, in one line
+    RecordCommandOptions record = {}; // Action::Record
+    LocksCommandOptions locks = {};   // Action::Locks
 };
 
 // `args` excludes the program name.
 CommandLine parseCommandLine(const std::vector<std::string>& args);
+// The arguments after `record` / `locks` (RecordCommandLine.cpp).
+CommandLine parseRecordCommandLine(const std::vector<std::string>& args);
+CommandLine parseLocksCommandLine(const std::vector<std::string>& args);
 
 } // namespace txs::cli

@@ -3,6 +3,8 @@
 
 #include "CommandLine.h"
 #include "ExitCode.h"
+#include "LocksCommand.h"
+#include "RecordCommand.h"
 #include "RunCommand.h"
 #include "Usage.h"
 
@@ -27,6 +29,10 @@ int main(int argc, char** argv)
         return ExitBadInput;
     case CommandLine::Action::Run:
         return runCommand(command.run);
+    case CommandLine::Action::Record:
+        return recordCommand(command.record);
+    case CommandLine::Action::Locks:
+        return locksCommand(command.locks);
     }
     return ExitBadInput;
 }

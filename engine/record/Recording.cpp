@@ -216,6 +216,7 @@ private:
             break;
         case TXP_PREPARE:
             if (r.stmt) statements_[{r.pid, r.stmt}] = recordText(r);
+            if (isError(r.result)) statement(r); // e.g. BUSY while reading the schema
             break;
         case TXP_STEP:
         case TXP_EXEC:
@@ -346,6 +347,11 @@ private:
                 add(event(EventKind::LockWait, lane, r.a, static_cast<std::int64_t>(LockResource::DbFile),
                           static_cast<std::int64_t>(*level)));
         state.db.apply(type, range);
+        // EXCLUSIVE -> SHARED reads the SHARED range first and drops PENDING after: the instant
+        // between is no PENDING the connection asked for, so it is not drawn.
+        if (state.dbDrawn == LockLevel::Exclusive && state.db.level() == LockLevel::Pending &&
+            type == ByteLock::Read)
+            return;
         draw(lane, state.dbOwner, state.dbDrawn, LockResource::DbFile, state.db.level(), r.time_ns);
     }
 
@@ -385,7 +391,7 @@ private:
         if (!lane) return;
         tier2_ = true;
         auto& st = lane_.statement;
-        const std::string sql = r.op == TXP_EXEC ? recordText(r) : statementSql(r);
+        const std::string sql = r.op == TXP_STEP ? statementSql(r) : recordText(r);
         const bool sameExecution = st.open && r.op == TXP_STEP && st.stmt == r.stmt;
         if (st.open && !sameExecution) endStatement(lane, 0, r.a, false); // reset without running to the end
         if (!sameExecution) {

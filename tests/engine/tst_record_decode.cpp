@@ -3,6 +3,7 @@
 // hostile or torn file can be.
 
 #include "engine/record/LockBytes.h"
+#include "engine/record/ProcLocks.h"
 #include "engine/record/WalIndexHeader.h"
 
 #include <QTemporaryDir>
@@ -163,6 +164,32 @@ private slots:
             std::vector<unsigned char>(good.begin(), good.begin() + kWalIndexHeaderSize), why));
         QVERIFY(!readWalIndexHeader(dir.filePath("missing-shm").toStdString(), why));
         QVERIFY(why.find("missing-shm") != std::string::npos);
+    }
+
+    // /proc/locks lines as the kernel writes them; anything else is skipped, never trusted.
+    void procLocksLines()
+    {
+        const std::string text = "1: POSIX  ADVISORY  READ 4312 08:01:1234567 1073741826 1073742335\n"
+                                 "1: -> POSIX  ADVISORY  WRITE 4400 08:01:1234567 1073741825 1073741825\n"
+                                 "2: OFDLCK ADVISORY  WRITE -1 fd:0a:99 120 120\n"
+                                 "3: FLOCK  ADVISORY  WRITE 77 08:01:5 0 EOF\n"
+                                 "4: POSIX  ADVISORY  WRITE 78 08:01:5 0 EOF\n"
+                                 "garbage\n5: POSIX ADVISORY READ x 08:01:5 0 1\n"
+                                 "6: POSIX ADVISORY READ 9 08:01:5 10 2\n";
+        const auto locks = parseProcLocks(text);
+        QCOMPARE(locks.size(), std::size_t(4));
+        QCOMPARE(locks[0].pid, 4312);
+        QCOMPARE(locks[0].inode, std::uint64_t(1234567));
+        QCOMPARE(locks[0].start, kSharedFirst);
+        QCOMPARE(locks[0].length, kSharedSize);
+        QCOMPARE(locks[0].type, ByteLock::Read);
+        QVERIFY(locks[1].waiting);
+        QCOMPARE(locks[1].start, kReservedByte);
+        QVERIFY(locks[2].ofd);
+        QCOMPARE(locks[2].major, 0xfdu);
+        QCOMPARE(locks[2].minor, 0x0au);
+        QCOMPARE(locks[3].length, std::int64_t(0)); // EOF: to the end
+        QCOMPARE(locks[3].pid, 78);
     }
 
     // Random bytes, seeded: the parser never reads outside the buffer nor accepts nonsense.

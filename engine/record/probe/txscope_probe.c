@@ -372,11 +372,12 @@ static int do_fcntl(fcntl_fn real, int fd, int cmd, void* arg)
     const short requested = l->l_type;
     const int64_t start = absolute_start(fd, l);
     const int64_t len = (int64_t)l->l_len;
+    /* Identified before the call, so the file's record is older than the lock's. */
+    const uint8_t kind = identify(fd, start);
     const int64_t t0 = now_ns();
     const int result = real(fd, cmd, arg);
     const int err = errno;
     const int64_t t1 = now_ns();
-    const uint8_t kind = identify(fd, start);
     if (kind == TXP_KIND_DB || kind == TXP_KIND_SHM) {
         struct txscope_probe_record r;
         memset(&r, 0, sizeof r);

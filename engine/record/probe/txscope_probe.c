@@ -242,7 +242,13 @@ static void emit(struct txscope_probe_record* r)
 {
     if (!g_dir) return;
     const int saved = errno;
-    if (atomic_load(&g_pid) != (int)getpid()) after_fork_child(); /* vfork-like paths */
+    /* A child made by vfork (posix_spawn, Python's subprocess) shares our memory until it
+     * execs: it must not touch the parent's state, so it records nothing (after exec the probe
+     * loads afresh). A fork()ed child has its pid set by the atfork handler. */
+    if (atomic_load(&g_pid) != (int)getpid()) {
+        errno = saved;
+        return;
+    }
     hello();
     if (!r->conn) r->conn = t_conn;
     write_record(r);
@@ -511,7 +517,7 @@ EXPORT int close(int fd)
 {
     RESOLVE(real_close, "close");
     if (t_in_probe) return real_close(fd);
-    if (fd == atomic_load(&g_out)) {
+    if (fd == atomic_load(&g_out) && atomic_load(&g_pid) == (int)getpid()) {
         /* The program closes every descriptor (a daemon, a child before exec): let it, and open
          * a new record file at the next event rather than write into whatever gets the number. */
         atomic_store(&g_out, -1);
@@ -553,7 +559,8 @@ EXPORT int dup(int oldfd)
 EXPORT int dup2(int oldfd, int newfd)
 {
     RESOLVE(real_dup2, "dup2");
-    if (g_dir && newfd == atomic_load(&g_out)) atomic_store(&g_out, -1);
+    if (g_dir && newfd == atomic_load(&g_out) && atomic_load(&g_pid) == (int)getpid())
+        atomic_store(&g_out, -1);
     const int fd = real_dup2(oldfd, newfd);
     const int err = errno;
     if (fd >= 0 && g_dir && oldfd != newfd) {
@@ -567,7 +574,8 @@ EXPORT int dup2(int oldfd, int newfd)
 EXPORT int dup3(int oldfd, int newfd, int flags)
 {
     RESOLVE(real_dup3, "dup3");
-    if (g_dir && newfd == atomic_load(&g_out)) atomic_store(&g_out, -1);
+    if (g_dir && newfd == atomic_load(&g_out) && atomic_load(&g_pid) == (int)getpid())
+        atomic_store(&g_out, -1);
     const int fd = real_dup3(oldfd, newfd, flags);
     const int err = errno;
     if (fd >= 0 && g_dir) {
@@ -586,7 +594,9 @@ EXPORT int close_range(unsigned first, unsigned last, int flags)
         return -1;
     }
     const int out = atomic_load(&g_out);
-    if (g_dir && out >= 0 && (unsigned)out >= first && (unsigned)out <= last) atomic_store(&g_out, -1);
+    if (g_dir && out >= 0 && (unsigned)out >= first && (unsigned)out <= last &&
+        atomic_load(&g_pid) == (int)getpid())
+        atomic_store(&g_out, -1);
     const int result = real_close_range(first, last, flags);
     const int err = errno;
     if (result == 0 && g_dir && !(flags & CLOSE_RANGE_CLOEXEC)) {

@@ -170,17 +170,32 @@ int recordCommand(const RecordCommandOptions& o)
                              "../lib/txscope (set TXSCOPE_PROBE to its path)\n");
         return ExitBadInput;
     }
-    std::string dirTemplate = (std::filesystem::temp_directory_path() / "txscope-record-XXXXXX").string();
-    if (!mkdtemp(dirTemplate.data())) {
-        std::fprintf(stderr, "txscope-cli record: cannot create a folder for the records: %s\n",
-                     std::strerror(errno));
-        return ExitBadInput;
+    // TXSCOPE_RECORD_DIR set: a shared folder that processes started elsewhere write into too
+    // (docs/recording.md, "Joining a recording"); its records are read and kept. Otherwise a
+    // private temporary folder, removed afterwards.
+    std::string dir;
+    const char* shared = std::getenv(TXSCOPE_PROBE_DIR_ENV);
+    if (shared && *shared) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(shared, ec)) {
+            std::fprintf(stderr, "txscope-cli record: %s=%s is not a folder\n", TXSCOPE_PROBE_DIR_ENV,
+                         shared);
+            return ExitBadInput;
+        }
+        dir = shared;
+    } else {
+        std::string dirTemplate = (std::filesystem::temp_directory_path() / "txscope-record-XXXXXX").string();
+        if (!mkdtemp(dirTemplate.data())) {
+            std::fprintf(stderr, "txscope-cli record: cannot create a folder for the records: %s\n",
+                         std::strerror(errno));
+            return ExitBadInput;
+        }
+        dir = dirTemplate;
     }
-    const std::string dir = dirTemplate;
     const int status = runWithProbe(o.command, probe, dir);
 
     const record::ProbeFiles files = record::readProbeDirectory(dir);
-    removeRecords(dir);
+    if (!shared || !*shared) removeRecords(dir);
     for (const auto& e : files.errors)
         std::fprintf(stderr, "txscope-cli record: %s\n", e.c_str());
     record::RecordingOptions options;

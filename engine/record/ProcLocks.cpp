@@ -42,7 +42,9 @@ std::string readSmallFile(const std::string& path, std::size_t max)
 std::string commandOf(int pid)
 {
     std::string s = readSmallFile("/proc/" + std::to_string(pid) + "/cmdline", 4096);
-    std::replace(s.begin(), s.end(), '\0', ' ');
+    // Arguments are separated by NUL bytes; any control character is shown as a space.
+    for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
     while (!s.empty() && s.back() == ' ')
         s.pop_back();
     if (s.empty()) {

@@ -57,13 +57,19 @@ std::string baseName(const std::string& path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// "python3 app.py --port 80": the program's file name and its arguments, cut at 40 characters.
+// "python3 app.py --port 80": each word that is a path by its file name, cut at 40 characters.
 std::string shortCommand(const std::string& command)
 {
     constexpr std::size_t kMax = 40;
-    const auto space = command.find(' ');
-    std::string s = baseName(command.substr(0, space));
-    if (space != std::string::npos) s += command.substr(space);
+    std::string s;
+    std::size_t at = 0;
+    while (at <= command.size()) {
+        auto space = command.find(' ', at);
+        if (space == std::string::npos) space = command.size();
+        if (!s.empty()) s += ' ';
+        s += baseName(command.substr(at, space - at));
+        at = space + 1;
+    }
     return s.size() <= kMax ? s : s.substr(0, kMax - 3) + "...";
 }
 

@@ -7,6 +7,8 @@ const char* usageText()
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
            "                            [--db PATH] [--seed N] [--recover=truncate]\n"
            "                            [--keep-events N] [--allow-attach]\n"
+           "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]\n"
+           "       txscope-cli locks DATABASE [--watch MS] [--json]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -16,7 +18,13 @@ const char* helpText()
     return "txscope-cli - run a concurrent SQL workload (.txs) and report what happened\n"
            "\n"
            "usage: txscope-cli run FILE.txs [options]\n"
+           "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]\n"
+           "       txscope-cli locks DATABASE [--watch MS] [--json]\n"
            "       txscope-cli --help | --version\n"
+           "\n"
+           "record runs COMMAND with a probe preloaded, records every SQLite lock and error of it\n"
+           "and its children into a session, explains each SQLITE_BUSY and exits with COMMAND's\n"
+           "status; locks shows who holds which SQLite lock on DATABASE now (docs/recording.md).\n"
            "\n"
            "Runs FILE.txs: setup, the step lines one at a time, all workers blocks at once,\n"
            "then check. Prints each statement with its result, each error with its explanation,\n"

@@ -5,6 +5,8 @@
 #include "engine/explain/ExplanationEvent.h"
 #include "engine/trace/SessionFile.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -237,11 +239,48 @@ private slots:
         p.start(kCli, {"record", "--json"});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 2);
+        p.start(kCli, {"locks", dir.filePath("missing.db")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("missing.db"));
         // --only keeps other databases out.
         const auto r = record(dir, {"python3", kScripts + "deferred_upgrade.py", dir.filePath("a.db")},
                               {"--only", "*other.db"});
         QCOMPARE(r.json["connections"].toInt(), 0);
         QCOMPARE(r.json["errors"].toObject()["busy"].toInt(), 0);
+    }
+
+    // A process started outside `record` joins through LD_PRELOAD and a shared TXSCOPE_RECORD_DIR,
+    // whose records are kept.
+    void processStartedElsewhereJoins()
+    {
+        QTemporaryDir dir;
+        const QString shared = dir.filePath("shared");
+        QVERIFY(QDir().mkpath(shared));
+        const QString db = dir.filePath("j.db");
+        QProcess outside;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("LD_PRELOAD", QFileInfo(kCli).dir().filePath("libtxscope-probe.so"));
+        env.insert("TXSCOPE_RECORD_DIR", shared);
+        outside.setProcessEnvironment(env);
+        outside.start("sqlite3", {db, "CREATE TABLE t(x); INSERT INTO t VALUES(1);"});
+        QVERIFY(outside.waitForFinished(30000));
+        QCOMPARE(outside.exitCode(), 0);
+
+        QProcess p;
+        auto recordEnv = QProcessEnvironment::systemEnvironment();
+        recordEnv.insert("TXSCOPE_RECORD_DIR", shared);
+        p.setProcessEnvironment(recordEnv);
+        p.start(kCli, {"record", "--json", "-o", dir.filePath("j.txsession"), "--", "sqlite3", db,
+                       "SELECT count(*) FROM t;"});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        const auto json = QJsonDocument::fromJson(out.mid(out.indexOf('{'))).object();
+        const auto processes = json["processes"].toArray();
+        QCOMPARE(processes.size(), 2);
+        QVERIFY(processes[0].toObject()["command"].toString().contains("CREATE TABLE"));
+        QVERIFY(!QDir(shared).entryList({"*.rec"}).isEmpty()); // kept
     }
 
     // `locks` names the sqlite3 shell's pid and its lock, rollback journal and WAL.

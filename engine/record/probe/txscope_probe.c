@@ -393,7 +393,7 @@ static int do_fcntl(fcntl_fn real, int fd, int cmd, void* arg)
         r.file_kind = kind;
         r.cmd = probe_cmd(cmd);
         /* F_GETLK answers in l_type (F_UNLCK: the request would be granted). */
-        r.lock_type = lock_type(r.cmd & TXP_GETLK ? l->l_type : requested);
+        r.lock_type = lock_type((r.cmd & 3) == TXP_GETLK ? l->l_type : requested);
         r.start = start;
         r.len = len;
         r.result = result;

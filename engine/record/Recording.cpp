@@ -116,7 +116,9 @@ public:
     }
 
 private:
-    std::int64_t rel(std::int64_t t) const { return std::max<std::int64_t>(0, t - origin_); }
+    // ns since the first record, from 1: a replay's TraceLog::append stamps an event at time 0
+    // with its own clock.
+    std::int64_t rel(std::int64_t t) const { return std::max<std::int64_t>(1, t - origin_ + 1); }
 
     void add(Event e) { events_.push_back(std::move(e)); }
 

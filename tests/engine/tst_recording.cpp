@@ -143,8 +143,10 @@ private slots:
         QCOMPARE(facts.heldLevel, LockLevel::Reserved);
         QVERIFY(explanation->text.find("pid 20 (python3 b.py)") != std::string::npos);
         // The session's seq is its order.
-        for (std::size_t i = 0; i < r.session.events.size(); ++i)
+        for (std::size_t i = 0; i < r.session.events.size(); ++i) {
             QCOMPARE(r.session.events[i].seq, std::uint64_t(i));
+            QVERIFY(r.session.events[i].timeNs > 0); // a replay would restamp time 0
+        }
     }
 
     // A process that closes a descriptor on the database loses every lock it held there.

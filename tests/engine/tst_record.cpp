@@ -211,6 +211,26 @@ private slots:
 #endif
     }
 
+    // Node with better-sqlite3 (version 12, SQLite compiled into the addon): tier 1 only. Optional:
+    // set TXSCOPE_NODE_MODULES to a node_modules folder holding better-sqlite3.
+    void nodeBetterSqlite3()
+    {
+        const QString modules = qEnvironmentVariable("TXSCOPE_NODE_MODULES");
+        if (modules.isEmpty() || !QFileInfo::exists(modules + "/better-sqlite3"))
+            QSKIP("better-sqlite3 not installed (set TXSCOPE_NODE_MODULES to a node_modules folder with it)");
+        QTemporaryDir dir;
+        qputenv("NODE_PATH", modules.toUtf8());
+        const auto r = record(dir, {"node", kScripts + "better_sqlite3.js", dir.filePath("n.db")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json["processes"].toArray().size(), 1);
+        QVERIFY(ofKind(r.session, EventKind::StatementBegin).empty()); // its SQLite is its own
+        std::vector<std::int64_t> levels;
+        for (const Event* e : ofKind(r.session, EventKind::LockAcquire))
+            if (e->a == static_cast<std::int64_t>(LockResource::DbFile)) levels.push_back(e->b);
+        const std::vector<std::int64_t> climb{1, 2, 3, 4};
+        QVERIFY(std::search(levels.begin(), levels.end(), climb.begin(), climb.end()) != levels.end());
+    }
+
     // A pool of forked workers all land in the one session.
     void processPoolLandsInOneSession()
     {

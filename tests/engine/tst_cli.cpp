@@ -193,9 +193,9 @@ private slots:
         QVERIFY(doc.isObject());
         const QJsonObject o = doc.object();
 
-        QCOMPARE(keys(o),
-                 (QSet<QString>{"file", "journal_mode", "wall_ms", "transactions", "errors", "throughput_tps",
-                                "latency_ms", "expectations", "causes", "events", "events_dropped"}));
+        QCOMPARE(keys(o), (QSet<QString>{"file", "journal_mode", "isolation", "wall_ms", "transactions",
+                                         "errors", "throughput_tps", "latency_ms", "expectations", "causes",
+                                         "events", "events_dropped"}));
         QCOMPARE(keys(o["transactions"].toObject()), (QSet<QString>{"committed", "rolled_back", "retries"}));
         QCOMPARE(keys(o["errors"].toObject()), (QSet<QString>{"conflict", "busy", "busy_snapshot", "other"}));
         QCOMPARE(keys(o["latency_ms"].toObject()), (QSet<QString>{"p50", "p99"}));

@@ -110,15 +110,15 @@ Explanation dangerousStructure(std::uint32_t connection, const ConnectionContext
     e.what = ctx.nameOf(connection) + "'s COMMIT was refused: " + who(s.in) + " read " +
              key(s.inTable, s.inKey) + " and then " + who(s.pivot) + " wrote it; " + who(s.pivot) + " read " +
              key(s.outTable, s.outKey) + " and then " + who(s.out) + " wrote it" +
-             (skew ? " — each wrote what the other had read (write skew)" : "") + ". " + who(s.out) +
-             " committed first, so each of " + (skew ? "the two" : "the three") +
+             (skew ? " — each wrote what the other had read (write skew)" : "") + ". T" +
+             who(s.out).substr(1) + " committed first, so each of " + (skew ? "the two" : "the three") +
              " read a value another of them then replaced, and no serial order of them gives what they read.";
     e.rule =
-        "Under PRAGMA isolation = 'serializable' the MVCC engine tracks what each transaction read and "
-        "aborts the transaction that would complete two consecutive read-write dependencies (a dangerous "
-        "structure, Cahill's Serializable Snapshot Isolation) among concurrent transactions, the first "
-        "to commit being the last one's target. Snapshot isolation alone would have let all of them "
-        "commit.";
+        "Under PRAGMA isolation = 'serializable' the MVCC engine records what each transaction read and "
+        "refuses the COMMIT that would complete two consecutive read-write dependencies among concurrent "
+        "transactions whose last one committed first (a dangerous structure: Cahill's Serializable "
+        "Snapshot Isolation); the one refused is whichever commits last. Snapshot isolation alone would "
+        "have let all of them commit.";
     e.fix = "ROLLBACK and retry the whole transaction: it will see the others' commits and decide again (the "
             "seed's retry loop does exactly this). Keep serializable transactions short and their reads "
             "narrow (key lookups rather than whole-table scans) to meet fewer such structures.";
@@ -132,9 +132,10 @@ Explanation conflict(std::uint32_t connection, const ExplainContext& ctx)
     const std::string me = ctx.nameOf(connection);
     const ConnectionContext* c = ctx.connection(connection);
     if (c && c->doomedBeforeStatement) {
-        e.what = me +
-                 "'s transaction hit a write-write conflict earlier, so the engine doomed it: its writes are "
-                 "already undone.";
+        e.what = me + "'s transaction hit a " +
+                 (c->conflictSerialization ? std::string("serialization conflict at COMMIT")
+                                           : std::string("write-write conflict")) +
+                 " earlier, so the engine doomed it: its writes are already undone.";
         e.rule =
             "A doomed transaction accepts only ROLLBACK; TxScope refuses everything else so nothing runs in "
             "a transaction that can no longer commit (Turso instead rolls back silently and lets later "

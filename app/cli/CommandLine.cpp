@@ -73,8 +73,9 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         if (equals != std::string::npos) inlineValue = arg.substr(equals + 1);
 
         const bool isFlag = name == "--json" || name == "--allow-attach";
-        const bool takesValue = name == "--journal-mode" || name == "--trace" || name == "--db" ||
-                                name == "--seed" || name == "--recover" || name == "--keep-events";
+        const bool takesValue = name == "--journal-mode" || name == "--isolation" || name == "--trace" ||
+                                name == "--db" || name == "--seed" || name == "--recover" ||
+                                name == "--keep-events";
         if (!isFlag && !takesValue) return usageError("unknown option '" + name + "'");
         if (isFlag) {
             if (inlineValue) return usageError("option '" + name + "' takes no value");
@@ -105,6 +106,11 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
                 return usageError("bad value '" + value + "' for --journal-mode (use " +
                                   runJournalModeChoices() + ")");
             failure = setOnce(o.journalMode, *mode);
+        } else if (name == "--isolation") {
+            const auto level = parseIsolation(value);
+            if (!level)
+                return usageError("bad value '" + value + "' for --isolation (use snapshot or serializable)");
+            failure = setOnce(o.isolation, *level);
         } else if (name == "--seed") {
             const auto seed = parseSeed(value);
             if (!seed)

@@ -1,11 +1,13 @@
 #pragma once
 // The command line of txscope-cli (DESIGN.md, "Command-line contract"):
-//   txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]
+//   txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--isolation snapshot|serializable]
+//                            [--json] [--trace OUT.json]
 //                            [--db PATH] [--seed N] [--recover=truncate] [--keep-events N]
 //                            [--allow-attach]
 // plus --help/-h and --version. Options may come before or after FILE, as `--opt VALUE` or
 // `--opt=VALUE`; `--` ends the options.
 
+#include "engine/api/Isolation.h"
 #include "engine/api/JournalMode.h"
 
 #include <cstdint>
@@ -19,6 +21,7 @@ struct RunCommandOptions
 {
     std::string file;
     std::optional<JournalMode> journalMode; // overrides the file's journal_mode header
+    std::optional<Isolation> isolation;     // overrides the file's isolation header
     bool json = false;
     std::optional<std::string> tracePath;
     std::optional<std::string> databasePath;

@@ -29,7 +29,8 @@ ReadableLog::ReadableLog(const Workload& workload, Console& console) : workload_
 void ReadableLog::printHeader(const RunSummary& summary)
 {
     console_.out("txscope-cli run " + summary.file + " (journal mode " +
-                 journalModeName(summary.journalMode) + ")\n");
+                 journalModeName(summary.journalMode) +
+                 (summary.isolation == Isolation::Serializable ? ", serializable" : "") + ")\n");
     switch (summary.database) {
     case DatabasePlace::TemporaryFile:
         console_.out("database: " + summary.databasePath + " (temporary file)\n");

@@ -19,6 +19,7 @@ RunOptions runOptions(const RunCommandOptions& o)
 {
     RunOptions r;
     r.journalMode = o.journalMode;
+    r.isolation = o.isolation;
     r.databasePath = o.databasePath.value_or("");
     r.seed = o.seed;
     r.damagedLog = o.recoverTruncate ? DamagedLog::Truncate : DamagedLog::Refuse;

@@ -14,6 +14,7 @@ std::string summaryToJson(const RunSummary& s)
     const Json document = {
         {"file", jsonText(s.file)},
         {"journal_mode", journalModeName(s.journalMode)},
+        {"isolation", isolationName(s.isolation)},
         {"wall_ms", jsonNumber(s.wallMs)},
         {"transactions", {{"committed", s.committed}, {"rolled_back", s.rolledBack}, {"retries", s.retries}}},
         {"errors",

@@ -5,6 +5,7 @@ namespace txs::cli {
 const char* usageText()
 {
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
+           "                            [--isolation snapshot|serializable]\n"
            "                            [--db PATH] [--seed N] [--recover=truncate]\n"
            "                            [--keep-events N] [--allow-attach]\n"
            "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]\n"
@@ -33,6 +34,10 @@ const char* helpText()
            "options:\n"
            "  --journal-mode M  run on M instead of the file's journal_mode: mvcc (TxScope's MVCC\n"
            "                    engine), wal or delete (real SQLite)\n"
+           "  --isolation L     isolation of BEGIN CONCURRENT on the MVCC engine instead of the\n"
+           "                    file's isolation: snapshot (Turso's) or serializable (SSI: a COMMIT\n"
+           "                    that would close a dangerous structure fails with a conflict);\n"
+           "                    SQLite's journal modes are serializable already\n"
            "  --json            print one JSON object with the summary instead of the log\n"
            "  --trace OUT.json  write the run's events as Chrome Trace Event JSON (open it in\n"
            "                    Perfetto or chrome://tracing)\n"

@@ -5,6 +5,7 @@ namespace txs {
 void ExplainContext::apply(const Event& e)
 {
     spans_.apply(e);
+    if (e.kind == EventKind::TableCreated) tableNames_[e.table] = e.text;
     if (e.connection == 0) return;
     auto& c = connections_[e.connection];
     switch (e.kind) {
@@ -17,6 +18,7 @@ void ExplainContext::apply(const Event& e)
             c.doomed = false;
             c.conflictWith = 0;
             c.conflictSameKeyInserted = false;
+            c.conflictSerialization = false;
         }
         c.doomedBeforeStatement = c.doomed;
         c.statement = e.text;
@@ -37,6 +39,7 @@ void ExplainContext::apply(const Event& e)
             c.txId = e.txId;
             c.conflictWith = 0;
             c.conflictSameKeyInserted = false;
+            c.conflictSerialization = false;
         }
         if (e.txId) rememberTx(e.txId, e.connection);
         break;
@@ -48,6 +51,24 @@ void ExplainContext::apply(const Event& e)
     case EventKind::Conflict:
         c.conflictWith = static_cast<std::uint64_t>(e.a);
         c.conflictSameKeyInserted = e.b == 1;
+        c.conflictSerialization = e.b == 2;
+        break;
+    case EventKind::DangerousStructure:
+        c.structure.refused = static_cast<std::uint64_t>(e.b);
+        if (e.detail == 0) {
+            c.structure.in = e.txId;
+            c.structure.pivot = static_cast<std::uint64_t>(e.a);
+            c.structure.inTable = e.table;
+            c.structure.inKey = e.rowid;
+        } else {
+            c.structure.pivot = e.txId;
+            c.structure.out = static_cast<std::uint64_t>(e.a);
+            c.structure.outTable = e.table;
+            c.structure.outKey = e.rowid;
+        }
+        break;
+    case EventKind::RwDependency:
+        if (e.txId) rememberTx(e.txId, e.connection);
         break;
     case EventKind::VersionCreated:
     case EventKind::VersionEnded:
@@ -122,6 +143,12 @@ std::uint32_t ExplainContext::connectionOfTx(std::uint64_t txId) const
 {
     auto it = txConnections_.find(txId);
     return it == txConnections_.end() ? 0 : it->second;
+}
+
+std::string ExplainContext::tableName(std::uint32_t id) const
+{
+    auto it = tableNames_.find(id);
+    return it == tableNames_.end() ? "table " + std::to_string(id) : it->second;
 }
 
 void ExplainContext::setBlocked(std::uint32_t id, const BlockedWait& wait)

@@ -62,6 +62,16 @@ struct ConnectionContext
     bool doomedBeforeStatement = false;   // ... and already was when the current statement began
     std::uint64_t conflictWith = 0;       // the other transaction of its latest Conflict
     bool conflictSameKeyInserted = false; // that Conflict: both inserted the key (Conflict's b)
+    bool conflictSerialization = false;   // that Conflict: a dangerous structure (Conflict's b == 2)
+    // The dangerous structure of the refused COMMIT (DangerousStructure events): T_in read
+    // inKey before the pivot wrote it, the pivot read outKey before T_out wrote it.
+    struct Structure
+    {
+        std::uint64_t in = 0, pivot = 0, out = 0, refused = 0;
+        std::uint32_t inTable = 0, outTable = 0;
+        std::int64_t inKey = 0, outKey = 0;
+    };
+    Structure structure;
 };
 
 class ExplainContext
@@ -74,6 +84,8 @@ public:
     std::string nameOf(std::uint32_t id) const;
     // The connection that ran transaction `txId`, 0 when unknown.
     std::uint32_t connectionOfTx(std::uint64_t txId) const;
+    // A table's name by its id (TableCreated), "table N" when unknown.
+    std::string tableName(std::uint32_t id) const;
 
 private:
     void snapshotHolders(std::uint32_t waiter, std::uint64_t seq);
@@ -85,6 +97,7 @@ private:
     SpanProjection spans_{false};
     std::map<std::uint32_t, ConnectionContext> connections_;
     std::map<std::uint64_t, std::uint32_t> txConnections_;
+    std::map<std::uint32_t, std::string> tableNames_;
 };
 
 } // namespace txs

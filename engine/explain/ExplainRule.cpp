@@ -51,6 +51,8 @@ const char* explainRuleName(ExplainRule rule)
         return "checkpoint-blocked";
     case ExplainRule::OtherLock:
         return "other-lock";
+    case ExplainRule::MvccDangerousStructure:
+        return "mvcc-dangerous-structure";
     }
     return "unknown";
 }

@@ -32,9 +32,10 @@ enum class ExplainRule : std::int64_t {
     WalOneWriter = 20,
     CheckpointBlocked = 21,
     OtherLock = 22,
+    MvccDangerousStructure = 23, // serializable isolation refused a COMMIT (engine/mvcc/SsiTracker.h)
 };
 
-constexpr std::int64_t kExplainRuleCount = 23;
+constexpr std::int64_t kExplainRuleCount = 24;
 
 // A stable name for JSON and the CLI: "wal-one-writer", "deferred-upgrade-deadlock", ...
 // "unknown" for a number this build does not know (a newer session file).

@@ -91,15 +91,51 @@ std::string waitedText(const ConnectionContext& c)
            " calls until busy_timeout ran out";
 }
 
+// Serializable isolation refused a COMMIT: the story of the two rw edges, from typed fields
+// (DangerousStructure events) only.
+Explanation dangerousStructure(std::uint32_t connection, const ConnectionContext& c,
+                               const ExplainContext& ctx)
+{
+    const auto& s = c.structure;
+    auto who = [&](std::uint64_t txId) {
+        std::string name = "transaction " + std::to_string(txId);
+        if (auto on = ctx.connectionOfTx(txId)) name += " (" + ctx.nameOf(on) + ")";
+        return name;
+    };
+    auto key = [&](std::uint32_t table, std::int64_t k) {
+        return ctx.tableName(table) + " key " + std::to_string(k);
+    };
+    const bool skew = s.in == s.out;
+    Explanation e;
+    e.what = ctx.nameOf(connection) + "'s COMMIT was refused: " + who(s.in) + " read " +
+             key(s.inTable, s.inKey) + " and then " + who(s.pivot) + " wrote it; " + who(s.pivot) + " read " +
+             key(s.outTable, s.outKey) + " and then " + who(s.out) + " wrote it" +
+             (skew ? " — each wrote what the other had read (write skew)" : "") + ". T" +
+             who(s.out).substr(1) + " committed first, so each of " + (skew ? "the two" : "the three") +
+             " read a value another of them then replaced, and no serial order of them gives what they read.";
+    e.rule =
+        "Under PRAGMA isolation = 'serializable' the MVCC engine records what each transaction read and "
+        "refuses the COMMIT that would complete two consecutive read-write dependencies among concurrent "
+        "transactions whose last one committed first (a dangerous structure: Cahill's Serializable "
+        "Snapshot Isolation); the one refused is whichever commits last. Snapshot isolation alone would "
+        "have let all of them commit.";
+    e.fix = "ROLLBACK and retry the whole transaction: it will see the others' commits and decide again (the "
+            "seed's retry loop does exactly this). Keep serializable transactions short and their reads "
+            "narrow (key lookups rather than whole-table scans) to meet fewer such structures.";
+    e.id = ExplainRule::MvccDangerousStructure;
+    return e;
+}
+
 Explanation conflict(std::uint32_t connection, const ExplainContext& ctx)
 {
     Explanation e;
     const std::string me = ctx.nameOf(connection);
     const ConnectionContext* c = ctx.connection(connection);
     if (c && c->doomedBeforeStatement) {
-        e.what = me +
-                 "'s transaction hit a write-write conflict earlier, so the engine doomed it: its writes are "
-                 "already undone.";
+        e.what = me + "'s transaction hit a " +
+                 (c->conflictSerialization ? std::string("serialization conflict at COMMIT")
+                                           : std::string("write-write conflict")) +
+                 " earlier, so the engine doomed it: its writes are already undone.";
         e.rule =
             "A doomed transaction accepts only ROLLBACK; TxScope refuses everything else so nothing runs in "
             "a transaction that can no longer commit (Turso instead rolls back silently and lets later "
@@ -108,6 +144,7 @@ Explanation conflict(std::uint32_t connection, const ExplainContext& ctx)
         e.id = ExplainRule::MvccDoomed;
         return e;
     }
+    if (c && c->conflictSerialization && c->structure.refused) return dangerousStructure(connection, *c, ctx);
     // The Conflict event names the other transaction and which rule failed.
     std::string other = "another transaction";
     if (c && c->conflictWith != 0) {

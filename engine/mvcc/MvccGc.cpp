@@ -123,6 +123,10 @@ StoreStats MvccStore::stats() const
     s.conflicts = conflicts_.load(std::memory_order_relaxed);
     s.gcPasses = gcPasses_.load(std::memory_order_relaxed);
     s.lowWaterMark = lowWaterMark();
+    s.ssiAborts = ssiAborts_.load(std::memory_order_relaxed);
+    s.ssiValidationWouldAbort = ssiValidationWouldAbort_.load(std::memory_order_relaxed);
+    s.ssiTracked = ssi_.trackedCount();
+    s.ssiRanges = ssi_.rangeCount();
     return s;
 }
 

@@ -105,9 +105,12 @@ std::vector<std::shared_ptr<Table>> MvccStore::tables() const
 
 // ---------------------------------------------------------------- transactions
 
-std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connection, bool explicitTx)
+std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connection, bool explicitTx,
+                                              bool serializable)
 {
     const std::uint64_t id = nextTxId_.fetch_add(1, std::memory_order_relaxed);
+    // Tracked before it has a snapshot, so no committed transaction it overlaps is released.
+    SsiTracker::Txn* ssi = serializable ? ssi_.begin(id, connection) : nullptr;
     // Read before the snapshot: a DDL statement racing with this BEGIN then counts as after it
     // (a needless schema conflict at worst, never a missed one).
     const std::uint64_t schema = schemaVersion();
@@ -118,6 +121,10 @@ std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connect
         activeBeginTs_.insert(ts);
     }
     auto tx = std::make_unique<Transaction>(id, ts, mode, connection);
+    if (ssi) {
+        ssi_.setBeginTs(ssi, ts);
+        tx->ssi = ssi;
+    }
     tx->schemaVersion = schema;
     tx->explicitTx = explicitTx;
     if (explicitTx) emit(EventKind::TxBegin, connection, id, 0, 0, static_cast<std::int64_t>(mode), ts);
@@ -154,6 +161,7 @@ std::optional<Error> MvccStore::acquireExclusive(Transaction& tx, const std::fun
             }
         }
         if (tx.holdsExclusive) {
+            if (freshSnapshot && tx.ssi) ssi_.setBeginTs(tx.ssi, tx.beginTs); // it has read nothing yet
             emit(EventKind::LockAcquire, tx.connection, tx.traceId(), 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccExclusive),
                  static_cast<std::int64_t>(LockLevel::Exclusive));
@@ -202,7 +210,19 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
 {
     if (tx.doomedBy) return *tx.doomedBy;
     if (tx.writes.empty()) {
-        // A reader needs no timestamp of its own and no validation.
+        // A reader needs no timestamp of its own and no validation; a serializable one is
+        // placed in time by the clock now (what began before overlaps it).
+        if (tx.ssi) {
+            std::uint64_t now;
+            {
+                std::lock_guard lock(clockMutex_);
+                now = clock_;
+            }
+            if (auto error = ssiCommit(tx, false, now)) {
+                rollback(tx, RollbackReason::Conflict, false);
+                return error;
+            }
+        }
         tx.state.store(TxState::Committed, std::memory_order_release);
         releaseExclusive(tx);
         unregister(tx);
@@ -228,7 +248,9 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
     }
     emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
          static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::Shared));
-    if (auto error = validate(tx)) {
+    std::optional<Error> refused = validate(tx);
+    if (!refused && tx.ssi) refused = ssiCommit(tx, true, tx.endTs.load(std::memory_order_relaxed));
+    if (auto error = refused) {
         endPreparing(tx);
         emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
              static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
@@ -244,6 +266,7 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         bool appended = false;
         auto error = durability_->logCommit(tx, tx.endTs.load(std::memory_order_relaxed), appended);
         if (error && !appended) {
+            if (tx.ssiCommitted) ssi_.retract(tx.id);
             endPreparing(tx);
             emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccCommit),
@@ -338,6 +361,10 @@ void MvccStore::finishCommit(Transaction& tx)
 
 void MvccStore::rollback(Transaction& tx, RollbackReason reason, bool emitEvent)
 {
+    if (tx.ssi) {
+        ssi_.abort(tx.ssi);
+        tx.ssi = nullptr;
+    }
     const bool wasLive = tx.loadState() == TxState::Active || tx.loadState() == TxState::Preparing;
     tx.state.store(TxState::Aborted, std::memory_order_release);
     if (!wasLive) return;

@@ -10,6 +10,7 @@
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
 #include "engine/mvcc/Durability.h"
+#include "engine/mvcc/SsiTracker.h"
 #include "engine/mvcc/Table.h"
 #include "engine/mvcc/Transaction.h"
 #include "engine/trace/Event.h"
@@ -42,6 +43,12 @@ struct StoreStats
     std::uint64_t conflicts = 0;
     std::uint64_t gcPasses = 0;
     std::uint64_t lowWaterMark = 0;
+    // Serializable isolation (SsiTracker.h): commits refused for closing a dangerous structure,
+    // and how many commits commit-time read validation would have refused instead.
+    std::uint64_t ssiAborts = 0;
+    std::uint64_t ssiValidationWouldAbort = 0;
+    std::uint64_t ssiTracked = 0; // transactions whose SIREAD information is kept now
+    std::uint64_t ssiRanges = 0;  // SIREAD ranges kept now
 };
 
 // A snapshot of one chain for views and tests.
@@ -72,7 +79,9 @@ public:
     std::uint64_t schemaVersion() const { return schemaVersion_.load(std::memory_order_acquire); }
 
     // ---- transactions
-    std::unique_ptr<Transaction> begin(TxMode mode, std::uint32_t connection, bool explicitTx);
+    // `serializable`: the transaction is tracked for Serializable Snapshot Isolation (SsiTracker.h).
+    std::unique_ptr<Transaction> begin(TxMode mode, std::uint32_t connection, bool explicitTx,
+                                       bool serializable = false);
     // Takes the exclusive slot (BEGIN IMMEDIATE/EXCLUSIVE, a deferred transaction's first
     // write, an autocommit write). `wait(count)` is asked before each retry; false gives up.
     // `freshSnapshot`: the transaction has read nothing yet, so its snapshot may move forward
@@ -89,6 +98,13 @@ public:
 
     // ---- reads (the version of `chain` visible to `tx`; waits out preparing writers)
     RowPtr read(VersionChain& chain, const Transaction& tx);
+    // The same, for a serializable transaction also recording what it read: the writers of
+    // newer versions it does not see become its rw anti-dependencies.
+    RowPtr read(const Table& table, std::int64_t key, VersionChain& chain, const Transaction& tx);
+    // A read of keys [lo, hi] of `table` (a scan's bounds, a point lookup's key) that is about to
+    // happen: a serializable transaction's SIREAD, so a later write into it is seen. Call before
+    // reading the chains.
+    void noteScan(const Transaction& tx, const Table& table, std::int64_t lo, std::int64_t hi);
 
     // ---- writes; errors are constraint violations or conflicts (which doom `tx`)
     // `ignored` is set when OnConflict::Ignore skipped the row.
@@ -140,6 +156,12 @@ private:
                bool sameKeyInserted = false);
     std::optional<Error> validate(Transaction& tx);
     Error schemaConflict(Transaction& tx); // dooms `tx`: DDL was committed since its snapshot
+    // Dooms `tx`, whose COMMIT would complete `structure` (serializable isolation).
+    Error serializationFailure(Transaction& tx, const SsiStructure& structure);
+    // The serializable check of a COMMIT; a refusal dooms `tx` (the caller rolls it back).
+    std::optional<Error> ssiCommit(Transaction& tx, bool wrote, std::uint64_t commitTs);
+    void noteSsiWrite(Transaction& tx, const Table& table, std::int64_t key);
+    void emitEdges(const std::vector<SsiEdge>& edges) const;
     void finishCommit(Transaction& tx);
     void endPreparing(Transaction& tx); // a preparing commit that will not commit
     std::uint64_t beginDdl();           // a DDL timestamp, registered as preparing
@@ -182,6 +204,9 @@ private:
 
     std::atomic<std::uint64_t> versionsCreated_{0}, versionsReclaimed_{0}, versionsDiscarded_{0};
     std::atomic<std::uint64_t> commits_{0}, rollbacks_{0}, conflicts_{0}, gcPasses_{0};
+    std::atomic<std::uint64_t> ssiAborts_{0}, ssiValidationWouldAbort_{0};
+
+    SsiTracker ssi_;
 
     // Last: destroyed first, while the tables it may still reference are alive.
     std::unique_ptr<Durability> durability_;

@@ -49,6 +49,9 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
                                        RowPtr row, OnConflict onConflict, bool& ignored)
 {
     ignored = false;
+    // OR IGNORE / OR REPLACE / upsert decide by whether the key exists: a read of it.
+    const bool readsKey = tx.ssi && onConflict != OnConflict::Abort;
+    if (readsKey) noteScan(tx, *table, key, key);
     VersionChain& chain = table->findOrCreate(key);
     const std::uint64_t id = newVersionId();
     const bool exists = withVisible(chain, tx, [&](int index) {
@@ -57,6 +60,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
         return false;
     });
     if (exists) {
+        if (readsKey) read(*table, key, chain, tx); // records writers of versions it does not see
         if (onConflict == OnConflict::Ignore) {
             ignored = true;
             return std::nullopt;
@@ -69,6 +73,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     }
     table->noteExplicitKey(key);
     tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, row});
+    noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
         emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, rowText(*row));
@@ -123,6 +128,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
                     op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
                                                   : "changed this row after our snapshot or is changing it");
     tx.writes.push_back({op, table, key, chain, newId, oldId, false, newRow});
+    noteSsiWrite(tx, *table, key);
     if (tracing()) {
         emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,
              static_cast<std::int64_t>(oldId));

@@ -5,6 +5,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
+#include "engine/mvcc/SsiTracker.h"
 #include "engine/mvcc/Version.h"
 
 #include <atomic>
@@ -68,6 +69,10 @@ struct Transaction
     int statementsRun = 0;
     std::optional<Error> doomedBy; // set by a conflict: only ROLLBACK is accepted after it
     std::vector<WriteRecord> writes;
+    // Tracked for Serializable Snapshot Isolation (PRAGMA isolation = 'serializable'), owned by
+    // the store's SsiTracker; null for snapshot isolation and once the transaction has ended.
+    SsiTracker::Txn* ssi = nullptr;
+    bool ssiCommitted = false; // its COMMIT passed the serializable check (ssi is null then)
 
     TxState loadState() const { return state.load(std::memory_order_acquire); }
 };

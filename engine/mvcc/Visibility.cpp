@@ -1,5 +1,7 @@
 #include "engine/mvcc/Visibility.h"
 
+#include <algorithm>
+
 namespace txs::mvcc {
 
 namespace {
@@ -70,6 +72,28 @@ int visibleVersion(const VersionChain& chain, const Transaction& reader, bool& m
         }
     }
     return -1;
+}
+
+void newerWriters(const VersionChain& chain, const Transaction& reader, int visible,
+                  std::vector<std::uint64_t>& writers)
+{
+    writers.clear();
+    auto notAborted = [](const Transaction* t) { return !t || t->loadState() != TxState::Aborted; };
+    if (visible >= 0) {
+        const Version& v = chain.versions[visible];
+        // Ended by someone the reader does not see yet (it would not be visible otherwise).
+        if (!v.end.isNone() && v.end.tx != &reader && notAborted(v.end.tx) && v.endTxId)
+            writers.push_back(v.endTxId);
+    }
+    // Every version after the visible one is newer; with none visible, a version whose begin the
+    // reader does not see was written after its snapshot (older ones ended before it).
+    for (int i = visible + 1; i < static_cast<int>(chain.versions.size()); ++i) {
+        const Version& v = chain.versions[i];
+        if (v.begin.tx == &reader || !notAborted(v.begin.tx)) continue;
+        if (beginVisible(v.begin, reader) == Visibility::Visible) continue;
+        if (v.beginTxId && std::find(writers.begin(), writers.end(), v.beginTxId) == writers.end())
+            writers.push_back(v.beginTxId);
+    }
 }
 
 } // namespace txs::mvcc

@@ -9,6 +9,9 @@
 #include "engine/mvcc/Transaction.h"
 #include "engine/mvcc/Version.h"
 
+#include <cstdint>
+#include <vector>
+
 namespace txs::mvcc {
 
 enum class Visibility { Visible, Invisible, MustWait };
@@ -20,5 +23,11 @@ Visibility visibility(const Version& version, const Transaction& reader);
 // Index of the version of `chain` visible to `reader`, -1 when none; sets `mustWait` instead
 // when the answer depends on a transaction still preparing.
 int visibleVersion(const VersionChain& chain, const Transaction& reader, bool& mustWait);
+
+// The transactions whose writes to `chain` the reader does not see although they are not
+// aborted: they wrote after its snapshot (rw anti-dependencies reader -> writer, for SSI).
+// `visible` is visibleVersion's answer; call with the chain locked.
+void newerWriters(const VersionChain& chain, const Transaction& reader, int visible,
+                  std::vector<std::uint64_t>& writers);
 
 } // namespace txs::mvcc

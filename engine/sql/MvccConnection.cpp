@@ -119,8 +119,8 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
         const Error& cause = *tx_->doomedBy;
         if (cause.kind == ErrorKind::Conflict) {
             error = Error::conflict("transaction " + std::to_string(tx_->id) +
-                                    " was doomed by a write-write conflict and only accepts ROLLBACK (" +
-                                    cause.message + ")");
+                                    " was doomed by a conflict and only accepts ROLLBACK (" + cause.message +
+                                    ")");
         } else {
             error = cause;
             error->message = "transaction " + std::to_string(tx_->id) +
@@ -167,7 +167,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
 std::optional<Error> MvccConnection::begin(const Classified& c)
 {
     if (tx_) return Error::misuse("cannot start a transaction within a transaction");
-    tx_ = store_->begin(c.beginMode, id(), true);
+    tx_ = store_->begin(c.beginMode, id(), true, isolation_ == Isolation::Serializable);
     if (c.beginMode == TxMode::Immediate || c.beginMode == TxMode::Exclusive) {
         auto error = store_->acquireExclusive(
             *tx_, [this](int n) { return waitForLock(n); }, true);
@@ -319,7 +319,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
                 return error;
         }
     } else {
-        implicit = store_->begin(TxMode::None, id(), false);
+        implicit = store_->begin(TxMode::None, id(), false, isolation_ == Isolation::Serializable);
         tx = implicit.get();
         if (writes) {
             if (auto error = store_->acquireExclusive(*tx, wait, true)) {
@@ -497,6 +497,19 @@ std::optional<Error> MvccConnection::pragma(std::string_view statement, const Cl
                     journalModeName(*mode) + "' is not supported (open it in that mode)");
         }
         result = singleValue("journal_mode", Value("mvcc"));
+        return std::nullopt;
+    }
+    if (c.name == "isolation") {
+        // TxScope's own pragma (Turso has none): the level of the transactions this connection
+        // begins from now on; one already open keeps the level it began with.
+        if (!c.pragmaValue.empty()) {
+            auto level = parseIsolation(c.pragmaValue);
+            if (!level)
+                return Error::syntax("unknown isolation level: " + c.pragmaValue +
+                                     " (use snapshot or serializable)");
+            isolation_ = *level;
+        }
+        result = singleValue("isolation", Value(isolationName(isolation_)));
         return std::nullopt;
     }
     if (c.name == "busy_timeout") {

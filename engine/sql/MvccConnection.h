@@ -5,6 +5,7 @@
 // never reach SQLite; the connection handles them against the store.
 
 #include "engine/api/Connection.h"
+#include "engine/api/Isolation.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/sqlutil/StatementHandle.h"
 
@@ -86,6 +87,7 @@ private:
     BusyHandler busyHandler_;
     int busyTimeoutMs_ = 0;
     std::string synchronous_ = "2";
+    Isolation isolation_ = Isolation::Snapshot; // PRAGMA isolation: of the transactions it begins
     StatementClock clock_; // Stop and statement_timeout: the private handle's progress handler, waitForLock
 };
 

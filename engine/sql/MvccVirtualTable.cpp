@@ -240,7 +240,7 @@ int advance(Cursor& cursor)
             cursor.lastKey = cursor.batch.back().key;
         }
         const auto entry = cursor.batch[cursor.position++];
-        if (auto row = vtab.connection->store().read(*entry.chain, *tx)) {
+        if (auto row = vtab.connection->store().read(*vtab.table, entry.key, *entry.chain, *tx)) {
             cursor.key = entry.key;
             cursor.row = std::move(row);
             cursor.eof = false;
@@ -277,6 +277,10 @@ int filter(sqlite3_vtab_cursor* base, int plan, const char*, int argc, sqlite3_v
         cursor.eof = true;
         return SQLITE_OK;
     }
+    // The scan's bounds are what it depends on (a predicate read): a serializable transaction
+    // records them before reading, so a key written into them later is seen.
+    vtabOf(base).connection->store().noteScan(*vtabOf(base).connection->statementTransaction(),
+                                              *vtabOf(base).table, cursor.lo, cursor.hi);
     return advance(cursor);
 }
 

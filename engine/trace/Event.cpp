@@ -57,6 +57,10 @@ const char* eventKindName(EventKind kind)
         return "note";
     case EventKind::StatementBlocked:
         return "statement-blocked";
+    case EventKind::RwDependency:
+        return "rw-dependency";
+    case EventKind::DangerousStructure:
+        return "dangerous-structure";
     case EventKind::StatementUnblocked:
         return "statement-unblocked";
     case EventKind::PhaseBegin:

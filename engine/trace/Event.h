@@ -24,7 +24,9 @@ enum class EventKind : std::uint16_t {
     VersionReclaimed, // table, rowid; a: version id
     Conflict,         // table, rowid; a: the other transaction's id; b: 1 when both inserted the same
                       // key and the other committed first (found at COMMIT), 0 when the other
-                      // changed the row; text: message
+                      // changed the row, 2 when the COMMIT would close a dangerous structure
+                      // (serializable isolation; a: the pivot, or T_out when this is the pivot;
+                      // table, rowid: this transaction's key in it); text: message
     LockAcquire,      // a: LockResource, b: LockLevel now held
     LockRelease,      // a: LockResource, b: LockLevel now held (None when fully released)
     LockWait,         // a: LockResource, b: LockLevel wanted
@@ -50,6 +52,16 @@ enum class EventKind : std::uint16_t {
                         // a: script line; text: SQL
     StatementUnblocked, // the blocked statement runs again; a: script line
     PhaseBegin,         // a: phase (1 setup, 2 steps, 3 workers, 4 check: RunPhase's values)
+    // Serializable isolation on MVCC (engine/mvcc/SsiTracker.h):
+    RwDependency,       // a read-write anti-dependency between two serializable transactions, found
+                        // once per pair: txId: the reader, connection: its connection; a: the
+                        // writer's transaction id; table, rowid: the first key where it was found
+                        // (the reader read it, or a range holding it, and the writer wrote it)
+    DangerousStructure, // one edge of the dangerous structure a refused COMMIT would have closed,
+                        // two per refusal, just before its Conflict (b = 2): detail 0 the edge
+                        // T_in -> pivot, detail 1 the edge pivot -> T_out; txId: the edge's reader,
+                        // a: its writer, table, rowid: its key; b: the refused transaction;
+                        // connection: the refused transaction's connection
 };
 
 enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };

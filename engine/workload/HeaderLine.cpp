@@ -12,7 +12,7 @@ bool isHeaderKey(std::string_view key)
 {
     const std::string k = toLower(key);
     return k == "journal_mode" || k == "busy_timeout" || k == "synchronous" || k == "seed" ||
-           k == "allow_attach" || k == "statement_timeout";
+           k == "allow_attach" || k == "statement_timeout" || k == "isolation";
 }
 
 std::optional<std::string> applyHeader(Workload& workload, std::string_view key, std::string_view value)
@@ -48,6 +48,10 @@ std::optional<std::string> applyHeader(Workload& workload, std::string_view key,
         const std::string v = toLower(value);
         if (v != "yes" && v != "no") return bad + " (use yes or no)";
         workload.allowAttach = v == "yes";
+    } else if (k == "isolation") {
+        auto level = parseIsolation(value);
+        if (!level) return bad + " (use snapshot or serializable)";
+        workload.isolation = *level;
     } else if (k == "statement_timeout") {
         std::string why;
         const auto d = parseDuration(value, &why);

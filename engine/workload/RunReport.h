@@ -2,6 +2,7 @@
 // What a run produced: each statement's outcome as it happens, and the summary at the end.
 // The CLI prints these; the GUI shows them; `--json` serializes RunSummary.
 
+#include "engine/api/Isolation.h"
 #include "engine/api/JournalMode.h"
 #include "engine/api/Result.h"
 #include "engine/explain/CauseProjection.h"
@@ -63,6 +64,7 @@ struct RunSummary
 {
     std::string file;
     JournalMode journalMode = JournalMode::Mvcc;
+    Isolation isolation = Isolation::Snapshot; // of MVCC transactions (the header or --isolation)
     DatabasePlace database = DatabasePlace::TemporaryFile;
     std::string databasePath; // as opened (":memory:" for memory); set by Runner::open
     double wallMs = 0;

@@ -182,6 +182,7 @@ Runner::Runner(Workload workload, RunOptions options)
     if (trace_) impl_->metrics = std::make_unique<MetricsFeed>(trace_);
     summary_.file = workload_.fileName;
     summary_.journalMode = options_.journalMode.value_or(workload_.journalMode);
+    summary_.isolation = options_.isolation.value_or(workload_.isolation.value_or(Isolation::Snapshot));
     auto& actions = impl_->actions;
     if (workload_.setup)
         for (const auto& s : workload_.setup->statements)
@@ -428,6 +429,11 @@ void Runner::Impl::configure(Connection& connection)
     if (w.busyTimeout) connection.setBusyTimeout(static_cast<int>(w.busyTimeout->count()));
     if (w.synchronous)
         connection.execute(std::string("PRAGMA synchronous = ") + synchronousName(*w.synchronous));
+    // Only when asked for (header or --isolation): SQLite ignores the pragma (it is serializable
+    // already), the MVCC engine sets the level of the connection's transactions.
+    if (runner.options_.isolation || w.isolation)
+        connection.execute(std::string("PRAGMA isolation = '") + isolationName(runner.summary_.isolation) +
+                           "'");
 }
 
 Connection& Runner::Impl::stepConnection(const std::string& name)
@@ -511,8 +517,7 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             // busy_timeout 0: the handler gives up on its first call, the result stands.
             outcome.busyHandlerCalls = blocked.wait.calls;
         }
-        outcome.explanation =
-            account(outcome.result, connection.id());
+        outcome.explanation = account(outcome.result, connection.id());
     }
     outcome.endNs = now();
     report(std::move(outcome));
@@ -710,8 +715,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 const std::int64_t startNs = st.expect ? now() : 0;
                 Result result =
                     ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
-                std::string explanation =
-                    account(result, connection->id());
+                std::string explanation = account(result, connection->id());
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
                     StatementOutcome outcome;

@@ -108,7 +108,7 @@ private:
             !nextContentIsIndented(index))
             return at(index, quote(name) +
                                  " is not a header key (journal_mode, busy_timeout, synchronous, seed, "
-                                 "allow_attach, statement_timeout), and as "
+                                 "allow_attach, statement_timeout, isolation), and as "
                                  "a step line it lacks its ';'");
         return step(index, name, rest);
     }

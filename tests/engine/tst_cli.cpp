@@ -183,6 +183,27 @@ private slots:
         QVERIFY(log.out.indexOf("  fix: ", causes) > causes);
     }
 
+    // --isolation serializable reaches every connection: the write-skew demo's second COMMIT is
+    // refused (one conflict more than under snapshot), and --json says which level ran.
+    void isolationOptionMakesWriteSkewFail()
+    {
+        const QString demo = kScenarios + "/write-skew.txs";
+        const CliResult si = runCli({"run", demo, "--json"});
+        QVERIFY2(si.exitCode == 0, qPrintable(si.both()));
+        const CliResult ssi = runCli({"run", demo, "--isolation", "serializable", "--json"});
+        QCOMPARE(ssi.exitCode, 1); // the demo expects the anomaly to commit
+        const QJsonObject a = QJsonDocument::fromJson(si.out.toUtf8()).object();
+        const QJsonObject b = QJsonDocument::fromJson(ssi.out.toUtf8()).object();
+        QCOMPARE(a["isolation"].toString(), QString("snapshot"));
+        QCOMPARE(b["isolation"].toString(), QString("serializable"));
+        QVERIFY2(b["errors"].toObject()["conflict"].toInt() > a["errors"].toObject()["conflict"].toInt(),
+                 qPrintable(ssi.out));
+        QVERIFY2(ssi.out.contains("mvcc-dangerous-structure"), qPrintable(ssi.out));
+        const CliResult bad = runCli({"run", demo, "--isolation", "repeatable-read"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("--isolation"), qPrintable(bad.both()));
+    }
+
     void jsonHasExactlyTheDocumentedFields()
     {
         const CliResult r = runCli({"run", kSeed, "--json"});
@@ -193,9 +214,9 @@ private slots:
         QVERIFY(doc.isObject());
         const QJsonObject o = doc.object();
 
-        QCOMPARE(keys(o),
-                 (QSet<QString>{"file", "journal_mode", "wall_ms", "transactions", "errors", "throughput_tps",
-                                "latency_ms", "expectations", "causes", "events", "events_dropped"}));
+        QCOMPARE(keys(o), (QSet<QString>{"file", "journal_mode", "isolation", "wall_ms", "transactions",
+                                         "errors", "throughput_tps", "latency_ms", "expectations", "causes",
+                                         "events", "events_dropped"}));
         QCOMPARE(keys(o["transactions"].toObject()), (QSet<QString>{"committed", "rolled_back", "retries"}));
         QCOMPARE(keys(o["errors"].toObject()), (QSet<QString>{"conflict", "busy", "busy_snapshot", "other"}));
         QCOMPARE(keys(o["latency_ms"].toObject()), (QSet<QString>{"p50", "p99"}));

@@ -216,6 +216,14 @@ private slots:
         QVERIFY2(h.ok(), h.ok() ? "" : h.error().text().c_str());
         QVERIFY(h.workload().allowAttach);
         QCOMPARE(h.workload().statementTimeout->count(), 500000);
+        QVERIFY(!h.workload().isolation);
+
+        auto i = parseWorkload("isolation: 'Serializable'\nT1: SELECT 1;\n", "i.txs");
+        QVERIFY2(i.ok(), i.ok() ? "" : i.error().text().c_str());
+        QCOMPARE(*i.workload().isolation, Isolation::Serializable);
+        auto s = parseWorkload("isolation: snapshot\nT1: SELECT 1;\n", "s.txs");
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().text().c_str());
+        QCOMPARE(*s.workload().isolation, Isolation::Snapshot);
 
         const std::pair<const char*, JournalMode> modes[] = {{"mvcc", JournalMode::Mvcc},
                                                              {"wal", JournalMode::Wal},
@@ -466,7 +474,7 @@ private slots:
         // header
         row("unknown header key", "jornal_mode: wal\nsetup:\n  SELECT 1;\n", 1,
             "'jornal_mode' is not a header key (journal_mode, busy_timeout, synchronous, seed, allow_attach, "
-            "statement_timeout), and as a step line it lacks its ';'");
+            "statement_timeout, isolation), and as a step line it lacks its ';'");
         row("header after block", "setup:\n  SELECT 1;\nseed: 3\n", 3,
             "header key 'seed' must come before the first block");
         row("header after step", "T1: BEGIN;\nbusy_timeout: 5\n", 2,
@@ -485,6 +493,8 @@ private slots:
         row("bad seed", "seed: abc\n", 1,
             "bad value 'abc' for seed (a whole number from 0 to 18446744073709551615)");
         row("seed too big", "seed: 18446744073709551616\n", 1, "bad value '18446744073709551616' for seed");
+        row("bad isolation", "isolation: repeatable read\n", 1,
+            "bad value 'repeatable read' for isolation (use snapshot or serializable)");
         row("bad allow_attach", "allow_attach: maybe\n", 1,
             "bad value 'maybe' for allow_attach (use yes or no)");
         row("statement_timeout without unit", "statement_timeout: 500\n", 1,
@@ -499,7 +509,7 @@ private slots:
             "statement does not end with ';' before line 5");
         row("first step without semicolon", "T1: BEGIN\nT2: BEGIN;\n", 1,
             "'T1' is not a header key (journal_mode, busy_timeout, synchronous, seed, allow_attach, "
-            "statement_timeout), and as a step line it lacks its ';'");
+            "statement_timeout, isolation), and as a step line it lacks its ';'");
         row("body statement without semicolon",
             "setup:\n  SELECT 1;\n  CREATE TABLE t(x)\ncheck:\n  SELECT 1;\n", 3,
             "statement does not end with ';' before line 4");

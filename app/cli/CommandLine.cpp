@@ -66,13 +66,13 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         std::optional<std::string> inlineValue;
         if (equals != std::string::npos) inlineValue = arg.substr(equals + 1);
 
-        const bool isFlag = name == "--json" || name == "--allow-attach";
+        const bool isFlag = name == "--json" || name == "--allow-attach" || name == "--anomalies";
         const bool takesValue = name == "--journal-mode" || name == "--trace" || name == "--db" ||
                                 name == "--seed" || name == "--recover" || name == "--keep-events";
         if (!isFlag && !takesValue) return usageError("unknown option '" + name + "'");
         if (isFlag) {
             if (inlineValue) return usageError("option '" + name + "' takes no value");
-            bool& flag = name == "--json" ? o.json : o.allowAttach;
+            bool& flag = name == "--json" ? o.json : name == "--anomalies" ? o.anomalies : o.allowAttach;
             if (flag) return usageError("option '" + name + "' given twice");
             flag = true;
             continue;

@@ -22,10 +22,11 @@ struct RunCommandOptions
     bool json = false;
     std::optional<std::string> tracePath;
     std::optional<std::string> databasePath;
-    std::optional<std::uint64_t> seed; // overrides the file's seed header
-    bool recoverTruncate = false;      // accept losing commits after a damaged MVCC log frame
+    std::optional<std::uint64_t> seed;       // overrides the file's seed header
+    bool recoverTruncate = false;            // accept losing commits after a damaged MVCC log frame
     std::optional<std::uint64_t> keepEvents; // the trace log window (TraceLogLimits::maxEvents)
-    bool allowAttach = false;          // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
+    bool allowAttach = false; // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
+    bool anomalies = false;   // --anomalies: the dependency graph's anomalies (engine/analysis)
 };
 
 struct CommandLine

@@ -89,6 +89,8 @@ public:
 
     // ---- reads (the version of `chain` visible to `tx`; waits out preparing writers)
     RowPtr read(VersionChain& chain, const Transaction& tx);
+    // The same, and `versionId` gets the id of the version read (0 when none is visible).
+    RowPtr read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId);
 
     // ---- writes; errors are constraint violations or conflicts (which doom `tx`)
     // `ignored` is set when OnConflict::Ignore skipped the row.

@@ -240,7 +240,13 @@ int advance(Cursor& cursor)
             cursor.lastKey = cursor.batch.back().key;
         }
         const auto entry = cursor.batch[cursor.position++];
-        if (auto row = vtab.connection->store().read(*entry.chain, *tx)) {
+        auto& store = vtab.connection->store();
+        std::uint64_t versionId = 0;
+        if (auto row = store.read(*entry.chain, *tx, versionId)) {
+            // Which version this transaction read: the dependency graph's wr and rw edges.
+            if (store.tracing())
+                store.emit(EventKind::VersionRead, tx->connection, tx->id, vtab.table->id(), entry.key,
+                           static_cast<std::int64_t>(versionId), static_cast<std::int64_t>(tx->beginTs));
             cursor.key = entry.key;
             cursor.row = std::move(row);
             cursor.eof = false;
@@ -277,6 +283,13 @@ int filter(sqlite3_vtab_cursor* base, int plan, const char*, int argc, sqlite3_v
         cursor.eof = true;
         return SQLITE_OK;
     }
+    // The keys this scan looks at, present or not: a key another transaction inserts into this
+    // range after our snapshot is a predicate anti-dependency (engine/analysis).
+    auto* tx = vtabOf(base).connection->statementTransaction();
+    auto& store = vtabOf(base).connection->store();
+    if (store.tracing())
+        store.emit(EventKind::RangeRead, tx->connection, tx->id, vtabOf(base).table->id(), cursor.lo,
+                   cursor.hi, static_cast<std::int64_t>(tx->beginTs));
     return advance(cursor);
 }
 

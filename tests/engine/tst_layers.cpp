@@ -26,6 +26,7 @@ namespace {
 //   backend  wires a store and its front end into a Database backend
 //   explain  explanations of errors, from the log
 //   workload the parser and the runner, on top of the Database API
+//   analysis dependency graphs and anomalies from the log; the isolation matrix runs workloads
 const std::map<QString, std::set<QString>>& allowed()
 {
     static const std::map<QString, std::set<QString>> rules = {
@@ -38,6 +39,7 @@ const std::map<QString, std::set<QString>>& allowed()
         {"backend", {"api", "trace", "sqlutil", "mvcc", "sql", "sqlite"}},
         {"explain", {"api", "trace"}},
         {"workload", {"api", "trace", "sqlutil", "sqlite", "backend", "explain"}},
+        {"analysis", {"api", "trace", "workload"}},
     };
     return rules;
 }

@@ -284,12 +284,16 @@ DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc
                 addEdge({writer->second, ender->second, EdgeType::WW, false, v->second.table, v->second.key,
                          version, v->second.seq, end.seq});
     }
-    // The committed transaction (other than `reader`) that ended `version`, if any.
+    // The committed transaction that ended `version`, if any, unless it is `reader` or the
+    // version's own writer (replacing its own intermediate version orders nothing).
     auto enderOf = [&](std::uint64_t version, std::uint64_t reader) -> const Ender* {
         auto it = endedBy.find(version);
         if (it == endedBy.end()) return nullptr;
+        auto v = versions.find(version);
+        const std::uint64_t writer = v == versions.end() ? 0 : v->second.tx;
         for (const Ender& end : it->second)
-            if (end.tx != reader && txs[end.tx].committed && nodeOf.count(end.tx)) return &end;
+            if (end.tx != reader && end.tx != writer && txs[end.tx].committed && nodeOf.count(end.tx))
+                return &end;
         return nullptr;
     };
 

@@ -202,12 +202,13 @@ DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc
     auto committed = [&](const TxInfo& t) {
         return t.committed || (!t.explicitBegin && !t.aborted && !t.wrote && t.endSeq < untilSeq);
     };
-    std::vector<std::uint64_t> ids;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ids; // (first seq, id)
     for (const auto& [id, t] : txs)
-        if (committed(t)) ids.push_back(id);
-    std::sort(ids.begin(), ids.end(), [&](auto a, auto b) { return txs[a].firstSeq < txs[b].firstSeq; });
+        if (committed(t)) ids.emplace_back(t.firstSeq, id);
+    std::sort(ids.begin(), ids.end());
     std::unordered_map<std::uint64_t, std::size_t> nodeOf;
-    for (std::uint64_t id : ids) {
+    nodeOf.reserve(ids.size());
+    for (const auto& [first, id] : ids) {
         const TxInfo& t = txs[id];
         nodeOf[id] = g.nodes.size();
         g.nodes.push_back({id, t.connection, t.firstSeq, t.endSeq, t.firstNs, t.endNs});

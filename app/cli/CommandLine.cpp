@@ -72,14 +72,14 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         std::optional<std::string> inlineValue;
         if (equals != std::string::npos) inlineValue = arg.substr(equals + 1);
 
-        const bool isFlag = name == "--json" || name == "--allow-attach";
+        const bool isFlag = name == "--json" || name == "--allow-attach" || name == "--anomalies";
         const bool takesValue = name == "--journal-mode" || name == "--isolation" || name == "--trace" ||
                                 name == "--db" || name == "--seed" || name == "--recover" ||
                                 name == "--keep-events";
         if (!isFlag && !takesValue) return usageError("unknown option '" + name + "'");
         if (isFlag) {
             if (inlineValue) return usageError("option '" + name + "' takes no value");
-            bool& flag = name == "--json" ? o.json : o.allowAttach;
+            bool& flag = name == "--json" ? o.json : name == "--anomalies" ? o.anomalies : o.allowAttach;
             if (flag) return usageError("option '" + name + "' given twice");
             flag = true;
             continue;
@@ -138,7 +138,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
 
     if (positional.empty()) return usageError("missing command (the command is: run FILE.txs)");
     if (positional[0] != "run")
-        return usageError("unknown command '" + positional[0] + "' (the commands are: run, record, locks)");
+        return usageError("unknown command '" + positional[0] + "' (the commands are: run, record, locks, analyze, matrix)");
     if (positional.size() < 2) return usageError("'run' needs a workload file: run FILE.txs");
     if (positional.size() > 2)
         return usageError("unexpected argument '" + positional[2] + "' (one FILE.txs per run)");

@@ -29,6 +29,7 @@ struct RunCommandOptions
     bool recoverTruncate = false;            // accept losing commits after a damaged MVCC log frame
     std::optional<std::uint64_t> keepEvents; // the trace log window (TraceLogLimits::maxEvents)
     bool allowAttach = false; // --allow-attach: ATTACH / VACUUM INTO allowed (docs/security.md)
+    bool anomalies = false;   // --anomalies: the dependency graph's anomalies (engine/analysis)
 };
 
 // `record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]` (docs/recording.md)

@@ -1,5 +1,6 @@
 #include "RunCommand.h"
 
+#include "AnomalyOutput.h"
 #include "Console.h"
 #include "ExitCode.h"
 #include "OutputFile.h"
@@ -8,6 +9,7 @@
 #include "StopOnSignal.h"
 #include "SummaryJson.h"
 #include "TraceFile.h"
+#include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
 
@@ -86,8 +88,18 @@ int runCommand(const RunCommandOptions& options)
     const RunSummary& summary = runner.run();
     progress.finish();
 
+    std::optional<analysis::AnomalyReport> anomalies;
+    if (options.anomalies) {
+        anomalies =
+            analysis::analyzeEvents(runner.trace()->snapshot(), summary.journalMode == JournalMode::Mvcc);
+        if (summary.eventsDropped > 0)
+            console.err("txscope-cli: --anomalies: the oldest " + std::to_string(summary.eventsDropped) +
+                        " events were dropped (--keep-events); transactions among them are not analyzed\n");
+    }
     if (options.json) {
-        console.out(summaryToJson(summary));
+        Json document = summaryDocument(summary);
+        if (anomalies) document["anomalies"] = anomaliesJson(*anomalies);
+        console.out(dumpJson(document));
         // stdout holds exactly the JSON object; say on stderr why a worker failed, which the
         // contract's fields do not carry.
         for (const auto& e : summary.workerErrors)
@@ -96,6 +108,7 @@ int runCommand(const RunCommandOptions& options)
             console.err("txscope-cli: statement failed: " + e + "\n");
     } else {
         log.printSummary(summary);
+        if (anomalies) console.out(anomaliesText(*anomalies));
     }
 
     int exitCode = summary.ok() ? ExitOk : ExitFailed;

@@ -5,13 +5,13 @@
 
 namespace txs::cli {
 
-std::string summaryToJson(const RunSummary& s)
+Json summaryDocument(const RunSummary& s)
 {
     Json failures = Json::array();
     for (const auto& f : s.failures)
         failures.push_back(
             {{"line", f.line}, {"expected", jsonText(f.expected)}, {"actual", jsonText(f.actual)}});
-    const Json document = {
+    return {
         {"file", jsonText(s.file)},
         {"journal_mode", journalModeName(s.journalMode)},
         {"isolation", isolationName(s.isolation)},
@@ -32,7 +32,11 @@ std::string summaryToJson(const RunSummary& s)
         {"events", s.events},
         {"events_dropped", s.eventsDropped},
     };
-    return dumpJson(document);
+}
+
+std::string summaryToJson(const RunSummary& s)
+{
+    return dumpJson(summaryDocument(s));
 }
 
 } // namespace txs::cli

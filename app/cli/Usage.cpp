@@ -7,9 +7,11 @@ const char* usageText()
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
            "                            [--isolation snapshot|serializable]\n"
            "                            [--db PATH] [--seed N] [--recover=truncate]\n"
-           "                            [--keep-events N] [--allow-attach]\n"
-           "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]\n"
-           "       txscope-cli locks DATABASE [--watch MS] [--json]\n"
+           "                            [--keep-events N] [--allow-attach] [--anomalies]
+           "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]
+           "       txscope-cli locks DATABASE [--watch MS] [--json]
+           "       txscope-cli analyze SESSION [--json]
+           "       txscope-cli matrix DIR [--journal-mode M ...] [--isolation I ...] [--json]
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }
@@ -21,6 +23,8 @@ const char* helpText()
            "usage: txscope-cli run FILE.txs [options]\n"
            "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]\n"
            "       txscope-cli locks DATABASE [--watch MS] [--json]\n"
+           "       txscope-cli analyze SESSION [--json]\n"
+           "       txscope-cli matrix DIR [--journal-mode M ...] [--isolation I ...] [--json]\n"
            "       txscope-cli --help | --version\n"
            "\n"
            "record runs COMMAND with a probe preloaded, records every SQLite lock and error of it\n"
@@ -53,10 +57,17 @@ const char* helpText()
            "                    1000000); older ones are dropped and counted, the summary stays exact\n"
            "  --allow-attach    allow ATTACH, DETACH and VACUUM INTO, which may create or change\n"
            "                    files outside the run's database (refused by default)\n"
+           "  --anomalies       after the run, the anomalies of its dependency graph (G0, G1a,\n"
+           "                    G1b, G1c, G-single, G2-item, G2), each with its story; --json\n"
+           "                    gains anomalies[{kind, transactions, edges, story}]\n"
            "  -h, --help        show this help and exit\n"
            "  --version         show the version and exit\n"
            "\n"
-           "exit status:\n"
+           "analyze SESSION: the same anomaly check on a saved session (exit 0 serializable,\n"
+           "1 anomalies found, 2 bad input). matrix DIR: every .txs of DIR on every engine and\n"
+           "isolation level (or those given), printed as Hermitage's table in Markdown or JSON.\n"
+           "\n"
+           "exit status (run):\n"
            "  0  every expectation held, no worker failed, no statement failed for good\n"
            "  1  an expectation failed, a worker failed, a statement without an expectation\n"
            "     failed with a syntax error or on a read-only, corrupt or unwritable database,\n"

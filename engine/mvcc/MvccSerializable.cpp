@@ -29,9 +29,15 @@ void MvccStore::noteScan(const Transaction& tx, const Table& table, std::int64_t
     if (tx.ssi) ssi_.noteRange(tx.ssi, table.id(), lo, hi);
 }
 
-RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain, const Transaction& tx)
+RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain, const Transaction& tx,
+                       std::uint64_t* versionId)
 {
-    if (!tx.ssi) return read(chain, tx);
+    if (!tx.ssi) {
+        std::uint64_t id = 0;
+        RowPtr row = read(chain, tx, id);
+        if (versionId) *versionId = id;
+        return row;
+    }
     std::vector<std::uint64_t> writers;
     RowPtr row;
     for (;;) {
@@ -40,6 +46,7 @@ RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain
         const int index = visibleVersion(chain, tx, mustWait);
         if (!mustWait) {
             row = index < 0 ? RowPtr{} : chain.versions[index].row;
+            if (versionId) *versionId = index < 0 ? 0 : chain.versions[index].id;
             newerWriters(chain, tx, index, writers);
             chain.lock.unlock();
             break;

@@ -98,9 +98,13 @@ public:
 
     // ---- reads (the version of `chain` visible to `tx`; waits out preparing writers)
     RowPtr read(VersionChain& chain, const Transaction& tx);
+    // The same, and `versionId` gets the id of the version read (0 when none is visible).
+    RowPtr read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId);
     // The same, for a serializable transaction also recording what it read: the writers of
-    // newer versions it does not see become its rw anti-dependencies.
-    RowPtr read(const Table& table, std::int64_t key, VersionChain& chain, const Transaction& tx);
+    // newer versions it does not see become its rw anti-dependencies. `versionId`, when given,
+    // gets the id of the version read (0 when none is visible).
+    RowPtr read(const Table& table, std::int64_t key, VersionChain& chain, const Transaction& tx,
+                std::uint64_t* versionId = nullptr);
     // A read of keys [lo, hi] of `table` (a scan's bounds, a point lookup's key) that is about to
     // happen: a serializable transaction's SIREAD, so a later write into it is seen. Call before
     // reading the chains.

@@ -45,6 +45,14 @@ RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
                        [&](int index) { return index < 0 ? RowPtr{} : chain.versions[index].row; });
 }
 
+RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId)
+{
+    return withVisible(chain, tx, [&](int index) {
+        versionId = index < 0 ? 0 : chain.versions[index].id;
+        return index < 0 ? RowPtr{} : chain.versions[index].row;
+    });
+}
+
 std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                        RowPtr row, OnConflict onConflict, bool& ignored)
 {

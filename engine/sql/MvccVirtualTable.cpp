@@ -240,7 +240,13 @@ int advance(Cursor& cursor)
             cursor.lastKey = cursor.batch.back().key;
         }
         const auto entry = cursor.batch[cursor.position++];
-        if (auto row = vtab.connection->store().read(*vtab.table, entry.key, *entry.chain, *tx)) {
+        auto& store = vtab.connection->store();
+        std::uint64_t versionId = 0;
+        if (auto row = store.read(*vtab.table, entry.key, *entry.chain, *tx, &versionId)) {
+            // Which version this transaction read: the dependency graph's wr and rw edges.
+            if (store.tracing())
+                store.emit(EventKind::VersionRead, tx->connection, tx->id, vtab.table->id(), entry.key,
+                           static_cast<std::int64_t>(versionId), static_cast<std::int64_t>(tx->beginTs));
             cursor.key = entry.key;
             cursor.row = std::move(row);
             cursor.eof = false;
@@ -278,9 +284,15 @@ int filter(sqlite3_vtab_cursor* base, int plan, const char*, int argc, sqlite3_v
         return SQLITE_OK;
     }
     // The scan's bounds are what it depends on (a predicate read): a serializable transaction
-    // records them before reading, so a key written into them later is seen.
-    vtabOf(base).connection->store().noteScan(*vtabOf(base).connection->statementTransaction(),
-                                              *vtabOf(base).table, cursor.lo, cursor.hi);
+    // records them before reading, so a key written into them later is seen; the trace gets them
+    // too, so a key another transaction inserts into this range after our snapshot is a
+    // predicate anti-dependency in the dependency graph (engine/analysis).
+    auto* tx = vtabOf(base).connection->statementTransaction();
+    auto& store = vtabOf(base).connection->store();
+    store.noteScan(*tx, *vtabOf(base).table, cursor.lo, cursor.hi);
+    if (store.tracing())
+        store.emit(EventKind::RangeRead, tx->connection, tx->id, vtabOf(base).table->id(), cursor.lo,
+                   cursor.hi, static_cast<std::int64_t>(tx->beginTs));
     return advance(cursor);
 }
 

@@ -432,6 +432,9 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
     case EventKind::PhaseBegin:
         instant(id, e, "phase", "phase", Args().number("phase", e.a));
         break;
+    case EventKind::VersionRead:
+    case EventKind::RangeRead:
+        break; // one per row read: for the dependency graph, too many for a timeline
     case EventKind::Checkpoint:
         instant(id, e, "checkpoint", "checkpoint",
                 Args().number("mode", e.a).number("written", e.b).text("text", e.text));

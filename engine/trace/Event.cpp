@@ -65,6 +65,10 @@ const char* eventKindName(EventKind kind)
         return "statement-unblocked";
     case EventKind::PhaseBegin:
         return "phase-begin";
+    case EventKind::VersionRead:
+        return "version-read";
+    case EventKind::RangeRead:
+        return "range-read";
     }
     return "?";
 }

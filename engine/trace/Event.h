@@ -62,6 +62,13 @@ enum class EventKind : std::uint16_t {
                         // T_in -> pivot, detail 1 the edge pivot -> T_out; txId: the edge's reader,
                         // a: its writer, table, rowid: its key; b: the refused transaction;
                         // connection: the refused transaction's connection
+    // Reads of the MVCC engine, for the dependency graph (engine/analysis). No text: they are
+    // emitted once per row a statement reads and must stay cheap.
+    VersionRead, // table, rowid: the key; a: id of the version read (the one VersionCreated named);
+                 // b: the reader's snapshot (begin timestamp)
+    RangeRead,   // a scan of table over the keys [rowid, a] (the bounds the virtual table's
+                 // xFilter got; a full scan is [INT64_MIN, INT64_MAX]); b: the reader's snapshot.
+                 // Rows it returned have their own VersionRead; this records the keys it saw absent
 };
 
 enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };

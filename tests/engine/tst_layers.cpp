@@ -27,6 +27,7 @@ namespace {
 //   explain  explanations of errors, from the log
 //   workload the parser and the runner, on top of the Database API
 //   record   the recorder of unmodified programs: their lock calls into the trace log, explained
+//   analysis dependency graphs and anomalies from the log; the isolation matrix runs workloads
 const std::map<QString, std::set<QString>>& allowed()
 {
     static const std::map<QString, std::set<QString>> rules = {
@@ -40,6 +41,7 @@ const std::map<QString, std::set<QString>>& allowed()
         {"explain", {"api", "trace"}},
         {"workload", {"api", "trace", "sqlutil", "sqlite", "backend", "explain"}},
         {"record", {"api", "trace", "sqlutil", "explain"}},
+        {"analysis", {"api", "trace", "workload"}},
     };
     return rules;
 }

@@ -24,6 +24,8 @@ bool isLaneEvent(EventKind kind)
     case EventKind::VersionCreated:
     case EventKind::VersionEnded:
     case EventKind::VersionReclaimed:
+    case EventKind::VersionRead:
+    case EventKind::RangeRead:
         return false;
     default:
         return true;

@@ -15,6 +15,8 @@ patterns=(
     'mentionsConflict'
     '\.text\.rfind\('            # event text prefix tests
     'error\.find\("in use"'      # an error string read back for its code
+    'splitExplanation'           # an explanation cut at its "Fix:" (why and fix are fields)
+    'find\("Fix:'                # ... or any other reading of that word
 )
 status=0
 for p in "${patterns[@]}"; do

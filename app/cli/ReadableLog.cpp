@@ -103,6 +103,7 @@ void ReadableLog::statementFinished(const StatementOutcome& o)
         }
     }
     if (!o.explanation.empty()) text += wrap(o.explanation, std::string(kIndent) + "why: ", kWhyIndent);
+    if (!o.fix.empty()) text += wrap(o.fix, std::string(kIndent) + "fix: ", kWhyIndent);
     console_.out(text);
 }
 

@@ -87,7 +87,11 @@ void MainWindow::showVerdict()
     if (!summary || replaying_) return;
     verdict_.finish(*summary);
     resultPane_->setVerdict(verdict_);
-    resultPane_->setCauses(txs::result::causesFromExplanations(session_->projection().explanations.all()));
+    // The run's own causes (those the CLI prints), located in the log for the links.
+    const auto& log = session_->log();
+    resultPane_->setCauses(txs::result::causeRows(summary->causes,
+                                                  log ? log->snapshot() : std::vector<txs::Event>{},
+                                                  session_->projection().explanations.all()));
     QMap<int, ScriptEditor::ExpectMark> marks;
     for (const auto& [line, m] : verdict_.marks())
         marks.insert(line, {m.passed, QString::fromStdString(

@@ -2,7 +2,6 @@
 
 #include "engine/api/Error.h"
 #include "engine/explain/ExplanationEvent.h"
-#include "engine/trace/ExplanationProjection.h"
 
 #include <algorithm>
 
@@ -71,9 +70,8 @@ void CauseProjection::apply(const Event& e)
         c.heldLevel = f.heldLevel;
         c.firstNs = e.timeNs;
         c.firstSeq = e.seq;
-        const ExplanationParts parts = splitExplanation(e.text);
-        c.why = parts.why;
-        c.fix = parts.fix;
+        c.why = e.text;
+        c.fix = explainRuleFix(f.rule);
         causes_.push_back(std::move(c));
     }
     Cause& c = causes_[it->second];

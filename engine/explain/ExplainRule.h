@@ -1,44 +1,4 @@
 #pragma once
-// Which rule of SQLite or of the MVCC engine an explanation applies: the typed half of an
-// Explanation event (its `a`), so that causes are grouped without reading any text.
-//
-// The numbers are stored in saved sessions: append new rules at the end, never renumber.
-
-#include <cstdint>
-
-namespace txs {
-
-enum class ExplainRule : std::int64_t {
-    Unexplained = 0, // not a concurrency error (syntax, constraint...): counted, not explained
-    MvccDoomed = 1,
-    MvccSameKeyInsert = 2,
-    MvccWriteWrite = 3,
-    MvccSchemaChanged = 4,
-    MvccStaleSnapshot = 5,
-    MvccCommitWaitsExclusive = 6,
-    MvccExclusiveSlot = 7,
-    WalStaleSnapshot = 8,
-    WalRecovery = 9,
-    LeaveWalLocked = 10,
-    JournalModeLocked = 11,
-    BusyUnknownHolder = 12,
-    DeferredUpgradeDeadlock = 13,
-    OneWriterReserved = 14,
-    CommitWaitsReaders = 15,
-    AutocommitWaitsReaders = 16,
-    SpillWaitsReaders = 17,
-    WriterRefusesReaders = 18,
-    WalReadThenWrite = 19,
-    WalOneWriter = 20,
-    CheckpointBlocked = 21,
-    OtherLock = 22,
-    MvccDangerousStructure = 23, // serializable isolation refused a COMMIT (engine/mvcc/SsiTracker.h)
-};
-
-constexpr std::int64_t kExplainRuleCount = 24;
-
-// A stable name for JSON and the CLI: "wal-one-writer", "deferred-upgrade-deadlock", ...
-// "unknown" for a number this build does not know (a newer session file).
-const char* explainRuleName(ExplainRule rule);
-
-} // namespace txs
+// The rules live with the event vocabulary (engine/trace/ExplainRule.h): an Explanation event's
+// `a` is one, and the views below the explainer read its fix from it.
+#include "engine/trace/ExplainRule.h"

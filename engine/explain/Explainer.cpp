@@ -119,9 +119,6 @@ Explanation dangerousStructure(std::uint32_t connection, const ConnectionContext
         "transactions whose last one committed first (a dangerous structure: Cahill's Serializable "
         "Snapshot Isolation); the one refused is whichever commits last. Snapshot isolation alone would "
         "have let all of them commit.";
-    e.fix = "ROLLBACK and retry the whole transaction: it will see the others' commits and decide again (the "
-            "seed's retry loop does exactly this). Keep serializable transactions short and their reads "
-            "narrow (key lookups rather than whole-table scans) to meet fewer such structures.";
     e.id = ExplainRule::MvccDangerousStructure;
     return e;
 }
@@ -140,7 +137,6 @@ Explanation conflict(std::uint32_t connection, const ExplainContext& ctx)
             "A doomed transaction accepts only ROLLBACK; TxScope refuses everything else so nothing runs in "
             "a transaction that can no longer commit (Turso instead rolls back silently and lets later "
             "statements run in autocommit).";
-        e.fix = "ROLLBACK, then retry the whole transaction from BEGIN.";
         e.id = ExplainRule::MvccDoomed;
         return e;
     }
@@ -163,9 +159,6 @@ Explanation conflict(std::uint32_t connection, const ExplainContext& ctx)
         e.rule = "Under snapshot isolation the first writer of a row wins and the second fails at once "
                  "(write-write conflict): letting it continue would lose the first writer's update.";
     }
-    e.fix = "ROLLBACK and retry the whole transaction (the seed's retry loop does exactly this); keep "
-            "transactions short; where the same rows are always contended, serialize those writers with "
-            "BEGIN IMMEDIATE.";
     e.id = sameKey ? ExplainRule::MvccSameKeyInsert : ExplainRule::MvccWriteWrite;
     return e;
 }
@@ -182,7 +175,6 @@ Explanation schemaConflict(std::uint32_t connection, const ExplainContext& ctx)
     e.rule = "A transaction that wrote cannot commit across a CREATE or DROP committed after it began, "
              "whichever table it touched (Turso's schema conflict); its writes are undone. A read-only "
              "transaction still commits.";
-    e.fix = "ROLLBACK and retry the whole transaction; run DDL when no writers are active (e.g. at startup).";
     e.id = ExplainRule::MvccSchemaChanged;
     return e;
 }
@@ -207,8 +199,6 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
             "A plain BEGIN reads like BEGIN CONCURRENT and takes the engine's exclusive slot at its first "
             "write; its reads came from a snapshot that is no longer the newest, so writing now could "
             "overwrite changes it never saw. Retrying the statement can never succeed.";
-        e.fix = "ROLLBACK and retry the whole transaction; start transactions that will write with BEGIN "
-                "IMMEDIATE, or use BEGIN CONCURRENT so writers run in parallel.";
         e.id = ExplainRule::MvccStaleSnapshot;
         return e;
     }
@@ -219,9 +209,6 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
         e.rule =
             "An exclusive transaction (BEGIN IMMEDIATE/EXCLUSIVE, or a plain BEGIN that wrote) runs alone: "
             "concurrent commits wait until it ends. The transaction is still open.";
-        e.fix = "Retry COMMIT once the exclusive transaction ends (set busy_timeout to wait automatically); "
-                "avoid "
-                "mixing exclusive and concurrent writers.";
         e.id = ExplainRule::MvccCommitWaitsExclusive;
         return e;
     }
@@ -230,8 +217,6 @@ Explanation mvccBusy(const Error& error, std::uint32_t connection, const Explain
     e.rule = "Only one exclusive transaction runs at a time: BEGIN IMMEDIATE/EXCLUSIVE, a plain BEGIN at its "
              "first write, and every autocommit write take the slot; it is also refused while a commit is "
              "being prepared.";
-    e.fix = "Use BEGIN CONCURRENT so writers run in parallel (conflicts only on the same rows); or set "
-            "busy_timeout so waiting writers queue instead of failing; keep exclusive transactions short.";
     e.id = ExplainRule::MvccExclusiveSlot;
     return e;
 }
@@ -256,8 +241,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
             "another commit replaced it, SQLite returns SQLITE_BUSY_SNAPSHOT at once without calling the "
             "busy handler. Retrying the statement can never succeed: only a new transaction sees the new "
             "snapshot.";
-        e.fix = "ROLLBACK and retry the whole transaction; start transactions that will write with BEGIN "
-                "IMMEDIATE so they take the write lock before reading.";
         e.id = ExplainRule::WalStaleSnapshot;
         return e;
     }
@@ -265,7 +248,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.what = me + " found the WAL index being rebuilt by another connection.";
         e.rule = "After a crash or when the WAL index is stale, one connection recovers it holding every shm "
                  "lock; others get SQLITE_BUSY_RECOVERY and the busy handler is called.";
-        e.fix = "Set busy_timeout so connections wait out recovery.";
         e.id = ExplainRule::WalRecovery;
         return e;
     }
@@ -278,8 +260,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.rule = "Leaving WAL needs the database file's EXCLUSIVE lock; SQLite asks for it once, without "
                  "calling the busy handler, so it answers \"database is locked\" at once whatever "
                  "busy_timeout is.";
-        e.fix = "Close the other connections before changing the journal mode (or change it before they "
-                "open the database); the mode is persistent in the file, so switch it once, not per run.";
         e.id = ExplainRule::LeaveWalLocked;
         return e;
     }
@@ -288,9 +268,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.rule =
             "Switching to or from WAL needs an exclusive lock on the database file; with other connections "
             "reading it SQLite answers \"database is locked\".";
-        e.fix =
-            "Set busy_timeout first, check the current mode before switching, and switch once at start-up "
-            "(the mode is persistent in the file), retrying on BUSY.";
         e.id = ExplainRule::JournalModeLocked;
         return e;
     }
@@ -298,8 +275,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.what = me + " got SQLITE_BUSY: another connection held a lock it needed.";
         e.rule = "SQLite's locks let one writer and many readers share a database; a request that conflicts "
                  "with a held lock fails with SQLITE_BUSY once the busy handler gives up.";
-        e.fix = "Set busy_timeout; keep transactions short; use WAL; start writing transactions with BEGIN "
-                "IMMEDIATE.";
         e.id = ExplainRule::BusyUnknownHolder;
         return e;
     }
@@ -317,10 +292,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                      me + " releases its SHARED lock, and " + me +
                      " would be waiting for that writer. Retrying the "
                      "statement cannot help while the transaction keeps its SHARED lock.";
-            e.fix =
-                "Start transactions that will write with BEGIN IMMEDIATE (take RESERVED before reading); on "
-                "BUSY, ROLLBACK and retry the whole transaction; or use WAL or BEGIN CONCURRENT on the MVCC "
-                "engine.";
             e.id = ExplainRule::DeferredUpgradeDeadlock;
             return e;
         }
@@ -328,9 +299,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.rule = "Only one connection at a time may hold RESERVED (be the writer); others wait in the busy "
                  "handler "
                  "until busy_timeout runs out.";
-        e.fix = "Raise busy_timeout; keep write transactions short; or use BEGIN CONCURRENT on the MVCC "
-                "engine so "
-                "writers to different rows run in parallel.";
         e.id = ExplainRule::OneWriterReserved;
         return e;
     }
@@ -362,10 +330,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                 "needs "
                 "EXCLUSIVE; the spill failed, and the connection keeps PENDING, blocking new readers until "
                 "the transaction ends.";
-        e.fix =
-            std::string(commit ? "Retry COMMIT; " : "") +
-            "keep read transactions short; use WAL, where readers never block a writer; set busy_timeout" +
-            (autocommitWrite || commit ? "." : "; raise cache_size for big transactions.");
         e.id = commit            ? ExplainRule::CommitWaitsReaders
                : autocommitWrite ? ExplainRule::AutocommitWaitsReaders
                                  : ExplainRule::SpillWaitsReaders;
@@ -376,9 +340,6 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
         e.rule =
             "A writer holding PENDING or EXCLUSIVE refuses new readers so that the readers it waits for can "
             "finish and it can commit.";
-        e.fix =
-            "Set busy_timeout so readers wait out the commit; use WAL, where readers and the writer never "
-            "block each other.";
         e.id = ExplainRule::WriterRefusesReaders;
         return e;
     }
@@ -390,17 +351,12 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
                 "SQLite returns BUSY at once here without calling the busy handler: by the time the other "
                 "writer commits, this transaction's snapshot would be stale (SQLITE_BUSY_SNAPSHOT), so "
                 "waiting cannot help.";
-            e.fix = "Start writing transactions with BEGIN IMMEDIATE; on BUSY, ROLLBACK and retry the whole "
-                    "transaction.";
             e.id = ExplainRule::WalReadThenWrite;
             return e;
         }
         e.what = me + " wanted the WAL write lock, but " + holders + "; " + waitedText(*c) + ".";
         e.rule =
             "WAL allows one writer at a time (the WRITE lock); readers are never blocked, but writers queue.";
-        e.fix =
-            "Raise busy_timeout; keep write transactions short; batch writes; or use BEGIN CONCURRENT on the "
-            "MVCC engine.";
         e.id = ExplainRule::WalOneWriter;
         return e;
     }
@@ -411,26 +367,22 @@ Explanation sqliteBusy(const Error& error, std::uint32_t connection, const Expla
             "A checkpoint copies the WAL back into the database; it cannot overwrite pages a reader's "
             "snapshot still needs, nor run beside another checkpoint. PASSIVE stops early; FULL, RESTART and "
             "TRUNCATE wait or return busy=1.";
-        e.fix =
-            "Reset finished statements and end read transactions promptly; checkpoint when the database is "
-            "idle; set journal_size_limit.";
         e.id = ExplainRule::CheckpointBlocked;
         return e;
     }
     e.what = me + " wanted " + level(wanted) + " on " + lockResourceName(res) + " while " + holders + "; " +
              waitedText(*c) + ".";
     e.rule = "The request conflicted with a lock another connection held.";
-    e.fix = "Set busy_timeout; keep transactions short.";
     e.id = ExplainRule::OtherLock;
     return e;
 }
 
 } // namespace
 
-std::string Explanation::text() const
+std::string Explanation::why() const
 {
     if (empty()) return {};
-    return what + " " + rule + " Fix: " + fix;
+    return what + " " + rule;
 }
 
 namespace {
@@ -453,6 +405,8 @@ Explanation explainError(const Error& error, std::uint32_t connection, const Exp
                          JournalMode mode)
 {
     Explanation e = explainByKind(error, connection, context, mode);
+    // The fix is the rule's: one place says it, for the explainer and every view of the log.
+    e.fix = explainRuleFix(e.id);
     // Who stood in the way, as frozen at the Busy event (ExplainContext::snapshotHolders).
     // A stale snapshot is nobody's lock, so it has no holder.
     const ConnectionContext* c = context.connection(connection);
@@ -471,7 +425,7 @@ Explainer::Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace)
 
 std::string Explainer::explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked)
 {
-    return explainTyped(error, connection, blocked).text();
+    return explainTyped(error, connection, blocked).why();
 }
 
 Explanation Explainer::explainTyped(const Error& error, std::uint32_t connection, const BlockedWait* blocked)

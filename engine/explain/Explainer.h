@@ -21,7 +21,7 @@ struct Explanation
 {
     std::string what; // what happened, with names: "A wanted RESERVED while B held RESERVED ..."
     std::string rule; // the rule that applied, and why it exists
-    std::string fix;  // what to change
+    std::string fix;  // what to change: the rule's (explainRuleFix), empty when unexplained
 
     // Typed, for grouping explanations into causes without reading the text above.
     ExplainRule id = ExplainRule::Unexplained;
@@ -31,7 +31,9 @@ struct Explanation
     LockLevel heldLevel = LockLevel::None;
 
     bool empty() const { return id == ExplainRule::Unexplained; }
-    std::string text() const; // the three as one paragraph; empty when there is no explanation
+    // What happened and the rule, as one paragraph (the Fix is apart, in `fix`); empty when there
+    // is no explanation.
+    std::string why() const;
 };
 
 // Pure: explains `error` that connection `connection` got, from its context.
@@ -45,7 +47,7 @@ class Explainer
 public:
     Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
     // `blocked`: the statement is held by the step runner as blocked (see BlockedWait).
-    // The paragraph (Explanation::text()); empty when there is nothing to explain.
+    // The paragraph (Explanation::why()); empty when there is nothing to explain.
     std::string explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked = nullptr);
     // The same, with its typed parts.
     Explanation explainTyped(const Error& error, std::uint32_t connection,

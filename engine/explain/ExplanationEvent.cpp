@@ -23,7 +23,7 @@ Event explanationEvent(const Explanation& x, const Error& error, std::uint32_t c
         detail |= static_cast<std::uint16_t>(((static_cast<unsigned>(x.heldResource) + 1) & 0x7F) << 8 |
                                              (static_cast<unsigned>(x.heldLevel) & 0xFF));
     e.detail = detail;
-    e.text = x.text();
+    e.text = x.why(); // the fix is the rule's (explainRuleFix): not repeated in every event
     return e;
 }
 
@@ -31,7 +31,7 @@ ExplanationFacts explanationFacts(const Event& e)
 {
     ExplanationFacts f;
     // A number this build does not know (a newer session) reads as unexplained.
-    f.rule = e.a >= 0 && e.a < kExplainRuleCount ? static_cast<ExplainRule>(e.a) : ExplainRule::Unexplained;
+    f.rule = explainRuleOf(e.a);
     f.code = static_cast<int>(e.b);
     f.stillBlocked = (e.detail & kStillBlocked) != 0;
     const unsigned resourcePlusOne = (e.detail >> 8) & 0x7F;

@@ -1,6 +1,8 @@
 #pragma once
 // The Explanation event of the trace log, written and read in one place. Its typed fields (see
 // EventKind::Explanation in engine/trace/Event.h) let causes be grouped without reading text.
+// Its text is the why only (what happened and the rule, Explanation::why()); the fix is the
+// rule's, explainRuleFix(explainRuleOf(a)), so no reader cuts a paragraph at "Fix:".
 
 #include "engine/api/Error.h"
 #include "engine/explain/Explainer.h"

@@ -2,6 +2,7 @@
 
 #include "engine/api/Error.h"
 #include "engine/trace/EventLabels.h"
+#include "engine/trace/ExplainRule.h"
 #include "engine/trace/ExplanationProjection.h"
 #include "engine/trace/JsonText.h"
 #include "engine/trace/LockState.h"
@@ -353,9 +354,8 @@ bool Projection::explainError(ConnectionState& c, std::optional<std::size_t> err
     if (!error || *error >= c.items.size() || x.text.empty()) return false;
     Item& item = c.items[*error];
     if (item.args.size() < 2 || item.args.back() != '}') return false;
-    const ExplanationParts parts = splitExplanation(x.text);
     Args more;
-    more.text("why", parts.why).text("fix", parts.fix).number("rule", x.a);
+    more.text("why", x.text).text("fix", explainRuleFix(explainRuleOf(x.a))).number("rule", x.a);
     item.args.pop_back();
     if (item.args.size() > 1) item.args += ',';
     item.args += more.json().substr(1);

@@ -1,30 +1,6 @@
 #include "engine/trace/ExplanationProjection.h"
 
-#include <cctype>
-
 namespace txs {
-
-namespace {
-
-std::string trimmed(const std::string& s)
-{
-    const auto first = s.find_first_not_of(" \t\n");
-    if (first == std::string::npos) return {};
-    const auto last = s.find_last_not_of(" \t\n");
-    return s.substr(first, last - first + 1);
-}
-
-} // namespace
-
-ExplanationParts splitExplanation(const std::string& text)
-{
-    for (std::size_t at = text.find("Fix:"); at != std::string::npos; at = text.find("Fix:", at + 1)) {
-        // Only where a word starts: "prefix:" is not a fix.
-        if (at == 0 || std::isspace(static_cast<unsigned char>(text[at - 1])))
-            return {trimmed(text.substr(0, at)), trimmed(text.substr(at + 4))};
-    }
-    return {trimmed(text), {}};
-}
 
 void ExplanationList::apply(const Event& e)
 {
@@ -58,6 +34,8 @@ void ExplanationList::apply(const Event& e)
             ExplainedError& x = errors_[index];
             if (x.explanationNs != kNever) continue;
             x.explanation = e.text;
+            x.rule = explainRuleOf(e.a);
+            x.fix = explainRuleFix(x.rule);
             x.explanationNs = e.timeNs;
             x.explanationSeq = e.seq;
             touched_.touch(index);

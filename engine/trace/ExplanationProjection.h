@@ -8,6 +8,7 @@
 // explanation is not attached to an earlier one.
 
 #include "engine/trace/Event.h"
+#include "engine/trace/ExplainRule.h"
 #include "engine/trace/ProjectionTimes.h"
 
 #include <cstdint>
@@ -29,21 +30,14 @@ struct ExplainedError
     std::uint32_t table = 0;   // Conflict: where
     std::int64_t rowid = 0;
     std::string message;
-    std::string explanation; // empty until (and unless) an Explanation follows
+    std::string explanation; // why: empty until (and unless) an Explanation follows
+    std::string fix;         // the rule's fix (explainRuleFix), with the explanation
+    ExplainRule rule = ExplainRule::Unexplained;
     std::int64_t explanationNs = kNever;
     std::uint64_t explanationSeq = 0;
 
     bool explainedAt(std::int64_t t) const { return explanationNs <= t; }
 };
-
-// Splits an explanation into its account of the cause and its fix: the fix starts at the first
-// word "Fix:" (the explainer's Explanation::text() writes "what rule Fix: fix"); without one, all
-// of it is the cause.
-struct ExplanationParts
-{
-    std::string why, fix;
-};
-ExplanationParts splitExplanation(const std::string& text);
 
 class ExplanationList
 {

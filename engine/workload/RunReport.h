@@ -35,7 +35,8 @@ struct StatementOutcome
     std::optional<Expectation> expect;
     bool passed = true;      // expectation held (true when there is none)
     std::string actual;      // the outcome in expectation syntax
-    std::string explanation; // for errors: why it happened and how to fix it (may be empty)
+    std::string explanation; // for errors: why it happened (may be empty)
+    std::string fix;         // ... and how to fix it (its rule's fix; empty when unexplained)
 };
 
 // Step mode: a statement is waiting for a lock and will be tried again after later steps.

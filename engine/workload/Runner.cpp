@@ -153,9 +153,14 @@ struct Runner::Impl
     void emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text);
     // Notes a statement's result for the locked-database verdict (the run's counts come from the
     // log); an error is also explained, once, whatever its phase (returned for the outcome).
-    std::string account(const Result& r, std::uint32_t connection, const BlockedWait* blocked = nullptr);
-    std::string explainFailure(const Error& error, std::uint32_t connection, const BlockedWait* blocked,
-                               bool stillBlocked);
+    // Why and fix, for the statement's outcome (empty when there is nothing to explain).
+    struct Explained
+    {
+        std::string why, fix;
+    };
+    Explained account(const Result& r, std::uint32_t connection, const BlockedWait* blocked = nullptr);
+    Explained explainFailure(const Error& error, std::uint32_t connection, const BlockedWait* blocked,
+                             bool stillBlocked);
     void nameConnection(const Connection& connection, const std::string& name);
     void report(StatementOutcome outcome);
     Connection& stepConnection(const std::string& name);
@@ -342,7 +347,8 @@ bool failsTheRun(const Error& e)
 
 } // namespace
 
-std::string Runner::Impl::account(const Result& r, std::uint32_t connection, const BlockedWait* blocked)
+Runner::Impl::Explained Runner::Impl::account(const Result& r, std::uint32_t connection,
+                                              const BlockedWait* blocked)
 {
     ++executed;
     if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
@@ -357,8 +363,8 @@ std::string Runner::Impl::account(const Result& r, std::uint32_t connection, con
 // Explains one error (or one wait of a blocked statement) and puts the explanation in the log
 // right after the statement's end, where every view looks for it. An error with nothing to
 // explain still counts in the causes, under its message.
-std::string Runner::Impl::explainFailure(const Error& error, std::uint32_t connection,
-                                         const BlockedWait* blocked, bool stillBlocked)
+Runner::Impl::Explained Runner::Impl::explainFailure(const Error& error, std::uint32_t connection,
+                                                     const BlockedWait* blocked, bool stillBlocked)
 {
     const Explanation x = runner.explainer_ ? runner.explainer_(error, connection, blocked) : Explanation{};
     Event event = explanationEvent(x, error, connection, stillBlocked);
@@ -374,9 +380,9 @@ std::string Runner::Impl::explainFailure(const Error& error, std::uint32_t conne
         }
     }
     if (x.empty() || !runner.trace_) return {};
-    std::string text = event.text;
+    Explained out{event.text, x.fix};
     runner.trace_->append(std::move(event));
-    return text;
+    return out;
 }
 
 void Runner::Impl::nameConnection(const Connection& connection, const std::string& name)
@@ -517,7 +523,9 @@ bool Runner::Impl::executeStep(const std::string& name, StepConnection::Pending 
             // busy_timeout 0: the handler gives up on its first call, the result stands.
             outcome.busyHandlerCalls = blocked.wait.calls;
         }
-        outcome.explanation = account(outcome.result, connection.id());
+        auto [why, fix] = account(outcome.result, connection.id());
+        outcome.explanation = std::move(why);
+        outcome.fix = std::move(fix);
     }
     outcome.endNs = now();
     report(std::move(outcome));
@@ -534,7 +542,7 @@ void Runner::Impl::finishBlocked(const std::string& name, Result result, bool ti
     blockedOrder.erase(std::find(blockedOrder.begin(), blockedOrder.end(), name));
     const Statement& st = *pending.statement;
     const BlockedWait waited{pending.wait.calls, pending.wait.waitedMs, sc.connection->busyTimeout(), false};
-    std::string explanation = account(result, sc.connection->id(), timedOut ? &waited : nullptr);
+    auto [explanation, fix] = account(result, sc.connection->id(), timedOut ? &waited : nullptr);
     StatementOutcome outcome;
     outcome.phase = pending.phase;
     outcome.line = st.line;
@@ -548,6 +556,7 @@ void Runner::Impl::finishBlocked(const std::string& name, Result result, bool ti
     outcome.startNs = pending.startNs;
     outcome.endNs = now();
     outcome.explanation = std::move(explanation);
+    outcome.fix = std::move(fix);
     report(std::move(outcome));
     drainQueue(name);
 }
@@ -715,7 +724,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 const std::int64_t startNs = st.expect ? now() : 0;
                 Result result =
                     ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
-                std::string explanation = account(result, connection->id());
+                auto [explanation, fix] = account(result, connection->id());
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
                     StatementOutcome outcome;
@@ -729,6 +738,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                     outcome.endNs = now();
                     outcome.result = result;
                     outcome.explanation = std::move(explanation);
+                    outcome.fix = std::move(fix);
                     report(std::move(outcome));
                 }
                 if (!result.ok() && !expectedError) {

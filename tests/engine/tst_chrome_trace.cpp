@@ -4,6 +4,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/trace/ChromeTrace.h"
+#include "engine/trace/ExplainRule.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -93,8 +94,9 @@ std::vector<Event> sampleTrace()
     t.add(EventKind::TxDoomed, 2, 3650, "doomed by tx 12").a = 1;
     Event& failed = t.add(EventKind::StatementEnd, 2, 3700, "conflict with transaction 12");
     failed.a = 1;
-    // The explanation of that error: it goes into the error's args (a: the rule's number).
-    t.add(EventKind::Explanation, 2, 3710, "Both transactions wrote row 1. Fix: retry the transaction.").a = 3;
+    // The explanation of that error: it goes into the error's args (a: the rule's number, whose
+    // fix the args carry; the text is the why only).
+    t.add(EventKind::Explanation, 2, 3710, "Both transactions wrote row 1.").a = 3;
     t.add(EventKind::StatementBegin, 2, 4000, "ROLLBACK");
     t.add(EventKind::TxRollback, 2, 4100).a = static_cast<std::int64_t>(RollbackReason::Conflict);
     t.add(EventKind::StatementEnd, 2, 4200);
@@ -278,7 +280,8 @@ private slots:
         QCOMPARE(ns(error["ts"]), 3700);
         QCOMPARE(error["args"].toObject()["message"].toString(), QString("conflict with transaction 12"));
         QCOMPARE(error["args"].toObject()["why"].toString(), QString("Both transactions wrote row 1."));
-        QCOMPARE(error["args"].toObject()["fix"].toString(), QString("retry the transaction."));
+        QCOMPARE(error["args"].toObject()["fix"].toString(),
+                 QString(explainRuleFix(ExplainRule::MvccWriteWrite)));
         QCOMPARE(error["args"].toObject()["rule"].toInteger(), 3);
         QVERIFY(trace_.find("i", 2, "explanation").isEmpty()); // not twice
         const QJsonObject retry = trace_.one("i", 2, "retry 1");

@@ -80,7 +80,9 @@ class TestExplainer : public QObject
     void expectExplained(const Ran& ran, int line, const QStringList& phrases)
     {
         QVERIFY2(ran.byLine.count(line), qPrintable(QString("no outcome for line %1").arg(line)));
-        const QString why = QString::fromStdString(ran.byLine.at(line).explanation);
+        // The phrases may be in the why or in the fix (the rule's): two fields of the outcome.
+        const StatementOutcome& o = ran.byLine.at(line);
+        const QString why = QString::fromStdString(o.explanation + " Fix: " + o.fix);
         for (const auto& phrase : phrases)
             QVERIFY2(why.contains(phrase), qPrintable(QString("line %1: '%2' not in: %3").arg(line).arg(phrase, why)));
     }

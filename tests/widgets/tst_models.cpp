@@ -522,7 +522,8 @@ private slots:
         const ExplainedError& x = p.explanations.all()[static_cast<std::size_t>(aRow)];
         QVERIFY(!x.explanation.empty());
         QCOMPARE(cell(models.explanations, aRow, ExplanationsModel::WhyColumn),
-                 QString::fromStdString(splitExplanation(x.explanation).why));
+                 QString::fromStdString(x.explanation));
+        QCOMPARE(cell(models.explanations, aRow, ExplanationsModel::FixColumn), QString::fromStdString(x.fix));
         QVERIFY(!cell(models.explanations, aRow, ExplanationsModel::FixColumn).isEmpty());
         QVERIFY(!cell(models.explanations, aRow, ExplanationsModel::WhyColumn).isEmpty());
 

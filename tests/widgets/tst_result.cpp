@@ -2,7 +2,10 @@
 // lead to their line, causes with Why and Fix), the editor's ✓/✗ gutter marks, the Explanations
 // panel's detail area, the statement-to-line map, and the timeline's step and compressed axes.
 
+#include "engine/explain/ExplanationEvent.h"
 #include "engine/trace/TraceLog.h"
+#include "engine/workload/Runner.h"
+#include "engine/workload/WorkloadParser.h"
 #include "support/EventBuilder.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
@@ -43,10 +46,19 @@ StatementOutcome outcome(int line, const std::string& expected, bool passed, con
 }
 
 // One BUSY on connection `c` at `us`, explained `text` right after.
-void busy(testing::EventBuilder& b, std::uint32_t c, std::int64_t us, int code, const std::string& text)
+void busy(testing::EventBuilder& b, std::uint32_t c, std::int64_t us, int code, const std::string& why,
+          ExplainRule rule = ExplainRule::WalOneWriter)
 {
     b.add(EventKind::Busy, c, us, 0, code, 0, "database is locked");
-    if (!text.empty()) b.add(EventKind::Explanation, c, us + 5, 0, 0, 0, text);
+    if (why.empty()) return;
+    Error error;
+    error.extendedCode = code;
+    Explanation x;
+    x.id = rule;
+    Event e = explanationEvent(x, error, c, false);
+    e.timeNs = (us + 5) * 1000;
+    e.text = why; // as the explainer writes it: the why only, the fix is the rule's
+    b.list.push_back(e);
 }
 
 } // namespace
@@ -115,39 +127,106 @@ private slots:
         QCOMPARE(model.rowCount(), 0);
     }
 
-    // Causes grouped by typed facts (kind and code), most frequent first; their counts add up
-    // to every error; each has the first explained occurrence's Why and Fix.
-    void causesCountEveryError()
+    // The pane shows the run's causes (RunSummary::causes, the CLI's) row for row: counts that
+    // add up to every error, the Why of the first occurrence and the rule's Fix; each row leads
+    // to its first error in the log (the Busy event), found by typed key, not by text.
+    void causesAreTheRunsCauses()
     {
         testing::EventBuilder b;
         b.add(EventKind::ConnectionOpen, 1, 0, 0, 0, 0, "w1");
         b.add(EventKind::ConnectionOpen, 2, 0, 0, 0, 0, "w2");
-        busy(b, 1, 10, 517, "A held the WRITE lock. Fix: retry the whole transaction");
-        busy(b, 2, 20, 5, "B held RESERVED. Fix: use BEGIN IMMEDIATE");
-        busy(b, 1, 30, 5, "");
-        busy(b, 2, 40, 5, "B held RESERVED again. Fix: use BEGIN IMMEDIATE");
+        busy(b, 1, 10, 517, "A's snapshot is stale.", ExplainRule::WalStaleSnapshot);
+        busy(b, 2, 20, 5, "B held the WAL write lock.");
+        busy(b, 1, 30, 5, "A: B held the WAL write lock.");
+        busy(b, 2, 40, 5, "B held the WAL write lock again.");
+        auto log = std::make_shared<TraceLog>();
+        for (Event e : b.list)
+            log->append(std::move(e));
+        const std::vector<Event> events = log->snapshot();
         ExplanationList list;
-        for (const Event& e : b.list)
+        CauseProjection runnersOwn; // what the runner's summary holds
+        for (const Event& e : events) {
             list.apply(e);
-        QCOMPARE(list.all().size(), std::size_t(4));
-        const auto causes = causesFromExplanations(list.all());
-        QCOMPARE(causes.size(), std::size_t(2));
-        QCOMPARE(causes[0].code, QString("SQLITE_BUSY"));
-        QCOMPARE(causes[0].count, 3u);
-        QCOMPARE(causes[0].firstNs, 20'000);
-        QCOMPARE(causes[0].lastNs, 40'000);
-        QCOMPARE(causes[0].why.trimmed(), QString("B held RESERVED."));
-        QCOMPARE(causes[0].fix.trimmed(), QString("use BEGIN IMMEDIATE"));
-        QCOMPARE(causes[1].code, QString("SQLITE_BUSY_SNAPSHOT"));
-        QCOMPARE(causes[1].count, 1u);
+            runnersOwn.apply(e);
+        }
+        const auto rows = causeRows(runnersOwn.byCount(), events, list.all());
+        QCOMPARE(rows.size(), std::size_t(2));
+        QCOMPARE(rows[0].code, QString("SQLITE_BUSY"));
+        QCOMPARE(rows[0].count, 3u);
+        QCOMPARE(rows[0].why, QString("B held the WAL write lock."));
+        QCOMPARE(rows[0].fix, QString(explainRuleFix(ExplainRule::WalOneWriter)));
+        QVERIFY(rows[0].rule.startsWith("wal-one-writer"));
+        QCOMPARE(rows[0].firstSeq, list.all()[1].seq); // w2's Busy at 20 us
+        QCOMPARE(rows[0].firstNs, list.all()[1].explanationNs);
+        QCOMPARE(rows[1].code, QString("SQLITE_BUSY_SNAPSHOT"));
+        QCOMPARE(rows[1].count, 1u);
+        QCOMPARE(rows[1].firstSeq, list.all()[0].seq);
 
         CauseModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
-        model.setCauses(causes);
+        model.setCauses(rows);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.totalCount(), 4u);
         QCOMPARE(model.index(0, CauseModel::CountColumn).data().toString(), QString("3"));
-        QCOMPARE(model.index(0, 0).data(CauseModel::FirstSeqRole).toULongLong(), causes[0].firstSeq);
+        QCOMPARE(model.index(0, 0).data(CauseModel::FirstSeqRole).toULongLong(), rows[0].firstSeq);
+    }
+
+    // A real workers run on SQLite WAL: the GUI's causes are the CLI's (RunSummary::causes),
+    // in the same order with the same code, count, Why and Fix; they add up to the errors; and
+    // each explained cause leads to an error of the log.
+    void guiAndCliShowTheSameCauses()
+    {
+        const std::string text = "journal_mode: wal\nbusy_timeout: 0\nsetup:\n"
+                                 "  CREATE TABLE hits (val INTEGER);\n"
+                                 "holder: BEGIN IMMEDIATE;\n"
+                                 "holder: INSERT INTO hits VALUES (-1);\n"
+                                 "workers w x4 repeat 5:\n"
+                                 "  SELECT count(*) FROM hits;\n"
+                                 "  INSERT INTO hits VALUES ($worker);   -- expect: error SQLITE_BUSY\n";
+        auto parsed = parseWorkload(text, "causes.txs");
+        QVERIFY(parsed.ok());
+        Runner runner(std::move(parsed.workload()), {});
+        const RunSummary& s = runner.run();
+        QVERIFY(s.ok());
+        const std::uint64_t errors = s.busy + s.busySnapshot + s.conflicts + s.otherErrors;
+        QCOMPARE(errors, 20u);
+        QVERIFY(runner.trace());
+        const std::vector<Event> events = runner.trace()->snapshot();
+        ExplanationList list;
+        for (const Event& e : events)
+            list.apply(e);
+        const auto rows = causeRows(s.causes, events, list.all());
+        QCOMPARE(rows.size(), s.causes.size());
+        quint64 total = 0;
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const Cause& c = s.causes[i];
+            QCOMPARE(rows[i].code, QString::fromStdString(causeCodeName(c)));
+            QCOMPARE(rows[i].count, c.count);
+            QCOMPARE(rows[i].why, QString::fromStdString(c.why));
+            QCOMPARE(rows[i].fix, QString::fromStdString(c.fix));
+            QVERIFY(!rows[i].why.isEmpty() && !rows[i].fix.isEmpty());
+            QVERIFY(rows[i].firstSeq != 0);
+            const auto first =
+                std::find_if(list.all().begin(), list.all().end(),
+                             [&](const ExplainedError& x) { return x.seq == rows[i].firstSeq; });
+            QVERIFY(first != list.all().end());
+            QCOMPARE(first->rule, c.rule);
+            total += rows[i].count;
+        }
+        QCOMPARE(total, errors);
+    }
+
+    // Presentation mode enlarges the font after the pane was built: its minimum width grows
+    // with it, so the dock cannot squeeze the banner and the titles until they clip.
+    void resultPaneWidensWithItsFont()
+    {
+        ResultPane pane;
+        const int before = pane.minimumWidth();
+        QFont f = pane.font();
+        f.setPointSizeF(f.pointSizeF() * 2);
+        pane.setFont(f);
+        QVERIFY2(pane.minimumWidth() > before * 3 / 2,
+                 qPrintable(QString("%1 -> %2").arg(before).arg(pane.minimumWidth())));
     }
 
     // The pane's banner says FAIL; a click on a failed expectation asks to go to its line; a
@@ -249,8 +328,8 @@ private slots:
     {
         testing::EventBuilder b;
         b.add(EventKind::ConnectionOpen, 1, 0, 0, 0, 0, "A");
-        busy(b, 1, 10, 5, "A wanted EXCLUSIVE while B held SHARED. Fix: BEGIN IMMEDIATE");
-        busy(b, 1, 50, 5, "Again. Fix: retry");
+        busy(b, 1, 10, 5, "A wanted EXCLUSIVE while B held SHARED.", ExplainRule::CommitWaitsReaders);
+        busy(b, 1, 50, 5, "Again.");
         auto log = std::make_shared<TraceLog>();
         for (Event e : b.list)
             log->append(std::move(e));
@@ -266,7 +345,8 @@ private slots:
         // Nothing picked yet: the first row's account is shown.
         QVERIFY2(panel.detailText().contains("Why: A wanted EXCLUSIVE while B held SHARED."),
                  qPrintable(panel.detailText()));
-        QVERIFY(panel.detailText().contains("Fix: BEGIN IMMEDIATE"));
+        QVERIFY(
+            panel.detailText().contains(QString("Fix: ") + explainRuleFix(ExplainRule::CommitWaitsReaders)));
         QVERIFY(panel.view()->isColumnHidden(models::ExplanationsModel::WhyColumn));
 
         QSignalSpy picked(&panel, &ExplanationPanel::errorPicked);

@@ -52,9 +52,9 @@ QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
     // once the error is known), so it is shown whatever the instant, never blanked by moving
     // the cursor to the error.
     case WhyColumn:
-        return QString::fromStdString(splitExplanation(x.explanation).why);
+        return QString::fromStdString(x.explanation);
     case FixColumn:
-        return QString::fromStdString(splitExplanation(x.explanation).fix);
+        return QString::fromStdString(x.fix);
     default:
         return {};
     }

@@ -4,38 +4,58 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <utility>
 
 namespace txs::result {
 
-std::vector<CauseRow> causesFromExplanations(const std::vector<ExplainedError>& errors)
+namespace {
+
+auto causeKey(const Cause& c)
 {
-    std::map<std::pair<EventKind, int>, std::size_t> index;
+    return std::make_tuple(c.code, c.rule, c.holderKnown,
+                           c.holderKnown ? c.heldResource : LockResource::DbFile,
+                           c.holderKnown ? c.heldLevel : LockLevel::None);
+}
+
+} // namespace
+
+std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const std::vector<Event>& log,
+                                const std::vector<ExplainedError>& errors)
+{
+    // The same grouping over the log gives each cause's first Explanation event...
+    CauseProjection fromLog;
+    for (const Event& e : log)
+        fromLog.apply(e);
+    std::map<decltype(causeKey(Cause{})), std::uint64_t> firstExplanation;
+    for (const Cause& c : fromLog.all())
+        firstExplanation.emplace(causeKey(c), c.firstSeq);
+    // ... and the Explanations panel, the error it explains.
+    std::map<std::uint64_t, const ExplainedError*> byExplanation;
+    for (const ExplainedError& e : errors)
+        if (e.explanationSeq != 0) byExplanation.emplace(e.explanationSeq, &e);
+
     std::vector<CauseRow> rows;
-    for (const ExplainedError& e : errors) {
-        const auto key = std::make_pair(e.kind, e.code);
-        auto [it, added] = index.emplace(key, rows.size());
-        if (added) {
-            CauseRow row;
-            row.code = e.kind == EventKind::Conflict ? QStringLiteral("TXSCOPE_CONFLICT")
-                                                     : models::errorCodeName(e.code, e.code == rc::BusySnapshot ? ErrorKind::BusySnapshot : ErrorKind::Busy);
-            row.rule = e.kind == EventKind::Conflict ? QStringLiteral("write-write conflict")
-                                                     : QStringLiteral("lock busy");
-            row.firstNs = e.timeNs;
-            row.firstSeq = e.seq;
-            rows.push_back(row);
-        }
-        CauseRow& row = rows[it->second];
-        ++row.count;
-        row.lastNs = e.timeNs;
-        if (row.why.isEmpty() && !e.explanation.empty()) {
-            const ExplanationParts parts = splitExplanation(e.explanation);
-            row.why = QString::fromStdString(parts.why);
-            row.fix = QString::fromStdString(parts.fix);
-        }
+    rows.reserve(causes.size());
+    for (const Cause& c : causes) {
+        CauseRow row;
+        row.code = QString::fromStdString(causeCodeName(c));
+        const std::string held = causeHeldLock(c);
+        row.rule =
+            QString::fromUtf8(explainRuleName(c.rule)) +
+            (held.empty() ? QString() : QStringLiteral(" (held: %1)").arg(QString::fromStdString(held)));
+        row.count = c.count;
+        row.why = QString::fromStdString(c.why);
+        row.fix = QString::fromStdString(c.fix);
+        row.firstNs = c.firstNs;
+        row.lastNs = c.lastNs;
+        if (auto at = firstExplanation.find(causeKey(c)); at != firstExplanation.end())
+            if (auto error = byExplanation.find(at->second); error != byExplanation.end()) {
+                row.firstSeq = error->second->seq;
+                row.firstNs = error->second->explanationNs;
+            }
+        rows.push_back(std::move(row));
     }
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const CauseRow& a, const CauseRow& b) { return a.count > b.count; });
     return rows;
 }
 

@@ -2,11 +2,12 @@
 // The causes of a run's errors, most frequent first: one row per cause with its count, the
 // first occurrence (to jump to it on the timeline) and the explainer's Why and Fix.
 //
-// The rows are plain data (CauseRow) handed in with setCauses(), so whatever groups errors into
-// causes can feed this model: today causesFromExplanations() below, which groups by typed facts
-// only (the error's kind and extended result code) and shows the first explained occurrence's
-// Why and Fix; the engine's cause projection replaces it when it lands, row for row.
+// The rows are the run's causes as the engine's CauseProjection grouped them (RunSummary::causes,
+// what the CLI prints and --json writes), row for row: causeRows() below converts them and finds
+// each one's first occurrence in the log, so the GUI and the CLI show the same causes.
 
+#include "engine/explain/CauseProjection.h"
+#include "engine/trace/Event.h"
 #include "engine/trace/ExplanationProjection.h"
 
 #include <QAbstractTableModel>
@@ -18,16 +19,20 @@ namespace txs::result {
 struct CauseRow
 {
     QString code; // "SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "TXSCOPE_CONFLICT"
-    QString rule; // the rule that applied, short
+    QString rule; // the rule that applied ("wal-one-writer"), and the lock that stood in the way
     quint64 count = 0;
     QString why, fix;
-    qint64 firstNs = 0;   // the first occurrence, on the trace log's clock
-    quint64 firstSeq = 0; // its event, to select on the timeline and in the Explanations panel
+    qint64 firstNs = 0;   // the first occurrence's explanation, on the trace log's clock
+    quint64 firstSeq = 0; // its error's event (Busy, Conflict), to select on the timeline and in
+                          // the Explanations panel; 0 when not in the log (unexplained, dropped)
     qint64 lastNs = 0;
 };
 
-// Groups the errors by (kind, extended code), most frequent first (ties: the earliest first).
-std::vector<CauseRow> causesFromExplanations(const std::vector<ExplainedError>& errors);
+// The rows of `causes` (RunSummary::causes: most frequent first), in that order. `log` (the run's
+// events still held) and `errors` (the Explanations panel's list) only locate each cause's
+// first occurrence: a cause is matched to the log's by its typed key, never by text.
+std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const std::vector<Event>& log,
+                                const std::vector<ExplainedError>& errors);
 
 class CauseModel : public QAbstractTableModel
 {

@@ -1,5 +1,6 @@
 #include "widgets/result/ResultPane.h"
 
+#include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -42,9 +43,6 @@ ResultPane::ResultPane(QWidget* parent)
       causesTitle_(makeTitle(this)), verdict_(new VerdictModel(this)), causes_(new CauseModel(this))
 {
     setObjectName("resultPane");
-    // Wide enough for the banner and the titles on one or two lines at any font size
-    // (presentation mode squeezed the dock until they clipped).
-    setMinimumWidth(fontMetrics().averageCharWidth() * 36);
     banner_->setObjectName("resultBanner");
     banner_->setWordWrap(true);
     banner_->setMargin(6);
@@ -52,6 +50,7 @@ ResultPane::ResultPane(QWidget* parent)
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 1.3);
     banner_->setFont(f);
+    fitMinimumWidth();
 
     verdictView_ = makeView(verdict_, this);
     auto* vh = verdictView_->horizontalHeader();
@@ -97,6 +96,25 @@ ResultPane::ResultPane(QWidget* parent)
     connect(causeView_, &QTableView::clicked, this, goToCause);
     connect(causeView_, &QTableView::activated, this, goToCause);
     clear();
+}
+
+// Wide enough for the banner and the titles on one or two lines at any font size (presentation
+// mode squeezed the dock until they clipped); measured with the banner's font, the largest.
+void ResultPane::fitMinimumWidth()
+{
+    setMinimumWidth(QFontMetrics(banner_->font()).averageCharWidth() * 30);
+}
+
+void ResultPane::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        QFont f = font();
+        f.setBold(true);
+        f.setPointSizeF(f.pointSizeF() * 1.3);
+        banner_->setFont(f);
+        fitMinimumWidth();
+    }
 }
 
 void ResultPane::setBanner(RunVerdict::State state, const QString& text)

@@ -43,7 +43,12 @@ signals:
     void lineActivated(int line);
     void causeActivated(quint64 firstSeq, qint64 firstNs);
 
+protected:
+    // Presentation mode enlarges the font after the pane is built: the minimum width follows it.
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitMinimumWidth();
     void setBanner(RunVerdict::State state, const QString& text);
     void showCauseDetail();
 

@@ -1,5 +1,6 @@
 #include "widgets/timeline/TimelineModel.h"
 
+#include "engine/trace/ExplainRule.h"
 #include "widgets/timeline/LockGroups.h"
 
 #include <algorithm>
@@ -117,7 +118,9 @@ void TimelineModel::append(const Event& e)
         break;
     case EventKind::Explanation:
         if (st.lastError) {
-            const auto id = strings_.intern(e.text);
+            // Why, then the rule's fix on a line of its own (the event carries only the why).
+            const std::string fix = explainRuleFix(explainRuleOf(e.a));
+            const auto id = strings_.intern(fix.empty() ? e.text : e.text + "\nFix: " + fix);
             if (st.lastError->kind == ItemRef::Kind::Marker)
                 lanes_[lane].markers[st.lastError->index].explanation = id;
             else

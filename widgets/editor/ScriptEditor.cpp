@@ -136,6 +136,7 @@ void ScriptEditor::applyFixedFont()
 {
     setFont(txs::style::fontFor(txs::style::current(), QFontDatabase::systemFont(QFontDatabase::FixedFont)));
     setTabStopDistance(fontMetrics().horizontalAdvance(' ') * 2);
+    updateGutterWidth(); // the line numbers widen with the font
 }
 
 void ScriptEditor::changeEvent(QEvent* event)

@@ -71,9 +71,21 @@ DatabaseActions::~DatabaseActions()
 bool DatabaseActions::isAttachedFile(const QString& path) const
 {
     if (!attached_) return false;
-    const QString canonical = QFileInfo(path).canonicalFilePath();
-    return !canonical.isEmpty() && (canonical == QFileInfo(attached_->source()).canonicalFilePath() ||
-                                    canonical == QFileInfo(attached_->workingPath()).canonicalFilePath());
+    // The database and the files SQLite and the MVCC engine keep beside it: reading one of them
+    // ourselves (e.g. -shm) and closing the descriptor would drop this process's POSIX locks.
+    const QString target = QFileInfo(path).absoluteFilePath();
+    const QString targetCanonical = QFileInfo(path).canonicalFilePath(); // empty when missing
+    for (const QString& db : {attached_->source(), attached_->workingPath()}) {
+        const QString base = QFileInfo(db).canonicalFilePath();
+        if (base.isEmpty()) continue;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal", "-log"}) {
+            const QString candidate = base + suffix;
+            if (target == candidate ||
+                (!targetCanonical.isEmpty() && targetCanonical == QFileInfo(candidate).canonicalFilePath()))
+                return true;
+        }
+    }
+    return false;
 }
 
 bool DatabaseActions::attach(const QString& path, AttachMode mode, QString* error)
@@ -199,6 +211,26 @@ bool DatabaseActions::readWorkload(const QString& path, QString* text, QString* 
     if (!file.ok())
         return refuse(file.message, file.problem == txs::database::WorkloadFileProblem::SqliteDatabase);
     *text = file.text;
+    return true;
+}
+
+bool DatabaseActions::mayOverwrite(const QString& path, QString* error, bool quiet)
+{
+    auto refuse = [&](const QString& message) {
+        if (error) *error = message;
+        if (!quiet) QMessageBox::warning(window_, "Not saved", message);
+        return false;
+    };
+    if (isAttachedFile(path))
+        return refuse(
+            QString("%1 belongs to the attached database; the workload was not saved over it.").arg(path));
+    if (!QFileInfo::exists(path)) return true;
+    // Only a file Open Workload would take may be replaced by a script: never a database, a
+    // binary file or text the editor could not have read back.
+    const auto file = txs::database::readWorkloadFile(path);
+    if (!file.ok() && file.problem != txs::database::WorkloadFileProblem::Unreadable)
+        return refuse(
+            QString("%1\nThe workload was not saved over it; choose another name.").arg(file.message));
     return true;
 }
 

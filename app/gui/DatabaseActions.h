@@ -43,6 +43,11 @@ public:
     // database — offering to open it as a database — and any file that is not faithful text.
     bool readWorkload(const QString& path, QString* text, QString* error = nullptr, bool quiet = false);
 
+    // Whether Save may replace `path` with a script: not the attached database or its companion
+    // files, and no existing file Open Workload would refuse (a database, a binary file).
+    // Refuses with a message box unless `quiet`.
+    bool mayOverwrite(const QString& path, QString* error = nullptr, bool quiet = false);
+
     void openDialog(const QString& preselected = {});
     void newDialog();
 

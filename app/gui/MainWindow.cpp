@@ -635,6 +635,7 @@ bool MainWindow::saveWorkloadAs()
 
 bool MainWindow::saveWorkloadTo(const QString& path)
 {
+    if (!database_->mayOverwrite(path)) return false; // never a script over a database
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text) ||
         file.write(editor_->toPlainText().toUtf8()) < 0 || !file.commit()) {

@@ -16,9 +16,11 @@
 #include "widgets/run/RunController.h"
 #include "widgets/views/HintedTableView.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QCryptographicHash>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -72,13 +74,49 @@ QString rowsText(const QString& path, const QString& sql)
     return out.join(", ");
 }
 
-// Closes every message box the window opens, so a refusal never waits for a click.
-void closeDialogsSoon()
+// Closes every message box the window opens, so a refusal never waits for a click; until the
+// test function ends (init() starts a new generation).
+int dialogGeneration = 0;
+
+void closeDialogsSoon(int generation = dialogGeneration)
 {
-    QTimer::singleShot(0, [] {
+    QTimer::singleShot(0, [generation] {
+        if (generation != dialogGeneration) return;
         for (QWidget* w : QApplication::topLevelWidgets())
             if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) box->reject();
-        closeDialogsSoon();
+        closeDialogsSoon(generation);
+    });
+}
+
+// Answers Save As dialogs with `path` as a user would: types the name, accepts, and says Yes when
+// asked whether to replace an existing file. Any other message box (a refusal) is closed and its
+// text kept in `refusals`. Polls until `*done`; the next poll is queued before acting, as
+// accepting the dialog opens the nested "replace it?" box.
+void saveAsSoon(const QString& path, QStringList* refusals, std::shared_ptr<bool> done)
+{
+    QTimer::singleShot(0, [path, refusals, done] {
+        if (*done) return;
+        saveAsSoon(path, refusals, done);
+        const auto visible = QApplication::topLevelWidgets();
+        for (QWidget* w : visible) {
+            auto* box = qobject_cast<QMessageBox*>(w);
+            if (!box || !box->isVisible()) continue;
+            if (QAbstractButton* yes = box->button(QMessageBox::Yes)) {
+                yes->click(); // "replace it?"
+            } else {
+                *refusals << box->text();
+                box->reject();
+            }
+            return;
+        }
+        for (QWidget* w : visible) {
+            auto* dialog = qobject_cast<QFileDialog*>(w);
+            if (!dialog || !dialog->isVisible() || dialog->property("answered").toBool()) continue;
+            dialog->setProperty("answered", true); // accept() below may open a box: answer once
+            dialog->selectFile(path);
+            static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, as Enter would
+            return;
+        }
     });
 }
 
@@ -94,6 +132,7 @@ private slots:
     void cleanup();
 
     void openingADatabaseAsAWorkloadIsRefused();
+    void savingOverADatabaseIsRefused();
     void copyIsUnchangedAfterRunsAndBrowsing();
     void readOnlyIsUnchangedAfterRunsAndBrowsing();
     void inPlaceOnlyWhatTheWorkloadWritesChanges();
@@ -116,6 +155,7 @@ void TestDatabaseWindow::initTestCase()
 
 void TestDatabaseWindow::init()
 {
+    ++dialogGeneration;
     dir_ = std::make_unique<QTemporaryDir>();
     QVERIFY(dir_->isValid());
     window_ = std::make_unique<MainWindow>();
@@ -159,6 +199,65 @@ void TestDatabaseWindow::openingADatabaseAsAWorkloadIsRefused()
     QString error, text;
     QVERIFY(!window_->databaseActions().readWorkload(db, &text, &error, true));
     QVERIFY(error.contains("SQLite database"));
+}
+
+// The other way to the corruption path: Save As (Ctrl+Shift+S) onto a database, the user
+// confirming the replacement. The script is not written over a database or a binary file, nor
+// over the attached database's files; a workload file is replaced as usual.
+void TestDatabaseWindow::savingOverADatabaseIsRefused()
+{
+    const QString loose = dir_->filePath("user.db");
+    makeUserDatabase(loose);
+    const QString attached = dir_->filePath("attached.db");
+    makeUserDatabase(attached);
+    QCOMPARE(exec(attached, "PRAGMA journal_mode=wal; INSERT INTO notes VALUES (3, 'after wal');"),
+             SQLITE_OK);
+    QString error;
+    QVERIFY2(window_->databaseActions().attach(attached, AttachMode::InPlace, &error), qPrintable(error));
+    const QString binary = dir_->filePath("picture.png");
+    {
+        QFile f(binary);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    }
+    QAction* saveAs = nullptr;
+    for (QAction* a : window_->findChildren<QAction*>())
+        if (a->text() == "Save Workload &As…") saveAs = a;
+    QVERIFY(saveAs);
+    window_->loadScenario("seed-concurrent-writes");
+    window_->editor().appendPlainText("# edited");
+    QVERIFY(window_->isWindowModified());
+    for (const QString& target : {loose, attached, binary}) {
+        const QByteArray before = sha256(target);
+        QStringList refusals;
+        auto done = std::make_shared<bool>(false);
+        saveAsSoon(target, &refusals, done);
+        saveAs->trigger();
+        *done = true;
+        QCOMPARE(sha256(target), before);
+        QCOMPARE(refusals.size(), 1);
+        QVERIFY2(refusals.first().contains("not saved"), qPrintable(refusals.first()));
+        QVERIFY(window_->isWindowModified()); // still unsaved: the title keeps its "*"
+    }
+    // A file that is text is replaced as usual.
+    const QString script = dir_->filePath("mine.txs");
+    {
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("T1: SELECT 1;\n");
+    }
+    QStringList refusals;
+    auto done = std::make_shared<bool>(false);
+    saveAsSoon(script, &refusals, done);
+    saveAs->trigger();
+    *done = true;
+    QVERIFY2(refusals.isEmpty(), qPrintable(refusals.join('\n')));
+    QVERIFY(!window_->isWindowModified());
+    QFile saved(script);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains("# edited"));
+    // The attached database still answers: nothing of it was read and closed under SQLite.
+    QCOMPARE(rowsText(attached, "SELECT body FROM notes WHERE id = 3"), QString("after wal"));
 }
 
 void TestDatabaseWindow::copyIsUnchangedAfterRunsAndBrowsing()

@@ -271,11 +271,17 @@ private slots:
             }
         }
         // Presentation mode: a larger font everywhere.
+        // Everywhere includes the script, in its own fixed-width font (it once stayed small).
         const qreal normal = QApplication::font().pointSizeF();
+        const qreal script = window_->editor().font().pointSizeF();
         window_->setAppearance({txs::style::Theme::Dark, true});
         QVERIFY(QApplication::font().pointSizeF() >= normal * 1.4);
+        QVERIFY2(window_->editor().font().pointSizeF() >= script * 1.4,
+                 qPrintable(QString::number(window_->editor().font().pointSizeF())));
+        QVERIFY(window_->editor().font().fixedPitch() || QFontInfo(window_->editor().font()).fixedPitch());
         window_->setAppearance({txs::style::Theme::System, false});
         QCOMPARE(QApplication::font().pointSizeF(), normal);
+        QCOMPARE(window_->editor().font().pointSizeF(), script);
     }
 
     void helpOpensTheReferenceAndTheScenarios()

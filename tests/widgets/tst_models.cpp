@@ -16,6 +16,7 @@
 #include "widgets/models/StatementLogModel.h"
 #include "widgets/models/TransactionsModel.h"
 #include "widgets/models/VersionChainModel.h"
+#include "widgets/views/ConnectionFilter.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -125,6 +126,15 @@ struct Models
                 m, QAbstractItemModelTester::FailureReportingMode::Fatal));
             mirrors.push_back(std::make_unique<Mirror>(m));
         }
+        // The proxies the window puts in front of the Locks panel and the statement log, under
+        // the same checks: they drop rows as connections close and as the source changes.
+        locksFilter.setHideClosed(true);
+        locksFilter.setSourceModel(&locks);
+        logFilter.setSourceModel(&statements);
+        for (QAbstractItemModel* m :
+             {static_cast<QAbstractItemModel*>(&locksFilter), static_cast<QAbstractItemModel*>(&logFilter)})
+            testers.push_back(std::make_unique<QAbstractItemModelTester>(
+                m, QAbstractItemModelTester::FailureReportingMode::Fatal));
     }
     // The first model whose views would show stale text; empty when all are up to date.
     QString stale() const
@@ -144,6 +154,7 @@ struct Models
     ExplanationsModel explanations;
     StatementLogModel statements;
     MetricsModel metrics;
+    txs::ConnectionFilter locksFilter, logFilter;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
     std::vector<std::unique_ptr<Mirror>> mirrors;
 };

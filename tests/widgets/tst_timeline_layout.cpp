@@ -61,8 +61,8 @@ private slots:
     void lanesComeInNaturalOrder()
     {
         using txs::timeline::naturalLaneOrder;
-        const std::vector<std::string> names{"setup", "writer-10", "writer-2", "reader-1",
-                                             "writer-0", "reader-0", "check"};
+        const std::vector<std::string> names{"setup",    "writer-10", "writer-2", "reader-1",
+                                             "writer-0", "reader-0",  "check"};
         const std::vector<std::size_t> expected{0, 4, 2, 1, 5, 3, 6};
         QCOMPARE(naturalLaneOrder(names), expected);
         const LaneGeometry g(names.size(), 0, naturalLaneOrder(names));
@@ -681,6 +681,19 @@ private slots:
         QCOMPARE(flow.placements[0].x, 0);
         QCOMPARE(flow.placements[1].row, 1);
         QCOMPARE(flowLayout({}, 300, 10).rows, 0);
+    }
+
+    void legendPiecesKeepTheirOwnGaps()
+    {
+        // A group split into pieces: 0 between its pieces, 20 before the next group.
+        Flow flow = flowLayout({100, 50, 50, 80}, 200, std::vector<int>{20, 0, 0, 20});
+        QCOMPARE(flow.placements[1].x, 100);
+        QCOMPARE(flow.placements[2].x, 150); // 100 + 50 + 50 = 200 fits
+        QCOMPARE(flow.placements[3].row, 1);
+        QCOMPARE(flow.rows, 2);
+        flow = flowLayout({100, 50, 50, 80}, 290, std::vector<int>{20, 0, 0, 20});
+        QCOMPARE(flow.placements[2].x, 150);
+        QCOMPARE(flow.placements[3].row, 1); // 200 + 20 + 80 > 290
     }
 
     void durationsReadNaturally()

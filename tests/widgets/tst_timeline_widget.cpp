@@ -5,6 +5,7 @@
 
 #include "tests/widgets/support/EventBuilder.h"
 #include "tests/widgets/support/RecordedRun.h"
+#include "widgets/timeline/TimelineLegend.h"
 #include "widgets/timeline/TimelineWidget.h"
 
 #include <QSignalSpy>
@@ -101,6 +102,25 @@ class TestTimelineWidget : public QObject
     qint64 timeAtX(double x) const { return std::llround(w->xAxis->pixelToCoord(x) * 1e6); }
 
 private slots:
+    // Presentation fonts on a narrow timeline: a legend group wider than the row splits between
+    // its swatches instead of running off the plot's edge (each group alone on a row was 4 rows).
+    void legendWrapsInsideAGroupTooWideForTheRow()
+    {
+        QCustomPlot plot;
+        QFont big = plot.font();
+        big.setPixelSize(24);
+        plot.setFont(big);
+        const auto colors = txs::timeline::TimelineColors::fromPalette(plot.palette());
+        txs::timeline::TimelineLegend legend(&plot, colors);
+        const int oneRow = legend.heightFor(100'000);
+        const int padding = 2 * 4, rowHeight = oneRow - padding;
+        QVERIFY(rowHeight > 0);
+        const int rows = (legend.heightFor(330) - padding) / rowHeight;
+        QVERIFY2(rows > 4, qPrintable(QString::number(rows)));
+        // Wide enough for every group whole: one group a row at most, as before.
+        QVERIFY((legend.heightFor(900) - padding) / rowHeight <= 4);
+    }
+
     void init()
     {
         w = std::make_unique<TimelineWidget>();

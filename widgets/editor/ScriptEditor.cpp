@@ -1,7 +1,9 @@
 #include "widgets/editor/ScriptEditor.h"
 
 #include "widgets/editor/TxsHighlighter.h"
+#include "widgets/style/Theme.h"
 
+#include <QCoreApplication>
 #include <QFontDatabase>
 #include <QHelpEvent>
 #include <QPainter>
@@ -49,10 +51,10 @@ ScriptEditor::ScriptEditor(QWidget* parent)
     : QPlainTextEdit(parent), gutter_(new Gutter(this)), highlighter_(new TxsHighlighter(document())),
       settleTimer_(new QTimer(this))
 {
-    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    applyFixedFont();
+    QCoreApplication::instance()->installEventFilter(this);
     setLineWrapMode(QPlainTextEdit::NoWrap);
     document()->setDocumentMargin(6); // keeps the first column clear of the line-number gutter
-    setTabStopDistance(fontMetrics().horizontalAdvance(' ') * 2);
     highlighter_->setDarkBackground(isDark(palette()));
     settleTimer_->setSingleShot(true);
     settleTimer_->setInterval(300);
@@ -126,6 +128,15 @@ void ScriptEditor::resizeEvent(QResizeEvent* event)
     QPlainTextEdit::resizeEvent(event);
     const QRect r = contentsRect();
     gutter_->setGeometry(QRect(r.left(), r.top(), gutterWidth(), r.height()));
+}
+
+// The script in a fixed-width font, as large as the rest in presentation mode: a class reads it
+// from the back of the room.
+void ScriptEditor::applyFixedFont()
+{
+    setFont(txs::style::fontFor(txs::style::current(), QFontDatabase::systemFont(QFontDatabase::FixedFont)));
+    setTabStopDistance(fontMetrics().horizontalAdvance(' ') * 2);
+    updateGutterWidth(); // the line numbers widen with the font
 }
 
 void ScriptEditor::changeEvent(QEvent* event)
@@ -241,6 +252,15 @@ void ScriptEditor::refreshSelections()
         selections << s;
     }
     setExtraSelections(selections);
+}
+
+// Our font is set explicitly, so an application font change (presentation mode switched on or
+// off) would not reach it: Qt announces the change to the application object, watched here.
+bool ScriptEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationFontChange)
+        applyFixedFont();
+    return QPlainTextEdit::eventFilter(watched, event);
 }
 
 // Tooltips over the error line show the parse error.

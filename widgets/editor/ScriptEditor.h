@@ -55,8 +55,10 @@ protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
     bool event(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void applyFixedFont();
     int markWidth() const;
     void updateGutterWidth();
     void updateGutter(const QRect& rect, int dy);

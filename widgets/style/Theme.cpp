@@ -134,9 +134,10 @@ void apply(QApplication& app, Appearance a)
     } else if (!s.styleName.isEmpty() && app.style() && app.style()->name() != s.styleName) {
         if (QStyle* original = QStyleFactory::create(s.styleName)) app.setStyle(original);
     }
+    // current() is what widgets read while the palette and font changes are delivered to them.
+    s.current = a;
     QApplication::setPalette(paletteFor(a, s.palette));
     QApplication::setFont(fontFor(a, s.font));
-    s.current = a;
 }
 
 Appearance current()

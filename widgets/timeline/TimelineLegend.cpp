@@ -45,16 +45,42 @@ int TimelineLegend::rowHeight(const QFontMetrics& fm) const
     return std::max(fm.height(), kSwatch) + 4;
 }
 
-int TimelineLegend::groupWidth(const Group& g, const QFontMetrics& fm) const
+int TimelineLegend::titleWidth(const Group& g) const
 {
     QFont bold = mParentPlot->font();
     bold.setBold(true);
-    int w = QFontMetrics(bold).horizontalAdvance(g.title + QStringLiteral(":"));
-    for (const auto& item : g.items) {
-        const int swatch = item.kind == Item::Kind::Link ? 2 * kSwatch : kSwatch;
-        w += kItemGap + swatch + kSwatchGap + fm.horizontalAdvance(item.label);
-    }
+    return QFontMetrics(bold).horizontalAdvance(g.title + QStringLiteral(":"));
+}
+
+int TimelineLegend::itemWidth(const Item& item, const QFontMetrics& fm) const
+{
+    const int swatch = item.kind == Item::Kind::Link ? 2 * kSwatch : kSwatch;
+    return kItemGap + swatch + kSwatchGap + fm.horizontalAdvance(item.label);
+}
+
+int TimelineLegend::groupWidth(const Group& g, const QFontMetrics& fm) const
+{
+    int w = titleWidth(g);
+    for (const auto& item : g.items)
+        w += itemWidth(item, fm);
     return w;
+}
+
+std::vector<TimelineLegend::Piece> TimelineLegend::pieces(const QFontMetrics& fm, int available) const
+{
+    std::vector<Piece> out;
+    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
+        const Group& g = groups_[gi];
+        const int whole = groupWidth(g, fm);
+        if (whole <= available || g.items.size() < 2) {
+            out.push_back({gi, 0, g.items.size(), true, whole, kGroupGap});
+            continue;
+        }
+        out.push_back({gi, 0, 1, true, titleWidth(g) + itemWidth(g.items[0], fm), kGroupGap});
+        for (std::size_t i = 1; i < g.items.size(); ++i)
+            out.push_back({gi, i, i + 1, false, itemWidth(g.items[i], fm), 0}); // its own kItemGap
+    }
+    return out;
 }
 
 int TimelineLegend::availableWidth() const
@@ -66,10 +92,13 @@ int TimelineLegend::availableWidth() const
 int TimelineLegend::heightFor(int width) const
 {
     const QFontMetrics fm(mParentPlot->font());
-    std::vector<int> widths;
-    for (const auto& g : groups_)
-        widths.push_back(groupWidth(g, fm));
-    const Flow flow = flowLayout(widths, std::max(1, width - 2 * kPadding), kGroupGap);
+    const int available = std::max(1, width - 2 * kPadding);
+    std::vector<int> widths, gaps;
+    for (const Piece& p : pieces(fm, available)) {
+        widths.push_back(p.width);
+        gaps.push_back(p.gap);
+    }
+    const Flow flow = flowLayout(widths, available, gaps);
     return flow.rows * rowHeight(fm) + 2 * kPadding;
 }
 
@@ -90,25 +119,32 @@ void TimelineLegend::draw(QCPPainter* painter)
     QFont bold = font;
     bold.setBold(true);
     const QFontMetrics fm(font), fmBold(bold);
-    std::vector<int> widths;
-    for (const auto& g : groups_)
-        widths.push_back(groupWidth(g, fm));
-    const Flow flow = flowLayout(widths, availableWidth(), kGroupGap);
+    const std::vector<Piece> placed = pieces(fm, availableWidth());
+    std::vector<int> widths, gaps;
+    for (const Piece& p : placed) {
+        widths.push_back(p.width);
+        gaps.push_back(p.gap);
+    }
+    const Flow flow = flowLayout(widths, availableWidth(), gaps);
     const int rh = rowHeight(fm);
     painter->setAntialiasing(true);
-    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
-        const Group& g = groups_[gi];
-        int x = mRect.left() + kPadding + flow.placements[gi].x;
-        const int top = mRect.top() + kPadding + flow.placements[gi].row * rh;
+    for (std::size_t pi = 0; pi < placed.size(); ++pi) {
+        const Piece& piece = placed[pi];
+        const Group& g = groups_[piece.group];
+        int x = mRect.left() + kPadding + flow.placements[pi].x;
+        const int top = mRect.top() + kPadding + flow.placements[pi].row * rh;
         const double mid = top + rh / 2.0;
         const int baseline = static_cast<int>(mid + fm.ascent() / 2.0 - 1);
-        painter->setFont(bold);
-        painter->setPen(colors_.mutedText);
-        const QString title = g.title + QStringLiteral(":");
-        painter->drawText(x, baseline, title);
-        x += fmBold.horizontalAdvance(title);
+        if (piece.title) {
+            painter->setFont(bold);
+            painter->setPen(colors_.mutedText);
+            const QString title = g.title + QStringLiteral(":");
+            painter->drawText(x, baseline, title);
+            x += fmBold.horizontalAdvance(title);
+        }
         painter->setFont(font);
-        for (const auto& item : g.items) {
+        for (std::size_t ii = piece.first; ii < piece.last; ++ii) {
+            const Item& item = g.items[ii];
             x += kItemGap;
             const QRectF swatch(x, mid - kSwatch / 2.0, kSwatch, kSwatch);
             switch (item.kind) {

@@ -34,6 +34,17 @@ private:
         QString title;
         std::vector<Item> items;
     };
+    // What the flow places: a whole group, or, when the group is wider than the row, its title
+    // with its first item and then each further item alone.
+    struct Piece
+    {
+        std::size_t group = 0, first = 0, last = 0; // items [first, last)
+        bool title = false;
+        int width = 0, gap = 0; // gap: before it, when it follows another piece on its row
+    };
+    std::vector<Piece> pieces(const QFontMetrics& fm, int available) const;
+    int titleWidth(const Group& g) const;
+    int itemWidth(const Item& item, const QFontMetrics& fm) const;
     int groupWidth(const Group& g, const QFontMetrics& fm) const;
     int rowHeight(const QFontMetrics& fm) const;
     int availableWidth() const;

@@ -1,6 +1,7 @@
 #pragma once
 // One entry of the trace log: the single source of truth every view projects from.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -70,6 +71,10 @@ enum class EventKind : std::uint16_t {
                  // xFilter got; a full scan is [INT64_MIN, INT64_MAX]); b: the reader's snapshot.
                  // Rows it returned have their own VersionRead; this records the keys it saw absent
 };
+// How many kinds there are (the log counts each): the last one's value + 1. A kind added after
+// RangeRead moves this; tst_trace_window checks that every kind below it has a name and none
+// after it does.
+constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::RangeRead) + 1;
 
 enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };
 

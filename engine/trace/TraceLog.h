@@ -30,8 +30,6 @@ namespace txs {
 class ThreadEventBuffer;
 struct ThreadWriter;
 
-constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::Note) + 1;
-
 class TraceLog
 {
 public:

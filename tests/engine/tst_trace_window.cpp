@@ -44,6 +44,25 @@ class TestTraceWindow : public QObject
     Q_OBJECT
 
 private slots:
+    // kEventKindCount counts every kind: each one below it has a name, the value after it none;
+    // and each kind is counted as itself (the kinds added after Note were counted as Note).
+    void everyKindIsCountedAsItself()
+    {
+        for (std::size_t k = 0; k < kEventKindCount; ++k)
+            QVERIFY2(std::string(eventKindName(static_cast<EventKind>(k))) != "?",
+                     qPrintable(QString::number(k)));
+        QCOMPARE(std::string(eventKindName(static_cast<EventKind>(kEventKindCount))), std::string("?"));
+        TraceLog log;
+        for (std::size_t k = 0; k < kEventKindCount; ++k)
+            for (std::size_t n = 0; n <= k; ++n) {
+                Event e;
+                e.kind = static_cast<EventKind>(k);
+                log.append(e);
+            }
+        for (std::size_t k = 0; k < kEventKindCount; ++k)
+            QCOMPARE(log.countOf(static_cast<EventKind>(k)), std::uint64_t{k + 1});
+    }
+
     void geometryRingHoldsTheWindow()
     {
         for (std::size_t cap : {16u, 1000u, 2000u, 1'000'000u}) {

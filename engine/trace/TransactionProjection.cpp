@@ -59,18 +59,17 @@ std::size_t TransactionProjection::indexOf(std::uint64_t txId) const
     return it == index_.end() ? txs_.size() : it->second;
 }
 
-std::size_t TransactionProjection::ensure(const Event& e)
+std::size_t TransactionProjection::create(std::uint64_t txId, std::uint32_t connection, std::uint64_t seq,
+                                          std::int64_t beginNs)
 {
-    const auto [it, inserted] = index_.try_emplace(e.txId, txs_.size());
+    const auto [it, inserted] = index_.try_emplace(txId, txs_.size());
     if (!inserted) return it->second;
-    ConnectionState& c = connections_[e.connection];
+    ConnectionState& c = connections_[connection];
     TransactionRecord r;
-    r.id = e.txId;
-    r.connection = e.connection;
-    r.firstSeq = e.seq;
-    // An implicit transaction is its statement: it starts when the statement does.
-    r.beginNs =
-        (e.kind != EventKind::TxBegin && c.inStatement) ? std::min(c.statementBeginNs, e.timeNs) : e.timeNs;
+    r.id = txId;
+    r.connection = connection;
+    r.firstSeq = seq;
+    r.beginNs = beginNs;
     r.initialSeesUpTo = newestCommitTs_;
     r.retries = c.pendingAttempt;
     c.pendingAttempt = 0;
@@ -90,6 +89,7 @@ void TransactionProjection::end(std::size_t index, TxPhase phase, std::int64_t t
     ConnectionState& c = connections_[r.connection];
     if (c.current == index) c.current = SIZE_MAX;
     c.lastEnded = index;
+    touched_.touch(index);
 }
 
 void TransactionProjection::onExclusiveAcquired(const Event& e, std::size_t index)
@@ -104,96 +104,122 @@ void TransactionProjection::onExclusiveAcquired(const Event& e, std::size_t inde
     }
 }
 
-void TransactionProjection::onStatementEnd(const Event& e, ConnectionState& c)
+void TransactionProjection::opened(const SpanRecord& span)
 {
-    c.inStatement = false;
+    if (span.kind != SpanKind::Transaction || span.txId == 0) return;
+    // Recorded at TxBegin's instant (a record an earlier event proved keeps its earlier begin).
+    const std::size_t index = create(span.txId, span.connection, span.beginSeq, span.txBeginNs);
+    TransactionRecord& r = txs_[index];
+    r.implicit = false;
+    r.mode = span.mode;
+    r.beginTs = span.beginTs;
+    r.initialSeesUpTo = r.beginTs > 0 ? r.beginTs - 1 : newestCommitTs_;
+    // BEGIN's own statement ends after TxBegin and must not count as one that ran.
+    connections_[span.connection].statementsRun = spans_.openStatement(span.connection) ? -1 : 0;
+    touched_.touch(index);
+}
+
+void TransactionProjection::changed(const SpanRecord& span)
+{
+    // A COMMIT / ROLLBACK statement still running: the outcome is known, the span ends later.
+    if (span.kind == SpanKind::Transaction) endExplicit(span);
+}
+
+void TransactionProjection::closed(const SpanRecord& span)
+{
+    if (span.kind == SpanKind::Transaction)
+        endExplicit(span);
+    else if (span.kind == SpanKind::Statement && !span.cut)
+        endWithStatement(span);
+}
+
+void TransactionProjection::endExplicit(const SpanRecord& span)
+{
+    // An open outcome here is a span cut (its end is not in the log): the transaction stays open.
+    if (span.outcome == TxOutcome::Open) return;
+    const auto it = index_.find(span.txId);
+    if (it == index_.end()) return;
+    TransactionRecord& r = txs_[it->second];
+    if (r.endNs != kNever) return;
+    if (span.outcome == TxOutcome::Committed) {
+        r.commitTs = span.commitTs;
+        r.commitRows = span.rowsWritten;
+        newestCommitTs_ = std::max(newestCommitTs_, r.commitTs);
+        end(it->second, TxPhase::Committed, span.txEndNs);
+    } else {
+        r.rollbackReason = span.rollbackReason;
+        end(it->second, TxPhase::RolledBack, span.txEndNs);
+    }
+}
+
+void TransactionProjection::endWithStatement(const SpanRecord& statement)
+{
+    ConnectionState& c = connections_[statement.connection];
     if (c.current == SIZE_MAX) return;
     const std::size_t index = c.current;
     TransactionRecord& r = txs_[index];
     if (!r.implicit) {
         // The engine counts statements that got past taking the exclusive slot; one refused
         // with BUSY there did not run, so the next may still start a fresh snapshot.
-        if (e.a == 0 || !isBusyCode(e.a)) ++c.statementsRun;
+        if (statement.code == 0 || !isBusyCode(statement.code)) ++c.statementsRun;
         return;
     }
     // An implicit transaction still open when its statement ends was ended without an event.
     if (r.doomedNs != kNever) {
         r.rollbackReason = RollbackReason::Conflict;
-        end(index, TxPhase::RolledBack, e.timeNs);
-    } else if (e.a != 0) {
-        r.rollbackReason = isBusyCode(e.a) ? RollbackReason::Busy : RollbackReason::StatementError;
-        end(index, TxPhase::RolledBack, e.timeNs);
+        end(index, TxPhase::RolledBack, statement.endNs);
+    } else if (statement.code != 0) {
+        r.rollbackReason = isBusyCode(statement.code) ? RollbackReason::Busy : RollbackReason::StatementError;
+        end(index, TxPhase::RolledBack, statement.endNs);
     } else {
-        end(index, TxPhase::Committed, e.timeNs);
+        end(index, TxPhase::Committed, statement.endNs);
     }
-    touched_.touch(index);
 }
 
 void TransactionProjection::apply(const Event& e)
 {
+    spans_.setObserver(this); // here, so that a copied or moved projection observes its own spans
     if (e.connection != 0) {
         ConnectionState& c = connections_[e.connection];
-        switch (e.kind) {
-        case EventKind::StatementBegin:
-            c.inStatement = true;
-            c.statementBeginNs = e.timeNs;
-            break;
-        case EventKind::StatementEnd:
-            onStatementEnd(e, c);
-            break;
-        case EventKind::TxRetry:
+        if (e.kind == EventKind::TxRetry) {
             c.pendingAttempt = static_cast<int>(e.a);
             if (c.lastEnded != SIZE_MAX && txs_[c.lastEnded].retriedNs == kNever) {
                 txs_[c.lastEnded].retriedNs = e.timeNs;
                 touched_.touch(c.lastEnded);
             }
-            break;
-        case EventKind::ConnectionClose:
-            if (c.current != SIZE_MAX) {
-                const std::size_t index = c.current;
-                TransactionRecord& r = txs_[index];
-                r.rollbackReason = r.doomedNs != kNever ? RollbackReason::Conflict : RollbackReason::Close;
-                end(index, TxPhase::RolledBack, e.timeNs);
-                touched_.touch(index);
-            }
-            break;
-        default:
-            break;
+        } else if (e.kind == EventKind::ConnectionClose && c.current != SIZE_MAX &&
+                   txs_[c.current].implicit) {
+            // Closing rolls back; an explicit transaction learns it from its span.
+            TransactionRecord& r = txs_[c.current];
+            r.rollbackReason = r.doomedNs != kNever ? RollbackReason::Conflict : RollbackReason::Close;
+            end(c.current, TxPhase::RolledBack, e.timeNs);
         }
     }
-    if (e.txId == 0) return;
-    std::size_t index;
-    if (provesTransaction(e)) {
-        index = ensure(e);
-    } else {
-        const auto it = index_.find(e.txId);
-        if (it == index_.end()) return;
-        index = it->second;
+    // An implicit transaction is its statement: it starts when the statement span does.
+    if (e.txId != 0 && e.kind != EventKind::TxBegin && provesTransaction(e) && !index_.contains(e.txId)) {
+        const SpanRecord* statement = spans_.openStatement(e.connection);
+        create(e.txId, e.connection, e.seq, statement ? std::min(statement->startNs, e.timeNs) : e.timeNs);
     }
+    spans_.apply(e); // begins and ends explicit transactions, ends implicit ones with their statement
+    if (e.txId == 0) return;
+    const auto it = index_.find(e.txId);
+    if (it == index_.end()) return;
+    const std::size_t index = it->second;
     TransactionRecord& r = txs_[index];
     switch (e.kind) {
-    case EventKind::TxBegin: {
-        r.implicit = false;
-        r.mode = static_cast<TxMode>(e.a);
-        r.beginTs = static_cast<std::uint64_t>(e.b);
-        r.initialSeesUpTo = r.beginTs > 0 ? r.beginTs - 1 : newestCommitTs_;
-        ConnectionState& c = connections_[e.connection];
-        // BEGIN's own statement ends after TxBegin and must not count as one that ran.
-        c.statementsRun = c.inStatement ? -1 : 0;
-        break;
-    }
     case EventKind::TxCommit:
-        if (r.endNs != kNever) return;
+        // An implicit transaction's own end (an explicit one's came through its span).
+        if (!r.implicit || r.endNs != kNever) return;
         r.commitTs = static_cast<std::uint64_t>(e.a);
         r.commitRows = e.b;
         newestCommitTs_ = std::max(newestCommitTs_, r.commitTs);
         end(index, TxPhase::Committed, e.timeNs);
-        break;
+        return;
     case EventKind::TxRollback:
-        if (r.endNs != kNever) return;
+        if (!r.implicit || r.endNs != kNever) return;
         r.rollbackReason = static_cast<RollbackReason>(e.a);
         end(index, TxPhase::RolledBack, e.timeNs);
-        break;
+        return;
     case EventKind::TxDoomed:
         if (r.doomedNs == kNever && r.endNs == kNever) r.doomedNs = e.timeNs;
         r.doomCode = static_cast<int>(e.a);

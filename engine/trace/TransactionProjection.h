@@ -2,20 +2,25 @@
 // Every transaction of a session and its state at any instant: a projection of the trace log.
 //
 // Fed events in seq order, it keeps one record per transaction with the times at which its
-// state changed, so "the state at t" is a comparison rather than a replay. A transaction is
-// recorded
-// - at TxBegin (explicit transactions, both backends);
-// - at the first event of an MVCC transaction the engine opened for one autocommit statement
-//   (it emits no TxBegin): the exclusive slot it waits for or takes, a version it writes, its
-//   conflict, commit or rollback. Such an implicit transaction starts with its statement and
-//   ends with its TxCommit/TxRollback, or else with the statement (a read-only write statement
-//   commits nothing; a doomed one is rolled back without a TxRollback event).
+// state changed, so "the state at t" is a comparison rather than a replay. Where a transaction
+// begins and ends is decided in one place, the span projection (SpanProjection.h, "Boundaries"),
+// which this projection follows as a SpanObserver; it adds what spans do not carry (snapshots,
+// versions, retries, conflicts). A transaction is recorded
+// - explicit: when its transaction span opens (TxBegin, both backends), ended when the span
+//   learns its outcome (TxCommit, TxRollback, the connection closing), at the engine's instants
+//   (txBeginNs / txEndNs);
+// - implicit: an MVCC transaction the engine opened for one autocommit statement (it emits no
+//   TxBegin), from the first event that proves it (CountingRule.h, provesTransaction) but
+//   starting with its statement span; it ends with its TxCommit/TxRollback, or else when its
+//   statement span ends (a read-only write statement commits nothing; a doomed one is rolled
+//   back without a TxRollback event), or with its connection's close.
 // SQLite's autocommit statements have no transaction id in the log and are not recorded here
 // (the statement log shows them).
 
 #include "engine/api/Connection.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
+#include "engine/trace/SpanProjection.h"
 
 #include <cstdint>
 #include <string>
@@ -77,7 +82,7 @@ struct TxSnapshot
     bool sees(std::uint64_t commitTs) const { return valid && commitTs <= seesUpTo; }
 };
 
-class TransactionProjection
+class TransactionProjection : private SpanObserver
 {
 public:
     void apply(const Event& event);
@@ -103,17 +108,22 @@ private:
     {
         std::size_t current = SIZE_MAX;   // its open transaction
         std::size_t lastEnded = SIZE_MAX; // its most recently ended transaction
-        bool inStatement = false;
-        std::int64_t statementBeginNs = 0;
-        int statementsRun = 0; // statements of the open transaction that got to run (see .cpp)
+        int statementsRun = 0;            // statements of the open transaction that got to run (see .cpp)
         int pendingAttempt = 0;
     };
 
-    std::size_t ensure(const Event& event);
+    // SpanObserver: the span projection's decisions about where transactions begin and end.
+    void opened(const SpanRecord& span) override;
+    void changed(const SpanRecord& span) override;
+    void closed(const SpanRecord& span) override;
+    void endExplicit(const SpanRecord& span);
+    void endWithStatement(const SpanRecord& statement);
+
+    std::size_t create(std::uint64_t txId, std::uint32_t connection, std::uint64_t seq, std::int64_t beginNs);
     void end(std::size_t index, TxPhase phase, std::int64_t timeNs);
-    void onStatementEnd(const Event& event, ConnectionState& c);
     void onExclusiveAcquired(const Event& event, std::size_t index);
 
+    SpanProjection spans_{false}; // streaming: only the open spans are kept
     std::vector<TransactionRecord> txs_;
     std::unordered_map<std::uint64_t, std::size_t> index_;
     std::unordered_map<std::uint32_t, ConnectionState> connections_;

@@ -6,26 +6,13 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
+#include "support/Workloads.h"
 
 #include <QTest>
 
 using namespace txs;
 
 namespace {
-
-Workload parse(const char* text)
-{
-    auto parsed = parseWorkload(text, "test.txs");
-    if (!parsed.ok()) qFatal("%s", parsed.error().text().c_str());
-    return parsed.workload();
-}
-
-Workload scenario(const char* name)
-{
-    auto parsed = parseWorkloadFile(std::string(TXSCOPE_SOURCE_DIR) + "/resources/scenarios/" + name);
-    if (!parsed.ok()) qFatal("%s", parsed.error().text().c_str());
-    return parsed.workload();
-}
 
 Event opened(std::uint32_t id, const char* name)
 {
@@ -166,7 +153,7 @@ private slots:
     {
         RunOptions options;
         options.journalMode = JournalMode::Wal;
-        Runner runner(scenario("seed-concurrent-writes.txs"), options);
+        Runner runner(testing::builtInScenario("seed-concurrent-writes.txs"), options);
         const RunSummary& s = runner.run();
         QVERIFY(s.ok());
         QVERIFY2(s.busy > 0, "16 writers with busy_timeout 0 on WAL always collide");
@@ -182,7 +169,7 @@ private slots:
     // MVCC write-write conflicts, step by step (deterministic) and in workers.
     void mvccConflictsAddUp()
     {
-        Runner steps(scenario("lost-update.txs"), {});
+        Runner steps(testing::builtInScenario("lost-update.txs"), {});
         const RunSummary& s = steps.run();
         QCOMPARE(s.conflicts, 1u);
         QCOMPARE(causesOf(s), errorsOf(s));
@@ -191,7 +178,7 @@ private slots:
         QCOMPARE(causeCodeName(s.causes.front()), std::string("TXSCOPE_CONFLICT"));
 
         // Each transaction holds its write across a sleep, so the workers' updates overlap.
-        Runner workers(parse(R"(journal_mode: mvcc
+        Runner workers(testing::parseOrFail(R"(journal_mode: mvcc
 setup:
   CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
   INSERT INTO t VALUES (1, 0);
@@ -214,7 +201,7 @@ check:
     // Errors that are not about concurrency are counted too, under their message, unexplained.
     void otherErrorsCountUnexplained()
     {
-        Runner runner(parse(R"(journal_mode: mvcc
+        Runner runner(testing::parseOrFail(R"(journal_mode: mvcc
 setup:
   CREATE TABLE t (id INTEGER PRIMARY KEY);
   INSERT INTO t VALUES (1);

@@ -13,7 +13,9 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
+#include "support/OutcomeRecorder.h"
 #include "support/TestDb.h"
+#include "support/Workloads.h"
 
 #include <QTest>
 #include <algorithm>
@@ -25,13 +27,6 @@
 using namespace txs;
 
 namespace {
-
-Workload parse(const char* text)
-{
-    auto parsed = parseWorkload(text, "test.txs");
-    if (!parsed.ok()) qFatal("%s", parsed.error().text().c_str());
-    return parsed.workload();
-}
 
 std::int64_t stamp(std::uint64_t seq)
 {
@@ -64,16 +59,7 @@ struct Feeder
     std::vector<Event> events;
 };
 
-struct Recorder : RunObserver
-{
-    std::mutex mutex;
-    std::vector<StatementOutcome> outcomes;
-    void statementFinished(const StatementOutcome& o) override
-    {
-        std::lock_guard lock(mutex);
-        outcomes.push_back(o);
-    }
-};
+using Recorder = testing::OutcomeRecorder;
 
 // The first event matching `pred`, or a default Event (seq 0 kind Note) when none.
 template <class P> const Event& first(const std::vector<Event>& events, P pred)
@@ -210,31 +196,6 @@ QString describe(const LockState& s)
     return out.join("; ");
 }
 
-const char* designExample = R"(journal_mode: mvcc
-busy_timeout: 0
-
-setup:
-  CREATE TABLE test (id INTEGER PRIMARY KEY, value INT);
-  INSERT INTO test VALUES (1, 10), (2, 20);
-  CREATE TABLE hits (val INTEGER);
-
-T1: BEGIN CONCURRENT;
-T2: BEGIN CONCURRENT;
-T1: UPDATE test SET value = 11 WHERE id = 1;
-T2: UPDATE test SET value = 12 WHERE id = 1;    -- expect: error conflict
-T2: ROLLBACK;
-T1: COMMIT;                                     -- expect: ok
-T1: SELECT id, value FROM test ORDER BY id;     -- expect: 1|11, 2|20
-
-workers writer x16 repeat 1 retry(conflict, busy; max 1000):
-  BEGIN CONCURRENT;
-  INSERT INTO hits VALUES ($worker);
-  COMMIT;
-
-check:
-  SELECT count(*) FROM hits;                    -- expect: 16
-)";
-
 // Snapshots of every kind of MVCC transaction, read back with SELECTs whose results the test
 // compares with the projection's visibility.
 const char* snapshotScenario = R"(journal_mode: mvcc
@@ -300,7 +261,7 @@ private slots:
     // the engine's, and the states at chosen instants are those the example teaches.
     void designExampleStepByStep()
     {
-        Runner runner(parse(designExample), {});
+        Runner runner(testing::parseOrFail(testing::kDesignExample), {});
         Recorder recorder;
         runner.setObserver(&recorder);
         QVERIFY(!runner.open());
@@ -436,7 +397,7 @@ private slots:
     // twice, a statement undone by an error, an autocommit write doomed by a conflict.
     void visibilityMatchesWhatSelectsReturned()
     {
-        Runner runner(parse(snapshotScenario), {});
+        Runner runner(testing::parseOrFail(snapshotScenario), {});
         Recorder recorder;
         runner.setObserver(&recorder);
         QVERIFY(!runner.open());
@@ -522,7 +483,7 @@ private slots:
     // from it by B's PENDING, and gets BUSY at once.
     void deferredUpgradeDeadlockOnSqlite()
     {
-        Runner runner(parse(deadlockScenario), {});
+        Runner runner(testing::parseOrFail(deadlockScenario), {});
         Recorder recorder;
         runner.setObserver(&recorder);
         runner.run();
@@ -635,7 +596,7 @@ private slots:
     // order.
     void lockStateAtAnyInstantEqualsReplay()
     {
-        Runner runner(parse(R"(journal_mode: mvcc
+        Runner runner(testing::parseOrFail(R"(journal_mode: mvcc
 busy_timeout: 1000
 setup:
   CREATE TABLE hits (id INTEGER PRIMARY KEY, val INTEGER);
@@ -724,7 +685,7 @@ workers writer x8 repeat 150 retry(conflict, busy; max 1000):
     // equal to the engine and to a projection of the finished log.
     void projectingWhileWorkersWrite()
     {
-        Runner runner(parse(R"(journal_mode: mvcc
+        Runner runner(testing::parseOrFail(R"(journal_mode: mvcc
 setup:
   CREATE TABLE hits (id INTEGER PRIMARY KEY, val INTEGER);
   INSERT INTO hits VALUES (1, 0);

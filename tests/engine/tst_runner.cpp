@@ -4,6 +4,8 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
+#include "support/OutcomeRecorder.h"
+#include "support/Workloads.h"
 
 #include <QTest>
 #include <mutex>
@@ -13,66 +15,7 @@ using namespace txs;
 
 namespace {
 
-Workload parse(const char* text)
-{
-    auto parsed = parseWorkload(text, "test.txs");
-    if (!parsed.ok()) qFatal("%s", parsed.error().text().c_str());
-    return parsed.workload();
-}
-
-struct Recorder : RunObserver
-{
-    std::mutex mutex;
-    std::vector<StatementOutcome> outcomes;
-    std::vector<BlockedNotice> blocked;
-    void statementFinished(const StatementOutcome& o) override
-    {
-        std::lock_guard lock(mutex);
-        outcomes.push_back(o);
-    }
-    void statementBlocked(const BlockedNotice& n) override
-    {
-        std::lock_guard lock(mutex);
-        blocked.push_back(n);
-    }
-    QStringList lines()
-    {
-        QStringList out;
-        for (auto& o : outcomes)
-            out << QString("%1 %2: %3%4")
-                       .arg(o.line)
-                       .arg(QString::fromStdString(o.connection), QString::fromStdString(o.actual),
-                            o.passed ? "" : " FAILED");
-        return out;
-    }
-};
-
-const char* designExample = R"(# The example of DESIGN.md
-journal_mode: mvcc
-busy_timeout: 0
-
-setup:
-  CREATE TABLE test (id INTEGER PRIMARY KEY, value INT);
-  INSERT INTO test VALUES (1, 10), (2, 20);
-  CREATE TABLE hits (val INTEGER);
-
-T1: BEGIN CONCURRENT;
-T2: BEGIN CONCURRENT;
-T1: UPDATE test SET value = 11 WHERE id = 1;
-T2: UPDATE test SET value = 12 WHERE id = 1;    -- expect: error conflict
-T2: ROLLBACK;
-T1: COMMIT;                                     -- expect: ok
-T1: SELECT id, value FROM test ORDER BY id;     -- expect: 1|11, 2|20
-
-workers writer x16 repeat 1 retry(conflict, busy; max 1000):
-  BEGIN CONCURRENT;
-  INSERT INTO hits VALUES ($worker);
-  COMMIT;
-
-check:
-  SELECT count(*) FROM hits;                    -- expect: 16
-  SELECT count(DISTINCT val) FROM hits;         -- expect: 16
-)";
+using Recorder = testing::OutcomeRecorder;
 
 } // namespace
 
@@ -83,7 +26,7 @@ class TestRunner : public QObject
 private slots:
     void runsTheDesignExample()
     {
-        Runner runner(parse(designExample), {});
+        Runner runner(testing::parseOrFail(testing::kDesignExample), {});
         Recorder recorder;
         runner.setObserver(&recorder);
         const auto& s = runner.run();
@@ -98,7 +41,7 @@ private slots:
 
     void stepModeShowsAWaitAsBlocked()
     {
-        Runner runner(parse(R"(busy_timeout: 1000
+        Runner runner(testing::parseOrFail(R"(busy_timeout: 1000
 setup:
   CREATE TABLE t (id INTEGER PRIMARY KEY, v);
 A: BEGIN IMMEDIATE;
@@ -125,7 +68,7 @@ check:
 
     void blockedStatementTimesOutInVirtualTime()
     {
-        Runner runner(parse(R"(busy_timeout: 50
+        Runner runner(testing::parseOrFail(R"(busy_timeout: 50
 A: BEGIN IMMEDIATE;
 B: BEGIN IMMEDIATE;     -- expect: error SQLITE_BUSY
 A: SELECT 1;
@@ -143,7 +86,7 @@ A: SELECT 1;
 
     void withoutBusyTimeoutABusyFailsAtOnce()
     {
-        Runner runner(parse(R"(A: BEGIN IMMEDIATE;
+        Runner runner(testing::parseOrFail(R"(A: BEGIN IMMEDIATE;
 B: BEGIN IMMEDIATE;     -- expect: error busy
 )"),
                       {});
@@ -155,7 +98,7 @@ B: BEGIN IMMEDIATE;     -- expect: error busy
 
     void expectationFailuresAreReported()
     {
-        Runner runner(parse(R"(A: SELECT 1;    -- expect: 2
+        Runner runner(testing::parseOrFail(R"(A: SELECT 1;    -- expect: 2
 A: SELECT 1;    -- expect: 1
 )"),
                       {});
@@ -170,7 +113,7 @@ A: SELECT 1;    -- expect: 1
 
     void workersRetryConflictsUntilEveryIncrementLands()
     {
-        Runner runner(parse(R"(setup:
+        Runner runner(testing::parseOrFail(R"(setup:
   CREATE TABLE counter (id INTEGER PRIMARY KEY, n INT);
   INSERT INTO counter VALUES (1, 0);
 workers inc x8 repeat 50 retry(conflict; max 100000, backoff none):
@@ -193,7 +136,7 @@ check:
 
     void aNonRetryableErrorEndsTheWorker()
     {
-        Runner runner(parse(R"(workers w x2 repeat 3 retry(conflict; max 5):
+        Runner runner(testing::parseOrFail(R"(workers w x2 repeat 3 retry(conflict; max 5):
   SELECT * FROM missing_table;
 )"),
                       {});
@@ -206,7 +149,7 @@ check:
 
     void stopEndsARunEarly()
     {
-        Runner runner(parse(R"(A: SELECT 1;
+        Runner runner(testing::parseOrFail(R"(A: SELECT 1;
 A: SELECT 2;
 A: SELECT 3;
 )"),
@@ -225,7 +168,7 @@ A: SELECT 3;
         auto trace = std::make_shared<TraceLog>();
         RunOptions options;
         options.trace = trace;
-        Runner runner(parse(R"(setup:
+        Runner runner(testing::parseOrFail(R"(setup:
   CREATE TABLE c (id INTEGER PRIMARY KEY, n INT);
   INSERT INTO c VALUES (1, 0);
 workers inc x4 repeat 20 retry(conflict; max 100000, backoff none):

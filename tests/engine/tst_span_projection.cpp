@@ -1,6 +1,7 @@
 // The one span projection on hand-built event sequences: where each span begins and ends.
 
 #include "engine/trace/SpanProjection.h"
+#include "support/EventBuilder.h"
 
 #include <QtTest>
 
@@ -8,29 +9,18 @@ using namespace txs;
 
 namespace {
 
-// Builds a log by hand: each call appends one event at the next seq, at the given time.
-struct Log
+// Builds a log by hand: each call appends one event at the next seq, at the given time (ns).
+struct Log : testing::EventBuilder
 {
-    std::vector<Event> events;
     Event& add(EventKind kind, std::int64_t t, std::uint32_t conn, std::uint64_t tx = 0, std::int64_t a = 0,
-               std::int64_t b = 0, std::string text = {})
+               std::int64_t b = 0, const std::string& text = {})
     {
-        Event e;
-        e.seq = events.size();
-        e.timeNs = t;
-        e.kind = kind;
-        e.connection = conn;
-        e.txId = tx;
-        e.a = a;
-        e.b = b;
-        e.text = std::move(text);
-        events.push_back(std::move(e));
-        return events.back();
+        return addNs(kind, conn, t, tx, a, b, text);
     }
     SpanProjection project() const
     {
         SpanProjection p;
-        for (const Event& e : events)
+        for (const Event& e : list)
             p.apply(e);
         return p;
     }
@@ -314,10 +304,10 @@ private slots:
         // A gap in the middle cuts what was open, at the latest time seen.
         SpanProjection q;
         for (std::size_t i = 0; i < 6; ++i)
-            q.apply(log.events[i + 3]); // BEGIN .. COMMIT's StatementBegin
+            q.apply(log.list[i + 3]); // BEGIN .. COMMIT's StatementBegin
         q.gap(12);
-        for (std::size_t i = 9; i < log.events.size(); ++i)
-            q.apply(log.events[i]); // TxCommit, StatementEnd: their begins are forgotten
+        for (std::size_t i = 9; i < log.list.size(); ++i)
+            q.apply(log.list[i]); // TxCommit, StatementEnd: their begins are forgotten
         const auto txs = ofKind(q, SpanKind::Transaction);
         QCOMPARE(txs.size(), std::size_t(1));
         QVERIFY(txs[0].cut);
@@ -340,7 +330,7 @@ private slots:
         log.add(EventKind::StatementBegin, 50, 1, 0, 0, 0, "SELECT 1");
         SpanProjection p(false); // streaming: nothing retained
         p.setObserver(&counter);
-        for (const Event& e : log.events)
+        for (const Event& e : log.list)
             p.apply(e);
         QCOMPARE(counter.openCount, 5);   // tx + 4 statements
         QCOMPARE(counter.closeCount, 4);  // the SELECT is still running

@@ -8,6 +8,7 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
+#include "support/OutcomeRecorder.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,38 +22,7 @@ namespace {
 
 const QString kWorkloads = QStringLiteral(TXSCOPE_SOURCE_DIR "/tests/engine/workloads");
 
-struct Collected : RunObserver
-{
-    std::mutex mutex;
-    std::vector<StatementOutcome> outcomes;
-    std::vector<BlockedNotice> blocked;
-    void statementFinished(const StatementOutcome& o) override
-    {
-        std::lock_guard lock(mutex);
-        outcomes.push_back(o);
-    }
-    void statementBlocked(const BlockedNotice& n) override
-    {
-        std::lock_guard lock(mutex);
-        blocked.push_back(n);
-    }
-    const StatementOutcome& at(int line) const
-    {
-        for (const auto& o : outcomes)
-            if (o.line == line) return o;
-        qFatal("no outcome for line %d", line);
-    }
-    QString story() const
-    {
-        QStringList out;
-        for (const auto& o : outcomes)
-            out << QString("%1 %2: %3%4 %5")
-                       .arg(o.line)
-                       .arg(QString::fromStdString(o.connection), QString::fromStdString(o.actual),
-                            o.passed ? "" : " FAILED", QString::fromStdString(o.explanation));
-        return out.join("\n");
-    }
-};
+using Collected = testing::OutcomeRecorder;
 
 struct Ran
 {

@@ -8,6 +8,7 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
+#include "tests/engine/support/Workloads.h"
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/LocksModel.h"
 #include "widgets/models/MetricsModel.h"
@@ -28,13 +29,6 @@ using namespace txs;
 using namespace txs::models;
 
 namespace {
-
-Workload parse(const char* text)
-{
-    auto parsed = parseWorkload(text, "test.txs");
-    if (!parsed.ok()) qFatal("%s", parsed.error().text().c_str());
-    return parsed.workload();
-}
 
 // What a view knows of a model: the text of every cell, updated only through the model's
 // signals. Comparing it with the model's data catches a change the model did not announce
@@ -190,27 +184,6 @@ int txRow(const TransactionsModel& m, const QString& connection)
     return rowWith(m, TransactionsModel::ConnectionColumn, connection);
 }
 
-const char* designExample = R"(journal_mode: mvcc
-busy_timeout: 0
-setup:
-  CREATE TABLE test (id INTEGER PRIMARY KEY, value INT);
-  INSERT INTO test VALUES (1, 10), (2, 20);
-  CREATE TABLE hits (val INTEGER);
-T1: BEGIN CONCURRENT;
-T2: BEGIN CONCURRENT;
-T1: UPDATE test SET value = 11 WHERE id = 1;
-T2: UPDATE test SET value = 12 WHERE id = 1;    -- expect: error conflict
-T2: ROLLBACK;
-T1: COMMIT;                                     -- expect: ok
-T1: SELECT id, value FROM test ORDER BY id;     -- expect: 1|11, 2|20
-workers writer x16 repeat 1 retry(conflict, busy; max 1000):
-  BEGIN CONCURRENT;
-  INSERT INTO hits VALUES ($worker);
-  COMMIT;
-check:
-  SELECT count(*) FROM hits;                    -- expect: 16
-)";
-
 const char* deadlockScenario = R"(journal_mode: delete
 busy_timeout: 1000
 setup:
@@ -228,7 +201,7 @@ A: ROLLBACK;
 // Runs a workload step by step, draining the session after each step (live appends).
 struct SteppedRun
 {
-    explicit SteppedRun(const char* workload) : runner(parse(workload), {})
+    explicit SteppedRun(const char* workload) : runner(testing::parseOrFail(workload), {})
     {
         session.setLog(runner.trace());
     }
@@ -257,7 +230,7 @@ class TestModels : public QObject
 private slots:
     void followsARunLiveStepByStep()
     {
-        SteppedRun run(designExample);
+        SteppedRun run(testing::kDesignExample);
         Models models(&run.session);
         QSignalSpy applied(&run.session, &SessionLog::eventsApplied);
         QSignalSpy inserted(&models.transactions, &QAbstractItemModel::rowsInserted);
@@ -329,7 +302,7 @@ private slots:
     // nothing resets, and every value is the state at the instant.
     void timeTravelChangesDataNotLayout()
     {
-        SteppedRun run(designExample);
+        SteppedRun run(testing::kDesignExample);
         Models models(&run.session);
         run.run(models);
         if (QTest::currentTestFailed()) return;
@@ -398,7 +371,7 @@ private slots:
     // The versions a chosen transaction sees are highlighted, at the instant shown.
     void versionsVisibleToTheReaderAreHighlighted()
     {
-        SteppedRun run(designExample);
+        SteppedRun run(testing::kDesignExample);
         Models models(&run.session);
         run.run(models);
         if (QTest::currentTestFailed()) return;
@@ -558,7 +531,7 @@ private slots:
     // conflict for minutes (every conflict now explained), which tests nothing more.
     void drainsWhileWorkerThreadsWrite()
     {
-        Runner runner(parse(R"(journal_mode: mvcc
+        Runner runner(testing::parseOrFail(R"(journal_mode: mvcc
 setup:
   CREATE TABLE hits (id INTEGER PRIMARY KEY, val INTEGER);
 workers writer x16 repeat 60 retry(conflict, busy; max 2147483647, backoff exponential 1ms..4ms):
@@ -648,7 +621,7 @@ workers writer x16 repeat 60 retry(conflict, busy; max 2147483647, backoff expon
     // Starting over on another log resets every model once.
     void anotherLogResetsTheModels()
     {
-        SteppedRun run(designExample);
+        SteppedRun run(testing::kDesignExample);
         Models models(&run.session);
         run.run(models);
         if (QTest::currentTestFailed()) return;

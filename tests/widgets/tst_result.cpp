@@ -6,7 +6,7 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
-#include "support/EventBuilder.h"
+#include "tests/engine/support/EventBuilder.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/ModelRoles.h"

@@ -2,7 +2,7 @@
 // per track, markers, retry links, explanations), the time/lane geometry, merging of spans
 // narrower than a pixel, hit testing and tooltip text; on hand-made events and recorded runs.
 
-#include "tests/widgets/support/EventBuilder.h"
+#include "tests/engine/support/EventBuilder.h"
 #include "tests/widgets/support/RecordedRun.h"
 #include "widgets/timeline/HitTest.h"
 #include "widgets/timeline/LaneGeometry.h"

@@ -3,7 +3,7 @@
 // screenshots of a recorded run in light and dark palettes, checked for the lane colours and
 // saved next to the build for a human to look at.
 
-#include "tests/widgets/support/EventBuilder.h"
+#include "tests/engine/support/EventBuilder.h"
 #include "tests/widgets/support/RecordedRun.h"
 #include "widgets/timeline/TimelineLegend.h"
 #include "widgets/timeline/TimelineWidget.h"

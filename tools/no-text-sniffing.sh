@@ -14,6 +14,7 @@ patterns=(
     'find\("conflict"\)'         # "conflict" sniffed from any text
     'mentionsConflict'
     '\.text\.rfind\('            # event text prefix tests
+    '\.text\.(startsWith|contains)\(' # the same through TextRef (the event's text handle)
     'error\.find\("in use"'      # an error string read back for its code
     'splitExplanation'           # an explanation cut at its "Fix:" (why and fix are fields)
     'find\("Fix:'                # ... or any other reading of that word

@@ -7,11 +7,11 @@ const char* usageText()
     return "usage: txscope-cli run FILE.txs [--journal-mode mvcc|wal|delete] [--json] [--trace OUT.json]\n"
            "                            [--isolation snapshot|serializable]\n"
            "                            [--db PATH] [--seed N] [--recover=truncate]\n"
-           "                            [--keep-events N] [--allow-attach] [--anomalies]
-           "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]
-           "       txscope-cli locks DATABASE [--watch MS] [--json]
-           "       txscope-cli analyze SESSION [--json]
-           "       txscope-cli matrix DIR [--journal-mode M ...] [--isolation I ...] [--json]
+           "                            [--keep-events N] [--allow-attach] [--anomalies]\n"
+           "       txscope-cli record [-o OUT.txsession] [--json] [--only GLOB] -- COMMAND [ARGS...]\n"
+           "       txscope-cli locks DATABASE [--watch MS] [--json]\n"
+           "       txscope-cli analyze SESSION [--json]\n"
+           "       txscope-cli matrix DIR [--journal-mode M ...] [--isolation I ...] [--json]\n"
            "       txscope-cli --help | --version\n"
            "Try 'txscope-cli --help' for more information.\n";
 }

@@ -673,11 +673,17 @@ void MainWindow::openSessionDialog()
     const QString path = QFileDialog::getOpenFileName(this, "Replay recorded session", QString(),
                                                       "TxScope sessions (*.txsession);;All files (*)");
     if (path.isEmpty()) return;
+    QString error;
+    if (!openSession(path, &error)) QMessageBox::warning(this, "Cannot open the session", error);
+}
+
+bool MainWindow::openSession(const QString& path, QString* errorOut)
+{
     std::string error;
     auto s = txs::readSession(path.toStdString(), error);
     if (!s) {
-        QMessageBox::warning(this, "Cannot open the session", QString::fromStdString(error));
-        return;
+        if (errorOut) *errorOut = QString::fromStdString(error);
+        return false;
     }
     controller_->stop();
     replaying_ = true;
@@ -698,6 +704,7 @@ void MainWindow::openSessionDialog()
     replayFile_ = path;
     updateTitle();
     onStateChanged();
+    return true;
 }
 
 void MainWindow::exportChromeTrace()

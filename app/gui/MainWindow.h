@@ -60,6 +60,10 @@ public:
     ~MainWindow() override;
 
     bool openWorkload(const QString& path);
+    // Replays a recorded session (a run saved from the window, or `txscope-cli record`'s output);
+    // false with the reason in `error` when it cannot be read.
+    bool openSession(const QString& path, QString* error = nullptr);
+    bool isReplaying() const { return replaying_; }
     void loadScenario(const QString& name); // a built-in scenario, e.g. "seed-concurrent-writes"
     void setJournalMode(std::optional<txs::JournalMode> mode);
     RunController& controller() { return *controller_; }

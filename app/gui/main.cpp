@@ -13,10 +13,22 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QFile>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QTimer>
 #include <cstdio>
+
+namespace {
+// A recorded session (engine/trace/SessionFile: its first line names the format) rather than a
+// workload: decided by the file's content, not its name, since `txscope-cli record -o` takes any.
+bool isSessionFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return false;
+    return file.read(16).startsWith("TXSCOPE-SESSION ");
+}
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -31,7 +43,8 @@ int main(int argc, char** argv)
     parser.setApplicationDescription("A workbench that makes database concurrency visible.");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("FILE.txs", "The workload to open (default: the seed scenario).");
+    parser.addPositionalArgument("FILE", "The workload (.txs) or recorded session (.txsession) to open "
+                                         "(default: the seed scenario).");
     QCommandLineOption mode("journal-mode", "Run on M: mvcc, wal or delete.", "M");
     QCommandLineOption run("run", "Run the workload at once.");
     QCommandLineOption screenshot("screenshot", "Run to the end, save the window as PNG to OUT and exit.",
@@ -91,6 +104,13 @@ int main(int argc, char** argv)
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         window.loadScenario("seed-concurrent-writes");
+    } else if (isSessionFile(files.first())) {
+        QString error;
+        if (!window.openSession(files.first(), &error)) {
+            std::fprintf(stderr, "txscope: cannot open the session %s: %s\n", qPrintable(files.first()),
+                         qPrintable(error));
+            return 2;
+        }
     } else if (!window.openWorkload(files.first())) {
         std::fprintf(stderr, "txscope: cannot open %s\n", qPrintable(files.first()));
         return 2;
@@ -110,6 +130,19 @@ int main(int argc, char** argv)
     if (forcedSize.isValid()) window.resize(forcedSize);
     window.show();
 
+    if (parser.isSet(screenshot) && window.isReplaying()) {
+        // A replayed session is already whole: frame its story, paint, save.
+        const QString out = parser.value(screenshot);
+        QTimer::singleShot(300, &window, [&window, out] {
+            window.focusOnStory();
+            QTimer::singleShot(200, &window, [&window, out] {
+                const bool saved = window.grab().save(out);
+                if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));
+                QApplication::exit(saved ? 0 : 1);
+            });
+        });
+        return app.exec();
+    }
     if (parser.isSet(screenshot)) {
         const QString out = parser.value(screenshot);
         if (window.controller().state() != RunController::State::Ready) {

@@ -4,6 +4,8 @@
 // is a QTRY_* on what the window shows, with generous timeouts for loaded machines.
 
 #include "app/gui/MainWindow.h"
+#include "engine/trace/SessionFile.h"
+#include "engine/trace/TraceLog.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/ModelRoles.h"
@@ -20,6 +22,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
 
@@ -79,6 +82,7 @@ private slots:
     void selectAnExplanation();
     void screenshotPanelsAreNotEmpty_data();
     void screenshotPanelsAreNotEmpty();
+    void openARecordedSession();
 
 private:
     void showWindow();
@@ -406,4 +410,36 @@ void TestMainWindow::screenshotPanelsAreNotEmpty()
 }
 
 QTEST_MAIN(TestMainWindow)
+// `txscope FILE.txsession` and `txscope-cli record`'s "open it with" rely on this: a saved run
+// reopens as a replay with every event, and a file that is not a session is refused with a reason.
+void TestMainWindow::openARecordedSession()
+{
+    runToTheEnd("lost-update");
+    const auto events = window_->session().log()->snapshot();
+    QVERIFY(!events.empty());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("lost-update.txsession");
+    QVERIFY(!txs::writeSession({"lost-update.txs", window_->editor().toPlainText().toStdString(), "mvcc", events},
+                               path.toStdString()));
+
+    window_ = std::make_unique<MainWindow>();
+    showWindow();
+    QString error;
+    QVERIFY2(window_->openSession(path, &error), qPrintable(error));
+    QVERIFY(window_->isReplaying());
+    QCOMPARE(window_->session().log()->snapshot().size(), events.size());
+    QVERIFY(!window_->timeline().model().lanes().empty());
+    QVERIFY(window_->editor().toPlainText().contains("UPDATE"));
+
+    const QString notASession = dir.filePath("not-a-session.txsession");
+    QFile file(notASession);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("setup:\n  SELECT 1;\n");
+    file.close();
+    error.clear();
+    QVERIFY(!window_->openSession(notASession, &error));
+    QVERIFY2(!error.isEmpty(), "a refused session names its reason");
+}
+
 #include "tst_main_window.moc"

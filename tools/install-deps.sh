@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages TxScope builds and tests with, only those that are missing.
 set -euo pipefail
-packages=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config libsqlite3-dev sqlite3 nlohmann-json3-dev
+packages=(cmake ninja-build g++ clang libclang-rt-14-dev pkg-config libsqlite3-dev sqlite3 python3 nlohmann-json3-dev
           qt6-base-dev libqt6svg6 qt6-svg-dev libqcustomplot-dev fonts-dejavu-core xvfb xauth
           appstream desktop-file-utils)
 missing=()

@@ -208,10 +208,7 @@ void MainWindow::buildActions()
     stopAction_->setToolTip("Stop the run (Shift+F5)");
     resetAction_->setToolTip("Start over with a fresh database (Ctrl+R)");
     const auto style = QApplication::style();
-    runAction_->setIcon(style->standardIcon(QStyle::SP_MediaPlay));
-    pauseAction_->setIcon(style->standardIcon(QStyle::SP_MediaPause));
-    stepAction_->setIcon(style->standardIcon(QStyle::SP_MediaSkipForward));
-    stopAction_->setIcon(style->standardIcon(QStyle::SP_MediaStop));
+    updateToolIcons();
     resetAction_->setIcon(style->standardIcon(QStyle::SP_BrowserReload));
 }
 
@@ -341,7 +338,7 @@ void MainWindow::buildDocks()
     locksFilter_ = new txs::ConnectionFilter(this);
     locksFilter_->setHideClosed(true);
     locksFilter_->setSourceModel(locks_);
-    auto* locksView = makeTable(locksFilter_, this, "No connection is open at this instant.");
+    auto* locksView = makeTable(locksFilter_, this, txs::models::LocksModel::EmptyHint);
     QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
     versionsView_ = new txs::HintedTreeView(this);
     versionsView_->setModel(versions_);

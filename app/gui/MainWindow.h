@@ -114,6 +114,7 @@ private:
     void restoreWindowLayout();
     void saveWindowLayout();
     void buildAppearanceMenu(QMenu* view);
+    void updateToolIcons();
     void updateTitle();
     void settleAfterRun();
     void applyScript();

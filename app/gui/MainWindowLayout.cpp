@@ -7,8 +7,10 @@
 
 #include "app/gui/MainWindow.h"
 #include "widgets/style/Theme.h"
+#include "widgets/style/ToolIcons.h"
 #include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/ConnectionFilter.h"
+#include "widgets/views/DockSizes.h"
 #include "widgets/views/WindowGeometry.h"
 
 #include <QAction>
@@ -87,10 +89,10 @@ void MainWindow::arrangeDocks()
     const bool presentation = txs::style::current().presentation;
     if (presentation) metrics->hide();
     // Presentation: side panels narrower, so the timeline is as wide as the larger font allows.
-    const int side = presentation ? room.width() / 5 : room.width() / 4;
-    resizeDocks({script}, {std::clamp(side, 220, 420)}, Qt::Horizontal);
-    resizeDocks({locks}, {std::clamp(side, 220, 440)}, Qt::Horizontal);
-    resizeDocks({tx}, {std::clamp(room.height() * (presentation ? 36 : 26) / 100, 160, 460)}, Qt::Vertical);
+    const DockSizes sizes = DockSizes::forWindow(room, presentation);
+    resizeDocks({script}, {sizes.script}, Qt::Horizontal);
+    resizeDocks({locks}, {sizes.side}, Qt::Horizontal);
+    resizeDocks({tx}, {sizes.bottom}, Qt::Vertical);
     resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
     resizeDocks({script, result}, {room.height() * 55 / 100, room.height() * 45 / 100}, Qt::Vertical);
 }
@@ -133,6 +135,7 @@ void MainWindow::setAppearance(const txs::style::Appearance& appearance)
 {
     const bool presentationChanged = appearance.presentation != txs::style::current().presentation;
     txs::style::apply(*qApp, appearance);
+    updateToolIcons();
     if (presentationChanged) arrangeDocks();
     // Rows sized for the old font would clip the new one.
     for (QTableView* view : findChildren<QTableView*>())
@@ -143,6 +146,17 @@ void MainWindow::setAppearance(const txs::style::Appearance& appearance)
     }
     if (presentationAction_) presentationAction_->setChecked(appearance.presentation);
     QSettings().setValue("appearance/theme", txs::style::themeName(appearance.theme));
+}
+
+// The run buttons' icons, drawn from the palette (ToolIcons.h): the stock ones faded to nothing
+// when disabled on a dark window.
+void MainWindow::updateToolIcons()
+{
+    const QPalette palette = QApplication::palette();
+    runAction_->setIcon(txs::style::toolIcon(txs::style::ToolGlyph::Run, palette));
+    pauseAction_->setIcon(txs::style::toolIcon(txs::style::ToolGlyph::Pause, palette));
+    stepAction_->setIcon(txs::style::toolIcon(txs::style::ToolGlyph::Step, palette));
+    stopAction_->setIcon(txs::style::toolIcon(txs::style::ToolGlyph::Stop, palette));
 }
 
 void MainWindow::setShowInternalConnections(bool show)

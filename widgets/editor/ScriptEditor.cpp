@@ -60,14 +60,14 @@ ScriptEditor::ScriptEditor(QWidget* parent)
     settleTimer_->setInterval(300);
     connect(settleTimer_, &QTimer::timeout, this, [this] { emit textSettled(toPlainText()); });
     connect(this, &QPlainTextEdit::textChanged, settleTimer_, qOverload<>(&QTimer::start));
-    connect(this, &QPlainTextEdit::blockCountChanged, this, &ScriptEditor::updateGutterWidth);
+    connect(this, &QPlainTextEdit::blockCountChanged, this, &ScriptEditor::layoutGutter);
     // The marks judge the text that ran: an edit of the characters (not a re-highlight, which
     // changes formats only) makes them stale.
     connect(document(), &QTextDocument::contentsChange, this, [this](int, int removed, int added) {
         if ((removed > 0 || added > 0) && !marks_.isEmpty()) clearExpectMarks();
     });
     connect(this, &QPlainTextEdit::updateRequest, this, &ScriptEditor::updateGutter);
-    updateGutterWidth();
+    layoutGutter();
 }
 
 int ScriptEditor::gutterWidth() const
@@ -110,9 +110,17 @@ QString ScriptEditor::gutterToolTip(int y) const
     return it == marks_.end() ? QString() : it->tooltip;
 }
 
-void ScriptEditor::updateGutterWidth()
+void ScriptEditor::layoutGutter()
 {
-    setViewportMargins(gutterWidth(), 0, 0, 0);
+    const int width = gutterWidth();
+    setViewportMargins(width, 0, 0, 0);
+    const QRect r = contentsRect();
+    gutter_->setGeometry(QRect(r.left(), r.top(), width, r.height()));
+}
+
+QRect ScriptEditor::gutterRect() const
+{
+    return gutter_->geometry();
 }
 
 void ScriptEditor::updateGutter(const QRect& rect, int dy)
@@ -126,8 +134,7 @@ void ScriptEditor::updateGutter(const QRect& rect, int dy)
 void ScriptEditor::resizeEvent(QResizeEvent* event)
 {
     QPlainTextEdit::resizeEvent(event);
-    const QRect r = contentsRect();
-    gutter_->setGeometry(QRect(r.left(), r.top(), gutterWidth(), r.height()));
+    layoutGutter();
 }
 
 // The script in a fixed-width font, as large as the rest in presentation mode: a class reads it
@@ -136,12 +143,14 @@ void ScriptEditor::applyFixedFont()
 {
     setFont(txs::style::fontFor(txs::style::current(), QFontDatabase::systemFont(QFontDatabase::FixedFont)));
     setTabStopDistance(fontMetrics().horizontalAdvance(' ') * 2);
-    updateGutterWidth(); // the line numbers widen with the font
+    layoutGutter(); // the line numbers widen with the font
 }
 
 void ScriptEditor::changeEvent(QEvent* event)
 {
     QPlainTextEdit::changeEvent(event);
+    // However the font changed (ours, the application's, a style's polish), the gutter follows it.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) layoutGutter();
     if (event->type() == QEvent::PaletteChange) {
         highlighter_->setDarkBackground(isDark(palette()));
         refreshSelections();

@@ -41,8 +41,10 @@ public:
     // The line (1-based) at a y position of the gutter, 0 when none.
     int lineAtGutterY(int y) const;
 
-    // For the line-number gutter.
+    // For the line-number gutter: its width for the current font and line count, and where it is
+    // (editor coordinates). Invariant: the text's first column starts right of gutterRect().
     int gutterWidth() const;
+    QRect gutterRect() const;
     void paintGutter(QPaintEvent* event);
     // The gutter's tooltip at `y`: the expectation mark's, if the line has one.
     QString gutterToolTip(int y) const;
@@ -60,7 +62,9 @@ protected:
 private:
     void applyFixedFont();
     int markWidth() const;
-    void updateGutterWidth();
+    // Sets the viewport margin and the gutter's geometry together, from one gutterWidth(): a
+    // gutter wider than the margin would cover the first characters of every line.
+    void layoutGutter();
     void updateGutter(const QRect& rect, int dy);
     void refreshSelections();
 

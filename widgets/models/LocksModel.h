@@ -25,6 +25,12 @@ public:
 
     explicit LocksModel(SessionLog* session, QObject* parent = nullptr);
 
+    // What the panel says when no row shows: a closed connection holds nothing and leaves the panel.
+    static constexpr const char* EmptyHint =
+        "No connection holds a lock at this instant: every connection has closed (a closed connection "
+        "holds nothing and leaves this panel) or none has opened yet. Move the timeline's cursor into "
+        "the run to see who held which lock and who waited for whom.";
+
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;

@@ -1,0 +1,172 @@
+// The window's face after a run, driven like a user: in presentation mode the script shows the
+// first character of every line (the line-number gutter once covered it), the disabled run
+// buttons stay readable on the dark theme, and the Locks panel says what it shows when it is empty.
+// Offscreen; QTRY_* on what the window shows.
+
+#include "app/gui/MainWindow.h"
+#include "widgets/editor/ScriptEditor.h"
+#include "widgets/models/LocksModel.h"
+#include "widgets/run/RunController.h"
+#include "widgets/style/Theme.h"
+#include "widgets/style/ToolIcons.h"
+#include "widgets/views/HintedTableView.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QPainter>
+#include <QScrollBar>
+#include <QStandardPaths>
+#include <QTextBlock>
+#include <QtTest>
+#include <memory>
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60'000;
+
+QAction* findAction(QWidget* window, const QString& text)
+{
+    for (QAction* a : window->findChildren<QAction*>())
+        if (a->text().remove('&') == text) return a;
+    return nullptr;
+}
+
+// Where the first character of each visible line starts, in the editor's coordinates, and where
+// the gutter ends: the text must start right of it.
+QString firstColumnCovered(ScriptEditor& editor)
+{
+    const int gutterRight = editor.gutterRect().right();
+    for (QTextBlock b = editor.document()->firstBlock(); b.isValid(); b = b.next()) {
+        const QRect caret = editor.cursorRect(QTextCursor(b));
+        if (caret.bottom() < 0) continue; // scrolled above the view
+        if (caret.top() > editor.viewport()->height()) break;
+        const int x = editor.viewport()->mapTo(&editor, caret.topLeft()).x();
+        if (x <= gutterRight)
+            return QString("line %1 starts at x %2, under the gutter ending at %3 (scrolled %4)")
+                .arg(b.blockNumber() + 1)
+                .arg(x)
+                .arg(gutterRight)
+                .arg(editor.horizontalScrollBar()->value());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestFace : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("TxScopeTests");
+        QCoreApplication::setApplicationName("tst_face");
+        QSettings().clear();
+    }
+    void init()
+    {
+        window_ = std::make_unique<MainWindow>();
+        window_->resize(1280, 720);
+        window_->show();
+        window_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    }
+    void cleanup()
+    {
+        window_->setAppearance({txs::style::Theme::System, false});
+        window_.reset();
+    }
+
+    void presentationScriptShowsTheFirstColumn()
+    {
+        window_->loadScenario("seed-concurrent-writes");
+        ScriptEditor& editor = window_->editor();
+        QCOMPARE(firstColumnCovered(editor), QString());
+        // Switched on while the window is open (F11), then run: the larger font widens the gutter,
+        // and the text moves right with it.
+        window_->setAppearance({txs::style::Theme::Light, true});
+        QTRY_COMPARE(firstColumnCovered(editor), QString());
+        QTest::keyClick(window_.get(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
+                                  kRunTimeoutMs);
+        QTRY_VERIFY(window_->isSettled());
+        QCOMPARE(firstColumnCovered(editor), QString());
+        // And back: the gutter narrows again, the text follows.
+        const int wide = editor.gutterRect().width();
+        window_->setAppearance({txs::style::Theme::Light, false});
+        QTRY_VERIFY(editor.gutterRect().width() < wide);
+        QCOMPARE(firstColumnCovered(editor), QString());
+    }
+
+    // As `txscope --presentation --screenshot` does it: presentation before the window exists.
+    void scriptStartedInPresentationShowsTheFirstColumn()
+    {
+        window_.reset();
+        txs::style::apply(*qApp, {txs::style::Theme::Light, true});
+        window_ = std::make_unique<MainWindow>();
+        window_->loadScenario("seed-concurrent-writes");
+        window_->resize(1280, 720);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        ScriptEditor& editor = window_->editor();
+        QTRY_COMPARE(firstColumnCovered(editor), QString());
+        QTest::keyClick(window_.get(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
+                                  kRunTimeoutMs);
+        QTRY_VERIFY(window_->isSettled());
+        window_->focusOnStory();
+        QCOMPARE(firstColumnCovered(editor), QString());
+    }
+
+    void disabledRunButtonsReadOnTheDarkTheme()
+    {
+        window_->setAppearance({txs::style::Theme::Dark, false});
+        window_->loadScenario("seed-concurrent-writes");
+        QTest::keyClick(window_.get(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
+                                  kRunTimeoutMs);
+        QAction* pause = findAction(window_.get(), "Pause");
+        QVERIFY(pause);
+        QTRY_VERIFY(!pause->isEnabled()); // a finished run has nothing to pause
+        const QPalette palette = QApplication::palette();
+        const QColor window = palette.color(QPalette::Window);
+        QImage image(32, 32, QImage::Format_ARGB32);
+        image.fill(window);
+        {
+            QPainter painter(&image);
+            pause->icon().paint(&painter, image.rect(), Qt::AlignCenter, QIcon::Disabled);
+        }
+        double best = 1.0;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                best = std::max(best, txs::style::contrastRatio(image.pixelColor(x, y), window));
+        QVERIFY2(best >= txs::style::kMinimumGlyphContrast, qPrintable(QString::number(best)));
+    }
+
+    void emptyLocksPanelSaysWhatItShows()
+    {
+        window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+        QTest::keyClick(window_.get(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
+                                  kRunTimeoutMs);
+        QTRY_VERIFY(window_->isSettled());
+        txs::HintedTableView* locks = nullptr;
+        for (auto* v : window_->findChildren<txs::HintedTableView*>())
+            if (window_->dock("locksDock")->isAncestorOf(v)) locks = v;
+        QVERIFY(locks);
+        // Every connection has closed: none is listed, and the panel says why.
+        QTRY_COMPARE(locks->model()->rowCount(), 0);
+        QVERIFY(locks->showsHint());
+        QVERIFY(locks->emptyHint().contains("No connection holds a lock"));
+        QVERIFY(locks->emptyHint().contains("closed"));
+    }
+
+private:
+    std::unique_ptr<MainWindow> window_;
+};
+
+QTEST_MAIN(TestFace)
+#include "tst_face.moc"

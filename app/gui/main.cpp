@@ -175,10 +175,13 @@ int main(int argc, char** argv)
             timer->start();
             return app.exec();
         }
-        window.whenFinished([&window, out] {
+        const bool showDatabase = parser.isSet(database);
+        window.whenFinished([&window, out, showDatabase] {
             // Let the panels and plots lay out and paint the final state before grabbing.
-            QTimer::singleShot(300, &window, [&window, out] {
+            QTimer::singleShot(300, &window, [&window, out, showDatabase] {
                 window.focusOnStory();
+                // The story raises the Locks panel; a database asked for stays in front.
+                if (QDockWidget* dock = window.dock("databaseDock"); dock && showDatabase) dock->raise();
                 QTimer::singleShot(200, &window, [&window, out] {
                     const bool saved = window.grab().save(out);
                     if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));

@@ -19,6 +19,7 @@
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QtTest>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -112,6 +113,7 @@ private slots:
     void schemaListsEveryKind();
     void rowsMatchAPlainQueryInAnyOrderOfAccess();
     void rowsSortAndFilter();
+    void filterInBackgroundPagesByItsMatches();
     void resultModelIsAValidModel();
 
     void browsingHoldsNoLockBetweenQueries_data();
@@ -254,6 +256,68 @@ void TestDatabaseBrowser::rowsSortAndFilter()
     QVERIFY(!model.setSource(db, "no_such_table"));
     QVERIFY(!model.error().isEmpty());
     QCOMPARE(model.rowCount(), 0);
+}
+
+// The Database dock's filter: found on a worker thread (no rows while filtering), then paged by
+// the rowids of its matches in any order of access; a filter superseded while running is dropped;
+// with a sort, the same rows in the sorted order.
+void TestDatabaseBrowser::filterInBackgroundPagesByItsMatches()
+{
+    const QString db = path("bg.db");
+    const int n = 6 * TableRowsModel::PageRows + 3;
+    makeRowsTable(db, n);
+    TableRowsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy finished(&model, &TableRowsModel::filterFinished);
+    QVERIFY(model.setSource(db, "rows"));
+    model.setFilterInBackground("name 2"); // superseded before its result can arrive
+    model.setFilterInBackground("1", 2);   // "name 1..": spans several pages
+    QVERIFY(model.filtering());
+    QCOMPARE(model.rowCount(), 0);
+    QTRY_VERIFY(!model.filtering());
+    QCOMPARE(finished.size(), 1); // the first filter's result was dropped
+    const auto expected = expectedIds(db, "WHERE name LIKE '%1%' ORDER BY rowid");
+    QVERIFY(expected.size() > 2 * TableRowsModel::PageRows);
+    QCOMPARE(model.rowCount(), int(expected.size()));
+    QCOMPARE(finished.first().at(0).toInt(), int(expected.size()));
+    // Backwards, then random jumps: each page read by its matches' rowid range.
+    for (int row = expected.size() - 1; row >= 0; row -= 7)
+        QCOMPARE(idAt(model, row), expected[row]);
+    QRandomGenerator random(12);
+    for (int i = 0; i < 200; ++i) {
+        const int row = int(random.bounded(quint32(expected.size())));
+        QCOMPARE(idAt(model, row), expected[row]);
+    }
+    // The synchronous filter and the background one agree.
+    TableRowsModel same;
+    QVERIFY(same.setSource(db, "rows"));
+    same.setFilter("1", 2);
+    QCOMPARE(same.rowCount(), model.rowCount());
+    QCOMPARE(idAt(same, same.rowCount() - 1), expected.last());
+    // Sorted, the same matches in the sorted order.
+    model.sort(1, Qt::DescendingOrder);
+    const auto sorted = expectedIds(db, "WHERE name LIKE '%1%' ORDER BY grp DESC, rowid DESC");
+    QCOMPARE(model.rowCount(), int(sorted.size()));
+    for (int row : {0, 1, int(sorted.size()) / 2, int(sorted.size()) - 1})
+        QCOMPARE(idAt(model, row), sorted[row]);
+    // No filter: every row at once, no worker.
+    model.sort(-1);
+    model.setFilterInBackground({});
+    QVERIFY(!model.filtering());
+    QCOMPARE(model.rowCount(), n);
+    // A source changed while filtering drops the filter's result: the rows shown are the new
+    // source's, filtered by the filter asked for on it.
+    model.setFilterInBackground("name");
+    QVERIFY(model.setSource(db, "odd"));
+    QVERIFY(!model.filtering());
+    model.setFilterInBackground("name 1", 2);
+    QTRY_VERIFY(!model.filtering());
+    QCOMPARE(finished.size(), 3); // "1", "" and the view's; never the dropped one
+    QVector<qlonglong> odd;
+    for (const auto& row : shortRead(db, "SELECT id FROM odd WHERE name LIKE '%name 1%'").rows)
+        odd << row.value(0).toLongLong();
+    QCOMPARE(model.rowCount(), int(odd.size()));
+    QCOMPARE(idAt(model, 0), odd.first());
 }
 
 void TestDatabaseBrowser::resultModelIsAValidModel()

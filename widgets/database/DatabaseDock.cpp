@@ -134,15 +134,28 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     rowsInfo_ = new QLabel(browse);
     browseLayout->addWidget(rowsInfo_);
     connect(tablePicker_, &QComboBox::activated, this, [this] { browseTable(tablePicker_->currentText()); });
+    // The filter reads the whole table once, on a worker thread: the window stays responsive, the
+    // grid says it is filtering, and a new filter (or table) supersedes one still running.
     auto applyFilter = [this] {
-        QElapsedTimer t;
-        t.start();
-        rows_->setFilter(filter_->text(), filterColumn_->currentIndex() - 1);
-        rowsInfo_->setText(QString("%L1 rows%2 · counted in %3 ms")
-                               .arg(rows_->rowCount())
-                               .arg(filter_->text().isEmpty() ? "" : " match")
-                               .arg(t.elapsed()));
+        const int total = rows_->filter().isEmpty() ? rows_->rowCount() : -1;
+        rows_->setFilterInBackground(filter_->text(), filterColumn_->currentIndex() - 1);
+        if (!rows_->filtering()) return; // no filter: the table's rows are back at once
+        const QString of = total >= 0 ? QString(" of %L1 rows").arg(total) : QString();
+        rowsView_->setEmptyHint(QString("Filtering%1 for “%2”… (one read of the whole table on its own "
+                                        "connection; the window stays usable)")
+                                    .arg(of, filter_->text()));
+        rowsInfo_->setText(QString("Filtering%1… TxScope holds a read lock only while this one query runs")
+                               .arg(of));
     };
+    connect(rows_, &TableRowsModel::filterFinished, this, [this](int matches, qint64 ms) {
+        rowsView_->setEmptyHint(db_ ? "This table has no rows (or none match the filter)."
+                                    : "Open a database (File › Open Database…) to browse its tables.");
+        rowsInfo_->setText(rows_->filter().isEmpty()
+                               ? QString("%L1 rows · read a page at a time as you scroll").arg(matches)
+                               : QString("%L1 rows match · found in %L2 ms · read a page at a time as you scroll")
+                                     .arg(matches)
+                                     .arg(ms));
+    });
     connect(filter_, &QLineEdit::returnPressed, this, applyFilter);
     connect(filter_, &QLineEdit::textChanged, this, [this, applyFilter](const QString& text) {
         if (text.isEmpty()) applyFilter();

@@ -4,6 +4,7 @@
 #include "widgets/database/Hardening.h"
 
 #include <QByteArray>
+#include <functional>
 #include <sqlite3.h>
 
 namespace txs::database {
@@ -54,7 +55,11 @@ int bind(sqlite3_stmt* stmt, int index, const QVariant& value)
 
 } // namespace
 
-ReadResult shortRead(const QString& path, const QString& sql, const QVariantList& params)
+namespace {
+
+// The one short read: open, prepare, bind, step every row through `onRow`, finalise, close.
+ReadResult runShortRead(const QString& path, const QString& sql, const QVariantList& params,
+                        const std::function<void(sqlite3_stmt*, int columns)>& onRow)
 {
     ReadResult result;
     sqlite3* db = nullptr;
@@ -77,10 +82,7 @@ ReadResult shortRead(const QString& path, const QString& sql, const QVariantList
             for (int i = 0; i < n; ++i)
                 result.columns << QString::fromUtf8(sqlite3_column_name(stmt, i));
             while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-                QVector<QVariant> row(n);
-                for (int i = 0; i < n; ++i)
-                    row[i] = columnValue(stmt, i);
-                result.rows.push_back(std::move(row));
+                onRow(stmt, n);
                 rc = SQLITE_OK;
             }
             if (rc != SQLITE_DONE) fail(rc);
@@ -94,6 +96,29 @@ ReadResult shortRead(const QString& path, const QString& sql, const QVariantList
     // Closing ends every lock this read took; nothing is left behind between two reads.
     sqlite3_close_v2(db);
     return result;
+}
+
+} // namespace
+
+ReadResult shortRead(const QString& path, const QString& sql, const QVariantList& params)
+{
+    QVector<QVector<QVariant>> rows;
+    ReadResult result = runShortRead(path, sql, params, [&rows](sqlite3_stmt* stmt, int n) {
+        QVector<QVariant> row(n);
+        for (int i = 0; i < n; ++i)
+            row[i] = columnValue(stmt, i);
+        rows.push_back(std::move(row));
+    });
+    result.rows = std::move(rows);
+    return result;
+}
+
+ReadResult shortReadIntegers(const QString& path, const QString& sql, const QVariantList& params,
+                             QVector<qlonglong>& out)
+{
+    out.clear();
+    return runShortRead(path, sql, params,
+                        [&out](sqlite3_stmt* stmt, int) { out.push_back(sqlite3_column_int64(stmt, 0)); });
 }
 
 QString quoteIdentifier(const QString& name)

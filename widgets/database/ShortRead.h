@@ -32,6 +32,11 @@ struct ReadResult
 // A database that is busy fails at once with SQLITE_BUSY: the GUI thread never waits for a lock.
 ReadResult shortRead(const QString& path, const QString& sql, const QVariantList& params = {});
 
+// The same short read for a query of one integer column (rowids): the values go to `out`, with
+// none of the per-row allocation of ReadResult::rows (a filter may match a million rows).
+ReadResult shortReadIntegers(const QString& path, const QString& sql, const QVariantList& params,
+                             QVector<qlonglong>& out);
+
 // Quotes an identifier for SQL ("a""b").
 QString quoteIdentifier(const QString& name);
 

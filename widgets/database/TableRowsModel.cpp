@@ -3,11 +3,14 @@
 #include "widgets/database/ShortRead.h"
 
 #include <QBrush>
+#include <QDateTime>
+#include <QThread>
 #include <QFont>
 #include <QMetaObject>
 #include <QPalette>
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 namespace txs::database {
 
@@ -51,6 +54,9 @@ bool TableRowsModel::setSource(const QString& path, const QString& table)
     filterColumn_ = -1;
     count_ = 0;
     error_.clear();
+    matches_.clear();
+    filtering_ = false;
+    ++generation_; // a filter still running on the old source is dropped
     pages_.clear();
     recent_.clear();
     if (!table.isEmpty()) {
@@ -75,20 +81,106 @@ bool TableRowsModel::setSource(const QString& path, const QString& table)
     return error_.isEmpty();
 }
 
+void TableRowsModel::startFilter(const QString& text, int column)
+{
+    filter_ = text;
+    filterColumn_ = column < columns_.size() ? column : -1;
+    matches_.clear();
+    pages_.clear();
+    recent_.clear();
+    ++generation_;
+}
+
 void TableRowsModel::setFilter(const QString& text, int column)
 {
     beginResetModel();
-    filter_ = text;
-    filterColumn_ = column < columns_.size() ? column : -1;
-    pages_.clear();
-    recent_.clear();
+    startFilter(text, column);
+    filtering_ = false;
     recount();
     endResetModel();
+}
+
+void TableRowsModel::setFilterInBackground(const QString& text, int column)
+{
+    if (text.isEmpty() || table_.isEmpty() || columns_.isEmpty()) {
+        setFilter(text, column); // no filter: a count(*), as quick as opening the table
+        emit filterFinished(count_, 0);
+        return;
+    }
+    beginResetModel();
+    startFilter(text, column);
+    filtering_ = true;
+    count_ = 0;
+    endResetModel();
+    filterStartedMs_ = QDateTime::currentMSecsSinceEpoch();
+    QVariantList params;
+    const QString sql = matchQuery(params);
+    const QString path = path_;
+    const bool byRowid = hasRowid_;
+    const quint64 generation = generation_;
+    auto result = std::make_shared<Matches>();
+    // Unparented: a QThread destroyed while running aborts, so it deletes itself once finished.
+    QThread* worker = QThread::create(
+        [result, path, sql, params, byRowid] { *result = findMatches(path, sql, params, byRowid); });
+    connect(worker, &QThread::finished, worker, &QObject::deleteLater);
+    // Queued to this (GUI) thread; dropped when the model is gone or a later filter superseded it.
+    connect(worker, &QThread::finished, this, [this, result, generation] {
+        if (generation == generation_) takeMatches(std::move(*result));
+    });
+    ++reads_;
+    worker->start();
+}
+
+void TableRowsModel::takeMatches(Matches matches)
+{
+    beginResetModel();
+    filtering_ = false;
+    pages_.clear();
+    recent_.clear();
+    if (!matches.error.isEmpty()) {
+        error_ = matches.error;
+        count_ = 0;
+    } else {
+        error_.clear();
+        matches_ = std::move(matches.rowids);
+        count_ = int(std::min<qlonglong>(matches.count, std::numeric_limits<int>::max()));
+    }
+    endResetModel();
+    if (!error_.isEmpty()) emit readFailed(error_);
+    emit filterFinished(count_, QDateTime::currentMSecsSinceEpoch() - filterStartedMs_);
+}
+
+QString TableRowsModel::matchQuery(QVariantList& params) const
+{
+    const QString from = quoteIdentifier(table_);
+    return hasRowid_ ? "SELECT rowid FROM " + from + whereClause(params) + " ORDER BY rowid"
+                     : "SELECT count(*) FROM " + from + whereClause(params);
+}
+
+TableRowsModel::Matches TableRowsModel::findMatches(const QString& path, const QString& sql,
+                                                    const QVariantList& params, bool byRowid)
+{
+    Matches m;
+    QVector<qlonglong> values;
+    const ReadResult r = shortReadIntegers(path, sql, params, values);
+    if (!r.ok()) {
+        m.error = r.error;
+        return m;
+    }
+    if (byRowid) {
+        m.count = values.size();
+        m.rowids = std::move(values);
+    } else {
+        m.count = values.value(0);
+    }
+    return m;
 }
 
 void TableRowsModel::refresh()
 {
     beginResetModel();
+    ++generation_; // reads again here: a background filter still running is dropped
+    filtering_ = false;
     pages_.clear();
     recent_.clear();
     recount();
@@ -109,9 +201,17 @@ void TableRowsModel::sort(int column, Qt::SortOrder order)
 void TableRowsModel::recount()
 {
     count_ = 0;
+    matches_.clear();
     if (table_.isEmpty() || columns_.isEmpty()) return;
     QVariantList params;
     ++reads_;
+    if (!filter_.isEmpty()) {
+        Matches m = findMatches(path_, matchQuery(params), params, hasRowid_);
+        error_ = m.error;
+        matches_ = std::move(m.rowids);
+        count_ = int(std::min<qlonglong>(m.count, std::numeric_limits<int>::max()));
+        return;
+    }
     const ReadResult r =
         shortRead(path_, "SELECT count(*) FROM " + quoteIdentifier(table_) + whereClause(params), params);
     if (!r.ok()) {
@@ -163,7 +263,14 @@ bool TableRowsModel::readPage(int number, Page& out) const
         hasRowid_ && sortColumn_ < 0 && pages_.contains(number - 1) ? &pages_[number - 1] : nullptr;
     const Page* after =
         hasRowid_ && sortColumn_ < 0 && pages_.contains(number + 1) ? &pages_[number + 1] : nullptr;
-    if (before && !before->rowids.isEmpty() && before->rows.size() == PageRows) {
+    if (pagesByMatches() && first + wanted <= matches_.size()) {
+        // The page's matches lie between its first and last matching rowid (the filter is applied
+        // again: the file may have changed since the matches were found).
+        // ?1 is the filter's pattern (whereClause binds it first).
+        sql = select + whereClause(params, "rowid BETWEEN ?2 AND ?3") + orderClause(false) +
+              QString(" LIMIT %1").arg(wanted);
+        params << matches_[first] << matches_[first + wanted - 1];
+    } else if (before && !before->rowids.isEmpty() && before->rows.size() == PageRows) {
         params.clear();
         QString where = whereClause(params, QString("rowid > ?%1").arg(filter_.isEmpty() ? 1 : 2));
         params << before->rowids.last();

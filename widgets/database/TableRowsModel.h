@@ -11,6 +11,11 @@
 //   jumping to the end costs as little as the start, and the middle costs half a scan at most.
 // Sorting is `ORDER BY column` (then rowid, so the order is total and can be reversed); the filter
 // matches a substring of the text of any column (or of one), as LIKE does (ASCII case-insensitive).
+// A filter reads the whole table once, in one short read that keeps the matching rowids (a table
+// without rowids, only their count); in rowid order a page of matches is then read by the rowid
+// range of its first and last match, which costs the page alone. That one read can run on a worker
+// thread (setFilterInBackground): the grid shows no rows while filtering() and the window stays
+// responsive; between reads TxScope still holds no lock.
 // The file may change between two reads (the user's application keeps writing): a page shows the
 // file as it was when that page was read; refresh() starts over.
 
@@ -35,8 +40,14 @@ public:
     // Shows `table` (a table or view) of the database at `path`; empty `table` clears.
     // Returns false (and error() says why) when it cannot be read.
     bool setSource(const QString& path, const QString& table);
-    // Shows only rows whose text contains `text` in column `column` (-1: any column).
+    // Shows only rows whose text contains `text` in column `column` (-1: any column), once the
+    // matches are found: setFilter waits for them; setFilterInBackground returns at once and emits
+    // filterFinished when they are in. A later filter, source or refresh supersedes a filter still
+    // running (its result is dropped).
     void setFilter(const QString& text, int column = -1);
+    void setFilterInBackground(const QString& text, int column = -1);
+    bool filtering() const { return filtering_; }
+    QString filter() const { return filter_; }
     void refresh();
 
     QString table() const { return table_; }
@@ -51,6 +62,8 @@ public:
 
 signals:
     void readFailed(const QString& message);
+    // The background filter's matches are in (`elapsedMs` since it was asked for).
+    void filterFinished(int matches, qint64 elapsedMs);
 
 private:
     struct Page
@@ -58,6 +71,20 @@ private:
         QVector<QVector<QVariant>> rows; // without the leading rowid
         QVector<qlonglong> rowids;       // when the source has rowids
     };
+    struct Matches
+    {
+        QVector<qlonglong> rowids; // in rowid order, when the source has rowids
+        qlonglong count = 0;
+        QString error;
+    };
+    // The one read of the whole table a filter needs; thread-safe (its own connection).
+    static Matches findMatches(const QString& path, const QString& sql, const QVariantList& params,
+                               bool byRowid);
+    QString matchQuery(QVariantList& params) const;
+    void startFilter(const QString& text, int column);
+    void takeMatches(Matches matches);
+    bool pagesByMatches() const { return !filter_.isEmpty() && hasRowid_ && sortColumn_ < 0; }
+
     const Page* page(int number) const;
     bool readPage(int number, Page& out) const;
     QString whereClause(QVariantList& params, const QString& extra = {}) const;
@@ -73,6 +100,10 @@ private:
     int filterColumn_ = -1;
     int count_ = 0;
     QString error_;
+    QVector<qlonglong> matches_; // the filter's matching rowids (rowid tables)
+    bool filtering_ = false;
+    quint64 generation_ = 0; // of the filter whose result is awaited
+    qint64 filterStartedMs_ = 0;
     mutable QHash<int, Page> pages_;
     mutable QList<int> recent_; // page numbers, most recently used last
     mutable int reads_ = 0;

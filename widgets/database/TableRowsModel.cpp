@@ -264,12 +264,14 @@ bool TableRowsModel::readPage(int number, Page& out) const
     const Page* after =
         hasRowid_ && sortColumn_ < 0 && pages_.contains(number + 1) ? &pages_[number + 1] : nullptr;
     if (pagesByMatches() && first + wanted <= matches_.size()) {
-        // The page's matches lie between its first and last matching rowid (the filter is applied
-        // again: the file may have changed since the matches were found).
-        // ?1 is the filter's pattern (whereClause binds it first).
-        sql = select + whereClause(params, "rowid BETWEEN ?2 AND ?3") + orderClause(false) +
+        // The page's matches by their rowids (integers this model read itself, written into the
+        // SQL): one lookup each, however far apart they lie. The filter is applied again, as the
+        // file may have changed since the matches were found.
+        QStringList ids;
+        for (int i = first; i < first + wanted; ++i)
+            ids << QString::number(matches_[i]);
+        sql = select + whereClause(params, "rowid IN (" + ids.join(',') + ")") + orderClause(false) +
               QString(" LIMIT %1").arg(wanted);
-        params << matches_[first] << matches_[first + wanted - 1];
     } else if (before && !before->rowids.isEmpty() && before->rows.size() == PageRows) {
         params.clear();
         QString where = whereClause(params, QString("rowid > ?%1").arg(filter_.isEmpty() ? 1 : 2));

@@ -12,8 +12,8 @@
 // Sorting is `ORDER BY column` (then rowid, so the order is total and can be reversed); the filter
 // matches a substring of the text of any column (or of one), as LIKE does (ASCII case-insensitive).
 // A filter reads the whole table once, in one short read that keeps the matching rowids (a table
-// without rowids, only their count); in rowid order a page of matches is then read by the rowid
-// range of its first and last match, which costs the page alone. That one read can run on a worker
+// without rowids, only their count); in rowid order a page of matches is then read by its matches'
+// rowids, which costs the page alone. That one read can run on a worker
 // thread (setFilterInBackground): the grid shows no rows while filtering() and the window stays
 // responsive; between reads TxScope still holds no lock.
 // The file may change between two reads (the user's application keeps writing): a page shows the

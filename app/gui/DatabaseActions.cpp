@@ -143,7 +143,7 @@ void DatabaseActions::syncWithRun()
     txs::Database* runDb =
         attached_ && !attached_->runPath().isEmpty() ? window_->controller().database() : nullptr;
     dock_->console().setTracedDatabase(runDb);
-    dock_->setRunOpen(runDb != nullptr);
+    dock_->setRunOpen(runDb != nullptr, window_->controller().state() == RunController::State::Finished);
     close_->setEnabled(attached_ != nullptr);
     updateIndicator();
 }

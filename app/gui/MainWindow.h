@@ -92,6 +92,10 @@ public:
     // back as on first start, sized to the current screen; the appearance is the theme and
     // presentation mode.
     void resetLayout();
+    // Sizes the window to `size` and lays the docks out for it as on first start (what
+    // `--window-size` asks for: the docks of a window fitted to another screen would keep that
+    // screen's proportions).
+    void arrangeForSize(QSize size);
     void setAppearance(const txs::style::Appearance& appearance);
     // The engine's internal connection (id 0) in the timeline, Locks and Statement log.
     void setShowInternalConnections(bool show);

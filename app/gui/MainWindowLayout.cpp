@@ -131,6 +131,12 @@ void MainWindow::resetLayout()
     settings.remove("window/state");
 }
 
+void MainWindow::arrangeForSize(QSize size)
+{
+    resize(size);
+    arrangeDocks();
+}
+
 void MainWindow::setAppearance(const txs::style::Appearance& appearance)
 {
     const bool presentationChanged = appearance.presentation != txs::style::current().presentation;

@@ -127,7 +127,7 @@ int main(int argc, char** argv)
     }
     if (journalMode) window.setJournalMode(journalMode);
     // Otherwise the window has fitted itself to the screen (WindowGeometry).
-    if (forcedSize.isValid()) window.resize(forcedSize);
+    if (forcedSize.isValid()) window.arrangeForSize(forcedSize);
     window.show();
 
     if (parser.isSet(screenshot) && window.isReplaying()) {

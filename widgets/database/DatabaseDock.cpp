@@ -210,10 +210,11 @@ void DatabaseDock::setDatabase(AttachedDatabase* db)
     refresh();
 }
 
-void DatabaseDock::setRunOpen(bool open)
+void DatabaseDock::setRunOpen(bool open, bool finished)
 {
-    if (runOpen_ == open) return;
+    if (runOpen_ == open && runFinished_ == finished) return;
     runOpen_ = open;
+    runFinished_ = finished;
     updateHeader();
 }
 
@@ -302,7 +303,12 @@ QString DatabaseDock::holdsText() const
 {
     QStringList held;
     if (console_->inTransaction()) held << "the SQL console's open transaction (COMMIT or ROLLBACK ends it)";
-    if (runOpen_) held << "the run's connections (see the Locks panel)";
+    // A finished run's statements and transactions have all ended: "the run's connections" would
+    // send a developer hunting a lock nobody holds.
+    if (runOpen_ && runFinished_)
+        held << "the finished run's database, open for the SQL console, no transaction";
+    else if (runOpen_)
+        held << "the run's connections (see the Locks panel)";
     return "TxScope holds: " + (held.isEmpty() ? QString("nothing") : held.join("; "));
 }
 

@@ -36,8 +36,9 @@ public:
 
     // Shows `db` (null: nothing attached). The dock does not own it.
     void setDatabase(AttachedDatabase* db);
-    // Whether a run's connections have the working file open (they may hold locks).
-    void setRunOpen(bool open);
+    // Whether a run's connections have the working file open (they may hold locks), and whether
+    // that run has finished (its database stays open, idle, for the SQL console).
+    void setRunOpen(bool open, bool finished = false);
     // Re-reads the facts, the schema and the row count (after a run, or on Refresh).
     void refresh();
 
@@ -62,6 +63,7 @@ private:
 
     AttachedDatabase* db_ = nullptr;
     bool runOpen_ = false;
+    bool runFinished_ = false;
     SqlConsole* console_;
     SchemaModel* schema_;
     TableRowsModel* rows_;

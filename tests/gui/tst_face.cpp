@@ -4,8 +4,11 @@
 // Offscreen; QTRY_* on what the window shows.
 
 #include "app/gui/MainWindow.h"
+#include "engine/trace/ChromeTrace.h"
+#include "engine/trace/TraceLog.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/LocksModel.h"
+#include "widgets/models/SessionLog.h"
 #include "widgets/run/RunController.h"
 #include "widgets/style/Theme.h"
 #include "widgets/style/ToolIcons.h"
@@ -14,6 +17,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStandardPaths>
@@ -144,6 +150,39 @@ private slots:
             for (int x = 0; x < image.width(); ++x)
                 best = std::max(best, txs::style::contrastRatio(image.pixelColor(x, y), window));
         QVERIFY2(best >= txs::style::kMinimumGlyphContrast, qPrintable(QString::number(best)));
+    }
+
+    // Export › Chrome trace writes toChromeTrace of the session's log: it names the file that ran,
+    // and each wait draws an arrow ("s" on the blocker's track, "f" bound to the waiter's) with
+    // matching ids.
+    void chromeTraceNamesTheFileAndDrawsBlockerArrows()
+    {
+        window_->loadScenario("sqlite-busy-timeout-writers");
+        QTest::keyClick(window_.get(), Qt::Key_F5);
+        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
+                                  kRunTimeoutMs);
+        QTRY_VERIFY(window_->isSettled());
+        const std::string json = txs::toChromeTrace(window_->session().log()->snapshot());
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QString process;
+        QMap<qint64, QJsonObject> starts, finishes;
+        for (const QJsonValue& v : doc.object()["traceEvents"].toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e["ph"] == "M" && e["name"] == "process_name") process = e["args"].toObject()["name"].toString();
+            if (e["ph"] == "s") starts.insert(e["id"].toInteger(), e);
+            if (e["ph"] == "f") finishes.insert(e["id"].toInteger(), e);
+        }
+        QCOMPARE(process, QString("TxScope: sqlite-busy-timeout-writers.txs"));
+        QVERIFY2(!finishes.isEmpty(), "writers waiting for the lock draw no arrow");
+        QCOMPARE(starts.keys(), finishes.keys());
+        for (auto it = finishes.cbegin(); it != finishes.cend(); ++it) {
+            const QJsonObject from = starts[it.key()];
+            QCOMPARE(it.value()["bp"].toString(), QString("e")); // bound to the waiter's statement
+            QVERIFY(from["tid"].toInteger() != it.value()["tid"].toInteger());
+            QCOMPARE(from["ts"].toDouble(), it.value()["ts"].toDouble());
+        }
     }
 
     void emptyLocksPanelSaysWhatItShows()

@@ -306,7 +306,7 @@ QString DatabaseDock::holdsText() const
     // A finished run's statements and transactions have all ended: "the run's connections" would
     // send a developer hunting a lock nobody holds.
     if (runOpen_ && runFinished_)
-        held << "the finished run's database, open for the SQL console, no transaction";
+        held << "the finished run's idle connection (no transaction)";
     else if (runOpen_)
         held << "the run's connections (see the Locks panel)";
     return "TxScope holds: " + (held.isEmpty() ? QString("nothing") : held.join("; "));

@@ -46,9 +46,15 @@ QString HelpPages::workloadFormatMarkdown()
 QString HelpPages::scenarioListHtml()
 {
     QString html = "<h2>Built-in scenarios</h2><p>Click one to open it in the editor; F5 runs it.</p><ul>";
-    for (const Scenario& s : ScenarioLibrary::all())
+    QString group;
+    for (const Scenario& s : ScenarioLibrary::all()) {
+        if (s.group != group) {
+            group = s.group;
+            html += QString("</ul><h3>%1</h3><ul>").arg(group.toHtmlEscaped());
+        }
         html += QString("<li><a href=\"scenario:%1\"><b>%2</b></a><br><code>%1.txs</code></li>")
                     .arg(s.name.toHtmlEscaped(), s.title.toHtmlEscaped());
+    }
     return html + "</ul>";
 }
 

@@ -10,6 +10,8 @@
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/RunReport.h"
 #include "widgets/database/DatabaseDock.h"
+#include "widgets/dependencies/DependenciesPanel.h"
+#include "widgets/dependencies/DependencySource.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/LocksModel.h"
@@ -306,8 +308,7 @@ void MainWindow::buildToolBar()
     scenarioPicker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     scenarioPicker_->setMinimumContentsLength(20);
     scenarioPicker_->addItem("(choose a built-in scenario)");
-    for (const auto& s : ScenarioLibrary::all())
-        scenarioPicker_->addItem(s.title, s.name);
+    ScenarioLibrary::addItems(scenarioPicker_);
     connect(scenarioPicker_, &QComboBox::activated, this, [this](int index) {
         if (index > 0 && maybeSave()) loadScenario(scenarioPicker_->itemData(index).toString());
     });
@@ -362,6 +363,7 @@ void MainWindow::buildDocks()
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
     QDockWidget* database = addDock("Database", "databaseDock", database_->dock(), Qt::RightDockWidgetArea);
     buildResultDock();
+    buildDependenciesDock();
     // Where they go: arrangeDocks() (MainWindowLayout.cpp), or the layout the user saved.
     Q_UNUSED(script);
     Q_UNUSED(tx);
@@ -556,6 +558,7 @@ void MainWindow::focusOnStory()
             if (dock->objectName() == "explanationsDock") dock->raise();
         explanationsView_->resizeRowsToContents();
     }
+    showDependenciesIfAnomalous(); // an anomaly is the story, before any error it led to
 }
 
 void MainWindow::refreshStatus()
@@ -697,6 +700,8 @@ bool MainWindow::openSession(const QString& path, QString* errorOut)
     timeline_->clear();
     session_->setLog(log);
     session_->drainAll();
+    dependencies_->source().setExact(s->journalMode == "mvcc"); // recorded SQLite clients trace no reads
+    showDependenciesIfAnomalous();
     timeline_->zoomToFit();
     replayFile_ = path;
     updateTitle();

@@ -46,6 +46,9 @@ class ExplanationPanel;
 } // namespace txs
 class MetricsPanel;
 class DatabaseActions;
+namespace txs::dependencies {
+class DependenciesPanel;
+}
 namespace txs {
 class ConnectionFilter;
 class HintedTreeView;
@@ -73,6 +76,7 @@ public:
     DatabaseActions& databaseActions() { return *database_; }
     txs::result::ResultPane& resultPane() { return *resultPane_; }
     txs::result::ExplanationPanel& explanationPanel() { return *explanationPanel_; }
+    txs::dependencies::DependenciesPanel& dependenciesPanel() { return *dependencies_; }
     const txs::result::RunVerdict& verdict() const { return verdict_; }
     // The timeline's horizontal axis (View › Time Axis): Automatic is the step axis while
     // stepping and wall-clock time otherwise.
@@ -136,6 +140,10 @@ private:
     void goToLine(int line);
     void goToError(quint64 seq, qint64 explainedNs);
     void goToStatement(const QModelIndex& logIndex);
+    // The Dependencies dock (MainWindowDependencies.cpp).
+    void buildDependenciesDock();
+    void showDependenciesIfAnomalous();
+    void selectStatements(quint64 fromSeq, quint64 toSeq);
     void buildAxisMenu(QMenu* view);
     txs::timeline::TimeWarp wantedWarp() const;
     void rebuildTimeline();
@@ -181,6 +189,7 @@ private:
     QAction* stepBackAction_ = nullptr;
     txs::result::ResultPane* resultPane_ = nullptr;
     txs::result::ExplanationPanel* explanationPanel_ = nullptr;
+    txs::dependencies::DependenciesPanel* dependencies_ = nullptr;
     txs::result::RunVerdict verdict_;
     txs::result::StatementLines statementLines_;
     txs::timeline::TimeWarp warp_;

@@ -25,7 +25,7 @@
 
 namespace {
 
-constexpr int kLayoutVersion = 4; // bump when the docks change, so old saved states are not applied
+constexpr int kLayoutVersion = 5; // bump when the docks change, so old saved states are not applied
 
 QRect availableArea(const QWidget* window)
 {
@@ -44,7 +44,8 @@ QDockWidget* MainWindow::dock(const QString& objectName) const
 }
 
 // The default arrangement: the script on the left, the timeline in the middle, transactions,
-// statement log and explanations below it, locks, version chains and metrics on the right.
+// statement log and explanations (with the dependency graph) below it, locks, version chains
+// and metrics on the right.
 // The result pane sits under the script.
 // Presentation mode gives the timeline and the explanations the room: the explanations take the
 // whole bottom, the metrics are hidden (View brings them back).
@@ -59,7 +60,8 @@ void MainWindow::arrangeDocks()
     QDockWidget* log = dock("logDock");
     QDockWidget* database = dock("databaseDock");
     QDockWidget* result = dock("resultDock");
-    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result}) {
+    QDockWidget* deps = dock("dependenciesDock");
+    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result, deps}) {
         d->setFloating(false); // before removing: a removed dock keeps its floating flag
         removeDockWidget(d);
     }
@@ -72,6 +74,9 @@ void MainWindow::arrangeDocks()
     addDockWidget(Qt::BottomDockWidgetArea, log);
     splitDockWidget(tx, explain, Qt::Horizontal);
     tabifyDockWidget(tx, log);
+    // The dependency graph wants the width of the explanations' place; a run with an anomaly
+    // raises it (MainWindowDependencies.cpp).
+    tabifyDockWidget(explain, deps);
     tabifyDockWidget(locks, versions);
     addDockWidget(Qt::RightDockWidgetArea, database);
     tabifyDockWidget(versions, database);
@@ -79,9 +84,10 @@ void MainWindow::arrangeDocks()
     // The result pane under the script: a failed expectation and its line side by side.
     addDockWidget(Qt::LeftDockWidgetArea, result);
     splitDockWidget(script, result, Qt::Vertical);
-    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result})
+    for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result, deps})
         d->show();
     tx->raise();
+    explain->raise();
     locks->raise();
 
     // Sizes in proportion to the window, so a small screen keeps room for the timeline.

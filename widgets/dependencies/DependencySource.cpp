@@ -1,0 +1,118 @@
+#include "widgets/dependencies/DependencySource.h"
+
+#include "widgets/models/SessionLog.h"
+
+#include <algorithm>
+
+namespace txs::dependencies {
+
+namespace {
+
+// What buildDependencyGraph reads: names, statements, transaction ends, versions and reads, and
+// any event of a transaction (its first and last events place it). The rest (locks of the
+// engine itself, notes, explanations) is left out of the copy.
+bool analysisReads(const Event& e)
+{
+    switch (e.kind) {
+    case EventKind::ConnectionOpen:
+    case EventKind::TableCreated:
+    case EventKind::StatementBegin:
+    case EventKind::TxBegin:
+    case EventKind::TxCommit:
+    case EventKind::TxRollback:
+    case EventKind::TxDoomed:
+    case EventKind::VersionCreated:
+    case EventKind::VersionEnded:
+    case EventKind::VersionRead:
+    case EventKind::RangeRead:
+        return true;
+    case EventKind::Note:
+    case EventKind::Explanation:
+        return false;
+    default:
+        return e.txId != 0;
+    }
+}
+
+} // namespace
+
+DependencySource::DependencySource(models::SessionLog* session, QObject* parent)
+    : QObject(parent), session_(session)
+{
+    timer_.setSingleShot(true);
+    connect(&timer_, &QTimer::timeout, this, &DependencySource::refresh);
+    connect(session_, &models::SessionLog::reset, this, &DependencySource::clear);
+    connect(session_, &models::SessionLog::eventsApplied, this, [this] {
+        keep(session_->lastBatch());
+        stale_ = true;
+        schedule();
+    });
+    connect(session_, &models::SessionLog::instantChanged, this, [this] {
+        stale_ = true;
+        schedule();
+    });
+}
+
+void DependencySource::keep(std::span<const Event> batch)
+{
+    for (const Event& e : batch)
+        if (analysisReads(e)) events_.push_back(e);
+}
+
+void DependencySource::setExact(bool exact)
+{
+    if (exact_ == exact) return;
+    exact_ = exact;
+    stale_ = true;
+    schedule();
+}
+
+void DependencySource::setActive(bool active)
+{
+    active_ = active;
+    if (active_ && stale_) schedule();
+}
+
+void DependencySource::schedule()
+{
+    if (!active_) return;
+    // Time travel and stepping answer at once; a live run at most every liveIntervalMs_.
+    const int delay = session_->isLive() ? liveIntervalMs_ : 0;
+    if (!timer_.isActive() || delay == 0) timer_.start(delay);
+}
+
+void DependencySource::clear()
+{
+    events_.clear();
+    report_ = {};
+    stale_ = true;
+    emit reportChanged();
+}
+
+void DependencySource::refresh()
+{
+    timer_.stop();
+    if (!stale_) return;
+    stale_ = false;
+    if (!exact_) {
+        report_ = {};
+        emit reportChanged();
+        return;
+    }
+    std::uint64_t until = UINT64_MAX;
+    if (!session_->isLive()) {
+        const std::int64_t t = session_->instant();
+        const auto end = std::partition_point(events_.begin(), events_.end(),
+                                              [t](const Event& e) { return e.timeNs <= t; });
+        until = end == events_.begin() ? 0 : std::prev(end)->seq;
+        if (end == events_.begin()) {
+            report_ = {};
+            emit reportChanged();
+            return;
+        }
+    }
+    report_ = analysis::analyzeEvents(events_, true, until);
+    emit reportChanged();
+}
+
+} // namespace txs::dependencies

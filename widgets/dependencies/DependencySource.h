@@ -1,0 +1,65 @@
+#pragma once
+// The dependency graph and anomalies of a session at its instant (engine/analysis), for the
+// Dependencies panel: a projection of the typed trace events like every other view.
+//
+// It keeps its own copy of the events the analysis reads (fed from the session's one drain, so
+// the log is never read twice) and runs the analysis again when the instant moves or events
+// arrive, at most every `liveIntervalMs` while the session follows a live run (the analysis reads
+// the whole prefix: a burst of events must not run it per batch), and only while someone looks
+// (setActive): a hidden panel costs only the copy.
+//
+// The instant maps to the last event at or before it (events are in seq order and their times
+// do not decrease); transactions not committed by then are not in the graph.
+
+#include "engine/analysis/Anomaly.h"
+
+#include <QObject>
+#include <QTimer>
+#include <span>
+#include <vector>
+
+namespace txs::models {
+class SessionLog;
+}
+
+namespace txs::dependencies {
+
+class DependencySource : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit DependencySource(models::SessionLog* session, QObject* parent = nullptr);
+
+    // The run's reads and keys are known (TxScope's MVCC engine): only then is there a graph to
+    // show. SQLite runs (and sessions recorded from other processes) record no reads.
+    void setExact(bool exact);
+    bool exact() const { return exact_; }
+    void setActive(bool active);
+    void setLiveInterval(int ms) { liveIntervalMs_ = ms; }
+
+    const analysis::AnomalyReport& report() const { return report_; }
+    // Committed transactions exist at the instant (the graph is not empty).
+    bool hasGraph() const { return exact_ && !report_.graph.nodes.empty(); }
+    // Runs a pending analysis now (tests, the end of a run).
+    void refresh();
+
+signals:
+    void reportChanged();
+
+private:
+    void keep(std::span<const Event> batch);
+    void schedule();
+    void clear();
+
+    models::SessionLog* session_;
+    std::vector<Event> events_; // the kinds the analysis reads, in seq order
+    analysis::AnomalyReport report_;
+    bool exact_ = false;
+    bool active_ = true;
+    bool stale_ = false;
+    int liveIntervalMs_ = 300;
+    QTimer timer_;
+};
+
+} // namespace txs::dependencies

@@ -23,7 +23,7 @@
 
 namespace {
 
-constexpr int kLayoutVersion = 4; // bump when the docks change, so old saved states are not applied
+constexpr int kLayoutVersion = 5; // bump when the docks change, so old saved states are not applied
 
 QRect availableArea(const QWidget* window)
 {
@@ -79,6 +79,7 @@ void MainWindow::arrangeDocks()
     splitDockWidget(script, result, Qt::Vertical);
     for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result})
         d->show();
+    arrangeRecordDocks();
     tx->raise();
     locks->raise();
 

@@ -4,8 +4,10 @@
 #include "ExitCode.h"
 #include "Json.h"
 #include "engine/explain/CauseProjection.h"
+#include "engine/record/LiveRecording.h"
 #include "engine/record/ProbeRecord.h"
 #include "engine/record/Recording.h"
+#include "engine/record/TracedCommand.h"
 #include "engine/workload/RunReport.h"
 
 #include <cerrno>
@@ -13,64 +15,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
-#include <filesystem>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
+#include <ctime>
 
 namespace txs::cli {
 
 namespace {
 
-// The probe: $TXSCOPE_PROBE, else beside this program (the build tree puts it there), else the
-// installed copy in ../lib/txscope.
-std::string probePath()
+// Runs the command under the probe, its children too; samples the WAL gauges while it runs.
+// Returns the command's exit status as a shell reports it.
+int runWithProbe(const std::vector<std::string>& command, const std::string& probe, const std::string& dir,
+                 record::LiveRecording& live)
 {
-    if (const char* p = std::getenv("TXSCOPE_PROBE"); p && *p) return p;
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec) return {};
-    for (const auto& candidate : {exe.parent_path() / "libtxscope-probe.so",
-                                  exe.parent_path() / "../lib/txscope/libtxscope-probe.so"})
-        if (std::filesystem::exists(candidate, ec))
-            return std::filesystem::weakly_canonical(candidate, ec).string();
-    return {};
-}
-
-std::string joined(const std::vector<std::string>& words)
-{
-    std::string s;
-    for (const auto& w : words) {
-        if (!s.empty()) s += ' ';
-        s += w;
-    }
-    return s;
-}
-
-// Runs the command with the probe in its environment; its children inherit it. Returns the
-// command's exit status as a shell reports it.
-int runWithProbe(const std::vector<std::string>& command, const std::string& probe, const std::string& dir)
-{
-    std::string preload = probe;
-    if (const char* old = std::getenv("LD_PRELOAD"); old && *old) preload += std::string(":") + old;
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) {
-        const std::string_view v(*e);
-        if (v.starts_with("LD_PRELOAD=") || v.starts_with(TXSCOPE_PROBE_DIR_ENV "=")) continue;
-        env.emplace_back(*e);
-    }
-    env.push_back("LD_PRELOAD=" + preload);
-    env.push_back(std::string(TXSCOPE_PROBE_DIR_ENV "=") + dir);
-    std::vector<char*> argv, envp;
-    for (const auto& a : command)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const auto& e : env)
-        envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-
     // Ctrl-C goes to the whole foreground group: the command decides what to do with it, and
     // the recorder stays to collect what it wrote.
     struct sigaction ignore
@@ -79,22 +34,26 @@ int runWithProbe(const std::vector<std::string>& command, const std::string& pro
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGINT, &ignore, &oldInt);
     sigaction(SIGTERM, &ignore, &oldTerm);
-    const pid_t child = fork();
-    if (child == 0) {
-        sigaction(SIGINT, &oldInt, nullptr);
-        sigaction(SIGTERM, &oldTerm, nullptr);
-        execvpe(argv[0], argv.data(), envp.data());
-        std::fprintf(stderr, "txscope-cli record: cannot run '%s': %s\n", argv[0], std::strerror(errno));
-        _exit(127);
-    }
-    int status = 0;
+    std::string error;
+    record::TraceOptions options;
+    options.probe = probe;
+    options.directory = dir;
+    options.messagePrefix = "txscope-cli record";
+    const auto child = record::startTraced(command, options, error);
     int result = ExitBadInput;
-    if (child > 0) {
-        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    if (child) {
+        // Every 20 ms: the records so far (to learn which databases use a WAL) and their gauges.
+        for (;;) {
+            if (const auto status = record::tracedExitStatus(*child)) {
+                result = *status;
+                break;
+            }
+            live.poll(record::monotonicNowNs());
+            const timespec pause{0, 20'000'000};
+            nanosleep(&pause, nullptr);
         }
-        result = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     } else {
-        std::fprintf(stderr, "txscope-cli record: cannot start a process: %s\n", std::strerror(errno));
+        std::fprintf(stderr, "txscope-cli record: %s\n", error.c_str());
     }
     sigaction(SIGINT, &oldInt, nullptr);
     sigaction(SIGTERM, &oldTerm, nullptr);
@@ -111,6 +70,11 @@ RunSummary causesOf(const record::Recording& recording)
     }
     s.causes = causes.byCount();
     return s;
+}
+
+std::string joined(const std::vector<std::string>& words)
+{
+    return record::joinedCommand(words);
 }
 
 std::string summaryJson(const RecordCommandOptions& o, int status, const record::Recording& r,
@@ -154,17 +118,11 @@ std::string summaryText(const RecordCommandOptions& o, int status, const record:
     return t;
 }
 
-void removeRecords(const std::string& dir)
-{
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-}
-
 } // namespace
 
 int recordCommand(const RecordCommandOptions& o)
 {
-    const std::string probe = probePath();
+    const std::string probe = record::findProbe();
     if (probe.empty()) {
         std::fprintf(stderr, "txscope-cli record: libtxscope-probe.so not found beside txscope-cli nor in "
                              "../lib/txscope (set TXSCOPE_PROBE to its path)\n");
@@ -184,23 +142,27 @@ int recordCommand(const RecordCommandOptions& o)
         }
         dir = shared;
     } else {
-        std::string dirTemplate = (std::filesystem::temp_directory_path() / "txscope-record-XXXXXX").string();
-        if (!mkdtemp(dirTemplate.data())) {
-            std::fprintf(stderr, "txscope-cli record: cannot create a folder for the records: %s\n",
-                         std::strerror(errno));
+        std::string error;
+        dir = record::makeRecordDirectory(error);
+        if (dir.empty()) {
+            std::fprintf(stderr, "txscope-cli record: %s\n", error.c_str());
             return ExitBadInput;
         }
-        dir = dirTemplate;
     }
-    const int status = runWithProbe(o.command, probe, dir);
-
-    const record::ProbeFiles files = record::readProbeDirectory(dir);
-    if (!shared || !*shared) removeRecords(dir);
-    for (const auto& e : files.errors)
-        std::fprintf(stderr, "txscope-cli record: %s\n", e.c_str());
     record::RecordingOptions options;
     options.command = joined(o.command);
     options.onlyGlob = o.onlyGlob;
+    record::LiveRecording live(dir, options);
+    const int status = runWithProbe(o.command, probe, dir, live);
+
+    // Every record, read once more from the start now that the writers are gone (a torn tail
+    // is counted), with the gauges sampled while it ran.
+    const record::ProbeFiles files = record::readProbeDirectory(dir);
+    if (!shared || !*shared) record::removeRecordDirectory(dir);
+    for (const auto& e : files.errors)
+        std::fprintf(stderr, "txscope-cli record: %s\n", e.c_str());
+    options.walSamples = live.walSamples();
+    options.exitStatus = status;
     const record::Recording recording = record::buildRecording(files, options);
     const RunSummary causes = causesOf(recording);
     if (auto error = writeSession(recording.session, o.output))

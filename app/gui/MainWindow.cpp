@@ -124,7 +124,9 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { QMessageBox::warning(this, "Cannot run", message); });
     connect(session_, &txs::models::SessionLog::eventsApplied, this, &MainWindow::feedTimeline);
     connect(session_, &txs::models::SessionLog::instantChanged, this, [this](qint64 t) {
-        instantLabel_->setText(QString("t = %1%2").arg(formatNs(t), session_->isLive() ? " (live)" : ""));
+        // A replay is not live, whatever its cursor follows; a program being recorded is.
+        const bool live = session_->isLive() && (!replaying_ || isRecording());
+        instantLabel_->setText(QString("t = %1%2").arg(formatNs(t), live ? " (live)" : ""));
         timeline_->setCursorTime(warp_.toAxis(t));
         refreshStatus(); // the counts are those at the instant shown
     });
@@ -196,11 +198,17 @@ void MainWindow::buildActions()
         make("Export &Transactions as CSV…", QKeySequence(), &MainWindow::exportTransactionsCsv);
     quitAction_ = make("&Quit", QKeySequence::Quit, &QWidget::close);
     aboutAction_ = make("&About TxScope", QKeySequence(), &MainWindow::about);
+    buildRecordActions();
 
     runAction_ = make("Run", QKeySequence(Qt::Key_F5), [this] { controller_->run(); });
     pauseAction_ = make("Pause", QKeySequence(Qt::Key_F6), [this] { controller_->pause(); });
     stepAction_ = make("Step", QKeySequence(Qt::Key_F10), [this] { controller_->step(); });
-    stopAction_ = make("Stop", QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] { controller_->stop(); });
+    stopAction_ = make("Stop", QKeySequence(Qt::SHIFT | Qt::Key_F5), [this] {
+        if (isRecording())
+            stopRecording();
+        else
+            controller_->stop();
+    });
     resetAction_ = make("Reset", QKeySequence(Qt::CTRL | Qt::Key_R), [this] { controller_->reset(); });
     runAction_->setToolTip("Run the workload to the end (F5)");
     stepAction_->setToolTip("Run the next step: one statement, or the whole workers phase (F10)");
@@ -228,6 +236,7 @@ void MainWindow::buildMenus()
     file->addSeparator();
     file->addAction(saveSessionAction_);
     file->addAction(openSessionAction_);
+    file->addAction(traceAction_);
     file->addSeparator();
     QMenu* exports = file->addMenu("&Export");
     exports->addAction(exportTraceAction_);
@@ -364,6 +373,7 @@ void MainWindow::buildDocks()
     QDockWidget* database = addDock("Database", "databaseDock", database_->dock(), Qt::RightDockWidgetArea);
     buildResultDock();
     buildDependenciesDock();
+    buildRecordDocks();
     // Where they go: arrangeDocks() (MainWindowLayout.cpp), or the layout the user saved.
     Q_UNUSED(script);
     Q_UNUSED(tx);
@@ -379,6 +389,7 @@ void MainWindow::buildDocks()
 
 void MainWindow::setScript(const QString& text, const QString& fileName)
 {
+    discardRecording();
     currentFile_ = fileName;
     editor_->blockSignals(true);
     editor_->setPlainText(text);
@@ -490,7 +501,8 @@ void MainWindow::onStateChanged()
                       "database file, so there is no chain to show. Choose MVCC as the engine to see them.")
                   .arg(txs::journalModeName(controller_->journalMode())));
     if (s == S::Finished) settleAfterRun();
-    if (s == S::Ready || s == S::Empty || s == S::Invalid) clearVerdict();
+    if ((s == S::Ready || s == S::Empty || s == S::Invalid) && !replaying_) clearVerdict();
+    updateRecordActions();
     refreshStatus();
 }
 
@@ -578,15 +590,10 @@ void MainWindow::refreshStatus()
     // numbers as the Metrics panel and the CLI), so they follow the cursor through time.
     const auto m = session_->projection().metrics.at(session_->instant());
     if (replaying_) {
-        editor_->setNextLine(0);
-        stateLabel_->setText(state);
-        countersLabel_->setText(QString("  committed %1 · retries %2 · errors %3 · %4 events")
-                                    .arg(m.commits)
-                                    .arg(m.retries)
-                                    .arg(m.errors())
-                                    .arg(events));
+        refreshReplayStatus(state);
         return;
     }
+    database_->indicator()->show();
     const auto p = controller_->progress();
     // A run under way (or paused) says how far it is, for how long, and what is left.
     if (controller_->state() == S::Running || controller_->state() == S::Paused)
@@ -685,6 +692,7 @@ bool MainWindow::openSession(const QString& path, QString* errorOut)
         if (errorOut) *errorOut = QString::fromStdString(error);
         return false;
     }
+    discardRecording();
     controller_->stop();
     replaying_ = true;
     editor_->blockSignals(true);
@@ -705,6 +713,7 @@ bool MainWindow::openSession(const QString& path, QString* errorOut)
     timeline_->zoomToFit();
     replayFile_ = path;
     updateTitle();
+    showSessionSummary(path);
     onStateChanged();
     return true;
 }
@@ -809,6 +818,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
         return;
     }
     controller_->stop();
+    discardRecording(); // never leaves the recorded program running
     saveWindowLayout();
     event->accept();
 }

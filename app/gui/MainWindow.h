@@ -49,6 +49,11 @@ class DatabaseActions;
 namespace txs::dependencies {
 class DependenciesPanel;
 }
+namespace txs::record_view {
+class LiveRecorder;
+class ProcessLanesModel;
+class WalGaugePlot;
+} // namespace txs::record_view
 namespace txs {
 class ConnectionFilter;
 class HintedTreeView;
@@ -67,6 +72,17 @@ public:
     // false with the reason in `error` when it cannot be read.
     bool openSession(const QString& path, QString* error = nullptr);
     bool isReplaying() const { return replaying_; }
+    // Records COMMAND live under the probe (txscope --record -- COMMAND, File › Trace
+    // Application…): MainWindowRecord.cpp. False with the reason in `error` when it cannot start.
+    bool startRecording(const QStringList& command, const QString& workingDirectory, QString* error = nullptr);
+    bool isRecording() const;
+    txs::record_view::LiveRecorder* recorder() const { return recorder_; }
+    txs::record_view::ProcessLanesModel& processLanes() { return *processLanes_; }
+    txs::record_view::WalGaugePlot& walGauges() { return *walGauges_; }
+    // Stops the recorded program (the Stop action while recording).
+    void stopRecording();
+    // Calls `done` once the recorded program has ended and the window shows all of it.
+    void whenRecordingFinished(std::function<void()> done);
     void loadScenario(const QString& name); // a built-in scenario, e.g. "seed-concurrent-writes"
     void setJournalMode(std::optional<txs::JournalMode> mode);
     RunController& controller() { return *controller_; }
@@ -145,6 +161,22 @@ private:
     void showDependenciesIfAnomalous();
     void selectStatements(quint64 fromSeq, quint64 toSeq);
     void buildAxisMenu(QMenu* view);
+    // Recording and replaying real programs (MainWindowRecord.cpp).
+    void buildRecordActions();
+    void buildRecordDocks();
+    void arrangeRecordDocks();
+    void updateRecordActions();
+    void traceApplicationDialog();
+    void discardRecording();
+    void onRecordingFinished(int exitStatus);
+    void showSessionSummary(const QString& path);
+    void refreshReplayStatus(const QString& state);
+    void showSessionResult();
+    QString replayScript() const;
+    QString replayCommand() const;
+    void showRecordDocks();
+    void offerToSaveRecording();
+    bool saveRecordingTo(const QString& path, QString* error);
     txs::timeline::TimeWarp wantedWarp() const;
     void rebuildTimeline();
     bool saveWorkloadAs();
@@ -207,4 +239,9 @@ private:
     bool settling_ = false; // draining the finished run's backlog in slices
     std::vector<std::function<void()>> onFinished_;
     bool replaying_ = false;
+    txs::record_view::LiveRecorder* recorder_ = nullptr;
+    txs::record_view::ProcessLanesModel* processLanes_ = nullptr;
+    txs::record_view::WalGaugePlot* walGauges_ = nullptr;
+    QAction* traceAction_ = nullptr;
+    std::vector<std::function<void()>> onRecordingFinished_;
 };

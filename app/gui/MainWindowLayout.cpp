@@ -86,6 +86,7 @@ void MainWindow::arrangeDocks()
     splitDockWidget(script, result, Qt::Vertical);
     for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result, deps})
         d->show();
+    arrangeRecordDocks();
     tx->raise();
     explain->raise();
     locks->raise();

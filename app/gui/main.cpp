@@ -1,5 +1,5 @@
-// txscope: the workbench. `txscope [FILE.txs] [--journal-mode M] [--run] [--screenshot OUT.png]
-// [--theme system|light|dark] [--presentation] [--window-size WxH]`.
+// txscope: the workbench. `txscope [FILE.txs | SESSION] [--journal-mode M] [--run] [--screenshot OUT.png]
+// [--theme system|light|dark] [--presentation] [--window-size WxH]`; `txscope --record -- COMMAND`.
 // With no file it opens the seed scenario on the MVCC engine.
 
 #include "app/gui/DatabaseActions.h"
@@ -62,7 +62,11 @@ int main(int argc, char** argv)
                              "With --screenshot: step N times (F10), a pause between steps as in a "
                              "lesson, instead of running to the end; then save the window.",
                              "N");
-    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps});
+    QCommandLineOption record("record",
+                              "Record a real program live: txscope --record -- COMMAND [ARGS...] runs COMMAND "
+                              "under the probe and shows its SQLite locks, statements and errors as it runs "
+                              "(with --screenshot: once it has ended).");
+    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps, record});
     parser.process(app);
 
     // The appearance comes before any widget, so every panel is built with its fonts and colours.
@@ -102,6 +106,36 @@ int main(int argc, char** argv)
 
     MainWindow window;
     const QStringList files = parser.positionalArguments();
+    if (parser.isSet(record)) {
+        if (files.isEmpty()) {
+            std::fprintf(stderr, "txscope: --record wants a command: txscope --record -- COMMAND [ARGS...]\n");
+            return 2;
+        }
+        if (forcedSize.isValid()) window.resize(forcedSize);
+        window.show();
+        QString error;
+        if (!window.startRecording(files, QString(), &error)) {
+            std::fprintf(stderr, "txscope: cannot record: %s\n", qPrintable(error));
+            return 2;
+        }
+        if (parser.isSet(screenshot)) {
+            const QString out = parser.value(screenshot);
+            window.whenRecordingFinished([&window, out] {
+                // The save prompt is not part of the picture.
+                for (QWidget* w : QApplication::topLevelWidgets())
+                    if (w->objectName() == "saveRecordingPrompt") w->close();
+                QTimer::singleShot(300, &window, [&window, out] {
+                    window.focusOnStory();
+                    QTimer::singleShot(200, &window, [&window, out] {
+                        const bool saved = window.grab().save(out);
+                        if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));
+                        QApplication::exit(saved ? 0 : 1);
+                    });
+                });
+            });
+        }
+        return app.exec();
+    }
     if (files.isEmpty()) {
         window.loadScenario("seed-concurrent-writes");
     } else if (isSessionFile(files.first())) {

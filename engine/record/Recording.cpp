@@ -5,6 +5,7 @@
 #include "engine/explain/Explainer.h"
 #include "engine/explain/ExplanationEvent.h"
 #include "engine/record/LockBytes.h"
+#include "engine/record/WalGauges.h"
 #include "engine/sqlutil/SqlScanner.h"
 
 #include <algorithm>
@@ -146,10 +147,11 @@ private:
         return "pid " + std::to_string(pid) + " (" + shortCommand(p.command.empty() ? "?" : p.command) + ")";
     }
 
-    std::uint32_t newLane(std::int64_t time, const std::string& name)
+    // A lane of process `pid`: a connection (tier 2) or the process's descriptors on a file.
+    std::uint32_t newLane(std::int64_t time, const std::string& name, int pid, bool connection)
     {
         const auto lane = ++lanes_;
-        Event e = event(EventKind::ConnectionOpen, lane, time);
+        Event e = event(EventKind::ConnectionOpen, lane, time, pid, connection ? 2 : 1);
         e.text = name;
         add(std::move(e));
         return lane;
@@ -165,7 +167,8 @@ private:
             if (it != connLanes_.end()) return it->second;
             // A connection opened before its open call was seen (sqlite3_open inside another).
             const auto lane =
-                newLane(r.time_ns, processName(r.pid) + " connection " + std::to_string(++connCount_[r.pid]));
+                newLane(r.time_ns, processName(r.pid) + " connection " + std::to_string(++connCount_[r.pid]),
+                        r.pid, true);
             connLanes_[key] = lane;
             laneState_[lane].database = database;
             return lane;
@@ -173,7 +176,7 @@ private:
         const auto key = std::make_pair(r.pid, database);
         auto it = processLanes_.find(key);
         if (it != processLanes_.end()) return it->second;
-        const auto lane = newLane(r.time_ns, processName(r.pid) + " " + baseName(database));
+        const auto lane = newLane(r.time_ns, processName(r.pid) + " " + baseName(database), r.pid, false);
         processLanes_[key] = lane;
         laneState_[lane].database = database;
         return lane;
@@ -186,6 +189,9 @@ private:
             p.seen = true;
             p.info.pid = r.pid;
             processOrder_.push_back(r.pid);
+            Event start = event(EventKind::ProcessStart, 0, r.time_ns, r.pid, p.info.parentPid);
+            start.text = p.info.command;
+            add(std::move(start));
         }
         ++p.records;
         p.maxSeq = std::max(p.maxSeq, r.seq);
@@ -278,7 +284,7 @@ private:
         ignoredConns_.erase({r.pid, r.conn}); // a pointer reused by a later connection
         tier2_ = true;
         const std::string name = processName(r.pid) + " connection " + std::to_string(++connCount_[r.pid]);
-        const auto lane = newLane(r.time_ns, name);
+        const auto lane = newLane(r.time_ns, name, r.pid, true);
         connLanes_[{r.pid, r.conn}] = lane;
         laneState_[lane].database = recordText(r);
     }
@@ -477,6 +483,19 @@ private:
     Recording finish()
     {
         Recording out;
+        for (auto& e : walGaugeEvents(options_.walSamples, [this](std::int64_t t) { return rel(t); }))
+            add(std::move(e));
+        if (options_.exitStatus) {
+            std::int64_t last = 1;
+            for (const auto& e : events_)
+                last = std::max(last, e.timeNs);
+            Event end;
+            end.kind = EventKind::RunEnd;
+            end.timeNs = last;
+            end.a = *options_.exitStatus;
+            end.detail = 1;
+            add(std::move(end));
+        }
         // Ties on time keep the order of creation (a Busy before its StatementEnd).
         std::stable_sort(events_.begin(), events_.end(),
                          [](const Event& x, const Event& y) { return x.timeNs < y.timeNs; });
@@ -531,6 +550,7 @@ private:
         out.busySnapshot = busySnapshot_;
         out.otherErrors = other_;
         out.tier2 = tier2_;
+        out.walDatabases.assign(walDatabases_.begin(), walDatabases_.end());
         return out;
     }
 

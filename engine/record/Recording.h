@@ -17,11 +17,17 @@
 // result of sqlite3_step/exec, never guessed from a refused lock. Each one is explained by the
 // same explainer as a run (explainError over an ExplainContext fed the merged events), and the
 // Explanation event follows its StatementEnd as in a run.
+//
+// Typed facts for the workbench: a ProcessStart event per process (pid, parent, command), each
+// lane's ConnectionOpen names its process (a) and whether it is a connection (b = 2) or the
+// process's descriptors (b = 1); the WAL gauges sampled while it ran become WalGauge events.
 
 #include "engine/record/ProbeFile.h"
+#include "engine/record/WalGauges.h"
 #include "engine/trace/SessionFile.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +45,8 @@ struct RecordingOptions
 {
     std::string command;  // what was recorded, for the session's header
     std::string onlyGlob; // keep only databases whose path or file name matches (fnmatch); "" = all
+    std::vector<WalSample> walSamples; // the WAL gauges sampled while it ran (WalSampler)
+    std::optional<int> exitStatus;     // the command's, once it ended: a RunEnd event (detail 1) says it
 };
 
 struct Recording
@@ -50,6 +58,7 @@ struct Recording
     std::uint64_t droppedEvents = 0;        // every process's dropped records + invalid + torn
     std::uint64_t busy = 0, busySnapshot = 0, otherErrors = 0;
     bool tier2 = false; // some process's sqlite3_* calls were seen
+    std::vector<std::string> walDatabases; // databases seen with a -wal or -shm file (to sample)
 };
 
 Recording buildRecording(const ProbeFiles& files, const RecordingOptions& options);

@@ -434,7 +434,9 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
         break;
     case EventKind::VersionRead:
     case EventKind::RangeRead:
-        break; // one per row read: for the dependency graph, too many for a timeline
+    case EventKind::ProcessStart:
+    case EventKind::WalGauge:
+        break; // reads: one per row, too many for a timeline; a recording's processes and gauges: not spans
     case EventKind::Checkpoint:
         instant(id, e, "checkpoint", "checkpoint",
                 Args().number("mode", e.a).number("written", e.b).text("text", e.text));

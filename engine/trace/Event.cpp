@@ -69,6 +69,10 @@ const char* eventKindName(EventKind kind)
         return "version-read";
     case EventKind::RangeRead:
         return "range-read";
+    case EventKind::ProcessStart:
+        return "process-start";
+    case EventKind::WalGauge:
+        return "wal-gauge";
     }
     return "?";
 }

@@ -9,7 +9,7 @@ namespace txs {
 
 enum class EventKind : std::uint16_t {
     RunBegin, // text: workload file
-    RunEnd,
+    RunEnd, // a recording's (engine/record): detail 1, a: the recorded command's exit status
     ConnectionOpen, // text: connection name
     ConnectionClose,
     StatementBegin,   // text: SQL
@@ -70,11 +70,19 @@ enum class EventKind : std::uint16_t {
     RangeRead,   // a scan of table over the keys [rowid, a] (the bounds the virtual table's
                  // xFilter got; a full scan is [INT64_MIN, INT64_MAX]); b: the reader's snapshot.
                  // Rows it returned have their own VersionRead; this records the keys it saw absent
+    // Recordings of real programs (engine/record):
+    ProcessStart, // a process touched a SQLite file: connection 0; a: its pid; b: its parent's pid;
+                  // text: its command line (for people). Its lanes' ConnectionOpen carry a: the pid,
+                  // b: 2 for a connection (sqlite3_* calls seen), 1 for file descriptors only.
+    WalGauge,     // a sampled WAL gauge of one database: connection 0; detail: WalGaugeKind
+                  // (engine/record/WalGauges.h); table: the database's number (1, 2, ... in order
+                  // of first sample); a: the value (-1: a read mark not in use); text: the
+                  // database's file name (for people)
 };
 // How many kinds there are (the log counts each): the last one's value + 1. A kind added after
-// RangeRead moves this; tst_trace_window checks that every kind below it has a name and none
+// WalGauge moves this; tst_trace_window checks that every kind below it has a name and none
 // after it does.
-constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::RangeRead) + 1;
+constexpr std::size_t kEventKindCount = static_cast<std::size_t>(EventKind::WalGauge) + 1;
 
 enum class RollbackReason : std::int64_t { User = 0, Conflict = 1, StatementError = 2, Busy = 3, Close = 4 };
 

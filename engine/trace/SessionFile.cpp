@@ -15,7 +15,7 @@ namespace {
 // Version 2 added the `detail` column after the kind; version 1 files still load (see below).
 constexpr const char* magic = "TXSCOPE-SESSION 2";
 constexpr const char* magicV1 = "TXSCOPE-SESSION 1";
-constexpr int lastKind = static_cast<int>(EventKind::RangeRead);
+constexpr int lastKind = static_cast<int>(EventKind::WalGauge);
 
 // A field on one line: backslash, tab and line breaks written as JSON writes them.
 std::string escape(const std::string& s)

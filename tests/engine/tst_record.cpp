@@ -3,6 +3,7 @@
 // Every step of every scenario is ordered by pipes or by the shell's own output: no sleeps.
 
 #include "engine/explain/ExplanationEvent.h"
+#include "engine/trace/LockState.h"
 #include "engine/trace/SessionFile.h"
 
 #include <QDir>
@@ -206,20 +207,37 @@ private slots:
         // BEGIN IMMEDIATE; INSERT; COMMIT: SHARED, RESERVED, PENDING, EXCLUSIVE in that order.
         const std::vector<std::int64_t> climb{1, 2, 3, 4};
         QVERIFY(std::search(levels.begin(), levels.end(), climb.begin(), climb.end()) != levels.end());
-        QCOMPARE(r.session.events.back().kind, EventKind::LockRelease);
-        QCOMPARE(r.session.events.back().b, 0);
+        // The recording ends with the command's exit status; its last lock event is the release.
+        QCOMPARE(r.session.events.back().kind, EventKind::RunEnd);
+        QCOMPARE(r.session.events.back().a, 0);
+        const Event& last = r.session.events[r.session.events.size() - 2];
+        QCOMPARE(last.kind, EventKind::LockRelease);
+        QCOMPARE(last.b, 0);
 #endif
     }
 
-    // Node with better-sqlite3 (version 12, SQLite compiled into the addon): tier 1 only. Optional:
-    // set TXSCOPE_NODE_MODULES to a node_modules folder holding better-sqlite3.
+    // Node with better-sqlite3 (version 12, SQLite compiled into the addon): tier 1 only.
+    // tools/node-deps.sh installs it into build/node (tools/check.sh does, while TxScope
+    // builds); TXSCOPE_NODE_MODULES names another node_modules folder.
+    static QString nodeModules()
+    {
+        const QString set = qEnvironmentVariable("TXSCOPE_NODE_MODULES");
+        return set.isEmpty() ? QStringLiteral(TXSCOPE_NODE_MODULES_DEFAULT) : set;
+    }
+    static bool haveBetterSqlite3()
+    {
+        return QFileInfo::exists(nodeModules() + "/better-sqlite3/build/Release/better_sqlite3.node") &&
+               !QStandardPaths::findExecutable("node").isEmpty();
+    }
+
     void nodeBetterSqlite3()
     {
-        const QString modules = qEnvironmentVariable("TXSCOPE_NODE_MODULES");
-        if (modules.isEmpty() || !QFileInfo::exists(modules + "/better-sqlite3"))
-            QSKIP("better-sqlite3 not installed (set TXSCOPE_NODE_MODULES to a node_modules folder with it)");
+        if (!haveBetterSqlite3())
+            QSKIP(qPrintable("better-sqlite3 is not installed in " + nodeModules() +
+                             " (run tools/node-deps.sh, or set TXSCOPE_NODE_MODULES to a node_modules "
+                             "folder holding it)"));
         QTemporaryDir dir;
-        qputenv("NODE_PATH", modules.toUtf8());
+        qputenv("NODE_PATH", nodeModules().toUtf8());
         const auto r = record(dir, {"node", kScripts + "better_sqlite3.js", dir.filePath("n.db")});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.json["processes"].toArray().size(), 1);
@@ -229,6 +247,41 @@ private slots:
             if (e->a == static_cast<std::int64_t>(LockResource::DbFile)) levels.push_back(e->b);
         const std::vector<std::int64_t> climb{1, 2, 3, 4};
         QVERIFY(std::search(levels.begin(), levels.end(), climb.begin(), climb.end()) != levels.end());
+    }
+
+    // Two better-sqlite3 connections in two Node processes: the child's COMMIT is refused
+    // EXCLUSIVE while the parent reads (SQLITE_BUSY in the program). From lock calls alone the
+    // recording shows the refusal on the child's lane, and the parent holding SHARED then.
+    void nodeBetterSqlite3Busy()
+    {
+        if (!haveBetterSqlite3())
+            QSKIP(qPrintable("better-sqlite3 is not installed in " + nodeModules() +
+                             " (run tools/node-deps.sh, or set TXSCOPE_NODE_MODULES to a node_modules "
+                             "folder holding it)"));
+        QTemporaryDir dir;
+        qputenv("NODE_PATH", nodeModules().toUtf8());
+        const auto r = record(dir, {"node", kScripts + "better_sqlite3_busy.js", dir.filePath("n.db")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.stderrText.contains("B: SQLITE_BUSY"), qPrintable(r.stderrText));
+        QCOMPARE(r.json["processes"].toArray().size(), 2);
+        QCOMPARE(r.json["errors"].toObject()["busy"].toInt(), 0); // statements are not seen: tier 1
+        const auto waits = ofKind(r.session, EventKind::LockWait);
+        QCOMPARE(waits.size(), std::size_t(1));
+        const Event* wait = waits.front();
+        QCOMPARE(wait->a, static_cast<std::int64_t>(LockResource::DbFile));
+        QCOMPARE(wait->b, static_cast<std::int64_t>(LockLevel::Exclusive));
+        // Who stood in the way: the other lane held SHARED at that instant.
+        LockState state;
+        for (const auto& e : r.session.events) {
+            if (e.seq >= wait->seq) break;
+            state.apply(e);
+        }
+        const auto holders = state.holders(LockResource::DbFile);
+        QCOMPARE(holders.size(), std::size_t(2)); // the parent's SHARED, the child's RESERVED
+        bool parentShared = false;
+        for (const auto& [lane, level] : holders)
+            parentShared = parentShared || (lane != wait->connection && level == LockLevel::Shared);
+        QVERIFY(parentShared);
     }
 
     // A pool of forked workers all land in the one session.

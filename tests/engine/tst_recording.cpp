@@ -5,7 +5,9 @@
 #include "engine/explain/ExplanationEvent.h"
 #include "engine/record/LockBytes.h"
 #include "engine/record/ProbeFile.h"
+#include "engine/record/LiveRecording.h"
 #include "engine/record/Recording.h"
+#include "engine/record/WalGauges.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -199,6 +201,140 @@ private slots:
         QCOMPARE(files.errors.size(), std::size_t(1)); // the link
         QCOMPARE(recordText(files.records[0]), std::string("ok"));
         QCOMPARE(buildRecording(files, {}).droppedEvents, std::uint64_t(3));
+    }
+
+    // Following a folder while processes write: each read decodes only the whole records
+    // written since the last one; half a record waits for its rest; a new file is picked up.
+    void tailReadsOnlyNewWholeRecords()
+    {
+        QTemporaryDir dir;
+        Records x;
+        x.hello(10, "a");
+        x.file(10, 3, "/tmp/app.db");
+        x.hello(20, "b");
+        const auto bytes = [&](std::size_t i) { return reinterpret_cast<const char*>(&x.files.records[i]); };
+        std::ofstream one(dir.filePath("p10.rec").toStdString(), std::ios::binary);
+        ProbeTail tail(dir.path().toStdString());
+        ProbeFiles got;
+        QCOMPARE(tail.readNew(got), std::size_t(0));
+        one.write(bytes(0), sizeof(ProbeRecord));
+        one.write(bytes(1), 100); // a writer mid-record (never with O_APPEND; here by hand)
+        one.flush();
+        QCOMPARE(tail.readNew(got), std::size_t(1));
+        QCOMPARE(got.torn, std::uint64_t(0)); // not torn while the writer may go on
+        QCOMPARE(tail.tornTails(), std::uint64_t(1));
+        one.write(bytes(1) + 100, sizeof(ProbeRecord) - 100);
+        one.flush();
+        {
+            std::ofstream two(dir.filePath("p20.rec").toStdString(), std::ios::binary);
+            two.write(bytes(2), sizeof(ProbeRecord));
+        }
+        QCOMPARE(tail.readNew(got), std::size_t(2));
+        QCOMPARE(tail.readNew(got), std::size_t(0)); // nothing is decoded twice
+        QCOMPARE(got.records.size(), std::size_t(3));
+        QCOMPARE(recordText(got.records[1]), std::string("/tmp/app.db"));
+        QCOMPARE(tail.tornTails(), std::uint64_t(0));
+    }
+
+    // A new build that only adds events after those shown is appended; one that changed an
+    // event already shown (a statement's begin, written when it ended) replaces the log.
+    void eventDeltaAppendsOrReplaces()
+    {
+        std::vector<Event> shown(2);
+        shown[0].kind = EventKind::ConnectionOpen;
+        shown[0].timeNs = 5;
+        shown[1].kind = EventKind::LockAcquire;
+        shown[1].timeNs = 9;
+        auto next = shown;
+        next.push_back(shown[1]);
+        next.back().timeNs = 12;
+        auto d = eventDelta(shown, next);
+        QVERIFY(!d.replace);
+        QCOMPARE(d.from, std::size_t(2));
+        Event begin;
+        begin.kind = EventKind::StatementBegin;
+        begin.timeNs = 7;
+        next.insert(next.begin() + 1, begin);
+        QVERIFY(eventDelta(shown, next).replace);
+        QVERIFY(eventDelta(shown, {shown[0]}).replace); // fewer: start over
+        QVERIFY(!eventDelta(shown, shown).replace);
+    }
+
+    // Each process is announced (pid, parent, command) and each lane says whose it is and
+    // whether it is a connection (tier 2) or the process's descriptors (tier 1); the exit status
+    // closes the recording.
+    void processesAndLaneTiers()
+    {
+        Records x;
+        x.hello(10, "python3 a.py");
+        x.files.records.back().a = 1;
+        x.hello(20, "./static_client");
+        x.open(10, 0xa);
+        x.file(10, 3, "/tmp/app.db");
+        x.file(20, 3, "/tmp/app.db");
+        x.lock(20, 0, 1, kPendingByte, 1);
+        x.lock(20, 0, 1, kSharedFirst, kSharedSize);
+        RecordingOptions options;
+        options.exitStatus = 7;
+        const auto r = buildRecording(x.files, options);
+        std::map<int, std::pair<std::int64_t, std::string>> processes;
+        std::map<std::int64_t, std::int64_t> tierOfPid;
+        for (const auto& e : r.session.events) {
+            if (e.kind == EventKind::ProcessStart) processes[static_cast<int>(e.a)] = {e.b, e.text};
+            if (e.kind == EventKind::ConnectionOpen) tierOfPid[e.a] = e.b;
+        }
+        QCOMPARE(processes.size(), std::size_t(2));
+        QCOMPARE(processes[10].first, std::int64_t(1));
+        QCOMPARE(processes[20].second, std::string("./static_client"));
+        QCOMPARE(tierOfPid[10], std::int64_t(2));
+        QCOMPARE(tierOfPid[20], std::int64_t(1));
+        QCOMPARE(r.session.events.back().kind, EventKind::RunEnd);
+        QCOMPARE(r.session.events.back().a, std::int64_t(7));
+    }
+
+    // The WAL gauges: samples become WalGauge events for the gauges that changed, and the series
+    // answer what the value was at any instant (the plot's steps).
+    void walGaugeSeries()
+    {
+        std::vector<WalSample> samples(3);
+        for (auto& s : samples)
+            s.database = "/tmp/app.db";
+        samples[0].timeNs = 100;
+        samples[0].values[1] = 3;  // frames
+        samples[0].values[2] = 0;  // backfilled
+        samples[0].values[4] = 3;  // READ1
+        samples[1] = samples[0];
+        samples[1].timeNs = 200;
+        samples[1].values[1] = 9;  // only frames changed
+        samples[2] = samples[1];
+        samples[2].timeNs = 300;
+        samples[2].values[2] = 9;  // a checkpoint backfilled everything
+        samples[2].values[4] = -1; // READ1 released
+        const auto events = walGaugeEvents(samples, [](std::int64_t t) { return t - 99; });
+        // First sample: frames, backfilled and the five marks (unused ones too, as -1); then
+        // one change, then two.
+        QCOMPARE(events.size(), std::size_t(7 + 1 + 2));
+        WalGaugeSeries series;
+        for (const auto& e : events)
+            series.apply(e);
+        const auto* frames = series.find(1, WalGaugeKind::Frames);
+        QVERIFY(frames);
+        QCOMPARE(frames->databaseName, std::string("app.db"));
+        QVERIFY(!WalGaugeSeries::valueAt(*frames, 0));
+        QCOMPARE(*WalGaugeSeries::valueAt(*frames, 1), std::int64_t(3));
+        QCOMPARE(*WalGaugeSeries::valueAt(*frames, 150), std::int64_t(9));
+        const auto* read1 = series.find(1, static_cast<WalGaugeKind>(4));
+        QCOMPARE(*WalGaugeSeries::valueAt(*read1, 150), std::int64_t(3));
+        QCOMPARE(*WalGaugeSeries::valueAt(*read1, 201), std::int64_t(-1));
+        QCOMPARE(series.maxFrames(1), std::int64_t(9));
+        QVERIFY(!series.find(1, WalGaugeKind::WalBytes)); // never known: no series
+        // A sample out of time order lands in its place.
+        Event late = events.front();
+        late.timeNs = 50;
+        late.a = 11;
+        series.apply(late);
+        QCOMPARE(*WalGaugeSeries::valueAt(*series.find(1, WalGaugeKind::Frames), 60), std::int64_t(11));
+        QCOMPARE(*WalGaugeSeries::valueAt(*series.find(1, WalGaugeKind::Frames), 101), std::int64_t(9));
     }
 };
 

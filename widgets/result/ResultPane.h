@@ -27,6 +27,8 @@ public:
 
     void setVerdict(const RunVerdict& verdict);
     void setCauses(std::vector<CauseRow> causes);
+    // The banner alone, for what is not a run of a script (a recording, a replayed session).
+    void setHeadline(RunVerdict::State state, const QString& text) { setBanner(state, text); }
     void clear();
 
     QString headline() const;

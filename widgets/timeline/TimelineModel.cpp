@@ -27,6 +27,8 @@ bool isLaneEvent(EventKind kind)
     case EventKind::VersionReclaimed:
     case EventKind::VersionRead:
     case EventKind::RangeRead:
+    case EventKind::ProcessStart:
+    case EventKind::WalGauge:
         return false;
     default:
         return true;

@@ -1,0 +1,149 @@
+#include "widgets/record/WalGaugePlot.h"
+
+#include "widgets/models/SessionLog.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace txs::record_view {
+
+using record::WalGaugeKind;
+
+WalGaugePlot::WalGaugePlot(models::SessionLog* session, QWidget* parent)
+    : QWidget(parent), session_(session), plot_(new QCustomPlot(this)), hint_(new QLabel(this))
+{
+    hint_->setWordWrap(true);
+    hint_->setMargin(8);
+    hint_->setText("No WAL gauges. They show, for a recording of a program whose database uses WAL, "
+                   "the WAL's size, its committed and backfilled frames and every reader's read mark, "
+                   "sampled while it ran (txscope --record, txscope-cli record).");
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(hint_);
+    layout->addWidget(plot_, 1);
+    plot_->setMinimumHeight(120);
+    plot_->yAxis->setLabel("WAL frames");
+    plot_->yAxis2->setLabel("WAL KiB");
+    plot_->yAxis2->setVisible(true);
+    plot_->xAxis->setLabel("time since the recording started (ms)");
+    plot_->legend->setVisible(true);
+    plot_->legend->setFont(font());
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignLeft | Qt::AlignTop);
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot_->axisRect()->setRangeDrag(Qt::Horizontal);
+    plot_->axisRect()->setRangeZoom(Qt::Horizontal);
+    plot_->hide();
+
+    connect(session_, &models::SessionLog::reset, this, [this] {
+        series_.clear();
+        rebuild();
+    });
+    connect(session_, &models::SessionLog::eventsApplied, this, [this] {
+        bool gauges = false;
+        for (const Event& e : session_->lastBatch())
+            if (e.kind == EventKind::WalGauge) {
+                series_.apply(e);
+                gauges = true;
+            }
+        if (gauges) rebuild();
+    });
+    connect(session_, &models::SessionLog::instantChanged, this, &WalGaugePlot::moveCursor);
+}
+
+void WalGaugePlot::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange) rebuild();
+}
+
+// The theme's colours (dark or light), as the Metrics plots take them.
+void WalGaugePlot::applyPalette()
+{
+    const QPalette& pal = palette();
+    const QColor text = pal.color(QPalette::WindowText);
+    plot_->setBackground(pal.brush(QPalette::Base));
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis, plot_->yAxis2}) {
+        axis->setBasePen(QPen(text));
+        axis->setTickPen(QPen(text));
+        axis->setSubTickPen(QPen(text));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->setTickLabelFont(font());
+        axis->setLabelFont(font());
+    }
+    plot_->legend->setBrush(pal.brush(QPalette::Base));
+    plot_->legend->setTextColor(text);
+    plot_->legend->setBorderPen(QPen(pal.color(QPalette::Mid)));
+    plot_->legend->setFont(font());
+}
+
+void WalGaugePlot::rebuild()
+{
+    applyPalette();
+    plot_->clearGraphs();
+    cursor_ = nullptr;
+    plot_->clearItems();
+    const bool any = !series_.empty();
+    hint_->setVisible(!any);
+    plot_->setVisible(any);
+    if (!any) {
+        plot_->replot();
+        return;
+    }
+    // The first database's gauges (a recording usually has one; the title names it).
+    const auto all = series_.all();
+    const std::uint32_t database = all.front()->database;
+    const std::int64_t end = std::max<std::int64_t>(session_->latestTimeNs(), 1);
+    double maxKiB = 1;
+    static const QColor colours[record::kWalGaugeKinds] = {
+        QColor(150, 150, 150), QColor(33, 102, 172), QColor(26, 152, 80), QColor(215, 48, 39),
+        QColor(244, 109, 67),  QColor(153, 112, 171), QColor(191, 129, 45), QColor(90, 174, 97)};
+    for (const auto* s : all) {
+        if (s->database != database) continue;
+        const bool bytes = s->kind == WalGaugeKind::WalBytes;
+        QCPGraph* g = plot_->addGraph(plot_->xAxis, bytes ? plot_->yAxis2 : plot_->yAxis);
+        g->setName(QString("%1%2").arg(record::walGaugeName(s->kind), bytes ? " (KiB, right)" : ""));
+        g->setLineStyle(QCPGraph::lsStepLeft);
+        QPen pen(colours[static_cast<int>(s->kind)]);
+        pen.setWidthF(bytes ? 1.0 : 2.0);
+        if (bytes) pen.setStyle(Qt::DashLine);
+        g->setPen(pen);
+        QVector<double> x, y;
+        for (const auto& p : s->points) {
+            if (p.value < 0) {
+                // A read mark not in use: a gap, not a zero.
+                x << p.timeNs / 1e6;
+                y << std::numeric_limits<double>::quiet_NaN();
+                continue;
+            }
+            x << p.timeNs / 1e6;
+            y << (bytes ? p.value / 1024.0 : static_cast<double>(p.value));
+            if (bytes) maxKiB = std::max(maxKiB, p.value / 1024.0);
+        }
+        // The last value holds to the end of the recording.
+        if (!s->points.empty()) {
+            x << end / 1e6;
+            y << y.back();
+        }
+        g->setData(x, y, true);
+    }
+    plot_->xAxis->setRange(0, end / 1e6);
+    plot_->yAxis->setRange(0, std::max<double>(series_.maxFrames(database), 1) * 1.1);
+    plot_->yAxis2->setRange(0, maxKiB * 1.1);
+    plot_->yAxis->setLabel(QString("WAL frames of %1").arg(QString::fromStdString(all.front()->databaseName)));
+    cursor_ = new QCPItemStraightLine(plot_);
+    cursor_->setPen(QPen(palette().color(QPalette::WindowText), 1, Qt::DotLine));
+    moveCursor();
+}
+
+void WalGaugePlot::moveCursor()
+{
+    if (!cursor_ || !plot_->isVisible()) return;
+    const double t = std::max<std::int64_t>(session_->instant(), 0) / 1e6;
+    cursor_->point1->setCoords(t, 0);
+    cursor_->point2->setCoords(t, 1);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace txs::record_view

@@ -432,7 +432,8 @@ std::string Explainer::explain(const Error& error, std::uint32_t connection, con
 bool explainable(const Error& error, JournalMode mode)
 {
     return error.kind == ErrorKind::Conflict || error.kind == ErrorKind::Busy ||
-           error.kind == ErrorKind::BusySnapshot || (error.kind == ErrorKind::Schema && mode == JournalMode::Mvcc);
+           error.kind == ErrorKind::BusySnapshot ||
+           (error.kind == ErrorKind::Schema && mode == JournalMode::Mvcc);
 }
 
 Error errorOfStatementEnd(const Event& e)

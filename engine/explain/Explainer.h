@@ -67,8 +67,7 @@ class Explainer
 {
 public:
     // `statementEnd`: the error's StatementEnd event (its seq, connection and time).
-    using DeferredSink =
-        std::function<void(const Explanation&, const Error&, const Event& statementEnd)>;
+    using DeferredSink = std::function<void(const Explanation&, const Error&, const Event& statementEnd)>;
 
     Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
     JournalMode mode() const { return mode_; }

@@ -18,8 +18,8 @@ constexpr auto kReadAtLeastEvery = std::chrono::milliseconds(100);
 
 } // namespace
 
-DeferredExplanations::DeferredExplanations(std::shared_ptr<Explainer> explainer, std::shared_ptr<TraceLog> trace,
-                                           CountCause countCause)
+DeferredExplanations::DeferredExplanations(std::shared_ptr<Explainer> explainer,
+                                           std::shared_ptr<TraceLog> trace, CountCause countCause)
     : explainer_(std::move(explainer)), trace_(std::move(trace)), countCause_(std::move(countCause))
 {
     if (explainer_) mode_ = explainer_->mode();
@@ -37,10 +37,10 @@ void DeferredExplanations::begin()
         n.store(0);
     for (auto& n : explained_)
         n.store(0);
-    explainer_->deferErrors(trace_->appendedCount(), [this](const Explanation& x, const Error& error,
-                                                            const Event& statementEnd) {
-        explained(x, error, statementEnd);
-    });
+    explainer_->deferErrors(trace_->appendedCount(),
+                            [this](const Explanation& x, const Error& error, const Event& statementEnd) {
+                                explained(x, error, statementEnd);
+                            });
     active_ = true;
 }
 
@@ -61,7 +61,8 @@ bool DeferredExplanations::defers(const Error& error) const
     return active_ && explainable(error, mode_);
 }
 
-std::optional<Explanation> DeferredExplanations::defer(const Error& error, std::uint32_t connection, bool needed)
+std::optional<Explanation> DeferredExplanations::defer(const Error& error, std::uint32_t connection,
+                                                       bool needed)
 {
     deferred_[slot(error.extendedCode)].fetch_add(1, std::memory_order_relaxed);
     if (needed) return explainer_->catchUpToNow(connection);
@@ -77,7 +78,8 @@ void DeferredExplanations::end()
     active_ = false;
     // Errors whose events the log let go before any reader came: counted, unexplained.
     for (std::size_t code = 0; code < kCodes; ++code) {
-        const std::uint64_t lost = deferred_[code].load() - std::min(deferred_[code].load(), explained_[code].load());
+        const std::uint64_t lost =
+            deferred_[code].load() - std::min(deferred_[code].load(), explained_[code].load());
         for (std::uint64_t i = 0; i < lost; ++i) {
             const Error error = Error::fromSqlite(
                 static_cast<int>(code), "its events left the trace log's window before they were explained");

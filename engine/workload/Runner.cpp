@@ -263,7 +263,8 @@ std::optional<Error> Runner::open()
         };
         if (trace_)
             impl_->deferred = std::make_unique<DeferredExplanations>(
-                explainer, trace_, [impl = impl_.get()](const Explanation& x, const Event& event, const Error& error) {
+                explainer, trace_,
+                [impl = impl_.get()](const Explanation& x, const Event& event, const Error& error) {
                     impl->countCause(x, event, error);
                 });
     }

@@ -15,7 +15,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
-
 #include <map>
 #include <set>
 
@@ -192,8 +191,8 @@ private slots:
 
         SpanProjection spans(false);
         std::map<std::uint32_t, std::set<std::uint32_t>> writeHolders; // at each connection's Busy
-        std::map<std::uint64_t, std::set<std::uint32_t>> holdersOfEnd;  // StatementEnd seq ->
-        std::map<std::uint64_t, std::uint32_t> errorEnds;               // ... its connection
+        std::map<std::uint64_t, std::set<std::uint32_t>> holdersOfEnd; // StatementEnd seq ->
+        std::map<std::uint64_t, std::uint32_t> errorEnds;              // ... its connection
         std::set<std::uint64_t> named;
         for (const Event& e : log) {
             spans.apply(e);
@@ -218,7 +217,7 @@ private slots:
                 QCOMPARE(f.holderKnown, !holdersOfEnd[f.statementEndSeq].empty());
                 if (f.holderKnown)
                     QVERIFY2(holdersOfEnd[f.statementEndSeq].count(f.holder),
-                         "the holder is one that held the write lock when the error happened");
+                             "the holder is one that held the write lock when the error happened");
             }
         }
         QCOMPARE(named.size(), errorEnds.size());

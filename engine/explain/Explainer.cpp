@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <thread>
 
 namespace txs {
 
@@ -428,24 +429,109 @@ std::string Explainer::explain(const Error& error, std::uint32_t connection, con
     return explainTyped(error, connection, blocked).why();
 }
 
+bool explainable(const Error& error, JournalMode mode)
+{
+    return error.kind == ErrorKind::Conflict || error.kind == ErrorKind::Busy ||
+           error.kind == ErrorKind::BusySnapshot ||
+           (error.kind == ErrorKind::Schema && mode == JournalMode::Mvcc);
+}
+
+Error errorOfStatementEnd(const Event& e)
+{
+    Error error;
+    // detail is an ErrorKind when a != 0 (Event.h); a number this build does not know is Other.
+    error.kind = e.detail <= static_cast<std::uint16_t>(ErrorKind::Other) ? static_cast<ErrorKind>(e.detail)
+                                                                          : ErrorKind::Other;
+    error.extendedCode = static_cast<int>(e.a);
+    error.code = error.extendedCode & 0xFF;
+    error.message = e.text;
+    return error;
+}
+
 Explanation Explainer::explainTyped(const Error& error, std::uint32_t connection, const BlockedWait* blocked)
 {
-    const bool mvccSchema = error.kind == ErrorKind::Schema && mode_ == JournalMode::Mvcc;
-    if (error.kind != ErrorKind::Conflict && error.kind != ErrorKind::Busy &&
-        error.kind != ErrorKind::BusySnapshot && !mvccSchema)
-        return {};
+    if (!explainable(error, mode_)) return {};
     std::lock_guard lock(mutex_);
-    if (trace_) {
-        // Reused: in a workers run this runs for every error, and keeps its capacity.
-        events_.clear();
-        nextSeq_ = trace_->readSince(nextSeq_, events_);
-        for (const auto& e : events_)
-            context_.apply(e);
-    }
+    readLocked();
     if (!blocked) return explainError(error, connection, context_, mode_);
     ExplainContext context = context_; // the wait belongs to this explanation only
     context.setBlocked(connection, *blocked);
     return explainError(error, connection, context, mode_);
+}
+
+void Explainer::readLocked()
+{
+    if (!trace_) return;
+    lastReadNs_.store(trace_->now(), std::memory_order_relaxed);
+    // Reused: in a workers run this runs for every batch, and keeps its capacity.
+    events_.clear();
+    nextSeq_ = trace_->readSince(nextSeq_, events_);
+    for (const auto& e : events_) {
+        context_.apply(e);
+        // The error's connection has done nothing since its StatementEnd, so its context is that
+        // of the error's moment, whatever other connections did meanwhile.
+        if (!deferredSink_ || e.kind != EventKind::StatementEnd || e.a == 0 || e.seq < deferFrom_) continue;
+        const Error error = errorOfStatementEnd(e);
+        if (!explainable(error, mode_)) continue;
+        Explanation& x = lastDeferred_[e.connection];
+        x = explainError(error, e.connection, context_, mode_);
+        deferredSink_(x, error, e);
+    }
+    readUpTo_.store(nextSeq_, std::memory_order_relaxed);
+}
+
+void Explainer::deferErrors(std::uint64_t fromSeq, DeferredSink sink)
+{
+    std::lock_guard lock(mutex_);
+    deferFrom_ = fromSeq;
+    deferredSink_ = std::move(sink);
+}
+
+void Explainer::stopDeferring()
+{
+    std::lock_guard lock(mutex_);
+    deferredSink_ = nullptr;
+    lastDeferred_.clear();
+}
+
+void Explainer::catchUp(bool wait)
+{
+    std::unique_lock lock(mutex_, std::defer_lock);
+    if (wait)
+        lock.lock();
+    else if (!lock.try_lock())
+        return; // the reader explains what this thread would have
+    readLocked();
+}
+
+std::optional<Explanation> Explainer::catchUpToNow(std::uint32_t connection)
+{
+    if (!trace_) return std::nullopt;
+    const std::uint64_t target = trace_->appendedCount();
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            readLocked();
+            // Dropped meanwhile counts as read: readSince() starts past what the log let go.
+            if (nextSeq_ >= target) {
+                // The caller has run nothing since its error, so its latest deferred error is
+                // that one, whichever thread's read explained it.
+                auto it = lastDeferred_.find(connection);
+                if (it == lastDeferred_.end()) return std::nullopt;
+                return it->second;
+            }
+        }
+        // Another thread has taken a seq below target and not yet published its event.
+        std::this_thread::yield();
+    }
+}
+
+bool Explainer::behind(std::uint64_t lagEvents, std::chrono::nanoseconds lagTime) const
+{
+    if (!trace_) return false;
+    const std::uint64_t read = readUpTo_.load(std::memory_order_relaxed);
+    if (trace_->appendedCount() >= read + lagEvents) return true;
+    return trace_->now() - lastReadNs_.load(std::memory_order_relaxed) >= lagTime.count();
 }
 
 } // namespace txs

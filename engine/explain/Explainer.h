@@ -7,10 +7,16 @@
 #include "engine/explain/ExplainContext.h"
 #include "engine/explain/ExplainRule.h"
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace txs {
@@ -40,12 +46,47 @@ struct Explanation
 Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context,
                          JournalMode mode);
 
-// Follows a trace log and explains errors as they happen. Thread-safe; each call reads only
-// the events appended since the previous one.
+// Whether explainError() has something to say about `error` (the others count as unexplained).
+bool explainable(const Error& error, JournalMode mode);
+
+// The error a StatementEnd event records (its typed fields: code and kind), for explaining it
+// from the log instead of from the thread that got it.
+Error errorOfStatementEnd(const Event& statementEnd);
+
+// Follows a trace log and explains errors. Thread-safe; each read takes only the events
+// appended since the previous one.
+//
+// Two ways. Immediate (explain()): the thread that got the error reads the log up to now and
+// explains it; the runner puts the explanation right after the statement's end. Deferred
+// (deferErrors(), for a workers phase): the threads that get errors only append them (their
+// StatementEnd); whoever reads the log next (catchUp(), any thread, or the end of the phase)
+// explains each error it meets with the context of the error's own moment, the lock holders
+// frozen at its Busy event, and hands it to the sink. Nobody waits for anybody: a thread that
+// finds another reading goes on with its work.
 class Explainer
 {
 public:
+    // `statementEnd`: the error's StatementEnd event (its seq, connection and time).
+    using DeferredSink = std::function<void(const Explanation&, const Error&, const Event& statementEnd)>;
+
     Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
+    JournalMode mode() const { return mode_; }
+
+    // From now on, every explainable error recorded at or after `fromSeq` is explained by the
+    // reads and given to `sink`. Not while another thread explains or catches up.
+    void deferErrors(std::uint64_t fromSeq, DeferredSink sink);
+    // Reads what the log has published since the last read, explaining the deferred errors in
+    // it. `wait` false: returns at once when another thread is reading.
+    void catchUp(bool wait);
+    // Reads until every event appended before the call is read, and returns the explanation of
+    // `connection`'s latest deferred error: for a thread that needs its own error's at once.
+    std::optional<Explanation> catchUpToNow(std::uint32_t connection);
+    // Stops deferring, after a last catchUp(true) has read every deferred error.
+    void stopDeferring();
+    // Whether a catch-up is due: `lagEvents` events appended since the last read, or `lagTime`
+    // since it began. Cheap (two atomics), for the threads that defer their errors.
+    bool behind(std::uint64_t lagEvents, std::chrono::nanoseconds lagTime) const;
+
     // `blocked`: the statement is held by the step runner as blocked (see BlockedWait).
     // The paragraph (Explanation::why()); empty when there is nothing to explain.
     std::string explain(const Error& error, std::uint32_t connection, const BlockedWait* blocked = nullptr);
@@ -54,12 +95,22 @@ public:
                              const BlockedWait* blocked = nullptr);
 
 private:
+    // Reads and applies the events published since the last read; explains deferred errors.
+    // Under mutex_.
+    void readLocked();
+
     JournalMode mode_;
     std::shared_ptr<TraceLog> trace_;
     std::mutex mutex_;
     std::uint64_t nextSeq_ = 0;
     ExplainContext context_;
     std::vector<Event> events_; // the batch read last
+    std::uint64_t deferFrom_ = 0;
+    DeferredSink deferredSink_; // set while deferring
+    // Each connection's latest deferred explanation (catchUpToNow() answers with it).
+    std::unordered_map<std::uint32_t, Explanation> lastDeferred_;
+    std::atomic<std::uint64_t> readUpTo_{0};  // nextSeq_, for behind() without the lock
+    std::atomic<std::int64_t> lastReadNs_{0}; // the trace clock when the last read began
 };
 
 } // namespace txs

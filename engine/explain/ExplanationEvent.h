@@ -13,9 +13,11 @@
 namespace txs {
 
 // `stillBlocked`: the explanation is of a statement the step runner holds as blocked (it will be
-// tried again): it is no error (yet), and causes do not count it.
+// tried again): it is no error (yet), and causes do not count it. `statementEndSeq`: the seq of
+// the error's StatementEnd when the explanation is written later, from the log (0: it follows
+// that StatementEnd as the connection's next event).
 Event explanationEvent(const Explanation& explanation, const Error& error, std::uint32_t connection,
-                       bool stillBlocked);
+                       bool stillBlocked, std::uint64_t statementEndSeq = 0);
 
 // What an Explanation event says, decoded from its typed fields only.
 struct ExplanationFacts
@@ -27,6 +29,9 @@ struct ExplanationFacts
     std::uint32_t holder = 0;
     LockResource heldResource = LockResource::DbFile;
     LockLevel heldLevel = LockLevel::None;
+    // The seq of the StatementEnd it explains; 0: the connection's statement that ended just
+    // before it (its previous event).
+    std::uint64_t statementEndSeq = 0;
 };
 ExplanationFacts explanationFacts(const Event& explanationEvent);
 

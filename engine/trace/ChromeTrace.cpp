@@ -103,6 +103,8 @@ private:
                std::optional<std::size_t> awaitingExplanation);
     bool explainError(ConnectionState& c, std::optional<std::size_t> error, const Event& explanation);
     static constexpr std::size_t kMaxPendingLockItems = 4096;
+    // Items a connection holds back for late explanations before it gives up waiting for them.
+    static constexpr std::size_t kMaxHeldItems = 4096;
 
     struct ConnectionState
     {
@@ -115,6 +117,11 @@ private:
         // The error instant of the statement that just failed (index into items), held back
         // until the connection's next event, which is its explanation when it has one.
         std::optional<std::size_t> explainableError;
+        // Error instants whose explanation may come later, naming their StatementEnd (a workers
+        // phase explains from the log): by that seq, index into items. While any waits, the
+        // track is not written (items keep their indexes), up to kMaxHeldItems.
+        std::map<std::uint64_t, std::size_t> awaiting;
+        std::uint64_t lastErrorEnd = 0; // the StatementEnd of explainableError
     };
 
     // SpanObserver: a span is written (queued) when it closes.
@@ -382,6 +389,11 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
             instant(id, e, "error", "error " + code,
                     Args().text("code_name", code).number("code", e.a).text("message", e.text));
             c.explainableError = c.items.size() - 1;
+            c.lastErrorEnd = e.seq;
+            const auto kind = static_cast<ErrorKind>(e.detail);
+            if (kind == ErrorKind::Busy || kind == ErrorKind::BusySnapshot || kind == ErrorKind::Conflict ||
+                kind == ErrorKind::Schema)
+                c.awaiting[e.seq] = c.items.size() - 1;
         }
         break;
     case EventKind::TxDoomed: {
@@ -417,6 +429,16 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
                 Args().number("count", e.a).number("slept_us", e.b).number("gave_up", e.detail));
         break;
     case EventKind::Explanation:
+        if (const std::uint64_t end = explainedStatementEnd(e.seq, e.detail, e.table)) {
+            const auto it = c.awaiting.find(end);
+            std::optional<std::size_t> error;
+            if (it != c.awaiting.end()) error = it->second;
+            if (it != c.awaiting.end()) c.awaiting.erase(it);
+            if (!explainError(c, error, e))
+                instant(id, e, "explanation", "explanation", Args().text("text", e.text));
+            break;
+        }
+        if (awaitingExplanation) c.awaiting.erase(c.lastErrorEnd);
         if (!explainError(c, awaitingExplanation, e))
             instant(id, e, "explanation", "explanation", Args().text("text", e.text));
         break;
@@ -502,7 +524,8 @@ void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
 
 void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order)
 {
-    if (!spans_.busy(id) && !c.explainableError && !c.items.empty()) {
+    if (c.items.size() > kMaxHeldItems) c.awaiting.clear(); // explanations that never came
+    if (!spans_.busy(id) && !c.explainableError && c.awaiting.empty() && !c.items.empty()) {
         std::stable_sort(c.items.begin(), c.items.end(),
                          [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
         for (const Item& item : c.items)
@@ -551,6 +574,7 @@ void Projection::finish()
     spans_.finish(); // what is still open closes, cut, at the last event's time
     for (auto& [id, c] : connections_) {
         c.explainableError.reset();
+        c.awaiting.clear();
         flushIfIdle(id, c, lastNs_, 0);
     }
 

@@ -38,13 +38,17 @@ enum class EventKind : std::uint16_t {
     Checkpoint,       // a: mode, b: frames/rows written
     TableCreated,     // table: id; text: name
     TableDropped,     // table: id; text: name
-    Explanation,      // the explanation of the connection's error just before it (its statement's
-                      // StatementEnd), or of its statement still blocked (step mode).
+    Explanation,      // the explanation of one error of the connection: without bit 7, the error just
+                      // before it (its statement's StatementEnd, the connection's previous event),
+                      // or of its statement still blocked (step mode); or, with detail bit 7 set,
+                      // of the error whose StatementEnd's seq has `table` as its low 32 bits (the
+                      // nearest such seq before this event: explained later, from the log, in a
+                      // workers phase).
                       // a: ExplainRule (engine/explain/ExplainRule.h; 0 never appears in the log);
-                      // b: the error's extended result code; table: 0; rowid: the first connection
+                      // b: the error's extended result code; rowid: the first connection
                       // whose lock stood in the way (0 = none known); detail: bit 15 set when the
                       // statement is still blocked (no error: causes skip it), bits 8..14 the
-                      // LockResource that holder held + 1 (0 = no holder), bits 0..7 its LockLevel.
+                      // LockResource that holder held + 1 (0 = no holder), bits 0..6 its LockLevel.
                       // Written and read by engine/explain/ExplanationEvent only.
                       // text: the paragraph "what rule Fix: fix", for people only.
     Note,             // text: free-form, for people only: no code decides anything by reading it

@@ -52,4 +52,18 @@ constexpr ExplainRule explainRuleOf(std::int64_t a)
     return a >= 0 && a < kExplainRuleCount ? static_cast<ExplainRule>(a) : ExplainRule::Unexplained;
 }
 
+// Set in an Explanation event's detail when its `table` names the StatementEnd it explains.
+constexpr std::uint16_t kExplanationNamesStatementEnd = 0x0080;
+
+// The seq of the StatementEnd an Explanation event explains when it was written later, from
+// the log (a workers phase); 0 when it explains the connection's previous event (EventKind's
+// Explanation). Its `table` holds the low 32 bits: the nearest such seq before the event.
+constexpr std::uint64_t explainedStatementEnd(std::uint64_t explanationSeq, std::uint16_t detail,
+                                              std::uint32_t table)
+{
+    if (!(detail & kExplanationNamesStatementEnd)) return 0;
+    const std::uint32_t distance = static_cast<std::uint32_t>(explanationSeq) - table; // modulo 2^32
+    return explanationSeq - distance;
+}
+
 } // namespace txs

@@ -1,5 +1,7 @@
 #include "engine/trace/ExplanationProjection.h"
 
+#include <utility>
+
 namespace txs {
 
 void ExplanationList::apply(const Event& e)
@@ -28,23 +30,46 @@ void ExplanationList::apply(const Event& e)
         errors_.push_back(std::move(x));
         return;
     }
+    case EventKind::StatementEnd: {
+        auto& c = connections_[e.connection];
+        if (e.a == 0 || c.statementErrors.empty()) return;
+        // Its explanation follows at once, or comes later naming this event (a workers phase).
+        awaiting_[e.seq] = EndedStatement{c.statementErrors, e.timeNs};
+        c.awaitedEnd = e.seq;
+        // Errors never explained (another explainer, none) must not keep memory for ever.
+        if (awaiting_.size() > kMaxAwaiting) awaiting_.erase(awaiting_.begin());
+        return;
+    }
     case EventKind::Explanation: {
-        auto& pending = connections_[e.connection].statementErrors;
-        for (std::size_t index : pending) {
-            ExplainedError& x = errors_[index];
-            if (x.explanationNs != kNever) continue;
-            x.explanation = e.text;
-            x.rule = explainRuleOf(e.a);
-            x.fix = explainRuleFix(x.rule);
-            x.explanationNs = e.timeNs;
-            x.explanationSeq = e.seq;
-            touched_.touch(index);
+        if (const std::uint64_t end = explainedStatementEnd(e.seq, e.detail, e.table)) {
+            auto it = awaiting_.find(end);
+            if (it == awaiting_.end()) return;
+            explain(it->second.errors, e, it->second.endNs);
+            awaiting_.erase(it);
+            return;
         }
-        pending.clear();
+        auto& c = connections_[e.connection];
+        explain(c.statementErrors, e, e.timeNs);
+        c.statementErrors.clear();
+        if (c.awaitedEnd) awaiting_.erase(std::exchange(c.awaitedEnd, 0));
         return;
     }
     default:
         return;
+    }
+}
+
+void ExplanationList::explain(const std::vector<std::size_t>& errors, const Event& e, std::int64_t atNs)
+{
+    for (std::size_t index : errors) {
+        ExplainedError& x = errors_[index];
+        if (x.explanationNs != kNever) continue;
+        x.explanation = e.text;
+        x.rule = explainRuleOf(e.a);
+        x.fix = explainRuleFix(x.rule);
+        x.explanationNs = atNs;
+        x.explanationSeq = e.seq;
+        touched_.touch(index);
     }
 }
 

@@ -2,16 +2,18 @@
 // Every SQLITE_BUSY and conflict of a session with the explanation that follows it: the list
 // behind the "why did this fail, and how do I fix it" panel.
 //
-// The runner emits an Explanation on the failing connection after the statement ended. It
-// belongs to the Busy and Conflict events of that connection's latest statement; an error
-// with no Busy or Conflict event (a constraint, a syntax error) has no entry, so its
-// explanation is not attached to an earlier one.
+// The runner emits an Explanation on the failing connection after the statement ended, or, in a
+// workers phase, later (explained from the log), naming the statement's StatementEnd. It belongs
+// to the Busy and Conflict events of that statement; an error with no Busy or Conflict event (a
+// constraint, a syntax error) has no entry, so its explanation is not attached to an earlier one.
+// A late explanation counts as recorded at its error's end, as if it had followed it.
 
 #include "engine/trace/Event.h"
 #include "engine/trace/ExplainRule.h"
 #include "engine/trace/ProjectionTimes.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -54,10 +56,20 @@ private:
     struct ConnectionState
     {
         std::vector<std::size_t> statementErrors; // entries of its latest statement
+        std::uint64_t awaitedEnd = 0;             // its StatementEnd, when in awaiting_
     };
+    struct EndedStatement
+    {
+        std::vector<std::size_t> errors; // entries of a statement whose explanation may come later
+        std::int64_t endNs = 0;
+    };
+    void explain(const std::vector<std::size_t>& errors, const Event& explanation, std::int64_t atNs);
 
     std::vector<ExplainedError> errors_;
     std::unordered_map<std::uint32_t, ConnectionState> connections_;
+    // By StatementEnd seq, until a late explanation names it (bounded: kMaxAwaiting).
+    std::map<std::uint64_t, EndedStatement> awaiting_;
+    static constexpr std::size_t kMaxAwaiting = 1 << 16;
     PrefixByTime byTime_;
     TouchLog touched_;
 };

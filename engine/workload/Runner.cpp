@@ -6,6 +6,7 @@
 #include "engine/trace/MetricsFeed.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
+#include "engine/workload/DeferredExplanations.h"
 #include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/VirtualBusyWait.h"
@@ -118,6 +119,8 @@ struct Runner::Impl
     // window may have let old events go: the counts must add up to the errors).
     std::mutex causesMutex;
     CauseProjection causes;
+    // The workers' errors, explained from the log (null with another explainer or no log).
+    std::unique_ptr<DeferredExplanations> deferred;
     // Fixed-size, however many transactions the run commits (a vector of samples grew by 8
     // bytes a transaction: 100 MB for a long run).
     LatencyRecorder latencies;
@@ -159,6 +162,11 @@ struct Runner::Impl
         std::string why, fix;
     };
     Explained account(const Result& r, std::uint32_t connection, const BlockedWait* blocked = nullptr);
+    // A worker's statement: its error is left to the log's readers when it can be (deferred);
+    // `needWhy`: its outcome shows the explanation.
+    Explained accountWorker(const Result& r, std::uint32_t connection, bool needWhy);
+    void countExecuted(const Result& r);
+    void countCause(const Explanation& x, const Event& explanation, const Error& error);
     Explained explainFailure(const Error& error, std::uint32_t connection, const BlockedWait* blocked,
                              bool stillBlocked);
     void nameConnection(const Connection& connection, const std::string& name);
@@ -253,6 +261,12 @@ std::optional<Error> Runner::open()
         explainer_ = [explainer](const Error& error, std::uint32_t connection, const BlockedWait* blocked) {
             return explainer->explainTyped(error, connection, blocked);
         };
+        if (trace_)
+            impl_->deferred = std::make_unique<DeferredExplanations>(
+                explainer, trace_,
+                [impl = impl_.get()](const Explanation& x, const Event& event, const Error& error) {
+                    impl->countCause(x, event, error);
+                });
     }
     if (trace_) {
         Event e;
@@ -347,17 +361,44 @@ bool failsTheRun(const Error& e)
 
 } // namespace
 
-Runner::Impl::Explained Runner::Impl::account(const Result& r, std::uint32_t connection,
-                                              const BlockedWait* blocked)
+void Runner::Impl::countExecuted(const Result& r)
 {
     ++executed;
     if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
                     (r.error->code & 0xFF) == rc::ReadOnly))
         ++busyOrReadOnly;
+}
+
+Runner::Impl::Explained Runner::Impl::account(const Result& r, std::uint32_t connection,
+                                              const BlockedWait* blocked)
+{
     // What the run counts comes from the log (metrics), so that every view counts the same
     // way; here only what the locked-database verdict needs, and the explanation.
+    countExecuted(r);
     if (!r.ok()) return explainFailure(*r.error, connection, blocked, false);
     return {};
+}
+
+Runner::Impl::Explained Runner::Impl::accountWorker(const Result& r, std::uint32_t connection, bool needWhy)
+{
+    if (r.ok() || !deferred || !deferred->defers(*r.error)) return account(r, connection);
+    countExecuted(r);
+    const auto x = deferred->defer(*r.error, connection, needWhy);
+    if (!x || x->empty()) return {};
+    return {x->why(), x->fix};
+}
+
+// Under causesMutex: the runner's own count of every error (the log's window may let events go).
+void Runner::Impl::countCause(const Explanation& x, const Event& explanation, const Error& error)
+{
+    std::lock_guard lock(causesMutex);
+    if (x.empty()) {
+        Event counted = explanation;
+        counted.text = error.describe();
+        causes.apply(counted);
+    } else {
+        causes.apply(explanation);
+    }
 }
 
 // Explains one error (or one wait of a blocked statement) and puts the explanation in the log
@@ -369,16 +410,7 @@ Runner::Impl::Explained Runner::Impl::explainFailure(const Error& error, std::ui
     const Explanation x = runner.explainer_ ? runner.explainer_(error, connection, blocked) : Explanation{};
     Event event = explanationEvent(x, error, connection, stillBlocked);
     event.timeNs = now();
-    if (!stillBlocked) {
-        std::lock_guard lock(causesMutex);
-        if (x.empty()) {
-            Event counted = event;
-            counted.text = error.describe();
-            causes.apply(counted);
-        } else {
-            causes.apply(event);
-        }
-    }
+    if (!stillBlocked) countCause(x, event, error);
     if (x.empty() || !runner.trace_) return {};
     Explained out{event.text, x.fix};
     runner.trace_->append(std::move(event));
@@ -724,9 +756,10 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                 const std::int64_t startNs = st.expect ? now() : 0;
                 Result result =
                     ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
-                auto [explanation, fix] = account(result, connection->id());
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
-                if (st.expect || (!result.ok() && !expectedError && !block.retry.enabled())) {
+                const bool reported = st.expect || (!result.ok() && !expectedError && !block.retry.enabled());
+                auto [explanation, fix] = accountWorker(result, connection->id(), reported && !expectedError);
+                if (reported) {
                     StatementOutcome outcome;
                     outcome.phase = RunPhase::Workers;
                     outcome.line = st.line;
@@ -789,6 +822,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
 void Runner::Impl::runWorkers()
 {
     const auto started = std::chrono::steady_clock::now();
+    if (deferred) deferred->begin();
     std::vector<std::thread> threads;
     const auto& blocks = runner.workload_.workers;
     for (std::size_t b = 0; b < blocks.size(); ++b)
@@ -811,6 +845,7 @@ void Runner::Impl::runWorkers()
     for (auto& t : threads)
         t.join();
     workersSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (deferred) deferred->end(); // the errors no reader has explained yet
 }
 
 void Runner::Impl::finish()

@@ -47,7 +47,10 @@ int main(int argc, char** argv)
                                          "(default: the seed scenario).");
     QCommandLineOption mode("journal-mode", "Run on M: mvcc, wal or delete.", "M");
     QCommandLineOption run("run", "Run the workload at once.");
-    QCommandLineOption screenshot("screenshot", "Run to the end, save the window as PNG to OUT and exit.",
+    QCommandLineOption screenshot("screenshot",
+                                  "Run to the end, save the window as PNG to OUT and exit. The panels "
+                                  "frame the run's story: the Dependencies panel when it has an "
+                                  "anomaly, else the Explanations when it has errors.",
                                   "OUT");
     QCommandLineOption database(
         "database", "Attach the SQLite database PATH as a copy and show it in the Database dock.", "PATH");

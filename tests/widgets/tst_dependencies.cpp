@@ -197,7 +197,7 @@ private slots:
         panel.source().refresh();
         QVERIFY(panel.verdictText().contains("G2-item (write skew)"));
         QVERIFY(panel.storyText().contains("T1 (tx"));
-        QVERIFY(panel.anomalyView().isVisible());
+        QVERIFY(!panel.anomalyView().isVisible()); // one anomaly: no list to choose from
         QCOMPARE(panel.anomalyView().currentIndex().row(), 0);
 
         const auto& graph = panel.source().report().graph;

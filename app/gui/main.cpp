@@ -1,5 +1,5 @@
 // txscope: the workbench. `txscope [FILE.txs] [--journal-mode M] [--run] [--screenshot OUT.png]
-// [--theme system|light|dark] [--presentation] [--window-size WxH]`.
+// [--theme system|light|dark] [--presentation] [--window-size WxH] [--show-dock NAME]`.
 // With no file it opens the seed scenario on the MVCC engine.
 
 #include "app/gui/DatabaseActions.h"
@@ -65,7 +65,12 @@ int main(int argc, char** argv)
                              "With --screenshot: step N times (F10), a pause between steps as in a "
                              "lesson, instead of running to the end; then save the window.",
                              "N");
-    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps});
+    QCommandLineOption showDock("show-dock",
+                                "Bring the panel NAME to the front (also in --screenshot): dependencies, "
+                                "explanations, transactions, log, locks, versions, metrics, database, "
+                                "result or script.",
+                                "NAME");
+    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps, showDock});
     parser.process(app);
 
     // The appearance comes before any widget, so every panel is built with its fonts and colours.
@@ -104,6 +109,23 @@ int main(int argc, char** argv)
     }
 
     MainWindow window;
+    // Docks are named NAME + "Dock" (MainWindow::buildDocks).
+    QDockWidget* wantedDock = nullptr;
+    if (parser.isSet(showDock)) {
+        wantedDock = window.dock(parser.value(showDock).toLower() + "Dock");
+        if (!wantedDock) {
+            std::fprintf(stderr, "txscope: no panel '%s' (--help lists them)\n",
+                         qPrintable(parser.value(showDock)));
+            return 2;
+        }
+    }
+    auto frame = [&window, wantedDock] {
+        window.focusOnStory();
+        if (wantedDock) {
+            wantedDock->show();
+            wantedDock->raise();
+        }
+    };
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty()) {
         window.loadScenario("seed-concurrent-writes");
@@ -136,8 +158,8 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshot) && window.isReplaying()) {
         // A replayed session is already whole: frame its story, paint, save.
         const QString out = parser.value(screenshot);
-        QTimer::singleShot(300, &window, [&window, out] {
-            window.focusOnStory();
+        QTimer::singleShot(300, &window, [&window, out, frame] {
+            frame();
             QTimer::singleShot(200, &window, [&window, out] {
                 const bool saved = window.grab().save(out);
                 if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));
@@ -159,7 +181,7 @@ int main(int argc, char** argv)
             auto* timer = new QTimer(&window);
             timer->setInterval(300);
             QObject::connect(timer, &QTimer::timeout, &window,
-                             [&window, timer, count, out, taken = 0]() mutable {
+                             [&window, timer, count, out, wantedDock, taken = 0]() mutable {
                                  RunController& c = window.controller();
                                  if (c.isBusy()) return;
                                  if (taken < count && c.state() != RunController::State::Finished) {
@@ -168,6 +190,7 @@ int main(int argc, char** argv)
                                      return;
                                  }
                                  timer->stop();
+                                 if (wantedDock) wantedDock->raise();
                                  QTimer::singleShot(300, &window, [&window, out] {
                                      const bool saved = window.grab().save(out);
                                      if (!saved)
@@ -178,10 +201,10 @@ int main(int argc, char** argv)
             timer->start();
             return app.exec();
         }
-        window.whenFinished([&window, out] {
+        window.whenFinished([&window, out, frame] {
             // Let the panels and plots lay out and paint the final state before grabbing.
-            QTimer::singleShot(300, &window, [&window, out] {
-                window.focusOnStory();
+            QTimer::singleShot(300, &window, [&window, out, frame] {
+                frame();
                 QTimer::singleShot(200, &window, [&window, out] {
                     const bool saved = window.grab().save(out);
                     if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));
@@ -193,5 +216,6 @@ int main(int argc, char** argv)
     } else if (parser.isSet(run)) {
         QTimer::singleShot(0, &window, [&window] { window.controller().run(); });
     }
+    if (wantedDock && !parser.isSet(screenshot)) wantedDock->raise();
     return app.exec();
 }

@@ -162,7 +162,15 @@ void DependenciesPanel::onReportChanged()
     verdict_->setText(text);
     split_->setVisible(source_->exact() && n > 0);
     legend_->setVisible(source_->exact() && n > 0);
-    side_->setVisible(!report.anomalies.empty());
+    const bool storyShown = !report.anomalies.empty();
+    if (storyShown && side_->isHidden()) {
+        // A splitter gives a widget shown again the size it had hidden (none): the story gets
+        // two fifths again.
+        side_->show();
+        const int w = std::max(split_->width(), 500);
+        split_->setSizes({w * 3 / 5, w * 2 / 5});
+    }
+    side_->setVisible(storyShown);
     // One anomaly needs no list to choose from: its story gets the room.
     anomalyView_->setVisible(report.anomalies.size() > 1);
     const int row = report.anomalies.empty()
@@ -207,8 +215,10 @@ void DependenciesPanel::showGraph()
 bool DependenciesPanel::eventFilter(QObject* watched, QEvent* e)
 {
     if (watched == graphScroll_ && e->type() == QEvent::Resize && !userChoseCycleOnly_) {
-        const int row = anomalyView_->currentIndex().isValid() ? anomalyView_->currentIndex().row() : -1;
-        QTimer::singleShot(0, this, [this, row] { showAnomaly(row); });
+        // The anomaly selected when it runs (the report may change before).
+        QTimer::singleShot(0, this, [this] {
+            showAnomaly(anomalyView_->currentIndex().isValid() ? anomalyView_->currentIndex().row() : -1);
+        });
     }
     return QWidget::eventFilter(watched, e);
 }

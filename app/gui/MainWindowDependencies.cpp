@@ -12,6 +12,7 @@
 #include "widgets/dependencies/DependencySource.h"
 #include "widgets/models/ModelRoles.h"
 #include "widgets/run/RunController.h"
+#include "widgets/style/Theme.h"
 #include "widgets/timeline/TimelineWidget.h"
 
 #include <QDockWidget>
@@ -47,8 +48,9 @@ void MainWindow::showDependenciesIfAnomalous()
         d->show();
         d->raise();
         // Lanes, boxes and the story need more height than a table: the bottom area grows to
-        // about two fifths of the window when it is smaller (the timeline keeps the rest).
-        const int wanted = height() * 2 / 5;
+        // about two fifths of the window (half in presentation mode, whose fonts are larger)
+        // when it is smaller; the timeline keeps the rest.
+        const int wanted = txs::style::current().presentation ? height() / 2 : height() * 2 / 5;
         if (!d->isFloating() && d->height() < wanted) resizeDocks({d}, {wanted}, Qt::Vertical);
     }
 }

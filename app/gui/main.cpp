@@ -1,5 +1,6 @@
 // txscope: the workbench. `txscope [FILE.txs | SESSION] [--journal-mode M] [--run] [--screenshot OUT.png]
-// [--theme system|light|dark] [--presentation] [--window-size WxH]`; `txscope --record -- COMMAND`.
+// [--theme system|light|dark] [--presentation] [--window-size WxH] [--show-dock NAME]`;
+// `txscope --record -- COMMAND`.
 // With no file it opens the seed scenario on the MVCC engine.
 
 #include "app/gui/DatabaseActions.h"
@@ -47,7 +48,10 @@ int main(int argc, char** argv)
                                          "(default: the seed scenario).");
     QCommandLineOption mode("journal-mode", "Run on M: mvcc, wal or delete.", "M");
     QCommandLineOption run("run", "Run the workload at once.");
-    QCommandLineOption screenshot("screenshot", "Run to the end, save the window as PNG to OUT and exit.",
+    QCommandLineOption screenshot("screenshot",
+                                  "Run to the end, save the window as PNG to OUT and exit. The panels "
+                                  "frame the run's story: the Dependencies panel when it has an "
+                                  "anomaly, else the Explanations when it has errors.",
                                   "OUT");
     QCommandLineOption database(
         "database", "Attach the SQLite database PATH as a copy and show it in the Database dock.", "PATH");
@@ -66,7 +70,12 @@ int main(int argc, char** argv)
                               "Record a real program live: txscope --record -- COMMAND [ARGS...] runs COMMAND "
                               "under the probe and shows its SQLite locks, statements and errors as it runs "
                               "(with --screenshot: once it has ended).");
-    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps, record});
+    QCommandLineOption showDock("show-dock",
+                                "Bring the panel NAME to the front (also in --screenshot): dependencies, "
+                                "explanations, transactions, log, locks, versions, metrics, database, "
+                                "result or script.",
+                                "NAME");
+    parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps, record, showDock});
     parser.process(app);
 
     // The appearance comes before any widget, so every panel is built with its fonts and colours.
@@ -105,6 +114,23 @@ int main(int argc, char** argv)
     }
 
     MainWindow window;
+    // Docks are named NAME + "Dock" (MainWindow::buildDocks).
+    QDockWidget* wantedDock = nullptr;
+    if (parser.isSet(showDock)) {
+        wantedDock = window.dock(parser.value(showDock).toLower() + "Dock");
+        if (!wantedDock) {
+            std::fprintf(stderr, "txscope: no panel '%s' (--help lists them)\n",
+                         qPrintable(parser.value(showDock)));
+            return 2;
+        }
+    }
+    auto frame = [&window, wantedDock] {
+        window.focusOnStory();
+        if (wantedDock) {
+            wantedDock->show();
+            wantedDock->raise();
+        }
+    };
     const QStringList files = parser.positionalArguments();
     if (parser.isSet(record)) {
         if (files.isEmpty()) {
@@ -167,8 +193,8 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshot) && window.isReplaying()) {
         // A replayed session is already whole: frame its story, paint, save.
         const QString out = parser.value(screenshot);
-        QTimer::singleShot(300, &window, [&window, out] {
-            window.focusOnStory();
+        QTimer::singleShot(300, &window, [&window, out, frame] {
+            frame();
             QTimer::singleShot(200, &window, [&window, out] {
                 const bool saved = window.grab().save(out);
                 if (!saved) std::fprintf(stderr, "txscope: cannot write %s\n", qPrintable(out));
@@ -190,7 +216,7 @@ int main(int argc, char** argv)
             auto* timer = new QTimer(&window);
             timer->setInterval(300);
             QObject::connect(timer, &QTimer::timeout, &window,
-                             [&window, timer, count, out, taken = 0]() mutable {
+                             [&window, timer, count, out, wantedDock, taken = 0]() mutable {
                                  RunController& c = window.controller();
                                  if (c.isBusy()) return;
                                  if (taken < count && c.state() != RunController::State::Finished) {
@@ -199,6 +225,7 @@ int main(int argc, char** argv)
                                      return;
                                  }
                                  timer->stop();
+                                 if (wantedDock) wantedDock->raise();
                                  QTimer::singleShot(300, &window, [&window, out] {
                                      const bool saved = window.grab().save(out);
                                      if (!saved)
@@ -210,10 +237,10 @@ int main(int argc, char** argv)
             return app.exec();
         }
         const bool showDatabase = parser.isSet(database);
-        window.whenFinished([&window, out, showDatabase] {
+        window.whenFinished([&window, out, frame, showDatabase] {
             // Let the panels and plots lay out and paint the final state before grabbing.
-            QTimer::singleShot(300, &window, [&window, out, showDatabase] {
-                window.focusOnStory();
+            QTimer::singleShot(300, &window, [&window, out, frame, showDatabase] {
+                frame();
                 // The story raises the Locks panel; a database asked for stays in front.
                 if (QDockWidget* dock = window.dock("databaseDock"); dock && showDatabase) dock->raise();
                 QTimer::singleShot(200, &window, [&window, out] {
@@ -227,5 +254,6 @@ int main(int argc, char** argv)
     } else if (parser.isSet(run)) {
         QTimer::singleShot(0, &window, [&window] { window.controller().run(); });
     }
+    if (wantedDock && !parser.isSet(screenshot)) wantedDock->raise();
     return app.exec();
 }

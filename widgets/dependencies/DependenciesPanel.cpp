@@ -7,12 +7,12 @@
 
 #include <QCheckBox>
 #include <QEvent>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -69,23 +69,33 @@ DependenciesPanel::DependenciesPanel(models::SessionLog* session, QWidget* paren
     storyScroll->setFrameShape(QFrame::NoFrame);
     cycleOnly_->setObjectName("cycleOnly");
     cycleOnly_->setToolTip("Draw only the transactions of the selected anomaly's cycle");
-    connect(cycleOnly_, &QCheckBox::toggled, this, &DependenciesPanel::showGraph);
+    connect(cycleOnly_, &QCheckBox::toggled, this, [this] {
+        userChoseCycleOnly_ = true;
+        showAnomaly(anomalyView_->currentIndex().isValid() ? anomalyView_->currentIndex().row() : -1);
+    });
+    graphScroll_->installEventFilter(this);
     auto* sideLayout = new QVBoxLayout(side_);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(cycleOnly_);
     sideLayout->addWidget(anomalyView_, 1);
     sideLayout->addWidget(storyScroll, 3);
-    split_->addWidget(graphScroll_);
+    // The legend under the graph it explains, so the sentence above has the panel's width.
+    auto* graphColumn = new QWidget(this);
+    auto* graphLayout = new QVBoxLayout(graphColumn);
+    graphLayout->setContentsMargins(0, 0, 0, 0);
+    graphLayout->setSpacing(2);
+    graphLayout->addWidget(graphScroll_, 1);
+    graphLayout->addWidget(legend_);
+    split_->addWidget(graphColumn);
     split_->addWidget(side_);
     split_->setStretchFactor(0, 3);
     split_->setStretchFactor(1, 2);
+    // The story reads in lines of thirty characters or more.
+    side_->setMinimumWidth(fontMetrics().averageCharWidth() * 30);
 
-    auto* top = new QHBoxLayout;
-    top->addWidget(verdict_, 1);
-    top->addWidget(legend_, 0, Qt::AlignTop | Qt::AlignRight);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(top);
+    layout->addWidget(verdict_);
     layout->addWidget(split_, 1);
 
     connect(source_, &DependencySource::reportChanged, this, &DependenciesPanel::onReportChanged);
@@ -140,10 +150,8 @@ void DependenciesPanel::onReportChanged()
             kinds << QString("%1 (%2)").arg(analysis::anomalyKindName(a.kind),
                                             analysis::anomalyKindTitle(a.kind));
         text =
-            QString("Not serializable: %1 %2 — %3. No order of running the transactions one at a time gives "
-                    "this result. Its cycle is highlighted; click an edge to select its two statements.")
-                .arg(report.anomalies.size())
-                .arg(report.anomalies.size() == 1 ? "anomaly" : "anomalies")
+            QString(
+                "Not serializable: %1. Its cycle is drawn bold; click an edge to select its two statements.")
                 .arg(kinds.join(", "));
     }
     if (shown.size() < n)
@@ -154,7 +162,17 @@ void DependenciesPanel::onReportChanged()
     verdict_->setText(text);
     split_->setVisible(source_->exact() && n > 0);
     legend_->setVisible(source_->exact() && n > 0);
-    side_->setVisible(!report.anomalies.empty());
+    const bool storyShown = !report.anomalies.empty();
+    if (storyShown && side_->isHidden()) {
+        // A splitter gives a widget shown again the size it had hidden (none): the story gets
+        // two fifths again.
+        side_->show();
+        const int w = std::max(split_->width(), 500);
+        split_->setSizes({w * 3 / 5, w * 2 / 5});
+    }
+    side_->setVisible(storyShown);
+    // One anomaly needs no list to choose from: its story gets the room.
+    anomalyView_->setVisible(report.anomalies.size() > 1);
     const int row = report.anomalies.empty()
                         ? -1
                         : std::clamp(previous, 0, static_cast<int>(report.anomalies.size()) - 1);
@@ -168,25 +186,41 @@ void DependenciesPanel::onReportChanged()
 void DependenciesPanel::setCycleOnly(bool only)
 {
     cycleOnly_->setChecked(only);
+    userChoseCycleOnly_ = true;
 }
 
 // The nodes to draw: the selected anomaly's with "Only the cycle", else all (or, in a large
-// graph, those of every anomaly, or the latest).
+// graph, those of every anomaly, or the latest). The caller highlights the cycle after.
 void DependenciesPanel::showGraph()
 {
     const auto& report = source_->report();
     const QModelIndex current = anomalyView_->currentIndex();
-    std::vector<std::size_t> shown;
-    if (cycleOnly_->isChecked() && current.isValid() &&
-        static_cast<std::size_t>(current.row()) < report.anomalies.size()) {
-        shown = report.anomalies[static_cast<std::size_t>(current.row())].transactions;
-    } else {
-        std::vector<std::vector<std::size_t>> cycles;
-        for (const auto& a : report.anomalies)
-            cycles.push_back(a.transactions);
-        shown = nodesToShow(report.graph, cycles, kMaxShownNodes);
+    const bool anomaly =
+        current.isValid() && static_cast<std::size_t>(current.row()) < report.anomalies.size();
+    std::vector<std::vector<std::size_t>> cycles;
+    for (const auto& a : report.anomalies)
+        cycles.push_back(a.transactions);
+    graph_->setGraph(&report.graph, nodesToShow(report.graph, cycles, kMaxShownNodes));
+    // Until the user chooses, a graph whose lanes do not fit the panel's height (a projector's
+    // large font, a short dock) shows only the cycle: the anomaly must be seen without scrolling.
+    if (!userChoseCycleOnly_) {
+        const QSignalBlocker quiet(cycleOnly_);
+        cycleOnly_->setChecked(anomaly && graph_->minimumSizeHint().height() > graphScroll_->height());
     }
-    graph_->setGraph(&report.graph, std::move(shown));
+    if (cycleOnly_->isChecked() && anomaly)
+        graph_->setGraph(&report.graph,
+                         report.anomalies[static_cast<std::size_t>(current.row())].transactions);
+}
+
+bool DependenciesPanel::eventFilter(QObject* watched, QEvent* e)
+{
+    if (watched == graphScroll_ && e->type() == QEvent::Resize && !userChoseCycleOnly_) {
+        // The anomaly selected when it runs (the report may change before).
+        QTimer::singleShot(0, this, [this] {
+            showAnomaly(anomalyView_->currentIndex().isValid() ? anomalyView_->currentIndex().row() : -1);
+        });
+    }
+    return QWidget::eventFilter(watched, e);
 }
 
 void DependenciesPanel::selectAnomaly(int row)

@@ -38,7 +38,8 @@ public:
     QString storyText() const;
     // Highlights anomaly `row`'s cycle and shows its story.
     void selectAnomaly(int row);
-    // Draw only the selected anomaly's transactions (a large run's graph is a thicket).
+    // Draw only the selected anomaly's transactions (a large run's graph is a thicket); by
+    // default, only when the whole graph does not fit the panel's height.
     void setCycleOnly(bool only);
 
 signals:
@@ -47,6 +48,7 @@ signals:
 
 protected:
     void changeEvent(QEvent* e) override;
+    bool eventFilter(QObject* watched, QEvent* e) override;
 
 private:
     void onReportChanged();
@@ -60,6 +62,7 @@ private:
     QLabel* verdict_;
     QLabel* legend_;
     QCheckBox* cycleOnly_;
+    bool userChoseCycleOnly_ = false; // else "Only the cycle" follows whether the graph fits
     QLabel* story_;
     QListView* anomalyView_;
     QScrollArea* graphScroll_;

@@ -64,7 +64,7 @@ LayoutMetrics DependencyGraphView::metrics() const
     LayoutMetrics m;
     const QFontMetricsF fm(font());
     const double line = fm.height();
-    m.laneHeight = line * 3.2;
+    m.laneHeight = line * 4.5;
     m.minLaneHeight = line * 1.8;
     m.minBoxWidth = fm.horizontalAdvance(QStringLiteral("tx 000")) + 10;
     m.minColumnStep = line * 1.1;
@@ -118,9 +118,10 @@ QSize DependencyGraphView::minimumSizeHint() const
     return minimum_;
 }
 
+// What it asks of a splitter: room for a small graph; a larger one scrolls.
 QSize DependencyGraphView::sizeHint() const
 {
-    return minimum_.expandedTo(QSize(400, 160));
+    return QSize(400, 160);
 }
 
 void DependencyGraphView::resizeEvent(QResizeEvent* e)

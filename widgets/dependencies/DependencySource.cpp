@@ -2,6 +2,7 @@
 
 #include "widgets/models/SessionLog.h"
 
+#include <QElapsedTimer>
 #include <algorithm>
 
 namespace txs::dependencies {
@@ -77,7 +78,9 @@ void DependencySource::schedule()
 {
     if (!active_) return;
     // Time travel and stepping answer at once; a live run at most every liveIntervalMs_.
-    const int delay = session_->isLive() ? liveIntervalMs_ : 0;
+    // A long run's analysis takes a while (a million events, a second or so): while live, the
+    // GUI thread spends at most a tenth of its time on it.
+    const int delay = session_->isLive() ? std::max<int>(liveIntervalMs_, 10 * lastCostMs_) : 0;
     if (!timer_.isActive() || delay == 0) timer_.start(delay);
 }
 
@@ -111,7 +114,10 @@ void DependencySource::refresh()
             return;
         }
     }
+    QElapsedTimer cost;
+    cost.start();
     report_ = analysis::analyzeEvents(events_, true, until);
+    lastCostMs_ = cost.elapsed();
     emit reportChanged();
 }
 

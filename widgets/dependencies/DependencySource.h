@@ -4,8 +4,9 @@
 //
 // It keeps its own copy of the events the analysis reads (fed from the session's one drain, so
 // the log is never read twice) and runs the analysis again when the instant moves or events
-// arrive, at most every `liveIntervalMs` while the session follows a live run (the analysis reads
-// the whole prefix: a burst of events must not run it per batch), and only while someone looks
+// arrive, at most every `liveIntervalMs` (or ten times what the last analysis took) while the
+// session follows a live run (the analysis reads the whole prefix: a burst of events must not run
+// it per batch), and only while someone looks
 // (setActive): a hidden panel costs only the copy.
 //
 // The instant maps to the last event at or before it (events are in seq order and their times
@@ -59,6 +60,7 @@ private:
     bool active_ = true;
     bool stale_ = false;
     int liveIntervalMs_ = 300;
+    qint64 lastCostMs_ = 0; // how long the last analysis took
     QTimer timer_;
 };
 

@@ -131,6 +131,7 @@ private:
     void goToLine(int line);
     void goToError(quint64 seq, qint64 explainedNs);
     void goToStatement(const QModelIndex& logIndex);
+    void selectLineStatements(int line);
     void buildAxisMenu(QMenu* view);
     txs::timeline::TimeWarp wantedWarp() const;
     void rebuildTimeline();

@@ -109,6 +109,14 @@ void MainWindow::showVerdict()
     if (QDockWidget* d = dock("resultDock")) {
         d->show();
         d->raise();
+        // Under the script (the default place): with causes to read, the verdict gets two
+        // thirds of the column, so that a cause's Why and Fix are read without scrolling.
+        QDockWidget* script = dock("scriptDock");
+        if (script && !d->isFloating() && !script->isFloating() && dockWidgetArea(d) == dockWidgetArea(script) &&
+            resultPane_->causeModel().rowCount() > 0) {
+            const int column = script->height() + d->height();
+            resizeDocks({script, d}, {column / 3, column - column / 3}, Qt::Vertical);
+        }
     }
     refreshStatus();
 }

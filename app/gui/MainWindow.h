@@ -160,6 +160,7 @@ private:
     void buildDependenciesDock();
     void showDependenciesIfAnomalous();
     void selectStatements(quint64 fromSeq, quint64 toSeq);
+    void selectLineStatements(int line);
     void buildAxisMenu(QMenu* view);
     // Recording and replaying real programs (MainWindowRecord.cpp).
     void buildRecordActions();

@@ -5,7 +5,9 @@
 // Links (each way): a timeline marker selects its explanation row and cause; an explanation row
 // or a cause moves the cursor to where the error's explanation is recorded, selects its marker
 // and the statement log row of the failing statement; a statement log row selects its statement
-// on the timeline and shows its script line; a failed expectation shows its line.
+// on the timeline and shows its script line; a click on a script line selects the statements it
+// ran in the statement log and the first of them on the timeline; a failed expectation shows
+// its line.
 
 #include "app/gui/MainWindow.h"
 #include "engine/trace/TraceLog.h"
@@ -21,6 +23,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QDockWidget>
+#include <QItemSelection>
 #include <QMenu>
 #include <QTableView>
 
@@ -49,6 +52,7 @@ void MainWindow::linkPanels()
         resultPane_->selectCauseOf(seq);
     });
     connect(logView_, &QTableView::clicked, this, &MainWindow::goToStatement);
+    connect(editor_, &ScriptEditor::lineClicked, this, &MainWindow::selectLineStatements);
     connect(controller_, &RunController::statementFinished, this, [this](const txs::StatementOutcome& o) {
         verdict_.add(o);
         statementLines_.add(o.connection, o.startNs, o.endNs, o.line);
@@ -105,6 +109,14 @@ void MainWindow::showVerdict()
     if (QDockWidget* d = dock("resultDock")) {
         d->show();
         d->raise();
+        // Under the script (the default place): with causes to read, the verdict gets two
+        // thirds of the column, so that a cause's Why and Fix are read without scrolling.
+        QDockWidget* script = dock("scriptDock");
+        if (script && !d->isFloating() && !script->isFloating() && dockWidgetArea(d) == dockWidgetArea(script) &&
+            resultPane_->causeModel().rowCount() > 0) {
+            const int column = script->height() + d->height();
+            resizeDocks({script, d}, {column / 3, column - column / 3}, Qt::Vertical);
+        }
     }
     refreshStatus();
 }
@@ -154,6 +166,35 @@ void MainWindow::goToStatement(const QModelIndex& logIndex)
         editor_->setNextLine(0);
         goToLine(line);
     }
+}
+
+void MainWindow::selectLineStatements(int line)
+{
+    const auto runs = statementLines_.runsOf(line);
+    if (runs.empty() || !logView_) return;
+    QAbstractItemModel* model = logView_->model();
+    QItemSelection rows;
+    quint64 first = 0;
+    qint64 firstNs = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        const std::string name =
+            session_->projection().connections.name(index.data(txs::models::ConnectionIdRole).toUInt());
+        const qint64 begin = index.data(txs::models::TimeRole).toLongLong();
+        const bool ran = std::any_of(runs.begin(), runs.end(), [&](const auto& r) {
+            return r.connection == name && begin >= r.startNs && begin <= r.endNs;
+        });
+        if (!ran) continue;
+        rows.select(index, model->index(row, model->columnCount() - 1));
+        if (first == 0 || begin < firstNs) {
+            first = index.data(txs::models::SeqRole).toULongLong();
+            firstNs = begin;
+        }
+    }
+    if (rows.isEmpty()) return;
+    logView_->selectionModel()->select(rows, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    logView_->scrollTo(rows.first().topLeft());
+    timeline_->selectEvent(first);
 }
 
 void MainWindow::stepBack()

@@ -18,6 +18,7 @@
 
 #include <QDockWidget>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
@@ -69,6 +70,7 @@ private slots:
     void passingRunSaysPass();
     void explanationRowKeepsItsWhy();
     void steppingDrawsAStepAxis();
+    void scriptLineSelectsItsStatements();
 
 private:
     QString statusText() const
@@ -231,6 +233,41 @@ void TestResultPane::steppingDrawsAStepAxis()
     window_->setTimeAxis(MainWindow::AxisChoice::WallClock);
     QVERIFY(window_->timeWarp().isIdentity());
     QVERIFY(window_->timeline().xAxis->label().startsWith("time"));
+}
+
+// From the script back to the run: a click on a line selects the statements it ran in the
+// statement log, and the first of them on the timeline.
+void TestResultPane::scriptLineSelectsItsStatements()
+{
+    window_->loadScenario("lost-update");
+    runToTheEnd();
+    ScriptEditor& editor = window_->editor();
+    const QStringList lines = editor.toPlainText().split('\n');
+    const int line = int(lines.indexOf(QRegularExpression("^T2: UPDATE.*"))) + 1;
+    QVERIFY(line > 0);
+    QTextCursor at(editor.document()->findBlockByNumber(line - 1));
+    editor.setTextCursor(at);
+    editor.ensureCursorVisible();
+    QTest::mouseClick(editor.viewport(), Qt::LeftButton, {}, editor.cursorRect(at).center() + QPoint(2, 0));
+    QCOMPARE(editor.textCursor().blockNumber() + 1, line);
+
+    auto* log = window_->findChild<QTableView*>("statementLogView");
+    QVERIFY(log);
+    const QModelIndexList picked = log->selectionModel()->selectedRows();
+    QCOMPARE(picked.size(), 1); // T2's UPDATE ran once (it failed: conflict)
+    QAbstractItemModel* model = log->model();
+    QString text;
+    for (int c = 0; c < model->columnCount(); ++c)
+        text += model->index(picked.first().row(), c).data().toString() + ' ';
+    QVERIFY2(text.contains("UPDATE") && text.contains("T2"), qPrintable(text));
+    const quint64 seq = picked.first().data(txs::models::SeqRole).toULongLong();
+    QCOMPARE(window_->timeline().selection(), window_->timeline().model().findEvent(seq));
+
+    // A line that ran nothing (a comment) changes nothing.
+    const int comment = int(lines.indexOf(QRegularExpression("^#.*"))) + 1;
+    QVERIFY(comment > 0);
+    emit editor.lineClicked(comment);
+    QCOMPARE(log->selectionModel()->selectedRows().size(), 1);
 }
 
 QTEST_MAIN(TestResultPane)

@@ -2,6 +2,8 @@
 // per track, markers, retry links, explanations), the time/lane geometry, merging of spans
 // narrower than a pixel, hit testing and tooltip text; on hand-made events and recorded runs.
 
+#include "engine/api/Error.h"
+#include "engine/trace/ExplainRule.h"
 #include "tests/engine/support/EventBuilder.h"
 #include "tests/widgets/support/RecordedRun.h"
 #include "widgets/timeline/HitTest.h"
@@ -277,6 +279,35 @@ private slots:
         // The statement's end event finds the statement; an unknown seq finds nothing.
         QCOMPARE(*m.findEvent(busySeq + 1), (ItemRef{ItemRef::Kind::Span, Track::Statement, 0, 0}));
         QVERIFY(!m.findEvent(999));
+    }
+
+    // A workers phase explains its errors later, from the log: the Explanation names its error's
+    // StatementEnd and lands on that error, not on the connection's latest one.
+    void lateExplanationFindsItsError()
+    {
+        Events ev;
+        ev.add(EventKind::ConnectionOpen, 1, 0, 0, 0, 0, "W");
+        ev.add(EventKind::StatementBegin, 1, 10, 0, 0, 0, "INSERT INTO t VALUES (1)");
+        ev.add(EventKind::Busy, 1, 12, 0, 5, 0, "database is locked");
+        const auto firstBusy = ev.lastSeq();
+        ev.add(EventKind::StatementEnd, 1, 13, 0, 5, 0, "database is locked").detail =
+            static_cast<std::uint16_t>(ErrorKind::Busy);
+        const auto firstEnd = ev.lastSeq();
+        ev.add(EventKind::StatementBegin, 1, 20, 0, 0, 0, "INSERT INTO t VALUES (2)");
+        ev.add(EventKind::Busy, 1, 22, 0, 5, 0, "database is locked");
+        const auto secondBusy = ev.lastSeq();
+        ev.add(EventKind::StatementEnd, 1, 23, 0, 5, 0, "database is locked").detail =
+            static_cast<std::uint16_t>(ErrorKind::Busy);
+        Event& late = ev.add(EventKind::Explanation, 1, 30, 0, 0, 0, "The first insert waited for W2.");
+        late.table = static_cast<std::uint32_t>(firstEnd);
+        late.detail = kExplanationNamesStatementEnd;
+        const auto lateSeq = ev.lastSeq();
+        TimelineModel m;
+        m.append(ev.list);
+        const auto first = *m.findEvent(firstBusy);
+        QCOMPARE(*m.findEvent(lateSeq), first);
+        QVERIFY(describe(m, first, m.endNs()).find("first insert waited") != std::string::npos);
+        QVERIFY(describe(m, *m.findEvent(secondBusy), m.endNs()).find("first insert") == std::string::npos);
     }
 
     void abortedAttemptsLinkToTheirRetry()

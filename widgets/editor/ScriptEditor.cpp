@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QFontDatabase>
 #include <QHelpEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QTextBlock>
@@ -285,4 +286,11 @@ bool ScriptEditor::event(QEvent* event)
         QToolTip::hideText();
     }
     return QPlainTextEdit::event(event);
+}
+
+void ScriptEditor::mouseReleaseEvent(QMouseEvent* event)
+{
+    QPlainTextEdit::mouseReleaseEvent(event);
+    if (event->button() == Qt::LeftButton && !textCursor().hasSelection())
+        emit lineClicked(textCursor().blockNumber() + 1);
 }

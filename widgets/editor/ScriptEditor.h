@@ -52,12 +52,16 @@ public:
 signals:
     // Emitted a moment after the text stops changing, with the current text.
     void textSettled(const QString& text);
+    // The user clicked in line `line` (1-based) without selecting text: the way from the script
+    // to the statements it ran.
+    void lineClicked(int line);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
     bool event(QEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
 
 private:
     void applyFixedFont();

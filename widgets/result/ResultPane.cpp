@@ -1,6 +1,8 @@
 #include "widgets/result/ResultPane.h"
 
 #include <QEvent>
+
+#include <algorithm>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -66,7 +68,10 @@ ResultPane::ResultPane(QWidget* parent)
     ch->setSectionResizeMode(CauseModel::CodeColumn, QHeaderView::ResizeToContents);
     ch->setSectionResizeMode(CauseModel::CountColumn, QHeaderView::ResizeToContents);
     ch->setSectionResizeMode(CauseModel::FirstColumn, QHeaderView::ResizeToContents);
-    ch->setSectionResizeMode(CauseModel::WhyColumn, QHeaderView::Stretch);
+    ch->setStretchLastSection(true);
+    // Why and Fix are read in the detail below, whole: a Why column cut after a few words, at the
+    // dock's width, said nothing and took the detail's room.
+    causeView_->setColumnHidden(CauseModel::WhyColumn, true);
     causeView_->setColumnHidden(CauseModel::FixColumn, true);
     causeDetail_ = new QTextBrowser(this);
     causeDetail_->setObjectName("causeDetail");
@@ -80,8 +85,8 @@ ResultPane::ResultPane(QWidget* parent)
     layout->addWidget(problemsTitle_);
     layout->addWidget(verdictView_, 1);
     layout->addWidget(causesTitle_);
-    layout->addWidget(causeView_, 1);
-    layout->addWidget(causeDetail_, 2);
+    layout->addWidget(causeView_, 0); // as tall as its rows (fitCauseView), the detail takes the rest
+    layout->addWidget(causeDetail_, 3);
 
     auto goToLine = [this](const QModelIndex& index) {
         const int line = index.data(VerdictModel::LineRole).toInt();
@@ -105,6 +110,16 @@ void ResultPane::fitMinimumWidth()
     setMinimumWidth(QFontMetrics(banner_->font()).averageCharWidth() * 30);
 }
 
+// The list of causes is short (one to a few rows): as tall as its rows, up to four, so that
+// the Why and Fix below it get the pane's height.
+void ResultPane::fitCauseView()
+{
+    const int rows = std::clamp(causes_->rowCount(), 1, 4);
+    const int rowHeight = causeView_->verticalHeader()->defaultSectionSize();
+    causeView_->setFixedHeight(causeView_->horizontalHeader()->sizeHint().height() + rows * rowHeight +
+                               2 * causeView_->frameWidth());
+}
+
 void ResultPane::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
@@ -114,6 +129,7 @@ void ResultPane::changeEvent(QEvent* event)
         f.setPointSizeF(f.pointSizeF() * 1.3);
         banner_->setFont(f);
         fitMinimumWidth();
+        fitCauseView();
     }
 }
 
@@ -159,6 +175,7 @@ void ResultPane::setCauses(std::vector<CauseRow> causes)
                                     .arg(total)
                                     .arg(total == 1 ? "" : "s"));
     causeView_->setVisible(causes_->rowCount() > 0);
+    fitCauseView();
     showCauseDetail();
 }
 

@@ -51,6 +51,7 @@ protected:
 
 private:
     void fitMinimumWidth();
+    void fitCauseView();
     void setBanner(RunVerdict::State state, const QString& text);
     void showCauseDetail();
 

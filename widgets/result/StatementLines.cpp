@@ -26,4 +26,13 @@ int StatementLines::lineAt(const std::string& connection, std::int64_t timeNs) c
     return timeNs <= i.endNs ? i.line : 0;
 }
 
+std::vector<StatementLines::Run> StatementLines::runsOf(int line) const
+{
+    std::vector<Run> runs;
+    for (const auto& [connection, list] : byConnection_)
+        for (const Interval& i : list)
+            if (i.line == line) runs.push_back({connection, i.startNs, i.endNs});
+    return runs;
+}
+
 } // namespace txs::result

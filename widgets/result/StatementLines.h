@@ -19,6 +19,13 @@ public:
     void add(const std::string& connection, std::int64_t startNs, std::int64_t endNs, int line);
     // The line of the statement of `connection` that was under way at `timeNs`; 0 when none.
     int lineAt(const std::string& connection, std::int64_t timeNs) const;
+    // Every run of `line`'s statement, the way back from the script: by connection, then time.
+    struct Run
+    {
+        std::string connection;
+        std::int64_t startNs, endNs;
+    };
+    std::vector<Run> runsOf(int line) const;
 
 private:
     struct Interval

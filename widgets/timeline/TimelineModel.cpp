@@ -118,16 +118,22 @@ void TimelineModel::append(const Event& e)
     case EventKind::LockWait:
         addMarker(lane, MarkerKind::LockWait, e, t);
         break;
+    case EventKind::StatementEnd:
+        // A workers phase explains its errors later, naming this event (Explanation's table).
+        if (e.a != 0 && st.lastError) {
+            awaitingExplanation_[e.seq] = *st.lastError;
+            if (awaitingExplanation_.size() > kMaxAwaitingExplanations)
+                awaitingExplanation_.erase(awaitingExplanation_.begin());
+        }
+        break;
     case EventKind::Explanation:
-        if (st.lastError) {
-            // Why, then the rule's fix on a line of its own (the event carries only the why).
-            const std::string fix = explainRuleFix(explainRuleOf(e.a));
-            const auto id = strings_.intern(fix.empty() ? e.text : e.text + "\nFix: " + fix);
-            if (st.lastError->kind == ItemRef::Kind::Marker)
-                lanes_[lane].markers[st.lastError->index].explanation = id;
-            else
-                lanes_[lane].track(st.lastError->track)[st.lastError->index].explanation = id;
-            seqIndex_.emplace_back(e.seq, *st.lastError);
+        if (const std::uint64_t end = explainedStatementEnd(e.seq, e.detail, e.table)) {
+            if (auto it = awaitingExplanation_.find(end); it != awaitingExplanation_.end()) {
+                explain(it->second, e);
+                awaitingExplanation_.erase(it);
+            }
+        } else if (st.lastError) {
+            explain(*st.lastError, e);
         }
         break;
     default:
@@ -322,6 +328,7 @@ void TimelineModel::clear()
     laneByConnection_.clear();
     txIndex_.clear();
     seqIndex_.clear();
+    awaitingExplanation_.clear();
     strings_.clear();
     eventCount_ = nextSeq_ = 0;
     startNs_ = endNs_ = 0;
@@ -368,6 +375,18 @@ std::optional<ItemRef> TimelineModel::findTransaction(std::uint64_t txId) const
 {
     if (auto it = txIndex_.find(txId); it != txIndex_.end()) return it->second;
     return std::nullopt;
+}
+
+// Why, then the rule's fix on a line of its own (the event carries only the why).
+void TimelineModel::explain(const ItemRef& error, const Event& e)
+{
+    const std::string fix = explainRuleFix(explainRuleOf(e.a));
+    const auto id = strings_.intern(fix.empty() ? e.text : e.text + "\nFix: " + fix);
+    if (error.kind == ItemRef::Kind::Marker)
+        lanes_[error.lane].markers[error.index].explanation = id;
+    else
+        lanes_[error.lane].track(error.track)[error.index].explanation = id;
+    seqIndex_.emplace_back(e.seq, error);
 }
 
 } // namespace txs::timeline

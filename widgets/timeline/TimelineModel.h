@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -111,6 +112,7 @@ private:
     void changed(const SpanRecord& span) override;
     void closed(const SpanRecord& span) override;
     void holdChanged(const SpanRecord& hold, LockLevel level);
+    void explain(const ItemRef& error, const Event& explanation);
     void flushLocks(std::uint32_t lane, std::int64_t t, std::uint64_t seq);
 
     Span& mutableSpan(const ItemRef& ref) { return lanes_[ref.lane].track(ref.track)[ref.index]; }
@@ -128,6 +130,9 @@ private:
     std::unordered_map<std::uint32_t, std::uint32_t> laneByConnection_;
     std::unordered_map<std::uint64_t, ItemRef> txIndex_;
     std::vector<std::pair<std::uint64_t, ItemRef>> seqIndex_; // markers and explanations, by seq
+    // Errors whose explanation may come later (a workers phase), by StatementEnd seq; bounded.
+    std::map<std::uint64_t, ItemRef> awaitingExplanation_;
+    static constexpr std::size_t kMaxAwaitingExplanations = 1 << 16;
     StringPool strings_;
     std::uint64_t eventCount_ = 0, nextSeq_ = 0, revision_ = 0;
     std::int64_t startNs_ = 0, endNs_ = 0;

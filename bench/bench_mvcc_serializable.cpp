@@ -5,7 +5,9 @@
 //   (2) a read-heavy workload: the same threads, each transaction reads 4 random accounts by
 //       key and, one time in 10, moves 1 from the first to the second; reports throughput and
 //       the abort rate (write-write conflicts, and refusals by the serializable check).
-// Variants run interleaved over ROUNDS; medians are reported (the machines are shared and noisy).
+// Variants run interleaved over ROUNDS; medians and each round's ratio are reported (the
+// machines are shared and noisy). BENCH_ONLY=1 or BENCH_ONLY=2 runs one workload only,
+// BENCH_VARIANT=snapshot or serializable one isolation level only (for profiling).
 //
 // usage: bench_mvcc_serializable [WORKERS [TRANSACTIONS_PER_WORKER [ROUNDS]]]
 
@@ -129,6 +131,22 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
+// Per-round ratios, as "0.91, 0.87, 0.95", and their minimum and median.
+std::string ratios(const std::vector<double>& num, const std::vector<double>& den, double& min, double& med)
+{
+    std::vector<double> r;
+    std::string text;
+    for (std::size_t i = 0; i < num.size(); ++i) {
+        r.push_back(num[i] / den[i]);
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%s%.2f", i ? ", " : "", r.back());
+        text += buf;
+    }
+    min = *std::min_element(r.begin(), r.end());
+    med = median(r);
+    return text;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -139,26 +157,70 @@ int main(int argc, char** argv)
     if (argc > 3) c.rounds = std::atoi(argv[3]);
     if (c.workers < 1 || c.transactions < 1 || c.rounds < 1)
         fail("usage: bench_mvcc_serializable [WORKERS [TRANSACTIONS_PER_WORKER [ROUNDS]]]");
+    // BENCH_ONLY=1 or 2 runs one of the two workloads; BENCH_VARIANT=snapshot or serializable
+    // one of the two isolation levels (for a profiler; the ratios are then meaningless).
+    const char* only = std::getenv("BENCH_ONLY");
+    const char* variant = std::getenv("BENCH_VARIANT");
+    const bool runInserts = !only || std::string(only) == "1", runReads = !only || std::string(only) == "2";
     std::printf("%d workers x %ld transactions, MVCC in memory, %d rounds, %u hardware threads\n", c.workers,
                 c.transactions, c.rounds, std::thread::hardware_concurrency());
     std::vector<double> si, ssi, readSi, readSsi;
     Outcome lastSi, lastSsi;
     for (int round = 0; round < c.rounds; ++round) {
-        si.push_back(inserts(c, false).tps);
-        ssi.push_back(inserts(c, true).tps);
-        lastSi = readHeavy(c, false);
-        lastSsi = readHeavy(c, true);
-        readSi.push_back(lastSi.tps);
-        readSsi.push_back(lastSsi.tps);
-        std::printf("  round %d: inserts snapshot %.0f, serializable %.0f tx/s; read-heavy snapshot %.0f, "
-                    "serializable %.0f tx/s\n",
-                    round + 1, si.back(), ssi.back(), readSi.back(), readSsi.back());
+        // Each round runs the variants in the order A B B A (A = snapshot on even rounds, serializable
+        // on odd ones) and combines each variant's two runs: a drift in the machine's load during
+        // the round then favours neither.
+        const bool ssiFirst = round % 2 == 1;
+        auto abba = [&](auto workload, Outcome& snapshot, Outcome& serializable) {
+            Outcome runs[2][2]; // [serializable?][which of its two runs]
+            int count[2] = {0, 0};
+            for (bool runSsi : {ssiFirst, !ssiFirst, !ssiFirst, ssiFirst})
+                if (!variant || (std::string(variant) == "serializable") == runSsi)
+                    runs[runSsi][count[runSsi]++] = workload(c, runSsi);
+            // The same number of transactions each run: the combined rate is the harmonic mean.
+            auto combined = [](const Outcome(&two)[2]) {
+                Outcome o = two[1];
+                o.tps = 2 / (1 / two[0].tps + 1 / two[1].tps);
+                o.committed += two[0].committed;
+                o.retries += two[0].retries;
+                o.ssiAborts += two[0].ssiAborts;
+                o.validationWouldAbort += two[0].validationWouldAbort;
+                return o;
+            };
+            snapshot = combined(runs[0]);
+            serializable = combined(runs[1]);
+        };
+        if (runInserts) {
+            Outcome a, b;
+            abba(inserts, a, b);
+            si.push_back(a.tps);
+            ssi.push_back(b.tps);
+            std::printf("  round %d: inserts snapshot %.0f, serializable %.0f tx/s (%.2f)\n", round + 1,
+                        a.tps, b.tps, b.tps / a.tps);
+        }
+        if (runReads) {
+            abba(readHeavy, lastSi, lastSsi);
+            readSi.push_back(lastSi.tps);
+            readSsi.push_back(lastSsi.tps);
+            std::printf("  round %d: read-heavy snapshot %.0f, serializable %.0f tx/s (%.2f)\n", round + 1,
+                        readSi.back(), readSsi.back(), readSsi.back() / readSi.back());
+        }
+        std::fflush(stdout);
     }
-    const double a = median(si), b = median(ssi);
-    std::printf("(1) inserts: snapshot %.0f tx/s, serializable %.0f tx/s, serializable/snapshot = %.3f\n", a,
-                b, b / a);
-    std::printf("(2) read-heavy: snapshot %.0f tx/s, serializable %.0f tx/s, ratio %.3f\n", median(readSi),
-                median(readSsi), median(readSsi) / median(readSi));
+    double min = 0, med = 0;
+    if (runInserts) {
+        const std::string each = ratios(ssi, si, min, med);
+        std::printf(
+            "(1) inserts: snapshot %.0f tx/s, serializable %.0f tx/s (medians); serializable/snapshot "
+            "per round %s: min %.2f, median %.2f\n",
+            median(si), median(ssi), each.c_str(), min, med);
+    }
+    if (!runReads) return 0;
+    const std::string each = ratios(readSsi, readSi, min, med);
+    std::printf("(2) read-heavy: snapshot %.0f tx/s, serializable %.0f tx/s (medians); ratio per round %s: "
+                "min %.2f, median %.2f\n",
+                median(readSi), median(readSsi), each.c_str(), min, med);
+    // The abort rates are of the last round's two runs of each variant.
     auto rate = [](std::uint64_t n, std::uint64_t of) {
         return of ? 100.0 * static_cast<double>(n) / of : 0.0;
     };

@@ -64,7 +64,8 @@ RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain
 
 void MvccStore::noteSsiWrite(Transaction& tx, const Table& table, std::int64_t key)
 {
-    if (!tx.ssi) return;
+    // No SIREAD range anywhere (asked after the chain was unlocked): no reader to find.
+    if (!tx.ssi || !ssi_.anyRanges()) return;
     std::vector<SsiEdge> edges;
     ssi_.noteWrite(tx.ssi, {table.id(), table.name(), key}, edges);
     emitEdges(edges);
@@ -78,10 +79,11 @@ void MvccStore::emitEdges(const std::vector<SsiEdge>& edges) const
              static_cast<std::int64_t>(e.writer));
 }
 
-std::optional<Error> MvccStore::ssiCommit(Transaction& tx, bool wrote, std::uint64_t commitTs)
+std::optional<Error> MvccStore::ssiCommit(Transaction& tx, bool wrote, std::uint64_t commitTs,
+                                          std::uint64_t oldestBegin)
 {
     bool wouldFailValidation = false;
-    auto structure = ssi_.commit(tx.ssi, wrote, commitTs, wouldFailValidation);
+    auto structure = ssi_.commit(tx.ssi, wrote, commitTs, oldestBegin, wouldFailValidation);
     if (wouldFailValidation) ssiValidationWouldAbort_.fetch_add(1, std::memory_order_relaxed);
     tx.ssi = nullptr; // the tracker has deleted it (refused) or owns it as committed
     if (!structure) {

@@ -109,8 +109,6 @@ std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connect
                                               bool serializable)
 {
     const std::uint64_t id = nextTxId_.fetch_add(1, std::memory_order_relaxed);
-    // Tracked before it has a snapshot, so no committed transaction it overlaps is released.
-    SsiTracker::Txn* ssi = serializable ? ssi_.begin(id, connection) : nullptr;
     // Read before the snapshot: a DDL statement racing with this BEGIN then counts as after it
     // (a needless schema conflict at worst, never a missed one).
     const std::uint64_t schema = schemaVersion();
@@ -118,13 +116,11 @@ std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connect
     {
         std::lock_guard lock(clockMutex_);
         ts = ++clock_;
+        // From now on no transaction this one overlaps is released (ssiOldestBegin).
         activeBeginTs_.insert(ts);
     }
     auto tx = std::make_unique<Transaction>(id, ts, mode, connection);
-    if (ssi) {
-        ssi_.setBeginTs(ssi, ts);
-        tx->ssi = ssi;
-    }
+    if (serializable) tx->ssi = ssi_.begin(id, connection, ts);
     tx->schemaVersion = schema;
     tx->explicitTx = explicitTx;
     if (explicitTx) emit(EventKind::TxBegin, connection, id, 0, 0, static_cast<std::int64_t>(mode), ts);
@@ -206,6 +202,14 @@ void MvccStore::unregister(Transaction& tx)
     activeBeginTs_.erase(tx.beginTs);
 }
 
+std::uint64_t MvccStore::ssiOldestBegin(const Transaction& tx) const
+{
+    // Timestamps are unique: skipping tx's own takes at most one step.
+    for (std::uint64_t ts : activeBeginTs_)
+        if (ts != tx.beginTs) return ts;
+    return clock_ + 1;
+}
+
 std::optional<Error> MvccStore::commit(Transaction& tx)
 {
     if (tx.doomedBy) return *tx.doomedBy;
@@ -213,12 +217,13 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         // A reader needs no timestamp of its own and no validation; a serializable one is
         // placed in time by the clock now (what began before overlaps it).
         if (tx.ssi) {
-            std::uint64_t now;
+            std::uint64_t now, oldest;
             {
                 std::lock_guard lock(clockMutex_);
                 now = clock_;
+                oldest = ssiOldestBegin(tx);
             }
-            if (auto error = ssiCommit(tx, false, now)) {
+            if (auto error = ssiCommit(tx, false, now, oldest)) {
                 rollback(tx, RollbackReason::Conflict, false);
                 return error;
             }
@@ -229,6 +234,7 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         if (tx.explicitTx) emit(EventKind::TxCommit, tx.connection, tx.id, 0, 0, 0, 0);
         return std::nullopt;
     }
+    std::uint64_t oldestSsiBegin = 0;
     {
         std::lock_guard lock(clockMutex_);
         if (exclusiveHolder_ && exclusiveHolder_ != &tx) {
@@ -244,12 +250,14 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         tx.endTs.store(++clock_, std::memory_order_relaxed);
         tx.state.store(TxState::Preparing, std::memory_order_release);
         ++preparing_;
+        if (tx.ssi) oldestSsiBegin = ssiOldestBegin(tx);
         if (durability_) preparingTs_.insert(clock_);
     }
     emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
          static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::Shared));
     std::optional<Error> refused = validate(tx);
-    if (!refused && tx.ssi) refused = ssiCommit(tx, true, tx.endTs.load(std::memory_order_relaxed));
+    if (!refused && tx.ssi)
+        refused = ssiCommit(tx, true, tx.endTs.load(std::memory_order_relaxed), oldestSsiBegin);
     if (auto error = refused) {
         endPreparing(tx);
         emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,

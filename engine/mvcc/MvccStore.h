@@ -163,7 +163,14 @@ private:
     // Dooms `tx`, whose COMMIT would complete `structure` (serializable isolation).
     Error serializationFailure(Transaction& tx, const SsiStructure& structure);
     // The serializable check of a COMMIT; a refusal dooms `tx` (the caller rolls it back).
-    std::optional<Error> ssiCommit(Transaction& tx, bool wrote, std::uint64_t commitTs);
+    // `oldestBegin` from ssiOldestBegin, read in the same critical section as `commitTs`.
+    std::optional<Error> ssiCommit(Transaction& tx, bool wrote, std::uint64_t commitTs,
+                                   std::uint64_t oldestBegin);
+    // Under clockMutex_: the oldest snapshot of a running transaction other than `tx`, or what
+    // the next one will get; SsiTracker::commit's `oldestBegin`. Snapshot-isolation transactions
+    // count too (they keep the tracker's memory a little longer, as they keep versions from GC):
+    // one registry of snapshots, and a serializable BEGIN costs the clock section nothing more.
+    std::uint64_t ssiOldestBegin(const Transaction& tx) const;
     void noteSsiWrite(Transaction& tx, const Table& table, std::int64_t key);
     void emitEdges(const std::vector<SsiEdge>& edges) const;
     void finishCommit(Transaction& tx);
@@ -185,8 +192,9 @@ private:
     // transaction that begins after another started preparing always sees it as Preparing
     // (never as Active with a smaller end timestamp still to come).
     mutable std::mutex clockMutex_;
-    std::uint64_t clock_ = 0;                // guarded by clockMutex_
-    std::set<std::uint64_t> activeBeginTs_;  // guarded by clockMutex_: snapshots in use (for GC)
+    std::uint64_t clock_ = 0; // guarded by clockMutex_
+    // Snapshots in use: for GC, and (ssiOldestBegin) for what the SsiTracker must keep.
+    std::set<std::uint64_t> activeBeginTs_;  // guarded by clockMutex_
     Transaction* exclusiveHolder_ = nullptr; // guarded by clockMutex_
     int preparing_ = 0;                      // guarded by clockMutex_
     std::uint64_t lastCommitTs_ = 0;         // guarded by clockMutex_

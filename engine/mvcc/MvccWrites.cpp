@@ -62,6 +62,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     if (readsKey) noteScan(tx, *table, key, key);
     VersionChain& chain = table->findOrCreate(key);
     const std::uint64_t id = newVersionId();
+    if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
     const bool exists = withVisible(chain, tx, [&](int index) {
         if (index >= 0) return true;
         chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), row, tx.id, 0});
@@ -107,6 +108,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
     VersionChain* chain = table->find(key);
     if (!chain) return Error::misuse("no row with key " + std::to_string(key) + " in " + table->name());
     const std::uint64_t newId = newRow ? newVersionId() : 0;
+    if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
     enum class Outcome { Done, Missing, Conflict };
     std::uint64_t oldId = 0, otherTx = 0;
     const Outcome outcome = withVisible(*chain, tx, [&](int index) {

@@ -21,36 +21,82 @@ bool committed(const Txn& t)
     return t.state == Txn::State::Committed;
 }
 
+// Txns this thread has released, for its next BEGINs: each commit would otherwise allocate one
+// and free another, allocated by another thread (with 16 writers the allocator was the largest
+// cost serializable added to a write).
+constexpr std::size_t kSpareTxns = 64;
+thread_local std::vector<std::unique_ptr<Txn>> spareTxns;
+
+void recycle(std::unique_ptr<Txn> txn)
+{
+    if (spareTxns.size() < kSpareTxns) spareTxns.push_back(std::move(txn));
+}
+
 } // namespace
 
-SsiTracker::Txn* SsiTracker::begin(std::uint64_t txId, std::uint32_t connection)
+SsiTracker::~SsiTracker()
 {
-    auto txn = std::make_unique<Txn>();
+    for (Shard& shard : shards_)
+        shard.txns.forEach([](Txn* txn) { delete txn; });
+}
+
+SsiTracker::Txn* SsiTracker::begin(std::uint64_t txId, std::uint32_t connection, std::uint64_t beginTs)
+{
+    Txn* txn = nullptr;
+    if (spareTxns.empty()) {
+        txn = new Txn;
+    } else {
+        txn = spareTxns.back().release();
+        spareTxns.pop_back();
+        *txn = Txn{};
+    }
     txn->id = txId;
     txn->connection = connection;
-    Txn* raw = txn.get();
-    std::lock_guard lock(mutex_);
-    txns_[txId] = std::move(txn);
-    activeBegins_.insert(0);
-    return raw;
+    txn->beginTs = beginTs;
+    return txn; // owned by the caller until it enrolls, then by its shard
 }
 
 void SsiTracker::setBeginTs(Txn* txn, std::uint64_t beginTs)
 {
+    if (!txn->enrolled) {
+        txn->beginTs = beginTs; // nobody else knows it yet
+        return;
+    }
     std::lock_guard lock(mutex_);
-    activeBegins_.erase(activeBegins_.find(txn->beginTs));
     txn->beginTs = beginTs;
-    activeBegins_.insert(beginTs);
+}
+
+void SsiTracker::enroll(Txn* txn)
+{
+    if (txn->enrolled) return;
+    Shard& shard = shardOf(txn->id);
+    std::lock_guard lock(shard.mutex);
+    shard.txns.insert(txn->id, txn);
+    txn->enrolled = true;
+}
+
+SsiTracker::Txn* SsiTracker::find(std::uint64_t txId)
+{
+    Shard& shard = shardOf(txId);
+    std::lock_guard lock(shard.mutex);
+    return shard.txns.find(txId);
+}
+
+void SsiTracker::beforeWrite(Txn* writer)
+{
+    enroll(writer);
 }
 
 void SsiTracker::noteRange(Txn* reader, std::uint32_t tableId, std::int64_t lo, std::int64_t hi)
 {
     std::lock_guard lock(mutex_);
+    enroll(reader);
     auto& list = ranges_[tableId];
     // A statement run again (a loop, a join's inner table) reads the same range: keep one.
     for (const Range& r : list)
         if (r.txn == reader && r.lo <= lo && hi <= r.hi) return;
     list.push_back({lo, hi, reader});
+    rangesHeld_.fetch_add(1, std::memory_order_release);
     reader->rangeTables.insert(tableId);
 }
 
@@ -72,10 +118,11 @@ void SsiTracker::noteNewerWriters(Txn* reader, const SsiKey& where, const std::v
 {
     std::lock_guard lock(mutex_);
     for (std::uint64_t id : writers) {
-        auto it = txns_.find(id);
+        Txn* writer = find(id);
         // Untracked (a snapshot-isolation connection's) or released: no edge to record.
-        if (it == txns_.end()) continue;
-        addEdge(reader, it->second.get(), where, edges);
+        if (!writer || writer == reader) continue;
+        enroll(reader); // the writer will refer to it
+        addEdge(reader, writer, where, edges);
     }
 }
 
@@ -121,58 +168,102 @@ std::optional<SsiStructure> SsiTracker::check(Txn* x)
     return std::nullopt;
 }
 
-std::optional<SsiStructure> SsiTracker::commit(Txn* x, bool wrote, std::uint64_t commitTs,
-                                               bool& wouldFailValidation)
+namespace {
+
+// committed_ is a min-heap: std::push_heap and std::pop_heap with this order put the smallest
+// commit timestamp first.
+bool laterCommit(const std::pair<std::uint64_t, Txn*>& a, const std::pair<std::uint64_t, Txn*>& b)
 {
-    std::lock_guard lock(mutex_);
-    x->wrote = wrote;
-    x->commitTs = commitTs;
-    // Read validation refuses a writer whose reads another commit has overwritten since.
-    wouldFailValidation = wrote && x->minOutCommit != std::numeric_limits<std::uint64_t>::max();
-    if (auto structure = check(x)) {
-        activeBegins_.erase(activeBegins_.find(x->beginTs));
-        forget(x);
-        releaseUnneeded();
+    return a.first > b.first;
+}
+
+} // namespace
+
+void SsiTracker::recycleReleased(Released& released)
+{
+    for (Txn* txn : released)
+        recycle(std::unique_ptr<Txn>(txn));
+    released.clear();
+}
+
+SsiTracker::Released& SsiTracker::threadReleased()
+{
+    thread_local Released released;
+    return released;
+}
+
+std::optional<SsiStructure> SsiTracker::commit(Txn* x, bool wrote, std::uint64_t commitTs,
+                                               std::uint64_t oldestBegin, bool& wouldFailValidation)
+{
+    Released& released = threadReleased();
+    std::optional<SsiStructure> structure;
+    if (!x->enrolled) {
+        // It read and wrote nothing the tracker saw: no edge, no range, nobody refers to it.
+        wouldFailValidation = false;
+        recycle(std::unique_ptr<Txn>(x));
+        if (oldestBegin > firstCommitted_.load(std::memory_order_acquire)) {
+            std::lock_guard lock(mutex_);
+            releaseUnneeded(oldestBegin, released);
+        }
+        recycleReleased(released);
         return structure;
     }
-    x->state = Txn::State::Committed;
-    for (auto& [reader, key] : x->in) {
-        if (commitTs < reader->minOutCommit) {
-            reader->minOutCommit = commitTs;
-            reader->minOutTx = x->id;
-            reader->minOutKey = key;
+    {
+        std::lock_guard lock(mutex_);
+        x->wrote = wrote;
+        x->commitTs = commitTs;
+        // Read validation refuses a writer whose reads another commit has overwritten since.
+        wouldFailValidation = wrote && x->minOutCommit != std::numeric_limits<std::uint64_t>::max();
+        structure = check(x);
+        if (structure) {
+            forget(x, released);
+        } else {
+            x->state = Txn::State::Committed;
+            for (auto& [reader, key] : x->in) {
+                if (commitTs < reader->minOutCommit) {
+                    reader->minOutCommit = commitTs;
+                    reader->minOutTx = x->id;
+                    reader->minOutKey = key;
+                }
+            }
+            committed_.emplace_back(commitTs, x);
+            std::push_heap(committed_.begin(), committed_.end(), laterCommit);
         }
+        releaseUnneeded(oldestBegin, released);
     }
-    activeBegins_.erase(activeBegins_.find(x->beginTs));
-    committed_.emplace(commitTs, x);
-    releaseUnneeded();
-    return std::nullopt;
+    recycleReleased(released); // unlocked
+    return structure;
 }
 
 void SsiTracker::abort(Txn* x)
 {
-    std::lock_guard lock(mutex_);
-    activeBegins_.erase(activeBegins_.find(x->beginTs));
-    forget(x);
-    releaseUnneeded();
+    if (!x->enrolled) {
+        recycle(std::unique_ptr<Txn>(x));
+        return;
+    }
+    Released& released = threadReleased();
+    {
+        std::lock_guard lock(mutex_);
+        forget(x, released);
+    }
+    recycleReleased(released);
 }
 
 void SsiTracker::retract(std::uint64_t txId)
 {
-    std::lock_guard lock(mutex_);
-    auto found = txns_.find(txId);
-    if (found == txns_.end()) return; // released already
-    Txn* x = found->second.get();
-    auto [from, to] = committed_.equal_range(x->commitTs);
-    for (auto it = from; it != to; ++it)
-        if (it->second == x) {
-            committed_.erase(it);
-            break;
-        }
-    forget(x);
+    Released& released = threadReleased();
+    {
+        std::lock_guard lock(mutex_);
+        Txn* x = find(txId);
+        if (!x) return; // released already
+        for (auto& entry : committed_)
+            if (entry.second == x) entry.second = nullptr; // popped later, by its timestamp
+        forget(x, released);
+    }
+    recycleReleased(released);
 }
 
-void SsiTracker::forget(Txn* x)
+void SsiTracker::forget(Txn* x, Released& released)
 {
     for (auto& [reader, key] : x->in)
         reader->out.erase(x);
@@ -181,32 +272,37 @@ void SsiTracker::forget(Txn* x)
     for (std::uint32_t table : x->rangeTables) {
         auto it = ranges_.find(table);
         if (it == ranges_.end()) continue;
-        std::erase_if(it->second, [x](const Range& r) { return r.txn == x; });
+        const std::size_t removed = std::erase_if(it->second, [x](const Range& r) { return r.txn == x; });
+        rangesHeld_.fetch_sub(removed, std::memory_order_release);
         if (it->second.empty()) ranges_.erase(it);
     }
-    txns_.erase(x->id); // deletes x
-}
-
-std::uint64_t SsiTracker::minActiveBegin() const
-{
-    return activeBegins_.empty() ? std::numeric_limits<std::uint64_t>::max() : *activeBegins_.begin();
+    Shard& shard = shardOf(x->id);
+    std::lock_guard lock(shard.mutex);
+    released.push_back(shard.txns.erase(x->id));
 }
 
 // A committed transaction matters only to transactions that began before it committed.
-void SsiTracker::releaseUnneeded()
+void SsiTracker::releaseUnneeded(std::uint64_t oldestBegin, Released& released)
 {
-    const std::uint64_t oldest = minActiveBegin();
-    while (!committed_.empty() && committed_.begin()->first < oldest) {
-        Txn* x = committed_.begin()->second;
-        committed_.erase(committed_.begin());
-        forget(x);
+    while (!committed_.empty() && committed_.front().first < oldestBegin) {
+        Txn* x = committed_.front().second;
+        std::pop_heap(committed_.begin(), committed_.end(), laterCommit);
+        committed_.pop_back();
+        if (x) forget(x, released);
     }
+    firstCommitted_.store(committed_.empty() ? std::numeric_limits<std::uint64_t>::max()
+                                             : committed_.front().first,
+                          std::memory_order_release);
 }
 
 std::size_t SsiTracker::trackedCount() const
 {
-    std::lock_guard lock(mutex_);
-    return txns_.size();
+    std::size_t n = 0;
+    for (const Shard& shard : shards_) {
+        std::lock_guard lock(shard.mutex);
+        n += shard.txns.size();
+    }
+    return n;
 }
 
 std::size_t SsiTracker::rangeCount() const

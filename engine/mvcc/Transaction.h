@@ -41,6 +41,13 @@ struct Transaction
     Transaction(std::uint64_t id, std::uint64_t beginTs, TxMode mode, std::uint32_t connection)
         : id(id), beginTs(beginTs), mode(mode), connection(connection)
     {}
+    // A tracking the SsiTracker never enrolled is this transaction's to delete (SsiTracker.h).
+    ~Transaction()
+    {
+        if (ssi && !ssi->enrolled) delete ssi;
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
 
     const std::uint64_t id;
     // Fixed once the transaction has read or written; see MvccStore::acquireExclusive.
@@ -70,7 +77,8 @@ struct Transaction
     std::optional<Error> doomedBy; // set by a conflict: only ROLLBACK is accepted after it
     std::vector<WriteRecord> writes;
     // Tracked for Serializable Snapshot Isolation (PRAGMA isolation = 'serializable'), owned by
-    // the store's SsiTracker; null for snapshot isolation and once the transaction has ended.
+    // the store's SsiTracker once it enrolls (before that, by this transaction); null for
+    // snapshot isolation and once the transaction has ended.
     SsiTracker::Txn* ssi = nullptr;
     bool ssiCommitted = false; // its COMMIT passed the serializable check (ssi is null then)
 

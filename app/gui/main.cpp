@@ -62,10 +62,10 @@ int main(int argc, char** argv)
                              "With --screenshot: step N times (F10), a pause between steps as in a "
                              "lesson, instead of running to the end; then save the window.",
                              "N");
-    QCommandLineOption record("record",
-                              "Record a real program live: txscope --record -- COMMAND [ARGS...] runs COMMAND "
-                              "under the probe and shows its SQLite locks, statements and errors as it runs "
-                              "(with --screenshot: once it has ended).");
+    QCommandLineOption record(
+        "record", "Record a real program live: txscope --record -- COMMAND [ARGS...] runs COMMAND "
+                  "under the probe and shows its SQLite locks, statements and errors as it runs "
+                  "(with --screenshot: once it has ended).");
     parser.addOptions({mode, run, screenshot, database, theme, presentation, windowSize, steps, record});
     parser.process(app);
 
@@ -108,7 +108,8 @@ int main(int argc, char** argv)
     const QStringList files = parser.positionalArguments();
     if (parser.isSet(record)) {
         if (files.isEmpty()) {
-            std::fprintf(stderr, "txscope: --record wants a command: txscope --record -- COMMAND [ARGS...]\n");
+            std::fprintf(stderr,
+                         "txscope: --record wants a command: txscope --record -- COMMAND [ARGS...]\n");
             return 2;
         }
         if (forcedSize.isValid()) window.resize(forcedSize);

@@ -7,11 +7,11 @@
 #include "app/gui/MainWindow.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
+#include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/SessionLog.h"
 #include "widgets/record/LiveRecorder.h"
 #include "widgets/record/ProcessLanesModel.h"
 #include "widgets/result/ResultPane.h"
-#include "widgets/editor/ScriptEditor.h"
 #include "widgets/run/RunController.h"
 
 #include <QAbstractItemModelTester>
@@ -90,7 +90,8 @@ private slots:
         const QString fifo = dir.filePath("barrier");
         QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
         MainWindow w;
-        QAbstractItemModelTester tester(&w.processLanes(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&w.processLanes(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         w.show();
         QString error;
         QVERIFY2(w.startRecording({"python3", kWriter, dir.filePath("a.db"), fifo}, dir.path(), &error),
@@ -108,7 +109,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(finished, 20000);
         closePrompts();
         QCOMPARE(*w.recorder()->exitStatus(), 3);
-        QVERIFY2(w.resultPane().headline().contains("exited with status 3"), qPrintable(w.resultPane().headline()));
+        QVERIFY2(w.resultPane().headline().contains("Exited with status 3"),
+                 qPrintable(w.resultPane().headline()));
         QVERIFY(w.statusBar()->currentMessage().contains("exited with status 3"));
         QCOMPARE(databaseLockOf(w.processLanes(), pid), QString("–")); // released at COMMIT
         QVERIFY(!w.isRecording());
@@ -129,8 +131,9 @@ private slots:
         QVERIFY(!statusText(replay).contains("fresh one"));
         QVERIFY(replay.editor().toPlainText().contains("# Recording of: python3"));
         QVERIFY(replay.editor().toPlainText().contains(QString("pid %1").arg(pid)));
-        QVERIFY2(replay.resultPane().headline().contains("held_writer.py"), qPrintable(replay.resultPane().headline()));
-        QVERIFY(replay.resultPane().headline().contains("exited with status 3"));
+        QVERIFY2(replay.resultPane().headline().contains("Exited with status 3"),
+                 qPrintable(replay.resultPane().headline()));
+        QVERIFY(replay.resultPane().toolTip().contains("held_writer.py"));
         QVERIFY(replay.processLanes().processIndex(pid).isValid());
     }
 

@@ -324,7 +324,7 @@ void MainWindow::traceApplicationDialog()
     form->addRow(buttons);
     dialog.resize(560, dialog.sizeHint().height());
     if (dialog.exec() != QDialog::Accepted) return;
-    // Split as a shell would (quotes kept together), without running a shell.
+    // Split as a shell would ("double quotes" keep words together), without running a shell.
     const QStringList command = QProcess::splitCommand(commandEdit->text());
     if (command.isEmpty()) return;
     QString error;

@@ -17,12 +17,15 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <csignal>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -179,6 +182,44 @@ private slots:
         QVERIFY(pid > 0);
         QCOMPARE(::kill(pid, 0), -1); // gone and reaped: no such process
         QCOMPARE(errno, ESRCH);
+    }
+
+    // File › Trace Application…: the command line (split as a shell would, "double quotes" kept) and the
+    // working directory start the same recording.
+    void traceApplicationDialog()
+    {
+        QTemporaryDir dir;
+        const QString fifo = dir.filePath("barrier");
+        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        MainWindow w;
+        w.show();
+        QAction* trace = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text() == "&Trace Application…") trace = a;
+        QVERIFY(trace);
+        bool filled = false;
+        QTimer::singleShot(0, &w, [&] {
+            auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            dialog->findChild<QLineEdit*>("commandEdit")
+                ->setText(QString("python3 \"%1\" d.db barrier").arg(kWriter));
+            dialog->findChild<QLineEdit*>("directoryEdit")->setText(dir.path());
+            filled = true;
+            dialog->accept();
+        });
+        trace->trigger();
+        QVERIFY(filled);
+        QVERIFY(w.isRecording());
+        const int pid = w.recorder()->pid();
+        // Relative paths are the working directory's: the database appears there.
+        QTRY_COMPARE_WITH_TIMEOUT(databaseLockOf(w.processLanes(), pid), QString("RESERVED"), 20000);
+        QVERIFY(QFile::exists(dir.filePath("d.db")));
+        bool finished = false;
+        w.whenRecordingFinished([&] { finished = true; });
+        QVERIFY(release(fifo, "ok\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(finished, 20000);
+        closePrompts();
+        QCOMPARE(*w.recorder()->exitStatus(), 0);
     }
 
     // A session saved from a run is a replay too: its own script, with its causes.

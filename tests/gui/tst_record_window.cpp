@@ -57,6 +57,13 @@ void closePrompts()
         if (w->objectName() == "saveRecordingPrompt") w->close();
 }
 
+// The writer's barrier: a FIFO in `dir` ("" when it cannot be made).
+QString barrierIn(const QTemporaryDir& dir)
+{
+    const QString fifo = dir.filePath("barrier");
+    return ::mkfifo(fifo.toLocal8Bit().constData(), 0600) == 0 ? fifo : QString();
+}
+
 // Opens the FIFO for writing without blocking the event loop: only once the reader has it open.
 bool release(const QString& fifo, const QByteArray& word)
 {
@@ -90,8 +97,8 @@ private slots:
     void recordsLiveThenFinishes()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         MainWindow w;
         QAbstractItemModelTester tester(&w.processLanes(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -144,8 +151,8 @@ private slots:
     void stopEndsTheProgram()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         MainWindow w;
         w.show();
         QString error;
@@ -166,8 +173,8 @@ private slots:
     void closingLeavesNothingRunning()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         int pid = 0;
         {
             MainWindow w;
@@ -189,8 +196,8 @@ private slots:
     void traceApplicationDialog()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         MainWindow w;
         w.show();
         QAction* trace = nullptr;

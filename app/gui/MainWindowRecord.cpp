@@ -38,6 +38,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTimer>
 
 using txs::EventKind;
 using txs::result::RunVerdict;
@@ -79,16 +80,6 @@ SessionFacts factsOf(const std::vector<txs::Event>& events)
     return f;
 }
 
-// "python3 webapp.py app.db" for "/usr/bin/python3 examples/recording/webapp.py /tmp/app.db":
-// a headline must fit a side pane.
-QString shortCommand(const QString& command)
-{
-    QStringList words;
-    for (const QString& w : QProcess::splitCommand(command))
-        words << QFileInfo(w).fileName();
-    return words.join(' ');
-}
-
 QString plural(std::uint64_t n, const char* one, const char* many)
 {
     return QString("%1 %2").arg(n).arg(n == 1 ? one : many);
@@ -115,8 +106,14 @@ void MainWindow::buildRecordDocks()
     view->setUniformRowHeights(true);
     view->setEmptyHint("No recorded process. File › Trace Application… (or txscope --record -- COMMAND) "
                        "records a real program: its processes, their connections and the locks they hold.");
-    view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The lanes' locks must show in a narrow side pane: the name column is elided (its tooltip
+    // is whole), the lock columns fit their contents.
     view->header()->setStretchLastSection(true);
+    view->header()->setSectionResizeMode(QHeaderView::Interactive);
+    view->header()->resizeSection(txs::record_view::ProcessLanesModel::NameColumn, 150);
+    for (int c : {txs::record_view::ProcessLanesModel::DatabaseLockColumn,
+                  txs::record_view::ProcessLanesModel::WalLocksColumn})
+        view->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     // A new process or lane shows at once, unfolded.
     connect(processLanes_, &QAbstractItemModel::rowsInserted, view, [view](const QModelIndex& parent) {
         if (!parent.isValid()) view->expandAll();
@@ -312,7 +309,8 @@ void MainWindow::traceApplicationDialog()
     directoryEdit->setObjectName("directoryEdit");
     auto* browse = new QPushButton("Browse…", &dialog);
     connect(browse, &QPushButton::clicked, &dialog, [&] {
-        const QString dir = QFileDialog::getExistingDirectory(&dialog, "Working directory", directoryEdit->text());
+        const QString dir =
+            QFileDialog::getExistingDirectory(&dialog, "Working directory", directoryEdit->text());
         if (!dir.isEmpty()) directoryEdit->setText(dir);
     });
     auto* row = new QHBoxLayout;
@@ -326,7 +324,7 @@ void MainWindow::traceApplicationDialog()
     form->addRow(buttons);
     dialog.resize(560, dialog.sizeHint().height());
     if (dialog.exec() != QDialog::Accepted) return;
-    // Split as a shell would (quotes kept together), without running a shell.
+    // Split as a shell would ("double quotes" keep words together), without running a shell.
     const QStringList command = QProcess::splitCommand(commandEdit->text());
     if (command.isEmpty()) return;
     QString error;
@@ -390,7 +388,8 @@ void MainWindow::showSessionSummary(const QString& path)
         editor_->blockSignals(false);
         editor_->document()->setModified(false);
         editor_->setReadOnly(true);
-        showRecordDocks();
+        // After the window is shown: a dock raised before it would not stay in front.
+        QTimer::singleShot(0, this, &MainWindow::showRecordDocks);
     }
     Q_UNUSED(path);
     showSessionResult();
@@ -409,20 +408,31 @@ void MainWindow::showSessionResult()
         causes.apply(e);
     const auto byCount = causes.byCount();
     resultPane_->clear();
-    resultPane_->setCauses(txs::result::causeRows(byCount, events, session_->projection().explanations.all()));
+    auto rows = txs::result::causeRows(byCount, events, session_->projection().explanations.all());
+    // A developer opens a recording to see who held the lock when it failed: the panels start
+    // at the first error of the most frequent cause (once the window is laid out).
+    if (!rows.empty() && rows.front().firstSeq != 0)
+        QTimer::singleShot(0, this, [this, seq = rows.front().firstSeq, ns = rows.front().firstNs] {
+            if (session_->log() && seq < session_->log()->appendedCount()) goToError(seq, ns);
+        });
+    resultPane_->setCauses(std::move(rows));
     const QString errors = plural(f.errors, "error", "errors");
     const QString explained =
         byCount.empty() ? QString() : QString(", %1 below").arg(plural(byCount.size(), "cause", "causes"));
     QString headline;
     bool bad = f.errors > 0;
     if (f.recording) {
-        const QString command = shortCommand(recorder_ ? recorder_->command() : replayCommand());
+        // Short: the banner's font is large and the pane narrow; the command is in the Script
+        // pane, the status bar and the tooltip.
+        const QString command = txs::record_view::ProcessLanesModel::shortCommand(
+            recorder_ ? recorder_->command() : replayCommand());
         if (f.exitStatus) {
-            headline = QString("%1 exited with status %2: %3%4.").arg(command).arg(*f.exitStatus).arg(errors, explained);
+            headline = QString("Exited with status %1: %2%3.").arg(*f.exitStatus).arg(errors, explained);
             bad = bad || *f.exitStatus != 0;
         } else {
-            headline = QString("Recording of %1: %2%3.").arg(command, errors, explained);
+            headline = QString("Recorded: %1%2.").arg(errors, explained);
         }
+        resultPane_->setToolTip(QString("Recording of %1").arg(command));
     } else {
         headline = QString("Replay of a saved run: %1%2. A session keeps the run's events, not its "
                            "expectations: open the workload and run it (F5) to check them.")
@@ -448,15 +458,18 @@ void MainWindow::refreshReplayStatus(const QString&)
     if (isRecording())
         state = QString("Recording %1 (pid %2)").arg(recorder_->command()).arg(recorder_->pid());
     else if (recorder_ && recorder_->exitStatus())
-        state = QString("Recorded %1: exited with status %2").arg(recorder_->command()).arg(*recorder_->exitStatus());
+        state = QString("Recorded %1: exited with status %2")
+                    .arg(recorder_->command())
+                    .arg(*recorder_->exitStatus());
     else
-        state = QString("Replay of %1 (a recorded session: nothing runs)").arg(QFileInfo(replayFile_).fileName());
+        state =
+            QString("Replay of %1 (a recorded session: nothing runs)").arg(QFileInfo(replayFile_).fileName());
     stateLabel_->setText(state);
     stateLabel_->setToolTip(replayFile_);
-    countersLabel_->setText(QString("  committed %1 · retries %2 · errors %3 by t · %4 events")
-                                .arg(m.commits)
-                                .arg(m.retries)
-                                .arg(m.errors())
-                                .arg(applied == total ? QString::number(total)
-                                                      : QString("%1 of %2").arg(applied).arg(total)));
+    countersLabel_->setText(
+        QString("  committed %1 · retries %2 · errors %3 by t · %4 events")
+            .arg(m.commits)
+            .arg(m.retries)
+            .arg(m.errors())
+            .arg(applied == total ? QString::number(total) : QString("%1 of %2").arg(applied).arg(total)));
 }

@@ -134,7 +134,8 @@ int main(int argc, char** argv)
     const QStringList files = parser.positionalArguments();
     if (parser.isSet(record)) {
         if (files.isEmpty()) {
-            std::fprintf(stderr, "txscope: --record wants a command: txscope --record -- COMMAND [ARGS...]\n");
+            std::fprintf(stderr,
+                         "txscope: --record wants a command: txscope --record -- COMMAND [ARGS...]\n");
             return 2;
         }
         if (forcedSize.isValid()) window.resize(forcedSize);

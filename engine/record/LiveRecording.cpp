@@ -14,8 +14,7 @@ std::int64_t monotonicNowNs()
 
 LiveRecording::LiveRecording(std::string directory, RecordingOptions options)
     : tail_(std::move(directory)), options_(std::move(options))
-{
-}
+{}
 
 void LiveRecording::learnDatabases(std::size_t fromRecord)
 {
@@ -57,7 +56,8 @@ Recording LiveRecording::finish(std::int64_t nowNs, int exitStatus)
 EventDelta eventDelta(const std::vector<Event>& delivered, const std::vector<Event>& next)
 {
     auto same = [](const Event& x, const Event& y) {
-        return std::tie(x.timeNs, x.connection, x.table, x.txId, x.rowid, x.a, x.b, x.kind, x.detail, x.text) ==
+        return std::tie(x.timeNs, x.connection, x.table, x.txId, x.rowid, x.a, x.b, x.kind, x.detail,
+                        x.text) ==
                std::tie(y.timeNs, y.connection, y.table, y.txId, y.rowid, y.a, y.b, y.kind, y.detail, y.text);
     };
     if (next.size() < delivered.size()) return {true, 0};

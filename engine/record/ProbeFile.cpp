@@ -45,8 +45,8 @@ std::uint64_t readProbeFileFrom(const std::string& path, std::uint64_t offset, P
     ProbeRecord r;
     std::size_t got = 0;
     for (;;) {
-        const ssize_t n = ::pread(fd, reinterpret_cast<char*>(&r) + got, sizeof r - got,
-                                  static_cast<off_t>(offset + got));
+        const ssize_t n =
+            ::pread(fd, reinterpret_cast<char*>(&r) + got, sizeof r - got, static_cast<off_t>(offset + got));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) {
             into.errors.push_back(path + ": " + std::strerror(errno));

@@ -57,7 +57,7 @@ struct Recording
     std::uint64_t lockEvents = 0;           // LockAcquire, LockRelease and LockWait events
     std::uint64_t droppedEvents = 0;        // every process's dropped records + invalid + torn
     std::uint64_t busy = 0, busySnapshot = 0, otherErrors = 0;
-    bool tier2 = false; // some process's sqlite3_* calls were seen
+    bool tier2 = false;                    // some process's sqlite3_* calls were seen
     std::vector<std::string> walDatabases; // databases seen with a -wal or -shm file (to sample)
 };
 

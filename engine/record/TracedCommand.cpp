@@ -45,7 +45,8 @@ void removeRecordDirectory(const std::string& directory)
     std::filesystem::remove_all(directory, ec);
 }
 
-std::optional<int> startTraced(const std::vector<std::string>& command, const TraceOptions& o, std::string& error)
+std::optional<int> startTraced(const std::vector<std::string>& command, const TraceOptions& o,
+                               std::string& error)
 {
     if (command.empty()) {
         error = "no command to record";

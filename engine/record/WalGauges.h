@@ -55,7 +55,8 @@ private:
 
 // The WalGauge events of `samples` (only the gauges that changed, per database), timed by
 // `toTraceTime` (the recording's ns since its first record).
-template <class ToTime> std::vector<Event> walGaugeEvents(const std::vector<WalSample>& samples, ToTime toTraceTime);
+template <class ToTime>
+std::vector<Event> walGaugeEvents(const std::vector<WalSample>& samples, ToTime toTraceTime);
 
 // Step series, one per (database, gauge), from a log's WalGauge events.
 class WalGaugeSeries
@@ -90,13 +91,15 @@ private:
     std::map<std::pair<std::uint32_t, int>, Series> series_;
 };
 
-template <class ToTime> std::vector<Event> walGaugeEvents(const std::vector<WalSample>& samples, ToTime toTraceTime)
+template <class ToTime>
+std::vector<Event> walGaugeEvents(const std::vector<WalSample>& samples, ToTime toTraceTime)
 {
     std::vector<Event> out;
     std::map<std::string, std::uint32_t> numbers;
     std::map<std::string, WalSample> last;
     for (const auto& s : samples) {
-        const auto number = numbers.emplace(s.database, static_cast<std::uint32_t>(numbers.size() + 1)).first->second;
+        const auto number =
+            numbers.emplace(s.database, static_cast<std::uint32_t>(numbers.size() + 1)).first->second;
         auto [it, first] = last.emplace(s.database, WalSample{});
         const auto slash = s.database.rfind('/');
         for (int k = 0; k < kWalGaugeKinds; ++k) {

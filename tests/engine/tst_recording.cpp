@@ -3,9 +3,9 @@
 // damaged or planted are counted, never trusted.
 
 #include "engine/explain/ExplanationEvent.h"
+#include "engine/record/LiveRecording.h"
 #include "engine/record/LockBytes.h"
 #include "engine/record/ProbeFile.h"
-#include "engine/record/LiveRecording.h"
 #include "engine/record/Recording.h"
 #include "engine/record/WalGauges.h"
 
@@ -300,12 +300,12 @@ private slots:
         for (auto& s : samples)
             s.database = "/tmp/app.db";
         samples[0].timeNs = 100;
-        samples[0].values[1] = 3;  // frames
-        samples[0].values[2] = 0;  // backfilled
-        samples[0].values[4] = 3;  // READ1
+        samples[0].values[1] = 3; // frames
+        samples[0].values[2] = 0; // backfilled
+        samples[0].values[4] = 3; // READ1
         samples[1] = samples[0];
         samples[1].timeNs = 200;
-        samples[1].values[1] = 9;  // only frames changed
+        samples[1].values[1] = 9; // only frames changed
         samples[2] = samples[1];
         samples[2].timeNs = 300;
         samples[2].values[2] = 9;  // a checkpoint backfilled everything

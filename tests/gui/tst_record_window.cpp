@@ -7,22 +7,25 @@
 #include "app/gui/MainWindow.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
+#include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/SessionLog.h"
 #include "widgets/record/LiveRecorder.h"
 #include "widgets/record/ProcessLanesModel.h"
 #include "widgets/result/ResultPane.h"
-#include "widgets/editor/ScriptEditor.h"
 #include "widgets/run/RunController.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <csignal>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -52,6 +55,13 @@ void closePrompts()
 {
     for (QWidget* w : QApplication::topLevelWidgets())
         if (w->objectName() == "saveRecordingPrompt") w->close();
+}
+
+// The writer's barrier: a FIFO in `dir` ("" when it cannot be made).
+QString barrierIn(const QTemporaryDir& dir)
+{
+    const QString fifo = dir.filePath("barrier");
+    return ::mkfifo(fifo.toLocal8Bit().constData(), 0600) == 0 ? fifo : QString();
 }
 
 // Opens the FIFO for writing without blocking the event loop: only once the reader has it open.
@@ -87,10 +97,11 @@ private slots:
     void recordsLiveThenFinishes()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         MainWindow w;
-        QAbstractItemModelTester tester(&w.processLanes(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&w.processLanes(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         w.show();
         QString error;
         QVERIFY2(w.startRecording({"python3", kWriter, dir.filePath("a.db"), fifo}, dir.path(), &error),
@@ -108,7 +119,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(finished, 20000);
         closePrompts();
         QCOMPARE(*w.recorder()->exitStatus(), 3);
-        QVERIFY2(w.resultPane().headline().contains("exited with status 3"), qPrintable(w.resultPane().headline()));
+        QVERIFY2(w.resultPane().headline().contains("Exited with status 3"),
+                 qPrintable(w.resultPane().headline()));
         QVERIFY(w.statusBar()->currentMessage().contains("exited with status 3"));
         QCOMPARE(databaseLockOf(w.processLanes(), pid), QString("–")); // released at COMMIT
         QVERIFY(!w.isRecording());
@@ -129,8 +141,9 @@ private slots:
         QVERIFY(!statusText(replay).contains("fresh one"));
         QVERIFY(replay.editor().toPlainText().contains("# Recording of: python3"));
         QVERIFY(replay.editor().toPlainText().contains(QString("pid %1").arg(pid)));
-        QVERIFY2(replay.resultPane().headline().contains("held_writer.py"), qPrintable(replay.resultPane().headline()));
-        QVERIFY(replay.resultPane().headline().contains("exited with status 3"));
+        QVERIFY2(replay.resultPane().headline().contains("Exited with status 3"),
+                 qPrintable(replay.resultPane().headline()));
+        QVERIFY(replay.resultPane().toolTip().contains("held_writer.py"));
         QVERIFY(replay.processLanes().processIndex(pid).isValid());
     }
 
@@ -138,8 +151,8 @@ private slots:
     void stopEndsTheProgram()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         MainWindow w;
         w.show();
         QString error;
@@ -160,8 +173,8 @@ private slots:
     void closingLeavesNothingRunning()
     {
         QTemporaryDir dir;
-        const QString fifo = dir.filePath("barrier");
-        QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
         int pid = 0;
         {
             MainWindow w;
@@ -176,6 +189,44 @@ private slots:
         QVERIFY(pid > 0);
         QCOMPARE(::kill(pid, 0), -1); // gone and reaped: no such process
         QCOMPARE(errno, ESRCH);
+    }
+
+    // File › Trace Application…: the command line (split as a shell would, "double quotes" kept) and the
+    // working directory start the same recording.
+    void traceApplicationDialog()
+    {
+        QTemporaryDir dir;
+        const QString fifo = barrierIn(dir);
+        QVERIFY(!fifo.isEmpty());
+        MainWindow w;
+        w.show();
+        QAction* trace = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text() == "&Trace Application…") trace = a;
+        QVERIFY(trace);
+        bool filled = false;
+        QTimer::singleShot(0, &w, [&] {
+            auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dialog) return;
+            dialog->findChild<QLineEdit*>("commandEdit")
+                ->setText(QString("python3 \"%1\" d.db barrier").arg(kWriter));
+            dialog->findChild<QLineEdit*>("directoryEdit")->setText(dir.path());
+            filled = true;
+            dialog->accept();
+        });
+        trace->trigger();
+        QVERIFY(filled);
+        QVERIFY(w.isRecording());
+        const int pid = w.recorder()->pid();
+        // Relative paths are the working directory's: the database appears there.
+        QTRY_COMPARE_WITH_TIMEOUT(databaseLockOf(w.processLanes(), pid), QString("RESERVED"), 20000);
+        QVERIFY(QFile::exists(dir.filePath("d.db")));
+        bool finished = false;
+        w.whenRecordingFinished([&] { finished = true; });
+        QVERIFY(release(fifo, "ok\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(finished, 20000);
+        closePrompts();
+        QCOMPARE(*w.recorder()->exitStatus(), 0);
     }
 
     // A session saved from a run is a replay too: its own script, with its causes.

@@ -13,6 +13,14 @@ namespace {
 constexpr quintptr kProcessRow = 0;
 } // namespace
 
+QString ProcessLanesModel::shortCommand(const QString& command)
+{
+    QStringList words;
+    for (const QString& w : command.split(' ', Qt::SkipEmptyParts))
+        words << w.section('/', -1);
+    return words.join(' ');
+}
+
 ProcessLanesModel::ProcessLanesModel(models::SessionLog* session, QObject* parent)
     : QAbstractItemModel(parent), session_(session)
 {
@@ -71,7 +79,12 @@ void ProcessLanesModel::apply(const Event& e)
     auto& lanes = processes_[static_cast<std::size_t>(row)].lanes;
     const int at = static_cast<int>(lanes.size());
     beginInsertRows(index(row, 0), at, at);
-    lanes.push_back({e.connection, e.b == 2, QString::fromStdString(e.text)});
+    int connections = 0;
+    for (const auto& lane : lanes)
+        connections += lane.tier2 ? 1 : 0;
+    const QString label =
+        e.b == 2 ? QString("connection %1").arg(connections + 1) : QString("file descriptors");
+    lanes.push_back({e.connection, e.b == 2, QString::fromStdString(e.text), label});
     endInsertRows();
 }
 
@@ -128,7 +141,8 @@ QVariant ProcessLanesModel::data(const QModelIndex& index, int role) const
     if (index.internalId() == kProcessRow) {
         const auto& p = processes_[static_cast<std::size_t>(index.row())];
         if (role == Qt::DisplayRole) {
-            if (index.column() == NameColumn) return QString("pid %1  %2").arg(p.pid).arg(p.command);
+            if (index.column() == NameColumn)
+                return QString("pid %1  %2").arg(p.pid).arg(shortCommand(p.command));
             if (index.column() == KindColumn)
                 return p.parentPid > 0 ? QString("process (parent %1)").arg(p.parentPid) : QString("process");
         }
@@ -143,6 +157,7 @@ QVariant ProcessLanesModel::data(const QModelIndex& index, int role) const
     const auto& process = processes_[static_cast<std::size_t>(index.internalId() - 1)];
     const auto& lane = process.lanes[static_cast<std::size_t>(index.row())];
     if (role == models::ConnectionIdRole) return lane.connection;
+    if (role == Qt::ToolTipRole && index.column() == NameColumn) return lane.name;
     if (role == Qt::ToolTipRole && index.column() == KindColumn)
         return lane.tier2 ? QString("A SQLite connection: its sqlite3_* calls were seen (statements, errors)")
                           : QString("The process's file descriptors on the database: SQLite is linked into "
@@ -150,7 +165,7 @@ QVariant ProcessLanesModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
     case NameColumn:
-        return lane.name;
+        return lane.label;
     case KindColumn:
         return lane.tier2 ? QString("connection") : QString("file descriptors");
     case DatabaseLockColumn:

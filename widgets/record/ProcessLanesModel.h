@@ -26,7 +26,7 @@ class ProcessLanesModel : public QAbstractItemModel
     Q_OBJECT
 
 public:
-    enum Column { NameColumn, KindColumn, DatabaseLockColumn, WalLocksColumn, ColumnCount };
+    enum Column { NameColumn, DatabaseLockColumn, WalLocksColumn, KindColumn, ColumnCount };
 
     explicit ProcessLanesModel(models::SessionLog* session, QObject* parent = nullptr);
 
@@ -37,6 +37,9 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // "python3 webapp.py app.db" for "/usr/bin/python3 examples/webapp.py /tmp/app.db": each word
+    // by its file name, so a group header or a headline fits a side pane.
+    static QString shortCommand(const QString& command);
     // The process row of `pid` (invalid when unknown).
     QModelIndex processIndex(int pid) const;
 
@@ -45,7 +48,8 @@ private:
     {
         std::uint32_t connection = 0;
         bool tier2 = false;
-        QString name;
+        QString name;  // the lane's own name (as the timeline shows it), for the tooltip
+        QString label; // within its process: "connection 2", "file descriptors"
     };
     struct Process
     {

@@ -27,9 +27,14 @@ WalGaugePlot::WalGaugePlot(models::SessionLog* session, QWidget* parent)
     plot_->yAxis2->setLabel("WAL KiB");
     plot_->yAxis2->setVisible(true);
     plot_->xAxis->setLabel("time since the recording started (ms)");
+    // The legend in a row of its own under the plot, wrapped: inside a small dock it would
+    // cover the lines.
     plot_->legend->setVisible(true);
     plot_->legend->setFont(font());
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignLeft | Qt::AlignTop);
+    plot_->plotLayout()->addElement(1, 0, plot_->legend);
+    plot_->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plot_->legend->setWrap(4);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->axisRect()->setRangeDrag(Qt::Horizontal);
     plot_->axisRect()->setRangeZoom(Qt::Horizontal);
@@ -97,10 +102,13 @@ void WalGaugePlot::rebuild()
     const std::int64_t end = std::max<std::int64_t>(session_->latestTimeNs(), 1);
     double maxKiB = 1;
     static const QColor colours[record::kWalGaugeKinds] = {
-        QColor(150, 150, 150), QColor(33, 102, 172), QColor(26, 152, 80), QColor(215, 48, 39),
+        QColor(150, 150, 150), QColor(33, 102, 172),  QColor(26, 152, 80),  QColor(215, 48, 39),
         QColor(244, 109, 67),  QColor(153, 112, 171), QColor(191, 129, 45), QColor(90, 174, 97)};
     for (const auto* s : all) {
         if (s->database != database) continue;
+        // A read slot no reader used in the whole recording says nothing.
+        if (std::all_of(s->points.begin(), s->points.end(), [](const auto& p) { return p.value < 0; }))
+            continue;
         const bool bytes = s->kind == WalGaugeKind::WalBytes;
         QCPGraph* g = plot_->addGraph(plot_->xAxis, bytes ? plot_->yAxis2 : plot_->yAxis);
         g->setName(QString("%1%2").arg(record::walGaugeName(s->kind), bytes ? " (KiB, right)" : ""));
@@ -131,7 +139,8 @@ void WalGaugePlot::rebuild()
     plot_->xAxis->setRange(0, end / 1e6);
     plot_->yAxis->setRange(0, std::max<double>(series_.maxFrames(database), 1) * 1.1);
     plot_->yAxis2->setRange(0, maxKiB * 1.1);
-    plot_->yAxis->setLabel(QString("WAL frames of %1").arg(QString::fromStdString(all.front()->databaseName)));
+    plot_->yAxis->setLabel(
+        QString("WAL frames of %1").arg(QString::fromStdString(all.front()->databaseName)));
     cursor_ = new QCPItemStraightLine(plot_);
     cursor_->setPen(QPen(palette().color(QPalette::WindowText), 1, Qt::DotLine));
     moveCursor();

@@ -64,6 +64,7 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     facts_ = new QLabel(this);
     facts_->setWordWrap(true);
     holds_ = new QLabel(this);
+    holds_->setWordWrap(true); // an unwrapped label's text is its minimum width
     holds_->setToolTip("Locks TxScope has on the file now. Browsing reads with a short read-only "
                        "connection per query and closes it, so it never holds a lock between queries.");
     auto* refresh = new QPushButton("Refresh", this);
@@ -112,16 +113,21 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     browseLayout->setContentsMargins(0, 4, 0, 0);
     auto* controls = new QHBoxLayout;
     tablePicker_ = new QComboBox(browse);
-    tablePicker_->setMinimumContentsLength(14);
+    // Narrow minimums: the dock shares the right-hand area with Locks and Version chains, and in
+    // presentation mode a wide minimum here squeezed the timeline to a sliver.
+    tablePicker_->setMinimumContentsLength(8);
+    tablePicker_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     tablePicker_->setToolTip("The table or view to browse");
     filter_ = new QLineEdit(browse);
     filter_->setPlaceholderText("Filter: text to find, then Enter");
     filter_->setToolTip("Shows the rows whose text contains this (as LIKE does: ASCII letters ignore case). "
                         "On a big table a filter reads the whole table, so it runs when you press Enter.");
     filter_->setClearButtonEnabled(true);
+    filter_->setMinimumWidth(filter_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 8);
     filterColumn_ = new QComboBox(browse);
     filterColumn_->setToolTip("Which column the filter looks in");
-    filterColumn_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    filterColumn_->setMinimumContentsLength(6);
+    filterColumn_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     controls->addWidget(new QLabel("Table:", browse));
     controls->addWidget(tablePicker_);
     controls->addWidget(filter_, 1);
@@ -132,6 +138,7 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     rowsView_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     browseLayout->addWidget(rowsView_, 1);
     rowsInfo_ = new QLabel(browse);
+    rowsInfo_->setWordWrap(true);
     browseLayout->addWidget(rowsInfo_);
     connect(tablePicker_, &QComboBox::activated, this, [this] { browseTable(tablePicker_->currentText()); });
     // The filter reads the whole table once, on a worker thread: the window stays responsive, the

@@ -143,6 +143,27 @@ private slots:
         QVERIFY(w->followLive());
     }
 
+    // A recorded process's lane name is long; the axis margin grows to its widest label, so the
+    // name is elided in the middle (pid and connection both kept) instead of taking the plot.
+    void aLongLaneNameDoesNotTakeThePlot()
+    {
+        const int marginBefore = w->axisRect()->left();
+        testing::EventBuilder ev = s.ev; // seq goes on from the scenario's
+        const std::string longName = "pid 8207 (python3 webapp.py --workers 4 /srv/app/data/app.db) connection 1";
+        ev.add(EventKind::ConnectionOpen, 3, 0, 0, 0, 0, longName);
+        ev.add(EventKind::TxBegin, 3, 11000, 3, 4);
+        ev.add(EventKind::TxCommit, 3, 12000, 3, 7, 1);
+        w->appendEvents(std::span<const Event>(ev.list).subspan(s.ev.list.size()));
+        w->replot(QCustomPlot::rpImmediateRefresh);
+        const auto ticks = qSharedPointerCast<QCPAxisTickerText>(w->yAxis->ticker())->ticks().values();
+        QCOMPARE(ticks.size(), 3);
+        const QString shown = ticks.last();
+        QVERIFY2(shown.size() < static_cast<int>(longName.size()), qPrintable(shown));
+        QVERIFY2(shown.startsWith("pid 8207") && shown.endsWith("connection 1"), qPrintable(shown));
+        QVERIFY2(w->axisRect()->left() < marginBefore + w->width() / 4,
+                 qPrintable(QString("%1 -> %2").arg(marginBefore).arg(w->axisRect()->left())));
+    }
+
     void wheelZoomsTimeAroundThePointer()
     {
         const QPointF p = w->pixelOf(3'000'000, 0, Track::Transaction);

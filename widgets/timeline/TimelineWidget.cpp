@@ -148,10 +148,18 @@ void TimelineWidget::setAxisTicks(int steps, const QString& label)
 
 void TimelineWidget::rebuildLaneLabels()
 {
+    // The axis' left margin grows to its widest label, so one long lane name (a recorded process:
+    // "pid 8207 (python3 webapp.py app.db) connection 1") took half the plot. Names longer than
+    // kMaxLaneLabelChars average characters are elided in the middle, keeping both the pid and the
+    // connection; the tooltip and the other panels keep the whole name.
+    constexpr int kMaxLaneLabelChars = 32;
+    const QFontMetrics metrics(yAxis->tickLabelFont());
+    const int maxWidth = metrics.averageCharWidth() * kMaxLaneLabelChars;
     QMap<double, QString> ticks;
     for (std::size_t lane = 0; lane < scene_.model.lanes().size(); ++lane)
         ticks.insert(scene_.geometry.band(lane, Track::Transaction)->centre(),
-                     QString::fromStdString(scene_.model.lanes()[lane].name));
+                     metrics.elidedText(QString::fromStdString(scene_.model.lanes()[lane].name),
+                                        Qt::ElideMiddle, maxWidth));
     laneTicker_->setTicks(ticks);
     fitLaneRange();
 }

@@ -168,10 +168,21 @@ private slots:
         QCOMPARE(causesOf(s), errorsOf(s));
         checkEveryCauseExplained(s);
         QCOMPARE(countExplanations(*runner.trace()), errorsOf(s));
-        // One rule for all of them, whoever held the write lock: one cause, not 16.
-        QCOMPARE(s.causes.front().rule, ExplainRule::WalOneWriter);
-        QCOMPARE(s.causes.front().code, rc::Busy);
-        QVERIFY(s.causes.front().connections.size() > 1);
+        // One rule for all of them, whoever held the write lock: one cause, not 16. (A few errors
+        // may have other rules: a connection closing last takes EXCLUSIVE to checkpoint, and a
+        // reader meeting it is refused SHARED, so WAL's one-writer cause need not be the first.)
+        // (Causes are told apart by the kind of lock held too: "held the write lock" and "a holder
+        // the log does not show yet" are two.)
+        int oneWriterCauses = 0;
+        std::size_t widest = 0;
+        for (const auto& cause : s.causes) {
+            if (cause.rule != ExplainRule::WalOneWriter) continue;
+            ++oneWriterCauses;
+            QCOMPARE(cause.code, rc::Busy);
+            widest = std::max(widest, cause.connections.size());
+        }
+        QVERIFY(oneWriterCauses >= 1);
+        QVERIFY2(widest > 1, "one cause gathers the errors of many connections");
     }
 
     // The workers' errors are explained from the log, later than they happen: each Explanation
@@ -193,6 +204,7 @@ private slots:
         std::map<std::uint32_t, std::set<std::uint32_t>> writeHolders; // at each connection's Busy
         std::map<std::uint64_t, std::set<std::uint32_t>> holdersOfEnd; // StatementEnd seq ->
         std::map<std::uint64_t, std::uint32_t> errorEnds;              // ... its connection
+        std::map<std::uint64_t, std::int64_t> errorCodes;              // ... its result code
         std::set<std::uint64_t> named;
         for (const Event& e : log) {
             spans.apply(e);
@@ -201,9 +213,14 @@ private slots:
                 h.clear();
                 for (const SpanRecord& hold : spans.holdersAtSeq(LockResource::ShmWrite, e.seq))
                     if (hold.connection != e.connection) h.insert(hold.connection);
-            } else if (e.kind == EventKind::StatementEnd && e.a == rc::Busy) {
+            } else if (e.kind == EventKind::StatementEnd && (e.a & 0xff) == rc::Busy) {
+                // SQLITE_BUSY and, when a worker's snapshot went stale, SQLITE_BUSY_SNAPSHOT.
                 errorEnds[e.seq] = e.connection;
+                errorCodes[e.seq] = e.a;
+                // The error's moment runs from its Busy to its end: a holder of either instant.
                 holdersOfEnd[e.seq] = writeHolders[e.connection];
+                for (const SpanRecord& hold : spans.holdersAtSeq(LockResource::ShmWrite, e.seq))
+                    if (hold.connection != e.connection) holdersOfEnd[e.seq].insert(hold.connection);
             } else if (e.kind == EventKind::Explanation) {
                 const ExplanationFacts f = explanationFacts(e);
                 QVERIFY2(f.statementEndSeq != 0, "a workers error is explained from the log");
@@ -211,22 +228,23 @@ private slots:
                 QVERIFY2(errorEnds.count(f.statementEndSeq), "it names an error's StatementEnd");
                 QCOMPARE(errorEnds[f.statementEndSeq], e.connection);
                 QVERIFY2(named.insert(f.statementEndSeq).second, "one explanation per error");
-                QCOMPARE(f.rule, ExplainRule::WalOneWriter);
-                // Threads race to log their locks: at a few Busy events the log shows no holder
-                // yet. The explanation then names none, as the log at that moment says.
-                QCOMPARE(f.holderKnown, !holdersOfEnd[f.statementEndSeq].empty());
-                if (f.holderKnown)
+                QVERIFY2(f.rule != ExplainRule::Unexplained, "every BUSY is explained");
+                // Threads race to log their locks, so the log may show no holder at an error's
+                // moment (the explanation then names none); a holder it names held the write lock
+                // then, not later when the explanation was written.
+                if (errorCodes[f.statementEndSeq] == rc::Busy && f.rule == ExplainRule::WalOneWriter &&
+                    f.holderKnown)
                     QVERIFY2(holdersOfEnd[f.statementEndSeq].count(f.holder),
                              "the holder is one that held the write lock when the error happened");
             }
         }
         QCOMPARE(named.size(), errorEnds.size());
-        QCOMPARE(static_cast<std::uint64_t>(named.size()), s.busy);
+        QCOMPARE(static_cast<std::uint64_t>(named.size()), s.busy + s.busySnapshot);
 
         ExplanationList list;
         for (const Event& e : log)
             list.apply(e);
-        QCOMPARE(static_cast<std::uint64_t>(list.all().size()), s.busy);
+        QCOMPARE(static_cast<std::uint64_t>(list.all().size()), s.busy + s.busySnapshot);
         for (const ExplainedError& x : list.all()) {
             QVERIFY(!x.explanation.empty());
             QVERIFY(!x.fix.empty());
@@ -242,7 +260,7 @@ private slots:
             QVERIFY2(!o["args"].toObject()["why"].toString().isEmpty(), "the error event carries its why");
             QVERIFY(!o["args"].toObject()["fix"].toString().isEmpty());
         }
-        QCOMPARE(busyErrors, s.busy);
+        QCOMPARE(busyErrors, s.busy + s.busySnapshot);
         QVERIFY(!trace.toJson().contains("\"explanation\""));
     }
 

@@ -167,7 +167,9 @@ private slots:
             QVERIFY(c["count"].toInteger() <= previous); // most frequent first
             previous = c["count"].toInteger();
             counted += c["count"].toInteger();
-            QCOMPARE(c["code"].toString(), QString("SQLITE_BUSY"));
+            // SQLITE_BUSY mostly; SQLITE_BUSY_RECOVERY (WAL-index rebuilt by a connection
+            // opening while others start) or _SNAPSHOT now and then: SQLite's timing, not ours.
+            QVERIFY2(c["code"].toString().startsWith("SQLITE_BUSY"), qPrintable(c["code"].toString()));
             QVERIFY(!c["why"].toString().isEmpty());
             QVERIFY(!c["fix"].toString().isEmpty());
             QVERIFY(c["first_ms"].toDouble() <= c["last_ms"].toDouble());

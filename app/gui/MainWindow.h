@@ -166,6 +166,7 @@ private:
     void buildRecordActions();
     void buildRecordDocks();
     void arrangeRecordDocks();
+    void showRecordDocksOnlyForARecording();
     void updateRecordActions();
     void traceApplicationDialog();
     void discardRecording();

@@ -115,6 +115,7 @@ void MainWindow::restoreWindowLayout()
     if (saved) {
         setGeometry(WindowGeometry::fitted(geometry(), available));
         restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+        showRecordDocksOnlyForARecording();
     } else {
         setGeometry(WindowGeometry::initial(available));
         arrangeDocks();

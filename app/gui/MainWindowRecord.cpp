@@ -141,8 +141,20 @@ void MainWindow::arrangeRecordDocks()
     addDockWidget(Qt::BottomDockWidgetArea, gauges);
     tabifyDockWidget(dock("scriptDock"), processes);
     tabifyDockWidget(dock("transactionsDock"), gauges);
-    processes->show();
-    gauges->show();
+    showRecordDocksOnlyForARecording();
+}
+
+// Only a recording has processes and sampled WAL gauges: a scenario's run gets no empty tabs,
+// whether the docks were just arranged or restored from a layout saved beside a recording
+// (View lists both docks; showRecordDocks brings them back, in their places, for a recording).
+void MainWindow::showRecordDocksOnlyForARecording()
+{
+    QDockWidget* processes = dock("processesDock");
+    QDockWidget* gauges = dock("walGaugesDock");
+    if (!processes || !gauges) return;
+    const bool recordingShown = recorder_ || (processLanes_ && processLanes_->rowCount() > 0);
+    processes->setVisible(recordingShown);
+    gauges->setVisible(recordingShown && walGauges_ && !walGauges_->series().empty());
 }
 
 void MainWindow::showRecordDocks()

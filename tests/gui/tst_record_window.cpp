@@ -15,6 +15,7 @@
 #include "widgets/run/RunController.h"
 
 #include <QAbstractItemModelTester>
+#include <QDockWidget>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
@@ -103,10 +104,14 @@ private slots:
         QAbstractItemModelTester tester(&w.processLanes(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         w.show();
+        // Before any recording, the Processes panel is not an empty tab beside the script.
+        QVERIFY(w.dock("processesDock")->isHidden());
+        QVERIFY(w.dock("walGaugesDock")->isHidden());
         QString error;
         QVERIFY2(w.startRecording({"python3", kWriter, dir.filePath("a.db"), fifo}, dir.path(), &error),
                  qPrintable(error));
         QVERIFY(w.isRecording());
+        QVERIFY(!w.dock("processesDock")->isHidden());
         const int pid = w.recorder()->pid();
         QTRY_COMPARE_WITH_TIMEOUT(databaseLockOf(w.processLanes(), pid), QString("RESERVED"), 20000);
         QVERIFY(w.isRecording()); // seen live: the program is still held at the barrier
@@ -145,6 +150,7 @@ private slots:
                  qPrintable(replay.resultPane().headline()));
         QVERIFY(replay.resultPane().toolTip().contains("held_writer.py"));
         QVERIFY(replay.processLanes().processIndex(pid).isValid());
+        QTRY_VERIFY(!replay.dock("processesDock")->isHidden());
     }
 
     // Stop ends a program that would wait at its barrier forever; its status says the signal.
@@ -217,6 +223,7 @@ private slots:
         trace->trigger();
         QVERIFY(filled);
         QVERIFY(w.isRecording());
+        QVERIFY(!w.dock("processesDock")->isHidden());
         const int pid = w.recorder()->pid();
         // Relative paths are the working directory's: the database appears there.
         QTRY_COMPARE_WITH_TIMEOUT(databaseLockOf(w.processLanes(), pid), QString("RESERVED"), 20000);

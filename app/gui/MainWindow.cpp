@@ -42,6 +42,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
@@ -370,7 +371,15 @@ void MainWindow::buildDocks()
     logView_ = logView;
     logView->setObjectName("statementLogView");
     QDockWidget* log = addDock("Statement log", "logDock", logView, Qt::BottomDockWidgetArea);
-    QDockWidget* database = addDock("Database", "databaseDock", database_->dock(), Qt::RightDockWidgetArea);
+    // The Database dock shares the right area with Locks: its form (labels, drop-downs, the
+    // console) once set that area's least width, which in presentation mode left the timeline a
+    // third of the window. In a scroll area it asks for little and scrolls when squeezed.
+    auto* databaseScroll = new QScrollArea;
+    databaseScroll->setObjectName("databaseScroll");
+    databaseScroll->setWidgetResizable(true);
+    databaseScroll->setFrameShape(QFrame::NoFrame);
+    databaseScroll->setWidget(database_->dock());
+    QDockWidget* database = addDock("Database", "databaseDock", databaseScroll, Qt::RightDockWidgetArea);
     buildResultDock();
     buildDependenciesDock();
     buildRecordDocks();

@@ -302,11 +302,13 @@ private slots:
     // so, with the limit and its line, and the run ends with exit 1 and its summary.
     void outOfFileDescriptorsSaysSo()
     {
-#if defined(__SANITIZE_THREAD__)
-        // Under ThreadSanitizer this run at a 64-descriptor limit ended with another exit code
-        // about one time in five (seen once in CI-like runs, not yet explained); the default and
-        // ASan builds check it. Left open in the session note.
-        QSKIP("flaky at a 64-descriptor limit under ThreadSanitizer; checked in the other builds");
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+        // The sanitizers' runtimes need descriptors of their own: UBSan's dynamic-type check
+        // tests that memory is readable through a pipe, and with every descriptor taken it
+        // reported "invalid vptr" on a live std::thread state and ended the run (seen under the
+        // asan preset when the machine was loaded; ThreadSanitizer ended it with another exit
+        // code the same way). The default build checks this run.
+        QSKIP("sanitizer runtimes misreport when the process has no free file descriptor");
 #endif
         QTemporaryDir dir;
         QVERIFY(dir.isValid());

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI's fuzz run: the .txs parser fuzzer (clang + libFuzzer + ASan/UBSan, fuzz/build.sh) for a fixed,
+# CI's fuzz run: the .txs parser fuzzer (clang + libFuzzer + ASan/UBSan, CMake preset `fuzz`) for a fixed,
 # cheap budget from the checked-in corpus (docs/security.md: a workload file is untrusted input).
 #
 # It cannot flake: the mutations are seeded (-seed=1) and bounded by a run count as well as by
@@ -12,12 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget="${1:-60}"
-if ! command -v "${CXX_FUZZ:-clang++}" >/dev/null; then
-    echo "fuzz-ci: ${CXX_FUZZ:-clang++} not found; the fuzzer needs clang" >&2
+if ! command -v clang++ >/dev/null; then
+    echo "fuzz-ci: clang++ not found; the fuzzer needs clang" >&2
     exit 1
 fi
 echo "== fuzz: the .txs parser, ${budget} s =="
-fuzzer="$(fuzz/build.sh build/fuzz | tail -n 1)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$(nproc)"
+fuzzer=build/fuzz/fuzz/workload_parser_fuzzer
 mkdir -p build/fuzz/corpus build/fuzz/artifacts
 "$fuzzer" -dict=fuzz/workload.dict -seed=1 -runs=2000000 -max_total_time="$budget" -timeout=10 \
     -rss_limit_mb=2048 -artifact_prefix=build/fuzz/artifacts/ -print_final_stats=1 \

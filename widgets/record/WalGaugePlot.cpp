@@ -2,6 +2,8 @@
 
 #include "widgets/models/SessionLog.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -11,7 +13,8 @@ namespace txs::record_view {
 using record::WalGaugeKind;
 
 WalGaugePlot::WalGaugePlot(models::SessionLog* session, QWidget* parent)
-    : QWidget(parent), session_(session), plot_(new QCustomPlot(this)), hint_(new QLabel(this))
+    : QWidget(parent), session_(session), plot_(new QCustomPlot(this)), hint_(new QLabel(this)),
+      chooser_(new QComboBox(this))
 {
     hint_->setWordWrap(true);
     hint_->setMargin(8);
@@ -21,6 +24,18 @@ WalGaugePlot::WalGaugePlot(models::SessionLog* session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(hint_);
+    chooser_->setToolTip("The database whose WAL the plot shows");
+    chooser_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    chooser_->setMinimumContentsLength(12);
+    // "WAL of [database]" on one row, the rest of it empty: hidden with the chooser.
+    chooserRow_ = new QWidget(this);
+    auto* row = new QHBoxLayout(chooserRow_);
+    row->setContentsMargins(6, 2, 6, 0);
+    row->addWidget(new QLabel("WAL of", chooserRow_));
+    row->addWidget(chooser_);
+    row->addStretch(1);
+    chooserRow_->hide();
+    layout->addWidget(chooserRow_);
     layout->addWidget(plot_, 1);
     plot_->setMinimumHeight(120);
     plot_->yAxis->setLabel("WAL frames");
@@ -40,8 +55,13 @@ WalGaugePlot::WalGaugePlot(models::SessionLog* session, QWidget* parent)
     plot_->axisRect()->setRangeZoom(Qt::Horizontal);
     plot_->hide();
 
+    connect(chooser_, &QComboBox::activated, this, [this](int index) {
+        shown_ = chooser_->itemData(index).toUInt();
+        rebuild();
+    });
     connect(session_, &models::SessionLog::reset, this, [this] {
         series_.clear();
+        shown_ = 0;
         rebuild();
     });
     connect(session_, &models::SessionLog::eventsApplied, this, [this] {
@@ -92,13 +112,14 @@ void WalGaugePlot::rebuild()
     const bool any = !series_.empty();
     hint_->setVisible(!any);
     plot_->setVisible(any);
+    updateChooser();
     if (!any) {
         plot_->replot();
         return;
     }
-    // The first database's gauges (a recording usually has one; the title names it).
     const auto all = series_.all();
-    const std::uint32_t database = all.front()->database;
+    const std::uint32_t database = shown_;
+    std::string databaseName;
     const std::int64_t end = std::max<std::int64_t>(session_->latestTimeNs(), 1);
     double maxKiB = 1;
     static const QColor colours[record::kWalGaugeKinds] = {
@@ -106,6 +127,7 @@ void WalGaugePlot::rebuild()
         QColor(244, 109, 67),  QColor(153, 112, 171), QColor(191, 129, 45), QColor(90, 174, 97)};
     for (const auto* s : all) {
         if (s->database != database) continue;
+        databaseName = s->databaseName;
         // A read slot no reader used in the whole recording says nothing.
         if (std::all_of(s->points.begin(), s->points.end(), [](const auto& p) { return p.value < 0; }))
             continue;
@@ -139,11 +161,31 @@ void WalGaugePlot::rebuild()
     plot_->xAxis->setRange(0, end / 1e6);
     plot_->yAxis->setRange(0, std::max<double>(series_.maxFrames(database), 1) * 1.1);
     plot_->yAxis2->setRange(0, maxKiB * 1.1);
-    plot_->yAxis->setLabel(
-        QString("WAL frames of %1").arg(QString::fromStdString(all.front()->databaseName)));
+    plot_->yAxis->setLabel(QString("WAL frames of %1").arg(QString::fromStdString(databaseName)));
     cursor_ = new QCPItemStraightLine(plot_);
     cursor_->setPen(QPen(palette().color(QPalette::WindowText), 1, Qt::DotLine));
     moveCursor();
+}
+
+// One entry per database with gauges, in the order they appeared; keeps the user's choice, and
+// falls back to the first database when there is none (or the chosen one is gone: a new session).
+void WalGaugePlot::updateChooser()
+{
+    std::vector<std::pair<std::uint32_t, std::string>> databases;
+    for (const auto* s : series_.all())
+        if (databases.empty() || databases.back().first != s->database)
+            databases.emplace_back(s->database, s->databaseName);
+    const bool chosenExists =
+        std::any_of(databases.begin(), databases.end(), [this](const auto& d) { return d.first == shown_; });
+    if (!chosenExists) shown_ = databases.empty() ? 0 : databases.front().first;
+    if (chooser_->count() != static_cast<int>(databases.size())) {
+        const QSignalBlocker block(chooser_);
+        chooser_->clear();
+        for (const auto& [number, name] : databases)
+            chooser_->addItem(QString::fromStdString(name), QVariant::fromValue(number));
+    }
+    chooser_->setCurrentIndex(chooser_->findData(QVariant::fromValue(shown_)));
+    chooserRow_->setVisible(databases.size() > 1);
 }
 
 void WalGaugePlot::moveCursor()

@@ -59,6 +59,9 @@ bool LiveRecorder::start(const QStringList& command, const QString& workingDirec
     exitStatus_.reset();
     stopped_ = false;
     delivered_.clear();
+    pacer_.reset();
+    unbuilt_ = false;
+    clock_.start();
     log_ = std::make_shared<TraceLog>();
     emit logReplaced(log_);
     timer_.start();
@@ -86,7 +89,13 @@ void LiveRecorder::tick()
         emit finished(*exitStatus_);
         return;
     }
-    if (live_->poll(record::monotonicNowNs())) deliver(live_->build());
+    if (live_->poll(record::monotonicNowNs())) unbuilt_ = true;
+    if (unbuilt_ && pacer_.due(clock_.elapsed())) {
+        const std::int64_t start = clock_.elapsed();
+        unbuilt_ = false;
+        deliver(live_->build());
+        pacer_.rebuilt(start, clock_.elapsed());
+    }
 }
 
 void LiveRecorder::deliver(record::Recording recording)

@@ -3,14 +3,18 @@
 // (engine/record/TracedCommand), its record files followed on a timer (LiveRecording decodes
 // only the whole records written since the last tick) and its WAL gauges sampled; the events go
 // into a trace log the window's panels drain like a run's. When the program ends, the last
-// records are read and finished() says with which exit status.
+// records are read and finished() says with which exit status. Records are read at every tick;
+// merging them into the shown recording is paced (RebuildPacer) so a long recording never takes
+// the window's thread from the user.
 //
 // Never leaves the program orphaned: stop() asks it (and everything it started) to end and kills
 // it after a grace period; destroying the recorder kills what is left and reaps it.
 
 #include "engine/record/LiveRecording.h"
 #include "engine/trace/TraceLog.h"
+#include "widgets/record/RebuildPacer.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -55,6 +59,9 @@ private:
 
     QTimer timer_;
     QTimer killTimer_;
+    QElapsedTimer clock_; // for the pacer, started with the recording
+    RebuildPacer pacer_;
+    bool unbuilt_ = false; // records were read that the shown recording does not hold yet
     std::unique_ptr<record::LiveRecording> live_;
     std::shared_ptr<TraceLog> log_;
     std::vector<Event> delivered_;

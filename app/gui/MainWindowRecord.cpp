@@ -14,6 +14,7 @@
 #include "engine/trace/TraceLog.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/SessionLog.h"
+#include "widgets/record/CommandWords.h"
 #include "widgets/record/LiveRecorder.h"
 #include "widgets/record/ProcessLanesModel.h"
 #include "widgets/record/WalGaugePlot.h"
@@ -35,7 +36,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
-#include <QProcess>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTimer>
@@ -336,8 +336,13 @@ void MainWindow::traceApplicationDialog()
     form->addRow(buttons);
     dialog.resize(560, dialog.sizeHint().height());
     if (dialog.exec() != QDialog::Accepted) return;
-    // Split as a shell would ("double quotes" keep words together), without running a shell.
-    const QStringList command = QProcess::splitCommand(commandEdit->text());
+    // Split as a shell would (quotes and backslashes), without running a shell.
+    const txs::record_view::CommandWords split = txs::record_view::splitCommandWords(commandEdit->text());
+    if (!split.error.isEmpty()) {
+        QMessageBox::warning(this, "Cannot record", "The command line cannot be read: " + split.error + ".");
+        return;
+    }
+    const QStringList command = split.words;
     if (command.isEmpty()) return;
     QString error;
     if (!startRecording(command, directoryEdit->text(), &error))

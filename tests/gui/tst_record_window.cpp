@@ -197,7 +197,7 @@ private slots:
         QCOMPARE(errno, ESRCH);
     }
 
-    // File › Trace Application…: the command line (split as a shell would, "double quotes" kept) and the
+    // File › Trace Application…: the command line (split as a shell would, quotes kept) and the
     // working directory start the same recording.
     void traceApplicationDialog()
     {
@@ -215,7 +215,7 @@ private slots:
             auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
             if (!dialog) return;
             dialog->findChild<QLineEdit*>("commandEdit")
-                ->setText(QString("python3 \"%1\" d.db barrier").arg(kWriter));
+                ->setText(QString("python3 '%1' \"d.db\" barr\\ier").arg(kWriter));
             dialog->findChild<QLineEdit*>("directoryEdit")->setText(dir.path());
             filled = true;
             dialog->accept();

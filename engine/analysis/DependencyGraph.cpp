@@ -362,4 +362,30 @@ DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc
     return g;
 }
 
+// Names, statements, transaction ends, versions and reads, and any event of a transaction (its
+// first and last events place it). The rest (locks of the engine itself, notes, explanations) is
+// never read. Keep in step with the switch of buildDependencyGraph.
+bool dependencyGraphReads(const Event& e)
+{
+    switch (e.kind) {
+    case EventKind::ConnectionOpen:
+    case EventKind::TableCreated:
+    case EventKind::StatementBegin:
+    case EventKind::TxBegin:
+    case EventKind::TxCommit:
+    case EventKind::TxRollback:
+    case EventKind::TxDoomed:
+    case EventKind::VersionCreated:
+    case EventKind::VersionEnded:
+    case EventKind::VersionRead:
+    case EventKind::RangeRead:
+        return true;
+    case EventKind::Note:
+    case EventKind::Explanation:
+        return false;
+    default:
+        return e.txId != 0;
+    }
+}
+
 } // namespace txs::analysis

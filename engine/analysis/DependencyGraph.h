@@ -89,4 +89,9 @@ struct DependencyGraph
 DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc,
                                      std::uint64_t untilSeq = UINT64_MAX);
 
+// Whether buildDependencyGraph reads `e`: a view that keeps its own copy of a long log for the
+// graph (the Dependencies panel) keeps only these; the graph of the kept events is the graph of
+// all of them (tst_anomalies checks it on the built-in scenarios).
+bool dependencyGraphReads(const Event& e);
+
 } // namespace txs::analysis

@@ -7,36 +7,6 @@
 
 namespace txs::dependencies {
 
-namespace {
-
-// What buildDependencyGraph reads: names, statements, transaction ends, versions and reads, and
-// any event of a transaction (its first and last events place it). The rest (locks of the
-// engine itself, notes, explanations) is left out of the copy.
-bool analysisReads(const Event& e)
-{
-    switch (e.kind) {
-    case EventKind::ConnectionOpen:
-    case EventKind::TableCreated:
-    case EventKind::StatementBegin:
-    case EventKind::TxBegin:
-    case EventKind::TxCommit:
-    case EventKind::TxRollback:
-    case EventKind::TxDoomed:
-    case EventKind::VersionCreated:
-    case EventKind::VersionEnded:
-    case EventKind::VersionRead:
-    case EventKind::RangeRead:
-        return true;
-    case EventKind::Note:
-    case EventKind::Explanation:
-        return false;
-    default:
-        return e.txId != 0;
-    }
-}
-
-} // namespace
-
 DependencySource::DependencySource(models::SessionLog* session, QObject* parent)
     : QObject(parent), session_(session)
 {
@@ -57,7 +27,7 @@ DependencySource::DependencySource(models::SessionLog* session, QObject* parent)
 void DependencySource::keep(std::span<const Event> batch)
 {
     for (const Event& e : batch)
-        if (analysisReads(e)) events_.push_back(e);
+        if (analysis::dependencyGraphReads(e)) events_.push_back(e);
 }
 
 void DependencySource::setExact(bool exact)

@@ -211,6 +211,7 @@ std::uint64_t MvccStore::ssiOldestBegin(const Transaction& tx) const
 
 std::optional<Error> MvccStore::commit(Transaction& tx)
 {
+    leaveSyncFlight(tx); // reaching COMMIT: a sync leader need not wait for this one any more
     if (tx.doomedBy) return *tx.doomedBy;
     if (tx.writes.empty()) {
         // A reader needs no timestamp of its own and no validation; a serializable one is
@@ -376,6 +377,7 @@ void MvccStore::finishCommit(Transaction& tx)
 
 void MvccStore::rollback(Transaction& tx, RollbackReason reason, bool emitEvent)
 {
+    leaveSyncFlight(tx);
     if (tx.ssi) {
         ssi_.abort(tx.ssi);
         tx.ssi = nullptr;

@@ -182,6 +182,20 @@ private:
     std::uint64_t ssiOldestBegin(const Transaction& tx) const;
     void noteSsiWrite(Transaction& tx, const Table& table, std::int64_t key);
     void emitEdges(const std::vector<SsiEdge>& edges) const;
+    // Group commit's committers in flight (Durability::writerEntered): counted from the first
+    // write of a transaction at synchronous=FULL until its COMMIT starts or it rolls back.
+    void enterSyncFlight(Transaction& tx)
+    {
+        if (tx.syncInFlight || tx.synchronous < 2 || !durability_) return;
+        tx.syncInFlight = true;
+        durability_->writerEntered();
+    }
+    void leaveSyncFlight(Transaction& tx)
+    {
+        if (!tx.syncInFlight) return;
+        tx.syncInFlight = false;
+        durability_->writerLeft();
+    }
     void finishCommit(Transaction& tx);
     void endPreparing(Transaction& tx); // a preparing commit that will not commit
     std::uint64_t beginDdl();           // a DDL timestamp, registered as preparing

@@ -82,6 +82,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     }
     table->noteExplicitKey(key);
     tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, row});
+    enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
@@ -138,6 +139,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
                     op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
                                                   : "changed this row after our snapshot or is changing it");
     tx.writes.push_back({op, table, key, chain, newId, oldId, false, newRow});
+    enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     if (tracing()) {
         emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,

@@ -22,8 +22,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sqlite3.h>
@@ -213,7 +213,8 @@ void measureSyncRate(const std::string& dir)
         std::exit(1);
     }
     const std::string zeros(1 << 20, '\0'), frame(128, 'x');
-    if (::pwrite(fd, zeros.data(), zeros.size(), 0) != static_cast<ssize_t>(zeros.size()) || ::fdatasync(fd)) {
+    if (::pwrite(fd, zeros.data(), zeros.size(), 0) != static_cast<ssize_t>(zeros.size()) ||
+        ::fdatasync(fd)) {
         std::perror(path.c_str());
         std::exit(1);
     }

@@ -3,8 +3,8 @@
 #include "engine/mvcc/LogFormat.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>

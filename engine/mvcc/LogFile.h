@@ -111,10 +111,10 @@ private:
     bool syncing_ = false;     // guarded by syncMutex_
     std::atomic<std::uint64_t> syncs_{0};
     std::atomic<std::uint64_t> meanSyncNs_{0}; // written by the leader only
-    std::atomic<std::uint64_t> syncFrames_{0};  // frames appended toBeSynced, ever
-    int inSyncTo_ = 0;                          // guarded by syncMutex_: committers in syncTo
-    std::uint64_t syncedFrames_ = 0;            // guarded by syncMutex_: syncFrames_ the last sync covered
-    int returning_ = 0;                         // guarded by syncMutex_: inSyncTo_ when the last sync ended
+    std::atomic<std::uint64_t> syncFrames_{0}; // frames appended toBeSynced, ever
+    int inSyncTo_ = 0;                         // guarded by syncMutex_: committers in syncTo
+    std::uint64_t syncedFrames_ = 0;           // guarded by syncMutex_: syncFrames_ the last sync covered
+    int returning_ = 0;                        // guarded by syncMutex_: inSyncTo_ when the last sync ended
 
     // A leader waiting for the committers in flight (seq_cst with their count: see syncTo).
     std::mutex arrivalMutex_;

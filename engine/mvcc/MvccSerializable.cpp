@@ -6,7 +6,6 @@
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Visibility.h"
 
-
 namespace txs::mvcc {
 
 namespace {

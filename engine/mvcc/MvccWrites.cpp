@@ -4,7 +4,6 @@
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Visibility.h"
 
-
 namespace txs::mvcc {
 
 namespace {

@@ -16,6 +16,8 @@
 //   One case on one engine is what a profiler wants to see.
 
 #include "engine/api/Database.h"
+#include "engine/backend/MvccBackend.h"
+#include "engine/mvcc/MvccStore.h"
 
 #include <algorithm>
 #include <atomic>
@@ -45,6 +47,7 @@ struct Outcome
     std::uint64_t commits = 0, retries = 0, failures = 0;
     double p50us = 0, p99us = 0;
     long peakKb = 0;
+    std::uint64_t syncs = 0; // MVCC: fdatasyncs of the log (group commit shares them)
     double throughput() const { return commits / seconds; }
 };
 
@@ -135,6 +138,8 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     std::vector<std::vector<double>> latencies(writers);
     std::atomic<std::uint64_t> retries{0}, failures{0};
     std::vector<std::thread> threads;
+    auto* durability = mode == JournalMode::Mvcc ? mvccStoreOf(*db)->durability() : nullptr;
+    const std::uint64_t syncsBefore = durability ? durability->logSyncs() : 0;
     const auto start = Clock::now();
     for (int w = 0; w < writers; ++w)
         threads.emplace_back([&, w] {
@@ -182,6 +187,7 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     Outcome o;
     o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     o.peakKb = peakRssKb();
+    if (durability) o.syncs = durability->logSyncs() - syncsBefore;
     std::vector<double> all;
     for (auto& l : latencies)
         all.insert(all.end(), l.begin(), l.end());
@@ -200,6 +206,10 @@ void print(const char* name, const Outcome& o)
         "  %-22s %9.0f tx/s  p50 %8.0f us  p99 %8.0f us  retries %7llu  failures %llu  peak RSS %6ld KB\n",
         name, o.throughput(), o.p50us, o.p99us, static_cast<unsigned long long>(o.retries),
         static_cast<unsigned long long>(o.failures), o.peakKb);
+    if (o.syncs > 0)
+        std::printf("  %-22s %9llu fdatasyncs, %.1f commits per sync\n", "",
+                    static_cast<unsigned long long>(o.syncs),
+                    static_cast<double>(o.commits) / static_cast<double>(o.syncs));
 }
 
 // The disk's sync rate in this run: 128-byte appends to a preallocated file in DIR, each

@@ -12,7 +12,8 @@
 # median transaction latency (capi: BEGIN to COMMIT, retries included; mvcc-cli: the runner's).
 # At FULL the disk's own rate is measured before each row (bench_mvcc_vs_sqlite ... fsync: small
 # appends each followed by fdatasync, one thread) and "ceil%" is mvcc-cli's tx/s as a share of
-# WRITERS x that rate: what group commit could reach if every sync served every writer. The load
+# WRITERS x that rate: what group commit could reach if every sync served every writer; "c/s" is
+# mvcc-api's commits per fdatasync of its log (how many committers a sync served). The load
 # average is printed per row: on a loaded machine the FULL figures are the scheduler's as much as
 # the disk's (a thread woken by its fdatasync waits for a core), so judge them on a quiet one.
 #
@@ -35,12 +36,14 @@ cmake --build "$BUILD_DIR" -j2 --target bench_mvcc_vs_sqlite txscope-cli >/dev/n
 BENCH=$BUILD_DIR/bench/bench_mvcc_vs_sqlite
 CLI=$BUILD_DIR/app/txscope-cli
 
-# bench_mvcc_vs_sqlite's line for one engine: "tx/s p50_us peak_kb"
+# bench_mvcc_vs_sqlite's line for one engine: "tx/s p50_us peak_kb commits_per_sync" (the last
+# for MVCC at FULL only, else -)
 bench() { # ENGINE SYNC WRITERS PER_WRITER
-    local case=insert-normal
+    local case=insert-normal out
     [ "$2" = FULL ] && case=insert-full
-    BENCH_WRITERS=$3 "$BENCH" "$4" "$DIR" "$case" "$1" |
-        sed -n 's/.* \([0-9.]*\) tx\/s *p50 *\([0-9.]*\) us.*peak RSS *\([0-9]*\) KB.*/\1 \2 \3/p' | head -n 1
+    out=$(BENCH_WRITERS=$3 "$BENCH" "$4" "$DIR" "$case" "$1")
+    echo "$(echo "$out" | sed -n 's/.* \([0-9.]*\) tx\/s *p50 *\([0-9.]*\) us.*peak RSS *\([0-9]*\) KB.*/\1 \2 \3/p' | head -n 1)" \
+        "$(echo "$out" | sed -n 's/.* \([0-9.]*\) commits per sync.*/\1/p' | head -n 1 | grep . || echo -)"
 }
 
 # The disk's fdatasync rate now: "syncs/s"
@@ -77,8 +80,8 @@ TXS
 
 date -u '+measured %Y-%m-%d %H:%M UTC'
 echo "total $TOTAL transactions per cell (FULL: $((TOTAL / 8))), files in $DIR, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-6s %3s %5s | %7s %6s | %7s %5s | %7s %5s | %7s %5s %6s %5s | %6s %5s | %s\n' sync wrk load \
-    "capi" "p50us" "sq-cli" ratio "mv-api" ratio "mv-cli" ratio "p50us" "p50x" "fsync" "ceil%" \
+printf '%-6s %3s %5s | %7s %6s | %7s %5s | %7s %5s %5s | %7s %5s %6s %5s | %6s %5s | %s\n' sync wrk load \
+    "capi" "p50us" "sq-cli" ratio "mv-api" ratio "c/s" "mv-cli" ratio "p50us" "p50x" "fsync" "ceil%" \
     "peak RSS MB capi/sqlite-cli/mvcc-api/mvcc-cli"
 for sync in $SYNCS; do
     for w in $WRITERS; do
@@ -88,15 +91,15 @@ for sync in $SYNCS; do
         load=$(cut -d' ' -f1 /proc/loadavg)
         rate=0
         [ "$sync" = FULL ] && rate=$(syncrate)
-        read -r capi capi_p50 capi_kb <<<"$(bench capi "$sync" "$w" "$per")"
+        read -r capi capi_p50 capi_kb _ <<<"$(bench capi "$sync" "$w" "$per")"
         read -r scli _ scli_kb <<<"$(cli wal "$sync" "$w" "$per")"
-        read -r mapi _ mapi_kb <<<"$(bench mvcc "$sync" "$w" "$per")"
+        read -r mapi _ mapi_kb mapi_cps <<<"$(bench mvcc "$sync" "$w" "$per")"
         read -r mcli mcli_p50 mcli_kb <<<"$(cli mvcc "$sync" "$w" "$per" trace)"
         ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
         ceiling=-
         [ "$sync" = FULL ] && ceiling=$(awk -v a="$mcli" -v r="$rate" -v w="$w" 'BEGIN { if (r > 0) printf "%.0f", 100 * a / (w * r); else print "-" }')
-        printf '%-6s %3d %5s | %7.0f %6.0f | %7.0f %5s | %7.0f %5s | %7.0f %5s %6.0f %5s | %6.0f %5s | %d/%d/%d/%d\n' \
-            "$sync" "$w" "$load" "$capi" "$capi_p50" "$scli" "$(ratio "$scli" "$capi")" "$mapi" "$(ratio "$mapi" "$capi")" \
+        printf '%-6s %3d %5s | %7.0f %6.0f | %7.0f %5s | %7.0f %5s %5s | %7.0f %5s %6.0f %5s | %6.0f %5s | %d/%d/%d/%d\n' \
+            "$sync" "$w" "$load" "$capi" "$capi_p50" "$scli" "$(ratio "$scli" "$capi")" "$mapi" "$(ratio "$mapi" "$capi")" "$mapi_cps" \
             "$mcli" "$(ratio "$mcli" "$capi")" "$mcli_p50" "$(ratio "$mcli_p50" "$capi_p50")" "$rate" "$ceiling" \
             $((capi_kb / 1024)) $((scli_kb / 1024)) $((mapi_kb / 1024)) $((mcli_kb / 1024))
     done

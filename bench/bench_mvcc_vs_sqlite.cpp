@@ -8,24 +8,30 @@
 // retried; latency is from the first BEGIN to the successful COMMIT.
 //
 // usage: bench_mvcc_vs_sqlite [TRANSACTIONS_PER_WRITER [DIR [CASE [ENGINE]]]]
-//   CASE: insert-normal | insert-full | mixed (default: all);
+//   CASE: insert-normal | insert-full | mixed (default: all), or fsync: the disk's own rate of
+//     small appends each followed by fdatasync (one thread, what a per-commit sync costs at
+//     least), the ceiling group commit is judged against ("fdatasync N /s  p50 N us");
 //   ENGINE: mvcc | wal | capi (default: all three; capi is SQLite WAL through its own C API).
 //   BENCH_WRITERS in the environment overrides the 16 writers.
 //   One case on one engine is what a profiler wants to see.
 
 #include "engine/api/Database.h"
+#include "engine/backend/MvccBackend.h"
+#include "engine/mvcc/MvccStore.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sqlite3.h>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace txs;
@@ -41,6 +47,7 @@ struct Outcome
     std::uint64_t commits = 0, retries = 0, failures = 0;
     double p50us = 0, p99us = 0;
     long peakKb = 0;
+    std::uint64_t syncs = 0; // MVCC: fdatasyncs of the log (group commit shares them)
     double throughput() const { return commits / seconds; }
 };
 
@@ -131,6 +138,8 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     std::vector<std::vector<double>> latencies(writers);
     std::atomic<std::uint64_t> retries{0}, failures{0};
     std::vector<std::thread> threads;
+    auto* durability = mode == JournalMode::Mvcc ? mvccStoreOf(*db)->durability() : nullptr;
+    const std::uint64_t syncsBefore = durability ? durability->logSyncs() : 0;
     const auto start = Clock::now();
     for (int w = 0; w < writers; ++w)
         threads.emplace_back([&, w] {
@@ -178,6 +187,7 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     Outcome o;
     o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     o.peakKb = peakRssKb();
+    if (durability) o.syncs = durability->logSyncs() - syncsBefore;
     std::vector<double> all;
     for (auto& l : latencies)
         all.insert(all.end(), l.begin(), l.end());
@@ -196,6 +206,43 @@ void print(const char* name, const Outcome& o)
         "  %-22s %9.0f tx/s  p50 %8.0f us  p99 %8.0f us  retries %7llu  failures %llu  peak RSS %6ld KB\n",
         name, o.throughput(), o.p50us, o.p99us, static_cast<unsigned long long>(o.retries),
         static_cast<unsigned long long>(o.failures), o.peakKb);
+    if (o.syncs > 0)
+        std::printf("  %-22s %9llu fdatasyncs, %.1f commits per sync\n", "",
+                    static_cast<unsigned long long>(o.syncs),
+                    static_cast<double>(o.commits) / static_cast<double>(o.syncs));
+}
+
+// The disk's sync rate in this run: 128-byte appends to a preallocated file in DIR, each
+// followed by fdatasync (as a commit at synchronous=FULL does), for about 2 s.
+void measureSyncRate(const std::string& dir)
+{
+    const std::string path = dir + "/bench-fsync.bin";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        std::perror(path.c_str());
+        std::exit(1);
+    }
+    const std::string zeros(1 << 20, '\0'), frame(128, 'x');
+    if (::pwrite(fd, zeros.data(), zeros.size(), 0) != static_cast<ssize_t>(zeros.size()) ||
+        ::fdatasync(fd)) {
+        std::perror(path.c_str());
+        std::exit(1);
+    }
+    std::vector<double> latencies;
+    const auto start = Clock::now();
+    std::size_t at = 0;
+    while (Clock::now() - start < std::chrono::seconds(2) && at + frame.size() <= zeros.size()) {
+        const auto t0 = Clock::now();
+        if (::pwrite(fd, frame.data(), frame.size(), static_cast<off_t>(at)) < 0 || ::fdatasync(fd)) break;
+        latencies.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        at += frame.size();
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    ::close(fd);
+    std::filesystem::remove(path);
+    std::sort(latencies.begin(), latencies.end());
+    std::printf("fdatasync %.0f /s  p50 %.0f us  (%zu syncs)\n", latencies.size() / seconds,
+                latencies.empty() ? 0.0 : latencies[latencies.size() / 2], latencies.size());
 }
 
 } // namespace
@@ -206,6 +253,10 @@ int main(int argc, char** argv)
     const std::string dir = argc > 2 ? argv[2] : std::filesystem::temp_directory_path().string();
     const std::string onlyCase = argc > 3 ? argv[3] : "";
     const std::string onlyEngine = argc > 4 ? argv[4] : "";
+    if (onlyCase == "fsync") {
+        measureSyncRate(dir);
+        return 0;
+    }
     std::printf("%d writers x %d transactions each, files in %s\n", writers, perWriter, dir.c_str());
     struct Case
     {

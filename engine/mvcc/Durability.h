@@ -35,6 +35,10 @@ public:
     virtual std::optional<Error> logCreateTable(const std::string& name, const std::string& createSql,
                                                 std::uint64_t ts) = 0;
     virtual std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) = 0;
+    // Group commit's "in flight": a transaction at synchronous=FULL made its first write
+    // (entered), then reached COMMIT or rolled back (left). A sync leader waits for these.
+    virtual void writerEntered() {}
+    virtual void writerLeft() {}
     // After a commit has finished (no locks held): checkpoint when the log passed the threshold.
     virtual void afterCommit() = 0;
 

@@ -528,7 +528,7 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
     }
     appended = true;
     if (tx.synchronous >= 2) {
-        if (auto e = log_->syncTo(position))
+        if (auto e = log_->syncTo(position, &writersInFlight_))
             return ioError("transaction " + std::to_string(tx.id) +
                            " is committed and in the log, but the log could not be synced, so it may not "
                            "survive a power failure: " +
@@ -537,11 +537,17 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
     return std::nullopt;
 }
 
+void FileDurability::writerLeft()
+{
+    writersInFlight_.fetch_sub(1); // seq_cst, against LogFile's leaderWaiting_
+    if (logReady_.load(std::memory_order_acquire)) log_->committerArrived();
+}
+
 std::optional<Error> FileDurability::appendDdl(const std::string& frame)
 {
     if (auto e = ensureLog()) return ioError(*e);
     std::uint64_t position = 0;
-    if (auto e = log_->append(frame, position)) return ioError(*e);
+    if (auto e = log_->append(frame, position, true)) return ioError(*e);
     if (auto e = log_->syncTo(position)) return ioError(*e);
     return std::nullopt;
 }

@@ -43,6 +43,8 @@ public:
     std::optional<Error> logCreateTable(const std::string& name, const std::string& createSql,
                                         std::uint64_t ts) override;
     std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) override;
+    void writerEntered() override { writersInFlight_.fetch_add(1); }
+    void writerLeft() override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
     void setCheckpointThreshold(std::uint64_t bytes) override;
@@ -95,6 +97,9 @@ private:
     // only this process's appends.
     std::atomic<std::uint64_t> appendedAtCheckpoint_{0};
     std::atomic<std::uint64_t> threshold_{defaultThreshold};
+    // Write transactions at synchronous=FULL between their first write and COMMIT: the
+    // committers a sync leader waits for (LogFile::syncTo).
+    std::atomic<int> writersInFlight_{0};
 };
 
 } // namespace txs::mvcc

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 
 namespace txs::mvcc {
@@ -202,6 +202,7 @@ std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t
     }
     fileEnd_ = end;
     position = appended_.fetch_add(frame.size(), std::memory_order_acq_rel) + frame.size();
+    if (toBeSynced) syncFrames_.fetch_add(1, std::memory_order_acq_rel);
     return std::nullopt;
 }
 
@@ -211,9 +212,16 @@ void LogFile::setGrowth(std::uint64_t bytes)
     growBy_ = bytes;
 }
 
-std::optional<std::string> LogFile::syncTo(std::uint64_t position)
+std::optional<std::string> LogFile::syncTo(std::uint64_t position, const std::atomic<int>* inFlight)
 {
+    committerArrived(); // our frame is appended: a leader waiting for it may go
     std::unique_lock lock(syncMutex_);
+    ++inSyncTo_;
+    struct Leave
+    {
+        int& count;
+        ~Leave() { --count; } // syncMutex_ is held on every way out
+    } leave{inSyncTo_};
     while (synced_ < position) {
         if (syncing_) {
             synced_cv_.wait(lock);
@@ -222,26 +230,51 @@ std::optional<std::string> LogFile::syncTo(std::uint64_t position)
         // Leader: everything appended so far is in the file behind fd_, so one sync covers it.
         syncing_ = true;
         const int fd = fd_;
+        const std::uint64_t expectedFrames = syncedFrames_ + static_cast<std::uint64_t>(returning_);
         lock.unlock();
-        // Let committers that are running right now append before the sync starts, so that it
-        // serves them too: with more writers than cores, the ones woken by the previous sync are
-        // still on their way here, and a sync started at once serves only the first few.
-        for (int round = 0; round < 8; ++round) {
-            const std::uint64_t before = appended_.load(std::memory_order_acquire);
-            std::this_thread::yield();
-            if (appended_.load(std::memory_order_acquire) == before) break;
+        const auto missing = [&] {
+            return syncFrames_.load() < expectedFrames || (inFlight && inFlight->load() > 0);
+        };
+        if (missing()) {
+            // The bound is what a sync costs (measured): a committer that does not come (its
+            // run ended, a transaction left open) delays this batch by at most one more sync.
+            const auto deadline = std::chrono::steady_clock::now() +
+                                  std::chrono::nanoseconds(meanSyncNs_.load(std::memory_order_relaxed));
+            leaderWaiting_.store(true); // seq_cst: committerArrived() sees it or we see their count
+            std::unique_lock arrival(arrivalMutex_);
+            while (missing())
+                if (arrival_cv_.wait_until(arrival, deadline) == std::cv_status::timeout) break;
+            leaderWaiting_.store(false);
         }
+        const std::uint64_t frames = syncFrames_.load(std::memory_order_acquire);
         const std::uint64_t target = appended_.load(std::memory_order_acquire);
+        const auto started = std::chrono::steady_clock::now();
         const int rc = ::fdatasync(fd);
+        const auto took = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
+                .count());
+        const std::uint64_t mean = meanSyncNs_.load(std::memory_order_relaxed);
+        meanSyncNs_.store(mean == 0 ? took : mean - mean / 8 + took / 8, std::memory_order_relaxed);
         const std::string message = rc == 0 ? std::string() : failure("cannot sync the MVCC log", path_);
         syncs_.fetch_add(1, std::memory_order_relaxed);
         lock.lock();
         syncing_ = false;
         if (rc == 0 && target > synced_) synced_ = target;
+        // Who is in syncTo now (released by this sync or waiting for the next) will commit
+        // again: the next leader waits for that many frames after these.
+        syncedFrames_ = frames;
+        returning_ = inSyncTo_;
         synced_cv_.notify_all();
         if (rc != 0) return message;
     }
     return std::nullopt;
+}
+
+void LogFile::committerArrived()
+{
+    if (!leaderWaiting_.load()) return;
+    std::lock_guard arrival(arrivalMutex_); // the leader is waiting, not between check and wait
+    arrival_cv_.notify_all();
 }
 
 std::optional<std::string> LogFile::truncate(std::uint64_t size)

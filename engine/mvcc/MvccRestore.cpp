@@ -5,20 +5,21 @@
 #include "engine/mvcc/MvccStore.h"
 
 #include <cctype>
-#include <thread>
 
 namespace txs::mvcc {
 
 void MvccStore::waitForPreparingBelow(std::uint64_t ts) const
 {
     for (;;) {
+        const std::uint32_t epoch = preparingEpoch();
         {
             std::lock_guard lock(clockMutex_);
             if (preparingTs_.empty() || *preparingTs_.begin() >= ts) return;
         }
         // A preparing commit is validating or appending to the log, which at synchronous=FULL
-        // includes an fdatasync (milliseconds on a disk); it never waits for us.
-        std::this_thread::yield();
+        // includes an fdatasync (milliseconds on a disk); it never waits for us. Every dropped
+        // preparing timestamp bumps the epoch.
+        waitPreparingChange(epoch);
     }
 }
 

@@ -6,8 +6,6 @@
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Visibility.h"
 
-#include <thread>
-
 namespace txs::mvcc {
 
 namespace {
@@ -41,6 +39,7 @@ RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain
     std::vector<std::uint64_t> writers;
     RowPtr row;
     for (;;) {
+        const std::uint32_t epoch = preparingEpoch();
         chain.lock.lock();
         bool mustWait = false;
         const int index = visibleVersion(chain, tx, mustWait);
@@ -52,7 +51,7 @@ RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain
             break;
         }
         chain.lock.unlock();
-        std::this_thread::yield(); // a writer is between "preparing" and "committed"
+        waitPreparingChange(epoch); // a writer is between "preparing" and "committed"
     }
     if (!writers.empty()) {
         std::vector<SsiEdge> edges;

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <thread>
 
 namespace txs::mvcc {
 
@@ -212,6 +211,7 @@ std::uint64_t MvccStore::ssiOldestBegin(const Transaction& tx) const
 
 std::optional<Error> MvccStore::commit(Transaction& tx)
 {
+    leaveSyncFlight(tx); // reaching COMMIT: a sync leader need not wait for this one any more
     if (tx.doomedBy) return *tx.doomedBy;
     if (tx.writes.empty()) {
         // A reader needs no timestamp of its own and no validation; a serializable one is
@@ -295,6 +295,7 @@ void MvccStore::endPreparing(Transaction& tx)
     std::lock_guard lock(clockMutex_);
     --preparing_;
     if (durability_) preparingTs_.erase(preparingTs_.find(tx.endTs.load(std::memory_order_relaxed)));
+    preparingChanged(); // for the checkpoint; rollback() bumps again once the state is Aborted
 }
 
 std::uint64_t MvccStore::beginDdl()
@@ -306,17 +307,23 @@ std::uint64_t MvccStore::beginDdl()
 
 void MvccStore::endDdl(std::uint64_t ts)
 {
-    std::lock_guard lock(clockMutex_);
-    preparingTs_.erase(preparingTs_.find(ts));
+    {
+        std::lock_guard lock(clockMutex_);
+        preparingTs_.erase(preparingTs_.find(ts));
+    }
+    preparingChanged();
 }
 
 // DDL is a commit like any other: a deferred transaction that read before it can no longer
 // become the writer (BUSY_SNAPSHOT), as in Turso. In memory it takes a timestamp only here.
 void MvccStore::ddlCommitted(std::uint64_t ts)
 {
-    std::lock_guard lock(clockMutex_);
-    if (durability_) preparingTs_.erase(preparingTs_.find(ts));
-    lastCommitTs_ = std::max(lastCommitTs_, ts ? ts : ++clock_);
+    {
+        std::lock_guard lock(clockMutex_);
+        if (durability_) preparingTs_.erase(preparingTs_.find(ts));
+        lastCommitTs_ = std::max(lastCommitTs_, ts ? ts : ++clock_);
+    }
+    if (durability_) preparingChanged();
 }
 
 void MvccStore::finishCommit(Transaction& tx)
@@ -329,6 +336,7 @@ void MvccStore::finishCommit(Transaction& tx)
         if (durability_) preparingTs_.erase(preparingTs_.find(ts));
         lastCommitTs_ = std::max(lastCommitTs_, ts);
     }
+    preparingChanged(); // Committed: who waited on our versions may look again
     // Rewrite our TxID stamps to the commit timestamp. Versions we both created and ended
     // (a row written twice by one transaction) were never visible to anyone: drop them.
     std::vector<GcItem> ended;
@@ -369,12 +377,15 @@ void MvccStore::finishCommit(Transaction& tx)
 
 void MvccStore::rollback(Transaction& tx, RollbackReason reason, bool emitEvent)
 {
+    leaveSyncFlight(tx);
     if (tx.ssi) {
         ssi_.abort(tx.ssi);
         tx.ssi = nullptr;
     }
-    const bool wasLive = tx.loadState() == TxState::Active || tx.loadState() == TxState::Preparing;
+    const TxState before = tx.loadState();
+    const bool wasLive = before == TxState::Active || before == TxState::Preparing;
     tx.state.store(TxState::Aborted, std::memory_order_release);
+    if (before == TxState::Preparing) preparingChanged();
     if (!wasLive) return;
     undoTo(tx, 0);
     releaseExclusive(tx);
@@ -398,6 +409,7 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
         for (;;) {
             std::uint64_t other = 0;
             bool wait = false;
+            const std::uint32_t epoch = preparingEpoch();
             {
                 std::lock_guard lock(record.chain->lock);
                 for (const auto& v : record.chain->versions) {
@@ -419,7 +431,7 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
                 return doom(tx, *record.table, record.key, other, "inserted the same key and committed first",
                             true);
             if (!wait) break;
-            std::this_thread::yield();
+            waitPreparingChange(epoch); // the earlier inserter is validating or writing its frame
         }
     }
     return std::nullopt;

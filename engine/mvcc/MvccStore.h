@@ -141,6 +141,15 @@ public:
     // The clock continues after the newest recovered timestamp.
     void restoreClock(std::uint64_t ts);
 
+    // ---- waiting for a transaction to leave Preparing (PreparingEpoch below)
+    // Read the epoch before looking at what may be Preparing, then wait with what was read:
+    // a change between the look and the wait is not missed.
+    std::uint32_t preparingEpoch() const { return preparingEpoch_.load(std::memory_order_acquire); }
+    void waitPreparingChange(std::uint32_t seen) const
+    {
+        preparingEpoch_.wait(seen, std::memory_order_acquire);
+    }
+
     void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
               std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string text = {},
               std::uint16_t detail = 0) const;
@@ -173,6 +182,20 @@ private:
     std::uint64_t ssiOldestBegin(const Transaction& tx) const;
     void noteSsiWrite(Transaction& tx, const Table& table, std::int64_t key);
     void emitEdges(const std::vector<SsiEdge>& edges) const;
+    // Group commit's committers in flight (Durability::writerEntered): counted from the first
+    // write of a transaction at synchronous=FULL until its COMMIT starts or it rolls back.
+    void enterSyncFlight(Transaction& tx)
+    {
+        if (tx.syncInFlight || tx.synchronous < 2 || !durability_) return;
+        tx.syncInFlight = true;
+        durability_->writerEntered();
+    }
+    void leaveSyncFlight(Transaction& tx)
+    {
+        if (!tx.syncInFlight) return;
+        tx.syncInFlight = false;
+        durability_->writerLeft();
+    }
     void finishCommit(Transaction& tx);
     void endPreparing(Transaction& tx); // a preparing commit that will not commit
     std::uint64_t beginDdl();           // a DDL timestamp, registered as preparing
@@ -201,6 +224,18 @@ private:
     // Commit and DDL timestamps not yet Committed, kept only on a file (for the checkpoint).
     std::multiset<std::uint64_t> preparingTs_; // guarded by clockMutex_
     std::atomic<std::uint64_t> nextTxId_{1};
+    // PreparingEpoch: bumped, with every waiter woken, after a transaction leaves Preparing
+    // (Committed or Aborted) and after a preparing timestamp is dropped. Who finds a Preparing
+    // writer (a reader, a validating inserter, the checkpoint) sleeps on it instead of
+    // yield-spinning through the writer's validation and log write (an fdatasync at FULL).
+    // Store-wide, never the writer's Transaction: that may be freed while a reader waits.
+    // notify_all costs one load when nobody waits.
+    mutable std::atomic<std::uint32_t> preparingEpoch_{0};
+    void preparingChanged()
+    {
+        preparingEpoch_.fetch_add(1, std::memory_order_release);
+        preparingEpoch_.notify_all();
+    }
     std::atomic<std::uint64_t> nextVersionId_{1};
 
     mutable std::shared_mutex catalogMutex_;

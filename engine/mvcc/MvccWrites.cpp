@@ -4,8 +4,6 @@
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Visibility.h"
 
-#include <thread>
-
 namespace txs::mvcc {
 
 namespace {
@@ -21,9 +19,10 @@ std::string rowText(const Row& row)
     return s;
 }
 
-template <class F> auto withVisible(VersionChain& chain, const Transaction& tx, F&& f)
+template <class F> auto withVisible(const MvccStore& store, VersionChain& chain, const Transaction& tx, F&& f)
 {
     for (;;) {
+        const std::uint32_t epoch = store.preparingEpoch();
         chain.lock.lock();
         bool mustWait = false;
         const int index = visibleVersion(chain, tx, mustWait);
@@ -33,7 +32,7 @@ template <class F> auto withVisible(VersionChain& chain, const Transaction& tx, 
             return result;
         }
         chain.lock.unlock();
-        std::this_thread::yield(); // a writer is between "preparing" and "committed"
+        store.waitPreparingChange(epoch); // a writer is between "preparing" and "committed"
     }
 }
 
@@ -41,13 +40,13 @@ template <class F> auto withVisible(VersionChain& chain, const Transaction& tx, 
 
 RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
 {
-    return withVisible(chain, tx,
+    return withVisible(*this, chain, tx,
                        [&](int index) { return index < 0 ? RowPtr{} : chain.versions[index].row; });
 }
 
 RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId)
 {
-    return withVisible(chain, tx, [&](int index) {
+    return withVisible(*this, chain, tx, [&](int index) {
         versionId = index < 0 ? 0 : chain.versions[index].id;
         return index < 0 ? RowPtr{} : chain.versions[index].row;
     });
@@ -63,7 +62,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     VersionChain& chain = table->findOrCreate(key);
     const std::uint64_t id = newVersionId();
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
-    const bool exists = withVisible(chain, tx, [&](int index) {
+    const bool exists = withVisible(*this, chain, tx, [&](int index) {
         if (index >= 0) return true;
         chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), row, tx.id, 0});
         return false;
@@ -82,6 +81,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     }
     table->noteExplicitKey(key);
     tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, row});
+    enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
@@ -111,7 +111,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
     enum class Outcome { Done, Missing, Conflict };
     std::uint64_t oldId = 0, otherTx = 0;
-    const Outcome outcome = withVisible(*chain, tx, [&](int index) {
+    const Outcome outcome = withVisible(*this, *chain, tx, [&](int index) {
         if (index < 0) return Outcome::Missing;
         Version& visible = chain->versions[index];
         if (!visible.end.isNone()) {
@@ -138,6 +138,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
                     op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
                                                   : "changed this row after our snapshot or is changing it");
     tx.writes.push_back({op, table, key, chain, newId, oldId, false, newRow});
+    enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     if (tracing()) {
         emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,

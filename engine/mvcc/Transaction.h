@@ -73,6 +73,7 @@ struct Transaction
     std::uint64_t traceId() const { return ddl ? 0 : id; }
     // PRAGMA synchronous of the committing connection: 0 off, 1 normal, 2 full, 3 extra.
     std::uint8_t synchronous = 2;
+    bool syncInFlight = false; // counted by Durability::writerEntered, not yet left
     int statementsRun = 0;
     std::optional<Error> doomedBy; // set by a conflict: only ROLLBACK is accepted after it
     std::vector<WriteRecord> writes;

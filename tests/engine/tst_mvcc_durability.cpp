@@ -196,6 +196,28 @@ private slots:
         auto c = db->connect();
         QCOMPARE_ROWS(*c, "SELECT count(*), count(DISTINCT id) FROM t", "320|320");
     }
+
+    // A sync leader waits for write transactions in flight, but only as long as a sync takes:
+    // one left open (a user's BEGIN in the window) never holds other commits back for good,
+    // and each of their commits is still synced before COMMIT returns.
+    void groupCommitDoesNotWaitForAnOpenTransaction()
+    {
+        auto db = openFile(path());
+        auto* durability = mvccStoreOf(*db)->durability();
+        auto open = db->connect();
+        auto c = db->connect();
+        MUST(*c, "CREATE TABLE t (id INTEGER PRIMARY KEY, w INT)");
+        MUST(*open, "BEGIN CONCURRENT");
+        MUST(*open, "INSERT INTO t (w) VALUES (-1)"); // written, never committed: in flight
+        const auto before = durability->logSyncs();
+        for (int i = 0; i < 20; ++i)
+            MUST(*c, "INSERT INTO t (w) VALUES (" + std::to_string(i) + ")");
+        QCOMPARE(durability->logSyncs(), before + 20);
+        MUST(*open, "ROLLBACK"); // leaves the flight: the next commit has nobody to wait for
+        MUST(*c, "INSERT INTO t (w) VALUES (20)");
+        QCOMPARE(durability->logSyncs(), before + 21);
+        QCOMPARE_ROWS(*c, "SELECT count(*) FROM t", "21");
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMvccDurability)

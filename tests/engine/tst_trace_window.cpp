@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <bit>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,6 +69,13 @@ private slots:
         for (std::size_t cap : {16u, 1000u, 2000u, 1'000'000u}) {
             const ChunkGeometry g = ChunkGeometry::forCap(cap);
             QVERIFY(g.largest <= std::max<std::size_t>(cap / 8, 2));
+            // Powers of two (position() shifts): every slot of a chunk maps to it, in order.
+            QVERIFY(std::has_single_bit(g.first) && std::has_single_bit(g.largest));
+            for (std::size_t slot = 0; slot < g.chunkStart(g.doublings + 3); ++slot) {
+                const ChunkGeometry::Position p = g.position(slot);
+                QCOMPARE(g.chunkStart(p.chunk) + p.offset, slot);
+                QVERIFY(p.offset < g.chunkSize(p.chunk));
+            }
             // Slots map to chunks and back without a gap or an overlap.
             for (std::size_t chunk = 0; chunk < g.doublings + 5; ++chunk) {
                 QCOMPARE(g.chunkStart(chunk + 1), g.chunkStart(chunk) + g.chunkSize(chunk));

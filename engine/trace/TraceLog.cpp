@@ -12,7 +12,7 @@ namespace txs {
 // thread only, read by anyone; relaxed is enough for counters nobody orders other data by).
 struct ThreadWriter
 {
-    explicit ThreadWriter(const ChunkGeometry& geometry) : buffer(geometry) {}
+    ThreadWriter(const ChunkGeometry& geometry, ChunkPool& pool) : buffer(geometry, &pool) {}
     ThreadEventBuffer buffer;
     std::array<std::atomic<std::uint64_t>, kEventKindCount> kinds{};
 };
@@ -37,7 +37,7 @@ thread_local std::vector<CachedWriter> threadWriters;
 TraceLog::TraceLog(TraceLogLimits limits)
     : limits_(limits), geometry_(ChunkGeometry::forCap(limits.maxEvents)),
       start_(std::chrono::steady_clock::now()), id_(nextLogId.fetch_add(1, std::memory_order_relaxed)),
-      alive_(std::make_shared<const bool>(true))
+      alive_(std::make_shared<const bool>(true)), pool_(geometry_.largest * sizeof(Event), kPooledChunks)
 {}
 
 // Appending while the log is destroyed is the caller's bug, as with any object.
@@ -67,7 +67,7 @@ ThreadWriter& TraceLog::registerThisThread()
     ThreadWriter* writer = nullptr;
     {
         std::lock_guard lock(writersMutex_);
-        writers_.push_back(std::make_unique<ThreadWriter>(geometry_));
+        writers_.push_back(std::make_unique<ThreadWriter>(geometry_, pool_));
         writer = writers_.back().get();
     }
     // A thread that outlives many logs (a GUI thread, a test runner) would otherwise keep one

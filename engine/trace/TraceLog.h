@@ -11,6 +11,7 @@
 // reader saw is never later replaced by another. Events below droppedCount() are gone for good.
 
 #include "engine/trace/ChunkGeometry.h"
+#include "engine/trace/ChunkPool.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/TraceLogLimits.h"
 
@@ -73,6 +74,8 @@ public:
     // Threads that have appended to this log: each keeps a buffer registered until the log dies,
     // so a program that appends from a new thread per task grows this without bound.
     std::size_t writerCount() const;
+    // Chunks that reused memory the window had dropped (ChunkPool), for tests and benches.
+    std::size_t chunksReused() const { return pool_.reused(); }
 
     // For one reader that must see every event (an export streamed to a file): nothing at or
     // after `seq` is dropped until the pin moves past it. A writer that would have to drop such
@@ -106,6 +109,10 @@ private:
     const std::uint64_t id_; // unique in the process: a thread's cache never mistakes another log for us
     // Expires with the log, so threads can drop their cache entries for logs that are gone.
     const std::shared_ptr<const bool> alive_;
+    // Dropped chunks for reuse; before writers_, so it outlives their buffers. A few suffice: a
+    // writer that starts a chunk usually drops about one (the window moves by one chunk).
+    static constexpr std::size_t kPooledChunks = 8;
+    ChunkPool pool_;
     mutable std::mutex writersMutex_; // guards writers_ (the list, not their contents)
     std::vector<std::unique_ptr<ThreadWriter>> writers_;
     // Shared by readers while they touch events; exclusive while chunks are freed.

@@ -18,10 +18,13 @@ ChunkGeometry ChunkGeometry::forCap(std::size_t maxEvents)
     ChunkGeometry g;
     maxEvents = std::max<std::size_t>(maxEvents, 16);
     // At most an eighth of the cap per chunk, so dropping whole chunks keeps the memory near the cap.
-    g.largest = std::clamp<std::size_t>(maxEvents / 8, 2, kLargestBytes / sizeof(Event));
+    // Powers of two, so that position() shifts and masks instead of dividing (it runs on every
+    // append and every read).
+    g.largest = std::bit_floor(std::clamp<std::size_t>(maxEvents / 8, 2, kLargestBytes / sizeof(Event)));
     g.first = std::min(kFirst, g.largest);
-    while ((g.first << g.doublings) < g.largest)
-        ++g.doublings;
+    g.firstShift = static_cast<unsigned>(std::countr_zero(g.first));
+    g.largestShift = static_cast<unsigned>(std::countr_zero(g.largest));
+    g.doublings = g.largestShift - g.firstShift;
     // Why the ring is big enough: when a writer starts chunk c, the log first drops every event
     // older than the newest maxEvents. Chunks c-ring+1 .. c-1 are ring-1 chunks of which at most
     // `doublings` are small, so they hold at least (ring-1-doublings) * largest >= maxEvents +
@@ -39,18 +42,6 @@ std::size_t ChunkGeometry::chunkStart(std::size_t chunk) const
 std::size_t ChunkGeometry::chunkSize(std::size_t chunk) const
 {
     return chunk < doublings ? first << chunk : largest;
-}
-
-ChunkGeometry::Position ChunkGeometry::position(std::size_t slot) const
-{
-    const std::size_t small = first * ((std::size_t{1} << doublings) - 1);
-    if (slot < small) {
-        // Chunks 0..k-1 hold first * (2^k - 1) slots.
-        const std::size_t chunk = std::bit_width(slot / first + 1) - 1;
-        return {chunk, slot - first * ((std::size_t{1} << chunk) - 1)};
-    }
-    const std::size_t rest = slot - small;
-    return {doublings + rest / largest, rest % largest};
 }
 
 } // namespace txs

@@ -43,7 +43,6 @@ private:
         std::uint64_t missed = 0;
         CountingRule rule;
         MetricsAt settled;
-        std::vector<Event> batch;
         std::vector<Tally> tallies;
         std::uint64_t pull(); // under mutex; returns the next seq to read
     };

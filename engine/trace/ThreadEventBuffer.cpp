@@ -1,5 +1,7 @@
 #include "engine/trace/ThreadEventBuffer.h"
 
+#include "engine/trace/ChunkMemory.h"
+#include "engine/trace/ChunkPool.h"
 #include "engine/trace/TraceLogLimits.h"
 
 namespace txs {
@@ -11,8 +13,8 @@ ChunkGeometry defaultChunkGeometry()
     return ChunkGeometry::forCap(TraceLogLimits().maxEvents);
 }
 
-ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry)
-    : geometry_(geometry), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize))
+ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry, ChunkPool* pool)
+    : geometry_(geometry), pool_(pool), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize))
 {
     for (std::size_t i = 0; i < geometry_.ringSize; ++i)
         ring_[i].store(nullptr, std::memory_order_relaxed);
@@ -35,7 +37,8 @@ void ThreadEventBuffer::reserveNext()
     if (slot.load(std::memory_order_acquire) != nullptr) std::abort();
     // Raw storage, constructed slot by slot: a large chunk costs no up-front pass over its
     // memory, so the writer never stalls on one.
-    slot.store(static_cast<std::byte*>(allocateChunk(chunkBytes(chunk))), std::memory_order_relaxed);
+    const std::size_t bytes = chunkBytes(chunk);
+    slot.store(static_cast<std::byte*>(pool_ ? pool_->take(bytes) : allocateChunk(bytes)), std::memory_order_relaxed);
     allocated_ = chunk + 1;
 }
 
@@ -74,7 +77,11 @@ void ThreadEventBuffer::destroyChunk(std::size_t chunk, std::size_t endSlot)
     for (std::size_t i = begin; i < end; ++i)
         std::destroy_at(std::launder(reinterpret_cast<Event*>(slotAt(geometry_.position(i)))));
     std::atomic<std::byte*>& slot = ring_[chunk % geometry_.ringSize];
-    freeChunk(slot.load(std::memory_order_relaxed), chunkBytes(chunk));
+    std::byte* memory = slot.load(std::memory_order_relaxed);
+    if (pool_)
+        pool_->give(memory, chunkBytes(chunk));
+    else
+        freeChunk(memory, chunkBytes(chunk));
     slot.store(nullptr, std::memory_order_release);
 }
 

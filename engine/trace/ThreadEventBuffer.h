@@ -11,7 +11,6 @@
 // its fast path: it only touches the chunk it is filling, which is never dropped.
 
 #include "engine/trace/ChunkGeometry.h"
-#include "engine/trace/ChunkMemory.h"
 #include "engine/trace/Event.h"
 
 #include <atomic>
@@ -24,13 +23,17 @@
 
 namespace txs {
 
+class ChunkPool;
+
 // Enough for the default cap of a TraceLog (see TraceLogLimits).
 ChunkGeometry defaultChunkGeometry();
 
 class ThreadEventBuffer
 {
 public:
-    explicit ThreadEventBuffer(const ChunkGeometry& geometry = defaultChunkGeometry());
+    // Chunks come from and go back to `pool` when given (it must outlive the buffer), else
+    // straight from the system.
+    explicit ThreadEventBuffer(const ChunkGeometry& geometry = defaultChunkGeometry(), ChunkPool* pool = nullptr);
     ThreadEventBuffer(const ThreadEventBuffer&) = delete;
     ThreadEventBuffer& operator=(const ThreadEventBuffer&) = delete;
     ~ThreadEventBuffer();
@@ -91,6 +94,7 @@ private:
     void destroyChunk(std::size_t chunk, std::size_t endSlot);
 
     const ChunkGeometry geometry_;
+    ChunkPool* const pool_;
     std::atomic<std::size_t> published_{0};
     std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
     std::size_t firstLiveChunk_ = 0; // guarded by the log's reclaim lock: older chunks are freed

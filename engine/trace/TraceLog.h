@@ -11,6 +11,7 @@
 // reader saw is never later replaced by another. Events below droppedCount() are gone for good.
 
 #include "engine/trace/ChunkGeometry.h"
+#include "engine/trace/ChunkPool.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/TraceLogLimits.h"
 
@@ -53,6 +54,12 @@ public:
     std::uint64_t readSince(std::uint64_t from, std::vector<Event>& out,
                             std::uint64_t* skipped = nullptr) const;
 
+    // The same as readSince(), but each event is handed to `visit` where it lies, not copied:
+    // for a reader that keeps little of what it reads (the explainer). `visit` runs while the
+    // log holds back dropping, so it must not append to this log (it would deadlock).
+    std::uint64_t visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
+                             std::uint64_t* skipped = nullptr) const;
+
     // All events of the longest consistent prefix that are still held.
     std::vector<Event> snapshot() const;
 
@@ -67,6 +74,8 @@ public:
     // Threads that have appended to this log: each keeps a buffer registered until the log dies,
     // so a program that appends from a new thread per task grows this without bound.
     std::size_t writerCount() const;
+    // Chunks that reused memory the window had dropped (ChunkPool), for tests and benches.
+    std::size_t chunksReused() const { return pool_.reused(); }
 
     // For one reader that must see every event (an export streamed to a file): nothing at or
     // after `seq` is dropped until the pin moves past it. A writer that would have to drop such
@@ -86,6 +95,10 @@ private:
     ThreadWriter& writerForThisThread();
     ThreadWriter& registerThisThread();
     void dropOldEvents(const ThreadEventBuffer& writer);
+    // The window [max(from, floor), end) of the buffers, read by `read(buffers, start)` under
+    // the reclaim lock; returns its end.
+    template <typename Read>
+    std::uint64_t readWindow(std::uint64_t from, std::uint64_t* skipped, Read read) const;
 
     const TraceLogLimits limits_;
     const ChunkGeometry geometry_;
@@ -96,6 +109,10 @@ private:
     const std::uint64_t id_; // unique in the process: a thread's cache never mistakes another log for us
     // Expires with the log, so threads can drop their cache entries for logs that are gone.
     const std::shared_ptr<const bool> alive_;
+    // Dropped chunks for reuse; before writers_, so it outlives their buffers. A few suffice: a
+    // writer that starts a chunk usually drops about one (the window moves by one chunk).
+    static constexpr std::size_t kPooledChunks = 8;
+    ChunkPool pool_;
     mutable std::mutex writersMutex_; // guards writers_ (the list, not their contents)
     std::vector<std::unique_ptr<ThreadWriter>> writers_;
     // Shared by readers while they touch events; exclusive while chunks are freed.

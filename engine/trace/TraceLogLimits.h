@@ -7,7 +7,8 @@
 // (MetricsFeed, through TraceLog::setCatchUp), latency by the runner, events recorded by the
 // log: exact whatever was dropped; only the per-event detail of old events goes.
 // Memory is then about maxEvents * sizeof(Event) plus their texts, plus one partly filled chunk
-// per writing thread (ChunkGeometry: at most maxEvents / 8 events each).
+// per writing thread (ChunkGeometry: at most maxEvents / 8 events each), plus up to 8 dropped
+// chunks kept for reuse (ChunkPool).
 
 #include <cstddef>
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <bit>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,6 +69,13 @@ private slots:
         for (std::size_t cap : {16u, 1000u, 2000u, 1'000'000u}) {
             const ChunkGeometry g = ChunkGeometry::forCap(cap);
             QVERIFY(g.largest <= std::max<std::size_t>(cap / 8, 2));
+            // Powers of two (position() shifts): every slot of a chunk maps to it, in order.
+            QVERIFY(std::has_single_bit(g.first) && std::has_single_bit(g.largest));
+            for (std::size_t slot = 0; slot < g.chunkStart(g.doublings + 3); ++slot) {
+                const ChunkGeometry::Position p = g.position(slot);
+                QCOMPARE(g.chunkStart(p.chunk) + p.offset, slot);
+                QVERIFY(p.offset < g.chunkSize(p.chunk));
+            }
             // Slots map to chunks and back without a gap or an overlap.
             for (std::size_t chunk = 0; chunk < g.doublings + 5; ++chunk) {
                 QCOMPARE(g.chunkStart(chunk + 1), g.chunkStart(chunk) + g.chunkSize(chunk));
@@ -104,7 +112,11 @@ private slots:
         for (std::size_t i = 0; i < kept.size(); ++i) {
             QCOMPARE(kept[i].seq, dropped + i);
             QCOMPARE(kept[i].a, static_cast<std::int64_t>(dropped + i));
+            QCOMPARE(kept[i].text, numbered(1, kept[i].a).text);
         }
+        // Most of those events live in chunks the window dropped and the log reused (ChunkPool):
+        // what they read back above is their own, not what the chunk held before.
+        QVERIFY(log.chunksReused() > 0);
 
         // A reader that asked for dropped events is told how many it missed.
         std::vector<Event> out;
@@ -163,6 +175,10 @@ private slots:
                 if (!inOrder)
                     problem = "thread " + std::to_string(e.connection) + " event " + std::to_string(e.a) +
                               " after " + std::to_string(last[e.connection]);
+                // Chunks are reused once dropped: an event read is the one written, text included.
+                if (e.a % 7 == 0 && e.text != numbered(e.connection, e.a).text)
+                    problem = "thread " + std::to_string(e.connection) + " event " + std::to_string(e.a) +
+                              " reads back another text";
                 last[e.connection] = e.a;
                 gapSince[e.connection] = false;
             }
@@ -180,6 +196,7 @@ private slots:
         QCOMPARE(from, total); // the last read, after every writer was done, reached the end
         QCOMPARE(seen + skippedTotal, total);
         QVERIFY(log.droppedCount() > 0);
+        QVERIFY(log.chunksReused() > 0);
         const std::uint64_t held = total - log.droppedCount();
         QVERIFY2(held >= kCap && held <= kCap + (kThreads + 1) * chunk, qPrintable(QString::number(held)));
         std::uint64_t counted = 0;

@@ -6,8 +6,12 @@
 
 namespace txs {
 
-std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                   std::vector<Event>& out)
+namespace {
+
+// Calls reserve(n) once with the number of events that may follow, then take(event) for each.
+template <typename Reserve, typename Take>
+std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                    Reserve reserve, Take take)
 {
     struct Cursor
     {
@@ -25,7 +29,7 @@ std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buf
         cursors.push_back({buffer, next, count});
         available += count - next;
     }
-    out.reserve(out.size() + available);
+    reserve(available);
 
     // The prefix ends at the first seq missing from every buffer: its thread has taken the number
     // but not yet published the event (or registered its buffer after the caller listed them).
@@ -40,11 +44,27 @@ std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buf
         const std::size_t i = heads.top().second;
         heads.pop();
         Cursor& cursor = cursors[i];
-        out.push_back(cursor.buffer->at(cursor.next));
+        take(cursor.buffer->at(cursor.next));
         ++end;
         if (++cursor.next < cursor.count) heads.emplace(cursor.buffer->at(cursor.next).seq, i);
     }
     return end;
+}
+
+} // namespace
+
+std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                   std::vector<Event>& out)
+{
+    return mergeConsistentPrefix(
+        buffers, from, [&](std::size_t available) { out.reserve(out.size() + available); },
+        [&](const Event& e) { out.push_back(e); });
+}
+
+std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                    const std::function<void(const Event&)>& visit)
+{
+    return mergeConsistentPrefix(buffers, from, [](std::size_t) {}, visit);
 }
 
 } // namespace txs

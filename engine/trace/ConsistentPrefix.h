@@ -5,6 +5,7 @@
 #include "engine/trace/ThreadEventBuffer.h"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -19,5 +20,12 @@ namespace txs {
 // chunks alive meanwhile (TraceLog holds its reclaim lock shared); only live slots are read.
 std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                    std::vector<Event>& out);
+
+// The same events, handed to `visit` in seq order where they lie, without copying them (the
+// explainer reads every event of a workers run and keeps almost none: copying each with its
+// text cost more than explaining). `visit` runs under the caller's guard of the chunks, so it
+// must not append to the log.
+std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                    const std::function<void(const Event&)>& visit);
 
 } // namespace txs

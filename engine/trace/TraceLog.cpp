@@ -163,7 +163,8 @@ std::uint64_t TraceLog::countOf(EventKind kind) const
     return total;
 }
 
-std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, std::uint64_t* skipped) const
+template <typename Read>
+std::uint64_t TraceLog::readWindow(std::uint64_t from, std::uint64_t* skipped, Read read) const
 {
     std::vector<const ThreadEventBuffer*> buffers;
     {
@@ -172,13 +173,28 @@ std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, s
         for (const auto& w : writers_)
             buffers.push_back(&w->buffer);
     }
-    // Held while events are copied: no chunk is freed under the reader, and the floor stays put,
+    // Held while events are read: no chunk is freed under the reader, and the floor stays put,
     // so the window read is [start, end) with no hole.
     std::shared_lock lock(reclaimMutex_);
     const std::uint64_t floor = floor_.load(std::memory_order_relaxed);
     const std::uint64_t start = std::max(from, floor);
     if (skipped) *skipped = start - from;
-    return readConsistentPrefix(buffers, start, out);
+    return read(std::span<const ThreadEventBuffer* const>(buffers), start);
+}
+
+std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, std::uint64_t* skipped) const
+{
+    return readWindow(from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+        return readConsistentPrefix(buffers, start, out);
+    });
+}
+
+std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
+                                   std::uint64_t* skipped) const
+{
+    return readWindow(from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+        return visitConsistentPrefix(buffers, start, visit);
+    });
 }
 
 std::vector<Event> TraceLog::snapshot() const

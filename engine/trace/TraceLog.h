@@ -53,6 +53,12 @@ public:
     std::uint64_t readSince(std::uint64_t from, std::vector<Event>& out,
                             std::uint64_t* skipped = nullptr) const;
 
+    // The same as readSince(), but each event is handed to `visit` where it lies, not copied:
+    // for a reader that keeps little of what it reads (the explainer). `visit` runs while the
+    // log holds back dropping, so it must not append to this log (it would deadlock).
+    std::uint64_t visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
+                             std::uint64_t* skipped = nullptr) const;
+
     // All events of the longest consistent prefix that are still held.
     std::vector<Event> snapshot() const;
 
@@ -86,6 +92,10 @@ private:
     ThreadWriter& writerForThisThread();
     ThreadWriter& registerThisThread();
     void dropOldEvents(const ThreadEventBuffer& writer);
+    // The window [max(from, floor), end) of the buffers, read by `read(buffers, start)` under
+    // the reclaim lock; returns its end.
+    template <typename Read>
+    std::uint64_t readWindow(std::uint64_t from, std::uint64_t* skipped, Read read) const;
 
     const TraceLogLimits limits_;
     const ChunkGeometry geometry_;

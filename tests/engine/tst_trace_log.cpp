@@ -179,6 +179,50 @@ private slots:
             QVERIFY(sameEvent(all[i], incremental[i]));
     }
 
+    // visitSince() hands over the same consistent prefixes as readSince(), in place: a reader
+    // that visits while four threads append collects, batch by batch, exactly the final log.
+    void visitingReaderSeesWhatReadersCopy()
+    {
+        constexpr std::uint32_t kThreads = 4;
+        constexpr std::int64_t kPerThread = 50000;
+        constexpr std::uint64_t kTotal = kThreads * kPerThread;
+        TraceLog log;
+        std::string error;
+        std::vector<Event> visited;
+        std::thread reader([&] {
+            std::vector<std::int64_t> last(kThreads, -1);
+            std::uint64_t end = 0;
+            while (end < kTotal && error.empty()) {
+                const std::size_t before = visited.size();
+                const std::uint64_t newEnd = log.visitSince(end, [&](const Event& e) { visited.push_back(e); });
+                if (visited.size() - before != newEnd - end)
+                    error = "count differs from end";
+                else
+                    error = checkContinues(visited, before, end, last);
+                end = newEnd;
+                if (visited.size() == before) std::this_thread::yield();
+            }
+        });
+        std::vector<std::thread> writers;
+        for (std::uint32_t t = 0; t < kThreads; ++t)
+            writers.emplace_back([&log, t] {
+                for (std::int64_t n = 0; n < kPerThread; ++n)
+                    log.append(numbered(t, n));
+            });
+        for (auto& w : writers)
+            w.join();
+        reader.join();
+        QVERIFY2(error.empty(), error.c_str());
+        const std::vector<Event> all = log.snapshot();
+        QCOMPARE(visited.size(), all.size());
+        for (std::size_t i = 0; i < all.size(); ++i)
+            QVERIFY(sameEvent(all[i], visited[i]));
+        // From the middle: exactly the tail.
+        std::uint64_t count = 0;
+        QCOMPARE(log.visitSince(12345, [&](const Event& e) { QCOMPARE(e.seq, 12345 + count++); }), kTotal);
+        QCOMPARE(count, kTotal - 12345);
+    }
+
     void oneThreadWritesTwoLogs()
     {
         TraceLog first;

@@ -109,13 +109,17 @@ void MainWindow::showVerdict()
     if (QDockWidget* d = dock("resultDock")) {
         d->show();
         d->raise();
-        // Under the script (the default place): with causes to read, the verdict gets two
-        // thirds of the column, so that a cause's Why and Fix are read without scrolling.
+        // Under the script (the default place): with causes to read, the verdict gets the
+        // height at which the first cause's Why and Fix are read without scrolling, up to three
+        // quarters of the column (the script keeps a few lines), at least two thirds.
         QDockWidget* script = dock("scriptDock");
         if (script && !d->isFloating() && !script->isFloating() && dockWidgetArea(d) == dockWidgetArea(script) &&
             resultPane_->causeModel().rowCount() > 0) {
             const int column = script->height() + d->height();
-            resizeDocks({script, d}, {column / 3, column - column / 3}, Qt::Vertical);
+            const int chrome = d->height() - resultPane_->height(); // the dock's title bar
+            const int wanted = resultPane_->heightToRead() + chrome;
+            const int result = std::clamp(wanted, column - column / 3, column - column / 4);
+            resizeDocks({script, d}, {column - result, result}, Qt::Vertical);
         }
     }
     refreshStatus();

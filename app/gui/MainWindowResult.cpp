@@ -6,7 +6,8 @@
 // or a cause moves the cursor to where the error's explanation is recorded, selects its marker
 // and the statement log row of the failing statement; a statement log row selects its statement
 // on the timeline and shows its script line; a click on a script line selects the statements it
-// ran in the statement log and the first of them on the timeline; a failed expectation shows
+// ran in the statement log and the first of them on the timeline; a statement log row of a
+// failed statement selects its error's explanation row (and cause); a failed expectation shows
 // its line.
 
 #include "app/gui/MainWindow.h"
@@ -26,6 +27,8 @@
 #include <QItemSelection>
 #include <QMenu>
 #include <QTableView>
+
+#include <algorithm>
 
 using txs::timeline::TimeWarp;
 
@@ -164,6 +167,19 @@ void MainWindow::goToStatement(const QModelIndex& logIndex)
     const qint64 begin = logIndex.data(txs::models::TimeRole).toLongLong();
     const auto connection = logIndex.data(txs::models::ConnectionIdRole).toUInt();
     timeline_->selectEvent(seq);
+    // Back to the explanation: the statement's first error, in the Explanations panel (and its
+    // cause, when it is the cause's first occurrence).
+    const auto& statements = session_->projection().statements.all();
+    const auto statement =
+        std::find_if(statements.begin(), statements.end(), [seq](const auto& s) { return s.seq == seq; });
+    if (statement != statements.end() && statement->code != 0)
+        for (const auto& e : session_->projection().explanations.all())
+            if (e.connection == connection && e.timeNs >= statement->beginNs && e.timeNs <= statement->endNs) {
+                if (explanationPanel_->selectSeq(e.seq))
+                    if (QDockWidget* d = dock("explanationsDock")) d->raise();
+                resultPane_->selectCauseOf(e.seq);
+                break;
+            }
     const int line = statementLines_.lineAt(session_->projection().connections.name(connection), begin);
     if (line > 0) {
         editor_->ensureLineVisible(line);

@@ -230,7 +230,10 @@ int ResultPane::heightToRead() const
         if (w->isHidden()) continue;
         ++shown;
         const int width = contentsRect().width() - m.left() - m.right();
-        height += w->hasHeightForWidth() ? w->heightForWidth(width) : w->sizeHint().height();
+        if (w->minimumHeight() == w->maximumHeight()) // fixed (the list of causes: fitCauseView)
+            height += w->maximumHeight();
+        else
+            height += w->hasHeightForWidth() ? w->heightForWidth(width) : w->sizeHint().height();
     }
     if (!causeDetail_->isHidden()) {
         ++shown;

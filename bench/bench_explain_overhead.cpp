@@ -16,12 +16,11 @@
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace txs;

@@ -27,7 +27,6 @@
 #include <QItemSelection>
 #include <QMenu>
 #include <QTableView>
-
 #include <algorithm>
 
 using txs::timeline::TimeWarp;
@@ -116,8 +115,8 @@ void MainWindow::showVerdict()
         // height at which the first cause's Why and Fix are read without scrolling, up to three
         // quarters of the column (the script keeps a few lines), at least two thirds.
         QDockWidget* script = dock("scriptDock");
-        if (script && !d->isFloating() && !script->isFloating() && dockWidgetArea(d) == dockWidgetArea(script) &&
-            resultPane_->causeModel().rowCount() > 0) {
+        if (script && !d->isFloating() && !script->isFloating() &&
+            dockWidgetArea(d) == dockWidgetArea(script) && resultPane_->causeModel().rowCount() > 0) {
             const int column = script->height() + d->height();
             const int chrome = d->height() - resultPane_->height(); // the dock's title bar
             const int wanted = resultPane_->heightToRead() + chrome;
@@ -174,7 +173,8 @@ void MainWindow::goToStatement(const QModelIndex& logIndex)
         std::find_if(statements.begin(), statements.end(), [seq](const auto& s) { return s.seq == seq; });
     if (statement != statements.end() && statement->code != 0)
         for (const auto& e : session_->projection().explanations.all())
-            if (e.connection == connection && e.timeNs >= statement->beginNs && e.timeNs <= statement->endNs) {
+            if (e.connection == connection && e.timeNs >= statement->beginNs &&
+                e.timeNs <= statement->endNs) {
                 if (explanationPanel_->selectSeq(e.seq))
                     if (QDockWidget* d = dock("explanationsDock")) d->raise();
                 resultPane_->selectCauseOf(e.seq);

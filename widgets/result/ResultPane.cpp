@@ -2,15 +2,14 @@
 
 #include <QEvent>
 #include <QHeaderView>
-#include <QTextDocument>
-
-#include <algorithm>
-#include <cmath>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
 namespace txs::result {
 
@@ -176,7 +175,8 @@ void ResultPane::setVerdict(const RunVerdict& verdict)
     }
     const int n = verdict_->rowCount();
     // Nothing to list: the banner says it all, and the causes' Why and Fix get the line.
-    problemsTitle_->setText(n == 0 ? QString() : QString("What went wrong (%1) — click a row to go to its line").arg(n));
+    problemsTitle_->setText(n == 0 ? QString()
+                                   : QString("What went wrong (%1) — click a row to go to its line").arg(n));
     problemsTitle_->setVisible(n > 0);
     verdictView_->setVisible(n > 0);
     verdictView_->resizeRowsToContents();
@@ -209,8 +209,10 @@ void ResultPane::showCauseDetail()
     }
     const CauseRow& c = causes_->causes()[static_cast<std::size_t>(index.row())];
     // The rule names the cause: two causes of one code (SQLITE_BUSY) differ by it.
-    QString html =
-        QString("<b>%1</b> × %2 · %3").arg(c.code.toHtmlEscaped()).arg(c.count).arg(c.ruleName.toHtmlEscaped());
+    QString html = QString("<b>%1</b> × %2 · %3")
+                       .arg(c.code.toHtmlEscaped())
+                       .arg(c.count)
+                       .arg(c.ruleName.toHtmlEscaped());
     html += c.why.isEmpty() ? QString("<p><i>No explanation was recorded for this error.</i></p>")
                             : QString("<p><b>Why:</b> %1</p>").arg(c.why.toHtmlEscaped());
     causeDetail_->setHtml(html);
@@ -248,7 +250,6 @@ QRect ResultPane::fixRect() const
 {
     return causeFix_->isHidden() ? QRect() : causeFix_->geometry();
 }
-
 
 QString ResultPane::causeDetail() const
 {

@@ -10,7 +10,8 @@
 // than any real workload, where most statements succeed. Prints the median wall time of each
 // variant and the ratio b/a (1.0 = free; the budget is <= 1.10).
 //
-// usage: bench_explain_overhead [WORKERS [ITERATIONS_PER_WORKER [ROUNDS]]]
+// usage: bench_explain_overhead [WORKERS [ITERATIONS_PER_WORKER [ROUNDS [only-b]]]]
+// (only-b: runs variant (b) alone, for a profiler.)
 
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace txs;
@@ -30,14 +32,24 @@ struct Config
     int workers = 16;
     long iterations = 6250; // per worker: 16 x 6250 = 100,000 errors
     int rounds = 3;
+    bool onlyExplained = false;
 };
 
 struct Sample
 {
     double wallMs = 0;
+    double cpuMs = 0; // user + system time of the whole process (all threads) during the run
     std::uint64_t errors = 0;
     std::uint64_t causes = 0;
 };
+
+double processCpuMs()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const auto ms = [](const timeval& t) { return t.tv_sec * 1000.0 + t.tv_usec / 1000.0; };
+    return ms(u.ru_utime) + ms(u.ru_stime);
+}
 
 [[noreturn]] void fail(const std::string& what)
 {
@@ -61,10 +73,13 @@ Sample run(const Config& c, bool explained)
     Runner runner(std::move(parsed.workload()), {});
     if (!explained)
         runner.setExplainer([](const Error&, std::uint32_t, const BlockedWait*) { return Explanation{}; });
+    const double cpuBefore = processCpuMs();
     const RunSummary& s = runner.run();
+    const double cpuMs = processCpuMs() - cpuBefore;
     if (!s.ok()) fail("the run failed");
     Sample out;
     out.wallMs = s.wallMs;
+    out.cpuMs = cpuMs;
     out.errors = s.busy + s.busySnapshot + s.conflicts + s.otherErrors;
     for (const auto& cause : s.causes)
         out.causes += cause.count;
@@ -85,21 +100,30 @@ int main(int argc, char** argv)
     if (argc > 1) c.workers = std::atoi(argv[1]);
     if (argc > 2) c.iterations = std::atol(argv[2]);
     if (argc > 3) c.rounds = std::atoi(argv[3]);
+    if (argc > 4) c.onlyExplained = std::string(argv[4]) == "only-b";
     if (c.workers < 1 || c.iterations < 1 || c.rounds < 1)
         fail("usage: bench_explain_overhead [WORKERS [ITERATIONS [ROUNDS]]]");
     std::printf("%d workers x %ld iterations (SELECT; INSERT that fails with SQLITE_BUSY), SQLite WAL, %d "
                 "rounds\n",
                 c.workers, c.iterations, c.rounds);
-    std::vector<double> plain, explained;
+    std::vector<double> plain, explained, plainCpu, explainedCpu;
     std::uint64_t errors = 0;
     for (int round = 0; round < c.rounds; ++round) {
+        if (c.onlyExplained) {
+            const Sample b = run(c, true);
+            std::printf("  round %d: explained %.0f ms (cpu %.0f)\n", round + 1, b.wallMs, b.cpuMs);
+            continue;
+        }
         const Sample a = run(c, false);
         const Sample b = run(c, true);
         if (b.causes != b.errors || a.errors != b.errors) fail("the errors or their causes do not add up");
         plain.push_back(a.wallMs);
         explained.push_back(b.wallMs);
+        plainCpu.push_back(a.cpuMs);
+        explainedCpu.push_back(b.cpuMs);
         errors = b.errors;
-        std::printf("  round %d: not explained %.0f ms, explained %.0f ms\n", round + 1, a.wallMs, b.wallMs);
+        std::printf("  round %d: not explained %.0f ms (cpu %.0f), explained %.0f ms (cpu %.0f)\n", round + 1,
+                    a.wallMs, a.cpuMs, b.wallMs, b.cpuMs);
     }
     const double a = median(plain), b = median(explained);
     std::printf("(a) not explained  %8.0f ms\n", a);
@@ -107,5 +131,9 @@ int main(int argc, char** argv)
                 static_cast<unsigned long long>(errors),
                 errors ? (b - a) * 1000.0 / static_cast<double>(errors) : 0);
     std::printf("b/a = %.3f\n", a > 0 ? b / a : 0);
+    // CPU time counts the work whatever else runs on the machine: the steadier figure when the
+    // machine is shared (wall time then depends on what the neighbours do).
+    const double ac = median(plainCpu), bc = median(explainedCpu);
+    std::printf("cpu b/a = %.3f  (%.0f ms, %.0f ms)\n", ac > 0 ? bc / ac : 0, ac, bc);
     return 0;
 }

@@ -6,7 +6,8 @@
 // or a cause moves the cursor to where the error's explanation is recorded, selects its marker
 // and the statement log row of the failing statement; a statement log row selects its statement
 // on the timeline and shows its script line; a click on a script line selects the statements it
-// ran in the statement log and the first of them on the timeline; a failed expectation shows
+// ran in the statement log and the first of them on the timeline; a statement log row of a
+// failed statement selects its error's explanation row (and cause); a failed expectation shows
 // its line.
 
 #include "app/gui/MainWindow.h"
@@ -26,6 +27,7 @@
 #include <QItemSelection>
 #include <QMenu>
 #include <QTableView>
+#include <algorithm>
 
 using txs::timeline::TimeWarp;
 
@@ -109,13 +111,17 @@ void MainWindow::showVerdict()
     if (QDockWidget* d = dock("resultDock")) {
         d->show();
         d->raise();
-        // Under the script (the default place): with causes to read, the verdict gets two
-        // thirds of the column, so that a cause's Why and Fix are read without scrolling.
+        // Under the script (the default place): with causes to read, the verdict gets the
+        // height at which the first cause's Why and Fix are read without scrolling, up to three
+        // quarters of the column (the script keeps a few lines), at least two thirds.
         QDockWidget* script = dock("scriptDock");
-        if (script && !d->isFloating() && !script->isFloating() && dockWidgetArea(d) == dockWidgetArea(script) &&
-            resultPane_->causeModel().rowCount() > 0) {
+        if (script && !d->isFloating() && !script->isFloating() &&
+            dockWidgetArea(d) == dockWidgetArea(script) && resultPane_->causeModel().rowCount() > 0) {
             const int column = script->height() + d->height();
-            resizeDocks({script, d}, {column / 3, column - column / 3}, Qt::Vertical);
+            const int chrome = d->height() - resultPane_->height(); // the dock's title bar
+            const int wanted = resultPane_->heightToRead() + chrome;
+            const int result = std::clamp(wanted, column - column / 3, column - column / 4);
+            resizeDocks({script, d}, {column - result, result}, Qt::Vertical);
         }
     }
     refreshStatus();
@@ -160,6 +166,20 @@ void MainWindow::goToStatement(const QModelIndex& logIndex)
     const qint64 begin = logIndex.data(txs::models::TimeRole).toLongLong();
     const auto connection = logIndex.data(txs::models::ConnectionIdRole).toUInt();
     timeline_->selectEvent(seq);
+    // Back to the explanation: the statement's first error, in the Explanations panel (and its
+    // cause, when it is the cause's first occurrence).
+    const auto& statements = session_->projection().statements.all();
+    const auto statement =
+        std::find_if(statements.begin(), statements.end(), [seq](const auto& s) { return s.seq == seq; });
+    if (statement != statements.end() && statement->code != 0)
+        for (const auto& e : session_->projection().explanations.all())
+            if (e.connection == connection && e.timeNs >= statement->beginNs &&
+                e.timeNs <= statement->endNs) {
+                if (explanationPanel_->selectSeq(e.seq))
+                    if (QDockWidget* d = dock("explanationsDock")) d->raise();
+                resultPane_->selectCauseOf(e.seq);
+                break;
+            }
     const int line = statementLines_.lineAt(session_->projection().connections.name(connection), begin);
     if (line > 0) {
         editor_->ensureLineVisible(line);

@@ -54,9 +54,16 @@ void CauseProjection::apply(const Event& e)
         nameConnection(e.connection, e.text);
         return;
     }
+    if (e.kind == EventKind::StatementEnd && e.a != 0) {
+        errorEnds_[e.seq] = e.timeNs;
+        if (errorEnds_.size() > kMaxAwaiting) errorEnds_.erase(errorEnds_.begin());
+        lastErrorEnd_[e.connection] = e.timeNs;
+        return;
+    }
     if (e.kind != EventKind::Explanation) return;
     const ExplanationFacts f = explanationFacts(e);
     if (f.stillBlocked) return;
+    const std::int64_t timeNs = errorTime(e, f.statementEndSeq);
     const Key key{f.code, static_cast<std::int64_t>(f.rule), f.holderKnown,
                   f.holderKnown ? static_cast<std::int64_t>(f.heldResource) : 0,
                   f.holderKnown ? static_cast<std::int64_t>(f.heldLevel) : 0};
@@ -68,7 +75,7 @@ void CauseProjection::apply(const Event& e)
         c.holderKnown = f.holderKnown;
         c.heldResource = f.heldResource;
         c.heldLevel = f.heldLevel;
-        c.firstNs = e.timeNs;
+        c.firstNs = timeNs;
         c.firstSeq = e.seq;
         c.why = e.text;
         c.fix = explainRuleFix(f.rule);
@@ -77,10 +84,27 @@ void CauseProjection::apply(const Event& e)
     Cause& c = causes_[it->second];
     ++c.count;
     ++total_;
-    c.firstNs = std::min(c.firstNs, e.timeNs);
-    c.lastNs = std::max(c.lastNs, e.timeNs);
+    c.firstNs = std::min(c.firstNs, timeNs);
+    c.lastNs = std::max(c.lastNs, timeNs);
     addConnection(c.connections, e.connection);
     if (f.holderKnown) addConnection(c.connections, f.holder);
+}
+
+std::int64_t CauseProjection::errorTime(const Event& e, std::uint64_t statementEndSeq)
+{
+    if (statementEndSeq == 0) {
+        // Explained at once: it follows its statement's end, the connection's last erring one.
+        auto it = lastErrorEnd_.find(e.connection);
+        if (it == lastErrorEnd_.end()) return e.timeNs;
+        const std::int64_t t = it->second;
+        lastErrorEnd_.erase(it);
+        return t;
+    }
+    auto it = errorEnds_.find(statementEndSeq);
+    if (it == errorEnds_.end()) return e.timeNs;
+    const std::int64_t t = it->second;
+    errorEnds_.erase(errorEnds_.begin(), std::next(it));
+    return t;
 }
 
 std::vector<Cause> CauseProjection::byCount() const

@@ -5,7 +5,8 @@
 // count, its first and last time, every connection involved (those that got the error and
 // those that held the lock), and the Why and Fix of its first occurrence.
 //
-// Fed incrementally with events in log order (only ConnectionOpen and Explanation matter), so
+// Fed incrementally with events in log order (ConnectionOpen, erring StatementEnds and
+// Explanations matter), so
 // a view keeps it current at the cost of each new event; grouping reads typed fields only
 // (explanationFacts), never the text. Explanations of statements still blocked are no errors
 // and are not counted.
@@ -33,7 +34,7 @@ struct Cause
     LockResource heldResource = LockResource::DbFile;
     LockLevel heldLevel = LockLevel::None;
     std::uint64_t count = 0;
-    std::int64_t firstNs = 0, lastNs = 0;   // on the trace log's clock
+    std::int64_t firstNs = 0, lastNs = 0;   // its errors' ends, on the trace log's clock
     std::uint64_t firstSeq = 0;             // the first occurrence's Explanation event (0 if not in a log)
     std::vector<std::uint32_t> connections; // ascending ids: those that got the error or held the lock
     std::string why, fix;                   // of the first occurrence (Fix empty when unexplained)
@@ -62,11 +63,22 @@ public:
     std::string nameOf(std::uint32_t id) const;
 
 private:
+    // When the error an Explanation explains ended: its StatementEnd's time when it is in the log
+    // (named by seq, or the connection's last erring one), else the Explanation's own (a feeder
+    // that passes only Explanations, timed at their errors: the runner's).
+    std::int64_t errorTime(const Event& explanation, std::uint64_t statementEndSeq);
+
     using Key = std::tuple<int, std::int64_t, bool, std::int64_t, std::int64_t>;
     std::vector<Cause> causes_;
     std::map<Key, std::size_t> index_; // into causes_
     std::unordered_map<std::uint32_t, std::string> names_;
     std::uint64_t total_ = 0;
+    // Erring StatementEnds awaiting their explanation: seq -> time. Explanations come in the
+    // order of the errors they name, so one erases those before it too (errors never
+    // explained, e.g. constraint failures); bounded for errors of other explainers.
+    std::map<std::uint64_t, std::int64_t> errorEnds_;
+    std::unordered_map<std::uint32_t, std::int64_t> lastErrorEnd_; // by connection
+    static constexpr std::size_t kMaxAwaiting = 1 << 16;
 };
 
 } // namespace txs

@@ -459,23 +459,47 @@ Explanation Explainer::explainTyped(const Error& error, std::uint32_t connection
     return explainError(error, connection, context, mode_);
 }
 
+namespace {
+
+// A StatementEnd's typed fields without its text: what a deferred sink is told of its error.
+Event headOf(const Event& e)
+{
+    Event head;
+    head.seq = e.seq;
+    head.timeNs = e.timeNs;
+    head.connection = e.connection;
+    head.table = e.table;
+    head.txId = e.txId;
+    head.rowid = e.rowid;
+    head.a = e.a;
+    head.b = e.b;
+    head.kind = e.kind;
+    head.detail = e.detail;
+    return head;
+}
+
+} // namespace
+
 void Explainer::readLocked()
 {
     if (!trace_) return;
     lastReadNs_.store(trace_->now(), std::memory_order_relaxed);
-    // Reused: in a workers run this runs for every batch, and keeps its capacity.
-    events_.clear();
-    nextSeq_ = trace_->readSince(nextSeq_, events_);
-    for (const auto& e : events_) {
+    // Read where the events lie, not copied: a workers run reads ~12 events an error and keeps
+    // none of them. The sink appends to the log, which it must not do during the visit, so the
+    // batch's explanations wait in pending_ (reused: it keeps its capacity) until it is over.
+    pending_.clear();
+    nextSeq_ = trace_->visitSince(nextSeq_, [this](const Event& e) {
         context_.apply(e);
         // The error's connection has done nothing since its StatementEnd, so its context is that
         // of the error's moment, whatever other connections did meanwhile.
-        if (!deferredSink_ || e.kind != EventKind::StatementEnd || e.a == 0 || e.seq < deferFrom_) continue;
-        const Error error = errorOfStatementEnd(e);
-        if (!explainable(error, mode_)) continue;
-        Explanation& x = lastDeferred_[e.connection];
-        x = explainError(error, e.connection, context_, mode_);
-        deferredSink_(x, error, e);
+        if (!deferredSink_ || e.kind != EventKind::StatementEnd || e.a == 0 || e.seq < deferFrom_) return;
+        Error error = errorOfStatementEnd(e);
+        if (!explainable(error, mode_)) return;
+        pending_.push_back({explainError(error, e.connection, context_, mode_), std::move(error), headOf(e)});
+    });
+    for (PendingExplanation& p : pending_) {
+        deferredSink_(p.explanation, p.error, p.statementEnd);
+        lastDeferred_[p.statementEnd.connection] = std::move(p.explanation); // for catchUpToNow()
     }
     readUpTo_.store(nextSeq_, std::memory_order_relaxed);
 }

@@ -104,7 +104,14 @@ private:
     std::mutex mutex_;
     std::uint64_t nextSeq_ = 0;
     ExplainContext context_;
-    std::vector<Event> events_; // the batch read last
+    // The deferred errors of the batch being read, explained, for the sink once the read is over.
+    struct PendingExplanation
+    {
+        Explanation explanation;
+        Error error;
+        Event statementEnd; // its typed fields; no text
+    };
+    std::vector<PendingExplanation> pending_;
     std::uint64_t deferFrom_ = 0;
     DeferredSink deferredSink_; // set while deferring
     // Each connection's latest deferred explanation (catchUpToNow() answers with it).

@@ -64,7 +64,8 @@ std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buf
 std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                     const std::function<void(const Event&)>& visit)
 {
-    return mergeConsistentPrefix(buffers, from, [](std::size_t) {}, visit);
+    return mergeConsistentPrefix(
+        buffers, from, [](std::size_t) {}, visit);
 }
 
 } // namespace txs

@@ -184,17 +184,19 @@ std::uint64_t TraceLog::readWindow(std::uint64_t from, std::uint64_t* skipped, R
 
 std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, std::uint64_t* skipped) const
 {
-    return readWindow(from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-        return readConsistentPrefix(buffers, start, out);
-    });
+    return readWindow(from, skipped,
+                      [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+                          return readConsistentPrefix(buffers, start, out);
+                      });
 }
 
 std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
                                    std::uint64_t* skipped) const
 {
-    return readWindow(from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-        return visitConsistentPrefix(buffers, start, visit);
-    });
+    return readWindow(from, skipped,
+                      [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+                          return visitConsistentPrefix(buffers, start, visit);
+                      });
 }
 
 std::vector<Event> TraceLog::snapshot() const

@@ -205,7 +205,11 @@ private slots:
         std::map<std::uint64_t, std::set<std::uint32_t>> holdersOfEnd; // StatementEnd seq ->
         std::map<std::uint64_t, std::uint32_t> errorEnds;              // ... its connection
         std::map<std::uint64_t, std::int64_t> errorCodes;              // ... its result code
+        std::map<std::uint64_t, std::int64_t> errorTimes;              // ... its time
         std::set<std::uint64_t> named;
+        // By rule: the first and last time of the errors explained by it (their StatementEnds).
+        std::map<ExplainRule, std::pair<std::int64_t, std::int64_t>> ruleTimes;
+        std::int64_t latestExplanationNs = 0;
         for (const Event& e : log) {
             spans.apply(e);
             if (e.kind == EventKind::Busy) {
@@ -217,6 +221,7 @@ private slots:
                 // SQLITE_BUSY and, when a worker's snapshot went stale, SQLITE_BUSY_SNAPSHOT.
                 errorEnds[e.seq] = e.connection;
                 errorCodes[e.seq] = e.a;
+                errorTimes[e.seq] = e.timeNs;
                 // The error's moment runs from its Busy to its end: a holder of either instant.
                 holdersOfEnd[e.seq] = writeHolders[e.connection];
                 for (const SpanRecord& hold : spans.holdersAtSeq(LockResource::ShmWrite, e.seq))
@@ -229,6 +234,11 @@ private slots:
                 QCOMPARE(errorEnds[f.statementEndSeq], e.connection);
                 QVERIFY2(named.insert(f.statementEndSeq).second, "one explanation per error");
                 QVERIFY2(f.rule != ExplainRule::Unexplained, "every BUSY is explained");
+                const std::int64_t t = errorTimes[f.statementEndSeq];
+                auto [times, added] = ruleTimes.try_emplace(f.rule, t, t);
+                times->second.first = std::min(times->second.first, t);
+                times->second.second = std::max(times->second.second, t);
+                latestExplanationNs = std::max(latestExplanationNs, e.timeNs);
                 // Threads race to log their locks, so the log may show no holder at an error's
                 // moment (the explanation then names none); a holder it names held the write lock
                 // then, not later when the explanation was written.
@@ -240,6 +250,27 @@ private slots:
         }
         QCOMPARE(named.size(), errorEnds.size());
         QCOMPARE(static_cast<std::uint64_t>(named.size()), s.busy + s.busySnapshot);
+
+        // A cause's first and last times are its errors' ends, not the (later) explanations':
+        // from the log (the GUI, a recording) as in the runner's own count (the CLI).
+        CauseProjection fromLog;
+        for (const Event& e : log)
+            fromLog.apply(e);
+        QCOMPARE(fromLog.total(), s.busy + s.busySnapshot);
+        std::map<ExplainRule, std::pair<std::int64_t, std::int64_t>> logTimes, runTimes;
+        const auto widen = [](auto& m, const Cause& c) {
+            auto [times, added] = m.try_emplace(c.rule, c.firstNs, c.lastNs);
+            times->second.first = std::min(times->second.first, c.firstNs);
+            times->second.second = std::max(times->second.second, c.lastNs);
+        };
+        for (const Cause& c : fromLog.all())
+            widen(logTimes, c);
+        for (const Cause& c : s.causes)
+            widen(runTimes, c);
+        QCOMPARE(logTimes, ruleTimes);
+        QCOMPARE(runTimes, ruleTimes);
+        QVERIFY2(ruleTimes.begin()->second.second < latestExplanationNs,
+                 "the test can fail: explanations come after their errors");
 
         ExplanationList list;
         for (const Event& e : log)

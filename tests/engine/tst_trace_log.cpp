@@ -194,7 +194,8 @@ private slots:
             std::uint64_t end = 0;
             while (end < kTotal && error.empty()) {
                 const std::size_t before = visited.size();
-                const std::uint64_t newEnd = log.visitSince(end, [&](const Event& e) { visited.push_back(e); });
+                const std::uint64_t newEnd =
+                    log.visitSince(end, [&](const Event& e) { visited.push_back(e); });
                 if (visited.size() - before != newEnd - end)
                     error = "count differs from end";
                 else

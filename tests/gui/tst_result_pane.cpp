@@ -1,7 +1,9 @@
 // The window judges each run where the user looks: the result pane says PASS or FAIL with each
 // failed expectation (a click goes to its line), the status bar says FAIL too, the editor marks
 // each `-- expect:` line ✓ or ✗; a click on an explanation keeps its Why and Fix and leads to
-// the statement log; stepping with F10 draws a step axis and Shift+F10 steps the cursor back.
+// the statement log; stepping with F10 draws a step axis and Shift+F10 steps the cursor back;
+// the links lead both ways (cause <-> first occurrence; marker -> explanation -> statement ->
+// script line and back); at 1280 x 720 the first cause's Why and Fix are read whole.
 // Offscreen, no sleeps: every wait is a QTRY_* on what the window shows.
 
 #include "app/gui/MainWindow.h"
@@ -9,6 +11,7 @@
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/ModelRoles.h"
 #include "widgets/models/SessionLog.h"
+#include "widgets/result/CauseModel.h"
 #include "widgets/result/ExplanationPanel.h"
 #include "widgets/result/ResultPane.h"
 #include "widgets/run/RunController.h"
@@ -19,11 +22,14 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QtTest>
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -71,8 +77,24 @@ private slots:
     void explanationRowKeepsItsWhy();
     void steppingDrawsAStepAxis();
     void scriptLineSelectsItsStatements();
+    void causeLinksToItsFirstOccurrence();
+    void markerToScriptLineAndBack();
+    void fixIsReadAt1280x720();
 
 private:
+    QTableView* statementLog() const { return window_->findChild<QTableView*>("statementLogView"); }
+    QTableView* explanationView() const { return window_->explanationPanel().view(); }
+    quint64 selectedSeq(QTableView* view) const
+    {
+        const QModelIndexList rows = view->selectionModel()->selectedRows();
+        return rows.size() == 1 ? rows.first().data(txs::models::SeqRole).toULongLong() : 0;
+    }
+    void click(QTableView* view, const QModelIndex& index)
+    {
+        QVERIFY(index.isValid());
+        view->scrollTo(index);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+    }
     QString statusText() const
     {
         QStringList parts;
@@ -268,6 +290,155 @@ void TestResultPane::scriptLineSelectsItsStatements()
     QVERIFY(comment > 0);
     emit editor.lineClicked(comment);
     QCOMPARE(log->selectionModel()->selectedRows().size(), 1);
+}
+
+// A cause in the result pane leads to its first occurrence: the timeline selects its error's
+// marker, the cursor moves where its explanation is recorded, the Explanations panel selects its
+// row. Back: selecting that marker on the timeline selects the cause.
+void TestResultPane::causeLinksToItsFirstOccurrence()
+{
+    window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+    runToTheEnd();
+    auto& pane = window_->resultPane();
+    QTableView* causes = pane.causeView();
+    QVERIFY(causes->isVisible());
+    QVERIFY(causes->model()->rowCount() > 0);
+    const QModelIndex cause = causes->model()->index(0, 0);
+    const quint64 first = cause.data(txs::result::CauseModel::FirstSeqRole).toULongLong();
+    const qint64 firstNs = cause.data(txs::result::CauseModel::FirstTimeRole).toLongLong();
+    QVERIFY(first != 0);
+    // The first occurrence is the earliest error the cause counts.
+    const auto& errors = window_->session().projection().explanations.all();
+    QVERIFY(!errors.empty());
+    const auto error =
+        std::find_if(errors.begin(), errors.end(), [&](const auto& e) { return e.seq == first; });
+    QVERIFY(error != errors.end());
+    QCOMPARE(firstNs, error->explanationNs);
+
+    window_->timeline().clearSelection();
+    explanationView()->clearSelection();
+    click(causes, cause);
+    QCOMPARE(window_->timeline().selection(), window_->timeline().model().findEvent(first));
+    QCOMPARE(window_->session().instant(), firstNs);
+    QCOMPARE(selectedSeq(explanationView()), first);
+
+    // Back: the marker selects the cause.
+    causes->clearSelection();
+    causes->setCurrentIndex({});
+    QVERIFY(causes->selectionModel()->selectedRows().isEmpty());
+    emit window_->timeline().eventSelected(first);
+    QCOMPARE(causes->selectionModel()->selectedRows().size(), 1);
+    QCOMPARE(causes->selectionModel()->selectedRows().first().row(), 0);
+}
+
+// The chain both ways: timeline marker -> explanation row -> statement log row -> script line,
+// and script line -> statement log row -> explanation row -> timeline marker.
+void TestResultPane::markerToScriptLineAndBack()
+{
+    window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+    runToTheEnd();
+    const auto& errors = window_->session().projection().explanations.all();
+    QVERIFY(!errors.empty());
+    const auto& error = errors.front();
+    QTableView* explanations = explanationView();
+    QTableView* log = statementLog();
+    QVERIFY(log);
+
+    // Marker -> explanation row.
+    explanations->clearSelection();
+    emit window_->timeline().eventSelected(error.seq);
+    QCOMPARE(selectedSeq(explanations), error.seq);
+    // Explanation row -> statement log row (the failing statement, on the error's connection).
+    log->clearSelection();
+    click(explanations, explanations->selectionModel()->selectedRows().first());
+    const QModelIndexList logRows = log->selectionModel()->selectedRows();
+    QCOMPARE(logRows.size(), 1);
+    QCOMPARE(logRows.first().data(txs::models::ConnectionIdRole).toUInt(), error.connection);
+    const quint64 statementSeq = logRows.first().data(txs::models::SeqRole).toULongLong();
+    const auto& statements = window_->session().projection().statements.all();
+    const auto statement = std::find_if(statements.begin(), statements.end(),
+                                        [&](const auto& st) { return st.seq == statementSeq; });
+    QVERIFY(statement != statements.end());
+    QVERIFY(statement->code != 0); // it is the statement that failed
+    // Statement log row -> script line: the line that ran it.
+    window_->dock("logDock")->raise();
+    QTRY_VERIFY(log->isVisible());
+    window_->editor().moveCursor(QTextCursor::Start);
+    click(log, logRows.first());
+    const int line = window_->editor().textCursor().blockNumber() + 1;
+    QVERIFY(line > 1);
+    const QString lineText = window_->editor().document()->findBlockByNumber(line - 1).text();
+    QVERIFY2(
+        lineText.contains(QString::fromStdString(statement->sql).section(' ', 0, 0), Qt::CaseInsensitive),
+        qPrintable(lineText + " / " + QString::fromStdString(statement->sql)));
+
+    // Back: the script line selects its statements in the log, the first on the timeline...
+    log->clearSelection();
+    explanations->clearSelection();
+    emit window_->editor().lineClicked(line);
+    const QModelIndexList ran = log->selectionModel()->selectedRows();
+    QVERIFY(!ran.isEmpty());
+    const auto failed = std::find_if(ran.begin(), ran.end(), [&](const QModelIndex& i) {
+        return i.data(txs::models::SeqRole).toULongLong() == statementSeq;
+    });
+    QVERIFY2(failed != ran.end(), "the failing statement is among the line's");
+    // ... the failing statement's log row selects its explanation row...
+    click(log, *failed);
+    QCOMPARE(selectedSeq(explanations), error.seq);
+    // ... and the explanation row selects the marker.
+    window_->timeline().clearSelection();
+    click(explanations, explanations->selectionModel()->selectedRows().first());
+    QCOMPARE(window_->timeline().selection(), window_->timeline().model().findEvent(error.seq));
+}
+
+// The seed scenario on SQLite WAL in a 1280 x 720 window: the result pane shows the first cause's
+// Why (wrapped, no sideways scrolling) and its Fix inside the visible part of the window.
+void TestResultPane::fixIsReadAt1280x720()
+{
+    window_ = std::make_unique<MainWindow>();
+    window_->resize(1280, 720);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    window_->setJournalMode(txs::JournalMode::Wal);
+    window_->loadScenario("seed-concurrent-writes");
+    runToTheEnd();
+    auto& pane = window_->resultPane();
+    QTRY_VERIFY(pane.causeModel().rowCount() > 0);
+    QTRY_VERIFY(!pane.fixRect().isEmpty());
+    QVERIFY(pane.isVisible());
+    QVERIFY(pane.causeDetail().contains("Why:"));
+
+    // The Fix is inside the pane, and the pane's part that holds it inside the window.
+    const QRect fix = pane.fixRect();
+    QVERIFY2(pane.rect().contains(fix), qPrintable(QString("fix %1,%2 %3x%4 in pane %5x%6")
+                                                       .arg(fix.x())
+                                                       .arg(fix.y())
+                                                       .arg(fix.width())
+                                                       .arg(fix.height())
+                                                       .arg(pane.width())
+                                                       .arg(pane.height())));
+    const QRect inWindow(pane.mapTo(window_.get(), fix.topLeft()), fix.size());
+    QVERIFY(window_->rect().contains(inWindow));
+    // Nothing clips it: its dock shows the pane whole.
+    QDockWidget* dock = window_->dock("resultDock");
+    QVERIFY(dock->isVisible());
+    QVERIFY(QRect(dock->mapTo(window_.get(), QPoint(0, 0)), dock->size()).contains(inWindow));
+    // Wrapped to the pane's width: no sideways scrolling, neither of the Why nor of the Fix.
+    auto* detail = pane.findChild<QTextBrowser*>("causeDetail");
+    QVERIFY(detail);
+    QCOMPARE(detail->horizontalScrollBar()->maximum(), 0);
+    auto* fixLabel = pane.findChild<QLabel*>("causeFix");
+    QVERIFY(fixLabel && fixLabel->wordWrap());
+    // Not squeezed: as tall as its wrapped text (once the layout has settled).
+    QTRY_VERIFY2(fixLabel->heightForWidth(fixLabel->width()) <= fixLabel->height(),
+                 qPrintable(QString("needs %1, has %2, pane %3, reads whole at %4")
+                                .arg(fixLabel->heightForWidth(fixLabel->width()))
+                                .arg(fixLabel->height())
+                                .arg(pane.height())
+                                .arg(pane.heightToRead())));
+    // The dock asked for the height that reads the pane whole, within its column's share.
+    QVERIFY(dock->height() >=
+            std::min(pane.heightToRead(), (dock->height() + window_->dock("scriptDock")->height()) * 2 / 3));
 }
 
 QTEST_MAIN(TestResultPane)

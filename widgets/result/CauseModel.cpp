@@ -44,6 +44,7 @@ std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const std::vec
         row.rule =
             QString::fromUtf8(explainRuleName(c.rule)) +
             (held.empty() ? QString() : QStringLiteral(" (held: %1)").arg(QString::fromStdString(held)));
+        row.ruleName = QString::fromUtf8(explainRuleName(c.rule));
         row.count = c.count;
         row.why = QString::fromStdString(c.why);
         row.fix = QString::fromStdString(c.fix);

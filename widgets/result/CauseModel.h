@@ -18,8 +18,9 @@ namespace txs::result {
 
 struct CauseRow
 {
-    QString code; // "SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "TXSCOPE_CONFLICT"
-    QString rule; // the rule that applied ("wal-one-writer"), and the lock that stood in the way
+    QString code;     // "SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "TXSCOPE_CONFLICT"
+    QString rule;     // the rule that applied ("wal-one-writer"), and the lock that stood in the way
+    QString ruleName; // the rule alone
     quint64 count = 0;
     QString why, fix;
     qint64 firstNs = 0;   // the first occurrence's explanation, on the trace log's clock

@@ -1,14 +1,15 @@
 #include "widgets/result/ResultPane.h"
 
 #include <QEvent>
-
-#include <algorithm>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
 namespace txs::result {
 
@@ -62,7 +63,11 @@ ResultPane::ResultPane(QWidget* parent)
     vh->setSectionResizeMode(VerdictModel::ActualColumn, QHeaderView::Stretch);
 
     causeView_ = makeView(causes_, this);
+    causeView_->setToolTip("Click a cause to see its first occurrence on the timeline");
+    causesTitle_->setToolTip(causeView_->toolTip());
     causeView_->setWordWrap(false);
+    // Rows one line tall: every pixel above the Why and Fix counts at 720 px.
+    causeView_->verticalHeader()->setDefaultSectionSize(causeView_->fontMetrics().height() + 6);
     // The list names the causes; Why and Fix are read below it, wrapped to the pane's width.
     auto* ch = causeView_->horizontalHeader();
     ch->setSectionResizeMode(CauseModel::CodeColumn, QHeaderView::ResizeToContents);
@@ -76,6 +81,15 @@ ResultPane::ResultPane(QWidget* parent)
     causeDetail_ = new QTextBrowser(this);
     causeDetail_->setObjectName("causeDetail");
     causeDetail_->setOpenLinks(false);
+    // The Fix apart, under the Why and never scrolled away: however short the dock, what to
+    // change stays in view (the Why scrolls when it must).
+    causeFix_ = new QLabel(this);
+    causeFix_->setObjectName("causeFix");
+    causeFix_->setWordWrap(true);
+    causeFix_->setTextFormat(Qt::RichText);
+    causeFix_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    causeFix_->setMargin(4);
+    causeFix_->setFrameShape(QFrame::StyledPanel);
     connect(causeView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { showCauseDetail(); });
 
@@ -87,6 +101,7 @@ ResultPane::ResultPane(QWidget* parent)
     layout->addWidget(causesTitle_);
     layout->addWidget(causeView_, 0); // as tall as its rows (fitCauseView), the detail takes the rest
     layout->addWidget(causeDetail_, 3);
+    layout->addWidget(causeFix_, 0);
 
     auto goToLine = [this](const QModelIndex& index) {
         const int line = index.data(VerdictModel::LineRole).toInt();
@@ -159,8 +174,10 @@ void ResultPane::setVerdict(const RunVerdict& verdict)
         return;
     }
     const int n = verdict_->rowCount();
-    problemsTitle_->setText(n == 0 ? QString("Nothing went wrong.")
+    // Nothing to list: the banner says it all, and the causes' Why and Fix get the line.
+    problemsTitle_->setText(n == 0 ? QString()
                                    : QString("What went wrong (%1) — click a row to go to its line").arg(n));
+    problemsTitle_->setVisible(n > 0);
     verdictView_->setVisible(n > 0);
     verdictView_->resizeRowsToContents();
 }
@@ -169,11 +186,11 @@ void ResultPane::setCauses(std::vector<CauseRow> causes)
 {
     causes_->setCauses(std::move(causes));
     const quint64 total = causes_->totalCount();
+    // One line at the dock's width: each line above the Why and Fix pushes the Fix down.
     causesTitle_->setText(causes_->rowCount() == 0
                               ? QString("No error to explain.")
-                              : QString("Causes of the %1 error%2 — click one to see its first occurrence")
-                                    .arg(total)
-                                    .arg(total == 1 ? "" : "s"));
+                              : QString("Causes of the %1 error%2").arg(total).arg(total == 1 ? "" : "s"));
+    causesTitle_->show();
     causeView_->setVisible(causes_->rowCount() > 0);
     fitCauseView();
     showCauseDetail();
@@ -186,15 +203,52 @@ void ResultPane::showCauseDetail()
     if (!index.isValid()) {
         causeDetail_->clear();
         causeDetail_->hide();
+        causeFix_->clear();
+        causeFix_->hide();
         return;
     }
     const CauseRow& c = causes_->causes()[static_cast<std::size_t>(index.row())];
-    QString html = QString("<b>%1</b> × %2").arg(c.code.toHtmlEscaped()).arg(c.count);
+    // The rule names the cause: two causes of one code (SQLITE_BUSY) differ by it.
+    QString html = QString("<b>%1</b> × %2 · %3")
+                       .arg(c.code.toHtmlEscaped())
+                       .arg(c.count)
+                       .arg(c.ruleName.toHtmlEscaped());
     html += c.why.isEmpty() ? QString("<p><i>No explanation was recorded for this error.</i></p>")
                             : QString("<p><b>Why:</b> %1</p>").arg(c.why.toHtmlEscaped());
-    if (!c.fix.isEmpty()) html += QString("<p><b>Fix:</b> %1</p>").arg(c.fix.toHtmlEscaped());
     causeDetail_->setHtml(html);
     causeDetail_->show();
+    causeFix_->setText(QString("<b>Fix:</b> %1").arg(c.fix.toHtmlEscaped()));
+    causeFix_->setVisible(!c.fix.isEmpty());
+}
+
+int ResultPane::heightToRead() const
+{
+    const QMargins m = layout()->contentsMargins();
+    int height = m.top() + m.bottom();
+    int shown = 0;
+    for (QWidget* w : {static_cast<QWidget*>(banner_), static_cast<QWidget*>(problemsTitle_),
+                       static_cast<QWidget*>(verdictView_), static_cast<QWidget*>(causesTitle_),
+                       static_cast<QWidget*>(causeView_), static_cast<QWidget*>(causeFix_)}) {
+        if (w->isHidden()) continue;
+        ++shown;
+        const int width = contentsRect().width() - m.left() - m.right();
+        if (w->minimumHeight() == w->maximumHeight()) // fixed (the list of causes: fitCauseView)
+            height += w->maximumHeight();
+        else
+            height += w->hasHeightForWidth() ? w->heightForWidth(width) : w->sizeHint().height();
+    }
+    if (!causeDetail_->isHidden()) {
+        ++shown;
+        QTextDocument* doc = causeDetail_->document();
+        doc->setTextWidth(causeDetail_->viewport()->width());
+        height += static_cast<int>(std::ceil(doc->size().height())) + 2 * causeDetail_->frameWidth();
+    }
+    return height + std::max(0, shown - 1) * layout()->spacing();
+}
+
+QRect ResultPane::fixRect() const
+{
+    return causeFix_->isHidden() ? QRect() : causeFix_->geometry();
 }
 
 QString ResultPane::causeDetail() const
@@ -209,6 +263,8 @@ void ResultPane::clear()
     causes_->setCauses({});
     causeDetail_->clear();
     causeDetail_->hide();
+    causeFix_->clear();
+    causeFix_->hide();
     problemsTitle_->clear();
     causesTitle_->clear();
     verdictView_->hide();

@@ -37,6 +37,12 @@ public:
     QTableView* verdictView() const { return verdictView_; }
     QTableView* causeView() const { return causeView_; }
     QString causeDetail() const;
+    // The height at which everything shown is read without scrolling, the whole Why and Fix of
+    // the selected cause included, at the pane's present width: what the window gives the
+    // dock after a run when it can.
+    int heightToRead() const;
+    // Where the selected cause's Fix is drawn, in the pane's coordinates (empty when none is).
+    QRect fixRect() const;
     // Selects the cause whose first occurrence is event `seq` (the way back from the timeline);
     // false when none is.
     bool selectCauseOf(quint64 seq);
@@ -63,6 +69,7 @@ private:
     QTableView* verdictView_;
     QTableView* causeView_;
     QTextBrowser* causeDetail_;
+    QLabel* causeFix_;
 };
 
 } // namespace txs::result

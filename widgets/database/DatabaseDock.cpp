@@ -163,6 +163,14 @@ DatabaseDock::DatabaseDock(QWidget* parent)
                                      .arg(matches)
                                      .arg(ms));
     });
+    // Sorting filtered rows reads the matches again in the new order, on the worker thread too.
+    connect(rowsView_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
+        if (!rows_->filtering()) return;
+        rowsView_->setEmptyHint(QString("Sorting the rows that contain “%1”… (one read on its own "
+                                        "connection; the window stays usable)")
+                                    .arg(rows_->filter()));
+        rowsInfo_->setText("Sorting the matches… TxScope holds a read lock only while this one query runs");
+    });
     connect(filter_, &QLineEdit::returnPressed, this, applyFilter);
     connect(filter_, &QLineEdit::textChanged, this, [this, applyFilter](const QString& text) {
         if (text.isEmpty()) applyFilter();

@@ -16,6 +16,7 @@
 #include "widgets/run/RunController.h"
 #include "widgets/style/Theme.h"
 #include "widgets/style/ToolIcons.h"
+#include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
 #include "tests/gui/support/WindowTest.h"
 
@@ -28,6 +29,7 @@
 #include <QPainter>
 #include <QScrollBar>
 #include <QStandardPaths>
+#include <QLabel>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTextBlock>
@@ -161,6 +163,26 @@ private slots:
         QStatusBar* status = window_->statusBar();
         QVERIFY(status->isVisible());
         QVERIFY(window_->rect().contains(status->geometry()));
+        // Its labels are cut, never drawn over each other.
+        QList<QRect> labels;
+        for (QLabel* l : status->findChildren<QLabel*>())
+            if (l->isVisible() && !l->text().isEmpty()) labels << l->geometry();
+        for (int i = 0; i < labels.size(); ++i)
+            for (int j = i + 1; j < labels.size(); ++j)
+                QVERIFY(!labels[i].intersects(labels[j]));
+    }
+
+    // The status bar's long texts (the attached database, what TxScope holds) do not set the
+    // window's least width: they are cut with "…", the whole text in the tooltip.
+    void elidingLabelAsksForAFewCharacters()
+    {
+        txs::ElidingLabel label(QString("shop.db · copy · delete · TxScope holds: the finished run's idle "
+                                        "connection (no transaction)"));
+        QVERIFY(label.minimumSizeHint().width() < label.sizeHint().width() / 4);
+        label.resize(label.sizeHint());
+        QVERIFY(!label.elided());
+        label.resize(label.minimumSizeHint());
+        QVERIFY(label.elided());
     }
 
     void disabledRunButtonsReadOnTheDarkTheme()

@@ -5,6 +5,7 @@
 #include "widgets/database/SqlConsole.h"
 #include "widgets/database/WorkloadFile.h"
 #include "widgets/run/RunController.h"
+#include "widgets/views/ElidingLabel.h"
 
 #include <QAction>
 #include <QFileDialog>
@@ -29,7 +30,7 @@ txs::JournalMode modeOfFile(const txs::database::DatabaseInfo& info)
 
 DatabaseActions::DatabaseActions(MainWindow* window)
     : QObject(window), window_(window), dock_(new txs::database::DatabaseDock(window)),
-      indicator_(new QLabel(window))
+      indicator_(new txs::ElidingLabel(window))
 {
     new_ = new QAction("&New Database…", this);
     new_->setToolTip("Create an empty SQLite database and run workloads on it in place");

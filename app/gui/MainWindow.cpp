@@ -25,6 +25,7 @@
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/ConnectionFilter.h"
+#include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
 #include "widgets/views/HintedTreeView.h"
 
@@ -108,11 +109,11 @@ MainWindow::MainWindow(QWidget* parent)
     buildDocks();
 
     stateLabel_ = new QLabel(this);
-    countersLabel_ = new QLabel(this);
+    countersLabel_ = new txs::ElidingLabel(this); // cut, not overlapping, on a narrow window
     instantLabel_ = new QLabel(this);
     statusBar()->addWidget(stateLabel_);
     statusBar()->addWidget(countersLabel_, 1);
-    statusBar()->addPermanentWidget(database_->indicator());
+    statusBar()->addPermanentWidget(database_->indicator(), 1);
     statusBar()->addPermanentWidget(instantLabel_);
 
     connect(editor_, &ScriptEditor::textSettled, this, [this] { applyScript(); });

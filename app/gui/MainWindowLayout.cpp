@@ -11,6 +11,7 @@
 #include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/ConnectionFilter.h"
 #include "widgets/views/DockSizes.h"
+#include "widgets/views/ShrinkableDock.h"
 #include "widgets/views/WindowGeometry.h"
 
 #include <QAction>
@@ -108,6 +109,10 @@ void MainWindow::arrangeDocks()
 // when there are (brought onto the current screen), else the defaults sized to the screen.
 void MainWindow::restoreWindowLayout()
 {
+    // Every dock's least size a real minimum, so the window fits a 1280 x 720 projector even in
+    // presentation mode (ShrinkableDock.h).
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        txs::letDockShrink(*d);
     QSettings settings;
     const QRect available = availableArea(this);
     const bool saved = settings.value("window/layoutVersion").toInt() == kLayoutVersion &&

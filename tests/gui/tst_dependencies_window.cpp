@@ -6,6 +6,7 @@
 
 #include "app/gui/MainWindow.h"
 #include "engine/trace/SessionFile.h"
+#include "tests/gui/support/WindowTest.h"
 #include "tests/widgets/support/RecordedRun.h"
 #include "widgets/dependencies/AnomalyListModel.h"
 #include "widgets/dependencies/DependenciesPanel.h"
@@ -27,7 +28,7 @@
 using txs::dependencies::DependenciesPanel;
 
 namespace {
-constexpr int kRunTimeoutMs = 60'000;
+using txs::test::kRunTimeoutMs;
 
 QString scenarioText(const QString& name)
 {
@@ -43,18 +44,13 @@ class TestDependenciesWindow : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("TxScopeTests");
-        QCoreApplication::setApplicationName("tst_dependencies_window");
-        QSettings().clear();
+        txs::test::isolateSettings("tst_dependencies_window");
     }
 
     void init()
     {
-        window_ = std::make_unique<MainWindow>();
-        window_->resize(1280, 720);
-        window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        window_ = txs::test::showMainWindow({1280, 720});
+        QVERIFY(window_);
     }
 
     void cleanup() { window_.reset(); }

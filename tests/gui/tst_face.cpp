@@ -16,7 +16,9 @@
 #include "widgets/run/RunController.h"
 #include "widgets/style/Theme.h"
 #include "widgets/style/ToolIcons.h"
+#include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
+#include "tests/gui/support/WindowTest.h"
 
 #include <QAction>
 #include <QApplication>
@@ -27,6 +29,8 @@
 #include <QPainter>
 #include <QScrollBar>
 #include <QStandardPaths>
+#include <QLabel>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTextBlock>
 #include <QtTest>
@@ -35,14 +39,9 @@
 
 namespace {
 
-constexpr int kRunTimeoutMs = 60'000;
-
-QAction* findAction(QWidget* window, const QString& text)
-{
-    for (QAction* a : window->findChildren<QAction*>())
-        if (a->text().remove('&') == text) return a;
-    return nullptr;
-}
+using txs::test::findAction;
+using txs::test::kRunTimeoutMs;
+using txs::test::runToTheEnd;
 
 // Where the first character of each visible line starts, in the editor's coordinates, and where
 // the gutter ends: the text must start right of it.
@@ -73,18 +72,12 @@ class TestFace : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("TxScopeTests");
-        QCoreApplication::setApplicationName("tst_face");
-        QSettings().clear();
+        txs::test::isolateSettings("tst_face");
     }
     void init()
     {
-        window_ = std::make_unique<MainWindow>();
-        window_->resize(1280, 720);
-        window_->show();
-        window_->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+        window_ = txs::test::showMainWindow({1280, 720}, true);
+        QVERIFY(window_);
     }
     void cleanup()
     {
@@ -101,10 +94,7 @@ private slots:
         // and the text moves right with it.
         window_->setAppearance({txs::style::Theme::Light, true});
         QTRY_COMPARE(firstColumnCovered(editor), QString());
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(runToTheEnd(*window_));
         QCOMPARE(firstColumnCovered(editor), QString());
         // And back: the gutter narrows again, the text follows.
         const int wide = editor.gutterRect().width();
@@ -125,12 +115,74 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
         ScriptEditor& editor = window_->editor();
         QTRY_COMPARE(firstColumnCovered(editor), QString());
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(runToTheEnd(*window_));
         window_->focusOnStory();
         QCOMPARE(firstColumnCovered(editor), QString());
+    }
+
+    // A projector's 1280 x 720 (or 2560 x 1440 at scale 2: the same in device-independent
+    // pixels): in presentation mode, after a run whose panels are full of text, the window's least
+    // size fits the screen, so the status bar and the bottom panels stay on it. Each dock's least
+    // size is named when it does not.
+    void presentationWindowFitsA720pScreen_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<bool>("dark");
+        QTest::newRow("errors, light") << "sqlite-deferred-upgrade-deadlock" << false;
+        QTest::newRow("anomaly, dark") << "write-skew" << true;
+        QTest::newRow("sixteen writers, light") << "seed-concurrent-writes" << false;
+    }
+    void presentationWindowFitsA720pScreen()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(bool, dark);
+        window_.reset();
+        txs::style::apply(*qApp, {dark ? txs::style::Theme::Dark : txs::style::Theme::Light, true});
+        window_ = txs::test::showMainWindow({1280, 720});
+        QVERIFY(window_);
+        window_->loadScenario(scenario);
+        QVERIFY(runToTheEnd(*window_));
+        window_->focusOnStory();
+        QTest::qWait(0); // let the layout take in the panels' new text
+        QApplication::processEvents();
+        QString docks;
+        for (QDockWidget* d : window_->findChildren<QDockWidget*>())
+            if (d->isVisible())
+                docks += QString(" %1 %2x%3;")
+                             .arg(d->objectName())
+                             .arg(d->minimumSizeHint().width())
+                             .arg(d->minimumSizeHint().height());
+        if (QWidget* central = window_->centralWidget())
+            docks += QString(" central %1x%2;")
+                         .arg(central->minimumSizeHint().width())
+                         .arg(central->minimumSizeHint().height());
+        const QSize least = window_->minimumSizeHint().expandedTo(window_->minimumSize());
+        QVERIFY2(least.width() <= 1280 && least.height() <= 720,
+                 qPrintable(QString("least size %1x%2; docks:%3").arg(least.width()).arg(least.height()).arg(docks)));
+        QCOMPARE(window_->size(), QSize(1280, 720));
+        QStatusBar* status = window_->statusBar();
+        QVERIFY(status->isVisible());
+        QVERIFY(window_->rect().contains(status->geometry()));
+        // Its labels are cut, never drawn over each other.
+        QList<QRect> labels;
+        for (QLabel* l : status->findChildren<QLabel*>())
+            if (l->isVisible() && !l->text().isEmpty()) labels << l->geometry();
+        for (int i = 0; i < labels.size(); ++i)
+            for (int j = i + 1; j < labels.size(); ++j)
+                QVERIFY(!labels[i].intersects(labels[j]));
+    }
+
+    // The status bar's long texts (the attached database, what TxScope holds) do not set the
+    // window's least width: they are cut with "…", the whole text in the tooltip.
+    void elidingLabelAsksForAFewCharacters()
+    {
+        txs::ElidingLabel label(QString("shop.db · copy · delete · TxScope holds: the finished run's idle "
+                                        "connection (no transaction)"));
+        QVERIFY(label.minimumSizeHint().width() < label.sizeHint().width() / 4);
+        label.resize(label.sizeHint());
+        QVERIFY(!label.elided());
+        label.resize(label.minimumSizeHint());
+        QVERIFY(label.elided());
     }
 
     void disabledRunButtonsReadOnTheDarkTheme()
@@ -164,10 +216,7 @@ private slots:
     void chromeTraceNamesTheFileAndDrawsBlockerArrows()
     {
         window_->loadScenario("sqlite-busy-timeout-writers");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(runToTheEnd(*window_));
         const std::string json = txs::toChromeTrace(window_->session().log()->snapshot());
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json), &error);
@@ -235,10 +284,7 @@ private slots:
     void emptyLocksPanelSaysWhatItShows()
     {
         window_->loadScenario("sqlite-deferred-upgrade-deadlock");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(runToTheEnd(*window_));
         txs::HintedTableView* locks = nullptr;
         for (auto* v : window_->findChildren<txs::HintedTableView*>())
             if (window_->dock("locksDock")->isAncestorOf(v)) locks = v;

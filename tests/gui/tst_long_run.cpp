@@ -7,6 +7,7 @@
 
 #include "app/gui/MainWindow.h"
 #include "engine/trace/TraceLog.h"
+#include "tests/gui/support/WindowTest.h"
 #include "widgets/run/RunController.h"
 
 #include <QElapsedTimer>
@@ -87,9 +88,7 @@ class TestLongRun : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("TxScopeTests");
-        QCoreApplication::setApplicationName("tst_long_run");
+        txs::test::isolateSettings("tst_long_run", false);
     }
 
     void pauseAndStopActOnABigRun_data()

@@ -14,6 +14,7 @@
 #include "widgets/timeline/TimelineModel.h"
 #include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/HintedTreeView.h"
+#include "tests/gui/support/WindowTest.h"
 
 #include <QAction>
 #include <QApplication>
@@ -32,14 +33,7 @@
 
 namespace {
 
-constexpr int kRunTimeoutMs = 60'000;
-
-QAction* findAction(QWidget* window, const QString& text)
-{
-    for (QAction* a : window->findChildren<QAction*>())
-        if (a->text().remove('&') == text) return a;
-    return nullptr;
-}
+using txs::test::findAction;
 
 } // namespace
 
@@ -50,17 +44,12 @@ class TestManners : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("TxScopeTests");
-        QCoreApplication::setApplicationName("tst_manners");
-        QSettings().clear();
+        txs::test::isolateSettings("tst_manners");
     }
     void init()
     {
-        window_ = std::make_unique<MainWindow>();
-        window_->show();
-        window_->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+        window_ = txs::test::showMainWindow({}, true);
+        QVERIFY(window_);
     }
     void cleanup() { window_.reset(); }
 
@@ -134,9 +123,7 @@ private slots:
     void malformedScriptClearsThePreviousResults()
     {
         window_->loadScenario("sqlite-deferred-upgrade-deadlock");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
+        QVERIFY(txs::test::runToTheEnd(*window_));
         QTRY_VERIFY(!window_->timeline().model().lanes().empty());
         QTemporaryDir dir;
         const QString path = dir.filePath("bad.txs");
@@ -180,10 +167,7 @@ private slots:
     void internalConnectionsAndClosedOnesStayOutOfTheWay()
     {
         window_->loadScenario("sqlite-deferred-upgrade-deadlock");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(txs::test::runToTheEnd(*window_));
         for (const auto& lane : window_->timeline().model().lanes())
             QVERIFY2(lane.connection != 0, lane.name.c_str());
         // Locks at the end: every connection has closed, so none is listed.
@@ -206,10 +190,7 @@ private slots:
     void lanesComeInNaturalOrder()
     {
         window_->loadScenario("seed-concurrent-writes");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(txs::test::runToTheEnd(*window_));
         const auto& model = window_->timeline().model();
         const auto& geometry = window_->timeline().laneGeometry();
         QStringList shown;
@@ -239,9 +220,7 @@ private slots:
     {
         window_->setAppearance({txs::style::Theme::Dark, false});
         window_->loadScenario("seed-concurrent-writes");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
+        QVERIFY(txs::test::runToTheEnd(*window_));
         QTableView* transactions = nullptr;
         for (QTableView* v : window_->findChildren<QTableView*>())
             if (v->model() && v->model()->inherits("txs::models::TransactionsModel")) transactions = v;
@@ -301,10 +280,7 @@ private slots:
     void timelineExportHasTheChosenSizeAndNoCursor()
     {
         window_->loadScenario("sqlite-deferred-upgrade-deadlock");
-        QTest::keyClick(window_.get(), Qt::Key_F5);
-        QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
-                                  kRunTimeoutMs);
-        QTRY_VERIFY(window_->isSettled());
+        QVERIFY(txs::test::runToTheEnd(*window_));
         QTemporaryDir dir;
         const QString path = dir.filePath("t.png");
         QVERIFY(window_->timeline().exportTo(path, 1000, 600, "deadlock — delete"));

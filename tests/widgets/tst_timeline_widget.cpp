@@ -102,23 +102,30 @@ class TestTimelineWidget : public QObject
     qint64 timeAtX(double x) const { return std::llround(w->xAxis->pixelToCoord(x) * 1e6); }
 
 private slots:
-    // Presentation fonts on a narrow timeline: a legend group wider than the row splits between
-    // its swatches instead of running off the plot's edge (each group alone on a row was 4 rows).
-    void legendWrapsInsideAGroupTooWideForTheRow()
+    // Presentation fonts on a narrow timeline (a 1280 px window's timeline is about 620 px): the
+    // legend stays on two rows, in short words, and says it all in full where there is room.
+    void legendStaysCompactOnANarrowTimeline()
     {
         QCustomPlot plot;
         QFont big = plot.font();
-        big.setPixelSize(24);
+        big.setPixelSize(18); // presentation mode: 1.5 times a 12 px desktop font
         plot.setFont(big);
         const auto colors = txs::timeline::TimelineColors::fromPalette(plot.palette());
         txs::timeline::TimelineLegend legend(&plot, colors);
-        const int oneRow = legend.heightFor(100'000);
-        const int padding = 2 * 4, rowHeight = oneRow - padding;
-        QVERIFY(rowHeight > 0);
-        const int rows = (legend.heightFor(330) - padding) / rowHeight;
-        QVERIFY2(rows > 4, qPrintable(QString::number(rows)));
-        // Wide enough for every group whole: one group a row at most, as before.
-        QVERIFY((legend.heightFor(900) - padding) / rowHeight <= 4);
+        using txs::timeline::TimelineLegend;
+        QCOMPARE(legend.rowsFor(100'000), 1);
+        QVERIFY(!legend.compactAt(100'000));
+        for (int width : {900, 620}) {
+            QVERIFY2(legend.rowsFor(width) <= TimelineLegend::kMaxRows,
+                     qPrintable(QString("%1 rows at %2 px").arg(legend.rowsFor(width)).arg(width)));
+            QVERIFY(legend.compactAt(width));
+        }
+        // Narrower than any compact style fits: more rows (split between swatches), never clipped.
+        big.setPixelSize(24);
+        plot.setFont(big);
+        QVERIFY(legend.rowsFor(330) > TimelineLegend::kMaxRows);
+        QVERIFY(legend.heightFor(330) > legend.heightFor(620));
+        QVERIFY(legend.fullText().contains("waiting for a lock"));
     }
 
     void init()

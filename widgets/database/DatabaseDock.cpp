@@ -128,11 +128,15 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     filterColumn_->setToolTip("Which column the filter looks in");
     filterColumn_->setMinimumContentsLength(6);
     filterColumn_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    // Two rows: on one, the dock was as wide as a label, two drop-downs and the filter together,
+    // and in presentation mode at 1280 px it scrolled sideways, its header cut off.
     controls->addWidget(new QLabel("Table:", browse));
-    controls->addWidget(tablePicker_);
-    controls->addWidget(filter_, 1);
-    controls->addWidget(filterColumn_);
+    controls->addWidget(tablePicker_, 1);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(filter_, 1);
+    filterRow->addWidget(filterColumn_);
     browseLayout->addLayout(controls);
+    browseLayout->addLayout(filterRow);
     rowsView_ = makeGrid(rows_, "Pick a table to see its rows.", browse);
     rowsView_->setSortingEnabled(true);
     rowsView_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
@@ -162,6 +166,14 @@ DatabaseDock::DatabaseDock(QWidget* parent)
                                : QString("%L1 rows match · found in %L2 ms · read a page at a time as you scroll")
                                      .arg(matches)
                                      .arg(ms));
+    });
+    // Sorting filtered rows reads the matches again in the new order, on the worker thread too.
+    connect(rowsView_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
+        if (!rows_->filtering()) return;
+        rowsView_->setEmptyHint(QString("Sorting the rows that contain “%1”… (one read on its own "
+                                        "connection; the window stays usable)")
+                                    .arg(rows_->filter()));
+        rowsInfo_->setText("Sorting the matches… TxScope holds a read lock only while this one query runs");
     });
     connect(filter_, &QLineEdit::returnPressed, this, applyFilter);
     connect(filter_, &QLineEdit::textChanged, this, [this, applyFilter](const QString& text) {

@@ -93,6 +93,7 @@ void TableRowsModel::startFilter(const QString& text, int column)
 
 void TableRowsModel::setFilter(const QString& text, int column)
 {
+    background_ = false;
     beginResetModel();
     startFilter(text, column);
     filtering_ = false;
@@ -102,16 +103,30 @@ void TableRowsModel::setFilter(const QString& text, int column)
 
 void TableRowsModel::setFilterInBackground(const QString& text, int column)
 {
+    background_ = true;
     if (text.isEmpty() || table_.isEmpty() || columns_.isEmpty()) {
         setFilter(text, column); // no filter: a count(*), as quick as opening the table
+        background_ = true;
         emit filterFinished(count_, 0);
         return;
     }
+    background_ = true;
     beginResetModel();
     startFilter(text, column);
+    matchInBackground();
+    endResetModel();
+}
+
+// Starts the one read of the matches, in the current sort order, on a worker thread; call
+// between beginResetModel and endResetModel.
+void TableRowsModel::matchInBackground()
+{
+    ++generation_; // a read still running for an earlier filter or order is dropped
+    matches_.clear();
+    pages_.clear();
+    recent_.clear();
     filtering_ = true;
     count_ = 0;
-    endResetModel();
     filterStartedMs_ = QDateTime::currentMSecsSinceEpoch();
     QVariantList params;
     const QString sql = matchQuery(params);
@@ -150,10 +165,12 @@ void TableRowsModel::takeMatches(Matches matches)
     emit filterFinished(count_, QDateTime::currentMSecsSinceEpoch() - filterStartedMs_);
 }
 
+// The matching rowids in the grid's order (the sort column, then rowid), so that row i of the
+// grid is matches_[i] whatever the order; a table without rowids, only their count.
 QString TableRowsModel::matchQuery(QVariantList& params) const
 {
     const QString from = quoteIdentifier(table_);
-    return hasRowid_ ? "SELECT rowid FROM " + from + whereClause(params) + " ORDER BY rowid"
+    return hasRowid_ ? "SELECT rowid FROM " + from + whereClause(params) + orderClause(false)
                      : "SELECT count(*) FROM " + from + whereClause(params);
 }
 
@@ -195,6 +212,14 @@ void TableRowsModel::sort(int column, Qt::SortOrder order)
     sortOrder_ = order;
     pages_.clear();
     recent_.clear();
+    // Filtered: the matches are read again in the new order (one read; on the worker thread when
+    // the filter was), and pages are read by their rowids, never by scanning to an OFFSET.
+    if (pagesByMatches()) {
+        if (background_)
+            matchInBackground();
+        else
+            recount();
+    }
     endResetModel();
 }
 
@@ -257,6 +282,7 @@ bool TableRowsModel::readPage(int number, Page& out) const
     QVariantList params;
     QString sql;
     bool reversed = false;
+    bool byMatches = false;
     // Keyset paging next to a cached page (default rowid order only: with a sort column, NULLs
     // and ties make the key condition more than one comparison; those pages use OFFSET).
     const Page* before =
@@ -270,8 +296,9 @@ bool TableRowsModel::readPage(int number, Page& out) const
         QStringList ids;
         for (int i = first; i < first + wanted; ++i)
             ids << QString::number(matches_[i]);
-        sql = select + whereClause(params, "rowid IN (" + ids.join(',') + ")") + orderClause(false) +
-              QString(" LIMIT %1").arg(wanted);
+        // Unordered: the rows come back in rowid order, put in the matches' order below.
+        sql = select + whereClause(params, "rowid IN (" + ids.join(',') + ")");
+        byMatches = true;
     } else if (before && !before->rowids.isEmpty() && before->rows.size() == PageRows) {
         params.clear();
         QString where = whereClause(params, QString("rowid > ?%1").arg(filter_.isEmpty() ? 1 : 2));
@@ -299,6 +326,15 @@ bool TableRowsModel::readPage(int number, Page& out) const
         return false;
     }
     if (reversed) std::reverse(r.rows.begin(), r.rows.end());
+    if (byMatches && hasRowid_) {
+        // A row that no longer matches (the file changed) is left out; the rest keep their order.
+        QHash<qlonglong, int> position;
+        for (int i = first; i < first + wanted; ++i)
+            position.insert(matches_[i], i);
+        std::stable_sort(r.rows.begin(), r.rows.end(), [&](const auto& a, const auto& b) {
+            return position.value(a.value(0).toLongLong()) < position.value(b.value(0).toLongLong());
+        });
+    }
     out.rows.reserve(r.rows.size());
     for (auto& row : r.rows) {
         if (hasRowid_) {

@@ -11,9 +11,10 @@
 //   jumping to the end costs as little as the start, and the middle costs half a scan at most.
 // Sorting is `ORDER BY column` (then rowid, so the order is total and can be reversed); the filter
 // matches a substring of the text of any column (or of one), as LIKE does (ASCII case-insensitive).
-// A filter reads the whole table once, in one short read that keeps the matching rowids (a table
-// without rowids, only their count); in rowid order a page of matches is then read by its matches'
-// rowids, which costs the page alone. That one read can run on a worker
+// A filter reads the whole table once, in one short read that keeps the matching rowids in the
+// grid's order, sorted or not (a table without rowids, only their count); a page of matches is
+// then read by its matches' rowids, which costs the page alone, also at the end of a sort by an
+// unindexed column. That one read (again on each sort while filtered) can run on a worker
 // thread (setFilterInBackground): the grid shows no rows while filtering() and the window stays
 // responsive; between reads TxScope still holds no lock.
 // The file may change between two reads (the user's application keeps writing): a page shows the
@@ -83,7 +84,8 @@ private:
     QString matchQuery(QVariantList& params) const;
     void startFilter(const QString& text, int column);
     void takeMatches(Matches matches);
-    bool pagesByMatches() const { return !filter_.isEmpty() && hasRowid_ && sortColumn_ < 0; }
+    void matchInBackground();
+    bool pagesByMatches() const { return !filter_.isEmpty() && hasRowid_; }
 
     const Page* page(int number) const;
     bool readPage(int number, Page& out) const;
@@ -102,6 +104,7 @@ private:
     QString error_;
     QVector<qlonglong> matches_; // the filter's matching rowids (rowid tables)
     bool filtering_ = false;
+    bool background_ = false; // filters (and a filter's sort) read their matches on a worker thread
     quint64 generation_ = 0; // of the filter whose result is awaited
     qint64 filterStartedMs_ = 0;
     mutable QHash<int, Page> pages_;

@@ -459,7 +459,10 @@ bool TimelineWidget::event(QEvent* e)
 {
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
-        const QString text = toolTipAt(help->pos());
+        // A compact legend (short words, maybe a smaller font) says it all in its tooltip.
+        const bool overCompactLegend = legend_->outerRect().contains(help->pos()) &&
+                                       legend_->compactAt(legend_->outerRect().width());
+        const QString text = overCompactLegend ? legend_->fullText() : toolTipAt(help->pos());
         if (text.isEmpty())
             QToolTip::hideText();
         else

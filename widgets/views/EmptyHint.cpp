@@ -16,9 +16,22 @@ void paintEmptyHint(QAbstractItemView& view, const QString& hint)
     QWidget* viewport = view.viewport();
     QPainter painter(viewport);
     painter.setPen(view.palette().color(QPalette::Disabled, QPalette::Text));
-    const int margin = view.fontMetrics().height();
-    painter.drawText(viewport->rect().adjusted(margin, margin, -margin, -margin),
-                     Qt::AlignCenter | Qt::TextWordWrap, hint);
+    // A squeezed panel (a small screen, presentation fonts) gets a smaller font, down to 60%, so
+    // the whole sentence shows; if it still does not fit, it starts at the top, so it reads
+    // from its beginning rather than losing both ends.
+    const int margin = view.fontMetrics().height() / 2;
+    const QRect area = viewport->rect().adjusted(margin, margin, -margin, -margin);
+    QFont font = view.font();
+    const double base = font.pointSizeF();
+    int flags = Qt::AlignCenter | Qt::TextWordWrap;
+    for (double scale : {1.0, 0.85, 0.7, 0.6}) {
+        if (base > 0) font.setPointSizeF(base * scale);
+        const QRect needed = QFontMetrics(font).boundingRect(area, flags, hint);
+        if (needed.height() <= area.height() && needed.width() <= area.width()) break;
+        if (scale == 0.6) flags = Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap;
+    }
+    painter.setFont(font);
+    painter.drawText(area, flags, hint);
 }
 
 } // namespace txs

@@ -422,6 +422,10 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
             std::this_thread::yield();
         }
     }
+    // The same rule for values of unique indexes (Index.h).
+    if (auto clash = uniqueClashAtCommit(tx))
+        return doom(tx, *clash->table, clash->key, clash->otherTx,
+                    "committed a row with the same unique value first", true);
     return std::nullopt;
 }
 

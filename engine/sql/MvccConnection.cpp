@@ -10,6 +10,7 @@
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 
+#include <algorithm>
 #include <chrono>
 #include <sqlite3.h>
 #include <thread>
@@ -35,6 +36,26 @@ Result singleValue(const char* column, Value value)
     r.columns = {column};
     r.rows = {{std::move(value)}};
     return r;
+}
+
+} // namespace
+
+namespace {
+
+// ON CONFLICT (columns) names the key or a unique index, as SQLite requires (none: any).
+bool targetsAConstraint(const mvcc::Table& table, std::vector<int> columns)
+{
+    if (columns.empty()) return true;
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    if (columns.size() == 1 && columns[0] == table.schema().keyColumn) return true;
+    for (const auto& index : *table.indexes()) {
+        if (!index->unique()) continue;
+        auto indexed = index->schema().columns;
+        std::sort(indexed.begin(), indexed.end());
+        if (indexed == columns) return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -145,6 +166,12 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
             break;
         case StatementKind::DropTable:
             error = dropTable(statement, c, params, result);
+            break;
+        case StatementKind::CreateIndex:
+            error = createIndex(statement, c, params, result);
+            break;
+        case StatementKind::DropIndex:
+            error = dropIndex(statement, c, params, result);
             break;
         case StatementKind::Unsupported:
             error = Error::notSupported(c.what + " are not supported by the MVCC engine yet");
@@ -285,6 +312,10 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     std::unique_ptr<UpsertPlan> ownPlan;
     if (upsert) {
         const mvcc::TableSchema* schema = schemaOf(upsert->table);
+        if (!targetsAConstraint(*store_->table(schema->name), upsert->targetColumns)) {
+            error = Error::syntax("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
+            return nullptr;
+        }
         ownPlan = UpsertPlan::prepare(db_, std::move(*upsert), *schema, error);
         if (!ownPlan) return nullptr;
     }
@@ -409,6 +440,8 @@ std::optional<Error> MvccConnection::syncSchema()
     const std::uint64_t version = store_->schemaVersion();
     if (version == syncedSchemaVersion_) return std::nullopt;
     const auto tables = store_->tables();
+    // Cached statements were planned with the old indexes (an index may be gone).
+    clearStatements();
     std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> current;
     for (const auto& t : tables)
         current[t->id()] = t;
@@ -479,6 +512,60 @@ std::optional<Error> MvccConnection::dropTable(std::string_view statement, const
     if (tx_)
         return Error::notSupported("DROP TABLE inside a transaction is not supported by the MVCC engine yet");
     if (auto error = asExclusiveWriter([&] { return store_->dropTable(c.name, c.ifExists, id()); }))
+        return error;
+    return syncSchema();
+}
+
+namespace {
+
+// The table a CREATE INDEX statement is on: the name after its first ON (possibly main.-qualified).
+std::string indexedTable(std::string_view statement)
+{
+    const auto tokens = sqlutil::leadingTokens(statement, 64);
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+        if (tokens[i].type != sqlutil::Token::Type::Word || tokens[i].quoted || tokens[i].text != "ON")
+            continue;
+        std::size_t n = i + 1;
+        if (n + 2 < tokens.size() && tokens[n + 1].type == sqlutil::Token::Type::Punct &&
+            tokens[n + 1].text == ".")
+            n += 2;
+        return tokens[n].text; // upper-cased unless quoted: table names are found case-insensitively
+    }
+    return {};
+}
+
+} // namespace
+
+std::optional<Error> MvccConnection::createIndex(std::string_view statement, const Classified& c,
+                                                 const Params& params, Result& result)
+{
+    const std::string tableName = indexedTable(statement);
+    auto table = store_->table(tableName);
+    // Not an MVCC table: a temp table of this connection, or SQLite's "no such table".
+    if (c.temp || !table) return runSql(statement, params, result);
+    if (tx_)
+        return Error::notSupported(
+            "CREATE INDEX inside a transaction is not supported by the MVCC engine yet");
+    if (c.ifExists && store_->tableOfIndex(c.name)) return std::nullopt;
+    Error error;
+    auto schema = mvcc::readIndexSchema(statement, table->schema(), error);
+    if (!schema) return error;
+    if (auto e = asExclusiveWriter(
+            [&] { return store_->createIndex(table->name(), std::move(*schema), c.ifExists, id()); }))
+        return e;
+    return syncSchema();
+}
+
+std::optional<Error> MvccConnection::dropIndex(std::string_view statement, const Classified& c,
+                                               const Params& params, Result& result)
+{
+    if (c.temp || !store_->tableOfIndex(c.name)) {
+        if (c.ifExists || c.temp) return runSql(statement, params, result);
+        return Error::syntax("no such index: " + c.name);
+    }
+    if (tx_)
+        return Error::notSupported("DROP INDEX inside a transaction is not supported by the MVCC engine yet");
+    if (auto error = asExclusiveWriter([&] { return store_->dropIndex(c.name, c.ifExists, id()); }))
         return error;
     return syncSchema();
 }

@@ -58,6 +58,10 @@ private:
                                      const Params& params, Result& result);
     std::optional<Error> dropTable(std::string_view statement, const sqlutil::Classified& c,
                                    const Params& params, Result& result);
+    std::optional<Error> createIndex(std::string_view statement, const sqlutil::Classified& c,
+                                     const Params& params, Result& result);
+    std::optional<Error> dropIndex(std::string_view statement, const sqlutil::Classified& c,
+                                   const Params& params, Result& result);
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);

@@ -1,0 +1,286 @@
+// Secondary indexes on the MVCC engine: CREATE [UNIQUE] INDEX, UNIQUE constraints, composite and
+// non-integer primary keys; used by the planner (EXPLAIN QUERY PLAN), uniqueness decided like the
+// key's (at once when visible, first committer wins otherwise), entries kept in step with rows
+// through undo and garbage collection.
+
+#include "engine/backend/MvccBackend.h"
+#include "engine/mvcc/MvccStore.h"
+#include "support/TestDb.h"
+
+#include <QTest>
+
+using namespace txs;
+
+class TestMvccIndex : public QObject
+{
+    Q_OBJECT
+
+    std::shared_ptr<Database> db;
+    std::unique_ptr<Connection> a, b;
+
+    mvcc::MvccStore& store() { return *mvccStoreOf(*db); }
+
+    QString plan(const std::string& sql)
+    {
+        auto r = a->execute("EXPLAIN QUERY PLAN " + sql);
+        QString text;
+        for (auto& row : r.rows)
+            text += QString::fromStdString(row.back().asText()) + ";";
+        return text;
+    }
+
+    static QString errorOf(const Result& r)
+    {
+        return r.ok() ? QString() : QString::fromStdString(r.error->message);
+    }
+
+    std::size_t entries(const char* table, const char* index)
+    {
+        return store().table(table)->index(index)->size();
+    }
+
+private slots:
+    void init()
+    {
+        db = test::openMvcc();
+        a = db->connect("A");
+        b = db->connect("B");
+        MUST(*a, "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT UNIQUE, v INT, w TEXT)");
+        MUST(*a, "CREATE INDEX t_v ON t (v)");
+        MUST(*a,
+             "INSERT INTO t VALUES (1, 'a', 10, 'x'), (2, 'b', 20, 'y'), (3, 'c', 20, 'z'), (4, NULL, 30, "
+             "'x'), (5, NULL, NULL, 'y')");
+    }
+
+    void cleanup()
+    {
+        a.reset();
+        b.reset();
+        db.reset();
+    }
+
+    void equalityAndRangesUseTheIndex()
+    {
+        QVERIFY2(plan("SELECT * FROM t WHERE v = 20").contains(":t_v"),
+                 qPrintable(plan("SELECT * FROM t WHERE v = 20")));
+        QVERIFY(plan("SELECT * FROM t WHERE v > 10 AND v <= 30").contains(":t_v"));
+        QVERIFY(plan("SELECT * FROM t WHERE email = 'b'").contains(":sqlite_autoindex_t_1"));
+        QVERIFY(plan("SELECT * FROM t WHERE w = 'x'").contains("INDEX 0:"));
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v = 20", "2, 3");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v = '20'", "2, 3");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v = 20.0", "2, 3");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v > 10 AND v <= 30 ORDER BY id", "2, 3, 4");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v < 20", "1");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v IS NULL", "5");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v = NULL", "");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v IN (30, 10) ORDER BY id", "1, 4");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email = 'c'", "3");
+        // A number against a TEXT column may come from a numeric column, where SQLite converts the
+        // column's values: the index is not trusted with it, and the answer stays SQLite's.
+        MUST(*a, "INSERT INTO t VALUES (6, '7', 70, 'n')");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email = 7", "6");
+        QCOMPARE_ROWS(*a, "SELECT t.id FROM t JOIN t AS u ON t.email = u.v WHERE u.id = 6", "");
+        // Parameters as literals.
+        auto r = a->execute("SELECT id FROM t WHERE v = ?", {Value(20)});
+        QCOMPARE(QString::fromStdString(r.rowsText()), QString("2, 3"));
+    }
+
+    void orderByUsesTheIndexOrder()
+    {
+        QVERIFY(!plan("SELECT v FROM t ORDER BY v").contains("TEMP B-TREE"));
+        QVERIFY(!plan("SELECT v FROM t WHERE v > 10 ORDER BY v DESC").contains("TEMP B-TREE"));
+        QCOMPARE_ROWS(*a, "SELECT id FROM t ORDER BY v, id", "5, 1, 2, 3, 4");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v >= 20 ORDER BY v DESC", "4, 3, 2");
+        QCOMPARE_ROWS(*a, "SELECT v FROM t ORDER BY v DESC", "30, 20, 20, 10, NULL");
+    }
+
+    void multiColumnIndexUsesItsLeftmostPrefix()
+    {
+        MUST(*a, "CREATE TABLE m (id INTEGER PRIMARY KEY, a INT, b INT, c TEXT)");
+        MUST(*a, "CREATE INDEX m_ab ON m (a, b)");
+        MUST(*a, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200) "
+                 "INSERT INTO m SELECT x, x % 10, x % 7, 'r' || x FROM n");
+        QVERIFY(plan("SELECT * FROM m WHERE a = 3 AND b = 4").contains(":m_ab"));
+        QVERIFY(plan("SELECT * FROM m WHERE a = 3 AND b > 4").contains(":m_ab"));
+        QVERIFY(plan("SELECT * FROM m WHERE a = 3").contains(":m_ab"));
+        QVERIFY(!plan("SELECT * FROM m WHERE b = 4").contains(":m_ab"));
+        QVERIFY(!plan("SELECT * FROM m WHERE a = 3 ORDER BY b").contains("TEMP B-TREE"));
+        QCOMPARE_ROWS(*a, "SELECT count(*) FROM m WHERE a = 3 AND b = 4", "3");
+        QCOMPARE_ROWS(*a, "SELECT count(*) FROM m WHERE +a = 3 AND +b = 4", "3");
+        QCOMPARE_ROWS(*a,
+                      "SELECT group_concat(id) FROM (SELECT id FROM m WHERE a = 3 AND b > 4 ORDER BY b, id)",
+                      "33,103,173,13,83,153");
+        QCOMPARE_ROWS(
+            *a, "SELECT group_concat(id) FROM (SELECT id FROM m WHERE +a = 3 AND +b > 4 ORDER BY b, id)",
+            "33,103,173,13,83,153");
+    }
+
+    void visibleDuplicateFailsAtOnce()
+    {
+        MUST(*a, "BEGIN CONCURRENT");
+        auto r = a->execute("INSERT INTO t VALUES (10, 'a', 1, '')");
+        QVERIFY(!r.ok());
+        QCOMPARE(errorOf(r), QString("UNIQUE constraint failed: t.email"));
+        QCOMPARE(r.error->extendedCode, rc::ConstraintUnique);
+        // The statement is undone, the transaction goes on.
+        MUST(*a, "INSERT INTO t VALUES (10, 'new', 1, '')");
+        r = a->execute("UPDATE t SET email = 'b' WHERE id = 1");
+        QCOMPARE(errorOf(r), QString("UNIQUE constraint failed: t.email"));
+        MUST(*a, "UPDATE t SET email = 'a' WHERE id = 1"); // its own value
+        // Freed within the transaction: taken again.
+        MUST(*a, "DELETE FROM t WHERE id = 2");
+        MUST(*a, "INSERT INTO t VALUES (11, 'b', 1, '')");
+        MUST(*a, "COMMIT");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email IN ('a', 'b', 'new') ORDER BY id", "1, 10, 11");
+        // A multi-row statement failing half way leaves nothing, nor index entries that match.
+        r = a->execute("INSERT INTO t VALUES (20, 'p', 5, ''), (21, 'q', 5, ''), (22, 'a', 5, '')");
+        QVERIFY(!r.ok());
+        QCOMPARE_ROWS(*a, "SELECT count(*) FROM t WHERE v = 5", "0");
+        QCOMPARE_ROWS(*a, "SELECT count(*) FROM t WHERE email = 'p'", "0");
+        QCOMPARE(entries("t", "t_v"), std::size_t{7}); // the undo took the entries back
+    }
+
+    void nullsAreDistinct()
+    {
+        MUST(*a, "INSERT INTO t VALUES (30, NULL, 1, ''), (31, NULL, 1, '')");
+        QCOMPARE_ROWS(*a, "SELECT count(*) FROM t WHERE email IS NULL", "4");
+    }
+
+    void concurrentInsertsOfOneValueFirstCommitterWins()
+    {
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*b, "BEGIN CONCURRENT");
+        MUST(*a, "INSERT INTO t VALUES (10, 'dup', 1, '')");
+        MUST(*b, "INSERT INTO t VALUES (11, 'dup', 1, '')"); // neither sees the other
+        MUST(*a, "COMMIT");
+        auto r = b->execute("COMMIT");
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error->kind, ErrorKind::Conflict);
+        QVERIFY(isRetryable(*r.error));
+        QVERIFY2(errorOf(r).contains("conflict"), qPrintable(errorOf(r)));
+        MUST(*b, "ROLLBACK");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email = 'dup'", "10");
+
+        // Committed after our snapshot: not visible, so also decided at COMMIT (as Turso 0.7.2).
+        MUST(*b, "BEGIN CONCURRENT");
+        QCOMPARE_ROWS(*b, "SELECT count(*) FROM t", "6");
+        MUST(*a, "INSERT INTO t VALUES (12, 'late', 1, '')");
+        MUST(*b, "INSERT INTO t VALUES (13, 'late', 1, '')");
+        QCOMPARE(b->execute("COMMIT").error->kind, ErrorKind::Conflict);
+        MUST(*b, "ROLLBACK");
+
+        // The first one rolled back: the second commits.
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*b, "BEGIN CONCURRENT");
+        MUST(*a, "INSERT INTO t VALUES (14, 'gone', 1, '')");
+        MUST(*b, "INSERT INTO t VALUES (15, 'gone', 1, '')");
+        MUST(*a, "ROLLBACK");
+        MUST(*b, "COMMIT");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email = 'gone'", "15");
+
+        // Moving a value away and another row taking it, concurrently: both commit.
+        MUST(*a, "BEGIN CONCURRENT");
+        MUST(*b, "BEGIN CONCURRENT");
+        MUST(*a, "UPDATE t SET email = 'moved' WHERE id = 15");
+        MUST(*a, "COMMIT");
+        MUST(*b, "INSERT INTO t VALUES (16, 'zz', 1, '')");
+        MUST(*b, "COMMIT");
+    }
+
+    void replaceIgnoreAndUpsertOnAUniqueIndex()
+    {
+        MUST(*a, "INSERT OR IGNORE INTO t VALUES (10, 'a', 99, '')");
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email = 'a'", "1");
+        auto r = a->execute("INSERT OR IGNORE INTO t VALUES (10, 'a', 99, '')");
+        QCOMPARE(r.changes, 0);
+        MUST(*a, "INSERT OR REPLACE INTO t VALUES (10, 'a', 99, 'r')");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t WHERE email = 'a'", "10|99");
+        QCOMPARE_ROWS(*a, "SELECT count(*) FROM t WHERE id = 1", "0");
+        MUST(*a,
+             "INSERT INTO t VALUES (11, 'b', 5, '') ON CONFLICT (email) DO UPDATE SET v = excluded.v + 1");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t WHERE email = 'b'", "2|6");
+        MUST(*a, "INSERT INTO t VALUES (12, 'c', 5, '') ON CONFLICT (email) DO NOTHING");
+        QCOMPARE_ROWS(*a, "SELECT id, v FROM t WHERE email = 'c'", "3|20");
+        // A conflict on another constraint than the target is that constraint's error.
+        r = a->execute("INSERT INTO t VALUES (2, 'fresh', 5, '') ON CONFLICT (email) DO NOTHING");
+        QCOMPARE(errorOf(r), QString("UNIQUE constraint failed: t.id"));
+        r = a->execute("INSERT INTO t VALUES (50, 'c', 5, '') ON CONFLICT (id) DO NOTHING");
+        QCOMPARE(errorOf(r), QString("UNIQUE constraint failed: t.email"));
+        // Without a target, any.
+        MUST(*a, "INSERT INTO t VALUES (50, 'c', 5, '') ON CONFLICT DO UPDATE SET w = 'hit'");
+        QCOMPARE_ROWS(*a, "SELECT id, w FROM t WHERE email = 'c'", "3|hit");
+        QCOMPARE(errorOf(a->execute("INSERT INTO t VALUES (60, 'q', 1, '') ON CONFLICT (v) DO NOTHING")),
+                 QString("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
+    }
+
+    void createUniqueIndexChecksTheRows()
+    {
+        auto r = a->execute("CREATE UNIQUE INDEX t_v_unique ON t (v)");
+        QCOMPARE(errorOf(r), QString("UNIQUE constraint failed: t.v"));
+        QVERIFY(!store().table("t")->index("t_v_unique"));
+        MUST(*a, "CREATE UNIQUE INDEX t_vw ON t (v, w)");
+        QCOMPARE(errorOf(a->execute("INSERT INTO t VALUES (9, 'n', 10, 'x')")),
+                 QString("UNIQUE constraint failed: t.v, t.w"));
+        QCOMPARE(errorOf(a->execute("CREATE INDEX t_v ON t (w)")), QString("index t_v already exists"));
+        MUST(*a, "CREATE INDEX IF NOT EXISTS t_v ON t (w)");
+        QCOMPARE(errorOf(a->execute("CREATE INDEX q ON nope (w)")), QString("no such table: main.nope"));
+    }
+
+    void dropIndex()
+    {
+        MUST(*a, "DROP INDEX t_v");
+        QVERIFY(!plan("SELECT * FROM t WHERE v = 20").contains(":t_v"));
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v = 20", "2, 3");
+        QCOMPARE(errorOf(a->execute("DROP INDEX t_v")), QString("no such index: T_V"));
+        MUST(*a, "DROP INDEX IF EXISTS t_v");
+        QCOMPARE(errorOf(a->execute("DROP INDEX sqlite_autoindex_t_1")),
+                 QString("index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped"));
+        // Another connection's statements planned with it are prepared again.
+        QCOMPARE_ROWS(*b, "SELECT id FROM t WHERE email = 'b'", "2");
+    }
+
+    void ddlIsASchemaChange()
+    {
+        MUST(*b, "BEGIN CONCURRENT");
+        MUST(*b, "UPDATE t SET w = 'q' WHERE id = 1");
+        MUST(*a, "CREATE INDEX t_w ON t (w)");
+        QCOMPARE(b->execute("COMMIT").error->kind, ErrorKind::Schema);
+        MUST(*b, "ROLLBACK");
+        QCOMPARE_ROWS(*b, "SELECT id FROM t WHERE w = 'x'", "1, 4");
+    }
+
+    void compositeAndTextPrimaryKeys()
+    {
+        MUST(*a, "CREATE TABLE c (a INT, b TEXT, x, PRIMARY KEY (a, b))");
+        MUST(*a, "INSERT INTO c VALUES (1, 'a', 1), (1, 'b', 2), (2, 'a', 3)");
+        auto r = a->execute("INSERT INTO c VALUES (1, 'a', 9)");
+        QCOMPARE(errorOf(r), QString("UNIQUE constraint failed: c.a, c.b"));
+        QCOMPARE(r.error->extendedCode, rc::ConstraintPrimaryKey);
+        QVERIFY(plan("SELECT * FROM c WHERE a = 1 AND b = 'b'").contains(":sqlite_autoindex_c_1"));
+        QCOMPARE_ROWS(*a, "SELECT x FROM c WHERE a = 1 AND b = 'b'", "2");
+        QCOMPARE_ROWS(*a, "SELECT rowid, x FROM c ORDER BY rowid", "1|1, 2|2, 3|3");
+        MUST(*a, "INSERT INTO c VALUES (1, 'a', 7) ON CONFLICT (a, b) DO UPDATE SET x = excluded.x");
+        QCOMPARE_ROWS(*a, "SELECT x FROM c WHERE a = 1 AND b = 'a'", "7");
+
+        MUST(*a, "CREATE TABLE s (name TEXT PRIMARY KEY, n INT)");
+        MUST(*a, "INSERT INTO s VALUES ('k', 1)");
+        QCOMPARE(errorOf(a->execute("INSERT INTO s VALUES ('k', 2)")),
+                 QString("UNIQUE constraint failed: s.name"));
+        MUST(*a, "INSERT OR REPLACE INTO s VALUES ('k', 3)");
+        QCOMPARE_ROWS(*a, "SELECT name, n FROM s", "k|3");
+        QCOMPARE(store().table("s")->schema().createSql,
+                 std::string("CREATE TABLE \"s\"(\"name\" TEXT, \"n\" INT, PRIMARY KEY (\"name\"))"));
+    }
+
+    void garbageCollectionTakesEntriesBack()
+    {
+        for (int i = 0; i < 50; ++i)
+            MUST(*a, "UPDATE t SET v = v + 1 WHERE id <= 3");
+        store().collectGarbage();
+        QCOMPARE(entries("t", "t_v"), std::size_t{5});
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE v = 70", "2, 3");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMvccIndex)
+#include "tst_mvcc_index.moc"

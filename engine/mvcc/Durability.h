@@ -35,6 +35,10 @@ public:
     virtual std::optional<Error> logCreateTable(const std::string& name, const std::string& createSql,
                                                 std::uint64_t ts) = 0;
     virtual std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) = 0;
+    virtual std::optional<Error> logCreateIndex(const std::string& table, const std::string& createSql,
+                                                std::uint64_t ts) = 0;
+    virtual std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
+                                              std::uint64_t ts) = 0;
     // After a commit has finished (no locks held): checkpoint when the log passed the threshold.
     virtual void afterCommit() = 0;
 

@@ -43,7 +43,50 @@ template <class F> void forEachChain(const Table& table, F&& f)
     }
 }
 
+// Publishes `index` on `table`, then adds an entry for every version (Index.h's invariant: a
+// writer that missed the new list put its version in the chain before, so the pass finds it).
+void addIndexTo(Table& table, const std::shared_ptr<Index>& index)
+{
+    auto list = std::make_shared<Table::IndexList>(*table.indexes());
+    list->push_back(index);
+    table.setIndexes(list);
+    forEachChain(table, [&](std::int64_t key, VersionChain& chain) {
+        std::vector<RowPtr> rows;
+        {
+            std::lock_guard chainLock(chain.lock);
+            for (const auto& v : chain.versions)
+                rows.push_back(v.row);
+        }
+        for (const auto& row : rows)
+            if (row) index->add(*row, key);
+    });
+}
+
+void removeIndexFrom(Table& table, const std::string& name)
+{
+    auto list = std::make_shared<Table::IndexList>();
+    for (const auto& other : *table.indexes())
+        if (other != table.index(name)) list->push_back(other);
+    table.setIndexes(std::move(list));
+}
+
 } // namespace
+
+void MvccStore::restoreIndex(Table& table, IndexSchema schema)
+{
+    std::unique_lock lock(catalogMutex_);
+    removeIndexFrom(table, schema.name);
+    addIndexTo(table, std::make_shared<Index>(std::move(schema)));
+    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void MvccStore::restoreDropIndex(const std::string& name)
+{
+    std::unique_lock lock(catalogMutex_);
+    for (const auto& [key, table] : tables_)
+        if (table->index(name)) removeIndexFrom(*table, name);
+    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
+}
 
 std::shared_ptr<Table> MvccStore::tableOfIndex(const std::string& name) const
 {
@@ -66,9 +109,6 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
                        : std::optional<Error>(Error::syntax("index " + schema.name + " already exists"));
     if (tables_.count(toLower(schema.name)))
         return Error::syntax("there is already a table named " + schema.name);
-    if (durability_)
-        return Error::notSupported("CREATE INDEX on a database file is not supported by the MVCC engine yet "
-                                   "(UNIQUE and PRIMARY KEY constraints in CREATE TABLE are)");
     const std::shared_ptr<Table> table = it->second;
 
     // Published before it is filled, so a transaction writing meanwhile adds its entries (its
@@ -76,19 +116,7 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
     auto index = std::make_shared<Index>(std::move(schema));
     index->setReady(false);
     const auto before = table->indexes();
-    auto list = std::make_shared<Table::IndexList>(*before);
-    list->push_back(index);
-    table->setIndexes(list);
-    forEachChain(*table, [&](std::int64_t key, VersionChain& chain) {
-        std::vector<RowPtr> rows;
-        {
-            std::lock_guard chainLock(chain.lock);
-            for (const auto& v : chain.versions)
-                rows.push_back(v.row);
-        }
-        for (const auto& row : rows)
-            if (row) index->add(*row, key);
-    });
+    addIndexTo(*table, index);
     if (index->unique()) {
         // Committed rows must already be unique, as SQLite refuses CREATE UNIQUE INDEX over
         // duplicates.
@@ -107,9 +135,18 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
                 return uniqueViolation(*table, *index);
             }
     }
+    // On a file the DDL is a frame of the log, written once the index is known to be valid.
+    const std::uint64_t ts = durability_ ? beginDdl() : 0;
+    if (durability_) {
+        if (auto logError = durability_->logCreateIndex(table->name(), index->schema().createSql, ts)) {
+            endDdl(ts);
+            table->setIndexes(before);
+            return logError;
+        }
+    }
     index->setReady(true);
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(0);
+    ddlCommitted(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, table->id(), 0, 0, 0, "CREATE INDEX " + index->name());
     return std::nullopt;
@@ -129,12 +166,16 @@ std::optional<Error> MvccStore::dropIndex(const std::string& name, bool ifExists
         return ifExists ? std::nullopt : std::optional<Error>(Error::syntax("no such index: " + name));
     if (index->schema().createSql.empty())
         return Error::syntax("index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped");
-    auto list = std::make_shared<Table::IndexList>();
-    for (const auto& other : *table->indexes())
-        if (other != index) list->push_back(other);
-    table->setIndexes(std::move(list));
+    const std::uint64_t ts = durability_ ? beginDdl() : 0;
+    if (durability_) {
+        if (auto logError = durability_->logDropIndex(table->name(), index->name(), ts)) {
+            endDdl(ts);
+            return logError;
+        }
+    }
+    removeIndexFrom(*table, index->name());
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(0);
+    ddlCommitted(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, table->id(), 0, 0, 0, "DROP INDEX " + index->name());
     return std::nullopt;

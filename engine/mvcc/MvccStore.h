@@ -142,6 +142,9 @@ public:
     // ---- recovery: loading a database before any connection exists (no logging, no conflicts)
     std::shared_ptr<Table> restoreTable(TableSchema schema, std::uint64_t createdTs);
     void restoreDrop(const std::string& name);
+    // An index, its entries built from the rows restored so far (later ones index themselves).
+    void restoreIndex(Table& table, IndexSchema schema);
+    void restoreDropIndex(const std::string& name);
     // Makes `row` (null: none) the only version of `key`, committed at `ts`.
     void restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts);
     // The clock continues after the newest recovered timestamp.

@@ -5,8 +5,11 @@
 
 #include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
+#include "support/PlainSqlite.h"
 #include "support/TestDb.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace txs;
@@ -270,6 +273,80 @@ private slots:
         QCOMPARE_ROWS(*a, "SELECT name, n FROM s", "k|3");
         QCOMPARE(store().table("s")->schema().createSql,
                  std::string("CREATE TABLE \"s\"(\"name\" TEXT, \"n\" INT, PRIMARY KEY (\"name\"))"));
+    }
+
+    // Indexes on a file: logged, replayed at open, checkpointed as real indexes of x.db (the stock
+    // sqlite3 sees them and its integrity_check passes), loaded from there, dropped from there.
+    void indexesSurviveReopenAndCheckpoint()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("x.db");
+        auto open = [&] {
+            OpenOptions options;
+            options.journalMode = JournalMode::Mvcc;
+            Error error;
+            auto opened = Database::open(path.toStdString(), options, &error);
+            if (!opened) qWarning("%s", error.message.c_str());
+            return opened;
+        };
+        auto check = [&](Connection& c) {
+            QCOMPARE(errorOf(c.execute("INSERT INTO f VALUES (9, 'a', 1, 1)")),
+                     QString("UNIQUE constraint failed: f.email"));
+            QCOMPARE(errorOf(c.execute("INSERT INTO p VALUES (1, 'x', 0)")),
+                     QString("UNIQUE constraint failed: p.a, p.b"));
+            QVERIFY(plan("SELECT * FROM f WHERE v = 2").contains(":f_v"));
+            QCOMPARE_ROWS(c, "SELECT id FROM f WHERE v = 2", "2, 3");
+            QCOMPARE_ROWS(c, "SELECT n FROM p WHERE a = 1 AND b = 'y'", "2");
+        };
+        {
+            auto fileDb = open();
+            QVERIFY(fileDb);
+            auto c = fileDb->connect();
+            MUST(*c, "CREATE TABLE f (id INTEGER PRIMARY KEY, email TEXT UNIQUE, v INT, w INT)");
+            MUST(*c, "CREATE TABLE p (a INT, b TEXT, n INT, PRIMARY KEY (a, b))");
+            MUST(*c, "CREATE INDEX f_v ON f (v)");
+            MUST(*c, "CREATE INDEX f_w ON f (w)");
+            MUST(*c, "INSERT INTO f VALUES (1, 'a', 1, 1), (2, 'b', 2, 2), (3, 'c', 2, 3)");
+            MUST(*c, "INSERT INTO p VALUES (1, 'x', 1), (1, 'y', 2)");
+            MUST(*c, "DROP INDEX f_w");
+        }
+        {
+            auto fileDb = open(); // from the log
+            QVERIFY(fileDb);
+            db = fileDb;
+            a = fileDb->connect();
+            check(*a);
+            QVERIFY(!mvccStoreOf(*fileDb)->table("f")->index("f_w"));
+            MUST(*a, "PRAGMA wal_checkpoint");
+            a.reset();
+            db.reset();
+        }
+        QCOMPARE(test::plainSqlite(path, "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(test::plainSqlite(path, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name "
+                                         "<> '__txscope_mvcc_meta' ORDER BY name"),
+                 QString("f_v, sqlite_autoindex_f_1, sqlite_autoindex_p_1"));
+        QCOMPARE(test::plainSqlite(path, "SELECT id FROM f INDEXED BY f_v WHERE v = 2"), QString("2, 3"));
+        {
+            auto fileDb = open(); // from x.db
+            QVERIFY(fileDb);
+            db = fileDb;
+            a = fileDb->connect();
+            check(*a);
+            QCOMPARE(mvccStoreOf(*fileDb)->table("f")->index("f_v")->size(), std::size_t{3});
+            MUST(*a, "DROP INDEX f_v");
+            MUST(*a, "PRAGMA wal_checkpoint");
+            a.reset();
+            db.reset();
+        }
+        QCOMPARE(test::plainSqlite(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'f_v'"),
+                 QString("0"));
+        QCOMPARE(test::plainSqlite(path, "SELECT count(*) FROM __txscope_mvcc_meta WHERE key LIKE 'index:%'"),
+                 QString("0"));
+        QCOMPARE(test::plainSqlite(path, "PRAGMA integrity_check"), QString("ok"));
+        auto fileDb = open();
+        QVERIFY(fileDb);
+        db = fileDb;
+        a = fileDb->connect();
     }
 
     void garbageCollectionTakesEntriesBack()

@@ -36,6 +36,17 @@ StatementHandle prepared(sqlite3* db, const std::string& sql)
     return s;
 }
 
+// A name as an SQL string literal. Table-valued pragma functions take it so: as a double-quoted
+// identifier, a table named like one of their own columns (seq, name, type ...) would be read as
+// that column.
+std::string literal(const std::string& name)
+{
+    std::string quoted = "'";
+    for (char c : name)
+        quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return quoted + "'";
+}
+
 std::string text(sqlite3_stmt* s, int column)
 {
     auto p = sqlite3_column_text(s, column);
@@ -169,8 +180,8 @@ namespace {
 // collation only; an expression, the rowid or another collation is refused, named.
 std::optional<Error> readIndexColumns(sqlite3* db, const mvcc::TableSchema& table, mvcc::IndexSchema& index)
 {
-    auto s = prepared(db, "SELECT cid, \"desc\", coll FROM pragma_index_xinfo(" +
-                              quoteIdentifier(index.name) + ") WHERE key = 1 ORDER BY seqno");
+    auto s = prepared(db, "SELECT cid, \"desc\", coll FROM pragma_index_xinfo(" + literal(index.name) +
+                              ") WHERE key = 1 ORDER BY seqno");
     while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
         const int cid = sqlite3_column_int(s.get(), 0);
         if (cid == -2)
@@ -230,7 +241,7 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
     {
         auto s = prepared(db.get(),
                           "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
-                              quoteIdentifier(schema.name) + ")");
+                              literal(schema.name) + ")");
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             if (sqlite3_column_int(s.get(), 5) != 0) {
                 error = Error::notSupported("generated columns are not supported by the MVCC engine yet");
@@ -256,10 +267,9 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
     {
         // UNIQUE constraints show as automatic indexes whose origin is 'u', a PRIMARY KEY that is
         // not the key as one whose origin is 'pk'. Read in SQLite's numbering order.
-        auto s =
-            prepared(db.get(), "SELECT name, origin FROM pragma_index_list(" + quoteIdentifier(schema.name) +
-                                   ") ORDER BY CAST(substr(name, length('sqlite_autoindex_' || ?1) + 2) "
-                                   "AS INTEGER)");
+        auto s = prepared(db.get(), "SELECT name, origin FROM pragma_index_list(" + literal(schema.name) +
+                                        ") ORDER BY CAST(substr(name, length('sqlite_autoindex_' || ?1) + 2) "
+                                        "AS INTEGER)");
         if (s) sqlite3_bind_text(s.get(), 1, schema.name.c_str(), -1, SQLITE_TRANSIENT);
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             mvcc::IndexSchema index;
@@ -301,7 +311,7 @@ std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, c
     mvcc::IndexSchema index;
     {
         auto s = prepared(db.get(), "SELECT name, \"unique\", partial FROM pragma_index_list(" +
-                                        quoteIdentifier(table.name) + ") WHERE origin = 'c'");
+                                        literal(table.name) + ") WHERE origin = 'c'");
         if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
             error = Error::misuse("could not read back the index just created");
             return std::nullopt;

@@ -349,6 +349,21 @@ private slots:
         a = fileDb->connect();
     }
 
+    // Tables named like the columns of SQLite's table-valued pragmas (seq, name, type) are read
+    // by name, not mistaken for those columns.
+    void tablesNamedLikePragmaColumns()
+    {
+        MUST(*a, "CREATE TABLE seq (id INTEGER PRIMARY KEY, name TEXT UNIQUE)");
+        MUST(*a, "CREATE TABLE name (type TEXT PRIMARY KEY, seq INT)");
+        MUST(*a, "CREATE INDEX seq_name ON seq (name)");
+        MUST(*a, "INSERT INTO seq VALUES (1, 'x')");
+        QCOMPARE(errorOf(a->execute("INSERT INTO seq VALUES (2, 'x')")),
+                 QString("UNIQUE constraint failed: seq.name"));
+        MUST(*a, "INSERT INTO name VALUES ('t', 1)");
+        QCOMPARE(errorOf(a->execute("INSERT INTO name VALUES ('t', 2)")),
+                 QString("UNIQUE constraint failed: name.type"));
+    }
+
     void garbageCollectionTakesEntriesBack()
     {
         for (int i = 0; i < 50; ++i)

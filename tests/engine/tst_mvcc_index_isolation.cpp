@@ -10,6 +10,8 @@
 
 #include <QRandomGenerator>
 #include <QTest>
+#include <atomic>
+#include <thread>
 
 using namespace txs;
 
@@ -125,6 +127,55 @@ private slots:
         const auto count = c[0]->execute("SELECT count(*) FROM r").rows.at(0).at(0).integer();
         QCOMPARE(static_cast<std::int64_t>(store.table("r")->index("r_v")->size()), count);
         QCOMPARE(static_cast<std::int64_t>(store.table("r")->index("r_wv")->size()), count);
+    }
+
+    // Threads racing for unique values: whoever commits first keeps a value, the others get a
+    // constraint error or a conflict; readers meanwhile see index and table agree in their snapshot.
+    void concurrentWritersKeepValuesUnique()
+    {
+        auto db = test::openMvcc(nullptr);
+        {
+            auto setup = db->connect();
+            MUST(*setup, "CREATE TABLE r (id INTEGER PRIMARY KEY, v INT, u TEXT UNIQUE)");
+            MUST(*setup, "CREATE INDEX r_v ON r (v)");
+        }
+        std::atomic<int> mismatches{0}, commits{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                auto c = db->connect();
+                QRandomGenerator random(static_cast<quint32>(100 + t));
+                for (int i = 0; i < 150; ++i) {
+                    const Value u("u" + std::to_string(random.bounded(60)));
+                    const Value v(static_cast<std::int64_t>(random.bounded(8)));
+                    c->execute("BEGIN CONCURRENT");
+                    if (t == 3) { // a reader
+                        if (c->execute("SELECT id FROM r WHERE v = ? ORDER BY id", {v}).rowsText() !=
+                            c->execute("SELECT id FROM r WHERE +v = ? ORDER BY id", {v}).rowsText())
+                            ++mismatches;
+                        c->execute("COMMIT");
+                        continue;
+                    }
+                    const bool ok = c->execute("INSERT INTO r (v, u) VALUES (?, ?)", {v, u}).ok() &&
+                                    c->execute("UPDATE r SET v = v + 1 WHERE u = ?", {u}).ok() &&
+                                    c->execute("COMMIT").ok();
+                    if (ok)
+                        ++commits;
+                    else if (c->transaction().active)
+                        c->execute("ROLLBACK");
+                }
+            });
+        for (auto& thread : threads)
+            thread.join();
+        auto c = db->connect();
+        QCOMPARE(mismatches.load(), 0);
+        QVERIFY(commits.load() > 0);
+        QCOMPARE(rows(*c, "SELECT u FROM r GROUP BY u HAVING count(*) > 1"), QString());
+        QCOMPARE(rows(*c, "SELECT count(*) FROM r"), QString::number(commits.load()));
+        auto& store = *mvccStoreOf(*db);
+        store.collectGarbage();
+        QCOMPARE(static_cast<int>(store.table("r")->index("r_v")->size()), commits.load());
+        QCOMPARE(static_cast<int>(store.table("r")->index("sqlite_autoindex_r_1")->size()), commits.load());
     }
 
     // Hermitage's "predicate-many-preceders" (PMP), the predicate read through an index.

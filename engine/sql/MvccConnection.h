@@ -26,6 +26,10 @@ struct Classified;
 namespace txs::sql {
 class UpsertPlan;
 
+// ON CONFLICT (columns) names the key or a unique index of `table`, as SQLite requires (no
+// columns: any constraint). MvccConnectionIndexes.cpp.
+bool targetsAConstraint(const mvcc::Table& table, std::vector<int> columns);
+
 class MvccConnection final : public Connection
 {
 public:

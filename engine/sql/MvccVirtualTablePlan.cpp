@@ -86,6 +86,7 @@ std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_inde
     const auto& columns = index.schema().columns;
     Plan plan;
     int eqCount = 0;
+    bool byIs = false; // `u IS NULL` matches every NULL, even in a unique index
     for (int column : columns) {
         int found = -1;
         for (int i = 0; i < info->nConstraint && found < 0; ++i)
@@ -93,6 +94,7 @@ std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_inde
                 isEq(info->aConstraint[i].op))
                 found = i;
         if (found < 0 || eqCount == 15) break;
+        byIs = byIs || info->aConstraint[found].op == SQLITE_INDEX_CONSTRAINT_IS;
         plan.arguments.push_back(found);
         ++eqCount;
     }
@@ -116,7 +118,7 @@ std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_inde
 
     double fraction = std::pow(0.1, eqCount);
     if (low >= 0 || high >= 0) fraction *= (low >= 0 && high >= 0) ? 0.05 : 0.3;
-    plan.unique = index.unique() && eqCount == static_cast<int>(columns.size());
+    plan.unique = index.unique() && !byIs && eqCount == static_cast<int>(columns.size());
     plan.rows = plan.unique ? 1 : rows * fraction + 1;
     // A row found through an index costs a second lookup (its chain), as in SQLite.
     plan.cost = plan.unique ? 2 : 10 + 1.5 * rows * fraction;

@@ -147,6 +147,10 @@ private slots:
     {
         MUST(*a, "INSERT INTO t VALUES (30, NULL, 1, ''), (31, NULL, 1, '')");
         QCOMPARE_ROWS(*a, "SELECT count(*) FROM t WHERE email IS NULL", "4");
+        // Through the unique index, which must not promise one row for IS NULL.
+        QCOMPARE_ROWS(*a, "SELECT id FROM t WHERE email IS NULL ORDER BY id", "4, 5, 30, 31");
+        QCOMPARE_ROWS(*a, "SELECT t.id FROM t JOIN t AS o ON o.id = 4 WHERE t.email IS o.email ORDER BY 1",
+                      "4, 5, 30, 31");
     }
 
     void concurrentInsertsOfOneValueFirstCommitterWins()

@@ -170,6 +170,24 @@ void land(Cursor& cursor, std::int64_t key, mvcc::RowPtr row, std::uint64_t vers
     cursor.eof = false;
 }
 
+// The next of `batch` (the cursor's batch of keys or of index entries), refilled by
+// `collect(max)` in batches when used up; `remember` notes the last one fetched, where the next
+// batch starts. False at the end.
+template <class Entry, class Collect, class Remember>
+bool nextEntry(Cursor& cursor, std::vector<Entry>& batch, Collect&& collect, Remember&& remember, Entry& out)
+{
+    while (cursor.position >= batch.size()) {
+        if (cursor.exhausted) return false;
+        constexpr std::size_t batchSize = 64;
+        collect(batchSize);
+        cursor.position = 0;
+        if (batch.size() < batchSize) cursor.exhausted = true;
+        if (!batch.empty()) remember(batch.back());
+    }
+    out = batch[cursor.position++];
+    return true;
+}
+
 // The next entry whose row's visible version holds the entry's tuple (Index.h: so each row comes
 // once, where its visible version sorts, and exactly the rows a table scan sees).
 int advanceIndex(Cursor& cursor)
@@ -177,21 +195,12 @@ int advanceIndex(Cursor& cursor)
     auto& vtab = vtabOf(&cursor);
     auto* tx = vtab.connection->statementTransaction();
     auto& scan = *cursor.indexScan;
-    for (;;) {
-        if (cursor.position >= cursor.entries.size()) {
-            if (cursor.exhausted) {
-                cursor.eof = true;
-                return SQLITE_OK;
-            }
-            constexpr std::size_t batchSize = 64;
-            scan.index->collect(scan.low, scan.high, cursor.lastEntry, cursor.descending, batchSize,
-                                cursor.entries);
-            cursor.position = 0;
-            if (cursor.entries.size() < batchSize) cursor.exhausted = true;
-            if (cursor.entries.empty()) continue;
-            cursor.lastEntry = cursor.entries.back();
-        }
-        const auto& entry = cursor.entries[cursor.position++];
+    auto collect = [&](std::size_t max) {
+        scan.index->collect(scan.low, scan.high, cursor.lastEntry, cursor.descending, max, cursor.entries);
+    };
+    auto remember = [&](const mvcc::IndexEntry& last) { cursor.lastEntry = last; };
+    mvcc::IndexEntry entry;
+    while (nextEntry(cursor, cursor.entries, collect, remember, entry)) {
         mvcc::VersionChain* chain = vtab.table->find(entry.key);
         if (!chain) continue;
         std::uint64_t versionId = 0;
@@ -200,6 +209,8 @@ int advanceIndex(Cursor& cursor)
         land(cursor, entry.key, std::move(row), versionId);
         return SQLITE_OK;
     }
+    cursor.eof = true;
+    return SQLITE_OK;
 }
 
 int advance(Cursor& cursor)
@@ -207,28 +218,20 @@ int advance(Cursor& cursor)
     if (cursor.indexScan) return advanceIndex(cursor);
     auto& vtab = vtabOf(&cursor);
     auto* tx = vtab.connection->statementTransaction();
-    for (;;) {
-        if (cursor.position >= cursor.batch.size()) {
-            if (cursor.exhausted) {
-                cursor.eof = true;
-                return SQLITE_OK;
-            }
-            constexpr std::size_t batchSize = 64;
-            vtab.table->collect(cursor.lo, cursor.hi, cursor.lastKey, cursor.descending, batchSize,
-                                cursor.batch);
-            cursor.position = 0;
-            if (cursor.batch.size() < batchSize) cursor.exhausted = true;
-            if (cursor.batch.empty()) continue;
-            cursor.lastKey = cursor.batch.back().key;
-        }
-        const auto entry = cursor.batch[cursor.position++];
-        auto& store = vtab.connection->store();
+    auto collect = [&](std::size_t max) {
+        vtab.table->collect(cursor.lo, cursor.hi, cursor.lastKey, cursor.descending, max, cursor.batch);
+    };
+    auto remember = [&](const Table::Entry& last) { cursor.lastKey = last.key; };
+    Table::Entry entry{};
+    while (nextEntry(cursor, cursor.batch, collect, remember, entry)) {
         std::uint64_t versionId = 0;
-        if (auto row = store.read(*vtab.table, entry.key, *entry.chain, *tx, &versionId)) {
+        if (auto row = vtab.connection->store().read(*vtab.table, entry.key, *entry.chain, *tx, &versionId)) {
             land(cursor, entry.key, std::move(row), versionId);
             return SQLITE_OK;
         }
     }
+    cursor.eof = true;
+    return SQLITE_OK;
 }
 
 int filter(sqlite3_vtab_cursor* base, int plan, const char* idxStr, int argc, sqlite3_value** argv)

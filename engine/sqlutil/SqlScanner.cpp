@@ -187,7 +187,7 @@ Classified classify(std::string_view statement)
         c.kind = StatementKind::CreateTable;
         return c;
     }
-    if (is(t, 0, "DROP") && is(t, 1, "TABLE")) {
+    if (is(t, 0, "DROP") && (is(t, 1, "TABLE") || is(t, 1, "INDEX"))) {
         std::size_t i = 2;
         if (is(t, i, "IF") && is(t, i + 1, "EXISTS")) {
             c.ifExists = true;
@@ -196,19 +196,7 @@ Classified classify(std::string_view statement)
         std::string schema;
         qualifiedName(t, i, schema, c.name);
         c.temp = isTempSchema(schema);
-        c.kind = StatementKind::DropTable;
-        return c;
-    }
-    if (is(t, 0, "DROP") && is(t, 1, "INDEX")) {
-        std::size_t i = 2;
-        if (is(t, i, "IF") && is(t, i + 1, "EXISTS")) {
-            c.ifExists = true;
-            i += 2;
-        }
-        std::string schema;
-        qualifiedName(t, i, schema, c.name);
-        c.temp = isTempSchema(schema);
-        c.kind = StatementKind::DropIndex;
+        c.kind = is(t, 1, "TABLE") ? StatementKind::DropTable : StatementKind::DropIndex;
         return c;
     }
     if (is(t, 0, "ALTER")) return unsupported("ALTER TABLE");

@@ -23,14 +23,7 @@ class TestMvccIndex : public QObject
 
     mvcc::MvccStore& store() { return *mvccStoreOf(*db); }
 
-    QString plan(const std::string& sql)
-    {
-        auto r = a->execute("EXPLAIN QUERY PLAN " + sql);
-        QString text;
-        for (auto& row : r.rows)
-            text += QString::fromStdString(row.back().asText()) + ";";
-        return text;
-    }
+    QString plan(const std::string& sql) { return test::queryPlan(*a, sql); }
 
     static QString errorOf(const Result& r)
     {

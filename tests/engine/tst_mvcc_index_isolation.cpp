@@ -25,14 +25,7 @@ class TestMvccIndexIsolation : public QObject
         return r.ok() ? QString::fromStdString(r.rowsText()) : QString("error: ") + r.error->message.c_str();
     }
 
-    static QString plan(Connection& c, const std::string& sql)
-    {
-        auto r = c.execute("EXPLAIN QUERY PLAN " + sql);
-        QString text;
-        for (auto& row : r.rows)
-            text += QString::fromStdString(row.back().asText()) + ";";
-        return text;
-    }
+    static QString plan(Connection& c, const std::string& sql) { return test::queryPlan(c, sql); }
 
 private slots:
     void indexScanSeesWhatTheTableScanSees_data()

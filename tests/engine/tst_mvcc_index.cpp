@@ -5,6 +5,7 @@
 
 #include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
+#include "engine/trace/TraceLog.h"
 #include "support/PlainSqlite.h"
 #include "support/TestDb.h"
 
@@ -79,6 +80,29 @@ private slots:
         // Parameters as literals.
         auto r = a->execute("SELECT id FROM t WHERE v = ?", {Value(20)});
         QCOMPARE(QString::fromStdString(r.rowsText()), QString("2, 3"));
+    }
+
+    // Counted, not timed: a lookup through an index reads the rows it returns, not the table
+    // (each row read is a VersionRead event).
+    void lookupsReadOnlyTheirRows()
+    {
+        auto trace = std::make_shared<TraceLog>();
+        db = test::openMvcc(trace);
+        a = db->connect("A");
+        MUST(*a, "CREATE TABLE big (id INTEGER PRIMARY KEY, v INT, u TEXT UNIQUE)");
+        MUST(*a, "CREATE INDEX big_v ON big (v)");
+        MUST(*a, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "
+                 "INSERT INTO big SELECT x, x % 1000, 'u' || x FROM c");
+        // "rows | version reads" of one query.
+        auto reads = [&](const std::string& sql) {
+            const auto before = trace->countOf(EventKind::VersionRead);
+            const QString rows = QString::fromStdString(a->execute(sql).rowsText());
+            return rows + " | " + QString::number(trace->countOf(EventKind::VersionRead) - before);
+        };
+        QCOMPARE(reads("SELECT id FROM big WHERE u = 'u4321'"), QString("4321 | 1"));
+        QCOMPARE(reads("SELECT count(*) FROM big WHERE v = 7"), QString("5 | 5"));
+        QCOMPARE(reads("SELECT count(*) FROM big WHERE v BETWEEN 10 AND 11"), QString("10 | 10"));
+        QCOMPARE(reads("SELECT count(*) FROM big WHERE +v = 7"), QString("5 | 5000"));
     }
 
     void orderByUsesTheIndexOrder()

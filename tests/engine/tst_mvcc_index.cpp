@@ -364,10 +364,26 @@ private slots:
         QCOMPARE(test::plainSqlite(path, "SELECT count(*) FROM __txscope_mvcc_meta WHERE key LIKE 'index:%'"),
                  QString("0"));
         QCOMPARE(test::plainSqlite(path, "PRAGMA integrity_check"), QString("ok"));
+        // Two rows swap their unique values: the checkpoint writes them one by one, and x.db's
+        // unique index must not refuse the state in between.
+        {
+            auto fileDb = open();
+            QVERIFY(fileDb);
+            db = fileDb;
+            a = fileDb->connect();
+            MUST(*a, "BEGIN; UPDATE f SET email = 'tmp' WHERE id = 1; UPDATE f SET email = 'a' WHERE id = 2; "
+                     "UPDATE f SET email = 'b' WHERE id = 1; COMMIT");
+            MUST(*a, "PRAGMA wal_checkpoint");
+            a.reset();
+            db.reset();
+        }
+        QCOMPARE(test::plainSqlite(path, "SELECT id, email FROM f ORDER BY id"), QString("1|b, 2|a, 3|c"));
+        QCOMPARE(test::plainSqlite(path, "PRAGMA integrity_check"), QString("ok"));
         auto fileDb = open();
         QVERIFY(fileDb);
         db = fileDb;
         a = fileDb->connect();
+        QCOMPARE_ROWS(*a, "SELECT id FROM f WHERE email = 'a'", "2");
     }
 
     // Tables named like the columns of SQLite's table-valued pragmas (seq, name, type) are read

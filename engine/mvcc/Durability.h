@@ -39,6 +39,10 @@ public:
     // (entered), then reached COMMIT or rolled back (left). A sync leader waits for these.
     virtual void writerEntered() {}
     virtual void writerLeft() {}
+    virtual std::optional<Error> logCreateIndex(const std::string& table, const std::string& createSql,
+                                                std::uint64_t ts) = 0;
+    virtual std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
+                                              std::uint64_t ts) = 0;
     // After a commit has finished (no locks held): checkpoint when the log passed the threshold.
     virtual void afterCommit() = 0;
 

@@ -96,7 +96,7 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             return;
         }
         for (const auto& op : frame.ops) {
-            if (op.kind == LogOp::Kind::CreateTable || op.kind == LogOp::Kind::DropTable)
+            if (op.isDdl())
                 ddl.emplace_back(frame.commitTs, op);
             else
                 changed[op.table].insert(op.key);
@@ -113,6 +113,10 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
     };
     if (!run(db_, "BEGIN IMMEDIATE")) return fail("BEGIN");
     for (const auto& [ddlTs, op] : ddl) {
+        if (op.kind == LogOp::Kind::CreateIndex || op.kind == LogOp::Kind::DropIndex) {
+            if (auto why = checkpointIndexOp(op, ddlTs)) return fail(*why);
+            continue;
+        }
         const std::string name = sqlutil::quoteIdentifier(op.table);
         // Never drop what the engine did not create: an object of that name that
         // __txscope_mvcc_meta does not record is someone else's (written to the file behind our
@@ -127,6 +131,7 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             store_.rollback(*reader, RollbackReason::User, false);
             return e;
         }
+        if (!forgetIndexesOf(op.table)) return fail("__txscope_mvcc_meta");
         if (!run(db_, "DROP TABLE IF EXISTS main." + name)) return fail("DROP TABLE " + op.table);
         std::string createSql;
         if (op.kind == LogOp::Kind::CreateTable) {

@@ -143,6 +143,7 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     std::string contents;
     if (auto e = self->openLog(contents)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
     if (auto e = self->load(tables)) return fail(rc::CantOpen, *e);
+    if (auto e = self->loadIndexes()) return fail(rc::CantOpen, *e);
     sqlite3_busy_timeout(db, 5000);
     if (auto e = self->recover(contents, damagedLog))
         return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
@@ -239,11 +240,14 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
         return "MVCC database " + path_ + ": cannot list its tables: " + sqlite3_errmsg(db_);
     sqlite3_stmt* const list = listRows.get();
     std::vector<std::string> foreign;
+    const std::set<std::string> indexes = recordedIndexes();
     while (sqlite3_step(list) == SQLITE_ROW) {
         const std::string type = text(list, 0), name = text(list, 1), table = toLower(text(list, 2));
         const bool ours = (type == "table" && (owned.count(toLower(name)) ||
                                                (toLower(name) == "sqlite_sequence" && hasMeta_))) ||
-                          (type == "index" && name.starts_with("sqlite_autoindex_") && owned.count(table));
+                          (type == "index" &&
+                           (name.starts_with("sqlite_autoindex_") || indexes.count(toLower(name))) &&
+                           owned.count(table));
         if (!ours) foreign.push_back(type + " " + name);
     }
     if (foreign.empty()) return std::nullopt;
@@ -388,6 +392,10 @@ std::optional<std::string> FileDurability::recover(const std::string& contents, 
         ++replayed;
         newest = std::max(newest, frame.commitTs);
         for (const auto& op : frame.ops) {
+            if (op.kind == LogOp::Kind::CreateIndex || op.kind == LogOp::Kind::DropIndex) {
+                if (auto why = replayIndexOp(op); !why.empty()) refused = why;
+                continue;
+            }
             if (op.kind == LogOp::Kind::CreateTable) {
                 Error parseError;
                 auto schema = readTableSchema(op.createSql, parseError);

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 struct sqlite3;
@@ -28,6 +29,7 @@ struct sqlite3;
 namespace txs::mvcc {
 
 class MvccStore;
+struct LogOp;
 
 class FileDurability final : public Durability
 {
@@ -45,6 +47,12 @@ public:
     std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) override;
     void writerEntered() override { writersInFlight_.fetch_add(1); }
     void writerLeft() override;
+    // Indexes (FileIndexes.cpp): logged like tables, kept in x.db as real indexes recorded in
+    // __txscope_mvcc_meta ('index:<name>'), entries rebuilt from the rows at open.
+    std::optional<Error> logCreateIndex(const std::string& table, const std::string& createSql,
+                                        std::uint64_t ts) override;
+    std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
+                                      std::uint64_t ts) override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
     void setCheckpointThreshold(std::uint64_t bytes) override;
@@ -64,6 +72,14 @@ private:
     std::optional<std::string> openLog(std::string& contents);
     std::optional<std::string> load(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
     std::optional<std::string> recover(const std::string& contents, DamagedLog damagedLog);
+    // FileIndexes.cpp: the indexes recorded in x.db, loaded after the rows; an index op of the log
+    // replayed (empty) or refused (why); one applied to x.db by the checkpoint; the records of a
+    // table's indexes forgotten before the table is dropped there.
+    std::optional<std::string> loadIndexes();
+    std::string replayIndexOp(const LogOp& op);
+    std::optional<std::string> checkpointIndexOp(const LogOp& op, std::uint64_t ts);
+    bool forgetIndexesOf(const std::string& table);
+    std::set<std::string> recordedIndexes() const; // lower-case names
     std::optional<std::string> saveDiscarded(std::string_view bytes, std::string& savedAs);
     std::optional<std::string> writeIdentity();
     std::optional<std::string> upgradeLegacyLog();

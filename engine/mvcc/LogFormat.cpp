@@ -187,6 +187,22 @@ void FrameWriter::dropTable(const std::string& table)
     ++ops_;
 }
 
+void FrameWriter::createIndex(const std::string& table, const std::string& createSql)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::CreateIndex));
+    putString(bytes_, table);
+    putString(bytes_, createSql);
+    ++ops_;
+}
+
+void FrameWriter::dropIndex(const std::string& table, const std::string& index)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::DropIndex));
+    putString(bytes_, table);
+    putString(bytes_, index);
+    ++ops_;
+}
+
 std::string FrameWriter::finish()
 {
     const auto payload = static_cast<std::uint32_t>(bytes_.size() - frameHeaderSize);
@@ -292,6 +308,12 @@ LogScan scanLog(std::string_view bytes,
                 op.createSql = r.getString();
                 break;
             case LogOp::Kind::DropTable:
+                break;
+            case LogOp::Kind::CreateIndex:
+                op.createSql = r.getString();
+                break;
+            case LogOp::Kind::DropIndex:
+                op.index = r.getString();
                 break;
             default:
                 r.ok = false;

@@ -16,6 +16,8 @@
 //     Delete (2):       i64 key
 //     CreateTable (3):  str CREATE TABLE statement
 //     DropTable (4):    (nothing)
+//     CreateIndex (5):  str CREATE INDEX statement (table: the indexed table)
+//     DropIndex (6):    str the index's name (table: its table)
 //   str:                u32 length | bytes;  value: u8 type (0 NULL, 1 INTEGER, 2 REAL, 3 TEXT,
 //                       4 BLOB) | i64, f64 bits, or str
 //
@@ -54,12 +56,21 @@ std::size_t logHeaderSizeOf(std::string_view bytes);
 
 struct LogOp
 {
-    enum class Kind : std::uint8_t { Upsert = 1, Delete = 2, CreateTable = 3, DropTable = 4 };
+    enum class Kind : std::uint8_t {
+        Upsert = 1,
+        Delete = 2,
+        CreateTable = 3,
+        DropTable = 4,
+        CreateIndex = 5,
+        DropIndex = 6
+    };
+    bool isDdl() const { return kind != Kind::Upsert && kind != Kind::Delete; }
     Kind kind = Kind::Upsert;
     std::string table;
     std::int64_t key = 0;
     Row row;
-    std::string createSql;
+    std::string createSql; // CreateTable, CreateIndex
+    std::string index;     // DropIndex
 };
 
 struct LogFrame
@@ -77,6 +88,8 @@ public:
     void remove(const std::string& table, std::int64_t key);
     void createTable(const std::string& table, const std::string& createSql);
     void dropTable(const std::string& table);
+    void createIndex(const std::string& table, const std::string& createSql);
+    void dropIndex(const std::string& table, const std::string& index);
     // The finished frame; the writer is spent afterwards.
     std::string finish();
 

@@ -80,9 +80,12 @@ std::size_t MvccStore::collectItems(std::vector<GcItem>& items, std::uint64_t lw
         std::uint64_t version;
     };
     std::vector<Reclaimed> events;
+    std::vector<RowPtr> removed; // rows whose index entries may go (Index.h)
     for (auto& item : items) {
         if (item.table->dropped()) continue;
         bool pending = false;
+        const bool indexed = item.table->hasIndexes();
+        removed.clear();
         {
             std::lock_guard lock(item.chain->lock);
             auto& versions = item.chain->versions;
@@ -90,6 +93,7 @@ std::size_t MvccStore::collectItems(std::vector<GcItem>& items, std::uint64_t lw
                 const bool endedCommitted = v.end.tx == nullptr && v.end.ts != 0;
                 if (endedCommitted && v.end.ts <= lwm) {
                     if (tracing()) events.push_back({item.table->id(), item.key, v.id});
+                    if (indexed) removed.push_back(v.row);
                     ++reclaimed;
                     return true;
                 }
@@ -103,6 +107,7 @@ std::size_t MvccStore::collectItems(std::vector<GcItem>& items, std::uint64_t lw
             if (versions.capacity() > 8 && versions.size() * 4 <= versions.capacity())
                 versions.shrink_to_fit();
         }
+        item.table->unindexVersions(item.key, *item.chain, removed);
         if (pending) keep.push_back(std::move(item));
     }
     versionsReclaimed_.fetch_add(reclaimed, std::memory_order_relaxed);

@@ -51,14 +51,22 @@ void MvccStore::restoreDrop(const std::string& name)
 void MvccStore::restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts)
 {
     VersionChain& chain = table.findOrCreate(key);
-    std::lock_guard lock(chain.lock);
-    // Nobody can read yet, so older versions are garbage at once.
-    versionsReclaimed_.fetch_add(chain.versions.size(), std::memory_order_relaxed);
-    chain.versions.clear();
-    if (row) {
-        chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), std::move(row), 0, 0});
-        versionsCreated_.fetch_add(1, std::memory_order_relaxed);
+    std::vector<RowPtr> old; // their index entries are replaced by the new row's (Index.h)
+    {
+        std::lock_guard lock(chain.lock);
+        // Nobody can read yet, so older versions are garbage at once.
+        versionsReclaimed_.fetch_add(chain.versions.size(), std::memory_order_relaxed);
+        if (table.hasIndexes())
+            for (const auto& v : chain.versions)
+                old.push_back(v.row);
+        chain.versions.clear();
+        if (row) {
+            chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), row, 0, 0});
+            versionsCreated_.fetch_add(1, std::memory_order_relaxed);
+        }
     }
+    if (row) table.indexVersion(key, *row);
+    table.unindexVersions(key, chain, old);
     table.noteExplicitKey(key);
 }
 

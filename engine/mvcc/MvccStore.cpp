@@ -340,12 +340,15 @@ void MvccStore::finishCommit(Transaction& tx)
     // Rewrite our TxID stamps to the commit timestamp. Versions we both created and ended
     // (a row written twice by one transaction) were never visible to anyone: drop them.
     std::vector<GcItem> ended;
+    std::vector<RowPtr> discarded; // their index entries go once the chain lock is released
     for (const auto& record : tx.writes) {
-        std::lock_guard lock(record.chain->lock);
+        discarded.clear();
+        std::unique_lock lock(record.chain->lock);
         auto& versions = record.chain->versions;
         for (auto it = versions.begin(); it != versions.end();) {
             const bool mine = it->begin.tx == &tx, endedByMe = it->end.tx == &tx;
             if (mine && endedByMe) {
+                if (record.table->hasIndexes()) discarded.push_back(it->row);
                 it = versions.erase(it);
                 versionsDiscarded_.fetch_add(1, std::memory_order_relaxed);
                 continue;
@@ -360,6 +363,8 @@ void MvccStore::finishCommit(Transaction& tx)
             }
             ++it;
         }
+        lock.unlock();
+        record.table->unindexVersions(record.key, *record.chain, discarded);
     }
     emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
          static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
@@ -434,6 +439,10 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
             waitPreparingChange(epoch); // the earlier inserter is validating or writing its frame
         }
     }
+    // The same rule for values of unique indexes (Index.h).
+    if (auto clash = uniqueClashAtCommit(tx))
+        return doom(tx, *clash->table, clash->key, clash->otherTx,
+                    "committed a row with the same unique value first", true);
     return std::nullopt;
 }
 

@@ -74,6 +74,12 @@ public:
     std::shared_ptr<Table> createTable(TableSchema schema, bool ifNotExists, std::uint32_t connection,
                                        std::optional<Error>& error);
     std::optional<Error> dropTable(const std::string& name, bool ifExists, std::uint32_t connection);
+    // CREATE [UNIQUE] INDEX on `tableName`, its entries built from every version (MvccIndexes.cpp).
+    std::optional<Error> createIndex(const std::string& tableName, IndexSchema schema, bool ifNotExists,
+                                     std::uint32_t connection);
+    std::optional<Error> dropIndex(const std::string& name, bool ifExists, std::uint32_t connection);
+    // The table holding the index `name` (case-insensitive), or null.
+    std::shared_ptr<Table> tableOfIndex(const std::string& name) const;
     std::shared_ptr<Table> table(const std::string& name) const;
     std::vector<std::shared_ptr<Table>> tables() const;
     std::uint64_t schemaVersion() const { return schemaVersion_.load(std::memory_order_acquire); }
@@ -136,6 +142,9 @@ public:
     // ---- recovery: loading a database before any connection exists (no logging, no conflicts)
     std::shared_ptr<Table> restoreTable(TableSchema schema, std::uint64_t createdTs);
     void restoreDrop(const std::string& name);
+    // An index, its entries built from the rows restored so far (later ones index themselves).
+    void restoreIndex(Table& table, IndexSchema schema);
+    void restoreDropIndex(const std::string& name);
     // Makes `row` (null: none) the only version of `key`, committed at `ts`.
     void restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts);
     // The clock continues after the newest recovered timestamp.
@@ -202,6 +211,7 @@ private:
     void endDdl(std::uint64_t ts);
     void ddlCommitted(std::uint64_t ts); // endDdl for a DDL that took effect
     void undoRecord(Transaction& tx, const WriteRecord& record);
+    void undoVersions(Transaction& tx, const WriteRecord& record, std::vector<RowPtr>& removed);
     void unregister(Transaction& tx);
     void releaseExclusive(Transaction& tx);
     std::uint64_t lowWaterMark() const;

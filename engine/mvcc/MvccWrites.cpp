@@ -161,10 +161,18 @@ void MvccStore::undoTo(Transaction& tx, std::size_t mark)
 
 void MvccStore::undoRecord(Transaction& tx, const WriteRecord& record)
 {
+    std::vector<RowPtr> removed; // their index entries go once the chain lock is released
+    undoVersions(tx, record, removed);
+    record.table->unindexVersions(record.key, *record.chain, removed);
+}
+
+void MvccStore::undoVersions(Transaction& tx, const WriteRecord& record, std::vector<RowPtr>& removed)
+{
     std::lock_guard lock(record.chain->lock);
     auto& versions = record.chain->versions;
     for (auto it = versions.begin(); it != versions.end(); ++it) {
         if (record.newVersion && it->id == record.newVersion && it->begin.tx == &tx) {
+            removed.push_back(it->row);
             versions.erase(it);
             versionsDiscarded_.fetch_add(1, std::memory_order_relaxed);
             break;

@@ -36,6 +36,17 @@ StatementHandle prepared(sqlite3* db, const std::string& sql)
     return s;
 }
 
+// A name as an SQL string literal. Table-valued pragma functions take it so: as a double-quoted
+// identifier, a table named like one of their own columns (seq, name, type ...) would be read as
+// that column.
+std::string literal(const std::string& name)
+{
+    std::string quoted = "'";
+    for (char c : name)
+        quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return quoted + "'";
+}
+
 std::string text(sqlite3_stmt* s, int column)
 {
     auto p = sqlite3_column_text(s, column);
@@ -62,11 +73,14 @@ namespace {
 
 // Prepares `sql` on `db` and runs it only if it is exactly one CREATE TABLE statement (comments
 // and semicolons around it are fine): stored SQL is data, never a script to run.
-std::optional<Error> createOnly(sqlite3* db, const std::string& sql)
+std::optional<Error> createOnly(sqlite3* db, const std::string& sql,
+                                StatementKind kind = StatementKind::CreateTable)
 {
     const Classified c = classify(sql);
-    if (c.kind != StatementKind::CreateTable || c.temp)
-        return Error::notSupported("not a CREATE TABLE statement of the kind TxScope writes");
+    if (c.kind != kind || c.temp)
+        return Error::notSupported(kind == StatementKind::CreateTable
+                                       ? "not a CREATE TABLE statement of the kind TxScope writes"
+                                       : "not a CREATE INDEX statement of the kind TxScope writes");
     StatementHandle statement;
     const char* tail = nullptr;
     const int rc = prepare(db, sql, statement, &tail);
@@ -103,12 +117,32 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         if (column.notNull) sql += " NOT NULL";
         if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
     }
+    // Constraint indexes in the order SQLite numbered them, so they read back with the same names.
+    for (const auto& index : schema.constraintIndexes) {
+        sql += index.primaryKey ? ", PRIMARY KEY (" : ", UNIQUE (";
+        for (std::size_t i = 0; i < index.columns.size(); ++i) {
+            if (i) sql += ", ";
+            sql += quoteIdentifier(schema.columns[static_cast<std::size_t>(index.columns[i])].name);
+            if (index.descending[i]) sql += " DESC";
+        }
+        sql += ")";
+    }
     return sql + ")";
+}
+
+bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
+{
+    return a.name == b.name && a.unique == b.unique && a.primaryKey == b.primaryKey &&
+           a.columns == b.columns && a.descending == b.descending;
 }
 
 bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
 {
-    if (a.name != b.name || a.keyColumn != b.keyColumn || a.columns.size() != b.columns.size()) return false;
+    if (a.name != b.name || a.keyColumn != b.keyColumn || a.columns.size() != b.columns.size() ||
+        a.constraintIndexes.size() != b.constraintIndexes.size())
+        return false;
+    for (std::size_t i = 0; i < a.constraintIndexes.size(); ++i)
+        if (!sameIndex(a.constraintIndexes[i], b.constraintIndexes[i])) return false;
     for (std::size_t i = 0; i < a.columns.size(); ++i) {
         const auto &x = a.columns[i], &y = b.columns[i];
         if (x.name != y.name || x.declaredType != y.declaredType || x.notNull != y.notNull ||
@@ -141,6 +175,30 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
 }
 
 namespace {
+
+// The key columns of index `index.name` (already created in `db`): plain columns with BINARY
+// collation only; an expression, the rowid or another collation is refused, named.
+std::optional<Error> readIndexColumns(sqlite3* db, const mvcc::TableSchema& table, mvcc::IndexSchema& index)
+{
+    auto s = prepared(db, "SELECT cid, \"desc\", coll FROM pragma_index_xinfo(" + literal(index.name) +
+                              ") WHERE key = 1 ORDER BY seqno");
+    while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
+        const int cid = sqlite3_column_int(s.get(), 0);
+        if (cid == -2)
+            return Error::notSupported(
+                "indexes on expressions are not supported by the MVCC engine yet (index " + index.name + ")");
+        if (cid < 0 || static_cast<std::size_t>(cid) >= table.columns.size())
+            return Error::notSupported("an index on the rowid is not supported by the MVCC engine (index " +
+                                       index.name + ")");
+        if (sqlite3_stricmp(text(s.get(), 2).c_str(), "BINARY") != 0)
+            return Error::notSupported("COLLATE in an index is not supported by the MVCC engine yet (index " +
+                                       index.name + ")");
+        index.columns.push_back(cid);
+        index.descending.push_back(sqlite3_column_int(s.get(), 1) != 0);
+    }
+    if (index.columns.empty()) return Error::misuse("could not read back the columns of index " + index.name);
+    return std::nullopt;
+}
 
 std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
 {
@@ -183,7 +241,7 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
     {
         auto s = prepared(db.get(),
                           "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(" +
-                              quoteIdentifier(schema.name) + ")");
+                              literal(schema.name) + ")");
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
             if (sqlite3_column_int(s.get(), 5) != 0) {
                 error = Error::notSupported("generated columns are not supported by the MVCC engine yet");
@@ -202,37 +260,85 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             schema.columns.push_back(std::move(column));
         }
     }
-    if (primaryKeyColumns > 1) {
-        error = Error::notSupported("composite PRIMARY KEYs are not supported by the MVCC engine yet; use an "
-                                    "INTEGER PRIMARY KEY");
-        return std::nullopt;
-    }
-    if (primaryKeyColumns == 1) {
-        if (schema.columns[primaryKeyIndex].affinity != mvcc::Affinity::Integer) {
-            error = Error::notSupported(
-                "a PRIMARY KEY on a column of type '" + schema.columns[primaryKeyIndex].declaredType +
-                "' is not supported by the MVCC engine yet; use an INTEGER PRIMARY KEY");
-            return std::nullopt;
-        }
+    // A single integer PRIMARY KEY column is the engine's key; any other PRIMARY KEY (composite,
+    // TEXT ...) is a unique index over the hidden rowid, as SQLite makes one for a rowid table.
+    if (primaryKeyColumns == 1 && schema.columns[primaryKeyIndex].affinity == mvcc::Affinity::Integer)
         schema.keyColumn = primaryKeyIndex;
-    }
     {
-        // A UNIQUE constraint shows as an automatic index whose origin is 'u'; the primary
-        // key's own index (origin 'pk', for INT PRIMARY KEY) is the engine's key.
-        auto s =
-            prepared(db.get(), "SELECT origin FROM pragma_index_list(" + quoteIdentifier(schema.name) + ")");
+        // UNIQUE constraints show as automatic indexes whose origin is 'u', a PRIMARY KEY that is
+        // not the key as one whose origin is 'pk'. Read in SQLite's numbering order.
+        auto s = prepared(db.get(), "SELECT name, origin FROM pragma_index_list(" + literal(schema.name) +
+                                        ") ORDER BY CAST(substr(name, length('sqlite_autoindex_' || ?1) + 2) "
+                                        "AS INTEGER)");
+        if (s) sqlite3_bind_text(s.get(), 1, schema.name.c_str(), -1, SQLITE_TRANSIENT);
         while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
-            if (text(s.get(), 0) != "pk") {
-                error = Error::notSupported(
-                    "UNIQUE constraints (secondary indexes) are not supported by the MVCC "
-                    "engine yet");
+            mvcc::IndexSchema index;
+            index.name = text(s.get(), 0);
+            index.primaryKey = text(s.get(), 1) == "pk";
+            if (index.primaryKey && schema.keyColumn >= 0) continue; // the key itself
+            index.unique = true;
+            if (auto failure = readIndexColumns(db.get(), schema, index)) {
+                error = *failure;
                 return std::nullopt;
             }
+            schema.constraintIndexes.push_back(std::move(index));
         }
     }
     return schema;
 }
 
 } // namespace
+
+std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, const mvcc::TableSchema& table,
+                                                 Error& error)
+{
+    sqlite3* raw = nullptr;
+    if (openHardened(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        error = Error::fromSqlite(SQLITE_NOMEM, "cannot open a scratch database to read the index");
+        sqlite3_close(raw);
+        return std::nullopt;
+    }
+    Db db(raw);
+    const std::string sql(createIndex);
+    if (auto failure = createOnly(db.get(), table.createSql)) {
+        error = *failure;
+        return std::nullopt;
+    }
+    if (auto failure = createOnly(db.get(), sql, StatementKind::CreateIndex)) {
+        error = *failure;
+        return std::nullopt;
+    }
+    mvcc::IndexSchema index;
+    {
+        auto s = prepared(db.get(), "SELECT name, \"unique\", partial FROM pragma_index_list(" +
+                                        literal(table.name) + ") WHERE origin = 'c'");
+        if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+            error = Error::misuse("could not read back the index just created");
+            return std::nullopt;
+        }
+        index.name = text(s.get(), 0);
+        index.unique = sqlite3_column_int(s.get(), 1) != 0;
+        if (sqlite3_column_int(s.get(), 2)) {
+            error =
+                Error::notSupported("partial indexes (CREATE INDEX ... WHERE) are not supported by the MVCC "
+                                    "engine yet (index " +
+                                    index.name + ")");
+            return std::nullopt;
+        }
+    }
+    if (auto failure = readIndexColumns(db.get(), table, index)) {
+        error = *failure;
+        return std::nullopt;
+    }
+    index.createSql = std::string(index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
+                      quoteIdentifier(index.name) + " ON " + quoteIdentifier(table.name) + "(";
+    for (std::size_t i = 0; i < index.columns.size(); ++i) {
+        if (i) index.createSql += ", ";
+        index.createSql += quoteIdentifier(table.columns[static_cast<std::size_t>(index.columns[i])].name);
+        if (index.descending[i]) index.createSql += " DESC";
+    }
+    index.createSql += ")";
+    return index;
+}
 
 } // namespace txs::mvcc

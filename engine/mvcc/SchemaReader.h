@@ -20,4 +20,10 @@ namespace txs::mvcc {
 // On success returns the schema; on failure sets `error` (SQLite's own message for bad SQL).
 std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatement, Error& error);
 
+// A CREATE [UNIQUE] INDEX statement on `table` (whose createSql it is run beside), read the same
+// way; the schema's createSql is its canonical form. Expressions, partial indexes and collations
+// are refused, named.
+std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, const mvcc::TableSchema& table,
+                                                 Error& error);
+
 } // namespace txs::mvcc

@@ -1,5 +1,7 @@
 #include "engine/mvcc/Table.h"
 
+#include <algorithm>
+#include <cctype>
 #include <limits>
 #include <mutex>
 
@@ -10,6 +12,58 @@ int TableSchema::columnIndex(const std::string& column) const
     for (std::size_t i = 0; i < columns.size(); ++i)
         if (columns[i].name == column) return static_cast<int>(i);
     return -1;
+}
+
+Table::Table(std::uint32_t id, TableSchema schema) : id_(id), schema_(std::move(schema))
+{
+    auto list = std::make_shared<IndexList>();
+    for (const auto& index : schema_.constraintIndexes)
+        list->push_back(std::make_shared<Index>(index));
+    setIndexes(std::move(list));
+}
+
+std::shared_ptr<const Table::IndexList> Table::indexes() const
+{
+    std::lock_guard lock(indexesMutex_);
+    return indexes_;
+}
+
+std::shared_ptr<Index> Table::index(const std::string& name) const
+{
+    for (const auto& index : *indexes())
+        if (index->name().size() == name.size() &&
+            std::equal(name.begin(), name.end(), index->name().begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+            }))
+            return index;
+    return nullptr;
+}
+
+void Table::setIndexes(std::shared_ptr<const IndexList> indexes)
+{
+    const int unique = static_cast<int>(
+        std::count_if(indexes->begin(), indexes->end(), [](const auto& index) { return index->unique(); }));
+    const int count = static_cast<int>(indexes->size());
+    std::lock_guard lock(indexesMutex_);
+    indexes_ = std::move(indexes);
+    indexCount_.store(count, std::memory_order_release);
+    uniqueCount_.store(unique, std::memory_order_release);
+}
+
+void Table::indexVersion(std::int64_t key, const Row& row) const
+{
+    if (!hasIndexes()) return;
+    for (const auto& index : *indexes())
+        index->add(row, key);
+}
+
+void Table::unindexVersions(std::int64_t key, VersionChain& chain, const std::vector<RowPtr>& removed) const
+{
+    if (!hasIndexes() || removed.empty()) return;
+    for (const auto& index : *indexes())
+        for (const auto& row : removed)
+            if (row) index->removeIfGone(index->tupleOf(*row), key, chain);
 }
 
 VersionChain* Table::find(std::int64_t key) const

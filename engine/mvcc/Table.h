@@ -6,6 +6,7 @@
 // lookups and range scans use the map's order; nothing here scans the whole table unless
 // asked to.
 
+#include "engine/mvcc/Index.h"
 #include "engine/mvcc/TableSchema.h"
 #include "engine/mvcc/Version.h"
 
@@ -22,7 +23,8 @@ namespace txs::mvcc {
 class Table
 {
 public:
-    Table(std::uint32_t id, TableSchema schema) : id_(id), schema_(std::move(schema)) {}
+    // The constraint indexes of the schema (UNIQUE, a non-integer PRIMARY KEY) exist from the start.
+    Table(std::uint32_t id, TableSchema schema);
 
     std::uint32_t id() const { return id_; }
     const TableSchema& schema() const { return schema_; }
@@ -52,6 +54,20 @@ public:
     std::uint64_t createdTs() const { return createdTs_; }
     void setCreatedTs(std::uint64_t ts) { createdTs_ = ts; }
 
+    // ---- secondary indexes (Index.h). The list is replaced whole (CREATE/DROP INDEX, under the
+    // store's exclusive slot) and read as a snapshot, so a scan keeps the index it planned with.
+    using IndexList = std::vector<std::shared_ptr<Index>>;
+    std::shared_ptr<const IndexList> indexes() const;
+    std::shared_ptr<Index> index(const std::string& name) const; // case-insensitive
+    bool hasIndexes() const { return indexCount_.load(std::memory_order_acquire) > 0; }
+    bool hasUniqueIndexes() const { return uniqueCount_.load(std::memory_order_acquire) > 0; }
+    void setIndexes(std::shared_ptr<const IndexList> indexes);
+    // Writers call this after a version holding `row` went into key's chain (Index.h's invariant).
+    void indexVersion(std::int64_t key, const Row& row) const;
+    // After versions holding `removed` left key's chain (GC, undo, restore): drops entries whose
+    // tuple no version of the chain still holds.
+    void unindexVersions(std::int64_t key, VersionChain& chain, const std::vector<RowPtr>& removed) const;
+
     bool dropped() const { return dropped_.load(std::memory_order_acquire); }
     void markDropped() { dropped_.store(true, std::memory_order_release); }
 
@@ -62,6 +78,9 @@ private:
     std::map<std::int64_t, std::unique_ptr<VersionChain>> chains_;
     std::atomic<std::int64_t> nextKey_{1};
     std::atomic<bool> dropped_{false};
+    mutable SpinLock indexesMutex_;
+    std::shared_ptr<const IndexList> indexes_; // guarded by indexesMutex_
+    std::atomic<int> indexCount_{0}, uniqueCount_{0};
     std::uint64_t createdTs_ = 0;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // What the engine knows of a table's columns: enough to enforce NOT NULL, the key's
-// uniqueness and SQLite's type affinity, and to declare the table to SQLite again.
+// uniqueness, UNIQUE constraints and SQLite's type affinity, and to declare the table to SQLite again.
 
 #include <string>
 #include <vector>
@@ -18,12 +18,28 @@ struct ColumnSchema
     std::string defaultSql; // the DEFAULT expression as SQL, empty when none
 };
 
+// A secondary index: CREATE [UNIQUE] INDEX, a UNIQUE constraint, or the PRIMARY KEY of a table
+// whose key is not an integer column (a unique index over the hidden rowid, as SQLite makes one).
+// Plain columns only, compared with BINARY collation, ascending order kept (DESC is accepted and
+// only changes the text written back).
+struct IndexSchema
+{
+    std::string name; // sqlite_autoindex_<table>_<n> for constraints, as SQLite names them
+    bool unique = false;
+    bool primaryKey = false; // the table's PRIMARY KEY (SQLITE_CONSTRAINT_PRIMARYKEY when violated)
+    std::vector<int> columns;
+    std::vector<bool> descending;
+    std::string createSql; // CREATE INDEX text (canonical); empty for a constraint's index
+};
+
 struct TableSchema
 {
     std::string name;
     std::vector<ColumnSchema> columns;
     int keyColumn = -1;    // INTEGER PRIMARY KEY / single INT PRIMARY KEY column, -1: hidden rowid
     std::string createSql; // the statement that created it
+    // The constraint indexes CREATE TABLE made (UNIQUE, a non-integer or composite PRIMARY KEY).
+    std::vector<IndexSchema> constraintIndexes;
 
     int columnIndex(const std::string& column) const;
 };

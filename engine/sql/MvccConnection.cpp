@@ -10,6 +10,7 @@
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 
+#include <algorithm>
 #include <chrono>
 #include <sqlite3.h>
 #include <thread>
@@ -145,6 +146,12 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
             break;
         case StatementKind::DropTable:
             error = dropTable(statement, c, params, result);
+            break;
+        case StatementKind::CreateIndex:
+            error = createIndex(statement, c, params, result);
+            break;
+        case StatementKind::DropIndex:
+            error = dropIndex(statement, c, params, result);
             break;
         case StatementKind::Unsupported:
             error = Error::notSupported(c.what + " are not supported by the MVCC engine yet");
@@ -285,6 +292,10 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     std::unique_ptr<UpsertPlan> ownPlan;
     if (upsert) {
         const mvcc::TableSchema* schema = schemaOf(upsert->table);
+        if (!targetsAConstraint(*store_->table(schema->name), upsert->targetColumns)) {
+            error = Error::syntax("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
+            return nullptr;
+        }
         ownPlan = UpsertPlan::prepare(db_, std::move(*upsert), *schema, error);
         if (!ownPlan) return nullptr;
     }
@@ -409,6 +420,8 @@ std::optional<Error> MvccConnection::syncSchema()
     const std::uint64_t version = store_->schemaVersion();
     if (version == syncedSchemaVersion_) return std::nullopt;
     const auto tables = store_->tables();
+    // Cached statements were planned with the old indexes (an index may be gone).
+    clearStatements();
     std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> current;
     for (const auto& t : tables)
         current[t->id()] = t;

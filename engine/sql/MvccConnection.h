@@ -26,6 +26,10 @@ struct Classified;
 namespace txs::sql {
 class UpsertPlan;
 
+// ON CONFLICT (columns) names the key or a unique index of `table`, as SQLite requires (no
+// columns: any constraint). MvccConnectionIndexes.cpp.
+bool targetsAConstraint(const mvcc::Table& table, std::vector<int> columns);
+
 class MvccConnection final : public Connection
 {
 public:
@@ -57,6 +61,10 @@ private:
     std::optional<Error> createTable(std::string_view statement, const sqlutil::Classified& c,
                                      const Params& params, Result& result);
     std::optional<Error> dropTable(std::string_view statement, const sqlutil::Classified& c,
+                                   const Params& params, Result& result);
+    std::optional<Error> createIndex(std::string_view statement, const sqlutil::Classified& c,
+                                     const Params& params, Result& result);
+    std::optional<Error> dropIndex(std::string_view statement, const sqlutil::Classified& c,
                                    const Params& params, Result& result);
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();

@@ -6,6 +6,8 @@
 
 #include "engine/mvcc/Affinity.h"
 #include "engine/sql/MvccConnection.h"
+#include "engine/sql/MvccVirtualTablePlan.h"
+#include "engine/sql/MvccVirtualTableWrites.h"
 #include "engine/sql/Upsert.h"
 #include "engine/sqlutil/SqliteValues.h"
 
@@ -27,16 +29,6 @@ namespace {
 
 using mvcc::Table;
 
-struct Vtab : sqlite3_vtab
-{
-    sqlite3* db;
-    MvccConnection* connection;
-    std::shared_ptr<Table> table;
-};
-
-// Plan flags in idxNum.
-constexpr int planEq = 1, planLow = 2, planHigh = 4, planDesc = 8;
-
 struct Cursor : sqlite3_vtab_cursor
 {
     std::int64_t lo = std::numeric_limits<std::int64_t>::min();
@@ -49,19 +41,15 @@ struct Cursor : sqlite3_vtab_cursor
     std::int64_t key = 0;
     mvcc::RowPtr row;
     bool eof = true;
+    // An index scan (MvccVirtualTablePlan.h): entries in the bounds, in the index's order.
+    std::optional<IndexScan> indexScan;
+    std::vector<mvcc::IndexEntry> entries;
+    std::optional<mvcc::IndexEntry> lastEntry;
 };
 
 Vtab& vtabOf(sqlite3_vtab_cursor* c)
 {
     return *static_cast<Vtab*>(c->pVtab);
-}
-
-int setError(sqlite3_vtab* vtab, const Error& error)
-{
-    static_cast<Vtab*>(vtab)->connection->reportError(error);
-    sqlite3_free(vtab->zErrMsg);
-    vtab->zErrMsg = sqlite3_mprintf("%s", error.message.c_str());
-    return error.kind == ErrorKind::Constraint ? SQLITE_CONSTRAINT : SQLITE_ERROR;
 }
 
 int connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out, char** err)
@@ -103,63 +91,9 @@ int disconnect(sqlite3_vtab* vtab)
     return SQLITE_OK;
 }
 
-bool isKeyColumn(const Table& table, int column)
-{
-    return column == -1 || column == table.schema().keyColumn;
-}
-
 int bestIndex(sqlite3_vtab* base, sqlite3_index_info* info)
 {
-    auto& table = *static_cast<Vtab*>(base)->table;
-    int eq = -1, low = -1, high = -1;
-    for (int i = 0; i < info->nConstraint; ++i) {
-        const auto& c = info->aConstraint[i];
-        if (!c.usable || !isKeyColumn(table, c.iColumn)) continue;
-        switch (c.op) {
-        case SQLITE_INDEX_CONSTRAINT_EQ:
-        case SQLITE_INDEX_CONSTRAINT_IS:
-            eq = i;
-            break;
-        case SQLITE_INDEX_CONSTRAINT_GT:
-        case SQLITE_INDEX_CONSTRAINT_GE:
-            low = i;
-            break;
-        case SQLITE_INDEX_CONSTRAINT_LT:
-        case SQLITE_INDEX_CONSTRAINT_LE:
-            high = i;
-            break;
-        default:
-            break;
-        }
-    }
-    // Bounds are used loosely (whole keys around the value) and SQLite checks each
-    // constraint again (omit stays 0), so any value type stays correct.
-    int plan = 0, argument = 0;
-    const double rows = static_cast<double>(table.chainCount()) + 1;
-    if (eq >= 0) {
-        plan = planEq;
-        info->aConstraintUsage[eq].argvIndex = ++argument;
-        info->estimatedCost = 1;
-        info->estimatedRows = 1;
-        info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
-    } else {
-        if (low >= 0) {
-            plan |= planLow;
-            info->aConstraintUsage[low].argvIndex = ++argument;
-        }
-        if (high >= 0) {
-            plan |= planHigh;
-            info->aConstraintUsage[high].argvIndex = ++argument;
-        }
-        const double fraction = (low >= 0 && high >= 0) ? 0.05 : (low >= 0 || high >= 0) ? 0.3 : 1.0;
-        info->estimatedRows = static_cast<sqlite3_int64>(rows * fraction) + 1;
-        info->estimatedCost = 10 + rows * fraction;
-    }
-    if (info->nOrderBy == 1 && isKeyColumn(table, info->aOrderBy[0].iColumn)) {
-        info->orderByConsumed = 1;
-        if (info->aOrderBy[0].desc) plan |= planDesc;
-    }
-    info->idxNum = plan;
+    choosePlan(*static_cast<Vtab*>(base)->table, info);
     return SQLITE_OK;
 }
 
@@ -221,43 +155,91 @@ bool boundOf(sqlite3_value* v, Side side, std::int64_t& bound)
     return true;
 }
 
-int advance(Cursor& cursor)
+// Returns `row`, read for `key`, when it is what the cursor stands on: traced as read.
+void land(Cursor& cursor, std::int64_t key, mvcc::RowPtr row, std::uint64_t versionId)
 {
     auto& vtab = vtabOf(&cursor);
     auto* tx = vtab.connection->statementTransaction();
-    for (;;) {
-        if (cursor.position >= cursor.batch.size()) {
-            if (cursor.exhausted) {
-                cursor.eof = true;
-                return SQLITE_OK;
-            }
-            constexpr std::size_t batchSize = 64;
-            vtab.table->collect(cursor.lo, cursor.hi, cursor.lastKey, cursor.descending, batchSize,
-                                cursor.batch);
-            cursor.position = 0;
-            if (cursor.batch.size() < batchSize) cursor.exhausted = true;
-            if (cursor.batch.empty()) continue;
-            cursor.lastKey = cursor.batch.back().key;
-        }
-        const auto entry = cursor.batch[cursor.position++];
-        auto& store = vtab.connection->store();
+    auto& store = vtab.connection->store();
+    // Which version this transaction read: the dependency graph's wr and rw edges.
+    if (store.tracing())
+        store.emit(EventKind::VersionRead, tx->connection, tx->id, vtab.table->id(), key,
+                   static_cast<std::int64_t>(versionId), static_cast<std::int64_t>(tx->beginTs));
+    cursor.key = key;
+    cursor.row = std::move(row);
+    cursor.eof = false;
+}
+
+// The next of `batch` (the cursor's batch of keys or of index entries), refilled by
+// `collect(max)` in batches when used up; `remember` notes the last one fetched, where the next
+// batch starts. False at the end.
+template <class Entry, class Collect, class Remember>
+bool nextEntry(Cursor& cursor, std::vector<Entry>& batch, Collect&& collect, Remember&& remember, Entry& out)
+{
+    while (cursor.position >= batch.size()) {
+        if (cursor.exhausted) return false;
+        constexpr std::size_t batchSize = 64;
+        collect(batchSize);
+        cursor.position = 0;
+        if (batch.size() < batchSize) cursor.exhausted = true;
+        if (!batch.empty()) remember(batch.back());
+    }
+    out = batch[cursor.position++];
+    return true;
+}
+
+// The next entry whose row's visible version holds the entry's tuple (Index.h: so each row comes
+// once, where its visible version sorts, and exactly the rows a table scan sees).
+int advanceIndex(Cursor& cursor)
+{
+    auto& vtab = vtabOf(&cursor);
+    auto* tx = vtab.connection->statementTransaction();
+    auto& scan = *cursor.indexScan;
+    auto collect = [&](std::size_t max) {
+        scan.index->collect(scan.low, scan.high, cursor.lastEntry, cursor.descending, max, cursor.entries);
+    };
+    auto remember = [&](const mvcc::IndexEntry& last) { cursor.lastEntry = last; };
+    mvcc::IndexEntry entry;
+    while (nextEntry(cursor, cursor.entries, collect, remember, entry)) {
+        mvcc::VersionChain* chain = vtab.table->find(entry.key);
+        if (!chain) continue;
         std::uint64_t versionId = 0;
-        if (auto row = store.read(*vtab.table, entry.key, *entry.chain, *tx, &versionId)) {
-            // Which version this transaction read: the dependency graph's wr and rw edges.
-            if (store.tracing())
-                store.emit(EventKind::VersionRead, tx->connection, tx->id, vtab.table->id(), entry.key,
-                           static_cast<std::int64_t>(versionId), static_cast<std::int64_t>(tx->beginTs));
-            cursor.key = entry.key;
-            cursor.row = std::move(row);
-            cursor.eof = false;
+        auto row = vtab.connection->store().read(*vtab.table, entry.key, *chain, *tx, &versionId);
+        if (!row || mvcc::compareTuples(scan.index->tupleOf(*row), entry.tuple) != 0) continue;
+        land(cursor, entry.key, std::move(row), versionId);
+        return SQLITE_OK;
+    }
+    cursor.eof = true;
+    return SQLITE_OK;
+}
+
+int advance(Cursor& cursor)
+{
+    if (cursor.indexScan) return advanceIndex(cursor);
+    auto& vtab = vtabOf(&cursor);
+    auto* tx = vtab.connection->statementTransaction();
+    auto collect = [&](std::size_t max) {
+        vtab.table->collect(cursor.lo, cursor.hi, cursor.lastKey, cursor.descending, max, cursor.batch);
+    };
+    auto remember = [&](const Table::Entry& last) { cursor.lastKey = last.key; };
+    Table::Entry entry{};
+    while (nextEntry(cursor, cursor.batch, collect, remember, entry)) {
+        std::uint64_t versionId = 0;
+        if (auto row = vtab.connection->store().read(*vtab.table, entry.key, *entry.chain, *tx, &versionId)) {
+            land(cursor, entry.key, std::move(row), versionId);
             return SQLITE_OK;
         }
     }
+    cursor.eof = true;
+    return SQLITE_OK;
 }
 
-int filter(sqlite3_vtab_cursor* base, int plan, const char*, int argc, sqlite3_value** argv)
+int filter(sqlite3_vtab_cursor* base, int plan, const char* idxStr, int argc, sqlite3_value** argv)
 {
     auto& cursor = *static_cast<Cursor*>(base);
+    cursor.indexScan.reset();
+    cursor.entries.clear();
+    cursor.lastEntry.reset();
     cursor.lo = std::numeric_limits<std::int64_t>::min();
     cursor.hi = std::numeric_limits<std::int64_t>::max();
     cursor.batch.clear();
@@ -268,6 +250,12 @@ int filter(sqlite3_vtab_cursor* base, int plan, const char*, int argc, sqlite3_v
     cursor.eof = true;
     cursor.descending = plan & planDesc;
     if (!vtabOf(base).connection->statementTransaction()) return SQLITE_MISUSE;
+    if (usesIndex(plan)) {
+        cursor.indexScan = indexScanOf(*vtabOf(base).table, plan, idxStr, argc, argv);
+        argc = 0; // the key is not bounded (a table scan if the index is gone)
+        plan &= planDesc;
+        if (!cursor.indexScan) cursor.descending = false;
+    }
     int argument = 0;
     bool possible = true;
     if (plan & planEq) {
@@ -324,152 +312,6 @@ int rowid(sqlite3_vtab_cursor* base, sqlite3_int64* out)
     return SQLITE_OK;
 }
 
-mvcc::OnConflict onConflict(sqlite3* db)
-{
-    switch (sqlite3_vtab_on_conflict(db)) {
-    case SQLITE_REPLACE:
-        return mvcc::OnConflict::Replace;
-    case SQLITE_IGNORE:
-        return mvcc::OnConflict::Ignore;
-    default:
-        return mvcc::OnConflict::Abort;
-    }
-}
-
-// The NOT NULL constraint of `row`, as SQLite checks it before the key's uniqueness.
-std::optional<Error> notNullViolation(const Table& table, const Row& row)
-{
-    const auto& schema = table.schema();
-    for (std::size_t i = 0; i < schema.columns.size(); ++i)
-        if (schema.columns[i].notNull && row[i].isNull())
-            return Error::constraint(rc::ConstraintNotNull, "NOT NULL constraint failed: " + table.name() +
-                                                                "." + schema.columns[i].name);
-    return std::nullopt;
-}
-
-// An INSERT row of a planned statement (Upsert.h). A free key is inserted; a key whose version
-// the transaction sees is left alone (DO NOTHING, OR IGNORE) or updated (DO UPDATE) like an
-// UPDATE would: a row another transaction changed after our snapshot, or is changing, is a
-// write-write conflict. Only rows really written count as changes and are RETURNed.
-int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t key, const mvcc::RowPtr& row,
-              mvcc::OnConflict mode)
-{
-    auto& store = vtab.connection->store();
-    const auto& schema = vtab.table->schema();
-    auto fail = [&](const Error& error) { return setError(&vtab, error); };
-    bool ignored = false;
-    if (auto error = store.insert(tx, vtab.table, key, row,
-                                  plan.hasClause() ? mvcc::OnConflict::Ignore : mode, ignored))
-        return fail(*error);
-    if (!ignored) {
-        if (auto error = plan.wrote(*row)) return fail(*error);
-        return SQLITE_OK;
-    }
-    if (!plan.hasClause() || plan.doNothing()) return SQLITE_OK;
-
-    mvcc::VersionChain* chain = vtab.table->find(key);
-    const mvcc::RowPtr existing = chain ? store.read(*chain, tx) : nullptr;
-    if (!existing) return fail(Error::misuse("upsert lost the row with key " + std::to_string(key)));
-    Row proposed = *row, current = *existing;
-    const Value keyValue(key);
-    proposed.push_back(keyValue);
-    current.push_back(keyValue);
-    std::optional<Error> error;
-    const auto values = plan.evaluateUpdate(proposed, current, error);
-    if (error) return fail(*error);
-    if (!values) return SQLITE_OK; // DO UPDATE ... WHERE was false: nothing happens
-
-    auto updated = std::make_shared<Row>(*existing);
-    Value newKey; // NULL: the key stays
-    for (std::size_t i = 0; i < values->size(); ++i) {
-        const int column = plan.setColumns()[i];
-        if (column < 0)
-            newKey = (*values)[i]; // the hidden rowid
-        else
-            (*updated)[column] = applyAffinity((*values)[i], schema.columns[column].affinity);
-    }
-    if (schema.keyColumn >= 0 && !(*updated)[schema.keyColumn].isNull())
-        newKey = (*updated)[schema.keyColumn];
-    std::int64_t to = key;
-    if (!newKey.isNull()) {
-        const Value k = applyAffinity(newKey, mvcc::Affinity::Integer);
-        if (k.type() != Value::Type::Integer)
-            return fail(Error{ErrorKind::Constraint, SQLITE_MISMATCH, SQLITE_MISMATCH, "datatype mismatch"});
-        to = k.integer();
-    }
-    if (schema.keyColumn >= 0) (*updated)[schema.keyColumn] = Value(to);
-    if (auto violation = notNullViolation(*vtab.table, *updated))
-        return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
-    if (to == key) {
-        error = store.update(tx, vtab.table, key, updated);
-    } else {
-        // The key moves: as for UPDATE, it must not overwrite another row.
-        error = store.insert(tx, vtab.table, to, updated, mvcc::OnConflict::Abort, ignored);
-        if (!error) error = store.remove(tx, vtab.table, key);
-    }
-    if (error) return fail(*error);
-    if (auto returned = plan.wrote(*updated)) return fail(*returned);
-    return SQLITE_OK;
-}
-
-int update(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* newRowid)
-{
-    auto& vtab = *static_cast<Vtab*>(base);
-    auto& store = vtab.connection->store();
-    auto* tx = vtab.connection->statementTransaction();
-    if (!tx) return SQLITE_MISUSE;
-    const auto& schema = vtab.table->schema();
-    auto fail = [&](std::optional<Error> error) { return error ? setError(base, *error) : SQLITE_OK; };
-
-    if (argc == 1) return fail(store.remove(*tx, vtab.table, sqlite3_value_int64(argv[0])));
-
-    const bool inserting = sqlite3_value_type(argv[0]) == SQLITE_NULL;
-    const auto mode = onConflict(vtab.db);
-    auto row = std::make_shared<Row>();
-    row->reserve(schema.columns.size());
-    for (std::size_t i = 0; i < schema.columns.size(); ++i)
-        row->push_back(applyAffinity(fromSqliteValue(argv[2 + i]), schema.columns[i].affinity));
-
-    // The key: the key column when given, else the rowid SQLite passes, else a new one
-    // (SQLite does not know the key column is the rowid of a virtual table).
-    std::int64_t key;
-    if (schema.keyColumn >= 0 && !(*row)[schema.keyColumn].isNull()) {
-        const Value& k = (*row)[schema.keyColumn];
-        if (k.type() != Value::Type::Integer)
-            return setError(
-                base, Error{ErrorKind::Constraint, SQLITE_MISMATCH, SQLITE_MISMATCH, "datatype mismatch"});
-        key = k.integer();
-    } else if (!inserting && schema.keyColumn >= 0) {
-        key = sqlite3_value_int64(argv[0]); // UPDATE ... SET id = NULL keeps the row's key
-    } else if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
-        key = sqlite3_value_int64(argv[1]);
-    } else {
-        key = vtab.table->allocateKey();
-    }
-    if (schema.keyColumn >= 0) (*row)[schema.keyColumn] = Value(key);
-
-    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-        if (!schema.columns[i].notNull || !(*row)[i].isNull()) continue;
-        if (mode == mvcc::OnConflict::Ignore) return SQLITE_OK;
-        return setError(base, Error::constraint(rc::ConstraintNotNull,
-                                                "NOT NULL constraint failed: " + vtab.table->name() + "." +
-                                                    schema.columns[i].name));
-    }
-    *newRowid = key;
-
-    bool ignored = false;
-    if (inserting) {
-        if (auto* plan = vtab.connection->statementPlan()) return upsertRow(vtab, *plan, *tx, key, row, mode);
-        return fail(store.insert(*tx, vtab.table, key, std::move(row), mode, ignored));
-    }
-    const std::int64_t oldKey = sqlite3_value_int64(argv[0]);
-    if (key == oldKey) return fail(store.update(*tx, vtab.table, key, std::move(row)));
-    // The key changed: the row moves, which must not overwrite another row's key.
-    if (auto error = store.insert(*tx, vtab.table, key, std::move(row), mode, ignored)) return fail(error);
-    if (ignored) return SQLITE_OK;
-    return fail(store.remove(*tx, vtab.table, oldKey));
-}
-
 // DROP TABLE in the private handle only forgets the declaration; the store's table is
 // dropped (or already was) by the connection.
 sqlite3_module makeModule()
@@ -488,7 +330,7 @@ sqlite3_module makeModule()
     m.xEof = eof;
     m.xColumn = column;
     m.xRowid = rowid;
-    m.xUpdate = update;
+    m.xUpdate = updateRow;
     return m;
 }
 

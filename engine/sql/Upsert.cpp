@@ -3,6 +3,7 @@
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 
+#include <algorithm>
 #include <cctype>
 #include <sqlite3.h>
 
@@ -190,22 +191,28 @@ planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(cons
     if (plan.hasClause) {
         j += 2;
         if (isPunct(t, j, '(')) {
-            // The conflict target: the key is the only unique constraint an MVCC table has.
+            // The conflict target: columns; which constraint they name (the key or a unique index)
+            // is checked where the indexes are known (UpsertText::targetColumns).
             ++j;
-            if (j >= t.size() || t[j].type != Token::Type::Word) {
-                error = noMatch();
-                return std::nullopt;
+            for (;;) {
+                if (j >= t.size() || t[j].type != Token::Type::Word) {
+                    error = noMatch();
+                    return std::nullopt;
+                }
+                const int column = columnOf(*schema, t[j].text);
+                if (column == -2) {
+                    error = noMatch();
+                    return std::nullopt;
+                }
+                plan.targetColumns.push_back(column);
+                ++j;
+                if (isWord(t, j, "COLLATE")) j += 2;
+                if (isWord(t, j, "ASC") || isWord(t, j, "DESC")) ++j;
+                if (!isPunct(t, j, ',')) break;
+                ++j;
             }
-            const int column = columnOf(*schema, t[j].text);
-            if (column == -2 || (column != schema->keyColumn)) {
-                error = noMatch();
-                return std::nullopt;
-            }
-            ++j;
-            if (isWord(t, j, "COLLATE")) j += 2;
-            if (isWord(t, j, "ASC") || isWord(t, j, "DESC")) ++j;
             if (!isPunct(t, j, ')') || isWord(t, j + 1, "WHERE")) {
-                error = noMatch(); // a second column, or a partial index's WHERE: none exists
+                error = noMatch(); // a partial index's WHERE: none exists
                 return std::nullopt;
             }
             ++j;
@@ -386,6 +393,16 @@ std::optional<Error> UpsertPlan::wrote(const Row& row)
     sqlite3_reset(returning_.get());
     sqlite3_clear_bindings(returning_.get());
     return error;
+}
+
+bool UpsertPlan::targets(const std::vector<int>& columns) const
+{
+    if (text_.targetColumns.empty()) return true;
+    auto a = text_.targetColumns, b = columns;
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    a.erase(std::unique(a.begin(), a.end()), a.end());
+    return a == b;
 }
 
 std::vector<std::string> UpsertPlan::returningColumns() const

@@ -31,6 +31,7 @@ struct UpsertText
     std::string insertSql;             // the INSERT without its ON CONFLICT and RETURNING clauses
     std::string table;                 // the target table as written (unquoted)
     bool hasClause = false;            // an ON CONFLICT clause was present
+    std::vector<int> targetColumns;    // ON CONFLICT (a, b): schema columns (-1: the rowid); empty: any
     bool doNothing = false;            // DO NOTHING (else DO UPDATE when hasClause)
     std::vector<int> setColumns;       // DO UPDATE SET: schema column per assignment (-1: the rowid)
     std::vector<std::string> setExprs; // their expressions, `excluded.c` rewritten to parameters
@@ -61,6 +62,9 @@ public:
 
     bool hasClause() const { return text_.hasClause; }
     bool doNothing() const { return text_.doNothing; }
+    // The conflict target names exactly `columns` (any order), or there is none.
+    bool targets(const std::vector<int>& columns) const;
+    const std::vector<int>& targetColumns() const { return text_.targetColumns; }
     const std::vector<int>& setColumns() const { return text_.setColumns; }
 
     // Per run of the statement.

@@ -158,7 +158,19 @@ Classified classify(std::string_view statement)
             c.temp = true;
             ++i;
         }
-        if (is(t, i, "UNIQUE") || is(t, i, "INDEX")) return unsupported("secondary indexes (CREATE INDEX)");
+        if (is(t, i, "UNIQUE") || is(t, i, "INDEX")) {
+            if (is(t, i, "UNIQUE")) ++i;
+            ++i;
+            if (is(t, i, "IF") && is(t, i + 1, "NOT") && is(t, i + 2, "EXISTS")) {
+                c.ifExists = true;
+                i += 3;
+            }
+            std::string schema;
+            qualifiedName(t, i, schema, c.name);
+            if (isTempSchema(schema)) c.temp = true;
+            c.kind = StatementKind::CreateIndex;
+            return c;
+        }
         if (is(t, i, "TRIGGER")) return unsupported("triggers (CREATE TRIGGER)");
         if (is(t, i, "VIEW")) return unsupported("views (CREATE VIEW)");
         if (is(t, i, "VIRTUAL")) return unsupported("virtual tables (CREATE VIRTUAL TABLE)");
@@ -175,7 +187,7 @@ Classified classify(std::string_view statement)
         c.kind = StatementKind::CreateTable;
         return c;
     }
-    if (is(t, 0, "DROP") && is(t, 1, "TABLE")) {
+    if (is(t, 0, "DROP") && (is(t, 1, "TABLE") || is(t, 1, "INDEX"))) {
         std::size_t i = 2;
         if (is(t, i, "IF") && is(t, i + 1, "EXISTS")) {
             c.ifExists = true;
@@ -184,7 +196,7 @@ Classified classify(std::string_view statement)
         std::string schema;
         qualifiedName(t, i, schema, c.name);
         c.temp = isTempSchema(schema);
-        c.kind = StatementKind::DropTable;
+        c.kind = is(t, 1, "TABLE") ? StatementKind::DropTable : StatementKind::DropIndex;
         return c;
     }
     if (is(t, 0, "ALTER")) return unsupported("ALTER TABLE");

@@ -30,6 +30,8 @@ enum class StatementKind {
     Rollback,
     Pragma,
     CreateTable,
+    CreateIndex, // CREATE [UNIQUE] INDEX: name is the index's
+    DropIndex,
     DropTable,
     Unsupported, // valid SQL the MVCC engine does not support yet; `what` names it
     Other,       // everything SQLite runs itself: SELECT, INSERT, UPDATE, DELETE, WITH, ...

@@ -156,7 +156,18 @@ private slots:
                     QCOMPARE(row[6].asInt(), n);
                 }
                 acked[w] = static_cast<int>(n); // the next run continues from what was kept
+                // The recovered indexes answer as the rows do (`+` hides a column from them).
+                QCOMPARE(c->execute("SELECT count(*), max(i) FROM seq WHERE w = ?1 AND i > 0", {Value(w)})
+                             .rowsText(),
+                         c->execute("SELECT count(*), max(i) FROM seq WHERE +w = ?1 AND +i > 0", {Value(w)})
+                             .rowsText());
             }
+            QCOMPARE(c->execute("SELECT count(*) FROM seq WHERE part = 'a'").rowsText(),
+                     c->execute("SELECT count(*) FROM seq WHERE +part = 'a'").rowsText());
+            const auto rows = c->execute("SELECT count(*) FROM seq").rows.at(0).at(0).asInt();
+            for (const char* index : {"seq_wip", "seq_part"})
+                QCOMPARE(static_cast<std::int64_t>(mvccStoreOf(*db)->table("seq")->index(index)->size()),
+                         rows);
         }
         // Some runs crossed the 6 KB threshold: the rows reached the SQLite file.
         sqlite3* plain = nullptr;
@@ -166,6 +177,18 @@ private slots:
         QCOMPARE(sqlite3_prepare_v2(plain, "SELECT count(*) FROM seq", -1, &stmt, nullptr), SQLITE_OK);
         QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
         QVERIFY(sqlite3_column_int64(stmt, 0) > 0);
+        sqlite3_finalize(stmt);
+        // The checkpointed indexes are real ones the stock SQLite checks.
+        QCOMPARE(sqlite3_prepare_v2(plain, "PRAGMA integrity_check", -1, &stmt, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
+        QCOMPARE(QString(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), QString("ok"));
+        sqlite3_finalize(stmt);
+        QCOMPARE(sqlite3_prepare_v2(
+                     plain, "SELECT count(*) FROM sqlite_schema WHERE name IN ('seq_wip', 'seq_part')", -1,
+                     &stmt, nullptr),
+                 SQLITE_OK);
+        QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
+        QCOMPARE(sqlite3_column_int(stmt, 0), 2);
         sqlite3_finalize(stmt);
         sqlite3_close(plain);
     }

@@ -226,10 +226,12 @@ private slots:
     {
         QTest::addColumn<QString>("sql");
         QTest::addColumn<QString>("named");
-        QTest::newRow("index") << "CREATE INDEX i ON test(value)"
-                               << "secondary indexes";
-        QTest::newRow("unique") << "CREATE TABLE u (a UNIQUE)"
-                                << "UNIQUE";
+        QTest::newRow("expression index") << "CREATE INDEX i ON test(value + 1)"
+                                          << "indexes on expressions";
+        QTest::newRow("partial index") << "CREATE INDEX i ON test(value) WHERE value > 0"
+                                       << "partial indexes";
+        QTest::newRow("index collate") << "CREATE INDEX i ON test(value COLLATE NOCASE)"
+                                       << "COLLATE in an index";
         QTest::newRow("trigger") << "CREATE TRIGGER t AFTER INSERT ON test BEGIN SELECT 1; END"
                                  << "triggers";
         QTest::newRow("view") << "CREATE VIEW v AS SELECT 1"
@@ -238,10 +240,6 @@ private slots:
                                << "CHECK";
         QTest::newRow("fk") << "CREATE TABLE f (a REFERENCES test(id))"
                             << "FOREIGN KEY";
-        QTest::newRow("composite") << "CREATE TABLE cp (a INT, b INT, PRIMARY KEY (a, b))"
-                                   << "composite";
-        QTest::newRow("text pk") << "CREATE TABLE tp (a TEXT PRIMARY KEY)"
-                                 << "PRIMARY KEY";
         QTest::newRow("without rowid") << "CREATE TABLE wr (a INTEGER PRIMARY KEY) WITHOUT ROWID"
                                        << "WITHOUT ROWID";
         QTest::newRow("alter") << "ALTER TABLE test ADD COLUMN z"

@@ -87,8 +87,17 @@ private slots:
         QCOMPARE(c.kind, StatementKind::DropTable);
         QVERIFY(c.ifExists);
         QCOMPARE(c.name, std::string("T"));
-        QCOMPARE(classify("CREATE INDEX i ON t(a)").what, std::string("secondary indexes (CREATE INDEX)"));
-        QCOMPARE(classify("CREATE UNIQUE INDEX i ON t(a)").kind, StatementKind::Unsupported);
+        c = classify("CREATE INDEX i ON t(a)");
+        QCOMPARE(c.kind, StatementKind::CreateIndex);
+        QCOMPARE(c.name, std::string("I"));
+        c = classify("CREATE UNIQUE INDEX IF NOT EXISTS main.\"u i\" ON t(a)");
+        QCOMPARE(c.kind, StatementKind::CreateIndex);
+        QVERIFY(c.ifExists);
+        QCOMPARE(c.name, std::string("u i"));
+        c = classify("DROP INDEX IF EXISTS i");
+        QCOMPARE(c.kind, StatementKind::DropIndex);
+        QVERIFY(c.ifExists);
+        QCOMPARE(c.name, std::string("I"));
         QCOMPARE(classify("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END").kind,
                  StatementKind::Unsupported);
         QCOMPARE(classify("CREATE VIEW v AS SELECT 1").kind, StatementKind::Unsupported);

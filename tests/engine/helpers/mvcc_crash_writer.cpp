@@ -37,6 +37,9 @@ int main(int argc, char** argv)
         setup->execute(std::string("PRAGMA mvcc_checkpoint_threshold = ") + argv[3]);
         setup->execute("CREATE TABLE IF NOT EXISTS seq (id INTEGER PRIMARY KEY, w INT, i INT, part TEXT)");
         setup->execute("CREATE TABLE IF NOT EXISTS counters (w INTEGER PRIMARY KEY, n INT)");
+        // Indexes, so a crash also tests that the recovered entries equal the rows.
+        setup->execute("CREATE UNIQUE INDEX IF NOT EXISTS seq_wip ON seq (w, i, part)");
+        setup->execute("CREATE INDEX IF NOT EXISTS seq_part ON seq (part)");
         for (int w = 0; w < writers; ++w)
             setup->execute("INSERT OR IGNORE INTO counters VALUES (" + std::to_string(w) + ", 0)");
     }

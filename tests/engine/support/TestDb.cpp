@@ -20,4 +20,13 @@ Result mustRun(Connection& c, const std::string& sql, const char* file, int line
     return r;
 }
 
+QString queryPlan(Connection& c, const std::string& sql)
+{
+    auto r = c.execute("EXPLAIN QUERY PLAN " + sql);
+    QString text;
+    for (auto& row : r.rows)
+        text += QString::fromStdString(row.back().asText()) + ";";
+    return text;
+}
+
 } // namespace txs::test

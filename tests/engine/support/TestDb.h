@@ -13,6 +13,9 @@ namespace txs::test {
 // A fresh in-memory MVCC database with tracing on.
 std::shared_ptr<Database> openMvcc(std::shared_ptr<TraceLog> trace = std::make_shared<TraceLog>());
 
+// EXPLAIN QUERY PLAN of `sql`: each step's detail followed by ';' ("SCAN t VIRTUAL TABLE INDEX 0:;").
+QString queryPlan(Connection& c, const std::string& sql);
+
 // Executes and fails the test (QFAIL-style, via QTest::qFail) when the statement errors.
 Result mustRun(Connection& c, const std::string& sql, const char* file, int line);
 

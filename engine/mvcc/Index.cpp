@@ -1,0 +1,284 @@
+#include "engine/mvcc/Index.h"
+
+#include "engine/mvcc/MvccStore.h"
+#include "engine/mvcc/Table.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+namespace txs::mvcc {
+
+namespace {
+
+int typeClass(const Value& v)
+{
+    switch (v.type()) {
+    case Value::Type::Null:
+        return 0;
+    case Value::Type::Integer:
+    case Value::Type::Real:
+        return 1;
+    case Value::Type::Text:
+        return 2;
+    case Value::Type::Blob:
+        return 3;
+    }
+    return 0;
+}
+
+template <class T> int sign(T a, T b)
+{
+    return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+// An integer against a real as SQLite compares them (exactly, not by converting the integer).
+int compareIntReal(std::int64_t i, double r)
+{
+    if (r != r) return 1; // NaN is stored as NULL by SQLite; order it somewhere fixed
+    if (r < -9223372036854775808.0) return 1;
+    if (r >= 9223372036854775808.0) return -1;
+    const auto truncated = static_cast<std::int64_t>(r);
+    if (i != truncated) return sign(i, truncated);
+    return sign(static_cast<double>(0), r - static_cast<double>(truncated));
+}
+
+int compareBytes(const void* a, std::size_t na, const void* b, std::size_t nb)
+{
+    const int c = std::memcmp(a, b, std::min(na, nb));
+    return c ? (c < 0 ? -1 : 1) : sign(na, nb);
+}
+
+// The first prefix.size() values of `tuple` against `prefix`.
+int comparePrefix(const Row& tuple, const Row& prefix)
+{
+    for (std::size_t i = 0; i < prefix.size() && i < tuple.size(); ++i)
+        if (int c = compareValues(tuple[i], prefix[i])) return c;
+    return 0;
+}
+
+} // namespace
+
+int compareValues(const Value& a, const Value& b)
+{
+    const int ca = typeClass(a), cb = typeClass(b);
+    if (ca != cb) return sign(ca, cb);
+    switch (ca) {
+    case 1:
+        if (a.type() == Value::Type::Integer && b.type() == Value::Type::Integer)
+            return sign(a.integer(), b.integer());
+        if (a.type() == Value::Type::Real && b.type() == Value::Type::Real) return sign(a.real(), b.real());
+        if (a.type() == Value::Type::Integer) return compareIntReal(a.integer(), b.real());
+        return -compareIntReal(b.integer(), a.real());
+    case 2:
+        return compareBytes(a.text().data(), a.text().size(), b.text().data(), b.text().size());
+    case 3:
+        return compareBytes(a.blob().bytes.data(), a.blob().bytes.size(), b.blob().bytes.data(),
+                            b.blob().bytes.size());
+    default:
+        return 0;
+    }
+}
+
+int compareTuples(const Row& a, const Row& b)
+{
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (int c = compareValues(a[i], b[i])) return c;
+    return sign(a.size(), b.size());
+}
+
+bool Index::Less::operator()(const IndexEntry& a, const IndexEntry& b) const
+{
+    const int c = compareTuples(a.tuple, b.tuple);
+    return c ? c < 0 : a.key < b.key;
+}
+
+bool Index::Less::operator()(const IndexEntry& e, const Probe& p) const
+{
+    const int c = comparePrefix(e.tuple, *p.prefix);
+    return c ? c < 0 : p.side > 0;
+}
+
+bool Index::Less::operator()(const Probe& p, const IndexEntry& e) const
+{
+    const int c = comparePrefix(e.tuple, *p.prefix);
+    return c ? c > 0 : p.side < 0;
+}
+
+Row Index::tupleOf(const Row& row) const
+{
+    Row tuple;
+    tuple.reserve(schema_.columns.size());
+    for (int column : schema_.columns)
+        tuple.push_back(column >= 0 && static_cast<std::size_t>(column) < row.size() ? row[column] : Value());
+    return tuple;
+}
+
+bool Index::hasNull(const Row& tuple)
+{
+    return std::any_of(tuple.begin(), tuple.end(), [](const Value& v) { return v.isNull(); });
+}
+
+void Index::add(const Row& row, std::int64_t key)
+{
+    IndexEntry entry{tupleOf(row), key};
+    std::unique_lock lock(lock_);
+    entries_.insert(std::move(entry));
+}
+
+void Index::removeIfGone(const Row& tuple, std::int64_t key, VersionChain& chain)
+{
+    std::unique_lock lock(lock_);
+    {
+        std::lock_guard chainLock(chain.lock);
+        for (const auto& v : chain.versions)
+            if (v.row && compareTuples(tupleOf(*v.row), tuple) == 0) return;
+    }
+    entries_.erase(IndexEntry{tuple, key});
+}
+
+void Index::collect(const Bound& low, const Bound& high, const std::optional<IndexEntry>& after,
+                    bool descending, std::size_t max, std::vector<IndexEntry>& out) const
+{
+    out.clear();
+    const Less less;
+    const Probe lowProbe{&low.prefix, low.inclusive ? -1 : 1};
+    const Probe highProbe{&high.prefix, high.inclusive ? 1 : -1};
+    auto aboveLow = [&](const IndexEntry& e) { return !low.present || !less(e, lowProbe); };
+    auto belowHigh = [&](const IndexEntry& e) { return !high.present || less(e, highProbe); };
+    std::shared_lock lock(lock_);
+    if (!descending) {
+        auto it = after ? entries_.upper_bound(*after)
+                        : (low.present ? entries_.lower_bound(lowProbe) : entries_.begin());
+        for (; it != entries_.end() && out.size() < max && belowHigh(*it); ++it)
+            if (aboveLow(*it)) out.push_back(*it);
+    } else {
+        auto it = after ? entries_.lower_bound(*after)
+                        : (high.present ? entries_.lower_bound(highProbe) : entries_.end());
+        while (it != entries_.begin() && out.size() < max) {
+            --it;
+            if (!aboveLow(*it)) break;
+            if (belowHigh(*it)) out.push_back(*it);
+        }
+    }
+}
+
+std::vector<std::int64_t> Index::keysWith(const Row& tuple) const
+{
+    std::vector<std::int64_t> keys;
+    const Probe from{&tuple, -1}, to{&tuple, 1};
+    std::shared_lock lock(lock_);
+    for (auto it = entries_.lower_bound(from); it != entries_.end() && Less()(*it, to); ++it)
+        if (it->tuple.size() == tuple.size()) keys.push_back(it->key);
+    return keys;
+}
+
+std::size_t Index::size() const
+{
+    std::shared_lock lock(lock_);
+    return entries_.size();
+}
+
+std::optional<std::int64_t> visibleDuplicate(MvccStore& store, const Table& table, const Index& index,
+                                             const Row& tuple, std::int64_t self, const Transaction& tx)
+{
+    if (Index::hasNull(tuple)) return std::nullopt;
+    for (std::int64_t key : index.keysWith(tuple)) {
+        if (key == self) continue;
+        VersionChain* chain = table.find(key);
+        if (!chain) continue;
+        const RowPtr row = store.read(table, key, *chain, tx);
+        if (row && compareTuples(index.tupleOf(*row), tuple) == 0) return key;
+    }
+    return std::nullopt;
+}
+
+Error uniqueViolation(const Table& table, const Index& index)
+{
+    std::string columns;
+    for (int column : index.schema().columns) {
+        if (!columns.empty()) columns += ", ";
+        columns += table.name() + "." +
+                   (column >= 0 ? table.schema().columns[static_cast<std::size_t>(column)].name : "rowid");
+    }
+    return Error::constraint(index.schema().primaryKey ? rc::ConstraintPrimaryKey : rc::ConstraintUnique,
+                             "UNIQUE constraint failed: " + columns);
+}
+
+namespace {
+
+enum class Clash { None, Yes, Wait };
+
+// Is `v` (a version of another row with our tuple) a committed, still current row at the moment
+// `tx` commits? Wait when that depends on a transaction preparing before us.
+Clash clashWith(const Version& v, const Transaction& tx, std::uint64_t myEnd, std::uint64_t& other)
+{
+    if (v.begin.tx == &tx) return Clash::None;
+    if (v.begin.tx) {
+        const Transaction& writer = *v.begin.tx;
+        const TxState state = writer.loadState();
+        if (state == TxState::Preparing && writer.endTs.load(std::memory_order_relaxed) < myEnd)
+            return Clash::Wait;
+        if (state != TxState::Committed) return Clash::None; // it validates after us and finds ours
+    }
+    if (!v.end.isNone()) {
+        if (!v.end.tx) return Clash::None; // deleted (or moved) by a commit
+        if (v.end.tx == &tx) return Clash::None;
+        const Transaction& ender = *v.end.tx;
+        const TxState state = ender.loadState();
+        if (state == TxState::Committed) return Clash::None;
+        if (state == TxState::Preparing && ender.endTs.load(std::memory_order_relaxed) < myEnd)
+            return Clash::Wait;
+        // Active, Aborted or preparing after us: the row is still there when we commit.
+    }
+    other = v.beginTxId;
+    return Clash::Yes;
+}
+
+} // namespace
+
+std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx)
+{
+    const std::uint64_t myEnd = tx.endTs.load(std::memory_order_relaxed);
+    for (const auto& record : tx.writes) {
+        if (!record.newVersion || !record.table->hasUniqueIndexes()) continue;
+        RowPtr mine;
+        {
+            std::lock_guard lock(record.chain->lock);
+            for (const auto& v : record.chain->versions)
+                if (v.id == record.newVersion && v.begin.tx == &tx && v.end.isNone()) mine = v.row;
+        }
+        if (!mine) continue; // replaced or deleted again by tx itself
+        const auto indexes = record.table->indexes();
+        for (const auto& index : *indexes) {
+            if (!index->unique()) continue;
+            const Row tuple = index->tupleOf(*mine);
+            if (Index::hasNull(tuple)) continue;
+            for (std::int64_t key : index->keysWith(tuple)) {
+                if (key == record.key) continue;
+                VersionChain* chain = record.table->find(key);
+                if (!chain) continue;
+                for (;;) {
+                    Clash found = Clash::None;
+                    std::uint64_t other = 0;
+                    {
+                        std::lock_guard lock(chain->lock);
+                        for (const auto& v : chain->versions) {
+                            if (!v.row || compareTuples(index->tupleOf(*v.row), tuple) != 0) continue;
+                            found = clashWith(v, tx, myEnd, other);
+                            if (found != Clash::None) break;
+                        }
+                    }
+                    if (found == Clash::Yes) return UniqueClash{record.table, key, other};
+                    if (found == Clash::None) break;
+                    std::this_thread::yield(); // a commit before ours is between preparing and done
+                }
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace txs::mvcc

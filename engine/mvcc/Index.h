@@ -1,0 +1,128 @@
+#pragma once
+// A secondary index of an MVCC table: from the indexed columns' values to the keys of the rows
+// holding them (CREATE INDEX, UNIQUE constraints, a composite or non-integer PRIMARY KEY).
+//
+// Design: one entry (tuple, key) for every distinct tuple that some version in the row's chain
+// still holds. Entries carry no visibility of their own: a scan reads, for entry (t, k), the
+// version of k visible to the transaction — by the same code a table scan uses — and returns it
+// only if that version's tuple is t. So an index scan returns row k exactly when the table scan
+// returns it and its visible tuple lies in the scan's range, and exactly once (one key's distinct
+// tuples are distinct entries and only the visible one matches): "an index scan sees what the
+// table scan sees, at every snapshot" holds by construction, with no second copy of the
+// visibility rules to keep in step. (One entry per version, stamped like the version, would
+// duplicate begin/end and every commit would have to rewrite both.)
+//
+// Invariant: while a version with tuple t is in k's chain, (t, k) is in the index. A writer adds
+// the entry after putting the version in its chain and before anyone else can see the version
+// (it is uncommitted); an entry is removed only under the index's lock and the chain's lock, and
+// only when no version of the chain has its tuple (garbage collection, undo). A writer racing a
+// removal either makes the remover keep the entry or adds it again afterwards.
+
+#include "engine/api/Error.h"
+#include "engine/mvcc/TableSchema.h"
+#include "engine/mvcc/Version.h"
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace txs::mvcc {
+
+class MvccStore;
+class Table;
+struct Transaction;
+
+// SQLite's order of values with BINARY collation: NULL < numbers (integers and reals compared by
+// value) < text (bytes) < blobs (bytes). Negative, zero or positive.
+int compareValues(const Value& a, const Value& b);
+// Lexicographic; a tuple that is a prefix of the other sorts first.
+int compareTuples(const Row& a, const Row& b);
+
+struct IndexEntry
+{
+    Row tuple;
+    std::int64_t key;
+};
+
+class Index
+{
+public:
+    explicit Index(IndexSchema schema) : schema_(std::move(schema)) {}
+
+    const IndexSchema& schema() const { return schema_; }
+    const std::string& name() const { return schema_.name; }
+    bool unique() const { return schema_.unique; }
+    // False while CREATE INDEX fills it: the planner does not use it yet.
+    bool ready() const { return ready_.load(std::memory_order_acquire); }
+    void setReady(bool ready) { ready_.store(ready, std::memory_order_release); }
+
+    // The indexed columns' values of `row`.
+    Row tupleOf(const Row& row) const;
+    // NULLs are distinct in a UNIQUE index, as in SQLite: a tuple with one is never a duplicate.
+    static bool hasNull(const Row& tuple);
+
+    void add(const Row& row, std::int64_t key);
+    // Removes (tuple, key) unless a version of `chain` (key's chain) still has the tuple.
+    void removeIfGone(const Row& tuple, std::int64_t key, VersionChain& chain);
+
+    // A bound of a scan: entries whose first prefix.size() values compare equal to prefix are
+    // in (inclusive) or out; an absent bound is open.
+    struct Bound
+    {
+        bool present = false;
+        Row prefix;
+        bool inclusive = true;
+    };
+    // Up to `max` entries within [low, high] after `after` (exclusive; nullopt = from the start),
+    // ascending, or descending from `after`/high.
+    void collect(const Bound& low, const Bound& high, const std::optional<IndexEntry>& after, bool descending,
+                 std::size_t max, std::vector<IndexEntry>& out) const;
+    // The keys of the entries with exactly `tuple`.
+    std::vector<std::int64_t> keysWith(const Row& tuple) const;
+    std::size_t size() const;
+
+private:
+    struct Probe
+    {
+        const Row* prefix;
+        int side; // -1: before every entry starting with prefix, +1: after them
+    };
+    struct Less
+    {
+        using is_transparent = void;
+        bool operator()(const IndexEntry& a, const IndexEntry& b) const;
+        bool operator()(const IndexEntry& e, const Probe& p) const;
+        bool operator()(const Probe& p, const IndexEntry& e) const;
+    };
+
+    const IndexSchema schema_;
+    mutable SharedSpinLock lock_;
+    std::set<IndexEntry, Less> entries_;
+    std::atomic<bool> ready_{true};
+};
+
+// ---- uniqueness, decided like the key's (docs/engine.md, Conflicts)
+
+// A row other than `self` whose version visible to `tx` has `tuple` in the unique index `index`:
+// its key, or nullopt. Waits out preparing writers like any read.
+std::optional<std::int64_t> visibleDuplicate(MvccStore& store, const Table& table, const Index& index,
+                                             const Row& tuple, std::int64_t self, const Transaction& tx);
+
+// SQLite's message and code for a violated unique index: "UNIQUE constraint failed: t.a, t.b".
+Error uniqueViolation(const Table& table, const Index& index);
+
+// At COMMIT (tx Preparing, its end timestamp set): first committer wins for unique values as for
+// keys. A row tx wrote that is still current and whose tuple in a unique index equals that of a
+// current row another transaction committed (or commits before us: waited for) is a clash.
+struct UniqueClash
+{
+    std::shared_ptr<Table> table;
+    std::int64_t key;      // the other row
+    std::uint64_t otherTx; // the transaction that committed it
+};
+std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx);
+
+} // namespace txs::mvcc

@@ -1,0 +1,84 @@
+// CREATE INDEX and DROP INDEX on an MVCC connection (the store keeps the index, Index.h), and the
+// check that an upsert's conflict target names a unique constraint.
+
+#include "engine/mvcc/SchemaReader.h"
+#include "engine/sql/MvccConnection.h"
+#include "engine/sqlutil/SqlScanner.h"
+
+#include <algorithm>
+
+namespace txs::sql {
+
+using sqlutil::Classified;
+
+// ON CONFLICT (columns) names the key or a unique index, as SQLite requires (none: any).
+bool targetsAConstraint(const mvcc::Table& table, std::vector<int> columns)
+{
+    if (columns.empty()) return true;
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    if (columns.size() == 1 && columns[0] == table.schema().keyColumn) return true;
+    for (const auto& index : *table.indexes()) {
+        if (!index->unique()) continue;
+        auto indexed = index->schema().columns;
+        std::sort(indexed.begin(), indexed.end());
+        if (indexed == columns) return true;
+    }
+    return false;
+}
+
+namespace {
+
+// The table a CREATE INDEX statement is on: the name after its first ON (possibly main.-qualified).
+std::string indexedTable(std::string_view statement)
+{
+    const auto tokens = sqlutil::leadingTokens(statement, 64);
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+        if (tokens[i].type != sqlutil::Token::Type::Word || tokens[i].quoted || tokens[i].text != "ON")
+            continue;
+        std::size_t n = i + 1;
+        if (n + 2 < tokens.size() && tokens[n + 1].type == sqlutil::Token::Type::Punct &&
+            tokens[n + 1].text == ".")
+            n += 2;
+        return tokens[n].text; // upper-cased unless quoted: table names are found case-insensitively
+    }
+    return {};
+}
+
+} // namespace
+
+std::optional<Error> MvccConnection::createIndex(std::string_view statement, const Classified& c,
+                                                 const Params& params, Result& result)
+{
+    const std::string tableName = indexedTable(statement);
+    auto table = store_->table(tableName);
+    // Not an MVCC table: a temp table of this connection, or SQLite's "no such table".
+    if (c.temp || !table) return runSql(statement, params, result);
+    if (tx_)
+        return Error::notSupported(
+            "CREATE INDEX inside a transaction is not supported by the MVCC engine yet");
+    if (c.ifExists && store_->tableOfIndex(c.name)) return std::nullopt;
+    Error error;
+    auto schema = mvcc::readIndexSchema(statement, table->schema(), error);
+    if (!schema) return error;
+    if (auto e = asExclusiveWriter(
+            [&] { return store_->createIndex(table->name(), std::move(*schema), c.ifExists, id()); }))
+        return e;
+    return syncSchema();
+}
+
+std::optional<Error> MvccConnection::dropIndex(std::string_view statement, const Classified& c,
+                                               const Params& params, Result& result)
+{
+    if (c.temp || !store_->tableOfIndex(c.name)) {
+        if (c.ifExists || c.temp) return runSql(statement, params, result);
+        return Error::syntax("no such index: " + c.name);
+    }
+    if (tx_)
+        return Error::notSupported("DROP INDEX inside a transaction is not supported by the MVCC engine yet");
+    if (auto error = asExclusiveWriter([&] { return store_->dropIndex(c.name, c.ifExists, id()); }))
+        return error;
+    return syncSchema();
+}
+
+} // namespace txs::sql

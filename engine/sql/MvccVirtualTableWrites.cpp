@@ -1,0 +1,266 @@
+#include "engine/sql/MvccVirtualTableWrites.h"
+
+#include "engine/mvcc/Affinity.h"
+#include "engine/sql/MvccConnection.h"
+#include "engine/sql/Upsert.h"
+#include "engine/sqlutil/SqliteValues.h"
+
+#include <string>
+
+namespace txs::sql {
+
+using mvcc::applyAffinity;
+using mvcc::Table;
+using sqlutil::fromSqliteValue;
+
+int setError(sqlite3_vtab* vtab, const Error& error)
+{
+    static_cast<Vtab*>(vtab)->connection->reportError(error);
+    sqlite3_free(vtab->zErrMsg);
+    vtab->zErrMsg = sqlite3_mprintf("%s", error.message.c_str());
+    return error.kind == ErrorKind::Constraint ? SQLITE_CONSTRAINT : SQLITE_ERROR;
+}
+
+namespace {
+
+mvcc::OnConflict onConflict(sqlite3* db)
+{
+    switch (sqlite3_vtab_on_conflict(db)) {
+    case SQLITE_REPLACE:
+        return mvcc::OnConflict::Replace;
+    case SQLITE_IGNORE:
+        return mvcc::OnConflict::Ignore;
+    default:
+        return mvcc::OnConflict::Abort;
+    }
+}
+
+// The NOT NULL constraint of `row`, as SQLite checks it before the key's uniqueness.
+std::optional<Error> notNullViolation(const Table& table, const Row& row)
+{
+    const auto& schema = table.schema();
+    for (std::size_t i = 0; i < schema.columns.size(); ++i)
+        if (schema.columns[i].notNull && row[i].isNull())
+            return Error::constraint(rc::ConstraintNotNull, "NOT NULL constraint failed: " + table.name() +
+                                                                "." + schema.columns[i].name);
+    return std::nullopt;
+}
+
+Error mismatch()
+{
+    return Error{ErrorKind::Constraint, SQLITE_MISMATCH, SQLITE_MISMATCH, "datatype mismatch"};
+}
+
+// The unique indexes' verdict on `row`, just written at `key` (SQLite checks them after NOT NULL
+// and the key). A row other than `key` whose version the transaction sees with the same values is
+// a violation: the error (the statement is undone), or under OR IGNORE `ignored` (the caller undoes
+// the row), or under OR REPLACE that row is deleted. A duplicate the transaction does not see (a
+// concurrent insert, a commit after its snapshot) is decided at COMMIT (Index.h).
+std::optional<Error> checkUnique(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key, const Row& row,
+                                 mvcc::OnConflict mode, bool& ignored)
+{
+    ignored = false;
+    const Table& table = *vtab.table;
+    if (!table.hasUniqueIndexes()) return std::nullopt;
+    auto& store = vtab.connection->store();
+    for (const auto& index : *table.indexes()) {
+        if (!index->unique()) continue;
+        const auto other = mvcc::visibleDuplicate(store, table, *index, index->tupleOf(row), key, tx);
+        if (!other) continue;
+        if (mode == mvcc::OnConflict::Ignore) {
+            ignored = true;
+            return std::nullopt;
+        }
+        if (mode != mvcc::OnConflict::Replace) return mvcc::uniqueViolation(table, *index);
+        if (auto error = store.remove(tx, vtab.table, *other)) return error;
+    }
+    return std::nullopt;
+}
+
+// After the store wrote `row` at `key` (since `mark`, a size of tx.writes): the unique indexes'
+// check, then the row's index entries. Returns SQLite's code.
+int finishWrite(Vtab& vtab, mvcc::Transaction& tx, std::size_t mark, std::int64_t key, const Row& row,
+                mvcc::OnConflict mode, bool* written = nullptr)
+{
+    if (written) *written = false;
+    bool ignored = false;
+    if (auto error = checkUnique(vtab, tx, key, row, mode, ignored)) return setError(&vtab, *error);
+    if (ignored) {
+        vtab.connection->store().undoTo(tx, mark);
+        return SQLITE_OK;
+    }
+    vtab.table->indexVersion(key, row);
+    if (written) *written = true;
+    return SQLITE_OK;
+}
+
+// The constraint an INSERT row of key `key` meets: the key (SQLite checks it first), or the first
+// unique index holding a row with its values, as the transaction sees them.
+struct Taken
+{
+    std::int64_t row;                   // the row in the way
+    const mvcc::Index* index = nullptr; // null: the key
+};
+std::optional<Taken> takenBy(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key, const Row& row)
+{
+    auto& store = vtab.connection->store();
+    store.noteScan(tx, *vtab.table, key, key); // deciding by whether the key exists: a read of it
+    if (mvcc::VersionChain* chain = vtab.table->find(key); chain && store.read(*vtab.table, key, *chain, tx))
+        return Taken{key};
+    if (!vtab.table->hasUniqueIndexes()) return std::nullopt;
+    for (const auto& index : *vtab.table->indexes())
+        if (index->unique())
+            if (auto other = mvcc::visibleDuplicate(store, *vtab.table, *index, index->tupleOf(row), key, tx))
+                return Taken{*other, index.get()};
+    return std::nullopt;
+}
+
+// An INSERT row of a planned statement (Upsert.h). A row that meets no constraint is inserted; one
+// that meets the key or a unique index the transaction sees is left alone (DO NOTHING, OR IGNORE)
+// or that row is updated (DO UPDATE) like an UPDATE would: a row another transaction changed after
+// our snapshot, or is changing, is a write-write conflict. A conflict on a constraint other than
+// the clause's target is that constraint's error, as in SQLite. Only rows really written count as
+// changes and are RETURNed.
+int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t key, const mvcc::RowPtr& row,
+              mvcc::OnConflict mode)
+{
+    auto& store = vtab.connection->store();
+    const auto& schema = vtab.table->schema();
+    auto fail = [&](const Error& error) { return setError(&vtab, error); };
+    const std::size_t mark = tx.writes.size();
+    const auto taken = takenBy(vtab, tx, key, *row);
+    if (!taken) {
+        // Not seen taken: inserted; a concurrent insert of the key or value is decided at COMMIT.
+        bool ignored = false;
+        if (auto error = store.insert(tx, vtab.table, key, row, mvcc::OnConflict::Abort, ignored))
+            return fail(*error);
+        if (int rc = finishWrite(vtab, tx, mark, key, *row, mvcc::OnConflict::Abort); rc != SQLITE_OK)
+            return rc;
+        if (auto error = plan.wrote(*row)) return fail(*error);
+        return SQLITE_OK;
+    }
+    if (!plan.hasClause()) return SQLITE_OK; // OR IGNORE
+    const std::vector<int> keyColumns{schema.keyColumn};
+    if (!plan.targets(taken->index ? taken->index->schema().columns : keyColumns)) {
+        if (taken->index) return fail(mvcc::uniqueViolation(*vtab.table, *taken->index));
+        const std::string column = schema.keyColumn >= 0 ? schema.columns[schema.keyColumn].name : "rowid";
+        return fail(Error::constraint(rc::ConstraintPrimaryKey,
+                                      "UNIQUE constraint failed: " + vtab.table->name() + "." + column));
+    }
+    if (plan.doNothing()) return SQLITE_OK;
+    key = taken->row;
+
+    mvcc::VersionChain* chain = vtab.table->find(key);
+    const mvcc::RowPtr existing = chain ? store.read(*chain, tx) : nullptr;
+    if (!existing) return fail(Error::misuse("upsert lost the row with key " + std::to_string(key)));
+    Row proposed = *row, current = *existing;
+    const Value keyValue(key);
+    proposed.push_back(keyValue);
+    current.push_back(keyValue);
+    std::optional<Error> error;
+    const auto values = plan.evaluateUpdate(proposed, current, error);
+    if (error) return fail(*error);
+    if (!values) return SQLITE_OK; // DO UPDATE ... WHERE was false: nothing happens
+
+    auto updated = std::make_shared<Row>(*existing);
+    Value newKey; // NULL: the key stays
+    for (std::size_t i = 0; i < values->size(); ++i) {
+        const int column = plan.setColumns()[i];
+        if (column < 0)
+            newKey = (*values)[i]; // the hidden rowid
+        else
+            (*updated)[column] = applyAffinity((*values)[i], schema.columns[column].affinity);
+    }
+    if (schema.keyColumn >= 0 && !(*updated)[schema.keyColumn].isNull())
+        newKey = (*updated)[schema.keyColumn];
+    std::int64_t to = key;
+    if (!newKey.isNull()) {
+        const Value k = applyAffinity(newKey, mvcc::Affinity::Integer);
+        if (k.type() != Value::Type::Integer) return fail(mismatch());
+        to = k.integer();
+    }
+    if (schema.keyColumn >= 0) (*updated)[schema.keyColumn] = Value(to);
+    if (auto violation = notNullViolation(*vtab.table, *updated))
+        return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
+    const std::size_t updateMark = tx.writes.size();
+    if (to == key) {
+        error = store.update(tx, vtab.table, key, updated);
+    } else {
+        // The key moves: as for UPDATE, it must not overwrite another row.
+        bool ignored = false;
+        error = store.insert(tx, vtab.table, to, updated, mvcc::OnConflict::Abort, ignored);
+        if (!error) error = store.remove(tx, vtab.table, key);
+    }
+    if (error) return fail(*error);
+    if (int rc = finishWrite(vtab, tx, updateMark, to, *updated, mvcc::OnConflict::Abort); rc != SQLITE_OK)
+        return rc;
+    if (auto returned = plan.wrote(*updated)) return fail(*returned);
+    return SQLITE_OK;
+}
+
+} // namespace
+
+int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* newRowid)
+{
+    auto& vtab = *static_cast<Vtab*>(base);
+    auto& store = vtab.connection->store();
+    auto* tx = vtab.connection->statementTransaction();
+    if (!tx) return SQLITE_MISUSE;
+    const auto& schema = vtab.table->schema();
+    auto fail = [&](std::optional<Error> error) { return error ? setError(base, *error) : SQLITE_OK; };
+
+    if (argc == 1) return fail(store.remove(*tx, vtab.table, sqlite3_value_int64(argv[0])));
+
+    const bool inserting = sqlite3_value_type(argv[0]) == SQLITE_NULL;
+    const auto mode = onConflict(vtab.db);
+    auto row = std::make_shared<Row>();
+    row->reserve(schema.columns.size());
+    for (std::size_t i = 0; i < schema.columns.size(); ++i)
+        row->push_back(applyAffinity(fromSqliteValue(argv[2 + i]), schema.columns[i].affinity));
+
+    // The key: the key column when given, else the rowid SQLite passes, else a new one
+    // (SQLite does not know the key column is the rowid of a virtual table).
+    std::int64_t key;
+    if (schema.keyColumn >= 0 && !(*row)[schema.keyColumn].isNull()) {
+        const Value& k = (*row)[schema.keyColumn];
+        if (k.type() != Value::Type::Integer) return setError(base, mismatch());
+        key = k.integer();
+    } else if (!inserting && schema.keyColumn >= 0) {
+        key = sqlite3_value_int64(argv[0]); // UPDATE ... SET id = NULL keeps the row's key
+    } else if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+        key = sqlite3_value_int64(argv[1]);
+    } else {
+        key = vtab.table->allocateKey();
+    }
+    if (schema.keyColumn >= 0) (*row)[schema.keyColumn] = Value(key);
+
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+        if (!schema.columns[i].notNull || !(*row)[i].isNull()) continue;
+        if (mode == mvcc::OnConflict::Ignore) return SQLITE_OK;
+        return setError(base, Error::constraint(rc::ConstraintNotNull,
+                                                "NOT NULL constraint failed: " + vtab.table->name() + "." +
+                                                    schema.columns[i].name));
+    }
+    *newRowid = key;
+
+    const std::size_t mark = tx->writes.size();
+    bool ignored = false;
+    if (inserting) {
+        if (auto* plan = vtab.connection->statementPlan()) return upsertRow(vtab, *plan, *tx, key, row, mode);
+        if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
+        if (ignored) return SQLITE_OK;
+        return finishWrite(vtab, *tx, mark, key, *row, mode);
+    }
+    const std::int64_t oldKey = sqlite3_value_int64(argv[0]);
+    if (key == oldKey) {
+        if (auto error = store.update(*tx, vtab.table, key, row)) return fail(error);
+        return finishWrite(vtab, *tx, mark, key, *row, mode);
+    }
+    // The key changed: the row moves, which must not overwrite another row's key.
+    if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
+    if (ignored) return SQLITE_OK;
+    if (auto error = store.remove(*tx, vtab.table, oldKey)) return fail(error);
+    return finishWrite(vtab, *tx, mark, key, *row, mode);
+}
+
+} // namespace txs::sql

@@ -1,0 +1,27 @@
+#pragma once
+// The virtual table's writes (xUpdate): INSERT, UPDATE, DELETE and the upsert plan, with NOT
+// NULL, the key's and the unique indexes' constraints, and index maintenance (Index.h).
+
+#include "engine/api/Error.h"
+#include "engine/mvcc/Table.h"
+
+#include <memory>
+#include <sqlite3.h>
+
+namespace txs::sql {
+
+class MvccConnection;
+
+struct Vtab : sqlite3_vtab
+{
+    sqlite3* db;
+    MvccConnection* connection;
+    std::shared_ptr<mvcc::Table> table;
+};
+
+// Reports `error` to the connection and SQLite; the code SQLite should see.
+int setError(sqlite3_vtab* vtab, const Error& error);
+
+int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* newRowid);
+
+} // namespace txs::sql

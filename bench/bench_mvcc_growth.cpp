@@ -151,7 +151,8 @@ std::vector<double> loadMvcc(const std::string& path, long rows, bool checkpoint
     c->execute(createSql);
     const auto t0 = Clock::now();
     for (long from = 1; from <= rows; from += batch) {
-        const auto r = c->execute("BEGIN CONCURRENT;" + loadSql(from, std::min(rows, from + batch - 1)) + ";COMMIT");
+        const auto r =
+            c->execute("BEGIN CONCURRENT;" + loadSql(from, std::min(rows, from + batch - 1)) + ";COMMIT");
         if (!r.ok()) {
             std::fprintf(stderr, "load failed: %s\n", r.error->message.c_str());
             std::exit(1);
@@ -174,8 +175,8 @@ std::vector<double> loadWal(const std::string& path, long rows)
     sqlite3_exec(db, createSql, nullptr, nullptr, nullptr);
     const auto t0 = Clock::now();
     for (long from = 1; from <= rows; from += batch)
-        sqlite3_exec(db, ("BEGIN;" + loadSql(from, std::min(rows, from + batch - 1)) + ";COMMIT").c_str(), nullptr,
-                     nullptr, nullptr);
+        sqlite3_exec(db, ("BEGIN;" + loadSql(from, std::min(rows, from + batch - 1)) + ";COMMIT").c_str(),
+                     nullptr, nullptr, nullptr);
     const double loaded = since(t0);
     sqlite3_close(db);
     return {rows / loaded, 0};
@@ -209,8 +210,10 @@ std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool 
                     ok = r.ok();
                     if (!ok && c->transaction().active) c->execute("ROLLBACK");
                 } else {
-                    ok = sqlite3_exec(s, ("BEGIN IMMEDIATE;" + body).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
-                    if (!ok && !sqlite3_get_autocommit(s)) sqlite3_exec(s, "ROLLBACK", nullptr, nullptr, nullptr);
+                    ok = sqlite3_exec(s, ("BEGIN IMMEDIATE;" + body).c_str(), nullptr, nullptr, nullptr) ==
+                         SQLITE_OK;
+                    if (!ok && !sqlite3_get_autocommit(s))
+                        sqlite3_exec(s, "ROLLBACK", nullptr, nullptr, nullptr);
                 }
                 (ok ? commits : failures).fetch_add(1, std::memory_order_relaxed);
             }
@@ -256,8 +259,9 @@ int main(int argc, char** argv)
         std::ifstream l("/proc/loadavg");
         l >> load1;
     }
-    std::printf("bench_mvcc_growth: %d writers, %d s of updates, load batches of %ld rows, load average %.2f\n",
-                writers, seconds, batch, load1);
+    std::printf(
+        "bench_mvcc_growth: %d writers, %d s of updates, load batches of %ld rows, load average %.2f\n",
+        writers, seconds, batch, load1);
     for (long rows : sizes) {
         std::printf("%ld rows\n", rows);
         if (only.empty() || only == "load" || only == "updates") {
@@ -273,9 +277,10 @@ int main(int argc, char** argv)
             const auto w = inChild([&] { return updates(walPath, rows, false); });
             const auto off = inChild([&] { return updates(mvccPath, rows, true, false); });
             if (m.size() == 2 && w.size() == 2 && off.size() == 2)
-                std::printf("  updates   MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  (failures %.0f / %.0f); "
-                            "MVCC without automatic checkpoint %.0f tx/s (%.2f x WAL)\n",
-                            m[0], w[0], m[0] / w[0], m[1], w[1], off[0], off[0] / w[0]);
+                std::printf(
+                    "  updates   MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  (failures %.0f / %.0f); "
+                    "MVCC without automatic checkpoint %.0f tx/s (%.2f x WAL)\n",
+                    m[0], w[0], m[0] / w[0], m[1], w[1], off[0], off[0] / w[0]);
         }
         if (only.empty() || only == "recovery") {
             inChild([&] { return loadMvcc(mvccPath, rows, false); }); // killed: nothing comes back

@@ -33,8 +33,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <vector>
 #include <sqlite3.h>
+#include <vector>
 
 namespace txs::mvcc {
 
@@ -128,10 +128,11 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                 values += ", ?" + std::to_string(i + 2);
             }
             const std::string quoted = "main." + sqlutil::quoteIdentifier(schema.name);
-            if (sqlutil::prepare(db_,
-                                 "INSERT OR REPLACE INTO " + quoted + "(" + columns + ") VALUES (" + values + ")",
-                                 st.upsert) != SQLITE_OK ||
-                sqlutil::prepare(db_, "DELETE FROM " + quoted + " WHERE rowid = ?1", st.remove) != SQLITE_OK) {
+            if (sqlutil::prepare(
+                    db_, "INSERT OR REPLACE INTO " + quoted + "(" + columns + ") VALUES (" + values + ")",
+                    st.upsert) != SQLITE_OK ||
+                sqlutil::prepare(db_, "DELETE FROM " + quoted + " WHERE rowid = ?1", st.remove) !=
+                    SQLITE_OK) {
                 error = fail("prepare " + schema.name);
                 return false;
             }

@@ -21,10 +21,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <thread>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 struct sqlite3;
 
@@ -53,7 +53,10 @@ public:
     void setCheckpointThreshold(std::uint64_t bytes) override;
     std::uint64_t checkpointThreshold() const override { return threshold_.load(); }
     void setCheckpointBatchRows(std::uint64_t rows) override { batchRows_.store(rows); }
-    void setBatchCommittedHook(std::function<void(std::uint64_t)> hook) override { batchCommitted_ = std::move(hook); }
+    void setBatchCommittedHook(std::function<void(std::uint64_t)> hook) override
+    {
+        batchCommitted_ = std::move(hook);
+    }
     std::vector<std::string> recoveryNotes() const override { return notes_; }
     std::uint64_t logSyncs() const override { return logReady_.load() ? log_->syncs() : 0; }
 
@@ -99,7 +102,7 @@ private:
     std::optional<std::uint64_t> salt_; // x.db's identity, once it has one (guarded like db_)
     std::vector<std::string> notes_;
     std::shared_ptr<Table> replayTable_; // recovery: the table of the op replayed last
-    int failCode_ = 0; // at open: the code of the failure being reported
+    int failCode_ = 0;                   // at open: the code of the failure being reported
 
     std::mutex checkpointMutex_;     // one checkpoint at a time
     std::uint64_t checkpointTs_ = 0; // guarded by checkpointMutex_ (set at open before sharing)

@@ -232,8 +232,8 @@ std::string_view LogWindow::bytes(std::uint64_t pos, std::size_t n)
         return std::string_view(buffer_).substr(static_cast<std::size_t>(pos - bufferAt_), n);
     // Refill from `pos`: one window, or the one frame that is larger than a window (given back
     // at the next refill, so a single large frame does not keep its memory for the whole scan).
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
-        std::max<std::uint64_t>(n, window_), size_ - std::min(pos, size_)));
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(std::max<std::uint64_t>(n, window_), size_ - std::min(pos, size_)));
     if (buffer_.capacity() > 2 * window_ && want <= window_) std::string().swap(buffer_);
     buffer_.resize(want);
     bufferAt_ = pos;
@@ -357,11 +357,14 @@ LogScan scanLog(LogWindow& log, const FrameCallback& onFrame)
 {
     LogScan scan;
     const std::uint64_t size = log.size();
-    std::uint64_t pos = std::min<std::uint64_t>(logHeaderSizeOf(log.bytes(0, std::min<std::uint64_t>(12, size))), size);
+    std::uint64_t pos =
+        std::min<std::uint64_t>(logHeaderSizeOf(log.bytes(0, std::min<std::uint64_t>(12, size))), size);
     scan.validEnd = pos;
     LogFrame frame;
     while (pos < size) {
-        const auto where = [&] { return "frame " + std::to_string(scan.frames + 1) + " at offset " + std::to_string(pos); };
+        const auto where = [&] {
+            return "frame " + std::to_string(scan.frames + 1) + " at offset " + std::to_string(pos);
+        };
         if (size - pos < frameHeaderSize) {
             scan.problem = where() + " is cut short (torn write): " + std::to_string(size - pos) +
                            " bytes of a frame header";

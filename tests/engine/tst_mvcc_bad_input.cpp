@@ -340,8 +340,8 @@ private slots:
             auto autoFailures = [&] {
                 int failures = 0;
                 for (const auto& e : trace->snapshot())
-                    if (e.kind == EventKind::Note &&
-                        QString::fromStdString(e.text).startsWith("automatic checkpoint failed: checkpoint of"))
+                    if (e.kind == EventKind::Note && QString::fromStdString(e.text).startsWith(
+                                                         "automatic checkpoint failed: checkpoint of"))
                         ++failures;
                 return failures;
             };

@@ -111,7 +111,9 @@ private slots:
             MUST(*c, "CREATE TABLE b (id INTEGER PRIMARY KEY, s TEXT)");
             for (int i = 1; i <= 40; ++i) {
                 MUST(*c, "INSERT INTO a VALUES (" + std::to_string(i) + ", " + std::to_string(i * i) + ")");
-                if (i % 3 == 0) MUST(*c, "INSERT INTO b VALUES (" + std::to_string(i) + ", 'b" + std::to_string(i) + "')");
+                if (i % 3 == 0)
+                    MUST(*c,
+                         "INSERT INTO b VALUES (" + std::to_string(i) + ", 'b" + std::to_string(i) + "')");
             }
             // A table dropped and created again between its rows: rows go to the right one.
             MUST(*c, "DROP TABLE b");
@@ -178,8 +180,8 @@ private slots:
             MUST(*c, "PRAGMA mvcc_checkpoint_threshold = 100000000");
             MUST(*c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
             for (int i = 1; i <= 30; ++i)
-                MUST(*c, "INSERT INTO t VALUES (" + std::to_string(i) + ", printf('%.*c', " + std::to_string(i * 7) +
-                             ", 'x'))");
+                MUST(*c, "INSERT INTO t VALUES (" + std::to_string(i) + ", printf('%.*c', " +
+                             std::to_string(i * 7) + ", 'x'))");
             MUST(*c, "BEGIN");
             MUST(*c, "WITH RECURSIVE n(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM n WHERE i < 400) "
                      "INSERT INTO t SELECT i, 'bulk' FROM n");
@@ -194,7 +196,8 @@ private slots:
         QVERIFY(expected.back().bytes > 4000); // the bulk frame
         const int fd = ::open((path() + "-log").toUtf8().constData(), O_RDONLY | O_CLOEXEC);
         QVERIFY(fd >= 0);
-        for (const std::size_t window : {std::size_t{5}, std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20}) {
+        for (const std::size_t window :
+             {std::size_t{5}, std::size_t{64}, std::size_t{1000}, std::size_t{1} << 20}) {
             mvcc::LogWindow windowed(fd, static_cast<std::uint64_t>(whole.size()), window);
             const auto got = framesOf(windowed);
             QCOMPARE(got.size(), expected.size());

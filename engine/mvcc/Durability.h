@@ -7,6 +7,7 @@
 #include "engine/api/Error.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ struct CheckpointResult
 {
     std::uint64_t checkpointTs = 0; // every commit at or below it is now in the SQLite file
     std::uint64_t rowsWritten = 0;
+    std::uint64_t batches = 0; // SQLite transactions it took (Durability::setCheckpointBatchRows)
     std::uint64_t logBytesBefore = 0, logBytesAfter = 0;
 };
 
@@ -43,12 +45,20 @@ public:
                                                 std::uint64_t ts) = 0;
     virtual std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
                                               std::uint64_t ts) = 0;
-    // After a commit has finished (no locks held): checkpoint when the log passed the threshold.
+    // After a commit has finished (no locks held): when the log passed the threshold, wakes the
+    // checkpointer thread (the committing thread does not checkpoint).
     virtual void afterCommit() = 0;
 
     virtual std::optional<Error> checkpoint(CheckpointResult& result) = 0;
     virtual void setCheckpointThreshold(std::uint64_t bytes) = 0;
     virtual std::uint64_t checkpointThreshold() const = 0;
+    // Rows a checkpoint writes per SQLite transaction (its batches; the last one also records
+    // the checkpointed timestamp).
+    virtual void setCheckpointBatchRows(std::uint64_t rows) = 0;
+    // For crash tests: called on the checkpointing thread after each batch but the last has
+    // committed (with its number in this checkpoint, from 1), i.e. while the checkpoint is half
+    // done. Set before the first commit.
+    virtual void setBatchCommittedHook(std::function<void(std::uint64_t batch)> hook) = 0;
     // What recovery found at open (torn or corrupt tail ...), for the caller.
     virtual std::vector<std::string> recoveryNotes() const = 0;
     virtual std::uint64_t logSyncs() const = 0;

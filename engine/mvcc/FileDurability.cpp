@@ -85,6 +85,7 @@ FileDurability::FileDurability(std::string path, sqlite3* db, MvccStore& store)
 
 FileDurability::~FileDurability()
 {
+    stopCheckpointer(); // before db_ and the log go
     sqlite3_close_v2(db_);
 }
 
@@ -140,12 +141,12 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     std::vector<std::pair<std::string, std::uint64_t>> tables;
     if (auto e = self->readMeta(tables)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
     if (auto e = self->checkOwnership(tables)) return fail(rc::CantOpen, *e);
-    std::string contents;
-    if (auto e = self->openLog(contents)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
+    std::uint64_t logSize = 0;
+    if (auto e = self->openLog(logSize)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
     if (auto e = self->load(tables)) return fail(rc::CantOpen, *e);
     if (auto e = self->loadIndexes()) return fail(rc::CantOpen, *e);
     sqlite3_busy_timeout(db, 5000);
-    if (auto e = self->recover(contents, damagedLog))
+    if (auto e = self->recover(logSize, damagedLog))
         return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
     return self;
 }
@@ -264,13 +265,15 @@ FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uin
 
 // The log beside the file, when there is one; its header must be ours and carry the file's
 // salt. A missing or empty log is created by the first write (ensureLog).
-std::optional<std::string> FileDurability::openLog(std::string& contents)
+std::optional<std::string> FileDurability::openLog(std::uint64_t& logSize)
 {
     const std::string logPath = path_ + "-log";
     if (!exists(logPath)) return std::nullopt;
     std::string error;
     bool inUse = false;
-    log_ = LogFile::open(logPath, false, contents, error, &inUse);
+    LogFile::Found found;
+    log_ = LogFile::open(logPath, false, found, error, &inUse);
+    const std::string& contents = found.head;
     if (!log_) {
         failCode_ = inUse ? rc::Busy : rc::CantOpen;
         return error;
@@ -278,7 +281,6 @@ std::optional<std::string> FileDurability::openLog(std::string& contents)
     // Empty, or part of our own header (a crash while the log was being created): no frames.
     if (contents.empty() || (salt_ && contents.size() < logHeaderSize &&
                              encodeLogHeader(*salt_).compare(0, contents.size(), contents) == 0)) {
-        contents.clear();
         return std::nullopt;
     }
     const auto header = parseLogHeader(contents);
@@ -293,7 +295,8 @@ std::optional<std::string> FileDurability::openLog(std::string& contents)
     log_->setHeader(contents.substr(0, header->size));
     if (header->version >= 2) logReady_ = true;
     // The log's frames count toward the checkpoint threshold (unsigned arithmetic: minus them).
-    appendedAtCheckpoint_ = std::uint64_t{0} - (contents.size() - header->size);
+    appendedAtCheckpoint_ = std::uint64_t{0} - (found.size - header->size);
+    logSize = found.size;
     return std::nullopt;
 }
 
@@ -331,115 +334,9 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
                    sqlite3_errstr(rc);
     }
     store_.restoreClock(checkpointTs_);
-    return std::nullopt;
-}
-
-// Keeps bytes recovery did not replay beside the log, in a file of their own: x.db-log.discarded,
-// then x.db-log.discarded.2, .3 ... (an earlier one is never overwritten).
-std::optional<std::string> FileDurability::saveDiscarded(std::string_view bytes, std::string& savedAs)
-{
-    const std::string base = path_ + "-log.discarded";
-    for (int n = 1; n < 100000; ++n) {
-        savedAs = n == 1 ? base : base + "." + std::to_string(n);
-        const int fd = ::open(savedAs.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd < 0 && errno == EEXIST) continue;
-        if (fd < 0) return "cannot create " + savedAs + ": " + std::strerror(errno);
-        std::size_t done = 0;
-        while (done < bytes.size()) {
-            const ssize_t w = ::write(fd, bytes.data() + done, bytes.size() - done);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) break;
-            done += static_cast<std::size_t>(w);
-        }
-        const bool ok = done == bytes.size() && ::fsync(fd) == 0;
-        ::close(fd);
-        if (!ok) return "cannot write " + savedAs + ": " + std::strerror(errno);
-        return std::nullopt;
-    }
-    return "cannot create " + base + ".N: too many of them";
-}
-
-// Replays the log's frames newer than the checkpoint, in log order. Per key, log order is
-// commit order (a later writer of a key can only have seen, or lost to, the earlier commit),
-// so the last frame touching a key holds its newest row.
-std::optional<std::string> FileDurability::recover(const std::string& contents, DamagedLog damagedLog)
-{
-    if (contents.empty()) return std::nullopt;
-    const std::string logPath = path_ + "-log";
-    // A bad frame followed by valid ones is damage, not a torn append: decided before anything
-    // is replayed or changed.
-    const LogScan probe = scanLog(contents, [](const LogFrame&, std::size_t, std::size_t) {});
-    if (!probe.problem.empty() && probe.framesAfter > 0) {
-        const std::string what = "the MVCC log " + logPath + " is damaged in the middle: " + probe.problem +
-                                 ", and " + std::to_string(probe.framesAfter) +
-                                 " valid frame(s) follow it from offset " +
-                                 std::to_string(probe.firstFrameAfter) + " (" + std::to_string(probe.frames) +
-                                 " frame(s) before it are whole)";
-        if (damagedLog == DamagedLog::Refuse) {
-            store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, what + "; not opened");
-            return what +
-                   ". Replaying up to the damage would lose every commit after it, so the database was not "
-                   "opened and nothing was changed. To accept that loss, open it with recovery 'truncate' "
-                   "(txscope-cli --recover=truncate); the bytes not replayed are then saved beside the log.";
-        }
-        notes_.push_back(what + "; the loss was accepted (recovery 'truncate')");
-    }
-    std::uint64_t newest = checkpointTs_;
-    std::size_t replayed = 0;
-    std::string refused;
-    const LogScan scan = scanLog(contents, [&](const LogFrame& frame, std::size_t, std::size_t) {
-        if (frame.commitTs <= checkpointTs_) return; // already in the SQLite file
-        ++replayed;
-        newest = std::max(newest, frame.commitTs);
-        for (const auto& op : frame.ops) {
-            if (op.kind == LogOp::Kind::CreateIndex || op.kind == LogOp::Kind::DropIndex) {
-                if (auto why = replayIndexOp(op); !why.empty()) refused = why;
-                continue;
-            }
-            if (op.kind == LogOp::Kind::CreateTable) {
-                Error parseError;
-                auto schema = readTableSchema(op.createSql, parseError);
-                if (!schema) {
-                    // Stored SQL is data: a log whose CREATE TABLE is not one TxScope writes
-                    // is refused, not skipped (the checkpoint would later have to write it).
-                    refused = "the MVCC log " + path_ +
-                              "-log holds a CREATE TABLE that TxScope does not write (" + parseError.message +
-                              "); " + path_ + " was not opened";
-                    continue;
-                }
-                store_.restoreDrop(op.table);
-                store_.restoreTable(std::move(*schema), frame.commitTs);
-                continue;
-            }
-            auto table = store_.table(op.table);
-            // A row of an older table of the same name (dropped and created again) is not ours.
-            if (!table || table->createdTs() > frame.commitTs) continue;
-            if (op.kind == LogOp::Kind::DropTable)
-                store_.restoreDrop(op.table);
-            else
-                store_.restoreRow(*table, op.key,
-                                  op.kind == LogOp::Kind::Upsert ? std::make_shared<const Row>(op.row)
-                                                                 : nullptr,
-                                  frame.commitTs);
-        }
-    });
-    if (!refused.empty()) return refused;
-    store_.restoreClock(newest);
-    if (!scan.problem.empty()) {
-        // Keep the bytes we do not replay beside the log, then cut them off so new frames
-        // follow the last good one (a reader stops at the first bad frame).
-        std::string saved;
-        if (auto e = saveDiscarded(std::string_view(contents).substr(scan.validEnd), saved)) return e;
-        notes_.push_back("recovery of " + logPath + " stopped at " + scan.problem + "; " +
-                         std::to_string(replayed) + " frame(s) replayed, the " +
-                         std::to_string(contents.size() - scan.validEnd) + " byte(s) from offset " +
-                         std::to_string(scan.validEnd) + " on were not replayed and are saved in " + saved);
-        if (auto e = log_->truncate(scan.validEnd)) return e;
-        appendedAtCheckpoint_ = std::uint64_t{0} - (scan.validEnd - logHeaderSizeOf(contents));
-    }
-    for (const auto& note : notes_)
-        store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, note);
-    if (!logReady_.load()) return upgradeLegacyLog();
+    // The checkpoint writes changed rows at random places in large tables: keep the b-trees'
+    // interior pages cached (SQLite's default is 2 MB). Set after the load, whose scan would fill it.
+    exec(db_, path_, "PRAGMA cache_size = -16384");
     return std::nullopt;
 }
 
@@ -493,8 +390,9 @@ std::optional<std::string> FileDurability::ensureLog()
     // a log whose salt x.db lacks is never ours.
     if (auto e = writeIdentity()) return e;
     if (!log_) {
-        std::string contents, error;
-        log_ = LogFile::open(path_ + "-log", true, contents, error);
+        std::string error;
+        LogFile::Found found;
+        log_ = LogFile::open(path_ + "-log", true, found, error);
         if (!log_) return error;
     }
     if (auto e = log_->writeHeader(encodeLogHeader(*salt_))) return e;
@@ -585,25 +483,6 @@ void FileDurability::setCheckpointThreshold(std::uint64_t bytes)
 std::uint64_t FileDurability::logBytes() const
 {
     return log_->appended() - appendedAtCheckpoint_.load(std::memory_order_relaxed);
-}
-
-void FileDurability::afterCommit()
-{
-    if (!logReady_.load(std::memory_order_acquire) || logBytes() < threshold_.load()) return;
-    std::unique_lock lock(checkpointMutex_, std::try_to_lock);
-    if (!lock.owns_lock()) return; // another committer is checkpointing
-    if (logBytes() < threshold_.load()) return;
-    CheckpointResult result;
-    if (auto e = runCheckpoint(result))
-        store_.emit(EventKind::Note, 0, 0, 0, 0, 0, 0, "automatic checkpoint failed: " + e->message);
-}
-
-std::optional<Error> FileDurability::checkpoint(CheckpointResult& result)
-{
-    std::lock_guard lock(checkpointMutex_);
-    // Nothing was ever logged: nothing to checkpoint, and x.db stays as it is.
-    if (!logReady_.load(std::memory_order_acquire)) return std::nullopt;
-    return runCheckpoint(result);
 }
 
 } // namespace txs::mvcc

@@ -19,10 +19,13 @@
 #include "engine/mvcc/LogFile.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 
 struct sqlite3;
 
@@ -30,6 +33,8 @@ namespace txs::mvcc {
 
 class MvccStore;
 struct LogOp;
+class LogWindow;
+class Table;
 
 class FileDurability final : public Durability
 {
@@ -57,11 +62,19 @@ public:
     std::optional<Error> checkpoint(CheckpointResult& result) override;
     void setCheckpointThreshold(std::uint64_t bytes) override;
     std::uint64_t checkpointThreshold() const override { return threshold_.load(); }
+    void setCheckpointBatchRows(std::uint64_t rows) override { batchRows_.store(rows); }
+    void setBatchCommittedHook(std::function<void(std::uint64_t)> hook) override
+    {
+        batchCommitted_ = std::move(hook);
+    }
     std::vector<std::string> recoveryNotes() const override { return notes_; }
     std::uint64_t logSyncs() const override { return logReady_.load() ? log_->syncs() : 0; }
 
     // Turso's default: 4,120,000 bytes of log.
     static constexpr std::uint64_t defaultThreshold = 4'120'000;
+    // Rows per checkpoint batch: bounds the checkpoint's memory (8 bytes a key) and the SQLite
+    // transaction's journal, and gives a closing database a point to stop at.
+    static constexpr std::uint64_t defaultBatchRows = 65'536;
 
 private:
     FileDurability(std::string path, sqlite3* db, MvccStore& store);
@@ -69,9 +82,9 @@ private:
     std::optional<std::string> readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tables);
     std::optional<std::string>
     checkOwnership(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
-    std::optional<std::string> openLog(std::string& contents);
+    std::optional<std::string> openLog(std::uint64_t& logSize);
     std::optional<std::string> load(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
-    std::optional<std::string> recover(const std::string& contents, DamagedLog damagedLog);
+    std::optional<std::string> recover(std::uint64_t logSize, DamagedLog damagedLog);
     // FileIndexes.cpp: the indexes recorded in x.db, loaded after the rows; an index op of the log
     // replayed (empty) or refused (why); one applied to x.db by the checkpoint; the records of a
     // table's indexes forgotten before the table is dropped there.
@@ -80,7 +93,7 @@ private:
     std::optional<std::string> checkpointIndexOp(const LogOp& op, std::uint64_t ts);
     bool forgetIndexesOf(const std::string& table);
     std::set<std::string> recordedIndexes() const; // lower-case names
-    std::optional<std::string> saveDiscarded(std::string_view bytes, std::string& savedAs);
+    std::optional<std::string> saveDiscarded(LogWindow& log, std::uint64_t from, std::string& savedAs);
     std::optional<std::string> writeIdentity();
     std::optional<std::string> upgradeLegacyLog();
     // The first write creates what a read-only run never needs: the meta table and the salt in
@@ -88,6 +101,8 @@ private:
     std::optional<std::string> ensureLog();
     std::optional<Error> appendDdl(const std::string& frame);
     std::optional<Error> runCheckpoint(CheckpointResult& result);
+    void checkpointLoop();   // the checkpointer thread
+    void stopCheckpointer(); // at close: an automatic checkpoint stops at its next batch
     std::uint64_t logBytes() const;
     // The CREATE TABLE statement to run on x.db for one read from the log: rebuilt from its
     // parsed structure (never the logged text itself), or nullopt with `why` when it is not a
@@ -104,7 +119,8 @@ private:
     bool hasMeta_ = false;              // x.db has __txscope_mvcc_meta (guarded like db_)
     std::optional<std::uint64_t> salt_; // x.db's identity, once it has one (guarded like db_)
     std::vector<std::string> notes_;
-    int failCode_ = 0; // at open: the code of the failure being reported
+    std::shared_ptr<Table> replayTable_; // recovery: the table of the op replayed last
+    int failCode_ = 0;                   // at open: the code of the failure being reported
 
     std::mutex checkpointMutex_;     // one checkpoint at a time
     std::uint64_t checkpointTs_ = 0; // guarded by checkpointMutex_ (set at open before sharing)
@@ -116,6 +132,15 @@ private:
     // Write transactions at synchronous=FULL between their first write and COMMIT: the
     // committers a sync leader waits for (LogFile::syncTo).
     std::atomic<int> writersInFlight_{0};
+    std::atomic<std::uint64_t> batchRows_{defaultBatchRows};
+    std::function<void(std::uint64_t)> batchCommitted_; // set before the first commit (tests)
+
+    // The checkpointer: started by the first commit that passes the threshold.
+    std::mutex wakeMutex_;
+    std::condition_variable wake_;
+    std::atomic<bool> wanted_{false};   // a commit passed the threshold since the last run began
+    std::atomic<bool> stopping_{false}; // closing
+    std::thread checkpointer_;          // guarded by wakeMutex_ (started once)
 };
 
 } // namespace txs::mvcc

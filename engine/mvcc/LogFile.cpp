@@ -105,8 +105,8 @@ std::optional<std::string> LogFile::mapTo(std::uint64_t capacity)
     return std::nullopt;
 }
 
-std::unique_ptr<LogFile> LogFile::open(const std::string& path, bool create, std::string& contents,
-                                       std::string& error, bool* inUse)
+std::unique_ptr<LogFile> LogFile::open(const std::string& path, bool create, Found& found, std::string& error,
+                                       bool* inUse)
 {
     if (inUse) *inUse = false;
     const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
@@ -129,19 +129,34 @@ std::unique_ptr<LogFile> LogFile::open(const std::string& path, bool create, std
         ::close(fd);
         return nullptr;
     }
-    if (!readAll(fd, contents, 0, static_cast<std::uint64_t>(st.st_size))) {
+    const auto fileSize = static_cast<std::uint64_t>(st.st_size);
+    if (!readAll(fd, found.head, 0, std::min<std::uint64_t>(fileSize, logHeaderSize))) {
         error = failure("cannot read the MVCC log", path);
         ::close(fd);
         return nullptr;
     }
-    const auto fileSize = static_cast<std::uint64_t>(st.st_size);
     // Space preallocated for appends but not yet used when the process died is zeros, not a
-    // torn frame (every frame ends with a non-zero magic): the log ends before it.
-    const std::size_t headerSize = logHeaderSizeOf(contents);
-    std::size_t used = contents.size();
-    while (used > headerSize && contents[used - 1] == '\0')
-        --used;
-    contents.resize(used);
+    // torn frame (every frame ends with a non-zero magic): the log ends before it. Read from the
+    // end a block at a time (the preallocated tail is at most one growth step).
+    const std::uint64_t headerSize = std::min<std::uint64_t>(logHeaderSizeOf(found.head), fileSize);
+    std::uint64_t used = fileSize;
+    std::string block;
+    while (used > headerSize) {
+        const std::uint64_t from = std::max<std::uint64_t>(headerSize, used >= 65536 ? used - 65536 : 0);
+        if (!readAll(fd, block, from, used)) {
+            error = failure("cannot read the MVCC log", path);
+            ::close(fd);
+            return nullptr;
+        }
+        const auto last = block.find_last_not_of('\0');
+        if (last != std::string::npos) {
+            used = from + last + 1;
+            break;
+        }
+        used = from;
+    }
+    found.size = used;
+    if (found.head.size() > used) found.head.resize(static_cast<std::size_t>(used));
     std::unique_ptr<LogFile> log(new LogFile(path, fd, used));
     if (fileSize > 0) {
         void* map = ::mmap(nullptr, fileSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -302,6 +317,12 @@ std::optional<std::string> LogFile::read(std::uint64_t from, std::uint64_t to, s
     // Only a swap replaces fd_, and only the checkpoint (the one caller of read) swaps.
     if (!readAll(fd, out, from, to)) return failure("cannot read the MVCC log", path_);
     return std::nullopt;
+}
+
+LogWindow LogFile::window(std::uint64_t to)
+{
+    std::lock_guard lock(appendMutex_);
+    return LogWindow(fd_, to);
 }
 
 std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t tailFrom)

@@ -38,14 +38,23 @@
 
 namespace txs::mvcc {
 
+class LogWindow;
+
 class LogFile
 {
 public:
-    // Opens (creating an empty file when `create`) and reads the whole file into `contents`,
-    // without the zeros of space preallocated but never used. Writes nothing. On failure
-    // returns null and a message naming the file; `*inUse` (if given) says whether it failed
-    // because another engine holds the log (a typed fact: callers must not parse the message).
-    static std::unique_ptr<LogFile> open(const std::string& path, bool create, std::string& contents,
+    // What open found: the log's length without the zeros of space preallocated but never
+    // used, and its first bytes (up to a header's worth). The frames are read later, through a
+    // window (window()), never all at once.
+    struct Found
+    {
+        std::uint64_t size = 0;
+        std::string head;
+    };
+    // Opens (creating an empty file when `create`). Writes nothing. On failure returns null
+    // and a message naming the file; `*inUse` (if given) says whether it failed because another
+    // engine holds the log (a typed fact: callers must not parse the message).
+    static std::unique_ptr<LogFile> open(const std::string& path, bool create, Found& found,
                                          std::string& error, bool* inUse = nullptr);
     // Makes `header` the file's header: written (and synced) when the file holds nothing yet or
     // only part of it (a crash while it was being created), and used by every later swap().
@@ -80,6 +89,10 @@ public:
     std::uint64_t fileEnd();
     // Reads [from, to) of the current file. Safe while others append beyond `to`.
     std::optional<std::string> read(std::uint64_t from, std::uint64_t to, std::string& out);
+    // Bytes [0, to) of the current file through a fixed window (LogFormat.h), for recovery and
+    // the checkpoint. Safe while others append beyond `to`; only valid until the next swap()
+    // (only the checkpoint, the one reader while commits run, swaps).
+    LogWindow window(std::uint64_t to);
     // Checkpoint: replaces the log with header + `kept` + whatever was appended after file
     // offset `tailFrom`. Commits wait for their append only while this runs. The new file is
     // written beside, synced, and renamed over the old one, so a crash leaves one or the other.

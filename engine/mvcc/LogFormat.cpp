@@ -3,7 +3,9 @@
 #include "engine/mvcc/Crc32c.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace txs::mvcc {
 
@@ -78,6 +80,32 @@ struct Reader
         std::string s(in.substr(pos, n));
         pos += n;
         return s;
+    }
+    void skip(std::size_t n)
+    {
+        if (!ok || pos + n > in.size()) {
+            ok = false;
+            return;
+        }
+        pos += n;
+    }
+    void skipString() { skip(get<std::uint32_t>()); }
+    void skipValue()
+    {
+        switch (get<std::uint8_t>()) {
+        case 0:
+            return;
+        case 1:
+        case 2:
+            skip(8);
+            return;
+        case 3:
+        case 4:
+            skipString();
+            return;
+        default:
+            ok = false;
+        }
     }
     Value getValue()
     {
@@ -213,99 +241,91 @@ std::string FrameWriter::finish()
     return std::move(bytes_);
 }
 
+std::string_view LogWindow::bytes(std::uint64_t pos, std::size_t n)
+{
+    if (fd_ < 0) return bytes_.substr(static_cast<std::size_t>(pos), n);
+    if (pos >= bufferAt_ && pos + n <= bufferAt_ + buffer_.size())
+        return std::string_view(buffer_).substr(static_cast<std::size_t>(pos - bufferAt_), n);
+    // Refill from `pos`: one window, or the one frame that is larger than a window (given back
+    // at the next refill, so a single large frame does not keep its memory for the whole scan).
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(std::max<std::uint64_t>(n, window_), size_ - std::min(pos, size_)));
+    if (buffer_.capacity() > 2 * window_ && want <= window_) std::string().swap(buffer_);
+    buffer_.resize(want);
+    bufferAt_ = pos;
+    std::size_t done = 0;
+    while (done < want) {
+        const ssize_t got = ::pread(fd_, buffer_.data() + done, want - done, static_cast<off_t>(pos + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            readError_ = got == 0 ? std::string("the file is shorter than expected") : std::strerror(errno);
+            buffer_.clear();
+            return {};
+        }
+        done += static_cast<std::size_t>(got);
+    }
+    return std::string_view(buffer_).substr(0, std::min(n, want));
+}
+
 namespace {
 
-// The length of the whole, checksummed frame at `pos`, or 0 when there is none.
-std::size_t validFrameAt(std::string_view bytes, std::size_t pos)
+// The length of the whole, checksummed frame at `pos`, or 0 when there is none (or the file
+// cannot be read: the caller checks readError()).
+std::size_t validFrameAt(LogWindow& log, std::uint64_t pos)
 {
-    if (bytes.size() - pos < frameHeaderSize + frameTrailerSize) return 0;
-    Reader header{bytes.substr(pos, frameHeaderSize)};
-    if (header.get<std::uint32_t>() != frameMagic) return 0;
+    if (log.size() - pos < frameHeaderSize + frameTrailerSize) return 0;
+    Reader header{log.bytes(pos, frameHeaderSize)};
+    if (header.in.size() < frameHeaderSize || header.get<std::uint32_t>() != frameMagic) return 0;
     const auto payload = header.get<std::uint32_t>();
     const std::size_t total = frameHeaderSize + std::size_t{payload} + frameTrailerSize;
-    if (bytes.size() - pos < total) return 0;
-    Reader trailer{bytes.substr(pos + total - frameTrailerSize, frameTrailerSize)};
+    if (log.size() - pos < total) return 0;
+    const std::string_view frame = log.bytes(pos, total);
+    if (frame.size() < total) return 0;
+    Reader trailer{frame.substr(total - frameTrailerSize)};
     const auto crc = trailer.get<std::uint32_t>();
-    if (trailer.get<std::uint32_t>() != endMagic ||
-        crc != crc32c(bytes.data() + pos, frameHeaderSize + payload))
+    if (trailer.get<std::uint32_t>() != endMagic || crc != crc32c(frame.data(), frameHeaderSize + payload))
         return 0;
     return total;
 }
 
 // After a bad frame at `bad`: the valid frames that follow it anywhere further on (a frame
 // starts with its magic; its checksum tells a real one from bytes that look like it).
-void findFramesAfter(std::string_view bytes, std::size_t bad, LogScan& scan)
+void findFramesAfter(LogWindow& log, std::uint64_t bad, LogScan& scan)
 {
-    for (std::size_t pos = bad + 1; pos + frameHeaderSize + frameTrailerSize <= bytes.size(); ++pos) {
-        std::size_t total = validFrameAt(bytes, pos);
+    for (std::uint64_t pos = bad + 1; pos + frameHeaderSize + frameTrailerSize <= log.size(); ++pos) {
+        std::size_t total = validFrameAt(log, pos);
+        if (!log.readError().empty()) return;
         if (total == 0) continue;
         scan.firstFrameAfter = pos;
         while (total != 0) {
             ++scan.framesAfter;
             pos += total;
-            total = pos < bytes.size() ? validFrameAt(bytes, pos) : 0;
+            total = pos < log.size() ? validFrameAt(log, pos) : 0;
         }
         return;
     }
 }
 
-} // namespace
-
-LogScan scanLog(std::string_view bytes,
-                const std::function<void(const LogFrame&, std::size_t, std::size_t)>& onFrame)
+// Parses `opCount` ops from `r`, into `frame` when given (else only checks that they parse).
+void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
 {
-    LogScan scan;
-    std::size_t pos = std::min(logHeaderSizeOf(bytes), bytes.size());
-    scan.validEnd = pos;
-    while (pos < bytes.size()) {
-        const std::string where =
-            "frame " + std::to_string(scan.frames + 1) + " at offset " + std::to_string(pos);
-        if (bytes.size() - pos < frameHeaderSize) {
-            scan.problem = where + " is cut short (torn write): " + std::to_string(bytes.size() - pos) +
-                           " bytes of a frame header";
-            break;
-        }
-        Reader header{bytes.substr(pos, frameHeaderSize)};
-        const auto magic = header.get<std::uint32_t>();
-        const auto payload = header.get<std::uint32_t>();
-        LogFrame frame;
-        frame.commitTs = header.get<std::uint64_t>();
-        const auto opCount = header.get<std::uint32_t>();
-        if (magic != frameMagic) {
-            scan.problem = where + " has no frame magic (corrupt)";
-            break;
-        }
-        const std::size_t total = frameHeaderSize + std::size_t{payload} + frameTrailerSize;
-        if (bytes.size() - pos < total) {
-            scan.problem = where + " is cut short (torn write): " + std::to_string(bytes.size() - pos) +
-                           " of " + std::to_string(total) + " bytes";
-            break;
-        }
-        Reader trailer{bytes.substr(pos + total - frameTrailerSize, frameTrailerSize)};
-        const auto crc = trailer.get<std::uint32_t>();
-        const auto end = trailer.get<std::uint32_t>();
-        if (end != endMagic || crc != crc32c(bytes.data() + pos, frameHeaderSize + payload)) {
-            scan.problem = where + " fails its checksum (corrupt)";
-            break;
-        }
-        Reader r{bytes.substr(pos + frameHeaderSize, payload)};
-        for (std::uint32_t i = 0; i < opCount && r.ok; ++i) {
-            LogOp op;
-            op.kind = static_cast<LogOp::Kind>(r.get<std::uint8_t>());
-            op.table = r.getString();
-            switch (op.kind) {
+    for (std::uint32_t i = 0; i < opCount && r.ok; ++i) {
+        const auto kind = static_cast<LogOp::Kind>(r.get<std::uint8_t>());
+        if (!frame) {
+            r.skipString();
+            switch (kind) {
             case LogOp::Kind::Upsert: {
-                op.key = r.get<std::int64_t>();
+                r.skip(8);
                 const auto columns = r.get<std::uint32_t>();
                 for (std::uint32_t c = 0; c < columns && r.ok; ++c)
-                    op.row.push_back(r.getValue());
+                    r.skipValue();
                 break;
             }
             case LogOp::Kind::Delete:
-                op.key = r.get<std::int64_t>();
+                r.skip(8);
                 break;
             case LogOp::Kind::CreateTable:
-                op.createSql = r.getString();
+                r.skipString();
                 break;
             case LogOp::Kind::DropTable:
                 break;
@@ -318,18 +338,99 @@ LogScan scanLog(std::string_view bytes,
             default:
                 r.ok = false;
             }
-            frame.ops.push_back(std::move(op));
+            continue;
         }
-        if (!r.ok || r.pos != payload) {
-            scan.problem = where + " has a checksum that matches but ops that do not parse (corrupt)";
+        LogOp op;
+        op.kind = kind;
+        op.table = r.getString();
+        switch (op.kind) {
+        case LogOp::Kind::Upsert: {
+            op.key = r.get<std::int64_t>();
+            const auto columns = r.get<std::uint32_t>();
+            op.row.reserve(std::min<std::uint32_t>(columns, 4096));
+            for (std::uint32_t c = 0; c < columns && r.ok; ++c)
+                op.row.push_back(r.getValue());
             break;
         }
-        onFrame(frame, pos, pos + total);
+        case LogOp::Kind::Delete:
+            op.key = r.get<std::int64_t>();
+            break;
+        case LogOp::Kind::CreateTable:
+            op.createSql = r.getString();
+            break;
+        case LogOp::Kind::DropTable:
+            break;
+        default:
+            r.ok = false;
+        }
+        frame->ops.push_back(std::move(op));
+    }
+}
+
+} // namespace
+
+LogScan scanLog(std::string_view bytes, const FrameCallback& onFrame)
+{
+    LogWindow window(bytes);
+    return scanLog(window, onFrame);
+}
+
+LogScan scanLog(LogWindow& log, const FrameCallback& onFrame)
+{
+    LogScan scan;
+    const std::uint64_t size = log.size();
+    std::uint64_t pos =
+        std::min<std::uint64_t>(logHeaderSizeOf(log.bytes(0, std::min<std::uint64_t>(12, size))), size);
+    scan.validEnd = pos;
+    LogFrame frame;
+    while (pos < size) {
+        const auto where = [&] {
+            return "frame " + std::to_string(scan.frames + 1) + " at offset " + std::to_string(pos);
+        };
+        if (size - pos < frameHeaderSize) {
+            scan.problem = where() + " is cut short (torn write): " + std::to_string(size - pos) +
+                           " bytes of a frame header";
+            break;
+        }
+        Reader header{log.bytes(pos, frameHeaderSize)};
+        if (header.in.size() < frameHeaderSize) break; // read error
+        const auto magic = header.get<std::uint32_t>();
+        const auto payload = header.get<std::uint32_t>();
+        frame.ops.clear();
+        frame.commitTs = header.get<std::uint64_t>();
+        const auto opCount = header.get<std::uint32_t>();
+        if (magic != frameMagic) {
+            scan.problem = where() + " has no frame magic (corrupt)";
+            break;
+        }
+        const std::size_t total = frameHeaderSize + std::size_t{payload} + frameTrailerSize;
+        if (size - pos < total) {
+            scan.problem = where() + " is cut short (torn write): " + std::to_string(size - pos) + " of " +
+                           std::to_string(total) + " bytes";
+            break;
+        }
+        const std::string_view raw = log.bytes(pos, total);
+        if (raw.size() < total) break; // read error
+        Reader trailer{raw.substr(total - frameTrailerSize)};
+        const auto crc = trailer.get<std::uint32_t>();
+        const auto end = trailer.get<std::uint32_t>();
+        if (end != endMagic || crc != crc32c(raw.data(), frameHeaderSize + payload)) {
+            scan.problem = where() + " fails its checksum (corrupt)";
+            break;
+        }
+        Reader r{raw.substr(frameHeaderSize, payload)};
+        parseOps(r, opCount, onFrame ? &frame : nullptr);
+        if (!r.ok || r.pos != payload) {
+            scan.problem = where() + " has a checksum that matches but ops that do not parse (corrupt)";
+            break;
+        }
+        if (onFrame) onFrame(frame, raw, pos);
         pos += total;
         scan.validEnd = pos;
         ++scan.frames;
     }
-    if (!scan.problem.empty()) findFramesAfter(bytes, scan.validEnd, scan);
+    if (!scan.problem.empty()) findFramesAfter(log, scan.validEnd, scan);
+    scan.readError = log.readError();
     return scan;
 }
 

@@ -100,20 +100,56 @@ private:
 
 struct LogScan
 {
-    std::size_t validEnd = 0; // offset just past the last whole, valid frame (or the header)
+    std::uint64_t validEnd = 0; // offset just past the last whole, valid frame (or the header)
     std::size_t frames = 0;
     std::string problem; // empty when the log ends cleanly at validEnd
     // When there is a problem: valid frames found after the bad one. None means a torn tail
     // (what a crash mid-append leaves); any means damage in the middle of the log, and
     // stopping at the bad frame would lose them.
     std::size_t framesAfter = 0;
-    std::size_t firstFrameAfter = 0; // offset of the first of them
+    std::uint64_t firstFrameAfter = 0; // offset of the first of them
+    // The file could not be read (an I/O error, not a fact about the log's bytes): the scan
+    // stopped, and nothing may be concluded about what follows. Callers fail on it.
+    std::string readError;
 };
 
+// The log's bytes through a fixed window: in memory (a string), or a file read with pread a
+// window at a time, so a scan of any size holds one window (plus one frame, when a frame is
+// larger than the window) and never the whole log.
+class LogWindow
+{
+public:
+    static constexpr std::size_t defaultWindow = 4u << 20;
+    explicit LogWindow(std::string_view bytes) : bytes_(bytes), size_(bytes.size()) {}
+    // `fd` stays owned by the caller; bytes [0, size) of it are read.
+    LogWindow(int fd, std::uint64_t size, std::size_t window = defaultWindow)
+        : fd_(fd), size_(size), window_(window)
+    {}
+    std::uint64_t size() const { return size_; }
+    // Bytes [pos, pos + n) (the caller keeps within size()), valid until the next call; empty
+    // when the file cannot be read, with the reason in readError().
+    std::string_view bytes(std::uint64_t pos, std::size_t n);
+    const std::string& readError() const { return readError_; }
+
+private:
+    std::string_view bytes_;
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+    std::size_t window_ = defaultWindow;
+    std::string buffer_;
+    std::uint64_t bufferAt_ = 0;
+    std::string readError_;
+};
+
+// One whole valid frame: its decoded ops, its bytes (in the window: valid until the callback
+// returns) and its file offset. The callback may move out of `frame`.
+using FrameCallback = std::function<void(LogFrame& frame, std::string_view raw, std::uint64_t at)>;
+
 // Reads the frames after the file header (which the caller has checked), calling `onFrame`
-// with each whole valid frame and the file offsets it spans; stops at the first bad one and
-// then looks for valid frames beyond it (LogScan::framesAfter), without calling `onFrame`.
-LogScan scanLog(std::string_view bytes,
-                const std::function<void(const LogFrame&, std::size_t begin, std::size_t end)>& onFrame);
+// with each whole valid frame; stops at the first bad one and then looks for valid frames
+// beyond it (LogScan::framesAfter), without calling `onFrame`. Without `onFrame`, the frames
+// are checked (checksum, ops that parse) but not decoded into LogOps.
+LogScan scanLog(LogWindow& log, const FrameCallback& onFrame);
+LogScan scanLog(std::string_view bytes, const FrameCallback& onFrame);
 
 } // namespace txs::mvcc

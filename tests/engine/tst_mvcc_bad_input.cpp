@@ -331,16 +331,22 @@ private slots:
             QCOMPARE(plainSqlite(path(), "PRAGMA integrity_check"), QString("ok"));
             QVERIFY(!QFile::exists(path() + "-journal"));
 
-            // Automatic checkpoints now run after every commit, and fail: the commits do not.
+            // Automatic checkpoints are now wanted after every commit, and fail on the checkpointer
+            // thread: the commits do not. (Commits that pass the threshold while one is wanted
+            // share it, so two commits make one or two tries.)
             MUST(*c, "PRAGMA mvcc_checkpoint_threshold = 1");
             MUST(*c, "INSERT INTO t VALUES (102, 'auto checkpoint failed after me')");
             MUST(*c, "UPDATE t SET v = 'updated' WHERE id = 1");
-            int autoFailures = 0;
-            for (const auto& e : trace->snapshot())
-                if (e.kind == EventKind::Note &&
-                    QString::fromStdString(e.text).startsWith("automatic checkpoint failed: checkpoint of"))
-                    ++autoFailures;
-            QCOMPARE(autoFailures, 2);
+            auto autoFailures = [&] {
+                int failures = 0;
+                for (const auto& e : trace->snapshot())
+                    if (e.kind == EventKind::Note && QString::fromStdString(e.text).startsWith(
+                                                         "automatic checkpoint failed: checkpoint of"))
+                        ++failures;
+                return failures;
+            };
+            QTRY_VERIFY(autoFailures() >= 1);
+            QVERIFY(autoFailures() <= 2);
             QCOMPARE(readAll(path()), fileBefore);
             QCOMPARE_ROWS(*c, "SELECT count(*), sum(id), sum(length(v)) FROM t",
                           "102|5253|" + std::to_string(99 * 3000 + 7 + 15 + 31));

@@ -138,8 +138,9 @@ private slots:
         MUST(*c, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
         for (int i = 1; i <= 300; ++i)
             MUST(*c, "INSERT INTO t VALUES (" + std::to_string(i) + ", 'value " + std::to_string(i) + "')");
-        QVERIFY(QFileInfo(path() + "-log").size() < 4000);
-        QCOMPARE(plainSqlite(path(), "SELECT count(*) > 250 FROM t"), QString("1"));
+        // The checkpointer thread keeps up: soon after the last commit the log is short again.
+        QTRY_VERIFY(QFileInfo(path() + "-log").size() < 4000);
+        QTRY_COMPARE(plainSqlite(path(), "SELECT count(*) > 250 FROM t"), QString("1"));
         c.reset();
         db.reset();
         db = openFile(path());

@@ -5,12 +5,23 @@
 // (synchronous=FULL: the frame is on disk) the writer prints "w i" on stdout: an acknowledgement
 // the test holds the database to.
 //
-// usage: mvcc_crash_writer DB WRITERS CHECKPOINT_THRESHOLD_BYTES
+// With BATCH_ROWS and STOP_AT_BATCH, checkpoints write that many rows per SQLite transaction,
+// and the first one that gets that far stops for good once its STOP_AT_BATCH-th batch has
+// committed, printing "batch" first: the test then kills the process while that checkpoint is
+// half done, and writers commit meanwhile. (No checkpoint ever finishes in this mode, so the
+// log stays as short as the test's runs: a finished one would race writers that fill the log
+// faster than batches of a few rows drain it.)
+//
+// usage: mvcc_crash_writer DB WRITERS CHECKPOINT_THRESHOLD_BYTES [BATCH_ROWS STOP_AT_BATCH]
 
 #include "engine/api/Database.h"
+#include "engine/backend/MvccBackend.h"
+#include "engine/mvcc/MvccStore.h"
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -20,8 +31,9 @@ using namespace txs;
 
 int main(int argc, char** argv)
 {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: %s DB WRITERS CHECKPOINT_THRESHOLD_BYTES\n", argv[0]);
+    if (argc != 4 && argc != 6) {
+        std::fprintf(stderr, "usage: %s DB WRITERS CHECKPOINT_THRESHOLD_BYTES [BATCH_ROWS STOP_AT_BATCH]\n",
+                     argv[0]);
         return 2;
     }
     const int writers = std::atoi(argv[2]);
@@ -31,6 +43,21 @@ int main(int argc, char** argv)
     if (!db) {
         std::fprintf(stderr, "open failed: %s\n", error.message.c_str());
         return 1;
+    }
+    if (argc == 6) {
+        auto* durability = mvccStoreOf(*db)->durability();
+        durability->setCheckpointBatchRows(std::strtoull(argv[4], nullptr, 10));
+        const std::uint64_t stopAt = std::strtoull(argv[5], nullptr, 10);
+        durability->setBatchCommittedHook([stopAt](std::uint64_t batch) {
+            if (batch != stopAt) return;
+            static const char line[] = "batch\n";
+            if (::write(1, line, sizeof line - 1) < 0) return;
+            // The checkpoint never goes on: the kill finds it half done, whenever it comes.
+            std::mutex m;
+            std::condition_variable never;
+            std::unique_lock lock(m);
+            never.wait(lock, [] { return false; });
+        });
     }
     {
         auto setup = db->connect();

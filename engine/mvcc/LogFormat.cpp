@@ -329,11 +329,9 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
                 break;
             case LogOp::Kind::DropTable:
                 break;
-            case LogOp::Kind::CreateIndex:
-                op.createSql = r.getString();
-                break;
-            case LogOp::Kind::DropIndex:
-                op.index = r.getString();
+            case LogOp::Kind::CreateIndex: // its CREATE INDEX
+            case LogOp::Kind::DropIndex:   // the index's name
+                r.skipString();
                 break;
             default:
                 r.ok = false;
@@ -357,6 +355,12 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
             break;
         case LogOp::Kind::CreateTable:
             op.createSql = r.getString();
+            break;
+        case LogOp::Kind::CreateIndex:
+            op.createSql = r.getString();
+            break;
+        case LogOp::Kind::DropIndex:
+            op.index = r.getString();
             break;
         case LogOp::Kind::DropTable:
             break;

@@ -88,8 +88,9 @@ std::vector<Event> load(const char* path)
     Event e;
     while (get(f, e.seq)) {
         std::uint32_t size = 0;
-        if (!(get(f, e.timeNs) && get(f, e.connection) && get(f, e.table) && get(f, e.txId) && get(f, e.rowid) &&
-              get(f, e.a) && get(f, e.b) && get(f, e.kind) && get(f, e.detail) && get(f, size)))
+        if (!(get(f, e.timeNs) && get(f, e.connection) && get(f, e.table) && get(f, e.txId) &&
+              get(f, e.rowid) && get(f, e.a) && get(f, e.b) && get(f, e.kind) && get(f, e.detail) &&
+              get(f, size)))
             fail(std::string("truncated ") + path);
         e.text.resize(size);
         if (size && std::fread(e.text.data(), 1, size, f) != size) fail(std::string("truncated ") + path);
@@ -126,7 +127,8 @@ int main(int argc, char** argv)
                 writer.add(e);
             writer.finish();
         }
-        best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        best =
+            std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         hash = 14695981039346656037ull;
         for (unsigned char c : out)
             hash = (hash ^ c) * 1099511628211ull;
@@ -137,8 +139,9 @@ int main(int argc, char** argv)
         std::fwrite(out.data(), 1, out.size(), f);
         std::fclose(f);
     }
-    std::printf("%zu events, %zu bytes of JSON (fnv1a %016llx): best of %d %.3f s, %.0f events/s, %.1f ns/event\n",
-                events.size(), out.size(), static_cast<unsigned long long>(hash), rounds, best,
-                static_cast<double>(events.size()) / best, best * 1e9 / static_cast<double>(events.size()));
+    std::printf(
+        "%zu events, %zu bytes of JSON (fnv1a %016llx): best of %d %.3f s, %.0f events/s, %.1f ns/event\n",
+        events.size(), out.size(), static_cast<unsigned long long>(hash), rounds, best,
+        static_cast<double>(events.size()) / best, best * 1e9 / static_cast<double>(events.size()));
     return 0;
 }

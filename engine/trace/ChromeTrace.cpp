@@ -114,6 +114,21 @@ struct TransparentHash
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
+// Stable like std::stable_sort, without its temporary buffer (an allocation per call): a
+// connection's batch is a transaction's few items, mostly in order already.
+constexpr std::size_t kInsertionSortMax = 32;
+template <typename T, typename Less> void insertionSort(std::vector<T>& items, Less less)
+{
+    for (std::size_t i = 1; i < items.size(); ++i) {
+        if (!less(items[i], items[i - 1])) continue;
+        T moving = std::move(items[i]);
+        std::size_t j = i;
+        for (; j > 0 && less(moving, items[j - 1]); --j)
+            items[j] = std::move(items[j - 1]);
+        items[j] = std::move(moving);
+    }
+}
+
 std::string codeName(std::int64_t extendedCode, const std::string& message)
 {
     return Error::fromSqlite(static_cast<int>(extendedCode), message).codeName();
@@ -199,6 +214,9 @@ private:
     std::unordered_map<std::string, EscapedSql, TransparentHash, std::equal_to<>> sqlCache_;
     static constexpr std::size_t kMaxCachedSql = 1024; // beyond: escaped each time, not kept
     EscapedSql uncachedSql_;
+    // flushLocks()'s scratch, kept for its capacity.
+    std::vector<LaneSpan> laneSpans_;
+    std::vector<std::size_t> laneOrder_;
 
     std::function<void(std::string_view)> sink_;
     bool firstWritten_ = false;
@@ -644,12 +662,22 @@ void Projection::write(const Item& item, const std::string& arena)
 void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
 {
     if (c.lockItems.empty()) return;
-    std::vector<LaneSpan> spans;
-    spans.reserve(c.lockItems.size());
+    if (c.lockItems.size() == 1) {
+        // The common batch (an MVCC commit's one hold): lane 0, nothing to order.
+        c.lockItems[0].tid = kLockTrackTidBase + id;
+        c.lockLanes = std::max(c.lockLanes, 1);
+        write(c.lockItems[0], c.lockText);
+        c.lockItems.clear();
+        c.lockText.clear();
+        return;
+    }
+    std::vector<LaneSpan>& spans = laneSpans_;
+    spans.clear();
     for (const Item& item : c.lockItems)
         spans.push_back(item.span);
     const std::vector<int> lanes = assignNestedLanes(spans);
-    std::vector<std::size_t> order(c.lockItems.size());
+    std::vector<std::size_t>& order = laneOrder_;
+    order.resize(c.lockItems.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     // Viewers build each track's stack from this order: a parent before the spans inside it.
@@ -668,8 +696,11 @@ void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t 
 {
     if (c.items.size() > kMaxHeldItems) c.awaiting.clear(); // explanations that never came
     if (!spans_.busy(id) && !c.explainableError && c.awaiting.empty() && !c.items.empty()) {
-        std::stable_sort(c.items.begin(), c.items.end(),
-                         [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
+        const auto precedes = [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); };
+        if (c.items.size() > kInsertionSortMax)
+            std::stable_sort(c.items.begin(), c.items.end(), precedes);
+        else
+            insertionSort(c.items, precedes);
         for (const Item& item : c.items)
             write(item, c.text);
         c.items.clear();

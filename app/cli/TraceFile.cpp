@@ -38,7 +38,8 @@ TraceStream::~TraceStream()
 // calls it until finish() has joined that thread.
 std::size_t TraceStream::drain()
 {
-    std::vector<Event> batch;
+    std::vector<Event>& batch = batch_;
+    batch.clear(); // keeps its capacity: no reallocation per read once it has grown
     std::uint64_t skipped = 0;
     next_ = trace_->readSince(next_, batch, &skipped);
     if (skipped > 0) {

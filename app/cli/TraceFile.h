@@ -7,6 +7,7 @@
 // events be missing all the same (the pin came late), the trace notes it and they are counted.
 
 #include "OutputFile.h"
+#include "engine/trace/Event.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace txs {
 class ChromeTraceWriter;
@@ -46,6 +48,7 @@ private:
     std::unique_ptr<ChromeTraceWriter> writer_;
     std::uint64_t next_ = 0;   // the stream thread's cursor, then finish()'s
     std::uint64_t missed_ = 0; // read after finish()
+    std::vector<Event> batch_; // drain()'s, reused
     std::mutex mutex_;
     std::condition_variable wake_;
     bool done_ = false;

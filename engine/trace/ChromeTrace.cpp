@@ -1,6 +1,7 @@
 #include "engine/trace/ChromeTrace.h"
 
 #include "engine/api/Error.h"
+#include "engine/trace/ChromeTraceText.h"
 #include "engine/trace/EventLabels.h"
 #include "engine/trace/ExplainRule.h"
 #include "engine/trace/ExplanationProjection.h"
@@ -17,56 +18,15 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 
 namespace txs {
 
 namespace {
 
+using namespace chrome_trace;
+
 constexpr int kPid = 1;
-
-// The "args" object of one trace event.
-class Args
-{
-public:
-    Args& text(const char* key, std::string_view value)
-    {
-        appendKey(key);
-        appendJsonString(body_, value);
-        return *this;
-    }
-    Args& number(const char* key, std::int64_t value)
-    {
-        appendKey(key);
-        body_ += std::to_string(value);
-        return *this;
-    }
-    Args& append(const Args& more)
-    {
-        if (!body_.empty() && !more.body_.empty()) body_ += ',';
-        body_ += more.body_;
-        return *this;
-    }
-    std::string json() const { return "{" + body_ + "}"; }
-
-private:
-    void appendKey(const char* key)
-    {
-        if (!body_.empty()) body_ += ',';
-        appendJsonString(body_, key);
-        body_ += ':';
-    }
-    std::string body_;
-};
-
-struct Item
-{
-    LaneSpan span; // an instant is a span with end == begin
-    bool instant = false;
-    std::int64_t tid = 0;
-    std::string category;
-    std::string name;
-    std::string args; // JSON object
-};
 
 std::string codeName(std::int64_t extendedCode, const std::string& message)
 {
@@ -91,7 +51,9 @@ public:
     explicit Projection(std::function<void(std::string_view)> sink) : sink_(std::move(sink))
     {
         spans_.setObserver(this);
-        sink_("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[");
+        out_.reserve(1 << 16);
+        out_ += "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
+        flushOut();
     }
     void add(const Event& e);
     void gap(std::uint64_t dropped);
@@ -112,7 +74,9 @@ private:
         bool named = false;
         bool shown = false;          // has something on its track
         std::vector<Item> items;     // on its own track, not yet written
+        std::string text;            // their names and args
         std::vector<Item> lockItems; // tid set once lanes are known
+        std::string lockText;        // theirs
         int lockLanes = 0;           // lanes used by the lock batches written so far
         // The error instant of the statement that just failed (index into items), held back
         // until the connection's next event, which is its explanation when it has one.
@@ -133,12 +97,25 @@ private:
                   const char* held);
 
     ConnectionState& connection(std::uint32_t id);
-    void instant(std::uint32_t connectionId, const Event& e, std::string category, std::string name,
-                 const Args& args);
+    // Queues an instant on the connection's track; fill in the args it returns.
+    Args instant(std::uint32_t connectionId, const Event& e, const char* category, std::string_view name);
+    const EscapedSql& escapedSql(const std::string& sql);
     std::string trackName(std::uint32_t id, const ConnectionState& c) const;
     void flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order);
     void flushLocks(std::uint32_t id, ConnectionState& c);
-    void write(const Item& item);
+    void write(const Item& item, const std::string& arena);
+    void beginObject(); // ",\n{" or, for the first, "\n{"
+    void flushOut();    // hands what is written to the sink
+
+    // The text written since the last flushOut(): one sink call per add(), gap() or finish()
+    // rather than one per item; capacity kept, so no allocation once it has grown.
+    std::string out_;
+    std::unordered_map<std::string, EscapedSql, TransparentHash, std::equal_to<>> sqlCache_;
+    static constexpr std::size_t kMaxCachedSql = 1024; // beyond: escaped each time, not kept
+    EscapedSql uncachedSql_;
+    // flushLocks()'s scratch, kept for its capacity.
+    std::vector<LaneSpan> laneSpans_;
+    std::vector<std::size_t> laneOrder_;
 
     std::function<void(std::string_view)> sink_;
     bool firstWritten_ = false;
@@ -167,19 +144,33 @@ std::string Projection::trackName(std::uint32_t id, const ConnectionState& c) co
     return c.named && !c.name.empty() ? c.name : "connection " + std::to_string(id);
 }
 
-void Projection::instant(std::uint32_t connectionId, const Event& e, std::string category, std::string name,
-                         const Args& args)
+Args Projection::instant(std::uint32_t connectionId, const Event& e, const char* category,
+                         std::string_view name)
 {
-    Item item;
+    ConnectionState& c = connection(connectionId);
+    c.shown = true;
+    Item& item = c.items.emplace_back();
     item.span = {e.timeNs, e.timeNs, e.seq};
     item.instant = true;
     item.tid = connectionId;
-    item.category = std::move(category);
-    item.name = std::move(name);
-    item.args = args.json();
-    ConnectionState& c = connection(connectionId);
-    c.items.push_back(std::move(item));
-    c.shown = true;
+    item.category = category;
+    item.name.begin = c.text.size();
+    appendJsonString(c.text, name);
+    item.name.end = c.text.size();
+    return Args(c.text, item.args);
+}
+
+const EscapedSql& Projection::escapedSql(const std::string& sql)
+{
+    if (const auto it = sqlCache_.find(std::string_view(sql)); it != sqlCache_.end()) return it->second;
+    EscapedSql escaped;
+    appendJsonString(escaped.name, shortSql(sql));
+    appendJsonString(escaped.sql, sql);
+    if (sqlCache_.size() >= kMaxCachedSql) {
+        uncachedSql_ = std::move(escaped); // a run of ever-different texts: not kept
+        return uncachedSql_;
+    }
+    return sqlCache_.emplace(sql, std::move(escaped)).first->second;
 }
 
 void Projection::closed(const SpanRecord& span)
@@ -212,20 +203,27 @@ void Projection::closed(const SpanRecord& span)
 
 void Projection::emitTransaction(const SpanRecord& tx)
 {
-    Item item;
+    ConnectionState& c = connection(tx.connection);
+    c.shown = true;
+    Item& item = c.items.emplace_back();
     // Order 0: a transaction that began and ended inside one statement has its bounds and must
     // still be the parent.
     item.span = {tx.startNs, tx.endNs, 0};
     item.tid = tx.connection;
     item.category = "transaction";
-    item.name = "tx " + std::to_string(tx.txId) + " " + txModeLabel(static_cast<std::int64_t>(tx.mode));
-    std::string outcome = "unfinished";
+    const char* mode = txModeLabel(static_cast<std::int64_t>(tx.mode));
+    item.name.begin = c.text.size();
+    c.text += "\"tx ";
+    appendInteger(c.text, static_cast<std::int64_t>(tx.txId));
+    c.text += ' ';
+    appendJsonEscaped(c.text, mode);
+    c.text += '"';
+    item.name.end = c.text.size();
+    const char* outcome = "unfinished";
     if (tx.outcome == TxOutcome::Committed) outcome = "committed";
     if (tx.outcome == TxOutcome::RolledBack) outcome = tx.doomed ? "doomed" : "rolled back";
-    Args args;
-    args.text("mode", txModeLabel(static_cast<std::int64_t>(tx.mode)))
-        .text("outcome", outcome)
-        .number("tx", static_cast<std::int64_t>(tx.txId));
+    Args args(c.text, item.args);
+    args.text("mode", mode).text("outcome", outcome).number("tx", static_cast<std::int64_t>(tx.txId));
     if (tx.outcome == TxOutcome::Committed)
         args.number("commit_ts", static_cast<std::int64_t>(tx.commitTs))
             .number("rows_written", tx.rowsWritten);
@@ -233,63 +231,73 @@ void Projection::emitTransaction(const SpanRecord& tx)
         args.text("rollback_reason", rollbackReasonLabel(static_cast<std::int64_t>(tx.rollbackReason)));
     args.number("begin_ns", tx.txBeginNs).number("end_ns", tx.txEndNs == kNever ? tx.endNs : tx.txEndNs);
     if (tx.beginTs != 0) args.number("begin_ts", static_cast<std::int64_t>(tx.beginTs));
-    item.args = args.json();
-    ConnectionState& c = connection(tx.connection);
-    c.items.push_back(std::move(item));
-    c.shown = true;
 }
 
 void Projection::emitStatement(const SpanRecord& statement)
 {
-    Item item;
+    const EscapedSql& sql = escapedSql(statement.sql);
+    ConnectionState& c = connection(statement.connection);
+    c.shown = true;
+    Item& item = c.items.emplace_back();
     item.span = {statement.startNs, statement.endNs, statement.beginSeq};
     item.tid = statement.connection;
     item.category = "statement";
-    item.name = shortSql(statement.sql);
-    Args args;
-    args.text("sql", statement.sql);
+    item.name.begin = c.text.size();
+    c.text += sql.name;
+    item.name.end = c.text.size();
+    Args args(c.text, item.args);
+    args.json("sql", sql.sql);
     if (!statement.cut) {
-        args.text("result",
-                  statement.code == 0 ? std::string("ok") : codeName(statement.code, statement.error))
-            .number("code", statement.code)
-            .number("rows_changed", statement.changes);
+        if (statement.code == 0)
+            args.text("result", "ok");
+        else
+            args.text("result", codeName(statement.code, statement.error));
+        args.number("code", statement.code).number("rows_changed", statement.changes);
         if (!statement.error.empty()) args.text("error", statement.error);
     } else
         args.text("result", "unfinished");
-    item.args = args.json();
-    ConnectionState& c = connection(statement.connection);
-    c.items.push_back(std::move(item));
-    c.shown = true;
 }
 
 void Projection::emitWait(const SpanRecord& wait)
 {
-    Item item;
+    ConnectionState& c = connection(wait.connection);
+    c.shown = true;
+    Item& item = c.items.emplace_back();
     item.span = {wait.startNs, wait.endNs, wait.beginSeq};
     item.tid = wait.connection;
     item.category = "wait";
     const char* resourceName = lockResourceName(wait.resource);
     const char* levelName = lockLevelName(wait.level);
-    Args args;
+    item.name.begin = c.text.size();
     switch (wait.cause) {
     case WaitCause::Lock:
-        item.name = std::string("wait ") + resourceName + " " + levelName;
+        c.text += "\"wait ";
+        appendJsonEscaped(c.text, resourceName);
+        c.text += ' ';
+        appendJsonEscaped(c.text, levelName);
+        c.text += '"';
+        break;
+    case WaitCause::Sleep:
+        c.text += "\"busy handler sleep\"";
+        break;
+    case WaitCause::Blocked:
+        c.text += "\"blocked\"";
+        break;
+    }
+    item.name.end = c.text.size();
+    Args args(c.text, item.args);
+    switch (wait.cause) {
+    case WaitCause::Lock:
         args.text("resource", resourceName).text("wanted", levelName);
         if (wait.gaveUp) args.text("outcome", "gave up");
         break;
     case WaitCause::Sleep:
-        item.name = "busy handler sleep";
         args.number("slept_us", wait.sleepUs);
         break;
     case WaitCause::Blocked:
-        item.name = "blocked";
         args.number("line", wait.line).text("sql", wait.sql);
         break;
     }
-    item.args = args.json();
-    ConnectionState& c = connection(wait.connection);
-    c.items.push_back(std::move(item));
-    c.shown = true;
 }
 
 void Projection::emitHold(const SpanRecord& hold, std::int64_t beginNs, std::uint64_t order,
@@ -297,15 +305,20 @@ void Projection::emitHold(const SpanRecord& hold, std::int64_t beginNs, std::uin
 {
     const char* resourceName = lockResourceName(hold.resource);
     const char* levelName = lockLevelName(hold.level);
-    Item item;
+    ConnectionState& c = connection(hold.connection);
+    Item& item = c.lockItems.emplace_back();
     item.span = {beginNs, std::max(endNs, beginNs), order};
     item.category = "lock";
-    item.name = std::string(resourceName) + " " + levelName;
-    Args args;
+    item.name.begin = c.lockText.size();
+    c.lockText += '"';
+    appendJsonEscaped(c.lockText, resourceName);
+    c.lockText += ' ';
+    appendJsonEscaped(c.lockText, levelName);
+    c.lockText += '"';
+    item.name.end = c.lockText.size();
+    Args args(c.lockText, item.args);
     args.text("resource", resourceName).text("level", levelName);
     if (held) args.text("held", held);
-    item.args = args.json();
-    connection(hold.connection).lockItems.push_back(std::move(item));
 }
 
 void Projection::addFlows(const Event& wait)
@@ -321,17 +334,21 @@ void Projection::addFlows(const Event& wait)
     if (holders == shown) return; // the same wait, tried again: one arrow per blocker is enough
     shown = holders;
     for (std::uint32_t holder : holders) {
-        const std::string id = std::to_string(nextFlowId_++);
+        const std::uint64_t id = nextFlowId_++;
         for (const auto& [phase, tid] : {std::pair{"s", holder}, std::pair{"f", wait.connection}}) {
-            std::string flow = firstWritten_ ? ",\n{\"name\":\"blocks\",\"cat\":\"lock\",\"ph\":\""
-                                             : "\n{\"name\":\"blocks\",\"cat\":\"lock\",\"ph\":\"";
-            firstWritten_ = true;
-            flow += phase;
-            flow += "\",\"id\":" + id + ",\"ts\":";
-            appendMicros(flow, wait.timeNs);
-            if (phase[0] == 'f') flow += ",\"bp\":\"e\"";
-            flow += ",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(tid) + "}";
-            sink_(flow);
+            beginObject();
+            out_ += "\"name\":\"blocks\",\"cat\":\"lock\",\"ph\":\"";
+            out_ += phase;
+            out_ += "\",\"id\":";
+            appendInteger(out_, static_cast<std::int64_t>(id));
+            out_ += ",\"ts\":";
+            appendMicros(out_, wait.timeNs);
+            if (phase[0] == 'f') out_ += ",\"bp\":\"e\"";
+            out_ += ",\"pid\":";
+            appendInteger(out_, kPid);
+            out_ += ",\"tid\":";
+            appendInteger(out_, tid);
+            out_ += '}';
         }
     }
 }
@@ -350,6 +367,7 @@ void Projection::add(const Event& e)
     std::swap(awaiting, c.explainableError);
     apply(id, c, e, awaiting);
     flushIfIdle(id, c, e.timeNs, e.seq);
+    flushOut();
 }
 
 // The runner explains an error right after the statement ends, on the same connection: the
@@ -360,12 +378,16 @@ bool Projection::explainError(ConnectionState& c, std::optional<std::size_t> err
 {
     if (!error || *error >= c.items.size() || x.text.empty()) return false;
     Item& item = c.items[*error];
-    if (item.args.size() < 2 || item.args.back() != '}') return false;
-    Args more;
-    more.text("why", x.text).text("fix", explainRuleFix(explainRuleOf(x.a))).number("rule", x.a);
-    item.args.pop_back();
-    if (item.args.size() > 1) item.args += ',';
-    item.args += more.json().substr(1);
+    if (item.args.end - item.args.begin < 2) return false;
+    TextRange range;
+    std::string more;
+    {
+        Args args(more, range);
+        args.text("why", x.text).text("fix", explainRuleFix(explainRuleOf(x.a))).number("rule", x.a);
+    }
+    // Members only: written inside the error's own args object (see write()).
+    if (!item.moreArgs.empty()) item.moreArgs += ',';
+    item.moreArgs.append(more, 1, more.size() - 2);
     return true;
 }
 
@@ -386,8 +408,10 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
     case EventKind::StatementEnd:
         if (e.a != 0) {
             const std::string code = codeName(e.a, e.text);
-            instant(id, e, "error", "error " + code,
-                    Args().text("code_name", code).number("code", e.a).text("message", e.text));
+            instant(id, e, "error", "error " + code)
+                .text("code_name", code)
+                .number("code", e.a)
+                .text("message", e.text);
             c.explainableError = c.items.size() - 1;
             c.lastErrorEnd = e.seq;
             const auto kind = static_cast<ErrorKind>(e.detail);
@@ -398,35 +422,36 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
         break;
     case EventKind::TxDoomed: {
         const std::string code = codeName(e.a, e.text);
-        instant(id, e, "error", "doomed",
-                Args()
-                    .number("tx", static_cast<std::int64_t>(e.txId))
-                    .text("code_name", code)
-                    .text("text", e.text));
+        instant(id, e, "error", "doomed")
+            .number("tx", static_cast<std::int64_t>(e.txId))
+            .text("code_name", code)
+            .text("text", e.text);
         break;
     }
     case EventKind::TxRetry:
-        instant(id, e, "retry", "retry " + std::to_string(e.a),
-                Args().number("attempt", e.a).text("text", e.text));
+        instant(id, e, "retry", "retry " + std::to_string(e.a)).number("attempt", e.a).text("text", e.text);
         break;
     case EventKind::Conflict:
-        instant(id, e, "error", "conflict",
-                Args()
-                    .number("tx", static_cast<std::int64_t>(e.txId))
-                    .number("other_tx", e.a)
-                    .number("table", e.table)
-                    .number("rowid", e.rowid)
-                    .text("message", e.text));
+        instant(id, e, "error", "conflict")
+            .number("tx", static_cast<std::int64_t>(e.txId))
+            .number("other_tx", e.a)
+            .number("table", e.table)
+            .number("rowid", e.rowid)
+            .text("message", e.text);
         break;
     case EventKind::Busy: {
         const std::string code = codeName(e.a, e.text);
-        instant(id, e, "error", "busy " + code,
-                Args().text("code_name", code).number("code", e.a).text("message", e.text));
+        instant(id, e, "error", "busy " + code)
+            .text("code_name", code)
+            .number("code", e.a)
+            .text("message", e.text);
         break;
     }
     case EventKind::BusyHandlerCall:
-        instant(id, e, "busy", "busy handler " + std::to_string(e.a),
-                Args().number("count", e.a).number("slept_us", e.b).number("gave_up", e.detail));
+        instant(id, e, "busy", "busy handler " + std::to_string(e.a))
+            .number("count", e.a)
+            .number("slept_us", e.b)
+            .number("gave_up", e.detail);
         break;
     case EventKind::Explanation:
         if (const std::uint64_t end = explainedStatementEnd(e.seq, e.detail, e.table)) {
@@ -434,25 +459,24 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
             std::optional<std::size_t> error;
             if (it != c.awaiting.end()) error = it->second;
             if (it != c.awaiting.end()) c.awaiting.erase(it);
-            if (!explainError(c, error, e))
-                instant(id, e, "explanation", "explanation", Args().text("text", e.text));
+            if (!explainError(c, error, e)) instant(id, e, "explanation", "explanation").text("text", e.text);
             break;
         }
         if (awaitingExplanation) c.awaiting.erase(c.lastErrorEnd);
         if (!explainError(c, awaitingExplanation, e))
-            instant(id, e, "explanation", "explanation", Args().text("text", e.text));
+            instant(id, e, "explanation", "explanation").text("text", e.text);
         break;
     case EventKind::Note:
-        instant(id, e, "note", "note", Args().text("text", e.text));
+        instant(id, e, "note", "note").text("text", e.text);
         break;
     case EventKind::StatementBlocked:
-        instant(id, e, "wait", "blocked", Args().number("line", e.a).text("sql", e.text));
+        instant(id, e, "wait", "blocked").number("line", e.a).text("sql", e.text);
         break;
     case EventKind::StatementUnblocked:
-        instant(id, e, "wait", "unblocked", Args().number("line", e.a));
+        instant(id, e, "wait", "unblocked").number("line", e.a);
         break;
     case EventKind::PhaseBegin:
-        instant(id, e, "phase", "phase", Args().number("phase", e.a));
+        instant(id, e, "phase", "phase").number("phase", e.a);
         break;
     case EventKind::VersionRead:
     case EventKind::RangeRead:
@@ -460,21 +484,30 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
     case EventKind::WalGauge:
         break; // reads: one per row, too many for a timeline; a recording's processes and gauges: not spans
     case EventKind::Checkpoint:
-        instant(id, e, "checkpoint", "checkpoint",
-                Args().number("mode", e.a).number("written", e.b).text("text", e.text));
+        instant(id, e, "checkpoint", "checkpoint")
+            .number("mode", e.a)
+            .number("written", e.b)
+            .text("text", e.text);
         break;
     case EventKind::LockWait: {
         addFlows(e);
         const char* resourceName = lockResourceName(static_cast<LockResource>(e.a));
         const char* levelName = lockLevelName(static_cast<LockLevel>(e.b));
-        Item item;
+        Item& item = c.lockItems.emplace_back();
         item.span = {e.timeNs, e.timeNs, e.seq};
         item.instant = true;
         item.category = "lock";
-        item.name = std::string("wait ") + resourceName + " " + levelName;
-        item.args =
-            Args().text("resource", resourceName).text("wanted", levelName).text("text", e.text).json();
-        c.lockItems.push_back(std::move(item));
+        item.name.begin = c.lockText.size();
+        c.lockText += "\"wait ";
+        appendJsonEscaped(c.lockText, resourceName);
+        c.lockText += ' ';
+        appendJsonEscaped(c.lockText, levelName);
+        c.lockText += '"';
+        item.name.end = c.lockText.size();
+        Args(c.lockText, item.args)
+            .text("resource", resourceName)
+            .text("wanted", levelName)
+            .text("text", e.text);
         break;
     }
     default:
@@ -482,33 +515,68 @@ void Projection::apply(std::uint32_t id, ConnectionState& c, const Event& e,
     }
 }
 
-void Projection::write(const Item& item)
+void Projection::beginObject()
 {
-    std::string out = firstWritten_ ? ",\n{\"name\":" : "\n{\"name\":";
+    out_ += firstWritten_ ? ",\n{" : "\n{";
     firstWritten_ = true;
-    appendJsonString(out, item.name);
-    out += ",\"cat\":";
-    appendJsonString(out, item.category);
-    out += item.instant ? ",\"ph\":\"i\",\"s\":\"t\",\"ts\":" : ",\"ph\":\"X\",\"ts\":";
-    appendMicros(out, item.span.begin);
+}
+
+void Projection::flushOut()
+{
+    if (out_.empty()) return;
+    sink_(out_);
+    out_.clear(); // keeps its capacity
+}
+
+void Projection::write(const Item& item, const std::string& arena)
+{
+    beginObject();
+    out_ += "\"name\":";
+    out_ += item.name.in(arena);
+    out_ += ",\"cat\":\"";
+    out_ += item.category; // a literal: plain ASCII
+    out_ += item.instant ? "\",\"ph\":\"i\",\"s\":\"t\",\"ts\":" : "\",\"ph\":\"X\",\"ts\":";
+    appendMicros(out_, item.span.begin);
     if (!item.instant) {
-        out += ",\"dur\":";
-        appendMicros(out, item.span.end - item.span.begin);
+        out_ += ",\"dur\":";
+        appendMicros(out_, item.span.end - item.span.begin);
     }
-    out += ",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(item.tid) +
-           ",\"args\":" + item.args + "}";
-    sink_(out);
+    out_ += ",\"pid\":";
+    appendInteger(out_, kPid);
+    out_ += ",\"tid\":";
+    appendInteger(out_, item.tid);
+    out_ += ",\"args\":";
+    const std::string_view args = item.args.in(arena);
+    if (item.moreArgs.empty()) {
+        out_ += args;
+    } else {
+        out_ += args.substr(0, args.size() - 1);
+        if (args.size() > 2) out_ += ',';
+        out_ += item.moreArgs;
+        out_ += '}';
+    }
+    out_ += '}';
 }
 
 void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
 {
     if (c.lockItems.empty()) return;
-    std::vector<LaneSpan> spans;
-    spans.reserve(c.lockItems.size());
+    if (c.lockItems.size() == 1) {
+        // The common batch (an MVCC commit's one hold): lane 0, nothing to order.
+        c.lockItems[0].tid = kLockTrackTidBase + id;
+        c.lockLanes = std::max(c.lockLanes, 1);
+        write(c.lockItems[0], c.lockText);
+        c.lockItems.clear();
+        c.lockText.clear();
+        return;
+    }
+    std::vector<LaneSpan>& spans = laneSpans_;
+    spans.clear();
     for (const Item& item : c.lockItems)
         spans.push_back(item.span);
     const std::vector<int> lanes = assignNestedLanes(spans);
-    std::vector<std::size_t> order(c.lockItems.size());
+    std::vector<std::size_t>& order = laneOrder_;
+    order.resize(c.lockItems.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
     // Viewers build each track's stack from this order: a parent before the spans inside it.
@@ -517,20 +585,25 @@ void Projection::flushLocks(std::uint32_t id, ConnectionState& c)
     for (std::size_t i : order) {
         c.lockItems[i].tid = (lanes[i] + 1) * kLockTrackTidBase + id;
         c.lockLanes = std::max(c.lockLanes, lanes[i] + 1);
-        write(c.lockItems[i]);
+        write(c.lockItems[i], c.lockText);
     }
     c.lockItems.clear();
+    c.lockText.clear();
 }
 
 void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t nowNs, std::uint64_t order)
 {
     if (c.items.size() > kMaxHeldItems) c.awaiting.clear(); // explanations that never came
     if (!spans_.busy(id) && !c.explainableError && c.awaiting.empty() && !c.items.empty()) {
-        std::stable_sort(c.items.begin(), c.items.end(),
-                         [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); });
+        const auto precedes = [](const Item& x, const Item& y) { return spanPrecedes(x.span, y.span); };
+        if (c.items.size() > kInsertionSortMax)
+            std::stable_sort(c.items.begin(), c.items.end(), precedes);
+        else
+            insertionSort(c.items, precedes);
         for (const Item& item : c.items)
-            write(item);
+            write(item, c.text);
         c.items.clear();
+        c.text.clear();
     }
     if (c.lockItems.empty()) return;
     const bool holding = spans_.holdsAny(id);
@@ -549,24 +622,25 @@ void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t 
 
 void Projection::gap(std::uint64_t dropped)
 {
-    Item item;
+    ConnectionState& engine = connection(0);
+    engine.shown = true;
+    Item& item = engine.items.emplace_back();
     item.span = {lastNs_, lastNs_, 0};
     item.instant = true;
     item.tid = 0;
     item.category = "note";
-    item.name = "events dropped";
-    item.args = Args()
-                    .number("dropped", static_cast<std::int64_t>(dropped))
-                    .text("text", std::to_string(dropped) +
-                                      " events left the trace log's memory window before they were exported; "
-                                      "spans around here may be cut short")
-                    .json();
-    ConnectionState& engine = connection(0);
-    engine.items.push_back(std::move(item));
-    engine.shown = true;
+    item.name.begin = engine.text.size();
+    engine.text += "\"events dropped\"";
+    item.name.end = engine.text.size();
+    Args(engine.text, item.args)
+        .number("dropped", static_cast<std::int64_t>(dropped))
+        .text("text", std::to_string(dropped) +
+                          " events left the trace log's memory window before they were exported; "
+                          "spans around here may be cut short");
     spans_.gap(dropped); // open spans are cut here: their ends may be among the dropped
     for (auto& [id, c] : connections_)
         flushIfIdle(id, c, lastNs_, 0);
+    flushOut();
 }
 
 void Projection::finish()
@@ -579,33 +653,43 @@ void Projection::finish()
     }
 
     // Metadata may come anywhere in the array; it names the tracks once all are known.
-    const auto metadata = [&](const char* what, std::int64_t tid, const Args& args) {
-        std::string out = firstWritten_ ? ",\n{\"name\":\"" : "\n{\"name\":\"";
-        firstWritten_ = true;
-        out += what;
-        out += "\",\"ph\":\"M\",\"pid\":" + std::to_string(kPid) + ",\"tid\":" + std::to_string(tid) +
-               ",\"args\":" + args.json() + "}";
-        sink_(out);
+    // Returns the args to fill in, written in place; the object closes after them.
+    TextRange ignored;
+    const auto metadata = [&](const char* what, std::int64_t tid) {
+        beginObject();
+        out_ += "\"name\":\"";
+        out_ += what;
+        out_ += "\",\"ph\":\"M\",\"pid\":";
+        appendInteger(out_, kPid);
+        out_ += ",\"tid\":";
+        appendInteger(out_, tid);
+        out_ += ",\"args\":";
+        return Args(out_, ignored);
     };
-    metadata("process_name", 0, Args().text("name", processName_));
+    metadata("process_name", 0).text("name", processName_);
+    out_ += '}';
     for (auto& [id, c] : connections_) {
         const std::string name = trackName(id, c);
         // Sort indexes put each connection's lock lanes right under it, connections in id order.
         const std::int64_t sortBase = static_cast<std::int64_t>(id) * 64;
         if (c.shown) {
-            metadata("thread_name", id, Args().text("name", name));
-            metadata("thread_sort_index", id, Args().number("sort_index", sortBase));
+            metadata("thread_name", id).text("name", name);
+            out_ += '}';
+            metadata("thread_sort_index", id).number("sort_index", sortBase);
+            out_ += '}';
         }
         for (int lane = 0; lane < c.lockLanes; ++lane) {
             const std::int64_t tid = (lane + 1) * kLockTrackTidBase + id;
             const std::string laneName =
                 name + " locks" + (lane == 0 ? "" : " (" + std::to_string(lane + 1) + ")");
-            metadata("thread_name", tid, Args().text("name", laneName));
-            metadata("thread_sort_index", tid,
-                     Args().number("sort_index", sortBase + 1 + std::min(lane, 62)));
+            metadata("thread_name", tid).text("name", laneName);
+            out_ += '}';
+            metadata("thread_sort_index", tid).number("sort_index", sortBase + 1 + std::min(lane, 62));
+            out_ += '}';
         }
     }
-    sink_("\n]}\n");
+    out_ += "\n]}\n";
+    flushOut();
 }
 
 } // namespace

@@ -11,6 +11,11 @@ namespace txs {
 // valid UTF-8 copied as is, and each byte of invalid UTF-8 (a truncated or binary value) replaced
 // by U+FFFD so the file always parses.
 void appendJsonString(std::string& out, std::string_view text);
+// The same without the quotes, for a string written in pieces.
+void appendJsonEscaped(std::string& out, std::string_view text);
+
+// Appends `value` in decimal (std::to_chars into a stack buffer: no temporary string, no locale).
+void appendInteger(std::string& out, std::int64_t value);
 
 // The one UTF-8 rule of every JSON TxScope writes (the engine's exports and the CLI's --json):
 // well-formed UTF-8 (Unicode table 3-7) is copied as is and every byte that is not part of it

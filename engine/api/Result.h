@@ -23,6 +23,10 @@ struct Result
 
     // Rows in the expectation syntax of .txs files: values joined by '|', rows by ", ".
     std::string rowsText() const;
+    // What a query read, for people (the trace's StatementEnd): rowsText() cut after about
+    // `maxChars` with the row count ("1|11, 2|… (40 rows)"), "no rows" for an empty result,
+    // "" for a statement without result columns. Never longer than maxChars + 16.
+    std::string rowsPreview(std::size_t maxChars = 60) const;
 
     static Result failure(Error e)
     {

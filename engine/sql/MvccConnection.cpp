@@ -164,7 +164,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
     if (store_->tracing()) {
         const std::uint64_t endTx = tx_ ? tx_->id : txId;
         emit(EventKind::StatementEnd, endTx, error ? error->extendedCode : 0, result.changes,
-             error ? error->message : std::string(), error ? kindDetail(*error) : 0);
+             error ? error->message : result.rowsPreview(), error ? kindDetail(*error) : 0);
     }
     return error;
 }

@@ -154,7 +154,7 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         if (isBusy(error)) emit(EventKind::Busy, error->extendedCode, 0, error->message, kindDetail(*error));
         trackTransaction(info, wasAutocommit, error);
         emit(EventKind::StatementEnd, error ? error->extendedCode : 0, error ? 0 : one.changes,
-             error ? error->message : std::string(), error ? kindDetail(*error) : 0);
+             error ? error->message : one.rowsPreview(), error ? kindDetail(*error) : 0);
         if (!tx_.active) setCurrentTx(0);
         if (error) return Result::failure(std::move(*error));
 

@@ -14,7 +14,7 @@ enum class EventKind : std::uint16_t {
     ConnectionClose,
     StatementBegin,   // text: SQL
     StatementEnd,     // a: extended result code (0 ok), b: rows changed; detail: ErrorKind when a != 0;
-                      // text: error message (for people: no code reads it)
+                      // text: error message, or what a query read (Result::rowsPreview); for people only
     TxBegin,          // a: TxMode, b: begin timestamp (MVCC) or 0
     TxCommit,         // a: commit timestamp (MVCC) or 0, b: rows written
     TxRollback,       // a: RollbackReason

@@ -125,7 +125,10 @@ void SpanProjection::applyStatementEnd(Conn& c, const Event& e)
     s.code = e.a;
     s.changes = e.b;
     s.errorKind = e.detail;
-    if (e.a != 0) s.error = e.text;
+    if (e.a != 0)
+        s.error = e.text;
+    else
+        s.read = e.text;
     if (s.txId == 0) s.txId = e.txId;
     c.lastStatement = s;
     c.lastStatement->endNs = e.timeNs;

@@ -88,6 +88,7 @@ struct SpanRecord
     std::int64_t changes = 0;    // rows changed
     std::uint16_t errorKind = 0; // StatementEnd's detail
     std::string error;           // message
+    std::string read;            // what a query read (Result::rowsPreview), when code is 0
     // Wait and lock hold
     WaitCause cause = WaitCause::Lock;
     LockResource resource = LockResource::DbFile;

@@ -24,7 +24,7 @@ void StatementProjection::apply(const Event& e)
         s.endNs = e.timeNs;
         s.code = static_cast<int>(e.a);
         s.changes = e.b;
-        s.message = e.text;
+        (s.code == 0 ? s.read : s.message) = e.text;
         s.errorKind = e.detail;
         if (s.txId == 0) s.txId = e.txId;
         touched_.touch(it->second);

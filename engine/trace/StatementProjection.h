@@ -25,6 +25,7 @@ struct StatementRecord
     int code = 0;                // extended result code, 0 ok
     std::int64_t changes = 0;    // rows changed
     std::string message;         // error message, for people
+    std::string read;            // what a query read (Result::rowsPreview), when code is 0
     std::uint16_t errorKind = 0; // the error's ErrorKind (Event::detail) when code != 0
     bool blocked = false;        // the try ended blocked: the runner will try it again (StatementBlocked)
     std::int64_t blockedNs = kNever;

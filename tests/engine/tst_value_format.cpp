@@ -2,6 +2,7 @@
 // real sqlite3 shell and against the MVCC engine's results, which reach the user through Value.
 
 #include "engine/api/RealFormat.h"
+#include "engine/api/Result.h"
 #include "engine/api/Value.h"
 #include "support/TestDb.h"
 
@@ -24,6 +25,27 @@ class TestValueFormat : public QObject
     Q_OBJECT
 
 private slots:
+    // What a query read, for the trace: rows as in expectations, cut with the row count.
+    void rowsPreview()
+    {
+        Result r;
+        QCOMPARE(r.rowsPreview(), std::string()); // no result columns: not a query
+        r.columns = {"id", "v"};
+        QCOMPARE(r.rowsPreview(), std::string("no rows"));
+        r.rows = {{Value(1), Value(11)}, {Value(2), Value("x")}};
+        QCOMPARE(r.rowsPreview(), std::string("1|11, 2|x"));
+        r.rows.clear();
+        for (int i = 0; i < 40; ++i)
+            r.rows.push_back({Value(i), Value("\xc3\xa9t\xc3\xa9")}); // "été"
+        const std::string cut = r.rowsPreview(20);
+        QVERIFY2(cut.ends_with("\u2026 (40 rows)"), cut.c_str());
+        QVERIFY(cut.size() <= 20 + 16);
+        // Cut on a character boundary: the text before the ellipsis is valid UTF-8.
+        const std::string head = cut.substr(0, cut.find("\u2026"));
+        QVERIFY(QString::fromUtf8(head.data(), qsizetype(head.size())).toUtf8() ==
+                QByteArray(head.data(), qsizetype(head.size())));
+    }
+
     void formatsLikeSqlite()
     {
         QCOMPARE(formatReal(1e20), std::string("1.0e+20"));

@@ -507,9 +507,19 @@ private slots:
         QVERIFY(!x.explanation.empty());
         QCOMPARE(cell(models.explanations, aRow, ExplanationsModel::WhyColumn),
                  QString::fromStdString(x.explanation));
-        QCOMPARE(cell(models.explanations, aRow, ExplanationsModel::FixColumn), QString::fromStdString(x.fix));
+        QCOMPARE(cell(models.explanations, aRow, ExplanationsModel::FixColumn),
+                 QString::fromStdString(x.fix));
         QVERIFY(!cell(models.explanations, aRow, ExplanationsModel::FixColumn).isEmpty());
         QVERIFY(!cell(models.explanations, aRow, ExplanationsModel::WhyColumn).isEmpty());
+
+        // What a query read shows in its row: A's SELECT count(*) read 1 (the setup's row).
+        const int select = rowWith(models.statements, StatementLogModel::SqlColumn, "SELECT count(*) FROM t");
+        QVERIFY(select >= 0);
+        QCOMPARE(cell(models.statements, select, StatementLogModel::ResultColumn), QString("read 1"));
+        const int insertRow =
+            rowWith(models.statements, StatementLogModel::SqlColumn, "INSERT INTO t VALUES (2, 2)");
+        QVERIFY(insertRow >= 0);
+        QCOMPARE(cell(models.statements, insertRow, StatementLogModel::ResultColumn), QString("ok"));
 
         // The statement log marks B's first COMMIT try as blocked.
         const int commit = [&] {

@@ -165,6 +165,27 @@ private slots:
         QVERIFY2(text.find("(5.00 µs)") != std::string::npos, text.c_str());
     }
 
+    // What a query read is in its tooltip ("T2 read 100"); an error's message is not taken for it.
+    void readValuesShowInTheTooltip()
+    {
+        Events ev;
+        ev.add(EventKind::ConnectionOpen, 1, 0, 0, 0, 0, "T2");
+        ev.add(EventKind::StatementBegin, 1, 10, 0, 0, 0, "SELECT balance FROM acct");
+        ev.add(EventKind::StatementEnd, 1, 14, 0, 0, 0, "100");
+        ev.add(EventKind::StatementBegin, 1, 20, 0, 0, 0, "SELECT nope FROM acct");
+        ev.add(EventKind::StatementEnd, 1, 25, 0, 1, 0, "no such column: nope");
+        TimelineModel m;
+        m.append(ev.list);
+        const auto& st = m.lanes()[0].track(Track::Statement);
+        QCOMPARE(st.size(), 2u);
+        QCOMPARE(m.text(st[0].read), std::string("100"));
+        QCOMPARE(st[1].read, 0u);
+        const auto ok = describe(m, {ItemRef::Kind::Span, Track::Statement, 0, 0}, m.endNs());
+        QVERIFY2(ok.find("T2 read 100") != std::string::npos, ok.c_str());
+        const auto failed = describe(m, {ItemRef::Kind::Span, Track::Statement, 0, 1}, m.endNs());
+        QVERIFY2(failed.find(" read ") == std::string::npos, failed.c_str());
+    }
+
     void lockLevelsBecomeSpansPerRow()
     {
         Events ev;

@@ -50,7 +50,7 @@ QVariant StatementLogModel::display(const StatementRecord& s, int column) const
     case ResultColumn: {
         if (s.runningAt(t)) return QString("running");
         QString text = s.code == 0
-                           ? QString("ok")
+                           ? (s.read.empty() ? QString("ok") : "read " + QString::fromStdString(s.read))
                            : QString("%1: %2").arg(errorCodeName(s.code, errorKindOfDetail(s.errorKind)),
                                                    QString::fromStdString(s.message));
         if (s.blockedNs <= t) text = "blocked, will be tried again (" + text + ")";

@@ -230,6 +230,8 @@ void TimelineModel::closed(const SpanRecord& r)
         if (r.code != 0) {
             s.error = strings_.intern(r.error);
             if (!st.lastError) st.lastError = ref;
+        } else if (!r.read.empty()) {
+            s.read = strings_.intern(r.read);
         }
         s.state = r.code == 0 ? SpanState::StmtOk : SpanState::StmtError;
         break;

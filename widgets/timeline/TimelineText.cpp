@@ -74,6 +74,8 @@ std::string describeStatement(const TimelineModel& model, const Lane& lane, cons
         out += "error " + resultCodeText(s.detail);
     if (s.txId) out += " · transaction " + std::to_string(s.txId);
     out += "\n" + interval(s, nowNs);
+    // What a query read, as a teacher says it: "T2 read 100".
+    if (s.read) out += "\n" + lane.name + " read " + shortened(model.text(s.read), 200);
     if (s.error) out += "\n" + shortened(model.text(s.error), 400);
     appendParagraph(out, model, s.explanation);
     return out;

@@ -67,6 +67,7 @@ struct Span
     std::uint32_t text = 0;        // interned: statement SQL
     std::uint32_t error = 0;       // interned: error message (statement error, conflict that doomed a tx)
     std::uint32_t explanation = 0; // interned: the explainer's paragraph for this error
+    std::uint32_t read = 0;        // interned: what a query read (statements that ended ok)
     SpanState state = SpanState::TxActive;
 
     bool open() const { return endNs == kOpenEnd; }

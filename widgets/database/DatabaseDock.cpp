@@ -139,6 +139,8 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     browseLayout->addLayout(filterRow);
     rowsView_ = makeGrid(rows_, "Pick a table to see its rows.", browse);
     rowsView_->setSortingEnabled(true);
+    // A sort by an unindexed column reads the table once, off the window's thread.
+    rows_->setReadsInBackground(true);
     rowsView_->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     browseLayout->addWidget(rowsView_, 1);
     rowsInfo_ = new QLabel(browse);

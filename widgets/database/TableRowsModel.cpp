@@ -4,10 +4,10 @@
 
 #include <QBrush>
 #include <QDateTime>
-#include <QThread>
 #include <QFont>
 #include <QMetaObject>
 #include <QPalette>
+#include <QThread>
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -50,6 +50,7 @@ bool TableRowsModel::setSource(const QString& path, const QString& table)
     hasRowid_ = false;
     sortColumn_ = -1;
     sortOrder_ = Qt::AscendingOrder;
+    sortedByRowids_ = false;
     filter_.clear();
     filterColumn_ = -1;
     count_ = 0;
@@ -104,7 +105,7 @@ void TableRowsModel::setFilter(const QString& text, int column)
 void TableRowsModel::setFilterInBackground(const QString& text, int column)
 {
     background_ = true;
-    if (text.isEmpty() || table_.isEmpty() || columns_.isEmpty()) {
+    if (table_.isEmpty() || columns_.isEmpty() || (text.isEmpty() && !sortedByRowids_)) {
         setFilter(text, column); // no filter: a count(*), as quick as opening the table
         background_ = true;
         emit filterFinished(count_, 0);
@@ -200,7 +201,10 @@ void TableRowsModel::refresh()
     filtering_ = false;
     pages_.clear();
     recent_.clear();
-    recount();
+    if (background_ && pagesByMatches())
+        matchInBackground();
+    else
+        recount();
     endResetModel();
 }
 
@@ -210,15 +214,20 @@ void TableRowsModel::sort(int column, Qt::SortOrder order)
     beginResetModel();
     sortColumn_ = column;
     sortOrder_ = order;
+    // Unfiltered, count_ is the table's row count: keep its rowids when that is affordable.
+    sortedByRowids_ = column >= 0 && (!filter_.isEmpty() || count_ <= kMaxSortedRowids);
     pages_.clear();
     recent_.clear();
-    // Filtered: the matches are read again in the new order (one read; on the worker thread when
-    // the filter was), and pages are read by their rowids, never by scanning to an OFFSET.
+    // Filtered or sorted: the matches (all rows when unfiltered) are read again in the new order
+    // (one read; on the worker thread when reads are in the background), and pages are read by
+    // their rowids, never by scanning to an OFFSET. Back to rowid order: a count, as at opening.
     if (pagesByMatches()) {
         if (background_)
             matchInBackground();
         else
             recount();
+    } else {
+        recount();
     }
     endResetModel();
 }
@@ -230,7 +239,7 @@ void TableRowsModel::recount()
     if (table_.isEmpty() || columns_.isEmpty()) return;
     QVariantList params;
     ++reads_;
-    if (!filter_.isEmpty()) {
+    if (pagesByMatches()) {
         Matches m = findMatches(path_, matchQuery(params), params, hasRowid_);
         error_ = m.error;
         matches_ = std::move(m.rowids);

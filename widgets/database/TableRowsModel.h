@@ -47,6 +47,9 @@ public:
     // running (its result is dropped).
     void setFilter(const QString& text, int column = -1);
     void setFilterInBackground(const QString& text, int column = -1);
+    // Sorting (and refreshing a sorted or filtered table) reads the rowids in the new order on a
+    // worker thread too, as setFilterInBackground does; without it they are read at once.
+    void setReadsInBackground(bool on) { background_ = on; }
     bool filtering() const { return filtering_; }
     QString filter() const { return filter_; }
     void refresh();
@@ -85,7 +88,9 @@ private:
     void startFilter(const QString& text, int column);
     void takeMatches(Matches matches);
     void matchInBackground();
-    bool pagesByMatches() const { return !filter_.isEmpty() && hasRowid_; }
+    // Pages are read by rowids found beforehand: those of a filter's matches, or all of a sorted
+    // table's (sortedByRowids_), so no page of a sort by an unindexed column scans to an OFFSET.
+    bool pagesByMatches() const { return hasRowid_ && (!filter_.isEmpty() || sortedByRowids_); }
 
     const Page* page(int number) const;
     bool readPage(int number, Page& out) const;
@@ -97,6 +102,9 @@ private:
     QStringList columns_;
     bool hasRowid_ = false;
     int sortColumn_ = -1;
+    // Sorted, and the table small enough to keep its rowids (8 bytes each) in the sort's order.
+    bool sortedByRowids_ = false;
+    static constexpr int kMaxSortedRowids = 16'000'000;
     Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
     QString filter_;
     int filterColumn_ = -1;
@@ -105,7 +113,7 @@ private:
     QVector<qlonglong> matches_; // the filter's matching rowids (rowid tables)
     bool filtering_ = false;
     bool background_ = false; // filters (and a filter's sort) read their matches on a worker thread
-    quint64 generation_ = 0; // of the filter whose result is awaited
+    quint64 generation_ = 0;  // of the filter whose result is awaited
     qint64 filterStartedMs_ = 0;
     mutable QHash<int, Page> pages_;
     mutable QList<int> recent_; // page numbers, most recently used last

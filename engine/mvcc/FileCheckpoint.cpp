@@ -127,6 +127,8 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
     auto reader = store_.begin(TxMode::None, 0, false);
     const std::uint64_t s = reader->beginTs;
     store_.waitForPreparingBelow(s);
+    // Read before logEnd: every DROP INDEX counted here has its frame below logEnd.
+    const std::uint64_t indexDrops = indexDropsLogged_.load(std::memory_order_acquire);
     const std::uint64_t logEnd = log_->fileEnd();
     result.logBytesBefore = logEnd;
 
@@ -324,6 +326,35 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
     // duplicate since the drop REPLACE (delete) an unchanged one.
     std::vector<std::pair<std::uint64_t, LogOp>> createdIndexes;
     if (!begin()) return fail("BEGIN");
+    // Every DROP INDEX below s first, before any row: rows are written as of s whatever batch
+    // they are in, so a row written while a unique index it no longer obeys is still in the file
+    // would REPLACE (delete) an unchanged row that nothing writes back. Dropping early is safe:
+    // a drop removes no row. Only when a drop was logged since the last checkpoint that looked
+    // (the first checkpoint after opening always looks: the log may hold older drops); the main
+    // pass below then only forgets the CREATE INDEX a drop undoes.
+    bool dropsKept = false; // a DROP INDEX at or above s stays in the log: look again next time
+    if (indexDrops != indexDropsCheckpointed_) {
+        LogWindow dropsPass = log_->window(logEnd);
+        const LogScan scanned = scanLog(dropsPass, [&](LogFrame& frame, std::string_view, std::uint64_t) {
+            if (error || frame.commitTs <= checkpointTs_) return;
+            for (const auto& op : frame.ops) {
+                if (op.kind != LogOp::Kind::DropIndex) continue;
+                if (frame.commitTs >= s) {
+                    dropsKept = true;
+                } else if (auto why = checkpointIndexOp(op, frame.commitTs)) {
+                    error = fail(*why);
+                    return;
+                }
+            }
+        });
+        if (error) return *error;
+        if (!scanned.readError.empty()) {
+            abandon();
+            return Error{ErrorKind::Io, rc::IoErr, rc::IoErr,
+                         "checkpoint of " + path_ + " could not read the log (" + scanned.readError +
+                             "); nothing was lost, the log still holds every commit"};
+        }
+    }
     // Split the log, a window at a time: what is below s goes to the file, frames at or above
     // s stay (they are few: those committed while the checkpoint waited for s).
     std::string kept;
@@ -342,14 +373,11 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                 continue;
             }
             if (op.kind == LogOp::Kind::DropIndex) {
-                // Created and dropped within this checkpoint: it never reaches the file.
+                // Created and dropped within this checkpoint: it never reaches the file. (A
+                // recorded index it drops was dropped from the file above, before any row.)
                 std::erase_if(createdIndexes, [&](const auto& created) {
                     return createdIndexName(created.second.createSql) == toLower(op.index);
                 });
-                if (auto why = checkpointIndexOp(op, frame.commitTs)) {
-                    error = fail(*why);
-                    return;
-                }
                 continue;
             }
             if (op.kind == LogOp::Kind::CreateTable || op.kind == LogOp::Kind::DropTable) {
@@ -375,8 +403,14 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                          "); nothing was lost, the log still holds every commit"};
     }
     if (!flush()) return *error;
-    for (const auto& [ts, op] : createdIndexes)
+    for (const auto& [ts, op] : createdIndexes) {
+        // Its table dropped (or dropped and created again) at or after s: the file still holds
+        // that table as of the last checkpoint (its rows were not written), and the kept frames
+        // drop it; an index over those old rows could fail where the index never did.
+        const auto table = store_.table(op.table);
+        if (!table || table->createdTs() >= s) continue;
         if (auto why = checkpointIndexOp(op, ts)) return fail(*why);
+    }
     statements.clear();
     if (!run(db_,
              "UPDATE __txscope_mvcc_meta SET ts = " + std::to_string(s - 1) + " WHERE key = 'checkpoint'"))
@@ -386,6 +420,7 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
     ++result.batches;
     store_.commit(*reader); // a reader: ends without a timestamp
     checkpointTs_ = s - 1;
+    if (!dropsKept) indexDropsCheckpointed_ = indexDrops;
     result.checkpointTs = s - 1;
 
     if (auto e = log_->swap(kept, logEnd))

@@ -124,6 +124,10 @@ private:
 
     std::mutex checkpointMutex_;     // one checkpoint at a time
     std::uint64_t checkpointTs_ = 0; // guarded by checkpointMutex_ (set at open before sharing)
+    // DROP INDEX frames logged by this process (counted once durable), and the count the last
+    // checkpoint that looked for drops saw (guarded by checkpointMutex_; none yet: look).
+    std::atomic<std::uint64_t> indexDropsLogged_{0};
+    std::uint64_t indexDropsCheckpointed_ = UINT64_MAX;
     // The log's frame bytes are log_->appended() - appendedAtCheckpoint_ (mod 2^64): set at
     // open to minus the bytes recovered, so the threshold counts the log's size on disk, not
     // only this process's appends.

@@ -92,7 +92,13 @@ std::optional<std::string> FileDurability::recover(std::uint64_t logSize, Damage
         newest = std::max(newest, frame.commitTs);
         for (auto& op : frame.ops) {
             if (op.kind == LogOp::Kind::CreateIndex || op.kind == LogOp::Kind::DropIndex) {
+                // An index of a table the file no longer has, or has again as a newer table (a
+                // checkpoint that stopped between batches wrote later table DDL to x.db): it went
+                // with its table, as its rows did.
+                const auto table = store_.table(op.table);
+                if (!table || table->createdTs() > frame.commitTs) continue;
                 if (auto why = replayIndexOp(op); !why.empty()) refused = why;
+                replayTable_.reset();
                 continue;
             }
             if (op.kind == LogOp::Kind::CreateTable) {

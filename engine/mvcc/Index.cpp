@@ -239,7 +239,7 @@ Clash clashWith(const Version& v, const Transaction& tx, std::uint64_t myEnd, st
 
 } // namespace
 
-std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx)
+std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const MvccStore& store)
 {
     const std::uint64_t myEnd = tx.endTs.load(std::memory_order_relaxed);
     for (const auto& record : tx.writes) {
@@ -263,6 +263,9 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx)
                 for (;;) {
                     Clash found = Clash::None;
                     std::uint64_t other = 0;
+                    // Read before looking: a commit that leaves Preparing after the look has
+                    // moved the epoch, so the wait below returns at once (no lost wake-up).
+                    const std::uint32_t epoch = store.preparingEpoch();
                     {
                         std::lock_guard lock(chain->lock);
                         for (const auto& v : chain->versions) {
@@ -273,7 +276,7 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx)
                     }
                     if (found == Clash::Yes) return UniqueClash{record.table, key, other};
                     if (found == Clash::None) break;
-                    std::this_thread::yield(); // a commit before ours is between preparing and done
+                    store.waitPreparingChange(epoch); // a commit before ours is between preparing and done
                 }
             }
         }

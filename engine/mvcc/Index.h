@@ -123,6 +123,7 @@ struct UniqueClash
     std::int64_t key;      // the other row
     std::uint64_t otherTx; // the transaction that committed it
 };
-std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx);
+// `store` gives the preparing epoch to wait on (never a yield-spin through a sync).
+std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const MvccStore& store);
 
 } // namespace txs::mvcc

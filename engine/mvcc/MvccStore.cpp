@@ -41,6 +41,13 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
         if (!ifNotExists) error = Error::syntax("table " + schema.name + " already exists");
         return it->second;
     }
+    // Tables and indexes share one namespace in SQLite (and in the checkpointed file, where an
+    // index and a table of one name could not both be written): refused as SQLite refuses it.
+    for (const auto& [name, table] : tables_)
+        if (table->index(schema.name)) {
+            error = Error::syntax("there is already an index named " + schema.name);
+            return nullptr;
+        }
     // On a file the DDL is a frame of the log with its own timestamp, written before the
     // catalog changes (under the catalog lock, so DDL frames are in catalog order).
     const std::uint64_t ts = durability_ ? beginDdl() : 0;
@@ -440,7 +447,7 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
         }
     }
     // The same rule for values of unique indexes (Index.h).
-    if (auto clash = uniqueClashAtCommit(tx))
+    if (auto clash = uniqueClashAtCommit(tx, *this))
         return doom(tx, *clash->table, clash->key, clash->otherTx,
                     "committed a row with the same unique value first", true);
     return std::nullopt;

@@ -134,6 +134,52 @@ private slots:
         QCOMPARE_ROWS(*c, "SELECT * FROM b", "1|new|5");
     }
 
+    // A unique index dropped after a batch boundary: rows are written as of the checkpoint's
+    // snapshot in every batch, so key 2's final a = 1 would, with ux still in the file, REPLACE
+    // (delete) the unchanged row 1 that nothing writes back. The drop reaches the file first.
+    void aDroppedUniqueIndexCostsNoUnchangedRow()
+    {
+        {
+            auto db = openFile(path());
+            mvccStoreOf(*db)->durability()->setCheckpointBatchRows(2);
+            auto c = db->connect();
+            MUST(*c, "PRAGMA mvcc_checkpoint_threshold = 100000000");
+            MUST(*c, "CREATE TABLE t (id INTEGER PRIMARY KEY, a INT)");
+            MUST(*c, "CREATE UNIQUE INDEX ux ON t (a)");
+            MUST(*c, "CREATE TABLE f (id INTEGER PRIMARY KEY)");
+            MUST(*c, "INSERT INTO t VALUES (1, 1), (2, 2)");
+            QCOMPARE(rowsWrittenBy(*c), std::int64_t{2});
+            QCOMPARE(plainSqlite(path(), "SELECT count(*) FROM sqlite_schema WHERE name = 'ux'"),
+                     QString("1"));
+            MUST(*c, "UPDATE t SET a = 3 WHERE id = 2");
+            MUST(*c, "INSERT INTO f VALUES (1), (2), (3)"); // fills a batch before the drop
+            MUST(*c, "DROP INDEX ux");
+            MUST(*c, "UPDATE t SET a = 1 WHERE id = 2");
+            QVERIFY(rowsWrittenBy(*c) > 0);
+        }
+        QCOMPARE(plainSqlite(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainSqlite(path(), "SELECT id, a FROM t ORDER BY id"), QString("1|1, 2|1"));
+        QCOMPARE(plainSqlite(path(), "SELECT count(*) FROM sqlite_schema WHERE name = 'ux'"), QString("0"));
+        auto db = openFile(path());
+        auto c = db->connect();
+        QCOMPARE_ROWS(*c, "SELECT id, a FROM t ORDER BY id", "1|1, 2|1");
+    }
+
+    // Tables and indexes share a namespace: a table named like an index is refused, as SQLite
+    // refuses it (the checkpointed file could hold only one of them).
+    void aTableCannotTakeAnIndexName()
+    {
+        auto db = openFile(path());
+        auto c = db->connect();
+        MUST(*c, "CREATE TABLE t (id INTEGER PRIMARY KEY, a INT)");
+        MUST(*c, "CREATE INDEX ix ON t (a)");
+        const auto r = c->execute("CREATE TABLE ix (b INT)");
+        QVERIFY(!r.ok());
+        QCOMPARE(QString::fromStdString(r.error->message), QString("there is already an index named ix"));
+        QVERIFY(rowsWrittenBy(*c) >= 0);
+        QCOMPARE(plainSqlite(path(), "PRAGMA integrity_check"), QString("ok"));
+    }
+
     // Automatic checkpoints run on their own thread while writers commit (under TSan: the
     // checkpointer against the commit path); nothing is lost or doubled, in the file or on reopen.
     void automaticCheckpointsRunBesideWriters()

@@ -111,8 +111,10 @@ void MainWindow::restoreWindowLayout()
 {
     // Every dock's least size a real minimum, so the window fits a 1280 x 720 projector even in
     // presentation mode (ShrinkableDock.h).
+    // Not the result pane: it shrinks by itself (its Why scrolls, its Fix stays in view), where
+    // a scroll area around it would scroll the Fix below the dock's edge.
     for (QDockWidget* d : findChildren<QDockWidget*>())
-        txs::letDockShrink(*d);
+        if (d->objectName() != "resultDock") txs::letDockShrink(*d);
     QSettings settings;
     const QRect available = availableArea(this);
     const bool saved = settings.value("window/layoutVersion").toInt() == kLayoutVersion &&

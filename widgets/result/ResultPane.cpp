@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTextDocumentFragment>
 #include <QTextDocument>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -102,6 +103,11 @@ ResultPane::ResultPane(QWidget* parent)
     layout->addWidget(causeView_, 0); // as tall as its rows (fitCauseView), the detail takes the rest
     layout->addWidget(causeDetail_, 3);
     layout->addWidget(causeFix_, 0);
+    // Least heights that fit a short dock (presentation mode at 720 px): the problems list and
+    // the Why shrink to two lines and scroll; the banner, titles and the Fix keep theirs.
+    const int line = fontMetrics().lineSpacing();
+    verdictView_->setMinimumHeight(2 * line + 8);
+    causeDetail_->setMinimumHeight(2 * line + 8);
 
     auto goToLine = [this](const QModelIndex& index) {
         const int line = index.data(VerdictModel::LineRole).toInt();
@@ -251,9 +257,13 @@ QRect ResultPane::fixRect() const
     return causeFix_->isHidden() ? QRect() : causeFix_->geometry();
 }
 
+// The selected cause as text: the Why (and the rest of the detail), then its Fix, which is a
+// label of its own so that it is never scrolled out of sight.
 QString ResultPane::causeDetail() const
 {
-    return causeDetail_->toPlainText();
+    const QString fix =
+        causeFix_->isHidden() ? QString() : QTextDocumentFragment::fromHtml(causeFix_->text()).toPlainText();
+    return causeDetail_->toPlainText() + (fix.isEmpty() ? QString() : "\n" + fix);
 }
 
 void ResultPane::clear()

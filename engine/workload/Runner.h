@@ -36,6 +36,11 @@ struct RunOptions
     DamagedLog damagedLog = DamagedLog::Refuse;
     TraceLogLimits traceLimits; // of the log created when `trace` is null
     bool allowAttach = false;   // --allow-attach; the header's allow_attach: yes also allows it
+    // > 0: each worker thread lowers its own scheduling priority by this much (its nice value,
+    // at most 19), so that the thread of an interactive window keeps the CPU it needs to stay
+    // responsive however many workers run flat out (the workbench sets it). The workers keep
+    // the same priority among themselves. 0 (the CLI): left as they are.
+    int workerNiceness = 0;
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.

@@ -10,6 +10,9 @@
 #include <QTest>
 #include <mutex>
 #include <set>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 using namespace txs;
 
@@ -132,6 +135,45 @@ check:
         QCOMPARE(s.retries, s.conflicts); // every conflict was retried once
         QVERIFY(s.latencyP99Ms >= s.latencyP50Ms);
         QVERIFY(s.throughputTps > 0);
+    }
+
+    // The workbench's workers give way to its window: each worker thread runs at the nice value
+    // asked for above the process's, the runner's own thread is left alone.
+    void workerNicenessLowersOnlyTheWorkers()
+    {
+        struct NiceRecorder : RunObserver
+        {
+            std::mutex mutex;
+            std::set<int> seen;
+            void statementFinished(const StatementOutcome&) override
+            {
+                const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+                std::lock_guard lock(mutex);
+                seen.insert(nice);
+            }
+        };
+        const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+        RunOptions options;
+        options.workerNiceness = 7;
+        Runner runner(testing::parseOrFail(R"(setup:
+  CREATE TABLE t (w INT);
+workers w x3 repeat 4 retry(conflict, busy; max 1000):
+  BEGIN CONCURRENT;
+  INSERT INTO t VALUES ($worker);    -- expect: ok
+  COMMIT;
+)"),
+                      options);
+        NiceRecorder recorder;
+        runner.setObserver(&recorder);
+        const auto& summary = runner.run();
+        QVERIFY2(summary.ok(), summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
+        // The workers' statements at the lower priority (and only there: the runner's thread,
+        // the test's own, is checked below).
+        QString seen;
+        for (int n : recorder.seen)
+            seen += QString::number(n) + " ";
+        QVERIFY2(recorder.seen.count(std::min(base + 7, 19)) == 1, qPrintable(seen));
+        QCOMPARE(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))), base);
     }
 
     void aNonRetryableErrorEndsTheWorker()

@@ -267,6 +267,31 @@ private slots:
         QCOMPARE(panel.anomalies().rowCount(), 0);
     }
 
+    // A run too long for a graph: past the limit nothing more is kept (its copy released) and
+    // the panel says why and where to analyze it; a new session starts over.
+    void aRunTooLongForAGraphSaysSo()
+    {
+        const auto run = testing::recordRun(kSerial);
+        models::SessionLog session(logOf(run.events));
+        DependenciesPanel panel(&session);
+        panel.source().setExact(true);
+        panel.source().setMaxKeptEvents(5);
+        session.drainAll();
+        panel.source().refresh();
+        QVERIFY(panel.source().overLimit());
+        QVERIFY(!panel.source().hasGraph());
+        QVERIFY2(panel.verdictText().contains("--anomalies"), qPrintable(panel.verdictText()));
+        QVERIFY(panel.graphView().currentLayout().nodes.empty());
+        // The same run under the limit has its graph.
+        models::SessionLog again(logOf(run.events));
+        DependenciesPanel whole(&again);
+        whole.source().setExact(true);
+        again.drainAll();
+        whole.source().refresh();
+        QVERIFY(!whole.source().overLimit());
+        QVERIFY(whole.source().hasGraph());
+    }
+
     // A run whose reads are not traced (SQLite) has no graph, and the panel says why.
     void sqliteRunIsEmptyWithAReason()
     {

@@ -135,6 +135,11 @@ void DependenciesPanel::onReportChanged()
                "(SQLite records no reads), so no read or anti-dependency can be derived. SQLite lets one "
                "writer commit at a time, so what it runs is serializable. Choose MVCC as the engine to see "
                "who read what from whom.";
+    } else if (source_->overLimit()) {
+        text = QString("No graph for a run this long: it passed %L1 events the analysis reads, more "
+                       "transactions than a graph can show. txscope-cli run FILE --anomalies analyzes "
+                       "the whole run.")
+                   .arg(static_cast<qulonglong>(DependencySource::kMaxKeptEvents));
     } else if (n == 0) {
         text =
             "No transaction has committed by this instant. Run the workload (F5) or step through it (F10): "

@@ -27,7 +27,17 @@ DependencySource::DependencySource(models::SessionLog* session, QObject* parent)
 void DependencySource::keep(std::span<const Event> batch)
 {
     for (const Event& e : batch)
-        if (analysis::dependencyGraphReads(e)) events_.push_back(e);
+        if (analysis::dependencyGraphReads(e)) {
+            if (overLimit_) return;
+            if (events_.size() >= maxKept_) {
+                overLimit_ = true;
+                events_ = {}; // its memory back
+                report_ = {};
+                emit reportChanged();
+                return;
+            }
+            events_.push_back(e);
+        }
 }
 
 void DependencySource::setExact(bool exact)
@@ -57,6 +67,7 @@ void DependencySource::schedule()
 void DependencySource::clear()
 {
     events_.clear();
+    overLimit_ = false;
     report_ = {};
     stale_ = true;
     emit reportChanged();
@@ -67,7 +78,7 @@ void DependencySource::refresh()
     timer_.stop();
     if (!stale_) return;
     stale_ = false;
-    if (!exact_) {
+    if (!exact_ || overLimit_) {
         report_ = {};
         emit reportChanged();
         return;

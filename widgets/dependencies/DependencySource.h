@@ -11,6 +11,11 @@
 //
 // The instant maps to the last event at or before it (events are in seq order and their times
 // do not decrease); transactions not committed by then are not in the graph.
+//
+// Bounded: past kMaxKeptEvents (a run of some hundred thousand transactions, a graph no one can
+// read) it keeps nothing more and says so (overLimit); the copy and the whole-prefix analysis on
+// the window's thread grew with the run (16 x 200,000 inserts: gigabytes, and the window blocked
+// for seconds at the end). `txscope-cli run --anomalies` analyzes a run of any length.
 
 #include "engine/analysis/Anomaly.h"
 
@@ -40,6 +45,10 @@ public:
     void setLiveInterval(int ms) { liveIntervalMs_ = ms; }
 
     const analysis::AnomalyReport& report() const { return report_; }
+    static constexpr std::size_t kMaxKeptEvents = 2'000'000;
+    // The run passed kMaxKeptEvents: no graph is shown for it.
+    bool overLimit() const { return overLimit_; }
+    void setMaxKeptEvents(std::size_t n) { maxKept_ = n; } // tests
     // Committed transactions exist at the instant (the graph is not empty).
     bool hasGraph() const { return exact_ && !report_.graph.nodes.empty(); }
     // Runs a pending analysis now (tests, the end of a run).
@@ -59,6 +68,8 @@ private:
     bool exact_ = false;
     bool active_ = true;
     bool stale_ = false;
+    bool overLimit_ = false;
+    std::size_t maxKept_ = kMaxKeptEvents;
     int liveIntervalMs_ = 300;
     qint64 lastCostMs_ = 0; // how long the last analysis took
     QTimer timer_;

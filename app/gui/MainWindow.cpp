@@ -112,7 +112,9 @@ MainWindow::MainWindow(QWidget* parent)
     countersLabel_ = new txs::ElidingLabel(this); // cut, not overlapping, on a narrow window
     instantLabel_ = new QLabel(this);
     statusBar()->addWidget(stateLabel_);
-    statusBar()->addWidget(countersLabel_, 1);
+    // The counters are what a run is judged by: three parts of the room to the database's one
+    // (split evenly, the counters were cut while the database's name had room to spare).
+    statusBar()->addWidget(countersLabel_, 3);
     statusBar()->addPermanentWidget(database_->indicator(), 1);
     statusBar()->addPermanentWidget(instantLabel_);
 

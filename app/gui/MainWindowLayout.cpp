@@ -82,9 +82,16 @@ void MainWindow::arrangeDocks()
     addDockWidget(Qt::RightDockWidgetArea, database);
     tabifyDockWidget(versions, database);
     splitDockWidget(locks, metrics, Qt::Vertical);
-    // The result pane under the script: a failed expectation and its line side by side.
+    // The result pane under the script: a failed expectation and its line side by side. In
+    // presentation mode the larger font leaves the column room for one of them at a time (split,
+    // the script showed 3 lines and the verdict and its Fix were cut at 720 px): they share it as
+    // tabs, the result in front after a run, the script when a line is asked for.
+    const bool presentation = txs::style::current().presentation;
     addDockWidget(Qt::LeftDockWidgetArea, result);
-    splitDockWidget(script, result, Qt::Vertical);
+    if (presentation)
+        tabifyDockWidget(script, result);
+    else
+        splitDockWidget(script, result, Qt::Vertical);
     for (QDockWidget* d : {script, tx, locks, versions, explain, metrics, log, database, result, deps})
         d->show();
     arrangeRecordDocks();
@@ -94,7 +101,6 @@ void MainWindow::arrangeDocks()
 
     // Sizes in proportion to the window, so a small screen keeps room for the timeline.
     const QSize room = size();
-    const bool presentation = txs::style::current().presentation;
     if (presentation) metrics->hide();
     // Presentation: side panels narrower, so the timeline is as wide as the larger font allows.
     const DockSizes sizes = DockSizes::forWindow(room, presentation);
@@ -102,7 +108,10 @@ void MainWindow::arrangeDocks()
     resizeDocks({locks}, {sizes.side}, Qt::Horizontal);
     resizeDocks({tx}, {sizes.bottom}, Qt::Vertical);
     resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
-    resizeDocks({script, result}, {room.height() * 55 / 100, room.height() * 45 / 100}, Qt::Vertical);
+    if (!presentation)
+        resizeDocks({script, result}, {room.height() * 55 / 100, room.height() * 45 / 100}, Qt::Vertical);
+    else
+        script->raise();
 }
 
 // Called once the docks exist, before the window is shown: the saved geometry and dock state

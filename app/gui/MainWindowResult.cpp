@@ -116,7 +116,8 @@ void MainWindow::showVerdict()
         // quarters of the column (the script keeps a few lines), at least two thirds.
         QDockWidget* script = dock("scriptDock");
         if (script && !d->isFloating() && !script->isFloating() &&
-            dockWidgetArea(d) == dockWidgetArea(script) && resultPane_->causeModel().rowCount() > 0) {
+            dockWidgetArea(d) == dockWidgetArea(script) && !tabifiedDockWidgets(d).contains(script) &&
+            resultPane_->causeModel().rowCount() > 0) {
             const int column = script->height() + d->height();
             const int chrome = d->height() - resultPane_->height(); // the dock's title bar
             const int wanted = resultPane_->heightToRead() + chrome;

@@ -13,7 +13,9 @@ DockSizes DockSizes::forWindow(QSize window, bool presentation)
     DockSizes s;
     s.script = std::clamp(share, 220, cap);
     s.side = std::clamp(share, 220, std::max(440, width / 5));
-    const int bottomShare = height * (presentation ? 36 : 26) / 100;
+    // Presentation: the explanations larger than usual, not so large that the result pane above
+    // them (a tab beside the script) loses its Fix at 720 px.
+    const int bottomShare = height * (presentation ? 31 : 26) / 100;
     s.bottom = std::clamp(bottomShare, 160, std::max(460, height * 3 / 10));
     // On a window too small for the floors, the timeline still keeps half of each direction.
     s.script = std::min(s.script, width / 4);

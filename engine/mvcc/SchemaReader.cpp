@@ -59,12 +59,44 @@ std::optional<std::string> unenforcedClause(std::string_view statement)
 {
     for (const auto& token : leadingTokens(statement, 100000)) {
         if (token.type != Token::Type::Word || token.quoted) continue;
-        if (token.text == "CHECK") return "CHECK constraints";
-        if (token.text == "COLLATE") return "COLLATE on columns";
         if (token.text == "REFERENCES") return "FOREIGN KEY constraints";
         if (token.text == "GENERATED") return "generated columns";
     }
     return std::nullopt;
+}
+
+// The CHECK constraints of a CREATE TABLE, in the order written (SQLite's order of evaluation):
+// each unquoted CHECK word, the name of a CONSTRAINT just before it, and the text between its
+// parentheses. SQLite has parsed the statement already, so the parentheses balance.
+std::vector<mvcc::CheckConstraint> checkConstraints(std::string_view statement)
+{
+    std::vector<mvcc::CheckConstraint> checks;
+    const auto tokens = leadingTokens(statement, 100000);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const Token& token = tokens[i];
+        if (token.type != Token::Type::Word || token.quoted || token.text != "CHECK") continue;
+        if (i + 1 >= tokens.size() || tokens[i + 1].type != Token::Type::Punct || tokens[i + 1].text != "(")
+            continue;
+        std::size_t close = i + 2;
+        for (int depth = 1; close < tokens.size(); ++close) {
+            if (tokens[close].type != Token::Type::Punct) continue;
+            if (tokens[close].text == "(") ++depth;
+            if (tokens[close].text == ")" && --depth == 0) break;
+        }
+        if (close >= tokens.size()) break;
+        mvcc::CheckConstraint check;
+        if (i >= 2 && tokens[i - 2].type == Token::Type::Word && !tokens[i - 2].quoted &&
+            tokens[i - 2].text == "CONSTRAINT")
+            // Words are upper-cased by the scanner: the name as written, unless it was quoted.
+            check.name = tokens[i - 1].quoted
+                             ? tokens[i - 1].text
+                             : std::string(statement.substr(tokens[i - 1].offset, tokens[i - 1].length));
+        const std::size_t from = tokens[i + 1].offset + 1;
+        check.expressionSql = std::string(statement.substr(from, tokens[close].offset - from));
+        checks.push_back(std::move(check));
+        i = close;
+    }
+    return checks;
 }
 
 } // namespace
@@ -116,6 +148,7 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         if (static_cast<int>(i) == schema.keyColumn) sql += " PRIMARY KEY";
         if (column.notNull) sql += " NOT NULL";
         if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
+        if (!column.collation.empty()) sql += " COLLATE " + quoteIdentifier(column.collation);
     }
     // Constraint indexes in the order SQLite numbered them, so they read back with the same names.
     for (const auto& index : schema.constraintIndexes) {
@@ -126,6 +159,11 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
             if (index.descending[i]) sql += " DESC";
         }
         sql += ")";
+    }
+    for (const auto& check : schema.checks) {
+        sql += ", ";
+        if (!check.name.empty()) sql += "CONSTRAINT " + quoteIdentifier(check.name) + " ";
+        sql += "CHECK (" + check.expressionSql + ")";
     }
     return sql + ")";
 }
@@ -139,14 +177,17 @@ bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
 bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
 {
     if (a.name != b.name || a.keyColumn != b.keyColumn || a.columns.size() != b.columns.size() ||
-        a.constraintIndexes.size() != b.constraintIndexes.size())
+        a.constraintIndexes.size() != b.constraintIndexes.size() || a.checks.size() != b.checks.size())
         return false;
+    for (std::size_t i = 0; i < a.checks.size(); ++i)
+        if (a.checks[i].name != b.checks[i].name || a.checks[i].expressionSql != b.checks[i].expressionSql)
+            return false;
     for (std::size_t i = 0; i < a.constraintIndexes.size(); ++i)
         if (!sameIndex(a.constraintIndexes[i], b.constraintIndexes[i])) return false;
     for (std::size_t i = 0; i < a.columns.size(); ++i) {
         const auto &x = a.columns[i], &y = b.columns[i];
         if (x.name != y.name || x.declaredType != y.declaredType || x.notNull != y.notNull ||
-            x.defaultSql != y.defaultSql)
+            x.defaultSql != y.defaultSql || x.collation != y.collation)
             return false;
     }
     return true;
@@ -260,10 +301,25 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             schema.columns.push_back(std::move(column));
         }
     }
+    for (auto& column : schema.columns) {
+        const char* collation = nullptr;
+        if (sqlite3_table_column_metadata(db.get(), "main", schema.name.c_str(), column.name.c_str(), nullptr,
+                                          &collation, nullptr, nullptr, nullptr) == SQLITE_OK &&
+            collation && sqlite3_stricmp(collation, "BINARY") != 0)
+            column.collation = collation;
+    }
+    schema.checks = checkConstraints(sql);
     // A single integer PRIMARY KEY column is the engine's key; any other PRIMARY KEY (composite,
     // TEXT ...) is a unique index over the hidden rowid, as SQLite makes one for a rowid table.
     if (primaryKeyColumns == 1 && schema.columns[primaryKeyIndex].affinity == mvcc::Affinity::Integer)
         schema.keyColumn = primaryKeyIndex;
+    // The key is compared as an integer by the store; another collation there would not hold.
+    if (schema.keyColumn >= 0 && !schema.columns[schema.keyColumn].collation.empty()) {
+        error = Error::notSupported("COLLATE on the INTEGER PRIMARY KEY column is not supported by the MVCC "
+                                    "engine (column " +
+                                    schema.columns[schema.keyColumn].name + ")");
+        return std::nullopt;
+    }
     {
         // UNIQUE constraints show as automatic indexes whose origin is 'u', a PRIMARY KEY that is
         // not the key as one whose origin is 'pk'. Read in SQLite's numbering order.

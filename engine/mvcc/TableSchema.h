@@ -16,6 +16,15 @@ struct ColumnSchema
     Affinity affinity = Affinity::Blob;
     bool notNull = false;
     std::string defaultSql; // the DEFAULT expression as SQL, empty when none
+    std::string collation;  // COLLATE of the column (NOCASE, RTRIM); empty for BINARY
+};
+
+// A CHECK constraint, column or table level (written back as a table constraint, which SQLite
+// evaluates the same way, in declaration order). The SQL front end enforces it (MvccChecks.h).
+struct CheckConstraint
+{
+    std::string name;          // CONSTRAINT name, empty when unnamed
+    std::string expressionSql; // the expression as written, without its parentheses
 };
 
 // A secondary index: CREATE [UNIQUE] INDEX, a UNIQUE constraint, or the PRIMARY KEY of a table
@@ -40,6 +49,7 @@ struct TableSchema
     std::string createSql; // the statement that created it
     // The constraint indexes CREATE TABLE made (UNIQUE, a non-integer or composite PRIMARY KEY).
     std::vector<IndexSchema> constraintIndexes;
+    std::vector<CheckConstraint> checks;
 
     int columnIndex(const std::string& column) const;
 };

@@ -5,6 +5,7 @@
 #include "engine/api/JournalMode.h"
 #include "engine/mvcc/SchemaReader.h"
 #include "engine/sql/InsertDefaults.h"
+#include "engine/sql/MvccChecks.h"
 #include "engine/sql/MvccVirtualTable.h"
 #include "engine/sql/Upsert.h"
 #include "engine/sqlutil/SqlScanner.h"
@@ -433,6 +434,7 @@ std::optional<Error> MvccConnection::syncSchema()
         // Finalize cached statements first: they may hold the table being dropped.
         clearStatements();
         if (auto error = execPrivate("DROP TABLE main." + quoteIdentifier(it->second->name()))) return error;
+        if (auto error = dropRowMirror(db_, it->first)) return error;
         it = declared_.erase(it);
     }
     for (const auto& [tableId, table] : current) {
@@ -443,6 +445,7 @@ std::optional<Error> MvccConnection::syncSchema()
             declared_.erase(tableId);
             return error;
         }
+        if (auto error = createRowMirror(db_, tableId, table->schema())) return error;
     }
     syncedSchemaVersion_ = version;
     return std::nullopt;

@@ -5,6 +5,7 @@
 #include "engine/sql/MvccVirtualTable.h"
 
 #include "engine/mvcc/Affinity.h"
+#include "engine/sql/MvccChecks.h"
 #include "engine/sql/MvccConnection.h"
 #include "engine/sql/MvccVirtualTablePlan.h"
 #include "engine/sql/MvccVirtualTableWrites.h"
@@ -68,8 +69,7 @@ int connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
     const auto& columns = table->schema().columns;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) ddl += ", ";
-        ddl += quoteIdentifier(columns[i].name) + " " + columns[i].declaredType;
-        if (!columns[i].defaultSql.empty()) ddl += " DEFAULT (" + columns[i].defaultSql + ")";
+        ddl += declaredColumn(columns[i]);
     }
     ddl += ")";
     if (int rc = sqlite3_declare_vtab(db, ddl.c_str()); rc != SQLITE_OK) {

@@ -1,6 +1,7 @@
 #include "engine/sql/MvccVirtualTableWrites.h"
 
 #include "engine/mvcc/Affinity.h"
+#include "engine/sql/MvccChecks.h"
 #include "engine/sql/MvccConnection.h"
 #include "engine/sql/Upsert.h"
 #include "engine/sqlutil/SqliteValues.h"
@@ -182,6 +183,8 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
     if (schema.keyColumn >= 0) (*updated)[schema.keyColumn] = Value(to);
     if (auto violation = notNullViolation(*vtab.table, *updated))
         return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
+    if (auto violation = checkViolation(vtab, *updated))
+        return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
     const std::size_t updateMark = tx.writes.size();
     if (to == key) {
         error = store.update(tx, vtab.table, key, updated);
@@ -241,6 +244,9 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
                                                 "NOT NULL constraint failed: " + vtab.table->name() + "." +
                                                     schema.columns[i].name));
     }
+    // CHECK after NOT NULL and before the key and unique indexes, as SQLite; OR IGNORE skips the row.
+    if (auto violation = checkViolation(vtab, *row))
+        return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : setError(base, *violation);
     *newRowid = key;
 
     const std::size_t mark = tx->writes.size();

@@ -4,6 +4,7 @@
 
 #include "engine/api/Error.h"
 #include "engine/mvcc/Table.h"
+#include "engine/sqlutil/StatementHandle.h"
 
 #include <memory>
 #include <sqlite3.h>
@@ -17,6 +18,7 @@ struct Vtab : sqlite3_vtab
     sqlite3* db;
     MvccConnection* connection;
     std::shared_ptr<mvcc::Table> table;
+    sqlutil::StatementHandle rowMirror; // MvccChecks.h: prepared at the first checked write
 };
 
 // Reports `error` to the connection and SQLite; the code SQLite should see.

@@ -236,8 +236,8 @@ private slots:
                                  << "triggers";
         QTest::newRow("view") << "CREATE VIEW v AS SELECT 1"
                               << "views";
-        QTest::newRow("check") << "CREATE TABLE ch (a CHECK (a > 0))"
-                               << "CHECK";
+        QTest::newRow("generated") << "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2))"
+                                   << "generated columns";
         QTest::newRow("fk") << "CREATE TABLE f (a REFERENCES test(id))"
                             << "FOREIGN KEY";
         QTest::newRow("without rowid") << "CREATE TABLE wr (a INTEGER PRIMARY KEY) WITHOUT ROWID"

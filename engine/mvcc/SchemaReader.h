@@ -13,12 +13,18 @@
 #include "engine/mvcc/TableSchema.h"
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace txs::mvcc {
 
 // On success returns the schema; on failure sets `error` (SQLite's own message for bad SQL).
 std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatement, Error& error);
+
+// The CREATE TEMP TABLE of `schema`'s row mirror named `name` (engine/sql/MvccChecks.h): the
+// columns' types, DEFAULT and COLLATE, and the CHECK constraints; no key, NOT NULL or index.
+// readTableSchema refuses a table whose mirror SQLite would not create (a CHECK naming its table).
+std::string rowMirrorCreate(const mvcc::TableSchema& schema, const std::string& name);
 
 // A CREATE [UNIQUE] INDEX statement on `table` (whose createSql it is run beside), read the same
 // way; the schema's createSql is its canonical form. Expressions, partial indexes and collations

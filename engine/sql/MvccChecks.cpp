@@ -1,5 +1,6 @@
 #include "engine/sql/MvccChecks.h"
 
+#include "engine/mvcc/SchemaReader.h"
 #include "engine/sql/MvccVirtualTableWrites.h"
 #include "engine/sqlutil/SqliteValues.h"
 
@@ -41,17 +42,8 @@ bool needsRowMirror(const mvcc::TableSchema& schema)
 std::optional<Error> createRowMirror(sqlite3* db, std::uint32_t tableId, const mvcc::TableSchema& schema)
 {
     if (!needsRowMirror(schema)) return std::nullopt;
-    // The CHECK expressions are the ones SQLite parsed in the table's own CREATE TABLE (the
-    // stored statement is rebuilt and read back before it is accepted, SchemaReader.cpp).
-    std::string sql = "CREATE TEMP TABLE IF NOT EXISTS " + mirrorName(tableId) + "(";
-    for (std::size_t i = 0; i < schema.columns.size(); ++i)
-        sql += (i ? ", " : "") + declaredColumn(schema.columns[i]);
-    for (const auto& check : schema.checks) {
-        sql += ", ";
-        if (!check.name.empty()) sql += "CONSTRAINT " + quoteIdentifier(check.name) + " ";
-        sql += "CHECK (" + check.expressionSql + ")";
-    }
-    return exec(db, sql + ")");
+    // readTableSchema accepted the table only if this statement prepares.
+    return exec(db, mvcc::rowMirrorCreate(schema, "__txscope_row_" + std::to_string(tableId)));
 }
 
 std::optional<Error> dropRowMirror(sqlite3* db, std::uint32_t tableId)

@@ -180,6 +180,21 @@ private slots:
         r = c->execute("CREATE INDEX z_e ON z(e)");
         QVERIFY(!r.ok());
         QVERIFY(r.error->message.find("COLLATE") != std::string::npos);
+        r = c->execute("CREATE INDEX z_b ON z(e COLLATE BINARY)");
+        QVERIFY(!r.ok());
+        QVERIFY(r.error->message.find("COLLATE NOCASE") != std::string::npos);
+        QVERIFY(!c->execute("DROP INDEX z_b").ok()); // never made
+    }
+
+    void checkNamingItsTableIsRefusedNotBroken()
+    {
+        // SQLite takes CHECK (t.a > 0); the mirror, another table, could not: refused at CREATE,
+        // and the connection goes on.
+        auto r = c->execute("CREATE TABLE t (a INT CHECK (t.a > 0))");
+        QVERIFY(!r.ok());
+        QVERIFY(r.error->message.find("CHECK") != std::string::npos);
+        MUST(*c, "CREATE TABLE t (a INT CHECK (a > 0))");
+        QCOMPARE(engineOutcome(*c, "INSERT INTO t VALUES (0)"), QString("CHECK constraint failed: a > 0"));
     }
 
     void otherConnectionsAndDropEnforceToo()

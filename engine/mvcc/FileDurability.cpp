@@ -143,11 +143,11 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     if (auto e = self->checkOwnership(tables)) return fail(rc::CantOpen, *e);
     std::uint64_t logSize = 0;
     if (auto e = self->openLog(logSize)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
-    // Objects taken from the file are recorded by the first write, even when the log exists.
-    if (!self->adopted_.empty() && self->logReady_.load()) {
-        self->logReady_ = false;
-        self->logHasHeader_ = true;
-    }
+    // Objects another program added to a database that already has its log are recorded now:
+    // the one case an open writes (the log's commits may name them, and the checkpoint can run
+    // before any write of this process). A file without a log records them at its first write.
+    if (!self->adopted_.empty() && self->logReady_.load())
+        if (auto e = self->writeIdentity()) return fail(rc::CantOpen, *e);
     if (auto e = self->load(tables)) return fail(rc::CantOpen, *e);
     if (auto e = self->loadIndexes()) return fail(rc::CantOpen, *e);
     if (auto e = self->loadAdoptedIndexes()) return fail(rc::CantOpen, *e);
@@ -293,7 +293,9 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +
                    sqlite3_errstr(rc);
     }
-    store_.restoreClock(checkpointTs_);
+    // A file whose tables were taken may have no checkpointed timestamp (0): its rows, restored
+    // at 1, must be below every snapshot from now on.
+    store_.restoreClock(adopted_.empty() ? checkpointTs_ : rowTs);
     // The checkpoint writes changed rows at random places in large tables: keep the b-trees'
     // interior pages cached (SQLite's default is 2 MB). Set after the load, whose scan would fill it.
     exec(db_, path_, "PRAGMA cache_size = -16384");
@@ -361,8 +363,7 @@ std::optional<std::string> FileDurability::ensureLog()
         log_ = LogFile::open(path_ + "-log", true, found, error);
         if (!log_) return error;
     }
-    if (!logHasHeader_)
-        if (auto e = log_->writeHeader(encodeLogHeader(*salt_))) return e;
+    if (auto e = log_->writeHeader(encodeLogHeader(*salt_))) return e;
     log_->setGrowth(growthFor(threshold_.load()));
     logReady_.store(true, std::memory_order_release);
     return std::nullopt;

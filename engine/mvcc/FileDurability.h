@@ -123,7 +123,6 @@ private:
     std::atomic<bool> logReady_{false}; // the log exists with its header, the salt is in x.db
     std::mutex initMutex_;              // one ensureLog at a time
     bool hasMeta_ = false;              // x.db has __txscope_mvcc_meta (guarded like db_)
-    bool logHasHeader_ = false;         // the log exists with our header (objects still to record)
     // Taken from the file, not yet recorded: ('table:<name>' or 'index:<name>', its statement as
     // TxScope writes it); and the indexes to load after the rows (table, CREATE INDEX).
     std::vector<std::pair<std::string, std::string>> adopted_;

@@ -74,7 +74,7 @@ const char* appSchema =
     "INSERT INTO order_lines VALUES (1, 1, 'A-1', 2), (1, 2, 'B-2', 1), (2, 1, 'A-1', 5);";
 
 const char* schemaQuery =
-    "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name <> '__txscope_mvcc_meta' "
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' "
     "ORDER BY type, name";
 
 } // namespace

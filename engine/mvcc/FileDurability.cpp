@@ -143,8 +143,14 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     if (auto e = self->checkOwnership(tables)) return fail(rc::CantOpen, *e);
     std::uint64_t logSize = 0;
     if (auto e = self->openLog(logSize)) return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
+    // Objects another program added to a database that already has its log are recorded now:
+    // the one case an open writes (the log's commits may name them, and the checkpoint can run
+    // before any write of this process). A file without a log records them at its first write.
+    if (!self->adopted_.empty() && self->logReady_.load())
+        if (auto e = self->writeIdentity()) return fail(rc::CantOpen, *e);
     if (auto e = self->load(tables)) return fail(rc::CantOpen, *e);
     if (auto e = self->loadIndexes()) return fail(rc::CantOpen, *e);
+    if (auto e = self->loadAdoptedIndexes()) return fail(rc::CantOpen, *e);
     sqlite3_busy_timeout(db, 5000);
     if (auto e = self->recover(logSize, damagedLog))
         return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);
@@ -217,52 +223,6 @@ FileDurability::readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tab
     return std::nullopt;
 }
 
-// The engine reads and keeps only what it created: its meta table and the tables recorded
-// there (with their automatic indexes). Anything else in the file it would ignore, and a
-// workload could then create a table of the same name, which the checkpoint would write over.
-std::optional<std::string>
-FileDurability::checkOwnership(const std::vector<std::pair<std::string, std::uint64_t>>& tables)
-{
-    std::set<std::string> owned;
-    if (hasMeta_) owned.insert(metaTable);
-    for (const auto& [createSql, ts] : tables) {
-        // A recorded schema that is not one TxScope writes is refused as such, before its
-        // table would be reported as foreign (the stored SQL is data: it is never run).
-        Error parseError;
-        auto schema = readTableSchema(createSql, parseError);
-        if (!schema)
-            return "MVCC database " + path_ + ": a table recorded in " + metaTable + " cannot be loaded (" +
-                   parseError.message + "): " + createSql;
-        owned.insert(toLower(schema->name));
-    }
-    sqlutil::StatementHandle listRows;
-    if (sqlutil::prepare(db_, "SELECT type, name, tbl_name FROM main.sqlite_schema ORDER BY rowid",
-                         listRows) != SQLITE_OK)
-        return "MVCC database " + path_ + ": cannot list its tables: " + sqlite3_errmsg(db_);
-    sqlite3_stmt* const list = listRows.get();
-    std::vector<std::string> foreign;
-    const std::set<std::string> indexes = recordedIndexes();
-    while (sqlite3_step(list) == SQLITE_ROW) {
-        const std::string type = text(list, 0), name = text(list, 1), table = toLower(text(list, 2));
-        const bool ours = (type == "table" && (owned.count(toLower(name)) ||
-                                               (toLower(name) == "sqlite_sequence" && hasMeta_))) ||
-                          (type == "index" &&
-                           (name.starts_with("sqlite_autoindex_") || indexes.count(toLower(name))) &&
-                           owned.count(table));
-        if (!ours) foreign.push_back(type + " " + name);
-    }
-    if (foreign.empty()) return std::nullopt;
-    std::string names;
-    for (std::size_t i = 0; i < foreign.size() && i < 20; ++i)
-        names += (i ? ", " : "") + foreign[i];
-    if (foreign.size() > 20) names += " and " + std::to_string(foreign.size() - 20) + " more";
-    return "MVCC database " + path_ + " holds " + std::to_string(foreign.size()) +
-           " object(s) the MVCC engine did not create: " + names +
-           ". The engine cannot run on tables it did not create yet, and would not keep them safe, so it "
-           "refuses this file; nothing was changed. Run on it in a SQLite journal mode (wal or delete), "
-           "or use another file for MVCC.";
-}
-
 // The log beside the file, when there is one; its header must be ours and carry the file's
 // salt. A missing or empty log is created by the first write (ensureLog).
 std::optional<std::string> FileDurability::openLog(std::uint64_t& logSize)
@@ -333,7 +293,9 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +
                    sqlite3_errstr(rc);
     }
-    store_.restoreClock(checkpointTs_);
+    // A file whose tables were taken may have no checkpointed timestamp (0): its rows, restored
+    // at 1, must be below every snapshot from now on.
+    store_.restoreClock(adopted_.empty() ? checkpointTs_ : rowTs);
     // The checkpoint writes changed rows at random places in large tables: keep the b-trees'
     // interior pages cached (SQLite's default is 2 MB). Set after the load, whose scan would fill it.
     exec(db_, path_, "PRAGMA cache_size = -16384");
@@ -343,7 +305,7 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
 // Creates __txscope_mvcc_meta when missing and gives x.db its salt, in one SQLite transaction.
 std::optional<std::string> FileDurability::writeIdentity()
 {
-    if (hasMeta_ && salt_) return std::nullopt;
+    if (hasMeta_ && salt_ && adopted_.empty()) return std::nullopt;
     const std::uint64_t salt = salt_.value_or(randomSalt());
     const std::string sql =
         "BEGIN IMMEDIATE;"
@@ -351,11 +313,17 @@ std::optional<std::string> FileDurability::writeIdentity()
         "ts INTEGER NOT NULL);"
         "INSERT OR IGNORE INTO main.__txscope_mvcc_meta VALUES ('checkpoint', NULL, 0);"
         "INSERT OR REPLACE INTO main.__txscope_mvcc_meta VALUES ('log-salt', NULL, " +
-        std::to_string(static_cast<std::int64_t>(salt)) + ");COMMIT";
-    if (auto e = exec(db_, path_, sql.c_str())) {
+        std::to_string(static_cast<std::int64_t>(salt)) + ")";
+    // The tables and indexes taken from the file are recorded in the same transaction, before
+    // any log frame can name them (ExistingFileImport.cpp).
+    std::optional<std::string> e = exec(db_, path_, sql.c_str());
+    if (!e) e = recordAdopted();
+    if (!e) e = exec(db_, path_, "COMMIT");
+    if (e) {
         sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
         return e;
     }
+    adopted_.clear();
     hasMeta_ = true;
     salt_ = salt;
     return std::nullopt;

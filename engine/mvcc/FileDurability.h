@@ -3,7 +3,7 @@
 // checkpoint (plus __txscope_mvcc_meta: each table's CREATE TABLE and the checkpointed
 // timestamp), and x.db-log the logical log of every commit since (LogFormat.h).
 //
-// Open: refuse a file that is corrupt (quick_check), holds objects the engine did not create,
+// Open: refuse a file that is corrupt (quick_check), holds objects the engine cannot take,
 // or is already open in another engine (DatabaseLock, by file identity), and a log that does
 // not belong to the file (its salt); load the tables and rows from x.db, replay the log's
 // frames newer than the checkpoint. A torn tail is cut off (reported in recoveryNotes() and as
@@ -80,8 +80,14 @@ private:
     FileDurability(std::string path, sqlite3* db, MvccStore& store);
     std::optional<std::string> checkFile();
     std::optional<std::string> readMeta(std::vector<std::pair<std::string, std::uint64_t>>& tables);
-    std::optional<std::string>
-    checkOwnership(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
+    // ExistingFileImport.cpp: the file's objects that __txscope_mvcc_meta does not record (a
+    // database the engine did not create, or objects added behind its back) are taken like its
+    // own (appended to `tables`, their indexes kept for loadAdoptedIndexes), or the open is
+    // refused naming each one it cannot take. Nothing is written at open: the first write records
+    // them (recordAdopted, inside writeIdentity's transaction), before a log frame can name them.
+    std::optional<std::string> checkOwnership(std::vector<std::pair<std::string, std::uint64_t>>& tables);
+    std::optional<std::string> loadAdoptedIndexes();
+    std::optional<std::string> recordAdopted();
     std::optional<std::string> openLog(std::uint64_t& logSize);
     std::optional<std::string> load(const std::vector<std::pair<std::string, std::uint64_t>>& tables);
     std::optional<std::string> recover(std::uint64_t logSize, DamagedLog damagedLog);
@@ -117,6 +123,10 @@ private:
     std::atomic<bool> logReady_{false}; // the log exists with its header, the salt is in x.db
     std::mutex initMutex_;              // one ensureLog at a time
     bool hasMeta_ = false;              // x.db has __txscope_mvcc_meta (guarded like db_)
+    // Taken from the file, not yet recorded: ('table:<name>' or 'index:<name>', its statement as
+    // TxScope writes it); and the indexes to load after the rows (table, CREATE INDEX).
+    std::vector<std::pair<std::string, std::string>> adopted_;
+    std::vector<std::pair<std::string, std::string>> adoptedIndexes_;
     std::optional<std::uint64_t> salt_; // x.db's identity, once it has one (guarded like db_)
     std::vector<std::string> notes_;
     std::shared_ptr<Table> replayTable_; // recovery: the table of the op replayed last

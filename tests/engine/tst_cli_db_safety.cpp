@@ -73,19 +73,33 @@ class TestCliDbSafety : public QObject
     Q_OBJECT
 
 private slots:
-    void mvccRefusesAFileWithTheUsersTables()
+    void mvccTakesTheUsersTablesAndRefusesAView()
     {
         QTemporaryDir dir;
         const QString db = userDatabase(dir);
-        const QByteArray before = sha256(db);
         const QString txs = writeFile(dir, "w.txs",
-                                      "setup:\n  CREATE TABLE accounts (id INTEGER PRIMARY KEY);\n"
-                                      "check:\n  PRAGMA wal_checkpoint(TRUNCATE);\n");
-        const CliResult r = runCli({"run", txs, "--db", db});
+                                      "setup:\n  INSERT INTO accounts VALUES (3, 'carol');\n"
+                                      "check:\n  SELECT count(*) FROM accounts;   -- expect: 3\n"
+                                      "  PRAGMA wal_checkpoint(TRUNCATE);\n");
+        const CliResult taken = runCli({"run", txs, "--db", db, "--journal-mode", "mvcc"});
+        QVERIFY2(taken.exitCode == 0, qPrintable(taken.both()));
+        sqlite3* plain = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &plain), SQLITE_OK);
+        sqlite3_stmt* count = nullptr;
+        sqlite3_prepare_v2(plain, "SELECT count(*) FROM accounts", -1, &count, nullptr);
+        QCOMPARE(sqlite3_step(count), SQLITE_ROW);
+        QCOMPARE(sqlite3_column_int(count, 0), 3);
+        sqlite3_finalize(count);
+        sqlite3_exec(plain, "CREATE VIEW owners AS SELECT owner FROM accounts", nullptr, nullptr, nullptr);
+        sqlite3_close(plain);
+
+        const QByteArray before = sha256(db);
+        const QByteArray logBefore = sha256(db + "-log");
+        const CliResult r = runCli({"run", txs, "--db", db, "--journal-mode", "mvcc"});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains("table accounts"), qPrintable(r.both()));
+        QVERIFY2(r.err.contains("view owners"), qPrintable(r.both()));
         QCOMPARE(sha256(db), before);
-        QVERIFY(!QFile::exists(db + "-log"));
+        QCOMPARE(sha256(db + "-log"), logBefore);
     }
 
     void readOnlyWorkloadLeavesTheFileUnchangedInEveryMode()

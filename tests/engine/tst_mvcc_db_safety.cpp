@@ -1,5 +1,5 @@
 // A user's database and its log are never harmed, and recovery tells the truth: a file with
-// tables the MVCC engine did not create, a corrupt file, a log damaged in the middle, a log
+// objects the MVCC engine cannot take, a corrupt file, a log damaged in the middle, a log
 // of another database or of a deleted one are refused with the files unchanged; a read-only
 // workload changes nothing; one file has one engine, whatever path it is opened by (also from
 // another process); the checkpoint threshold counts the log on disk.
@@ -108,17 +108,18 @@ private slots:
             QFile::remove(dir.filePath(name));
     }
 
-    void tablesTheEngineDidNotCreateAreRefusedAndKept()
+    void objectsTheEngineCannotTakeAreRefusedAndKept()
     {
+        // Tables and indexes of an existing file are taken (tst_mvcc_open_existing); a view is not
+        // yet: the file is refused, the view named, and nothing is changed.
         plainExec(path(), "CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT);"
                           "INSERT INTO accounts VALUES (1, 'alice');"
-                          "CREATE INDEX accounts_owner ON accounts(owner)");
+                          "CREATE VIEW owners AS SELECT owner FROM accounts");
         const QByteArray before = sha256(path());
         Error error;
         QVERIFY(!openFile(path(), &error));
         const QString message = QString::fromStdString(error.message);
-        QVERIFY2(message.contains("table accounts"), qPrintable(message));
-        QVERIFY2(message.contains("index accounts_owner"), qPrintable(message));
+        QVERIFY2(message.contains("view owners"), qPrintable(message));
         QCOMPARE(sha256(path()), before);
         QVERIFY(!QFile::exists(logPath()));
     }

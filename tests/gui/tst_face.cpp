@@ -7,29 +7,31 @@
 #include "app/gui/MainWindow.h"
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/TraceLog.h"
+#include "tests/gui/support/WindowTest.h"
 #include "widgets/database/AttachedDatabase.h"
 #include "widgets/database/DatabaseDock.h"
 #include "widgets/editor/ScriptEditor.h"
-#include "widgets/timeline/TimelineWidget.h"
 #include "widgets/models/LocksModel.h"
 #include "widgets/models/SessionLog.h"
 #include "widgets/run/RunController.h"
 #include "widgets/style/Theme.h"
 #include "widgets/style/ToolIcons.h"
+#include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
-#include "tests/gui/support/WindowTest.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QPainter>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QStandardPaths>
-#include <QLabel>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTextBlock>
@@ -70,10 +72,7 @@ class TestFace : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        txs::test::isolateSettings("tst_face");
-    }
+    void initTestCase() { txs::test::isolateSettings("tst_face"); }
     void init()
     {
         window_ = txs::test::showMainWindow({1280, 720}, true);
@@ -157,8 +156,10 @@ private slots:
                          .arg(central->minimumSizeHint().width())
                          .arg(central->minimumSizeHint().height());
         const QSize least = window_->minimumSizeHint().expandedTo(window_->minimumSize());
-        QVERIFY2(least.width() <= 1280 && least.height() <= 720,
-                 qPrintable(QString("least size %1x%2; docks:%3").arg(least.width()).arg(least.height()).arg(docks)));
+        QVERIFY2(
+            least.width() <= 1280 && least.height() <= 720,
+            qPrintable(
+                QString("least size %1x%2; docks:%3").arg(least.width()).arg(least.height()).arg(docks)));
         QCOMPARE(window_->size(), QSize(1280, 720));
         QStatusBar* status = window_->statusBar();
         QVERIFY(status->isVisible());
@@ -225,7 +226,8 @@ private slots:
         QMap<qint64, QJsonObject> starts, finishes;
         for (const QJsonValue& v : doc.object()["traceEvents"].toArray()) {
             const QJsonObject e = v.toObject();
-            if (e["ph"] == "M" && e["name"] == "process_name") process = e["args"].toObject()["name"].toString();
+            if (e["ph"] == "M" && e["name"] == "process_name")
+                process = e["args"].toObject()["name"].toString();
             if (e["ph"] == "s") starts.insert(e["id"].toInteger(), e);
             if (e["ph"] == "f") finishes.insert(e["id"].toInteger(), e);
         }
@@ -277,8 +279,36 @@ private slots:
         // scroll area does not widen it (it was a third, the timeline 340 px at 1280).
         QTRY_VERIFY2(window_->timeline().width() >= 1280 * 2 / 5,
                      qPrintable(QString("the timeline is %1 px wide").arg(window_->timeline().width())));
-        QVERIFY2(window_->dock("locksDock")->width() <= 1280 / 4,
-                 qPrintable(QString("the right area is %1 px wide").arg(window_->dock("locksDock")->width())));
+        QVERIFY2(
+            window_->dock("locksDock")->width() <= 1280 / 4,
+            qPrintable(QString("the right area is %1 px wide").arg(window_->dock("locksDock")->width())));
+        // The header (name, facts, what TxScope holds) is a line each and leaves the rows the
+        // dock's height: wrapped in the narrow dock it took all of it and the grid got none.
+        for (const char* name : {"databaseTitle", "databaseFacts", "databaseHolds"}) {
+            auto* label = window_->dock("databaseDock")->findChild<QLabel*>(name);
+            QVERIFY2(label, name);
+            QVERIFY2(label->height() < 2 * label->fontMetrics().lineSpacing(),
+                     qPrintable(QString("%1 is %2 px tall").arg(name).arg(label->height())));
+        }
+        auto* rows = window_->dock("databaseDock")->findChild<txs::HintedTableView*>("databaseRows");
+        QVERIFY(rows);
+        QTRY_VERIFY(rows->isVisible());
+        const int rowHeight = rows->verticalHeader()->defaultSectionSize();
+        // What shows of it: the dock's form scrolls, and a grid scrolled below the dock's edge
+        // is no grid.
+        QDockWidget* dock = window_->dock("databaseDock");
+        auto shown = [&] {
+            const QRect grid(rows->viewport()->mapTo(dock, QPoint(0, 0)), rows->viewport()->size());
+            QRect room = dock->rect();
+            for (QWidget* w = rows->parentWidget(); w && w != dock; w = w->parentWidget())
+                if (auto* area = qobject_cast<QScrollArea*>(w))
+                    room &= QRect(area->viewport()->mapTo(dock, QPoint(0, 0)), area->viewport()->size());
+            return grid.intersected(room).height();
+        };
+        QTRY_VERIFY2(shown() >= 4 * rowHeight,
+                     qPrintable(QString("%1 px of the rows grid show in a %2 px dock")
+                                    .arg(shown())
+                                    .arg(window_->dock("databaseDock")->height())));
     }
 
     void emptyLocksPanelSaysWhatItShows()

@@ -5,6 +5,7 @@
 #include "widgets/database/SchemaModel.h"
 #include "widgets/database/SqlConsole.h"
 #include "widgets/database/TableRowsModel.h"
+#include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
 
 #include <QComboBox>
@@ -58,26 +59,29 @@ DatabaseDock::DatabaseDock(QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    title_ = new QLabel(this);
-    title_->setTextFormat(Qt::RichText);
-    title_->setWordWrap(true);
-    facts_ = new QLabel(this);
-    facts_->setWordWrap(true);
-    holds_ = new QLabel(this);
-    holds_->setWordWrap(true); // an unwrapped label's text is its minimum width
+    // One line each, cut with "…" when narrow (the whole text in the tooltip): wrapped, the three
+    // took the whole narrow dock in presentation mode and squeezed the tables and rows out.
+    title_ = new txs::ElidingLabel(this);
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    facts_ = new txs::ElidingLabel(this);
+    holds_ = new txs::ElidingLabel(this);
+    title_->setObjectName("databaseTitle");
+    facts_->setObjectName("databaseFacts");
+    holds_->setObjectName("databaseHolds");
     holds_->setToolTip("Locks TxScope has on the file now. Browsing reads with a short read-only "
                        "connection per query and closes it, so it never holds a lock between queries.");
     auto* refresh = new QPushButton("Refresh", this);
     refresh->setToolTip("Read the file's facts, schema and row count again");
     connect(refresh, &QPushButton::clicked, this, &DatabaseDock::refresh);
+    // Refresh beside the name only: the facts and what TxScope holds get the dock's whole width.
     auto* header = new QHBoxLayout;
-    auto* texts = new QVBoxLayout;
-    texts->addWidget(title_);
-    texts->addWidget(facts_);
-    texts->addWidget(holds_);
-    header->addLayout(texts, 1);
-    header->addWidget(refresh, 0, Qt::AlignTop);
+    header->addWidget(title_, 1);
+    header->addWidget(refresh, 0);
     layout->addLayout(header);
+    layout->addWidget(facts_);
+    layout->addWidget(holds_);
 
     tabs_ = new QTabWidget(this);
     layout->addWidget(tabs_, 1);
@@ -138,6 +142,7 @@ DatabaseDock::DatabaseDock(QWidget* parent)
     browseLayout->addLayout(controls);
     browseLayout->addLayout(filterRow);
     rowsView_ = makeGrid(rows_, "Pick a table to see its rows.", browse);
+    rowsView_->setObjectName("databaseRows");
     rowsView_->setSortingEnabled(true);
     // A sort by an unindexed column reads the table once, off the window's thread.
     rows_->setReadsInBackground(true);
@@ -157,17 +162,18 @@ DatabaseDock::DatabaseDock(QWidget* parent)
         rowsView_->setEmptyHint(QString("Filtering%1 for “%2”… (one read of the whole table on its own "
                                         "connection; the window stays usable)")
                                     .arg(of, filter_->text()));
-        rowsInfo_->setText(QString("Filtering%1… TxScope holds a read lock only while this one query runs")
-                               .arg(of));
+        rowsInfo_->setText(
+            QString("Filtering%1… TxScope holds a read lock only while this one query runs").arg(of));
     };
     connect(rows_, &TableRowsModel::filterFinished, this, [this](int matches, qint64 ms) {
         rowsView_->setEmptyHint(db_ ? "This table has no rows (or none match the filter)."
                                     : "Open a database (File › Open Database…) to browse its tables.");
-        rowsInfo_->setText(rows_->filter().isEmpty()
-                               ? QString("%L1 rows · read a page at a time as you scroll").arg(matches)
-                               : QString("%L1 rows match · found in %L2 ms · read a page at a time as you scroll")
-                                     .arg(matches)
-                                     .arg(ms));
+        rowsInfo_->setText(
+            rows_->filter().isEmpty()
+                ? QString("%L1 rows · read a page at a time as you scroll").arg(matches)
+                : QString("%L1 rows match · found in %L2 ms · read a page at a time as you scroll")
+                      .arg(matches)
+                      .arg(ms));
     });
     // Sorting filtered rows reads the matches again in the new order, on the worker thread too.
     connect(rowsView_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this] {
@@ -341,9 +347,10 @@ QString DatabaseDock::headerText() const
 void DatabaseDock::updateHeader()
 {
     if (!db_) {
-        title_->setText("<b>No database attached.</b> File › Open Database… attaches one (as a copy by "
-                        "default); File › New Database… makes one.");
-        facts_->clear();
+        title_->setText("No database attached.");
+        title_->setToolTip({});
+        facts_->setText("File › Open Database… attaches one (as a copy by default); File › New Database… "
+                        "makes one.");
         holds_->setText("TxScope holds: nothing");
         return;
     }
@@ -360,17 +367,18 @@ void DatabaseDock::updateHeader()
         how = "read-only (runs use a fresh database)";
         break;
     }
-    title_->setText(QString("<b>%1</b> — %2").arg(QFileInfo(db_->source()).fileName().toHtmlEscaped(), how));
+    title_->setText(QString("%1 — %2").arg(QFileInfo(db_->source()).fileName(), how));
     title_->setToolTip(db_->mode() == AttachMode::Copy
                            ? QString("%1\ncopied to %2").arg(db_->source(), db_->workingPath())
                            : db_->source());
     if (!info.ok()) {
         facts_->setText("Cannot read it now: " + info.error);
     } else {
-        facts_->setText(QString("journal mode %1%2 · page size %L3 · %L4 pages (%5) · %L6 free · WAL %7")
+        // The journal mode first: when the line is cut, what decides the locking stays.
+        facts_->setText(QString("journal %1%2 · %L3 pages × %L4 B (%5) · %L6 free · WAL %7")
                             .arg(info.journalMode, info.mvcc ? " + MVCC log" : "")
-                            .arg(info.pageSize)
                             .arg(info.pageCount)
+                            .arg(info.pageSize)
                             .arg(bytesText(info.pageSize * info.pageCount))
                             .arg(info.freelistCount)
                             .arg(bytesText(info.walBytes)));

@@ -17,8 +17,9 @@ class QTabWidget;
 class QTreeView;
 
 namespace txs {
+class ElidingLabel;
 class HintedTableView;
-}
+} // namespace txs
 
 namespace txs::database {
 
@@ -68,9 +69,9 @@ private:
     SchemaModel* schema_;
     TableRowsModel* rows_;
     ResultModel* results_;
-    QLabel* title_;
-    QLabel* facts_;
-    QLabel* holds_;
+    txs::ElidingLabel* title_;
+    txs::ElidingLabel* facts_;
+    txs::ElidingLabel* holds_;
     QTabWidget* tabs_;
     QTreeView* tree_;
     QPlainTextEdit* schemaText_;

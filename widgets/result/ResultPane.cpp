@@ -1,12 +1,14 @@
 #include "widgets/result/ResultPane.h"
 
+#include "widgets/result/FittedText.h"
+
 #include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTextBrowser>
-#include <QTextDocumentFragment>
 #include <QTextDocument>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -54,6 +56,8 @@ ResultPane::ResultPane(QWidget* parent)
     f.setBold(true);
     f.setPointSizeF(f.pointSizeF() * 1.3);
     banner_->setFont(f);
+    // As tall as its text: a short headline with nothing under it filled the pane with green.
+    banner_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     fitMinimumWidth();
 
     verdictView_ = makeView(verdict_, this);
@@ -79,18 +83,14 @@ ResultPane::ResultPane(QWidget* parent)
     // dock's width, said nothing and took the detail's room.
     causeView_->setColumnHidden(CauseModel::WhyColumn, true);
     causeView_->setColumnHidden(CauseModel::FixColumn, true);
-    causeDetail_ = new QTextBrowser(this);
+    // The Why, then the Fix apart under it and never scrolled away with the Why: however short
+    // the dock, what to change stays in view. Each is as tall as its text when there is room and
+    // keeps a few lines and scrolls when there is not, so no line is ever cut off (a wrapped
+    // label lost the Fix's last line in presentation mode at 720 px).
+    causeDetail_ = new FittedText(2, this);
     causeDetail_->setObjectName("causeDetail");
-    causeDetail_->setOpenLinks(false);
-    // The Fix apart, under the Why and never scrolled away: however short the dock, what to
-    // change stays in view (the Why scrolls when it must).
-    causeFix_ = new QLabel(this);
+    causeFix_ = new FittedText(3, this);
     causeFix_->setObjectName("causeFix");
-    causeFix_->setWordWrap(true);
-    causeFix_->setTextFormat(Qt::RichText);
-    causeFix_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    causeFix_->setMargin(4);
-    causeFix_->setFrameShape(QFrame::StyledPanel);
     connect(causeView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { showCauseDetail(); });
 
@@ -103,11 +103,12 @@ ResultPane::ResultPane(QWidget* parent)
     layout->addWidget(causeView_, 0); // as tall as its rows (fitCauseView), the detail takes the rest
     layout->addWidget(causeDetail_, 3);
     layout->addWidget(causeFix_, 0);
-    // Least heights that fit a short dock (presentation mode at 720 px): the problems list and
-    // the Why shrink to two lines and scroll; the banner, titles and the Fix keep theirs.
+    // What is left over when every text shows whole stays below them, not inside one.
+    layout->addStretch(0);
+    // Least heights that fit a short dock (presentation mode at 720 px): the problems list
+    // shrinks to two lines and scrolls, the Why and the Fix to theirs (FittedText).
     const int line = fontMetrics().lineSpacing();
     verdictView_->setMinimumHeight(2 * line + 8);
-    causeDetail_->setMinimumHeight(2 * line + 8);
 
     auto goToLine = [this](const QModelIndex& index) {
         const int line = index.data(VerdictModel::LineRole).toInt();
@@ -214,16 +215,17 @@ void ResultPane::showCauseDetail()
         return;
     }
     const CauseRow& c = causes_->causes()[static_cast<std::size_t>(index.row())];
-    // The rule names the cause: two causes of one code (SQLITE_BUSY) differ by it.
-    QString html = QString("<b>%1</b> × %2 · %3")
-                       .arg(c.code.toHtmlEscaped())
-                       .arg(c.count)
-                       .arg(c.ruleName.toHtmlEscaped());
-    html += c.why.isEmpty() ? QString("<p><i>No explanation was recorded for this error.</i></p>")
-                            : QString("<p><b>Why:</b> %1</p>").arg(c.why.toHtmlEscaped());
-    causeDetail_->setHtml(html);
+    // The Why comes first, where a short view shows it (a heading line above it once filled the
+    // two lines the view had at 720 px). The code and count are in the row above; the rule
+    // names the cause, since two causes of one code (SQLITE_BUSY) differ by it.
+    const QString rule = QString(" <i>(rule: %1)</i>").arg(c.ruleName.toHtmlEscaped());
+    causeDetail_->setHtml(c.why.isEmpty() ? QString("<i>No explanation was recorded for this %1 error.</i>%2")
+                                                .arg(c.code.toHtmlEscaped(), rule)
+                                          : QString("<b>Why:</b> %1%2").arg(c.why.toHtmlEscaped(), rule));
+    causeDetail_->verticalScrollBar()->setValue(0);
     causeDetail_->show();
-    causeFix_->setText(QString("<b>Fix:</b> %1").arg(c.fix.toHtmlEscaped()));
+    causeFix_->setHtml(QString("<b>Fix:</b> %1").arg(c.fix.toHtmlEscaped()));
+    causeFix_->verticalScrollBar()->setValue(0);
     causeFix_->setVisible(!c.fix.isEmpty());
 }
 
@@ -234,7 +236,7 @@ int ResultPane::heightToRead() const
     int shown = 0;
     for (QWidget* w : {static_cast<QWidget*>(banner_), static_cast<QWidget*>(problemsTitle_),
                        static_cast<QWidget*>(verdictView_), static_cast<QWidget*>(causesTitle_),
-                       static_cast<QWidget*>(causeView_), static_cast<QWidget*>(causeFix_)}) {
+                       static_cast<QWidget*>(causeView_)}) {
         if (w->isHidden()) continue;
         ++shown;
         const int width = contentsRect().width() - m.left() - m.right();
@@ -243,11 +245,10 @@ int ResultPane::heightToRead() const
         else
             height += w->hasHeightForWidth() ? w->heightForWidth(width) : w->sizeHint().height();
     }
-    if (!causeDetail_->isHidden()) {
+    for (FittedText* text : {causeDetail_, causeFix_}) {
+        if (text->isHidden()) continue;
         ++shown;
-        QTextDocument* doc = causeDetail_->document();
-        doc->setTextWidth(causeDetail_->viewport()->width());
-        height += static_cast<int>(std::ceil(doc->size().height())) + 2 * causeDetail_->frameWidth();
+        height += text->wholeHeight();
     }
     return height + std::max(0, shown - 1) * layout()->spacing();
 }
@@ -261,8 +262,7 @@ QRect ResultPane::fixRect() const
 // label of its own so that it is never scrolled out of sight.
 QString ResultPane::causeDetail() const
 {
-    const QString fix =
-        causeFix_->isHidden() ? QString() : QTextDocumentFragment::fromHtml(causeFix_->text()).toPlainText();
+    const QString fix = causeFix_->isHidden() ? QString() : causeFix_->toPlainText();
     return causeDetail_->toPlainText() + (fix.isEmpty() ? QString() : "\n" + fix);
 }
 

@@ -18,6 +18,8 @@ class QTextBrowser;
 
 namespace txs::result {
 
+class FittedText;
+
 class ResultPane : public QWidget
 {
     Q_OBJECT
@@ -68,8 +70,8 @@ private:
     CauseModel* causes_;
     QTableView* verdictView_;
     QTableView* causeView_;
-    QTextBrowser* causeDetail_;
-    QLabel* causeFix_;
+    FittedText* causeDetail_;
+    FittedText* causeFix_;
 };
 
 } // namespace txs::result

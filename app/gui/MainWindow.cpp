@@ -62,6 +62,9 @@ using txs::JournalMode;
 
 namespace {
 
+// How long one drain of the session (projections + every panel) may hold the window's thread.
+constexpr int kDrainSliceMs = 12;
+
 txs::HintedTableView* makeTable(QAbstractItemModel* model, QWidget* parent, const QString& emptyHint)
 {
     auto* view = new txs::HintedTableView(parent);
@@ -160,6 +163,9 @@ MainWindow::MainWindow(QWidget* parent)
     statusTimer_->setInterval(200);
     connect(statusTimer_, &QTimer::timeout, this, &MainWindow::refreshStatus);
     statusTimer_->start();
+    // Slices of ~12 ms (the projections and every panel's handler together): input and paint
+    // wait at most about one slice however far the drain is behind a traced run.
+    session_->setSliceBudgetMs(kDrainSliceMs);
     session_->start(50);
 
     restoreWindowLayout();
@@ -520,14 +526,15 @@ void MainWindow::onStateChanged()
 
 // The run is over: every panel must show its end. A small backlog is drained at once (the usual
 // case, and what tests and --screenshot rely on); a long run's backlog — millions of events —
-// is worked off in slices of at most ~50 ms with the event loop running between them, so the
-// window stays responsive while the panels catch up. whenFinished() callbacks run at the end.
+// is worked off in slices of about kDrainSliceMs (the session sizes each drain to it) with the
+// event loop running between them, so the window stays responsive while the panels catch up.
+// whenFinished() callbacks run at the end.
 void MainWindow::settleAfterRun()
 {
     QElapsedTimer budget;
     budget.start();
     while (session_->drain() > 0) {
-        if (budget.elapsed() > 50) {
+        if (budget.elapsed() >= kDrainSliceMs) {
             settling_ = true;
             QTimer::singleShot(0, this, [this] {
                 if (controller_->state() == RunController::State::Finished)

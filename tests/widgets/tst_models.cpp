@@ -20,6 +20,7 @@
 #include "widgets/views/ConnectionFilter.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <atomic>
@@ -626,6 +627,46 @@ workers writer x16 repeat 60 retry(conflict, busy; max 2147483647, backoff expon
         QCOMPARE(models.statements.rowCount(), 2500);
         QCOMPARE(inserted.count(), 5);
         QCOMPARE(session.drain(), std::size_t(0));
+    }
+
+    // Under a time budget, a drain sizes its slice by what the previous one cost per event,
+    // handlers included: with a handler that holds the thread ~4 ms per drain and a 2 ms budget,
+    // the next slice shrinks to the floor (the ~4 ms / 1000 events measured fits under 500
+    // events), and the backlog still drains to the end with every model up to date.
+    void timeBudgetBoundsEachSlice()
+    {
+        auto log = std::make_shared<TraceLog>();
+        for (int i = 0; i < 3000; ++i) {
+            Event e;
+            e.kind = EventKind::StatementBegin;
+            e.connection = 1 + static_cast<std::uint32_t>(i % 5);
+            e.text = "SELECT " + std::to_string(i);
+            log->append(e);
+            e.kind = EventKind::StatementEnd;
+            log->append(e);
+        }
+        SessionLog session(log);
+        session.setBatchLimit(1000);
+        QCOMPARE(session.nextSliceLimit(), std::size_t(1000)); // nothing measured yet
+        session.setSliceBudgetMs(2);
+        Models models(&session);
+        connect(&session, &SessionLog::eventsApplied, this, [] {
+            QElapsedTimer busy;
+            busy.start();
+            while (busy.nsecsElapsed() < 4'000'000) {
+            }
+        });
+        QCOMPARE(session.drain(), std::size_t(1000));
+        QVERIFY(session.nextSliceLimit() < 500);
+        QVERIFY(session.nextSliceLimit() >= SessionLog::kMinSliceEvents);
+        const std::size_t second = session.drain();
+        QVERIFY(second < 500);
+        session.drainAll();
+        QVERIFY_UP_TO_DATE(models);
+        QCOMPARE(models.statements.rowCount(), 3000);
+        // Without a budget the slices are batchLimit again.
+        session.setSliceBudgetMs(0);
+        QCOMPARE(session.nextSliceLimit(), std::size_t(1000));
     }
 
     // Starting over on another log resets every model once.

@@ -1,5 +1,8 @@
 #include "widgets/models/SessionLog.h"
 
+#include <QElapsedTimer>
+#include <algorithm>
+
 namespace txs::models {
 
 SessionLog::SessionLog(QObject* parent) : SessionLog(nullptr, parent) {}
@@ -20,6 +23,7 @@ void SessionLog::setLog(std::shared_ptr<TraceLog> log)
     nextSeq_ = 0;
     pending_.clear();
     pendingPos_ = 0;
+    nsPerEvent_ = 0;
     instant_ = -1;
     const bool wasLive = live_;
     live_ = true;
@@ -45,6 +49,14 @@ void SessionLog::tick()
     if (backlog() > 0 && timer_.isActive()) QTimer::singleShot(0, this, &SessionLog::tick);
 }
 
+std::size_t SessionLog::nextSliceLimit() const
+{
+    if (sliceBudgetNs_ <= 0 || nsPerEvent_ <= 0) return batchLimit_;
+    const double fit = static_cast<double>(sliceBudgetNs_) / nsPerEvent_;
+    const std::size_t floor = std::min(batchLimit_, kMinSliceEvents);
+    return std::clamp(static_cast<std::size_t>(fit), floor, batchLimit_);
+}
+
 std::size_t SessionLog::drain()
 {
     if (!log_) return 0;
@@ -53,7 +65,9 @@ std::size_t SessionLog::drain()
         pendingPos_ = 0;
         nextSeq_ = log_->readSince(nextSeq_, pending_);
     }
-    const std::size_t end = std::min(pending_.size(), pendingPos_ + batchLimit_);
+    QElapsedTimer cost; // of the slice, not of the read above (a backlog's read is a copy spread
+    cost.start();       // over many slices)
+    const std::size_t end = std::min(pending_.size(), pendingPos_ + nextSliceLimit());
     if (end == pendingPos_) return 0;
     const std::uint64_t firstSeq = pending_[pendingPos_].seq;
     projection_->apply(pending_, pendingPos_, end);
@@ -73,6 +87,12 @@ std::size_t SessionLog::drain()
         pendingPos_ = 0;
     }
     if (advanced) emit instantChanged(instant_);
+    if (sliceBudgetNs_ > 0) {
+        // Smoothed so one slow slice (a first paint, a page fault burst) does not starve the next
+        // ones.
+        const double sample = static_cast<double>(cost.nsecsElapsed()) / static_cast<double>(applied);
+        nsPerEvent_ = nsPerEvent_ <= 0 ? sample : 0.5 * nsPerEvent_ + 0.5 * sample;
+    }
     return applied;
 }
 

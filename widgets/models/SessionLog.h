@@ -7,6 +7,11 @@
 // signals once. A backlog (a paused GUI, a burst of 100k+ events/s) is worked off in bounded
 // slices with the event loop running between them, so the GUI stays responsive.
 //
+// With a time budget (setSliceBudgetMs, the window's 12 ms), a slice is also bounded in time:
+// each drain measures what it cost per event — applying to the projections AND the views'
+// eventsApplied handlers — and sizes the next slice to fit the budget (never below
+// kMinSliceEvents, so a backlog always moves). Input waits at most about one slice.
+//
 // The instant: live mode follows the newest event applied (t = now); setInstant() leaves live
 // mode and moves t anywhere (time travel); followLive() comes back.
 
@@ -41,6 +46,12 @@ public:
     bool isRunning() const { return timer_.isActive(); }
     void setBatchLimit(std::size_t maxEvents) { batchLimit_ = maxEvents > 0 ? maxEvents : 1; }
     std::size_t batchLimit() const { return batchLimit_; }
+    // 0 (the default): slices are bounded by batchLimit() only, deterministic for tests.
+    void setSliceBudgetMs(double ms) { sliceBudgetNs_ = ms > 0 ? static_cast<std::int64_t>(ms * 1e6) : 0; }
+    double sliceBudgetMs() const { return static_cast<double>(sliceBudgetNs_) / 1e6; }
+    // The events the next drain may apply: batchLimit(), or fewer under a time budget.
+    std::size_t nextSliceLimit() const;
+    static constexpr std::size_t kMinSliceEvents = 256;
     // Events read from the log but not applied yet.
     std::size_t backlog() const { return pending_.size() - pendingPos_; }
 
@@ -80,6 +91,8 @@ private:
     std::size_t pendingPos_ = 0;
     std::span<const Event> lastBatch_;
     std::size_t batchLimit_ = 50'000;
+    std::int64_t sliceBudgetNs_ = 0;
+    double nsPerEvent_ = 0; // measured cost of a drain per event (smoothed), 0 before the first
     std::int64_t instant_ = -1;
     bool live_ = true;
     QTimer timer_;

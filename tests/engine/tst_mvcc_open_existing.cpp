@@ -192,11 +192,34 @@ private slots:
         QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
     }
 
+    // CHECK constraints and column collations are taken since the engine enforces them itself.
+    void aTableWithChecksAndCollationsIsTakenAndEnforced()
+    {
+        QCOMPARE(plain(path(), "CREATE TABLE checked (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0), "
+                               "name TEXT COLLATE NOCASE);"
+                               "INSERT INTO checked VALUES (1, 5, 'Ada');"),
+                 QString());
+        {
+            Error error;
+            auto db = openFile(path(), &error);
+            QVERIFY2(db, error.message.c_str());
+            auto c = db->connect();
+            QVERIFY(!c->execute("INSERT INTO checked VALUES (2, -1, 'x')").ok());
+            MUST(*c, "INSERT INTO checked VALUES (3, 7, 'bob')");
+            const auto r = c->execute("SELECT count(*) FROM checked WHERE name = 'ADA'");
+            QVERIFY(r.ok());
+            QCOMPARE(r.rowsText(), std::string("1"));
+            MUST(*c, "PRAGMA wal_checkpoint");
+        }
+        QCOMPARE(plain(path(), "SELECT group_concat(id) FROM checked"), QString("1,3"));
+        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
+    }
+
     void whatCannotBeTakenIsRefusedNamedAndUnchanged()
     {
         QCOMPARE(plain(path(), "CREATE TABLE ok (id INTEGER PRIMARY KEY, v TEXT);"
                                "CREATE TABLE wr (k TEXT PRIMARY KEY, v) WITHOUT ROWID;"
-                               "CREATE TABLE checked (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0));"
+                               "CREATE TABLE derived (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2));"
                                "CREATE VIEW recent AS SELECT * FROM ok;"
                                "CREATE TRIGGER ok_log AFTER INSERT ON ok BEGIN SELECT 1; END;"
                                "CREATE INDEX ok_expr ON ok(lower(v));"),
@@ -206,7 +229,7 @@ private slots:
         QVERIFY(!openFile(path(), &error));
         const QString message = QString::fromStdString(error.message);
         for (const char* name :
-             {"table wr", "table checked", "view recent", "trigger ok_log", "index ok_expr"})
+             {"table wr", "table derived", "view recent", "trigger ok_log", "index ok_expr"})
             QVERIFY2(message.contains(name), qPrintable(message));
         QVERIFY2(!message.contains("table ok "), qPrintable(message));
         QCOMPARE(sha256(path()), before);

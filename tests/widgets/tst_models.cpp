@@ -222,6 +222,22 @@ struct SteppedRun
     SessionLog session;
 };
 
+// A log of `count` statements (begin and end) spread over five connections.
+std::shared_ptr<TraceLog> logOfStatements(int count)
+{
+    auto log = std::make_shared<TraceLog>();
+    for (int i = 0; i < count; ++i) {
+        Event e;
+        e.kind = EventKind::StatementBegin;
+        e.connection = 1 + static_cast<std::uint32_t>(i % 5);
+        e.text = "SELECT " + std::to_string(i);
+        log->append(e);
+        e.kind = EventKind::StatementEnd;
+        log->append(e);
+    }
+    return log;
+}
+
 } // namespace
 
 class TestModels : public QObject
@@ -601,16 +617,7 @@ workers writer x16 repeat 60 retry(conflict, busy; max 2147483647, backoff expon
     // A backlog is applied in slices of batchLimit events, one signal each.
     void backlogIsAppliedInSlices()
     {
-        auto log = std::make_shared<TraceLog>();
-        for (int i = 0; i < 2500; ++i) {
-            Event e;
-            e.kind = EventKind::StatementBegin;
-            e.connection = 1 + static_cast<std::uint32_t>(i % 5);
-            e.text = "SELECT " + std::to_string(i);
-            log->append(e);
-            e.kind = EventKind::StatementEnd;
-            log->append(e);
-        }
+        auto log = logOfStatements(2500);
         SessionLog session(log);
         session.setBatchLimit(1000);
         Models models(&session);
@@ -635,16 +642,7 @@ workers writer x16 repeat 60 retry(conflict, busy; max 2147483647, backoff expon
     // events), and the backlog still drains to the end with every model up to date.
     void timeBudgetBoundsEachSlice()
     {
-        auto log = std::make_shared<TraceLog>();
-        for (int i = 0; i < 3000; ++i) {
-            Event e;
-            e.kind = EventKind::StatementBegin;
-            e.connection = 1 + static_cast<std::uint32_t>(i % 5);
-            e.text = "SELECT " + std::to_string(i);
-            log->append(e);
-            e.kind = EventKind::StatementEnd;
-            log->append(e);
-        }
+        auto log = logOfStatements(3000);
         SessionLog session(log);
         session.setBatchLimit(1000);
         QCOMPARE(session.nextSliceLimit(), std::size_t(1000)); // nothing measured yet

@@ -359,6 +359,10 @@ void MainWindow::buildDocks()
     locksFilter_->setHideClosed(true);
     locksFilter_->setSourceModel(locks_);
     auto* locksView = makeTable(locksFilter_, this, txs::models::LocksModel::EmptyHint);
+    // A few rows (the open connections): each column as wide as its header and cells, so no
+    // header is cut in presentation mode's larger font; the panel scrolls sideways instead.
+    locksView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    locksView->setObjectName("locksView");
     QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
     versionsView_ = new txs::HintedTreeView(this);
     versionsView_->setModel(versions_);
@@ -608,6 +612,9 @@ void MainWindow::refreshStatus()
     // The counts are the metrics projection's at the instant shown (CountingRule: the same
     // numbers as the Metrics panel and the CLI), so they follow the cursor through time.
     const auto m = session_->projection().metrics.at(session_->instant());
+    // The Explanations panel counts its rows with the same numbers: errors, and waits that are not.
+    explanationPanel_->setTally(txs::result::errorTally(session_->projection().explanations.all(),
+                                                        session_->instant(), m.errors()));
     if (replaying_) {
         refreshReplayStatus(state);
         return;

@@ -26,7 +26,7 @@
 
 namespace {
 
-constexpr int kLayoutVersion = 5; // bump when the docks change, so old saved states are not applied
+constexpr int kLayoutVersion = 6; // bump when the docks change, so old saved states are not applied
 
 QRect availableArea(const QWidget* window)
 {
@@ -118,6 +118,11 @@ void MainWindow::arrangeDocks()
 // when there are (brought onto the current screen), else the defaults sized to the screen.
 void MainWindow::restoreWindowLayout()
 {
+    // The script and result column runs the window's full height, beside the bottom docks rather
+    // than above them: at 1280 x 720 the bottom docks' height under it left the script four lines
+    // once the result pane had its share. (Corners are not part of the saved state.)
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
     // Every dock's least size a real minimum, so the window fits a 1280 x 720 projector even in
     // presentation mode (ShrinkableDock.h).
     // Not the result pane: it shrinks by itself (its Why scrolls, its Fix stays in view), where

@@ -6,6 +6,8 @@ namespace txs {
 
 void ExplanationList::apply(const Event& e)
 {
+    if (failedTry_)
+        settleFailedTry(e.kind == EventKind::StatementBlocked && e.connection == failedTry_->connection);
     switch (e.kind) {
     case EventKind::StatementBegin:
         connections_[e.connection].statementErrors.clear();
@@ -32,6 +34,7 @@ void ExplanationList::apply(const Event& e)
     }
     case EventKind::StatementEnd: {
         auto& c = connections_[e.connection];
+        endTry(e, c);
         if (e.a == 0 || c.statementErrors.empty()) return;
         // Its explanation follows at once, or comes later naming this event (a workers phase).
         awaiting_[e.seq] = EndedStatement{c.statementErrors, e.timeNs};
@@ -57,6 +60,52 @@ void ExplanationList::apply(const Event& e)
     default:
         return;
     }
+}
+
+void ExplanationList::settle(std::size_t index, ErrorOutcome outcome, std::int64_t atNs)
+{
+    ExplainedError& x = errors_[index];
+    x.outcome = outcome;
+    x.settledNs = outcome == ErrorOutcome::Waiting ? kNever : atNs;
+    touched_.touch(index);
+}
+
+// A statement's try ended. Succeeded: its entries and its earlier blocked tries' were waits that
+// it got through. Failed: its last entry is the error, decided by the next event (a blocked try
+// is a wait); entries before the last one in the same try were waited through.
+void ExplanationList::endTry(const Event& e, ConnectionState& c)
+{
+    if (e.a == 0) {
+        for (std::size_t index : c.waits)
+            settle(index, ErrorOutcome::WaitedSucceeded, e.timeNs);
+        for (std::size_t index : c.statementErrors)
+            settle(index, ErrorOutcome::WaitedSucceeded, e.timeNs);
+        c.waits.clear();
+        return;
+    }
+    failedTry_ = FailedTry{e.connection, e.timeNs};
+}
+
+void ExplanationList::settleFailedTry(bool blocked)
+{
+    const FailedTry t = *failedTry_;
+    failedTry_.reset();
+    ConnectionState& c = connections_[t.connection];
+    if (blocked) {
+        for (std::size_t index : c.statementErrors) {
+            settle(index, ErrorOutcome::Waiting, t.endNs);
+            c.waits.push_back(index);
+        }
+        return;
+    }
+    // The statement is over and failed: its waits did not get it through.
+    for (std::size_t index : c.waits)
+        settle(index, ErrorOutcome::WaitedFailed, t.endNs);
+    c.waits.clear();
+    for (std::size_t i = 0; i < c.statementErrors.size(); ++i)
+        settle(c.statementErrors[i],
+               i + 1 == c.statementErrors.size() ? ErrorOutcome::Failed : ErrorOutcome::WaitedFailed,
+               t.endNs);
 }
 
 void ExplanationList::explain(const std::vector<std::size_t>& errors, const Event& e, std::int64_t atNs)

@@ -30,9 +30,56 @@ int ExplanationsModel::columnCount(const QModelIndex& parent) const
 QVariant ExplanationsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Time ms", "Connection", "Tx", "Error", "Message", "Why", "Fix"};
+    static const char* names[] = {"Time ms", "Connection", "Tx", "Error", "Came to", "Message", "Why", "Fix"};
     return section >= 0 && section < ColumnCount ? QString(names[section]) : QVariant();
 }
+
+QString ExplanationsModel::outcomeText(ErrorOutcome outcome)
+{
+    switch (outcome) {
+    case ErrorOutcome::Open:
+        return QStringLiteral("…");
+    case ErrorOutcome::Failed:
+        return QStringLiteral("error");
+    case ErrorOutcome::Waiting:
+        return QStringLiteral("waiting");
+    case ErrorOutcome::WaitedSucceeded:
+        return QStringLiteral("wait, then ran");
+    case ErrorOutcome::WaitedFailed:
+        return QStringLiteral("wait, then failed");
+    }
+    return {};
+}
+
+namespace {
+
+QString outcomeToolTip(ErrorOutcome outcome)
+{
+    switch (outcome) {
+    case ErrorOutcome::Open:
+        return QStringLiteral("The statement has not finished yet");
+    case ErrorOutcome::Failed:
+        return QStringLiteral(
+            "The statement failed with this error: one of the errors the status bar counts");
+    case ErrorOutcome::Waiting:
+        return QStringLiteral("The statement is blocked and will be tried again: a wait, not an error");
+    case ErrorOutcome::WaitedSucceeded:
+        return QStringLiteral("The statement was tried again and ran: a wait, not an error");
+    case ErrorOutcome::WaitedFailed:
+        return QStringLiteral("The statement was tried again and finally failed: its last try is the error");
+    }
+    return {};
+}
+
+// The colour scale of the other panels: an error in the error colour, a wait in the timeline's
+// waiting one (amber), whatever its statement came to.
+Outcome colourOf(ErrorOutcome outcome)
+{
+    if (outcome == ErrorOutcome::Failed) return Outcome::Failed;
+    return isWait(outcome) ? Outcome::Blocked : Outcome::Running;
+}
+
+} // namespace
 
 QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
 {
@@ -46,6 +93,8 @@ QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
     case CodeColumn:
         return x.kind == EventKind::Conflict ? QString("TXSCOPE_CONFLICT")
                                              : errorCodeName(x.code, ErrorKind::Busy);
+    case OutcomeColumn:
+        return outcomeText(x.outcome);
     case MessageColumn:
         return QString::fromStdString(x.message);
     // The explanation belongs to its error: it is recorded a moment after it (the explainer runs
@@ -68,10 +117,13 @@ QVariant ExplanationsModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         return display(x, index.column());
     case Qt::ToolTipRole:
+        if (index.column() == OutcomeColumn) return outcomeToolTip(x.outcome);
         return index.column() >= MessageColumn ? display(x, index.column()) : QVariant();
     case Qt::ForegroundRole:
         if (x.timeNs > instant()) return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
-        return index.column() == CodeColumn ? outcomeForeground(Outcome::Failed) : QVariant();
+        return index.column() == CodeColumn || index.column() == OutcomeColumn
+                   ? outcomeForeground(colourOf(x.outcome))
+                   : QVariant();
     case AfterInstantRole:
         return x.timeNs > instant();
     case ExplainedTimeRole:
@@ -87,7 +139,9 @@ QVariant ExplanationsModel::data(const QModelIndex& index, int role) const
     case ConnectionIdRole:
         return x.connection;
     case OutcomeRole:
-        return static_cast<int>(Outcome::Failed);
+        return static_cast<int>(colourOf(x.outcome));
+    case ErrorOutcomeRole:
+        return static_cast<int>(x.outcome);
     default:
         return {};
     }

@@ -2,6 +2,9 @@
 // Every SQLITE_BUSY and conflict by the session's instant, with the explainer's account of
 // why and how to fix it (once the explanation had been given): the explanations panel.
 // SeqRole gives the error's event, so selecting a row can select it on the timeline.
+// Each row says what it came to (OutcomeColumn, ErrorOutcomeRole: the projection's
+// ErrorOutcome): an error of the run's counts, or a wait that the statement got through (or not);
+// only errors are drawn in the error colour, so the rows called errors are the status bar's.
 
 #include "widgets/models/InstantTableModel.h"
 
@@ -17,11 +20,15 @@ public:
         ConnectionColumn,
         TxColumn,
         CodeColumn,
+        OutcomeColumn,
         MessageColumn,
         WhyColumn,
         FixColumn,
         ColumnCount
     };
+
+    // What the Outcome column says for each ErrorOutcome (the panel's summary uses the same words).
+    static QString outcomeText(ErrorOutcome outcome);
 
     explicit ExplanationsModel(SessionLog* session, QObject* parent = nullptr);
 

@@ -20,6 +20,7 @@ enum Role {
     OpenRole,                   // bool: LocksModel: the connection is open at the instant
     AfterInstantRole,           // bool: ExplanationsModel: the error happens after the instant (faded)
     ExplainedTimeRole,          // qint64: ExplanationsModel: when the error's explanation was recorded
+    ErrorOutcomeRole,           // int: ExplanationsModel: a txs::ErrorOutcome (error, or a wait)
 };
 
 // One colour scale for every model: what happened to a transaction or a statement.

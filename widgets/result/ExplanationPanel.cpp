@@ -4,18 +4,21 @@
 #include "widgets/models/ModelRoles.h"
 #include "widgets/views/HintedTableView.h"
 
-#include <QHBoxLayout>
+#include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QSplitter>
 #include <QTextBrowser>
+#include <QVBoxLayout>
 
 namespace txs::result {
 
 using models::ExplanationsModel;
 
 ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
-    : QWidget(parent), model_(model), view_(new HintedTableView(this)), detail_(new QTextBrowser(this))
+    : QWidget(parent), model_(model), view_(new HintedTableView(this)), detail_(new QTextBrowser(this)),
+      summary_(new QLabel(this))
 {
     setObjectName("explanationPanel");
     view_->setObjectName("explanationsView");
@@ -42,9 +45,19 @@ ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
     splitter->addWidget(detail_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    auto* layout = new QHBoxLayout(this);
+    summary_->setObjectName("explanationsSummary");
+    summary_->setTextFormat(Qt::RichText);
+    summary_->setWordWrap(true);
+    summary_->setContentsMargins(4, 2, 4, 2);
+    summary_->setToolTip("Errors are what the status bar counts. A wait is an SQLITE_BUSY met by a "
+                         "statement that was then tried again (as a busy handler would): the "
+                         "\"Came to\" column says what each row came to.");
+    summary_->hide(); // until a run gives it counts
+    auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(splitter);
+    layout->setSpacing(0);
+    layout->addWidget(summary_);
+    layout->addWidget(splitter, 1);
 
     connect(view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showDetail(); });
     auto pick = [this](const QModelIndex& index) {
@@ -78,13 +91,34 @@ void ExplanationPanel::showDetail()
     auto text = [&](int column) { return index.siblingAtColumn(column).data().toString().toHtmlEscaped(); };
     const QString why = text(ExplanationsModel::WhyColumn);
     const QString fix = text(ExplanationsModel::FixColumn);
-    QString html = QString("<p><b>%1</b> on <b>%2</b> at %3 ms</p><p>%4</p>")
+    QString html = QString("<p><b>%1</b> on <b>%2</b> at %3 ms: <b>%4</b></p><p>%5</p>")
                        .arg(text(ExplanationsModel::CodeColumn), text(ExplanationsModel::ConnectionColumn),
-                            text(ExplanationsModel::TimeColumn), text(ExplanationsModel::MessageColumn));
+                            text(ExplanationsModel::TimeColumn), text(ExplanationsModel::OutcomeColumn),
+                            text(ExplanationsModel::MessageColumn));
     if (why.isEmpty() && fix.isEmpty()) html += "<p><i>No explanation was recorded for this error.</i></p>";
     if (!why.isEmpty()) html += QString("<p><b>Why:</b> %1</p>").arg(why);
     if (!fix.isEmpty()) html += QString("<p><b>Fix:</b> %1</p>").arg(fix);
     detail_->setHtml(html);
+}
+
+void ExplanationPanel::setTally(const ErrorTally& tally)
+{
+    if (tallySet_ && tally == tally_) return;
+    tallySet_ = true;
+    tally_ = tally;
+    const bool any = tally.errors + tally.waits() + tally.otherErrors > 0;
+    summary_->setText(any ? describeTally(tally) : QString());
+    summary_->setVisible(any);
+}
+
+void ExplanationPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The summary's colours are the theme's: drawn again in the new one.
+    if (event->type() == QEvent::PaletteChange && tallySet_) {
+        tallySet_ = false;
+        setTally(tally_);
+    }
 }
 
 QString ExplanationPanel::detailText() const

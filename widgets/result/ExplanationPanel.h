@@ -3,10 +3,17 @@
 // message) and, beside it, the selected error's account in full — Why and Fix as wrapped
 // paragraphs, visible without scrolling sideways. Until the user picks a row, the first one is
 // shown, so the explanation is on screen by default.
+//
+// Above them, one line counts the rows as the status bar counts errors (ErrorTally): a row is an
+// error of the run, or a wait its statement got past by trying again (the "Came to" column says
+// which), so three SQLITE_BUSY rows beside "errors 1" read as one error and two waits.
+
+#include "widgets/result/ErrorTally.h"
 
 #include <QWidget>
 
 class QAbstractItemModel;
+class QLabel;
 class QModelIndex;
 class QTextBrowser;
 
@@ -26,6 +33,10 @@ public:
 
     HintedTableView* view() const { return view_; }
     QTextBrowser* detail() const { return detail_; }
+    // The counts above the table (the window sets them with the status bar's).
+    void setTally(const ErrorTally& tally);
+    ErrorTally tally() const { return tally_; }
+    QLabel* summary() const { return summary_; }
     // The text the detail area shows (tests).
     QString detailText() const;
     // Selects the row of error event `seq`; false when the panel has none.
@@ -35,6 +46,9 @@ signals:
     // The user picked a row (click, keys): the error's event and the instant its story is whole.
     void errorPicked(quint64 seq, qint64 explainedNs);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void showDetail();
     QModelIndex shownIndex() const;
@@ -42,6 +56,9 @@ private:
     QAbstractItemModel* model_;
     HintedTableView* view_;
     QTextBrowser* detail_;
+    QLabel* summary_;
+    ErrorTally tally_;
+    bool tallySet_ = false;
 };
 
 } // namespace txs::result

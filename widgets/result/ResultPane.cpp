@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTextBrowser>
@@ -61,11 +62,12 @@ ResultPane::ResultPane(QWidget* parent)
     fitMinimumWidth();
 
     verdictView_ = makeView(verdict_, this);
-    auto* vh = verdictView_->horizontalHeader();
-    vh->setSectionResizeMode(VerdictModel::WhatColumn, QHeaderView::ResizeToContents);
-    vh->setSectionResizeMode(VerdictModel::LineColumn, QHeaderView::ResizeToContents);
-    vh->setSectionResizeMode(VerdictModel::ExpectedColumn, QHeaderView::Stretch);
-    vh->setSectionResizeMode(VerdictModel::ActualColumn, QHeaderView::Stretch);
+    // Widths set by fitVerdictColumns: every header whole, the What column wrapping first.
+    verdictView_->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    // Only when even the labels and longest words do not fit (a very narrow dock): better a
+    // scroll bar than a cut word.
+    verdictView_->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    verdictView_->setToolTip("Click a row to go to its line in the script");
 
     causeView_ = makeView(causes_, this);
     causeView_->setToolTip("Click a cause to see its first occurrence on the timeline");
@@ -98,7 +100,7 @@ ResultPane::ResultPane(QWidget* parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(banner_);
     layout->addWidget(problemsTitle_);
-    layout->addWidget(verdictView_, 1);
+    layout->addWidget(verdictView_, 0); // as tall as its first rows (fitVerdictView)
     layout->addWidget(causesTitle_);
     layout->addWidget(causeView_, 0); // as tall as its rows (fitCauseView), the detail takes the rest
     layout->addWidget(causeDetail_, 3);
@@ -106,9 +108,7 @@ ResultPane::ResultPane(QWidget* parent)
     // What is left over when every text shows whole stays below them, not inside one.
     layout->addStretch(0);
     // Least heights that fit a short dock (presentation mode at 720 px): the problems list
-    // shrinks to two lines and scrolls, the Why and the Fix to theirs (FittedText).
-    const int line = fontMetrics().lineSpacing();
-    verdictView_->setMinimumHeight(2 * line + 8);
+    // shows its first rows and scrolls (fitVerdictView), the Why and the Fix theirs (FittedText).
 
     auto goToLine = [this](const QModelIndex& index) {
         const int line = index.data(VerdictModel::LineRole).toInt();
@@ -142,6 +142,73 @@ void ResultPane::fitCauseView()
                                2 * causeView_->frameWidth());
 }
 
+// The problems list: its header whole and as tall as its first kMaxVerdictRows rows (wrapped
+// at the present width), so it never takes the height the Why and Fix below need (its size
+// hint, a default table's, made the Result dock squeeze the script to four lines at 720 px) and
+// never shows less than one whole row; more rows scroll.
+void ResultPane::fitVerdictView()
+{
+    fitVerdictColumns();
+    verdictView_->resizeRowsToContents();
+    const int rows = std::min(verdict_->rowCount(), kMaxVerdictRows);
+    int height = verdictView_->horizontalHeader()->sizeHint().height() + 2 * verdictView_->frameWidth();
+    for (int row = 0; row < std::max(rows, 1); ++row)
+        height += row < rows ? verdictView_->rowHeight(row) : verdictView_->fontMetrics().lineSpacing() + 6;
+    // Columns wider than the view (fitVerdictColumns' last resort) bring a scroll bar below.
+    if (verdictView_->horizontalHeader()->length() > verdictView_->viewport()->width())
+        height += verdictView_->horizontalScrollBar()->sizeHint().height();
+    verdictView_->setFixedHeight(height);
+}
+
+// Line and the headers' labels whole (presentation mode cut "Expected" and "Actual" to a few
+// letters), and no word cut ("SQLITE_BUSY" elided in a narrow Expected column): each column gets
+// at least its label and its longest word, then what is left in proportion to what it lacks for
+// one line a cell; when there is room for every cell on one line, Actual takes the rest.
+void ResultPane::fitVerdictColumns()
+{
+    QHeaderView* header = verdictView_->horizontalHeader();
+    const int width = verdictView_->viewport()->width();
+    if (width <= 0) return;
+    const QFontMetrics cellFont = verdictView_->fontMetrics();
+    const int padding = cellFont.averageCharWidth() + 8; // the cell's margins and grid line
+    int least[VerdictModel::ColumnCount];
+    int whole[VerdictModel::ColumnCount];
+    for (int column = 0; column < VerdictModel::ColumnCount; ++column) {
+        const QString label = verdict_->headerData(column, Qt::Horizontal).toString();
+        least[column] = header->fontMetrics().horizontalAdvance(label) + padding;
+        whole[column] = least[column];
+        for (int row = 0; row < verdict_->rowCount(); ++row) {
+            const QString text = verdict_->index(row, column).data().toString();
+            whole[column] = std::max(whole[column], cellFont.horizontalAdvance(text) + padding);
+            for (const QString& word : text.split(' ', Qt::SkipEmptyParts))
+                least[column] = std::max(least[column], cellFont.horizontalAdvance(word) + padding);
+        }
+        whole[column] = std::max(whole[column], least[column]);
+    }
+    int sumLeast = 0, lacking = 0;
+    for (int column = 0; column < VerdictModel::ColumnCount; ++column) {
+        sumLeast += least[column];
+        lacking += whole[column] - least[column];
+    }
+    const int spare = std::max(0, width - sumLeast);
+    int used = 0;
+    for (int column = 0; column < VerdictModel::ColumnCount; ++column) {
+        int w = least[column];
+        if (lacking > 0)
+            w += static_cast<int>(static_cast<qint64>(spare) * (whole[column] - least[column]) / lacking);
+        w = std::min(w, whole[column]);
+        if (column == VerdictModel::ActualColumn) w = std::max(w, width - used);
+        header->resizeSection(column, w);
+        used += w;
+    }
+}
+
+void ResultPane::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (!verdictView_->isHidden()) fitVerdictView();
+}
+
 void ResultPane::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
@@ -152,6 +219,7 @@ void ResultPane::changeEvent(QEvent* event)
         banner_->setFont(f);
         fitMinimumWidth();
         fitCauseView();
+        if (!verdictView_->isHidden()) fitVerdictView();
     }
 }
 
@@ -182,11 +250,12 @@ void ResultPane::setVerdict(const RunVerdict& verdict)
     }
     const int n = verdict_->rowCount();
     // Nothing to list: the banner says it all, and the causes' Why and Fix get the line.
-    problemsTitle_->setText(n == 0 ? QString()
-                                   : QString("What went wrong (%1) — click a row to go to its line").arg(n));
+    // One line (the click is told in the list's tooltip): each line above the Why pushes it down.
+    problemsTitle_->setText(n == 0 ? QString() : QString("What went wrong (%1)").arg(n));
+    problemsTitle_->setToolTip(verdictView_->toolTip());
     problemsTitle_->setVisible(n > 0);
     verdictView_->setVisible(n > 0);
-    verdictView_->resizeRowsToContents();
+    if (n > 0) fitVerdictView();
 }
 
 void ResultPane::setCauses(std::vector<CauseRow> causes)

@@ -56,10 +56,14 @@ signals:
 protected:
     // Presentation mode enlarges the font after the pane is built: the minimum width follows it.
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void fitMinimumWidth();
     void fitCauseView();
+    void fitVerdictView();
+    void fitVerdictColumns();
+    static constexpr int kMaxVerdictRows = 3; // shown at once; more scroll
     void setBanner(RunVerdict::State state, const QString& text);
     void showCauseDetail();
 

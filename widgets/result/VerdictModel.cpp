@@ -38,9 +38,15 @@ int VerdictModel::columnCount(const QModelIndex& parent) const
 
 QVariant VerdictModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"What", "Line", "Expected", "Actual / why"};
-    return section >= 0 && section < ColumnCount ? QString(names[section]) : QVariant();
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
+    // Short labels, whole in a narrow dock at presentation size; the tooltips say the rest.
+    static const char* names[] = {"What", "Line", "Expected", "Actual"};
+    static const char* tips[] = {"An expectation that failed, a worker that gave up, a statement that failed",
+                                 "The script line (click the row to go there)", "What the script expected",
+                                 "What happened instead, or why it failed"};
+    if (role == Qt::DisplayRole) return QString(names[section]);
+    if (role == Qt::ToolTipRole) return QString(tips[section]);
+    return {};
 }
 
 QVariant VerdictModel::data(const QModelIndex& index, int role) const

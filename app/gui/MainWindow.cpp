@@ -613,8 +613,8 @@ void MainWindow::refreshStatus()
     // numbers as the Metrics panel and the CLI), so they follow the cursor through time.
     const auto m = session_->projection().metrics.at(session_->instant());
     // The Explanations panel counts its rows with the same numbers: errors, and waits that are not.
-    explanationPanel_->setTally(txs::result::errorTally(session_->projection().explanations.all(),
-                                                        session_->instant(), m.errors()));
+    explanationPanel_->setTally(
+        txs::result::errorTally(session_->projection().explanations.all(), session_->instant(), m.errors()));
     if (replaying_) {
         refreshReplayStatus(state);
         return;
@@ -771,10 +771,16 @@ void MainWindow::exportTransactionsCsv()
     const QString path =
         QFileDialog::getSaveFileName(this, "Export transactions", "transactions.csv", "CSV (*.csv)");
     if (path.isEmpty()) return;
+    QString error;
+    if (!exportTransactionsCsvTo(path, &error)) QMessageBox::warning(this, "Cannot export", error);
+}
+
+bool MainWindow::exportTransactionsCsvTo(const QString& path, QString* error)
+{
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        QMessageBox::warning(this, "Cannot export", file.errorString());
-        return;
+        if (error) *error = file.errorString();
+        return false;
     }
     // Every transaction of the run, not only those begun by the cursor's instant: the panel is
     // moved to the end for the export and back to the user's instant after.
@@ -798,7 +804,9 @@ void MainWindow::exportTransactionsCsv()
     }
     out.flush();
     if (!wasLive) session_->setInstant(instant);
-    if (!file.commit()) QMessageBox::warning(this, "Cannot export", file.errorString());
+    if (file.commit()) return true;
+    if (error) *error = file.errorString();
+    return false;
 }
 
 void MainWindow::addRecentFile(const QString& path)

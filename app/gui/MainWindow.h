@@ -68,13 +68,17 @@ public:
     ~MainWindow() override;
 
     bool openWorkload(const QString& path);
+    // Every transaction of the run as CSV (whatever the cursor's instant), what Export ›
+    // Transactions as CSV writes; false with `error` set when the file cannot be written.
+    bool exportTransactionsCsvTo(const QString& path, QString* error = nullptr);
     // Replays a recorded session (a run saved from the window, or `txscope-cli record`'s output);
     // false with the reason in `error` when it cannot be read.
     bool openSession(const QString& path, QString* error = nullptr);
     bool isReplaying() const { return replaying_; }
     // Records COMMAND live under the probe (txscope --record -- COMMAND, File › Trace
     // Application…): MainWindowRecord.cpp. False with the reason in `error` when it cannot start.
-    bool startRecording(const QStringList& command, const QString& workingDirectory, QString* error = nullptr);
+    bool startRecording(const QStringList& command, const QString& workingDirectory,
+                        QString* error = nullptr);
     bool isRecording() const;
     txs::record_view::LiveRecorder* recorder() const { return recorder_; }
     txs::record_view::ProcessLanesModel& processLanes() { return *processLanes_; }

@@ -112,9 +112,10 @@ void MainWindow::showVerdict()
         d->show();
         d->raise();
         // Under the script (the default place): with causes to read, the verdict gets the
-        // height at which the first cause's Why and Fix are read without scrolling, between two
-        // fifths and eleven twentieths of the column: the script keeps at least 45% (at
-        // 1280 x 720 a dozen lines; "at least two thirds" for the result left it four).
+        // height at which the first cause's Why and Fix are read without scrolling, up to eleven
+        // twentieths of the column: the script keeps at least 45% (at 1280 x 720 a dozen lines;
+        // "at least two thirds" for the result left it four), and all the rest on a tall screen
+        // (at least a quarter for the result).
         QDockWidget* script = dock("scriptDock");
         if (script && !d->isFloating() && !script->isFloating() &&
             dockWidgetArea(d) == dockWidgetArea(script) && !tabifiedDockWidgets(d).contains(script) &&
@@ -122,7 +123,7 @@ void MainWindow::showVerdict()
             const int column = script->height() + d->height();
             const int chrome = d->height() - resultPane_->height(); // the dock's title bar
             const int wanted = resultPane_->heightToRead() + chrome;
-            const int result = std::clamp(wanted, column * 2 / 5, column * 11 / 20);
+            const int result = std::clamp(wanted, column / 4, column * 11 / 20);
             resizeDocks({script, d}, {column - result, result}, Qt::Vertical);
         }
     }

@@ -45,6 +45,10 @@ public:
                                                 std::uint64_t ts) = 0;
     virtual std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
                                               std::uint64_t ts) = 0;
+    // Views: one frame each, like tables (the view's name and SQLite's CREATE VIEW text).
+    virtual std::optional<Error> logCreateView(const std::string& name, const std::string& createSql,
+                                               std::uint64_t ts) = 0;
+    virtual std::optional<Error> logDropView(const std::string& name, std::uint64_t ts) = 0;
     // After a commit has finished (no locks held): when the log passed the threshold, wakes the
     // checkpointer thread (the committing thread does not checkpoint).
     virtual void afterCommit() = 0;

@@ -1,4 +1,4 @@
-// Opening an existing SQLite file in MVCC mode: its tables and indexes that __txscope_mvcc_meta
+// Opening an existing SQLite file in MVCC mode: its tables, indexes and views that __txscope_mvcc_meta
 // does not record (a database the engine did not create, or objects another program added) are
 // taken like the engine's own, or the open is refused naming every object it cannot take; none is
 // ever silently ignored (a workload's CREATE TABLE of an ignored name would be checkpointed over
@@ -34,12 +34,11 @@ std::string columnText(sqlite3_stmt* s, int column)
 constexpr const char* metaTable = "__txscope_mvcc_meta";
 
 // The one place that says which kinds of schema object the engine cannot take yet (nullopt: it
-// can). Views and triggers are refused until the engine runs them; relax here when it does.
+// can). Triggers are refused until the engine runs them; relax here when it does.
 std::optional<std::string> kindNotTakenYet(const std::string& type)
 {
-    if (type == "view") return "views are not supported by the MVCC engine yet";
     if (type == "trigger") return "triggers are not supported by the MVCC engine yet";
-    if (type != "table" && type != "index") return "an unknown kind of schema object";
+    if (type != "table" && type != "index" && type != "view") return "an unknown kind of schema object";
     return std::nullopt;
 }
 
@@ -82,6 +81,7 @@ FileDurability::checkOwnership(std::vector<std::pair<std::string, std::uint64_t>
 
     std::vector<std::string> refused; // "kind name (why)"
     const std::set<std::string> recorded = recordedIndexes();
+    const std::set<std::string> recordedViewNames = recordedViews();
     // Tables first: an index is read beside its table's schema.
     for (const auto& row : rows) {
         const std::string lower = toLower(row.name);
@@ -110,6 +110,19 @@ FileDurability::checkOwnership(std::vector<std::pair<std::string, std::uint64_t>
             continue;
         }
         const std::string lower = toLower(row.name);
+        if (row.type == "view") {
+            // Its text as SQLite keeps it; it reads whatever tables it names, as SQLite's does.
+            if (recordedViewNames.count(lower)) continue;
+            Error parseError;
+            auto view = readViewSchema(row.sql, parseError);
+            if (!view) {
+                refused.push_back("view " + row.name + " (" + parseError.message + ")");
+                continue;
+            }
+            adopted_.emplace_back("view:" + lower, view->createSql);
+            adoptedViews_.push_back(std::move(*view));
+            continue;
+        }
         const auto table = known.find(toLower(row.table));
         // Automatic indexes (UNIQUE, PRIMARY KEY) are part of their table's schema; indexes of a
         // table that is itself refused are covered by its refusal.
@@ -127,6 +140,7 @@ FileDurability::checkOwnership(std::vector<std::pair<std::string, std::uint64_t>
     if (refused.empty()) return std::nullopt;
     adopted_.clear();
     adoptedIndexes_.clear();
+    adoptedViews_.clear();
     std::string names;
     for (std::size_t i = 0; i < refused.size() && i < 20; ++i)
         names += (i ? "; " : "") + refused[i];

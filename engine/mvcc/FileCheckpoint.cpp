@@ -380,6 +380,11 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                 });
                 continue;
             }
+            if (op.kind == LogOp::Kind::CreateView || op.kind == LogOp::Kind::DropView) {
+                // In log order: a view holds no rows, so any batch may carry it.
+                if (auto why = checkpointViewOp(op, frame.commitTs)) error = fail(*why);
+                continue;
+            }
             if (op.kind == LogOp::Kind::CreateTable || op.kind == LogOp::Kind::DropTable) {
                 // An index created on the table before it was dropped (or replaced) went with it.
                 std::erase_if(createdIndexes, [&](const auto& created) {

@@ -151,6 +151,7 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     if (auto e = self->load(tables)) return fail(rc::CantOpen, *e);
     if (auto e = self->loadIndexes()) return fail(rc::CantOpen, *e);
     if (auto e = self->loadAdoptedIndexes()) return fail(rc::CantOpen, *e);
+    if (auto e = self->loadViews()) return fail(rc::CantOpen, *e);
     sqlite3_busy_timeout(db, 5000);
     if (auto e = self->recover(logSize, damagedLog))
         return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);

@@ -17,6 +17,7 @@
 #include "engine/mvcc/DatabaseLock.h"
 #include "engine/mvcc/Durability.h"
 #include "engine/mvcc/LogFile.h"
+#include "engine/mvcc/TableSchema.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -58,6 +59,11 @@ public:
                                         std::uint64_t ts) override;
     std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
                                       std::uint64_t ts) override;
+    // Views (FileViews.cpp): logged like tables, kept in x.db as real views recorded in
+    // __txscope_mvcc_meta ('view:<name>').
+    std::optional<Error> logCreateView(const std::string& name, const std::string& createSql,
+                                       std::uint64_t ts) override;
+    std::optional<Error> logDropView(const std::string& name, std::uint64_t ts) override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
     void setCheckpointThreshold(std::uint64_t bytes) override;
@@ -99,6 +105,11 @@ private:
     std::optional<std::string> checkpointIndexOp(const LogOp& op, std::uint64_t ts);
     bool forgetIndexesOf(const std::string& table);
     std::set<std::string> recordedIndexes() const; // lower-case names
+    // FileViews.cpp: the same for views (loaded after the tables, the adopted ones included).
+    std::optional<std::string> loadViews();
+    std::string replayViewOp(const LogOp& op);
+    std::optional<std::string> checkpointViewOp(const LogOp& op, std::uint64_t ts);
+    std::set<std::string> recordedViews() const; // lower-case names
     std::optional<std::string> saveDiscarded(LogWindow& log, std::uint64_t from, std::string& savedAs);
     std::optional<std::string> writeIdentity();
     std::optional<std::string> upgradeLegacyLog();
@@ -127,7 +138,8 @@ private:
     // TxScope writes it); and the indexes to load after the rows (table, CREATE INDEX).
     std::vector<std::pair<std::string, std::string>> adopted_;
     std::vector<std::pair<std::string, std::string>> adoptedIndexes_;
-    std::optional<std::uint64_t> salt_; // x.db's identity, once it has one (guarded like db_)
+    std::vector<ViewSchema> adoptedViews_; // taken from the file, loaded by loadViews
+    std::optional<std::uint64_t> salt_;    // x.db's identity, once it has one (guarded like db_)
     std::vector<std::string> notes_;
     std::shared_ptr<Table> replayTable_; // recovery: the table of the op replayed last
     int failCode_ = 0;                   // at open: the code of the failure being reported

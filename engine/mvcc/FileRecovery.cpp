@@ -101,6 +101,10 @@ std::optional<std::string> FileDurability::recover(std::uint64_t logSize, Damage
                 replayTable_.reset();
                 continue;
             }
+            if (op.kind == LogOp::Kind::CreateView || op.kind == LogOp::Kind::DropView) {
+                if (auto why = replayViewOp(op); !why.empty()) refused = why;
+                continue;
+            }
             if (op.kind == LogOp::Kind::CreateTable) {
                 Error parseError;
                 auto schema = readTableSchema(op.createSql, parseError);

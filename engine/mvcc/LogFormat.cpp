@@ -231,6 +231,21 @@ void FrameWriter::dropIndex(const std::string& table, const std::string& index)
     ++ops_;
 }
 
+void FrameWriter::createView(const std::string& view, const std::string& createSql)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::CreateView));
+    putString(bytes_, view);
+    putString(bytes_, createSql);
+    ++ops_;
+}
+
+void FrameWriter::dropView(const std::string& view)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::DropView));
+    putString(bytes_, view);
+    ++ops_;
+}
+
 std::string FrameWriter::finish()
 {
     const auto payload = static_cast<std::uint32_t>(bytes_.size() - frameHeaderSize);
@@ -328,7 +343,9 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
                 r.skipString();
                 break;
             case LogOp::Kind::DropTable:
+            case LogOp::Kind::DropView:
                 break;
+            case LogOp::Kind::CreateView:  // its CREATE VIEW
             case LogOp::Kind::CreateIndex: // its CREATE INDEX
             case LogOp::Kind::DropIndex:   // the index's name
                 r.skipString();
@@ -357,12 +374,14 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
             op.createSql = r.getString();
             break;
         case LogOp::Kind::CreateIndex:
+        case LogOp::Kind::CreateView:
             op.createSql = r.getString();
             break;
         case LogOp::Kind::DropIndex:
             op.index = r.getString();
             break;
         case LogOp::Kind::DropTable:
+        case LogOp::Kind::DropView:
             break;
         default:
             r.ok = false;

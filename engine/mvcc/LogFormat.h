@@ -18,6 +18,8 @@
 //     DropTable (4):    (nothing)
 //     CreateIndex (5):  str CREATE INDEX statement (table: the indexed table)
 //     DropIndex (6):    str the index's name (table: its table)
+//     CreateView (7):   str CREATE VIEW statement (table: the view's name)
+//     DropView (8):     (nothing; table: the view's name)
 //   str:                u32 length | bytes;  value: u8 type (0 NULL, 1 INTEGER, 2 REAL, 3 TEXT,
 //                       4 BLOB) | i64, f64 bits, or str
 //
@@ -62,14 +64,16 @@ struct LogOp
         CreateTable = 3,
         DropTable = 4,
         CreateIndex = 5,
-        DropIndex = 6
+        DropIndex = 6,
+        CreateView = 7,
+        DropView = 8
     };
     bool isDdl() const { return kind != Kind::Upsert && kind != Kind::Delete; }
     Kind kind = Kind::Upsert;
     std::string table;
     std::int64_t key = 0;
     Row row;
-    std::string createSql; // CreateTable, CreateIndex
+    std::string createSql; // CreateTable, CreateIndex, CreateView
     std::string index;     // DropIndex
 };
 
@@ -90,6 +94,8 @@ public:
     void dropTable(const std::string& table);
     void createIndex(const std::string& table, const std::string& createSql);
     void dropIndex(const std::string& table, const std::string& index);
+    void createView(const std::string& view, const std::string& createSql);
+    void dropView(const std::string& view);
     // The finished frame; the writer is spent afterwards.
     std::string finish();
 

@@ -107,7 +107,7 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
             return ifNotExists
                        ? std::nullopt
                        : std::optional<Error>(Error::syntax("index " + schema.name + " already exists"));
-    if (tables_.count(toLower(schema.name)))
+    if (tables_.count(toLower(schema.name)) || findView(schema.name) != views_.end())
         return Error::syntax("there is already a table named " + schema.name);
     const std::shared_ptr<Table> table = it->second;
 

@@ -48,6 +48,10 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
             error = Error::syntax("there is already an index named " + schema.name);
             return nullptr;
         }
+    if (findView(schema.name) != views_.end()) {
+        error = Error::syntax("view " + schema.name + " already exists");
+        return nullptr;
+    }
     // On a file the DDL is a frame of the log with its own timestamp, written before the
     // catalog changes (under the catalog lock, so DDL frames are in catalog order).
     const std::uint64_t ts = durability_ ? beginDdl() : 0;

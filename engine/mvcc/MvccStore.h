@@ -83,6 +83,13 @@ public:
     std::shared_ptr<Table> table(const std::string& name) const;
     std::vector<std::shared_ptr<Table>> tables() const;
     std::uint64_t schemaVersion() const { return schemaVersion_.load(std::memory_order_acquire); }
+    // Views (MvccViews.cpp): SQLite's CREATE VIEW text, declared by every connection on its private
+    // handle. DDL like a table's (the exclusive slot held, a log frame on a file, the schema
+    // version bumped). Views, tables and indexes share one namespace, as in SQLite.
+    std::optional<Error> createView(ViewSchema view, bool ifNotExists, std::uint32_t connection);
+    std::optional<Error> dropView(const std::string& name, bool ifExists, std::uint32_t connection);
+    std::vector<ViewSchema> views() const; // in the order they were created
+    bool hasView(const std::string& name) const;
 
     // ---- transactions
     // `serializable`: the transaction is tracked for Serializable Snapshot Isolation (SsiTracker.h).
@@ -145,6 +152,8 @@ public:
     // An index, its entries built from the rows restored so far (later ones index themselves).
     void restoreIndex(Table& table, IndexSchema schema);
     void restoreDropIndex(const std::string& name);
+    void restoreView(ViewSchema view); // replaces a view of the same name
+    void restoreDropView(const std::string& name);
     // Makes `row` (null: none) the only version of `key`, committed at `ts`.
     void restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts);
     // The clock continues after the newest recovered timestamp.
@@ -250,7 +259,10 @@ private:
 
     mutable std::shared_mutex catalogMutex_;
     std::map<std::string, std::shared_ptr<Table>> tables_; // by lower-case name
-    std::uint32_t nextTableId_ = 1;                        // guarded by catalogMutex_
+    std::vector<ViewSchema> views_;                        // in creation order
+    // Under catalogMutex_: the view named `name` (case-insensitive), or end.
+    std::vector<ViewSchema>::const_iterator findView(const std::string& name) const;
+    std::uint32_t nextTableId_ = 1; // guarded by catalogMutex_
     std::atomic<std::uint64_t> schemaVersion_{1};
 
     std::mutex gcQueueMutex_;

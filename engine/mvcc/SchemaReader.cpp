@@ -110,9 +110,10 @@ std::optional<Error> createOnly(sqlite3* db, const std::string& sql,
 {
     const Classified c = classify(sql);
     if (c.kind != kind || c.temp)
-        return Error::notSupported(kind == StatementKind::CreateTable
-                                       ? "not a CREATE TABLE statement of the kind TxScope writes"
-                                       : "not a CREATE INDEX statement of the kind TxScope writes");
+        return Error::notSupported(
+            kind == StatementKind::CreateTable   ? "not a CREATE TABLE statement of the kind TxScope writes"
+            : kind == StatementKind::CreateIndex ? "not a CREATE INDEX statement of the kind TxScope writes"
+                                                 : "not a CREATE VIEW statement of the kind TxScope writes");
     StatementHandle statement;
     const char* tail = nullptr;
     const int rc = prepare(db, sql, statement, &tail);
@@ -431,6 +432,27 @@ std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, c
     }
     index.createSql += ")";
     return index;
+}
+
+std::optional<mvcc::ViewSchema> readViewSchema(std::string_view createView, Error& error)
+{
+    sqlite3* raw = nullptr;
+    if (openHardened(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        error = Error::fromSqlite(SQLITE_NOMEM, "cannot open a scratch database to read the view");
+        sqlite3_close(raw);
+        return std::nullopt;
+    }
+    Db db(raw);
+    if (auto failure = createOnly(db.get(), std::string(createView), StatementKind::CreateView)) {
+        error = *failure;
+        return std::nullopt;
+    }
+    auto s = prepared(db.get(), "SELECT name, sql FROM main.sqlite_schema WHERE type = 'view'");
+    if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+        error = Error::misuse("could not read back the view just created");
+        return std::nullopt;
+    }
+    return mvcc::ViewSchema{text(s.get(), 0), text(s.get(), 1)};
 }
 
 } // namespace txs::mvcc

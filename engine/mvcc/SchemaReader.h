@@ -32,4 +32,9 @@ std::string rowMirrorCreate(const mvcc::TableSchema& schema, const std::string& 
 std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, const mvcc::TableSchema& table,
                                                  Error& error);
 
+// A CREATE VIEW statement (not TEMP), read the same way in a scratch database (SQLite does not
+// resolve a view's tables when it is created, so none are needed): exactly one statement, or it
+// is refused unrun. The schema's createSql is the text SQLite keeps for it in sqlite_schema.
+std::optional<mvcc::ViewSchema> readViewSchema(std::string_view createView, Error& error);
+
 } // namespace txs::mvcc

@@ -41,6 +41,15 @@ struct IndexSchema
     std::string createSql; // CREATE INDEX text (canonical); empty for a constraint's index
 };
 
+// A view: SQLite's own CREATE VIEW text (as sqlite_schema keeps it). The engine stores and logs
+// it; each connection declares it on its private handle, where it reads the virtual tables under
+// the statement's transaction like any SELECT.
+struct ViewSchema
+{
+    std::string name;
+    std::string createSql;
+};
+
 struct TableSchema
 {
     std::string name;

@@ -61,6 +61,7 @@ MvccConnection::~MvccConnection()
     }
     clearStatements();
     declared_.clear();
+    declaredViews_.clear();
     sqlite3_close_v2(db_);
     store_->emit(EventKind::ConnectionClose, id(), 0);
 }
@@ -153,6 +154,12 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
             break;
         case StatementKind::DropIndex:
             error = dropIndex(statement, c, params, result);
+            break;
+        case StatementKind::CreateView:
+            error = createView(statement, c, params, result);
+            break;
+        case StatementKind::DropView:
+            error = dropView(statement, c, params, result);
             break;
         case StatementKind::Unsupported:
             error = Error::notSupported(c.what + " are not supported by the MVCC engine yet");
@@ -447,6 +454,7 @@ std::optional<Error> MvccConnection::syncSchema()
         }
         if (auto error = createRowMirror(db_, tableId, table->schema())) return error;
     }
+    if (auto error = syncViews()) return error;
     syncedSchemaVersion_ = version;
     return std::nullopt;
 }

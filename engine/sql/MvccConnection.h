@@ -66,6 +66,14 @@ private:
                                      const Params& params, Result& result);
     std::optional<Error> dropIndex(std::string_view statement, const sqlutil::Classified& c,
                                    const Params& params, Result& result);
+    // MvccConnectionViews.cpp: views live in the store; each connection declares them on its
+    // private handle (syncViews), where they read the virtual tables under the statement's
+    // transaction.
+    std::optional<Error> createView(std::string_view statement, const sqlutil::Classified& c,
+                                    const Params& params, Result& result);
+    std::optional<Error> dropView(std::string_view statement, const sqlutil::Classified& c,
+                                  const Params& params, Result& result);
+    std::optional<Error> syncViews();
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);
@@ -91,6 +99,7 @@ private:
 
     std::uint64_t syncedSchemaVersion_ = 0;
     std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> declared_; // declared as virtual tables, by id
+    std::map<std::string, std::string> declaredViews_; // lower-case name -> CREATE VIEW, as declared
 
     BusyHandler busyHandler_;
     int busyTimeoutMs_ = 0;

@@ -101,6 +101,20 @@ std::string_view engineKeyword(std::string_view s)
     return {};
 }
 
+// CREATE INDEX / VIEW from the token after the keyword: [IF NOT EXISTS] [schema.]name.
+Classified createdObject(const std::vector<Token>& t, std::size_t i, StatementKind kind, Classified c)
+{
+    if (is(t, i, "IF") && is(t, i + 1, "NOT") && is(t, i + 2, "EXISTS")) {
+        c.ifExists = true;
+        i += 3;
+    }
+    std::string schema;
+    qualifiedName(t, i, schema, c.name);
+    if (isTempSchema(schema)) c.temp = true;
+    c.kind = kind;
+    return c;
+}
+
 } // namespace
 
 Classified classify(std::string_view statement)
@@ -160,19 +174,10 @@ Classified classify(std::string_view statement)
         }
         if (is(t, i, "UNIQUE") || is(t, i, "INDEX")) {
             if (is(t, i, "UNIQUE")) ++i;
-            ++i;
-            if (is(t, i, "IF") && is(t, i + 1, "NOT") && is(t, i + 2, "EXISTS")) {
-                c.ifExists = true;
-                i += 3;
-            }
-            std::string schema;
-            qualifiedName(t, i, schema, c.name);
-            if (isTempSchema(schema)) c.temp = true;
-            c.kind = StatementKind::CreateIndex;
-            return c;
+            return createdObject(t, i + 1, StatementKind::CreateIndex, c);
         }
         if (is(t, i, "TRIGGER")) return unsupported("triggers (CREATE TRIGGER)");
-        if (is(t, i, "VIEW")) return unsupported("views (CREATE VIEW)");
+        if (is(t, i, "VIEW")) return createdObject(t, i + 1, StatementKind::CreateView, c);
         if (is(t, i, "VIRTUAL")) return unsupported("virtual tables (CREATE VIRTUAL TABLE)");
         if (!is(t, i, "TABLE")) return c;
         ++i;
@@ -187,7 +192,7 @@ Classified classify(std::string_view statement)
         c.kind = StatementKind::CreateTable;
         return c;
     }
-    if (is(t, 0, "DROP") && (is(t, 1, "TABLE") || is(t, 1, "INDEX"))) {
+    if (is(t, 0, "DROP") && (is(t, 1, "TABLE") || is(t, 1, "INDEX") || is(t, 1, "VIEW"))) {
         std::size_t i = 2;
         if (is(t, i, "IF") && is(t, i + 1, "EXISTS")) {
             c.ifExists = true;
@@ -196,7 +201,9 @@ Classified classify(std::string_view statement)
         std::string schema;
         qualifiedName(t, i, schema, c.name);
         c.temp = isTempSchema(schema);
-        c.kind = is(t, 1, "TABLE") ? StatementKind::DropTable : StatementKind::DropIndex;
+        c.kind = is(t, 1, "TABLE")   ? StatementKind::DropTable
+                 : is(t, 1, "INDEX") ? StatementKind::DropIndex
+                                     : StatementKind::DropView;
         return c;
     }
     if (is(t, 0, "ALTER")) return unsupported("ALTER TABLE");

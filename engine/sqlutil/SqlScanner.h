@@ -33,6 +33,8 @@ enum class StatementKind {
     CreateIndex, // CREATE [UNIQUE] INDEX: name is the index's
     DropIndex,
     DropTable,
+    CreateView, // CREATE [TEMP] VIEW: name is the view's
+    DropView,
     Unsupported, // valid SQL the MVCC engine does not support yet; `what` names it
     Other,       // everything SQLite runs itself: SELECT, INSERT, UPDATE, DELETE, WITH, ...
 };
@@ -43,7 +45,7 @@ struct Classified
     TxMode beginMode = TxMode::Deferred;
     bool temp = false;       // CREATE TEMP TABLE / DROP TABLE temp.x
     bool ifExists = false;   // IF NOT EXISTS (create) / IF EXISTS (drop)
-    std::string name;        // table or pragma name
+    std::string name;        // table, index, view or pragma name
     std::string pragmaValue; // PRAGMA x = value / PRAGMA x(value); empty when reading
     std::string what;        // for Unsupported
 };

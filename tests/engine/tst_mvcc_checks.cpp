@@ -6,6 +6,7 @@
 
 #include "engine/api/Database.h"
 #include "support/PlainSqlite.h"
+#include "support/SideBySide.h"
 #include "support/TestDb.h"
 
 #include <QTemporaryDir>
@@ -13,55 +14,12 @@
 #include <sqlite3.h>
 
 using namespace txs;
+using test::engineOutcome;
+using test::engineRows;
+using test::sqliteOutcome;
+using test::sqliteRows;
 
 namespace {
-
-// "ok" or the error's message, as SQLite says it.
-QString sqliteOutcome(sqlite3* db, const std::string& sql)
-{
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) == SQLITE_OK) return "ok";
-    QString text = QString::fromUtf8(message ? message : "error");
-    sqlite3_free(message);
-    return text;
-}
-
-QString sqliteRows(sqlite3* db, const std::string& sql)
-{
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return "error";
-    QStringList rows;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        QStringList columns;
-        for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-            const auto* text = sqlite3_column_text(stmt, i);
-            columns << (text ? QString::fromUtf8(reinterpret_cast<const char*>(text)) : QString("NULL"));
-        }
-        rows << columns.join('|');
-    }
-    sqlite3_finalize(stmt);
-    return rows.join(", ");
-}
-
-QString engineRows(Connection& c, const std::string& sql)
-{
-    auto r = c.execute(sql);
-    if (!r.ok()) return "error";
-    QStringList rows;
-    for (const auto& row : r.rows) {
-        QStringList columns;
-        for (const auto& value : row)
-            columns << (value.isNull() ? QString("NULL") : QString::fromStdString(value.asText()));
-        rows << columns.join('|');
-    }
-    return rows.join(", ");
-}
-
-QString engineOutcome(Connection& c, const std::string& sql)
-{
-    auto r = c.execute(sql);
-    return r.ok() ? QString("ok") : QString::fromStdString(r.error->message);
-}
 
 std::shared_ptr<Database> openFile(const QString& path)
 {
@@ -77,33 +35,17 @@ class TestMvccChecks : public QObject
 {
     Q_OBJECT
 
-    sqlite3* reference = nullptr;
-    std::shared_ptr<Database> db;
-    std::unique_ptr<Connection> c;
+    test::SideBySide side;
+    std::shared_ptr<Database>& db = side.db;
+    std::unique_ptr<Connection>& c = side.c;
+    sqlite3*& reference = side.reference;
 
-    // Runs `sql` on both and compares what each says.
-    void both(const std::string& sql)
-    {
-        const QString expected = sqliteOutcome(reference, sql);
-        QCOMPARE(engineOutcome(*c, sql), expected);
-    }
-    void sameRows(const std::string& sql) { QCOMPARE(engineRows(*c, sql), sqliteRows(reference, sql)); }
+    void both(const std::string& sql) { side.both(sql); }
+    void sameRows(const std::string& sql) { side.sameRows(sql); }
 
 private slots:
-    void init()
-    {
-        QCOMPARE(sqlite3_open(":memory:", &reference), SQLITE_OK);
-        db = test::openMvcc();
-        QVERIFY(db);
-        c = db->connect("a");
-    }
-    void cleanup()
-    {
-        c.reset();
-        db.reset();
-        sqlite3_close(reference);
-        reference = nullptr;
-    }
+    void init() { side.open(); }
+    void cleanup() { side.close(); }
 
     void checkConstraintsLikeSqlite()
     {

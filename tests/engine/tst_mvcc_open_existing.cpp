@@ -228,9 +228,9 @@ private slots:
         Error error;
         QVERIFY(!openFile(path(), &error));
         const QString message = QString::fromStdString(error.message);
-        for (const char* name :
-             {"table wr", "table derived", "view recent", "trigger ok_log", "index ok_expr"})
+        for (const char* name : {"table wr", "table derived", "trigger ok_log", "index ok_expr"})
             QVERIFY2(message.contains(name), qPrintable(message));
+        QVERIFY2(!message.contains("view recent"), qPrintable(message)); // views are taken
         QVERIFY2(!message.contains("table ok "), qPrintable(message));
         QCOMPARE(sha256(path()), before);
         QVERIFY(!QFile::exists(logPath()));

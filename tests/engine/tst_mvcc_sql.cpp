@@ -234,8 +234,6 @@ private slots:
                                        << "COLLATE in an index";
         QTest::newRow("trigger") << "CREATE TRIGGER t AFTER INSERT ON test BEGIN SELECT 1; END"
                                  << "triggers";
-        QTest::newRow("view") << "CREATE VIEW v AS SELECT 1"
-                              << "views";
         QTest::newRow("generated") << "CREATE TABLE g (a INT, b INT GENERATED ALWAYS AS (a * 2))"
                                    << "generated columns";
         QTest::newRow("fk") << "CREATE TABLE f (a REFERENCES test(id))"

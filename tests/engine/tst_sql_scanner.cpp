@@ -100,7 +100,19 @@ private slots:
         QCOMPARE(c.name, std::string("I"));
         QCOMPARE(classify("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END").kind,
                  StatementKind::Unsupported);
-        QCOMPARE(classify("CREATE VIEW v AS SELECT 1").kind, StatementKind::Unsupported);
+        c = classify("CREATE VIEW IF NOT EXISTS main.\"a v\" AS SELECT 1");
+        QCOMPARE(c.kind, StatementKind::CreateView);
+        QVERIFY(c.ifExists);
+        QVERIFY(!c.temp);
+        QCOMPARE(c.name, std::string("a v"));
+        c = classify("CREATE TEMP VIEW v AS SELECT 1");
+        QCOMPARE(c.kind, StatementKind::CreateView);
+        QVERIFY(c.temp);
+        c = classify("DROP VIEW IF EXISTS temp.v");
+        QCOMPARE(c.kind, StatementKind::DropView);
+        QVERIFY(c.ifExists);
+        QVERIFY(c.temp);
+        QCOMPARE(c.name, std::string("V"));
         QCOMPARE(classify("ALTER TABLE t ADD COLUMN b").kind, StatementKind::Unsupported);
     }
 

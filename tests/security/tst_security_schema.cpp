@@ -67,12 +67,16 @@ std::uint64_t saltOf(const QString& dbPath)
     return salt;
 }
 
-bool writeLog(const QString& dbPath, const std::string& createSql)
+// A log whose one frame creates `createSql` as a table (or, `asView`, as a view).
+bool writeLog(const QString& dbPath, const std::string& createSql, bool asView = false)
 {
     const std::uint64_t salt = saltOf(dbPath);
     if (salt == 0) return false;
     mvcc::FrameWriter frame(1);
-    frame.createTable("t", createSql);
+    if (asView)
+        frame.createView("t", createSql);
+    else
+        frame.createTable("t", createSql);
     QFile f(dbPath + "-log");
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
     const std::string bytes = mvcc::encodeLogHeader(salt) + frame.finish();
@@ -152,6 +156,38 @@ private slots:
         auto db = Database::open(path.toStdString(), {JournalMode::Mvcc, nullptr}, &error);
         QVERIFY(!db);
         QVERIFY2(QString::fromStdString(error.message).contains("CREATE TABLE that TxScope does not write"),
+                 error.message.c_str());
+        QVERIFY(!QFileInfo::exists(evil));
+    }
+
+    // A view's stored text must be one CREATE VIEW: the hostile set, and a view with a second
+    // statement, are refused by the reader and in a log frame, the attack's file not created.
+    void hostileViewSqlRefused_data()
+    {
+        hostileStoredSql_data();
+        QTest::newRow("view then attach") << "CREATE VIEW t AS SELECT 1; ATTACH DATABASE '%1' AS x" << true;
+        QTest::newRow("temp view") << "CREATE TEMP VIEW t AS SELECT 1" << false;
+        QTest::newRow("a table") << "CREATE TABLE t(a)" << false;
+    }
+    void hostileViewSqlRefused()
+    {
+        QFETCH(QString, sql);
+        QTemporaryDir dir;
+        const QString evil = dir.filePath("evil.db");
+        const std::string text = QString(sql).replace("%1", evil).toStdString();
+        Error error;
+        QVERIFY(!mvcc::readViewSchema(text, error));
+        QVERIFY(!error.message.empty());
+        const QString path = dir.filePath("x.db");
+        {
+            auto db = Database::open(path.toStdString(), {JournalMode::Mvcc, nullptr});
+            QVERIFY(db);
+            QVERIFY(db->connect("setup")->execute("CREATE TABLE seed(a INTEGER PRIMARY KEY)").ok());
+        }
+        QVERIFY(writeLog(path, text, true));
+        auto db = Database::open(path.toStdString(), {JournalMode::Mvcc, nullptr}, &error);
+        QVERIFY(!db);
+        QVERIFY2(QString::fromStdString(error.message).contains("CREATE VIEW that TxScope does not write"),
                  error.message.c_str());
         QVERIFY(!QFileInfo::exists(evil));
     }

@@ -128,7 +128,7 @@ std::optional<std::string> FileDurability::recover(std::uint64_t logSize, Damage
             } else {
                 store_.restoreRow(
                     *table, op.key,
-                    op.kind == LogOp::Kind::Upsert ? std::make_shared<const Row>(std::move(op.row)) : nullptr,
+                    op.kind == LogOp::Kind::Upsert ? RowRecord(op.row) : RowRecord(),
                     frame.commitTs);
             }
         }

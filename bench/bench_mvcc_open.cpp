@@ -62,16 +62,16 @@ void createFile(const std::string& path, int rows, bool withIndex)
                        nullptr, nullptr, nullptr),
           db, "create");
     sqlite3_stmt* insert = nullptr;
-    check(sqlite3_prepare_v2(db, "INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &insert, nullptr), db,
-          "prepare");
+    check(sqlite3_prepare_v2(db, "INSERT INTO orders VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &insert, nullptr),
+          db, "prepare");
     const char* statuses[] = {"new", "paid", "shipped", "cancelled"};
     std::mt19937 random(42);
     char note[64], created[32];
     for (int i = 1; i <= rows; ++i) {
         const unsigned r = random();
         std::snprintf(note, sizeof note, "deliver to door %u, call %08u first", r % 1000, r % 100000000u);
-        std::snprintf(created, sizeof created, "2026-%02u-%02u %02u:%02u:%02u", 1 + r % 12, 1 + r % 28, r % 24,
-                      r % 60, (r / 60) % 60);
+        std::snprintf(created, sizeof created, "2026-%02u-%02u %02u:%02u:%02u", 1 + r % 12, 1 + r % 28,
+                      r % 24, r % 60, (r / 60) % 60);
         sqlite3_bind_int64(insert, 1, i);
         sqlite3_bind_int64(insert, 2, 1 + random() % 50000);
         sqlite3_bind_text(insert, 3, statuses[r % 4], -1, SQLITE_STATIC);
@@ -84,8 +84,9 @@ void createFile(const std::string& path, int rows, bool withIndex)
     sqlite3_finalize(insert);
     check(sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr), db, "commit");
     if (withIndex)
-        check(sqlite3_exec(db, "CREATE INDEX orders_customer ON orders (customer)", nullptr, nullptr, nullptr), db,
-              "index");
+        check(
+            sqlite3_exec(db, "CREATE INDEX orders_customer ON orders (customer)", nullptr, nullptr, nullptr),
+            db, "index");
     sqlite3_close(db);
 }
 
@@ -138,13 +139,15 @@ int main(int argc, char** argv)
     std::printf("%d rows of orders (id INTEGER PRIMARY KEY, customer INTEGER, status TEXT, note TEXT, amount "
                 "REAL, created TEXT)\n",
                 rows);
-    std::printf("SQLite file: %.1f MB with the index on customer, %.1f MB without (%.0f / %.0f bytes a row)\n",
-                fileSize / 1e6, fileSizeNoIndex / 1e6, fileSize / rows, fileSizeNoIndex / rows);
+    std::printf(
+        "SQLite file: %.1f MB with the index on customer, %.1f MB without (%.0f / %.0f bytes a row)\n",
+        fileSize / 1e6, fileSizeNoIndex / 1e6, fileSize / rows, fileSizeNoIndex / rows);
 
     // Without the index first: the heap it leaves behind is glibc's to reuse for the second open.
     const Opened plain = openMvcc(withoutIndex, rows);
     const Opened indexed = openMvcc(withIndex, rows);
-    std::printf("\n%-22s %9s %10s %10s %12s\n", "open in MVCC mode", "seconds", "RSS MB", "heap MB", "RSS / file");
+    std::printf("\n%-22s %9s %10s %10s %12s\n", "open in MVCC mode", "seconds", "RSS MB", "heap MB",
+                "RSS / file");
     std::printf("%-22s %9.2f %10.1f %10.1f %12.2f\n", "without the index", plain.seconds, plain.rss / 1e6,
                 plain.heap / 1e6, plain.rss / fileSizeNoIndex);
     std::printf("%-22s %9.2f %10.1f %10.1f %12.2f\n", "with the index", indexed.seconds, indexed.rss / 1e6,

@@ -61,7 +61,8 @@ void MvccStore::restoreRow(Table& table, std::int64_t key, RowRecord row, std::u
                 old.push_back(std::move(v.row));
         chain.versions.clear();
         if (row) {
-            chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), row, 0, 0}); // shared with the index pass below
+            chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), row, 0,
+                                      0}); // shared with the index pass below
             versionsCreated_.fetch_add(1, std::memory_order_relaxed);
         }
     }

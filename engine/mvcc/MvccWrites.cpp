@@ -48,10 +48,11 @@ RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
 
 RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId)
 {
-    return withVisible(*this, chain, tx, [&](int index) {
-               versionId = index < 0 ? 0 : chain.versions[index].id;
-               return index < 0 ? RowRecord{} : chain.versions[index].row;
-           })
+    return withVisible(*this, chain, tx,
+                       [&](int index) {
+                           versionId = index < 0 ? 0 : chain.versions[index].id;
+                           return index < 0 ? RowRecord{} : chain.versions[index].row;
+                       })
         .toRow();
 }
 
@@ -65,7 +66,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     VersionChain& chain = table->findOrCreate(key);
     const std::uint64_t id = newVersionId();
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
-    RowRecord record(*row); // encoded before taking the chain's lock
+    RowRecord record(*row);               // encoded before taking the chain's lock
     const bool exists = withVisible(*this, chain, tx, [&](int index) {
         if (index >= 0) return true;
         chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
@@ -132,7 +133,8 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
         visible.end = Stamp::of(&tx);
         visible.endTxId = tx.id;
         oldId = visible.id;
-        if (newRow) chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
+        if (newRow)
+            chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
         return Outcome::Done;
     });
     if (outcome == Outcome::Missing)

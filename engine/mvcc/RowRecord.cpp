@@ -200,7 +200,8 @@ ValueView viewOf(const Value& v)
         view.bytes = v.text();
         break;
     case Value::Type::Blob:
-        view.bytes = std::string_view(reinterpret_cast<const char*>(v.blob().bytes.data()), v.blob().bytes.size());
+        view.bytes =
+            std::string_view(reinterpret_cast<const char*>(v.blob().bytes.data()), v.blob().bytes.size());
         break;
     }
     return view;
@@ -212,7 +213,8 @@ int compareViews(const ValueView& a, const ValueView& b)
     if (ca != cb) return sign(ca, cb);
     switch (ca) {
     case 1:
-        if (a.type == Value::Type::Integer && b.type == Value::Type::Integer) return sign(a.integer, b.integer);
+        if (a.type == Value::Type::Integer && b.type == Value::Type::Integer)
+            return sign(a.integer, b.integer);
         if (a.type == Value::Type::Real && b.type == Value::Type::Real) return sign(a.real, b.real);
         if (a.type == Value::Type::Integer) return compareIntReal(a.integer, b.real);
         return -compareIntReal(b.integer, a.real);

@@ -65,7 +65,8 @@ void Table::indexVersion(std::int64_t key, const RowRecord& row) const
         index->add(row, key);
 }
 
-void Table::unindexVersions(std::int64_t key, VersionChain& chain, const std::vector<RowRecord>& removed) const
+void Table::unindexVersions(std::int64_t key, VersionChain& chain,
+                            const std::vector<RowRecord>& removed) const
 {
     if (!hasIndexes() || removed.empty()) return;
     for (const auto& index : *indexes())

@@ -6,7 +6,6 @@
 #include "engine/mvcc/RowRecord.h"
 
 #include <QTest>
-
 #include <cmath>
 #include <limits>
 #include <map>
@@ -54,7 +53,7 @@ private slots:
             QVERIFY2(back[i] == row[i], std::to_string(i).c_str());
             QVERIFY(record.column(i) == row[i]);
         }
-        QVERIFY(std::signbit(back[13].real())); // -0.0 keeps its sign
+        QVERIFY(std::signbit(back[13].real()));      // -0.0 keeps its sign
         QVERIFY(record.column(row.size()).isNull()); // past the end: NULL, as after ADD COLUMN
         // The record is the data and a small header, not a vector of variants.
         QVERIFY(record.bytes() < 420);
@@ -134,7 +133,9 @@ private slots:
         KeyMap keys;
         std::map<std::int64_t, VersionChain*> reference;
         std::vector<int> chains(5000);
-        auto chainFor = [&](std::size_t i) { return reinterpret_cast<VersionChain*>(&chains[i % chains.size()]); };
+        auto chainFor = [&](std::size_t i) {
+            return reinterpret_cast<VersionChain*>(&chains[i % chains.size()]);
+        };
         std::size_t n = 0;
         for (std::int64_t k = 1; k <= 2000; ++k, ++n) { // rowids ascending
             QCOMPARE(keys.insert(k * 10, chainFor(n)), chainFor(n));
@@ -157,15 +158,16 @@ private slots:
         for (std::int64_t k = -10010; k < 40010; k += 7)
             QCOMPARE(keys.find(k), reference.count(k) ? reference[k] : nullptr);
 
-        auto expected = [&](std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after, bool descending,
-                            std::size_t max) {
+        auto expected = [&](std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after,
+                            bool descending, std::size_t max) {
             std::vector<std::int64_t> out;
             if (!descending) {
                 for (auto& [k, c] : reference)
                     if (k >= lo && k <= hi && (!after || k > *after) && out.size() < max) out.push_back(k);
             } else {
                 for (auto it = reference.rbegin(); it != reference.rend(); ++it)
-                    if (it->first >= lo && it->first <= hi && (!after || it->first < *after) && out.size() < max)
+                    if (it->first >= lo && it->first <= hi && (!after || it->first < *after) &&
+                        out.size() < max)
                         out.push_back(it->first);
             }
             return out;

@@ -287,8 +287,7 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
             Row row;
             for (int i = 1, n = sqlite3_column_count(rows); i < n; ++i)
                 row.push_back(sqlutil::columnValue(rows, i));
-            store_.restoreRow(*table, sqlite3_column_int64(rows, 0),
-                              std::make_shared<const Row>(std::move(row)), rowTs);
+            store_.restoreRow(*table, sqlite3_column_int64(rows, 0), RowRecord(row), rowTs);
         }
         if (rc != SQLITE_DONE)
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +

@@ -130,10 +130,9 @@ std::optional<std::string> FileDurability::recover(std::uint64_t logSize, Damage
                 store_.restoreDrop(op.table);
                 replayTable_.reset();
             } else {
-                store_.restoreRow(
-                    *table, op.key,
-                    op.kind == LogOp::Kind::Upsert ? std::make_shared<const Row>(std::move(op.row)) : nullptr,
-                    frame.commitTs);
+                store_.restoreRow(*table, op.key,
+                                  op.kind == LogOp::Kind::Upsert ? RowRecord(op.row) : RowRecord(),
+                                  frame.commitTs);
             }
         }
     });

@@ -13,73 +13,16 @@ namespace txs::mvcc {
 
 namespace {
 
-int typeClass(const Value& v)
-{
-    switch (v.type()) {
-    case Value::Type::Null:
-        return 0;
-    case Value::Type::Integer:
-    case Value::Type::Real:
-        return 1;
-    case Value::Type::Text:
-        return 2;
-    case Value::Type::Blob:
-        return 3;
-    }
-    return 0;
-}
-
 template <class T> int sign(T a, T b)
 {
     return a < b ? -1 : (b < a ? 1 : 0);
-}
-
-// An integer against a real as SQLite compares them (exactly, not by converting the integer).
-int compareIntReal(std::int64_t i, double r)
-{
-    if (r != r) return 1; // NaN is stored as NULL by SQLite; order it somewhere fixed
-    if (r < -9223372036854775808.0) return 1;
-    if (r >= 9223372036854775808.0) return -1;
-    const auto truncated = static_cast<std::int64_t>(r);
-    if (i != truncated) return sign(i, truncated);
-    return sign(static_cast<double>(0), r - static_cast<double>(truncated));
-}
-
-int compareBytes(const void* a, std::size_t na, const void* b, std::size_t nb)
-{
-    const int c = std::memcmp(a, b, std::min(na, nb));
-    return c ? (c < 0 ? -1 : 1) : sign(na, nb);
-}
-
-// The first prefix.size() values of `tuple` against `prefix`.
-int comparePrefix(const Row& tuple, const Row& prefix)
-{
-    for (std::size_t i = 0; i < prefix.size() && i < tuple.size(); ++i)
-        if (int c = compareValues(tuple[i], prefix[i])) return c;
-    return 0;
 }
 
 } // namespace
 
 int compareValues(const Value& a, const Value& b)
 {
-    const int ca = typeClass(a), cb = typeClass(b);
-    if (ca != cb) return sign(ca, cb);
-    switch (ca) {
-    case 1:
-        if (a.type() == Value::Type::Integer && b.type() == Value::Type::Integer)
-            return sign(a.integer(), b.integer());
-        if (a.type() == Value::Type::Real && b.type() == Value::Type::Real) return sign(a.real(), b.real());
-        if (a.type() == Value::Type::Integer) return compareIntReal(a.integer(), b.real());
-        return -compareIntReal(b.integer(), a.real());
-    case 2:
-        return compareBytes(a.text().data(), a.text().size(), b.text().data(), b.text().size());
-    case 3:
-        return compareBytes(a.blob().bytes.data(), a.blob().bytes.size(), b.blob().bytes.data(),
-                            b.blob().bytes.size());
-    default:
-        return 0;
-    }
+    return compareViews(viewOf(a), viewOf(b));
 }
 
 int compareTuples(const Row& a, const Row& b)
@@ -89,22 +32,59 @@ int compareTuples(const Row& a, const Row& b)
     return sign(a.size(), b.size());
 }
 
-bool Index::Less::operator()(const IndexEntry& a, const IndexEntry& b) const
+namespace {
+
+// A stored tuple against a tuple of Values: lexicographic, a prefix first (as compareTuples).
+int compareStored(const RowRecord& stored, const Row& tuple)
 {
-    const int c = compareTuples(a.tuple, b.tuple);
-    return c ? c < 0 : a.key < b.key;
+    const std::size_t n = stored.columnCount();
+    for (std::size_t i = 0; i < n && i < tuple.size(); ++i)
+        if (int c = compareViews(stored.view(i), viewOf(tuple[i]))) return c;
+    return sign(n, tuple.size());
 }
 
-bool Index::Less::operator()(const IndexEntry& e, const Probe& p) const
+// The first prefix.size() values of a stored tuple against `prefix`.
+int compareStoredPrefix(const RowRecord& stored, const Row& prefix)
 {
-    const int c = comparePrefix(e.tuple, *p.prefix);
+    const std::size_t n = stored.columnCount();
+    for (std::size_t i = 0; i < prefix.size() && i < n; ++i)
+        if (int c = compareViews(stored.view(i), viewOf(prefix[i]))) return c;
+    return 0;
+}
+
+} // namespace
+
+bool Index::Less::operator()(const Stored& a, const Stored& b) const
+{
+    const std::size_t na = a.tuple.columnCount(), nb = b.tuple.columnCount();
+    for (std::size_t i = 0; i < na && i < nb; ++i)
+        if (int c = compareViews(a.tuple.view(i), b.tuple.view(i))) return c < 0;
+    if (na != nb) return na < nb;
+    return a.key < b.key;
+}
+
+bool Index::Less::operator()(const Stored& e, const Probe& p) const
+{
+    const int c = compareStoredPrefix(e.tuple, *p.prefix);
     return c ? c < 0 : p.side > 0;
 }
 
-bool Index::Less::operator()(const Probe& p, const IndexEntry& e) const
+bool Index::Less::operator()(const Probe& p, const Stored& e) const
 {
-    const int c = comparePrefix(e.tuple, *p.prefix);
+    const int c = compareStoredPrefix(e.tuple, *p.prefix);
     return c ? c > 0 : p.side < 0;
+}
+
+bool Index::Less::operator()(const Stored& e, const IndexEntry& x) const
+{
+    const int c = compareStored(e.tuple, x.tuple);
+    return c ? c < 0 : e.key < x.key;
+}
+
+bool Index::Less::operator()(const IndexEntry& x, const Stored& e) const
+{
+    const int c = compareStored(e.tuple, x.tuple);
+    return c ? c > 0 : x.key < e.key;
 }
 
 Row Index::tupleOf(const Row& row) const
@@ -116,6 +96,15 @@ Row Index::tupleOf(const Row& row) const
     return tuple;
 }
 
+Row Index::tupleOf(const RowRecord& row) const
+{
+    Row tuple;
+    tuple.reserve(schema_.columns.size());
+    for (int column : schema_.columns)
+        tuple.push_back(column >= 0 ? row.column(static_cast<std::size_t>(column)) : Value());
+    return tuple;
+}
+
 bool Index::hasNull(const Row& tuple)
 {
     return std::any_of(tuple.begin(), tuple.end(), [](const Value& v) { return v.isNull(); });
@@ -123,9 +112,29 @@ bool Index::hasNull(const Row& tuple)
 
 void Index::add(const Row& row, std::int64_t key)
 {
-    IndexEntry entry{tupleOf(row), key};
+    Stored entry{RowRecord(tupleOf(row)), key};
     std::unique_lock lock(lock_);
     entries_.insert(std::move(entry));
+}
+
+void Index::add(const RowRecord& row, std::int64_t key)
+{
+    Stored entry{RowRecord(tupleOf(row)), key};
+    std::unique_lock lock(lock_);
+    entries_.insert(std::move(entry));
+}
+
+void Index::addAll(const std::vector<std::pair<std::int64_t, RowRecord>>& rows)
+{
+    std::vector<Stored> sorted;
+    sorted.reserve(rows.size());
+    for (const auto& [key, row] : rows)
+        if (row) sorted.push_back({RowRecord(tupleOf(row)), key});
+    const Less less;
+    std::sort(sorted.begin(), sorted.end(), less);
+    std::unique_lock lock(lock_);
+    for (auto& entry : sorted)
+        entries_.insert(entries_.end(), std::move(entry)); // a duplicate is dropped, as by add()
 }
 
 void Index::removeIfGone(const Row& tuple, std::int64_t key, VersionChain& chain)
@@ -134,9 +143,9 @@ void Index::removeIfGone(const Row& tuple, std::int64_t key, VersionChain& chain
     {
         std::lock_guard chainLock(chain.lock);
         for (const auto& v : chain.versions)
-            if (v.row && compareTuples(tupleOf(*v.row), tuple) == 0) return;
+            if (v.row && compareTuples(tupleOf(v.row), tuple) == 0) return;
     }
-    entries_.erase(IndexEntry{tuple, key});
+    if (auto it = entries_.find(IndexEntry{tuple, key}); it != entries_.end()) entries_.erase(it);
 }
 
 void Index::collect(const Bound& low, const Bound& high, const std::optional<IndexEntry>& after,
@@ -146,21 +155,21 @@ void Index::collect(const Bound& low, const Bound& high, const std::optional<Ind
     const Less less;
     const Probe lowProbe{&low.prefix, low.inclusive ? -1 : 1};
     const Probe highProbe{&high.prefix, high.inclusive ? 1 : -1};
-    auto aboveLow = [&](const IndexEntry& e) { return !low.present || !less(e, lowProbe); };
-    auto belowHigh = [&](const IndexEntry& e) { return !high.present || less(e, highProbe); };
+    auto aboveLow = [&](const Stored& e) { return !low.present || !less(e, lowProbe); };
+    auto belowHigh = [&](const Stored& e) { return !high.present || less(e, highProbe); };
     std::shared_lock lock(lock_);
     if (!descending) {
         auto it = after ? entries_.upper_bound(*after)
                         : (low.present ? entries_.lower_bound(lowProbe) : entries_.begin());
         for (; it != entries_.end() && out.size() < max && belowHigh(*it); ++it)
-            if (aboveLow(*it)) out.push_back(*it);
+            if (aboveLow(*it)) out.push_back(entryOf(*it));
     } else {
         auto it = after ? entries_.lower_bound(*after)
                         : (high.present ? entries_.lower_bound(highProbe) : entries_.end());
         while (it != entries_.begin() && out.size() < max) {
             --it;
             if (!aboveLow(*it)) break;
-            if (belowHigh(*it)) out.push_back(*it);
+            if (belowHigh(*it)) out.push_back(entryOf(*it));
         }
     }
 }
@@ -171,7 +180,7 @@ std::vector<std::int64_t> Index::keysWith(const Row& tuple) const
     const Probe from{&tuple, -1}, to{&tuple, 1};
     std::shared_lock lock(lock_);
     for (auto it = entries_.lower_bound(from); it != entries_.end() && Less()(*it, to); ++it)
-        if (it->tuple.size() == tuple.size()) keys.push_back(it->key);
+        if (it->tuple.columnCount() == tuple.size()) keys.push_back(it->key);
     return keys;
 }
 
@@ -244,7 +253,7 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const Mvcc
     const std::uint64_t myEnd = tx.endTs.load(std::memory_order_relaxed);
     for (const auto& record : tx.writes) {
         if (!record.newVersion || !record.table->hasUniqueIndexes()) continue;
-        RowPtr mine;
+        RowRecord mine;
         {
             std::lock_guard lock(record.chain->lock);
             for (const auto& v : record.chain->versions)
@@ -254,7 +263,7 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const Mvcc
         const auto indexes = record.table->indexes();
         for (const auto& index : *indexes) {
             if (!index->unique()) continue;
-            const Row tuple = index->tupleOf(*mine);
+            const Row tuple = index->tupleOf(mine);
             if (Index::hasNull(tuple)) continue;
             for (std::int64_t key : index->keysWith(tuple)) {
                 if (key == record.key) continue;
@@ -269,7 +278,7 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const Mvcc
                     {
                         std::lock_guard lock(chain->lock);
                         for (const auto& v : chain->versions) {
-                            if (!v.row || compareTuples(index->tupleOf(*v.row), tuple) != 0) continue;
+                            if (!v.row || compareTuples(index->tupleOf(v.row), tuple) != 0) continue;
                             found = clashWith(v, tx, myEnd, other);
                             if (found != Clash::None) break;
                         }

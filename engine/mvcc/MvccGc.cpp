@@ -80,7 +80,7 @@ std::size_t MvccStore::collectItems(std::vector<GcItem>& items, std::uint64_t lw
         std::uint64_t version;
     };
     std::vector<Reclaimed> events;
-    std::vector<RowPtr> removed; // rows whose index entries may go (Index.h)
+    std::vector<RowRecord> removed; // rows whose index entries may go (Index.h)
     for (auto& item : items) {
         if (item.table->dropped()) continue;
         bool pending = false;
@@ -144,7 +144,7 @@ std::vector<VersionInfo> MvccStore::versionsOf(const std::string& tableName, std
     if (!chain) return out;
     std::lock_guard lock(chain->lock);
     for (const auto& v : chain->versions) {
-        VersionInfo info{v.id, 0, 0, v.beginTxId, v.endTxId, false, false, v.row ? *v.row : Row{}};
+        VersionInfo info{v.id, 0, 0, v.beginTxId, v.endTxId, false, false, v.row.decode()};
         if (!v.begin.tx) {
             info.beginTs = v.begin.ts;
             info.beginCommitted = true;

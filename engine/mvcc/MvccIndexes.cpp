@@ -15,7 +15,7 @@ namespace txs::mvcc {
 namespace {
 
 // The row of the newest committed version of `chain` that no commit has ended, or null.
-RowPtr currentCommitted(VersionChain& chain)
+RowRecord currentCommitted(VersionChain& chain)
 {
     std::lock_guard lock(chain.lock);
     for (auto it = chain.versions.rbegin(); it != chain.versions.rend(); ++it) {
@@ -23,7 +23,7 @@ RowPtr currentCommitted(VersionChain& chain)
         if (!begun) continue;
         const bool ended =
             !it->end.isNone() && (!it->end.tx || it->end.tx->loadState() == TxState::Committed);
-        return ended ? RowPtr{} : it->row;
+        return ended ? RowRecord{} : it->row;
     }
     return {};
 }
@@ -45,20 +45,33 @@ template <class F> void forEachChain(const Table& table, F&& f)
 
 // Publishes `index` on `table`, then adds an entry for every version (Index.h's invariant: a
 // writer that missed the new list put its version in the chain before, so the pass finds it).
-void addIndexTo(Table& table, const std::shared_ptr<Index>& index)
+// `alone`: nobody else uses the store (opening it), so the entries are gathered first and added
+// in one sorted pass (Index::addAll).
+void addIndexTo(Table& table, const std::shared_ptr<Index>& index, bool alone = false)
 {
     auto list = std::make_shared<Table::IndexList>(*table.indexes());
     list->push_back(index);
     table.setIndexes(list);
+    if (alone) {
+        std::vector<std::pair<std::int64_t, RowRecord>> rows;
+        rows.reserve(table.chainCount());
+        forEachChain(table, [&](std::int64_t key, VersionChain& chain) {
+            std::lock_guard chainLock(chain.lock);
+            for (const auto& v : chain.versions)
+                rows.emplace_back(key, v.row);
+        });
+        index->addAll(rows);
+        return;
+    }
     forEachChain(table, [&](std::int64_t key, VersionChain& chain) {
-        std::vector<RowPtr> rows;
+        std::vector<RowRecord> rows;
         {
             std::lock_guard chainLock(chain.lock);
             for (const auto& v : chain.versions)
                 rows.push_back(v.row);
         }
         for (const auto& row : rows)
-            if (row) index->add(*row, key);
+            if (row) index->add(row, key);
     });
 }
 
@@ -76,7 +89,7 @@ void MvccStore::restoreIndex(Table& table, IndexSchema schema)
 {
     std::unique_lock lock(catalogMutex_);
     removeIndexFrom(table, schema.name);
-    addIndexTo(table, std::make_shared<Index>(std::move(schema)));
+    addIndexTo(table, std::make_shared<Index>(std::move(schema)), true);
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
 }
 
@@ -122,9 +135,9 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
         // duplicates.
         std::vector<Row> tuples;
         forEachChain(*table, [&](std::int64_t, VersionChain& chain) {
-            const RowPtr row = currentCommitted(chain);
+            const RowRecord row = currentCommitted(chain);
             if (!row) return;
-            Row tuple = index->tupleOf(*row);
+            Row tuple = index->tupleOf(row);
             if (!Index::hasNull(tuple)) tuples.push_back(std::move(tuple));
         });
         std::sort(tuples.begin(), tuples.end(),

@@ -48,24 +48,25 @@ void MvccStore::restoreDrop(const std::string& name)
     emit(EventKind::TableDropped, 0, 0, table->id(), 0, 0, 0, table->name());
 }
 
-void MvccStore::restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts)
+void MvccStore::restoreRow(Table& table, std::int64_t key, RowRecord row, std::uint64_t ts)
 {
     VersionChain& chain = table.findOrCreate(key);
-    std::vector<RowPtr> old; // their index entries are replaced by the new row's (Index.h)
+    std::vector<RowRecord> old; // their index entries are replaced by the new row's (Index.h)
     {
         std::lock_guard lock(chain.lock);
         // Nobody can read yet, so older versions are garbage at once.
         versionsReclaimed_.fetch_add(chain.versions.size(), std::memory_order_relaxed);
         if (table.hasIndexes())
             for (const auto& v : chain.versions)
-                old.push_back(v.row);
+                old.push_back(std::move(v.row));
         chain.versions.clear();
         if (row) {
-            chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), row, 0, 0});
+            chain.versions.push_back({newVersionId(), Stamp::at(ts), Stamp::none(), row, 0,
+                                      0}); // shared with the index pass below
             versionsCreated_.fetch_add(1, std::memory_order_relaxed);
         }
     }
-    if (row) table.indexVersion(key, *row);
+    if (row) table.indexVersion(key, row);
     table.unindexVersions(key, chain, old);
     table.noteExplicitKey(key);
 }

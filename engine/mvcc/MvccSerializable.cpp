@@ -37,14 +37,14 @@ RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain
         return row;
     }
     std::vector<std::uint64_t> writers;
-    RowPtr row;
+    RowRecord row; // decoded after the chain lock is released
     for (;;) {
         const std::uint32_t epoch = preparingEpoch();
         chain.lock.lock();
         bool mustWait = false;
         const int index = visibleVersion(chain, tx, mustWait);
         if (!mustWait) {
-            row = index < 0 ? RowPtr{} : chain.versions[index].row;
+            if (index >= 0) row = chain.versions[index].row;
             if (versionId) *versionId = index < 0 ? 0 : chain.versions[index].id;
             newerWriters(chain, tx, index, writers);
             chain.lock.unlock();
@@ -58,7 +58,7 @@ RowPtr MvccStore::read(const Table& table, std::int64_t key, VersionChain& chain
         ssi_.noteNewerWriters(tx.ssi, {table.id(), table.name(), key}, writers, edges);
         emitEdges(edges);
     }
-    return row;
+    return row.toRow();
 }
 
 void MvccStore::noteSsiWrite(Transaction& tx, const Table& table, std::int64_t key)

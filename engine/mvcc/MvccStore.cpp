@@ -351,7 +351,7 @@ void MvccStore::finishCommit(Transaction& tx)
     // Rewrite our TxID stamps to the commit timestamp. Versions we both created and ended
     // (a row written twice by one transaction) were never visible to anyone: drop them.
     std::vector<GcItem> ended;
-    std::vector<RowPtr> discarded; // their index entries go once the chain lock is released
+    std::vector<RowRecord> discarded; // their index entries go once the chain lock is released
     for (const auto& record : tx.writes) {
         discarded.clear();
         std::unique_lock lock(record.chain->lock);

@@ -155,7 +155,7 @@ public:
     void restoreView(ViewSchema view); // replaces a view of the same name
     void restoreDropView(const std::string& name);
     // Makes `row` (null: none) the only version of `key`, committed at `ts`.
-    void restoreRow(Table& table, std::int64_t key, RowPtr row, std::uint64_t ts);
+    void restoreRow(Table& table, std::int64_t key, RowRecord row, std::uint64_t ts);
     // The clock continues after the newest recovered timestamp.
     void restoreClock(std::uint64_t ts);
 
@@ -220,7 +220,7 @@ private:
     void endDdl(std::uint64_t ts);
     void ddlCommitted(std::uint64_t ts); // endDdl for a DDL that took effect
     void undoRecord(Transaction& tx, const WriteRecord& record);
-    void undoVersions(Transaction& tx, const WriteRecord& record, std::vector<RowPtr>& removed);
+    void undoVersions(Transaction& tx, const WriteRecord& record, std::vector<RowRecord>& removed);
     void unregister(Transaction& tx);
     void releaseExclusive(Transaction& tx);
     std::uint64_t lowWaterMark() const;

@@ -38,18 +38,22 @@ template <class F> auto withVisible(const MvccStore& store, VersionChain& chain,
 
 } // namespace
 
+// The record is copied under the chain lock and decoded after it (RowRecord.h).
 RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
 {
     return withVisible(*this, chain, tx,
-                       [&](int index) { return index < 0 ? RowPtr{} : chain.versions[index].row; });
+                       [&](int index) { return index < 0 ? RowRecord{} : chain.versions[index].row; })
+        .toRow();
 }
 
 RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId)
 {
-    return withVisible(*this, chain, tx, [&](int index) {
-        versionId = index < 0 ? 0 : chain.versions[index].id;
-        return index < 0 ? RowPtr{} : chain.versions[index].row;
-    });
+    return withVisible(*this, chain, tx,
+                       [&](int index) {
+                           versionId = index < 0 ? 0 : chain.versions[index].id;
+                           return index < 0 ? RowRecord{} : chain.versions[index].row;
+                       })
+        .toRow();
 }
 
 std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
@@ -62,9 +66,10 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     VersionChain& chain = table->findOrCreate(key);
     const std::uint64_t id = newVersionId();
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
+    RowRecord record(*row);               // encoded before taking the chain's lock
     const bool exists = withVisible(*this, chain, tx, [&](int index) {
         if (index >= 0) return true;
-        chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), row, tx.id, 0});
+        chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
         return false;
     });
     if (exists) {
@@ -111,6 +116,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
     enum class Outcome { Done, Missing, Conflict };
     std::uint64_t oldId = 0, otherTx = 0;
+    RowRecord record(newRow); // encoded before taking the chain's lock
     const Outcome outcome = withVisible(*this, *chain, tx, [&](int index) {
         if (index < 0) return Outcome::Missing;
         Version& visible = chain->versions[index];
@@ -127,7 +133,8 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
         visible.end = Stamp::of(&tx);
         visible.endTxId = tx.id;
         oldId = visible.id;
-        if (newRow) chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), newRow, tx.id, 0});
+        if (newRow)
+            chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
         return Outcome::Done;
     });
     if (outcome == Outcome::Missing)
@@ -161,18 +168,18 @@ void MvccStore::undoTo(Transaction& tx, std::size_t mark)
 
 void MvccStore::undoRecord(Transaction& tx, const WriteRecord& record)
 {
-    std::vector<RowPtr> removed; // their index entries go once the chain lock is released
+    std::vector<RowRecord> removed; // their index entries go once the chain lock is released
     undoVersions(tx, record, removed);
     record.table->unindexVersions(record.key, *record.chain, removed);
 }
 
-void MvccStore::undoVersions(Transaction& tx, const WriteRecord& record, std::vector<RowPtr>& removed)
+void MvccStore::undoVersions(Transaction& tx, const WriteRecord& record, std::vector<RowRecord>& removed)
 {
     std::lock_guard lock(record.chain->lock);
     auto& versions = record.chain->versions;
     for (auto it = versions.begin(); it != versions.end(); ++it) {
         if (record.newVersion && it->id == record.newVersion && it->begin.tx == &tx) {
-            removed.push_back(it->row);
+            removed.push_back(std::move(it->row));
             versions.erase(it);
             versionsDiscarded_.fetch_add(1, std::memory_order_relaxed);
             break;

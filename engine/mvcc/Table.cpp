@@ -58,28 +58,34 @@ void Table::indexVersion(std::int64_t key, const Row& row) const
         index->add(row, key);
 }
 
-void Table::unindexVersions(std::int64_t key, VersionChain& chain, const std::vector<RowPtr>& removed) const
+void Table::indexVersion(std::int64_t key, const RowRecord& row) const
+{
+    if (!hasIndexes()) return;
+    for (const auto& index : *indexes())
+        index->add(row, key);
+}
+
+void Table::unindexVersions(std::int64_t key, VersionChain& chain,
+                            const std::vector<RowRecord>& removed) const
 {
     if (!hasIndexes() || removed.empty()) return;
     for (const auto& index : *indexes())
         for (const auto& row : removed)
-            if (row) index->removeIfGone(index->tupleOf(*row), key, chain);
+            if (row) index->removeIfGone(index->tupleOf(row), key, chain);
 }
 
 VersionChain* Table::find(std::int64_t key) const
 {
     std::shared_lock lock(mapMutex_);
-    auto it = chains_.find(key);
-    return it == chains_.end() ? nullptr : it->second.get();
+    return keys_.find(key);
 }
 
 VersionChain& Table::findOrCreate(std::int64_t key)
 {
     if (auto* chain = find(key)) return *chain;
     std::unique_lock lock(mapMutex_);
-    auto& slot = chains_[key];
-    if (!slot) slot = std::make_unique<VersionChain>();
-    return *slot;
+    if (auto* chain = keys_.find(key)) return *chain; // added since the look above
+    return *keys_.insert(key, &chains_.emplace_back());
 }
 
 void Table::collect(std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after, bool descending,
@@ -87,24 +93,13 @@ void Table::collect(std::int64_t lo, std::int64_t hi, std::optional<std::int64_t
 {
     out.clear();
     std::shared_lock lock(mapMutex_);
-    if (!descending) {
-        auto it = after ? chains_.upper_bound(*after) : chains_.lower_bound(lo);
-        for (; it != chains_.end() && it->first <= hi && out.size() < max; ++it)
-            if (it->first >= lo) out.push_back({it->first, it->second.get()});
-    } else {
-        auto it = after ? chains_.lower_bound(*after) : chains_.upper_bound(hi);
-        while (it != chains_.begin() && out.size() < max) {
-            --it;
-            if (it->first < lo) break;
-            if (it->first <= hi) out.push_back({it->first, it->second.get()});
-        }
-    }
+    keys_.collect(lo, hi, after, descending, max, out);
 }
 
 std::size_t Table::chainCount() const
 {
     std::shared_lock lock(mapMutex_);
-    return chains_.size();
+    return keys_.size();
 }
 
 void Table::noteExplicitKey(std::int64_t key)

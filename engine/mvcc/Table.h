@@ -1,5 +1,5 @@
 #pragma once
-// One MVCC table: an ordered map from key to version chain, plus the rowid allocator.
+// One MVCC table: an ordered map from key to version chain (KeyMap.h), plus the rowid allocator.
 //
 // Chains are never removed from the map while the table lives (garbage collection empties
 // them), so a chain pointer taken under the map lock stays valid without holding it. Key
@@ -7,12 +7,13 @@
 // asked to.
 
 #include "engine/mvcc/Index.h"
+#include "engine/mvcc/KeyMap.h"
 #include "engine/mvcc/TableSchema.h"
 #include "engine/mvcc/Version.h"
 
 #include <atomic>
 #include <cstdint>
-#include <map>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -35,11 +36,7 @@ public:
 
     // Up to `max` (key, chain) pairs with key in [lo, hi] after `after` (exclusive; nullopt =
     // from lo), ascending, or descending from `after`/hi when `descending`.
-    struct Entry
-    {
-        std::int64_t key;
-        VersionChain* chain;
-    };
+    using Entry = KeyMap::Entry; // key, chain
     void collect(std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after, bool descending,
                  std::size_t max, std::vector<Entry>& out) const;
 
@@ -64,9 +61,10 @@ public:
     void setIndexes(std::shared_ptr<const IndexList> indexes);
     // Writers call this after a version holding `row` went into key's chain (Index.h's invariant).
     void indexVersion(std::int64_t key, const Row& row) const;
+    void indexVersion(std::int64_t key, const RowRecord& row) const;
     // After versions holding `removed` left key's chain (GC, undo, restore): drops entries whose
     // tuple no version of the chain still holds.
-    void unindexVersions(std::int64_t key, VersionChain& chain, const std::vector<RowPtr>& removed) const;
+    void unindexVersions(std::int64_t key, VersionChain& chain, const std::vector<RowRecord>& removed) const;
 
     bool dropped() const { return dropped_.load(std::memory_order_acquire); }
     void markDropped() { dropped_.store(true, std::memory_order_release); }
@@ -75,7 +73,9 @@ private:
     const std::uint32_t id_;
     const TableSchema schema_;
     mutable SharedSpinLock mapMutex_;
-    std::map<std::int64_t, std::unique_ptr<VersionChain>> chains_;
+    // Both guarded by mapMutex_. Chains live in a deque: stable addresses, no allocation each.
+    KeyMap keys_;
+    std::deque<VersionChain> chains_;
     std::atomic<std::int64_t> nextKey_{1};
     std::atomic<bool> dropped_{false};
     mutable SpinLock indexesMutex_;

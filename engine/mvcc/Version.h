@@ -7,6 +7,7 @@
 // is held only for a few loads and stores, never across a callback or a wait.
 
 #include "engine/api/Value.h"
+#include "engine/mvcc/RowRecord.h"
 
 #include <atomic>
 #include <cstdint>
@@ -29,14 +30,12 @@ struct Stamp
     static Stamp at(std::uint64_t ts) { return {ts, nullptr}; }
 };
 
-using RowPtr = std::shared_ptr<const Row>;
-
 struct Version
 {
     std::uint64_t id;
     Stamp begin;
     Stamp end;
-    RowPtr row;
+    RowRecord row; // null for none (a deletion leaves no version; tests make one)
     std::uint64_t beginTxId = 0; // the transaction that wrote it (kept after commit, for views)
     std::uint64_t endTxId = 0;   // the transaction that ended it, 0 while current
 };
@@ -97,8 +96,8 @@ private:
 struct VersionChain
 {
     SpinLock lock;
-    std::vector<Version> versions; // oldest first
     bool gcQueued = false;         // in the GC queue already (one entry per chain is enough)
+    std::vector<Version> versions; // oldest first (after the flags: 32 bytes, not 40)
 };
 
 } // namespace txs::mvcc

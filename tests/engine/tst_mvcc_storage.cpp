@@ -1,0 +1,199 @@
+// The compact storage of the MVCC store: a row version's record (SQLite's record format) gives
+// back exactly the values it was made from, and a table's key map (sorted chunks) finds, orders
+// and ranges keys exactly as an ordered map does, through chunk splits.
+
+#include "engine/mvcc/KeyMap.h"
+#include "engine/mvcc/RowRecord.h"
+
+#include <QTest>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <random>
+
+using namespace txs;
+using namespace txs::mvcc;
+
+class TestMvccStorage : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void recordRoundTripsEveryKindOfValue()
+    {
+        const std::int64_t min = std::numeric_limits<std::int64_t>::min();
+        const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+        Row row{Value(),
+                Value(0),
+                Value(1),
+                Value(-1),
+                Value(127),
+                Value(-128),
+                Value(std::int64_t{32768}),
+                Value(std::int64_t{-8388609}),
+                Value(std::int64_t{1} << 40),
+                Value(std::int64_t{-(std::int64_t{1} << 47)}),
+                Value(min),
+                Value(max),
+                Value(1.5),
+                Value(-0.0),
+                Value(std::numeric_limits<double>::infinity()),
+                Value(std::string()),
+                Value(std::string("text with a \0 inside", 20)),
+                Value(std::string(300, 'x')), // a serial type of two varint bytes
+                Value(Blob{}),
+                Value(Blob{{0, 255, 7}})};
+        const RowRecord record(row);
+        QVERIFY(static_cast<bool>(record));
+        QCOMPARE(record.columnCount(), row.size());
+        const Row back = record.decode();
+        QCOMPARE(back.size(), row.size());
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            QCOMPARE(back[i].type(), row[i].type());
+            QVERIFY2(back[i] == row[i], std::to_string(i).c_str());
+            QVERIFY(record.column(i) == row[i]);
+        }
+        QVERIFY(std::signbit(back[13].real()));      // -0.0 keeps its sign
+        QVERIFY(record.column(row.size()).isNull()); // past the end: NULL, as after ADD COLUMN
+        // The record is the data and a small header, not a vector of variants.
+        QVERIFY(record.bytes() < 420);
+    }
+
+    void recordWithAHeaderOfMoreThan127Bytes()
+    {
+        Row row;
+        for (int i = 0; i < 200; ++i)
+            row.push_back(i % 3 ? Value(std::string(i, 'a')) : Value(i * 1000));
+        const RowRecord record(row);
+        QCOMPARE(record.columnCount(), row.size());
+        QVERIFY(record.decode() == row);
+        QVERIFY(record.column(199) == row[199]);
+    }
+
+    void recordCopiesShareAndCompare()
+    {
+        const RowRecord none;
+        QVERIFY(!none);
+        QCOMPARE(none.columnCount(), std::size_t{0});
+        QVERIFY(!none.toRow());
+        const RowRecord a(Row{Value(1), Value("x")});
+        RowRecord b = a;
+        QVERIFY(b.sameAs(a));
+        QVERIFY(!b.sameAs(RowRecord(Row{Value(1.0), Value("x")}))); // 1 and 1.0 are stored apart
+        RowRecord c = std::move(b);
+        QVERIFY(!b);
+        QVERIFY(c.sameAs(a));
+        QVERIFY(*c.toRow() == (Row{Value(1), Value("x")}));
+        const RowPtr nullRow;
+        QVERIFY(!RowRecord(nullRow));
+    }
+
+    // Up to 7 bytes of record live in the object (an index key of one small integer); one more
+    // byte takes a block.
+    void smallRecordsLiveInline()
+    {
+        const Row small{Value(std::int64_t{-300}), Value("ab")}; // header 3, payload 2 + 2
+        const RowRecord a(small);
+        QCOMPARE(a.bytes(), sizeof(void*));
+        RowRecord b = a;
+        QVERIFY(b.sameAs(a));
+        QVERIFY(b.decode() == small);
+        QVERIFY(b.column(1) == Value("ab"));
+        RowRecord c;
+        c = std::move(b);
+        QVERIFY(c.decode() == small);
+        const Row eight{Value(std::int64_t{-300}), Value("abc")};
+        const RowRecord d(eight);
+        QVERIFY(d.bytes() > sizeof(void*));
+        QVERIFY(d.decode() == eight);
+        QVERIFY(!d.sameAs(a));
+        QCOMPARE(RowRecord(Row{}).columnCount(), std::size_t{0});
+    }
+
+    void viewsCompareAsSqlite()
+    {
+        auto cmp = [](const Value& a, const Value& b) { return compareViews(viewOf(a), viewOf(b)); };
+        QCOMPARE(cmp(Value(), Value(0)), -1);
+        QCOMPARE(cmp(Value(2), Value(1.5)), 1);
+        QCOMPARE(cmp(Value(1), Value(1.0)), 0);
+        QCOMPARE(cmp(Value(99), Value("1")), -1);
+        QCOMPARE(cmp(Value("a"), Value("ab")), -1);
+        QCOMPARE(cmp(Value("\xc3\xa9"), Value("z")), 1); // bytes compare unsigned
+        QCOMPARE(cmp(Value("z"), Value(Blob{{0}})), -1);
+        const RowRecord record(Row{Value(std::int64_t{-300}), Value("m")});
+        QCOMPARE(compareViews(record.view(0), viewOf(Value(-300))), 0);
+        QCOMPARE(compareViews(record.view(1), viewOf(Value("n"))), -1);
+    }
+
+    // Random inserts (ascending runs and scattered keys, so chunks fill and split both ways)
+    // against std::map, then every kind of range the table's scans ask for.
+    void keyMapAgreesWithAnOrderedMap()
+    {
+        std::mt19937_64 random(7);
+        KeyMap keys;
+        std::map<std::int64_t, VersionChain*> reference;
+        std::vector<int> chains(5000);
+        auto chainFor = [&](std::size_t i) {
+            return reinterpret_cast<VersionChain*>(&chains[i % chains.size()]);
+        };
+        std::size_t n = 0;
+        for (std::int64_t k = 1; k <= 2000; ++k, ++n) { // rowids ascending
+            QCOMPARE(keys.insert(k * 10, chainFor(n)), chainFor(n));
+            reference.emplace(k * 10, chainFor(n));
+        }
+        for (int i = 0; i < 3000; ++i, ++n) { // scattered, some present already
+            const auto k = static_cast<std::int64_t>(random() % 40000) - 10000;
+            VersionChain* got = keys.insert(k, chainFor(n));
+            auto [it, added] = reference.emplace(k, chainFor(n));
+            QCOMPARE(got, it->second);
+            Q_UNUSED(added);
+        }
+        const auto minKey = std::numeric_limits<std::int64_t>::min();
+        const auto maxKey = std::numeric_limits<std::int64_t>::max();
+        QVERIFY(keys.insert(minKey, chainFor(1)) == chainFor(1));
+        QVERIFY(keys.insert(maxKey, chainFor(2)) == chainFor(2));
+        reference.emplace(minKey, chainFor(1));
+        reference.emplace(maxKey, chainFor(2));
+        QCOMPARE(keys.size(), reference.size());
+        for (std::int64_t k = -10010; k < 40010; k += 7)
+            QCOMPARE(keys.find(k), reference.count(k) ? reference[k] : nullptr);
+
+        auto expected = [&](std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after,
+                            bool descending, std::size_t max) {
+            std::vector<std::int64_t> out;
+            if (!descending) {
+                for (auto& [k, c] : reference)
+                    if (k >= lo && k <= hi && (!after || k > *after) && out.size() < max) out.push_back(k);
+            } else {
+                for (auto it = reference.rbegin(); it != reference.rend(); ++it)
+                    if (it->first >= lo && it->first <= hi && (!after || it->first < *after) &&
+                        out.size() < max)
+                        out.push_back(it->first);
+            }
+            return out;
+        };
+        for (int i = 0; i < 400; ++i) {
+            std::int64_t lo = static_cast<std::int64_t>(random() % 50000) - 12000;
+            std::int64_t hi = lo + static_cast<std::int64_t>(random() % 3000);
+            if (i % 10 == 0) lo = minKey;
+            if (i % 10 == 1) hi = maxKey;
+            std::optional<std::int64_t> after;
+            if (i % 3 == 0) after = lo + static_cast<std::int64_t>(random() % 2000);
+            if (i == 5) after = maxKey;
+            if (i == 6) after = minKey;
+            const bool descending = i % 2;
+            const std::size_t max = i % 4 ? 300 : SIZE_MAX;
+            std::vector<KeyMap::Entry> got;
+            keys.collect(lo, hi, after, descending, max, got);
+            std::vector<std::int64_t> gotKeys;
+            for (const auto& e : got) {
+                QCOMPARE(e.chain, reference[e.key]);
+                gotKeys.push_back(e.key);
+            }
+            QCOMPARE(gotKeys, expected(lo, hi, after, descending, max));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMvccStorage)
+#include "tst_mvcc_storage.moc"

@@ -14,6 +14,7 @@
 #include "widgets/dependencies/DependencySource.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/ExplanationsModel.h"
+#include "widgets/models/InstantTableModel.h"
 #include "widgets/models/LocksModel.h"
 #include "widgets/models/ModelRoles.h"
 #include "widgets/models/SessionLog.h"
@@ -64,6 +65,9 @@ namespace {
 
 // How long one drain of the session (projections + every panel) may hold the window's thread.
 constexpr int kDrainSliceMs = 12;
+// The tables and trees refresh at most this often while a run feeds them (a frame of a live
+// table; faster only repaints rows nobody can read).
+constexpr int kViewRefreshMs = 33;
 
 txs::HintedTableView* makeTable(QAbstractItemModel* model, QWidget* parent, const QString& emptyHint)
 {
@@ -110,6 +114,13 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     buildToolBar();
     buildDocks();
+    // The long tables keep the latest rows (a windowed model) and say so over the rows.
+    const std::pair<txs::models::InstantTableModel*, QAbstractItemView*> windowed[] = {
+        {transactions_, transactionsView_}, {statements_, logView_}, {explanations_, explanationsView_}};
+    for (const auto& [model, view] : windowed)
+        if (auto* table = qobject_cast<txs::HintedTableView*>(view))
+            connect(model, &txs::models::InstantTableModel::windowChanged, table,
+                    [model = model, table] { table->setWindowNote(model->windowNote()); });
 
     stateLabel_ = new QLabel(this);
     countersLabel_ = new txs::ElidingLabel(this); // cut, not overlapping, on a narrow window
@@ -145,13 +156,9 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(timeline_, &txs::TimelineWidget::transactionSelected, this, [this](quint64 txId) {
         versions_->setReaderTransaction(txId);
-        for (int row = 0; row < transactions_->rowCount(); ++row) {
-            const QModelIndex index = transactions_->index(row, 0);
-            if (index.data(txs::models::TxIdRole).toULongLong() == txId) {
-                transactionsView_->selectRow(row);
-                transactionsView_->scrollTo(index);
-                break;
-            }
+        if (const int row = transactions_->rowOf(txId); row >= 0) {
+            transactionsView_->selectRow(row);
+            transactionsView_->scrollTo(transactions_->index(row, 0));
         }
     });
     linkPanels();
@@ -166,6 +173,7 @@ MainWindow::MainWindow(QWidget* parent)
     // Slices of ~12 ms (the projections and every panel's handler together): input and paint
     // wait at most about one slice however far the drain is behind a traced run.
     session_->setSliceBudgetMs(kDrainSliceMs);
+    session_->setViewRefreshMs(kViewRefreshMs);
     session_->start(50);
 
     restoreWindowLayout();
@@ -550,6 +558,7 @@ void MainWindow::settleAfterRun()
         }
     }
     settling_ = false;
+    session_->flushViews(); // the panels show the end before anything reads them
     showVerdict();
     auto callbacks = std::move(onFinished_);
     onFinished_.clear();
@@ -569,18 +578,17 @@ void MainWindow::focusOnStory()
 {
     const auto& log = session_->log();
     if (!log) return;
-    const auto events = log->snapshot();
-    if (events.empty()) return;
-    qint64 from = -1;
-    for (const auto& e : events) {
-        if (e.kind == txs::EventKind::PhaseBegin &&
+    // Read in place: a long run's log holds a million events, and only two times are wanted.
+    qint64 from = -1, last = -1;
+    log->visitSince(0, [&](const txs::Event& e) {
+        last = e.timeNs;
+        if (from < 0 && e.kind == txs::EventKind::PhaseBegin &&
             (e.a == static_cast<std::int64_t>(txs::RunPhase::Steps) ||
-             e.a == static_cast<std::int64_t>(txs::RunPhase::Workers))) {
+             e.a == static_cast<std::int64_t>(txs::RunPhase::Workers)))
             from = e.timeNs;
-            break;
-        }
-    }
-    const qint64 to = warp_.toAxis(events.back().timeNs);
+    });
+    if (last < 0) return;
+    const qint64 to = warp_.toAxis(last);
     if (from >= 0) from = warp_.toAxis(from);
     if (from < 0 || to <= from) {
         timeline_->zoomToFit();
@@ -796,10 +804,11 @@ bool MainWindow::exportTransactionsCsvTo(const QString& path, QString* error)
     for (int c = 0; c < transactions_->columnCount(); ++c)
         header << csv(transactions_->headerData(c, Qt::Horizontal).toString());
     out << header.join(',') << '\n';
-    for (int r = 0; r < transactions_->rowCount(); ++r) {
+    // Every record, not only the rows the panel's window shows.
+    for (std::size_t r = 0; r < transactions_->totalRows(); ++r) {
         QStringList row;
         for (int c = 0; c < transactions_->columnCount(); ++c)
-            row << csv(transactions_->index(r, c).data().toString());
+            row << csv(transactions_->cellText(r, c));
         out << row.join(',') << '\n';
     }
     out.flush();

@@ -6,8 +6,12 @@
 // lateness (median, p99, max, and how many were over 50 ms), while running and while the panels
 // settle after the run.
 //
-//   QT_QPA_PLATFORM=offscreen build/default/bench/bench_window_latency [WORKERS [PER_WORKER [ENGINE]]]
-//   (defaults 16 200000 mvcc; ENGINE mvcc | wal)
+// What the lateness is made of: the window's thread CPU time over each probe's interval. Near
+// the interval, the thread was busy (our work); far below it, the thread was runnable but not
+// running (the workers and the machine's other load had the cores).
+//
+//   QT_QPA_PLATFORM=offscreen build/default/bench/bench_window_latency [WORKERS [PER_WORKER [ENGINE [NICE]]]]
+//   (defaults 16 200000 mvcc 10; ENGINE mvcc | wal; NICE the workers' nice value)
 
 #include "app/gui/MainWindow.h"
 #include "widgets/run/RunController.h"
@@ -20,15 +24,26 @@
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <sys/resource.h>
 #include <vector>
 
 namespace {
 
 constexpr int kProbeMs = 20;
 
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
 struct Lateness
 {
     std::vector<double> ms;
+    double wallMs = 0, cpuMs = 0;         // the window's thread over the probes' intervals
+    double lateWallMs = 0, lateCpuMs = 0; // the same over the intervals of probes late > 50 ms
     void report(const char* what) const
     {
         if (ms.empty()) {
@@ -44,6 +59,10 @@ struct Lateness
         std::printf(
             "%-10s %6zu probes  lateness p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  over 50 ms: %lld\n", what,
             sorted.size(), at(0.5), at(0.99), sorted.back(), static_cast<long long>(over));
+        std::printf("%-10s window thread busy %.0f%% of the time; in the intervals of late probes %.0f%% "
+                    "(the rest it waited for a core)\n",
+                    "", wallMs > 0 ? 100 * cpuMs / wallMs : 0.0,
+                    lateWallMs > 0 ? 100 * lateCpuMs / lateWallMs : 0.0);
     }
 };
 
@@ -55,8 +74,9 @@ int main(int argc, char** argv)
     const int workers = argc > 1 ? std::atoi(argv[1]) : 16;
     const long perWorker = argc > 2 ? std::atol(argv[2]) : 200000;
     const QString engine = argc > 3 ? argv[3] : "mvcc";
+    const int nice = argc > 4 ? std::atoi(argv[4]) : 10;
     if (workers < 1 || perWorker < 1 || (engine != "mvcc" && engine != "wal")) {
-        std::fprintf(stderr, "usage: bench_window_latency [WORKERS [PER_WORKER [mvcc|wal]]]\n");
+        std::fprintf(stderr, "usage: bench_window_latency [WORKERS [PER_WORKER [mvcc|wal [NICE]]]]\n");
         return 2;
     }
     const QString script =
@@ -84,6 +104,7 @@ int main(int argc, char** argv)
         }
     }
     MainWindow window;
+    window.controller().setWorkerNiceness(nice);
     window.resize(1280, 720);
     window.show();
     if (!window.openWorkload(path)) {
@@ -101,20 +122,31 @@ int main(int argc, char** argv)
     Lateness running, settling;
     bool finished = false;
     QElapsedTimer clock;
-    qint64 due = 0;
+    qint64 due = 0, armed = 0;
+    double armedCpu = 0;
     QTimer probe;
     probe.setSingleShot(true);
     probe.setTimerType(Qt::PreciseTimer);
     QObject::connect(&probe, &QTimer::timeout, [&] {
         const double late = std::max<qint64>(clock.elapsed() - due, 0);
         const bool done = window.controller().state() == RunController::State::Finished;
-        (done ? settling : running).ms.push_back(late);
+        Lateness& phase = done ? settling : running;
+        phase.ms.push_back(late);
+        const double wallMs = static_cast<double>(clock.elapsed() - armed), cpuMs = threadCpuMs() - armedCpu;
+        phase.wallMs += wallMs;
+        phase.cpuMs += cpuMs;
+        if (late > 50) {
+            phase.lateWallMs += wallMs;
+            phase.lateCpuMs += cpuMs;
+        }
         if (done && !finished) finished = true;
         if (done && window.isSettled()) {
             app.quit();
             return;
         }
-        due = clock.elapsed() + kProbeMs;
+        armed = clock.elapsed();
+        armedCpu = threadCpuMs();
+        due = armed + kProbeMs;
         probe.start(kProbeMs);
     });
     QElapsedTimer wall;
@@ -122,12 +154,21 @@ int main(int argc, char** argv)
         wall.start();
         clock.start();
         run->trigger();
-        due = clock.elapsed() + kProbeMs;
+        armed = clock.elapsed();
+        armedCpu = threadCpuMs();
+        due = armed + kProbeMs;
         probe.start(kProbeMs);
     });
     app.exec();
-    std::printf("%s, %d writers x %ld single-row INSERT transactions, traced, window 1280x720: %.1f s\n",
-                engine.toUtf8().constData(), workers, perWorker, wall.elapsed() / 1000.0);
+    double load[3] = {0, 0, 0};
+    getloadavg(load, 3);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    std::printf(
+        "%s, %d writers (nice %d) x %ld single-row INSERT transactions, traced, window 1280x720: %.1f "
+        "s; peak RSS %.2f GB; load %.1f %.1f %.1f\n",
+        engine.toUtf8().constData(), workers, nice, perWorker, wall.elapsed() / 1000.0,
+        static_cast<double>(usage.ru_maxrss) / 1024 / 1024, load[0], load[1], load[2]);
     running.report("running");
     settling.report("settling");
     return 0;

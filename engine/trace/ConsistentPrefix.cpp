@@ -1,5 +1,7 @@
 #include "engine/trace/ConsistentPrefix.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <queue>
 #include <utility>
@@ -11,7 +13,7 @@ namespace {
 // Calls reserve(n) once with the number of events that may follow, then take(event) for each.
 template <typename Reserve, typename Take>
 std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                    Reserve reserve, Take take)
+                                    std::uint64_t maxEvents, Reserve reserve, Take take)
 {
     struct Cursor
     {
@@ -29,7 +31,7 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         cursors.push_back({buffer, next, count});
         available += count - next;
     }
-    reserve(available);
+    reserve(static_cast<std::size_t>(std::min<std::uint64_t>(available, maxEvents)));
 
     // The prefix ends at the first seq missing from every buffer: its thread has taken the number
     // but not yet published the event (or registered its buffer after the caller listed them).
@@ -40,7 +42,8 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         heads.emplace(cursors[i].buffer->at(cursors[i].next).seq, i);
 
     std::uint64_t end = from;
-    while (!heads.empty() && heads.top().first == end) {
+    const std::uint64_t last = maxEvents >= UINT64_MAX - from ? UINT64_MAX : from + maxEvents;
+    while (end < last && !heads.empty() && heads.top().first == end) {
         const std::size_t i = heads.top().second;
         heads.pop();
         Cursor& cursor = cursors[i];
@@ -54,10 +57,10 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
 } // namespace
 
 std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                   std::vector<Event>& out)
+                                   std::vector<Event>& out, std::uint64_t maxEvents)
 {
     return mergeConsistentPrefix(
-        buffers, from, [&](std::size_t available) { out.reserve(out.size() + available); },
+        buffers, from, maxEvents, [&](std::size_t available) { out.reserve(out.size() + available); },
         [&](const Event& e) { out.push_back(e); });
 }
 
@@ -65,7 +68,7 @@ std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
                                     const std::function<void(const Event&)>& visit)
 {
     return mergeConsistentPrefix(
-        buffers, from, [](std::size_t) {}, visit);
+        buffers, from, UINT64_MAX, [](std::size_t) {}, visit);
 }
 
 } // namespace txs

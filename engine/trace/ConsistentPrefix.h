@@ -18,8 +18,9 @@ namespace txs {
 // published or dropped (`from` is 0, an end returned before, or the log's drop floor): then the
 // result has no hole, and a later read from its end continues it. The caller keeps the buffers'
 // chunks alive meanwhile (TraceLog holds its reclaim lock shared); only live slots are read.
+// At most `maxEvents` are returned: end is then from + maxEvents, and a read from it continues.
 std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                   std::vector<Event>& out);
+                                   std::vector<Event>& out, std::uint64_t maxEvents = UINT64_MAX);
 
 // The same events, handed to `visit` in seq order where they lie, without copying them (the
 // explainer reads every event of a workers run and keeps almost none: copying each with its

@@ -190,6 +190,15 @@ std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, s
                       });
 }
 
+std::uint64_t TraceLog::readSince(std::uint64_t from, std::size_t maxEvents, std::vector<Event>& out,
+                                  std::uint64_t* skipped) const
+{
+    return readWindow(from, skipped,
+                      [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+                          return readConsistentPrefix(buffers, start, out, maxEvents);
+                      });
+}
+
 std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
                                    std::uint64_t* skipped) const
 {

@@ -53,6 +53,11 @@ public:
     // plus the events returned.
     std::uint64_t readSince(std::uint64_t from, std::vector<Event>& out,
                             std::uint64_t* skipped = nullptr) const;
+    // The same, but at most `maxEvents` events (the first ones): for a reader that works a backlog
+    // off in slices (the window's drain) and must not copy it all at once. The returned end is
+    // where the next read continues.
+    std::uint64_t readSince(std::uint64_t from, std::size_t maxEvents, std::vector<Event>& out,
+                            std::uint64_t* skipped = nullptr) const;
 
     // The same as readSince(), but each event is handed to `visit` where it lies, not copied:
     // for a reader that keeps little of what it reads (the explainer). `visit` runs while the

@@ -119,6 +119,30 @@ private slots:
         QVERIFY(sameEvent(tail.front(), all[12345]));
     }
 
+    // Bounded reads (the window's drain) of random sizes add up to the snapshot, each returning
+    // at most its limit and ending where the next one starts.
+    void boundedReadsEqualSnapshot()
+    {
+        TraceLog log;
+        for (std::int64_t n = 0; n < 5000; ++n)
+            log.append(numbered(static_cast<std::uint32_t>(n % 3), n));
+        std::mt19937 random(20261204);
+        std::vector<Event> bounded;
+        std::uint64_t end = 0;
+        while (end < 5000) {
+            const std::size_t limit = std::uniform_int_distribution<std::size_t>(1, 900)(random);
+            const std::size_t before = bounded.size();
+            const std::uint64_t next = log.readSince(end, limit, bounded);
+            QCOMPARE(bounded.size() - before, std::min<std::size_t>(limit, 5000 - end));
+            QCOMPARE(next, end + (bounded.size() - before));
+            end = next;
+        }
+        const std::vector<Event> all = log.snapshot();
+        QCOMPARE(bounded.size(), all.size());
+        for (std::size_t i = 0; i < all.size(); ++i)
+            QVERIFY(sameEvent(all[i], bounded[i]));
+    }
+
     void readersSeeConsistentPrefixesWhileEightThreadsAppend()
     {
         constexpr std::uint32_t kThreads = 8;

@@ -84,6 +84,23 @@ private slots:
         }
     }
 
+    // A bounded read stops after maxEvents, even with more published, and the next read from its
+    // end continues without a hole; one that reaches the unpublished seq first stops there.
+    void stopsAfterMaxEvents()
+    {
+        auto a = bufferWith({0, 2, 3, 5, 7});
+        auto b = bufferWith({1, 4, 6, 9}); // 8 is not published yet
+        const std::vector<const ThreadEventBuffer*> buffers{a.get(), b.get()};
+        std::vector<Event> out;
+        QCOMPARE(readConsistentPrefix(buffers, 0, out, 3), std::uint64_t{3});
+        QCOMPARE(seqsOf(out), (std::vector<std::uint64_t>{0, 1, 2}));
+        QCOMPARE(readConsistentPrefix(buffers, 3, out, 2), std::uint64_t{5});
+        QCOMPARE(readConsistentPrefix(buffers, 5, out, 100), std::uint64_t{8});
+        QCOMPARE(seqsOf(out), (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+        QCOMPARE(readConsistentPrefix(buffers, 8, out, 0), std::uint64_t{8});
+        QCOMPARE(out.size(), std::size_t(8));
+    }
+
     void nothingPublishedReturnsFrom()
     {
         auto empty = std::make_unique<ThreadEventBuffer>();

@@ -112,7 +112,7 @@ QVariant ExplanationsModel::display(const ExplainedError& x, int column) const
 QVariant ExplanationsModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const ExplainedError& x = projection().explanations.all()[static_cast<std::size_t>(index.row())];
+    const ExplainedError& x = projection().explanations.all()[recordOf(index.row())];
     switch (role) {
     case Qt::DisplayRole:
         return display(x, index.column());

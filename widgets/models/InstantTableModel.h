@@ -6,11 +6,19 @@
 // rows the new events changed (the projection's TouchLog), as contiguous runs of dataChanged.
 // Moving the instant inserts or removes rows at the end and refreshes the rest with one
 // dataChanged: no reset, so selections and scroll positions survive time travel.
+//
+// Windowed: at most windowRows() rows, the latest records at the instant (a long run has
+// millions; a view's cost grows with its rows, not with what it paints). Live, the window
+// slides: rows leave at the top (beginRemoveRows), so a selected row keeps its record while it
+// is shown. Earlier records are reached by moving the instant back (time travel), and
+// windowNote() says how many are not shown. Rows refresh on SessionLog::viewsDue (at most once
+// per frame in the window).
 
 #include "widgets/models/ModelRoles.h"
 #include "widgets/models/SessionLog.h"
 
 #include <QAbstractTableModel>
+#include <algorithm>
 
 namespace txs::models {
 
@@ -23,11 +31,28 @@ public:
 
     int rowCount(const QModelIndex& parent = {}) const override;
     SessionLog* session() const { return session_; }
+
+    static constexpr int kDefaultWindowRows = 10'000;
+    // At most `rows` rows (at least 1); takes effect at the next refresh.
+    void setWindowRows(int rows) { windowRows_ = std::max(rows, 1); }
+    int windowRows() const { return windowRows_; }
+    // Records at the instant, shown or not; the first row's record.
+    std::size_t totalRows() const { return total_; }
+    std::size_t firstRecord() const { return first_; }
+    // "showing the latest N of M …" while rows are left out, else empty.
+    QString windowNote() const;
     // The instant the rows show (the session's, as of the last refresh).
     std::int64_t instant() const { return instant_; }
 
+signals:
+    // windowNote() changed.
+    void windowChanged();
+
 protected:
     const SessionProjection& projection() const { return session_->projection(); }
+    // The projection's record shown at `row`, and back (-1: not shown).
+    std::size_t recordOf(int row) const { return first_ + static_cast<std::size_t>(row); }
+    int rowOfRecord(std::size_t record) const;
     // Records that exist at t.
     virtual std::size_t rowsAt(std::int64_t t) const = 0;
     // The projection's log of changed records; null when every row may change at any instant
@@ -42,8 +67,12 @@ protected:
 private:
     void refresh(bool moved);
     void emitChanged(std::vector<std::size_t>& rows);
+    void setTotal(std::size_t total);
 
     SessionLog* session_;
+    int windowRows_ = kDefaultWindowRows;
+    std::size_t total_ = 0; // records at the instant
+    std::size_t first_ = 0; // record of row 0
     int shown_ = 0;
     std::size_t cursor_ = 0;
     std::int64_t instant_ = -1;

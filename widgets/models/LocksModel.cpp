@@ -88,7 +88,7 @@ QVariant LocksModel::display(const ConnectionRecord& c, int column) const
 QVariant LocksModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const ConnectionRecord& c = projection().connections.all()[static_cast<std::size_t>(index.row())];
+    const ConnectionRecord& c = projection().connections.all()[recordOf(index.row())];
     const bool waiting = state_.connection(c.id).waiting.has_value();
     switch (role) {
     case Qt::DisplayRole:

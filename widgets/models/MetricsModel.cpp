@@ -8,7 +8,7 @@ MetricsModel::MetricsModel(SessionLog* session, QObject* parent) : InstantTableM
 {
     attach();
     // After the rows are refreshed, so a chart and the table agree.
-    connect(session, &SessionLog::eventsApplied, this, [this] {
+    connect(session, &SessionLog::viewsDue, this, [this] {
         if (this->session()->isLive()) emit seriesChanged();
     });
     connect(session, &SessionLog::instantMoved, this, &MetricsModel::seriesChanged);

@@ -11,6 +11,11 @@ SessionLog::SessionLog(std::shared_ptr<TraceLog> log, QObject* parent)
     : QObject(parent), log_(std::move(log)), projection_(std::make_unique<SessionProjection>())
 {
     connect(&timer_, &QTimer::timeout, this, &SessionLog::tick);
+    viewsTimer_.setSingleShot(true);
+    connect(&viewsTimer_, &QTimer::timeout, this, [this] {
+        sinceViews_.start();
+        emit viewsDue();
+    });
 }
 
 SessionLog::~SessionLog() = default;
@@ -21,8 +26,9 @@ void SessionLog::setLog(std::shared_ptr<TraceLog> log)
     log_ = std::move(log);
     projection_ = std::make_unique<SessionProjection>();
     nextSeq_ = 0;
-    pending_.clear();
-    pendingPos_ = 0;
+    batch_.clear();
+    sliceWasFull_ = false;
+    viewsTimer_.stop();
     nsPerEvent_ = 0;
     instant_ = -1;
     const bool wasLive = live_;
@@ -44,9 +50,17 @@ void SessionLog::stop()
 
 void SessionLog::tick()
 {
-    drain();
+    const std::size_t applied = drain();
     // Work off a backlog in slices, letting the event loop paint and handle input between them.
-    if (backlog() > 0 && timer_.isActive()) QTimer::singleShot(0, this, &SessionLog::tick);
+    if (applied > 0 && sliceWasFull_ && timer_.isActive()) QTimer::singleShot(0, this, &SessionLog::tick);
+}
+
+std::size_t SessionLog::backlog() const
+{
+    if (!log_) return 0;
+    const std::uint64_t next = std::max(nextSeq_, log_->droppedCount());
+    const std::uint64_t appended = log_->appendedCount();
+    return appended > next ? static_cast<std::size_t>(appended - next) : 0;
 }
 
 std::size_t SessionLog::nextSliceLimit() const
@@ -60,33 +74,30 @@ std::size_t SessionLog::nextSliceLimit() const
 std::size_t SessionLog::drain()
 {
     if (!log_) return 0;
-    if (pendingPos_ == pending_.size()) {
-        pending_.clear();
-        pendingPos_ = 0;
-        nextSeq_ = log_->readSince(nextSeq_, pending_);
-    }
-    QElapsedTimer cost; // of the slice, not of the read above (a backlog's read is a copy spread
-    cost.start();       // over many slices)
-    const std::size_t end = std::min(pending_.size(), pendingPos_ + nextSliceLimit());
-    if (end == pendingPos_) return 0;
-    const std::uint64_t firstSeq = pending_[pendingPos_].seq;
-    projection_->apply(pending_, pendingPos_, end);
-    const std::size_t applied = end - pendingPos_;
+    // The slice is read, not only applied, a bounded count at a time: a backlog of millions of
+    // events (the window was busy, a long run ended) is never copied out of the log at once.
+    QElapsedTimer cost;
+    cost.start();
+    const std::size_t limit = nextSliceLimit();
+    batch_.clear();
+    nextSeq_ = log_->readSince(nextSeq_, limit, batch_);
+    sliceWasFull_ = batch_.size() == limit;
+    if (batch_.empty()) return 0;
+    const std::uint64_t firstSeq = batch_.front().seq;
+    projection_->apply(batch_);
+    const std::size_t applied = batch_.size();
     const bool advanced = live_ && projection_->latestNs() != instant_;
     if (live_) instant_ = projection_->latestNs();
     // The batch stays readable (lastBatch) while the signal runs: views that keep their own
     // projection (the timeline) take it from here rather than read the log a second time.
-    lastBatch_ = std::span<const Event>(pending_.data() + pendingPos_, applied);
+    lastBatch_ = std::span<const Event>(batch_.data(), applied);
     emit eventsApplied(firstSeq, projection_->nextSeq());
     lastBatch_ = {};
-    pendingPos_ = end;
-    if (pendingPos_ == pending_.size()) {
-        // Give the memory of a large burst back rather than keep it for the next small one.
-        if (pending_.capacity() > 4 * batchLimit_) std::vector<Event>().swap(pending_);
-        pending_.clear();
-        pendingPos_ = 0;
-    }
+    // Give the memory of a large slice back rather than keep it for the next small one.
+    if (batch_.capacity() > 4 * kMinSliceEvents && batch_.capacity() > 2 * limit)
+        std::vector<Event>().swap(batch_);
     if (advanced) emit instantChanged(instant_);
+    viewsApplied();
     if (sliceBudgetNs_ > 0) {
         // Smoothed so one slow slice (a first paint, a page fault burst) does not starve the next
         // ones.
@@ -96,12 +107,38 @@ std::size_t SessionLog::drain()
     return applied;
 }
 
+void SessionLog::viewsApplied()
+{
+    if (viewRefreshMs_ <= 0) {
+        emit viewsDue();
+        return;
+    }
+    // At most one refresh of the views per period: a slice that comes sooner leaves it to the
+    // timer, which refreshes them once with everything applied meanwhile.
+    if (!sinceViews_.isValid() || sinceViews_.elapsed() >= viewRefreshMs_) {
+        viewsTimer_.stop();
+        sinceViews_.start();
+        emit viewsDue();
+    } else if (!viewsTimer_.isActive()) {
+        viewsTimer_.start(static_cast<int>(viewRefreshMs_ - sinceViews_.elapsed()));
+    }
+}
+
+void SessionLog::flushViews()
+{
+    if (!viewsTimer_.isActive()) return;
+    viewsTimer_.stop();
+    sinceViews_.start();
+    emit viewsDue();
+}
+
 void SessionLog::drainAll()
 {
     // drain() reads the log again whenever it has applied everything read before, so it
     // returns 0 only once nothing new has been published.
     while (drain() > 0) {
     }
+    flushViews();
 }
 
 void SessionLog::setInstant(qint64 timeNs)
@@ -109,6 +146,7 @@ void SessionLog::setInstant(qint64 timeNs)
     const bool wasLive = live_;
     live_ = false;
     instant_ = timeNs;
+    viewsTimer_.stop(); // the move refreshes every view
     if (wasLive) emit liveChanged(false);
     emit instantMoved(instant_);
     emit instantChanged(instant_);

@@ -2,10 +2,10 @@
 // The GUI's view of a trace log: drains it on a timer into the session's projections and
 // holds the instant every panel shows.
 //
-// Draining is batched: each tick reads what the writers published since the last one
-// (TraceLog::readSince), applies at most batchLimit() events to the projections, and then
-// signals once. A backlog (a paused GUI, a burst of 100k+ events/s) is worked off in bounded
-// slices with the event loop running between them, so the GUI stays responsive.
+// Draining is batched: each tick reads at most batchLimit() of the events the writers published
+// since the last one (TraceLog::readSince with a limit: a backlog is never copied whole),
+// applies them to the projections, and then signals once. A backlog (a paused GUI, a burst of 100k+ events/s)
+// is worked off in bounded slices with the event loop running between them, so the GUI stays responsive.
 //
 // With a time budget (setSliceBudgetMs, the window's 12 ms), a slice is also bounded in time:
 // each drain measures what it cost per event — applying to the projections AND the views'
@@ -18,8 +18,10 @@
 #include "engine/trace/SessionProjection.h"
 #include "engine/trace/TraceLog.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
+#include <algorithm>
 #include <memory>
 #include <span>
 #include <vector>
@@ -52,8 +54,15 @@ public:
     // The events the next drain may apply: batchLimit(), or fewer under a time budget.
     std::size_t nextSliceLimit() const;
     static constexpr std::size_t kMinSliceEvents = 256;
-    // Events read from the log but not applied yet.
-    std::size_t backlog() const { return pending_.size() - pendingPos_; }
+    // Events appended to the log and not applied yet (some may still be being published).
+    std::size_t backlog() const;
+    // Views (tables, trees) refresh at most once per `ms` while live: a drain that comes sooner
+    // leaves viewsDue() to a timer, which signals once for everything applied meanwhile. 0 (the
+    // default): viewsDue() follows every drain, deterministic for tests.
+    void setViewRefreshMs(int ms) { viewRefreshMs_ = std::max(ms, 0); }
+    int viewRefreshMs() const { return viewRefreshMs_; }
+    // Signals a viewsDue() that is waiting for its period now (the end of a run).
+    void flushViews();
 
     std::int64_t instant() const { return instant_; }
     bool isLive() const { return live_; }
@@ -80,16 +89,24 @@ signals:
     // The instant changed for any reason, live advance included (cursors, labels).
     void instantChanged(qint64 timeNs);
     void liveChanged(bool live);
+    // Live: the projections moved on since the views last refreshed (after eventsApplied, at most
+    // once per viewRefreshMs()). Models that read only the projections refresh here; what needs
+    // every batch (lastBatch) listens to eventsApplied.
+    void viewsDue();
 
 private:
     void tick();
+    void viewsApplied();
 
     std::shared_ptr<TraceLog> log_;
     std::unique_ptr<SessionProjection> projection_;
     std::uint64_t nextSeq_ = 0; // next seq to read from the log
-    std::vector<Event> pending_;
-    std::size_t pendingPos_ = 0;
+    std::vector<Event> batch_;  // the slice being applied
+    bool sliceWasFull_ = false; // the last read returned its limit: more may be waiting
     std::span<const Event> lastBatch_;
+    int viewRefreshMs_ = 0;
+    QElapsedTimer sinceViews_;
+    QTimer viewsTimer_;
     std::size_t batchLimit_ = 50'000;
     std::int64_t sliceBudgetNs_ = 0;
     double nsPerEvent_ = 0; // measured cost of a drain per event (smoothed), 0 before the first

@@ -68,7 +68,7 @@ QVariant StatementLogModel::display(const StatementRecord& s, int column) const
 QVariant StatementLogModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const StatementRecord& s = projection().statements.all()[static_cast<std::size_t>(index.row())];
+    const StatementRecord& s = projection().statements.all()[recordOf(index.row())];
     switch (role) {
     case Qt::DisplayRole:
         return display(s, index.column());

@@ -44,8 +44,7 @@ int TransactionsModel::columnCount(const QModelIndex& parent) const
 
 int TransactionsModel::rowOf(std::uint64_t txId) const
 {
-    const std::size_t i = projection().transactions.indexOf(txId);
-    return i < static_cast<std::size_t>(rowCount()) ? static_cast<int>(i) : -1;
+    return rowOfRecord(projection().transactions.indexOf(txId));
 }
 
 QVariant TransactionsModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -101,10 +100,16 @@ QVariant TransactionsModel::display(const TransactionRecord& r, int column) cons
     }
 }
 
+QString TransactionsModel::cellText(std::size_t record, int column) const
+{
+    if (record >= totalRows()) return {};
+    return display(projection().transactions.all()[record], column).toString();
+}
+
 QVariant TransactionsModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const TransactionRecord& r = projection().transactions.all()[static_cast<std::size_t>(index.row())];
+    const TransactionRecord& r = projection().transactions.all()[recordOf(index.row())];
     const Outcome outcome = outcomeOf(r.phaseAt(instant()));
     switch (role) {
     case Qt::DisplayRole:

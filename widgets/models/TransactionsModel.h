@@ -34,6 +34,9 @@ public:
 
     // The row of a transaction (-1 when it is not shown), to select it from elsewhere.
     int rowOf(std::uint64_t txId) const;
+    // The text of `column` for the transaction `record` of totalRows(), shown or not (the
+    // export writes every transaction, not only the window's rows).
+    QString cellText(std::size_t record, int column) const;
 
 protected:
     std::size_t rowsAt(std::int64_t t) const override;

@@ -14,7 +14,7 @@ VersionChainModel::VersionChainModel(SessionLog* session, QObject* parent)
     nodes_.emplace_back(); // the root
     instant_ = session_->instant();
     refreshMoved(instant_, true);
-    connect(session_, &SessionLog::eventsApplied, this, [this] {
+    connect(session_, &SessionLog::viewsDue, this, [this] {
         if (session_->isLive()) refreshLive();
     });
     connect(session_, &SessionLog::instantMoved, this, [this] { refreshMoved(instant_, false); });

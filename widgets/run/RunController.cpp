@@ -181,7 +181,7 @@ bool RunController::ensureOpen()
         options.databasePath = databasePath_.toStdString();
         // The window first: 16 or 64 workers running flat out on 2 cores left its thread a
         // sixteenth of a core, and input waited for seconds (bench_window_latency).
-        options.workerNiceness = 10;
+        options.workerNiceness = workerNiceness_;
         runner_ = std::make_unique<txs::Runner>(*workload_, options);
         runner_->setObserver(observer_.get());
         runner_->setStatementDelay(std::chrono::milliseconds(delayMs_));

@@ -35,6 +35,9 @@ public:
     void setJournalModeOverride(std::optional<txs::JournalMode> mode);
     // Slow motion: a pause after each statement (0 = full speed).
     void setStatementDelayMs(int ms);
+    // The nice value of the run's worker threads (10 by default: the window's thread first);
+    // takes effect at the next run opened. For benches that compare.
+    void setWorkerNiceness(int nice) { workerNiceness_ = nice; }
     void setDatabasePath(const QString& path); // empty: a fresh database
 
     State state() const { return state_; }
@@ -82,6 +85,7 @@ private:
     std::optional<txs::JournalMode> modeOverride_;
     QString databasePath_;
     int delayMs_ = 0;
+    int workerNiceness_ = 10;
     std::shared_ptr<txs::TraceLog> trace_;
     std::unique_ptr<txs::Runner> runner_;
     std::unique_ptr<Observer> observer_;

@@ -34,4 +34,21 @@ void paintEmptyHint(QAbstractItemView& view, const QString& hint)
     painter.drawText(area, flags, hint);
 }
 
+void paintWindowNote(QAbstractItemView& view, const QString& note)
+{
+    if (note.isEmpty()) return;
+    QWidget* viewport = view.viewport();
+    QPainter painter(viewport);
+    const QFontMetrics metrics = view.fontMetrics();
+    const int pad = metrics.height() / 4;
+    const QString text = metrics.elidedText(note, Qt::ElideRight, viewport->width() - 4 * pad);
+    QRect box(0, 0, metrics.horizontalAdvance(text) + 2 * pad, metrics.height() + 2 * pad);
+    box.moveBottomRight(viewport->rect().bottomRight() - QPoint(pad, pad));
+    painter.setPen(view.palette().color(QPalette::Mid));
+    painter.setBrush(view.palette().color(QPalette::ToolTipBase));
+    painter.drawRect(box);
+    painter.setPen(view.palette().color(QPalette::ToolTipText));
+    painter.drawText(box, Qt::AlignCenter, text);
+}
+
 } // namespace txs

@@ -14,5 +14,8 @@ bool emptyHintShows(const QAbstractItemView& view, const QString& hint);
 // Draws `hint` centred on the view's viewport, in the disabled text colour; call after the
 // view's own paintEvent.
 void paintEmptyHint(QAbstractItemView& view, const QString& hint);
+// Draws `note` (what a windowed model leaves out) in a box along the bottom of the viewport, over
+// the rows, elided to its width; nothing when empty.
+void paintWindowNote(QAbstractItemView& view, const QString& note);
 
 } // namespace txs

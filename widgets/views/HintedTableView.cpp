@@ -17,10 +17,18 @@ bool HintedTableView::showsHint() const
     return emptyHintShows(*this, hint_);
 }
 
+void HintedTableView::setWindowNote(const QString& note)
+{
+    if (note == note_) return;
+    note_ = note;
+    viewport()->update();
+}
+
 void HintedTableView::paintEvent(QPaintEvent* event)
 {
     QTableView::paintEvent(event);
     paintEmptyHint(*this, hint_);
+    paintWindowNote(*this, note_);
 }
 
 } // namespace txs

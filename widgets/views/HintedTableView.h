@@ -17,12 +17,17 @@ public:
     void setEmptyHint(const QString& hint);
     QString emptyHint() const { return hint_; }
     bool showsHint() const; // the model is empty and there is a hint to show
+    // A line drawn at the bottom of the view while the model leaves rows out (a windowed model:
+    // "showing the latest N of M …"); empty: none.
+    void setWindowNote(const QString& note);
+    QString windowNote() const { return note_; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
     QString hint_;
+    QString note_;
 };
 
 } // namespace txs

@@ -86,16 +86,6 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
     const bool overCap = taken > droppedCount() + limits_.maxEvents;
     if (!overCap && !writer.nextChunkSlotTaken()) return;
     const std::uint64_t wanted = taken > limits_.maxEvents ? taken - limits_.maxEvents : 0;
-    std::shared_ptr<const std::function<std::uint64_t()>> catchUp;
-    {
-        std::lock_guard lock(catchUpMutex_);
-        catchUp = catchUp_;
-    }
-    // Every seq below `wanted` is taken; those of other threads are published within moments
-    // (nothing blocks between taking a seq and publishing it), so the reader gets there.
-    if (catchUp && wanted > droppedCount())
-        while ((*catchUp)() < wanted)
-            std::this_thread::yield();
     if (pinned_.load(std::memory_order_acquire)) {
         // This thread has taken no seq it has not published, so the pinned reader's prefix can
         // reach `wanted` without it: the wait ends.
@@ -117,6 +107,7 @@ void TraceLog::append(Event event)
     writer.buffer.reserveNext();
     if (event.timeNs == 0) event.timeNs = now();
     auto& kindCount = writer.kinds[std::min(static_cast<std::size_t>(event.kind), kEventKindCount - 1)];
+    counts_.apply(event);
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
     event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
@@ -142,14 +133,6 @@ void TraceLog::unpin()
         pinned_.store(false, std::memory_order_release);
     }
     pinMoved_.notify_all();
-}
-
-void TraceLog::setCatchUp(std::function<std::uint64_t()> catchUp)
-{
-    auto shared =
-        catchUp ? std::make_shared<const std::function<std::uint64_t()>>(std::move(catchUp)) : nullptr;
-    std::lock_guard lock(catchUpMutex_);
-    catchUp_ = std::move(shared);
 }
 
 std::uint64_t TraceLog::countOf(EventKind kind) const

@@ -37,7 +37,7 @@ thread_local std::vector<CachedWriter> threadWriters;
 TraceLog::TraceLog(TraceLogLimits limits)
     : limits_(limits), geometry_(ChunkGeometry::forCap(limits.maxEvents)),
       start_(std::chrono::steady_clock::now()), id_(nextLogId.fetch_add(1, std::memory_order_relaxed)),
-      alive_(std::make_shared<const bool>(true)), pool_(geometry_.largest * sizeof(Event), kPooledChunks)
+      alive_(std::make_shared<const bool>(true)), pool_(geometry_.largest * sizeof(StoredEvent), kPooledChunks)
 {}
 
 // Appending while the log is destroyed is the caller's bug, as with any object.
@@ -111,7 +111,7 @@ void TraceLog::append(Event event)
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
     event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    writer.buffer.publish(std::move(event));
+    writer.buffer.publish(event);
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 

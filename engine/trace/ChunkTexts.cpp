@@ -10,7 +10,7 @@ namespace txs {
 
 ChunkTexts::ChunkTexts(std::size_t events)
     : maxBlocks_(std::clamp<std::size_t>(events, 1, kMaxBlocks)),
-      blocks_(std::make_unique<char*[]>(maxBlocks_))
+      blocks_(std::make_unique_for_overwrite<char*[]>(maxBlocks_)) // only [0, blockCount_) is read: no pass to zero a pointer per event
 {}
 
 ChunkTexts::~ChunkTexts()

@@ -23,17 +23,6 @@ Counted errorCount(ErrorKind kind)
     }
 }
 
-constexpr std::uint64_t bit(EventKind kind) { return std::uint64_t{1} << static_cast<unsigned>(kind); }
-
-// The kinds the rule reads: its own (statements, retries, closes, blocked tries) and those that
-// prove a transaction. Every kind's value is below 64 (static_assert below).
-constexpr std::uint64_t kCountingKinds =
-    bit(EventKind::StatementBegin) | bit(EventKind::StatementEnd) | bit(EventKind::TxRetry) |
-    bit(EventKind::ConnectionClose) | bit(EventKind::StatementBlocked) | bit(EventKind::TxBegin) |
-    bit(EventKind::TxCommit) | bit(EventKind::TxRollback) | bit(EventKind::TxDoomed) |
-    bit(EventKind::VersionCreated) | bit(EventKind::VersionEnded) | bit(EventKind::Conflict) |
-    bit(EventKind::LockWait) | bit(EventKind::LockAcquire);
-static_assert(kEventKindCount <= 64);
 
 void endTransaction(ConnectionCounting& c, bool committed, std::int64_t timeNs, Settled& out)
 {
@@ -76,12 +65,6 @@ bool provesTransaction(const Event& e)
     default:
         return false;
     }
-}
-
-bool countingReads(EventKind kind)
-{
-    const auto k = static_cast<unsigned>(kind);
-    return k < 64 && (kCountingKinds >> k & 1) != 0;
 }
 
 void addTo(MetricsAt& m, Counted what, std::uint64_t n)

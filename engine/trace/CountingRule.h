@@ -66,8 +66,22 @@ struct Tally
 
 void addTo(MetricsAt& metrics, Counted what, std::uint64_t n = 1);
 
-// Whether the rule reads events of `kind` at all; the others change no count and no state.
-bool countingReads(EventKind kind);
+// The kinds the rule reads: its own (statements, retries, closes, blocked tries) and those that
+// may prove a transaction; events of other kinds change no count and no state. A mask, because
+// the log asks for every event it appends.
+constexpr std::uint64_t kindBit(EventKind kind) { return std::uint64_t{1} << static_cast<unsigned>(kind); }
+constexpr std::uint64_t kCountingKinds =
+    kindBit(EventKind::StatementBegin) | kindBit(EventKind::StatementEnd) | kindBit(EventKind::TxRetry) |
+    kindBit(EventKind::ConnectionClose) | kindBit(EventKind::StatementBlocked) | kindBit(EventKind::TxBegin) |
+    kindBit(EventKind::TxCommit) | kindBit(EventKind::TxRollback) | kindBit(EventKind::TxDoomed) |
+    kindBit(EventKind::VersionCreated) | kindBit(EventKind::VersionEnded) | kindBit(EventKind::Conflict) |
+    kindBit(EventKind::LockWait) | kindBit(EventKind::LockAcquire);
+static_assert(kEventKindCount <= 64, "kCountingKinds is a 64-bit mask");
+inline bool countingReads(EventKind kind)
+{
+    const auto k = static_cast<unsigned>(kind);
+    return k < 64 && (kCountingKinds >> k & 1) != 0;
+}
 
 // The rule's state for one connection.
 struct ConnectionCounting

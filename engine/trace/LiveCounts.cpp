@@ -8,7 +8,7 @@ LiveCounts::~LiveCounts()
         delete[] page.load(std::memory_order_relaxed);
 }
 
-LiveCounts::Slot& LiveCounts::slotOf(std::uint32_t connection)
+LiveCounts::Slot& LiveCounts::newSlot(std::uint32_t connection)
 {
     const std::uint32_t p = connection >> kPageBits;
     if (p >= kPages) {
@@ -31,9 +31,8 @@ LiveCounts::Slot& LiveCounts::slotOf(std::uint32_t connection)
     return page[connection & (kPageSize - 1)];
 }
 
-void LiveCounts::apply(const Event& e)
+void LiveCounts::applyCounted(const Event& e)
 {
-    if (e.connection == 0 || !countingReads(e.kind)) return;
     Slot& slot = slotOf(e.connection);
     const Settled settled = applyCounting(slot.rule, e);
     // The pending error moves into `settled` (or is dropped as a wait) before it is replaced:

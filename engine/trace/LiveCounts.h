@@ -30,7 +30,10 @@ public:
     LiveCounts(const LiveCounts&) = delete;
     LiveCounts& operator=(const LiveCounts&) = delete;
 
-    void apply(const Event& e);
+    void apply(const Event& e)
+    {
+        if (e.connection != 0 && countingReads(e.kind)) applyCounted(e);
+    }
     MetricsAt totals() const;
 
 private:
@@ -40,7 +43,15 @@ private:
         std::array<std::atomic<std::uint64_t>, kCountedKinds> settled{};
         std::atomic<std::int8_t> pending{-1}; // the Counted of rule.pending while hasPending, else -1
     };
-    Slot& slotOf(std::uint32_t connection);
+    void applyCounted(const Event& e);
+    Slot& slotOf(std::uint32_t connection)
+    {
+        const std::uint32_t p = connection >> kPageBits;
+        if (p < kPages)
+            if (Slot* page = pages_[p].load(std::memory_order_acquire)) return page[connection & (kPageSize - 1)];
+        return newSlot(connection);
+    }
+    Slot& newSlot(std::uint32_t connection); // its page is not made yet, or it is an overflow id
 
     // Connections 1 .. kPages * kPageSize - 1 (ids are handed out from 1 by each database) live in
     // pages made on first use, found without a lock; larger ids (a recording's) in `overflow_`.

@@ -31,10 +31,9 @@ ThreadEventBuffer::~ThreadEventBuffer()
         destroyChunk(chunk);
 }
 
-void ThreadEventBuffer::reserveNext()
+void ThreadEventBuffer::startChunk()
 {
-    const std::size_t chunk = geometry_.position(nextSlot()).chunk;
-    if (chunk < allocated_) return;
+    const std::size_t chunk = geometry_.position(writeNext_).chunk;
     std::atomic<std::byte*>& slot = ring_[chunk % geometry_.ringSize];
     // The log dropped the slot's previous chunk before this call (see ChunkGeometry::forCap);
     // overwriting a live chunk would hand readers another chunk's events.
@@ -43,9 +42,13 @@ void ThreadEventBuffer::reserveNext()
     // memory, so the writer never stalls on one.
     const std::size_t bytes = chunkBytes(chunk);
     texts_[chunk % geometry_.ringSize] = std::make_unique<ChunkTexts>(geometry_.chunkSize(chunk));
-    slot.store(static_cast<std::byte*>(pool_ ? pool_->take(bytes) : allocateChunk(bytes)),
-               std::memory_order_relaxed);
+    auto* memory = static_cast<std::byte*>(pool_ ? pool_->take(bytes) : allocateChunk(bytes));
+    slot.store(memory, std::memory_order_relaxed);
     allocated_ = chunk + 1;
+    const std::size_t start = geometry_.chunkStart(chunk);
+    writeEnd_ = start + geometry_.chunkSize(chunk);
+    writeSlot_ = memory + (writeNext_ - start) * sizeof(StoredEvent);
+    writeTexts_ = texts_[chunk % geometry_.ringSize].get();
 }
 
 std::size_t ThreadEventBuffer::lowerBound(std::uint64_t seq, std::size_t count) const

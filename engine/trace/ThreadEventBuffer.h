@@ -46,26 +46,30 @@ public:
 
     // Writer only: whether the next event starts a chunk not yet allocated. The log drops old
     // chunks at that moment, so that the ring slot of the new chunk is free (ChunkGeometry).
-    bool atChunkBoundary() const { return geometry_.position(nextSlot()).chunk >= allocated_; }
+    bool atChunkBoundary() const { return writeNext_ == writeEnd_; }
 
     // Writer only: makes room for the next event, so that a caller can take the event's sequence
     // number after any allocation (readers wait at a number taken but not yet published).
-    void reserveNext();
+    void reserveNext()
+    {
+        if (writeNext_ == writeEnd_) startChunk();
+    }
 
-    // Writer only: stores the next event and makes it visible to readers. The chunk was allocated
-    // before the release store, so a reader that sees the count sees the chunk and the event.
-    void publish(const Event& event)
+    // Writer only: stores the next event, with `seq`, `timeNs` and `text` in place of the
+    // event's own, and makes it visible to readers. The chunk was allocated before the release
+    // store, so a reader that sees the count sees the chunk and the event.
+    void publish(const Event& event, std::uint64_t seq, std::int64_t timeNs, std::string_view text)
     {
         reserveNext();
-        const std::size_t n = nextSlot();
-        const ChunkGeometry::Position p = geometry_.position(n);
-        const std::uint32_t text = textsOf(p.chunk).store(event.text);
-        ::new (static_cast<void*>(slotAt(p)))
-            StoredEvent{event.seq,        event.timeNs, event.txId, event.rowid,  event.a, event.b,
-                        event.connection, event.table,  event.kind, event.detail, text};
+        const std::uint32_t ref = writeTexts_->store(text);
+        ::new (static_cast<void*>(writeSlot_))
+            StoredEvent{seq,         timeNs,      event.txId, event.rowid,  event.a, event.b,
+                        event.connection, event.table, event.kind, event.detail, ref};
+        writeSlot_ += sizeof(StoredEvent);
         // A plain store, not an RMW: only this thread writes the count.
-        published_.store(n + 1, std::memory_order_release);
+        published_.store(++writeNext_, std::memory_order_release);
     }
+    void publish(const Event& event) { publish(event, event.seq, event.timeNs, event.text); }
 
     // Any thread: slots [firstLive(), publishedCount()) may be read with at(). firstLive() only
     // changes under the log's exclusive reclaim lock, so a reader holding it shared may use both.
@@ -136,11 +140,19 @@ private:
     // The chunk's texts; set with the chunk (reserveNext) and freed with it (destroyChunk).
     ChunkTexts& textsOf(std::size_t chunk) const { return *texts_[chunk % geometry_.ringSize]; }
     void destroyChunk(std::size_t chunk);
+    void startChunk(); // writer only: allocates the chunk of slot writeNext_
 
     const ChunkGeometry geometry_;
     ChunkPool* const pool_;
     std::atomic<std::size_t> published_{0};
     std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
+    // Writer only, the append's fast path (no ChunkGeometry arithmetic per event): the next slot
+    // (published_'s value), the end of the allocated slots, and while writeNext_ < writeEnd_ the
+    // address of slot writeNext_ and its chunk's texts.
+    std::size_t writeNext_ = 0;
+    std::size_t writeEnd_ = 0;
+    std::byte* writeSlot_ = nullptr;
+    ChunkTexts* writeTexts_ = nullptr;
     std::size_t firstLiveChunk_ = 0; // guarded by the log's reclaim lock: older chunks are freed
     std::unique_ptr<std::atomic<std::byte*>[]> ring_;
     // Beside ring_, slot for slot. Written by the writer before it publishes an event of the

@@ -100,18 +100,18 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
         w->buffer.dropChunksBelow(floor);
 }
 
-void TraceLog::append(Event event)
+void TraceLog::append(const Event& event, std::string_view text)
 {
     ThreadWriter& writer = writerForThisThread();
     if (writer.buffer.atChunkBoundary()) dropOldEvents(writer.buffer);
     writer.buffer.reserveNext();
-    if (event.timeNs == 0) event.timeNs = now();
+    const std::int64_t timeNs = event.timeNs != 0 ? event.timeNs : now();
     auto& kindCount = writer.kinds[std::min(static_cast<std::size_t>(event.kind), kEventKindCount - 1)];
-    counts_.apply(event);
+    counts_.apply(event); // counts only: the times of its tallies go unused
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
-    event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    writer.buffer.publish(event);
+    const std::uint64_t seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
+    writer.buffer.publish(event, seq, timeNs, text);
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 

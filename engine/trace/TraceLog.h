@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string_view>
 #include <vector>
 
 namespace txs {
@@ -41,7 +42,10 @@ public:
     TraceLog& operator=(const TraceLog&) = delete;
 
     // Thread-safe. Fills in seq and, when timeNs is 0, the time.
-    void append(Event event);
+    void append(const Event& event) { append(event, event.text); }
+    // The same with `text` in place of event.text: the emitters' path, which makes no std::string
+    // for a text the log copies into its own storage anyway.
+    void append(const Event& event, std::string_view text);
 
     // Nanoseconds since the log was created (steady clock).
     std::int64_t now() const;

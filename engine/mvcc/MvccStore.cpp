@@ -13,7 +13,7 @@ MvccStore::MvccStore(std::shared_ptr<TraceLog> trace) : trace_(std::move(trace))
 MvccStore::~MvccStore() = default;
 
 void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
-                     std::int64_t rowid, std::int64_t a, std::int64_t b, std::string text,
+                     std::int64_t rowid, std::int64_t a, std::int64_t b, std::string_view text,
                      std::uint16_t detail) const
 {
     if (!trace_) return;
@@ -26,8 +26,7 @@ void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txI
     e.a = a;
     e.b = b;
     e.detail = detail;
-    e.text = std::move(text);
-    trace_->append(std::move(e));
+    trace_->append(e, text);
 }
 
 // ---------------------------------------------------------------- catalog

@@ -169,7 +169,7 @@ public:
     }
 
     void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
-              std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string text = {},
+              std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string_view text = {},
               std::uint16_t detail = 0) const;
     bool tracing() const { return trace_ != nullptr; }
 

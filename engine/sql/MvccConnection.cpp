@@ -84,9 +84,9 @@ TransactionState MvccConnection::transaction() const
 }
 
 void MvccConnection::emit(EventKind kind, std::uint64_t txId, std::int64_t a, std::int64_t b,
-                          std::string text, std::uint16_t detail)
+                          std::string_view text, std::uint16_t detail)
 {
-    store_->emit(kind, id(), txId, 0, 0, a, b, std::move(text), detail);
+    store_->emit(kind, id(), txId, 0, 0, a, b, text, detail);
 }
 
 Result MvccConnection::execute(std::string_view sql, const Params& params)
@@ -113,7 +113,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
     const Classified c = classify(statement);
     const std::uint64_t txId = tx_ ? tx_->id : 0;
     clock_.begin();
-    if (store_->tracing()) emit(EventKind::StatementBegin, txId, 0, 0, std::string(statement));
+    if (store_->tracing()) emit(EventKind::StatementBegin, txId, 0, 0, statement);
 
     std::optional<Error> error;
     if (tx_ && tx_->doomedBy && c.kind != StatementKind::Rollback) {

@@ -82,7 +82,7 @@ private:
     void clearStatements();
     bool waitForLock(int count);
     void emit(EventKind kind, std::uint64_t txId, std::int64_t a = 0, std::int64_t b = 0,
-              std::string text = {}, std::uint16_t detail = 0);
+              std::string_view text = {}, std::uint16_t detail = 0);
 
     std::shared_ptr<mvcc::MvccStore> store_;
     sqlite3* db_ = nullptr;

@@ -79,7 +79,7 @@ std::optional<Error> SqliteConnection::runUntraced(const char* sql)
     return error;
 }
 
-void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std::string text,
+void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std::string_view text,
                             std::uint16_t detail)
 {
     if (!shared_->log) return;
@@ -90,8 +90,7 @@ void SqliteConnection::emit(EventKind kind, std::int64_t a, std::int64_t b, std:
     e.a = a;
     e.b = b;
     e.detail = detail;
-    e.text = std::move(text);
-    shared_->log->append(std::move(e));
+    shared_->log->append(e, text);
 }
 
 void SqliteConnection::setCurrentTx(std::uint64_t txId)

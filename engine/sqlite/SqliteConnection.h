@@ -60,7 +60,7 @@ private:
     void trackTransaction(const StatementInfo& info, bool wasAutocommit, const std::optional<Error>& error);
     Error lastError(int rc) const;
 
-    void emit(EventKind kind, std::int64_t a = 0, std::int64_t b = 0, std::string text = {},
+    void emit(EventKind kind, std::int64_t a = 0, std::int64_t b = 0, std::string_view text = {},
               std::uint16_t detail = 0);
     void setCurrentTx(std::uint64_t txId);
 

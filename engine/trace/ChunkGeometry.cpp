@@ -1,6 +1,6 @@
 #include "engine/trace/ChunkGeometry.h"
 
-#include "engine/trace/Event.h"
+#include "engine/trace/StoredEvent.h"
 
 #include <algorithm>
 #include <bit>
@@ -20,7 +20,7 @@ ChunkGeometry ChunkGeometry::forCap(std::size_t maxEvents)
     // At most an eighth of the cap per chunk, so dropping whole chunks keeps the memory near the cap.
     // Powers of two, so that position() shifts and masks instead of dividing (it runs on every
     // append and every read).
-    g.largest = std::bit_floor(std::clamp<std::size_t>(maxEvents / 8, 2, kLargestBytes / sizeof(Event)));
+    g.largest = std::bit_floor(std::clamp<std::size_t>(maxEvents / 8, 2, kLargestBytes / sizeof(StoredEvent)));
     g.first = std::min(kFirst, g.largest);
     g.firstShift = static_cast<unsigned>(std::countr_zero(g.first));
     g.largestShift = static_cast<unsigned>(std::countr_zero(g.largest));

@@ -10,7 +10,8 @@ namespace txs {
 
 namespace {
 
-// Calls reserve(n) once with the number of events that may follow, then take(event) for each.
+// Calls reserve(n) once with the number of events that may follow, then take(buffer, slot) for
+// each.
 template <typename Reserve, typename Take>
 std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                     std::uint64_t maxEvents, Reserve reserve, Take take)
@@ -39,7 +40,7 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
     using Head = std::pair<std::uint64_t, std::size_t>; // (seq, cursor index)
     std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
     for (std::size_t i = 0; i < cursors.size(); ++i)
-        heads.emplace(cursors[i].buffer->at(cursors[i].next).seq, i);
+        heads.emplace(cursors[i].buffer->seqAt(cursors[i].next), i);
 
     std::uint64_t end = from;
     const std::uint64_t last = maxEvents >= UINT64_MAX - from ? UINT64_MAX : from + maxEvents;
@@ -47,9 +48,9 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         const std::size_t i = heads.top().second;
         heads.pop();
         Cursor& cursor = cursors[i];
-        take(cursor.buffer->at(cursor.next));
+        take(*cursor.buffer, cursor.next);
         ++end;
-        if (++cursor.next < cursor.count) heads.emplace(cursor.buffer->at(cursor.next).seq, i);
+        if (++cursor.next < cursor.count) heads.emplace(cursor.buffer->seqAt(cursor.next), i);
     }
     return end;
 }
@@ -61,14 +62,22 @@ std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buf
 {
     return mergeConsistentPrefix(
         buffers, from, maxEvents, [&](std::size_t available) { out.reserve(out.size() + available); },
-        [&](const Event& e) { out.push_back(e); });
+        [&](const ThreadEventBuffer& buffer, std::size_t slot) {
+            buffer.readInto(slot, out.emplace_back());
+        });
 }
 
 std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                     const std::function<void(const Event&)>& visit)
 {
+    // One Event for all: its text's storage is reused, so visiting allocates little.
+    Event scratch;
     return mergeConsistentPrefix(
-        buffers, from, UINT64_MAX, [](std::size_t) {}, visit);
+        buffers, from, UINT64_MAX, [](std::size_t) {},
+        [&](const ThreadEventBuffer& buffer, std::size_t slot) {
+            buffer.readInto(slot, scratch);
+            visit(scratch);
+        });
 }
 
 } // namespace txs

@@ -2,6 +2,8 @@
 
 #include "engine/api/Error.h"
 
+#include <algorithm>
+
 namespace txs {
 
 namespace {
@@ -18,6 +20,28 @@ Counted errorCount(ErrorKind kind)
         return Counted::BusySnapshot;
     default:
         return Counted::OtherError;
+    }
+}
+
+
+void endTransaction(ConnectionCounting& c, bool committed, std::int64_t timeNs, Settled& out)
+{
+    out.add({committed ? Counted::Commit : Counted::Rollback, timeNs, c.beginNs});
+    c.current = 0;
+    c.transactionEnded = true;
+}
+
+void onStatementEnd(ConnectionCounting& c, const Event& e, Settled& out)
+{
+    c.inStatement = false;
+    // An implicit transaction still open when its statement ends was ended without an event.
+    if (c.current != 0 && c.implicit) endTransaction(c, !c.doomed && e.a == 0, e.timeNs, out);
+    if (e.a != 0) {
+        c.pending = Tally{errorCount(errorKindOfDetail(e.detail)), e.timeNs, c.statementBeginNs};
+        c.hasPending = true;
+    } else if (e.txId == 0 && e.b > 0 && !c.transactionEnded) {
+        // SQLite's autocommit write: a change outside any transaction of the log.
+        out.add({Counted::Commit, e.timeNs, c.statementBeginNs});
     }
 }
 
@@ -43,120 +67,94 @@ bool provesTransaction(const Event& e)
     }
 }
 
-
-void addTo(MetricsAt& m, Counted what)
+void addTo(MetricsAt& m, Counted what, std::uint64_t n)
 {
     switch (what) {
     case Counted::Commit:
-        ++m.commits;
+        m.commits += n;
         return;
     case Counted::Rollback:
-        ++m.rollbacks;
+        m.rollbacks += n;
         return;
     case Counted::Retry:
-        ++m.retries;
+        m.retries += n;
         return;
     case Counted::Conflict:
-        ++m.conflicts;
+        m.conflicts += n;
         return;
     case Counted::Busy:
-        ++m.busy;
+        m.busy += n;
         return;
     case Counted::BusySnapshot:
-        ++m.busySnapshot;
+        m.busySnapshot += n;
         return;
     case Counted::OtherError:
-        ++m.otherErrors;
+        m.otherErrors += n;
         return;
     }
 }
 
-void CountingRule::end(std::uint64_t txId, bool committed, std::int64_t timeNs, std::vector<Tally>& out)
+Settled applyCounting(ConnectionCounting& c, const Event& e)
 {
-    const auto it = open_.find(txId);
-    if (it == open_.end()) return;
-    ConnectionState& c = connections_[it->second.connection];
-    if (c.current == txId) c.current = 0;
-    c.transactionEnded = true;
-    out.push_back({committed ? Counted::Commit : Counted::Rollback, timeNs, it->second.beginNs});
-    open_.erase(it);
-}
-
-void CountingRule::onStatementEnd(const Event& e, ConnectionState& c, std::vector<Tally>& out)
-{
-    c.inStatement = false;
-    if (c.current != 0) {
-        const auto it = open_.find(c.current);
-        // An implicit transaction still open when its statement ends was ended without an event.
-        if (it != open_.end() && it->second.implicit)
-            end(c.current, !it->second.doomed && e.a == 0, e.timeNs, out);
+    Settled out;
+    if (c.hasPending) {
+        // A try that ended blocked is a wait: StatementBlocked is its connection's next event.
+        if (e.kind != EventKind::StatementBlocked) out.add(c.pending);
+        c.hasPending = false;
     }
-    if (e.a != 0) {
-        pending_ = Tally{errorCount(errorKindOfDetail(e.detail)), e.timeNs, c.statementBeginNs};
-        pendingConnection_ = e.connection;
-    } else if (e.txId == 0 && e.b > 0 && !c.transactionEnded) {
-        // SQLite's autocommit write: a change outside any transaction of the log.
-        out.push_back({Counted::Commit, e.timeNs, c.statementBeginNs});
+    switch (e.kind) {
+    case EventKind::StatementBegin:
+        c.inStatement = true;
+        c.statementBeginNs = e.timeNs;
+        c.transactionEnded = false;
+        break;
+    case EventKind::StatementEnd:
+        onStatementEnd(c, e, out);
+        break;
+    case EventKind::TxRetry:
+        out.add({Counted::Retry, e.timeNs, 0});
+        break;
+    case EventKind::ConnectionClose:
+        if (c.current != 0) endTransaction(c, false, e.timeNs, out);
+        break;
+    default:
+        break;
     }
+    if (e.txId == 0 || !provesTransaction(e)) return out;
+    if (e.txId != c.current) {
+        // A transaction the connection had not shown yet (one still open is abandoned uncounted,
+        // as a connection cannot hold two).
+        c.current = e.txId;
+        c.implicit = true;
+        c.doomed = false;
+        // An implicit transaction is its statement: it starts when the statement does.
+        c.beginNs = (e.kind != EventKind::TxBegin && c.inStatement) ? std::min(c.statementBeginNs, e.timeNs)
+                                                                    : e.timeNs;
+    }
+    switch (e.kind) {
+    case EventKind::TxBegin:
+        c.implicit = false;
+        break;
+    case EventKind::TxCommit:
+        endTransaction(c, true, e.timeNs, out);
+        break;
+    case EventKind::TxRollback:
+        endTransaction(c, false, e.timeNs, out);
+        break;
+    case EventKind::TxDoomed:
+        c.doomed = true;
+        break;
+    default:
+        break;
+    }
+    return out;
 }
 
 void CountingRule::apply(const Event& e, std::vector<Tally>& out)
 {
-    if (pending_) {
-        // A try that ended blocked is a wait: StatementBlocked follows its StatementEnd at once.
-        const bool blocked = e.kind == EventKind::StatementBlocked && e.connection == pendingConnection_;
-        if (!blocked) out.push_back(*pending_);
-        pending_.reset();
-    }
-    if (e.connection != 0) {
-        ConnectionState& c = connections_[e.connection];
-        switch (e.kind) {
-        case EventKind::StatementBegin:
-            c.inStatement = true;
-            c.statementBeginNs = e.timeNs;
-            c.transactionEnded = false;
-            break;
-        case EventKind::StatementEnd:
-            onStatementEnd(e, c, out);
-            break;
-        case EventKind::TxRetry:
-            out.push_back({Counted::Retry, e.timeNs, 0});
-            break;
-        case EventKind::ConnectionClose:
-            if (c.current != 0) end(c.current, false, e.timeNs, out);
-            break;
-        default:
-            break;
-        }
-    }
-    if (e.txId == 0 || !provesTransaction(e)) return;
-    auto it = open_.find(e.txId);
-    if (it == open_.end()) {
-        ConnectionState& c = connections_[e.connection];
-        Open o;
-        o.connection = e.connection;
-        // An implicit transaction is its statement: it starts when the statement does.
-        o.beginNs = (e.kind != EventKind::TxBegin && c.inStatement) ? std::min(c.statementBeginNs, e.timeNs)
-                                                                    : e.timeNs;
-        it = open_.emplace(e.txId, o).first;
-        c.current = e.txId;
-    }
-    switch (e.kind) {
-    case EventKind::TxBegin:
-        it->second.implicit = false;
-        return;
-    case EventKind::TxCommit:
-        end(e.txId, true, e.timeNs, out);
-        return;
-    case EventKind::TxRollback:
-        end(e.txId, false, e.timeNs, out);
-        return;
-    case EventKind::TxDoomed:
-        it->second.doomed = true;
-        return;
-    default:
-        return;
-    }
+    if (e.connection == 0 || !countingReads(e.kind)) return;
+    const Settled settled = applyCounting(connections_[e.connection], e);
+    out.insert(out.end(), settled.items, settled.items + settled.count);
 }
 
 } // namespace txs

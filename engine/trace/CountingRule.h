@@ -14,17 +14,26 @@
 // - error: a statement that ended with an error (StatementEnd with a != 0), by the ErrorKind in
 //   its `detail`: conflict (Conflict, and Schema: Turso's schema conflict), busy (Busy),
 //   busy_snapshot (BusySnapshot), other (every other kind). A step-mode try that ended blocked
-//   (a StatementBlocked event follows it) is a wait, not an error: the statement counts once,
-//   with the outcome of its last try, as an application with a busy handler sees it.
+//   (the connection's next counted event is its StatementBlocked) is a wait, not an error: the
+//   statement counts once, with the outcome of its last try, as an application with a busy
+//   handler sees it. Until that next event the error is *pending* and readers count it.
 //   Errors the runner makes up without running a statement (a stuck step scheduler) are not
 //   statements of the log and are not counted here; the run's verdict reports them.
 //
-// Memory is bounded: the rule keeps state for open transactions and connections only.
+// The rule reads each connection's events on their own (events of connection 0, the engine's,
+// never count), and only the kinds countingReads() names. So it gives the same counts whatever
+// the interleaving of connections: applied in seq order to the whole log (CountingRule, for
+// the views and time travel) and applied as each event is appended, by the thread appending it
+// (TraceLog's live counts, for the CLI and the run's progress), it cannot disagree. A
+// connection's events are appended by one thread at a time (a connection is not used by two
+// threads at once), so the live counts need no lock per connection.
+//
+// Memory is bounded: the rule keeps state per connection only (and per open transaction: one
+// per connection).
 
 #include "engine/trace/Event.h"
 
 #include <cstdint>
-#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +54,7 @@ struct MetricsAt
 };
 
 enum class Counted : std::uint8_t { Commit, Rollback, Retry, Conflict, Busy, BusySnapshot, OtherError };
+constexpr std::size_t kCountedKinds = 7;
 
 // One count the rule settled: what, when, and for a commit the transaction's begin (latency).
 struct Tally
@@ -54,40 +64,69 @@ struct Tally
     std::int64_t beginNs = 0;
 };
 
-void addTo(MetricsAt& metrics, Counted what);
+void addTo(MetricsAt& metrics, Counted what, std::uint64_t n = 1);
 
+// The kinds the rule reads: its own (statements, retries, closes, blocked tries) and those that
+// may prove a transaction; events of other kinds change no count and no state. A mask, because
+// the log asks for every event it appends.
+constexpr std::uint64_t kindBit(EventKind kind) { return std::uint64_t{1} << static_cast<unsigned>(kind); }
+constexpr std::uint64_t kCountingKinds =
+    kindBit(EventKind::StatementBegin) | kindBit(EventKind::StatementEnd) | kindBit(EventKind::TxRetry) |
+    kindBit(EventKind::ConnectionClose) | kindBit(EventKind::StatementBlocked) | kindBit(EventKind::TxBegin) |
+    kindBit(EventKind::TxCommit) | kindBit(EventKind::TxRollback) | kindBit(EventKind::TxDoomed) |
+    kindBit(EventKind::VersionCreated) | kindBit(EventKind::VersionEnded) | kindBit(EventKind::Conflict) |
+    kindBit(EventKind::LockWait) | kindBit(EventKind::LockAcquire);
+static_assert(kEventKindCount <= 64, "kCountingKinds is a 64-bit mask");
+inline bool countingReads(EventKind kind)
+{
+    const auto k = static_cast<unsigned>(kind);
+    return k < 64 && (kCountingKinds >> k & 1) != 0;
+}
+
+// The rule's state for one connection.
+struct ConnectionCounting
+{
+    std::uint64_t current = 0; // its open transaction's id, 0 none
+    bool implicit = true;      // the open transaction has no TxBegin (it is its statement)
+    bool doomed = false;
+    bool inStatement = false;
+    bool transactionEnded = false; // a transaction of the connection ended during the statement
+    bool hasPending = false;
+    std::int64_t beginNs = 0; // the open transaction's
+    std::int64_t statementBeginNs = 0;
+    Tally pending; // the latest error, when hasPending: counted unless StatementBlocked follows
+};
+
+// What one event settles: at most a pending error, a transaction and an autocommit write.
+struct Settled
+{
+    Tally items[3];
+    int count = 0;
+    void add(const Tally& t) { items[count++] = t; }
+};
+
+// Applies `e`, an event of the connection whose state `c` is (e.connection != 0 and
+// countingReads(e.kind)), and returns the counts it settles.
+Settled applyCounting(ConnectionCounting& c, const Event& e);
+
+// The rule over a whole log read in seq order (any order that keeps each connection's events
+// in order gives the same counts).
 class CountingRule
 {
 public:
-    // Applies the next event of the log (seq order); appends to `out` the counts it settles.
+    // Applies the next event of the log; appends to `out` the counts it settles.
     void apply(const Event& event, std::vector<Tally>& out);
-    // The latest statement error, not settled yet: it counts unless the next event is the
-    // StatementBlocked of its connection. Counted by readers as if settled (it usually is).
-    const std::optional<Tally>& pending() const { return pending_; }
+    // The errors not settled yet, at most one per connection: each counts unless its
+    // connection's next counted event is its StatementBlocked. Readers count them as settled
+    // (they usually are). Calls visit(const Tally&) for each.
+    template <typename Visit> void forEachPending(Visit visit) const
+    {
+        for (const auto& [id, c] : connections_)
+            if (c.hasPending) visit(c.pending);
+    }
 
 private:
-    struct Open
-    {
-        std::uint32_t connection = 0;
-        bool implicit = true;
-        bool doomed = false;
-        std::int64_t beginNs = 0;
-    };
-    struct ConnectionState
-    {
-        std::uint64_t current = 0; // its open transaction's id, 0 none
-        bool inStatement = false;
-        std::int64_t statementBeginNs = 0;
-        bool transactionEnded = false; // a transaction of the connection ended during the statement
-    };
-
-    void end(std::uint64_t txId, bool committed, std::int64_t timeNs, std::vector<Tally>& out);
-    void onStatementEnd(const Event& event, ConnectionState& c, std::vector<Tally>& out);
-
-    std::unordered_map<std::uint64_t, Open> open_;
-    std::unordered_map<std::uint32_t, ConnectionState> connections_;
-    std::optional<Tally> pending_;
-    std::uint32_t pendingConnection_ = 0;
+    std::unordered_map<std::uint32_t, ConnectionCounting> connections_;
 };
 
 } // namespace txs

@@ -73,8 +73,10 @@ MetricsAt MetricsProjection::at(std::int64_t t) const
     m.busy = busy_.countAt(t);
     m.busySnapshot = busySnapshot_.countAt(t);
     m.otherErrors = otherErrors_.countAt(t);
-    // The latest error is not settled until the next event; it counts from its time on.
-    if (const auto& p = rule_.pending(); p && p->timeNs <= t) addTo(m, p->what);
+    // A connection's latest error is not settled until its next event; it counts from its time on.
+    rule_.forEachPending([&](const Tally& p) {
+        if (p.timeNs <= t) addTo(m, p.what);
+    });
     return m;
 }
 

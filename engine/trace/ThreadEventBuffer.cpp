@@ -4,9 +4,13 @@
 #include "engine/trace/ChunkPool.h"
 #include "engine/trace/TraceLogLimits.h"
 
+#include <type_traits>
+
 namespace txs {
 
-static_assert(alignof(Event) <= alignof(std::max_align_t), "chunks are max_align_t-aligned");
+static_assert(alignof(StoredEvent) <= alignof(std::max_align_t), "chunks are max_align_t-aligned");
+static_assert(std::is_trivially_destructible_v<StoredEvent>,
+              "a chunk is freed without a pass over its events");
 
 ChunkGeometry defaultChunkGeometry()
 {
@@ -14,7 +18,8 @@ ChunkGeometry defaultChunkGeometry()
 }
 
 ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry, ChunkPool* pool)
-    : geometry_(geometry), pool_(pool), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize))
+    : geometry_(geometry), pool_(pool), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize)),
+      texts_(std::make_unique<std::unique_ptr<ChunkTexts>[]>(geometry.ringSize))
 {
     for (std::size_t i = 0; i < geometry_.ringSize; ++i)
         ring_[i].store(nullptr, std::memory_order_relaxed);
@@ -22,15 +27,13 @@ ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry, ChunkPool* p
 
 ThreadEventBuffer::~ThreadEventBuffer()
 {
-    const std::size_t count = published_.load(std::memory_order_acquire);
     for (std::size_t chunk = firstLiveChunk_; chunk < allocated_; ++chunk)
-        destroyChunk(chunk, count);
+        destroyChunk(chunk);
 }
 
-void ThreadEventBuffer::reserveNext()
+void ThreadEventBuffer::startChunk()
 {
-    const std::size_t chunk = geometry_.position(nextSlot()).chunk;
-    if (chunk < allocated_) return;
+    const std::size_t chunk = geometry_.position(writeNext_).chunk;
     std::atomic<std::byte*>& slot = ring_[chunk % geometry_.ringSize];
     // The log dropped the slot's previous chunk before this call (see ChunkGeometry::forCap);
     // overwriting a live chunk would hand readers another chunk's events.
@@ -38,8 +41,14 @@ void ThreadEventBuffer::reserveNext()
     // Raw storage, constructed slot by slot: a large chunk costs no up-front pass over its
     // memory, so the writer never stalls on one.
     const std::size_t bytes = chunkBytes(chunk);
-    slot.store(static_cast<std::byte*>(pool_ ? pool_->take(bytes) : allocateChunk(bytes)), std::memory_order_relaxed);
+    texts_[chunk % geometry_.ringSize] = std::make_unique<ChunkTexts>(geometry_.chunkSize(chunk));
+    auto* memory = static_cast<std::byte*>(pool_ ? pool_->take(bytes) : allocateChunk(bytes));
+    slot.store(memory, std::memory_order_relaxed);
     allocated_ = chunk + 1;
+    const std::size_t start = geometry_.chunkStart(chunk);
+    writeEnd_ = start + geometry_.chunkSize(chunk);
+    writeSlot_ = memory + (writeNext_ - start) * sizeof(StoredEvent);
+    writeTexts_ = texts_[chunk % geometry_.ringSize].get();
 }
 
 std::size_t ThreadEventBuffer::lowerBound(std::uint64_t seq, std::size_t count) const
@@ -47,7 +56,7 @@ std::size_t ThreadEventBuffer::lowerBound(std::uint64_t seq, std::size_t count) 
     std::size_t lo = std::min(firstLive(), count), hi = count;
     while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (at(mid).seq < seq)
+        if (seqAt(mid) < seq)
             lo = mid + 1;
         else
             hi = mid;
@@ -62,20 +71,18 @@ std::size_t ThreadEventBuffer::dropChunksBelow(std::uint64_t floor)
     while (true) {
         const std::size_t end = geometry_.chunkStart(firstLiveChunk_ + 1);
         // Only a filled chunk: the writer is done with it and will not touch it again.
-        if (end > count || at(end - 1).seq >= floor) break;
-        destroyChunk(firstLiveChunk_, count);
+        if (end > count || seqAt(end - 1) >= floor) break;
+        destroyChunk(firstLiveChunk_);
         dropped += geometry_.chunkSize(firstLiveChunk_);
         ++firstLiveChunk_;
     }
     return dropped;
 }
 
-void ThreadEventBuffer::destroyChunk(std::size_t chunk, std::size_t endSlot)
+void ThreadEventBuffer::destroyChunk(std::size_t chunk)
 {
-    const std::size_t begin = geometry_.chunkStart(chunk);
-    const std::size_t end = std::min(begin + geometry_.chunkSize(chunk), endSlot);
-    for (std::size_t i = begin; i < end; ++i)
-        std::destroy_at(std::launder(reinterpret_cast<Event*>(slotAt(geometry_.position(i)))));
+    // StoredEvents are trivially destructible: only the chunk's texts and its memory go.
+    texts_[chunk % geometry_.ringSize].reset();
     std::atomic<std::byte*>& slot = ring_[chunk % geometry_.ringSize];
     std::byte* memory = slot.load(std::memory_order_relaxed);
     if (pool_)

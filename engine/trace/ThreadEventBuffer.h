@@ -9,9 +9,14 @@
 // serialised by the owning log's reclaim lock (exclusive for dropping, shared for reading), so a
 // reader never follows a pointer to a freed chunk. The writer itself never takes that lock on
 // its fast path: it only touches the chunk it is filling, which is never dropped.
+//
+// Events are held as 64-byte StoredEvents whose texts live in their chunk's ChunkTexts, freed
+// with the chunk; readers get them back as Events (readInto).
 
 #include "engine/trace/ChunkGeometry.h"
+#include "engine/trace/ChunkTexts.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/StoredEvent.h"
 
 #include <atomic>
 #include <cstddef>
@@ -33,39 +38,73 @@ class ThreadEventBuffer
 public:
     // Chunks come from and go back to `pool` when given (it must outlive the buffer), else
     // straight from the system.
-    explicit ThreadEventBuffer(const ChunkGeometry& geometry = defaultChunkGeometry(), ChunkPool* pool = nullptr);
+    explicit ThreadEventBuffer(const ChunkGeometry& geometry = defaultChunkGeometry(),
+                               ChunkPool* pool = nullptr);
     ThreadEventBuffer(const ThreadEventBuffer&) = delete;
     ThreadEventBuffer& operator=(const ThreadEventBuffer&) = delete;
     ~ThreadEventBuffer();
 
     // Writer only: whether the next event starts a chunk not yet allocated. The log drops old
     // chunks at that moment, so that the ring slot of the new chunk is free (ChunkGeometry).
-    bool atChunkBoundary() const { return geometry_.position(nextSlot()).chunk >= allocated_; }
+    bool atChunkBoundary() const { return writeNext_ == writeEnd_; }
 
     // Writer only: makes room for the next event, so that a caller can take the event's sequence
     // number after any allocation (readers wait at a number taken but not yet published).
-    void reserveNext();
+    void reserveNext()
+    {
+        if (writeNext_ == writeEnd_) startChunk();
+    }
 
-    // Writer only: stores the next event and makes it visible to readers. The chunk was allocated
-    // before the release store, so a reader that sees the count sees the chunk and the event.
-    void publish(Event&& event)
+    // Writer only: stores the next event, with `seq`, `timeNs` and `text` in place of the
+    // event's own, and makes it visible to readers. The chunk was allocated before the release
+    // store, so a reader that sees the count sees the chunk and the event.
+    void publish(const Event& event, std::uint64_t seq, std::int64_t timeNs, std::string_view text)
     {
         reserveNext();
-        const std::size_t n = nextSlot();
-        const ChunkGeometry::Position p = geometry_.position(n);
-        ::new (static_cast<void*>(slotAt(p))) Event(std::move(event));
+        const std::uint32_t ref = writeTexts_->store(text);
+        ::new (static_cast<void*>(writeSlot_))
+            StoredEvent{seq,         timeNs,      event.txId, event.rowid,  event.a, event.b,
+                        event.connection, event.table, event.kind, event.detail, ref};
+        writeSlot_ += sizeof(StoredEvent);
         // A plain store, not an RMW: only this thread writes the count.
-        published_.store(n + 1, std::memory_order_release);
+        published_.store(++writeNext_, std::memory_order_release);
     }
+    void publish(const Event& event) { publish(event, event.seq, event.timeNs, event.text); }
 
     // Any thread: slots [firstLive(), publishedCount()) may be read with at(). firstLive() only
     // changes under the log's exclusive reclaim lock, so a reader holding it shared may use both.
     std::size_t publishedCount() const { return published_.load(std::memory_order_acquire); }
     std::size_t firstLive() const { return geometry_.chunkStart(firstLiveChunk_); }
 
-    const Event& at(std::size_t i) const
+    std::uint64_t seqAt(std::size_t i) const { return stored(geometry_.position(i)).seq; }
+
+    // The event in slot i, into `out` (its text's storage reused: a reader that reads many
+    // events into one Event allocates little).
+    void readInto(std::size_t i, Event& out) const
     {
-        return *std::launder(reinterpret_cast<const Event*>(slotAt(geometry_.position(i))));
+        const ChunkGeometry::Position p = geometry_.position(i);
+        const StoredEvent& s = stored(p);
+        out.seq = s.seq;
+        out.timeNs = s.timeNs;
+        out.connection = s.connection;
+        out.table = s.table;
+        out.txId = s.txId;
+        out.rowid = s.rowid;
+        out.a = s.a;
+        out.b = s.b;
+        out.kind = s.kind;
+        out.detail = s.detail;
+        if (s.text == ChunkTexts::kNone)
+            out.text.clear();
+        else
+            out.text.assign(textsOf(p.chunk).view(s.text));
+    }
+
+    Event at(std::size_t i) const
+    {
+        Event e;
+        readInto(i, e);
+        return e;
     }
 
     // First slot in [firstLive(), count) whose seq is >= seq (count if none); seqs grow along the
@@ -85,20 +124,40 @@ public:
 
 private:
     std::size_t nextSlot() const { return published_.load(std::memory_order_relaxed); }
-    std::size_t chunkBytes(std::size_t chunk) const { return geometry_.chunkSize(chunk) * sizeof(Event); }
+    std::size_t chunkBytes(std::size_t chunk) const
+    {
+        return geometry_.chunkSize(chunk) * sizeof(StoredEvent);
+    }
     std::byte* slotAt(ChunkGeometry::Position p) const
     {
         std::byte* chunk = ring_[p.chunk % geometry_.ringSize].load(std::memory_order_relaxed);
-        return chunk + p.offset * sizeof(Event);
+        return chunk + p.offset * sizeof(StoredEvent);
     }
-    void destroyChunk(std::size_t chunk, std::size_t endSlot);
+    const StoredEvent& stored(ChunkGeometry::Position p) const
+    {
+        return *std::launder(reinterpret_cast<const StoredEvent*>(slotAt(p)));
+    }
+    // The chunk's texts; set with the chunk (reserveNext) and freed with it (destroyChunk).
+    ChunkTexts& textsOf(std::size_t chunk) const { return *texts_[chunk % geometry_.ringSize]; }
+    void destroyChunk(std::size_t chunk);
+    void startChunk(); // writer only: allocates the chunk of slot writeNext_
 
     const ChunkGeometry geometry_;
     ChunkPool* const pool_;
     std::atomic<std::size_t> published_{0};
     std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
+    // Writer only, the append's fast path (no ChunkGeometry arithmetic per event): the next slot
+    // (published_'s value), the end of the allocated slots, and while writeNext_ < writeEnd_ the
+    // address of slot writeNext_ and its chunk's texts.
+    std::size_t writeNext_ = 0;
+    std::size_t writeEnd_ = 0;
+    std::byte* writeSlot_ = nullptr;
+    ChunkTexts* writeTexts_ = nullptr;
     std::size_t firstLiveChunk_ = 0; // guarded by the log's reclaim lock: older chunks are freed
     std::unique_ptr<std::atomic<std::byte*>[]> ring_;
+    // Beside ring_, slot for slot. Written by the writer before it publishes an event of the
+    // chunk, and cleared under the exclusive reclaim lock, like ring_'s chunk pointers.
+    std::unique_ptr<std::unique_ptr<ChunkTexts>[]> texts_;
 };
 
 } // namespace txs

@@ -37,7 +37,7 @@ thread_local std::vector<CachedWriter> threadWriters;
 TraceLog::TraceLog(TraceLogLimits limits)
     : limits_(limits), geometry_(ChunkGeometry::forCap(limits.maxEvents)),
       start_(std::chrono::steady_clock::now()), id_(nextLogId.fetch_add(1, std::memory_order_relaxed)),
-      alive_(std::make_shared<const bool>(true)), pool_(geometry_.largest * sizeof(Event), kPooledChunks)
+      alive_(std::make_shared<const bool>(true)), pool_(geometry_.largest * sizeof(StoredEvent), kPooledChunks)
 {}
 
 // Appending while the log is destroyed is the caller's bug, as with any object.
@@ -86,16 +86,6 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
     const bool overCap = taken > droppedCount() + limits_.maxEvents;
     if (!overCap && !writer.nextChunkSlotTaken()) return;
     const std::uint64_t wanted = taken > limits_.maxEvents ? taken - limits_.maxEvents : 0;
-    std::shared_ptr<const std::function<std::uint64_t()>> catchUp;
-    {
-        std::lock_guard lock(catchUpMutex_);
-        catchUp = catchUp_;
-    }
-    // Every seq below `wanted` is taken; those of other threads are published within moments
-    // (nothing blocks between taking a seq and publishing it), so the reader gets there.
-    if (catchUp && wanted > droppedCount())
-        while ((*catchUp)() < wanted)
-            std::this_thread::yield();
     if (pinned_.load(std::memory_order_acquire)) {
         // This thread has taken no seq it has not published, so the pinned reader's prefix can
         // reach `wanted` without it: the wait ends.
@@ -110,17 +100,18 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
         w->buffer.dropChunksBelow(floor);
 }
 
-void TraceLog::append(Event event)
+void TraceLog::append(const Event& event, std::string_view text)
 {
     ThreadWriter& writer = writerForThisThread();
     if (writer.buffer.atChunkBoundary()) dropOldEvents(writer.buffer);
     writer.buffer.reserveNext();
-    if (event.timeNs == 0) event.timeNs = now();
+    const std::int64_t timeNs = event.timeNs != 0 ? event.timeNs : now();
     auto& kindCount = writer.kinds[std::min(static_cast<std::size_t>(event.kind), kEventKindCount - 1)];
+    counts_.apply(event); // counts only: the times of its tallies go unused
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
-    event.seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    writer.buffer.publish(std::move(event));
+    const std::uint64_t seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
+    writer.buffer.publish(event, seq, timeNs, text);
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
@@ -142,14 +133,6 @@ void TraceLog::unpin()
         pinned_.store(false, std::memory_order_release);
     }
     pinMoved_.notify_all();
-}
-
-void TraceLog::setCatchUp(std::function<std::uint64_t()> catchUp)
-{
-    auto shared =
-        catchUp ? std::make_shared<const std::function<std::uint64_t()>>(std::move(catchUp)) : nullptr;
-    std::lock_guard lock(catchUpMutex_);
-    catchUp_ = std::move(shared);
 }
 
 std::uint64_t TraceLog::countOf(EventKind kind) const

@@ -13,6 +13,7 @@
 #include "engine/trace/ChunkGeometry.h"
 #include "engine/trace/ChunkPool.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/LiveCounts.h"
 #include "engine/trace/TraceLogLimits.h"
 
 #include <array>
@@ -24,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string_view>
 #include <vector>
 
 namespace txs {
@@ -40,7 +42,10 @@ public:
     TraceLog& operator=(const TraceLog&) = delete;
 
     // Thread-safe. Fills in seq and, when timeNs is 0, the time.
-    void append(Event event);
+    void append(const Event& event) { append(event, event.text); }
+    // The same with `text` in place of event.text: the emitters' path, which makes no std::string
+    // for a text the log copies into its own storage anyway.
+    void append(const Event& event, std::string_view text);
 
     // Nanoseconds since the log was created (steady clock).
     std::int64_t now() const;
@@ -90,11 +95,9 @@ public:
     void pin(std::uint64_t seq);
     void unpin();
 
-    // For one reader that must see every event and can read on any thread (the run's counts,
-    // MetricsFeed): before a writer drops events, it calls `catchUp`, outside the log's locks,
-    // until the returned position (the reader's next seq) has passed them. `catchUp` reads with
-    // readSince(); it must not append. Null clears it. Thread-safe.
-    void setCatchUp(std::function<std::uint64_t()> catchUp);
+    // The run's counts (CountingRule) over every event appended so far, dropped ones included,
+    // kept as events are appended (LiveCounts). Thread-safe; exact once the writers have stopped.
+    MetricsAt totals() const { return counts_.totals(); }
 
 private:
     ThreadWriter& writerForThisThread();
@@ -127,8 +130,7 @@ private:
     static constexpr std::uint64_t kUnpinned = ~std::uint64_t{0};
     std::uint64_t pin_ = kUnpinned;
     std::atomic<bool> pinned_{false}; // pin_ != kUnpinned, for a lock-free check
-    std::mutex catchUpMutex_;         // guards catchUp_ (the pointer; calls run outside it)
-    std::shared_ptr<const std::function<std::uint64_t()>> catchUp_;
+    LiveCounts counts_;
 };
 
 } // namespace txs

@@ -3,10 +3,10 @@
 //
 // A run may last any time, so the log keeps a window: at least the `maxEvents` most recent
 // events, and drops older ones a chunk at a time, counting them (TraceLog::droppedCount). What a
-// run counts (commits, errors, retries) is counted from every event before it is dropped
-// (MetricsFeed, through TraceLog::setCatchUp), latency by the runner, events recorded by the
+// run counts (commits, errors, retries) is counted as each event is appended (LiveCounts,
+// TraceLog::totals), latency by the runner, events recorded by the
 // log: exact whatever was dropped; only the per-event detail of old events goes.
-// Memory is then about maxEvents * sizeof(Event) plus their texts, plus one partly filled chunk
+// Memory is then about maxEvents * sizeof(StoredEvent) (64 bytes) plus their texts, plus one partly filled chunk
 // per writing thread (ChunkGeometry: at most maxEvents / 8 events each), plus up to 8 dropped
 // chunks kept for reuse (ChunkPool).
 

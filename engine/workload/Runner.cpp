@@ -3,7 +3,6 @@
 #include "engine/explain/Explainer.h"
 #include "engine/explain/ExplanationEvent.h"
 #include "engine/sqlutil/SqlScanner.h"
-#include "engine/trace/MetricsFeed.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
 #include "engine/workload/DeferredExplanations.h"
@@ -106,9 +105,6 @@ struct Runner::Impl
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
-    // The run's counts, from the trace log by the one counting rule (CountingRule.h): null
-    // when the run is not traced.
-    std::unique_ptr<MetricsFeed> metrics;
     std::atomic<std::uint64_t> workerTxDone{0};
     std::uint64_t workerTxTotal = 0;
     std::atomic<int> passed{0}, failed{0}, workersFailed{0}, statementsFailed{0};
@@ -195,7 +191,6 @@ Runner::Runner(Workload workload, RunOptions options)
 {
     trace_ = options_.trace;
     if (!trace_ && options_.tracing) trace_ = std::make_shared<TraceLog>(options_.traceLimits);
-    if (trace_) impl_->metrics = std::make_unique<MetricsFeed>(trace_);
     summary_.file = workload_.fileName;
     summary_.journalMode = options_.journalMode.value_or(workload_.journalMode);
     summary_.isolation = options_.isolation.value_or(workload_.isolation.value_or(Isolation::Snapshot));
@@ -320,8 +315,9 @@ RunProgress Runner::progress() const
     p.stepsDone = std::min(next, impl_->actions.size());
     p.workerTransactionsDone = impl_->workerTxDone.load();
     p.workerTransactionsTotal = impl_->workerTxTotal;
-    if (impl_->metrics) {
-        const MetricsAt m = impl_->metrics->totals();
+    if (trace_) {
+        // The log's live counts (one counting rule, CountingRule.h): a pass over the connections.
+        const MetricsAt m = trace_->totals();
         p.committed = m.commits;
         p.retries = m.retries;
         p.errors = m.errors();
@@ -876,7 +872,8 @@ void Runner::Impl::finish()
     stepConnections.clear(); // closing them ends any transaction they left open
     auto& s = runner.summary_;
     s.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    const MetricsAt m = metrics ? metrics->totals() : MetricsAt{};
+    // The log's live counts (CountingRule.h): without a log there are none.
+    const MetricsAt m = runner.trace_ ? runner.trace_->totals() : MetricsAt{};
     s.committed = m.commits;
     s.rolledBack = m.rollbacks;
     s.retries = m.retries;

@@ -1,0 +1,56 @@
+#pragma once
+// The texts of one chunk of a ThreadEventBuffer, freed with the chunk: a text lives exactly as
+// long as the events that refer to it, so a text the log still holds always reads back whole,
+// and one it dropped is gone with its event.
+//
+// Single writer (the buffer's thread), many readers. Texts are appended to blocks that never
+// move; a reference is (block << kOffsetBits) | offset of a 4-byte length then the bytes. The
+// writer stores a block's pointer before it publishes any event referring to it (the buffer's
+// release store of its count), so a reader that saw the event sees the pointer and the bytes.
+//
+// Limits: a block starts at most 1 MiB in (a longer text gets a block of its own); a chunk holds
+// at most kMaxBlocks blocks (more than 2 GiB of text in one chunk: each new block is started only
+// when the text does not fit in the previous one, so two blocks in a row hold over 1 MiB). A text
+// past either limit is stored as kTooLong's message instead of silently vanishing.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace txs {
+
+class ChunkTexts
+{
+public:
+    static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+    static constexpr std::string_view kTooLong = "[text not kept: over the trace log's text limit]";
+
+    // `events`: how many events the chunk holds (at most one new block per event).
+    explicit ChunkTexts(std::size_t events);
+    ChunkTexts(const ChunkTexts&) = delete;
+    ChunkTexts& operator=(const ChunkTexts&) = delete;
+    ~ChunkTexts();
+
+    // Writer only. kNone for an empty text.
+    std::uint32_t store(std::string_view text);
+    // Any reader of a published event that holds `ref`.
+    std::string_view view(std::uint32_t ref) const;
+
+private:
+    static constexpr unsigned kOffsetBits = 20;
+    static constexpr std::size_t kMaxOffset = std::size_t{1} << kOffsetBits; // a block starts below
+    static constexpr std::size_t kMaxBlocks = std::size_t{1} << (32 - kOffsetBits);
+    static constexpr std::size_t kFirstBlockBytes = 1024;
+    static constexpr std::size_t kHeader = sizeof(std::uint32_t);
+
+    bool startBlock(std::size_t needed); // false when the chunk has no block left
+
+    const std::size_t maxBlocks_;
+    std::unique_ptr<char*[]> blocks_; // [0, blockCount_) allocated
+    std::size_t blockCount_ = 0;
+    std::size_t used_ = 0;     // bytes used in the last block
+    std::size_t capacity_ = 0; // its size
+};
+
+} // namespace txs

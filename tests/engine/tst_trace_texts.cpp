@@ -1,0 +1,134 @@
+// The trace log's texts: every text an event carried reads back exactly as long as the log holds
+// the event (empty, short, long, over a text block, across chunks the window dropped and reused),
+// and a saved session of what the log holds after dropping reads every text back whole. Texts
+// live in their chunk's ChunkTexts, so this is also what ASan checks for leaks and overruns.
+
+#include "engine/trace/ChunkTexts.h"
+#include "engine/trace/SessionFile.h"
+#include "engine/trace/StoredEvent.h"
+#include "engine/trace/TraceLog.h"
+
+#include <QTest>
+#include <barrier>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace txs;
+
+namespace {
+
+// A text of a length that varies with n, including none and some past a 1 MiB text block.
+std::string textFor(std::uint32_t thread, std::int64_t n)
+{
+    if (n % 5 == 0) return {};
+    std::string text = "t" + std::to_string(thread) + " #" + std::to_string(n) + " ";
+    std::size_t length = static_cast<std::size_t>(n % 97) * 13;
+    if (n % 1009 == 0) length = (std::size_t{1} << 20) + static_cast<std::size_t>(n % 7);
+    text.reserve(text.size() + length);
+    for (std::size_t i = 0; i < length; ++i)
+        text.push_back(static_cast<char>('a' + (i + static_cast<std::size_t>(n)) % 26));
+    return text;
+}
+
+Event numbered(std::uint32_t thread, std::int64_t n)
+{
+    Event e;
+    e.kind = n % 2 ? EventKind::StatementBegin : EventKind::Note;
+    e.connection = thread;
+    e.a = n;
+    e.text = textFor(thread, n);
+    return e;
+}
+
+} // namespace
+
+class TestTraceTexts : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void chunkTextsKeepEveryText()
+    {
+        ChunkTexts texts(4096);
+        std::vector<std::pair<std::uint32_t, std::string>> stored;
+        for (std::int64_t n = 0; n < 4096; ++n) {
+            const std::string text = textFor(1, n);
+            stored.emplace_back(texts.store(text), text);
+        }
+        for (const auto& [ref, text] : stored)
+            QCOMPARE(std::string(texts.view(ref)), text);
+        QCOMPARE(texts.store(""), ChunkTexts::kNone);
+        QVERIFY(texts.view(ChunkTexts::kNone).empty());
+    }
+
+    void aChunkOutOfBlocksSaysSoInsteadOfLosingText()
+    {
+        // A chunk of 2 events has 2 blocks: a third text that fits in neither gets the marker.
+        ChunkTexts texts(2);
+        const std::string big((std::size_t{1} << 20) + 10, 'x');
+        QCOMPARE(std::string(texts.view(texts.store(big))), big);
+        QCOMPARE(std::string(texts.view(texts.store("small"))), std::string("small"));
+        const std::uint32_t third = texts.store(big);
+        QVERIFY(third == ChunkTexts::kNone || texts.view(third) == ChunkTexts::kTooLong);
+    }
+
+    void textsReadBackWhileTheWindowDropsAndReusesChunks()
+    {
+        constexpr std::size_t kCap = 2000;
+        constexpr std::int64_t kAppends = 60'000;
+        TraceLog log(TraceLogLimits{kCap});
+        for (std::int64_t n = 0; n < kAppends; ++n)
+            log.append(numbered(1, n));
+        QVERIFY(log.droppedCount() > 0);
+        QVERIFY(log.chunksReused() > 0);
+        const std::vector<Event> kept = log.snapshot();
+        QVERIFY(!kept.empty());
+        for (const Event& e : kept)
+            QCOMPARE(e.text, textFor(1, e.a));
+
+        // Visiting in place hands over the same texts (one Event reused for all).
+        std::size_t visited = 0;
+        log.visitSince(0, [&](const Event& e) {
+            if (e.text != textFor(1, e.a)) QFAIL("visited text differs");
+            ++visited;
+        });
+        QCOMPARE(visited, kept.size());
+    }
+
+    void aSavedSessionOfADroppingLogReadsEveryTextBack()
+    {
+        // Several threads, a small window: most events and their texts are dropped; what the
+        // log still holds is saved and read back, every text exactly.
+        constexpr std::size_t kCap = 1500;
+        constexpr int kThreads = 4;
+        constexpr std::int64_t kPerThread = 8000;
+        TraceLog log(TraceLogLimits{kCap});
+        std::barrier start(kThreads);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&, t] {
+                start.arrive_and_wait();
+                for (std::int64_t n = 0; n < kPerThread; ++n)
+                    log.append(numbered(static_cast<std::uint32_t>(t + 1), n));
+            });
+        for (std::thread& thread : threads)
+            thread.join();
+        QVERIFY(log.droppedCount() > 0);
+
+        Session session;
+        session.journalMode = "mvcc";
+        session.events = log.snapshot();
+        std::string error;
+        const std::optional<Session> back = parseSession(formatSession(session), "texts.txsession", error);
+        QVERIFY2(back.has_value(), error.c_str());
+        QCOMPARE(back->events.size(), session.events.size());
+        for (std::size_t i = 0; i < session.events.size(); ++i) {
+            const Event& e = back->events[i];
+            QCOMPARE(e.text, textFor(e.connection, e.a));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTraceTexts)
+#include "tst_trace_texts.moc"

@@ -23,10 +23,7 @@ namespace {
 
 std::shared_ptr<Database> openFile(const QString& path)
 {
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    Error error;
-    return Database::open(path.toStdString(), options, &error);
+    return test::openMvccFile(path.toStdString());
 }
 
 } // namespace

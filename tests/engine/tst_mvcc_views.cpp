@@ -25,10 +25,7 @@ namespace {
 
 std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
 {
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    Error ignored;
-    return Database::open(path.toStdString(), options, error ? error : &ignored);
+    return test::openMvccFile(path.toStdString(), error);
 }
 
 // Runs a script on the file with plain SQLite (read-write), "ok" or the error.

@@ -5,6 +5,7 @@
 
 #include "engine/trace/TraceLog.h"
 #include "tests/widgets/support/ModelMirror.h"
+#include "tests/widgets/support/StatementLogs.h"
 #include "widgets/models/ModelRoles.h"
 #include "widgets/models/SessionLog.h"
 #include "widgets/models/StatementLogModel.h"
@@ -22,17 +23,7 @@ namespace {
 // `count` statements (begin and end), over three connections.
 std::shared_ptr<TraceLog> statementsLog(int count)
 {
-    auto log = std::make_shared<TraceLog>();
-    for (int i = 0; i < count; ++i) {
-        Event e;
-        e.kind = EventKind::StatementBegin;
-        e.connection = 1 + static_cast<std::uint32_t>(i % 3);
-        e.text = "SELECT " + std::to_string(i);
-        log->append(e);
-        e.kind = EventKind::StatementEnd;
-        log->append(e);
-    }
-    return log;
+    return test::logOfStatements(count, 3);
 }
 
 quint64 seqAt(const QAbstractItemModel& m, int row)

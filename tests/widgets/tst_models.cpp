@@ -10,6 +10,7 @@
 #include "engine/workload/WorkloadParser.h"
 #include "tests/engine/support/Workloads.h"
 #include "tests/widgets/support/ModelMirror.h"
+#include "tests/widgets/support/StatementLogs.h"
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/LocksModel.h"
 #include "widgets/models/MetricsModel.h"
@@ -149,17 +150,7 @@ struct SteppedRun
 // A log of `count` statements (begin and end) spread over five connections.
 std::shared_ptr<TraceLog> logOfStatements(int count)
 {
-    auto log = std::make_shared<TraceLog>();
-    for (int i = 0; i < count; ++i) {
-        Event e;
-        e.kind = EventKind::StatementBegin;
-        e.connection = 1 + static_cast<std::uint32_t>(i % 5);
-        e.text = "SELECT " + std::to_string(i);
-        log->append(e);
-        e.kind = EventKind::StatementEnd;
-        log->append(e);
-    }
-    return log;
+    return test::logOfStatements(count, 5);
 }
 
 } // namespace

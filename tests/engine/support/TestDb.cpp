@@ -13,6 +13,14 @@ std::shared_ptr<Database> openMvcc(std::shared_ptr<TraceLog> trace)
     return db;
 }
 
+std::shared_ptr<Database> openMvccFile(const std::string& path, Error* error)
+{
+    OpenOptions options;
+    options.journalMode = JournalMode::Mvcc;
+    Error ignored;
+    return Database::open(path, options, error ? error : &ignored);
+}
+
 Result mustRun(Connection& c, const std::string& sql, const char* file, int line)
 {
     Result r = c.execute(sql);

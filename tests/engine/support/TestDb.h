@@ -13,6 +13,10 @@ namespace txs::test {
 // A fresh in-memory MVCC database with tracing on.
 std::shared_ptr<Database> openMvcc(std::shared_ptr<TraceLog> trace = std::make_shared<TraceLog>());
 
+// An MVCC database on the file `path` (x.db beside x.db-log), untraced; null when it cannot be
+// opened, with the reason in *error when given.
+std::shared_ptr<Database> openMvccFile(const std::string& path, Error* error = nullptr);
+
 // EXPLAIN QUERY PLAN of `sql`: each step's detail followed by ';' ("SCAN t VIRTUAL TABLE INDEX 0:;").
 QString queryPlan(Connection& c, const std::string& sql);
 

@@ -15,6 +15,10 @@ struct ThreadWriter
     ThreadWriter(const ChunkGeometry& geometry, ChunkPool& pool) : buffer(geometry, &pool) {}
     ThreadEventBuffer buffer;
     std::array<std::atomic<std::uint64_t>, kEventKindCount> kinds{};
+    // The time of this thread's last event read from the clock: the next reading is kept at or
+    // after it, so one thread's events stay in time order even if the unserialised counter read
+    // (TraceClock) is executed a few cycles early.
+    std::int64_t lastClockNs = 0;
 };
 
 namespace {
@@ -36,18 +40,12 @@ thread_local std::vector<CachedWriter> threadWriters;
 
 TraceLog::TraceLog(TraceLogLimits limits)
     : limits_(limits), geometry_(ChunkGeometry::forCap(limits.maxEvents)),
-      start_(std::chrono::steady_clock::now()), id_(nextLogId.fetch_add(1, std::memory_order_relaxed)),
-      alive_(std::make_shared<const bool>(true)), pool_(geometry_.largest * sizeof(StoredEvent), kPooledChunks)
+      id_(nextLogId.fetch_add(1, std::memory_order_relaxed)), alive_(std::make_shared<const bool>(true)),
+      pool_(geometry_.largest * sizeof(StoredEvent), kPooledChunks)
 {}
 
 // Appending while the log is destroyed is the caller's bug, as with any object.
 TraceLog::~TraceLog() = default;
-
-std::int64_t TraceLog::now() const
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_)
-        .count();
-}
 
 ThreadWriter& TraceLog::writerForThisThread()
 {
@@ -105,7 +103,8 @@ void TraceLog::append(const Event& event, std::string_view text)
     ThreadWriter& writer = writerForThisThread();
     if (writer.buffer.atChunkBoundary()) dropOldEvents(writer.buffer);
     writer.buffer.reserveNext();
-    const std::int64_t timeNs = event.timeNs != 0 ? event.timeNs : now();
+    std::int64_t timeNs = event.timeNs;
+    if (timeNs == 0) timeNs = writer.lastClockNs = std::max(writer.lastClockNs, now());
     auto& kindCount = writer.kinds[std::min(static_cast<std::size_t>(event.kind), kEventKindCount - 1)];
     counts_.apply(event); // counts only: the times of its tallies go unused
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,

@@ -14,6 +14,7 @@
 #include "engine/trace/ChunkPool.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LiveCounts.h"
+#include "engine/trace/TraceClock.h"
 #include "engine/trace/TraceLogLimits.h"
 
 #include <array>
@@ -47,8 +48,9 @@ public:
     // for a text the log copies into its own storage anyway.
     void append(const Event& event, std::string_view text);
 
-    // Nanoseconds since the log was created (steady clock).
-    std::int64_t now() const;
+    // Nanoseconds since the log was created (TraceClock: the time-stamp counter where the kernel
+    // trusts it, else the steady clock).
+    std::int64_t now() const { return clock_.now(); }
 
     // Appends to `out` the events with seq in [max(from, droppedCount()), end) where end is the
     // longest consistent prefix published so far, in seq order; returns end. Call again with the
@@ -110,7 +112,7 @@ private:
 
     const TraceLogLimits limits_;
     const ChunkGeometry geometry_;
-    const std::chrono::steady_clock::time_point start_;
+    const TraceClock clock_;
     std::atomic<std::uint64_t> nextSeq_{0};
     // Every seq below it is dropped. Written under the exclusive reclaim lock only.
     std::atomic<std::uint64_t> floor_{0};

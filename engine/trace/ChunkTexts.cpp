@@ -10,7 +10,8 @@ namespace txs {
 
 ChunkTexts::ChunkTexts(std::size_t events)
     : maxBlocks_(std::clamp<std::size_t>(events, 1, kMaxBlocks)),
-      blocks_(std::make_unique_for_overwrite<char*[]>(maxBlocks_)) // only [0, blockCount_) is read: no pass to zero a pointer per event
+      blocks_(std::make_unique_for_overwrite<char*[]>(
+          maxBlocks_)) // only [0, blockCount_) is read: no pass to zero a pointer per event
 {}
 
 ChunkTexts::~ChunkTexts()
@@ -37,6 +38,16 @@ bool ChunkTexts::startBlock(std::size_t needed)
 std::uint32_t ChunkTexts::store(std::string_view text)
 {
     if (text.empty()) return kNone;
+    Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(text.data()) >> 3) % kRecent];
+    if (recent.from == text.data() && recent.size == text.size() && view(recent.ref) == text)
+        return recent.ref;
+    const std::uint32_t ref = copy(text);
+    if (ref != kNone && view(ref).size() == text.size()) recent = {text.data(), text.size(), ref};
+    return ref;
+}
+
+std::uint32_t ChunkTexts::copy(std::string_view text)
+{
     if (text.size() > std::numeric_limits<std::uint32_t>::max() - kHeader) text = kTooLong;
     const std::size_t needed = kHeader + text.size();
     const bool fits = blockCount_ > 0 && used_ < kMaxOffset && capacity_ - used_ >= needed;

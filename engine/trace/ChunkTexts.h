@@ -8,6 +8,11 @@
 // writer stores a block's pointer before it publishes any event referring to it (the buffer's
 // release store of its count), so a reader that saw the event sees the pointer and the bytes.
 //
+// A text equal to one of the last few stored from the same address (a workers block's statement,
+// run thousands of times from the parsed script's one copy) is stored once: its events share the
+// reference. The bytes are compared, so a caller that reused its buffer for another text gets a
+// copy of its own.
+//
 // Limits: a block starts at most 1 MiB in (a longer text gets a block of its own); a chunk holds
 // at most kMaxBlocks blocks (more than 2 GiB of text in one chunk: each new block is started only
 // when the text does not fit in the previous one, so two blocks in a row hold over 1 MiB). A text
@@ -45,6 +50,17 @@ private:
     static constexpr std::size_t kHeader = sizeof(std::uint32_t);
 
     bool startBlock(std::size_t needed); // false when the chunk has no block left
+    std::uint32_t copy(std::string_view text);
+
+    // Recently stored texts by address (direct-mapped): where the text came from, and its ref.
+    struct Recent
+    {
+        const char* from = nullptr;
+        std::size_t size = 0;
+        std::uint32_t ref = kNone;
+    };
+    static constexpr std::size_t kRecent = 8;
+    Recent recent_[kRecent];
 
     const std::size_t maxBlocks_;
     std::unique_ptr<char*[]> blocks_; // [0, blockCount_) allocated

@@ -69,8 +69,25 @@ private slots:
         const std::string big((std::size_t{1} << 20) + 10, 'x');
         QCOMPARE(std::string(texts.view(texts.store(big))), big);
         QCOMPARE(std::string(texts.view(texts.store("small"))), std::string("small"));
-        const std::uint32_t third = texts.store(big);
+        const std::string otherBig((std::size_t{1} << 20) + 10, 'y'); // not `big` again: that is shared
+        const std::uint32_t third = texts.store(otherBig);
         QVERIFY(third == ChunkTexts::kNone || texts.view(third) == ChunkTexts::kTooLong);
+    }
+
+    // A text stored again from the same address is shared, not copied; a buffer reused for
+    // another text (same address and length, other bytes) gets its own copy.
+    void aRepeatedTextIsStoredOnceAndAChangedOneIsNot()
+    {
+        ChunkTexts texts(64);
+        std::string statement = "INSERT INTO hits VALUES ($worker, $iter)";
+        const std::uint32_t first = texts.store(statement);
+        QCOMPARE(texts.store(statement), first);
+        QCOMPARE(texts.store(std::string(statement)) == first, false); // another address: a copy
+        statement[0] = 'X';
+        const std::uint32_t changed = texts.store(statement);
+        QVERIFY(changed != first);
+        QCOMPARE(std::string(texts.view(changed)), std::string("XNSERT INTO hits VALUES ($worker, $iter)"));
+        QCOMPARE(std::string(texts.view(first)), std::string("INSERT INTO hits VALUES ($worker, $iter)"));
     }
 
     void textsReadBackWhileTheWindowDropsAndReusesChunks()

@@ -20,6 +20,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFontMetricsF>
 #include <QMenuBar>
 #include <QScreen>
 #include <QStandardPaths>
@@ -257,7 +258,12 @@ private slots:
         QVERIFY(QApplication::font().pointSizeF() >= normal * 1.4);
         QVERIFY2(window_->editor().font().pointSizeF() >= script * 1.4,
                  qPrintable(QString::number(window_->editor().font().pointSizeF())));
-        QVERIFY(window_->editor().font().fixedPitch() || QFontInfo(window_->editor().font()).fixedPitch());
+        // Fixed width where it matters, a script's ASCII: every character as wide as the next.
+        // (Not QFontInfo::fixedPitch(): fontconfig calls Noto Sans Mono, Debian's monospace once
+        // fonts-noto-mono is installed, "dual" width for its CJK glyphs, and Qt then says no.)
+        const QFontMetricsF metrics(window_->editor().font());
+        for (const QChar c : QStringLiteral("iW0.m_ "))
+            QCOMPARE(metrics.horizontalAdvance(c), metrics.horizontalAdvance(QLatin1Char('x')));
         window_->setAppearance({txs::style::Theme::System, false});
         QCOMPARE(QApplication::font().pointSizeF(), normal);
         QCOMPARE(window_->editor().font().pointSizeF(), script);

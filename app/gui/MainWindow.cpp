@@ -25,6 +25,7 @@
 #include "widgets/run/ProgressText.h"
 #include "widgets/run/RunController.h"
 #include "widgets/timeline/TimelineWidget.h"
+#include "widgets/views/ColumnFitter.h"
 #include "widgets/views/ConnectionFilter.h"
 #include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
@@ -360,6 +361,10 @@ void MainWindow::buildDocks()
     transactionsView_ = makeTable(
         transactions_, this,
         "No transaction has begun by this instant. Run the workload (F5) or step through it (F10).");
+    // Short values (modes, states, outcomes, times): each column whole, the table scrolls
+    // sideways (presentation mode's font cut them to "immedi…", "rolled b…").
+    transactionsView_->setObjectName("transactionsView");
+    new txs::ColumnFitter(transactionsView_, {});
     QDockWidget* tx =
         addDock("Transactions", "transactionsDock", transactionsView_, Qt::BottomDockWidgetArea);
     // Open connections only: a closed one holds nothing and would only push the others down.

@@ -123,6 +123,9 @@ void MainWindow::arrangeDocks()
     tx->raise();
     explain->raise();
     locks->raise();
+    // Presentation: the transactions in front of the tabs they share with the explanations; a
+    // run with errors brings the explanations forward (focusOnStory).
+    if (presentation) tx->raise();
 
     // Sizes in proportion to the window, so a small screen keeps room for the timeline.
     const QSize room = size();

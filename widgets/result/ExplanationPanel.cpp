@@ -56,7 +56,8 @@ ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
         fitMessage();
     });
     connect(fitter_, &ColumnFitter::fitted, this, [this] { fitWidths(); });
-    view_->installEventFilter(this);
+    // The viewport's own resize: the view's comes before its viewport has the new width.
+    view_->viewport()->installEventFilter(this);
     summary_->setObjectName("explanationsSummary");
     summary_->setTextFormat(Qt::RichText);
     summary_->setWordWrap(true);
@@ -88,7 +89,7 @@ ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
 
 bool ExplanationPanel::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == view_ && event->type() == QEvent::Resize) fitMessage();
+    if (watched == view_->viewport() && event->type() == QEvent::Resize) fitMessage();
     return QWidget::eventFilter(watched, event);
 }
 

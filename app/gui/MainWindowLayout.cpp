@@ -22,11 +22,29 @@
 #include <QMenuBar>
 #include <QScreen>
 #include <QSettings>
+#include <QStyle>
+#include <QTabBar>
 #include <QTableView>
+#include <algorithm>
 
 namespace {
 
 constexpr int kLayoutVersion = 6; // bump when the docks change, so old saved states are not applied
+
+// How wide a dock area must be for the tabs of `docks` (tabified there) to show their titles
+// whole: QTabBar::tabSizeHint's text and tab space per tab, and the dock's frame. In
+// presentation mode's font the right area's share of a 1280 px window cut "Locks", "Version
+// chains" and "Database" to "L…", "Version …", "Dat…".
+int tabsWidth(const QList<QDockWidget*>& docks)
+{
+    QTabBar probe; // the style's metrics and font for a dock's tab bar
+    const QFontMetrics metrics(QApplication::font(&probe));
+    const int space = probe.style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, &probe);
+    int width = 0;
+    for (const QDockWidget* d : docks)
+        width += metrics.size(Qt::TextShowMnemonic, d->windowTitle()).width() + space;
+    return width + 2 * probe.style()->pixelMetric(QStyle::PM_DockWidgetFrameWidth, nullptr, &probe) + 4;
+}
 
 QRect availableArea(const QWidget* window)
 {
@@ -49,7 +67,8 @@ QDockWidget* MainWindow::dock(const QString& objectName) const
 // and metrics on the right.
 // The result pane sits under the script.
 // Presentation mode gives the timeline and the explanations the room: the explanations take the
-// whole bottom, the metrics are hidden (View brings them back).
+// whole bottom (the transactions and the log as tabs beside them), the metrics are hidden (View
+// brings them back).
 void MainWindow::arrangeDocks()
 {
     QDockWidget* script = dock("scriptDock");
@@ -73,7 +92,14 @@ void MainWindow::arrangeDocks()
     addDockWidget(Qt::BottomDockWidgetArea, explain);
     addDockWidget(Qt::RightDockWidgetArea, metrics);
     addDockWidget(Qt::BottomDockWidgetArea, log);
-    splitDockWidget(tx, explain, Qt::Horizontal);
+    const bool presentation = txs::style::current().presentation;
+    // Presentation: the explanations take the whole bottom, the transactions and the log tabs
+    // beside them. Split in three, presentation's font left the table of errors a third of the
+    // window: "SQLITE_BUSY" scrolled out of sight at 1280 px.
+    if (presentation)
+        tabifyDockWidget(explain, tx);
+    else
+        splitDockWidget(tx, explain, Qt::Horizontal);
     tabifyDockWidget(tx, log);
     // The dependency graph wants the width of the explanations' place; a run with an anomaly
     // raises it (MainWindowDependencies.cpp).
@@ -86,7 +112,6 @@ void MainWindow::arrangeDocks()
     // presentation mode the larger font leaves the column room for one of them at a time (split,
     // the script showed 3 lines and the verdict and its Fix were cut at 720 px): they share it as
     // tabs, the result in front after a run, the script when a line is asked for.
-    const bool presentation = txs::style::current().presentation;
     addDockWidget(Qt::LeftDockWidgetArea, result);
     if (presentation)
         tabifyDockWidget(script, result);
@@ -98,6 +123,9 @@ void MainWindow::arrangeDocks()
     tx->raise();
     explain->raise();
     locks->raise();
+    // Presentation: the transactions in front of the tabs they share with the explanations; a
+    // run with errors brings the explanations forward (focusOnStory).
+    if (presentation) tx->raise();
 
     // Sizes in proportion to the window, so a small screen keeps room for the timeline.
     const QSize room = size();
@@ -105,9 +133,10 @@ void MainWindow::arrangeDocks()
     // Presentation: side panels narrower, so the timeline is as wide as the larger font allows.
     const DockSizes sizes = DockSizes::forWindow(room, presentation);
     resizeDocks({script}, {sizes.script}, Qt::Horizontal);
-    resizeDocks({locks}, {sizes.side}, Qt::Horizontal);
+    // The side's share, or what its tabs need to show their titles whole.
+    resizeDocks({locks}, {std::max(sizes.side, tabsWidth({locks, versions, database}))}, Qt::Horizontal);
     resizeDocks({tx}, {sizes.bottom}, Qt::Vertical);
-    resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
+    if (!presentation) resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
     if (!presentation)
         resizeDocks({script, result}, {room.height() * 55 / 100, room.height() * 45 / 100}, Qt::Vertical);
     else

@@ -429,7 +429,7 @@ void MainWindow::showSessionResult()
     // A developer opens a recording to see who held the lock when it failed: the panels start
     // at the first error of the most frequent cause (once the window is laid out).
     if (!rows.empty() && rows.front().firstSeq != 0)
-        QTimer::singleShot(0, this, [this, seq = rows.front().firstSeq, ns = rows.front().firstNs] {
+        QTimer::singleShot(0, this, [this, seq = rows.front().firstSeq, ns = rows.front().explainedNs] {
             if (session_->log() && seq < session_->log()->appendedCount()) goToError(seq, ns);
         });
     resultPane_->setCauses(std::move(rows));

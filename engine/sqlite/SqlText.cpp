@@ -85,6 +85,22 @@ std::optional<StatementInfo> busyTimeoutPragma(Words words)
     return info;
 }
 
+// PRAGMA [main.]journal_mode = X | (X) — `words` is positioned after PRAGMA. Only one that sets
+// a mode of the main database: the query form changes nothing, and another schema's file is
+// not the run's database.
+bool setsMainJournalMode(Words words)
+{
+    std::string_view name = words.next();
+    if (words.peek() == ".") {
+        if (!equalsIgnoreCase(name, "main")) return false;
+        words.next();
+        name = words.next();
+    }
+    if (!equalsIgnoreCase(name, "journal_mode")) return false;
+    const std::string_view op = words.next();
+    return op == "=" || op == "(";
+}
+
 } // namespace
 
 StatementInfo classifyStatement(std::string_view statement)
@@ -115,7 +131,10 @@ StatementInfo classifyStatement(std::string_view statement)
     } else if (equalsIgnoreCase(first, "RELEASE")) {
         info.kind = StatementKind::Release;
     } else if (equalsIgnoreCase(first, "PRAGMA")) {
-        if (auto pragma = busyTimeoutPragma(words)) info = *pragma;
+        if (auto pragma = busyTimeoutPragma(words))
+            info = *pragma;
+        else if (setsMainJournalMode(words))
+            info.kind = StatementKind::JournalMode;
     }
     return info;
 }

@@ -22,6 +22,7 @@ enum class StatementKind {
     Savepoint,   // SAVEPOINT: opens a transaction when none is open
     Release,     // RELEASE: may end the transaction
     BusyTimeout, // PRAGMA [main.]busy_timeout [= N | (N)]: handled by the engine, see SqliteConnection
+    JournalMode, // PRAGMA [main.]journal_mode = X | (X): SQLite runs it; its answer is traced
 };
 
 struct StatementInfo

@@ -71,6 +71,10 @@ std::unique_ptr<Backend> makeSqliteBackend(const std::string& path, JournalMode 
     if (auto failure = sqlite::checkFile(path, before)) return fail(std::move(*failure));
     auto shared = std::make_shared<sqlite::SqliteShared>(path, mode, trace);
     shared->hardening = hardening;
+    if (shared->inMemory)
+        shared->journal = JournalSetting::Memory;
+    else if (before.exists && !before.journalMode.empty())
+        shared->journal = parseJournalSetting(before.journalMode);
     if (auto failure = setJournalMode(shared)) return fail(std::move(*failure));
     // The journal mode is a property of the file and outlives the run (WAL stays WAL): the
     // mode was asked for (MVCC is the default, so a SQLite mode always is), and the user

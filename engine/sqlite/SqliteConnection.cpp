@@ -2,7 +2,6 @@
 
 #include "engine/api/BusySchedule.h"
 #include "engine/api/Hardening.h"
-#include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlite/LockTracer.h"
 #include "engine/sqlite/SqliteShared.h"
 #include "engine/sqlite/TracingVfs.h"
@@ -151,6 +150,7 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         if (!error && st) error = run(*st, params, one);
 
         if (isBusy(error)) emit(EventKind::Busy, error->extendedCode, 0, error->message, kindDetail(*error));
+        if (!error && info.kind == StatementKind::JournalMode) noteJournalMode(one);
         trackTransaction(info, wasAutocommit, error);
         emit(EventKind::StatementEnd, error ? error->extendedCode : 0, error ? 0 : one.changes,
              error ? error->message : one.rowsPreview(), error ? kindDetail(*error) : 0);
@@ -168,6 +168,33 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         pos += st ? st->length : fresh.length;
     }
     return result;
+}
+
+// SQLite answers PRAGMA journal_mode = X with the mode now in effect (X, or the old one when it
+// could not switch): a mode other than the database's is traced, inside the statement's span,
+// so the log says when a workload changed it.
+void SqliteConnection::noteJournalMode(const Result& answer)
+{
+    if (answer.rows.empty() || answer.rows[0].empty()) return;
+    const JournalSetting now = parseJournalSetting(answer.rows[0][0].asText());
+    if (now == JournalSetting::Unknown) return;
+    const JournalSetting before = shared_->journal.exchange(now);
+    if (before == now) return;
+    const bool fileChanged = (before == JournalSetting::Wal) != (now == JournalSetting::Wal);
+    std::string text =
+        std::string("journal mode ") + journalSettingName(before) + " -> " + journalSettingName(now);
+    if (fileChanged)
+        text += now == JournalSetting::Wal ? " (the file stays in WAL mode)" : " (the file leaves WAL mode)";
+    if (!shared_->log) return;
+    Event e; // the typed Note of engine/trace/JournalSetting.h
+    e.kind = EventKind::Note;
+    e.detail = kJournalModeChangedNote;
+    e.connection = id();
+    e.txId = currentTxId_;
+    e.a = static_cast<std::int64_t>(before);
+    e.b = static_cast<std::int64_t>(now);
+    e.rowid = fileChanged ? 1 : 0;
+    shared_->log->append(e, text);
 }
 
 CachedStatement* SqliteConnection::statementAt(std::string_view rest, CachedStatement& fresh,

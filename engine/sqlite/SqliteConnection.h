@@ -59,6 +59,8 @@ private:
     // Records the transaction events for a statement that moved autocommit from `wasAutocommit`.
     void trackTransaction(const StatementInfo& info, bool wasAutocommit, const std::optional<Error>& error);
     Error lastError(int rc) const;
+    // After a PRAGMA journal_mode = X that ran: traces a change of the database's mode.
+    void noteJournalMode(const Result& answer);
 
     void emit(EventKind kind, std::int64_t a = 0, std::int64_t b = 0, std::string_view text = {},
               std::uint16_t detail = 0);

@@ -6,6 +6,7 @@
 #include "engine/api/Hardening.h"
 #include "engine/api/JournalMode.h"
 #include "engine/sqlite/TraceRegistry.h"
+#include "engine/trace/JournalSetting.h"
 
 #include <atomic>
 #include <cstdint>
@@ -35,6 +36,10 @@ struct SqliteShared
     const TraceRegistration registration;
     std::atomic<std::uint64_t> nextTxId{1};
     HardeningOptions hardening; // set once, before the first connection opens
+    // The database's journal mode as its connections last set it (the file's as found before
+    // the run at first): a PRAGMA journal_mode whose answer differs is traced as a
+    // journal-mode change (JournalSetting.h) from this one.
+    std::atomic<JournalSetting> journal{JournalSetting::Delete};
 
 private:
     std::string memoryName_;

@@ -1,5 +1,7 @@
 #include "engine/trace/StatementProjection.h"
 
+#include "engine/trace/JournalSetting.h"
+
 namespace txs {
 
 void StatementProjection::apply(const Event& e)
@@ -29,6 +31,16 @@ void StatementProjection::apply(const Event& e)
         if (s.txId == 0) s.txId = e.txId;
         touched_.touch(it->second);
         open_.erase(it);
+        return;
+    }
+    case EventKind::Note: {
+        if (!isJournalModeChange(e)) return;
+        const auto it = open_.find(e.connection);
+        if (it == open_.end()) return;
+        StatementRecord& s = statements_[it->second];
+        s.journalFrom = static_cast<std::uint8_t>(e.a);
+        s.journalTo = static_cast<std::uint8_t>(e.b);
+        s.journalFileChanged = e.rowid != 0;
         return;
     }
     case EventKind::StatementBlocked: {

@@ -29,6 +29,11 @@ struct StatementRecord
     std::uint16_t errorKind = 0; // the error's ErrorKind (Event::detail) when code != 0
     bool blocked = false;        // the try ended blocked: the runner will try it again (StatementBlocked)
     std::int64_t blockedNs = kNever;
+    // The database's journal mode this statement changed (the typed Note of JournalSetting.h):
+    // from and to as JournalSetting values, 0 (Unknown) when it changed none; journalFileChanged
+    // when the file's own mode changed (into or out of WAL).
+    std::uint8_t journalFrom = 0, journalTo = 0;
+    bool journalFileChanged = false;
 
     bool runningAt(std::int64_t t) const { return beginNs <= t && t < endNs; }
 };

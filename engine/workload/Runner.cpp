@@ -101,6 +101,8 @@ struct Runner::Impl
     std::atomic<bool> paused{false};
     std::atomic<bool> stopped{false};
     std::atomic<int> held{0}; // threads waiting in waitIfPaused(); changed under pauseMutex
+    // RunProgress's request and acknowledgement instants (trace clock, -1 none).
+    std::atomic<std::int64_t> pauseRequestedNs{-1}, stopRequestedNs{-1}, workersStoppedNs{-1};
     // Set by stop(); every connection's statements check it (StatementLimits).
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
@@ -284,6 +286,7 @@ void Runner::pause()
 {
     std::lock_guard lock(impl_->pauseMutex);
     impl_->paused = true;
+    impl_->pauseRequestedNs = impl_->now();
 }
 
 void Runner::resume()
@@ -297,6 +300,8 @@ void Runner::resume()
 
 void Runner::stop()
 {
+    std::int64_t none = -1;
+    impl_->stopRequestedNs.compare_exchange_strong(none, impl_->now());
     impl_->cancel->store(true);
     {
         // Under the mutex, so a sleeper between its check and its wait cannot miss the notify.
@@ -323,6 +328,9 @@ RunProgress Runner::progress() const
         p.errors = m.errors();
     }
     p.held = impl_->held.load();
+    p.pauseRequestedNs = impl_->pauseRequestedNs.load();
+    p.stopRequestedNs = impl_->stopRequestedNs.load();
+    p.workersStoppedNs = impl_->workersStoppedNs.load();
     if (next < impl_->actions.size() && impl_->actions[next].statement)
         p.nextLine = impl_->actions[next].statement->line;
     return p;
@@ -862,6 +870,7 @@ void Runner::Impl::runWorkers()
         }
     for (auto& t : threads)
         t.join();
+    if (stopped) workersStoppedNs = now();
     workersSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (deferred) deferred->end(); // the errors no reader has explained yet
 }

@@ -68,6 +68,14 @@ struct RunProgress
     // Threads pause() holds right now (each worker, or run()'s loop between steps); they start
     // no statement until resume() or stop().
     int held = 0;
+    // Pause and Stop as the runner saw them, on the trace log's clock (-1: not yet): when the
+    // latest pause() and the first stop() were called, and when the workers phase's last thread
+    // had ended after a stop (the run's acknowledgement: nothing of the workers runs after it).
+    // What a test of "Pause/Stop act within 100 ms" measures, free of the caller's own
+    // scheduling (the window's thread delivering the click, and later the Finished state).
+    std::int64_t pauseRequestedNs = -1;
+    std::int64_t stopRequestedNs = -1;
+    std::int64_t workersStoppedNs = -1;
 };
 
 class Runner

@@ -4,6 +4,7 @@
 
 #include "engine/sqlite/SqlText.h"
 #include "engine/sqlite/StatementCache.h"
+#include "engine/trace/JournalSetting.h"
 #include "support/SqliteTrace.h"
 #include "support/TestDb.h"
 
@@ -20,6 +21,14 @@ std::vector<Event> ofKind(const std::vector<Event>& events, EventKind kind)
     std::vector<Event> out;
     for (const Event& e : events)
         if (e.kind == kind) out.push_back(e);
+    return out;
+}
+
+std::vector<Event> journalChanges(const std::vector<Event>& events)
+{
+    std::vector<Event> out;
+    for (const Event& e : events)
+        if (isJournalModeChange(e)) out.push_back(e);
     return out;
 }
 
@@ -259,6 +268,55 @@ private slots:
         QCOMPARE_ROWS(*db->connect(), "PRAGMA journal_mode", "delete");
     }
 
+    // A statement that changes the database's journal mode is traced with a typed event (a Note
+    // with detail kJournalModeChangedNote) inside its span (from, to, whether the file's own mode changed),
+    // so the log can say so; one that changes nothing, or only asks, is not.
+    void journalModeChangesAreTraced()
+    {
+        QTemporaryDir dir;
+        auto log = std::make_shared<TraceLog>();
+        auto db = openSqlite(dir, JournalMode::Delete, log);
+        QVERIFY(db);
+        auto c = db->connect("c");
+        auto other = db->connect("other");
+        MUST(*c, "CREATE TABLE x(v)");
+        TraceReader reader(log);
+        reader.take();
+        QCOMPARE_ROWS(*c, "PRAGMA journal_mode", "delete");
+        QCOMPARE_ROWS(*c, "PRAGMA journal_mode = delete", "delete");
+        QVERIFY(journalChanges(reader.take()).empty());
+
+        QCOMPARE_ROWS(*c, "PRAGMA journal_mode = WAL", "wal");
+        auto events = reader.take();
+        auto changes = journalChanges(events);
+        QCOMPARE(changes.size(), 1u);
+        QCOMPARE(static_cast<JournalSetting>(changes[0].a), JournalSetting::Delete);
+        QCOMPARE(static_cast<JournalSetting>(changes[0].b), JournalSetting::Wal);
+        QCOMPARE(changes[0].rowid, 1); // the file keeps WAL
+        QCOMPARE(changes[0].connection, c->id());
+        // Inside the statement's span: after its begin, before its end.
+        const auto begins = ofKind(events, EventKind::StatementBegin);
+        const auto ends = ofKind(events, EventKind::StatementEnd);
+        QCOMPARE(begins.size(), 1u);
+        QVERIFY(begins[0].seq < changes[0].seq && changes[0].seq < ends[0].seq);
+
+        // Another connection asking for WAL again changes nothing; leaving WAL is a change of
+        // the file; a rollback-journal variant is a connection's, not the file's.
+        QCOMPARE_ROWS(*other, "PRAGMA main.journal_mode = wal", "wal");
+        QVERIFY(journalChanges(reader.take()).empty());
+        QCOMPARE_ROWS(*other, "PRAGMA journal_mode = delete", "delete");
+        changes = journalChanges(reader.take());
+        QCOMPARE(changes.size(), 1u);
+        QCOMPARE(static_cast<JournalSetting>(changes[0].a), JournalSetting::Wal);
+        QCOMPARE(static_cast<JournalSetting>(changes[0].b), JournalSetting::Delete);
+        QCOMPARE(changes[0].rowid, 1);
+        QCOMPARE_ROWS(*other, "PRAGMA journal_mode = truncate", "truncate");
+        changes = journalChanges(reader.take());
+        QCOMPARE(changes.size(), 1u);
+        QCOMPARE(static_cast<JournalSetting>(changes[0].b), JournalSetting::Truncate);
+        QCOMPARE(changes[0].rowid, 0);
+    }
+
     void openFailuresAreClear()
     {
         QTemporaryDir dir;
@@ -363,7 +421,10 @@ private slots:
         QCOMPARE(classifyStatement("PRAGMA busy_timeout = '40';").busyTimeout, std::optional<int>(40));
         QCOMPARE(classifyStatement("PRAGMA busy_timeout(-1)").busyTimeout, std::optional<int>(-1));
         QCOMPARE(classifyStatement("PRAGMA busy_timeout = x").kind, StatementKind::Other); // left to SQLite
-        QCOMPARE(classifyStatement("PRAGMA journal_mode = wal").kind, StatementKind::Other);
+        QCOMPARE(classifyStatement("PRAGMA journal_mode = wal").kind, StatementKind::JournalMode);
+        QCOMPARE(classifyStatement("pragma main.journal_mode('DELETE')").kind, StatementKind::JournalMode);
+        QCOMPARE(classifyStatement("PRAGMA journal_mode").kind, StatementKind::Other); // a query
+        QCOMPARE(classifyStatement("PRAGMA other.journal_mode = wal").kind, StatementKind::Other);
         QCOMPARE(displayText("  SELECT 1 ;\n"), std::string("SELECT 1"));
     }
 

@@ -6,6 +6,8 @@
 
 #include "app/gui/DatabaseActions.h"
 #include "app/gui/MainWindow.h"
+#include "engine/trace/JournalSetting.h"
+#include "engine/trace/SessionProjection.h"
 #include "widgets/database/DatabaseDock.h"
 #include "widgets/database/ResultModel.h"
 #include "widgets/database/SchemaModel.h"
@@ -13,10 +15,14 @@
 #include "widgets/database/SqlConsole.h"
 #include "widgets/database/TableRowsModel.h"
 #include "widgets/editor/ScriptEditor.h"
+#include "widgets/models/ModelRoles.h"
+#include "widgets/models/SessionLog.h"
+#include "widgets/models/StatementLogModel.h"
 #include "widgets/run/RunController.h"
 #include "widgets/views/HintedTableView.h"
 
 #include <QAbstractButton>
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QCryptographicHash>
 #include <QDockWidget>
@@ -136,6 +142,7 @@ private slots:
     void copyIsUnchangedAfterRunsAndBrowsing();
     void readOnlyIsUnchangedAfterRunsAndBrowsing();
     void inPlaceOnlyWhatTheWorkloadWritesChanges();
+    void aWorkloadThatChangesTheJournalModeIsLogged();
     void theIndicatorSaysWhatIsAttached();
     void aDatabaseTheRunCannotOpenIsDetached();
     void screenshotsOfTheDock();
@@ -326,6 +333,57 @@ void TestDatabaseWindow::inPlaceOnlyWhatTheWorkloadWritesChanges()
     QCOMPARE(rowsText(db, "PRAGMA journal_mode"), QString("delete"));
     QCOMPARE(rowsText(db, "PRAGMA page_size"), QString("1024"));
     QVERIFY(!QFileInfo::exists(db + "-wal"));
+    // Nothing in the log says the journal mode changed: it did not.
+    for (const auto& s : window_->session().projection().statements.all())
+        QCOMPARE(s.journalTo, std::uint8_t{0});
+}
+
+// "Nothing changes the file's journal mode ... unless the workload does it, and the log says so
+// when it does": a workload's PRAGMA journal_mode = wal on a database opened in place switches
+// the file (the run does what the workload says), and the statement log's row for it says so,
+// from the typed journal-mode Note (the statement's record), not from the pragma's text.
+void TestDatabaseWindow::aWorkloadThatChangesTheJournalModeIsLogged()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::InPlace));
+    QCOMPARE(window_->controller().journalMode(), txs::JournalMode::Delete);
+    runWorkload("setup:\n  PRAGMA journal_mode = wal;\n  UPDATE accounts SET balance = 7 WHERE id = 1;\n");
+
+    // The typed record: one statement changed the mode, from the file's delete to wal.
+    const auto& statements = window_->session().projection().statements.all();
+    const auto changed =
+        std::find_if(statements.begin(), statements.end(), [](const auto& s) { return s.journalTo != 0; });
+    QVERIFY(changed != statements.end());
+    QCOMPARE(static_cast<txs::JournalSetting>(changed->journalFrom), txs::JournalSetting::Delete);
+    QCOMPARE(static_cast<txs::JournalSetting>(changed->journalTo), txs::JournalSetting::Wal);
+    QVERIFY(changed->journalFileChanged);
+    QCOMPARE(
+        std::count_if(statements.begin(), statements.end(), [](const auto& s) { return s.journalTo != 0; }),
+        1);
+
+    // The statement log (what the user reads) has the row, saying so.
+    auto* log = window_->findChild<QTableView*>("statementLogView");
+    QVERIFY(log);
+    QAbstractItemModel* model = log->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    const quint64 seq = changed->seq;
+    auto rowsSaying = [model, seq] {
+        QStringList said;
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (model->index(row, 0).data(txs::models::SeqRole).toULongLong() == seq)
+                said << model->index(row, txs::models::StatementLogModel::ResultColumn).data().toString();
+        return said;
+    };
+    const QString expected = txs::models::StatementLogModel::journalChangeText(*changed);
+    QTRY_COMPARE(rowsSaying(), QStringList{expected});
+    QVERIFY2(expected.startsWith(QString("journal mode changed: delete → wal")), qPrintable(expected));
+    QVERIFY(expected.contains("stays in WAL"));
+
+    actions.detach();
+    QCOMPARE(rowsText(db, "PRAGMA journal_mode"), QString("wal")); // the workload did it
+    QCOMPARE(rowsText(db, "SELECT * FROM accounts ORDER BY id"), QString("1|7, 2|200"));
 }
 
 void TestDatabaseWindow::theIndicatorSaysWhatIsAttached()

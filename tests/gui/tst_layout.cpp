@@ -9,6 +9,7 @@
 #include "engine/trace/SessionProjection.h"
 #include "tests/gui/support/WindowTest.h"
 #include "widgets/editor/ScriptEditor.h"
+#include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/SessionLog.h"
 #include "widgets/result/ResultPane.h"
 #include "widgets/result/VerdictModel.h"
@@ -19,6 +20,9 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QHeaderView>
+#include <QMainWindow>
+#include <QStyle>
+#include <QTabBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -54,6 +58,71 @@ QString cutHeaders(const QTableView& view)
         const int needed = header->fontMetrics().horizontalAdvance(label);
         if (header->sectionSize(c) < needed)
             cut += QString(" %1 (%2 < %3)").arg(label).arg(header->sectionSize(c)).arg(needed);
+    }
+    return cut;
+}
+
+// The cells of `view` narrower than their value (drawn elided), named; `skip` are columns
+// allowed to elide (a stretch column whose text is whole elsewhere). Each cell's need is the
+// view's own size hint for it (the item delegate's, with the style's margins) and the grid's
+// pixel, as QTableView::sizeHintForColumn counts them.
+QString cutCells(const QTableView& view, const QList<int>& skip = {})
+{
+    QString cut;
+    const QAbstractItemModel* model = view.model();
+    const int grid = view.showGrid() ? 1 : 0;
+    for (int c = 0; c < model->columnCount(); ++c) {
+        if (view.isColumnHidden(c) || skip.contains(c)) continue;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const QModelIndex index = model->index(r, c);
+            const QString text = index.data().toString();
+            const int needed = view.sizeHintForIndex(index).width() + grid;
+            if (!text.isEmpty() && view.columnWidth(c) < needed)
+                cut += QString(" [%1,%2] %3 (%4 < %5)")
+                           .arg(r)
+                           .arg(c)
+                           .arg(text)
+                           .arg(view.columnWidth(c))
+                           .arg(needed);
+        }
+    }
+    return cut;
+}
+
+// The header labels of `view` narrower than the header itself would draw them (its section size
+// hint: label, margins and sort indicator), named: stricter than cutHeaders.
+QString cutHeaderSections(const QTableView& view)
+{
+    QString cut;
+    const QHeaderView* header = view.horizontalHeader();
+    for (int c = 0; c < header->count(); ++c) {
+        if (header->isSectionHidden(c)) continue;
+        if (header->sectionSize(c) < header->sectionSizeHint(c))
+            cut += QString(" %1 (%2 < %3)")
+                       .arg(view.model()->headerData(c, Qt::Horizontal).toString())
+                       .arg(header->sectionSize(c))
+                       .arg(header->sectionSizeHint(c));
+    }
+    return cut;
+}
+
+// The tabs of the window's dock areas whose title is elided, named: QTabBar draws the title
+// whole when the tab is as long as its text plus the style's tab space (QTabBar::tabSizeHint).
+QString elidedTabs(const QMainWindow& window)
+{
+    QString cut;
+    for (const QTabBar* bar : window.findChildren<QTabBar*>()) {
+        if (!bar->isVisible()) continue;
+        const bool vertical = bar->shape() == QTabBar::RoundedWest || bar->shape() == QTabBar::RoundedEast ||
+                              bar->shape() == QTabBar::TriangularWest ||
+                              bar->shape() == QTabBar::TriangularEast;
+        const int space = bar->style()->pixelMetric(QStyle::PM_TabBarTabHSpace, nullptr, bar);
+        for (int i = 0; i < bar->count(); ++i) {
+            const int needed = bar->fontMetrics().size(Qt::TextShowMnemonic, bar->tabText(i)).width() + space;
+            const QRect tab = bar->tabRect(i);
+            const int has = vertical ? tab.height() : tab.width();
+            if (has < needed) cut += QString(" %1 (%2 < %3)").arg(bar->tabText(i)).arg(has).arg(needed);
+        }
     }
     return cut;
 }
@@ -147,6 +216,24 @@ private slots:
         auto* locks = window_->findChild<QTableView*>("locksView");
         QVERIFY(locks);
         QCOMPARE(cutHeaders(*locks), QString());
+
+        // The Explanations: headers and values whole in every column but the message (short,
+        // and whole in the detail beside it); before, "SQLITE_BUSY" showed as "SQ…" and
+        // "wait, then ran" as "wait, t…" at 1280 x 720 in presentation mode and at 3840 x 2160.
+        auto* explanations = window_->findChild<QTableView*>("explanationsView");
+        QVERIFY(explanations);
+        QTRY_VERIFY(explanations->isVisible());
+        QVERIFY(explanations->model()->rowCount() >= 3);
+        QTRY_COMPARE(cutHeaderSections(*explanations), QString());
+        QTRY_COMPARE(cutCells(*explanations, {txs::models::ExplanationsModel::MessageColumn}), QString());
+        // The transactions beside them, whole too ("immedi…", "rolled b…" in presentation mode).
+        auto* transactions = window_->findChild<QTableView*>("transactionsView");
+        QVERIFY(transactions);
+        QTRY_COMPARE(cutHeaderSections(*transactions), QString());
+        QTRY_COMPARE(cutCells(*transactions), QString());
+
+        // No dock's tab elided ("L…", "Version …", "Dat…" on the right in presentation mode).
+        QTRY_COMPARE(elidedTabs(*window_), QString());
     }
 
     // Export › Transactions as CSV writes every transaction of the run, not only those begun by

@@ -11,6 +11,7 @@
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/ModelRoles.h"
 #include "widgets/models/SessionLog.h"
+#include "widgets/models/StatementLogModel.h"
 #include "widgets/result/CauseModel.h"
 #include "widgets/result/ExplanationPanel.h"
 #include "widgets/result/FittedText.h"
@@ -21,6 +22,7 @@
 #include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/HintedTableView.h"
 
+#include <QAbstractItemModelTester>
 #include <QDockWidget>
 #include <QLabel>
 #include <QRegularExpression>
@@ -80,6 +82,7 @@ private slots:
     void steppingDrawsAStepAxis();
     void scriptLineSelectsItsStatements();
     void causeLinksToItsFirstOccurrence();
+    void oneErrorIsShownAtOneInstant();
     void markerToScriptLineAndBack();
     void fixIsReadAt1280x720_data();
     void fixIsReadAt1280x720();
@@ -295,6 +298,54 @@ void TestResultPane::scriptLineSelectsItsStatements()
     QCOMPARE(log->selectionModel()->selectedRows().size(), 1);
 }
 
+// One error, one instant: the cause's First, the Explanations panel's Time, the timeline's marker
+// (the Busy event) and the statement log's "SQLITE_BUSY at …" show the same time for the cause's
+// first error. Before, the cause showed its explanation's time, a few microseconds later, and
+// the statement log only its statement's beginning, a few microseconds earlier: a teacher saw
+// two instants for one error.
+void TestResultPane::oneErrorIsShownAtOneInstant()
+{
+    window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+    runToTheEnd();
+    QTableView* causes = window_->resultPane().causeView();
+    QVERIFY(causes->model()->rowCount() > 0);
+    const QModelIndex cause = causes->model()->index(0, txs::result::CauseModel::FirstColumn);
+    const QString first = cause.data().toString();
+    const quint64 seq = cause.data(txs::result::CauseModel::FirstSeqRole).toULongLong();
+    QVERIFY(seq != 0);
+
+    // The error's event in the log: the timeline draws its marker at this time.
+    const auto events = window_->session().log()->snapshot();
+    const auto busy =
+        std::find_if(events.begin(), events.end(), [seq](const auto& e) { return e.seq == seq; });
+    QVERIFY(busy != events.end());
+    QCOMPARE(busy->kind, txs::EventKind::Busy);
+    QCOMPARE(first, QString::number(busy->timeNs / 1e6, 'f', 3));
+    QVERIFY(window_->timeline().model().findEvent(seq).has_value());
+
+    // The Explanations panel's row for it.
+    QAbstractItemModel* explanations = explanationView()->model();
+    QAbstractItemModelTester tester(explanations, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QStringList times;
+    for (int row = 0; row < explanations->rowCount(); ++row)
+        if (explanations->index(row, 0).data(txs::models::SeqRole).toULongLong() == seq)
+            times << explanations->index(row, txs::models::ExplanationsModel::TimeColumn).data().toString();
+    QCOMPARE(times, QStringList{first});
+
+    // The statement that failed, in the statement log: begun earlier, its error at that instant.
+    QAbstractItemModel* log = statementLog()->model();
+    QStringList results;
+    for (int row = 0; row < log->rowCount(); ++row) {
+        const QString result =
+            log->index(row, txs::models::StatementLogModel::ResultColumn).data().toString();
+        if (result.startsWith("SQLITE_BUSY")) results << result;
+    }
+    QVERIFY2(std::count_if(
+                 results.begin(), results.end(),
+                 [&](const QString& r) { return r.startsWith("SQLITE_BUSY at " + first + " ms: "); }) == 1,
+             qPrintable(results.join(" | ")));
+}
+
 // A cause in the result pane leads to its first occurrence: the timeline selects its error's
 // marker, the cursor moves where its explanation is recorded, the Explanations panel selects its
 // row. Back: selecting that marker on the timeline selects the cause.
@@ -309,6 +360,7 @@ void TestResultPane::causeLinksToItsFirstOccurrence()
     const QModelIndex cause = causes->model()->index(0, 0);
     const quint64 first = cause.data(txs::result::CauseModel::FirstSeqRole).toULongLong();
     const qint64 firstNs = cause.data(txs::result::CauseModel::FirstTimeRole).toLongLong();
+    const qint64 explainedNs = cause.data(txs::result::CauseModel::ExplainedTimeRole).toLongLong();
     QVERIFY(first != 0);
     // The first occurrence is the earliest error the cause counts.
     const auto& errors = window_->session().projection().explanations.all();
@@ -316,13 +368,14 @@ void TestResultPane::causeLinksToItsFirstOccurrence()
     const auto error =
         std::find_if(errors.begin(), errors.end(), [&](const auto& e) { return e.seq == first; });
     QVERIFY(error != errors.end());
-    QCOMPARE(firstNs, error->explanationNs);
+    QCOMPARE(firstNs, error->timeNs);
+    QCOMPARE(explainedNs, error->explanationNs);
 
     window_->timeline().clearSelection();
     explanationView()->clearSelection();
     click(causes, cause);
     QCOMPARE(window_->timeline().selection(), window_->timeline().model().findEvent(first));
-    QCOMPARE(window_->session().instant(), firstNs);
+    QCOMPARE(window_->session().instant(), explainedNs);
     QCOMPARE(selectedSeq(explanationView()), first);
 
     // Back: the marker selects the cause.

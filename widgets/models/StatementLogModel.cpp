@@ -1,6 +1,9 @@
 #include "widgets/models/StatementLogModel.h"
 
+#include "engine/trace/JournalSetting.h"
 #include "widgets/models/ModelStyle.h"
+
+#include <algorithm>
 
 namespace txs::models {
 
@@ -23,7 +26,7 @@ int StatementLogModel::columnCount(const QModelIndex& parent) const
 QVariant StatementLogModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Time ms", "Connection", "Tx", "SQL", "Result", "Rows", "Duration"};
+    static const char* names[] = {"Began ms", "Connection", "Tx", "SQL", "Result", "Rows", "Duration"};
     return section >= 0 && section < ColumnCount ? QString(names[section]) : QVariant();
 }
 
@@ -33,6 +36,36 @@ Outcome StatementLogModel::outcomeAt(const StatementRecord& s) const
     if (s.runningAt(t)) return Outcome::Running;
     if (s.blockedNs <= t) return Outcome::Blocked;
     return s.code == 0 ? Outcome::Ok : Outcome::Failed;
+}
+
+// What a statement that changed the database's journal mode (JournalSetting.h's typed Note) did: said in
+// the log's row, as the issue asks ("the log says so when it does"), from the typed event.
+QString StatementLogModel::journalChangeText(const StatementRecord& s)
+{
+    const auto name = [](std::uint8_t mode) {
+        return QString::fromLatin1(journalSettingName(static_cast<JournalSetting>(mode)));
+    };
+    QString text = QString("journal mode changed: %1 → %2").arg(name(s.journalFrom), name(s.journalTo));
+    if (s.journalFileChanged)
+        text += static_cast<JournalSetting>(s.journalTo) == JournalSetting::Wal
+                    ? QString(" (the file stays in WAL mode after the run)")
+                    : QString(" (the file leaves WAL mode)");
+    return text;
+}
+
+// The Busy or Conflict event of `s`: its connection's, after its StatementBegin (the list is in
+// seq order) and by its end. Its time is the instant every other view shows for the error (the
+// Explanations panel's Time, the timeline's marker, the cause's First), a few microseconds after
+// the statement began and before it ended.
+const ExplainedError* StatementLogModel::errorEventOf(const StatementRecord& s) const
+{
+    if (s.code == 0 && s.blockedNs == kNever) return nullptr;
+    const auto& errors = projection().explanations.all();
+    auto it = std::upper_bound(errors.begin(), errors.end(), s.seq,
+                               [](std::uint64_t seq, const ExplainedError& e) { return seq < e.seq; });
+    for (; it != errors.end() && it->timeNs <= s.endNs; ++it)
+        if (it->connection == s.connection) return &*it;
+    return nullptr;
 }
 
 QVariant StatementLogModel::display(const StatementRecord& s, int column) const
@@ -49,10 +82,15 @@ QVariant StatementLogModel::display(const StatementRecord& s, int column) const
         return QString::fromStdString(s.sql);
     case ResultColumn: {
         if (s.runningAt(t)) return QString("running");
-        QString text = s.code == 0
-                           ? (s.read.empty() ? QString("ok") : "read " + QString::fromStdString(s.read))
-                           : QString("%1: %2").arg(errorCodeName(s.code, errorKindOfDetail(s.errorKind)),
-                                                   QString::fromStdString(s.message));
+        // An error names its instant (errorEventOf): the statement's row is at its beginning.
+        const ExplainedError* error = errorEventOf(s);
+        const QString at = error ? QString(" at %1 ms").arg(formatMs(error->timeNs)) : QString();
+        QString text = s.code == 0 ? (s.journalTo != 0 ? journalChangeText(s)
+                                      : s.read.empty() ? QString("ok")
+                                                       : "read " + QString::fromStdString(s.read))
+                                   : QString("%1%2: %3")
+                                         .arg(errorCodeName(s.code, errorKindOfDetail(s.errorKind)), at,
+                                              QString::fromStdString(s.message));
         if (s.blockedNs <= t) text = "blocked, will be tried again (" + text + ")";
         return text;
     }

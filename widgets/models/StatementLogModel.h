@@ -25,6 +25,9 @@ public:
 
     explicit StatementLogModel(SessionLog* session, QObject* parent = nullptr);
 
+    // The Result column of a statement that changed the database's journal mode.
+    static QString journalChangeText(const StatementRecord& s);
+
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -35,6 +38,7 @@ protected:
 
 private:
     Outcome outcomeAt(const StatementRecord& s) const;
+    const ExplainedError* errorEventOf(const StatementRecord& s) const;
     QVariant display(const StatementRecord& s, int column) const;
 };
 

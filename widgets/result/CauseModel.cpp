@@ -48,12 +48,16 @@ std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const std::vec
         row.count = c.count;
         row.why = QString::fromStdString(c.why);
         row.fix = QString::fromStdString(c.fix);
+        // CauseProjection's times are its Explanation events' (the CLI's "between ... ms"); the
+        // window shows the error's own instant, as its other views do (CauseRow::firstNs).
         row.firstNs = c.firstNs;
+        row.explainedNs = c.firstNs;
         row.lastNs = c.lastNs;
         if (auto at = firstExplanation.find(causeKey(c)); at != firstExplanation.end())
             if (auto error = byExplanation.find(at->second); error != byExplanation.end()) {
                 row.firstSeq = error->second->seq;
-                row.firstNs = error->second->explanationNs;
+                row.firstNs = error->second->timeNs;
+                row.explainedNs = std::max(error->second->timeNs, error->second->explanationNs);
             }
         rows.push_back(std::move(row));
     }
@@ -98,6 +102,7 @@ QVariant CauseModel::data(const QModelIndex& index, int role) const
     const CauseRow& r = rows_[static_cast<std::size_t>(index.row())];
     if (role == FirstSeqRole) return QVariant::fromValue<quint64>(r.firstSeq);
     if (role == FirstTimeRole) return QVariant::fromValue<qint64>(r.firstNs);
+    if (role == ExplainedTimeRole) return QVariant::fromValue<qint64>(r.explainedNs);
     if (role == Qt::ForegroundRole && index.column() == CodeColumn)
         return models::outcomeForeground(models::Outcome::Failed);
     if (role == Qt::TextAlignmentRole && index.column() == CountColumn)

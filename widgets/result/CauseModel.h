@@ -23,7 +23,14 @@ struct CauseRow
     QString ruleName; // the rule alone
     quint64 count = 0;
     QString why, fix;
-    qint64 firstNs = 0;   // the first occurrence's explanation, on the trace log's clock
+    // The first occurrence's instant on the trace log's clock: its error's event (Busy,
+    // Conflict), the instant the Explanations panel's Time, the timeline's marker and the
+    // statement log's "SQLITE_BUSY at ..." show for it, so that one error is shown at one
+    // instant everywhere. The explanation's own instant when the error is not in the log.
+    qint64 firstNs = 0;
+    // Where the first occurrence's story is whole (its explanation, recorded with its
+    // statement's end, a few microseconds after the error): where a click moves the cursor.
+    qint64 explainedNs = 0;
     quint64 firstSeq = 0; // its error's event (Busy, Conflict), to select on the timeline and in
                           // the Explanations panel; 0 when not in the log (unexplained, dropped)
     qint64 lastNs = 0;
@@ -41,7 +48,9 @@ class CauseModel : public QAbstractTableModel
 
 public:
     enum Column { CodeColumn, CountColumn, FirstColumn, WhyColumn, FixColumn, ColumnCount };
-    enum Role { FirstSeqRole = Qt::UserRole + 100, FirstTimeRole };
+    // FirstTimeRole: CauseRow::firstNs (what the First column shows); ExplainedTimeRole:
+    // CauseRow::explainedNs (where a click moves the cursor).
+    enum Role { FirstSeqRole = Qt::UserRole + 100, FirstTimeRole, ExplainedTimeRole };
 
     using QAbstractTableModel::QAbstractTableModel;
 

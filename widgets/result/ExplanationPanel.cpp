@@ -2,15 +2,19 @@
 
 #include "widgets/models/ExplanationsModel.h"
 #include "widgets/models/ModelRoles.h"
+#include "widgets/views/ColumnFitter.h"
 #include "widgets/views/HintedTableView.h"
 
 #include <QEvent>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QResizeEvent>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace txs::result {
 
@@ -29,22 +33,31 @@ ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
     view_->setAlternatingRowColors(true);
     view_->verticalHeader()->hide();
     view_->setWordWrap(false);
-    auto* header = view_->horizontalHeader();
-    header->setStretchLastSection(false);
-    for (int c = 0; c < ExplanationsModel::ColumnCount; ++c)
-        header->setSectionResizeMode(
-            c, c == ExplanationsModel::MessageColumn ? QHeaderView::Stretch : QHeaderView::ResizeToContents);
+    view_->horizontalHeader()->setStretchLastSection(false);
     // Why and Fix are read in the detail area, not in columns pushed off to the side.
     view_->setColumnHidden(ExplanationsModel::WhyColumn, true);
     view_->setColumnHidden(ExplanationsModel::FixColumn, true);
+    // Every column whole (ColumnFitter), the message taking the room left: it is short, and
+    // shown whole in the detail beside the table.
+    fitter_ = new ColumnFitter(view_, {ExplanationsModel::MessageColumn});
     detail_->setOpenLinks(false);
     detail_->setMinimumWidth(200);
 
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter_ = new QSplitter(Qt::Horizontal, this);
+    auto* splitter = splitter_;
     splitter->addWidget(view_);
     splitter->addWidget(detail_);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    // The table as wide as its columns need, the detail the rest (until the user moves the
+    // splitter); the message column only when it has room to show whole.
+    connect(splitter, &QSplitter::splitterMoved, this, [this] {
+        userSplit_ = true;
+        fitMessage();
+    });
+    connect(fitter_, &ColumnFitter::fitted, this, [this] { fitWidths(); });
+    // The viewport's own resize: the view's comes before its viewport has the new width.
+    view_->viewport()->installEventFilter(this);
     summary_->setObjectName("explanationsSummary");
     summary_->setTextFormat(Qt::RichText);
     summary_->setWordWrap(true);
@@ -72,6 +85,54 @@ ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
     connect(model, &QAbstractItemModel::rowsRemoved, this, [this] { showDetail(); });
     connect(model, &QAbstractItemModel::modelReset, this, [this] { showDetail(); });
     showDetail();
+}
+
+bool ExplanationPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == view_->viewport() && event->type() == QEvent::Resize) fitMessage();
+    return QWidget::eventFilter(watched, event);
+}
+
+void ExplanationPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitWidths();
+}
+
+int ExplanationPanel::columnsWidth(bool withMessage) const
+{
+    int width = 0;
+    for (int c = 0; c < ExplanationsModel::ColumnCount; ++c) {
+        if (c == ExplanationsModel::WhyColumn || c == ExplanationsModel::FixColumn) continue;
+        if (c == ExplanationsModel::MessageColumn && !withMessage) continue;
+        width += fitter_->neededWidth(c);
+    }
+    return width;
+}
+
+// The table takes what its columns need, message included, leaving the detail (Why and Fix, the
+// reason the panel is read) at least two fifths; on a narrow dock the table's share is cut to
+// that and the message column goes (fitMessage).
+void ExplanationPanel::fitWidths()
+{
+    if (!userSplit_ && splitter_->width() > 0) {
+        const int total = splitter_->width() - splitter_->handleWidth();
+        const int chrome = 2 * view_->frameWidth() + view_->verticalScrollBar()->sizeHint().width();
+        const int detailLeast = std::max(detail_->minimumWidth(), total * 2 / 5);
+        const int table = std::clamp(columnsWidth(true) + chrome, 0, std::max(total - detailLeast, 0));
+        splitter_->setSizes({table, total - table});
+    }
+    fitMessage();
+}
+
+// The message column shows when it fits whole beside the others; otherwise it is read in the
+// detail ("database is locked" under the error's title), where it is always whole.
+void ExplanationPanel::fitMessage()
+{
+    const int room = view_->viewport()->width() - columnsWidth(false);
+    const bool fits = room >= fitter_->neededWidth(ExplanationsModel::MessageColumn);
+    if (view_->isColumnHidden(ExplanationsModel::MessageColumn) == fits)
+        view_->setColumnHidden(ExplanationsModel::MessageColumn, !fits);
 }
 
 QModelIndex ExplanationPanel::shownIndex() const

@@ -15,11 +15,13 @@
 class QAbstractItemModel;
 class QLabel;
 class QModelIndex;
+class QSplitter;
 class QTextBrowser;
 
 namespace txs {
+class ColumnFitter;
 class HintedTableView;
-}
+} // namespace txs
 
 namespace txs::result {
 
@@ -48,13 +50,21 @@ signals:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void showDetail();
+    void fitWidths();
+    void fitMessage();
+    int columnsWidth(bool withMessage) const;
     QModelIndex shownIndex() const;
 
     QAbstractItemModel* model_;
     HintedTableView* view_;
+    ColumnFitter* fitter_ = nullptr; // owned by view_
+    QSplitter* splitter_ = nullptr;
+    bool userSplit_ = false; // the user moved the splitter: their sizes stay
     QTextBrowser* detail_;
     QLabel* summary_;
     ErrorTally tally_;

@@ -118,7 +118,7 @@ ResultPane::ResultPane(QWidget* parent)
     connect(verdictView_, &QTableView::activated, this, goToLine);
     auto goToCause = [this](const QModelIndex& index) {
         emit causeActivated(index.data(CauseModel::FirstSeqRole).toULongLong(),
-                            index.data(CauseModel::FirstTimeRole).toLongLong());
+                            index.data(CauseModel::ExplainedTimeRole).toLongLong());
     };
     connect(causeView_, &QTableView::clicked, this, goToCause);
     connect(causeView_, &QTableView::activated, this, goToCause);

@@ -51,7 +51,8 @@ public:
 
 signals:
     void lineActivated(int line);
-    void causeActivated(quint64 firstSeq, qint64 firstNs);
+    // A cause picked: its first error and where its story is whole (CauseModel::ExplainedTimeRole).
+    void causeActivated(quint64 firstSeq, qint64 explainedNs);
 
 protected:
     // Presentation mode enlarges the font after the pane is built: the minimum width follows it.

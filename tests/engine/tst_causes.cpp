@@ -316,7 +316,7 @@ busy_timeout: 1
 setup:
   CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
   INSERT INTO t VALUES (1, 0);
-workers w x6 repeat 40 retry(busy; max 100000):
+workers w x6 repeat 40 retry(busy; max 100000, backoff exponential 1ms..4ms):
   BEGIN;
   SELECT v FROM t WHERE id = 1;
   UPDATE t SET v = v + 1 WHERE id = 1;
@@ -324,7 +324,9 @@ workers w x6 repeat 40 retry(busy; max 100000):
 workers r x2 repeat 80 retry(busy; max 100000):
   SELECT count(*) FROM t;
 )";
-        Runner runner(testing::parseOrFail(text.c_str()), {});
+        RunOptions options;
+        options.traceLimits.maxEvents = 50'000'000; // every error's events stay in the log
+        Runner runner(testing::parseOrFail(text.c_str()), options);
         const RunSummary& s = runner.run();
         QVERIFY(s.ok());
         QVERIFY2(s.busy + s.busySnapshot > 10, "six writers with busy_timeout 1 collide");

@@ -10,8 +10,9 @@
 // than any real workload, where most statements succeed. Prints the median wall time of each
 // variant and the ratio b/a (1.0 = free; the budget is <= 1.10).
 //
-// usage: bench_explain_overhead [WORKERS [ITERATIONS_PER_WORKER [ROUNDS [only-b]]]]
-// (only-b: runs variant (b) alone, for a profiler.)
+// usage: bench_explain_overhead [WORKERS [ITERATIONS_PER_WORKER [ROUNDS [only-a|only-b]]]]
+// (only-a, only-b: runs one variant alone, for a profiler: callgrind's instruction counts of the
+// two, over the errors, give what explaining one costs, steady however busy the machine is.)
 
 #include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
@@ -32,7 +33,7 @@ struct Config
     int workers = 16;
     long iterations = 6250; // per worker: 16 x 6250 = 100,000 errors
     int rounds = 3;
-    bool onlyExplained = false;
+    int only = 0; // 'a' or 'b': that variant alone
 };
 
 struct Sample
@@ -100,18 +101,21 @@ int main(int argc, char** argv)
     if (argc > 1) c.workers = std::atoi(argv[1]);
     if (argc > 2) c.iterations = std::atol(argv[2]);
     if (argc > 3) c.rounds = std::atoi(argv[3]);
-    if (argc > 4) c.onlyExplained = std::string(argv[4]) == "only-b";
+    if (argc > 4)
+        c.only = std::string(argv[4]) == "only-a" ? 'a' : std::string(argv[4]) == "only-b" ? 'b' : 0;
     if (c.workers < 1 || c.iterations < 1 || c.rounds < 1)
-        fail("usage: bench_explain_overhead [WORKERS [ITERATIONS [ROUNDS]]]");
+        fail("usage: bench_explain_overhead [WORKERS [ITERATIONS [ROUNDS [only-a|only-b]]]]");
     std::printf("%d workers x %ld iterations (SELECT; INSERT that fails with SQLITE_BUSY), SQLite WAL, %d "
                 "rounds\n",
                 c.workers, c.iterations, c.rounds);
     std::vector<double> plain, explained, plainCpu, explainedCpu;
     std::uint64_t errors = 0;
     for (int round = 0; round < c.rounds; ++round) {
-        if (c.onlyExplained) {
-            const Sample b = run(c, true);
-            std::printf("  round %d: explained %.0f ms (cpu %.0f)\n", round + 1, b.wallMs, b.cpuMs);
+        if (c.only) {
+            const Sample x = run(c, c.only == 'b');
+            std::printf("  round %d: %s %.0f ms (cpu %.0f), %llu errors\n", round + 1,
+                        c.only == 'b' ? "explained" : "not explained", x.wallMs, x.cpuMs,
+                        static_cast<unsigned long long>(x.errors));
             continue;
         }
         const Sample a = run(c, false);

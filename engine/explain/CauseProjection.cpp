@@ -48,10 +48,10 @@ std::string CauseProjection::nameOf(std::uint32_t id) const
     return it->second;
 }
 
-void CauseProjection::apply(const Event& e)
+void CauseProjection::apply(const Event& e, std::string_view text)
 {
     if (e.kind == EventKind::ConnectionOpen) {
-        nameConnection(e.connection, e.text);
+        nameConnection(e.connection, std::string(text));
         return;
     }
     if (e.kind == EventKind::StatementEnd && e.a != 0) {
@@ -77,7 +77,7 @@ void CauseProjection::apply(const Event& e)
         c.heldLevel = f.heldLevel;
         c.firstNs = timeNs;
         c.firstSeq = e.seq;
-        c.why = e.text;
+        c.why = text;
         c.fix = explainRuleFix(f.rule);
         causes_.push_back(std::move(c));
     }

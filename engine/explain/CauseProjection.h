@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -49,7 +50,10 @@ std::string causeHeldLock(const Cause& cause);
 class CauseProjection
 {
 public:
-    void apply(const Event& event);
+    void apply(const Event& event) { apply(event, event.text); }
+    // The same with `text` in place of event.text (an Explanation's why, kept by a new cause):
+    // for a feeder that has the text at hand and makes no Event string of it.
+    void apply(const Event& event, std::string_view text);
     // For a feeder that has no ConnectionOpen events at hand (the runner's own count).
     void nameConnection(std::uint32_t id, std::string name);
 

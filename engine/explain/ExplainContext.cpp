@@ -151,6 +151,18 @@ std::string ExplainContext::tableName(std::uint32_t id) const
     return it == tableNames_.end() ? "table " + std::to_string(id) : it->second;
 }
 
+bool sameBusyFacts(const ConnectionContext& a, const ConnectionContext& b)
+{
+    const auto sameWait = [](const std::optional<LockWaitState>& x, const std::optional<LockWaitState>& y) {
+        // When the wait was refused (its time) is not in any explanation.
+        return x.has_value() == y.has_value() &&
+               (!x || (x->resource == y->resource && x->wanted == y->wanted));
+    };
+    return a.name == b.name && a.statement == b.statement && a.inTransaction == b.inTransaction &&
+           a.handlerCalls == b.handlerCalls && a.sleptUs == b.sleptUs && a.ownLevel == b.ownLevel &&
+           !a.blocked && !b.blocked && sameWait(a.wait, b.wait) && a.holders == b.holders;
+}
+
 void ExplainContext::setBlocked(std::uint32_t id, const BlockedWait& wait)
 {
     connections_[id].blocked = wait;

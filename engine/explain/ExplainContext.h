@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace txs {
@@ -29,6 +30,8 @@ struct Holder
     bool inTransaction = false;
     bool waiting = false;  // the holder itself waits for a lock (e.g. a writer at PENDING)
     std::string statement; // what it was running or last ran
+
+    bool operator==(const Holder&) const = default;
 };
 
 // A statement the step runner holds as blocked: SQLite called the busy handler, and the runner
@@ -74,6 +77,14 @@ struct ConnectionContext
     Structure structure;
 };
 
+// Whether an explanation of SQLITE_BUSY or SQLITE_BUSY_SNAPSHOT (either engine) reads the same
+// facts in `a` and in `b`, so that the one written for a is, word for word, the one for b: the
+// explainer then writes it once for every error met in the same situation. It compares every
+// field those explanations read (Explainer.cpp: sqliteBusy, mvccBusy, waitedText,
+// describeHolders, and the holder explainError() names); one they come to read must be added
+// here (tst_explainer checks the shared explanations against ones written afresh).
+bool sameBusyFacts(const ConnectionContext& a, const ConnectionContext& b);
+
 class ExplainContext
 {
 public:
@@ -94,8 +105,8 @@ private:
     // The newest transactions whose connection connectionOfTx() can tell (older ones give 0).
     static constexpr std::size_t kRememberedTransactions = 1 << 16;
 
-    SpanProjection spans_{false};
-    std::map<std::uint32_t, ConnectionContext> connections_;
+    SpanProjection spans_{false, false}; // streaming, no texts: only who holds what
+    std::unordered_map<std::uint32_t, ConnectionContext> connections_; // references stay valid
     std::map<std::uint64_t, std::uint32_t> txConnections_;
     std::map<std::uint32_t, std::string> tableNames_;
 };

@@ -444,7 +444,6 @@ Error errorOfStatementEnd(const Event& e)
                                                                           : ErrorKind::Other;
     error.extendedCode = static_cast<int>(e.a);
     error.code = error.extendedCode & 0xFF;
-    error.message = e.text;
     return error;
 }
 
@@ -480,6 +479,30 @@ Event headOf(const Event& e)
 
 } // namespace
 
+std::shared_ptr<const WrittenExplanation> Explainer::writtenLocked(const Error& error,
+                                                                   std::uint32_t connection)
+{
+    const auto write = [&] {
+        auto w = std::make_shared<WrittenExplanation>();
+        w->explanation = explainError(error, connection, context_, mode_);
+        w->why = w->explanation.why();
+        return w;
+    };
+    // Only Busy explanations are shared: the others name transactions and keys that differ
+    // from one error to the next.
+    const ConnectionContext* c = context_.connection(connection);
+    if (!c || (error.kind != ErrorKind::Busy && error.kind != ErrorKind::BusySnapshot)) return write();
+    Memo& memo = memo_[connection];
+    if (memo.written && memo.kind == error.kind && memo.extendedCode == error.extendedCode &&
+        sameBusyFacts(memo.facts, *c))
+        return memo.written;
+    memo.kind = error.kind;
+    memo.extendedCode = error.extendedCode;
+    memo.facts = *c;
+    memo.written = write();
+    return memo.written;
+}
+
 void Explainer::readLocked()
 {
     if (!trace_) return;
@@ -495,10 +518,10 @@ void Explainer::readLocked()
         if (!deferredSink_ || e.kind != EventKind::StatementEnd || e.a == 0 || e.seq < deferFrom_) return;
         Error error = errorOfStatementEnd(e);
         if (!explainable(error, mode_)) return;
-        pending_.push_back({explainError(error, e.connection, context_, mode_), std::move(error), headOf(e)});
+        pending_.push_back({writtenLocked(error, e.connection), error, headOf(e)});
     });
     for (PendingExplanation& p : pending_) {
-        deferredSink_(p.explanation, p.error, p.statementEnd);
+        deferredSink_(*p.explanation, p.error, p.statementEnd);
         lastDeferred_[p.statementEnd.connection] = std::move(p.explanation); // for catchUpToNow()
     }
     readUpTo_.store(nextSeq_, std::memory_order_relaxed);
@@ -542,7 +565,7 @@ std::optional<Explanation> Explainer::catchUpToNow(std::uint32_t connection)
                 // that one, whichever thread's read explained it.
                 auto it = lastDeferred_.find(connection);
                 if (it == lastDeferred_.end()) return std::nullopt;
-                return it->second;
+                return it->second->explanation;
             }
         }
         // Another thread has taken a seq below target and not yet published its event.

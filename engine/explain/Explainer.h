@@ -42,6 +42,15 @@ struct Explanation
     std::string why() const;
 };
 
+// An explanation with its paragraph (Explanation::why()) written out: written once and shared by
+// every error met in the same situation (sameBusyFacts), so that a run of 100,000 identical
+// SQLITE_BUSY errors writes one paragraph, not 100,000.
+struct WrittenExplanation
+{
+    Explanation explanation;
+    std::string why; // explanation.why()
+};
+
 // Pure: explains `error` that connection `connection` got, from its context.
 Explanation explainError(const Error& error, std::uint32_t connection, const ExplainContext& context,
                          JournalMode mode);
@@ -49,8 +58,8 @@ Explanation explainError(const Error& error, std::uint32_t connection, const Exp
 // Whether explainError() has something to say about `error` (the others count as unexplained).
 bool explainable(const Error& error, JournalMode mode);
 
-// The error a StatementEnd event records (its typed fields: code and kind), for explaining it
-// from the log instead of from the thread that got it.
+// The error a StatementEnd event records, its typed fields only (code and kind; no message: no
+// explanation reads it), for explaining it from the log instead of from the thread that got it.
 Error errorOfStatementEnd(const Event& statementEnd);
 
 // Follows a trace log and explains errors. Thread-safe; each read takes only the events
@@ -67,7 +76,9 @@ class Explainer
 {
 public:
     // `statementEnd`: the error's StatementEnd event (its seq, connection and time).
-    using DeferredSink = std::function<void(const Explanation&, const Error&, const Event& statementEnd)>;
+    // The error's message is not read from the log: `Error` holds its typed fields only.
+    using DeferredSink =
+        std::function<void(const WrittenExplanation&, const Error&, const Event& statementEnd)>;
 
     Explainer(JournalMode mode, std::shared_ptr<TraceLog> trace);
     JournalMode mode() const { return mode_; }
@@ -98,6 +109,10 @@ private:
     // Reads and applies the events published since the last read; explains deferred errors.
     // Under mutex_.
     void readLocked();
+    // The explanation of `error` that `connection` got, from context_: the one written for the
+    // connection's previous error when its situation is the same (memo_), else written now.
+    // Under mutex_.
+    std::shared_ptr<const WrittenExplanation> writtenLocked(const Error& error, std::uint32_t connection);
 
     JournalMode mode_;
     std::shared_ptr<TraceLog> trace_;
@@ -107,15 +122,24 @@ private:
     // The deferred errors of the batch being read, explained, for the sink once the read is over.
     struct PendingExplanation
     {
-        Explanation explanation;
-        Error error;
+        std::shared_ptr<const WrittenExplanation> explanation;
+        Error error;        // typed fields only
         Event statementEnd; // its typed fields; no text
     };
     std::vector<PendingExplanation> pending_;
     std::uint64_t deferFrom_ = 0;
     DeferredSink deferredSink_; // set while deferring
     // Each connection's latest deferred explanation (catchUpToNow() answers with it).
-    std::unordered_map<std::uint32_t, Explanation> lastDeferred_;
+    std::unordered_map<std::uint32_t, std::shared_ptr<const WrittenExplanation>> lastDeferred_;
+    // Each connection's latest Busy explanation and the facts it was written from.
+    struct Memo
+    {
+        ErrorKind kind = ErrorKind::Other;
+        int extendedCode = 0;
+        ConnectionContext facts;
+        std::shared_ptr<const WrittenExplanation> written;
+    };
+    std::unordered_map<std::uint32_t, Memo> memo_;
     std::atomic<std::uint64_t> readUpTo_{0};  // nextSeq_, for behind() without the lock
     std::atomic<std::int64_t> lastReadNs_{0}; // the trace clock when the last read began
 };

@@ -14,6 +14,14 @@ constexpr std::uint16_t kNamesStatementEnd = kExplanationNamesStatementEnd;
 Event explanationEvent(const Explanation& x, const Error& error, std::uint32_t connection, bool stillBlocked,
                        std::uint64_t statementEndSeq)
 {
+    Event e = explanationEventFields(x, error, connection, stillBlocked, statementEndSeq);
+    e.text = x.why(); // the fix is the rule's (explainRuleFix): not repeated in every event
+    return e;
+}
+
+Event explanationEventFields(const Explanation& x, const Error& error, std::uint32_t connection,
+                             bool stillBlocked, std::uint64_t statementEndSeq)
+{
     Event e;
     e.kind = EventKind::Explanation;
     e.connection = connection;
@@ -31,7 +39,6 @@ Event explanationEvent(const Explanation& x, const Error& error, std::uint32_t c
         detail |= kNamesStatementEnd;
     }
     e.detail = detail;
-    e.text = x.why(); // the fix is the rule's (explainRuleFix): not repeated in every event
     return e;
 }
 

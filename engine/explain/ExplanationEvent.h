@@ -19,6 +19,11 @@ namespace txs {
 Event explanationEvent(const Explanation& explanation, const Error& error, std::uint32_t connection,
                        bool stillBlocked, std::uint64_t statementEndSeq = 0);
 
+// The same without its text (the why): for a writer that has the paragraph written already and
+// appends it beside the event (TraceLog::append(event, text)).
+Event explanationEventFields(const Explanation& explanation, const Error& error, std::uint32_t connection,
+                             bool stillBlocked, std::uint64_t statementEndSeq = 0);
+
 // What an Explanation event says, decoded from its typed fields only.
 struct ExplanationFacts
 {

@@ -53,6 +53,10 @@ void SpanProjection::close(std::optional<SpanRecord>& slot, std::int64_t endNs, 
                            bool cut)
 {
     if (!slot) return;
+    if (!observer_ && !retain_) {
+        slot.reset(); // nobody sees a closed span: not worth moving it out first
+        return;
+    }
     slot->endNs = endNs;
     if (slot->endSeq == 0) slot->endSeq = endSeq;
     slot->cut = slot->cut || cut;
@@ -66,7 +70,6 @@ void SpanProjection::closeAll(Conn& c, std::int64_t t, std::uint64_t seq, bool c
     close(c.sleep, t, seq, cut);
     close(c.lockWait, t, seq, cut);
     close(c.blocked, t, seq, cut);
-    if (c.statement) c.lastStatement = *c.statement;
     close(c.statement, t, seq, cut);
     // A transaction whose end is known keeps it; one still open is cut (or, on close, rolled back
     // by the engine: the caller sets its outcome first).
@@ -125,13 +128,11 @@ void SpanProjection::applyStatementEnd(Conn& c, const Event& e)
     s.code = e.a;
     s.changes = e.b;
     s.errorKind = e.detail;
-    if (e.a != 0)
+    if (keepTexts_ && e.a != 0)
         s.error = e.text;
-    else
+    else if (keepTexts_)
         s.read = e.text;
     if (s.txId == 0) s.txId = e.txId;
-    c.lastStatement = s;
-    c.lastStatement->endNs = e.timeNs;
     close(c.statement, e.timeNs, e.seq, false);
     if (c.txEndsWithStatement) {
         // endSeq stays the TxCommit / TxRollback event's.
@@ -147,17 +148,16 @@ void SpanProjection::applyLock(Conn& c, const Event& e)
     auto it = c.holds.find(resource);
     if (it != c.holds.end()) {
         if (it->second.level == level) return;
-        SpanRecord hold = std::move(it->second);
+        SpanRecord& held = it->second;
+        held.endNs = e.timeNs;
+        held.endSeq = e.seq;
+        closeRecord(held); // moves it out when retained
         c.holds.erase(it);
-        hold.endNs = e.timeNs;
-        hold.endSeq = e.seq;
-        closeRecord(hold);
     }
     if (level == LockLevel::None) return;
-    SpanRecord hold = make(SpanKind::LockHold, e, e.timeNs);
-    hold.resource = resource;
-    hold.level = level;
-    auto& slot = c.holds[resource] = std::move(hold);
+    SpanRecord& slot = c.holds.try_emplace(resource, make(SpanKind::LockHold, e, e.timeNs)).first->second;
+    slot.resource = resource;
+    slot.level = level;
     if (observer_) observer_->opened(slot);
 }
 
@@ -185,14 +185,13 @@ void SpanProjection::apply(const Event& e)
     case EventKind::StatementBegin: {
         if (c.statement) {
             // Its end is not in the log: cut it here rather than overlap.
-            c.lastStatement = *c.statement;
             close(c.statement, t, e.seq, true);
             if (c.txEndsWithStatement) close(c.tx, c.tx->txEndNs, 0, false);
             c.txEndsWithStatement = c.txBeganInStatement = false;
         }
         close(c.lockWait, t, e.seq, false);
         SpanRecord s = make(SpanKind::Statement, e, t);
-        s.sql = e.text;
+        if (keepTexts_) s.sql = e.text;
         open(c.statement, std::move(s));
         break;
     }
@@ -229,7 +228,7 @@ void SpanProjection::apply(const Event& e)
             (e.txId == 0 || c.tx->txId == e.txId)) {
             c.tx->doomed = true;
             c.tx->doomedNs = t;
-            c.tx->doomMessage = e.text;
+            if (keepTexts_) c.tx->doomMessage = e.text;
             changed(*c.tx);
         }
         break;
@@ -276,7 +275,7 @@ void SpanProjection::apply(const Event& e)
         SpanRecord w = make(SpanKind::Wait, e, t);
         w.cause = WaitCause::Blocked;
         w.line = e.a;
-        w.sql = e.text;
+        if (keepTexts_) w.sql = e.text;
         open(c.blocked, std::move(w));
         break;
     }
@@ -321,14 +320,6 @@ const SpanRecord* SpanProjection::openLockWait(std::uint32_t connection) const
 {
     const auto it = connections_.find(connection);
     return it == connections_.end() || !it->second.lockWait ? nullptr : &*it->second.lockWait;
-}
-
-const SpanRecord* SpanProjection::currentOrLastStatement(std::uint32_t connection) const
-{
-    const auto it = connections_.find(connection);
-    if (it == connections_.end()) return nullptr;
-    if (it->second.statement) return &*it->second.statement;
-    return it->second.lastStatement ? &*it->second.lastStatement : nullptr;
 }
 
 LockLevel SpanProjection::levelNow(std::uint32_t connection, LockResource resource) const

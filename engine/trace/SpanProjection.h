@@ -115,6 +115,10 @@ class SpanProjection
 {
 public:
     explicit SpanProjection(bool retain = true) : retain_(retain) {}
+    // `keepTexts` false: spans carry no text (sql, error, read, doomMessage stay empty), for a
+    // reader that asks only who held what (the explainer, which applies every event of a run:
+    // copying each statement's text twice was most of its per-event cost).
+    SpanProjection(bool retain, bool keepTexts) : retain_(retain), keepTexts_(keepTexts) {}
 
     void setObserver(SpanObserver* observer) { observer_ = observer; }
     void apply(const Event& event);
@@ -129,8 +133,6 @@ public:
     const SpanRecord* openTransaction(std::uint32_t connection) const;
     const SpanRecord* openStatement(std::uint32_t connection) const;
     const SpanRecord* openLockWait(std::uint32_t connection) const;
-    // The statement running now, or else the last one that ran (the explainer's "last ran").
-    const SpanRecord* currentOrLastStatement(std::uint32_t connection) const;
     // The level `connection` holds on `resource` now.
     LockLevel levelNow(std::uint32_t connection, LockResource resource) const;
     // Whether a connection has a transaction, statement or wait open: a later span of it may
@@ -159,7 +161,6 @@ private:
         std::optional<SpanRecord> statement;
         std::optional<SpanRecord> lockWait, sleep, blocked;
         std::map<LockResource, SpanRecord> holds;
-        std::optional<SpanRecord> lastStatement;
         bool txEndsWithStatement = false; // tx ended inside the open statement: closes with it
         bool txBeganInStatement = false;  // tx began inside the open statement
     };
@@ -175,6 +176,7 @@ private:
     void applyStatementEnd(Conn& c, const Event& e);
 
     bool retain_;
+    bool keepTexts_ = true;
     SpanObserver* observer_ = nullptr;
     std::unordered_map<std::uint32_t, Conn> connections_;
     std::vector<SpanRecord> closed_;

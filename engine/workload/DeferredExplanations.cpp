@@ -38,22 +38,25 @@ void DeferredExplanations::begin()
     for (auto& n : explained_)
         n.store(0);
     explainer_->deferErrors(trace_->appendedCount(),
-                            [this](const Explanation& x, const Error& error, const Event& statementEnd) {
-                                explained(x, error, statementEnd);
-                            });
+                            [this](const WrittenExplanation& x, const Error& error,
+                                   const Event& statementEnd) { explained(x, error, statementEnd); });
     active_ = true;
 }
 
 // Called by the explainer, under its lock, in log order.
-void DeferredExplanations::explained(const Explanation& x, const Error& error, const Event& statementEnd)
+// The paragraph is written once for many errors (Explainer's memo): it goes into the log and the
+// causes as a view of x.why, never copied into an Event of its own.
+void DeferredExplanations::explained(const WrittenExplanation& x, const Error& error,
+                                     const Event& statementEnd)
 {
     explained_[slot(error.extendedCode)].fetch_add(1, std::memory_order_relaxed);
-    Event event = explanationEvent(x, error, statementEnd.connection, false, statementEnd.seq);
+    Event event =
+        explanationEventFields(x.explanation, error, statementEnd.connection, false, statementEnd.seq);
     event.timeNs = statementEnd.timeNs; // the causes' first and last times are the errors'
-    countCause_(x, event, error);
-    if (x.empty()) return;
+    countCause_(x.explanation, event, x.why, error);
+    if (x.explanation.empty()) return;
     event.timeNs = 0; // the log's clock: now, so the log's times stay in order
-    trace_->append(std::move(event));
+    trace_->append(event, x.why);
 }
 
 bool DeferredExplanations::defers(const Error& error) const
@@ -89,8 +92,8 @@ void DeferredExplanations::end()
         for (std::uint64_t i = 0; i < lost; ++i) {
             const Error error = Error::fromSqlite(
                 static_cast<int>(code), "its events left the trace log's window before they were explained");
-            Event event = explanationEvent(Explanation{}, error, 0, false);
-            countCause_(Explanation{}, event, error);
+            const Event event = explanationEventFields(Explanation{}, error, 0, false);
+            countCause_(Explanation{}, event, {}, error);
         }
     }
 }

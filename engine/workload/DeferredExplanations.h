@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace txs {
 
@@ -26,9 +27,10 @@ class TraceLog;
 class DeferredExplanations
 {
 public:
-    // Counts one error of the phase in the causes: its explanation (empty when lost) and the
-    // Explanation event that says it, timed at the error.
-    using CountCause = std::function<void(const Explanation&, const Event& explanationEvent, const Error&)>;
+    // Counts one error of the phase in the causes: its explanation (empty when lost), the
+    // Explanation event that says it, timed at the error, and that event's text (the why).
+    using CountCause = std::function<void(const Explanation&, const Event& explanationEvent,
+                                          std::string_view why, const Error&)>;
 
     DeferredExplanations(std::shared_ptr<Explainer> explainer, std::shared_ptr<TraceLog> trace,
                          CountCause countCause);
@@ -46,7 +48,7 @@ public:
     std::optional<Explanation> defer(const Error& error, std::uint32_t connection, bool needed);
 
 private:
-    void explained(const Explanation& x, const Error& error, const Event& statementEnd);
+    void explained(const WrittenExplanation& x, const Error& error, const Event& statementEnd);
     static std::size_t slot(int extendedCode);
 
     std::shared_ptr<Explainer> explainer_;

@@ -1,11 +1,8 @@
 #include "engine/workload/Runner.h"
 
-#include "engine/explain/Explainer.h"
-#include "engine/explain/ExplanationEvent.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
-#include "engine/workload/DeferredExplanations.h"
 #include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/VirtualBusyWait.h"
@@ -116,12 +113,8 @@ struct Runner::Impl
     std::vector<ExpectationFailure> failures;
     std::vector<std::string> workerErrors;
     std::vector<std::string> statementErrors;
-    // Every counted error, explained or not, grouped (fed here rather than from the log, whose
-    // window may have let old events go: the counts must add up to the errors).
-    std::mutex causesMutex;
-    CauseProjection causes;
-    // The workers' errors, explained from the log (null with another explainer or no log).
-    std::unique_ptr<DeferredExplanations> deferred;
+    // Every error explained and counted into causes (RunExplanations.h); made by open().
+    std::unique_ptr<RunExplanations> explanations;
     // Fixed-size, however many transactions the run commits (a vector of samples grew by 8
     // bytes a transaction: 100 MB for a long run).
     LatencyRecorder latencies;
@@ -157,19 +150,12 @@ struct Runner::Impl
     void emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text);
     // Notes a statement's result for the locked-database verdict (the run's counts come from the
     // log); an error is also explained, once, whatever its phase (returned for the outcome).
-    // Why and fix, for the statement's outcome (empty when there is nothing to explain).
-    struct Explained
-    {
-        std::string why, fix;
-    };
+    using Explained = RunExplanations::Explained;
     Explained account(const Result& r, std::uint32_t connection, const BlockedWait* blocked = nullptr);
     // A worker's statement: its error is left to the log's readers when it can be (deferred);
     // `needWhy`: its outcome shows the explanation.
     Explained accountWorker(const Result& r, std::uint32_t connection, bool needWhy);
     void countExecuted(const Result& r);
-    void countCause(const Explanation& x, const Event& explanation, const Error& error);
-    Explained explainFailure(const Error& error, std::uint32_t connection, const BlockedWait* blocked,
-                             bool stillBlocked);
     void nameConnection(const Connection& connection, const std::string& name);
     void report(StatementOutcome outcome);
     Connection& stepConnection(const std::string& name);
@@ -181,7 +167,12 @@ struct Runner::Impl
     bool retryBlocked();
     void failStuck();
     std::uint64_t retryRound = 0; // counts retryBlocked() calls
-    void explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait);
+    // A blocked statement's SQLITE_BUSY is in the trace like any other, and the user wants to
+    // know why it waits as much as why a statement failed: it gets its explanation too.
+    void explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait)
+    {
+        explanations->explain(busy, connection, &wait, true, now());
+    }
     void finishSteps();
     void runWorkers();
     void runWorker(const WorkersBlock& block, std::size_t blockIndex, int worker);
@@ -256,18 +247,7 @@ std::optional<Error> Runner::open()
     }
     impl_->opened = true;
     impl_->start = std::chrono::steady_clock::now();
-    if (!explainer_) {
-        auto explainer = std::make_shared<Explainer>(summary_.journalMode, trace_);
-        explainer_ = [explainer](const Error& error, std::uint32_t connection, const BlockedWait* blocked) {
-            return explainer->explainTyped(error, connection, blocked);
-        };
-        if (trace_)
-            impl_->deferred = std::make_unique<DeferredExplanations>(
-                explainer, trace_,
-                [impl = impl_.get()](const Explanation& x, const Event& event, const Error& error) {
-                    impl->countCause(x, event, error);
-                });
-    }
+    impl_->explanations = std::make_unique<RunExplanations>(trace_, summary_.journalMode, explainer_);
     if (trace_) {
         Event e;
         e.kind = EventKind::RunBegin;
@@ -382,59 +362,21 @@ Runner::Impl::Explained Runner::Impl::account(const Result& r, std::uint32_t con
     // What the run counts comes from the log (metrics), so that every view counts the same
     // way; here only what the locked-database verdict needs, and the explanation.
     countExecuted(r);
-    if (!r.ok()) return explainFailure(*r.error, connection, blocked, false);
+    if (!r.ok()) return explanations->explain(*r.error, connection, blocked, false, now());
     return {};
 }
 
 Runner::Impl::Explained Runner::Impl::accountWorker(const Result& r, std::uint32_t connection, bool needWhy)
 {
-    if (r.ok() || !deferred || !deferred->defers(*r.error)) return account(r, connection);
     countExecuted(r);
-    const auto x = deferred->defer(*r.error, connection, needWhy);
-    if (!x || x->empty()) return {};
-    return {x->why(), x->fix};
-}
-
-// Under causesMutex: the runner's own count of every error (the log's window may let events go).
-void Runner::Impl::countCause(const Explanation& x, const Event& explanation, const Error& error)
-{
-    std::lock_guard lock(causesMutex);
-    if (x.empty()) {
-        Event counted = explanation;
-        counted.text = error.describe();
-        causes.apply(counted);
-    } else {
-        causes.apply(explanation);
-    }
-}
-
-// Explains one error (or one wait of a blocked statement) and puts the explanation in the log
-// right after the statement's end, where every view looks for it. An error with nothing to
-// explain still counts in the causes, under its message.
-Runner::Impl::Explained Runner::Impl::explainFailure(const Error& error, std::uint32_t connection,
-                                                     const BlockedWait* blocked, bool stillBlocked)
-{
-    const Explanation x = runner.explainer_ ? runner.explainer_(error, connection, blocked) : Explanation{};
-    Event event = explanationEvent(x, error, connection, stillBlocked);
-    event.timeNs = now();
-    if (!stillBlocked) countCause(x, event, error);
-    if (x.empty() || !runner.trace_) return {};
-    Explained out{event.text, x.fix};
-    runner.trace_->append(std::move(event));
-    return out;
+    if (r.ok()) return {};
+    if (explanations->defers(*r.error)) return explanations->deferWorker(*r.error, connection, needWhy);
+    return explanations->explain(*r.error, connection, nullptr, false, now());
 }
 
 void Runner::Impl::nameConnection(const Connection& connection, const std::string& name)
 {
-    std::lock_guard lock(causesMutex);
-    causes.nameConnection(connection.id(), name);
-}
-
-// A blocked statement's SQLITE_BUSY is in the trace like any other, and the user wants to know
-// why it waits as much as why a statement failed: it gets its explanation too.
-void Runner::Impl::explainBlocked(const Error& busy, std::uint32_t connection, const BlockedWait& wait)
-{
-    explainFailure(busy, connection, &wait, true);
+    explanations->nameConnection(connection.id(), name);
 }
 
 // Checks the expectation and hands the outcome (explained by account()) to the observer.
@@ -845,7 +787,7 @@ void lowerThisThreadsPriority(int niceness)
 void Runner::Impl::runWorkers()
 {
     const auto started = std::chrono::steady_clock::now();
-    if (deferred) deferred->begin();
+    explanations->beginWorkers();
     std::vector<std::thread> threads;
     const auto& blocks = runner.workload_.workers;
     for (std::size_t b = 0; b < blocks.size(); ++b)
@@ -872,7 +814,7 @@ void Runner::Impl::runWorkers()
         t.join();
     if (stopped) workersStoppedNs = now();
     workersSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (deferred) deferred->end(); // the errors no reader has explained yet
+    explanations->endWorkers(); // the errors no reader has explained yet
 }
 
 void Runner::Impl::finish()
@@ -901,14 +843,7 @@ void Runner::Impl::finish()
     s.workerErrors = workerErrors;
     s.statementsFailed = statementsFailed;
     s.statementErrors = statementErrors;
-    {
-        std::lock_guard lock(causesMutex);
-        s.causes = causes.byCount();
-        s.causeConnectionNames.clear();
-        for (const auto& cause : s.causes)
-            for (std::uint32_t id : cause.connections)
-                s.causeConnectionNames.emplace(id, causes.nameOf(id));
-    }
+    s.causes = explanations->causes(s.causeConnectionNames);
     // Nothing got through and nothing was expected: the run showed nothing but a locked or
     // read-only database, which is not a pass.
     if (executed > 0 && busyOrReadOnly == executed && runner.workload_.expectationCount() == 0 &&

@@ -8,6 +8,7 @@
 #include "engine/api/Database.h"
 #include "engine/explain/Explainer.h"
 #include "engine/trace/TraceLogLimits.h"
+#include "engine/workload/RunExplanations.h"
 #include "engine/workload/RunReport.h"
 #include "engine/workload/Workload.h"
 
@@ -51,12 +52,6 @@ struct RunObserver
     virtual void statementBlocked(const BlockedNotice&) {}
     virtual void phaseStarted(RunPhase) {}
 };
-
-// Explains an error that `connection` got; empty() when there is nothing to say. By default the
-// runner uses engine/explain's Explainer on its own trace log, for every error of every phase.
-// `blocked` is set when the statement is blocked in step mode (waiting in virtual time).
-using ErrorExplainer =
-    std::function<Explanation(const Error& error, std::uint32_t connection, const BlockedWait* blocked)>;
 
 struct RunProgress
 {

@@ -2,6 +2,8 @@
 // counts add up to the errors; grouping reads the Explanation event's typed fields only.
 
 #include "engine/explain/CauseProjection.h"
+#include "engine/explain/ExplainContext.h"
+#include "engine/explain/Explainer.h"
 #include "engine/explain/ExplanationEvent.h"
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/ExplanationProjection.h"
@@ -293,6 +295,67 @@ private slots:
         }
         QCOMPARE(busyErrors, s.busy + s.busySnapshot);
         QVERIFY(!trace.toJson().contains("\"explanation\""));
+    }
+
+    // A workers phase writes one paragraph for every error met in the same situation (the
+    // explainer's memo, sameBusyFacts): each must read word for word as the paragraph written
+    // afresh from the context of its error's moment. Rollback journal and WAL, deferred
+    // transactions that read then write, short busy timeouts: many rules, waits of varying
+    // length, holders that change, so shared and freshly written paragraphs alternate.
+    void sharedParagraphsReadAsWrittenAfresh_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("delete") << "delete";
+        QTest::newRow("wal") << "wal";
+    }
+    void sharedParagraphsReadAsWrittenAfresh()
+    {
+        QFETCH(QString, mode);
+        const std::string text = "journal_mode: " + mode.toStdString() + R"(
+busy_timeout: 1
+setup:
+  CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
+  INSERT INTO t VALUES (1, 0);
+workers w x6 repeat 40 retry(busy; max 100000, backoff exponential 1ms..4ms):
+  BEGIN;
+  SELECT v FROM t WHERE id = 1;
+  UPDATE t SET v = v + 1 WHERE id = 1;
+  COMMIT;
+workers r x2 repeat 80 retry(busy; max 100000):
+  SELECT count(*) FROM t;
+)";
+        RunOptions options;
+        options.traceLimits.maxEvents = 50'000'000; // every error's events stay in the log
+        Runner runner(testing::parseOrFail(text.c_str()), options);
+        const RunSummary& s = runner.run();
+        QVERIFY(s.ok());
+        QVERIFY2(s.busy + s.busySnapshot > 10, "six writers with busy_timeout 1 collide");
+        const std::vector<Event> log = runner.trace()->snapshot();
+        QCOMPARE(log.front().seq, std::uint64_t{0});
+
+        const JournalMode journal = mode == "wal" ? JournalMode::Wal : JournalMode::Delete;
+        ExplainContext context;
+        std::map<std::uint64_t, std::string> fresh; // StatementEnd seq -> paragraph written afresh
+        std::map<std::string, std::uint64_t> paragraphs;
+        std::uint64_t compared = 0;
+        for (const Event& e : log) {
+            context.apply(e);
+            if (e.kind == EventKind::StatementEnd && e.a != 0) {
+                const Error error = errorOfStatementEnd(e);
+                if (explainable(error, journal))
+                    fresh[e.seq] = explainError(error, e.connection, context, journal).why();
+            } else if (e.kind == EventKind::Explanation) {
+                const ExplanationFacts f = explanationFacts(e);
+                QVERIFY(f.statementEndSeq != 0);
+                QVERIFY(fresh.count(f.statementEndSeq));
+                QCOMPARE(e.text, fresh[f.statementEndSeq]);
+                ++paragraphs[e.text];
+                ++compared;
+            }
+        }
+        QCOMPARE(compared, s.busy + s.busySnapshot);
+        QVERIFY2(paragraphs.size() > 1, "the test can fail: situations differ");
+        QVERIFY2(paragraphs.size() < compared, "the test can fail: some paragraphs are shared");
     }
 
     // MVCC write-write conflicts, step by step (deterministic) and in workers.

@@ -49,6 +49,10 @@ public:
     virtual std::optional<Error> logCreateView(const std::string& name, const std::string& createSql,
                                                std::uint64_t ts) = 0;
     virtual std::optional<Error> logDropView(const std::string& name, std::uint64_t ts) = 0;
+    // Triggers: the same (the trigger's name and SQLite's CREATE TRIGGER text).
+    virtual std::optional<Error> logCreateTrigger(const std::string& name, const std::string& createSql,
+                                                  std::uint64_t ts) = 0;
+    virtual std::optional<Error> logDropTrigger(const std::string& name, std::uint64_t ts) = 0;
     // After a commit has finished (no locks held): when the log passed the threshold, wakes the
     // checkpointer thread (the committing thread does not checkpoint).
     virtual void afterCommit() = 0;

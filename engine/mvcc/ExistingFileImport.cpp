@@ -1,6 +1,6 @@
-// Opening an existing SQLite file in MVCC mode: its tables, indexes and views that __txscope_mvcc_meta
-// does not record (a database the engine did not create, or objects another program added) are
-// taken like the engine's own, or the open is refused naming every object it cannot take; none is
+// Opening an existing SQLite file in MVCC mode: its tables, indexes, views and triggers that
+// __txscope_mvcc_meta does not record (a database the engine did not create, or objects another program
+// added) are taken like the engine's own, or the open is refused naming every object it cannot take; none is
 // ever silently ignored (a workload's CREATE TABLE of an ignored name would be checkpointed over
 // the user's table).
 //
@@ -34,11 +34,11 @@ std::string columnText(sqlite3_stmt* s, int column)
 constexpr const char* metaTable = "__txscope_mvcc_meta";
 
 // The one place that says which kinds of schema object the engine cannot take yet (nullopt: it
-// can). Triggers are refused until the engine runs them; relax here when it does.
+// can).
 std::optional<std::string> kindNotTakenYet(const std::string& type)
 {
-    if (type == "trigger") return "triggers are not supported by the MVCC engine yet";
-    if (type != "table" && type != "index" && type != "view") return "an unknown kind of schema object";
+    if (type != "table" && type != "index" && type != "view" && type != "trigger")
+        return "an unknown kind of schema object";
     return std::nullopt;
 }
 
@@ -82,6 +82,7 @@ FileDurability::checkOwnership(std::vector<std::pair<std::string, std::uint64_t>
     std::vector<std::string> refused; // "kind name (why)"
     const std::set<std::string> recorded = recordedIndexes();
     const std::set<std::string> recordedViewNames = recordedViews();
+    const std::set<std::string> recordedTriggerNames = recordedTriggers();
     // Tables first: an index is read beside its table's schema.
     for (const auto& row : rows) {
         const std::string lower = toLower(row.name);
@@ -124,6 +125,20 @@ FileDurability::checkOwnership(std::vector<std::pair<std::string, std::uint64_t>
             continue;
         }
         const auto table = known.find(toLower(row.table));
+        if (row.type == "trigger") {
+            // Its text as SQLite keeps it, on a table taken above (the engine runs it; the file keeps it).
+            if (recordedTriggerNames.count(lower)) continue;
+            Error parseError;
+            auto trigger =
+                readTriggerSchema(row.sql, table == known.end() ? nullptr : &table->second, parseError);
+            if (!trigger) {
+                refused.push_back("trigger " + row.name + " (" + parseError.message + ")");
+                continue;
+            }
+            adopted_.emplace_back("trigger:" + lower, trigger->createSql);
+            adoptedTriggers_.push_back(std::move(*trigger));
+            continue;
+        }
         // Automatic indexes (UNIQUE, PRIMARY KEY) are part of their table's schema; indexes of a
         // table that is itself refused are covered by its refusal.
         if (table == known.end() || row.name.starts_with("sqlite_autoindex_") || recorded.count(lower))
@@ -141,6 +156,7 @@ FileDurability::checkOwnership(std::vector<std::pair<std::string, std::uint64_t>
     adopted_.clear();
     adoptedIndexes_.clear();
     adoptedViews_.clear();
+    adoptedTriggers_.clear();
     std::string names;
     for (std::size_t i = 0; i < refused.size() && i < 20; ++i)
         names += (i ? "; " : "") + refused[i];

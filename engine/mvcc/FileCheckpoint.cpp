@@ -385,6 +385,10 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                 if (auto why = checkpointViewOp(op, frame.commitTs)) error = fail(*why);
                 continue;
             }
+            if (op.kind == LogOp::Kind::CreateTrigger || op.kind == LogOp::Kind::DropTrigger) {
+                if (auto why = checkpointTriggerOp(op, frame.commitTs)) error = fail(*why);
+                continue;
+            }
             if (op.kind == LogOp::Kind::CreateTable || op.kind == LogOp::Kind::DropTable) {
                 // An index created on the table before it was dropped (or replaced) went with it.
                 std::erase_if(createdIndexes, [&](const auto& created) {

@@ -132,6 +132,9 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     self->lock_ = DatabaseLock::acquire(path, why);
     if (!self->lock_) return fail(rc::Busy, why + " (its log: " + self->path_ + "-log)");
     sqlite3_extended_result_codes(db, 1);
+    // The checkpoint writes rows the engine's triggers already acted on: x.db's triggers (the engine's,
+    // or an existing file's) must not fire on this connection. (Foreign keys are off on it.)
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, nullptr);
     // Fail fast at open when another process holds the file; the checkpoint waits for readers.
     sqlite3_busy_timeout(db, 100);
 
@@ -152,6 +155,7 @@ std::unique_ptr<FileDurability> FileDurability::open(const std::string& path, Mv
     if (auto e = self->loadIndexes()) return fail(rc::CantOpen, *e);
     if (auto e = self->loadAdoptedIndexes()) return fail(rc::CantOpen, *e);
     if (auto e = self->loadViews()) return fail(rc::CantOpen, *e);
+    if (auto e = self->loadTriggers()) return fail(rc::CantOpen, *e);
     sqlite3_busy_timeout(db, 5000);
     if (auto e = self->recover(logSize, damagedLog))
         return fail(self->failCode_ ? self->failCode_ : rc::CantOpen, *e);

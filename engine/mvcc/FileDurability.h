@@ -64,6 +64,10 @@ public:
     std::optional<Error> logCreateView(const std::string& name, const std::string& createSql,
                                        std::uint64_t ts) override;
     std::optional<Error> logDropView(const std::string& name, std::uint64_t ts) override;
+    // Triggers (FileTriggers.cpp): the same, as real triggers recorded as 'trigger:<name>'.
+    std::optional<Error> logCreateTrigger(const std::string& name, const std::string& createSql,
+                                          std::uint64_t ts) override;
+    std::optional<Error> logDropTrigger(const std::string& name, std::uint64_t ts) override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
     void setCheckpointThreshold(std::uint64_t bytes) override;
@@ -105,11 +109,25 @@ private:
     std::optional<std::string> checkpointIndexOp(const LogOp& op, std::uint64_t ts);
     bool forgetIndexesOf(const std::string& table);
     std::set<std::string> recordedIndexes() const; // lower-case names
+    // FileNamedObjects.cpp: views' and triggers' records ('view' or 'trigger' `kind`): the names,
+    // the statements in the order they were made, and a CREATE (`createSql`) or DROP (null) applied
+    // to x.db by the checkpoint.
+    std::set<std::string> recordedNames(const std::string& kind) const; // lower-case names
+    std::optional<std::string> recordedStatements(const std::string& kind,
+                                                  std::vector<std::string>& statements) const;
+    std::optional<std::string> checkpointNamedOp(const std::string& kind, const std::string& name,
+                                                 const std::string* createSql, std::uint64_t ts);
     // FileViews.cpp: the same for views (loaded after the tables, the adopted ones included).
     std::optional<std::string> loadViews();
     std::string replayViewOp(const LogOp& op);
     std::optional<std::string> checkpointViewOp(const LogOp& op, std::uint64_t ts);
-    std::set<std::string> recordedViews() const; // lower-case names
+    std::set<std::string> recordedViews() const { return recordedNames("view"); }
+    // FileTriggers.cpp: the same for triggers (loaded after the views).
+    std::optional<std::string> loadTriggers();
+    std::string replayTriggerOp(const LogOp& op);
+    std::optional<std::string> checkpointTriggerOp(const LogOp& op, std::uint64_t ts);
+    std::set<std::string> recordedTriggers() const { return recordedNames("trigger"); }
+    std::optional<TriggerSchema> readTrigger(const std::string& sql, Error& error) const;
     std::optional<std::string> saveDiscarded(LogWindow& log, std::uint64_t from, std::string& savedAs);
     std::optional<std::string> writeIdentity();
     std::optional<std::string> upgradeLegacyLog();
@@ -138,8 +156,9 @@ private:
     // TxScope writes it); and the indexes to load after the rows (table, CREATE INDEX).
     std::vector<std::pair<std::string, std::string>> adopted_;
     std::vector<std::pair<std::string, std::string>> adoptedIndexes_;
-    std::vector<ViewSchema> adoptedViews_; // taken from the file, loaded by loadViews
-    std::optional<std::uint64_t> salt_;    // x.db's identity, once it has one (guarded like db_)
+    std::vector<ViewSchema> adoptedViews_;       // taken from the file, loaded by loadViews
+    std::vector<TriggerSchema> adoptedTriggers_; // taken from the file, loaded by loadTriggers
+    std::optional<std::uint64_t> salt_;          // x.db's identity, once it has one (guarded like db_)
     std::vector<std::string> notes_;
     std::shared_ptr<Table> replayTable_; // recovery: the table of the op replayed last
     int failCode_ = 0;                   // at open: the code of the failure being reported

@@ -105,6 +105,10 @@ std::optional<std::string> FileDurability::recover(std::uint64_t logSize, Damage
                 if (auto why = replayViewOp(op); !why.empty()) refused = why;
                 continue;
             }
+            if (op.kind == LogOp::Kind::CreateTrigger || op.kind == LogOp::Kind::DropTrigger) {
+                if (auto why = replayTriggerOp(op); !why.empty()) refused = why;
+                continue;
+            }
             if (op.kind == LogOp::Kind::CreateTable) {
                 Error parseError;
                 auto schema = readTableSchema(op.createSql, parseError);

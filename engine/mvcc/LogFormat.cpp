@@ -246,6 +246,21 @@ void FrameWriter::dropView(const std::string& view)
     ++ops_;
 }
 
+void FrameWriter::createTrigger(const std::string& trigger, const std::string& createSql)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::CreateTrigger));
+    putString(bytes_, trigger);
+    putString(bytes_, createSql);
+    ++ops_;
+}
+
+void FrameWriter::dropTrigger(const std::string& trigger)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::DropTrigger));
+    putString(bytes_, trigger);
+    ++ops_;
+}
+
 std::string FrameWriter::finish()
 {
     const auto payload = static_cast<std::uint32_t>(bytes_.size() - frameHeaderSize);
@@ -344,10 +359,12 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
                 break;
             case LogOp::Kind::DropTable:
             case LogOp::Kind::DropView:
+            case LogOp::Kind::DropTrigger:
                 break;
-            case LogOp::Kind::CreateView:  // its CREATE VIEW
-            case LogOp::Kind::CreateIndex: // its CREATE INDEX
-            case LogOp::Kind::DropIndex:   // the index's name
+            case LogOp::Kind::CreateTrigger: // its CREATE TRIGGER
+            case LogOp::Kind::CreateView:    // its CREATE VIEW
+            case LogOp::Kind::CreateIndex:   // its CREATE INDEX
+            case LogOp::Kind::DropIndex:     // the index's name
                 r.skipString();
                 break;
             default:
@@ -375,6 +392,7 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
             break;
         case LogOp::Kind::CreateIndex:
         case LogOp::Kind::CreateView:
+        case LogOp::Kind::CreateTrigger:
             op.createSql = r.getString();
             break;
         case LogOp::Kind::DropIndex:
@@ -382,6 +400,7 @@ void parseOps(Reader& r, std::uint32_t opCount, LogFrame* frame)
             break;
         case LogOp::Kind::DropTable:
         case LogOp::Kind::DropView:
+        case LogOp::Kind::DropTrigger:
             break;
         default:
             r.ok = false;

@@ -20,6 +20,8 @@
 //     DropIndex (6):    str the index's name (table: its table)
 //     CreateView (7):   str CREATE VIEW statement (table: the view's name)
 //     DropView (8):     (nothing; table: the view's name)
+//     CreateTrigger (9): str CREATE TRIGGER statement (table: the trigger's name)
+//     DropTrigger (10): (nothing; table: the trigger's name)
 //   str:                u32 length | bytes;  value: u8 type (0 NULL, 1 INTEGER, 2 REAL, 3 TEXT,
 //                       4 BLOB) | i64, f64 bits, or str
 //
@@ -66,14 +68,16 @@ struct LogOp
         CreateIndex = 5,
         DropIndex = 6,
         CreateView = 7,
-        DropView = 8
+        DropView = 8,
+        CreateTrigger = 9,
+        DropTrigger = 10
     };
     bool isDdl() const { return kind != Kind::Upsert && kind != Kind::Delete; }
     Kind kind = Kind::Upsert;
     std::string table;
     std::int64_t key = 0;
     Row row;
-    std::string createSql; // CreateTable, CreateIndex, CreateView
+    std::string createSql; // CreateTable, CreateIndex, CreateView, CreateTrigger
     std::string index;     // DropIndex
 };
 
@@ -96,6 +100,8 @@ public:
     void dropIndex(const std::string& table, const std::string& index);
     void createView(const std::string& view, const std::string& createSql);
     void dropView(const std::string& view);
+    void createTrigger(const std::string& trigger, const std::string& createSql);
+    void dropTrigger(const std::string& trigger);
     // The finished frame; the writer is spent afterwards.
     std::string finish();
 

@@ -90,6 +90,12 @@ public:
     std::optional<Error> dropView(const std::string& name, bool ifExists, std::uint32_t connection);
     std::vector<ViewSchema> views() const; // in the order they were created
     bool hasView(const std::string& name) const;
+    // Triggers (MvccTriggers.cpp): SQLite's CREATE TRIGGER text, kept, logged and checkpointed like a
+    // view's; the SQL front end runs them. Their names are a namespace of their own, as in SQLite.
+    std::optional<Error> createTrigger(TriggerSchema trigger, bool ifNotExists, std::uint32_t connection);
+    std::optional<Error> dropTrigger(const std::string& name, bool ifExists, std::uint32_t connection);
+    std::vector<TriggerSchema> triggers() const; // in the order they were created
+    bool hasTrigger(const std::string& name) const;
 
     // ---- transactions
     // `serializable`: the transaction is tracked for Serializable Snapshot Isolation (SsiTracker.h).
@@ -154,6 +160,8 @@ public:
     void restoreDropIndex(const std::string& name);
     void restoreView(ViewSchema view); // replaces a view of the same name
     void restoreDropView(const std::string& name);
+    void restoreTrigger(TriggerSchema trigger); // replaces a trigger of the same name
+    void restoreDropTrigger(const std::string& name);
     // Makes `row` (null: none) the only version of `key`, committed at `ts`.
     void restoreRow(Table& table, std::int64_t key, RowRecord row, std::uint64_t ts);
     // The clock continues after the newest recovered timestamp.
@@ -262,6 +270,8 @@ private:
     std::vector<ViewSchema> views_;                        // in creation order
     // Under catalogMutex_: the view named `name` (case-insensitive), or end.
     std::vector<ViewSchema>::const_iterator findView(const std::string& name) const;
+    std::vector<TriggerSchema> triggers_; // in creation order
+    std::vector<TriggerSchema>::const_iterator findTrigger(const std::string& name) const;
     std::uint32_t nextTableId_ = 1; // guarded by catalogMutex_
     std::atomic<std::uint64_t> schemaVersion_{1};
 

@@ -2,6 +2,7 @@
 
 #include "engine/api/Hardening.h"
 #include "engine/mvcc/Affinity.h"
+#include "engine/mvcc/ForeignKeySchema.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlutil/StatementHandle.h"
@@ -59,7 +60,6 @@ std::optional<std::string> unenforcedClause(std::string_view statement)
 {
     for (const auto& token : leadingTokens(statement, 100000)) {
         if (token.type != Token::Type::Word || token.quoted) continue;
-        if (token.text == "REFERENCES") return "FOREIGN KEY constraints";
         if (token.text == "GENERATED") return "generated columns";
     }
     return std::nullopt;
@@ -113,7 +113,9 @@ std::optional<Error> createOnly(sqlite3* db, const std::string& sql,
         return Error::notSupported(
             kind == StatementKind::CreateTable   ? "not a CREATE TABLE statement of the kind TxScope writes"
             : kind == StatementKind::CreateIndex ? "not a CREATE INDEX statement of the kind TxScope writes"
-                                                 : "not a CREATE VIEW statement of the kind TxScope writes");
+            : kind == StatementKind::CreateTrigger
+                ? "not a CREATE TRIGGER statement of the kind TxScope writes"
+                : "not a CREATE VIEW statement of the kind TxScope writes");
     StatementHandle statement;
     const char* tail = nullptr;
     const int rc = prepare(db, sql, statement, &tail);
@@ -166,7 +168,7 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         if (!check.name.empty()) sql += "CONSTRAINT " + quoteIdentifier(check.name) + " ";
         sql += "CHECK (" + check.expressionSql + ")";
     }
-    return sql + ")";
+    return sql + foreignKeyClauses(schema) + ")";
 }
 
 bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
@@ -178,7 +180,8 @@ bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
 bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
 {
     if (a.name != b.name || a.keyColumn != b.keyColumn || a.columns.size() != b.columns.size() ||
-        a.constraintIndexes.size() != b.constraintIndexes.size() || a.checks.size() != b.checks.size())
+        a.constraintIndexes.size() != b.constraintIndexes.size() || a.checks.size() != b.checks.size() ||
+        !sameForeignKeys(a, b))
         return false;
     for (std::size_t i = 0; i < a.checks.size(); ++i)
         if (a.checks[i].name != b.checks[i].name || a.checks[i].expressionSql != b.checks[i].expressionSql)
@@ -334,6 +337,10 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             column.collation = collation;
     }
     schema.checks = checkConstraints(sql);
+    if (auto failure = readForeignKeys(db.get(), sql, schema)) {
+        error = *failure;
+        return std::nullopt;
+    }
     if (!schema.checks.empty()) {
         // The front end evaluates CHECK in a table of another name: a CHECK that names its own
         // table (t.a) resolves in SQLite's CREATE TABLE but not there.
@@ -453,6 +460,57 @@ std::optional<mvcc::ViewSchema> readViewSchema(std::string_view createView, Erro
         return std::nullopt;
     }
     return mvcc::ViewSchema{text(s.get(), 0), text(s.get(), 1)};
+}
+
+std::string triggerTableName(std::string_view createTrigger)
+{
+    const auto tokens = leadingTokens(createTrigger, 100000);
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+        if (tokens[i].type != Token::Type::Word || tokens[i].quoted || tokens[i].text != "ON") continue;
+        std::size_t at = i + 1;
+        if (at + 2 < tokens.size() && tokens[at + 1].type == Token::Type::Punct && tokens[at + 1].text == ".")
+            at += 2; // schema.table
+        const Token& name = tokens[at];
+        return name.quoted ? name.text : std::string(createTrigger.substr(name.offset, name.length));
+    }
+    return {};
+}
+
+std::optional<mvcc::TriggerSchema> readTriggerSchema(std::string_view createTrigger,
+                                                     const mvcc::TableSchema* table, Error& error)
+{
+    for (const auto& token : leadingTokens(createTrigger, 100000)) {
+        if (token.type != Token::Type::Word || token.quoted) continue;
+        if (token.text == "ON") break;
+        if (token.text == "INSTEAD") {
+            error = Error::notSupported("INSTEAD OF triggers are not supported by the MVCC engine yet");
+            return std::nullopt;
+        }
+    }
+    sqlite3* raw = nullptr;
+    if (openHardened(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        error = Error::fromSqlite(SQLITE_NOMEM, "cannot open a scratch database to read the trigger");
+        sqlite3_close(raw);
+        return std::nullopt;
+    }
+    Db db(raw);
+    // SQLite checks the trigger's table when it is created; the statements of its body only when it runs.
+    if (table) {
+        if (auto failure = createOnly(db.get(), table->createSql)) {
+            error = *failure;
+            return std::nullopt;
+        }
+    }
+    if (auto failure = createOnly(db.get(), std::string(createTrigger), StatementKind::CreateTrigger)) {
+        error = *failure;
+        return std::nullopt;
+    }
+    auto s = prepared(db.get(), "SELECT name, tbl_name, sql FROM main.sqlite_schema WHERE type = 'trigger'");
+    if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+        error = Error::misuse("could not read back the trigger just created");
+        return std::nullopt;
+    }
+    return mvcc::TriggerSchema{text(s.get(), 0), text(s.get(), 1), text(s.get(), 2)};
 }
 
 } // namespace txs::mvcc

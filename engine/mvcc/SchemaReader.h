@@ -37,4 +37,12 @@ std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, c
 // is refused unrun. The schema's createSql is the text SQLite keeps for it in sqlite_schema.
 std::optional<mvcc::ViewSchema> readViewSchema(std::string_view createView, Error& error);
 
+// A CREATE TRIGGER statement (not TEMP, not INSTEAD OF) on `table` (null: no such table, which is
+// SQLite's error), read the same way: exactly one statement, or it is refused unrun. The schema's
+// createSql is the text SQLite keeps for it in sqlite_schema.
+std::optional<mvcc::TriggerSchema> readTriggerSchema(std::string_view createTrigger, const mvcc::TableSchema* table,
+                                                     Error& error);
+// The table a CREATE TRIGGER statement names after ON (as written, unquoted), empty when none.
+std::string triggerTableName(std::string_view createTrigger);
+
 } // namespace txs::mvcc

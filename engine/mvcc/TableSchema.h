@@ -50,6 +50,29 @@ struct ViewSchema
     std::string createSql;
 };
 
+// A FOREIGN KEY constraint (column REFERENCES or table FOREIGN KEY), as SQLite's
+// pragma_foreign_key_list reads it. The SQL front end enforces it when the connection has
+// PRAGMA foreign_keys = ON (engine/sql/MvccForeignKeys.h).
+enum class ForeignKeyAction { NoAction, Restrict, SetNull, SetDefault, Cascade };
+struct ForeignKey
+{
+    std::vector<int> columns;               // the child's columns, in the key's order
+    std::string parentTable;                // as written
+    std::vector<std::string> parentColumns; // as written; empty: the parent's PRIMARY KEY
+    ForeignKeyAction onDelete = ForeignKeyAction::NoAction;
+    ForeignKeyAction onUpdate = ForeignKeyAction::NoAction;
+    bool deferred = false; // DEFERRABLE INITIALLY DEFERRED: checked at COMMIT
+};
+
+// A trigger: SQLite's own CREATE TRIGGER text (as sqlite_schema keeps it) and the table it is on.
+// The engine stores and logs it; the SQL front end runs it (engine/sql/MvccTriggers.h).
+struct TriggerSchema
+{
+    std::string name;
+    std::string table;
+    std::string createSql;
+};
+
 struct TableSchema
 {
     std::string name;
@@ -59,6 +82,7 @@ struct TableSchema
     // The constraint indexes CREATE TABLE made (UNIQUE, a non-integer or composite PRIMARY KEY).
     std::vector<IndexSchema> constraintIndexes;
     std::vector<CheckConstraint> checks;
+    std::vector<ForeignKey> foreignKeys; // in declaration order
 
     int columnIndex(const std::string& column) const;
 };

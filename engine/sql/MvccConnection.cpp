@@ -6,6 +6,8 @@
 #include "engine/mvcc/SchemaReader.h"
 #include "engine/sql/InsertDefaults.h"
 #include "engine/sql/MvccChecks.h"
+#include "engine/sql/MvccForeignKeys.h"
+#include "engine/sql/MvccTriggers.h"
 #include "engine/sql/MvccVirtualTable.h"
 #include "engine/sql/Upsert.h"
 #include "engine/sqlutil/SqlScanner.h"
@@ -50,6 +52,8 @@ MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_p
     sqlite3_extended_result_codes(db_, 1);
     StatementClock::install(db_, &clock_);
     registerMvccModule(db_, this);
+    foreignKeys_ = std::make_unique<ForeignKeys>(db_, vtabError_);
+    triggers_ = std::make_unique<Triggers>(db_, vtabError_);
     store_->emit(EventKind::ConnectionOpen, this->id(), 0, 0, 0, 0, 0, this->name());
 }
 
@@ -161,6 +165,12 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
         case StatementKind::DropView:
             error = dropView(statement, c, params, result);
             break;
+        case StatementKind::CreateTrigger:
+            error = createTrigger(statement, c, params, result);
+            break;
+        case StatementKind::DropTrigger:
+            error = dropTrigger(statement, c, params, result);
+            break;
         case StatementKind::Unsupported:
             error = Error::notSupported(c.what + " are not supported by the MVCC engine yet");
             break;
@@ -198,6 +208,7 @@ std::optional<Error> MvccConnection::begin(const Classified& c)
 std::optional<Error> MvccConnection::commit()
 {
     if (!tx_) return Error::misuse("cannot commit - no transaction is active");
+    if (auto error = checkDeferredForeignKeys()) return error; // the transaction stays open
     tx_->synchronous = static_cast<std::uint8_t>(std::stoi(synchronous_));
     // A commit refused by an exclusive transaction waits like SQLite's COMMIT does for its
     // lock: through the busy handler, within busy_timeout. The transaction stays open
@@ -264,6 +275,8 @@ bool MvccConnection::waitForLock(int count)
 void MvccConnection::clearStatements()
 {
     statements_.clear(); // finalizes each statement and its plan's
+    if (foreignKeys_) foreignKeys_->reset();
+    if (triggers_) triggers_->clearStatements();
 }
 
 sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan)
@@ -353,6 +366,8 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     statementPlan_ = plan;
     if (plan) plan->reset();
     vtabError_.reset();
+    foreignKeys_->beginStatement();
+    triggers_->beginStatement();
     bindParams(stmt, params);
     int rc;
     bool first = true;
@@ -390,6 +405,13 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     } else {
         result.changes = writes ? sqlite3_changes64(db_) : 0;
     }
+    if (!error && writes) {
+        // Foreign keys at the statement's end (their actions are statements of their own: no
+        // upsert plan applies to them).
+        statementPlan_ = nullptr;
+        error = foreignKeys_->afterStatement(*store_, *tx, mark, declared_, implicit != nullptr);
+        if (error) result = Result{};
+    }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     statementTx_ = nullptr;
@@ -398,9 +420,20 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
 
     if (error) {
         // A failed statement leaves no trace of its writes (SQLite's statement rollback);
-        // a conflict has already undone the whole transaction.
+        // a conflict has already undone the whole transaction. A trigger's RAISE(FAIL) keeps
+        // the rows written before it (committed, in autocommit); RAISE(ROLLBACK) ends the
+        // transaction.
+        const auto raised = triggers_->raised();
+        if (raised == Triggers::Raised::Fail && tx->loadState() == TxState::Active) {
+            if (implicit) store_->commit(*implicit);
+            return error;
+        }
         if (tx->loadState() == TxState::Active) store_->undoTo(*tx, mark);
         if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
+        if (raised == Triggers::Raised::Rollback && !implicit && tx_) {
+            if (tx_->loadState() == TxState::Active) store_->rollback(*tx_, RollbackReason::StatementError);
+            tx_.reset();
+        }
         return error;
     }
     if (implicit) {
@@ -455,6 +488,7 @@ std::optional<Error> MvccConnection::syncSchema()
         if (auto error = createRowMirror(db_, tableId, table->schema())) return error;
     }
     if (auto error = syncViews()) return error;
+    if (auto error = triggers_->sync(store_->triggers(), declared_)) return error;
     syncedSchemaVersion_ = version;
     return std::nullopt;
 }
@@ -502,7 +536,10 @@ std::optional<Error> MvccConnection::dropTable(std::string_view statement, const
     if (c.temp || !store_->table(c.name)) return runSql(statement, params, result);
     if (tx_)
         return Error::notSupported("DROP TABLE inside a transaction is not supported by the MVCC engine yet");
-    if (auto error = asExclusiveWriter([&] { return store_->dropTable(c.name, c.ifExists, id()); }))
+    if (auto error = asExclusiveWriter([&] {
+            if (auto triggerError = dropTriggersOf(c.name)) return triggerError; // they go with it
+            return store_->dropTable(c.name, c.ifExists, id());
+        }))
         return error;
     return syncSchema();
 }
@@ -536,6 +573,7 @@ std::optional<Error> MvccConnection::pragma(std::string_view statement, const Cl
         result = singleValue("isolation", Value(isolationName(isolation_)));
         return std::nullopt;
     }
+    if (c.name == "foreign_keys" || c.name == "recursive_triggers") return enforcementPragma(c, result);
     if (c.name == "busy_timeout") {
         if (!c.pragmaValue.empty())
             setBusyTimeout(static_cast<int>(std::strtol(c.pragmaValue.c_str(), nullptr, 10)));

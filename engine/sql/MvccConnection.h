@@ -25,6 +25,8 @@ struct Classified;
 
 namespace txs::sql {
 class UpsertPlan;
+class ForeignKeys;
+class Triggers;
 
 // ON CONFLICT (columns) names the key or a unique index of `table`, as SQLite requires (no
 // columns: any constraint). MvccConnectionIndexes.cpp.
@@ -49,6 +51,8 @@ public:
     UpsertPlan* statementPlan() { return statementPlan_; }
     std::shared_ptr<mvcc::Table> declaredTable(std::uint32_t tableId) const;
     void reportError(Error error) { vtabError_ = std::move(error); }
+    ForeignKeys& foreignKeys() { return *foreignKeys_; } // MvccForeignKeys.h
+    Triggers& triggers() { return *triggers_; }          // MvccTriggers.h
 
 private:
     std::optional<Error> runOne(std::string_view statement, const Params& params, Result& result);
@@ -56,6 +60,7 @@ private:
     std::optional<Error> begin(const sqlutil::Classified& c);
     std::optional<Error> commit();
     std::optional<Error> rollback();
+    std::optional<Error> checkDeferredForeignKeys(); // MvccForeignKeys.cpp
     std::optional<Error> pragma(std::string_view statement, const sqlutil::Classified& c,
                                 const Params& params, Result& result);
     std::optional<Error> createTable(std::string_view statement, const sqlutil::Classified& c,
@@ -74,6 +79,15 @@ private:
     std::optional<Error> dropView(std::string_view statement, const sqlutil::Classified& c,
                                   const Params& params, Result& result);
     std::optional<Error> syncViews();
+    // MvccConnectionTriggers.cpp: triggers live in the store; each connection declares them on its
+    // private handle (MvccTriggers.h), and a table's triggers go when it is dropped.
+    std::optional<Error> createTrigger(std::string_view statement, const sqlutil::Classified& c,
+                                       const Params& params, Result& result);
+    std::optional<Error> dropTrigger(std::string_view statement, const sqlutil::Classified& c,
+                                     const Params& params, Result& result);
+    std::optional<Error> dropTriggersOf(const std::string& table);
+    // PRAGMA foreign_keys and recursive_triggers: per connection, off by default, as in SQLite.
+    std::optional<Error> enforcementPragma(const sqlutil::Classified& c, Result& result);
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);
@@ -96,6 +110,8 @@ private:
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any
     mvcc::Transaction* statementTx_ = nullptr; // the transaction the running statement uses
     std::optional<Error> vtabError_;
+    std::unique_ptr<ForeignKeys> foreignKeys_; // PRAGMA foreign_keys and their enforcement
+    std::unique_ptr<Triggers> triggers_;       // the store's triggers, run on the private handle
 
     std::uint64_t syncedSchemaVersion_ = 0;
     std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> declared_; // declared as virtual tables, by id

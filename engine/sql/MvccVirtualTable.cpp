@@ -7,6 +7,7 @@
 #include "engine/mvcc/Affinity.h"
 #include "engine/sql/MvccChecks.h"
 #include "engine/sql/MvccConnection.h"
+#include "engine/sql/MvccTriggers.h"
 #include "engine/sql/MvccVirtualTablePlan.h"
 #include "engine/sql/MvccVirtualTableWrites.h"
 #include "engine/sql/Upsert.h"
@@ -301,7 +302,12 @@ int eof(sqlite3_vtab_cursor* base)
 int column(sqlite3_vtab_cursor* base, sqlite3_context* context, int i)
 {
     auto& cursor = *static_cast<Cursor*>(base);
-    if (i == vtabOf(base).table->schema().keyColumn)
+    const auto& vtab = vtabOf(base);
+    // A column an UPDATE's SET does not name is left out when the table has UPDATE OF triggers:
+    // xUpdate then sees it as unchanged (sqlite3_value_nochange) and takes the old value.
+    if (sqlite3_vtab_nochange(context) && vtab.connection->triggers().wantsSetColumns(vtab.table->id()))
+        return SQLITE_OK;
+    if (i == vtab.table->schema().keyColumn)
         sqlite3_result_int64(context, cursor.key);
     else if (i >= 0 && static_cast<std::size_t>(i) < cursor.row->size())
         resultValue(context, (*cursor.row)[i]);

@@ -3,6 +3,8 @@
 #include "engine/mvcc/Affinity.h"
 #include "engine/sql/MvccChecks.h"
 #include "engine/sql/MvccConnection.h"
+#include "engine/sql/MvccForeignKeys.h"
+#include "engine/sql/MvccTriggers.h"
 #include "engine/sql/Upsert.h"
 #include "engine/sqlutil/SqliteValues.h"
 
@@ -203,6 +205,39 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
 
 } // namespace
 
+namespace {
+
+// The row at `key` as the transaction sees it (for a trigger's OLD), or null.
+mvcc::RowPtr visibleRow(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
+{
+    mvcc::VersionChain* chain = vtab.table->find(key);
+    return chain ? vtab.connection->store().read(*chain, tx) : nullptr;
+}
+
+// DELETE of one row of a table with triggers: BEFORE DELETE, the delete, AFTER DELETE.
+int deleteFiring(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
+{
+    auto& triggers = vtab.connection->triggers();
+    auto& store = vtab.connection->store();
+    const mvcc::RowPtr old = visibleRow(vtab, tx, key);
+    if (!old) {
+        auto error = store.remove(tx, vtab.table, key); // the store's own answer
+        return error ? setError(&vtab, *error) : SQLITE_OK;
+    }
+    bool ignored = false;
+    if (auto error = triggers.fire(*vtab.table, Triggers::Timing::Before, Triggers::Event::Delete, old.get(),
+                                   key, nullptr, 0, {}, ignored))
+        return setError(&vtab, *error);
+    if (ignored) return SQLITE_OK;
+    if (auto error = store.remove(tx, vtab.table, key)) return setError(&vtab, *error);
+    if (auto error = triggers.fire(*vtab.table, Triggers::Timing::After, Triggers::Event::Delete, old.get(),
+                                   key, nullptr, 0, {}, ignored))
+        return setError(&vtab, *error);
+    return SQLITE_OK;
+}
+
+} // namespace
+
 int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* newRowid)
 {
     auto& vtab = *static_cast<Vtab*>(base);
@@ -212,14 +247,36 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     const auto& schema = vtab.table->schema();
     auto fail = [&](std::optional<Error> error) { return error ? setError(base, *error) : SQLITE_OK; };
 
-    if (argc == 1) return fail(store.remove(*tx, vtab.table, sqlite3_value_int64(argv[0])));
+    auto& triggers = vtab.connection->triggers();
+    // Triggers fire for INSERT, UPDATE and DELETE; not (yet) for the rows of an upsert.
+    const bool fires = triggers.any(vtab.table->id()) && !vtab.connection->statementPlan();
+    if (argc == 1) {
+        if (fires) return deleteFiring(vtab, *tx, sqlite3_value_int64(argv[0]));
+        return fail(store.remove(*tx, vtab.table, sqlite3_value_int64(argv[0])));
+    }
 
     const bool inserting = sqlite3_value_type(argv[0]) == SQLITE_NULL;
+    const std::int64_t oldKey = inserting ? 0 : sqlite3_value_int64(argv[0]);
     const auto mode = onConflict(vtab.db);
+    // OLD for the triggers; and the values of the columns an UPDATE's SET does not name, which
+    // the virtual table leaves out when a trigger needs to tell them apart (xColumn's nochange).
+    bool unchangedColumns = false;
+    for (int i = 2; !inserting && i < argc; ++i)
+        unchangedColumns = unchangedColumns || sqlite3_value_nochange(argv[i]);
+    const mvcc::RowPtr old =
+        !inserting && (fires || unchangedColumns) ? visibleRow(vtab, *tx, oldKey) : nullptr;
+    std::vector<bool> set;
     auto row = std::make_shared<Row>();
     row->reserve(schema.columns.size());
-    for (std::size_t i = 0; i < schema.columns.size(); ++i)
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+        if (!inserting && sqlite3_value_nochange(argv[2 + i])) {
+            if (set.empty()) set.assign(schema.columns.size(), true);
+            set[i] = false;
+            row->push_back(old && i < old->size() ? (*old)[i] : Value());
+            continue;
+        }
         row->push_back(applyAffinity(fromSqliteValue(argv[2 + i]), schema.columns[i].affinity));
+    }
 
     // The key: the key column when given, else the rowid SQLite passes, else a new one
     // (SQLite does not know the key column is the rowid of a virtual table).
@@ -237,6 +294,16 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     }
     if (schema.keyColumn >= 0) (*row)[schema.keyColumn] = Value(key);
 
+    // BEFORE triggers run before the constraints are checked, as in SQLite.
+    const auto event = inserting ? Triggers::Event::Insert : Triggers::Event::Update;
+    if (fires && (inserting || old)) {
+        bool ignored = false;
+        if (auto error = triggers.fire(*vtab.table, Triggers::Timing::Before, event, old.get(), oldKey,
+                                       row.get(), key, set, ignored))
+            return setError(base, *error);
+        if (ignored) return SQLITE_OK;
+    }
+
     for (std::size_t i = 0; i < schema.columns.size(); ++i) {
         if (!schema.columns[i].notNull || !(*row)[i].isNull()) continue;
         if (mode == mvcc::OnConflict::Ignore) return SQLITE_OK;
@@ -251,22 +318,29 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
 
     const std::size_t mark = tx->writes.size();
     bool ignored = false;
+    bool written = false;
+    int rc = SQLITE_OK;
     if (inserting) {
         if (auto* plan = vtab.connection->statementPlan()) return upsertRow(vtab, *plan, *tx, key, row, mode);
         if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
         if (ignored) return SQLITE_OK;
-        return finishWrite(vtab, *tx, mark, key, *row, mode);
-    }
-    const std::int64_t oldKey = sqlite3_value_int64(argv[0]);
-    if (key == oldKey) {
+        rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
+    } else if (key == oldKey) {
         if (auto error = store.update(*tx, vtab.table, key, row)) return fail(error);
-        return finishWrite(vtab, *tx, mark, key, *row, mode);
+        rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
+    } else {
+        // The key changed: the row moves, which must not overwrite another row's key.
+        if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
+        if (ignored) return SQLITE_OK;
+        if (auto error = store.remove(*tx, vtab.table, oldKey)) return fail(error);
+        vtab.connection->foreignKeys().noteKeyMove(vtab.table.get(), oldKey, key);
+        rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
     }
-    // The key changed: the row moves, which must not overwrite another row's key.
-    if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
-    if (ignored) return SQLITE_OK;
-    if (auto error = store.remove(*tx, vtab.table, oldKey)) return fail(error);
-    return finishWrite(vtab, *tx, mark, key, *row, mode);
+    if (rc != SQLITE_OK || !written || !fires || (!inserting && !old)) return rc;
+    if (auto error = triggers.fire(*vtab.table, Triggers::Timing::After, event, old.get(), oldKey, row.get(),
+                                   key, set, ignored))
+        return setError(base, *error);
+    return SQLITE_OK;
 }
 
 } // namespace txs::sql

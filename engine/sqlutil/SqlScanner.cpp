@@ -176,7 +176,7 @@ Classified classify(std::string_view statement)
             if (is(t, i, "UNIQUE")) ++i;
             return createdObject(t, i + 1, StatementKind::CreateIndex, c);
         }
-        if (is(t, i, "TRIGGER")) return unsupported("triggers (CREATE TRIGGER)");
+        if (is(t, i, "TRIGGER")) return createdObject(t, i + 1, StatementKind::CreateTrigger, c);
         if (is(t, i, "VIEW")) return createdObject(t, i + 1, StatementKind::CreateView, c);
         if (is(t, i, "VIRTUAL")) return unsupported("virtual tables (CREATE VIRTUAL TABLE)");
         if (!is(t, i, "TABLE")) return c;
@@ -192,7 +192,8 @@ Classified classify(std::string_view statement)
         c.kind = StatementKind::CreateTable;
         return c;
     }
-    if (is(t, 0, "DROP") && (is(t, 1, "TABLE") || is(t, 1, "INDEX") || is(t, 1, "VIEW"))) {
+    if (is(t, 0, "DROP") &&
+        (is(t, 1, "TABLE") || is(t, 1, "INDEX") || is(t, 1, "VIEW") || is(t, 1, "TRIGGER"))) {
         std::size_t i = 2;
         if (is(t, i, "IF") && is(t, i + 1, "EXISTS")) {
             c.ifExists = true;
@@ -203,7 +204,8 @@ Classified classify(std::string_view statement)
         c.temp = isTempSchema(schema);
         c.kind = is(t, 1, "TABLE")   ? StatementKind::DropTable
                  : is(t, 1, "INDEX") ? StatementKind::DropIndex
-                                     : StatementKind::DropView;
+                 : is(t, 1, "VIEW")  ? StatementKind::DropView
+                                     : StatementKind::DropTrigger;
         return c;
     }
     if (is(t, 0, "ALTER")) return unsupported("ALTER TABLE");

@@ -35,6 +35,8 @@ enum class StatementKind {
     DropTable,
     CreateView, // CREATE [TEMP] VIEW: name is the view's
     DropView,
+    CreateTrigger, // CREATE [TEMP] TRIGGER: name is the trigger's
+    DropTrigger,
     Unsupported, // valid SQL the MVCC engine does not support yet; `what` names it
     Other,       // everything SQLite runs itself: SELECT, INSERT, UPDATE, DELETE, WITH, ...
 };

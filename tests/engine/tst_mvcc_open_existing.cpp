@@ -1,6 +1,6 @@
 // An existing SQLite database opened in MVCC mode: its tables and indexes (integer, TEXT and
 // composite keys, UNIQUE, secondary indexes) are loaded, none ignored; what the engine cannot take
-// (views, triggers, WITHOUT ROWID, CHECK ...) is refused naming each object with the file
+// (WITHOUT ROWID, generated columns, expression indexes ...) is refused naming each object with the file
 // unchanged; only reading leaves the file byte for byte; the checkpoint writes back a file the
 // stock SQLite reads with integrity_check ok and its schema unchanged; commits not yet
 // checkpointed are recovered into the taken tables.
@@ -228,9 +228,10 @@ private slots:
         Error error;
         QVERIFY(!openFile(path(), &error));
         const QString message = QString::fromStdString(error.message);
-        for (const char* name : {"table wr", "table derived", "trigger ok_log", "index ok_expr"})
+        for (const char* name : {"table wr", "table derived", "index ok_expr"})
             QVERIFY2(message.contains(name), qPrintable(message));
-        QVERIFY2(!message.contains("view recent"), qPrintable(message)); // views are taken
+        QVERIFY2(!message.contains("view recent"), qPrintable(message));    // views are taken
+        QVERIFY2(!message.contains("trigger ok_log"), qPrintable(message)); // and triggers
         QVERIFY2(!message.contains("table ok "), qPrintable(message));
         QCOMPARE(sha256(path()), before);
         QVERIFY(!QFile::exists(logPath()));

@@ -98,8 +98,14 @@ private slots:
         QCOMPARE(c.kind, StatementKind::DropIndex);
         QVERIFY(c.ifExists);
         QCOMPARE(c.name, std::string("I"));
-        QCOMPARE(classify("CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END").kind,
-                 StatementKind::Unsupported);
+        c = classify("CREATE TRIGGER IF NOT EXISTS \"a t\" AFTER INSERT ON t BEGIN SELECT 1; END");
+        QCOMPARE(c.kind, StatementKind::CreateTrigger);
+        QVERIFY(c.ifExists);
+        QCOMPARE(c.name, std::string("a t"));
+        QVERIFY(classify("CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END").temp);
+        c = classify("DROP TRIGGER IF EXISTS tr");
+        QCOMPARE(c.kind, StatementKind::DropTrigger);
+        QVERIFY(c.ifExists);
         c = classify("CREATE VIEW IF NOT EXISTS main.\"a v\" AS SELECT 1");
         QCOMPARE(c.kind, StatementKind::CreateView);
         QVERIFY(c.ifExists);

@@ -35,6 +35,10 @@ enum class StatementKind {
     DropTable,
     CreateView, // CREATE [TEMP] VIEW: name is the view's
     DropView,
+    AlterTable,  // ALTER TABLE [schema.]name ...: name is the table's
+    Savepoint,   // SAVEPOINT name
+    Release,     // RELEASE [SAVEPOINT] name
+    RollbackTo,  // ROLLBACK [TRANSACTION] TO [SAVEPOINT] name
     Unsupported, // valid SQL the MVCC engine does not support yet; `what` names it
     Other,       // everything SQLite runs itself: SELECT, INSERT, UPDATE, DELETE, WITH, ...
 };
@@ -48,6 +52,7 @@ struct Classified
     std::string name;        // table, index, view or pragma name
     std::string pragmaValue; // PRAGMA x = value / PRAGMA x(value); empty when reading
     std::string what;        // for Unsupported
+    bool asSelect = false;   // CREATE TABLE ... AS SELECT
 };
 
 Classified classify(std::string_view statement);

@@ -10,10 +10,12 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace txs::mvcc {
 
+struct AlterPlan;
 struct Transaction;
 
 struct CheckpointResult
@@ -53,6 +55,15 @@ public:
     virtual std::optional<Error> logCreateTrigger(const std::string& name, const std::string& createSql,
                                                   std::uint64_t ts) = 0;
     virtual std::optional<Error> logDropTrigger(const std::string& name, std::uint64_t ts) = 0;
+    // ALTER TABLE (FileAlter.cpp): applied to the file itself, after a checkpoint, by SQLite's own
+    // ALTER TABLE, with the records of the table, its indexes and the views updated, in one SQLite
+    // transaction. `timestamp` is called once the file holds every commit, for the DDL's timestamp
+    // (registered as preparing), which the file then records as checkpointed; `ts` gets it (0 when
+    // it was not called). The caller holds the exclusive slot: no commit runs meanwhile.
+    virtual std::optional<Error> alterTable(std::string_view statement, const AlterPlan& plan,
+                                            std::uint64_t createdTs,
+                                            const std::function<std::uint64_t()>& timestamp,
+                                            std::uint64_t& ts) = 0;
     // After a commit has finished (no locks held): when the log passed the threshold, wakes the
     // checkpointer thread (the committing thread does not checkpoint).
     virtual void afterCommit() = 0;

@@ -68,6 +68,9 @@ public:
     std::optional<Error> logCreateTrigger(const std::string& name, const std::string& createSql,
                                           std::uint64_t ts) override;
     std::optional<Error> logDropTrigger(const std::string& name, std::uint64_t ts) override;
+    std::optional<Error> alterTable(std::string_view statement, const AlterPlan& plan,
+                                    std::uint64_t createdTs, const std::function<std::uint64_t()>& timestamp,
+                                    std::uint64_t& ts) override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
     void setCheckpointThreshold(std::uint64_t bytes) override;

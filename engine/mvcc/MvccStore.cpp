@@ -418,6 +418,10 @@ std::optional<Error> MvccStore::validate(Transaction& tx)
     // COMMIT of a transaction that wrote (readers never get here). DDL holds the exclusive slot,
     // so none can run between this check and our commit.
     if (schemaVersion() != tx.schemaVersion) return schemaConflict(tx);
+    // A table dropped or replaced (ALTER TABLE) before our snapshot, written through a catalog
+    // synced before that DDL: the same conflict, never a write into a table nobody reads.
+    for (const auto& record : tx.writes)
+        if (record.table->dropped()) return schemaConflict(tx);
     const std::uint64_t myEnd = tx.endTs.load(std::memory_order_relaxed);
     for (const auto& record : tx.writes) {
         if (!record.keyWasFree) continue;

@@ -9,6 +9,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
+#include "engine/mvcc/AlterPlan.h"
 #include "engine/mvcc/Durability.h"
 #include "engine/mvcc/SsiTracker.h"
 #include "engine/mvcc/Table.h"
@@ -88,6 +89,14 @@ public:
     // version bumped). Views, tables and indexes share one namespace, as in SQLite.
     std::optional<Error> createView(ViewSchema view, bool ifNotExists, std::uint32_t connection);
     std::optional<Error> dropView(const std::string& name, bool ifExists, std::uint32_t connection);
+    // ALTER TABLE (MvccAlter.cpp), planned by planAlter against catalogSchema(): the table is
+    // replaced by a new one (new id, the plan's schema) holding a copy of every committed version,
+    // rows reshaped, so a transaction that began before keeps reading the old one as it was (its
+    // writes fail at COMMIT with the schema conflict). DDL like CREATE TABLE; on a file the ALTER
+    // is applied to the SQLite file itself (Durability::alterTable).
+    std::optional<Error> alterTable(const AlterPlan& plan, std::string_view statement,
+                                    std::uint32_t connection);
+    CatalogSchema catalogSchema() const;
     std::vector<ViewSchema> views() const; // in the order they were created
     bool hasView(const std::string& name) const;
     // Triggers (MvccTriggers.cpp): SQLite's CREATE TRIGGER text, kept, logged and checkpointed like a

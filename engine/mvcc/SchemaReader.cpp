@@ -72,8 +72,28 @@ std::vector<mvcc::CheckConstraint> checkConstraints(std::string_view statement)
 {
     std::vector<mvcc::CheckConstraint> checks;
     const auto tokens = leadingTokens(statement, 100000);
+    // Where each top-level item of the column list starts (after its "(" or ","): a column
+    // definition starts with the column's name, a table constraint with one of these words.
+    int depth = 0;
+    std::string column; // the column whose definition is being read, empty in a table constraint
+    const auto startItem = [&](std::size_t at) {
+        column.clear();
+        if (at >= tokens.size()) return;
+        const Token& first = tokens[at];
+        if (!first.quoted && first.type == Token::Type::Word &&
+            (first.text == "CONSTRAINT" || first.text == "PRIMARY" || first.text == "UNIQUE" ||
+             first.text == "CHECK" || first.text == "FOREIGN"))
+            return;
+        column = first.quoted ? first.text : std::string(statement.substr(first.offset, first.length));
+    };
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const Token& token = tokens[i];
+        if (token.type == Token::Type::Punct) {
+            if (token.text == "(" && ++depth == 1) startItem(i + 1);
+            if (token.text == ")") --depth;
+            if (token.text == "," && depth == 1) startItem(i + 1);
+            continue;
+        }
         if (token.type != Token::Type::Word || token.quoted || token.text != "CHECK") continue;
         if (i + 1 >= tokens.size() || tokens[i + 1].type != Token::Type::Punct || tokens[i + 1].text != "(")
             continue;
@@ -93,6 +113,7 @@ std::vector<mvcc::CheckConstraint> checkConstraints(std::string_view statement)
                              : std::string(statement.substr(tokens[i - 1].offset, tokens[i - 1].length));
         const std::size_t from = tokens[i + 1].offset + 1;
         check.expressionSql = std::string(statement.substr(from, tokens[close].offset - from));
+        if (depth == 1) check.column = column;
         checks.push_back(std::move(check));
         i = close;
     }
@@ -109,7 +130,7 @@ std::optional<Error> createOnly(sqlite3* db, const std::string& sql,
                                 StatementKind kind = StatementKind::CreateTable)
 {
     const Classified c = classify(sql);
-    if (c.kind != kind || c.temp)
+    if (c.kind != kind || c.temp || c.asSelect)
         return Error::notSupported(
             kind == StatementKind::CreateTable   ? "not a CREATE TABLE statement of the kind TxScope writes"
             : kind == StatementKind::CreateIndex ? "not a CREATE INDEX statement of the kind TxScope writes"
@@ -137,6 +158,14 @@ std::optional<Error> createOnly(sqlite3* db, const std::string& sql,
     return std::nullopt;
 }
 
+// " [CONSTRAINT name] CHECK (expression)", in a column definition or after the columns.
+std::string checkClause(const mvcc::CheckConstraint& check)
+{
+    std::string sql = " ";
+    if (!check.name.empty()) sql += "CONSTRAINT " + quoteIdentifier(check.name) + " ";
+    return sql + "CHECK (" + check.expressionSql + ")";
+}
+
 // The CREATE TABLE statement the engine writes for `schema`: every name quoted, each column's
 // type, PRIMARY KEY, NOT NULL and DEFAULT as SQLite read them. Rebuilt from the parsed structure,
 // so nothing of the text it came from survives but what the structure holds.
@@ -152,6 +181,9 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         if (column.notNull) sql += " NOT NULL";
         if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
         if (!column.collation.empty()) sql += " COLLATE " + quoteIdentifier(column.collation);
+        for (const auto& check : schema.checks)
+            if (!check.column.empty() && sqlite3_stricmp(check.column.c_str(), column.name.c_str()) == 0)
+                sql += checkClause(check);
     }
     // Constraint indexes in the order SQLite numbered them, so they read back with the same names.
     for (const auto& index : schema.constraintIndexes) {
@@ -163,11 +195,8 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         }
         sql += ")";
     }
-    for (const auto& check : schema.checks) {
-        sql += ", ";
-        if (!check.name.empty()) sql += "CONSTRAINT " + quoteIdentifier(check.name) + " ";
-        sql += "CHECK (" + check.expressionSql + ")";
-    }
+    for (const auto& check : schema.checks)
+        if (check.column.empty()) sql += "," + checkClause(check);
     return sql + foreignKeyClauses(schema) + ")";
 }
 
@@ -184,7 +213,8 @@ bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
         !sameForeignKeys(a, b))
         return false;
     for (std::size_t i = 0; i < a.checks.size(); ++i)
-        if (a.checks[i].name != b.checks[i].name || a.checks[i].expressionSql != b.checks[i].expressionSql)
+        if (a.checks[i].name != b.checks[i].name || a.checks[i].expressionSql != b.checks[i].expressionSql ||
+            a.checks[i].column != b.checks[i].column)
             return false;
     for (std::size_t i = 0; i < a.constraintIndexes.size(); ++i)
         if (!sameIndex(a.constraintIndexes[i], b.constraintIndexes[i])) return false;

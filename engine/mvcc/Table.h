@@ -45,6 +45,7 @@ public:
     // SQLite's rule: a new rowid is one more than the largest ever used.
     std::int64_t allocateKey() { return nextKey_.fetch_add(1, std::memory_order_relaxed); }
     void noteExplicitKey(std::int64_t key);
+    std::int64_t nextKey() const { return nextKey_.load(std::memory_order_relaxed); }
 
     // The DDL timestamp that created it (0 in memory): recovery and checkpoint tell a table from
     // an earlier one of the same name by it. Set before the table is published.

@@ -19,12 +19,15 @@ struct ColumnSchema
     std::string collation;  // COLLATE of the column (NOCASE, RTRIM); empty for BINARY
 };
 
-// A CHECK constraint, column or table level (written back as a table constraint, which SQLite
-// evaluates the same way, in declaration order). The SQL front end enforces it (MvccChecks.h).
+// A CHECK constraint, column or table level (written back where it was declared; SQLite evaluates
+// them in declaration order). The SQL front end enforces it (MvccChecks.h).
 struct CheckConstraint
 {
     std::string name;          // CONSTRAINT name, empty when unnamed
     std::string expressionSql; // the expression as written, without its parentheses
+    // The column whose definition holds it, empty for a table constraint: written back there, so
+    // SQLite's DROP COLUMN drops it with its column, as it does for the table as created.
+    std::string column;
 };
 
 // A secondary index: CREATE [UNIQUE] INDEX, a UNIQUE constraint, or the PRIMARY KEY of a table

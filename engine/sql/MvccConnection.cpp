@@ -171,6 +171,18 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
         case StatementKind::DropTrigger:
             error = dropTrigger(statement, c, params, result);
             break;
+        case StatementKind::AlterTable:
+            error = alterTable(statement, c, params, result);
+            break;
+        case StatementKind::Savepoint:
+            error = savepoint(c);
+            break;
+        case StatementKind::Release:
+            error = release(statement, c);
+            break;
+        case StatementKind::RollbackTo:
+            error = rollbackTo(statement, c);
+            break;
         case StatementKind::Unsupported:
             error = Error::notSupported(c.what + " are not supported by the MVCC engine yet");
             break;
@@ -179,6 +191,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
             break;
         }
     }
+    if (!tx_) savepoints_.clear(); // the transaction ended (COMMIT, ROLLBACK, an error)
     if (store_->tracing()) {
         const std::uint64_t endTx = tx_ ? tx_->id : txId;
         emit(EventKind::StatementEnd, endTx, error ? error->extendedCode : 0, result.changes,
@@ -192,6 +205,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Pa
 std::optional<Error> MvccConnection::begin(const Classified& c)
 {
     if (tx_) return Error::misuse("cannot start a transaction within a transaction");
+    if (auto error = syncSchema()) return error; // the schema the transaction starts with
     tx_ = store_->begin(c.beginMode, id(), true, isolation_ == Isolation::Serializable);
     if (c.beginMode == TxMode::Immediate || c.beginMode == TxMode::Exclusive) {
         auto error = store_->acquireExclusive(
@@ -287,10 +301,15 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
         return it->second.stmt.get();
     }
     plan = nullptr;
-    auto schemaOf = [this](const std::string& name) -> const mvcc::TableSchema* {
+    // The tables as this connection declared them (a transaction keeps the schema it began with).
+    auto tableOf = [this](const std::string& name) -> const mvcc::Table* {
         for (const auto& [tableId, table] : declared_)
-            if (sqlite3_stricmp(table->name().c_str(), name.c_str()) == 0) return &table->schema();
+            if (sqlite3_stricmp(table->name().c_str(), name.c_str()) == 0) return table.get();
         return nullptr;
+    };
+    auto schemaOf = [&](const std::string& name) -> const mvcc::TableSchema* {
+        const mvcc::Table* table = tableOf(name);
+        return table ? &table->schema() : nullptr;
     };
     // SQLite refuses ON CONFLICT on virtual tables: the clause comes off here and the virtual
     // table carries it out (Upsert.h). What remains gets its omitted defaults (InsertDefaults.h).
@@ -313,7 +332,7 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     std::unique_ptr<UpsertPlan> ownPlan;
     if (upsert) {
         const mvcc::TableSchema* schema = schemaOf(upsert->table);
-        if (!targetsAConstraint(*store_->table(schema->name), upsert->targetColumns)) {
+        if (!targetsAConstraint(*tableOf(schema->name), upsert->targetColumns)) {
             error = Error::syntax("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
             return nullptr;
         }
@@ -330,7 +349,11 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
 
 std::optional<Error> MvccConnection::runSql(std::string_view statement, const Params& params, Result& result)
 {
-    if (auto error = syncSchema()) return error;
+    // A transaction keeps the schema it started with, as in Turso: DDL another connection commits
+    // meanwhile (an ALTER TABLE, a new table) shows from its next transaction on; the old tables it
+    // keeps reading hold its snapshot, and its writes fail at COMMIT with the schema conflict.
+    if (!tx_ || tx_->statementsRun == 0)
+        if (auto error = syncSchema()) return error;
     Error prepareError;
     UpsertPlan* plan = nullptr;
     sqlite3_stmt* stmt = prepareCached(statement, prepareError, plan);
@@ -358,6 +381,18 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
                 store_->rollback(*tx, RollbackReason::Busy);
                 return error;
             }
+        }
+    }
+    if (tx->statementsRun == 0 && tx->schemaVersion != syncedSchemaVersion_) {
+        // DDL committed between the catalog sync and this statement's snapshot: plan against the
+        // catalog the snapshot has (a table it would write may have been replaced).
+        if (auto error = syncSchema()) {
+            if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
+            return error;
+        }
+        if (!(stmt = prepareCached(statement, prepareError, plan))) {
+            if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
+            return prepareError;
         }
     }
     ++tx->statementsRun;
@@ -497,6 +532,7 @@ std::optional<Error> MvccConnection::createTable(std::string_view statement, con
                                                  const Params& params, Result& result)
 {
     if (c.temp) return runSql(statement, params, result); // connection-private, plain SQLite
+    if (c.asSelect) return createTableAsSelect(statement, c, params);
     if (tx_)
         return Error::notSupported(
             "CREATE TABLE inside a transaction is not supported by the MVCC engine yet");

@@ -88,6 +88,25 @@ private:
     std::optional<Error> dropTriggersOf(const std::string& table);
     // PRAGMA foreign_keys and recursive_triggers: per connection, off by default, as in SQLite.
     std::optional<Error> enforcementPragma(const sqlutil::Classified& c, Result& result);
+    // MvccConnectionAlter.cpp: ALTER TABLE, planned by SQLite (engine/mvcc/AlterPlan.h), done by the store.
+    std::optional<Error> alterTable(std::string_view statement, const sqlutil::Classified& c,
+                                    const Params& params, Result& result);
+    std::optional<Error> checkAddedColumn(const mvcc::AlterPlan& plan);
+    // MvccConnectionSavepoints.cpp: marks in the transaction's writes.
+    std::optional<Error> savepoint(const sqlutil::Classified& c);
+    std::optional<Error> release(std::string_view statement, const sqlutil::Classified& c);
+    std::optional<Error> rollbackTo(std::string_view statement, const sqlutil::Classified& c);
+    std::size_t findSavepoint(const std::string& name) const;
+    struct Savepoint
+    {
+        std::string name;      // lower-case
+        std::size_t writes;    // tx_->writes.size() when it was made
+        bool beganTransaction; // SAVEPOINT outside a transaction: RELEASE of it commits
+    };
+    std::vector<Savepoint> savepoints_; // innermost last; cleared whenever the transaction ends
+    // MvccConnectionCtas.cpp: CREATE TABLE ... AS SELECT.
+    std::optional<Error> createTableAsSelect(std::string_view statement, const sqlutil::Classified& c,
+                                             const Params& params);
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);

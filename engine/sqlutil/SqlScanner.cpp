@@ -143,12 +143,21 @@ Classified classify(std::string_view statement)
         return c;
     }
     if (is(t, 0, "ROLLBACK")) {
-        for (std::size_t i = 1; i < t.size(); ++i)
-            if (is(t, i, "TO")) return unsupported("savepoints (ROLLBACK TO)");
         c.kind = StatementKind::Rollback;
+        std::size_t i = is(t, 1, "TRANSACTION") ? 2 : 1;
+        if (is(t, i, "TO")) {
+            c.kind = StatementKind::RollbackTo;
+            i += is(t, i + 1, "SAVEPOINT") ? 2 : 1;
+            if (i < t.size()) c.name = t[i].text;
+        }
         return c;
     }
-    if (is(t, 0, "SAVEPOINT") || is(t, 0, "RELEASE")) return unsupported("savepoints (" + t[0].text + ")");
+    if (is(t, 0, "SAVEPOINT") || is(t, 0, "RELEASE")) {
+        c.kind = is(t, 0, "SAVEPOINT") ? StatementKind::Savepoint : StatementKind::Release;
+        const std::size_t i = c.kind == StatementKind::Release && is(t, 1, "SAVEPOINT") ? 2 : 1;
+        if (i < t.size()) c.name = t[i].text;
+        return c;
+    }
     if (is(t, 0, "PRAGMA")) {
         c.kind = StatementKind::Pragma;
         std::string schema;
@@ -188,7 +197,7 @@ Classified classify(std::string_view statement)
         std::string schema;
         i = qualifiedName(t, i, schema, c.name);
         if (isTempSchema(schema)) c.temp = true;
-        if (is(t, i, "AS") && !c.temp) return unsupported("CREATE TABLE ... AS SELECT");
+        c.asSelect = is(t, i, "AS");
         c.kind = StatementKind::CreateTable;
         return c;
     }
@@ -208,7 +217,13 @@ Classified classify(std::string_view statement)
                                      : StatementKind::DropTrigger;
         return c;
     }
-    if (is(t, 0, "ALTER")) return unsupported("ALTER TABLE");
+    if (is(t, 0, "ALTER") && is(t, 1, "TABLE")) {
+        std::string schema;
+        qualifiedName(t, 2, schema, c.name);
+        c.temp = isTempSchema(schema);
+        c.kind = StatementKind::AlterTable;
+        return c;
+    }
     if (is(t, 0, "ATTACH") || is(t, 0, "DETACH"))
         return unsupported("attached databases (" + t[0].text + ")");
     if (is(t, 0, "VACUUM")) return unsupported("VACUUM");

@@ -37,6 +37,10 @@ enum class StatementKind {
     DropView,
     CreateTrigger, // CREATE [TEMP] TRIGGER: name is the trigger's
     DropTrigger,
+    AlterTable,  // ALTER TABLE [schema.]name ...: name is the table's
+    Savepoint,   // SAVEPOINT name
+    Release,     // RELEASE [SAVEPOINT] name
+    RollbackTo,  // ROLLBACK [TRANSACTION] TO [SAVEPOINT] name
     Unsupported, // valid SQL the MVCC engine does not support yet; `what` names it
     Other,       // everything SQLite runs itself: SELECT, INSERT, UPDATE, DELETE, WITH, ...
 };
@@ -50,6 +54,7 @@ struct Classified
     std::string name;        // table, index, view or pragma name
     std::string pragmaValue; // PRAGMA x = value / PRAGMA x(value); empty when reading
     std::string what;        // for Unsupported
+    bool asSelect = false;   // CREATE TABLE ... AS SELECT
 };
 
 Classified classify(std::string_view statement);

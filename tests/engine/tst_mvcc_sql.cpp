@@ -239,12 +239,6 @@ private slots:
                                    << "generated columns";
         QTest::newRow("without rowid") << "CREATE TABLE wr (a INTEGER PRIMARY KEY) WITHOUT ROWID"
                                        << "WITHOUT ROWID";
-        QTest::newRow("alter") << "ALTER TABLE test ADD COLUMN z"
-                               << "ALTER TABLE";
-        QTest::newRow("savepoint") << "SAVEPOINT s"
-                                   << "savepoints";
-        QTest::newRow("ctas") << "CREATE TABLE x AS SELECT 1"
-                              << "AS SELECT";
         QTest::newRow("ddl in tx") << "BEGIN; CREATE TABLE z (a)"
                                    << "inside a transaction";
     }

@@ -56,8 +56,19 @@ private slots:
         QCOMPARE(classify("COMMIT").kind, StatementKind::Commit);
         QCOMPARE(classify("END TRANSACTION").kind, StatementKind::Commit);
         QCOMPARE(classify("ROLLBACK").kind, StatementKind::Rollback);
-        QCOMPARE(classify("ROLLBACK TO sp").kind, StatementKind::Unsupported);
-        QCOMPARE(classify("SAVEPOINT sp").kind, StatementKind::Unsupported);
+        auto c = classify("ROLLBACK TO sp");
+        QCOMPARE(c.kind, StatementKind::RollbackTo);
+        QCOMPARE(c.name, std::string("SP"));
+        c = classify("rollback transaction to savepoint \"Sp\"");
+        QCOMPARE(c.kind, StatementKind::RollbackTo);
+        QCOMPARE(c.name, std::string("Sp"));
+        c = classify("SAVEPOINT sp");
+        QCOMPARE(c.kind, StatementKind::Savepoint);
+        QCOMPARE(c.name, std::string("SP"));
+        c = classify("RELEASE SAVEPOINT sp");
+        QCOMPARE(c.kind, StatementKind::Release);
+        QCOMPARE(c.name, std::string("SP"));
+        QCOMPARE(classify("RELEASE sp").name, std::string("SP"));
     }
 
     void classifiesPragmas()
@@ -82,7 +93,7 @@ private slots:
         QCOMPARE(c.name, std::string("my table"));
         QVERIFY(classify("CREATE TEMP TABLE t(a)").temp);
         QVERIFY(classify("CREATE TABLE temp.t(a)").temp);
-        QCOMPARE(classify("CREATE TABLE t AS SELECT 1").kind, StatementKind::Unsupported);
+        QCOMPARE(classify("CREATE TABLE t AS SELECT 1").kind, StatementKind::CreateTable);
         c = classify("DROP TABLE IF EXISTS main.t");
         QCOMPARE(c.kind, StatementKind::DropTable);
         QVERIFY(c.ifExists);
@@ -119,7 +130,13 @@ private slots:
         QVERIFY(c.ifExists);
         QVERIFY(c.temp);
         QCOMPARE(c.name, std::string("V"));
-        QCOMPARE(classify("ALTER TABLE t ADD COLUMN b").kind, StatementKind::Unsupported);
+        c = classify("ALTER TABLE main.\"T\" ADD COLUMN b");
+        QCOMPARE(c.kind, StatementKind::AlterTable);
+        QCOMPARE(c.name, std::string("T"));
+        QVERIFY(!c.temp);
+        QVERIFY(classify("ALTER TABLE temp.t RENAME TO u").temp);
+        QVERIFY(classify("CREATE TABLE x AS SELECT 1").asSelect);
+        QVERIFY(!classify("CREATE TABLE x (a)").asSelect);
     }
 
     void insertsGetTheirDefaults()

@@ -1,6 +1,6 @@
 #include "engine/trace/JournalSetting.h"
 
-#include <cctype>
+#include "engine/api/AsciiText.h"
 
 namespace txs {
 
@@ -35,14 +35,8 @@ const char* journalSettingName(JournalSetting setting)
 
 JournalSetting parseJournalSetting(std::string_view name)
 {
-    for (JournalSetting s : kSettings) {
-        const std::string_view known = journalSettingName(s);
-        if (known.size() != name.size()) continue;
-        bool same = true;
-        for (std::size_t i = 0; i < known.size() && same; ++i)
-            same = std::tolower(static_cast<unsigned char>(name[i])) == known[i];
-        if (same) return s;
-    }
+    for (JournalSetting s : kSettings)
+        if (equalsIgnoreCase(name, journalSettingName(s))) return s;
     return JournalSetting::Unknown;
 }
 

@@ -21,6 +21,9 @@ namespace txs {
 
 inline constexpr std::uint16_t kJournalModeChangedNote = 1;
 
+// Not engine/api's JournalMode: that one is what a run may be asked for (the command line's and
+// the .txs file's set: mvcc, and no memory or off), this one is what SQLite answers, and its
+// numbers are stored in events (recorded sessions keep them), so neither can stand for the other.
 enum class JournalSetting : std::uint8_t { Unknown, Delete, Truncate, Persist, Memory, Wal, Off };
 
 // The event is a journal-mode change (a typed Note).

@@ -17,6 +17,11 @@ using namespace txs;
 
 namespace {
 
+// What "Stop ends it" is told apart from: an hour-long sleep, an endless statement or an endless
+// busy wait. Generous, so that a loaded machine delaying the threads cannot fail the test; the
+// times are printed.
+constexpr std::chrono::seconds kPromptly{10};
+
 constexpr const char* kEndless =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c;";
 
@@ -78,7 +83,7 @@ private slots:
         const auto took = stopWhen(runner, [&] { return runner.progress().stepsDone >= 1; });
         qInfo("%s: Stop ended WITH RECURSIVE in %lld ms", qPrintable(mode),
               static_cast<long long>(took.count()));
-        QVERIFY(took < std::chrono::seconds(1));
+        QVERIFY(took < kPromptly);
         std::lock_guard lock(outcomes.mutex);
         QCOMPARE(outcomes.all.size(), std::size_t(1)); // the rest was skipped
         const auto& o = outcomes.all[0];
@@ -121,14 +126,14 @@ private slots:
         const auto took = stopWhen(runner, [&] { return runner.progress().stepsDone >= 1; });
         qInfo("%s: Stop ended sleep 3600s in %lld ms", qPrintable(mode),
               static_cast<long long>(took.count()));
-        QVERIFY(took < std::chrono::seconds(1));
+        QVERIFY(took < kPromptly);
     }
 
     void stopEndsWorkerSleep()
     {
         Runner runner(parse("workers w x4 repeat 1:\n  sleep 3600s;\n"), {});
         const auto took = stopWhen(runner, [&] { return runner.progress().phase == RunPhase::Workers; });
-        QVERIFY(took < std::chrono::seconds(1));
+        QVERIFY(took < kPromptly);
     }
 
     // A worker waiting for a lock with an endless busy_timeout: the wait ends on Stop.
@@ -144,7 +149,7 @@ private slots:
         const auto took = stopWhen(runner, [&] { return runner.progress().phase == RunPhase::Workers; });
         qInfo("%s: Stop ended a busy wait in %lld ms", qPrintable(mode),
               static_cast<long long>(took.count()));
-        QVERIFY(took < std::chrono::seconds(1));
+        QVERIFY(took < kPromptly);
     }
 };
 

@@ -23,6 +23,7 @@
 #include "widgets/views/HintedTableView.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QRegularExpression>
@@ -110,7 +111,19 @@ private:
     }
     void runToTheEnd()
     {
+        // F5 is a window shortcut: it acts only in the active window. Switching to presentation
+        // moves docks (a dock in motion is briefly a window of its own), which can leave another
+        // window active when the machine is slow; a user would click into the window first.
+        window_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
         QTest::keyClick(window_.get(), Qt::Key_F5);
+        // run() changes the state before it returns: a run that did not start fails here, named.
+        QVERIFY2(window_->controller().state() != RunController::State::Ready,
+                 qPrintable("F5 started no run; active window: " +
+                            (QApplication::activeWindow() ? QApplication::activeWindow()->objectName() + " " +
+                                                                QApplication::activeWindow()->windowTitle()
+                                                          : QString("none")) +
+                            "; last error: " + window_->controller().lastError()));
         QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished,
                                   kRunTimeoutMs);
         QTRY_VERIFY(window_->isSettled());

@@ -390,8 +390,13 @@ private slots:
             MUST(*c, "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v TEXT)");
             for (int i = 0; i < 10; ++i)
                 MUST(*c, "INSERT INTO t (v) VALUES ('" + std::string(100, 'a' + run) + "')");
+            // About 1.3 KB per run: the third run found more than 4 KB on disk and asked for a
+            // checkpoint. It runs on the checkpointer thread, and a database that closes first
+            // leaves it to the next open (the log keeps every commit), so wait for it here.
+            if (run == 2)
+                QTRY_VERIFY2(QFileInfo(logPath()).size() < static_cast<qint64>(threshold),
+                             qPrintable(QString::number(QFileInfo(logPath()).size())));
         }
-        // About 1.3 KB per run: the third run found more than 4 KB on disk and checkpointed.
         QVERIFY2(QFileInfo(logPath()).size() < static_cast<qint64>(threshold),
                  qPrintable(QString::number(QFileInfo(logPath()).size())));
         auto db = openFile(path());

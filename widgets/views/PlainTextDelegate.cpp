@@ -31,11 +31,13 @@ void PlainTextDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     initStyleOption(&opt, index);
     // What this delegate does not draw the way the style does: an icon, a check box, wrapped or
     // multi-line text, the focus frame.
+    // (Line breaks are looked for only to lay the text out: nothing is decided by what it says.)
+    const QString& shown = opt.text;
+    const bool oneLine = shown.indexOf(QLatin1Char('\n')) < 0 && shown.indexOf(QChar::LineSeparator) < 0;
     const bool plain =
         !(opt.features & (QStyleOptionViewItem::HasDecoration | QStyleOptionViewItem::HasCheckIndicator |
                           QStyleOptionViewItem::WrapText)) &&
-        !(opt.state & QStyle::State_HasFocus) && !opt.text.contains(QLatin1Char('\n')) &&
-        !opt.text.contains(QChar::LineSeparator);
+        !(opt.state & QStyle::State_HasFocus) && oneLine;
     if (!plain) {
         QStyledItemDelegate::paint(painter, option, index);
         return;

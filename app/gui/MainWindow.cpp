@@ -30,6 +30,7 @@
 #include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
 #include "widgets/views/HintedTreeView.h"
+#include "widgets/views/SessionTable.h"
 
 #include <QAction>
 #include <QApplication>
@@ -75,12 +76,7 @@ txs::HintedTableView* makeTable(QAbstractItemModel* model, QWidget* parent, cons
     auto* view = new txs::HintedTableView(parent);
     view->setEmptyHint(emptyHint);
     view->setModel(model);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setAlternatingRowColors(true);
-    view->verticalHeader()->hide();
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->setWordWrap(false);
+    txs::setUpSessionTable(view);
     return view;
 }
 
@@ -379,8 +375,7 @@ void MainWindow::buildDocks()
     QDockWidget* locks = addDock("Locks", "locksDock", locksView, Qt::RightDockWidgetArea);
     versionsView_ = new txs::HintedTreeView(this);
     versionsView_->setModel(versions_);
-    versionsView_->setAlternatingRowColors(true);
-    versionsView_->setUniformRowHeights(true);
+    txs::setUpSessionTree(versionsView_);
     // "Versions": a tab beside Locks and Database, whole in presentation mode's font within a
     // quarter of a 1280 px window ("Version chains" needed 345 px).
     QDockWidget* versions = addDock("Versions", "versionsDock", versionsView_, Qt::RightDockWidgetArea);

@@ -17,8 +17,10 @@
 #include "widgets/models/StatementLogModel.h"
 #include "widgets/models/TransactionsModel.h"
 #include "widgets/models/VersionChainModel.h"
+#include "widgets/views/SessionTable.h"
 
 #include <QApplication>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTreeView>
 #include <algorithm>
@@ -95,8 +97,10 @@ Stats stats(std::vector<double> values)
 }
 
 // ModelsAndViews paints after every tick; ModelsAndViewsPerFrame is the window's way: the tables
-// refresh (and so repaint) at most once per frameMs() (SessionLog::setViewRefreshMs).
-enum class Consumers { ProjectionsOnly, Models, ModelsAndViews, ModelsAndViewsPerFrame };
+// refresh (and so repaint) at most once per frameMs() (SessionLog::setViewRefreshMs), set up as
+// the window sets them up (SessionTable.h: PlainTextDelegate). QtDelegatePerFrame: the same with
+// Qt's own item delegate, as before PlainTextDelegate.
+enum class Consumers { ProjectionsOnly, Models, ModelsAndViews, QtDelegatePerFrame, ModelsAndViewsPerFrame };
 // The refresh period: the window's 33 ms, or BENCH_FRAME_MS (to see what a longer one gives).
 int frameMs()
 {
@@ -107,15 +111,19 @@ int frameMs()
 // Item views on every model, shown (offscreen) so that processing events paints them.
 struct Views
 {
-    explicit Views(Models& m)
+    Views(Models& m, bool qtDelegate)
     {
         for (QAbstractItemModel* model : std::initializer_list<QAbstractItemModel*>{
                  &m.transactions, &m.locks, &m.explanations, &m.statements, &m.metrics}) {
             auto view = std::make_unique<QTableView>();
             view->setModel(model);
+            setUpSessionTable(view.get());
+            if (qtDelegate) view->setItemDelegate(new QStyledItemDelegate(view.get()));
             tables.push_back(std::move(view));
         }
         tree.setModel(&m.versions);
+        setUpSessionTree(&tree);
+        if (qtDelegate) tree.setItemDelegate(new QStyledItemDelegate(&tree));
         for (auto& view : tables) {
             view->resize(900, 500);
             view->show();
@@ -137,9 +145,11 @@ std::vector<double> liveTicks(const std::vector<Event>& recorded, Consumers cons
     std::unique_ptr<Models> models;
     std::unique_ptr<Views> views;
     if (consumers != Consumers::ProjectionsOnly) models = std::make_unique<Models>(&session);
-    if (consumers == Consumers::ModelsAndViewsPerFrame) session.setViewRefreshMs(frameMs());
-    if (consumers == Consumers::ModelsAndViews || consumers == Consumers::ModelsAndViewsPerFrame) {
-        views = std::make_unique<Views>(*models);
+    const bool perFrame =
+        consumers == Consumers::ModelsAndViewsPerFrame || consumers == Consumers::QtDelegatePerFrame;
+    if (perFrame) session.setViewRefreshMs(frameMs());
+    if (consumers == Consumers::ModelsAndViews || perFrame) {
+        views = std::make_unique<Views>(*models, consumers == Consumers::QtDelegatePerFrame);
         QCoreApplication::processEvents();
     }
     std::vector<double> ticks;
@@ -157,6 +167,21 @@ std::vector<double> liveTicks(const std::vector<Event>& recorded, Consumers cons
         session.flushViews();
         QCoreApplication::processEvents();
         ticks.back() += msSince(tick);
+        // BENCH_PAINTS=1: what one repaint of each view costs, at the end of the drain.
+        if (qEnvironmentVariableIntValue("BENCH_PAINTS") > 0) {
+            std::vector<QAbstractItemView*> all;
+            for (auto& t : views->tables)
+                all.push_back(t.get());
+            all.push_back(&views->tree);
+            const char* names[] = {"transactions", "locks",   "explanations",
+                                   "statements",   "metrics", "versions"};
+            for (std::size_t i = 0; i < all.size(); ++i) {
+                const auto start = Clock::now();
+                for (int k = 0; k < 10; ++k)
+                    all[i]->viewport()->repaint();
+                std::printf("  one repaint of %-12s %.2f ms\n", names[i], msSince(start) / 10);
+            }
+        }
     }
     return ticks;
 }
@@ -170,11 +195,15 @@ void drainBench(std::uint64_t events)
                 static_cast<double>(recorded.size()) / runSeconds);
     // Interleaved rounds, medians: the machine is shared.
     const Consumers kinds[] = {Consumers::ProjectionsOnly, Consumers::Models, Consumers::ModelsAndViews,
-                               Consumers::ModelsAndViewsPerFrame};
-    constexpr int kKinds = 4;
+                               Consumers::QtDelegatePerFrame, Consumers::ModelsAndViewsPerFrame};
+    constexpr int kKinds = 5;
+    // BENCH_ONLY=K: only consumer K (0..4), for a profiler.
+    const int only =
+        qEnvironmentVariableIsSet("BENCH_ONLY") ? qEnvironmentVariableIntValue("BENCH_ONLY") : -1;
     std::vector<double> totals[kKinds], allTicks[kKinds];
     for (int round = 0; round < 3; ++round) {
         for (int k = 0; k < kKinds; ++k) {
+            if (only >= 0 && k != only) continue;
             const auto ticks = liveTicks(recorded, kinds[k]);
             double total = 0;
             for (double t : ticks)
@@ -183,9 +212,11 @@ void drainBench(std::uint64_t events)
             allTicks[k].insert(allTicks[k].end(), ticks.begin(), ticks.end());
         }
     }
-    const char* names[] = {"projections only          ", "projections + six models  ",
-                           "models + views, painted   ", "models + views, per frame "};
+    const char* names[] = {"projections only               ", "projections + six models       ",
+                           "models + views, painted        ", "views per frame, Qt's delegate ",
+                           "models + views, per frame      "};
     for (int k = 0; k < kKinds; ++k) {
+        if (totals[k].empty()) continue;
         const double total = stats(totals[k]).p50;
         const Stats t = stats(allTicks[k]);
         std::printf("drain live, %s: %.1f ms per %zu events (%.2f Mevents/s); per 5000-event tick: "
@@ -267,6 +298,6 @@ int main(int argc, char** argv)
     const std::uint64_t drainEvents = argc > 1 ? std::stoull(argv[1]) : 100'000;
     const std::uint64_t travelEvents = argc > 2 ? std::stoull(argv[2]) : 1'000'000;
     drainBench(drainEvents);
-    timeTravelBench(travelEvents);
+    if (travelEvents > 0) timeTravelBench(travelEvents);
     return 0;
 }

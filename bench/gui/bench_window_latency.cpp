@@ -6,12 +6,14 @@
 // lateness (median, p99, max, and how many were over 50 ms), while running and while the panels
 // settle after the run.
 //
-// What the lateness is made of: the window's thread CPU time over each probe's interval. Near
-// the interval, the thread was busy (our work); far below it, the thread was runnable but not
-// running (the workers and the machine's other load had the cores).
+// What the lateness is made of, from the kernel's accounting of the window's thread
+// (/proc/self/task/TID/schedstat) over each probe's interval: the time it ran (our work), the
+// time it was runnable but waited for a core (the workers and the machine's other load had
+// them), and the rest, asleep (idle in the event loop, or blocked on a lock).
 //
-//   QT_QPA_PLATFORM=offscreen build/default/bench/bench_window_latency [WORKERS [PER_WORKER [ENGINE [NICE]]]]
-//   (defaults 16 200000 mvcc 10; ENGINE mvcc | wal; NICE the workers' nice value)
+//   QT_QPA_PLATFORM=offscreen build/default/bench/bench_window_latency [WORKERS [PER_WORKER [ENGINE
+//   [PRIORITY]]]] (defaults 16 200000 mvcc 10; ENGINE mvcc | wal; PRIORITY the workers' nice value, or
+//   "idle": SCHED_IDLE)
 
 #include "app/gui/MainWindow.h"
 #include "widgets/run/RunController.h"
@@ -25,25 +27,60 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <string>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 
 namespace {
 
 constexpr int kProbeMs = 20;
 
-double threadCpuMs()
+// The calling thread's time on a core and time runnable on a run queue, in ms (schedstat).
+struct SchedTimes
 {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
-}
+    double runMs = 0, waitMs = 0;
+    static SchedTimes ofThisThread()
+    {
+        static const std::string path =
+            "/proc/self/task/" + std::to_string(::syscall(SYS_gettid)) + "/schedstat";
+        SchedTimes t;
+        if (FILE* f = std::fopen(path.c_str(), "r")) {
+            unsigned long long run = 0, wait = 0;
+            if (std::fscanf(f, "%llu %llu", &run, &wait) == 2) {
+                t.runMs = static_cast<double>(run) / 1e6;
+                t.waitMs = static_cast<double>(wait) / 1e6;
+            }
+            std::fclose(f);
+        }
+        return t;
+    }
+};
+
+struct Interval
+{
+    double wallMs = 0, runMs = 0, waitMs = 0;
+    void add(double wall, SchedTimes from, SchedTimes to)
+    {
+        wallMs += wall;
+        runMs += to.runMs - from.runMs;
+        waitMs += to.waitMs - from.waitMs;
+    }
+    void print(const char* what) const
+    {
+        if (wallMs <= 0) return;
+        const double sleep = std::max(0.0, wallMs - runMs - waitMs);
+        std::printf("%-10s %s: ran %.0f%%, runnable waiting for a core %.0f%%, asleep or blocked %.0f%% "
+                    "(of %.0f ms)\n",
+                    "", what, 100 * runMs / wallMs, 100 * waitMs / wallMs, 100 * sleep / wallMs, wallMs);
+    }
+};
 
 struct Lateness
 {
     std::vector<double> ms;
-    double wallMs = 0, cpuMs = 0;         // the window's thread over the probes' intervals
-    double lateWallMs = 0, lateCpuMs = 0; // the same over the intervals of probes late > 50 ms
+    Interval all, late; // the window's thread over the probes' intervals, and those late > 50 ms
     void report(const char* what) const
     {
         if (ms.empty()) {
@@ -59,10 +96,8 @@ struct Lateness
         std::printf(
             "%-10s %6zu probes  lateness p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  over 50 ms: %lld\n", what,
             sorted.size(), at(0.5), at(0.99), sorted.back(), static_cast<long long>(over));
-        std::printf("%-10s window thread busy %.0f%% of the time; in the intervals of late probes %.0f%% "
-                    "(the rest it waited for a core)\n",
-                    "", wallMs > 0 ? 100 * cpuMs / wallMs : 0.0,
-                    lateWallMs > 0 ? 100 * lateCpuMs / lateWallMs : 0.0);
+        all.print("window thread, every interval");
+        late.print("window thread, late intervals");
     }
 };
 
@@ -74,9 +109,11 @@ int main(int argc, char** argv)
     const int workers = argc > 1 ? std::atoi(argv[1]) : 16;
     const long perWorker = argc > 2 ? std::atol(argv[2]) : 200000;
     const QString engine = argc > 3 ? argv[3] : "mvcc";
-    const int nice = argc > 4 ? std::atoi(argv[4]) : 10;
+    const QString priority = argc > 4 ? argv[4] : "10";
+    const bool idle = priority == "idle";
+    const int nice = idle ? 0 : priority.toInt();
     if (workers < 1 || perWorker < 1 || (engine != "mvcc" && engine != "wal")) {
-        std::fprintf(stderr, "usage: bench_window_latency [WORKERS [PER_WORKER [mvcc|wal [NICE]]]]\n");
+        std::fprintf(stderr, "usage: bench_window_latency [WORKERS [PER_WORKER [mvcc|wal [NICE|idle]]]]\n");
         return 2;
     }
     const QString script =
@@ -105,6 +142,7 @@ int main(int argc, char** argv)
     }
     MainWindow window;
     window.controller().setWorkerNiceness(nice);
+    window.controller().setWorkerIdleScheduling(idle);
     window.resize(1280, 720);
     window.show();
     if (!window.openWorkload(path)) {
@@ -123,7 +161,7 @@ int main(int argc, char** argv)
     bool finished = false;
     QElapsedTimer clock;
     qint64 due = 0, armed = 0;
-    double armedCpu = 0;
+    SchedTimes armedTimes;
     QTimer probe;
     probe.setSingleShot(true);
     probe.setTimerType(Qt::PreciseTimer);
@@ -132,20 +170,17 @@ int main(int argc, char** argv)
         const bool done = window.controller().state() == RunController::State::Finished;
         Lateness& phase = done ? settling : running;
         phase.ms.push_back(late);
-        const double wallMs = static_cast<double>(clock.elapsed() - armed), cpuMs = threadCpuMs() - armedCpu;
-        phase.wallMs += wallMs;
-        phase.cpuMs += cpuMs;
-        if (late > 50) {
-            phase.lateWallMs += wallMs;
-            phase.lateCpuMs += cpuMs;
-        }
+        const double wallMs = static_cast<double>(clock.elapsed() - armed);
+        const SchedTimes now = SchedTimes::ofThisThread();
+        phase.all.add(wallMs, armedTimes, now);
+        if (late > 50) phase.late.add(wallMs, armedTimes, now);
         if (done && !finished) finished = true;
         if (done && window.isSettled()) {
             app.quit();
             return;
         }
         armed = clock.elapsed();
-        armedCpu = threadCpuMs();
+        armedTimes = SchedTimes::ofThisThread();
         due = armed + kProbeMs;
         probe.start(kProbeMs);
     });
@@ -155,7 +190,7 @@ int main(int argc, char** argv)
         clock.start();
         run->trigger();
         armed = clock.elapsed();
-        armedCpu = threadCpuMs();
+        armedTimes = SchedTimes::ofThisThread();
         due = armed + kProbeMs;
         probe.start(kProbeMs);
     });
@@ -164,11 +199,11 @@ int main(int argc, char** argv)
     getloadavg(load, 3);
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    std::printf(
-        "%s, %d writers (nice %d) x %ld single-row INSERT transactions, traced, window 1280x720: %.1f "
-        "s; peak RSS %.2f GB; load %.1f %.1f %.1f\n",
-        engine.toUtf8().constData(), workers, nice, perWorker, wall.elapsed() / 1000.0,
-        static_cast<double>(usage.ru_maxrss) / 1024 / 1024, load[0], load[1], load[2]);
+    std::printf("%s, %d writers (%s) x %ld single-row INSERT transactions, traced, window 1280x720: %.1f "
+                "s; peak RSS %.2f GB; load %.1f %.1f %.1f\n",
+                engine.toUtf8().constData(), workers, idle ? "SCHED_IDLE" : qPrintable("nice " + priority),
+                perWorker, wall.elapsed() / 1000.0, static_cast<double>(usage.ru_maxrss) / 1024 / 1024,
+                load[0], load[1], load[2]);
     running.report("running");
     settling.report("settling");
     return 0;

@@ -13,6 +13,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <system_error>
@@ -782,6 +783,14 @@ void lowerThisThreadsPriority(int niceness)
     ::setpriority(PRIO_PROCESS, tid, std::min(now + niceness, 19));
 }
 
+// Moves the calling thread to SCHED_IDLE (its nice value is then ignored). Lowering the policy
+// is always allowed; a failure leaves the thread as it was.
+void idleThisThread()
+{
+    const sched_param none{};
+    ::sched_setscheduler(static_cast<pid_t>(::syscall(SYS_gettid)), SCHED_IDLE, &none);
+}
+
 } // namespace
 
 void Runner::Impl::runWorkers()
@@ -795,6 +804,7 @@ void Runner::Impl::runWorkers()
             try {
                 threads.emplace_back([this, &blocks, b, w] {
                     lowerThisThreadsPriority(runner.options_.workerNiceness);
+                    if (runner.options_.workerIdleScheduling) idleThisThread();
                     runWorker(blocks[b], b, w);
                 });
             } catch (const std::system_error& e) {

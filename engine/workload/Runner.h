@@ -42,6 +42,11 @@ struct RunOptions
     // responsive however many workers run flat out (the workbench sets it). The workers keep
     // the same priority among themselves. 0 (the CLI): left as they are.
     int workerNiceness = 0;
+    // Linux: each worker thread moves itself to SCHED_IDLE (allowed unprivileged), so it runs
+    // only on CPU time no normal thread wants: the window's thread is never kept waiting for a
+    // core by the workers, whatever their number (a nice value only shares the core out by
+    // weight). The price: the run also gives way to every other busy program of the machine.
+    bool workerIdleScheduling = false;
 };
 
 // Called on the thread that produced it; must be thread-safe for worker outcomes.

@@ -9,6 +9,7 @@
 
 #include <QTest>
 #include <mutex>
+#include <sched.h>
 #include <set>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -166,7 +167,8 @@ workers w x3 repeat 4 retry(conflict, busy; max 1000):
         NiceRecorder recorder;
         runner.setObserver(&recorder);
         const auto& summary = runner.run();
-        QVERIFY2(summary.ok(), summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
+        QVERIFY2(summary.ok(),
+                 summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
         // The workers' statements at the lower priority (and only there: the runner's thread,
         // the test's own, is checked below).
         QString seen;
@@ -174,6 +176,45 @@ workers w x3 repeat 4 retry(conflict, busy; max 1000):
             seen += QString::number(n) + " ";
         QVERIFY2(recorder.seen.count(std::min(base + 7, 19)) == 1, qPrintable(seen));
         QCOMPARE(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))), base);
+    }
+
+    // SCHED_IDLE for the workers only: every statement of a worker ran under that policy, and
+    // the runner's thread (the test's own) keeps its policy.
+    void workerIdleSchedulingMovesOnlyTheWorkers()
+    {
+        struct PolicyRecorder : RunObserver
+        {
+            std::mutex mutex;
+            std::set<int> seen;
+            void statementFinished(const StatementOutcome&) override
+            {
+                const int policy = ::sched_getscheduler(0);
+                std::lock_guard lock(mutex);
+                seen.insert(policy);
+            }
+        };
+        const int base = ::sched_getscheduler(0);
+        QVERIFY(base != SCHED_IDLE);
+        RunOptions options;
+        options.workerIdleScheduling = true;
+        Runner runner(testing::parseOrFail(R"(setup:
+  CREATE TABLE t (w INT);
+workers w x3 repeat 4 retry(conflict, busy; max 1000):
+  BEGIN CONCURRENT;
+  INSERT INTO t VALUES ($worker);    -- expect: ok
+  COMMIT;
+)"),
+                      options);
+        PolicyRecorder recorder;
+        runner.setObserver(&recorder);
+        const auto& summary = runner.run();
+        QVERIFY2(summary.ok(),
+                 summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
+        // The setup's statements ran on the runner's thread, the workers' under SCHED_IDLE.
+        QVERIFY(recorder.seen.count(SCHED_IDLE) == 1);
+        QVERIFY(recorder.seen.count(base) == 1);
+        QCOMPARE(recorder.seen.size(), std::size_t(2));
+        QCOMPARE(::sched_getscheduler(0), base);
     }
 
     void aNonRetryableErrorEndsTheWorker()

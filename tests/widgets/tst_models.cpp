@@ -374,6 +374,54 @@ private slots:
         QCOMPARE(cell(models.versions, 0, VersionChainModel::StatusColumn, key1), QString("ended"));
     }
 
+    // Live, keys that appear together come in one beginInsertRows per run of adjacent rows (a
+    // run of inserts is one signal pair, not one per key), each with its versions already under it.
+    void newKeysAreInsertedInRuns()
+    {
+        auto log = std::make_shared<TraceLog>();
+        auto db = Database::open(":memory:", {JournalMode::Mvcc, log});
+        SessionLog session(log);
+        Models models(&session);
+        auto c = db->connect("W");
+        QVERIFY(c->execute("CREATE TABLE test (id INTEGER PRIMARY KEY, value INT)").ok());
+        session.drainAll();
+        const QModelIndex table = models.versions.index(0, 0);
+        QVERIFY(table.isValid());
+        QSignalSpy inserted(&models.versions, &QAbstractItemModel::rowsInserted);
+        const auto insertsUnder = [&](const QModelIndex& parent) {
+            QList<std::pair<int, int>> runs;
+            for (const QList<QVariant>& args : inserted)
+                if (args.at(0).value<QModelIndex>() == parent)
+                    runs.append({args.at(1).toInt(), args.at(2).toInt()});
+            return runs;
+        };
+        QString values;
+        for (int id = 2; id <= 40; id += 2)
+            values += QString("%1(%2, 0)").arg(values.isEmpty() ? "" : ", ").arg(id);
+        QVERIFY(c->execute(("INSERT INTO test VALUES " + values).toStdString()).ok());
+        session.drainAll();
+        QVERIFY_UP_TO_DATE(models);
+        QCOMPARE(models.versions.rowCount(table), 20);
+        QCOMPARE(insertsUnder(table), (QList<std::pair<int, int>>{{0, 19}}));
+        QCOMPARE(insertsUnder(models.versions.index(0, 0, table)).size(), 0); // versions came with their key
+        QCOMPARE(models.versions.rowCount(models.versions.index(0, 0, table)), 1);
+
+        // Before the first key, between two keys, and two after the last: three runs.
+        inserted.clear();
+        QVERIFY(c->execute("INSERT INTO test VALUES (1, 0), (3, 0), (41, 0), (42, 0)").ok());
+        session.drainAll();
+        QVERIFY_UP_TO_DATE(models);
+        QCOMPARE(models.versions.rowCount(table), 24);
+        QCOMPARE(insertsUnder(table).size(), 3);
+        QStringList keys, expected;
+        for (int row = 0; row < models.versions.rowCount(table); ++row)
+            keys << cell(models.versions, row, VersionChainModel::NameColumn, table);
+        for (int id :
+             {1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 41, 42})
+            expected << QString("key %1").arg(id);
+        QCOMPARE(keys, expected);
+    }
+
     // DOMAIN.md's deferred-upgrade deadlock on real SQLite: the lock panel at the instant B's
     // COMMIT waits, and the explanations panel for A's BUSY.
     void locksAndExplanationsOfTheSqliteDeadlock()

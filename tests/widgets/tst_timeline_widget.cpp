@@ -381,6 +381,25 @@ private slots:
         QToolTip::hideText();
     }
 
+    // Live appends replot paced, never dropped: however the appends fall against the pacing,
+    // a replot follows the last one and nothing stays pending.
+    void pacedLiveReplotsShowTheLastAppend()
+    {
+        TimelineWidget live;
+        live.resize(800, 300);
+        live.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&live));
+        QSignalSpy replotted(&live, &QCustomPlot::afterReplot);
+        for (std::size_t i = 0; i < s.ev.list.size(); i += 3) {
+            const std::size_t end = std::min(s.ev.list.size(), i + 3);
+            live.appendEvents(std::span<const Event>(s.ev.list).subspan(i, end - i));
+        }
+        const int atLastAppend = replotted.count();
+        QTRY_VERIFY(replotted.count() > atLastAppend);
+        QTRY_VERIFY(!live.liveReplotPending());
+        QCOMPARE(live.model().eventCount(), s.ev.list.size());
+    }
+
     void liveAppendsExtendTheView()
     {
         TimelineWidget live;

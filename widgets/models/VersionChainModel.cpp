@@ -184,18 +184,39 @@ void VersionChainModel::syncTables()
     syncChildren(0, wanted);
 }
 
-void VersionChainModel::syncVersions(std::uint32_t keyNode)
+void VersionChainModel::syncVersions(std::uint32_t keyNode, std::int64_t changedAfter)
 {
     std::vector<std::uint32_t> wanted;
     for (std::size_t v : versions().chainAt(nodes_[keyNode].ref, instant_))
         wanted.push_back(versionNode(v));
     syncChildren(keyNode, wanted);
     const auto& children = nodes_[keyNode].children;
-    if (!children.empty()) {
-        const QModelIndex parent = indexOf(keyNode);
+    if (children.empty()) return;
+    const QModelIndex parent = indexOf(keyNode);
+    if (changedAfter < 0) {
         emit dataChanged(index(0, 0, parent),
                          index(static_cast<int>(children.size()) - 1, ColumnCount - 1, parent));
+        return;
     }
+    // Live: only the versions with a change in (changedAfter, instant_] (usually the newest one
+    // or two of a long chain). A view pays for each row a dataChanged covers (QTreeView finds
+    // every one), changed or not.
+    std::vector<int> rows;
+    for (std::size_t row = 0; row < children.size(); ++row)
+        if (changedIn(versions().versions()[nodes_[children[row]].ref], changedAfter, instant_))
+            rows.push_back(static_cast<int>(row));
+    emitRows(keyNode, rows);
+}
+
+// Whether anything a version's row shows (its stamps, status, visibility to the reader, which
+// is the same reader throughout a live refresh) changed at an instant in (after, upTo].
+bool VersionChainModel::changedIn(const VersionRecord& v, std::int64_t after, std::int64_t upTo)
+{
+    const auto within = [&](std::int64_t t) { return t > after && t <= upTo; };
+    if (within(v.createdNs) || within(v.commitNs) || within(v.goneNs) || within(v.reclaimedNs)) return true;
+    for (const VersionEndClaim& end : v.ends)
+        if (within(end.claimNs) || within(end.commitNs) || within(end.undoneNs)) return true;
+    return false;
 }
 
 void VersionChainModel::emitRows(std::uint32_t parent, std::vector<int>& rows)
@@ -273,35 +294,32 @@ void VersionChainModel::refreshLive()
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     // Nodes, not rows: a key inserted later in this pass can shift the rows of keys seen
     // earlier, so rows are looked up only when the changes are announced.
-    std::map<std::uint32_t, std::vector<std::uint32_t>> keyNodes; // by table node
+    std::map<std::uint32_t, std::vector<std::uint32_t>> keyNodes;  // by table node
+    std::map<std::uint32_t, std::vector<std::uint32_t>> appearing; // keys to show, by table node
     for (std::size_t c : touched) {
         const std::uint32_t node = chainNode(c);
         const std::uint32_t table = nodes_[node].parent;
         if (!nodes_[table].shown) continue;
         const bool show = versions().chainExistsAt(c, instant_);
-        if (show != nodes_[node].shown) {
-            // One key in or out: find its place among the shown keys.
-            auto& siblings = nodes_[table].children;
-            const std::int64_t key = nodes_[node].sortKey;
-            const auto it =
-                std::lower_bound(siblings.begin(), siblings.end(), key,
-                                 [&](std::uint32_t n, std::int64_t k) { return nodes_[n].sortKey < k; });
-            const int row = static_cast<int>(it - siblings.begin());
-            if (show) {
-                beginInsertRows(indexOf(table), row, row);
-                siblings.insert(it, node);
-                nodes_[node].shown = true;
-                endInsertRows();
-            } else {
-                beginRemoveRows(indexOf(table), row, row);
-                forget(node);
-                nodes_[table].children.erase(nodes_[table].children.begin() + row);
-                endRemoveRows();
-            }
+        if (show && !nodes_[node].shown) {
+            appearing[table].push_back(node);
+            continue;
+        }
+        if (!show && nodes_[node].shown) {
+            // One key out: find its place among the shown keys.
+            const int row = rowOf(node);
+            beginRemoveRows(indexOf(table), row, row);
+            forget(node);
+            nodes_[table].children.erase(nodes_[table].children.begin() + row);
+            endRemoveRows();
         }
         if (!show) continue;
-        syncVersions(node);
+        syncVersions(node, from);
         keyNodes[table].push_back(node);
+    }
+    for (auto& [table, nodes] : appearing) {
+        insertKeys(table, nodes);
+        keyNodes[table]; // its row (the count of keys) changed
     }
     for (const auto& [table, nodes] : keyNodes) {
         std::vector<int> rows;
@@ -313,6 +331,45 @@ void VersionChainModel::refreshLive()
     for (const auto& [table, nodes] : keyNodes)
         tableRows.push_back(rowOf(table));
     emitRows(0, tableRows);
+}
+
+// Shows `keys` (not shown yet) under `table`: each key gets its versions before its row
+// appears (no signal for rows under a row not in the model yet), and keys that land between the
+// same two shown keys come in one beginInsertRows. Live, new keys mostly follow the last one, so
+// a refresh inserts one run per table, not one row per key.
+void VersionChainModel::insertKeys(std::uint32_t table, std::vector<std::uint32_t>& keys)
+{
+    for (std::uint32_t key : keys) {
+        // versionNode() may grow nodes_: no reference into it is held across the calls.
+        std::vector<std::uint32_t> children;
+        for (std::size_t v : versions().chainAt(nodes_[key].ref, instant_)) {
+            const std::uint32_t version = versionNode(v);
+            nodes_[version].shown = true;
+            children.push_back(version);
+        }
+        nodes_[key].children = std::move(children); // it had none: forget() empties a hidden key
+    }
+    std::sort(keys.begin(), keys.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return nodes_[a].sortKey < nodes_[b].sortKey; });
+    const QModelIndex parent = indexOf(table);
+    std::size_t i = 0;
+    while (i < keys.size()) {
+        auto& siblings = nodes_[table].children;
+        const auto at =
+            std::lower_bound(siblings.begin(), siblings.end(), nodes_[keys[i]].sortKey,
+                             [&](std::uint32_t n, std::int64_t k) { return nodes_[n].sortKey < k; });
+        std::size_t j = i + 1;
+        while (j < keys.size() && (at == siblings.end() || nodes_[keys[j]].sortKey < nodes_[*at].sortKey))
+            ++j;
+        const int row = static_cast<int>(at - siblings.begin());
+        beginInsertRows(parent, row, row + static_cast<int>(j - i) - 1);
+        siblings.insert(at, keys.begin() + static_cast<std::ptrdiff_t>(i),
+                        keys.begin() + static_cast<std::ptrdiff_t>(j));
+        for (std::size_t k = i; k < j; ++k)
+            nodes_[keys[k]].shown = true;
+        endInsertRows();
+        i = j;
+    }
 }
 
 void VersionChainModel::setReaderTransaction(std::uint64_t txId)

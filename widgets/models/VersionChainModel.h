@@ -72,8 +72,12 @@ private:
     void syncChildren(std::uint32_t parent, const std::vector<std::uint32_t>& wanted);
     void forget(std::uint32_t node); // after its row was removed: it and its children are not shown
     void syncTables();
-    void syncVersions(std::uint32_t keyNode);
+    // Every version row is announced changed, or (changedAfter >= 0, live) only those with a
+    // change after that instant.
+    void syncVersions(std::uint32_t keyNode, std::int64_t changedAfter = -1);
+    static bool changedIn(const VersionRecord& v, std::int64_t after, std::int64_t upTo);
     void refreshLive();
+    void insertKeys(std::uint32_t table, std::vector<std::uint32_t>& keys);
     // Revisits the chains that changed between `from` and the new instant (all when `everything`).
     void refreshMoved(std::int64_t from, bool everything);
     void emitRows(std::uint32_t parent, std::vector<int>& rows);

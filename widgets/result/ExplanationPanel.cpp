@@ -4,6 +4,7 @@
 #include "widgets/models/ModelRoles.h"
 #include "widgets/views/ColumnFitter.h"
 #include "widgets/views/HintedTableView.h"
+#include "widgets/views/PlainTextDelegate.h"
 
 #include <QEvent>
 #include <QHeaderView>
@@ -34,6 +35,7 @@ ExplanationPanel::ExplanationPanel(QAbstractItemModel* model, QWidget* parent)
     view_->verticalHeader()->hide();
     view_->setWordWrap(false);
     view_->horizontalHeader()->setStretchLastSection(false);
+    view_->setItemDelegate(new PlainTextDelegate(view_)); // the live tables' cells (SessionTable.h)
     // Why and Fix are read in the detail area, not in columns pushed off to the side.
     view_->setColumnHidden(ExplanationsModel::WhyColumn, true);
     view_->setColumnHidden(ExplanationsModel::FixColumn, true);

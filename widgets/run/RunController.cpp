@@ -182,6 +182,7 @@ bool RunController::ensureOpen()
         // The window first: 16 or 64 workers running flat out on 2 cores left its thread a
         // sixteenth of a core, and input waited for seconds (bench_window_latency).
         options.workerNiceness = workerNiceness_;
+        options.workerIdleScheduling = workerIdleScheduling_;
         runner_ = std::make_unique<txs::Runner>(*workload_, options);
         runner_->setObserver(observer_.get());
         runner_->setStatementDelay(std::chrono::milliseconds(delayMs_));

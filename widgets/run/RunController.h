@@ -38,6 +38,9 @@ public:
     // The nice value of the run's worker threads (10 by default: the window's thread first);
     // takes effect at the next run opened. For benches that compare.
     void setWorkerNiceness(int nice) { workerNiceness_ = nice; }
+    // The run's worker threads at SCHED_IDLE (RunOptions::workerIdleScheduling); the next run.
+    void setWorkerIdleScheduling(bool idle) { workerIdleScheduling_ = idle; }
+    bool workerIdleScheduling() const { return workerIdleScheduling_; }
     void setDatabasePath(const QString& path); // empty: a fresh database
 
     State state() const { return state_; }
@@ -86,6 +89,7 @@ private:
     QString databasePath_;
     int delayMs_ = 0;
     int workerNiceness_ = 10;
+    bool workerIdleScheduling_ = false;
     std::shared_ptr<txs::TraceLog> trace_;
     std::unique_ptr<txs::Runner> runner_;
     std::unique_ptr<Observer> observer_;

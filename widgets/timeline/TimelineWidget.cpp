@@ -87,7 +87,29 @@ TimelineWidget::TimelineWidget(QWidget* parent) : QCustomPlot(parent)
     connect(yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &TimelineWidget::clampLaneRange);
     // The lane range depends on the axis rect's height, known once the layout is done.
     connect(this, &QCustomPlot::afterLayout, this, &TimelineWidget::fitLaneRange);
+    // Pacing the live replots (appendEvents): every replot's cost sets when the next live one
+    // may come.
+    replotClock_.start();
+    liveReplot_.setSingleShot(true);
+    connect(&liveReplot_, &QTimer::timeout, this, [this] { replot(rpQueuedReplot); });
+    connect(this, &QCustomPlot::beforeReplot, this, [this] { replotStartedMs_ = replotClock_.elapsed(); });
+    connect(this, &QCustomPlot::afterReplot, this, [this] {
+        const qint64 took = replotClock_.elapsed() - replotStartedMs_;
+        nextLiveReplotMs_ =
+            replotStartedMs_ + std::clamp<qint64>(kLiveShareDivisor * took, kLiveFrameMs, kLiveMaxWaitMs);
+        liveReplot_.stop(); // what it was waiting for is drawn
+    });
     applyPalette();
+}
+
+void TimelineWidget::requestLiveReplot()
+{
+    const qint64 wait = nextLiveReplotMs_ - replotClock_.elapsed();
+    if (wait <= 0) {
+        replot(rpQueuedReplot);
+        return;
+    }
+    if (!liveReplot_.isActive()) liveReplot_.start(static_cast<int>(wait));
 }
 
 TimelineWidget::~TimelineWidget() = default;
@@ -111,7 +133,7 @@ void TimelineWidget::appendEvents(std::span<const Event> events)
         followLatest();
     else if (wasEmpty)
         zoomToFit();
-    replot(rpQueuedReplot);
+    requestLiveReplot();
 }
 
 void TimelineWidget::clear()
@@ -213,18 +235,24 @@ void TimelineWidget::clampTimeRange(const QCPRange& range)
 
 void TimelineWidget::zoomToFit()
 {
+    fitWholeRun();
+    replot(rpQueuedReplot);
+}
+
+void TimelineWidget::fitWholeRun()
+{
     liveShowsAll_ = true;
     const double lo = static_cast<double>(scene_.model.startNs()) / kNsPerMs;
     const double hi = static_cast<double>(scene_.model.endNs()) / kNsPerMs;
     const double size = std::max(hi - lo, kMinVisibleMs);
     xAxis->setRange(lo - size * kMargin, hi + size * kMargin);
-    replot(rpQueuedReplot);
 }
 
+// The range only: the caller replots (appendEvents, paced).
 void TimelineWidget::followLatest()
 {
     if (liveShowsAll_) {
-        zoomToFit();
+        fitWholeRun();
         return;
     }
     const double size = xAxis->range().size();
@@ -460,8 +488,8 @@ bool TimelineWidget::event(QEvent* e)
     if (e->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(e);
         // A compact legend (short words, maybe a smaller font) says it all in its tooltip.
-        const bool overCompactLegend = legend_->outerRect().contains(help->pos()) &&
-                                       legend_->compactAt(legend_->outerRect().width());
+        const bool overCompactLegend =
+            legend_->outerRect().contains(help->pos()) && legend_->compactAt(legend_->outerRect().width());
         const QString text = overCompactLegend ? legend_->fullText() : toolTipAt(help->pos());
         if (text.isEmpty())
             QToolTip::hideText();

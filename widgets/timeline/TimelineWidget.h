@@ -13,6 +13,8 @@
 
 #include "widgets/timeline/TimelineScene.h"
 
+#include <QElapsedTimer>
+#include <QTimer>
 #include <qcustomplot.h>
 #include <span>
 #include <vector>
@@ -35,8 +37,18 @@ public:
     ~TimelineWidget() override;
 
     // Live updates: adds events that follow those already shown (TraceLog::readSince batches).
-    // Costs the batch, not the run: nothing is rebuilt.
+    // Costs the batch, not the run: nothing is rebuilt. The replot that shows them is paced:
+    // after a replot that took D, the next one for appended events comes kLiveShareDivisor × D
+    // after it began (at least kLiveFrameMs): replotting takes at most a quarter of the
+    // window's thread however long the run grows (the whole-run view draws every span), and a
+    // short run still updates at every frame. Anything else (zoom, selection, resize) replots
+    // at once.
     void appendEvents(std::span<const Event> events);
+    static constexpr int kLiveFrameMs = 33;
+    static constexpr int kLiveShareDivisor = 4;
+    static constexpr int kLiveMaxWaitMs = 400; // the view never lags the run by more than this
+    // A replot for appended events is waiting for its turn.
+    bool liveReplotPending() const { return liveReplot_.isActive(); }
     void clear();
     // Lanes for the engine's internal connection (off by default); clears: the caller feeds
     // the events again.
@@ -116,6 +128,7 @@ private:
     void clampTimeRange(const QCPRange& range);
     void clampLaneRange(const QCPRange& range);
     void followLatest();
+    void fitWholeRun(); // zoomToFit without the replot
     void moveCursorToPixel(double x);
     void clickAt(QPointF pos);
     void select(const timeline::ItemRef& ref);
@@ -123,6 +136,7 @@ private:
     bool nearCursor(QPointF pos) const;
     void repaintOverlay();
     double lanePixelsPerUnit() const;
+    void requestLiveReplot();
 
     timeline::TimelineScene scene_;
     timeline::SpanPlottable* spans_ = nullptr;
@@ -140,6 +154,9 @@ private:
     QPointF pressPos_;
     std::size_t laneCount_ = 0;
     unsigned lockRows_ = 0;
+    QTimer liveReplot_;         // the paced replot of appended events
+    QElapsedTimer replotClock_; // since construction
+    qint64 replotStartedMs_ = 0, nextLiveReplotMs_ = 0;
 };
 
 } // namespace txs

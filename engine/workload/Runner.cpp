@@ -5,20 +5,16 @@
 #include "engine/workload/BoundVariables.h"
 #include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
+#include "engine/workload/ThreadPriority.h"
 #include "engine/workload/VirtualBusyWait.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <map>
-#include <sched.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <system_error>
 #include <thread>
-#include <unistd.h>
 
 namespace txs {
 
@@ -768,30 +764,6 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
     std::lock_guard lock(reportMutex);
     this->latencies.merge(*latencies);
 }
-
-namespace {
-
-// Lowers the calling thread's priority by `niceness` (Linux: a thread's nice value is its own,
-// set through its thread id). Lowering is always allowed; a failure leaves the thread as it was.
-void lowerThisThreadsPriority(int niceness)
-{
-    if (niceness <= 0) return;
-    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    errno = 0;
-    const int now = ::getpriority(PRIO_PROCESS, tid);
-    if (now == -1 && errno != 0) return;
-    ::setpriority(PRIO_PROCESS, tid, std::min(now + niceness, 19));
-}
-
-// Moves the calling thread to SCHED_IDLE (its nice value is then ignored). Lowering the policy
-// is always allowed; a failure leaves the thread as it was.
-void idleThisThread()
-{
-    const sched_param none{};
-    ::sched_setscheduler(static_cast<pid_t>(::syscall(SYS_gettid)), SCHED_IDLE, &none);
-}
-
-} // namespace
 
 void Runner::Impl::runWorkers()
 {

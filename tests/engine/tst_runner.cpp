@@ -8,6 +8,7 @@
 #include "support/Workloads.h"
 
 #include <QTest>
+#include <functional>
 #include <mutex>
 #include <sched.h>
 #include <set>
@@ -138,24 +139,22 @@ check:
         QVERIFY(s.throughputTps > 0);
     }
 
-    // The workbench's workers give way to its window: each worker thread runs at the nice value
-    // asked for above the process's, the runner's own thread is left alone.
-    void workerNicenessLowersOnlyTheWorkers()
+    // Runs a setup statement on the runner's thread and three workers' inserts, and returns what
+    // `probe` read on the thread of every statement that finished (the observer is called there).
+    static std::set<int> probeEveryStatement(const RunOptions& options, std::function<int()> probe)
     {
-        struct NiceRecorder : RunObserver
+        struct ProbeRecorder : RunObserver
         {
+            std::function<int()> probe;
             std::mutex mutex;
             std::set<int> seen;
             void statementFinished(const StatementOutcome&) override
             {
-                const int nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+                const int value = probe();
                 std::lock_guard lock(mutex);
-                seen.insert(nice);
+                seen.insert(value);
             }
         };
-        const int base = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
-        RunOptions options;
-        options.workerNiceness = 7;
         Runner runner(testing::parseOrFail(R"(setup:
   CREATE TABLE t (w INT);
 workers w x3 repeat 4 retry(conflict, busy; max 1000):
@@ -164,56 +163,47 @@ workers w x3 repeat 4 retry(conflict, busy; max 1000):
   COMMIT;
 )"),
                       options);
-        NiceRecorder recorder;
+        ProbeRecorder recorder;
+        recorder.probe = std::move(probe);
         runner.setObserver(&recorder);
         const auto& summary = runner.run();
-        QVERIFY2(summary.ok(),
-                 summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
-        // The workers' statements at the lower priority (and only there: the runner's thread,
-        // the test's own, is checked below).
-        QString seen;
-        for (int n : recorder.seen)
-            seen += QString::number(n) + " ";
-        QVERIFY2(recorder.seen.count(std::min(base + 7, 19)) == 1, qPrintable(seen));
-        QCOMPARE(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))), base);
+        if (!summary.ok())
+            qWarning("run failed: %s",
+                     summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
+        return summary.ok() ? recorder.seen : std::set<int>{};
+    }
+
+    static int thisThreadsNiceness()
+    {
+        return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)));
+    }
+
+    // The workbench's workers give way to its window: each worker thread runs at the nice value
+    // asked for above the process's, the runner's own thread is left alone.
+    void workerNicenessLowersOnlyTheWorkers()
+    {
+        const int base = thisThreadsNiceness();
+        RunOptions options;
+        options.workerNiceness = 7;
+        const auto seen = probeEveryStatement(options, thisThreadsNiceness);
+        // The setup's statement at the runner's niceness, the workers' at the lower priority.
+        QString text;
+        for (int n : seen)
+            text += QString::number(n) + " ";
+        QVERIFY2(seen == (std::set<int>{base, std::min(base + 7, 19)}), qPrintable(text));
+        QCOMPARE(thisThreadsNiceness(), base);
     }
 
     // SCHED_IDLE for the workers only: every statement of a worker ran under that policy, and
     // the runner's thread (the test's own) keeps its policy.
     void workerIdleSchedulingMovesOnlyTheWorkers()
     {
-        struct PolicyRecorder : RunObserver
-        {
-            std::mutex mutex;
-            std::set<int> seen;
-            void statementFinished(const StatementOutcome&) override
-            {
-                const int policy = ::sched_getscheduler(0);
-                std::lock_guard lock(mutex);
-                seen.insert(policy);
-            }
-        };
         const int base = ::sched_getscheduler(0);
         QVERIFY(base != SCHED_IDLE);
         RunOptions options;
         options.workerIdleScheduling = true;
-        Runner runner(testing::parseOrFail(R"(setup:
-  CREATE TABLE t (w INT);
-workers w x3 repeat 4 retry(conflict, busy; max 1000):
-  BEGIN CONCURRENT;
-  INSERT INTO t VALUES ($worker);    -- expect: ok
-  COMMIT;
-)"),
-                      options);
-        PolicyRecorder recorder;
-        runner.setObserver(&recorder);
-        const auto& summary = runner.run();
-        QVERIFY2(summary.ok(),
-                 summary.workerErrors.empty() ? "not ok" : summary.workerErrors.front().c_str());
-        // The setup's statements ran on the runner's thread, the workers' under SCHED_IDLE.
-        QVERIFY(recorder.seen.count(SCHED_IDLE) == 1);
-        QVERIFY(recorder.seen.count(base) == 1);
-        QCOMPARE(recorder.seen.size(), std::size_t(2));
+        const auto seen = probeEveryStatement(options, [] { return ::sched_getscheduler(0); });
+        QVERIFY(seen == (std::set<int>{base, SCHED_IDLE}));
         QCOMPARE(::sched_getscheduler(0), base);
     }
 

@@ -20,16 +20,10 @@ using test::engineOutcome;
 using test::engineRows;
 using test::plainSqlite;
 
-class TestMvccAlter : public QObject
+class TestMvccAlter : public QObject, public test::SideBySide
 {
     Q_OBJECT
 
-    test::SideBySide side;
-    std::shared_ptr<Database>& db = side.db;
-    std::unique_ptr<Connection>& c = side.c;
-
-    void both(const std::string& sql) { side.both(sql); }
-    void sameRows(const std::string& sql) { side.sameRows(sql); }
     // Column names and declared types, as pragma_table_info shows them.
     void sameColumns(const std::string& table)
     {
@@ -37,8 +31,8 @@ class TestMvccAlter : public QObject
     }
 
 private slots:
-    void init() { side.open(); }
-    void cleanup() { side.close(); }
+    void init() { open(); }
+    void cleanup() { close(); }
 
     void addColumnLikeSqlite()
     {
@@ -125,7 +119,7 @@ private slots:
         both("ALTER TABLE t DROP COLUMN id");
         // A UNIQUE column: refused by both, in other words (the engine writes a column's UNIQUE back
         // as a table constraint, for which SQLite's DROP COLUMN says something else).
-        QVERIFY(test::sqliteOutcome(side.reference, "ALTER TABLE t DROP COLUMN u") != "ok");
+        QVERIFY(test::sqliteOutcome(reference, "ALTER TABLE t DROP COLUMN u") != "ok");
         QVERIFY(engineOutcome(*c, "ALTER TABLE t DROP COLUMN u") != "ok");
         both("ALTER TABLE t DROP COLUMN amount");
         both("ALTER TABLE t DROP COLUMN label");

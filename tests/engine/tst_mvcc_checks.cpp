@@ -28,21 +28,13 @@ std::shared_ptr<Database> openFile(const QString& path)
 
 } // namespace
 
-class TestMvccChecks : public QObject
+class TestMvccChecks : public QObject, public test::SideBySide
 {
     Q_OBJECT
 
-    test::SideBySide side;
-    std::shared_ptr<Database>& db = side.db;
-    std::unique_ptr<Connection>& c = side.c;
-    sqlite3*& reference = side.reference;
-
-    void both(const std::string& sql) { side.both(sql); }
-    void sameRows(const std::string& sql) { side.sameRows(sql); }
-
 private slots:
-    void init() { side.open(); }
-    void cleanup() { side.close(); }
+    void init() { open(); }
+    void cleanup() { close(); }
 
     void checkConstraintsLikeSqlite()
     {

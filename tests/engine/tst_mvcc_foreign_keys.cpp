@@ -17,20 +17,13 @@ using namespace txs;
 using test::engineOutcome;
 using test::plainSqlite;
 
-class TestMvccForeignKeys : public QObject
+class TestMvccForeignKeys : public QObject, public test::SideBySide
 {
     Q_OBJECT
 
-    test::SideBySide side;
-    std::shared_ptr<Database>& db = side.db;
-    std::unique_ptr<Connection>& c = side.c;
-
-    void both(const std::string& sql) { side.both(sql); }
-    void sameRows(const std::string& sql) { side.sameRows(sql); }
-
 private slots:
-    void init() { side.open(); }
-    void cleanup() { side.close(); }
+    void init() { open(); }
+    void cleanup() { close(); }
 
     void offByDefaultAsInSqlite()
     {

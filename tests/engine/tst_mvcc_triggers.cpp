@@ -18,16 +18,9 @@ using namespace txs;
 using test::engineOutcome;
 using test::plainSqlite;
 
-class TestMvccTriggers : public QObject
+class TestMvccTriggers : public QObject, public test::SideBySide
 {
     Q_OBJECT
-
-    test::SideBySide side;
-    std::shared_ptr<Database>& db = side.db;
-    std::unique_ptr<Connection>& c = side.c;
-
-    void both(const std::string& sql) { side.both(sql); }
-    void sameRows(const std::string& sql) { side.sameRows(sql); }
 
     void logTables()
     {
@@ -36,8 +29,8 @@ class TestMvccTriggers : public QObject
     }
 
 private slots:
-    void init() { side.open(); }
-    void cleanup() { side.close(); }
+    void init() { open(); }
+    void cleanup() { close(); }
 
     void rowTriggersLikeSqlite()
     {

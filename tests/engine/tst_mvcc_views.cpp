@@ -40,21 +40,13 @@ QString plainExec(const QString& path, const char* sql)
 
 } // namespace
 
-class TestMvccViews : public QObject
+class TestMvccViews : public QObject, public test::SideBySide
 {
     Q_OBJECT
 
-    test::SideBySide side;
-    std::shared_ptr<Database>& db = side.db;
-    std::unique_ptr<Connection>& c = side.c;
-    sqlite3*& reference = side.reference;
-
-    void both(const std::string& sql) { side.both(sql); }
-    void sameRows(const std::string& sql) { side.sameRows(sql); }
-
 private slots:
-    void init() { side.open(); }
-    void cleanup() { side.close(); }
+    void init() { open(); }
+    void cleanup() { close(); }
 
     void viewsLikeSqlite()
     {

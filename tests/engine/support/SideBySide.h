@@ -20,7 +20,8 @@ QString engineOutcome(Connection& c, const std::string& sql);
 QString sqliteRows(sqlite3* db, const std::string& sql);
 QString engineRows(Connection& c, const std::string& sql);
 
-// A fresh in-memory MVCC database with connection `c`, beside a plain in-memory SQLite handle.
+// A fresh in-memory MVCC database with connection `c`, beside a plain in-memory SQLite handle. A test
+// class derives from it after QObject, so its slots say `both(...)`, `c->execute(...)`, `reference`.
 // open() in a test's init(), close() in its cleanup(); both() and sameRows() fail the test (QCOMPARE)
 // when the two differ.
 struct SideBySide

@@ -2,13 +2,13 @@
 // (engine/mvcc/AlterPlan.h: SQLite's rules and messages), carried out by the store as DDL
 // (MvccStore::alterTable), then declared again on this connection's private handle.
 
+#include "engine/api/AsciiText.h"
 #include "engine/mvcc/AlterPlan.h"
 #include "engine/sql/MvccConnection.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlutil/StatementHandle.h"
 
-#include <cctype>
 #include <sqlite3.h>
 
 namespace txs::sql {
@@ -47,14 +47,9 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
 // name in a string; never the other way round.
 std::optional<std::string> MvccConnection::triggerNaming(const std::string& table) const
 {
-    const auto lower = [](std::string text) {
-        for (char& ch : text)
-            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        return text;
-    };
-    const std::string name = lower(table);
+    const std::string name = toLower(table);
     for (const auto& trigger : store_->triggers())
-        if (lower(trigger.table) == name || lower(trigger.createSql).find(name) != std::string::npos)
+        if (toLower(trigger.table) == name || toLower(trigger.createSql).find(name) != std::string::npos)
             return trigger.name;
     return std::nullopt;
 }

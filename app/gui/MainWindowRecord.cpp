@@ -425,7 +425,7 @@ void MainWindow::showSessionResult()
         causes.apply(e);
     const auto byCount = causes.byCount();
     resultPane_->clear();
-    auto rows = txs::result::causeRows(byCount, events, session_->projection().explanations.all());
+    auto rows = txs::result::causeRows(byCount, log.get(), session_->projection().explanations.all());
     // A developer opens a recording to see who held the lock when it failed: the panels start
     // at the first error of the most frequent cause (once the window is laid out).
     if (!rows.empty() && rows.front().firstSeq != 0)

@@ -95,9 +95,8 @@ void MainWindow::showVerdict()
     resultPane_->setVerdict(verdict_);
     // The run's own causes (those the CLI prints), located in the log for the links.
     const auto& log = session_->log();
-    resultPane_->setCauses(txs::result::causeRows(summary->causes,
-                                                  log ? log->snapshot() : std::vector<txs::Event>{},
-                                                  session_->projection().explanations.all()));
+    resultPane_->setCauses(
+        txs::result::causeRows(summary->causes, log.get(), session_->projection().explanations.all()));
     QMap<int, ScriptEditor::ExpectMark> marks;
     for (const auto& [line, m] : verdict_.marks())
         marks.insert(line, {m.passed, QString::fromStdString(

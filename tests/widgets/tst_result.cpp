@@ -149,7 +149,7 @@ private slots:
             list.apply(e);
             runnersOwn.apply(e);
         }
-        const auto rows = causeRows(runnersOwn.byCount(), events, list.all());
+        const auto rows = causeRows(runnersOwn.byCount(), log.get(), list.all());
         QCOMPARE(rows.size(), std::size_t(2));
         QCOMPARE(rows[0].code, QString("SQLITE_BUSY"));
         QCOMPARE(rows[0].count, 3u);
@@ -198,7 +198,7 @@ private slots:
         ExplanationList list;
         for (const Event& e : events)
             list.apply(e);
-        const auto rows = causeRows(s.causes, events, list.all());
+        const auto rows = causeRows(s.causes, runner.trace().get(), list.all());
         QCOMPARE(rows.size(), s.causes.size());
         quint64 total = 0;
         for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -20,13 +20,12 @@ auto causeKey(const Cause& c)
 
 } // namespace
 
-std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const std::vector<Event>& log,
+std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const TraceLog* log,
                                 const std::vector<ExplainedError>& errors)
 {
     // The same grouping over the log gives each cause's first Explanation event...
     CauseProjection fromLog;
-    for (const Event& e : log)
-        fromLog.apply(e);
+    if (log) log->visitSince(0, [&](const Event& e) { fromLog.apply(e); });
     std::map<decltype(causeKey(Cause{})), std::uint64_t> firstExplanation;
     for (const Cause& c : fromLog.all())
         firstExplanation.emplace(causeKey(c), c.firstSeq);

@@ -9,6 +9,7 @@
 #include "engine/explain/CauseProjection.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ExplanationProjection.h"
+#include "engine/trace/TraceLog.h"
 
 #include <QAbstractTableModel>
 #include <QString>
@@ -37,9 +38,10 @@ struct CauseRow
 };
 
 // The rows of `causes` (RunSummary::causes: most frequent first), in that order. `log` (the run's
-// events still held) and `errors` (the Explanations panel's list) only locate each cause's
-// first occurrence: a cause is matched to the log's by its typed key, never by text.
-std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const std::vector<Event>& log,
+// events still held; null for none) and `errors` (the Explanations panel's list) only locate each
+// cause's first occurrence: a cause is matched to the log's by its typed key, never by text. The
+// log is visited where it lies, not copied: a long run holds millions of events.
+std::vector<CauseRow> causeRows(const std::vector<Cause>& causes, const TraceLog* log,
                                 const std::vector<ExplainedError>& errors);
 
 class CauseModel : public QAbstractTableModel

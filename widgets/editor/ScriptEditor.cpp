@@ -56,6 +56,9 @@ ScriptEditor::ScriptEditor(QWidget* parent)
     QCoreApplication::instance()->installEventFilter(this);
     setLineWrapMode(QPlainTextEdit::NoWrap);
     document()->setDocumentMargin(6); // keeps the first column clear of the line-number gutter
+    // A format change counts as an edit to QTextDocument: without this, an empty editor was
+    // "modified" from the start, the title showed '*' and closing asked to save nothing.
+    document()->setModified(false);
     highlighter_->setDarkBackground(isDark(palette()));
     settleTimer_->setSingleShot(true);
     settleTimer_->setInterval(300);

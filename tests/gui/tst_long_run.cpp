@@ -159,6 +159,19 @@ private slots:
         QVERIFY(controller.state() == RunController::State::Running);
         QVERIFY(controller.progress().workerTransactionsDone < total); // far from the end
 
+        // The state says how far the run is, for how long, and (once there is a rate) what is
+        // left: "Running — workers: 1,234 of 128,000 transactions (0 %) · 3.2 s · about ...".
+        auto* stateLabel = window.statusBar()->findChildren<QLabel*>().value(0);
+        QVERIFY(stateLabel);
+        const QRegularExpression progressText(
+            "^Running — workers: ([\\d,]+) of ([\\d,]+) transactions \\((\\d+) %\\) · "
+            "(\\d+ ms|\\d+\\.\\d s|\\d+ min \\d\\d s)( · about .+ left)?$");
+        QTRY_VERIFY2_WITH_TIMEOUT(progressText.match(stateLabel->text()).hasMatch(),
+                                  qPrintable(stateLabel->text()), kTimeoutMs);
+        const auto shown = progressText.match(stateLabel->text());
+        QCOMPARE(shown.captured(2).remove(',').toULongLong(), total);
+        QVERIFY(shown.captured(1).remove(',').toULongLong() < total);
+
         // Pause: the commits stop. The runner checks Pause before every statement of a worker,
         // so a worker may still run the one statement it had decided to start (a COMMIT under
         // way may finish) and, if that one fails, the ROLLBACK that ends its transaction, and

@@ -19,6 +19,8 @@
 #include "widgets/models/SessionLog.h"
 #include "widgets/models/StatementLogModel.h"
 #include "widgets/run/RunController.h"
+#include "widgets/timeline/TimelineModel.h"
+#include "widgets/timeline/TimelineWidget.h"
 #include "widgets/views/HintedTableView.h"
 
 #include <QAbstractButton>
@@ -27,6 +29,8 @@
 #include <QCryptographicHash>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QLabel>
+#include <QLocale>
 #include <QMessageBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -145,6 +149,8 @@ private slots:
     void aWorkloadThatChangesTheJournalModeIsLogged();
     void theIndicatorSaysWhatIsAttached();
     void aDatabaseTheRunCannotOpenIsDetached();
+    void theFactsAreTheFilesOwn();
+    void theConsoleGetsALaneOnTheTimeline();
     void screenshotsOfTheDock();
 
 private:
@@ -409,6 +415,57 @@ void TestDatabaseWindow::theIndicatorSaysWhatIsAttached()
     QVERIFY(actions.indicatorText().startsWith("No database attached"));
     QVERIFY(!actions.attach(dir_->filePath("missing.db"), AttachMode::InPlace));
     QVERIFY(!actions.attached());
+}
+
+// The dock's facts line shows the attached file's journal mode, page count and size, and free
+// pages, as SQLite reports them (a DELETE of many rows leaves pages on the freelist).
+void TestDatabaseWindow::theFactsAreTheFilesOwn()
+{
+    const QString db = dir_->filePath("facts.db");
+    makeUserDatabase(db);
+    QCOMPARE(exec(db, "WITH RECURSIVE c(i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM c WHERE i < 3000) "
+                      "INSERT INTO notes SELECT i, printf('%0200d', i) FROM c;"
+                      "DELETE FROM notes WHERE id > 2;"),
+             SQLITE_OK);
+    const auto pragma = [&](const QString& name) { return rowsText(db, "PRAGMA " + name).toLongLong(); };
+    const qint64 pages = pragma("page_count"), freePages = pragma("freelist_count");
+    QVERIFY2(freePages > 0, "the DELETE left no free page: nothing to show");
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::Copy));
+    auto* facts = actions.dock()->findChild<QLabel*>("databaseFacts");
+    QVERIFY(facts);
+    const QLocale locale;
+    const QString expected =
+        QString("journal delete · %1 pages × %2 B").arg(locale.toString(pages), locale.toString(1024));
+    QVERIFY2(facts->text().startsWith(expected), qPrintable(facts->text() + " / " + expected));
+    QVERIFY2(facts->text().contains(QString(" · %1 free · ").arg(locale.toString(freePages))),
+             qPrintable(facts->text()));
+    actions.detach();
+}
+
+// A console statement on the run's database is traced like a workload's: after the run, the
+// console's connection gets its own lane on the timeline, with its lock.
+void TestDatabaseWindow::theConsoleGetsALaneOnTheTimeline()
+{
+    const QString db = dir_->filePath("console.db");
+    makeUserDatabase(db);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::Copy));
+    runWorkload("setup:\n  SELECT count(*) FROM accounts;\n");
+    const auto consoleLane = [&]() -> const txs::timeline::Lane* {
+        for (const auto& lane : window_->timeline().model().lanes())
+            if (lane.name == "console") return &lane;
+        return nullptr;
+    };
+    QVERIFY(!consoleLane());
+    actions.dock()->setConsoleText("INSERT INTO notes VALUES (9, 'from the console')");
+    actions.dock()->runConsole();
+    QTRY_VERIFY_WITH_TIMEOUT(consoleLane() != nullptr, kRunTimeoutMs);
+    QVERIFY(consoleLane()->connection != 0);
+    QVERIFY(!consoleLane()->track(txs::timeline::Track::Statement).empty());
+    // The INSERT wrote the (rollback-journal) file: its lock is on the lane's database-lock row.
+    QVERIFY(!consoleLane()->track(txs::timeline::Track::LockDb).empty());
+    actions.detach();
 }
 
 void TestDatabaseWindow::aDatabaseTheRunCannotOpenIsDetached()

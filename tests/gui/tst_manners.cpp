@@ -23,6 +23,7 @@
 #include <QFontMetricsF>
 #include <QMenuBar>
 #include <QScreen>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -177,7 +178,23 @@ private slots:
             if (v->parentWidget() && window_->dock("locksDock")->isAncestorOf(v)) locks = v;
         QVERIFY(locks);
         QTRY_COMPARE(locks->model()->rowCount(), 0);
-        // Asked for, the internal connection gets its lane.
+        // The statement log has no row of the internal connection, though it ran statements
+        // (the opener's journal-mode PRAGMA): they are in the log's model, not shown.
+        auto* log = window_->findChild<QTableView*>("statementLogView");
+        QVERIFY(log);
+        auto* shown = qobject_cast<QSortFilterProxyModel*>(log->model());
+        QVERIFY(shown);
+        const auto internalRows = [](const QAbstractItemModel& m) {
+            int rows = 0;
+            for (int r = 0; r < m.rowCount(); ++r)
+                rows += m.index(r, 0).data(txs::models::ConnectionIdRole).toUInt() == 0 ? 1 : 0;
+            return rows;
+        };
+        const int ranInternally = internalRows(*shown->sourceModel());
+        QVERIFY2(ranInternally > 0, "the scenario ran nothing on the internal connection: nothing to hide");
+        QCOMPARE(internalRows(*shown), 0);
+        QVERIFY(shown->rowCount() > 0);
+        // Asked for, the internal connection gets its lane and its log rows.
         QAction* internal = findAction(window_.get(), "Show Internal Connections");
         QVERIFY(internal);
         internal->setChecked(true);
@@ -185,7 +202,9 @@ private slots:
         for (const auto& lane : window_->timeline().model().lanes())
             found = found || lane.connection == 0;
         QVERIFY(found);
+        QCOMPARE(internalRows(*shown), ranInternally);
         internal->setChecked(false);
+        QCOMPARE(internalRows(*shown), 0);
     }
 
     void lanesComeInNaturalOrder()

@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <sqlite3.h>
+#include <string>
 #include <sys/stat.h>
 
 using namespace txs::database;
@@ -122,6 +123,7 @@ private slots:
     void consoleHoldsOnlyItsOpenTransaction();
     void consoleOnTheRunsDatabaseIsTraced();
     void browsingAWalDatabaseChangesNoFile();
+    void infoCountsPagesAndFreePages();
 
     void copyLivesInAPrivateFolder();
     void notADatabaseIsNotAttached();
@@ -509,6 +511,36 @@ void TestDatabaseBrowser::browsingAWalDatabaseChangesNoFile()
     QVERIFY(info.walBytes > 0);
     QCOMPARE(sha256(db), dbBefore);
     QCOMPARE(sha256(db + "-wal"), walBefore);
+}
+
+// The Database dock's facts are the file's own: its page size and count and its free pages, as
+// SQLite's PRAGMAs report them to another connection (a DELETE leaves pages on the freelist).
+void TestDatabaseBrowser::infoCountsPagesAndFreePages()
+{
+    const QString db = path("free.db");
+    makeRowsTable(db, 3000);
+    OtherApp app(db);
+    QCOMPARE(app.exec("DELETE FROM rows WHERE id > 100"), SQLITE_OK);
+    const auto pragma = [&](const char* name) {
+        sqlite3_stmt* st = nullptr;
+        qint64 value = -1;
+        if (sqlite3_prepare_v2(app.db(), (std::string("PRAGMA ") + name).c_str(), -1, &st, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            value = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return value;
+    };
+    const qint64 freePages = pragma("freelist_count");
+    QVERIFY2(freePages > 0, "the DELETE left no free page: nothing to show");
+    const auto info = readDatabaseInfo(db);
+    QVERIFY2(info.ok(), qPrintable(info.error));
+    QCOMPARE(info.journalMode, QString("delete"));
+    QCOMPARE(info.pageSize, pragma("page_size"));
+    QCOMPARE(info.pageCount, pragma("page_count"));
+    QCOMPARE(info.freelistCount, freePages);
+    QCOMPARE(info.walBytes, qint64(-1));
+    QVERIFY(!info.mvcc);
 }
 
 void TestDatabaseBrowser::copyLivesInAPrivateFolder()

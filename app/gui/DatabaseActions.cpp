@@ -43,7 +43,10 @@ DatabaseActions::DatabaseActions(MainWindow* window)
     RunController* controller = &window_->controller();
     connect(controller, &RunController::stateChanged, this, [this](RunController::State s) {
         if (s == RunController::State::Running || s == RunController::State::Stepping) {
-            if (modeBeforeRun_.isEmpty() && attached_) modeBeforeRun_ = attached_->info().journalMode;
+            if (modeBeforeRun_.isEmpty() && attached_) {
+                modeBeforeRun_ = attached_->info().journalMode;
+                pageSizeBeforeRun_ = attached_->info().pageSize;
+            }
         }
         syncWithRun();
         if (s == RunController::State::Finished) afterRun();
@@ -135,6 +138,7 @@ void DatabaseActions::detach()
     dock_->setDatabase(nullptr);
     attached_.reset(); // removes a copy's private folder
     modeBeforeRun_.clear();
+    pageSizeBeforeRun_ = 0;
     syncWithRun();
     emit attachedChanged();
 }
@@ -153,13 +157,24 @@ void DatabaseActions::afterRun()
 {
     if (!attached_) return;
     const QString before = modeBeforeRun_;
+    const qint64 pageSizeBefore = pageSizeBeforeRun_;
     modeBeforeRun_.clear();
+    pageSizeBeforeRun_ = 0;
     dock_->refresh();
+    // What the workload changed of the file's format, from the file as it is now: the statement
+    // log says so for the journal mode (a typed event); the page size (PRAGMA page_size, then
+    // VACUUM) has no event of its own, so it is only said here.
     const QString after = attached_->info().journalMode;
+    const qint64 pageSizeAfter = attached_->info().pageSize;
+    QStringList changed;
     if (!before.isEmpty() && !after.isEmpty() && before != after)
+        changed << QString("journal mode %1 → %2").arg(before, after);
+    if (pageSizeBefore > 0 && pageSizeAfter > 0 && pageSizeBefore != pageSizeAfter)
+        changed << QString("page size %1 → %2").arg(pageSizeBefore).arg(pageSizeAfter);
+    if (!changed.isEmpty())
         window_->statusBar()->showMessage(
-            QString("The run changed the journal mode of %1 from %2 to %3")
-                .arg(QFileInfo(attached_->workingPath()).fileName(), before, after),
+            QString("The run changed %1: %2")
+                .arg(QFileInfo(attached_->workingPath()).fileName(), changed.join(", ")),
             15000);
     updateIndicator();
 }
@@ -192,7 +207,8 @@ void DatabaseActions::updateIndicator()
             : attached_->source());
 }
 
-bool DatabaseActions::readWorkload(const QString& path, QString* text, QString* error, bool quiet)
+bool DatabaseActions::readWorkload(const QString& path, QString* text, QString* error, bool quiet,
+                                   txs::database::TextForm* form)
 {
     auto refuse = [&](const QString& message, bool offerDatabase) {
         if (error) *error = message;
@@ -212,6 +228,7 @@ bool DatabaseActions::readWorkload(const QString& path, QString* text, QString* 
     if (!file.ok())
         return refuse(file.message, file.problem == txs::database::WorkloadFileProblem::SqliteDatabase);
     *text = file.text;
+    if (form) *form = file.form;
     return true;
 }
 
@@ -229,7 +246,9 @@ bool DatabaseActions::mayOverwrite(const QString& path, QString* error, bool qui
     // Only a file Open Workload would take may be replaced by a script: never a database, a
     // binary file or text the editor could not have read back.
     const auto file = txs::database::readWorkloadFile(path);
-    if (!file.ok() && file.problem != txs::database::WorkloadFileProblem::Unreadable)
+    // Text with mixed line ends is text: replacing it is the user's choice.
+    using Problem = txs::database::WorkloadFileProblem;
+    if (!file.ok() && file.problem != Problem::Unreadable && file.problem != Problem::MixedLineEnds)
         return refuse(
             QString("%1\nThe workload was not saved over it; choose another name.").arg(file.message));
     return true;

@@ -11,6 +11,7 @@
 
 #include "widgets/database/AttachedDatabase.h"
 #include "widgets/database/DatabaseDock.h"
+#include "widgets/database/WorkloadFile.h"
 
 #include <QObject>
 #include <QPointer>
@@ -41,7 +42,9 @@ public:
 
     // Reads a workload file for the editor. Refuses (with a message box, unless `quiet`) a SQLite
     // database — offering to open it as a database — and any file that is not faithful text.
-    bool readWorkload(const QString& path, QString* text, QString* error = nullptr, bool quiet = false);
+    // `form` gets how the file writes its text (byte order mark, CRLF), for Save to keep it.
+    bool readWorkload(const QString& path, QString* text, QString* error = nullptr, bool quiet = false,
+                      txs::database::TextForm* form = nullptr);
 
     // Whether Save may replace `path` with a script: not the attached database or its companion
     // files, and no existing file Open Workload would refuse (a database, a binary file).
@@ -67,5 +70,6 @@ private:
     QLabel* indicator_;
     QAction* new_;
     QAction* close_;
-    QString modeBeforeRun_;
+    QString modeBeforeRun_; // the file's journal mode and page size when the run began
+    qint64 pageSizeBeforeRun_ = 0;
 };

@@ -3,6 +3,7 @@
 #include "app/gui/DatabaseActions.h"
 #include "app/gui/HelpPages.h"
 #include "app/gui/MetricsPanel.h"
+#include "app/gui/SaveFileDialog.h"
 #include "app/gui/ScenarioLibrary.h"
 #include "app/gui/TimelineExportDialog.h"
 #include "engine/trace/ChromeTrace.h"
@@ -176,6 +177,9 @@ MainWindow::MainWindow(QWidget* parent)
     restoreWindowLayout();
     updateRecentMenu();
     onStateChanged();
+    // Building the window leaves the empty script marked modified (seen in tst_files): a fresh
+    // window has nothing to save, and opening a scenario must not ask to.
+    editor_->document()->setModified(false);
 }
 
 MainWindow::~MainWindow() = default;
@@ -208,7 +212,7 @@ void MainWindow::buildActions()
     openSessionAction_ = make("&Replay Recorded Session…", QKeySequence(), &MainWindow::openSessionDialog);
     exportTraceAction_ = make("Export &Chrome Trace (JSON)…", QKeySequence(), &MainWindow::exportChromeTrace);
     exportImageAction_ =
-        make("Export Timeline as &PNG/PDF…", QKeySequence(), &MainWindow::exportTimelineImage);
+        make("Export Timeline as &PNG/SVG/PDF…", QKeySequence(), &MainWindow::exportTimelineImage);
     exportCsvAction_ =
         make("Export &Transactions as CSV…", QKeySequence(), &MainWindow::exportTransactionsCsv);
     quitAction_ = make("&Quit", QKeySequence::Quit, &QWidget::close);
@@ -316,7 +320,7 @@ void MainWindow::buildToolBar()
     auto* exportButton = new QToolButton(bar);
     exportButton->setText("Export");
     exportButton->setToolTip(
-        "Export the run: Chrome trace JSON, the timeline as PNG/PDF, transactions as CSV");
+        "Export the run: Chrome trace JSON, the timeline as PNG/SVG/PDF, transactions as CSV");
     exportButton->setPopupMode(QToolButton::InstantPopup);
     auto* exportMenu = new QMenu(exportButton);
     exportMenu->addAction(exportTraceAction_);
@@ -423,6 +427,7 @@ void MainWindow::setScript(const QString& text, const QString& fileName)
 {
     discardRecording();
     currentFile_ = fileName;
+    currentForm_ = {};
     editor_->blockSignals(true);
     editor_->setPlainText(text);
     editor_->blockSignals(false);
@@ -457,9 +462,11 @@ bool MainWindow::openWorkload(const QString& path)
 {
     // Refuses a database or any file the editor could not save back unchanged.
     QString text;
-    if (!database_->readWorkload(path, &text)) return false;
+    txs::database::TextForm form;
+    if (!database_->readWorkload(path, &text, nullptr, false, &form)) return false;
     replaying_ = false;
     setScript(text, path);
+    currentForm_ = form;
     addRecentFile(path);
     return true;
 }
@@ -668,20 +675,20 @@ void MainWindow::openWorkloadDialog()
 
 bool MainWindow::saveWorkloadAs()
 {
-    QString path = QFileDialog::getSaveFileName(this, "Save workload", QString(), "Workloads (*.txs)");
-    if (path.isEmpty()) return false;
-    // Dialogs without a native filter do not add the suffix; a workload without it would not
-    // show in Open's filter.
-    if (QFileInfo(path).suffix().isEmpty()) path += ".txs";
-    return saveWorkloadTo(path);
+    // The dialog adds .txs (a workload without it would not show in Open's filter), before it
+    // asks whether to replace an existing file.
+    const QString path = askSaveFileName(this, {"Save workload", {}, {"Workloads (*.txs)"}, {"txs"}});
+    return !path.isEmpty() && saveWorkloadTo(path);
 }
 
 bool MainWindow::saveWorkloadTo(const QString& path)
 {
     if (!database_->mayOverwrite(path)) return false; // never a script over a database
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) ||
-        file.write(editor_->toPlainText().toUtf8()) < 0 || !file.commit()) {
+    // As the file was read (byte order mark, CRLF); no QIODevice::Text, which would add CRs.
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(txs::database::encodeWorkload(editor_->toPlainText(), currentForm_)) < 0 ||
+        !file.commit()) {
         QMessageBox::warning(this, "Cannot save", QString("%1: %2").arg(path, file.errorString()));
         return false;
     }
@@ -700,8 +707,8 @@ void MainWindow::openDatabaseDialog()
 void MainWindow::saveSessionDialog()
 {
     if (!session_->log()) return;
-    const QString path = QFileDialog::getSaveFileName(this, "Save recorded session", QString(),
-                                                      "TxScope sessions (*.txsession)");
+    const QString path = askSaveFileName(
+        this, {"Save recorded session", {}, {"TxScope sessions (*.txsession)"}, {"txsession"}});
     if (path.isEmpty()) return;
     txs::Session s{currentFile_.toStdString(), editor_->toPlainText().toStdString(),
                    txs::journalModeName(controller_->journalMode()), session_->log()->snapshot()};
@@ -713,6 +720,7 @@ void MainWindow::saveSessionDialog()
 // as it did live.
 void MainWindow::openSessionDialog()
 {
+    if (!maybeSave()) return; // the replay replaces the script in the editor
     const QString path = QFileDialog::getOpenFileName(this, "Replay recorded session", QString(),
                                                       "TxScope sessions (*.txsession);;All files (*)");
     if (path.isEmpty()) return;
@@ -731,6 +739,11 @@ bool MainWindow::openSession(const QString& path, QString* errorOut)
     discardRecording();
     controller_->stop();
     replaying_ = true;
+    // The script shown is the session's, no file's: Save must not write it over the workload
+    // opened before (it asks for a name), and nothing of that workload's run stays.
+    currentFile_.clear();
+    currentForm_ = {};
+    clearVerdict();
     editor_->blockSignals(true);
     editor_->setPlainText(QString::fromStdString(s->workloadText));
     editor_->blockSignals(false);
@@ -758,7 +771,7 @@ void MainWindow::exportChromeTrace()
 {
     if (!session_->log()) return;
     const QString path =
-        QFileDialog::getSaveFileName(this, "Export Chrome trace", "trace.json", "JSON (*.json)");
+        askSaveFileName(this, {"Export Chrome trace", "trace.json", {"JSON (*.json)"}, {"json"}});
     if (path.isEmpty()) return;
     const std::string error = txs::writeChromeTrace(session_->log()->snapshot(), path.toStdString());
     if (!error.empty()) QMessageBox::warning(this, "Cannot export", QString::fromStdString(error));
@@ -779,7 +792,7 @@ void MainWindow::exportTimelineImage()
 void MainWindow::exportTransactionsCsv()
 {
     const QString path =
-        QFileDialog::getSaveFileName(this, "Export transactions", "transactions.csv", "CSV (*.csv)");
+        askSaveFileName(this, {"Export transactions", "transactions.csv", {"CSV (*.csv)"}, {"csv"}});
     if (path.isEmpty()) return;
     QString error;
     if (!exportTransactionsCsvTo(path, &error)) QMessageBox::warning(this, "Cannot export", error);

@@ -5,6 +5,7 @@
 // at the instant of the timeline's cursor.
 
 #include "engine/api/JournalMode.h"
+#include "widgets/database/WorkloadFile.h"
 #include "widgets/result/RunVerdict.h"
 #include "widgets/result/StatementLines.h"
 #include "widgets/timeline/TimeWarp.h"
@@ -239,7 +240,8 @@ private:
         *openSessionAction_;
     QAction *exportTraceAction_, *exportImageAction_, *exportCsvAction_, *quitAction_, *aboutAction_;
     QString currentFile_;
-    QString replayFile_; // the recorded session shown, while replaying
+    txs::database::TextForm currentForm_; // how currentFile_ writes its text: Save keeps it
+    QString replayFile_;                  // the recorded session shown, while replaying
     QActionGroup* themeActions_ = nullptr;
     QAction* presentationAction_ = nullptr;
     bool settling_ = false; // draining the finished run's backlog in slices

@@ -9,6 +9,7 @@
 
 #include "app/gui/DatabaseActions.h"
 #include "app/gui/MainWindow.h"
+#include "app/gui/SaveFileDialog.h"
 #include "engine/explain/CauseProjection.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/TraceLog.h"
@@ -200,6 +201,7 @@ bool MainWindow::startRecording(const QStringList& command, const QString& worki
     replaying_ = true;
     replayFile_.clear();
     currentFile_.clear();
+    currentForm_ = {};
     editor_->blockSignals(true);
     editor_->setPlainText(QString("# Recording: %1\n# starting…\n").arg(command.join(' ')));
     editor_->blockSignals(false);
@@ -278,10 +280,10 @@ void MainWindow::offerToSaveRecording()
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this](int result) {
         if (result != QMessageBox::Save) return;
-        QString path = QFileDialog::getSaveFileName(this, "Save the recording", "recording.txsession",
-                                                    "TxScope sessions (*.txsession)");
+        const QString path = askSaveFileName(
+            this,
+            {"Save the recording", "recording.txsession", {"TxScope sessions (*.txsession)"}, {"txsession"}});
         if (path.isEmpty()) return;
-        if (QFileInfo(path).suffix().isEmpty()) path += ".txsession";
         QString error;
         if (!saveRecordingTo(path, &error)) QMessageBox::warning(this, "Cannot save the recording", error);
     });

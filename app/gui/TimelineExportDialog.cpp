@@ -1,9 +1,9 @@
 #include "app/gui/TimelineExportDialog.h"
 
+#include "app/gui/SaveFileDialog.h"
+
 #include <QDialog>
 #include <QDialogButtonBox>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -38,9 +38,11 @@ std::optional<TimelineExportChoice> askTimelineExport(QWidget* parent, const QSt
     form->addRow(buttons);
     if (dialog.exec() != QDialog::Accepted) return std::nullopt;
 
-    QString path = QFileDialog::getSaveFileName(parent, "Export timeline", "timeline.png",
-                                                "PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)");
+    const QString path =
+        askSaveFileName(parent, {"Export timeline",
+                                 "timeline.png",
+                                 {"PNG image (*.png)", "PDF document (*.pdf)", "SVG drawing (*.svg)"},
+                                 {"png", "pdf", "svg"}});
     if (path.isEmpty()) return std::nullopt;
-    if (QFileInfo(path).suffix().isEmpty()) path += ".png";
     return TimelineExportChoice{path, {width->value(), height->value()}, title->text()};
 }

@@ -10,7 +10,7 @@ class QWidget;
 
 struct TimelineExportChoice
 {
-    QString path; // .png or .pdf
+    QString path; // .png, .pdf or .svg
     QSize size;
     QString title;
 };

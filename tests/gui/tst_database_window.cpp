@@ -8,6 +8,8 @@
 #include "app/gui/MainWindow.h"
 #include "engine/trace/JournalSetting.h"
 #include "engine/trace/SessionProjection.h"
+#include "tests/gui/support/Dialogs.h"
+#include "tests/gui/support/WindowTest.h"
 #include "widgets/database/DatabaseDock.h"
 #include "widgets/database/ResultModel.h"
 #include "widgets/database/SchemaModel.h"
@@ -32,7 +34,9 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
@@ -98,38 +102,6 @@ void closeDialogsSoon(int generation = dialogGeneration)
     });
 }
 
-// Answers Save As dialogs with `path` as a user would: types the name, accepts, and says Yes when
-// asked whether to replace an existing file. Any other message box (a refusal) is closed and its
-// text kept in `refusals`. Polls until `*done`; the next poll is queued before acting, as
-// accepting the dialog opens the nested "replace it?" box.
-void saveAsSoon(const QString& path, QStringList* refusals, std::shared_ptr<bool> done)
-{
-    QTimer::singleShot(0, [path, refusals, done] {
-        if (*done) return;
-        saveAsSoon(path, refusals, done);
-        const auto visible = QApplication::topLevelWidgets();
-        for (QWidget* w : visible) {
-            auto* box = qobject_cast<QMessageBox*>(w);
-            if (!box || !box->isVisible()) continue;
-            if (QAbstractButton* yes = box->button(QMessageBox::Yes)) {
-                yes->click(); // "replace it?"
-            } else {
-                *refusals << box->text();
-                box->reject();
-            }
-            return;
-        }
-        for (QWidget* w : visible) {
-            auto* dialog = qobject_cast<QFileDialog*>(w);
-            if (!dialog || !dialog->isVisible() || dialog->property("answered").toBool()) continue;
-            dialog->setProperty("answered", true); // accept() below may open a box: answer once
-            dialog->selectFile(path);
-            static_cast<QDialog*>(dialog)->accept(); // QFileDialog::accept, as Enter would
-            return;
-        }
-    });
-}
-
 } // namespace
 
 class TestDatabaseWindow : public QObject
@@ -142,11 +114,14 @@ private slots:
     void cleanup();
 
     void openingADatabaseAsAWorkloadIsRefused();
+    void theRefusalOpensItAsADatabase();
+    void openDatabaseDefaultsToACopy();
     void savingOverADatabaseIsRefused();
     void copyIsUnchangedAfterRunsAndBrowsing();
     void readOnlyIsUnchangedAfterRunsAndBrowsing();
     void inPlaceOnlyWhatTheWorkloadWritesChanges();
     void aWorkloadThatChangesTheJournalModeIsLogged();
+    void aWorkloadThatChangesThePageSizeIsReported();
     void theIndicatorSaysWhatIsAttached();
     void aDatabaseTheRunCannotOpenIsDetached();
     void theFactsAreTheFilesOwn();
@@ -214,6 +189,85 @@ void TestDatabaseWindow::openingADatabaseAsAWorkloadIsRefused()
     QVERIFY(error.contains("SQLite database"));
 }
 
+// The refusal's "Open as Database…" opens File › Open Database's question for that file; Enter
+// there takes the default, a copy.
+void TestDatabaseWindow::theRefusalOpensItAsADatabase()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    const QByteArray before = sha256(db);
+    QStringList refused, asked;
+    auto done = std::make_shared<bool>(false);
+    txs::test::whenShown(
+        [&](QWidget* w) {
+            auto* box = qobject_cast<QMessageBox*>(w);
+            if (!box) return false;
+            for (QAbstractButton* b : box->buttons())
+                if (b->text() == "Open as Database…") {
+                    refused << box->text();
+                    b->click();
+                    return true;
+                }
+            asked << box->text();
+            QTest::keyClick(box, Qt::Key_Return);
+            return true;
+        },
+        done);
+    QVERIFY(!window_->openWorkload(db));
+    *done = true;
+    QCOMPARE(refused.size(), 1);
+    QVERIFY2(refused.first().contains("SQLite database"), qPrintable(refused.first()));
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked.first().contains("How should TxScope use user.db?"), qPrintable(asked.first()));
+    const auto* attached = window_->databaseActions().attached();
+    QVERIFY(attached);
+    QCOMPARE(attached->mode(), AttachMode::Copy);
+    QCOMPARE(QFileInfo(attached->source()).canonicalFilePath(), QFileInfo(db).canonicalFilePath());
+    QCOMPARE(sha256(db), before);
+}
+
+// File › Open Database…: the file chosen, the question names it; Enter takes the default, a copy
+// (in place and read-only are explicit choices).
+void TestDatabaseWindow::openDatabaseDefaultsToACopy()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    const QByteArray before = sha256(db);
+    QAction* open = txs::test::findAction(window_.get(), "Open Database…");
+    QVERIFY(open);
+    QStringList asked;
+    QString defaultButton;
+    auto done = std::make_shared<bool>(false);
+    txs::test::whenShown(
+        [&](QWidget* w) {
+            if (auto* files = qobject_cast<QFileDialog*>(w)) {
+                if (files->property("answered").toBool()) return false;
+                files->setProperty("answered", true);
+                files->selectFile(db);
+                static_cast<QDialog*>(files)->accept();
+                return true;
+            }
+            auto* box = qobject_cast<QMessageBox*>(w);
+            if (!box) return false;
+            asked << box->text();
+            defaultButton = box->defaultButton() ? box->defaultButton()->text() : QString();
+            QTest::keyClick(box, Qt::Key_Return);
+            return true;
+        },
+        done);
+    open->trigger();
+    *done = true;
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked.first().contains("user.db"), qPrintable(asked.first()));
+    QCOMPARE(defaultButton, QString("Work on a copy"));
+    const auto* attached = window_->databaseActions().attached();
+    QVERIFY(attached);
+    QCOMPARE(attached->mode(), AttachMode::Copy);
+    QVERIFY(attached->workingPath() != attached->source());
+    QVERIFY(window_->databaseActions().indicatorText().startsWith("user.db · copy"));
+    QCOMPARE(sha256(db), before);
+}
+
 // The other way to the corruption path: Save As (Ctrl+Shift+S) onto a database, the user
 // confirming the replacement. The script is not written over a database or a binary file, nor
 // over the attached database's files; a workload file is replaced as usual.
@@ -242,14 +296,14 @@ void TestDatabaseWindow::savingOverADatabaseIsRefused()
     QVERIFY(window_->isWindowModified());
     for (const QString& target : {loose, attached, binary}) {
         const QByteArray before = sha256(target);
-        QStringList refusals;
+        auto answers = std::make_shared<txs::test::SaveAsAnswers>();
         auto done = std::make_shared<bool>(false);
-        saveAsSoon(target, &refusals, done);
+        txs::test::saveAsSoon(target, answers, done);
         saveAs->trigger();
         *done = true;
         QCOMPARE(sha256(target), before);
-        QCOMPARE(refusals.size(), 1);
-        QVERIFY2(refusals.first().contains("not saved"), qPrintable(refusals.first()));
+        QCOMPARE(answers->refusals.size(), 1);
+        QVERIFY2(answers->refusals.first().contains("not saved"), qPrintable(answers->refusals.first()));
         QVERIFY(window_->isWindowModified()); // still unsaved: the title keeps its "*"
     }
     // A file that is text is replaced as usual.
@@ -259,12 +313,13 @@ void TestDatabaseWindow::savingOverADatabaseIsRefused()
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("T1: SELECT 1;\n");
     }
-    QStringList refusals;
+    auto answers = std::make_shared<txs::test::SaveAsAnswers>();
     auto done = std::make_shared<bool>(false);
-    saveAsSoon(script, &refusals, done);
+    txs::test::saveAsSoon(script, answers, done);
     saveAs->trigger();
     *done = true;
-    QVERIFY2(refusals.isEmpty(), qPrintable(refusals.join('\n')));
+    QVERIFY2(answers->refusals.isEmpty(), qPrintable(answers->refusals.join('\n')));
+    QCOMPARE(answers->questions.size(), 1); // "mine.txs already exists", answered Yes
     QVERIFY(!window_->isWindowModified());
     QFile saved(script);
     QVERIFY(saved.open(QIODevice::ReadOnly));
@@ -390,6 +445,26 @@ void TestDatabaseWindow::aWorkloadThatChangesTheJournalModeIsLogged()
     actions.detach();
     QCOMPARE(rowsText(db, "PRAGMA journal_mode"), QString("wal")); // the workload did it
     QCOMPARE(rowsText(db, "SELECT * FROM accounts ORDER BY id"), QString("1|7, 2|200"));
+}
+
+// A page-size change (PRAGMA page_size, then VACUUM: SQLite applies it there) made by a
+// workload on a database opened in place: the file has the new size, and the window says so
+// once the run is over, as it does for a journal-mode change (the engine traces no event for
+// it, so the statement log cannot).
+void TestDatabaseWindow::aWorkloadThatChangesThePageSizeIsReported()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    auto& actions = window_->databaseActions();
+    QVERIFY(actions.attach(db, AttachMode::InPlace));
+    runWorkload("setup:\n  PRAGMA page_size = 4096;\n  VACUUM;\n");
+    QVERIFY(window_->controller().summary()->ok());
+    QTRY_VERIFY2(window_->statusBar()->currentMessage().contains("page size 1024 → 4096"),
+                 qPrintable(window_->statusBar()->currentMessage()));
+    QVERIFY(!window_->statusBar()->currentMessage().contains("journal mode"));
+    actions.detach();
+    QCOMPARE(rowsText(db, "PRAGMA page_size"), QString("4096"));
+    QCOMPARE(rowsText(db, "SELECT * FROM notes ORDER BY id"), QString("1|keep me, 2|me too"));
 }
 
 void TestDatabaseWindow::theIndicatorSaysWhatIsAttached()

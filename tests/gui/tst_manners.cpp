@@ -83,28 +83,6 @@ private slots:
         QVERIFY(fits());
     }
 
-    void titleShowsUnsavedChangesAndSaveAsAddsTxs()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath("mine.txs");
-        {
-            QFile f(path);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("setup:\n  CREATE TABLE t (x);\n");
-        }
-        QVERIFY(window_->openWorkload(path));
-        QVERIFY(window_->windowTitle().startsWith("mine.txs[*]"));
-        QVERIFY(!window_->isWindowModified());
-        window_->editor().setFocus();
-        window_->editor().moveCursor(QTextCursor::End);
-        QTest::keyClicks(&window_->editor(), "# a change");
-        QVERIFY(window_->isWindowModified());
-
-        QAction* saveAs = findAction(window_.get(), "Save Workload As…");
-        QVERIFY(saveAs);
-        QVERIFY(saveAs->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)));
-    }
-
     void scenarioBoxFollowsTheScript()
     {
         auto* picker = window_->findChild<QComboBox*>("scenarioPicker");

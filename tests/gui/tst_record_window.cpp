@@ -9,23 +9,27 @@
 #include "engine/trace/TraceLog.h"
 #include "widgets/editor/ScriptEditor.h"
 #include "widgets/models/SessionLog.h"
+#include "widgets/models/StatementLogModel.h"
 #include "widgets/record/LiveRecorder.h"
 #include "widgets/record/ProcessLanesModel.h"
 #include "widgets/result/ResultPane.h"
 #include "widgets/run/RunController.h"
 
 #include <QAbstractItemModelTester>
-#include <QDockWidget>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QTimer>
 #include <csignal>
 #include <fcntl.h>
@@ -236,7 +240,9 @@ private slots:
         QCOMPARE(*w.recorder()->exitStatus(), 0);
     }
 
-    // A session saved from a run is a replay too: its own script, with its causes.
+    // A session saved from a run is a replay too: its own script, with its causes and the counts
+    // of the run it recorded; nothing of the run the window showed before stays (no mark of that
+    // script's expectations, no statement taken to one of its lines).
     void savedRunReplaysHonestly()
     {
         QTemporaryDir dir;
@@ -247,12 +253,24 @@ private slots:
         w.whenFinished([&] { done = true; });
         w.controller().run();
         QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
+        w.session().followLive();
+        const QStringList runCounts = countsOf(w);
+        QVERIFY2(!runCounts.isEmpty(), qPrintable(statusText(w)));
         const QString script = w.editor().toPlainText();
         const QString saved = dir.filePath("run.txsession");
         txs::Session s{"seed.txs", script.toStdString(), "mvcc", w.session().log()->snapshot()};
         QVERIFY(!txs::writeSession(s, saved.toStdString()));
+
         MainWindow replay;
         replay.show();
+        // Another scenario first, run to its end: its verdict marks its expectations' lines.
+        replay.loadScenario("sqlite-deferred-upgrade-deadlock");
+        done = false;
+        replay.whenFinished([&] { done = true; });
+        replay.controller().run();
+        QTRY_VERIFY_WITH_TIMEOUT(done, 60000);
+        QVERIFY(!replay.editor().expectMarks().isEmpty());
+
         QString error;
         QVERIFY(replay.openSession(saved, &error));
         QCOMPARE(replay.editor().toPlainText(), script);
@@ -261,6 +279,39 @@ private slots:
         QVERIFY(!replay.resultPane().headline().contains("No run yet"));
         QTRY_VERIFY(statusText(replay).contains("Replay of run.txsession"));
         QCOMPARE(replay.processLanes().rowCount(), 0); // a run has no processes
+        // Its own script's marks only: a session keeps no expectations, so none.
+        QVERIFY(replay.editor().expectMarks().isEmpty());
+        // At its end, the counts are the recorded run's.
+        replay.session().followLive();
+        QTRY_COMPARE(countsOf(replay), runCounts);
+        // A statement of the log taken to the script lands on a line that holds it, or nowhere
+        // (a session records no lines), never on a line of the other script.
+        auto* log = replay.findChild<QTableView*>("statementLogView");
+        QVERIFY(log);
+        QVERIFY(log->model()->rowCount() > 0);
+        for (int row = 0; row < log->model()->rowCount(); ++row) {
+            replay.editor().moveCursor(QTextCursor::Start);
+            const QModelIndex index = log->model()->index(row, 0);
+            emit log->clicked(index);
+            const int line = replay.editor().textCursor().blockNumber() + 1;
+            if (line == 1) continue; // not moved
+            const QString sql =
+                index.siblingAtColumn(txs::models::StatementLogModel::SqlColumn).data().toString();
+            const QString text = replay.editor().document()->findBlockByNumber(line - 1).text();
+            QVERIFY2(
+                text.simplified().contains(sql.simplified()),
+                qPrintable(QString("row %1 (%2) went to line %3: %4").arg(row).arg(sql).arg(line).arg(text)));
+        }
+    }
+
+private:
+    // The status bar's counts: committed, retries, errors and events.
+    static QStringList countsOf(MainWindow& w)
+    {
+        static const QRegularExpression counts(
+            "committed (\\d+) · retries (\\d+) · errors (\\d+)(?: by t)? · (\\d+) events");
+        const auto match = counts.match(statusText(w));
+        return match.hasMatch() ? match.capturedTexts().mid(1) : QStringList();
     }
 };
 

@@ -162,13 +162,37 @@ void TestDatabaseBrowser::workloadGateRefusesBinaryAndBadText()
     QCOMPARE(readWorkloadFile(dir_->path()).problem, WorkloadFileProblem::Unreadable);
 }
 
+// The editor gets '\n' line ends and no byte order mark; how the file wrote them is kept, and
+// encodeWorkload writes the same bytes back. Mixed line ends could not be: refused.
 void TestDatabaseBrowser::workloadGateKeepsText()
 {
-    const QByteArray text = "# caf\xc3\xa9 \xe2\x9c\x93\r\nT1: SELECT 1;\n";
-    writeFile(path("ok.txs"), text);
-    const auto file = readWorkloadFile(path("ok.txs"));
-    QVERIFY2(file.ok(), qPrintable(file.message));
-    QCOMPARE(file.text, QString::fromUtf8("# caf\xc3\xa9 \xe2\x9c\x93\nT1: SELECT 1;\n"));
+    const QString expected = QString::fromUtf8("# caf\xc3\xa9 \xe2\x9c\x93\nT1: SELECT 1;\n");
+    const struct
+    {
+        const char* name;
+        QByteArray bytes;
+        TextForm form;
+    } cases[] = {
+        {"lf.txs", "# caf\xc3\xa9 \xe2\x9c\x93\nT1: SELECT 1;\n", {false, false}},
+        {"crlf.txs", "# caf\xc3\xa9 \xe2\x9c\x93\r\nT1: SELECT 1;\r\n", {false, true}},
+        {"bom.txs", "\xef\xbb\xbf# caf\xc3\xa9 \xe2\x9c\x93\nT1: SELECT 1;\n", {true, false}},
+        {"both.txs", "\xef\xbb\xbf# caf\xc3\xa9 \xe2\x9c\x93\r\nT1: SELECT 1;\r\n", {true, true}},
+    };
+    for (const auto& c : cases) {
+        writeFile(path(c.name), c.bytes);
+        const auto file = readWorkloadFile(path(c.name));
+        QVERIFY2(file.ok(), qPrintable(file.message));
+        QCOMPARE(file.text, expected);
+        QVERIFY2(file.form == c.form, c.name);
+        QCOMPARE(encodeWorkload(file.text, file.form), c.bytes);
+    }
+    for (const QByteArray mixed :
+         {QByteArray("T1: SELECT 1;\r\nT2: SELECT 2;\n"), QByteArray("T1: SELECT 1;\r")}) {
+        writeFile(path("mixed.txs"), mixed);
+        const auto file = readWorkloadFile(path("mixed.txs"));
+        QCOMPARE(file.problem, WorkloadFileProblem::MixedLineEnds);
+        QVERIFY2(file.message.contains("save back unchanged"), qPrintable(file.message));
+    }
 }
 
 void TestDatabaseBrowser::schemaListsEveryKind()

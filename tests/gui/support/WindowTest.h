@@ -56,7 +56,18 @@ inline std::unique_ptr<MainWindow> showMainWindow(QSize size = {}, bool activate
 // Use with QVERIFY: false when it did not finish in time.
 inline bool runToTheEnd(MainWindow& window)
 {
+    // F5 is a window shortcut: it acts only in the active window. An appearance switch moves
+    // docks (a dock in motion is briefly a window of its own), which under load can leave another
+    // window active (tst_result_pane's run once waited the whole timeout for a run F5 never
+    // started); a user would click into the window first.
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window)) return false;
     QTest::keyClick(&window, Qt::Key_F5);
+    // run() changes the state before it returns: a run that did not start fails here, at once.
+    if (window.controller().state() == RunController::State::Ready) {
+        qWarning("runToTheEnd: F5 started no run");
+        return false;
+    }
     if (!QTest::qWaitFor([&] { return window.controller().state() == RunController::State::Finished; },
                          kRunTimeoutMs))
         return false;

@@ -177,9 +177,6 @@ MainWindow::MainWindow(QWidget* parent)
     restoreWindowLayout();
     updateRecentMenu();
     onStateChanged();
-    // Building the window leaves the empty script marked modified (seen in tst_files): a fresh
-    // window has nothing to save, and opening a scenario must not ask to.
-    editor_->document()->setModified(false);
 }
 
 MainWindow::~MainWindow() = default;

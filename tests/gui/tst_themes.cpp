@@ -16,6 +16,7 @@
 #include "widgets/models/ModelStyle.h"
 #include "widgets/models/SessionLog.h"
 #include "widgets/run/RunController.h"
+#include "widgets/style/Contrast.h"
 #include "widgets/style/Theme.h"
 
 #include <QAbstractItemView>
@@ -62,18 +63,6 @@ QPalette darkDesktopPalette()
     p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x65, 0x6a, 0x6d));
     p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x6e, 0x71, 0x75));
     return p;
-}
-
-double luminance(const QColor& c)
-{
-    auto lin = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF());
-}
-
-double contrast(const QColor& a, const QColor& b)
-{
-    const double la = luminance(a), lb = luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
 QColor colourOf(const QVariant& v)
@@ -123,7 +112,7 @@ QStringList unreadableCells(const QAbstractItemView& view, const QModelIndex& pa
             if (bg.isValid()) seen.backgrounds.insert(colourOf(bg).rgb());
             if (fg.isValid()) seen.foregrounds.insert(colourOf(fg).rgb());
             ++seen.cells;
-            const double ratio = contrast(text, back);
+            const double ratio = txs::style::contrastRatio(text, back);
             if (ratio < 4.5)
                 bad << QString("%1 row %2 col %3 (%4): %5 on %6 is %7:1")
                            .arg(view.objectName().isEmpty() ? view.metaObject()->className()

@@ -2,6 +2,7 @@
 
 #include "engine/api/Error.h"
 #include "engine/trace/ProjectionTimes.h"
+#include "widgets/style/Contrast.h"
 #include "widgets/style/Theme.h"
 
 #include <QGuiApplication>
@@ -82,18 +83,6 @@ QVariant outcomeBackground(Outcome outcome)
 
 namespace {
 
-double luminance(const QColor& c)
-{
-    auto lin = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF());
-}
-
-double contrast(const QColor& a, const QColor& b)
-{
-    const double la = luminance(a), lb = luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
-
 QColor mix(const QColor& a, const QColor& b, double t)
 {
     return QColor::fromRgbF(static_cast<float>(a.redF() * (1 - t) + b.redF() * t),
@@ -115,7 +104,7 @@ QColor mutedForeground()
     for (double towardBack = 0.5; towardBack > 0.0; towardBack -= 0.05) {
         const QColor muted = mix(text, palette.color(QPalette::Base), towardBack);
         if (std::all_of(backs.begin(), backs.end(),
-                        [&](const QColor& b) { return contrast(muted, b) >= 4.6; }))
+                        [&](const QColor& b) { return style::contrastRatio(muted, b) >= 4.6; }))
             return muted;
     }
     return text;

@@ -436,6 +436,7 @@ void MainWindow::setScript(const QString& text, const QString& fileName)
                              ? scenarioPicker_->findData(QFileInfo(fileName).completeBaseName())
                              : -1;
     scenarioPicker_->setCurrentIndex(scenario > 0 ? scenario : 0);
+    editor_->markSettled(); // a theme switch's re-highlight must not load it again (and clear a run)
     applyScript();
 }
 

@@ -67,7 +67,8 @@ QDockWidget* MainWindow::dock(const QString& objectName) const
 // and metrics on the right.
 // The result pane sits under the script.
 // Presentation mode gives the timeline and the explanations the room: the explanations take the
-// whole bottom (the transactions and the log as tabs beside them), the metrics are hidden (View
+// whole bottom (the transactions, the log and the Locks panel as tabs beside them; Versions
+// and Database stay on the right), the metrics are hidden (View
 // brings them back).
 void MainWindow::arrangeDocks()
 {
@@ -86,13 +87,16 @@ void MainWindow::arrangeDocks()
         removeDockWidget(d);
     }
     addDockWidget(Qt::LeftDockWidgetArea, script);
+    const bool presentation = txs::style::current().presentation;
     addDockWidget(Qt::BottomDockWidgetArea, tx);
-    addDockWidget(Qt::RightDockWidgetArea, locks);
+    // Presentation: the Locks panel is a tab of the bottom, whose width shows its seven columns
+    // whole in the larger font; on the right it had a quarter of 1280 px and cut its headers
+    // after "Database file" (who waits for whom scrolled out of sight).
+    addDockWidget(presentation ? Qt::BottomDockWidgetArea : Qt::RightDockWidgetArea, locks);
     addDockWidget(Qt::RightDockWidgetArea, versions);
     addDockWidget(Qt::BottomDockWidgetArea, explain);
     addDockWidget(Qt::RightDockWidgetArea, metrics);
     addDockWidget(Qt::BottomDockWidgetArea, log);
-    const bool presentation = txs::style::current().presentation;
     // Presentation: the explanations take the whole bottom, the transactions and the log tabs
     // beside them. Split in three, presentation's font left the table of errors a third of the
     // window: "SQLITE_BUSY" scrolled out of sight at 1280 px.
@@ -104,10 +108,13 @@ void MainWindow::arrangeDocks()
     // The dependency graph wants the width of the explanations' place; a run with an anomaly
     // raises it (MainWindowDependencies.cpp).
     tabifyDockWidget(explain, deps);
-    tabifyDockWidget(locks, versions);
+    if (presentation)
+        tabifyDockWidget(deps, locks);
+    else
+        tabifyDockWidget(locks, versions);
     addDockWidget(Qt::RightDockWidgetArea, database);
     tabifyDockWidget(versions, database);
-    splitDockWidget(locks, metrics, Qt::Vertical);
+    splitDockWidget(presentation ? versions : locks, metrics, Qt::Vertical);
     // The result pane under the script: a failed expectation and its line side by side. In
     // presentation mode the larger font leaves the column room for one of them at a time (split,
     // the script showed 3 lines and the verdict and its Fix were cut at 720 px): they share it as
@@ -122,7 +129,7 @@ void MainWindow::arrangeDocks()
     arrangeRecordDocks();
     tx->raise();
     explain->raise();
-    locks->raise();
+    presentation ? versions->raise() : locks->raise();
     // Presentation: the transactions in front of the tabs they share with the explanations; a
     // run with errors brings the explanations forward (focusOnStory).
     if (presentation) tx->raise();
@@ -132,9 +139,17 @@ void MainWindow::arrangeDocks()
     if (presentation) metrics->hide();
     // Presentation: side panels narrower, so the timeline is as wide as the larger font allows.
     const DockSizes sizes = DockSizes::forWindow(room, presentation);
-    resizeDocks({script}, {sizes.script}, Qt::Horizontal);
+    // Presentation: the script and result column as wide as the problems list needs for its
+    // four columns' labels and longest words in the larger font (Expected and Actual were cut
+    // at a fifth of 1280 px), a little over a third of the window at most.
+    const int scriptWidth =
+        presentation ? std::max(sizes.script, std::min(room.width() * 36 / 100, 480)) : sizes.script;
+    resizeDocks({script}, {scriptWidth}, Qt::Horizontal);
     // The side's share, or what its tabs need to show their titles whole.
-    resizeDocks({locks}, {std::max(sizes.side, tabsWidth({locks, versions, database}))}, Qt::Horizontal);
+    if (presentation)
+        resizeDocks({versions}, {std::max(sizes.side, tabsWidth({versions, database}))}, Qt::Horizontal);
+    else
+        resizeDocks({locks}, {std::max(sizes.side, tabsWidth({locks, versions, database}))}, Qt::Horizontal);
     resizeDocks({tx}, {sizes.bottom}, Qt::Vertical);
     if (!presentation) resizeDocks({tx, explain}, {room.width() / 3, room.width() * 2 / 3}, Qt::Horizontal);
     if (!presentation)

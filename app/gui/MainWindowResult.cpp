@@ -110,7 +110,8 @@ void MainWindow::showVerdict()
     if (QDockWidget* d = dock("resultDock")) {
         d->show();
         d->raise();
-        // Under the script (the default place): with causes to read, the verdict gets the
+        // Under the script (the default place): with causes or problems to read (problems alone
+        // once kept the split of the last layout, whatever they needed), the verdict gets the
         // height at which the first cause's Why and Fix are read without scrolling, up to eleven
         // twentieths of the column: the script keeps at least 45% (at 1280 x 720 a dozen lines;
         // "at least two thirds" for the result left it four), and all the rest on a tall screen
@@ -118,7 +119,7 @@ void MainWindow::showVerdict()
         QDockWidget* script = dock("scriptDock");
         if (script && !d->isFloating() && !script->isFloating() &&
             dockWidgetArea(d) == dockWidgetArea(script) && !tabifiedDockWidgets(d).contains(script) &&
-            resultPane_->causeModel().rowCount() > 0) {
+            (resultPane_->causeModel().rowCount() > 0 || resultPane_->verdictModel().rowCount() > 0)) {
             const int column = script->height() + d->height();
             const int chrome = d->height() - resultPane_->height(); // the dock's title bar
             const int wanted = resultPane_->heightToRead() + chrome;

@@ -11,6 +11,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolTip>
+#include <cstring>
 
 using namespace txs;
 using namespace txs::timeline;
@@ -156,7 +157,8 @@ private slots:
     {
         const int marginBefore = w->axisRect()->left();
         testing::EventBuilder ev = s.ev; // seq goes on from the scenario's
-        const std::string longName = "pid 8207 (python3 webapp.py --workers 4 /srv/app/data/app.db) connection 1";
+        const std::string longName =
+            "pid 8207 (python3 webapp.py --workers 4 /srv/app/data/app.db) connection 1";
         ev.add(EventKind::ConnectionOpen, 3, 0, 0, 0, 0, longName);
         ev.add(EventKind::TxBegin, 3, 11000, 3, 4);
         ev.add(EventKind::TxCommit, 3, 12000, 3, 7, 1);
@@ -569,6 +571,56 @@ private slots:
         // High-DPI export: twice the pixels, same picture.
         QVERIFY(w->savePng(png, 800, 300, 2.0));
         QCOMPARE(QImage(png).size(), QSize(1600, 600));
+    }
+
+    // An exported timeline is read later, away from the live cursor: neither the cursor nor its
+    // label ("now", or the instant) is drawn into the file, wherever the cursor is; the title is
+    // drawn, on top. On screen the cursor is drawn (the check that it would show if exported).
+    void exportLeavesOutTheCursorAndDrawsTheTitle()
+    {
+        auto exported = [&](const char* name, const QString& title) {
+            const QString path = outputPath(name);
+            QFile::remove(path);
+            return w->exportTo(path, 800, 300, title) ? QImage(path).convertToFormat(QImage::Format_RGB32)
+                                                      : QImage();
+        };
+        w->setCursorTime(4'000'000); // mid-run: the instant's label
+        w->replot(QCustomPlot::rpImmediateRefresh);
+        const QImage liveMid = w->grab().toImage();
+        const QImage atMid = exported("timeline_export_cursor_mid.png", {});
+        w->setCursorTime(10'000'000); // the run's end, the view following: "now"
+        QVERIFY(w->followLive());
+        w->replot(QCustomPlot::rpImmediateRefresh);
+        const QImage liveNow = w->grab().toImage();
+        const QImage atNow = exported("timeline_export_cursor_now.png", {});
+        QVERIFY2(liveMid != liveNow, "on screen the cursor moved: the comparison below can see it");
+        QVERIFY(!atMid.isNull());
+        QCOMPARE(atMid.size(), QSize(800, 300));
+        QVERIFY2(atMid == atNow, "the cursor or its label is drawn into the exported file");
+
+        // The title: two titles give two pictures that differ only in a band at the top (the
+        // plot below is the same), and that band holds the text's colour.
+        const QImage first = exported("timeline_export_title.png", "lost update");
+        const QImage second = exported("timeline_export_title2.png", "write skew on wal, 16 writers");
+        QCOMPARE(first.size(), QSize(800, 300));
+        int lowest = -1;
+        for (int y = 0; y < first.height(); ++y)
+            if (std::memcmp(first.constScanLine(y), second.constScanLine(y), first.bytesPerLine()) != 0)
+                lowest = y;
+        QVERIFY2(lowest >= 0, "the title is not drawn");
+        QVERIFY2(lowest < first.height() / 5, qPrintable(QString("they differ down to y %1").arg(lowest)));
+        QVERIFY(countColour(first.copy(0, 0, first.width(), lowest + 1), w->colors().text) > 10);
+        // Untitled, the plot starts higher: the title takes room of its own, not the plot's.
+        QVERIFY(first != atNow);
+
+        // SVG: the title drawn as text, besides the drawing's <title>.
+        const QString svg = outputPath("timeline_export_title.svg");
+        QFile::remove(svg);
+        QVERIFY(w->exportTo(svg, 800, 300, "lost update"));
+        QFile svgFile(svg);
+        QVERIFY(svgFile.open(QIODevice::ReadOnly));
+        const QByteArray drawing = svgFile.readAll();
+        QVERIFY2(drawing.count("lost update") >= 2, drawing.left(2000).constData());
     }
 };
 

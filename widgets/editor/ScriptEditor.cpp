@@ -62,7 +62,14 @@ ScriptEditor::ScriptEditor(QWidget* parent)
     highlighter_->setDarkBackground(isDark(palette()));
     settleTimer_->setSingleShot(true);
     settleTimer_->setInterval(300);
-    connect(settleTimer_, &QTimer::timeout, this, [this] { emit textSettled(toPlainText()); });
+    // Only a change of the characters settles: a re-highlight (a theme switch re-colours the
+    // script) also signals textChanged, and reloading the same script cleared the run's results.
+    connect(settleTimer_, &QTimer::timeout, this, [this] {
+        QString text = toPlainText();
+        if (text == settledText_) return;
+        settledText_ = text;
+        emit textSettled(settledText_);
+    });
     connect(this, &QPlainTextEdit::textChanged, settleTimer_, qOverload<>(&QTimer::start));
     connect(this, &QPlainTextEdit::blockCountChanged, this, &ScriptEditor::layoutGutter);
     // The marks judge the text that ran: an edit of the characters (not a re-highlight, which
@@ -72,6 +79,12 @@ ScriptEditor::ScriptEditor(QWidget* parent)
     });
     connect(this, &QPlainTextEdit::updateRequest, this, &ScriptEditor::updateGutter);
     layoutGutter();
+}
+
+void ScriptEditor::markSettled()
+{
+    settleTimer_->stop();
+    settledText_ = toPlainText();
 }
 
 int ScriptEditor::gutterWidth() const

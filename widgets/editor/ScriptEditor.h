@@ -49,6 +49,10 @@ public:
     // The gutter's tooltip at `y`: the expectation mark's, if the line has one.
     QString gutterToolTip(int y) const;
 
+    // The text shown is the one applied (a script opened or loaded): textSettled is signalled
+    // again only once the characters change. A re-highlight alone never signals it.
+    void markSettled();
+
 signals:
     // Emitted a moment after the text stops changing, with the current text.
     void textSettled(const QString& text);
@@ -75,6 +79,7 @@ private:
     QWidget* gutter_;
     TxsHighlighter* highlighter_;
     class QTimer* settleTimer_;
+    QString settledText_; // the text last signalled by textSettled
     int nextLine_ = 0;
     int errorLine_ = 0;
     QString errorMessage_;

@@ -120,7 +120,7 @@ QVariant ExplanationsModel::data(const QModelIndex& index, int role) const
         if (index.column() == OutcomeColumn) return outcomeToolTip(x.outcome);
         return index.column() >= MessageColumn ? display(x, index.column()) : QVariant();
     case Qt::ForegroundRole:
-        if (x.timeNs > instant()) return QGuiApplication::palette().color(QPalette::Disabled, QPalette::Text);
+        if (x.timeNs > instant()) return mutedForeground();
         return index.column() == CodeColumn || index.column() == OutcomeColumn
                    ? outcomeForeground(colourOf(x.outcome))
                    : QVariant();

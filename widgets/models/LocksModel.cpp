@@ -96,7 +96,7 @@ QVariant LocksModel::data(const QModelIndex& index, int role) const
     case Qt::BackgroundRole:
         return waiting ? outcomeBackground(Outcome::Blocked) : QVariant();
     case Qt::ForegroundRole:
-        return c.closeNs <= instant() ? QVariant(QColor(Qt::gray)) : QVariant();
+        return c.closeNs <= instant() ? QVariant(mutedForeground()) : QVariant();
     case ConnectionIdRole:
         return c.id;
     case WaitingRole:

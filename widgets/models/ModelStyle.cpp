@@ -2,9 +2,13 @@
 
 #include "engine/api/Error.h"
 #include "engine/trace/ProjectionTimes.h"
+#include "widgets/style/Contrast.h"
 #include "widgets/style/Theme.h"
 
 #include <QGuiApplication>
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 namespace txs::models {
 
@@ -75,6 +79,35 @@ QVariant outcomeBackground(Outcome outcome)
         return dark ? QColor(0x3a, 0x2a, 0x10) : QColor(0xfd, 0xf0, 0xdc);
     }
     return {};
+}
+
+namespace {
+
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    return QColor::fromRgbF(static_cast<float>(a.redF() * (1 - t) + b.redF() * t),
+                            static_cast<float>(a.greenF() * (1 - t) + b.greenF() * t),
+                            static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t));
+}
+
+} // namespace
+
+QColor mutedForeground()
+{
+    const QPalette palette = QGuiApplication::palette();
+    const QColor text = palette.color(QPalette::Text);
+    std::vector<QColor> backs{palette.color(QPalette::Base), palette.color(QPalette::AlternateBase)};
+    for (Outcome o : {Outcome::Ok, Outcome::Failed, Outcome::Blocked})
+        backs.push_back(outcomeBackground(o).value<QColor>());
+    // From half-way to the background towards the text, until every background keeps 4.5:1
+    // (with a margin for rounding to 8 bits); the text itself when nothing quieter does.
+    for (double towardBack = 0.5; towardBack > 0.0; towardBack -= 0.05) {
+        const QColor muted = mix(text, palette.color(QPalette::Base), towardBack);
+        if (std::all_of(backs.begin(), backs.end(),
+                        [&](const QColor& b) { return style::contrastRatio(muted, b) >= 4.6; }))
+            return muted;
+    }
+    return text;
 }
 
 } // namespace txs::models

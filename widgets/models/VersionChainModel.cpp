@@ -481,7 +481,7 @@ QVariant VersionChainModel::data(const QModelIndex& index, int role) const
             return {};
         }
     case Qt::ForegroundRole:
-        return reclaimed ? QVariant(QColor(Qt::gray)) : QVariant();
+        return reclaimed ? QVariant(mutedForeground()) : QVariant();
     case Qt::BackgroundRole:
         return seen ? outcomeBackground(Outcome::Ok) : QVariant();
     case Qt::FontRole: {

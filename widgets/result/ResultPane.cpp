@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QResizeEvent>
 #include <QScrollBar>
+#include <QStyle>
 #include <QTableView>
 #include <QTextBrowser>
 #include <QTextDocument>
@@ -155,7 +156,10 @@ void ResultPane::fitVerdictView()
     for (int row = 0; row < std::max(rows, 1); ++row)
         height += row < rows ? verdictView_->rowHeight(row) : verdictView_->fontMetrics().lineSpacing() + 6;
     // Columns wider than the view (fitVerdictColumns' last resort) bring a scroll bar below.
-    if (verdictView_->horizontalHeader()->length() > verdictView_->viewport()->width())
+    int inside = verdictView_->width() - 2 * verdictView_->frameWidth();
+    if (verdict_->rowCount() > kMaxVerdictRows)
+        inside -= verdictView_->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, verdictView_);
+    if (verdictView_->horizontalHeader()->length() > inside)
         height += verdictView_->horizontalScrollBar()->sizeHint().height();
     verdictView_->setFixedHeight(height);
 }
@@ -167,7 +171,12 @@ void ResultPane::fitVerdictView()
 void ResultPane::fitVerdictColumns()
 {
     QHeaderView* header = verdictView_->horizontalHeader();
-    const int width = verdictView_->viewport()->width();
+    // The view's inside less the vertical scroll bar that more rows than kMaxVerdictRows bring:
+    // not viewport()->width(), which is the width before that bar appears (fitted then, Actual
+    // was cut by the bar and a horizontal scroll bar took a row's height at 1280 x 720).
+    int width = verdictView_->width() - 2 * verdictView_->frameWidth();
+    if (verdict_->rowCount() > kMaxVerdictRows)
+        width -= verdictView_->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, verdictView_);
     if (width <= 0) return;
     const QFontMetrics cellFont = verdictView_->fontMetrics();
     const int padding = cellFont.averageCharWidth() + 8; // the cell's margins and grid line

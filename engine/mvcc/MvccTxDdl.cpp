@@ -12,6 +12,7 @@
 #include "engine/api/AsciiText.h"
 #include "engine/mvcc/MvccStore.h"
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -22,6 +23,39 @@ namespace {
 
 // Private catalog versions: the high bit keeps them apart from the committed ones.
 constexpr std::uint64_t privateVersionBit = std::uint64_t{1} << 63;
+
+using Tables = std::map<std::string, std::shared_ptr<Table>>;
+
+// What undoing DDL did to the tables, for the trace: its TableCreated and TableDropped events were
+// emitted when the DDL ran, so a table that goes is dropped and one that comes back is created
+// again (the version projection and the explainer then name the catalog as it is).
+struct TableChanges
+{
+    std::vector<std::shared_ptr<Table>> gone, back;
+};
+
+TableChanges changesBetween(const Tables& from, const Tables& to)
+{
+    std::set<const Table*> before, after;
+    for (const auto& [name, table] : from)
+        before.insert(table.get());
+    for (const auto& [name, table] : to)
+        after.insert(table.get());
+    TableChanges changes;
+    for (const auto& [name, table] : from)
+        if (!after.count(table.get())) changes.gone.push_back(table);
+    for (const auto& [name, table] : to)
+        if (!before.count(table.get())) changes.back.push_back(table);
+    return changes;
+}
+
+void emitChanges(const MvccStore& store, std::uint32_t connection, const TableChanges& changes)
+{
+    for (const auto& table : changes.gone)
+        store.emit(EventKind::TableDropped, connection, 0, table->id(), 0, 0, 0, table->name());
+    for (const auto& table : changes.back)
+        store.emit(EventKind::TableCreated, connection, 0, table->id(), 0, 0, 0, table->name());
+}
 
 } // namespace
 
@@ -69,10 +103,13 @@ void MvccStore::rollbackDdlTo(Transaction& tx, std::size_t mark)
 {
     std::unique_lock lock(catalogMutex_);
     if (!pending_ || pending_->tx != &tx || mark >= tx.ddlOps.size()) return;
+    const auto changes = changesBetween(tables_, pending_->before[mark].tables);
     restoreCatalog(pending_->before[mark]);
     pending_->before.resize(mark);
     tx.ddlOps.resize(mark);
     pendingVersion_.store(++pendingSerial_ | privateVersionBit, std::memory_order_release);
+    lock.unlock();
+    emitChanges(*this, tx.connection, changes);
 }
 
 std::optional<Error> MvccStore::logDdl(LogOp op, std::uint64_t& ts, CatalogState before)
@@ -155,11 +192,14 @@ void MvccStore::discardTxDdl(Transaction& tx)
 {
     std::unique_lock lock(catalogMutex_);
     if (!pending_ || pending_->tx != &tx) return;
+    const auto changes = changesBetween(tables_, pending_->committed.tables);
     restoreCatalog(pending_->committed);
     pending_.reset();
     pendingConnection_.store(0, std::memory_order_release);
     tx.ddlPending = false;
     tx.ddlOps.clear();
+    lock.unlock();
+    emitChanges(*this, tx.connection, changes);
 }
 
 } // namespace txs::mvcc

@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
+#include <map>
 #include <thread>
 
 using namespace txs;
@@ -148,6 +149,7 @@ private slots:
         MUST(a(), "CREATE VIEW old_v AS SELECT v FROM old");
         MUST(a(), "CREATE TABLE audit (what)");
         MUST(a(), "CREATE TRIGGER old_tr AFTER INSERT ON old BEGIN INSERT INTO audit VALUES (new.v); END");
+        const auto from = three.trace->appendedCount();
         MUST(a(), "BEGIN");
         MUST(a(), "CREATE TABLE n (id INTEGER PRIMARY KEY, v TEXT)");
         MUST(a(), "INSERT INTO n VALUES (1, 'gone')");
@@ -162,6 +164,20 @@ private slots:
         QCOMPARE_ROWS(b(), "SELECT v FROM old_v", "kept");
         EXPECT_ERROR(b(), "SELECT * FROM n", ErrorKind::Syntax, "no such table: n");
         MUST(a(), "ROLLBACK");
+        // The trace says so too: n (the first table created since `from`) ends dropped, old (the
+        // first dropped) ends created again.
+        std::uint32_t created = 0, dropped = 0;
+        std::map<std::uint32_t, EventKind> last;
+        for (const auto& e : three.trace->snapshot()) {
+            if (e.seq < from || (e.kind != EventKind::TableCreated && e.kind != EventKind::TableDropped))
+                continue;
+            if (e.kind == EventKind::TableCreated && !created) created = e.table;
+            if (e.kind == EventKind::TableDropped && !dropped) dropped = e.table;
+            last[e.table] = e.kind;
+        }
+        QVERIFY(created && dropped);
+        QVERIFY(last[created] == EventKind::TableDropped);
+        QVERIFY(last[dropped] == EventKind::TableCreated);
         for (Connection* conn : {&a(), &b()}) {
             EXPECT_ERROR(*conn, "SELECT * FROM n", ErrorKind::Syntax, "no such table: n");
             EXPECT_ERROR(*conn, "SELECT * FROM nv", ErrorKind::Syntax, "no such table: nv");

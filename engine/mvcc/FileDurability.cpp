@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <map>
 #include <random>
 #include <set>
 #include <sqlite3.h>
@@ -387,7 +388,49 @@ std::optional<std::string> FileDurability::rebuiltCreate(const std::string& logg
 std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint64_t commitTs, bool& appended)
 {
     FrameWriter frame(commitTs);
+    // DDL made inside the transaction (MvccTxDdl.cpp) comes first: replayed in order, it leaves
+    // the catalog the rows below were written for.
+    for (const auto& op : tx.ddlOps) {
+        switch (op.kind) {
+        case LogOp::Kind::CreateTable:
+            frame.createTable(op.table, op.createSql);
+            break;
+        case LogOp::Kind::DropTable:
+            frame.dropTable(op.table);
+            break;
+        case LogOp::Kind::CreateIndex:
+            frame.createIndex(op.table, op.createSql);
+            break;
+        case LogOp::Kind::DropIndex:
+            frame.dropIndex(op.table, op.index);
+            break;
+        case LogOp::Kind::CreateView:
+            frame.createView(op.table, op.createSql);
+            break;
+        case LogOp::Kind::DropView:
+            frame.dropView(op.table);
+            break;
+        case LogOp::Kind::CreateTrigger:
+            frame.createTrigger(op.table, op.createSql);
+            break;
+        case LogOp::Kind::DropTrigger:
+            frame.dropTrigger(op.table);
+            break;
+        case LogOp::Kind::Upsert:
+        case LogOp::Kind::Delete:
+            break;
+        }
+    }
+    // Rows of a table the transaction then dropped (or dropped and created again) went with it:
+    // only rows of the tables its catalog ends with are logged.
+    std::map<const Table*, bool> live;
+    auto kept = [&](const std::shared_ptr<Table>& table) {
+        auto [it, fresh] = live.emplace(table.get(), true);
+        if (fresh) it->second = store_.table(table->name(), tx.connection) == table;
+        return it->second;
+    };
     for (const auto& record : tx.writes) {
+        if (!tx.ddlOps.empty() && !kept(record.table)) continue;
         if (record.op == WriteRecord::Op::Delete)
             frame.remove(record.table->name(), record.key);
         else

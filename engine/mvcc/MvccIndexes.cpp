@@ -14,15 +14,18 @@ namespace txs::mvcc {
 
 namespace {
 
-// The row of the newest committed version of `chain` that no commit has ended, or null.
-RowRecord currentCommitted(VersionChain& chain)
+// The row of the newest committed version of `chain` that no commit has ended, or null. `own`: a
+// transaction whose writes count as committed (the one creating the index inside BEGIN ... COMMIT,
+// on a table it created: SQLite refuses a UNIQUE index over its own duplicates too).
+RowRecord currentCommitted(VersionChain& chain, const Transaction* own)
 {
     std::lock_guard lock(chain.lock);
     for (auto it = chain.versions.rbegin(); it != chain.versions.rend(); ++it) {
-        const bool begun = !it->begin.tx || it->begin.tx->loadState() == TxState::Committed;
+        const bool begun =
+            !it->begin.tx || it->begin.tx == own || it->begin.tx->loadState() == TxState::Committed;
         if (!begun) continue;
-        const bool ended =
-            !it->end.isNone() && (!it->end.tx || it->end.tx->loadState() == TxState::Committed);
+        const bool ended = !it->end.isNone() && (!it->end.tx || it->end.tx == own ||
+                                                 it->end.tx->loadState() == TxState::Committed);
         return ended ? RowRecord{} : it->row;
     }
     return {};
@@ -75,6 +78,17 @@ void addIndexTo(Table& table, const std::shared_ptr<Index>& index, bool alone = 
     });
 }
 
+// CREATE/DROP INDEX change the table object in place, and a table the transaction did not create
+// is shared with the committed catalog every other connection reads: they would see (and their
+// writes maintain) the index before COMMIT, and ROLLBACK could not take their entries back out.
+Error indexOnCommittedTable(const char* what, const std::string& table)
+{
+    return Error::notSupported(std::string(what) + " INDEX inside a transaction on table " + table +
+                               ", which existed before the transaction, is not supported by the MVCC engine "
+                               "yet (the index would be shared with other connections before COMMIT); run "
+                               "it outside BEGIN ... COMMIT, or on a table the transaction created");
+}
+
 void removeIndexFrom(Table& table, const std::string& name)
 {
     auto list = std::make_shared<Table::IndexList>();
@@ -101,10 +115,10 @@ void MvccStore::restoreDropIndex(const std::string& name)
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
 }
 
-std::shared_ptr<Table> MvccStore::tableOfIndex(const std::string& name) const
+std::shared_ptr<Table> MvccStore::tableOfIndex(const std::string& name, std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
-    for (const auto& [key, table] : tables_)
+    for (const auto& [key, table] : seesCommitted(viewer) ? pending_->committed.tables : tables_)
         if (table->index(name)) return table;
     return nullptr;
 }
@@ -123,6 +137,8 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
     if (tables_.count(toLower(schema.name)) || findView(schema.name) != views_.end())
         return Error::syntax("there is already a table named " + schema.name);
     const std::shared_ptr<Table> table = it->second;
+    if (sharedWithCommitted(*table)) return indexOnCommittedTable("CREATE", table->name());
+    CatalogState catalogBefore = beforeDdl();
 
     // Published before it is filled, so a transaction writing meanwhile adds its entries (its
     // COMMIT then fails with the schema conflict all the same); the planner waits for ready.
@@ -135,7 +151,7 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
         // duplicates.
         std::vector<Row> tuples;
         forEachChain(*table, [&](std::int64_t, VersionChain& chain) {
-            const RowRecord row = currentCommitted(chain);
+            const RowRecord row = currentCommitted(chain, pending_ ? pending_->tx : nullptr);
             if (!row) return;
             Row tuple = index->tupleOf(row);
             if (!Index::hasNull(tuple)) tuples.push_back(std::move(tuple));
@@ -149,17 +165,17 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
             }
     }
     // On a file the DDL is a frame of the log, written once the index is known to be valid.
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logCreateIndex(table->name(), index->schema().createSql, ts)) {
-            endDdl(ts);
-            table->setIndexes(before);
-            return logError;
-        }
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::CreateIndex;
+    op.table = table->name();
+    op.createSql = index->schema().createSql;
+    if (auto logError = logDdl(std::move(op), ts, std::move(catalogBefore))) {
+        table->setIndexes(before);
+        return logError;
     }
     index->setReady(true);
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, table->id(), 0, 0, 0, "CREATE INDEX " + index->name());
     return std::nullopt;
@@ -179,16 +195,15 @@ std::optional<Error> MvccStore::dropIndex(const std::string& name, bool ifExists
         return ifExists ? std::nullopt : std::optional<Error>(Error::syntax("no such index: " + name));
     if (index->schema().createSql.empty())
         return Error::syntax("index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped");
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logDropIndex(table->name(), index->name(), ts)) {
-            endDdl(ts);
-            return logError;
-        }
-    }
+    if (sharedWithCommitted(*table)) return indexOnCommittedTable("DROP", table->name());
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::DropIndex;
+    op.table = table->name();
+    op.index = index->name();
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
     removeIndexFrom(*table, index->name());
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, table->id(), 0, 0, 0, "DROP INDEX " + index->name());
     return std::nullopt;

@@ -52,20 +52,21 @@ std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExis
         return nullptr;
     }
     // On a file the DDL is a frame of the log with its own timestamp, written before the
-    // catalog changes (under the catalog lock, so DDL frames are in catalog order).
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logCreateTable(schema.name, schema.createSql, ts)) {
-            endDdl(ts);
-            error = logError;
-            return nullptr;
-        }
+    // catalog changes (under the catalog lock, so DDL frames are in catalog order); inside a
+    // transaction, an op of its commit frame (logDdl).
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::CreateTable;
+    op.table = schema.name;
+    op.createSql = schema.createSql;
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) {
+        error = logError;
+        return nullptr;
     }
     auto table = std::make_shared<Table>(nextTableId_++, std::move(schema));
     table->setCreatedTs(ts);
     tables_[key] = table;
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::TableCreated, connection, 0, table->id(), 0, 0, 0, table->name());
     return table;
@@ -79,35 +80,34 @@ std::optional<Error> MvccStore::dropTable(const std::string& name, bool ifExists
         if (ifExists) return std::nullopt;
         return Error::syntax("no such table: " + name);
     }
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logDropTable(it->second->name(), ts)) {
-            endDdl(ts);
-            return logError;
-        }
-    }
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::DropTable;
+    op.table = it->second->name();
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
     auto table = it->second;
     tables_.erase(it);
-    table->markDropped();
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    // Inside a transaction the committed catalog keeps it until COMMIT (publishTxDdl marks it).
+    if (!pending_) table->markDropped();
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::TableDropped, connection, 0, table->id(), 0, 0, 0, table->name());
     return std::nullopt;
 }
 
-std::shared_ptr<Table> MvccStore::table(const std::string& name) const
+std::shared_ptr<Table> MvccStore::table(const std::string& name, std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
-    auto it = tables_.find(toLower(name));
-    return it == tables_.end() ? nullptr : it->second;
+    const auto& tables = seesCommitted(viewer) ? pending_->committed.tables : tables_;
+    auto it = tables.find(toLower(name));
+    return it == tables.end() ? nullptr : it->second;
 }
 
-std::vector<std::shared_ptr<Table>> MvccStore::tables() const
+std::vector<std::shared_ptr<Table>> MvccStore::tables(std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
     std::vector<std::shared_ptr<Table>> out;
-    for (auto& [name, table] : tables_)
+    for (auto& [name, table] : seesCommitted(viewer) ? pending_->committed.tables : tables_)
         out.push_back(table);
     return out;
 }
@@ -223,7 +223,7 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
 {
     leaveSyncFlight(tx); // reaching COMMIT: a sync leader need not wait for this one any more
     if (tx.doomedBy) return *tx.doomedBy;
-    if (tx.writes.empty()) {
+    if (tx.writes.empty() && tx.ddlOps.empty()) {
         // A reader needs no timestamp of its own and no validation; a serializable one is
         // placed in time by the clock now (what began before overlaps it).
         if (tx.ssi) {
@@ -239,6 +239,7 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
             }
         }
         tx.state.store(TxState::Committed, std::memory_order_release);
+        discardTxDdl(tx); // DDL statements that all failed or did nothing: no change to publish
         releaseExclusive(tx);
         unregister(tx);
         if (tx.explicitTx) emit(EventKind::TxCommit, tx.connection, tx.id, 0, 0, 0, 0);
@@ -295,6 +296,9 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         }
         syncError = std::move(error); // logged but not synced: committed, and COMMIT says so
     }
+    // Its DDL becomes the committed catalog while its rows are still Preparing: a reader that
+    // finds a new table waits for them like for any preparing writer's.
+    if (tx.ddlPending) publishTxDdl(tx, tx.endTs.load(std::memory_order_relaxed));
     finishCommit(tx);
     if (durability_) durability_->afterCommit();
     return syncError;
@@ -403,6 +407,7 @@ void MvccStore::rollback(Transaction& tx, RollbackReason reason, bool emitEvent)
     if (before == TxState::Preparing) preparingChanged();
     if (!wasLive) return;
     undoTo(tx, 0);
+    if (tx.ddlPending) discardTxDdl(tx); // before the slot is free for the next DDL
     releaseExclusive(tx);
     unregister(tx);
     rollbacks_.fetch_add(1, std::memory_order_relaxed);

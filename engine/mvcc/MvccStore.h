@@ -11,6 +11,7 @@
 #include "engine/api/Error.h"
 #include "engine/mvcc/AlterPlan.h"
 #include "engine/mvcc/Durability.h"
+#include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/SsiTracker.h"
 #include "engine/mvcc/Table.h"
 #include "engine/mvcc/Transaction.h"
@@ -80,10 +81,34 @@ public:
                                      std::uint32_t connection);
     std::optional<Error> dropIndex(const std::string& name, bool ifExists, std::uint32_t connection);
     // The table holding the index `name` (case-insensitive), or null.
-    std::shared_ptr<Table> tableOfIndex(const std::string& name) const;
-    std::shared_ptr<Table> table(const std::string& name) const;
-    std::vector<std::shared_ptr<Table>> tables() const;
+    //
+    // Readers take the connection that asks (`viewer`): while a transaction has DDL of its own not
+    // yet committed (beginTxDdl), its connection reads its private catalog and everyone else
+    // (viewer 0: the checkpoint, recovery, inspection) the committed one.
+    std::shared_ptr<Table> tableOfIndex(const std::string& name, std::uint32_t viewer = 0) const;
+    std::shared_ptr<Table> table(const std::string& name, std::uint32_t viewer = 0) const;
+    std::vector<std::shared_ptr<Table>> tables(std::uint32_t viewer = 0) const;
+    // The committed catalog's version: a transaction that wrote fails its COMMIT when it moved
+    // since its snapshot (the schema conflict).
     std::uint64_t schemaVersion() const { return schemaVersion_.load(std::memory_order_acquire); }
+    // What `viewer` must compare to know its declared catalog is current: schemaVersion(), or for
+    // the connection with DDL pending a number of its own (high bit set, never repeated).
+    std::uint64_t catalogVersion(std::uint32_t viewer) const
+    {
+        if (viewer != 0 && pendingConnection_.load(std::memory_order_acquire) == viewer)
+            return pendingVersion_.load(std::memory_order_acquire);
+        return schemaVersion();
+    }
+
+    // ---- DDL inside an explicit transaction (MvccTxDdl.cpp). `tx` holds the exclusive slot (so
+    // no other DDL and no other commit runs until it ends). From beginTxDdl on, the catalog DDL
+    // changes is tx's own: its connection reads it, every other viewer the committed copy taken
+    // here. Its DDL is not logged on its own but kept in tx.ddlOps and written first in tx's
+    // commit frame, so recovery gets all of the transaction or none of it. COMMIT publishes the
+    // catalog; ROLLBACK restores the copy; rollbackDdlTo undoes the DDL after a savepoint.
+    void beginTxDdl(Transaction& tx);
+    std::size_t ddlMark(const Transaction& tx) const { return tx.ddlOps.size(); }
+    void rollbackDdlTo(Transaction& tx, std::size_t mark);
     // Views (MvccViews.cpp): SQLite's CREATE VIEW text, declared by every connection on its private
     // handle. DDL like a table's (the exclusive slot held, a log frame on a file, the schema
     // version bumped). Views, tables and indexes share one namespace, as in SQLite.
@@ -97,14 +122,14 @@ public:
     std::optional<Error> alterTable(const AlterPlan& plan, std::string_view statement,
                                     std::uint32_t connection);
     CatalogSchema catalogSchema() const;
-    std::vector<ViewSchema> views() const; // in the order they were created
-    bool hasView(const std::string& name) const;
+    std::vector<ViewSchema> views(std::uint32_t viewer = 0) const; // in the order they were created
+    bool hasView(const std::string& name, std::uint32_t viewer = 0) const;
     // Triggers (MvccTriggers.cpp): SQLite's CREATE TRIGGER text, kept, logged and checkpointed like a
     // view's; the SQL front end runs them. Their names are a namespace of their own, as in SQLite.
     std::optional<Error> createTrigger(TriggerSchema trigger, bool ifNotExists, std::uint32_t connection);
     std::optional<Error> dropTrigger(const std::string& name, bool ifExists, std::uint32_t connection);
-    std::vector<TriggerSchema> triggers() const; // in the order they were created
-    bool hasTrigger(const std::string& name) const;
+    std::vector<TriggerSchema> triggers(std::uint32_t viewer = 0) const; // in the order they were created
+    bool hasTrigger(const std::string& name, std::uint32_t viewer = 0) const;
 
     // ---- transactions
     // `serializable`: the transaction is tracked for Serializable Snapshot Isolation (SsiTracker.h).
@@ -283,6 +308,46 @@ private:
     std::vector<TriggerSchema>::const_iterator findTrigger(const std::string& name) const;
     std::uint32_t nextTableId_ = 1; // guarded by catalogMutex_
     std::atomic<std::uint64_t> schemaVersion_{1};
+
+    // A transaction's private catalog (MvccTxDdl.cpp). tables_, views_ and triggers_ are always
+    // the catalog DDL changes; while pending_ is set they are its transaction's, and pending_
+    // holds the committed catalog everyone else reads. Index lists are captured with it, as
+    // CREATE/DROP INDEX change a table object in place (only on tables the transaction created).
+    struct CatalogState
+    {
+        std::map<std::string, std::shared_ptr<Table>> tables;
+        std::vector<ViewSchema> views;
+        std::vector<TriggerSchema> triggers;
+        std::vector<std::pair<std::shared_ptr<Table>, std::shared_ptr<const Table::IndexList>>> indexLists;
+    };
+    struct PendingCatalog
+    {
+        Transaction* tx = nullptr;
+        CatalogState committed;
+        std::vector<CatalogState> before; // the catalog before each of tx.ddlOps
+    };
+    std::unique_ptr<PendingCatalog> pending_; // guarded by catalogMutex_
+    std::atomic<std::uint32_t> pendingConnection_{0};
+    std::atomic<std::uint64_t> pendingVersion_{0};
+    std::uint64_t pendingSerial_ = 0;    // guarded by catalogMutex_
+    CatalogState captureCatalog() const; // under catalogMutex_
+    CatalogState beforeDdl() const { return pending_ ? captureCatalog() : CatalogState{}; }
+    // Under catalogMutex_: `table` is one of the committed catalog's while a transaction's is
+    // private (CREATE/DROP INDEX would change it in place, for every reader: refused).
+    bool sharedWithCommitted(const Table& table) const;
+    void restoreCatalog(const CatalogState& state);
+    // Under catalogMutex_ (unique): the catalog `viewer` reads is the committed copy.
+    bool seesCommitted(std::uint32_t viewer) const { return pending_ && pending_->tx->connection != viewer; }
+    // Under catalogMutex_ (unique), in a DDL function after its checks: an autocommit DDL gets its
+    // timestamp and its own log frame (`ts`); a transaction's DDL is kept in tx.ddlOps with the
+    // catalog as it was (`before`). On an error nothing was logged or kept.
+    std::optional<Error> logDdl(LogOp op, std::uint64_t& ts, CatalogState before);
+    // After the catalog changed: the committed version (autocommit DDL, ddlCommitted) or the
+    // private one's.
+    void catalogChanged(std::uint64_t ts);
+    // Called by commit() and rollback() for the transaction with DDL pending.
+    void publishTxDdl(Transaction& tx, std::uint64_t commitTs);
+    void discardTxDdl(Transaction& tx);
 
     std::mutex gcQueueMutex_;
     std::deque<GcItem> gcQueue_; // oldest first: those are the likeliest to be reclaimable

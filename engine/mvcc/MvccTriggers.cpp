@@ -29,17 +29,15 @@ std::optional<Error> MvccStore::createTrigger(TriggerSchema trigger, bool ifNotE
                    ? std::nullopt
                    : std::optional<Error>(Error::syntax("trigger " + trigger.name + " already exists"));
     if (!tables_.count(toLower(trigger.table))) return Error::syntax("no such table: main." + trigger.table);
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logCreateTrigger(trigger.name, trigger.createSql, ts)) {
-            endDdl(ts);
-            return logError;
-        }
-    }
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::CreateTrigger;
+    op.table = trigger.name;
+    op.createSql = trigger.createSql;
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
     const std::string name = trigger.name;
     triggers_.push_back(std::move(trigger));
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, 0, 0, 0, 0, "CREATE TRIGGER " + name);
     return std::nullopt;
@@ -52,31 +50,32 @@ std::optional<Error> MvccStore::dropTrigger(const std::string& name, bool ifExis
     if (it == triggers_.end())
         return ifExists ? std::nullopt : std::optional<Error>(Error::syntax("no such trigger: " + name));
     const std::string dropped = it->name;
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logDropTrigger(dropped, ts)) {
-            endDdl(ts);
-            return logError;
-        }
-    }
-    triggers_.erase(it);
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::DropTrigger;
+    op.table = dropped;
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
+    triggers_.erase(findTrigger(dropped));
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, 0, 0, 0, 0, "DROP TRIGGER " + dropped);
     return std::nullopt;
 }
 
-std::vector<TriggerSchema> MvccStore::triggers() const
+std::vector<TriggerSchema> MvccStore::triggers(std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
-    return triggers_;
+    return seesCommitted(viewer) ? pending_->committed.triggers : triggers_;
 }
 
-bool MvccStore::hasTrigger(const std::string& name) const
+bool MvccStore::hasTrigger(const std::string& name, std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
-    return findTrigger(name) != triggers_.end();
+    if (!seesCommitted(viewer)) return findTrigger(name) != triggers_.end();
+    const std::string key = toLower(name);
+    for (const auto& trigger : pending_->committed.triggers)
+        if (toLower(trigger.name) == key) return true;
+    return false;
 }
 
 void MvccStore::restoreTrigger(TriggerSchema trigger)

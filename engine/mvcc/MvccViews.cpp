@@ -33,17 +33,15 @@ std::optional<Error> MvccStore::createView(ViewSchema view, bool ifNotExists, st
                            : std::optional<Error>(Error::syntax("table " + view.name + " already exists"));
     for (const auto& [key, table] : tables_)
         if (table->index(view.name)) return Error::syntax("there is already an index named " + view.name);
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logCreateView(view.name, view.createSql, ts)) {
-            endDdl(ts);
-            return logError;
-        }
-    }
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::CreateView;
+    op.table = view.name;
+    op.createSql = view.createSql;
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
     const std::string name = view.name;
     views_.push_back(std::move(view));
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, 0, 0, 0, 0, "CREATE VIEW " + name);
     return std::nullopt;
@@ -56,31 +54,32 @@ std::optional<Error> MvccStore::dropView(const std::string& name, bool ifExists,
     if (it == views_.end())
         return ifExists ? std::nullopt : std::optional<Error>(Error::syntax("no such view: " + name));
     const std::string dropped = it->name;
-    const std::uint64_t ts = durability_ ? beginDdl() : 0;
-    if (durability_) {
-        if (auto logError = durability_->logDropView(dropped, ts)) {
-            endDdl(ts);
-            return logError;
-        }
-    }
-    views_.erase(it);
-    schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
-    ddlCommitted(ts);
+    std::uint64_t ts = 0;
+    LogOp op;
+    op.kind = LogOp::Kind::DropView;
+    op.table = dropped;
+    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
+    views_.erase(findView(dropped));
+    catalogChanged(ts);
     lock.unlock();
     emit(EventKind::Note, connection, 0, 0, 0, 0, 0, "DROP VIEW " + dropped);
     return std::nullopt;
 }
 
-std::vector<ViewSchema> MvccStore::views() const
+std::vector<ViewSchema> MvccStore::views(std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
-    return views_;
+    return seesCommitted(viewer) ? pending_->committed.views : views_;
 }
 
-bool MvccStore::hasView(const std::string& name) const
+bool MvccStore::hasView(const std::string& name, std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);
-    return findView(name) != views_.end();
+    if (!seesCommitted(viewer)) return findView(name) != views_.end();
+    const std::string key = toLower(name);
+    for (const auto& view : pending_->committed.views)
+        if (toLower(view.name) == key) return true;
+    return false;
 }
 
 void MvccStore::restoreView(ViewSchema view)

@@ -5,6 +5,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/api/Error.h"
+#include "engine/mvcc/LogFormat.h"
 #include "engine/mvcc/SsiTracker.h"
 #include "engine/mvcc/Version.h"
 
@@ -77,6 +78,9 @@ struct Transaction
     int statementsRun = 0;
     std::optional<Error> doomedBy; // set by a conflict: only ROLLBACK is accepted after it
     std::vector<WriteRecord> writes;
+    // Its DDL (MvccStore::beginTxDdl), in the order made: the first ops of its commit frame.
+    std::vector<LogOp> ddlOps;
+    bool ddlPending = false; // its catalog is private (MvccStore::beginTxDdl) until it ends
     // Tracked for Serializable Snapshot Isolation (PRAGMA isolation = 'serializable'), owned by
     // the store's SsiTracker once it enrolls (before that, by this transaction); null for
     // snapshot isolation and once the transaction has ended.

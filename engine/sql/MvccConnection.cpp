@@ -493,9 +493,10 @@ std::optional<Error> MvccConnection::execPrivate(const std::string& sql)
 // connections may have changed since this connection's last statement.
 std::optional<Error> MvccConnection::syncSchema()
 {
-    const std::uint64_t version = store_->schemaVersion();
+    // Its own catalog while its transaction has DDL pending, the committed one otherwise.
+    const std::uint64_t version = store_->catalogVersion(id());
     if (version == syncedSchemaVersion_) return std::nullopt;
-    const auto tables = store_->tables();
+    const auto tables = store_->tables(id());
     // Cached statements were planned with the old indexes (an index may be gone).
     clearStatements();
     std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> current;
@@ -523,7 +524,7 @@ std::optional<Error> MvccConnection::syncSchema()
         if (auto error = createRowMirror(db_, tableId, table->schema())) return error;
     }
     if (auto error = syncViews()) return error;
-    if (auto error = triggers_->sync(store_->triggers(), declared_)) return error;
+    if (auto error = triggers_->sync(store_->triggers(id()), declared_)) return error;
     syncedSchemaVersion_ = version;
     return std::nullopt;
 }
@@ -533,9 +534,6 @@ std::optional<Error> MvccConnection::createTable(std::string_view statement, con
 {
     if (c.temp) return runSql(statement, params, result); // connection-private, plain SQLite
     if (c.asSelect) return createTableAsSelect(statement, c, params);
-    if (tx_)
-        return Error::notSupported(
-            "CREATE TABLE inside a transaction is not supported by the MVCC engine yet");
     Error error;
     auto schema = readTableSchema(statement, error);
     if (!schema) return error;
@@ -551,8 +549,19 @@ std::optional<Error> MvccConnection::createTable(std::string_view statement, con
 // Runs `ddl` as Turso runs DDL: as a one-statement exclusive transaction, so it waits (busy
 // handler) for a BEGIN IMMEDIATE or a preparing commit, and no commit can prepare meanwhile —
 // every commit therefore sees a DDL statement entirely before or entirely after itself.
+// Inside BEGIN ... COMMIT it makes the transaction the exclusive writer until it ends, with a
+// catalog of its own (MvccStore::beginTxDdl): others read the committed one, and their writes
+// get BUSY meanwhile, as in Turso.
 std::optional<Error> MvccConnection::asExclusiveWriter(const std::function<std::optional<Error>()>& ddl)
 {
+    if (tx_) {
+        if (auto error = enterTransactionDdl()) return error;
+        // A statement is atomic: DDL it made before failing (a DROP TABLE's triggers) goes.
+        const std::size_t mark = store_->ddlMark(*tx_);
+        auto error = ddl();
+        if (error) store_->rollbackDdlTo(*tx_, mark);
+        return error;
+    }
     auto tx = store_->begin(TxMode::None, id(), false);
     tx->ddl = true;
     if (auto error = store_->acquireExclusive(
@@ -565,13 +574,35 @@ std::optional<Error> MvccConnection::asExclusiveWriter(const std::function<std::
     return error;
 }
 
+std::optional<Error> MvccConnection::enterTransactionDdl()
+{
+    // Turso's refusal, word for word: a concurrent transaction is not the exclusive writer.
+    if (tx_->mode == TxMode::Concurrent)
+        return Error::misuse("DDL statements require an exclusive transaction (use BEGIN instead of BEGIN "
+                             "CONCURRENT)");
+    const bool fresh = tx_->statementsRun == 0;
+    if (!tx_->holdsExclusive) {
+        // As a deferred transaction's first write: one that has already read gets BUSY at once
+        // when another commit came since (its snapshot cannot become the writer's).
+        if (auto error = store_->acquireExclusive(
+                *tx_, fresh ? std::function<bool(int)>([this](int n) { return waitForLock(n); }) : nullptr,
+                fresh))
+            return error;
+    }
+    if (fresh) {
+        // The snapshot is fixed from here on: declare the catalog it has before changing it.
+        if (auto error = syncSchema()) return error;
+        ++tx_->statementsRun;
+    }
+    store_->beginTxDdl(*tx_);
+    return std::nullopt;
+}
+
 std::optional<Error> MvccConnection::dropTable(std::string_view statement, const Classified& c,
                                                const Params& params, Result& result)
 {
     // Not an MVCC table: a temp table of this connection, or SQLite's "no such table".
-    if (c.temp || !store_->table(c.name)) return runSql(statement, params, result);
-    if (tx_)
-        return Error::notSupported("DROP TABLE inside a transaction is not supported by the MVCC engine yet");
+    if (c.temp || !store_->table(c.name, id())) return runSql(statement, params, result);
     if (auto error = asExclusiveWriter([&] {
             if (auto triggerError = dropTriggersOf(c.name)) return triggerError; // they go with it
             return store_->dropTable(c.name, c.ifExists, id());

@@ -102,6 +102,7 @@ private:
     {
         std::string name;      // lower-case
         std::size_t writes;    // tx_->writes.size() when it was made
+        std::size_t ddl;       // MvccStore::ddlMark when it was made
         bool beganTransaction; // SAVEPOINT outside a transaction: RELEASE of it commits
     };
     std::vector<Savepoint> savepoints_; // innermost last; cleared whenever the transaction ends
@@ -109,6 +110,7 @@ private:
     std::optional<Error> createTableAsSelect(std::string_view statement, const sqlutil::Classified& c,
                                              const Params& params);
     std::optional<Error> asExclusiveWriter(const std::function<std::optional<Error>()>& ddl);
+    std::optional<Error> enterTransactionDdl(); // asExclusiveWriter inside BEGIN ... COMMIT
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);
     // The prepared statement for `statement`, and its upsert plan if it has one (see Upsert.h).

@@ -18,11 +18,17 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
 {
     // Not a table or view of the store: a temp table of this connection, or SQLite's own answer
     // ("no such table") from the private handle.
-    if (c.temp || (!store_->table(c.name) && !store_->hasView(c.name)))
+    if (c.temp || (!store_->table(c.name, id()) && !store_->hasView(c.name, id())))
         return runSql(statement, params, result);
+    // The store rebuilds the table from its committed rows (and on a file rewrites the SQLite file
+    // after a checkpoint): this transaction's own rows would be left out, and ROLLBACK could not
+    // undo the file. SQLite and Turso take it; TxScope refuses it, before anything changed.
     if (tx_)
         return Error::notSupported(
-            "ALTER TABLE inside a transaction is not supported by the MVCC engine yet");
+            "ALTER TABLE inside a transaction is not supported by the MVCC engine yet: it rebuilds the "
+            "table from its committed rows (on a file it also rewrites the database file), which would "
+            "leave out this transaction's own rows and could not be undone by ROLLBACK; run it outside "
+            "BEGIN ... COMMIT");
     if (auto trigger = triggerNaming(c.name))
         return Error::notSupported("ALTER TABLE " + c.name +
                                    " is not supported by the MVCC engine while trigger " + *trigger +
@@ -48,7 +54,7 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
 std::optional<std::string> MvccConnection::triggerNaming(const std::string& table) const
 {
     const std::string name = toLower(table);
-    for (const auto& trigger : store_->triggers())
+    for (const auto& trigger : store_->triggers(id()))
         if (toLower(trigger.table) == name || toLower(trigger.createSql).find(name) != std::string::npos)
             return trigger.name;
     return std::nullopt;

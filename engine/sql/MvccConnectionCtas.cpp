@@ -2,9 +2,9 @@
 // SELECT runs on the private handle (reading the MVCC tables under an autocommit snapshot) into a
 // TEMP table, whose CREATE TABLE SQLite writes with the names and the affinity-derived types it
 // gives any CTAS table ("id INT, v TEXT, r, s": INT, TEXT, REAL, NUM or none); that statement,
-// under the user's name, creates the MVCC table (DDL like CREATE TABLE), and one autocommit INSERT
-// copies the rows in. Two steps, as the store knows no transactional DDL: a reader between them
-// sees the table empty.
+// under the user's name, creates the MVCC table (DDL like CREATE TABLE), and one INSERT copies
+// the rows in. In autocommit these are two steps (a reader between them sees the table empty);
+// inside BEGIN ... COMMIT both belong to the transaction, and a failed copy takes the table back.
 
 #include "engine/api/AsciiText.h"
 #include "engine/mvcc/SchemaReader.h"
@@ -26,9 +26,6 @@ constexpr const char* scratchTable = "__txscope_ctas";
 std::optional<Error> MvccConnection::createTableAsSelect(std::string_view statement,
                                                          const sqlutil::Classified& c, const Params& params)
 {
-    if (tx_)
-        return Error::notSupported(
-            "CREATE TABLE ... AS SELECT inside a transaction is not supported by the MVCC engine yet");
     // The name as written (SQLite keeps its case) and where the SELECT starts: the word AS after it.
     const auto tokens = sqlutil::leadingTokens(statement, 16);
     std::size_t as = 0;
@@ -41,10 +38,11 @@ std::optional<Error> MvccConnection::createTableAsSelect(std::string_view statem
     const std::string shown = tokens[as - 1].quoted ? name : written; // as SQLite names it in messages
     const std::string_view select = statement.substr(tokens[as].offset + tokens[as].length);
     // SQLite's messages for a name taken (IF NOT EXISTS: nothing happens, the SELECT does not run).
-    if (store_->table(name) || store_->hasView(name) || store_->tableOfIndex(name)) {
+    if (store_->table(name, id()) || store_->hasView(name, id()) || store_->tableOfIndex(name, id())) {
         if (c.ifExists) return std::nullopt;
-        if (store_->tableOfIndex(name)) return Error::syntax("there is already an index named " + shown);
-        return Error::syntax((store_->hasView(name) ? "view " : "table ") + shown + " already exists");
+        if (store_->tableOfIndex(name, id()))
+            return Error::syntax("there is already an index named " + shown);
+        return Error::syntax((store_->hasView(name, id()) ? "view " : "table ") + shown + " already exists");
     }
 
     Result scratch;
@@ -76,6 +74,7 @@ std::optional<Error> MvccConnection::createTableAsSelect(std::string_view statem
     auto schema = mvcc::readTableSchema(createSql, parseError);
     if (!schema) return done(parseError);
     const std::string created = schema->name;
+    const std::size_t ddlMark = tx_ ? store_->ddlMark(*tx_) : 0;
     if (auto error = asExclusiveWriter([&] {
             std::optional<Error> createError;
             store_->createTable(std::move(*schema), c.ifExists, id(), createError);
@@ -84,9 +83,15 @@ std::optional<Error> MvccConnection::createTableAsSelect(std::string_view statem
         return done(error);
     if (auto error = syncSchema()) return done(error);
     Result copied;
-    return done(runSql("INSERT INTO main." + sqlutil::quoteIdentifier(created) + " SELECT * FROM temp." +
-                           scratchTable,
-                       {}, copied));
+    auto copyError = runSql("INSERT INTO main." + sqlutil::quoteIdentifier(created) + " SELECT * FROM temp." +
+                                scratchTable,
+                            {}, copied);
+    if (copyError && tx_ && tx_->loadState() == mvcc::TxState::Active) {
+        // The statement is atomic inside a transaction: the table it created goes too.
+        store_->rollbackDdlTo(*tx_, ddlMark);
+        syncSchema();
+    }
+    return done(copyError);
 }
 
 } // namespace txs::sql

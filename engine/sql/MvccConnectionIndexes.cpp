@@ -51,13 +51,10 @@ std::optional<Error> MvccConnection::createIndex(std::string_view statement, con
                                                  const Params& params, Result& result)
 {
     const std::string tableName = indexedTable(statement);
-    auto table = store_->table(tableName);
+    auto table = store_->table(tableName, id());
     // Not an MVCC table: a temp table of this connection, or SQLite's "no such table".
     if (c.temp || !table) return runSql(statement, params, result);
-    if (tx_)
-        return Error::notSupported(
-            "CREATE INDEX inside a transaction is not supported by the MVCC engine yet");
-    if (c.ifExists && store_->tableOfIndex(c.name)) return std::nullopt;
+    if (c.ifExists && store_->tableOfIndex(c.name, id())) return std::nullopt;
     Error error;
     auto schema = mvcc::readIndexSchema(statement, table->schema(), error);
     if (!schema) return error;
@@ -70,12 +67,10 @@ std::optional<Error> MvccConnection::createIndex(std::string_view statement, con
 std::optional<Error> MvccConnection::dropIndex(std::string_view statement, const Classified& c,
                                                const Params& params, Result& result)
 {
-    if (c.temp || !store_->tableOfIndex(c.name)) {
+    if (c.temp || !store_->tableOfIndex(c.name, id())) {
         if (c.ifExists || c.temp) return runSql(statement, params, result);
         return Error::syntax("no such index: " + c.name);
     }
-    if (tx_)
-        return Error::notSupported("DROP INDEX inside a transaction is not supported by the MVCC engine yet");
     if (auto error = asExclusiveWriter([&] { return store_->dropIndex(c.name, c.ifExists, id()); }))
         return error;
     return syncSchema();

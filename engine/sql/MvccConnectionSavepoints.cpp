@@ -37,7 +37,7 @@ std::optional<Error> MvccConnection::savepoint(const sqlutil::Classified& c)
         if (auto error = begin(deferred)) return error;
         began = true;
     }
-    savepoints_.push_back({toLower(c.name), tx_->writes.size(), began});
+    savepoints_.push_back({toLower(c.name), tx_->writes.size(), store_->ddlMark(*tx_), began});
     return std::nullopt;
 }
 
@@ -76,8 +76,11 @@ std::optional<Error> MvccConnection::rollbackTo(std::string_view statement, cons
     if (!tx_ || at == savepoints_.size())
         return Error::syntax("no such savepoint: " + writtenName(statement));
     store_->undoTo(*tx_, savepoints_[at].writes);
+    // DDL made since goes too (its tables with the rows just undone); the private handle then
+    // declares the catalog as it was.
+    store_->rollbackDdlTo(*tx_, savepoints_[at].ddl);
     savepoints_.resize(at + 1);
-    return std::nullopt;
+    return syncSchema();
 }
 
 } // namespace txs::sql

@@ -51,12 +51,9 @@ std::optional<Error> MvccConnection::createTrigger(std::string_view statement, c
 {
     // A TEMP trigger is the connection's own: SQLite's answer on the private handle.
     if (c.temp) return runSql(statement, params, result);
-    // As for views: DDL runs as its own exclusive transaction. (Turso 0.7.2 takes CREATE TRIGGER
-    // inside a transaction; TxScope takes no DDL there yet.)
-    if (tx_)
-        return Error::notSupported(
-            "CREATE TRIGGER inside a transaction is not supported by the MVCC engine yet");
-    const auto table = store_->table(mvcc::triggerTableName(statement));
+    // As for views: DDL runs as its own exclusive transaction, or inside the explicit one with a
+    // private catalog until COMMIT (asExclusiveWriter).
+    const auto table = store_->table(mvcc::triggerTableName(statement), id());
     Error error;
     auto trigger = mvcc::readTriggerSchema(statement, table ? &table->schema() : nullptr, error);
     if (!trigger) return error;
@@ -70,10 +67,7 @@ std::optional<Error> MvccConnection::dropTrigger(std::string_view statement, con
                                                  const Params& params, Result& result)
 {
     // Not a trigger of the store: a TEMP one of this connection, or SQLite's "no such trigger".
-    if (c.temp || !store_->hasTrigger(c.name)) return runSql(statement, params, result);
-    if (tx_)
-        return Error::notSupported(
-            "DROP TRIGGER inside a transaction is not supported by the MVCC engine yet");
+    if (c.temp || !store_->hasTrigger(c.name, id())) return runSql(statement, params, result);
     if (auto error = asExclusiveWriter([&] { return store_->dropTrigger(c.name, c.ifExists, id()); }))
         return error;
     return syncSchema();
@@ -82,7 +76,7 @@ std::optional<Error> MvccConnection::dropTrigger(std::string_view statement, con
 // Called holding the exclusive slot, before the table itself is dropped.
 std::optional<Error> MvccConnection::dropTriggersOf(const std::string& table)
 {
-    for (const auto& trigger : store_->triggers())
+    for (const auto& trigger : store_->triggers(id()))
         if (toLower(trigger.table) == toLower(table))
             if (auto error = store_->dropTrigger(trigger.name, true, id())) return error;
     return std::nullopt;

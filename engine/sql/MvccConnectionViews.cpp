@@ -19,11 +19,8 @@ std::optional<Error> MvccConnection::createView(std::string_view statement, cons
                                                 const Params& params, Result& result)
 {
     if (c.temp) return runSql(statement, params, result); // connection-private, plain SQLite
-    // As for tables: DDL runs as its own exclusive transaction. (Turso 0.7.2 takes CREATE VIEW
-    // inside a transaction; TxScope takes no DDL there yet.)
-    if (tx_)
-        return Error::notSupported(
-            "CREATE VIEW inside a transaction is not supported by the MVCC engine yet");
+    // As for tables: DDL runs as its own exclusive transaction, or inside the explicit one with
+    // a private catalog until COMMIT (asExclusiveWriter).
     Error error;
     auto view = mvcc::readViewSchema(statement, error);
     if (!view) return error;
@@ -37,9 +34,7 @@ std::optional<Error> MvccConnection::dropView(std::string_view statement, const 
 {
     // Not a view of the store: a temp view of this connection, or SQLite's own answer ("no such
     // view", "use DROP TABLE to delete table t") from the private handle.
-    if (c.temp || !store_->hasView(c.name)) return runSql(statement, params, result);
-    if (tx_)
-        return Error::notSupported("DROP VIEW inside a transaction is not supported by the MVCC engine yet");
+    if (c.temp || !store_->hasView(c.name, id())) return runSql(statement, params, result);
     if (auto error = asExclusiveWriter([&] { return store_->dropView(c.name, c.ifExists, id()); }))
         return error;
     return syncSchema();
@@ -49,7 +44,7 @@ std::optional<Error> MvccConnection::dropView(std::string_view statement, const 
 // longer has (or has with another text), then declares the missing ones in creation order.
 std::optional<Error> MvccConnection::syncViews()
 {
-    const auto views = store_->views();
+    const auto views = store_->views(id());
     std::map<std::string, std::string> wanted;
     for (const auto& view : views)
         wanted.emplace(toLower(view.name), view.createSql);

@@ -256,7 +256,8 @@ private slots:
         MUST(*b, "COMMIT");
         QCOMPARE_ROWS(*b, "SELECT count(*) FROM x", "0");
 
-        // ALTER inside a transaction: refused for now (Turso takes it inside BEGIN, not BEGIN CONCURRENT).
+        // ALTER inside a transaction: refused, named (Turso takes it inside BEGIN, not BEGIN
+        // CONCURRENT; other DDL is transactional, tst_mvcc_tx_ddl).
         MUST(*b, "BEGIN");
         QVERIFY(!b->execute("ALTER TABLE u ADD COLUMN z").ok());
         MUST(*b, "ROLLBACK");

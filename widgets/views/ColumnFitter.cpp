@@ -17,25 +17,38 @@ ColumnFitter::ColumnFitter(QTableView* view, QList<int> stretch)
     Q_ASSERT(model);
     connect(model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex& parent, int first, int last) {
-                if (parent.isValid()) return;
-                measureRows(first, last);
-                apply();
+                if (!parent.isValid()) rowsChanged(first, last);
             });
     connect(model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex& topLeft, const QModelIndex& bottomRight) {
-                if (topLeft.parent().isValid()) return;
-                measureRows(topLeft.row(), bottomRight.row());
-                apply();
+                if (!topLeft.parent().isValid()) rowsChanged(topLeft.row(), bottomRight.row());
             });
-    connect(model, &QAbstractItemModel::modelReset, this, &ColumnFitter::refit);
-    connect(model, &QAbstractItemModel::layoutChanged, this, &ColumnFitter::refit);
-    connect(model, &QAbstractItemModel::headerDataChanged, this, &ColumnFitter::refit);
+    connect(model, &QAbstractItemModel::modelReset, this, [this] { rowsChanged(0, -1); });
+    connect(model, &QAbstractItemModel::layoutChanged, this, [this] { rowsChanged(0, -1); });
+    connect(model, &QAbstractItemModel::headerDataChanged, this, [this] { rowsChanged(0, -1); });
     view->installEventFilter(this);
     refit();
 }
 
+void ColumnFitter::rowsChanged(int first, int last)
+{
+    if (!view_->isVisible()) {
+        staleWhileHidden_ = true;
+        return;
+    }
+    if (last < first) {
+        refit(); // the whole model changed
+        return;
+    }
+    measureRows(first, last);
+    apply();
+}
+
 bool ColumnFitter::eventFilter(QObject* watched, QEvent* event)
 {
+    // Shown again (its dock opened, its tab chosen) after rows came while hidden: the latest
+    // rows are measured now, before the first paint.
+    if (watched == view_ && event->type() == QEvent::Show && staleWhileHidden_) refit();
     // The app's font (presentation mode) or style changed: every text has another width. Once
     // the header has its new font too (it gets the change after the view): on the next turn.
     if (watched == view_ && (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) &&
@@ -51,6 +64,7 @@ bool ColumnFitter::eventFilter(QObject* watched, QEvent* event)
 
 void ColumnFitter::refit()
 {
+    staleWhileHidden_ = false;
     const QAbstractItemModel* model = view_->model();
     const int columns = model->columnCount();
     needed_.assign(static_cast<std::size_t>(std::max(columns, 0)), 0);

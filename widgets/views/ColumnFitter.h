@@ -10,6 +10,11 @@
 // a reset and when the view's font changes (presentation mode). The `stretch` columns are not
 // sized to their text: they share what room is left (QHeaderView::Stretch) and may elide a long
 // text, whose whole is in its tooltip or beside the table (neededWidth() says what they need).
+//
+// A table nobody sees (its dock hidden, or a tab behind another) is not measured: rows that
+// arrive meanwhile only mark the widths stale, and they are measured afresh when it is shown.
+// A live run feeds every panel's model whether it shows or not, and measuring text is the
+// costliest thing a row does to a view.
 
 #include <QList>
 #include <QObject>
@@ -47,12 +52,16 @@ protected:
 private:
     void measureRows(int first, int last);
     void apply();
+    // Rows came or changed (`last < first`: the whole model): measured now if the table
+    // shows, else at the next show.
+    void rowsChanged(int first, int last);
 
     QTableView* view_;
     QList<int> stretch_;
     std::vector<int> needed_;  // per column
     std::vector<int> padding_; // per column: the delegate's margins around a text, -1 not known yet
     bool refitQueued_ = false;
+    bool staleWhileHidden_ = false; // rows changed while hidden: refit at the next show
 };
 
 } // namespace txs

@@ -23,6 +23,7 @@
 #include <QApplication>
 #include <QBrush>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QTableView>
 #include <QTreeView>
 #include <QtTest>
@@ -240,6 +241,30 @@ private slots:
             "no waiting row was checked");
         QVERIFY2(seen.backgrounds.count(txs::models::outcomeBackground(Outcome::Ok).value<QColor>().rgb()),
                  "no committed row was checked");
+    }
+
+    // The Explanations summary ("2 errors · 1 wait …") writes its colours into its text: a theme
+    // switch after the run must write them again in the new theme's colours, as the tables are.
+    void theErrorSummaryFollowsTheTheme()
+    {
+        window_ = txs::test::showMainWindow({1280, 720});
+        QVERIFY(window_);
+        window_->setAppearance({Theme::Light, false});
+        window_->loadScenario("sqlite-deferred-upgrade-deadlock");
+        QVERIFY(txs::test::runToTheEnd(*window_));
+        auto* summary = window_->findChild<QLabel*>("explanationsSummary");
+        QVERIFY(summary);
+        using txs::models::Outcome;
+        auto failedColour = [] { return txs::models::outcomeForeground(Outcome::Failed).value<QColor>().name(); };
+        const QString light = failedColour();
+        QTRY_VERIFY(summary->text().contains(light));
+        window_->setAppearance({Theme::Dark, false});
+        const QString dark = failedColour();
+        QVERIFY(dark != light);
+        QTRY_VERIFY2(summary->text().contains(dark), qPrintable(summary->text()));
+        QVERIFY(!summary->text().contains(light));
+        window_->setAppearance({Theme::Light, false});
+        QTRY_VERIFY2(summary->text().contains(light), qPrintable(summary->text()));
     }
 
 private:

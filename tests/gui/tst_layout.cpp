@@ -263,6 +263,9 @@ private slots:
         QVERIFY(explanations->model()->rowCount() >= 3);
         QTRY_COMPARE(cutHeaderSections(*explanations), QString());
         QTRY_COMPARE(cutCells(*explanations, {txs::models::ExplanationsModel::MessageColumn}), QString());
+        // And every column in view, the detail beside them narrowed first: "Came to" (what each
+        // error came to) was scrolled half out of the panel in presentation mode at 1280 px.
+        QTRY_COMPARE(headersOutside(*explanations), QString());
         // The transactions beside them, whole too ("immedi…", "rolled b…" in presentation mode).
         auto* transactions = window_->findChild<QTableView*>("transactionsView");
         QVERIFY(transactions);

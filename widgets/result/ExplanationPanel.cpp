@@ -113,15 +113,19 @@ int ExplanationPanel::columnsWidth(bool withMessage) const
 }
 
 // The table takes what its columns need, message included, leaving the detail (Why and Fix, the
-// reason the panel is read) at least two fifths; on a narrow dock the table's share is cut to
-// that and the message column goes (fitMessage).
+// reason the panel is read) at least two fifths; on a narrow dock the message column goes first
+// (fitMessage), then the detail gives up its two fifths down to its minimum width (its text
+// wraps) so that every other column stays in view: a column scrolled out of the panel ("Came
+// to", in presentation mode at 1280 px) is one nobody reads.
 void ExplanationPanel::fitWidths()
 {
     if (!userSplit_ && splitter_->width() > 0) {
         const int total = splitter_->width() - splitter_->handleWidth();
         const int chrome = 2 * view_->frameWidth() + view_->verticalScrollBar()->sizeHint().width();
         const int detailLeast = std::max(detail_->minimumWidth(), total * 2 / 5);
-        const int table = std::clamp(columnsWidth(true) + chrome, 0, std::max(total - detailLeast, 0));
+        int table = std::clamp(columnsWidth(true) + chrome, 0, std::max(total - detailLeast, 0));
+        const int essential = columnsWidth(false) + chrome;
+        if (table < essential) table = std::clamp(essential, 0, std::max(total - detail_->minimumWidth(), 0));
         splitter_->setSizes({table, total - table});
     }
     fitMessage();

@@ -24,7 +24,11 @@ namespace {
 constexpr double kClickSlop = 4;         // pixels a click may wander and still be a click
 constexpr double kCursorGrab = 5;        // pixels either side of the cursor line that grab it
 constexpr double kMinPixelsPerUnit = 18; // smallest lane unit before lanes scroll instead of shrink
-constexpr double kMaxPixelsPerUnit = 40; // few lanes do not become giant slabs
+// Few lanes do not become giant slabs: a lane unit is at most 40 px, or a twelfth of the plot's
+// height where that is more (a tall plot, 3840 x 2160 at scale 1, left four fifths of it empty
+// under a short story's lanes).
+constexpr double kMaxPixelsPerUnit = 40;
+constexpr double kMaxPlotShare = 1.0 / 12;
 constexpr double kMinVisibleMs = 1e-3;   // zoom stops at 1 µs across the view
 constexpr double kMargin = 0.02;         // room left and right of the run when showing all of it
 
@@ -192,7 +196,7 @@ double TimelineWidget::lanePixelsPerUnit() const
 {
     const double height = std::max(1, axisRect()->height());
     const double total = std::max(scene_.geometry.totalHeight(), 1e-9);
-    return std::clamp(height / total, kMinPixelsPerUnit, kMaxPixelsPerUnit);
+    return std::clamp(height / total, kMinPixelsPerUnit, std::max(kMaxPixelsPerUnit, height * kMaxPlotShare));
 }
 
 void TimelineWidget::fitLaneRange()

@@ -34,21 +34,90 @@ int compareTuples(const Row& a, const Row& b)
 
 namespace {
 
+unsigned char folded(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+}
+
+// SQLite's nocaseCollatingFunc: sqlite3StrNICmp over the shorter length (it stops at a NUL byte
+// of the first string, as SQLite's does), then the shorter string first.
+int compareNocase(std::string_view a, std::string_view b)
+{
+    const std::size_t n = std::min(a.size(), b.size());
+    std::size_t i = 0;
+    while (i < n && a[i] != 0 &&
+           folded(static_cast<unsigned char>(a[i])) == folded(static_cast<unsigned char>(b[i])))
+        ++i;
+    if (i < n) {
+        const int c = folded(static_cast<unsigned char>(a[i])) - folded(static_cast<unsigned char>(b[i]));
+        if (c) return c < 0 ? -1 : 1;
+    }
+    return sign(a.size(), b.size());
+}
+
+// SQLite's rtrimCollFunc: trailing spaces (0x20 only) dropped, then bytewise.
+int compareRtrim(std::string_view a, std::string_view b)
+{
+    while (!a.empty() && a.back() == ' ')
+        a.remove_suffix(1);
+    while (!b.empty() && b.back() == ' ')
+        b.remove_suffix(1);
+    const int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+} // namespace
+
+int compareCollated(const ValueView& a, const ValueView& b, Collation collation)
+{
+    if (collation == Collation::Binary || a.type != Value::Type::Text || b.type != Value::Type::Text)
+        return compareViews(a, b);
+    return collation == Collation::Nocase ? compareNocase(a.bytes, b.bytes) : compareRtrim(a.bytes, b.bytes);
+}
+
+const char* collationName(Collation collation)
+{
+    switch (collation) {
+    case Collation::Nocase:
+        return "NOCASE";
+    case Collation::Rtrim:
+        return "RTRIM";
+    case Collation::Binary:
+        break;
+    }
+    return "BINARY";
+}
+
+std::optional<Collation> collationNamed(std::string_view name)
+{
+    for (Collation c : {Collation::Binary, Collation::Nocase, Collation::Rtrim}) {
+        const std::string_view known = collationName(c);
+        if (known.size() == name.size() &&
+            std::equal(known.begin(), known.end(), name.begin(), [](char x, char y) {
+                return folded(static_cast<unsigned char>(x)) == folded(static_cast<unsigned char>(y));
+            }))
+            return c;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
 // A stored tuple against a tuple of Values: lexicographic, a prefix first (as compareTuples).
-int compareStored(const RowRecord& stored, const Row& tuple)
+int compareStored(const IndexSchema& schema, const RowRecord& stored, const Row& tuple)
 {
     const std::size_t n = stored.columnCount();
     for (std::size_t i = 0; i < n && i < tuple.size(); ++i)
-        if (int c = compareViews(stored.view(i), viewOf(tuple[i]))) return c;
+        if (int c = compareCollated(stored.view(i), viewOf(tuple[i]), schema.collation(i))) return c;
     return sign(n, tuple.size());
 }
 
 // The first prefix.size() values of a stored tuple against `prefix`.
-int compareStoredPrefix(const RowRecord& stored, const Row& prefix)
+int compareStoredPrefix(const IndexSchema& schema, const RowRecord& stored, const Row& prefix)
 {
     const std::size_t n = stored.columnCount();
     for (std::size_t i = 0; i < prefix.size() && i < n; ++i)
-        if (int c = compareViews(stored.view(i), viewOf(prefix[i]))) return c;
+        if (int c = compareCollated(stored.view(i), viewOf(prefix[i]), schema.collation(i))) return c;
     return 0;
 }
 
@@ -58,33 +127,40 @@ bool Index::Less::operator()(const Stored& a, const Stored& b) const
 {
     const std::size_t na = a.tuple.columnCount(), nb = b.tuple.columnCount();
     for (std::size_t i = 0; i < na && i < nb; ++i)
-        if (int c = compareViews(a.tuple.view(i), b.tuple.view(i))) return c < 0;
+        if (int c = compareCollated(a.tuple.view(i), b.tuple.view(i), schema->collation(i))) return c < 0;
     if (na != nb) return na < nb;
     return a.key < b.key;
 }
 
 bool Index::Less::operator()(const Stored& e, const Probe& p) const
 {
-    const int c = compareStoredPrefix(e.tuple, *p.prefix);
+    const int c = compareStoredPrefix(*schema, e.tuple, *p.prefix);
     return c ? c < 0 : p.side > 0;
 }
 
 bool Index::Less::operator()(const Probe& p, const Stored& e) const
 {
-    const int c = compareStoredPrefix(e.tuple, *p.prefix);
+    const int c = compareStoredPrefix(*schema, e.tuple, *p.prefix);
     return c ? c > 0 : p.side < 0;
 }
 
 bool Index::Less::operator()(const Stored& e, const IndexEntry& x) const
 {
-    const int c = compareStored(e.tuple, x.tuple);
+    const int c = compareStored(*schema, e.tuple, x.tuple);
     return c ? c < 0 : e.key < x.key;
 }
 
 bool Index::Less::operator()(const IndexEntry& x, const Stored& e) const
 {
-    const int c = compareStored(e.tuple, x.tuple);
+    const int c = compareStored(*schema, e.tuple, x.tuple);
     return c ? c > 0 : x.key < e.key;
+}
+
+int Index::compare(const Row& a, const Row& b) const
+{
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        if (int c = compareCollated(viewOf(a[i]), viewOf(b[i]), schema_.collation(i))) return c;
+    return sign(a.size(), b.size());
 }
 
 Row Index::tupleOf(const Row& row) const
@@ -130,7 +206,7 @@ void Index::addAll(const std::vector<std::pair<std::int64_t, RowRecord>>& rows)
     sorted.reserve(rows.size());
     for (const auto& [key, row] : rows)
         if (row) sorted.push_back({RowRecord(tupleOf(row)), key});
-    const Less less;
+    const Less less = entries_.key_comp();
     std::sort(sorted.begin(), sorted.end(), less);
     std::unique_lock lock(lock_);
     for (auto& entry : sorted)
@@ -143,7 +219,7 @@ void Index::removeIfGone(const Row& tuple, std::int64_t key, VersionChain& chain
     {
         std::lock_guard chainLock(chain.lock);
         for (const auto& v : chain.versions)
-            if (v.row && compareTuples(tupleOf(v.row), tuple) == 0) return;
+            if (v.row && compare(tupleOf(v.row), tuple) == 0) return;
     }
     if (auto it = entries_.find(IndexEntry{tuple, key}); it != entries_.end()) entries_.erase(it);
 }
@@ -152,7 +228,7 @@ void Index::collect(const Bound& low, const Bound& high, const std::optional<Ind
                     bool descending, std::size_t max, std::vector<IndexEntry>& out) const
 {
     out.clear();
-    const Less less;
+    const Less less = entries_.key_comp();
     const Probe lowProbe{&low.prefix, low.inclusive ? -1 : 1};
     const Probe highProbe{&high.prefix, high.inclusive ? 1 : -1};
     auto aboveLow = [&](const Stored& e) { return !low.present || !less(e, lowProbe); };
@@ -179,7 +255,7 @@ std::vector<std::int64_t> Index::keysWith(const Row& tuple) const
     std::vector<std::int64_t> keys;
     const Probe from{&tuple, -1}, to{&tuple, 1};
     std::shared_lock lock(lock_);
-    for (auto it = entries_.lower_bound(from); it != entries_.end() && Less()(*it, to); ++it)
+    for (auto it = entries_.lower_bound(from); it != entries_.end() && entries_.key_comp()(*it, to); ++it)
         if (it->tuple.columnCount() == tuple.size()) keys.push_back(it->key);
     return keys;
 }
@@ -199,7 +275,7 @@ std::optional<std::int64_t> visibleDuplicate(MvccStore& store, const Table& tabl
         VersionChain* chain = table.find(key);
         if (!chain) continue;
         const RowPtr row = store.read(table, key, *chain, tx);
-        if (row && compareTuples(index.tupleOf(*row), tuple) == 0) return key;
+        if (row && index.compare(index.tupleOf(*row), tuple) == 0) return key;
     }
     return std::nullopt;
 }
@@ -278,7 +354,7 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const Mvcc
                     {
                         std::lock_guard lock(chain->lock);
                         for (const auto& v : chain->versions) {
-                            if (!v.row || compareTuples(index->tupleOf(v.row), tuple) != 0) continue;
+                            if (!v.row || index->compare(index->tupleOf(v.row), tuple) != 0) continue;
                             found = clashWith(v, tx, myEnd, other);
                             if (found != Clash::None) break;
                         }

@@ -11,6 +11,8 @@
 // table scan sees, at every snapshot" holds by construction, with no second copy of the
 // visibility rules to keep in step. (One entry per version, stamped like the version, would
 // duplicate begin/end and every commit would have to rewrite both.)
+// "Distinct" and "is t" are under the index's collations: NOCASE-equal tuples of one row share
+// one entry, whose stored text is the first one's.
 //
 // Invariant: while a version with tuple t is in k's chain, (t, k) is in the index. A writer adds
 // the entry after putting the version in its chain and before anyone else can see the version
@@ -27,6 +29,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace txs::mvcc {
@@ -40,6 +43,14 @@ struct Transaction;
 int compareValues(const Value& a, const Value& b);
 // Lexicographic; a tuple that is a prefix of the other sorts first.
 int compareTuples(const Row& a, const Row& b);
+
+// SQLite's order under `collation`: text compared as SQLite's built-in collating functions do
+// (NOCASE folds ASCII A-Z only, RTRIM drops trailing spaces); other values as compareViews.
+int compareCollated(const ValueView& a, const ValueView& b, Collation collation);
+// "BINARY", "NOCASE", "RTRIM".
+const char* collationName(Collation collation);
+// The built-in collation of that name (any case), or nullopt for another one.
+std::optional<Collation> collationNamed(std::string_view name);
 
 struct IndexEntry
 {
@@ -64,6 +75,9 @@ public:
     Row tupleOf(const RowRecord& row) const;
     // NULLs are distinct in a UNIQUE index, as in SQLite: a tuple with one is never a duplicate.
     static bool hasNull(const Row& tuple);
+    // Two tuples of this index under its collations: zero when the index holds them as one value
+    // (so uniqueness, and whether a version still holds an entry's tuple, go by the collation).
+    int compare(const Row& a, const Row& b) const;
 
     void add(const Row& row, std::int64_t key);
     void add(const RowRecord& row, std::int64_t key);
@@ -104,9 +118,11 @@ private:
         RowRecord tuple;
         std::int64_t key;
     };
+    // Orders entries by the index's collations (one per column, schema_'s), then by key.
     struct Less
     {
         using is_transparent = void;
+        const IndexSchema* schema;
         bool operator()(const Stored& a, const Stored& b) const;
         bool operator()(const Stored& e, const Probe& p) const;
         bool operator()(const Probe& p, const Stored& e) const;
@@ -117,7 +133,7 @@ private:
 
     const IndexSchema schema_;
     mutable SharedSpinLock lock_;
-    std::set<Stored, Less> entries_;
+    std::set<Stored, Less> entries_{Less{&schema_}};
     std::atomic<bool> ready_{true};
 };
 

@@ -157,9 +157,9 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
             if (!Index::hasNull(tuple)) tuples.push_back(std::move(tuple));
         });
         std::sort(tuples.begin(), tuples.end(),
-                  [](const Row& a, const Row& b) { return compareTuples(a, b) < 0; });
+                  [&](const Row& a, const Row& b) { return index->compare(a, b) < 0; });
         for (std::size_t i = 1; i < tuples.size(); ++i)
-            if (compareTuples(tuples[i - 1], tuples[i]) == 0) {
+            if (index->compare(tuples[i - 1], tuples[i]) == 0) {
                 table->setIndexes(before);
                 return uniqueViolation(*table, *index);
             }

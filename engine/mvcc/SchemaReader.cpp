@@ -3,6 +3,7 @@
 #include "engine/api/Hardening.h"
 #include "engine/mvcc/Affinity.h"
 #include "engine/mvcc/ForeignKeySchema.h"
+#include "engine/mvcc/Index.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlutil/StatementHandle.h"
@@ -166,6 +167,17 @@ std::string checkClause(const mvcc::CheckConstraint& check)
     return sql + "CHECK (" + check.expressionSql + ")";
 }
 
+// " COLLATE X" when index column `i` does not use its column's own collation (which SQLite gives
+// an index column that names none), else nothing: the text reads back as the same index. (A
+// column's collation is a built-in one: SQLite refuses an unknown one in CREATE TABLE.)
+std::string collateClause(const mvcc::TableSchema& table, const mvcc::IndexSchema& index, std::size_t i)
+{
+    const auto& declared = table.columns[static_cast<std::size_t>(index.columns[i])].collation;
+    const mvcc::Collation own = mvcc::collationNamed(declared).value_or(mvcc::Collation::Binary);
+    if (own == index.collation(i)) return {};
+    return std::string(" COLLATE ") + mvcc::collationName(index.collation(i));
+}
+
 // The CREATE TABLE statement the engine writes for `schema`: every name quoted, each column's
 // type, PRIMARY KEY, NOT NULL and DEFAULT as SQLite read them. Rebuilt from the parsed structure,
 // so nothing of the text it came from survives but what the structure holds.
@@ -191,6 +203,7 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         for (std::size_t i = 0; i < index.columns.size(); ++i) {
             if (i) sql += ", ";
             sql += quoteIdentifier(schema.columns[static_cast<std::size_t>(index.columns[i])].name);
+            sql += collateClause(schema, index, i);
             if (index.descending[i]) sql += " DESC";
         }
         sql += ")";
@@ -203,7 +216,7 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
 bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
 {
     return a.name == b.name && a.unique == b.unique && a.primaryKey == b.primaryKey &&
-           a.columns == b.columns && a.descending == b.descending;
+           a.columns == b.columns && a.descending == b.descending && a.collations == b.collations;
 }
 
 bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
@@ -269,8 +282,9 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
 
 namespace {
 
-// The key columns of index `index.name` (already created in `db`): plain columns with BINARY
-// collation only; an expression, the rowid or another collation is refused, named.
+// The key columns of index `index.name` (already created in `db`): plain columns, each with a
+// built-in collation (BINARY, NOCASE, RTRIM: the column's own unless the index names another, as
+// SQLite reads it); an expression, the rowid or another collation is refused, named.
 std::optional<Error> readIndexColumns(sqlite3* db, const mvcc::TableSchema& table, mvcc::IndexSchema& index)
 {
     auto s = prepared(db, "SELECT cid, \"desc\", coll FROM pragma_index_xinfo(" + literal(index.name) +
@@ -283,17 +297,15 @@ std::optional<Error> readIndexColumns(sqlite3* db, const mvcc::TableSchema& tabl
         if (cid < 0 || static_cast<std::size_t>(cid) >= table.columns.size())
             return Error::notSupported("an index on the rowid is not supported by the MVCC engine (index " +
                                        index.name + ")");
-        if (sqlite3_stricmp(text(s.get(), 2).c_str(), "BINARY") != 0)
-            return Error::notSupported("COLLATE in an index is not supported by the MVCC engine yet (index " +
-                                       index.name + ")");
-        // An index compared with BINARY over a NOCASE column would give the planner bounds that
-        // miss rows the column's own comparison matches.
-        if (!table.columns[static_cast<std::size_t>(cid)].collation.empty())
-            return Error::notSupported("an index on a column with COLLATE " +
-                                       table.columns[static_cast<std::size_t>(cid)].collation +
-                                       " is not supported by the MVCC engine yet (index " + index.name + ")");
+        const std::string coll = text(s.get(), 2);
+        const auto collation = mvcc::collationNamed(coll);
+        if (!collation)
+            return Error::notSupported("COLLATE " + coll +
+                                       " in an index is not supported by the MVCC engine (index " +
+                                       index.name + "; BINARY, NOCASE and RTRIM are)");
         index.columns.push_back(cid);
         index.descending.push_back(sqlite3_column_int(s.get(), 1) != 0);
+        index.collations.push_back(*collation);
     }
     if (index.columns.empty()) return Error::misuse("could not read back the columns of index " + index.name);
     return std::nullopt;
@@ -465,6 +477,7 @@ std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, c
     for (std::size_t i = 0; i < index.columns.size(); ++i) {
         if (i) index.createSql += ", ";
         index.createSql += quoteIdentifier(table.columns[static_cast<std::size_t>(index.columns[i])].name);
+        index.createSql += collateClause(table, index, i);
         if (index.descending[i]) index.createSql += " DESC";
     }
     index.createSql += ")";

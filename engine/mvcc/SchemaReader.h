@@ -28,7 +28,7 @@ std::string rowMirrorCreate(const mvcc::TableSchema& schema, const std::string& 
 
 // A CREATE [UNIQUE] INDEX statement on `table` (whose createSql it is run beside), read the same
 // way; the schema's createSql is its canonical form. Expressions, partial indexes and collations
-// are refused, named.
+// other than BINARY, NOCASE and RTRIM are refused, named.
 std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, const mvcc::TableSchema& table,
                                                  Error& error);
 

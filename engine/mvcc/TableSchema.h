@@ -9,6 +9,11 @@ namespace txs::mvcc {
 
 enum class Affinity { Integer, Text, Blob, Real, Numeric };
 
+// The built-in collations an index column can use: how its text values order and compare equal
+// (SQLite's BINARY, NOCASE: ASCII letters folded, RTRIM: trailing spaces ignored). Numbers and
+// blobs compare the same under each. The store needs no SQL to apply them (Index.cpp).
+enum class Collation { Binary, Nocase, Rtrim };
+
 struct ColumnSchema
 {
     std::string name;
@@ -32,8 +37,9 @@ struct CheckConstraint
 
 // A secondary index: CREATE [UNIQUE] INDEX, a UNIQUE constraint, or the PRIMARY KEY of a table
 // whose key is not an integer column (a unique index over the hidden rowid, as SQLite makes one).
-// Plain columns only, compared with BINARY collation, ascending order kept (DESC is accepted and
-// only changes the text written back).
+// Plain columns only, each compared with its collation (the column's own unless the index names
+// another, as in SQLite), ascending order kept (DESC is accepted and only changes the text
+// written back).
 struct IndexSchema
 {
     std::string name; // sqlite_autoindex_<table>_<n> for constraints, as SQLite names them
@@ -41,7 +47,14 @@ struct IndexSchema
     bool primaryKey = false; // the table's PRIMARY KEY (SQLITE_CONSTRAINT_PRIMARYKEY when violated)
     std::vector<int> columns;
     std::vector<bool> descending;
+    // One per column; missing ones (a schema built without them) are BINARY.
+    std::vector<Collation> collations;
     std::string createSql; // CREATE INDEX text (canonical); empty for a constraint's index
+
+    Collation collation(std::size_t i) const
+    {
+        return i < collations.size() ? collations[i] : Collation::Binary;
+    }
 };
 
 // A view: SQLite's own CREATE VIEW text (as sqlite_schema keeps it). The engine stores and logs

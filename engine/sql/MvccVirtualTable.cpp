@@ -210,7 +210,7 @@ int advanceIndex(Cursor& cursor)
         if (!chain) continue;
         std::uint64_t versionId = 0;
         auto row = vtab.connection->store().read(*vtab.table, entry.key, *chain, *tx, &versionId);
-        if (!row || mvcc::compareTuples(scan.index->tupleOf(*row), entry.tuple) != 0) continue;
+        if (!row || scan.index->compare(scan.index->tupleOf(*row), entry.tuple) != 0) continue;
         land(cursor, entry.key, std::move(row), versionId);
         return SQLITE_OK;
     }

@@ -1,6 +1,7 @@
 #include "engine/sql/MvccVirtualTablePlan.h"
 
 #include "engine/mvcc/Affinity.h"
+#include "engine/mvcc/Index.h"
 #include "engine/sqlutil/SqliteValues.h"
 
 #include <cmath>
@@ -80,8 +81,29 @@ Plan keyPlan(const Table& table, const sqlite3_index_info* info, double rows)
     return plan;
 }
 
+// Whether constraint `i` compares with the collation of index column `position`: only then do
+// the index's order and equality match the comparison's (a NOCASE index holds 'a' and 'B' in
+// another order than BINARY does, and a BINARY one misses 'ABC' for `= 'abc'` under NOCASE).
+// The comparison's collation is SQLite's choice (the column's, or an explicit COLLATE).
+bool sameCollation(const Index& index, std::size_t position, sqlite3_index_info* info, int i)
+{
+    const char* name = sqlite3_vtab_collation(info, i);
+    return mvcc::collationNamed(name ? name : "BINARY") == index.schema().collation(position);
+}
+
+// Whether SQLite's ORDER BY on index column `position` sorts as the index does. SQLite hands a
+// virtual table an ORDER BY term only when it sorts by its column's declared collation (a term
+// with another COLLATE is not passed), so the index must use that one.
+bool ordersAsColumn(const Table& table, const Index& index, std::size_t position)
+{
+    const auto& declared =
+        table.schema().columns[static_cast<std::size_t>(index.schema().columns[position])].collation;
+    return mvcc::collationNamed(declared.empty() ? "BINARY" : declared) == index.schema().collation(position);
+}
+
 // The plan of index number `number`: equality on its leading columns, then a range on the next.
-std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_index_info* info, double rows)
+std::optional<Plan> indexPlan(const Table& table, const Index& index, int number, sqlite3_index_info* info,
+                              double rows)
 {
     const auto& columns = index.schema().columns;
     Plan plan;
@@ -91,7 +113,8 @@ std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_inde
         int found = -1;
         for (int i = 0; i < info->nConstraint && found < 0; ++i)
             if (info->aConstraint[i].usable && info->aConstraint[i].iColumn == column &&
-                isEq(info->aConstraint[i].op))
+                isEq(info->aConstraint[i].op) &&
+                sameCollation(index, static_cast<std::size_t>(eqCount), info, i))
                 found = i;
         if (found < 0 || eqCount == 15) break;
         byIs = byIs || info->aConstraint[found].op == SQLITE_INDEX_CONSTRAINT_IS;
@@ -102,7 +125,9 @@ std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_inde
     if (eqCount < static_cast<int>(columns.size())) {
         for (int i = 0; i < info->nConstraint; ++i) {
             const auto& c = info->aConstraint[i];
-            if (!c.usable || c.iColumn != columns[static_cast<std::size_t>(eqCount)]) continue;
+            if (!c.usable || c.iColumn != columns[static_cast<std::size_t>(eqCount)] ||
+                !sameCollation(index, static_cast<std::size_t>(eqCount), info, i))
+                continue;
             if (isLow(c.op)) low = i;
             if (isHigh(c.op)) high = i;
         }
@@ -113,7 +138,8 @@ std::optional<Plan> indexPlan(const Index& index, int number, const sqlite3_inde
     bool ordered = info->nOrderBy > 0 && eqCount + info->nOrderBy <= static_cast<int>(columns.size());
     for (int j = 0; ordered && j < info->nOrderBy; ++j)
         ordered = info->aOrderBy[j].iColumn == columns[static_cast<std::size_t>(eqCount + j)] &&
-                  info->aOrderBy[j].desc == info->aOrderBy[0].desc;
+                  info->aOrderBy[j].desc == info->aOrderBy[0].desc &&
+                  ordersAsColumn(table, index, static_cast<std::size_t>(eqCount + j));
     if (eqCount == 0 && low < 0 && high < 0 && !ordered) return std::nullopt;
 
     double fraction = std::pow(0.1, eqCount);
@@ -168,7 +194,7 @@ void choosePlan(const Table& table, sqlite3_index_info* info)
     for (std::size_t i = 0; i < indexes->size(); ++i) {
         const auto& index = *(*indexes)[i];
         if (!index.ready()) continue;
-        auto plan = indexPlan(index, static_cast<int>(i), info, rows);
+        auto plan = indexPlan(table, index, static_cast<int>(i), info, rows);
         if (plan && withSort(*plan, info) < withSort(best, info)) best = std::move(*plan);
     }
     int argument = 0;

@@ -230,8 +230,6 @@ private slots:
                                           << "indexes on expressions";
         QTest::newRow("partial index") << "CREATE INDEX i ON test(value) WHERE value > 0"
                                        << "partial indexes";
-        QTest::newRow("index collate") << "CREATE INDEX i ON test(value COLLATE NOCASE)"
-                                       << "COLLATE in an index";
         QTest::newRow("instead of trigger")
             << "CREATE TRIGGER t INSTEAD OF INSERT ON test BEGIN SELECT 1; END"
             << "INSTEAD OF triggers";

@@ -104,7 +104,10 @@ std::size_t MvccStore::collectItems(std::vector<GcItem>& items, std::uint64_t lw
             item.chain->gcQueued = pending; // stays queued (kept below) while it has garbage to come
             // A chain that grew long behind an old snapshot would otherwise keep its capacity
             // for good (measured: 30 MB for 10k rows after a reader held 40 versions of each).
-            if (versions.capacity() > 8 && versions.size() * 4 <= versions.capacity())
+            // Back to one version, it goes back inside the chain: a row updated once does not
+            // keep a heap block (a hot row pays one small malloc per update for it).
+            if (versions.size() <= 1 ||
+                (versions.capacity() > 8 && versions.size() * 4 <= versions.capacity()))
                 versions.shrink_to_fit();
         }
         item.table->unindexVersions(item.key, *item.chain, removed);

@@ -3,10 +3,12 @@
 //
 // A version's begin and end are each either a commit timestamp or the transaction that is
 // writing it (Hekaton's "TxID" form). end == none means "still current" (infinity). A chain
-// holds every version of one key, oldest first; it is guarded by its own small lock, which
-// is held only for a few loads and stores, never across a callback or a wait.
+// holds every version of one key, oldest first, the first one inside the chain (InlineVector.h);
+// it is guarded by its own small lock, which is held only for a few loads and stores, never
+// across a callback or a wait.
 
 #include "engine/api/Value.h"
+#include "engine/mvcc/InlineVector.h"
 #include "engine/mvcc/RowRecord.h"
 
 #include <atomic>
@@ -93,11 +95,16 @@ private:
     std::atomic<int> state_{0}; // readers holding it, or -1 for the writer
 };
 
+// A table's chains live in a std::deque (Table.h), so this size is paid once a row: 72 bytes
+// (a version inside, the vector's header, the lock and flag in its tail padding), where a
+// std::vector cost 32 bytes here and an 80-byte malloc chunk for the one version.
 struct VersionChain
 {
+    [[no_unique_address]] InlineVector<Version> versions; // oldest first
     SpinLock lock;
-    bool gcQueued = false;         // in the GC queue already (one entry per chain is enough)
-    std::vector<Version> versions; // oldest first (after the flags: 32 bytes, not 40)
+    bool gcQueued = false; // in the GC queue already (one entry per chain is enough)
 };
+static_assert(sizeof(Version) == 64 && sizeof(VersionChain) == 72,
+              "the lock and flag sit in the versions' tail padding (docs/performance.md)");
 
 } // namespace txs::mvcc

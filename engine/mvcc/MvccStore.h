@@ -122,6 +122,15 @@ public:
     std::optional<Error> alterTable(const AlterPlan& plan, std::string_view statement,
                                     std::uint32_t connection);
     CatalogSchema catalogSchema() const;
+    // Inside BEGIN ... COMMIT with DDL pending (MvccTxRebuild.cpp): replaces `table` in tx's private
+    // catalog by a table of its own holding the rows tx sees as its inserts, reshaped by `plan`
+    // (null: the same schema, for CREATE/DROP INDEX on a table shared with the committed catalog).
+    // Logged in tx's commit frame as DropTable, CreateTable, its indexes, rewritten views and the
+    // table's triggers again, then the rows; undone by ROLLBACK and ROLLBACK TO.
+    std::optional<Error> rebuildInTx(Transaction& tx, const std::string& table, const AlterPlan* plan,
+                                     std::uint32_t connection);
+    // `table` is, in `viewer`'s private catalog, still the committed catalog's object.
+    bool sharedInTx(const std::string& table, std::uint32_t viewer) const;
     std::vector<ViewSchema> views(std::uint32_t viewer = 0) const; // in the order they were created
     bool hasView(const std::string& name, std::uint32_t viewer = 0) const;
     // Triggers (MvccTriggers.cpp): SQLite's CREATE TRIGGER text, kept, logged and checkpointed like a

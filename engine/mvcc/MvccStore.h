@@ -315,6 +315,11 @@ private:
     std::vector<ViewSchema>::const_iterator findView(const std::string& name) const;
     std::vector<TriggerSchema> triggers_; // in creation order
     std::vector<TriggerSchema>::const_iterator findTrigger(const std::string& name) const;
+    // DROP VIEW and DROP TRIGGER (MvccNamedObjects.cpp): `name` out of `list` (views_ or
+    // triggers_), logged as `kind`; `what` names the object in the messages.
+    template <class Named>
+    std::optional<Error> dropNamed(std::vector<Named>& list, LogOp::Kind kind, const char* what,
+                                   const std::string& name, bool ifExists, std::uint32_t connection);
     std::uint32_t nextTableId_ = 1; // guarded by catalogMutex_
     std::atomic<std::uint64_t> schemaVersion_{1};
 

@@ -22,12 +22,7 @@ using namespace txs;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 // x.db and x.db-log copied under `to`: what a crash at this moment leaves on disk (everything
 // written so far; commits append and sync their frame before they return).
@@ -448,7 +443,7 @@ private slots:
     void alterReopensAfterCommit()
     {
         {
-            auto db = test::openMvccFile(path().toStdString());
+            auto db = openFile(path());
             QVERIFY(db);
             auto conn = db->connect();
             MUST(*conn, "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT, n INT)");
@@ -458,6 +453,7 @@ private slots:
             MUST(*conn, "CREATE TRIGGER q_tr AFTER INSERT ON q BEGIN INSERT INTO log VALUES ('q'); END");
             MUST(*conn, "INSERT INTO p VALUES (1, 'a', 1), (2, 'b', 2)");
             MUST(*conn, "INSERT INTO q VALUES (1, 'x')");
+            MUST(*conn, "CREATE INDEX q_old ON q (id, v)");
             MUST(*conn, "BEGIN");
             MUST(*conn, "INSERT INTO p VALUES (3, 'c', 3)");
             MUST(*conn, "ALTER TABLE p ADD COLUMN w DEFAULT 'd'");
@@ -465,10 +461,11 @@ private slots:
             MUST(*conn, "INSERT INTO p VALUES (4, 'e', 4, 'w')");
             MUST(*conn, "CREATE UNIQUE INDEX q_v ON q (v)");
             MUST(*conn, "INSERT INTO q VALUES (2, 'y')");
+            MUST(*conn, "DROP INDEX q_old");
             MUST(*conn, "COMMIT");
         }
         for (int pass = 0; pass < 2; ++pass) {
-            auto db = test::openMvccFile(path().toStdString());
+            auto db = openFile(path());
             QVERIFY(db);
             auto conn = db->connect();
             QCOMPARE_ROWS(*conn, "SELECT * FROM p ORDER BY id", "1|a|1|d, 2|b|2|d, 3|c|3|d, 4|e|4|w");
@@ -476,6 +473,7 @@ private slots:
             QCOMPARE_ROWS(*conn, "SELECT id FROM p WHERE n = 3", "3");
             QCOMPARE_ROWS(*conn, "SELECT * FROM q ORDER BY id", pass == 0 ? "1|x, 2|y" : "1|x, 2|y, 3|z");
             EXPECT_ERROR(*conn, "INSERT INTO q VALUES (9, 'x')", ErrorKind::Constraint, "UNIQUE");
+            EXPECT_ERROR(*conn, "DROP INDEX q_old", ErrorKind::Syntax, "no such index"); // gone from x.db too
             if (pass == 0) {
                 MUST(*conn, "INSERT INTO q VALUES (3, 'z')"); // q's trigger was kept
                 QCOMPARE_ROWS(*conn, "SELECT x FROM log", "q, q, q"); // fired for rows 1, 2 and 3
@@ -485,11 +483,33 @@ private slots:
         }
     }
 
+    // A DROP INDEX in a commit frame is one the checkpoint must look for, as an autocommit one's.
+    void indexDroppedInsideTransactionLeavesTheFile()
+    {
+        {
+            auto db = openFile(path());
+            QVERIFY(db);
+            auto conn = db->connect();
+            MUST(*conn, "CREATE TABLE n (v)");
+            MUST(*conn, "PRAGMA wal_checkpoint"); // looked for drops: none since
+            MUST(*conn, "BEGIN");
+            MUST(*conn, "CREATE TABLE m (v)");
+            MUST(*conn, "CREATE INDEX m_v ON m (v)");
+            MUST(*conn, "DROP INDEX m_v");
+            MUST(*conn, "COMMIT");
+            MUST(*conn, "PRAGMA wal_checkpoint");
+        }
+        auto db = openFile(path());
+        QVERIFY(db);
+        auto conn = db->connect();
+        MUST(*conn, "CREATE INDEX m_v ON m (v)"); // the name is free: the file has no such index
+    }
+
     void alterCrashBeforeCommitRecoversNothingOfIt()
     {
         const QString copy = dir.filePath("crash.db");
         {
-            auto db = test::openMvccFile(path().toStdString());
+            auto db = openFile(path());
             QVERIFY(db);
             auto conn = db->connect();
             MUST(*conn, "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT)");
@@ -502,7 +522,7 @@ private slots:
             QVERIFY(copyDatabase(path(), copy)); // the crash: the transaction never committed
             MUST(*conn, "COMMIT");
         }
-        auto db = test::openMvccFile(copy.toStdString());
+        auto db = openFile(copy);
         QVERIFY(db);
         auto conn = db->connect();
         EXPECT_ERROR(*conn, "SELECT * FROM r", ErrorKind::Syntax, "no such table: r");

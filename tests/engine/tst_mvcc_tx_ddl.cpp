@@ -6,6 +6,7 @@
 // written with it are recovered together or not at all.
 
 #include "support/ExpectError.h"
+#include "support/PlainSqlite.h"
 #include "support/SideBySide.h"
 #include "support/TestDb.h"
 #include "support/ThreeConnections.h"
@@ -481,6 +482,13 @@ private slots:
                 MUST(*conn, "PRAGMA wal_checkpoint"); // the second pass reads it from the file
             }
         }
+        // The stock SQLite reads the checkpointed file with the new shape and indexes.
+        QCOMPARE(test::plainSqlite(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(test::plainSqlite(path(), "SELECT group_concat(name, ',') FROM pragma_table_info('p')"),
+                 QString("id,vv,n,w"));
+        QCOMPARE(test::plainSqlite(path(), "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+                                           "WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name)"),
+                 QString("p_n,q_tr,q_v"));
     }
 
     // A DROP INDEX in a commit frame is one the checkpoint must look for, as an autocommit one's.

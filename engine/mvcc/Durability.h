@@ -17,6 +17,7 @@ namespace txs::mvcc {
 
 struct AlterPlan;
 struct Transaction;
+struct LogOp;
 
 struct CheckpointResult
 {
@@ -35,26 +36,12 @@ public:
     // tells a failed append (nothing logged: the transaction must abort) from a failed sync
     // (logged, so it must commit, but COMMIT reports the error).
     virtual std::optional<Error> logCommit(const Transaction& tx, std::uint64_t commitTs, bool& appended) = 0;
-    // DDL: one frame, always synced.
-    virtual std::optional<Error> logCreateTable(const std::string& name, const std::string& createSql,
-                                                std::uint64_t ts) = 0;
-    virtual std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) = 0;
+    // Autocommit DDL: a frame of the one op (LogOp::isDdl), always synced.
+    virtual std::optional<Error> logDdl(const LogOp& op, std::uint64_t ts) = 0;
     // Group commit's "in flight": a transaction at synchronous=FULL made its first write
     // (entered), then reached COMMIT or rolled back (left). A sync leader waits for these.
     virtual void writerEntered() {}
     virtual void writerLeft() {}
-    virtual std::optional<Error> logCreateIndex(const std::string& table, const std::string& createSql,
-                                                std::uint64_t ts) = 0;
-    virtual std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
-                                              std::uint64_t ts) = 0;
-    // Views: one frame each, like tables (the view's name and SQLite's CREATE VIEW text).
-    virtual std::optional<Error> logCreateView(const std::string& name, const std::string& createSql,
-                                               std::uint64_t ts) = 0;
-    virtual std::optional<Error> logDropView(const std::string& name, std::uint64_t ts) = 0;
-    // Triggers: the same (the trigger's name and SQLite's CREATE TRIGGER text).
-    virtual std::optional<Error> logCreateTrigger(const std::string& name, const std::string& createSql,
-                                                  std::uint64_t ts) = 0;
-    virtual std::optional<Error> logDropTrigger(const std::string& name, std::uint64_t ts) = 0;
     // ALTER TABLE (FileAlter.cpp): applied to the file itself, after a checkpoint, by SQLite's own
     // ALTER TABLE, with the records of the table, its indexes and the views updated, in one SQLite
     // transaction. `timestamp` is called once the file holds every commit, for the DDL's timestamp

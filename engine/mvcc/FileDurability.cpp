@@ -390,37 +390,8 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
     FrameWriter frame(commitTs);
     // DDL made inside the transaction (MvccTxDdl.cpp) comes first: replayed in order, it leaves
     // the catalog the rows below were written for.
-    for (const auto& op : tx.ddlOps) {
-        switch (op.kind) {
-        case LogOp::Kind::CreateTable:
-            frame.createTable(op.table, op.createSql);
-            break;
-        case LogOp::Kind::DropTable:
-            frame.dropTable(op.table);
-            break;
-        case LogOp::Kind::CreateIndex:
-            frame.createIndex(op.table, op.createSql);
-            break;
-        case LogOp::Kind::DropIndex:
-            frame.dropIndex(op.table, op.index);
-            break;
-        case LogOp::Kind::CreateView:
-            frame.createView(op.table, op.createSql);
-            break;
-        case LogOp::Kind::DropView:
-            frame.dropView(op.table);
-            break;
-        case LogOp::Kind::CreateTrigger:
-            frame.createTrigger(op.table, op.createSql);
-            break;
-        case LogOp::Kind::DropTrigger:
-            frame.dropTrigger(op.table);
-            break;
-        case LogOp::Kind::Upsert:
-        case LogOp::Kind::Delete:
-            break;
-        }
-    }
+    for (const auto& op : tx.ddlOps)
+        frame.ddl(op);
     // Rows of a table the transaction then dropped (or dropped and created again) went with it:
     // only rows of the tables its catalog ends with are logged.
     std::map<const Table*, bool> live;
@@ -448,6 +419,7 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
                        " failed, nothing was committed: " + *e);
     }
     appended = true;
+    countIndexDrops(tx.ddlOps);
     if (tx.synchronous >= 2) {
         if (auto e = log_->syncTo(position, &writersInFlight_))
             return ioError("transaction " + std::to_string(tx.id) +
@@ -473,19 +445,21 @@ std::optional<Error> FileDurability::appendDdl(const std::string& frame)
     return std::nullopt;
 }
 
-std::optional<Error> FileDurability::logCreateTable(const std::string& name, const std::string& createSql,
-                                                    std::uint64_t ts)
+std::optional<Error> FileDurability::logDdl(const LogOp& op, std::uint64_t ts)
 {
     FrameWriter frame(ts);
-    frame.createTable(name, createSql);
-    return appendDdl(frame.finish());
+    frame.ddl(op);
+    auto error = appendDdl(frame.finish());
+    countIndexDrops({op});
+    return error;
 }
 
-std::optional<Error> FileDurability::logDropTable(const std::string& name, std::uint64_t ts)
+void FileDurability::countIndexDrops(const std::vector<LogOp>& ops)
 {
-    FrameWriter frame(ts);
-    frame.dropTable(name);
-    return appendDdl(frame.finish());
+    // After the append: a checkpoint that counts a drop finds its frame below its logEnd (and
+    // looks for drops in the log at all: a transaction's commit frame may hold them too).
+    for (const auto& op : ops)
+        if (op.kind == LogOp::Kind::DropIndex) indexDropsLogged_.fetch_add(1, std::memory_order_release);
 }
 
 void FileDurability::setCheckpointThreshold(std::uint64_t bytes)

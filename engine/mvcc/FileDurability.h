@@ -48,26 +48,13 @@ public:
     ~FileDurability() override;
 
     std::optional<Error> logCommit(const Transaction& tx, std::uint64_t commitTs, bool& appended) override;
-    std::optional<Error> logCreateTable(const std::string& name, const std::string& createSql,
-                                        std::uint64_t ts) override;
-    std::optional<Error> logDropTable(const std::string& name, std::uint64_t ts) override;
+    // DDL ops (tables, indexes, views, triggers) go into frames through FrameWriter::ddl: alone
+    // here, first in a commit frame in logCommit. x.db keeps indexes (FileIndexes.cpp), views
+    // (FileViews.cpp) and triggers (FileTriggers.cpp) as real SQLite objects recorded in
+    // __txscope_mvcc_meta ('index:<name>', 'view:<name>', 'trigger:<name>').
+    std::optional<Error> logDdl(const LogOp& op, std::uint64_t ts) override;
     void writerEntered() override { writersInFlight_.fetch_add(1); }
     void writerLeft() override;
-    // Indexes (FileIndexes.cpp): logged like tables, kept in x.db as real indexes recorded in
-    // __txscope_mvcc_meta ('index:<name>'), entries rebuilt from the rows at open.
-    std::optional<Error> logCreateIndex(const std::string& table, const std::string& createSql,
-                                        std::uint64_t ts) override;
-    std::optional<Error> logDropIndex(const std::string& table, const std::string& index,
-                                      std::uint64_t ts) override;
-    // Views (FileViews.cpp): logged like tables, kept in x.db as real views recorded in
-    // __txscope_mvcc_meta ('view:<name>').
-    std::optional<Error> logCreateView(const std::string& name, const std::string& createSql,
-                                       std::uint64_t ts) override;
-    std::optional<Error> logDropView(const std::string& name, std::uint64_t ts) override;
-    // Triggers (FileTriggers.cpp): the same, as real triggers recorded as 'trigger:<name>'.
-    std::optional<Error> logCreateTrigger(const std::string& name, const std::string& createSql,
-                                          std::uint64_t ts) override;
-    std::optional<Error> logDropTrigger(const std::string& name, std::uint64_t ts) override;
     std::optional<Error> alterTable(std::string_view statement, const AlterPlan& plan,
                                     std::uint64_t createdTs, const std::function<std::uint64_t()>& timestamp,
                                     std::uint64_t& ts) override;
@@ -171,6 +158,7 @@ private:
     // DROP INDEX frames logged by this process (counted once durable), and the count the last
     // checkpoint that looked for drops saw (guarded by checkpointMutex_; none yet: look).
     std::atomic<std::uint64_t> indexDropsLogged_{0};
+    void countIndexDrops(const std::vector<LogOp>& ops); // after their frame was appended
     std::uint64_t indexDropsCheckpointed_ = UINT64_MAX;
     // The log's frame bytes are log_->appended() - appendedAtCheckpoint_ (mod 2^64): set at
     // open to minus the bytes recovered, so the threshold counts the log's size on disk, not

@@ -27,25 +27,6 @@ std::string columnText(sqlite3_stmt* s, int column)
 
 } // namespace
 
-std::optional<Error> FileDurability::logCreateIndex(const std::string& table, const std::string& createSql,
-                                                    std::uint64_t ts)
-{
-    FrameWriter frame(ts);
-    frame.createIndex(table, createSql);
-    return appendDdl(frame.finish());
-}
-
-std::optional<Error> FileDurability::logDropIndex(const std::string& table, const std::string& index,
-                                                  std::uint64_t ts)
-{
-    FrameWriter frame(ts);
-    frame.dropIndex(table, index);
-    auto error = appendDdl(frame.finish());
-    // After the append: a checkpoint that counts it finds its frame below its logEnd.
-    indexDropsLogged_.fetch_add(1, std::memory_order_release);
-    return error;
-}
-
 std::set<std::string> FileDurability::recordedIndexes() const
 {
     std::set<std::string> names;

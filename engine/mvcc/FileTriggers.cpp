@@ -24,21 +24,6 @@ std::optional<TriggerSchema> FileDurability::readTrigger(const std::string& sql,
     return readTriggerSchema(sql, table ? &table->schema() : nullptr, error);
 }
 
-std::optional<Error> FileDurability::logCreateTrigger(const std::string& name, const std::string& createSql,
-                                                      std::uint64_t ts)
-{
-    FrameWriter frame(ts);
-    frame.createTrigger(name, createSql);
-    return appendDdl(frame.finish());
-}
-
-std::optional<Error> FileDurability::logDropTrigger(const std::string& name, std::uint64_t ts)
-{
-    FrameWriter frame(ts);
-    frame.dropTrigger(name);
-    return appendDdl(frame.finish());
-}
-
 std::optional<std::string> FileDurability::loadTriggers()
 {
     std::vector<std::string> statements;

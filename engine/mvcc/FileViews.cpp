@@ -13,21 +13,6 @@
 
 namespace txs::mvcc {
 
-std::optional<Error> FileDurability::logCreateView(const std::string& name, const std::string& createSql,
-                                                   std::uint64_t ts)
-{
-    FrameWriter frame(ts);
-    frame.createView(name, createSql);
-    return appendDdl(frame.finish());
-}
-
-std::optional<Error> FileDurability::logDropView(const std::string& name, std::uint64_t ts)
-{
-    FrameWriter frame(ts);
-    frame.dropView(name);
-    return appendDdl(frame.finish());
-}
-
 std::optional<std::string> FileDurability::loadViews()
 {
     std::vector<std::string> statements;

@@ -261,6 +261,31 @@ void FrameWriter::dropTrigger(const std::string& trigger)
     ++ops_;
 }
 
+void FrameWriter::ddl(const LogOp& op)
+{
+    switch (op.kind) {
+    case LogOp::Kind::CreateTable:
+        return createTable(op.table, op.createSql);
+    case LogOp::Kind::DropTable:
+        return dropTable(op.table);
+    case LogOp::Kind::CreateIndex:
+        return createIndex(op.table, op.createSql);
+    case LogOp::Kind::DropIndex:
+        return dropIndex(op.table, op.index);
+    case LogOp::Kind::CreateView:
+        return createView(op.table, op.createSql);
+    case LogOp::Kind::DropView:
+        return dropView(op.table);
+    case LogOp::Kind::CreateTrigger:
+        return createTrigger(op.table, op.createSql);
+    case LogOp::Kind::DropTrigger:
+        return dropTrigger(op.table);
+    case LogOp::Kind::Upsert:
+    case LogOp::Kind::Delete:
+        return; // rows are written by upsert/remove
+    }
+}
+
 std::string FrameWriter::finish()
 {
     const auto payload = static_cast<std::uint32_t>(bytes_.size() - frameHeaderSize);

@@ -102,6 +102,8 @@ public:
     void dropView(const std::string& view);
     void createTrigger(const std::string& trigger, const std::string& createSql);
     void dropTrigger(const std::string& trigger);
+    // A DDL op (LogOp::isDdl) by its kind: the one place an op kind picks its writer.
+    void ddl(const LogOp& op);
     // The finished frame; the writer is spent afterwards.
     std::string finish();
 

@@ -80,13 +80,13 @@ void addIndexTo(Table& table, const std::shared_ptr<Index>& index, bool alone = 
 
 // CREATE/DROP INDEX change the table object in place, and a table the transaction did not create
 // is shared with the committed catalog every other connection reads: they would see (and their
-// writes maintain) the index before COMMIT, and ROLLBACK could not take their entries back out.
+// writes maintain) the index before COMMIT. The SQL front end first gives the transaction a copy
+// of its own (rebuildInTx); a caller that did not is refused here, before anything changed.
 Error indexOnCommittedTable(const char* what, const std::string& table)
 {
-    return Error::notSupported(std::string(what) + " INDEX inside a transaction on table " + table +
-                               ", which existed before the transaction, is not supported by the MVCC engine "
-                               "yet (the index would be shared with other connections before COMMIT); run "
-                               "it outside BEGIN ... COMMIT, or on a table the transaction created");
+    return Error::misuse(std::string(what) + " INDEX inside a transaction on table " + table +
+                         ", which is shared with the committed catalog: the transaction's own copy "
+                         "(MvccStore::rebuildInTx) must replace it first");
 }
 
 void removeIndexFrom(Table& table, const std::string& name)

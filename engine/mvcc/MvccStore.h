@@ -122,6 +122,15 @@ public:
     std::optional<Error> alterTable(const AlterPlan& plan, std::string_view statement,
                                     std::uint32_t connection);
     CatalogSchema catalogSchema() const;
+    // Inside BEGIN ... COMMIT with DDL pending (MvccTxRebuild.cpp): replaces `table` in tx's private
+    // catalog by a table of its own holding the rows tx sees as its inserts, reshaped by `plan`
+    // (null: the same schema, for CREATE/DROP INDEX on a table shared with the committed catalog).
+    // Logged in tx's commit frame as DropTable, CreateTable, its indexes, rewritten views and the
+    // table's triggers again, then the rows; undone by ROLLBACK and ROLLBACK TO.
+    std::optional<Error> rebuildInTx(Transaction& tx, const std::string& table, const AlterPlan* plan,
+                                     std::uint32_t connection);
+    // `table` is, in `viewer`'s private catalog, still the committed catalog's object.
+    bool sharedInTx(const std::string& table, std::uint32_t viewer) const;
     std::vector<ViewSchema> views(std::uint32_t viewer = 0) const; // in the order they were created
     bool hasView(const std::string& name, std::uint32_t viewer = 0) const;
     // Triggers (MvccTriggers.cpp): SQLite's CREATE TRIGGER text, kept, logged and checkpointed like a
@@ -306,6 +315,11 @@ private:
     std::vector<ViewSchema>::const_iterator findView(const std::string& name) const;
     std::vector<TriggerSchema> triggers_; // in creation order
     std::vector<TriggerSchema>::const_iterator findTrigger(const std::string& name) const;
+    // DROP VIEW and DROP TRIGGER (MvccNamedObjects.cpp): `name` out of `list` (views_ or
+    // triggers_), logged as `kind`; `what` names the object in the messages.
+    template <class Named>
+    std::optional<Error> dropNamed(std::vector<Named>& list, LogOp::Kind kind, const char* what,
+                                   const std::string& name, bool ifExists, std::uint32_t connection);
     std::uint32_t nextTableId_ = 1; // guarded by catalogMutex_
     std::atomic<std::uint64_t> schemaVersion_{1};
 

@@ -43,25 +43,6 @@ std::optional<Error> MvccStore::createTrigger(TriggerSchema trigger, bool ifNotE
     return std::nullopt;
 }
 
-std::optional<Error> MvccStore::dropTrigger(const std::string& name, bool ifExists, std::uint32_t connection)
-{
-    std::unique_lock lock(catalogMutex_);
-    const auto it = findTrigger(name);
-    if (it == triggers_.end())
-        return ifExists ? std::nullopt : std::optional<Error>(Error::syntax("no such trigger: " + name));
-    const std::string dropped = it->name;
-    std::uint64_t ts = 0;
-    LogOp op;
-    op.kind = LogOp::Kind::DropTrigger;
-    op.table = dropped;
-    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
-    triggers_.erase(findTrigger(dropped));
-    catalogChanged(ts);
-    lock.unlock();
-    emit(EventKind::Note, connection, 0, 0, 0, 0, 0, "DROP TRIGGER " + dropped);
-    return std::nullopt;
-}
-
 std::vector<TriggerSchema> MvccStore::triggers(std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);

@@ -122,36 +122,7 @@ std::optional<Error> MvccStore::logDdl(LogOp op, std::uint64_t& ts, CatalogState
     }
     ts = durability_ ? beginDdl() : 0;
     if (!durability_) return std::nullopt;
-    std::optional<Error> error;
-    switch (op.kind) {
-    case LogOp::Kind::CreateTable:
-        error = durability_->logCreateTable(op.table, op.createSql, ts);
-        break;
-    case LogOp::Kind::DropTable:
-        error = durability_->logDropTable(op.table, ts);
-        break;
-    case LogOp::Kind::CreateIndex:
-        error = durability_->logCreateIndex(op.table, op.createSql, ts);
-        break;
-    case LogOp::Kind::DropIndex:
-        error = durability_->logDropIndex(op.table, op.index, ts);
-        break;
-    case LogOp::Kind::CreateView:
-        error = durability_->logCreateView(op.table, op.createSql, ts);
-        break;
-    case LogOp::Kind::DropView:
-        error = durability_->logDropView(op.table, ts);
-        break;
-    case LogOp::Kind::CreateTrigger:
-        error = durability_->logCreateTrigger(op.table, op.createSql, ts);
-        break;
-    case LogOp::Kind::DropTrigger:
-        error = durability_->logDropTrigger(op.table, ts);
-        break;
-    case LogOp::Kind::Upsert:
-    case LogOp::Kind::Delete:
-        break;
-    }
+    std::optional<Error> error = durability_->logDdl(op, ts);
     if (error) endDdl(ts);
     return error;
 }

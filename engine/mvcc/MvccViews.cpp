@@ -47,25 +47,6 @@ std::optional<Error> MvccStore::createView(ViewSchema view, bool ifNotExists, st
     return std::nullopt;
 }
 
-std::optional<Error> MvccStore::dropView(const std::string& name, bool ifExists, std::uint32_t connection)
-{
-    std::unique_lock lock(catalogMutex_);
-    const auto it = findView(name);
-    if (it == views_.end())
-        return ifExists ? std::nullopt : std::optional<Error>(Error::syntax("no such view: " + name));
-    const std::string dropped = it->name;
-    std::uint64_t ts = 0;
-    LogOp op;
-    op.kind = LogOp::Kind::DropView;
-    op.table = dropped;
-    if (auto logError = logDdl(std::move(op), ts, beforeDdl())) return logError;
-    views_.erase(findView(dropped));
-    catalogChanged(ts);
-    lock.unlock();
-    emit(EventKind::Note, connection, 0, 0, 0, 0, 0, "DROP VIEW " + dropped);
-    return std::nullopt;
-}
-
 std::vector<ViewSchema> MvccStore::views(std::uint32_t viewer) const
 {
     std::shared_lock lock(catalogMutex_);

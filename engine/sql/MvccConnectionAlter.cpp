@@ -20,15 +20,6 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
     // ("no such table") from the private handle.
     if (c.temp || (!store_->table(c.name, id()) && !store_->hasView(c.name, id())))
         return runSql(statement, params, result);
-    // The store rebuilds the table from its committed rows (and on a file rewrites the SQLite file
-    // after a checkpoint): this transaction's own rows would be left out, and ROLLBACK could not
-    // undo the file. SQLite and Turso take it; TxScope refuses it, before anything changed.
-    if (tx_)
-        return Error::notSupported(
-            "ALTER TABLE inside a transaction is not supported by the MVCC engine yet: it rebuilds the "
-            "table from its committed rows (on a file it also rewrites the database file), which would "
-            "leave out this transaction's own rows and could not be undone by ROLLBACK; run it outside "
-            "BEGIN ... COMMIT");
     if (auto trigger = triggerNaming(c.name))
         return Error::notSupported("ALTER TABLE " + c.name +
                                    " is not supported by the MVCC engine while trigger " + *trigger +
@@ -40,6 +31,15 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
             if (!plan) return planError;
             if (plan->kind == mvcc::AlterPlan::Kind::AddColumn)
                 if (auto e = checkAddedColumn(*plan)) return e;
+            // Inside BEGIN ... COMMIT: the table is replaced in the transaction's private catalog
+            // by its own altered copy of the rows it sees (MvccStore::rebuildInTx), logged in its
+            // commit frame; other connections keep the committed table until COMMIT.
+            if (tx_) {
+                const std::size_t writes = tx_->writes.size();
+                auto error = store_->rebuildInTx(*tx_, plan->table, &*plan, id());
+                if (error) store_->undoTo(*tx_, writes);
+                return error;
+            }
             return store_->alterTable(*plan, statement, id());
         }))
         return error;
@@ -82,12 +82,14 @@ std::optional<Error> MvccConnection::checkAddedColumn(const mvcc::AlterPlan& pla
     if (sqlutil::prepare(db_, sql, stmt) != SQLITE_OK || !stmt)
         return Error::fromSqlite(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
     sqlutil::bindParams(stmt.get(), {plan.addedValue});
-    auto reader = store_->begin(TxMode::None, id(), false);
-    statementTx_ = reader.get();
+    // Inside BEGIN ... COMMIT the rows are the ones the transaction sees, its own included.
+    auto reader = tx_ ? nullptr : store_->begin(TxMode::None, id(), false);
+    mvcc::Transaction* const outer = statementTx_;
+    statementTx_ = tx_ ? tx_.get() : reader.get();
     const int rc = sqlite3_step(stmt.get());
-    statementTx_ = nullptr;
+    statementTx_ = outer;
     stmt = {};
-    store_->commit(*reader); // read only: ends without a timestamp
+    if (reader) store_->commit(*reader); // read only: ends without a timestamp
     if (rc == SQLITE_ROW && nullInNotNull)
         return Error::fromSqlite(SQLITE_ERROR, "Cannot add a NOT NULL column with default value NULL");
     if (rc == SQLITE_ROW) return Error::constraint(SQLITE_CONSTRAINT_CHECK, "CHECK constraint failed");

@@ -58,8 +58,11 @@ std::optional<Error> MvccConnection::createIndex(std::string_view statement, con
     Error error;
     auto schema = mvcc::readIndexSchema(statement, table->schema(), error);
     if (!schema) return error;
-    if (auto e = asExclusiveWriter(
-            [&] { return store_->createIndex(table->name(), std::move(*schema), c.ifExists, id()); }))
+    if (auto e = asExclusiveWriter([&] {
+            return onOwnTable(table->name(), [&] {
+                return store_->createIndex(table->name(), std::move(*schema), c.ifExists, id());
+            });
+        }))
         return e;
     return syncSchema();
 }
@@ -71,9 +74,28 @@ std::optional<Error> MvccConnection::dropIndex(std::string_view statement, const
         if (c.ifExists || c.temp) return runSql(statement, params, result);
         return Error::syntax("no such index: " + c.name);
     }
-    if (auto error = asExclusiveWriter([&] { return store_->dropIndex(c.name, c.ifExists, id()); }))
+    if (auto error = asExclusiveWriter([&] {
+            const auto table = store_->tableOfIndex(c.name, id());
+            if (!table) return store_->dropIndex(c.name, c.ifExists, id());
+            return onOwnTable(table->name(), [&] { return store_->dropIndex(c.name, c.ifExists, id()); });
+        }))
         return error;
     return syncSchema();
+}
+
+// Inside BEGIN ... COMMIT, CREATE/DROP INDEX change the table object in place: a table that existed
+// before the transaction is shared with the committed catalog every other connection reads, so it
+// is first replaced in the transaction's catalog by a copy of its own (MvccStore::rebuildInTx).
+// `ddl` failing takes the copy back (the statement is atomic).
+std::optional<Error> MvccConnection::onOwnTable(const std::string& table,
+                                                const std::function<std::optional<Error>()>& ddl)
+{
+    if (!tx_ || !store_->sharedInTx(table, id())) return ddl();
+    const std::size_t writes = tx_->writes.size();
+    auto error = store_->rebuildInTx(*tx_, table, nullptr, id());
+    if (!error) error = ddl();
+    if (error) store_->undoTo(*tx_, writes); // asExclusiveWriter restores the catalog
+    return error;
 }
 
 } // namespace txs::sql

@@ -31,14 +31,7 @@ using txs::test::plainSqlite;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr,
-                                   std::shared_ptr<TraceLog> trace = nullptr)
-{
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    options.trace = std::move(trace);
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 QByteArray readAll(const QString& path)
 {
@@ -300,7 +293,7 @@ private slots:
         constexpr rlim_t limit = 65536;
         auto trace = std::make_shared<TraceLog>();
         {
-            auto db = openFile(path(), nullptr, trace);
+            auto db = openFile(path(), nullptr, DamagedLog::Refuse, JournalMode::Mvcc, trace);
             QVERIFY(db);
             auto c = db->connect();
             // Growth steps of 250 KB: the log has room for what follows before the limit is set.

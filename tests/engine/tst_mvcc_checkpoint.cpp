@@ -22,12 +22,7 @@ using txs::test::plainSqlite;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 // PRAGMA wal_checkpoint on an MVCC connection: "0|log bytes|rows written".
 std::int64_t rowsWrittenBy(Connection& c)

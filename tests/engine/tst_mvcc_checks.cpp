@@ -21,10 +21,7 @@ using test::sqliteRows;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path)
-{
-    return test::openMvccFile(path.toStdString());
-}
+using test::openFile;
 
 } // namespace
 

@@ -27,11 +27,7 @@ using namespace txs;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    OpenOptions options;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 QByteArray readAll(const QString& path)
 {

@@ -26,15 +26,7 @@ using namespace txs;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr,
-                                   DamagedLog damaged = DamagedLog::Refuse,
-                                   JournalMode mode = JournalMode::Mvcc)
-{
-    OpenOptions options;
-    options.journalMode = mode;
-    options.damagedLog = damaged;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 QByteArray readAll(const QString& path)
 {

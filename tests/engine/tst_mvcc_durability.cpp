@@ -19,12 +19,7 @@ using txs::test::plainSqlite;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 } // namespace
 

@@ -18,12 +18,7 @@ using namespace txs;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 QByteArray sha256(const QString& path)
 {

@@ -237,8 +237,6 @@ private slots:
                                    << "generated columns";
         QTest::newRow("without rowid") << "CREATE TABLE wr (a INTEGER PRIMARY KEY) WITHOUT ROWID"
                                        << "WITHOUT ROWID";
-        QTest::newRow("alter in tx") << "BEGIN; ALTER TABLE test ADD COLUMN z"
-                                     << "ALTER TABLE inside a transaction";
     }
 
     void unsupportedFeaturesSayWhat()

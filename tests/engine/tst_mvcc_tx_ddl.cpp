@@ -6,6 +6,7 @@
 // written with it are recovered together or not at all.
 
 #include "support/ExpectError.h"
+#include "support/PlainSqlite.h"
 #include "support/SideBySide.h"
 #include "support/TestDb.h"
 #include "support/ThreeConnections.h"
@@ -22,12 +23,7 @@ using namespace txs;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    OpenOptions options;
-    options.journalMode = JournalMode::Mvcc;
-    return Database::open(path.toStdString(), options, error);
-}
+using test::openFile;
 
 // x.db and x.db-log copied under `to`: what a crash at this moment leaves on disk (everything
 // written so far; commits append and sync their frame before they return).
@@ -226,20 +222,145 @@ private slots:
         QCOMPARE_ROWS(b(), "SELECT v FROM ctas", "1, 1");
     }
 
-    void preexistingTableKeepsPreciseRefusals()
+    // ALTER TABLE inside BEGIN, each form, as Turso 0.7.2 does it in MVCC mode (checked): the
+    // transaction reads the altered table with its own rows (written before the ALTER: converted;
+    // after it: in the new shape), others read the committed one and their writes get BUSY, and
+    // COMMIT makes it everyone's.
+    void alterForms_data()
+    {
+        QTest::addColumn<QString>("alter");
+        QTest::addColumn<QString>("insert");
+        QTest::addColumn<QString>("select");
+        QTest::addColumn<QString>("rows");
+        QTest::newRow("add column") << "ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'd'"
+                                    << "INSERT INTO t VALUES (4, 40, 'x')"
+                                    << "SELECT * FROM t ORDER BY id" << "1|11|d, 3|30|d, 4|40|x";
+        QTest::newRow("rename column") << "ALTER TABLE t RENAME COLUMN v TO vv"
+                                       << "INSERT INTO t (id, vv) VALUES (4, 40)"
+                                       << "SELECT id, vv FROM t ORDER BY id" << "1|11, 3|30, 4|40";
+        QTest::newRow("drop column") << "ALTER TABLE t DROP COLUMN v" << "INSERT INTO t VALUES (4)"
+                                     << "SELECT * FROM t ORDER BY id" << "1, 3, 4";
+        QTest::newRow("rename to") << "ALTER TABLE t RENAME TO u" << "INSERT INTO u VALUES (4, 40)"
+                                   << "SELECT * FROM u ORDER BY id" << "1|11, 3|30, 4|40";
+    }
+    void alterForms()
+    {
+        QFETCH(QString, alter);
+        QFETCH(QString, insert);
+        QFETCH(QString, select);
+        QFETCH(QString, rows);
+        MUST(a(), "BEGIN");
+        MUST(a(), "INSERT INTO t VALUES (3, 30)");
+        MUST(a(), "UPDATE t SET v = 11 WHERE id = 1");
+        MUST(a(), "DELETE FROM t WHERE id = 2");
+        MUST(a(), alter.toStdString());
+        MUST(a(), insert.toStdString());
+        QCOMPARE_ROWS(a(), select.toStdString(), rows.toStdString());
+        QCOMPARE_ROWS(b(), "SELECT * FROM t ORDER BY id", "1|10, 2|20");
+        EXPECT_ERROR(b(), "INSERT INTO t VALUES (9, 90)", ErrorKind::Busy, "database is busy");
+        MUST(a(), "COMMIT");
+        QCOMPARE_ROWS(b(), select.toStdString(), rows.toStdString());
+        QCOMPARE_ROWS(c(), select.toStdString(), rows.toStdString());
+    }
+
+    // ROLLBACK takes the ALTER back with the rows written before and after it.
+    void alterRolledBack_data() { alterForms_data(); }
+    void alterRolledBack()
+    {
+        QFETCH(QString, alter);
+        QFETCH(QString, insert);
+        MUST(a(), "BEGIN");
+        MUST(a(), "INSERT INTO t VALUES (3, 30)");
+        MUST(a(), alter.toStdString());
+        MUST(a(), insert.toStdString());
+        MUST(a(), "ROLLBACK");
+        QCOMPARE_ROWS(a(), "SELECT * FROM t ORDER BY id", "1|10, 2|20");
+        QCOMPARE_ROWS(b(), "SELECT * FROM t ORDER BY id", "1|10, 2|20");
+        EXPECT_ERROR(a(), "SELECT * FROM u", ErrorKind::Syntax, "no such table: u");
+        MUST(b(), "INSERT INTO t VALUES (3, 30)"); // nobody holds the table any more
+        QCOMPARE_ROWS(a(), "SELECT count(*) FROM t", "3");
+    }
+
+    void alterRolledBackToSavepoint()
     {
         MUST(a(), "BEGIN");
         MUST(a(), "INSERT INTO t VALUES (3, 30)");
-        EXPECT_ERROR(a(), "CREATE INDEX t_v ON t (v)", ErrorKind::NotSupported,
-                     "existed before the transaction");
-        EXPECT_ERROR(a(), "ALTER TABLE t ADD COLUMN w", ErrorKind::NotSupported,
-                     "ALTER TABLE inside a transaction is not supported");
-        MUST(a(), "COMMIT"); // the transaction went on
-        QCOMPARE_ROWS(b(), "SELECT count(*) FROM t", "3");
-        MUST(a(), "CREATE INDEX t_v ON t (v)");
+        MUST(a(), "SAVEPOINT s");
+        MUST(a(), "ALTER TABLE t ADD COLUMN w TEXT DEFAULT 'd'");
+        MUST(a(), "INSERT INTO t VALUES (4, 40, 'x')");
+        MUST(a(), "ROLLBACK TO s");
+        // The table before the ALTER, with the row written before the savepoint.
+        QCOMPARE_ROWS(a(), "SELECT * FROM t ORDER BY id", "1|10, 2|20, 3|30");
+        MUST(a(), "INSERT INTO t VALUES (5, 50)");
+        MUST(a(), "ALTER TABLE t RENAME COLUMN v TO vv");
+        MUST(a(), "SAVEPOINT s2");
+        MUST(a(), "INSERT INTO t VALUES (6, 60)");
+        MUST(a(), "ROLLBACK TO s2"); // after the ALTER: it stays
+        MUST(a(), "RELEASE s");
+        QCOMPARE_ROWS(b(), "SELECT * FROM t ORDER BY id", "1|10, 2|20");
+        MUST(a(), "COMMIT");
+        QCOMPARE_ROWS(b(), "SELECT id, vv FROM t ORDER BY id", "1|10, 2|20, 3|30, 5|50");
+    }
+
+    // A failing ALTER leaves the transaction as it was, and it goes on.
+    void failedAlterLeavesNothing()
+    {
         MUST(a(), "BEGIN");
-        EXPECT_ERROR(a(), "DROP INDEX t_v", ErrorKind::NotSupported, "existed before the transaction");
+        MUST(a(), "INSERT INTO t VALUES (3, NULL)");
+        EXPECT_ERROR(a(), "ALTER TABLE t ADD COLUMN w NOT NULL", ErrorKind::Other,
+                     "Cannot add a NOT NULL column with default value NULL");
+        EXPECT_ERROR(a(), "ALTER TABLE t ADD COLUMN w CHECK (w > v) DEFAULT 15", ErrorKind::Constraint,
+                     "CHECK constraint failed");
+        EXPECT_ERROR(a(), "ALTER TABLE t DROP COLUMN id", ErrorKind::Other, "cannot drop PRIMARY KEY column");
+        MUST(a(), "UPDATE t SET v = 30 WHERE id = 3");
+        MUST(a(), "ALTER TABLE t ADD COLUMN w CHECK (w > v) DEFAULT 35"); // over its own rows too
+        MUST(a(), "COMMIT");
+        QCOMPARE_ROWS(b(), "SELECT * FROM t ORDER BY id", "1|10|35, 2|20|35, 3|30|35");
+    }
+
+    // CREATE/DROP INDEX on a table that existed before the transaction: the transaction's own
+    // until COMMIT (others neither use nor see it), undone by ROLLBACK and ROLLBACK TO.
+    void indexOnPreexistingTable()
+    {
+        MUST(a(), "BEGIN");
+        MUST(a(), "INSERT INTO t VALUES (3, 30)");
+        MUST(a(), "CREATE INDEX t_v ON t (v)");
+        MUST(a(), "INSERT INTO t VALUES (4, 40)");
+        QVERIFY(test::queryPlan(a(), "SELECT id FROM t WHERE v = 40").contains("t_v"));
+        QCOMPARE_ROWS(a(), "SELECT id FROM t WHERE v = 30", "3");
+        QVERIFY(!test::queryPlan(b(), "SELECT id FROM t WHERE v = 20").contains("t_v"));
+        QCOMPARE_ROWS(b(), "SELECT id FROM t WHERE v = 20", "2");
         MUST(a(), "ROLLBACK");
+        QVERIFY(!test::queryPlan(a(), "SELECT id FROM t WHERE v = 20").contains("t_v"));
+        QCOMPARE_ROWS(a(), "SELECT count(*) FROM t", "2");
+
+        MUST(a(), "BEGIN");
+        MUST(a(), "INSERT INTO t VALUES (3, 10)");
+        EXPECT_ERROR(a(), "CREATE UNIQUE INDEX t_v ON t (v)", ErrorKind::Constraint, "UNIQUE constraint failed");
+        MUST(a(), "SAVEPOINT s");
+        MUST(a(), "CREATE INDEX t_v ON t (v)");
+        MUST(a(), "ROLLBACK TO s");
+        QVERIFY(!test::queryPlan(a(), "SELECT id FROM t WHERE v = 20").contains("t_v"));
+        MUST(a(), "CREATE INDEX t_v ON t (v)");
+        MUST(a(), "COMMIT");
+        QVERIFY(test::queryPlan(b(), "SELECT id FROM t WHERE v = 10").contains("t_v"));
+        QCOMPARE_ROWS(b(), "SELECT id FROM t WHERE v = 10 ORDER BY id", "1, 3");
+        MUST(b(), "INSERT INTO t VALUES (5, 10)"); // maintained by everyone now
+        QCOMPARE_ROWS(c(), "SELECT id FROM t WHERE v = 10 ORDER BY id", "1, 3, 5");
+
+        MUST(a(), "BEGIN");
+        MUST(a(), "DROP INDEX t_v");
+        MUST(a(), "INSERT INTO t VALUES (6, 10)");
+        QVERIFY(!test::queryPlan(a(), "SELECT id FROM t WHERE v = 10").contains("t_v"));
+        QVERIFY(test::queryPlan(b(), "SELECT id FROM t WHERE v = 10").contains("t_v"));
+        MUST(a(), "ROLLBACK");
+        QVERIFY(test::queryPlan(a(), "SELECT id FROM t WHERE v = 10").contains("t_v"));
+        QCOMPARE_ROWS(a(), "SELECT id FROM t WHERE v = 10 ORDER BY id", "1, 3, 5");
+        MUST(a(), "BEGIN");
+        MUST(a(), "DROP INDEX t_v");
+        MUST(a(), "COMMIT");
+        QVERIFY(!test::queryPlan(b(), "SELECT id FROM t WHERE v = 10").contains("t_v"));
+        QCOMPARE_ROWS(b(), "SELECT id FROM t WHERE v = 10 ORDER BY id", "1, 3, 5");
     }
 
     // The same statements on a plain SQLite 3.40.1 handle: the same outcomes and rows.
@@ -274,6 +395,147 @@ private slots:
         side.sameRows("SELECT * FROM nv ORDER BY 1");
         side.sameRows("SELECT * FROM base");
         side.close();
+    }
+
+    // ALTER and CREATE INDEX inside transactions, with savepoints, on a plain SQLite 3.40.1 handle:
+    // the same outcomes and rows.
+    void alterLikeSqlite()
+    {
+        test::SideBySide side;
+        side.open();
+        for (const char* sql : {"CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT, n INT)",
+                                "INSERT INTO p VALUES (1, 'a', 1), (2, 'b', 2)",
+                                "CREATE VIEW pv AS SELECT id, v FROM p",
+                                "BEGIN",
+                                "INSERT INTO p VALUES (3, 'c', 3)",
+                                "ALTER TABLE p ADD COLUMN w INT DEFAULT 5",
+                                "UPDATE p SET w = 6 WHERE id = 2",
+                                "SAVEPOINT s",
+                                "ALTER TABLE p RENAME COLUMN v TO vv",
+                                "INSERT INTO p VALUES (4, 'd', 4, 7)",
+                                "ROLLBACK TO s",
+                                "ALTER TABLE p DROP COLUMN v", // the view reads it
+                                "ALTER TABLE p DROP COLUMN n",
+                                "CREATE INDEX p_w ON p (w)",
+                                "ALTER TABLE p RENAME COLUMN v TO vv", // the view is rewritten
+                                "RELEASE s",
+                                "COMMIT",
+                                "BEGIN",
+                                "INSERT INTO p VALUES (5, 'e', 8)",
+                                "ALTER TABLE p RENAME TO q",
+                                "CREATE UNIQUE INDEX q_w ON q (w)", // 1 and 3 hold 5
+                                "CREATE INDEX q_vv ON q (vv)",
+                                "DROP INDEX p_w",
+                                "ROLLBACK",
+                                "BEGIN",
+                                "ALTER TABLE p RENAME TO q",
+                                "INSERT INTO q VALUES (6, 'f', 9)",
+                                "DROP INDEX p_w",
+                                "COMMIT"})
+            side.both(sql);
+        side.sameRows("SELECT * FROM q ORDER BY id");
+        side.sameRows("SELECT * FROM pv ORDER BY id");
+        side.sameRows("SELECT * FROM p");
+        side.close();
+    }
+
+    // On a file: the ALTER, the index and the rows are in the commit's frame; reopened (from the
+    // log, then after a checkpoint from the file) it is all there.
+    void alterReopensAfterCommit()
+    {
+        {
+            auto db = openFile(path());
+            QVERIFY(db);
+            auto conn = db->connect();
+            MUST(*conn, "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT, n INT)");
+            MUST(*conn, "CREATE INDEX p_n ON p (n)");
+            MUST(*conn, "CREATE TABLE log (x)");
+            MUST(*conn, "CREATE TABLE q (id INTEGER PRIMARY KEY, v)");
+            MUST(*conn, "CREATE TRIGGER q_tr AFTER INSERT ON q BEGIN INSERT INTO log VALUES ('q'); END");
+            MUST(*conn, "INSERT INTO p VALUES (1, 'a', 1), (2, 'b', 2)");
+            MUST(*conn, "INSERT INTO q VALUES (1, 'x')");
+            MUST(*conn, "CREATE INDEX q_old ON q (id, v)");
+            MUST(*conn, "BEGIN");
+            MUST(*conn, "INSERT INTO p VALUES (3, 'c', 3)");
+            MUST(*conn, "ALTER TABLE p ADD COLUMN w DEFAULT 'd'");
+            MUST(*conn, "ALTER TABLE p RENAME COLUMN v TO vv");
+            MUST(*conn, "INSERT INTO p VALUES (4, 'e', 4, 'w')");
+            MUST(*conn, "CREATE UNIQUE INDEX q_v ON q (v)");
+            MUST(*conn, "INSERT INTO q VALUES (2, 'y')");
+            MUST(*conn, "DROP INDEX q_old");
+            MUST(*conn, "COMMIT");
+        }
+        for (int pass = 0; pass < 2; ++pass) {
+            auto db = openFile(path());
+            QVERIFY(db);
+            auto conn = db->connect();
+            QCOMPARE_ROWS(*conn, "SELECT * FROM p ORDER BY id", "1|a|1|d, 2|b|2|d, 3|c|3|d, 4|e|4|w");
+            QVERIFY(test::queryPlan(*conn, "SELECT id FROM p WHERE n = 3").contains("p_n"));
+            QCOMPARE_ROWS(*conn, "SELECT id FROM p WHERE n = 3", "3");
+            QCOMPARE_ROWS(*conn, "SELECT * FROM q ORDER BY id", pass == 0 ? "1|x, 2|y" : "1|x, 2|y, 3|z");
+            EXPECT_ERROR(*conn, "INSERT INTO q VALUES (9, 'x')", ErrorKind::Constraint, "UNIQUE");
+            EXPECT_ERROR(*conn, "DROP INDEX q_old", ErrorKind::Syntax, "no such index"); // gone from x.db too
+            if (pass == 0) {
+                MUST(*conn, "INSERT INTO q VALUES (3, 'z')"); // q's trigger was kept
+                QCOMPARE_ROWS(*conn, "SELECT x FROM log", "q, q, q"); // fired for rows 1, 2 and 3
+                MUST(*conn, "DELETE FROM log");
+                MUST(*conn, "PRAGMA wal_checkpoint"); // the second pass reads it from the file
+            }
+        }
+        // The stock SQLite reads the checkpointed file with the new shape and indexes.
+        QCOMPARE(test::plainSqlite(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(test::plainSqlite(path(), "SELECT group_concat(name, ',') FROM pragma_table_info('p')"),
+                 QString("id,vv,n,w"));
+        QCOMPARE(test::plainSqlite(path(), "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+                                           "WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name)"),
+                 QString("p_n,q_tr,q_v"));
+    }
+
+    // A DROP INDEX in a commit frame is one the checkpoint must look for, as an autocommit one's.
+    void indexDroppedInsideTransactionLeavesTheFile()
+    {
+        {
+            auto db = openFile(path());
+            QVERIFY(db);
+            auto conn = db->connect();
+            MUST(*conn, "CREATE TABLE n (v)");
+            MUST(*conn, "PRAGMA wal_checkpoint"); // looked for drops: none since
+            MUST(*conn, "BEGIN");
+            MUST(*conn, "CREATE TABLE m (v)");
+            MUST(*conn, "CREATE INDEX m_v ON m (v)");
+            MUST(*conn, "DROP INDEX m_v");
+            MUST(*conn, "COMMIT");
+            MUST(*conn, "PRAGMA wal_checkpoint");
+        }
+        auto db = openFile(path());
+        QVERIFY(db);
+        auto conn = db->connect();
+        MUST(*conn, "CREATE INDEX m_v ON m (v)"); // the name is free: the file has no such index
+    }
+
+    void alterCrashBeforeCommitRecoversNothingOfIt()
+    {
+        const QString copy = dir.filePath("crash.db");
+        {
+            auto db = openFile(path());
+            QVERIFY(db);
+            auto conn = db->connect();
+            MUST(*conn, "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT)");
+            MUST(*conn, "INSERT INTO p VALUES (1, 'committed')");
+            MUST(*conn, "BEGIN");
+            MUST(*conn, "INSERT INTO p VALUES (2, 'open')");
+            MUST(*conn, "ALTER TABLE p ADD COLUMN w DEFAULT 'd'");
+            MUST(*conn, "CREATE INDEX p_w ON p (w)");
+            MUST(*conn, "ALTER TABLE p RENAME TO r");
+            QVERIFY(copyDatabase(path(), copy)); // the crash: the transaction never committed
+            MUST(*conn, "COMMIT");
+        }
+        auto db = openFile(copy);
+        QVERIFY(db);
+        auto conn = db->connect();
+        EXPECT_ERROR(*conn, "SELECT * FROM r", ErrorKind::Syntax, "no such table: r");
+        QCOMPARE_ROWS(*conn, "SELECT * FROM p", "1|committed");
+        MUST(*conn, "CREATE INDEX p_w ON p (v)"); // the name is free
     }
 
     // On a file: the DDL is in the commit's frame with its rows.

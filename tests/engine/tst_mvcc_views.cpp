@@ -23,10 +23,7 @@ using test::sqliteRows;
 
 namespace {
 
-std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr)
-{
-    return test::openMvccFile(path.toStdString(), error);
-}
+using test::openFile;
 
 // Runs a script on the file with plain SQLite (read-write), "ok" or the error.
 QString plainExec(const QString& path, const char* sql)

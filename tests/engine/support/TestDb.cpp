@@ -21,6 +21,16 @@ std::shared_ptr<Database> openMvccFile(const std::string& path, Error* error)
     return Database::open(path, options, error ? error : &ignored);
 }
 
+std::shared_ptr<Database> openFile(const QString& path, Error* error, DamagedLog damaged, JournalMode mode,
+                                   std::shared_ptr<TraceLog> trace)
+{
+    OpenOptions options;
+    options.journalMode = mode;
+    options.damagedLog = damaged;
+    options.trace = std::move(trace);
+    return Database::open(path.toStdString(), options, error);
+}
+
 Result mustRun(Connection& c, const std::string& sql, const char* file, int line)
 {
     Result r = c.execute(sql);

@@ -2,15 +2,24 @@
 
 namespace txs {
 
-void ExplainContext::apply(const Event& e)
+ConnectionContext& ExplainContext::connectionState(std::uint32_t id)
 {
-    spans_.apply(e);
-    if (e.kind == EventKind::TableCreated) tableNames_[e.table] = e.text;
+    if (last_.context && last_.id == id) return *last_.context;
+    ConnectionContext& c = connections_[id];
+    last_.id = id;
+    last_.context = &c;
+    return c;
+}
+
+void ExplainContext::apply(const Event& e, std::string_view text)
+{
+    spans_.apply(e); // keeps no texts: it never reads e.text
+    if (e.kind == EventKind::TableCreated) tableNames_[e.table] = text;
     if (e.connection == 0) return;
-    auto& c = connections_[e.connection];
+    auto& c = connectionState(e.connection);
     switch (e.kind) {
     case EventKind::ConnectionOpen:
-        c.name = e.text;
+        c.name = text;
         break;
     case EventKind::StatementBegin:
         // An autocommit statement's own transaction ends with it (a doomed one without an event).
@@ -21,7 +30,7 @@ void ExplainContext::apply(const Event& e)
             c.conflictSerialization = false;
         }
         c.doomedBeforeStatement = c.doomed;
-        c.statement = e.text;
+        c.statement = text;
         c.handlerCalls = 0;
         c.sleptUs = 0;
         c.wait.reset();
@@ -83,7 +92,7 @@ void ExplainContext::apply(const Event& e)
         break;
     case EventKind::Busy:
         c.dbFileLevel = spans_.levelNow(e.connection, LockResource::DbFile);
-        snapshotHolders(e.connection, e.seq);
+        snapshotHolders(e.connection);
         break;
     default:
         break;
@@ -93,27 +102,40 @@ void ExplainContext::apply(const Event& e)
 // Who stood in the way, frozen at the moment SQLite (or the MVCC engine) said BUSY: by the
 // time the explanation is written the holders may long have moved on. The holds are the span
 // projection's (the lock rows of the timeline, the lock tracks of the Chrome trace).
-void ExplainContext::snapshotHolders(std::uint32_t waiter, std::uint64_t seq)
+void ExplainContext::snapshotHolders(std::uint32_t waiter)
 {
     auto& c = connections_[waiter];
-    c.holders.clear();
-    if (!c.wait) return;
+    // The holders are overwritten in place, not cleared and made again: their strings keep
+    // their storage, so a Busy in a run of them allocates nothing.
+    std::size_t n = 0;
+    if (!c.wait) {
+        c.holders.clear();
+        return;
+    }
     c.ownLevel = spans_.levelNow(waiter, c.wait->resource);
-    for (const SpanRecord& hold : spans_.holdersAtSeq(c.wait->resource, seq)) {
+    // The holds open now, by connection: those of the Busy event's seq, since every event before
+    // it has been applied and none after (what holdersAtSeq(resource, seq) answers, without a
+    // span record per hold).
+    spans_.openHoldersOf(c.wait->resource, heldBy_);
+    for (const SpanProjection::HeldBy& hold : heldBy_) {
         if (hold.connection == waiter || !locksConflict(c.wait->resource, hold.level, c.wait->wanted))
             continue;
         const auto& other = connections_[hold.connection];
-        Holder h;
+        Holder& h = n < c.holders.size() ? c.holders[n] : c.holders.emplace_back();
+        ++n;
         h.connection = hold.connection;
-        h.name = other.name.empty() ? "connection " + std::to_string(hold.connection) : other.name;
+        if (other.name.empty())
+            h.name = "connection " + std::to_string(hold.connection);
+        else
+            h.name = other.name;
         h.level = hold.level;
         h.txId = other.txId;
         h.mode = other.mode;
         h.inTransaction = other.inTransaction;
         h.waiting = spans_.openLockWait(hold.connection) != nullptr;
         h.statement = other.statement;
-        c.holders.push_back(std::move(h));
     }
+    c.holders.resize(n);
 }
 
 const ConnectionContext* ExplainContext::connection(std::uint32_t id) const

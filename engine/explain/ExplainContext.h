@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -88,7 +89,11 @@ bool sameBusyFacts(const ConnectionContext& a, const ConnectionContext& b);
 class ExplainContext
 {
 public:
-    void apply(const Event& event);
+    void apply(const Event& event) { apply(event, event.text); }
+    // The same with `text` in place of event.text (the event's own text is not read): the
+    // explainer's read of the log hands each event's typed fields and a view of its text where
+    // it lies, and only ConnectionOpen, StatementBegin and TableCreated texts are kept.
+    void apply(const Event& event, std::string_view text);
     const ConnectionContext* connection(std::uint32_t id) const;
     // For one explanation: the connection's statement is blocked in virtual time.
     void setBlocked(std::uint32_t id, const BlockedWait& wait);
@@ -99,14 +104,32 @@ public:
     std::string tableName(std::uint32_t id) const;
 
 private:
-    void snapshotHolders(std::uint32_t waiter, std::uint64_t seq);
+    void snapshotHolders(std::uint32_t waiter);
     void rememberTx(std::uint64_t txId, std::uint32_t connection);
 
     // The newest transactions whose connection connectionOfTx() can tell (older ones give 0).
     static constexpr std::size_t kRememberedTransactions = 1 << 16;
 
     SpanProjection spans_{false, false}; // streaming, no texts: only who holds what
+    std::vector<SpanProjection::HeldBy> heldBy_; // snapshotHolders' scratch, reused
+    // connections_[id], remembering the last one found (a thread's events come in runs); the
+    // memory is forgotten when the context is copied (connections are never erased).
+    ConnectionContext& connectionState(std::uint32_t id);
+    struct LastConnection
+    {
+        std::uint32_t id = 0;
+        ConnectionContext* context = nullptr;
+        LastConnection() = default;
+        LastConnection(const LastConnection&) {}
+        LastConnection& operator=(const LastConnection&)
+        {
+            context = nullptr;
+            return *this;
+        }
+    };
+
     std::unordered_map<std::uint32_t, ConnectionContext> connections_; // references stay valid
+    LastConnection last_;
     std::map<std::uint64_t, std::uint32_t> txConnections_;
     std::map<std::uint32_t, std::string> tableNames_;
 };

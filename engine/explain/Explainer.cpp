@@ -511,8 +511,8 @@ void Explainer::readLocked()
     // none of them. The sink appends to the log, which it must not do during the visit, so the
     // batch's explanations wait in pending_ (reused: it keeps its capacity) until it is over.
     pending_.clear();
-    nextSeq_ = trace_->visitSince(nextSeq_, [this](const Event& e) {
-        context_.apply(e);
+    nextSeq_ = trace_->visitFieldsSince(nextSeq_, [this](const Event& e, std::string_view text) {
+        context_.apply(e, text);
         // The error's connection has done nothing since its StatementEnd, so its context is that
         // of the error's moment, whatever other connections did meanwhile.
         if (!deferredSink_ || e.kind != EventKind::StatementEnd || e.a == 0 || e.seq < deferFrom_) return;

@@ -610,9 +610,9 @@ void Projection::flushIfIdle(std::uint32_t id, ConnectionState& c, std::int64_t 
     if (holding && c.lockItems.size() < kMaxPendingLockItems) return;
     if (holding) {
         // Cut what is still held here, so that nothing written later can begin before it.
-        for (const SpanRecord* hold : spans_.openHolds(id)) {
-            auto [it, fresh] = holdCuts_.try_emplace(hold->id, hold->startNs, hold->beginSeq);
-            emitHold(*hold, it->second.first, it->second.second, nowNs,
+        for (const SpanRecord& hold : spans_.openHolds(id)) {
+            auto [it, fresh] = holdCuts_.try_emplace(hold.id, hold.startNs, hold.beginSeq);
+            emitHold(hold, it->second.first, it->second.second, nowNs,
                      "still held: continues in the next span");
             it->second = {nowNs, order};
         }

@@ -48,9 +48,13 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         const std::size_t i = heads.top().second;
         heads.pop();
         Cursor& cursor = cursors[i];
-        take(*cursor.buffer, cursor.next);
-        ++end;
-        if (++cursor.next < cursor.count) heads.emplace(cursor.buffer->seqAt(cursor.next), i);
+        // A thread's events often follow each other in seq (a statement's begin, locks, end):
+        // take its whole run at once, with one heap operation for the run, not one per event.
+        do {
+            take(*cursor.buffer, cursor.next);
+            ++end;
+        } while (++cursor.next < cursor.count && end < last && cursor.buffer->seqAt(cursor.next) == end);
+        if (cursor.next < cursor.count) heads.emplace(cursor.buffer->seqAt(cursor.next), i);
     }
     return end;
 }
@@ -77,6 +81,18 @@ std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         [&](const ThreadEventBuffer& buffer, std::size_t slot) {
             buffer.readInto(slot, scratch);
             visit(scratch);
+        });
+}
+
+std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                          EventFieldsVisitor visit)
+{
+    Event fields; // its text stays empty: the text goes alongside, as a view
+    return mergeConsistentPrefix(
+        buffers, from, UINT64_MAX, [](std::size_t) {},
+        [&](const ThreadEventBuffer& buffer, std::size_t slot) {
+            const std::string_view text = buffer.readFieldsInto(slot, fields);
+            visit(fields, text);
         });
 }
 

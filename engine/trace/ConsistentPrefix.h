@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace txs {
@@ -28,5 +30,33 @@ std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buf
 // must not append to the log.
 std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                     const std::function<void(const Event&)>& visit);
+
+// A reference to a callable `void(const Event& fields, std::string_view text)` (the caller's,
+// which must outlive the call it is passed to): no std::function per read, one indirect call
+// per event.
+class EventFieldsVisitor
+{
+public:
+    template <class F>
+        requires(!std::is_same_v<std::remove_cvref_t<F>, EventFieldsVisitor>)
+    EventFieldsVisitor(F&& f) // NOLINT: implicit, like std::function
+        : object_(const_cast<void*>(static_cast<const void*>(&f))),
+          call_([](void* o, const Event& e, std::string_view text) {
+              (*static_cast<std::remove_reference_t<F>*>(o))(e, text);
+          })
+    {}
+    void operator()(const Event& fields, std::string_view text) const { call_(object_, fields, text); }
+
+private:
+    void* object_;
+    void (*call_)(void*, const Event&, std::string_view);
+};
+
+// The same events, as their typed fields (the Event's text left empty) and a view of their text
+// where it lies, valid during the call only: for a reader that keeps a few texts of what it
+// reads (the explainer keeps a connection's name and its statement, nothing else), so no text
+// is copied for the rest.
+std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
+                                          EventFieldsVisitor visit);
 
 } // namespace txs

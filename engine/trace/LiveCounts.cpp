@@ -1,5 +1,7 @@
 #include "engine/trace/LiveCounts.h"
 
+#include "engine/trace/CountingRuleApply.h"
+
 namespace txs {
 
 LiveCounts::~LiveCounts()
@@ -34,13 +36,13 @@ LiveCounts::Slot& LiveCounts::newSlot(std::uint32_t connection)
 void LiveCounts::applyCounted(const Event& e)
 {
     Slot& slot = slotOf(e.connection);
-    const Settled settled = applyCounting(slot.rule, e);
-    // The pending error moves into `settled` (or is dropped as a wait) before it is replaced:
-    // count it settled first, so a reader in between sees it at most twice, never not at all.
-    for (int i = 0; i < settled.count; ++i) {
-        auto& n = slot.settled[static_cast<std::size_t>(settled.items[i].what)];
+    // The pending error moves into the settled counts (or is dropped as a wait) before it is
+    // replaced: it is counted settled first, so a reader in between sees it at most twice, never
+    // not at all.
+    applyCountingWith(slot.rule, e, [&slot](const Tally& t) {
+        auto& n = slot.settled[static_cast<std::size_t>(t.what)];
         n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    }
+    });
     slot.pending.store(slot.rule.hasPending ? static_cast<std::int8_t>(slot.rule.pending.what) : std::int8_t{-1},
                        std::memory_order_relaxed);
 }

@@ -16,9 +16,10 @@ std::size_t resourceIndex(LockResource r)
 
 } // namespace
 
-SpanRecord SpanProjection::make(SpanKind kind, const Event& e, std::int64_t startNs)
+SpanRecord& SpanProjection::begin(std::optional<SpanRecord>& slot, SpanKind kind, const Event& e,
+                                  std::int64_t startNs)
 {
-    SpanRecord s;
+    SpanRecord& s = slot.emplace();
     s.id = nextId_++;
     s.kind = kind;
     s.connection = e.connection;
@@ -28,10 +29,34 @@ SpanRecord SpanProjection::make(SpanKind kind, const Event& e, std::int64_t star
     return s;
 }
 
-void SpanProjection::open(std::optional<SpanRecord>& slot, SpanRecord span)
+void SpanProjection::opened(const SpanRecord& span)
 {
-    slot = std::move(span);
-    if (observer_) observer_->opened(*slot);
+    if (observer_) observer_->opened(span);
+}
+
+SpanRecord SpanProjection::holdRecord(std::uint32_t connection, const OpenHold& hold)
+{
+    SpanRecord s;
+    s.id = hold.id;
+    s.kind = SpanKind::LockHold;
+    s.connection = connection;
+    s.txId = hold.txId;
+    s.startNs = hold.startNs;
+    s.beginSeq = hold.beginSeq;
+    s.resource = hold.resource;
+    s.level = hold.level;
+    return s;
+}
+
+void SpanProjection::closeHold(std::uint32_t connection, const OpenHold& hold, std::int64_t endNs,
+                               std::uint64_t endSeq, bool cut)
+{
+    if (!observer_ && !retain_) return; // nobody sees a closed hold
+    SpanRecord span = holdRecord(connection, hold);
+    span.endNs = endNs;
+    span.endSeq = endSeq;
+    span.cut = cut;
+    closeRecord(span);
 }
 
 void SpanProjection::changed(const SpanRecord& span)
@@ -75,12 +100,8 @@ void SpanProjection::closeAll(Conn& c, std::int64_t t, std::uint64_t seq, bool c
     // by the engine: the caller sets its outcome first).
     close(c.tx, t, seq, cut && !c.txEndsWithStatement);
     c.txEndsWithStatement = c.txBeganInStatement = false;
-    for (auto& [resource, hold] : c.holds) {
-        hold.endNs = t;
-        hold.endSeq = seq;
-        hold.cut = cut;
-        closeRecord(hold);
-    }
+    for (const OpenHold& hold : c.holds)
+        closeHold(c.connection, hold, t, seq, cut);
     c.holds.clear();
 }
 
@@ -145,27 +166,39 @@ void SpanProjection::applyLock(Conn& c, const Event& e)
 {
     const auto resource = static_cast<LockResource>(e.a);
     const auto level = static_cast<LockLevel>(e.b);
-    auto it = c.holds.find(resource);
-    if (it != c.holds.end()) {
-        if (it->second.level == level) return;
-        SpanRecord& held = it->second;
-        held.endNs = e.timeNs;
-        held.endSeq = e.seq;
-        closeRecord(held); // moves it out when retained
-        c.holds.erase(it);
+    auto it = std::lower_bound(c.holds.begin(), c.holds.end(), resource,
+                               [](const OpenHold& h, LockResource r) { return h.resource < r; });
+    const bool held = it != c.holds.end() && it->resource == resource;
+    if (held) {
+        if (it->level == level) return;
+        closeHold(c.connection, *it, e.timeNs, e.seq, false);
+        if (level == LockLevel::None) {
+            c.holds.erase(it);
+            return;
+        }
+    } else {
+        if (level == LockLevel::None) return;
+        it = c.holds.insert(it, OpenHold{});
     }
-    if (level == LockLevel::None) return;
-    SpanRecord& slot = c.holds.try_emplace(resource, make(SpanKind::LockHold, e, e.timeNs)).first->second;
-    slot.resource = resource;
-    slot.level = level;
-    if (observer_) observer_->opened(slot);
+    *it = OpenHold{resource, level, nextId_++, e.txId, e.seq, e.timeNs};
+    if (observer_) observer_->opened(holdRecord(c.connection, *it));
+}
+
+SpanProjection::Conn& SpanProjection::connectionState(std::uint32_t id)
+{
+    if (last_.conn && last_.id == id) return *last_.conn;
+    Conn& c = connections_[id]; // references into an unordered_map stay valid until erased
+    c.connection = id;
+    last_.id = id;
+    last_.conn = &c;
+    return c;
 }
 
 void SpanProjection::apply(const Event& e)
 {
     latestNs_ = std::max(latestNs_, e.timeNs);
     latestSeq_ = e.seq;
-    Conn& c = connections_[e.connection];
+    Conn& c = connectionState(e.connection);
     const std::int64_t t = e.timeNs;
     // A busy-handler sleep lasts until the connection does anything again.
     if (e.kind != EventKind::BusyHandlerCall) close(c.sleep, t, e.seq, false);
@@ -180,6 +213,7 @@ void SpanProjection::apply(const Event& e)
             c.txEndsWithStatement = true; // its end is known: not cut
         }
         closeAll(c, t, e.seq, false);
+        last_ = {};
         connections_.erase(e.connection);
         return;
     case EventKind::StatementBegin: {
@@ -190,9 +224,9 @@ void SpanProjection::apply(const Event& e)
             c.txEndsWithStatement = c.txBeganInStatement = false;
         }
         close(c.lockWait, t, e.seq, false);
-        SpanRecord s = make(SpanKind::Statement, e, t);
+        SpanRecord& s = begin(c.statement, SpanKind::Statement, e, t);
         if (keepTexts_) s.sql = e.text;
-        open(c.statement, std::move(s));
+        opened(s);
         break;
     }
     case EventKind::StatementEnd:
@@ -210,13 +244,13 @@ void SpanProjection::apply(const Event& e)
                 close(c.tx, t, e.seq, true); // its end is not in the log
             }
         }
-        SpanRecord tx = make(SpanKind::Transaction, e, start);
+        SpanRecord& tx = begin(c.tx, SpanKind::Transaction, e, start);
         tx.mode = static_cast<TxMode>(e.a);
         tx.beginTs = static_cast<std::uint64_t>(e.b);
         tx.txBeginNs = t;
         c.txBeganInStatement = c.statement.has_value();
         c.txEndsWithStatement = false;
-        open(c.tx, std::move(tx));
+        opened(tx);
         break;
     }
     case EventKind::TxCommit:
@@ -238,11 +272,11 @@ void SpanProjection::apply(const Event& e)
         if (c.lockWait && c.lockWait->resource == resource && c.lockWait->level == level)
             break; // the busy handler trying again: the same wait goes on
         close(c.lockWait, t, e.seq, false);
-        SpanRecord w = make(SpanKind::Wait, e, t);
+        SpanRecord& w = begin(c.lockWait, SpanKind::Wait, e, t);
         w.cause = WaitCause::Lock;
         w.resource = resource;
         w.level = level;
-        open(c.lockWait, std::move(w));
+        opened(w);
         break;
     }
     case EventKind::LockAcquire:
@@ -260,23 +294,23 @@ void SpanProjection::apply(const Event& e)
                 changed(*c.lockWait);
             }
         } else {
-            SpanRecord w = make(SpanKind::Wait, e, t);
+            SpanRecord& w = begin(c.sleep, SpanKind::Wait, e, t);
             w.cause = WaitCause::Sleep;
             w.sleepUs = e.b;
             if (c.lockWait) {
                 w.resource = c.lockWait->resource;
                 w.level = c.lockWait->level;
             }
-            open(c.sleep, std::move(w));
+            opened(w);
         }
         break;
     case EventKind::StatementBlocked: {
         close(c.blocked, t, e.seq, false);
-        SpanRecord w = make(SpanKind::Wait, e, t);
+        SpanRecord& w = begin(c.blocked, SpanKind::Wait, e, t);
         w.cause = WaitCause::Blocked;
         w.line = e.a;
         if (keepTexts_) w.sql = e.text;
-        open(c.blocked, std::move(w));
+        opened(w);
         break;
     }
     case EventKind::StatementUnblocked:
@@ -294,6 +328,7 @@ void SpanProjection::gap(std::uint64_t dropped)
     for (auto& [id, c] : connections_)
         closeAll(c, latestNs_, latestSeq_, true);
     afterGap_ = false;
+    last_ = {};
     connections_.clear();
 }
 
@@ -301,6 +336,7 @@ void SpanProjection::finish()
 {
     for (auto& [id, c] : connections_)
         closeAll(c, latestNs_, latestSeq_, true);
+    last_ = {};
     connections_.clear();
 }
 
@@ -326,8 +362,9 @@ LockLevel SpanProjection::levelNow(std::uint32_t connection, LockResource resour
 {
     const auto it = connections_.find(connection);
     if (it == connections_.end()) return LockLevel::None;
-    const auto hold = it->second.holds.find(resource);
-    return hold == it->second.holds.end() ? LockLevel::None : hold->second.level;
+    for (const OpenHold& hold : it->second.holds)
+        if (hold.resource == resource) return hold.level;
+    return LockLevel::None;
 }
 
 bool SpanProjection::busy(std::uint32_t connection) const
@@ -344,28 +381,37 @@ bool SpanProjection::holdsAny(std::uint32_t connection) const
     return it != connections_.end() && !it->second.holds.empty();
 }
 
-std::vector<const SpanRecord*> SpanProjection::openHolds(std::uint32_t connection) const
+std::vector<SpanRecord> SpanProjection::openHolds(std::uint32_t connection) const
 {
-    std::vector<const SpanRecord*> out;
+    std::vector<SpanRecord> out;
     const auto it = connections_.find(connection);
     if (it == connections_.end()) return out;
-    for (const auto& [resource, hold] : it->second.holds)
-        out.push_back(&hold);
+    for (const OpenHold& hold : it->second.holds)
+        out.push_back(holdRecord(connection, hold));
     return out;
+}
+
+void SpanProjection::openHoldersOf(LockResource resource, std::vector<HeldBy>& out) const
+{
+    out.clear();
+    for (const auto& [id, c] : connections_)
+        for (const OpenHold& hold : c.holds)
+            if (hold.resource == resource) out.push_back({id, hold.level});
+    std::sort(out.begin(), out.end(), [](const HeldBy& x, const HeldBy& y) { return x.connection < y.connection; });
 }
 
 namespace {
 
 template <class Covers>
 std::vector<SpanRecord> collectHolders(const std::vector<SpanRecord>& closed,
-                                       const std::vector<std::size_t>& index,
-                                       const std::vector<const SpanRecord*>& open, Covers covers)
+                                       const std::vector<std::size_t>& index, std::vector<SpanRecord> open,
+                                       Covers covers)
 {
     std::vector<SpanRecord> out;
     for (std::size_t i : index)
         if (covers(closed[i])) out.push_back(closed[i]);
-    for (const SpanRecord* s : open)
-        if (covers(*s)) out.push_back(*s);
+    for (SpanRecord& s : open)
+        if (covers(s)) out.push_back(std::move(s));
     std::sort(out.begin(), out.end(), [](const SpanRecord& x, const SpanRecord& y) {
         return x.connection != y.connection ? x.connection < y.connection : x.startNs < y.startNs;
     });
@@ -374,21 +420,24 @@ std::vector<SpanRecord> collectHolders(const std::vector<SpanRecord>& closed,
 
 } // namespace
 
+std::vector<SpanRecord> SpanProjection::openHoldsOn(LockResource resource) const
+{
+    std::vector<SpanRecord> open;
+    for (const auto& [id, c] : connections_)
+        for (const OpenHold& hold : c.holds)
+            if (hold.resource == resource) open.push_back(holdRecord(id, hold));
+    return open;
+}
+
 std::vector<SpanRecord> SpanProjection::holdersAt(LockResource resource, std::int64_t t) const
 {
-    std::vector<const SpanRecord*> open;
-    for (const auto& [id, c] : connections_)
-        if (auto it = c.holds.find(resource); it != c.holds.end()) open.push_back(&it->second);
-    return collectHolders(closed_, closedHolds_[resourceIndex(resource)], open,
+    return collectHolders(closed_, closedHolds_[resourceIndex(resource)], openHoldsOn(resource),
                           [&](const SpanRecord& s) { return s.resource == resource && s.coversTime(t); });
 }
 
 std::vector<SpanRecord> SpanProjection::holdersAtSeq(LockResource resource, std::uint64_t seq) const
 {
-    std::vector<const SpanRecord*> open;
-    for (const auto& [id, c] : connections_)
-        if (auto it = c.holds.find(resource); it != c.holds.end()) open.push_back(&it->second);
-    return collectHolders(closed_, closedHolds_[resourceIndex(resource)], open,
+    return collectHolders(closed_, closedHolds_[resourceIndex(resource)], openHoldsOn(resource),
                           [&](const SpanRecord& s) { return s.resource == resource && s.coversSeq(seq); });
 }
 
@@ -399,8 +448,8 @@ std::vector<SpanRecord> SpanProjection::all() const
     for (const auto& [id, c] : connections_) {
         for (const auto* slot : {&c.tx, &c.statement, &c.lockWait, &c.sleep, &c.blocked})
             if (*slot) open.push_back(**slot);
-        for (const auto& [resource, hold] : c.holds)
-            open.push_back(hold);
+        for (const OpenHold& hold : c.holds)
+            open.push_back(holdRecord(id, hold));
     }
     std::sort(open.begin(), open.end(), [](const SpanRecord& x, const SpanRecord& y) { return x.id < y.id; });
     out.insert(out.end(), open.begin(), open.end());

@@ -45,7 +45,6 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -140,7 +139,15 @@ public:
     bool busy(std::uint32_t connection) const;
     bool holdsAny(std::uint32_t connection) const;
     // Open holds of a connection, by resource.
-    std::vector<const SpanRecord*> openHolds(std::uint32_t connection) const;
+    std::vector<SpanRecord> openHolds(std::uint32_t connection) const;
+    // Who holds `resource` now and at what level, by connection (the open holds only, no span
+    // records made): what the explainer asks at every Busy. `out` is cleared first.
+    struct HeldBy
+    {
+        std::uint32_t connection;
+        LockLevel level;
+    };
+    void openHoldersOf(LockResource resource, std::vector<HeldBy>& out) const;
 
     // ---- Any instant (retain on) ----
     // Lock holds on `resource` covering time t (startNs <= t < endNs), every connection, by
@@ -155,18 +162,40 @@ public:
     const std::vector<SpanRecord>& closed() const { return closed_; }
 
 private:
+    // An open lock hold as a few fields: a full SpanRecord (~300 bytes, four strings) is made only
+    // when someone sees it (an observer, retain, a query), not per lock change. The explainer's
+    // projection sees a lock change at every statement of every connection.
+    struct OpenHold
+    {
+        LockResource resource = LockResource::DbFile;
+        LockLevel level = LockLevel::None;
+        std::uint64_t id = 0;
+        std::uint64_t txId = 0;
+        std::uint64_t beginSeq = 0;
+        std::int64_t startNs = 0;
+    };
     struct Conn
     {
         std::optional<SpanRecord> tx;
         std::optional<SpanRecord> statement;
         std::optional<SpanRecord> lockWait, sleep, blocked;
-        std::map<LockResource, SpanRecord> holds;
+        // Sorted by resource, at most one per resource (a connection holds a few at once): a
+        // vector keeps its capacity, so a lock change allocates nothing.
+        std::vector<OpenHold> holds;
+        std::uint32_t connection = 0;
         bool txEndsWithStatement = false; // tx ended inside the open statement: closes with it
         bool txBeganInStatement = false;  // tx began inside the open statement
     };
 
-    SpanRecord make(SpanKind kind, const Event& e, std::int64_t startNs);
-    void open(std::optional<SpanRecord>& slot, SpanRecord span);
+    // Opens a span of `kind` in `slot` (empty), made in place; the caller fills in its kind's
+    // fields, then calls opened().
+    SpanRecord& begin(std::optional<SpanRecord>& slot, SpanKind kind, const Event& e, std::int64_t startNs);
+    void opened(const SpanRecord& span);
+    static SpanRecord holdRecord(std::uint32_t connection, const OpenHold& hold);
+    // The hold closed at (endNs, endSeq), to the observer and (retain) to closed_.
+    std::vector<SpanRecord> openHoldsOn(LockResource resource) const;
+    void closeHold(std::uint32_t connection, const OpenHold& hold, std::int64_t endNs, std::uint64_t endSeq,
+                   bool cut);
     void close(std::optional<SpanRecord>& slot, std::int64_t endNs, std::uint64_t endSeq, bool cut);
     void closeRecord(SpanRecord& span);
     void changed(const SpanRecord& span);
@@ -175,8 +204,25 @@ private:
     void applyLock(Conn& c, const Event& e);
     void applyStatementEnd(Conn& c, const Event& e);
 
+    // connections_[id], remembering the last one found (a thread's events come in runs). The
+    // memory is forgotten when the projection is copied and whenever a connection is erased.
+    Conn& connectionState(std::uint32_t id);
+    struct LastConn
+    {
+        std::uint32_t id = 0;
+        Conn* conn = nullptr;
+        LastConn() = default;
+        LastConn(const LastConn&) {}
+        LastConn& operator=(const LastConn&)
+        {
+            conn = nullptr;
+            return *this;
+        }
+    };
+
     bool retain_;
     bool keepTexts_ = true;
+    LastConn last_;
     SpanObserver* observer_ = nullptr;
     std::unordered_map<std::uint32_t, Conn> connections_;
     std::vector<SpanRecord> closed_;

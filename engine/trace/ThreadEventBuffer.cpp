@@ -17,8 +17,9 @@ ChunkGeometry defaultChunkGeometry()
     return ChunkGeometry::forCap(TraceLogLimits().maxEvents);
 }
 
-ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry, ChunkPool* pool)
-    : geometry_(geometry), pool_(pool), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize)),
+ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry, ChunkPool* pool,
+                                     std::atomic<std::size_t>* reusedChunks)
+    : geometry_(geometry), pool_(pool), reusedChunks_(reusedChunks), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize)),
       texts_(std::make_unique<std::unique_ptr<ChunkTexts>[]>(geometry.ringSize))
 {
     for (std::size_t i = 0; i < geometry_.ringSize; ++i)
@@ -42,7 +43,9 @@ void ThreadEventBuffer::startChunk()
     // memory, so the writer never stalls on one.
     const std::size_t bytes = chunkBytes(chunk);
     texts_[chunk % geometry_.ringSize] = std::make_unique<ChunkTexts>(geometry_.chunkSize(chunk));
-    auto* memory = static_cast<std::byte*>(pool_ ? pool_->take(bytes) : allocateChunk(bytes));
+    bool reused = false;
+    auto* memory = static_cast<std::byte*>(pool_ ? pool_->take(bytes, &reused) : allocateChunk(bytes));
+    if (reused && reusedChunks_) reusedChunks_->fetch_add(1, std::memory_order_relaxed);
     slot.store(memory, std::memory_order_relaxed);
     allocated_ = chunk + 1;
     const std::size_t start = geometry_.chunkStart(chunk);

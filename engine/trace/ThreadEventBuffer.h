@@ -37,9 +37,9 @@ class ThreadEventBuffer
 {
 public:
     // Chunks come from and go back to `pool` when given (it must outlive the buffer), else
-    // straight from the system.
+    // straight from the system; `reusedChunks` (when given) counts the chunks the pool served.
     explicit ThreadEventBuffer(const ChunkGeometry& geometry = defaultChunkGeometry(),
-                               ChunkPool* pool = nullptr);
+                               ChunkPool* pool = nullptr, std::atomic<std::size_t>* reusedChunks = nullptr);
     ThreadEventBuffer(const ThreadEventBuffer&) = delete;
     ThreadEventBuffer& operator=(const ThreadEventBuffer&) = delete;
     ~ThreadEventBuffer();
@@ -82,6 +82,17 @@ public:
     // events into one Event allocates little).
     void readInto(std::size_t i, Event& out) const
     {
+        const std::string_view text = readFieldsInto(i, out);
+        if (text.empty())
+            out.text.clear();
+        else
+            out.text.assign(text);
+    }
+
+    // The typed fields of slot i into `out` (out.text is left alone) and a view of its text
+    // where it lies, valid while the chunk is (the caller's guard of the log's reclaim lock).
+    std::string_view readFieldsInto(std::size_t i, Event& out) const
+    {
         const ChunkGeometry::Position p = geometry_.position(i);
         const StoredEvent& s = stored(p);
         out.seq = s.seq;
@@ -94,10 +105,7 @@ public:
         out.b = s.b;
         out.kind = s.kind;
         out.detail = s.detail;
-        if (s.text == ChunkTexts::kNone)
-            out.text.clear();
-        else
-            out.text.assign(textsOf(p.chunk).view(s.text));
+        return s.text == ChunkTexts::kNone ? std::string_view() : textsOf(p.chunk).view(s.text);
     }
 
     Event at(std::size_t i) const
@@ -144,6 +152,7 @@ private:
 
     const ChunkGeometry geometry_;
     ChunkPool* const pool_;
+    std::atomic<std::size_t>* const reusedChunks_;
     std::atomic<std::size_t> published_{0};
     std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
     // Writer only, the append's fast path (no ChunkGeometry arithmetic per event): the next slot

@@ -12,7 +12,9 @@ namespace txs {
 // thread only, read by anyone; relaxed is enough for counters nobody orders other data by).
 struct ThreadWriter
 {
-    ThreadWriter(const ChunkGeometry& geometry, ChunkPool& pool) : buffer(geometry, &pool) {}
+    ThreadWriter(const ChunkGeometry& geometry, std::atomic<std::size_t>& reusedChunks)
+        : buffer(geometry, &ChunkPool::process(), &reusedChunks)
+    {}
     ThreadEventBuffer buffer;
     std::array<std::atomic<std::uint64_t>, kEventKindCount> kinds{};
     // The time of this thread's last event read from the clock: the next reading is kept at or
@@ -40,8 +42,7 @@ thread_local std::vector<CachedWriter> threadWriters;
 
 TraceLog::TraceLog(TraceLogLimits limits)
     : limits_(limits), geometry_(ChunkGeometry::forCap(limits.maxEvents)),
-      id_(nextLogId.fetch_add(1, std::memory_order_relaxed)), alive_(std::make_shared<const bool>(true)),
-      pool_(geometry_.largest * sizeof(StoredEvent), kPooledChunks)
+      id_(nextLogId.fetch_add(1, std::memory_order_relaxed)), alive_(std::make_shared<const bool>(true))
 {}
 
 // Appending while the log is destroyed is the caller's bug, as with any object.
@@ -65,7 +66,7 @@ ThreadWriter& TraceLog::registerThisThread()
     ThreadWriter* writer = nullptr;
     {
         std::lock_guard lock(writersMutex_);
-        writers_.push_back(std::make_unique<ThreadWriter>(geometry_, pool_));
+        writers_.push_back(std::make_unique<ThreadWriter>(geometry_, reusedChunks_));
         writer = writers_.back().get();
     }
     // A thread that outlives many logs (a GUI thread, a test runner) would otherwise keep one
@@ -187,6 +188,14 @@ std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(
     return readWindow(from, skipped,
                       [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
                           return visitConsistentPrefix(buffers, start, visit);
+                      });
+}
+
+std::uint64_t TraceLog::visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit, std::uint64_t* skipped) const
+{
+    return readWindow(from, skipped,
+                      [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+                          return visitConsistentPrefixFields(buffers, start, visit);
                       });
 }
 

@@ -12,6 +12,7 @@
 
 #include "engine/trace/ChunkGeometry.h"
 #include "engine/trace/ChunkPool.h"
+#include "engine/trace/ConsistentPrefix.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LiveCounts.h"
 #include "engine/trace/TraceClock.h"
@@ -72,6 +73,12 @@ public:
     std::uint64_t visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
                              std::uint64_t* skipped = nullptr) const;
 
+    // The same again, each event as its typed fields (text empty) with a view of its text where
+    // it lies, valid during the call only: nothing copied, no std::function (the explainer's
+    // read, which applies every event of a workers run).
+    std::uint64_t visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit,
+                                   std::uint64_t* skipped = nullptr) const;
+
     // All events of the longest consistent prefix that are still held.
     std::vector<Event> snapshot() const;
 
@@ -86,8 +93,9 @@ public:
     // Threads that have appended to this log: each keeps a buffer registered until the log dies,
     // so a program that appends from a new thread per task grows this without bound.
     std::size_t writerCount() const;
-    // Chunks that reused memory the window had dropped (ChunkPool), for tests and benches.
-    std::size_t chunksReused() const { return pool_.reused(); }
+    // Chunks of this log that reused memory a log's window had dropped or a dead log left
+    // (ChunkPool::process()), for tests and benches.
+    std::size_t chunksReused() const { return reusedChunks_.load(std::memory_order_relaxed); }
 
     // For one reader that must see every event (an export streamed to a file): nothing at or
     // after `seq` is dropped until the pin moves past it. A writer that would have to drop such
@@ -119,10 +127,8 @@ private:
     const std::uint64_t id_; // unique in the process: a thread's cache never mistakes another log for us
     // Expires with the log, so threads can drop their cache entries for logs that are gone.
     const std::shared_ptr<const bool> alive_;
-    // Dropped chunks for reuse; before writers_, so it outlives their buffers. A few suffice: a
-    // writer that starts a chunk usually drops about one (the window moves by one chunk).
-    static constexpr std::size_t kPooledChunks = 8;
-    ChunkPool pool_;
+    // Chunks this log's writers took from the process's ChunkPool rather than the system.
+    std::atomic<std::size_t> reusedChunks_{0};
     mutable std::mutex writersMutex_; // guards writers_ (the list, not their contents)
     std::vector<std::unique_ptr<ThreadWriter>> writers_;
     // Shared by readers while they touch events; exclusive while chunks are freed.

@@ -7,8 +7,8 @@
 // TraceLog::totals), latency by the runner, events recorded by the
 // log: exact whatever was dropped; only the per-event detail of old events goes.
 // Memory is then about maxEvents * sizeof(StoredEvent) (64 bytes) plus their texts, plus one partly filled chunk
-// per writing thread (ChunkGeometry: at most maxEvents / 8 events each), plus up to 8 dropped
-// chunks kept for reuse (ChunkPool).
+// per writing thread (ChunkGeometry: at most maxEvents / 8 events each). Chunks a log drops or
+// leaves when it dies wait for reuse in the process's ChunkPool (at most 128 MiB for all logs).
 
 #include <cstddef>
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -246,6 +247,21 @@ private slots:
         std::uint64_t count = 0;
         QCOMPARE(log.visitSince(12345, [&](const Event& e) { QCOMPARE(e.seq, 12345 + count++); }), kTotal);
         QCOMPARE(count, kTotal - 12345);
+        // visitFieldsSince() (the explainer's read): the same events, as typed fields with an empty
+        // text and the text alongside as a view.
+        std::vector<Event> fields;
+        QCOMPARE(log.visitFieldsSince(0,
+                                      [&](const Event& e, std::string_view text) {
+                                          Event copy = e;
+                                          // A text must come only as the view.
+                                          if (!e.text.empty()) copy.seq = ~std::uint64_t{0};
+                                          copy.text = std::string(text);
+                                          fields.push_back(std::move(copy));
+                                      }),
+                 kTotal);
+        QCOMPARE(fields.size(), all.size());
+        for (std::size_t i = 0; i < all.size(); ++i)
+            QVERIFY(sameEvent(all[i], fields[i]));
     }
 
     void oneThreadWritesTwoLogs()

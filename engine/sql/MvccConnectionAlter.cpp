@@ -46,17 +46,47 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
     return syncSchema();
 }
 
+namespace {
+
+// True when a token of `sql` (a word, a quoted name, or a string, which SQLite also takes as a
+// name where one is expected: `FROM 'p'`) is `lowerName`, case-insensitively, as SQLite compares
+// names. Whole tokens only: a one-letter table `p` is not named by `update` or `'x p'`.
+bool namesInSql(std::string_view sql, const std::string& lowerName)
+{
+    using Kind = SqlToken::Kind;
+    for (SqlToken t = nextSqlToken(sql, 0); t.kind != Kind::End; t = nextSqlToken(sql, t.end())) {
+        std::string_view text = t.text(sql);
+        std::string name;
+        if (t.kind == Kind::Word) {
+            name = toLower(text);
+        } else if ((t.kind == Kind::String || t.kind == Kind::QuotedName) && text.size() >= 2 && !t.unterminated) {
+            const char close = text.front() == '[' ? ']' : text.front();
+            text = text.substr(1, text.size() - 2);
+            for (std::size_t i = 0; i < text.size(); ++i) {
+                name += text[i];
+                if (text[i] == close && close != ']' && i + 1 < text.size() && text[i + 1] == close) ++i;
+            }
+            name = toLower(name);
+        } else {
+            continue;
+        }
+        if (name == lowerName) return true;
+    }
+    return false;
+}
+
+} // namespace
+
 // A trigger on `table`, or one whose text names it (its body may write it), or nullopt. The
 // scratch schema where SQLite plans the ALTER holds no triggers, so SQLite would neither rewrite
-// such a trigger nor refuse a DROP COLUMN it reads: the ALTER is refused instead. Matched on
-// the trigger's SQL text case-insensitively, which may refuse a trigger that only mentions the
-// name in a string; never the other way round.
+// such a trigger nor refuse a DROP COLUMN it reads: the ALTER is refused instead. Matched on the
+// trigger's tokens, names and strings alike, which may refuse a trigger that only holds the name
+// as a string value; never the other way round.
 std::optional<std::string> MvccConnection::triggerNaming(const std::string& table) const
 {
     const std::string name = toLower(table);
     for (const auto& trigger : store_->triggers(id()))
-        if (toLower(trigger.table) == name || toLower(trigger.createSql).find(name) != std::string::npos)
-            return trigger.name;
+        if (toLower(trigger.table) == name || namesInSql(trigger.createSql, name)) return trigger.name;
     return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 #include <QFontMetrics>
 #include <QHeaderView>
 #include <QStandardItemModel>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTest>
 
@@ -74,7 +75,7 @@ private slots:
 
         model.displayReads = 0;
         const QString longCode = "SQLITE_BUSY_SNAPSHOT_AND_MORE_STILL";
-        for (int i = 0; i < 200; ++i) appendRow(model, i == 150 ? longCode : "ok", "m");
+        for (int i = 0; i < 200; ++i) appendRow(model, i == 2 ? longCode : "ok", "m");
         model.setData(model.index(3, 0), "changed");
         QCOMPARE(model.displayReads, 0);                                 // nothing measured
         QCOMPARE(view->horizontalHeader()->sectionSize(0), before); // nor resized
@@ -85,6 +86,32 @@ private slots:
         const int textWidth = QFontMetrics(view->font()).horizontalAdvance(longCode);
         QVERIFY2(view->horizontalHeader()->sectionSize(0) > textWidth,
                  qPrintable(QString("%1 <= %2").arg(view->horizontalHeader()->sectionSize(0)).arg(textWidth)));
+    }
+
+    // Only the rows in view are measured (a live table changes thousands of rows a second); a
+    // row scrolled into view is measured then, and widths never shrink.
+    void rowsAreMeasuredAsTheyComeIntoView()
+    {
+        CountingModel model(0, 2);
+        QTableView view;
+        view.setModel(&model);
+        new ColumnFitter(&view, {1});
+        view.resize(400, 200);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QString longCode = "A_VALUE_FAR_DOWN_THE_TABLE_AND_LONG";
+        for (int i = 0; i < 1000; ++i) appendRow(model, i == 900 ? longCode : "ok", "m");
+        const int textWidth = QFontMetrics(view.font()).horizontalAdvance(longCode);
+        QVERIFY(view.horizontalHeader()->sectionSize(0) < textWidth); // not in view yet
+        model.displayReads = 0;
+        model.setData(model.index(999, 0), "x");    // a change out of view: nothing read
+        QCOMPARE(model.displayReads, 0);
+        QCoreApplication::processEvents(); // the view lays out its new rows (the scroll range)
+        view.scrollTo(model.index(900, 0));
+        QVERIFY(view.verticalScrollBar()->value() > 0);
+        QVERIFY(view.horizontalHeader()->sectionSize(0) > textWidth);
+        view.scrollToTop();
+        QVERIFY(view.horizontalHeader()->sectionSize(0) > textWidth); // kept
     }
 
     void aResetWhileHiddenWaitsForTheShow()

@@ -5,9 +5,10 @@
 // columns while the table was still empty (the header alone) and did not measure again as rows
 // came, and it measures only the rows in view.
 //
-// Widths grow as rows arrive or change (only those rows are measured, the latest kMaxRows of a
-// change at most, so a live run or a move through time costs little) and are measured afresh on
-// a reset and when the view's font changes (presentation mode). The `stretch` columns are not
+// Widths grow as rows arrive or change, are scrolled into view or the view grows (only the rows in
+// view are measured, the latest kMaxRows of them at most, so a live run or a move through time
+// costs little; widths never shrink while scrolling) and are measured afresh on a reset and
+// when the view's font changes (presentation mode). The `stretch` columns are not
 // sized to their text: they share what room is left (QHeaderView::Stretch) and may elide a long
 // text, whose whole is in its tooltip or beside the table (neededWidth() says what they need).
 //
@@ -18,6 +19,7 @@
 
 #include <QList>
 #include <QObject>
+#include <utility>
 #include <vector>
 
 class QTableView;
@@ -36,7 +38,7 @@ public:
     // followed; call it after setModel.
     ColumnFitter(QTableView* view, QList<int> stretch);
 
-    // Measures the header and every row (the latest kMaxRows) again and applies the widths.
+    // Measures the header and the rows in view again and applies the widths.
     void refit();
     // The width a column's header and values need (stretch columns are measured too, though
     // not sized); 0 for one out of range.
@@ -53,8 +55,12 @@ private:
     void measureRows(int first, int last);
     void apply();
     // Rows came or changed (`last < first`: the whole model): measured now if the table
-    // shows, else at the next show.
+    // shows (those of them in view), else at the next show.
     void rowsChanged(int first, int last);
+    // The rows in the viewport, first and last ({0, -1} when none).
+    std::pair<int, int> rowsInView() const;
+    // Measures the rows in view (after a scroll or a resize).
+    void measureInView();
 
     QTableView* view_;
     QList<int> stretch_;

@@ -9,6 +9,7 @@
 #include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlutil/StatementHandle.h"
 
+#include <limits>
 #include <sqlite3.h>
 
 namespace txs::sql {
@@ -53,25 +54,10 @@ namespace {
 // names. Whole tokens only: a one-letter table `p` is not named by `update` or `'x p'`.
 bool namesInSql(std::string_view sql, const std::string& lowerName)
 {
-    using Kind = SqlToken::Kind;
-    for (SqlToken t = nextSqlToken(sql, 0); t.kind != Kind::End; t = nextSqlToken(sql, t.end())) {
-        std::string_view text = t.text(sql);
-        std::string name;
-        if (t.kind == Kind::Word) {
-            name = toLower(text);
-        } else if ((t.kind == Kind::String || t.kind == Kind::QuotedName) && text.size() >= 2 && !t.unterminated) {
-            const char close = text.front() == '[' ? ']' : text.front();
-            text = text.substr(1, text.size() - 2);
-            for (std::size_t i = 0; i < text.size(); ++i) {
-                name += text[i];
-                if (text[i] == close && close != ']' && i + 1 < text.size() && text[i + 1] == close) ++i;
-            }
-            name = toLower(name);
-        } else {
-            continue;
-        }
-        if (name == lowerName) return true;
-    }
+    for (const auto& token : sqlutil::leadingTokens(sql, std::numeric_limits<std::size_t>::max()))
+        if ((token.type == sqlutil::Token::Type::Word || token.type == sqlutil::Token::Type::String) &&
+            toLower(token.text) == lowerName)
+            return true;
     return false;
 }
 

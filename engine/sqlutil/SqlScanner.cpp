@@ -18,10 +18,19 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
         switch (t.kind) {
         case Kind::String:
         case Kind::QuotedName: {
-            // The text between the quotes, as written (a doubled quote stays doubled).
+            // The value between the quotes: a doubled closing quote stands for one ('it''s' is
+            // it's, "we""ird" is we"ird), as SQLite reads it; brackets have no escape.
             const std::size_t inner = t.length >= 2 ? t.length - 2 + t.unterminated : 0;
-            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word,
-                              std::string(text.substr(1, inner)), true, t.offset, t.length});
+            const std::string_view between = text.substr(1, inner);
+            const char close = text.front() == '[' ? ']' : text.front();
+            std::string value;
+            value.reserve(between.size());
+            for (std::size_t i = 0; i < between.size(); ++i) {
+                value += between[i];
+                if (close != ']' && between[i] == close && i + 1 < between.size() && between[i + 1] == close) ++i;
+            }
+            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word, std::move(value),
+                              true, t.offset, t.length});
             break;
         }
         case Kind::Word: {

@@ -135,6 +135,14 @@ private slots:
         QCOMPARE(c.name, std::string("T"));
         QVERIFY(!c.temp);
         QVERIFY(classify("ALTER TABLE temp.t RENAME TO u").temp);
+        // A doubled quote inside quotes stands for one, as SQLite reads it; brackets have no escape.
+        QCOMPARE(classify("ALTER TABLE \"we\"\"ird\" ADD COLUMN b").name, std::string("we\"ird"));
+        QCOMPARE(classify("DROP INDEX `i``x`").name, std::string("i`x"));
+        QCOMPARE(classify("DROP VIEW 'v''w'").name, std::string("v'w"));
+        QCOMPARE(classify("DROP TABLE [a\"\"b]").name, std::string("a\"\"b"));
+        const auto quotedTokens = leadingTokens("SELECT 'it''s', \"\"\"\"", 8);
+        QCOMPARE(quotedTokens.at(1).text, std::string("it's"));
+        QCOMPARE(quotedTokens.at(3).text, std::string("\""));
         QVERIFY(classify("CREATE TABLE x AS SELECT 1").asSelect);
         QVERIFY(!classify("CREATE TABLE x (a)").asSelect);
     }
@@ -143,9 +151,9 @@ private slots:
     {
         mvcc::TableSchema schema;
         schema.name = "t";
-        schema.columns = {{"id", "INTEGER", mvcc::Affinity::Integer, false, ""},
-                          {"n", "INT", mvcc::Affinity::Integer, false, "7"},
-                          {"at", "TEXT", mvcc::Affinity::Text, false, "CURRENT_TIMESTAMP"}};
+        schema.columns = {{"id", "INTEGER", mvcc::Affinity::Integer, false, "", ""},
+                          {"n", "INT", mvcc::Affinity::Integer, false, "7", ""},
+                          {"at", "TEXT", mvcc::Affinity::Text, false, "CURRENT_TIMESTAMP", ""}};
         auto lookup = [&](const std::string& name) {
             return (name == "T" || name == "t") ? &schema : nullptr;
         };

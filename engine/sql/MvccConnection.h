@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -49,6 +50,10 @@ public:
     mvcc::MvccStore& store() { return *store_; }
     mvcc::Transaction* statementTransaction() { return statementTx_; }
     UpsertPlan* statementPlan() { return statementPlan_; }
+    // A trigger's body runs statements of its own inside the running one: no plan applies to them
+    // (an INSERT in the body is not the upsert). Returns the plan to put back after the firing.
+    UpsertPlan* suspendStatementPlan() { return std::exchange(statementPlan_, nullptr); }
+    void resumeStatementPlan(UpsertPlan* plan) { statementPlan_ = plan; }
     std::shared_ptr<mvcc::Table> declaredTable(std::uint32_t tableId) const;
     void reportError(Error error) { vtabError_ = std::move(error); }
     ForeignKeys& foreignKeys() { return *foreignKeys_; } // MvccForeignKeys.h

@@ -38,6 +38,19 @@ mvcc::OnConflict onConflict(sqlite3* db)
     }
 }
 
+// Fires the triggers of `vtab`'s table for one row (Triggers::fire), with the running statement's
+// upsert plan suspended while their bodies run.
+std::optional<Error> fireTriggers(Vtab& vtab, Triggers::Timing timing, Triggers::Event event, const Row* oldRow,
+                                  std::int64_t oldKey, const Row* newRow, std::int64_t newKey,
+                                  const std::vector<bool>& set, bool& ignored)
+{
+    UpsertPlan* plan = vtab.connection->suspendStatementPlan();
+    auto error = vtab.connection->triggers().fire(*vtab.table, timing, event, oldRow, oldKey, newRow, newKey,
+                                                  set, ignored);
+    vtab.connection->resumeStatementPlan(plan);
+    return error;
+}
+
 // The NOT NULL constraint of `row`, as SQLite checks it before the key's uniqueness.
 std::optional<Error> notNullViolation(const Table& table, const Row& row)
 {
@@ -128,6 +141,8 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
               mvcc::OnConflict mode)
 {
     auto& store = vtab.connection->store();
+    auto& triggers = vtab.connection->triggers();
+    const bool fires = triggers.any(vtab.table->id());
     const auto& schema = vtab.table->schema();
     auto fail = [&](const Error& error) { return setError(&vtab, error); };
     const std::size_t mark = tx.writes.size();
@@ -140,6 +155,10 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
         if (int rc = finishWrite(vtab, tx, mark, key, *row, mvcc::OnConflict::Abort); rc != SQLITE_OK)
             return rc;
         if (auto error = plan.wrote(*row)) return fail(*error);
+        if (fires)
+            if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Insert, nullptr,
+                                           0, row.get(), key, {}, ignored))
+                return fail(*error);
         return SQLITE_OK;
     }
     if (!plan.hasClause()) return SQLITE_OK; // OR IGNORE
@@ -183,6 +202,19 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
         to = k.integer();
     }
     if (schema.keyColumn >= 0) (*updated)[schema.keyColumn] = Value(to);
+    // The DO UPDATE fires UPDATE triggers as an UPDATE naming its SET columns would (UPDATE OF),
+    // BEFORE ones ahead of the constraints, as SQLite does.
+    std::vector<bool> set;
+    if (fires) {
+        set.assign(schema.columns.size(), false);
+        for (const int column : plan.setColumns())
+            if (column >= 0) set[static_cast<std::size_t>(column)] = true;
+        bool ignored = false;
+        if (auto error = fireTriggers(vtab, Triggers::Timing::Before, Triggers::Event::Update,
+                                       existing.get(), key, updated.get(), to, set, ignored))
+            return fail(*error);
+        if (ignored) return SQLITE_OK;
+    }
     if (auto violation = notNullViolation(*vtab.table, *updated))
         return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
     if (auto violation = checkViolation(vtab, *updated))
@@ -200,6 +232,11 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
     if (int rc = finishWrite(vtab, tx, updateMark, to, *updated, mvcc::OnConflict::Abort); rc != SQLITE_OK)
         return rc;
     if (auto returned = plan.wrote(*updated)) return fail(*returned);
+    bool ignored = false;
+    if (fires)
+        if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Update,
+                                       existing.get(), key, updated.get(), to, set, ignored))
+            return fail(*error);
     return SQLITE_OK;
 }
 
@@ -217,7 +254,6 @@ mvcc::RowPtr visibleRow(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
 // DELETE of one row of a table with triggers: BEFORE DELETE, the delete, AFTER DELETE.
 int deleteFiring(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
 {
-    auto& triggers = vtab.connection->triggers();
     auto& store = vtab.connection->store();
     const mvcc::RowPtr old = visibleRow(vtab, tx, key);
     if (!old) {
@@ -225,12 +261,12 @@ int deleteFiring(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
         return error ? setError(&vtab, *error) : SQLITE_OK;
     }
     bool ignored = false;
-    if (auto error = triggers.fire(*vtab.table, Triggers::Timing::Before, Triggers::Event::Delete, old.get(),
+    if (auto error = fireTriggers(vtab, Triggers::Timing::Before, Triggers::Event::Delete, old.get(),
                                    key, nullptr, 0, {}, ignored))
         return setError(&vtab, *error);
     if (ignored) return SQLITE_OK;
     if (auto error = store.remove(tx, vtab.table, key)) return setError(&vtab, *error);
-    if (auto error = triggers.fire(*vtab.table, Triggers::Timing::After, Triggers::Event::Delete, old.get(),
+    if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Delete, old.get(),
                                    key, nullptr, 0, {}, ignored))
         return setError(&vtab, *error);
     return SQLITE_OK;
@@ -248,8 +284,10 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     auto fail = [&](std::optional<Error> error) { return error ? setError(base, *error) : SQLITE_OK; };
 
     auto& triggers = vtab.connection->triggers();
-    // Triggers fire for INSERT, UPDATE and DELETE; not (yet) for the rows of an upsert.
-    const bool fires = triggers.any(vtab.table->id()) && !vtab.connection->statementPlan();
+    // Triggers fire for INSERT, UPDATE and DELETE. A planned INSERT (an upsert, OR IGNORE) fires
+    // BEFORE INSERT here, for every row, as SQLite does whatever the row then meets; upsertRow fires
+    // AFTER INSERT for a row inserted, and UPDATE triggers for its DO UPDATE.
+    const bool fires = triggers.any(vtab.table->id());
     if (argc == 1) {
         if (fires) return deleteFiring(vtab, *tx, sqlite3_value_int64(argv[0]));
         return fail(store.remove(*tx, vtab.table, sqlite3_value_int64(argv[0])));
@@ -298,7 +336,7 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     const auto event = inserting ? Triggers::Event::Insert : Triggers::Event::Update;
     if (fires && (inserting || old)) {
         bool ignored = false;
-        if (auto error = triggers.fire(*vtab.table, Triggers::Timing::Before, event, old.get(), oldKey,
+        if (auto error = fireTriggers(vtab, Triggers::Timing::Before, event, old.get(), oldKey,
                                        row.get(), key, set, ignored))
             return setError(base, *error);
         if (ignored) return SQLITE_OK;
@@ -337,7 +375,7 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
         rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
     }
     if (rc != SQLITE_OK || !written || !fires || (!inserting && !old)) return rc;
-    if (auto error = triggers.fire(*vtab.table, Triggers::Timing::After, event, old.get(), oldKey, row.get(),
+    if (auto error = fireTriggers(vtab, Triggers::Timing::After, event, old.get(), oldKey, row.get(),
                                    key, set, ignored))
         return setError(base, *error);
     return SQLITE_OK;

@@ -88,6 +88,46 @@ private slots:
         sameRows("SELECT * FROM t ORDER BY id");
     }
 
+    // An upsert's rows fire triggers as in SQLite: BEFORE INSERT for every row whatever it then
+    // meets, AFTER INSERT for a row inserted, UPDATE triggers (with UPDATE OF the SET columns) for a
+    // DO UPDATE; nothing more for DO NOTHING, OR IGNORE or a false DO UPDATE WHERE; OR REPLACE fires
+    // the INSERT triggers only (recursive_triggers off). They fired none before, with no error. A
+    // trigger's own INSERT inside an upsert is a plain INSERT, not the upsert.
+    void upsertsFireTriggersLikeSqlite()
+    {
+        both("CREATE TABLE kv (k TEXT PRIMARY KEY, v INT, w INT)");
+        both("CREATE TABLE log (n INTEGER PRIMARY KEY, what TEXT)");
+        both("CREATE TRIGGER bi BEFORE INSERT ON kv BEGIN INSERT INTO log(what) VALUES ('bi ' || NEW.k || NEW.v); "
+             "END");
+        both("CREATE TRIGGER ai AFTER INSERT ON kv BEGIN INSERT INTO log(what) VALUES ('ai ' || NEW.k || NEW.v); "
+             "END");
+        both("CREATE TRIGGER bu BEFORE UPDATE ON kv BEGIN INSERT INTO log(what) VALUES ('bu ' || OLD.v || '>' || "
+             "NEW.v); END");
+        both("CREATE TRIGGER au AFTER UPDATE ON kv BEGIN INSERT INTO log(what) VALUES ('au ' || OLD.v || '>' || "
+             "NEW.v); END");
+        both("CREATE TRIGGER auw AFTER UPDATE OF w ON kv BEGIN INSERT INTO log(what) VALUES ('auw ' || NEW.w); "
+             "END");
+        both("CREATE TRIGGER bd BEFORE DELETE ON kv BEGIN INSERT INTO log(what) VALUES ('bd ' || OLD.k); END");
+        both("INSERT INTO kv VALUES ('a', 1, 0)");
+        both("INSERT INTO kv VALUES ('a', 2, 0) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+        both("INSERT INTO kv VALUES ('a', 2, 5) ON CONFLICT(k) DO UPDATE SET w = excluded.w");
+        both("INSERT INTO kv VALUES ('b', 1, 0), ('a', 3, 0) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+        both("INSERT INTO kv VALUES ('b', 9, 0) ON CONFLICT DO NOTHING");
+        both("INSERT OR IGNORE INTO kv VALUES ('b', 9, 0)");
+        both("INSERT INTO kv VALUES ('b', 9, 0) ON CONFLICT(k) DO UPDATE SET v = 7 WHERE 0");
+        both("INSERT OR REPLACE INTO kv VALUES ('b', 5, 0)");
+        both("INSERT INTO kv VALUES ('c', 1, 0) ON CONFLICT(k) DO UPDATE SET v = v + 1 RETURNING k, v");
+        sameRows("SELECT * FROM log ORDER BY n");
+        sameRows("SELECT * FROM kv ORDER BY k");
+        // A BEFORE UPDATE trigger's RAISE(IGNORE) leaves the row as it was; RAISE(ABORT) undoes the upsert.
+        both("CREATE TRIGGER keep BEFORE UPDATE ON kv WHEN NEW.v > 100 BEGIN SELECT RAISE(IGNORE); END");
+        both("INSERT INTO kv VALUES ('a', 500, 0) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+        both("CREATE TRIGGER no BEFORE UPDATE ON kv WHEN NEW.v < 0 BEGIN SELECT RAISE(ABORT, 'negative'); END");
+        both("INSERT INTO kv VALUES ('z', 1, 0), ('a', -1, 0) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+        sameRows("SELECT * FROM log ORDER BY n");
+        sameRows("SELECT * FROM kv ORDER BY k");
+    }
+
     void raiseLikeSqlite()
     {
         logTables();

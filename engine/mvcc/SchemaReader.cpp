@@ -57,11 +57,26 @@ std::string text(sqlite3_stmt* s, int column)
 
 // Words SQLite accepts in a column or table definition whose meaning the engine would not
 // enforce on a virtual table.
+// A constraint's own conflict clause (`UNIQUE ON CONFLICT REPLACE`, `NOT NULL ON CONFLICT IGNORE`)
+// is one: SQLite applies it when the statement names none, but a virtual table is told only the
+// statement's mode (sqlite3_vtab_on_conflict), ABORT for both `INSERT` and `INSERT OR ABORT`, so
+// the engine cannot tell when the constraint's clause should win. ON CONFLICT ABORT is the
+// default and is taken. (In a CREATE TABLE, ON CONFLICT only ever follows a constraint.)
 std::optional<std::string> unenforcedClause(std::string_view statement)
 {
-    for (const auto& token : leadingTokens(statement, 100000)) {
-        if (token.type != Token::Type::Word || token.quoted) continue;
-        if (token.text == "GENERATED") return "generated columns";
+    const auto tokens = leadingTokens(statement, 100000);
+    auto word = [&](std::size_t i) -> const std::string* {
+        return i < tokens.size() && tokens[i].type == Token::Type::Word && !tokens[i].quoted ? &tokens[i].text
+                                                                                                : nullptr;
+    };
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const std::string* w = word(i);
+        if (!w) continue;
+        if (*w == "GENERATED") return "generated columns";
+        const std::string* next = word(i + 1);
+        const std::string* resolution = word(i + 2);
+        if (*w == "ON" && next && *next == "CONFLICT" && resolution && *resolution != "ABORT")
+            return "constraints with ON CONFLICT " + *resolution;
     }
     return std::nullopt;
 }

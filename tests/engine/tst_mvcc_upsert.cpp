@@ -26,8 +26,8 @@ mvcc::TableSchema tableT()
 {
     mvcc::TableSchema s;
     s.name = "t";
-    s.columns = {{"id", "INTEGER", mvcc::Affinity::Integer, false, ""},
-                 {"v", "INT", mvcc::Affinity::Integer, false, ""}};
+    s.columns = {{"id", "INTEGER", mvcc::Affinity::Integer, false, "", ""},
+                 {"v", "INT", mvcc::Affinity::Integer, false, "", ""}};
     s.keyColumn = 0;
     return s;
 }

@@ -186,7 +186,7 @@ void TestDatabaseBrowser::workloadGateKeepsText()
         QVERIFY2(file.form == c.form, c.name);
         QCOMPARE(encodeWorkload(file.text, file.form), c.bytes);
     }
-    for (const QByteArray mixed :
+    for (const QByteArray& mixed :
          {QByteArray("T1: SELECT 1;\r\nT2: SELECT 2;\n"), QByteArray("T1: SELECT 1;\r")}) {
         writeFile(path("mixed.txs"), mixed);
         const auto file = readWorkloadFile(path("mixed.txs"));

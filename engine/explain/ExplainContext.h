@@ -110,7 +110,7 @@ private:
     // The newest transactions whose connection connectionOfTx() can tell (older ones give 0).
     static constexpr std::size_t kRememberedTransactions = 1 << 16;
 
-    SpanProjection spans_{false, false}; // streaming, no texts: only who holds what
+    SpanProjection spans_{false, false};         // streaming, no texts: only who holds what
     std::vector<SpanProjection::HeldBy> heldBy_; // snapshotHolders' scratch, reused
     // connections_[id], remembering the last one found (a thread's events come in runs); the
     // memory is forgotten when the context is copied (connections are never erased).

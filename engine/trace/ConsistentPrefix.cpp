@@ -84,8 +84,8 @@ std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         });
 }
 
-std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                          EventFieldsVisitor visit)
+std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers,
+                                          std::uint64_t from, EventFieldsVisitor visit)
 {
     Event fields; // its text stays empty: the text goes alongside, as a view
     return mergeConsistentPrefix(

@@ -38,8 +38,8 @@ class EventFieldsVisitor
 {
 public:
     template <class F>
-        requires(!std::is_same_v<std::remove_cvref_t<F>, EventFieldsVisitor>)
-    EventFieldsVisitor(F&& f) // NOLINT: implicit, like std::function
+    requires(!std::is_same_v<std::remove_cvref_t<F>, EventFieldsVisitor>)
+        EventFieldsVisitor(F&& f) // NOLINT: implicit, like std::function
         : object_(const_cast<void*>(static_cast<const void*>(&f))),
           call_([](void* o, const Event& e, std::string_view text) {
               (*static_cast<std::remove_reference_t<F>*>(o))(e, text);
@@ -56,7 +56,7 @@ private:
 // where it lies, valid during the call only: for a reader that keeps a few texts of what it
 // reads (the explainer keeps a connection's name and its statement, nothing else), so no text
 // is copied for the rest.
-std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                          EventFieldsVisitor visit);
+std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers,
+                                          std::uint64_t from, EventFieldsVisitor visit);
 
 } // namespace txs

@@ -397,7 +397,8 @@ void SpanProjection::openHoldersOf(LockResource resource, std::vector<HeldBy>& o
     for (const auto& [id, c] : connections_)
         for (const OpenHold& hold : c.holds)
             if (hold.resource == resource) out.push_back({id, hold.level});
-    std::sort(out.begin(), out.end(), [](const HeldBy& x, const HeldBy& y) { return x.connection < y.connection; });
+    std::sort(out.begin(), out.end(),
+              [](const HeldBy& x, const HeldBy& y) { return x.connection < y.connection; });
 }
 
 namespace {

@@ -62,9 +62,9 @@ public:
     {
         reserveNext();
         const std::uint32_t ref = writeTexts_->store(text);
-        ::new (static_cast<void*>(writeSlot_))
-            StoredEvent{seq,         timeNs,      event.txId, event.rowid,  event.a, event.b,
-                        event.connection, event.table, event.kind, event.detail, ref};
+        ::new (static_cast<void*>(writeSlot_)) StoredEvent{
+            seq,         timeNs,     event.txId,   event.rowid, event.a, event.b, event.connection,
+            event.table, event.kind, event.detail, ref};
         writeSlot_ += sizeof(StoredEvent);
         // A plain store, not an RMW: only this thread writes the count.
         published_.store(++writeNext_, std::memory_order_release);
@@ -154,7 +154,7 @@ private:
     ChunkPool* const pool_;
     std::atomic<std::size_t>* const reusedChunks_;
     std::atomic<std::size_t> published_{0};
-    std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
+    std::size_t allocated_ = 0; // writer only: chunks 0..allocated_-1 have been allocated
     // Writer only, the append's fast path (no ChunkGeometry arithmetic per event): the next slot
     // (published_'s value), the end of the allocated slots, and while writeNext_ < writeEnd_ the
     // address of slot writeNext_ and its chunk's texts.

@@ -7,6 +7,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/LastConnection.h"
 #include "engine/trace/LockState.h"
 #include "engine/trace/SpanProjection.h"
 
@@ -115,21 +116,9 @@ private:
     // connections_[id], remembering the last one found (a thread's events come in runs); the
     // memory is forgotten when the context is copied (connections are never erased).
     ConnectionContext& connectionState(std::uint32_t id);
-    struct LastConnection
-    {
-        std::uint32_t id = 0;
-        ConnectionContext* context = nullptr;
-        LastConnection() = default;
-        LastConnection(const LastConnection&) {}
-        LastConnection& operator=(const LastConnection&)
-        {
-            context = nullptr;
-            return *this;
-        }
-    };
 
     std::unordered_map<std::uint32_t, ConnectionContext> connections_; // references stay valid
-    LastConnection last_;
+    LastConnection<ConnectionContext> last_;
     std::map<std::uint64_t, std::uint32_t> txConnections_;
     std::map<std::uint32_t, std::string> tableNames_;
 };

@@ -2,6 +2,7 @@
 // How a TraceLog reader turns per-thread buffers back into one total order.
 
 #include "engine/trace/Event.h"
+#include "engine/trace/EventKindSet.h"
 #include "engine/trace/ThreadEventBuffer.h"
 
 #include <cstdint>
@@ -55,8 +56,10 @@ private:
 // The same events, as their typed fields (the Event's text left empty) and a view of their text
 // where it lies, valid during the call only: for a reader that keeps a few texts of what it
 // reads (the explainer keeps a connection's name and its statement, nothing else), so no text
-// is copied for the rest.
+// is copied for the rest. Only events of a kind in `kinds` are visited; the others are passed
+// over undecoded (the returned end is the same: they are read, not visited).
 std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers,
-                                          std::uint64_t from, EventFieldsVisitor visit);
+                                          std::uint64_t from, EventFieldsVisitor visit,
+                                          EventKindSet kinds = EventKindSet::all());
 
 } // namespace txs

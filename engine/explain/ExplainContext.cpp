@@ -4,10 +4,9 @@ namespace txs {
 
 ConnectionContext& ExplainContext::connectionState(std::uint32_t id)
 {
-    if (last_.context && last_.id == id) return *last_.context;
+    if (ConnectionContext* last = last_.find(id)) return *last;
     ConnectionContext& c = connections_[id];
-    last_.id = id;
-    last_.context = &c;
+    last_.remember(id, c);
     return c;
 }
 

@@ -511,7 +511,7 @@ void Explainer::readLocked()
     // none of them. The sink appends to the log, which it must not do during the visit, so the
     // batch's explanations wait in pending_ (reused: it keeps its capacity) until it is over.
     pending_.clear();
-    nextSeq_ = trace_->visitFieldsSince(nextSeq_, [this](const Event& e, std::string_view text) {
+    const auto visit = [this](const Event& e, std::string_view text) {
         context_.apply(e, text);
         // The error's connection has done nothing since its StatementEnd, so its context is that
         // of the error's moment, whatever other connections did meanwhile.
@@ -519,7 +519,10 @@ void Explainer::readLocked()
         Error error = errorOfStatementEnd(e);
         if (!explainable(error, mode_)) return;
         pending_.push_back({writtenLocked(error, e.connection), error, headOf(e)});
-    });
+    };
+    // Only the kinds the context reads: the rest (its own Explanation events among them) are
+    // passed over undecoded.
+    nextSeq_ = trace_->visitFieldsSince(nextSeq_, visit, nullptr, ExplainContext::kKindsRead);
     for (PendingExplanation& p : pending_) {
         deferredSink_(*p.explanation, p.error, p.statementEnd);
         lastDeferred_[p.statementEnd.connection] = std::move(p.explanation); // for catchUpToNow()

@@ -45,7 +45,7 @@ public:
 
 private:
     const std::size_t capacity_;
-    mutable std::mutex mutex_; // guards everything below
+    mutable std::mutex mutex_;                       // guards everything below
     std::map<std::size_t, std::vector<void*>> free_; // by chunk size in bytes
     std::size_t held_ = 0;
     std::size_t reused_ = 0;

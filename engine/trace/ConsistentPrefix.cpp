@@ -10,8 +10,8 @@ namespace txs {
 
 namespace {
 
-// Calls reserve(n) once with the number of events that may follow, then take(buffer, slot) for
-// each.
+// Calls reserve(n) once with the number of events that may follow, then take(run, k) for each
+// (the k-th slot of a run of one buffer's chunk).
 template <typename Reserve, typename Take>
 std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
                                     std::uint64_t maxEvents, Reserve reserve, Take take)
@@ -49,11 +49,21 @@ std::uint64_t mergeConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
         heads.pop();
         Cursor& cursor = cursors[i];
         // A thread's events often follow each other in seq (a statement's begin, locks, end):
-        // take its whole run at once, with one heap operation for the run, not one per event.
-        do {
-            take(*cursor.buffer, cursor.next);
-            ++end;
-        } while (++cursor.next < cursor.count && end < last && cursor.buffer->seqAt(cursor.next) == end);
+        // take its whole run at once, with one heap operation for the run, not one per event,
+        // walking the slots along their chunk (a run that reaches its chunk's end goes on in the
+        // next chunk if its seqs do).
+        bool more = true;
+        while (more) {
+            const ThreadEventBuffer::Run run = cursor.buffer->runFrom(cursor.next, cursor.count);
+            std::size_t k = 0;
+            do {
+                take(run, k);
+                ++end;
+            } while (++k < run.size && end < last && run.events[k].seq == end);
+            cursor.next += k;
+            more = k == run.size && cursor.next < cursor.count && end < last &&
+                   cursor.buffer->seqAt(cursor.next) == end;
+        }
         if (cursor.next < cursor.count) heads.emplace(cursor.buffer->seqAt(cursor.next), i);
     }
     return end;
@@ -66,9 +76,7 @@ std::uint64_t readConsistentPrefix(std::span<const ThreadEventBuffer* const> buf
 {
     return mergeConsistentPrefix(
         buffers, from, maxEvents, [&](std::size_t available) { out.reserve(out.size() + available); },
-        [&](const ThreadEventBuffer& buffer, std::size_t slot) {
-            buffer.readInto(slot, out.emplace_back());
-        });
+        [&](const ThreadEventBuffer::Run& run, std::size_t k) { run.readInto(k, out.emplace_back()); });
 }
 
 std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
@@ -78,21 +86,21 @@ std::uint64_t visitConsistentPrefix(std::span<const ThreadEventBuffer* const> bu
     Event scratch;
     return mergeConsistentPrefix(
         buffers, from, UINT64_MAX, [](std::size_t) {},
-        [&](const ThreadEventBuffer& buffer, std::size_t slot) {
-            buffer.readInto(slot, scratch);
+        [&](const ThreadEventBuffer::Run& run, std::size_t k) {
+            run.readInto(k, scratch);
             visit(scratch);
         });
 }
 
-std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                          EventFieldsVisitor visit)
+std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers,
+                                          std::uint64_t from, EventFieldsVisitor visit, EventKindSet kinds)
 {
     Event fields; // its text stays empty: the text goes alongside, as a view
     return mergeConsistentPrefix(
         buffers, from, UINT64_MAX, [](std::size_t) {},
-        [&](const ThreadEventBuffer& buffer, std::size_t slot) {
-            const std::string_view text = buffer.readFieldsInto(slot, fields);
-            visit(fields, text);
+        [&](const ThreadEventBuffer::Run& run, std::size_t k) {
+            // An event of another kind is passed over before it is decoded.
+            if (kinds.contains(run.events[k].kind)) visit(fields, run.readFieldsInto(k, fields));
         });
 }
 

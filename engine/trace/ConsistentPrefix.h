@@ -2,6 +2,7 @@
 // How a TraceLog reader turns per-thread buffers back into one total order.
 
 #include "engine/trace/Event.h"
+#include "engine/trace/EventKindSet.h"
 #include "engine/trace/ThreadEventBuffer.h"
 
 #include <cstdint>
@@ -38,8 +39,8 @@ class EventFieldsVisitor
 {
 public:
     template <class F>
-        requires(!std::is_same_v<std::remove_cvref_t<F>, EventFieldsVisitor>)
-    EventFieldsVisitor(F&& f) // NOLINT: implicit, like std::function
+    requires(!std::is_same_v<std::remove_cvref_t<F>, EventFieldsVisitor>)
+        EventFieldsVisitor(F&& f) // NOLINT: implicit, like std::function
         : object_(const_cast<void*>(static_cast<const void*>(&f))),
           call_([](void* o, const Event& e, std::string_view text) {
               (*static_cast<std::remove_reference_t<F>*>(o))(e, text);
@@ -55,8 +56,10 @@ private:
 // The same events, as their typed fields (the Event's text left empty) and a view of their text
 // where it lies, valid during the call only: for a reader that keeps a few texts of what it
 // reads (the explainer keeps a connection's name and its statement, nothing else), so no text
-// is copied for the rest.
-std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers, std::uint64_t from,
-                                          EventFieldsVisitor visit);
+// is copied for the rest. Only events of a kind in `kinds` are visited; the others are passed
+// over undecoded (the returned end is the same: they are read, not visited).
+std::uint64_t visitConsistentPrefixFields(std::span<const ThreadEventBuffer* const> buffers,
+                                          std::uint64_t from, EventFieldsVisitor visit,
+                                          EventKindSet kinds = EventKindSet::all());
 
 } // namespace txs

@@ -37,8 +37,7 @@ void endTransaction(ConnectionCounting& c, bool committed, std::int64_t timeNs, 
     c.transactionEnded = true;
 }
 
-template <typename Add>
-void onStatementEnd(ConnectionCounting& c, const Event& e, Add& out)
+template <typename Add> void onStatementEnd(ConnectionCounting& c, const Event& e, Add& out)
 {
     c.inStatement = false;
     // An implicit transaction still open when its statement ends was ended without an event.
@@ -54,8 +53,7 @@ void onStatementEnd(ConnectionCounting& c, const Event& e, Add& out)
 
 } // namespace counting
 
-template <typename Add>
-void applyCountingWith(ConnectionCounting& c, const Event& e, Add out)
+template <typename Add> void applyCountingWith(ConnectionCounting& c, const Event& e, Add out)
 {
     using namespace counting;
     if (c.hasPending) {

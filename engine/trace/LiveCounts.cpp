@@ -43,7 +43,8 @@ void LiveCounts::applyCounted(const Event& e)
         auto& n = slot.settled[static_cast<std::size_t>(t.what)];
         n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     });
-    slot.pending.store(slot.rule.hasPending ? static_cast<std::int8_t>(slot.rule.pending.what) : std::int8_t{-1},
+    slot.pending.store(slot.rule.hasPending ? static_cast<std::int8_t>(slot.rule.pending.what)
+                                            : std::int8_t{-1},
                        std::memory_order_relaxed);
 }
 

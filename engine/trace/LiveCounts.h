@@ -48,7 +48,8 @@ private:
     {
         const std::uint32_t p = connection >> kPageBits;
         if (p < kPages)
-            if (Slot* page = pages_[p].load(std::memory_order_acquire)) return page[connection & (kPageSize - 1)];
+            if (Slot* page = pages_[p].load(std::memory_order_acquire))
+                return page[connection & (kPageSize - 1)];
         return newSlot(connection);
     }
     Slot& newSlot(std::uint32_t connection); // its page is not made yet, or it is an overflow id

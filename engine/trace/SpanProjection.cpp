@@ -186,11 +186,10 @@ void SpanProjection::applyLock(Conn& c, const Event& e)
 
 SpanProjection::Conn& SpanProjection::connectionState(std::uint32_t id)
 {
-    if (last_.conn && last_.id == id) return *last_.conn;
+    if (Conn* last = last_.find(id)) return *last;
     Conn& c = connections_[id]; // references into an unordered_map stay valid until erased
     c.connection = id;
-    last_.id = id;
-    last_.conn = &c;
+    last_.remember(id, c);
     return c;
 }
 
@@ -213,7 +212,7 @@ void SpanProjection::apply(const Event& e)
             c.txEndsWithStatement = true; // its end is known: not cut
         }
         closeAll(c, t, e.seq, false);
-        last_ = {};
+        last_.forget();
         connections_.erase(e.connection);
         return;
     case EventKind::StatementBegin: {
@@ -328,7 +327,7 @@ void SpanProjection::gap(std::uint64_t dropped)
     for (auto& [id, c] : connections_)
         closeAll(c, latestNs_, latestSeq_, true);
     afterGap_ = false;
-    last_ = {};
+    last_.forget();
     connections_.clear();
 }
 
@@ -336,7 +335,7 @@ void SpanProjection::finish()
 {
     for (auto& [id, c] : connections_)
         closeAll(c, latestNs_, latestSeq_, true);
-    last_ = {};
+    last_.forget();
     connections_.clear();
 }
 
@@ -397,7 +396,8 @@ void SpanProjection::openHoldersOf(LockResource resource, std::vector<HeldBy>& o
     for (const auto& [id, c] : connections_)
         for (const OpenHold& hold : c.holds)
             if (hold.resource == resource) out.push_back({id, hold.level});
-    std::sort(out.begin(), out.end(), [](const HeldBy& x, const HeldBy& y) { return x.connection < y.connection; });
+    std::sort(out.begin(), out.end(),
+              [](const HeldBy& x, const HeldBy& y) { return x.connection < y.connection; });
 }
 
 namespace {

@@ -41,6 +41,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/LastConnection.h"
 #include "engine/trace/ProjectionTimes.h"
 
 #include <array>
@@ -207,22 +208,10 @@ private:
     // connections_[id], remembering the last one found (a thread's events come in runs). The
     // memory is forgotten when the projection is copied and whenever a connection is erased.
     Conn& connectionState(std::uint32_t id);
-    struct LastConn
-    {
-        std::uint32_t id = 0;
-        Conn* conn = nullptr;
-        LastConn() = default;
-        LastConn(const LastConn&) {}
-        LastConn& operator=(const LastConn&)
-        {
-            conn = nullptr;
-            return *this;
-        }
-    };
 
     bool retain_;
     bool keepTexts_ = true;
-    LastConn last_;
+    LastConnection<Conn> last_;
     SpanObserver* observer_ = nullptr;
     std::unordered_map<std::uint32_t, Conn> connections_;
     std::vector<SpanRecord> closed_;

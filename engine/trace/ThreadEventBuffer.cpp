@@ -19,7 +19,8 @@ ChunkGeometry defaultChunkGeometry()
 
 ThreadEventBuffer::ThreadEventBuffer(const ChunkGeometry& geometry, ChunkPool* pool,
                                      std::atomic<std::size_t>* reusedChunks)
-    : geometry_(geometry), pool_(pool), reusedChunks_(reusedChunks), ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize)),
+    : geometry_(geometry), pool_(pool), reusedChunks_(reusedChunks),
+      ring_(std::make_unique<std::atomic<std::byte*>[]>(geometry.ringSize)),
       texts_(std::make_unique<std::unique_ptr<ChunkTexts>[]>(geometry.ringSize))
 {
     for (std::size_t i = 0; i < geometry_.ringSize; ++i)

@@ -18,6 +18,7 @@
 #include "engine/trace/Event.h"
 #include "engine/trace/StoredEvent.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -62,9 +63,9 @@ public:
     {
         reserveNext();
         const std::uint32_t ref = writeTexts_->store(text);
-        ::new (static_cast<void*>(writeSlot_))
-            StoredEvent{seq,         timeNs,      event.txId, event.rowid,  event.a, event.b,
-                        event.connection, event.table, event.kind, event.detail, ref};
+        ::new (static_cast<void*>(writeSlot_)) StoredEvent{
+            seq,         timeNs,     event.txId,   event.rowid, event.a, event.b, event.connection,
+            event.table, event.kind, event.detail, ref};
         writeSlot_ += sizeof(StoredEvent);
         // A plain store, not an RMW: only this thread writes the count.
         published_.store(++writeNext_, std::memory_order_release);
@@ -80,32 +81,38 @@ public:
 
     // The event in slot i, into `out` (its text's storage reused: a reader that reads many
     // events into one Event allocates little).
-    void readInto(std::size_t i, Event& out) const
-    {
-        const std::string_view text = readFieldsInto(i, out);
-        if (text.empty())
-            out.text.clear();
-        else
-            out.text.assign(text);
-    }
+    void readInto(std::size_t i, Event& out) const { setText(out, readFieldsInto(i, out)); }
 
     // The typed fields of slot i into `out` (out.text is left alone) and a view of its text
     // where it lies, valid while the chunk is (the caller's guard of the log's reclaim lock).
     std::string_view readFieldsInto(std::size_t i, Event& out) const
     {
         const ChunkGeometry::Position p = geometry_.position(i);
-        const StoredEvent& s = stored(p);
-        out.seq = s.seq;
-        out.timeNs = s.timeNs;
-        out.connection = s.connection;
-        out.table = s.table;
-        out.txId = s.txId;
-        out.rowid = s.rowid;
-        out.a = s.a;
-        out.b = s.b;
-        out.kind = s.kind;
-        out.detail = s.detail;
-        return s.text == ChunkTexts::kNone ? std::string_view() : textsOf(p.chunk).view(s.text);
+        return decode(stored(p), textsOf(p.chunk), out);
+    }
+
+    // Slots [i, i + size) of one chunk, read from a reader's `count` of publishedCount(): their
+    // stored events lie one after another, so a reader walks them without each slot's chunk
+    // arithmetic (the merge of the log's buffers takes a thread's run of events this way).
+    struct Run
+    {
+        const StoredEvent* events;
+        std::size_t size;
+        const ChunkTexts* texts;
+
+        // readFieldsInto() of the run's k-th slot.
+        std::string_view readFieldsInto(std::size_t k, Event& out) const
+        {
+            return decode(events[k], *texts, out);
+        }
+        void readInto(std::size_t k, Event& out) const { setText(out, readFieldsInto(k, out)); }
+    };
+    // The run from slot i (i < count <= publishedCount()) to the end of its chunk or count.
+    Run runFrom(std::size_t i, std::size_t count) const
+    {
+        const ChunkGeometry::Position p = geometry_.position(i);
+        const std::size_t inChunk = geometry_.chunkSize(p.chunk) - p.offset;
+        return {&stored(p), std::min(inChunk, count - i), &textsOf(p.chunk)};
     }
 
     Event at(std::size_t i) const
@@ -145,6 +152,28 @@ private:
     {
         return *std::launder(reinterpret_cast<const StoredEvent*>(slotAt(p)));
     }
+    static void setText(Event& out, std::string_view text)
+    {
+        if (text.empty())
+            out.text.clear(); // keeps its storage
+        else
+            out.text.assign(text);
+    }
+    // The typed fields of `s` into `out`, and a view of its text (in `texts`, its chunk's).
+    static std::string_view decode(const StoredEvent& s, const ChunkTexts& texts, Event& out)
+    {
+        out.seq = s.seq;
+        out.timeNs = s.timeNs;
+        out.connection = s.connection;
+        out.table = s.table;
+        out.txId = s.txId;
+        out.rowid = s.rowid;
+        out.a = s.a;
+        out.b = s.b;
+        out.kind = s.kind;
+        out.detail = s.detail;
+        return s.text == ChunkTexts::kNone ? std::string_view() : texts.view(s.text);
+    }
     // The chunk's texts; set with the chunk (reserveNext) and freed with it (destroyChunk).
     ChunkTexts& textsOf(std::size_t chunk) const { return *texts_[chunk % geometry_.ringSize]; }
     void destroyChunk(std::size_t chunk);
@@ -154,7 +183,7 @@ private:
     ChunkPool* const pool_;
     std::atomic<std::size_t>* const reusedChunks_;
     std::atomic<std::size_t> published_{0};
-    std::size_t allocated_ = 0;      // writer only: chunks 0..allocated_-1 have been allocated
+    std::size_t allocated_ = 0; // writer only: chunks 0..allocated_-1 have been allocated
     // Writer only, the append's fast path (no ChunkGeometry arithmetic per event): the next slot
     // (published_'s value), the end of the allocated slots, and while writeNext_ < writeEnd_ the
     // address of slot writeNext_ and its chunk's texts.

@@ -191,11 +191,12 @@ std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(
                       });
 }
 
-std::uint64_t TraceLog::visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit, std::uint64_t* skipped) const
+std::uint64_t TraceLog::visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit, std::uint64_t* skipped,
+                                         EventKindSet kinds) const
 {
     return readWindow(from, skipped,
                       [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-                          return visitConsistentPrefixFields(buffers, start, visit);
+                          return visitConsistentPrefixFields(buffers, start, visit, kinds);
                       });
 }
 

@@ -75,9 +75,11 @@ public:
 
     // The same again, each event as its typed fields (text empty) with a view of its text where
     // it lies, valid during the call only: nothing copied, no std::function (the explainer's
-    // read, which applies every event of a workers run).
+    // read, which applies every event of a workers run). Only events of a kind in `kinds` are
+    // visited, the others passed over undecoded; the returned seq is the same either way.
     std::uint64_t visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit,
-                                   std::uint64_t* skipped = nullptr) const;
+                                   std::uint64_t* skipped = nullptr,
+                                   EventKindSet kinds = EventKindSet::all()) const;
 
     // All events of the longest consistent prefix that are still held.
     std::vector<Event> snapshot() const;

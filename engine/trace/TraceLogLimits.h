@@ -6,9 +6,9 @@
 // run counts (commits, errors, retries) is counted as each event is appended (LiveCounts,
 // TraceLog::totals), latency by the runner, events recorded by the
 // log: exact whatever was dropped; only the per-event detail of old events goes.
-// Memory is then about maxEvents * sizeof(StoredEvent) (64 bytes) plus their texts, plus one partly filled chunk
-// per writing thread (ChunkGeometry: at most maxEvents / 8 events each). Chunks a log drops or
-// leaves when it dies wait for reuse in the process's ChunkPool (at most 128 MiB for all logs).
+// Memory is then about maxEvents * sizeof(StoredEvent) (64 bytes) plus their texts, plus one partly filled
+// chunk per writing thread (ChunkGeometry: at most maxEvents / 8 events each). Chunks a log drops or leaves
+// when it dies wait for reuse in the process's ChunkPool (at most 128 MiB for all logs).
 
 #include <cstddef>
 

@@ -264,6 +264,43 @@ private slots:
             QVERIFY(sameEvent(all[i], fields[i]));
     }
 
+    // One thread's run of events, across many chunks, read as runs along each chunk; a read
+    // for a few kinds visits exactly the events of those kinds, in order, and ends where a read
+    // of every kind ends.
+    void visitFieldsPassesOverOtherKinds()
+    {
+        TraceLog log;
+        constexpr std::int64_t kEvents = 20000;
+        const EventKind kinds[] = {EventKind::Note, EventKind::LockAcquire, EventKind::StatementBegin};
+        for (std::int64_t n = 0; n < kEvents; ++n) {
+            Event e = numbered(1, n);
+            e.kind = kinds[n % 3];
+            log.append(e);
+        }
+        const std::vector<Event> all = log.snapshot();
+        QCOMPARE(all.size(), std::size_t{kEvents});
+        for (const std::uint64_t from : {std::uint64_t{0}, std::uint64_t{12345}}) {
+            std::vector<Event> wanted;
+            for (const Event& e : all)
+                if (e.seq >= from &&
+                    (e.kind == EventKind::LockAcquire || e.kind == EventKind::StatementBegin))
+                    wanted.push_back(e);
+            std::vector<Event> visited;
+            const std::uint64_t end = log.visitFieldsSince(
+                from,
+                [&](const Event& e, std::string_view text) {
+                    Event copy = e;
+                    copy.text = std::string(text);
+                    visited.push_back(std::move(copy));
+                },
+                nullptr, EventKindSet{EventKind::LockAcquire, EventKind::StatementBegin});
+            QCOMPARE(end, std::uint64_t{kEvents});
+            QCOMPARE(visited.size(), wanted.size());
+            for (std::size_t i = 0; i < wanted.size(); ++i)
+                QVERIFY(sameEvent(wanted[i], visited[i]));
+        }
+    }
+
     void oneThreadWritesTwoLogs()
     {
         TraceLog first;

@@ -11,6 +11,15 @@ SessionLog::SessionLog(std::shared_ptr<TraceLog> log, QObject* parent)
     : QObject(parent), log_(std::move(log)), projection_(std::make_unique<SessionProjection>())
 {
     connect(&timer_, &QTimer::timeout, this, &SessionLog::tick);
+    // The next slice of a backlog is a timer, not a posted call: Qt's loop runs timers only after
+    // the posted events and input pending, so paints, key presses and every other timer (the
+    // views' refresh, the status bar) run between two slices. A chain of posted calls would run
+    // slice after slice and starve the timers until the backlog is gone (tst_drain_yields).
+    timer_.setObjectName("drain");
+    sliceTimer_.setObjectName("drain slice");
+    viewsTimer_.setObjectName("views");
+    sliceTimer_.setSingleShot(true);
+    connect(&sliceTimer_, &QTimer::timeout, this, &SessionLog::tick);
     viewsTimer_.setSingleShot(true);
     connect(&viewsTimer_, &QTimer::timeout, this, [this] {
         sinceViews_.start();
@@ -46,13 +55,14 @@ void SessionLog::start(int intervalMs)
 void SessionLog::stop()
 {
     timer_.stop();
+    sliceTimer_.stop();
 }
 
 void SessionLog::tick()
 {
     const std::size_t applied = drain();
     // Work off a backlog in slices, letting the event loop paint and handle input between them.
-    if (applied > 0 && sliceWasFull_ && timer_.isActive()) QTimer::singleShot(0, this, &SessionLog::tick);
+    if (applied > 0 && sliceWasFull_ && timer_.isActive()) sliceTimer_.start(0);
 }
 
 std::size_t SessionLog::backlog() const

@@ -1,6 +1,7 @@
 // A backlog is drained in slices that yield to the event loop: what is pending when a slice ends
 // (a posted event, a key press, a due timer: the views' refresh, the status bar, a cursor blink)
-// runs before the next slice, however large the backlog. Counted in slices, not timed.
+// runs before the next slice, however large the backlog. Counted in slices, not timed. And the
+// first slice of a log under a time budget is small.
 
 #include "tests/widgets/support/StatementLogs.h"
 #include "widgets/models/SessionLog.h"
@@ -38,6 +39,19 @@ private slots:
         // Both ran after the first slice and before the second.
         QCOMPARE(postedAt, 1);
         QCOMPARE(timerAt, 1);
+    }
+
+    // Under a time budget, the first slice of a log (nothing measured yet) is small, not
+    // batchLimit: 50,000 events at once held the window's loop 100 ms and more at a run's start.
+    void theFirstSliceUnderABudgetIsSmall()
+    {
+        SessionLog session(logOfStatements(20000, 4));
+        QCOMPARE(session.nextSliceLimit(), std::size_t(50'000)); // no budget: batchLimit
+        session.setSliceBudgetMs(12);
+        QCOMPARE(session.nextSliceLimit(), SessionLog::kFirstSliceEvents);
+        QCOMPARE(session.drain(), SessionLog::kFirstSliceEvents);
+        session.setLog(logOfStatements(20000, 4)); // a new run: nothing measured for it
+        QCOMPARE(session.nextSliceLimit(), SessionLog::kFirstSliceEvents);
     }
 };
 

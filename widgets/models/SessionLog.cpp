@@ -75,7 +75,10 @@ std::size_t SessionLog::backlog() const
 
 std::size_t SessionLog::nextSliceLimit() const
 {
-    if (sliceBudgetNs_ <= 0 || nsPerEvent_ <= 0) return batchLimit_;
+    if (sliceBudgetNs_ <= 0) return batchLimit_;
+    // Nothing measured yet (a new log): a first slice of batchLimit (50,000 in the window) would
+    // hold the loop for 100 ms or more; a small one measures the cost per event.
+    if (nsPerEvent_ <= 0) return std::min(batchLimit_, kFirstSliceEvents);
     const double fit = static_cast<double>(sliceBudgetNs_) / nsPerEvent_;
     const std::size_t floor = std::min(batchLimit_, kMinSliceEvents);
     return std::clamp(static_cast<std::size_t>(fit), floor, batchLimit_);

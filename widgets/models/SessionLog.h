@@ -55,6 +55,7 @@ public:
     // The events the next drain may apply: batchLimit(), or fewer under a time budget.
     std::size_t nextSliceLimit() const;
     static constexpr std::size_t kMinSliceEvents = 256;
+    static constexpr std::size_t kFirstSliceEvents = 1024; // under a budget, before any measure
     // Events appended to the log and not applied yet (some may still be being published).
     std::size_t backlog() const;
     // Views (tables, trees) refresh at most once per `ms` while live: a drain that comes sooner

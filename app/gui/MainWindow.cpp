@@ -93,7 +93,7 @@ QString formatNs(qint64 ns)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), controller_(new RunController(this)), session_(new txs::models::SessionLog(this)),
       timeline_(new txs::TimelineWidget(this)), editor_(new ScriptEditor(this)), metrics_(nullptr),
-      statusTimer_(new QTimer(this))
+      statusTimer_(new QTimer(this)), settleTimer_(new QTimer(this))
 {
     setWindowTitle("TxScope");
     setWindowIcon(QIcon(":/icons/txscope.svg"));
@@ -164,6 +164,16 @@ MainWindow::MainWindow(QWidget* parent)
         const quint64 txId = index.data(txs::models::TxIdRole).toULongLong();
         versions_->setReaderTransaction(txId);
         timeline_->selectTransaction(txId);
+    });
+    // A timer, not a posted call: the loop runs it after the posted events, input and due timers
+    // pending, so each settle slice is its own turn (as SessionLog's drain slices).
+    settleTimer_->setSingleShot(true);
+    settleTimer_->setInterval(0);
+    connect(settleTimer_, &QTimer::timeout, this, [this] {
+        if (controller_->state() == RunController::State::Finished)
+            settleAfterRun();
+        else
+            settling_ = false;
     });
     statusTimer_->setInterval(200);
     connect(statusTimer_, &QTimer::timeout, this, &MainWindow::refreshStatus);
@@ -545,8 +555,9 @@ void MainWindow::onStateChanged()
 
 // The run is over: every panel must show its end. A small backlog is drained at once (the usual
 // case, and what tests and --screenshot rely on); a long run's backlog — millions of events —
-// is worked off in slices of about kDrainSliceMs (the session sizes each drain to it) with the
-// event loop running between them, so the window stays responsive while the panels catch up.
+// is worked off in slices of about kDrainSliceMs (the session sizes each drain to it), each its
+// own turn of the event loop (settleTimer_), so the window stays responsive while the panels
+// catch up.
 // whenFinished() callbacks run at the end.
 void MainWindow::settleAfterRun()
 {
@@ -555,12 +566,7 @@ void MainWindow::settleAfterRun()
     while (session_->drain() > 0) {
         if (budget.elapsed() >= kDrainSliceMs) {
             settling_ = true;
-            QTimer::singleShot(0, this, [this] {
-                if (controller_->state() == RunController::State::Finished)
-                    settleAfterRun();
-                else
-                    settling_ = false;
-            });
+            settleTimer_->start();
             return;
         }
     }

@@ -224,6 +224,7 @@ private:
     QLabel* instantLabel_;
     QMenu* recentMenu_;
     QTimer* statusTimer_;
+    QTimer* settleTimer_; // the next slice of the end-of-run settle, after pending input and timers
     QAction *runAction_, *pauseAction_, *stepAction_, *stopAction_, *resetAction_;
     QAction* stepBackAction_ = nullptr;
     txs::result::ResultPane* resultPane_ = nullptr;

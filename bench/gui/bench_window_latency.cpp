@@ -11,6 +11,11 @@
 // time it was runnable but waited for a core (the workers and the machine's other load had
 // them), and the rest, asleep (idle in the event loop, or blocked on a lock).
 //
+// Load-independent: the window thread's CPU time (CLOCK_THREAD_CPUTIME_ID) of each turn, a
+// top-level event the loop delivers (a timer, a queued call, a paint), timed in notify(). The
+// longest turns of the run say how long input can wait behind our own work whatever the load;
+// the longest are listed with their receiver and event type (what the turn was made of).
+//
 //   QT_QPA_PLATFORM=offscreen build/default/bench/bench_window_latency [WORKERS [PER_WORKER [ENGINE
 //   [PRIORITY]]]] (defaults 16 200000 mvcc 10; ENGINE mvcc | wal; PRIORITY the workers' nice value, or
 //   "idle": SCHED_IDLE)
@@ -21,12 +26,15 @@
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QFile>
+#include <QMetaObject>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <string>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -36,6 +44,13 @@
 namespace {
 
 constexpr int kProbeMs = 20;
+
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 // The calling thread's time on a core and time runnable on a run queue, in ms (schedstat).
 struct SchedTimes
@@ -80,7 +95,8 @@ struct Interval
 struct Lateness
 {
     std::vector<double> ms;
-    Interval all, late; // the window's thread over the probes' intervals, and those late > 50 ms
+    std::vector<double> cpuMs; // the window thread's CPU time over each probe's interval
+    Interval all, late;        // the window's thread over the probes' intervals, and those late > 50 ms
     void report(const char* what) const
     {
         if (ms.empty()) {
@@ -96,16 +112,114 @@ struct Lateness
         std::printf(
             "%-10s %6zu probes  lateness p50 %7.1f ms  p99 %7.1f ms  max %7.1f ms  over 50 ms: %lld\n", what,
             sorted.size(), at(0.5), at(0.99), sorted.back(), static_cast<long long>(over));
+        std::vector<double> cpu = cpuMs;
+        std::sort(cpu.begin(), cpu.end());
+        if (!cpu.empty())
+            std::printf("%-10s window thread CPU per %d ms probe interval: p50 %.1f  p99 %.1f  max %.1f ms\n",
+                        "", kProbeMs, cpu[cpu.size() / 2],
+                        cpu[std::min(cpu.size() - 1, cpu.size() * 99 / 100)], cpu.back());
         all.print("window thread, every interval");
         late.print("window thread, late intervals");
     }
+};
+
+// Times every top-level event the GUI thread's loop delivers (nested deliveries belong to their
+// parent's turn) in thread CPU time.
+class TimedApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    struct Turn
+    {
+        double cpuMs;
+        std::string what;
+    };
+    bool recording = false;
+    std::vector<double> turns;        // CPU ms of each turn while recording
+    std::vector<Turn> longest;        // turns over 10 ms, with what they were
+    std::map<std::string, double> by; // CPU ms of turns over 10 ms, by what
+
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (depth_ > 0 || !recording) {
+            ++depth_;
+            const bool r = QApplication::notify(receiver, event);
+            --depth_;
+            return r;
+        }
+        ++depth_;
+        const double start = threadCpuMs();
+        const bool r = QApplication::notify(receiver, event);
+        const double cpu = threadCpuMs() - start;
+        --depth_;
+        turns.push_back(cpu);
+        if (cpu > 10) {
+            // The receiver's class and object name, and the event's type: which timer, queued
+            // call or paint the long turn was.
+            std::string what = std::string(receiver->metaObject()->className());
+            if (!receiver->objectName().isEmpty()) what += " '" + receiver->objectName().toStdString() + "'";
+            if (QObject* parent = receiver->parent())
+                what += std::string(" in ") + parent->metaObject()->className();
+            what += " / event " + std::to_string(static_cast<int>(event->type()));
+            longest.push_back({cpu, what});
+            by[what] += cpu;
+        }
+        return r;
+    }
+    void report() const
+    {
+        if (turns.empty()) return;
+        std::vector<double> sorted = turns;
+        std::sort(sorted.begin(), sorted.end());
+        auto at = [&](double q) {
+            return sorted[std::min(sorted.size() - 1, std::size_t(q * sorted.size()))];
+        };
+        double total = 0;
+        for (double v : sorted)
+            total += v;
+        const auto over = [&](double ms) {
+            return static_cast<long long>(
+                std::count_if(sorted.begin(), sorted.end(), [&](double v) { return v > ms; }));
+        };
+        std::printf("turns (window thread CPU per top-level event, run and settle): %zu, %.0f ms in all; p50 "
+                    "%.2f  p99 %.1f  p99.9 %.1f  max %.1f ms; over 12 ms: %lld, over 30 ms: %lld\n",
+                    sorted.size(), total, at(0.5), at(0.99), at(0.999), sorted.back(), over(12), over(30));
+        // The turns of interest are the long ones: their distribution, and what they were.
+        std::vector<double> longTurns;
+        for (const Turn& t : longest)
+            longTurns.push_back(t.cpuMs);
+        std::sort(longTurns.begin(), longTurns.end());
+        if (!longTurns.empty())
+            std::printf("  turns over 10 ms: %zu; p50 %.1f  p90 %.1f  p99 %.1f  max %.1f ms\n",
+                        longTurns.size(), longTurns[longTurns.size() / 2],
+                        longTurns[std::min(longTurns.size() - 1, longTurns.size() * 9 / 10)],
+                        longTurns[std::min(longTurns.size() - 1, longTurns.size() * 99 / 100)],
+                        longTurns.back());
+        std::vector<Turn> top = longest;
+        std::sort(top.begin(), top.end(), [](const Turn& a, const Turn& b) { return a.cpuMs > b.cpuMs; });
+        for (std::size_t i = 0; i < std::min<std::size_t>(top.size(), 8); ++i)
+            std::printf("    longest %zu: %.1f ms  %s\n", i + 1, top[i].cpuMs, top[i].what.c_str());
+        std::vector<std::pair<double, std::string>> kinds;
+        for (const auto& [what, ms] : by)
+            kinds.push_back({ms, what});
+        std::sort(kinds.rbegin(), kinds.rend());
+        for (const auto& [ms, what] : kinds) {
+            const auto n =
+                std::count_if(longest.begin(), longest.end(), [&](const Turn& t) { return t.what == what; });
+            std::printf("    %8.0f ms in %5lld turns over 10 ms: %s\n", ms, static_cast<long long>(n),
+                        what.c_str());
+        }
+    }
+
+private:
+    int depth_ = 0;
 };
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     const int workers = argc > 1 ? std::atoi(argv[1]) : 16;
     const long perWorker = argc > 2 ? std::atol(argv[2]) : 200000;
     const QString engine = argc > 3 ? argv[3] : "mvcc";
@@ -162,6 +276,7 @@ int main(int argc, char** argv)
     QElapsedTimer clock;
     qint64 due = 0, armed = 0;
     SchedTimes armedTimes;
+    double armedCpu = 0;
     QTimer probe;
     probe.setSingleShot(true);
     probe.setTimerType(Qt::PreciseTimer);
@@ -170,6 +285,7 @@ int main(int argc, char** argv)
         const bool done = window.controller().state() == RunController::State::Finished;
         Lateness& phase = done ? settling : running;
         phase.ms.push_back(late);
+        phase.cpuMs.push_back(threadCpuMs() - armedCpu);
         const double wallMs = static_cast<double>(clock.elapsed() - armed);
         const SchedTimes now = SchedTimes::ofThisThread();
         phase.all.add(wallMs, armedTimes, now);
@@ -181,6 +297,7 @@ int main(int argc, char** argv)
         }
         armed = clock.elapsed();
         armedTimes = SchedTimes::ofThisThread();
+        armedCpu = threadCpuMs();
         due = armed + kProbeMs;
         probe.start(kProbeMs);
     });
@@ -188,13 +305,16 @@ int main(int argc, char** argv)
     QTimer::singleShot(0, [&] {
         wall.start();
         clock.start();
+        app.recording = true;
         run->trigger();
         armed = clock.elapsed();
         armedTimes = SchedTimes::ofThisThread();
+        armedCpu = threadCpuMs();
         due = armed + kProbeMs;
         probe.start(kProbeMs);
     });
     app.exec();
+    app.recording = false;
     double load[3] = {0, 0, 0};
     getloadavg(load, 3);
     rusage usage{};
@@ -206,5 +326,6 @@ int main(int argc, char** argv)
                 load[0], load[1], load[2]);
     running.report("running");
     settling.report("settling");
+    app.report();
     return 0;
 }

@@ -1,31 +1,23 @@
 #include "engine/trace/MetricsProjection.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <utility>
 
 namespace txs {
 
-namespace {
-
-std::int64_t nthLatency(std::vector<std::int64_t>& values, double p)
-{
-    if (values.empty()) return 0;
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-    return values[index];
-}
-
-} // namespace
-
 int LatencyHistogram::bucketOf(std::int64_t latencyNs)
 {
-    int bucket = 0;
-    while (bucket + 1 < kBuckets && latencyNs >= lowerNs(bucket + 1))
-        ++bucket;
-    return bucket;
+    // latencyNs >= 1000 << (b - 1) exactly when latencyNs / 1000 >= 1 << (b - 1) (integers).
+    if (latencyNs < 1000) return 0;
+    return std::min(static_cast<int>(std::bit_width(static_cast<std::uint64_t>(latencyNs / 1000))),
+                    kBuckets - 1);
 }
 
-MetricsProjection::MetricsProjection(std::int64_t bucketNs) : bucketNs_(bucketNs > 0 ? bucketNs : 1) {}
+MetricsProjection::MetricsProjection(std::int64_t bucketNs, std::size_t latencyBlock)
+    : bucketNs_(bucketNs > 0 ? bucketNs : 1), latencyBlock_(latencyBlock > 0 ? latencyBlock : 1)
+{}
 
 SortedTimes& MetricsProjection::times(Counted what)
 {
@@ -59,8 +51,29 @@ void MetricsProjection::apply(const Event& e)
     rule_.apply(e, settled_);
     for (const Tally& t : settled_) {
         times(t.what).add(t.timeNs);
-        if (t.what == Counted::Commit) latencies_.push_back({t.timeNs, t.timeNs - t.beginNs});
+        if (t.what == Counted::Commit) addLatency(t.timeNs, t.timeNs - t.beginNs);
     }
+}
+
+void MetricsProjection::LatencyCounts::add(std::int64_t latencyNs)
+{
+    fine.record(latencyNs);
+    ++coarse[static_cast<std::size_t>(LatencyHistogram::bucketOf(latencyNs))];
+    maxNs = std::max(maxNs, latencyNs);
+}
+
+void MetricsProjection::addLatency(std::int64_t endNs, std::int64_t latencyNs)
+{
+    const std::size_t index = latencies_.size();
+    if (index % latencyBlock_ == 0) {
+        // A block starts: checkpoint the counts of everything before it.
+        latencyCheckpoints_.push_back({std::make_shared<const LatencyCounts>(allLatencies_), latestEndNs_});
+        blockMinEndNs_.push_back(endNs);
+    }
+    latencies_.push_back({endNs, latencyNs});
+    allLatencies_.add(latencyNs);
+    latestEndNs_ = std::max(latestEndNs_, endNs);
+    blockMinEndNs_.back() = std::min(blockMinEndNs_.back(), endNs);
 }
 
 MetricsAt MetricsProjection::at(std::int64_t t) const
@@ -98,20 +111,41 @@ std::vector<ThroughputPoint> MetricsProjection::throughput(std::int64_t t) const
     return out;
 }
 
-LatencyHistogram MetricsProjection::latency(std::int64_t t) const
+LatencyHistogram MetricsProjection::histogramOf(const LatencyCounts& c)
 {
     LatencyHistogram h;
-    std::vector<std::int64_t> values;
-    for (const Sample& s : latencies_) {
-        if (s.endNs > t) continue;
-        ++h.counts[static_cast<std::size_t>(LatencyHistogram::bucketOf(s.latencyNs))];
-        values.push_back(s.latencyNs);
-        h.maxNs = std::max(h.maxNs, s.latencyNs);
-    }
-    h.total = values.size();
-    h.p50Ns = nthLatency(values, 0.50);
-    h.p99Ns = nthLatency(values, 0.99);
+    h.counts.assign(c.coarse.begin(), c.coarse.end());
+    h.total = c.fine.count();
+    h.maxNs = c.maxNs;
+    // The midpoint of the bucket holding the max may lie above it.
+    auto percentile = [&](double p) {
+        return std::min(static_cast<std::int64_t>(std::llround(c.fine.percentileNs(p))), c.maxNs);
+    };
+    h.p50Ns = h.total ? percentile(0.50) : 0;
+    h.p99Ns = h.total ? percentile(0.99) : 0;
     return h;
+}
+
+LatencyHistogram MetricsProjection::latency(std::int64_t t) const
+{
+    // The live instant (and any later one): every sample counts.
+    if (t >= latestEndNs_) return histogramOf(allLatencies_);
+    // The last checkpoint whose samples all ended by t (maxEndNs only grows); checkpoint 0 has
+    // none. Then the samples after it that ended by t: only the blocks that hold any, which,
+    // times being nearly sorted, are the one or two at t.
+    const auto it =
+        std::upper_bound(latencyCheckpoints_.begin(), latencyCheckpoints_.end(), t,
+                         [](std::int64_t time, const LatencyCheckpoint& c) { return time < c.maxEndNs; });
+    if (it == latencyCheckpoints_.begin()) return histogramOf(LatencyCounts{});
+    const std::size_t first = static_cast<std::size_t>(it - latencyCheckpoints_.begin()) - 1;
+    LatencyCounts counts = *latencyCheckpoints_[first].counts;
+    for (std::size_t block = first; block < blockMinEndNs_.size(); ++block) {
+        if (blockMinEndNs_[block] > t) continue;
+        const std::size_t end = std::min(latencies_.size(), (block + 1) * latencyBlock_);
+        for (std::size_t i = block * latencyBlock_; i < end; ++i)
+            if (latencies_[i].endNs <= t) counts.add(latencies_[i].latencyNs);
+    }
+    return histogramOf(counts);
 }
 
 } // namespace txs

@@ -1,9 +1,9 @@
 #include "engine/workload/Runner.h"
 
 #include "engine/sqlutil/SqlScanner.h"
+#include "engine/trace/LatencyRecorder.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
-#include "engine/workload/LatencyRecorder.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/ThreadPriority.h"
 #include "engine/workload/VirtualBusyWait.h"

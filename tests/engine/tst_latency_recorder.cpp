@@ -2,7 +2,7 @@
 // the exact ones (the sorted samples' value at rank round(p * (n - 1))), over values from
 // nanoseconds to minutes.
 
-#include "engine/workload/LatencyRecorder.h"
+#include "engine/trace/LatencyRecorder.h"
 
 #include <QTest>
 #include <algorithm>

@@ -11,6 +11,15 @@ SessionLog::SessionLog(std::shared_ptr<TraceLog> log, QObject* parent)
     : QObject(parent), log_(std::move(log)), projection_(std::make_unique<SessionProjection>())
 {
     connect(&timer_, &QTimer::timeout, this, &SessionLog::tick);
+    // The next slice of a backlog is a timer, not a posted call: Qt's loop runs timers only after
+    // the posted events and input pending, so paints, key presses and every other timer (the
+    // views' refresh, the status bar) run between two slices. A chain of posted calls would run
+    // slice after slice and starve the timers until the backlog is gone (tst_drain_yields).
+    timer_.setObjectName("drain");
+    sliceTimer_.setObjectName("drain slice");
+    viewsTimer_.setObjectName("views");
+    sliceTimer_.setSingleShot(true);
+    connect(&sliceTimer_, &QTimer::timeout, this, &SessionLog::tick);
     viewsTimer_.setSingleShot(true);
     connect(&viewsTimer_, &QTimer::timeout, this, [this] {
         sinceViews_.start();
@@ -46,13 +55,14 @@ void SessionLog::start(int intervalMs)
 void SessionLog::stop()
 {
     timer_.stop();
+    sliceTimer_.stop();
 }
 
 void SessionLog::tick()
 {
     const std::size_t applied = drain();
     // Work off a backlog in slices, letting the event loop paint and handle input between them.
-    if (applied > 0 && sliceWasFull_ && timer_.isActive()) QTimer::singleShot(0, this, &SessionLog::tick);
+    if (applied > 0 && sliceWasFull_ && timer_.isActive()) sliceTimer_.start(0);
 }
 
 std::size_t SessionLog::backlog() const
@@ -65,7 +75,10 @@ std::size_t SessionLog::backlog() const
 
 std::size_t SessionLog::nextSliceLimit() const
 {
-    if (sliceBudgetNs_ <= 0 || nsPerEvent_ <= 0) return batchLimit_;
+    if (sliceBudgetNs_ <= 0) return batchLimit_;
+    // Nothing measured yet (a new log): a first slice of batchLimit (50,000 in the window) would
+    // hold the loop for 100 ms or more; a small one measures the cost per event.
+    if (nsPerEvent_ <= 0) return std::min(batchLimit_, kFirstSliceEvents);
     const double fit = static_cast<double>(sliceBudgetNs_) / nsPerEvent_;
     const std::size_t floor = std::min(batchLimit_, kMinSliceEvents);
     return std::clamp(static_cast<std::size_t>(fit), floor, batchLimit_);

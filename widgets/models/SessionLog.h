@@ -5,7 +5,8 @@
 // Draining is batched: each tick reads at most batchLimit() of the events the writers published
 // since the last one (TraceLog::readSince with a limit: a backlog is never copied whole),
 // applies them to the projections, and then signals once. A backlog (a paused GUI, a burst of 100k+ events/s)
-// is worked off in bounded slices with the event loop running between them, so the GUI stays responsive.
+// is worked off in bounded slices, each its own turn of the event loop behind a zero timer: the
+// posted events, input and due timers pending run between two slices, so the GUI stays responsive.
 //
 // With a time budget (setSliceBudgetMs, the window's 12 ms), a slice is also bounded in time:
 // each drain measures what it cost per event — applying to the projections AND the views'
@@ -54,6 +55,7 @@ public:
     // The events the next drain may apply: batchLimit(), or fewer under a time budget.
     std::size_t nextSliceLimit() const;
     static constexpr std::size_t kMinSliceEvents = 256;
+    static constexpr std::size_t kFirstSliceEvents = 1024; // under a budget, before any measure
     // Events appended to the log and not applied yet (some may still be being published).
     std::size_t backlog() const;
     // Views (tables, trees) refresh at most once per `ms` while live: a drain that comes sooner
@@ -113,6 +115,7 @@ private:
     std::int64_t instant_ = -1;
     bool live_ = true;
     QTimer timer_;
+    QTimer sliceTimer_; // the next slice of a backlog, after the input and timers pending
 };
 
 } // namespace txs::models

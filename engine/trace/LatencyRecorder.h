@@ -25,6 +25,7 @@ public:
     void merge(const LatencyRecorder& other);
 
     std::uint64_t count() const { return count_; }
+    std::uint64_t countIn(std::size_t bucket) const { return counts_[bucket]; }
     // The latency at rank round(p * (count - 1)) of the sorted values, in ns, within
     // kMaxRelativeError of the exact one; 0 when nothing was recorded.
     double percentileNs(double p) const;

@@ -1,4 +1,4 @@
-#include "engine/workload/LatencyRecorder.h"
+#include "engine/trace/LatencyRecorder.h"
 
 #include <bit>
 #include <cmath>

@@ -1,5 +1,6 @@
 #include "engine/mvcc/Index.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Table.h"
 
@@ -34,9 +35,9 @@ int compareTuples(const Row& a, const Row& b)
 
 namespace {
 
-unsigned char folded(unsigned char c)
+unsigned char folded(char c)
 {
-    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+    return static_cast<unsigned char>(toLowerChar(c));
 }
 
 // SQLite's nocaseCollatingFunc: sqlite3StrNICmp over the shorter length (it stops at a NUL byte
@@ -45,11 +46,10 @@ int compareNocase(std::string_view a, std::string_view b)
 {
     const std::size_t n = std::min(a.size(), b.size());
     std::size_t i = 0;
-    while (i < n && a[i] != 0 &&
-           folded(static_cast<unsigned char>(a[i])) == folded(static_cast<unsigned char>(b[i])))
+    while (i < n && a[i] != 0 && folded(a[i]) == folded(b[i]))
         ++i;
     if (i < n) {
-        const int c = folded(static_cast<unsigned char>(a[i])) - folded(static_cast<unsigned char>(b[i]));
+        const int c = folded(a[i]) - folded(b[i]);
         if (c) return c < 0 ? -1 : 1;
     }
     return sign(a.size(), b.size());
@@ -90,14 +90,8 @@ const char* collationName(Collation collation)
 
 std::optional<Collation> collationNamed(std::string_view name)
 {
-    for (Collation c : {Collation::Binary, Collation::Nocase, Collation::Rtrim}) {
-        const std::string_view known = collationName(c);
-        if (known.size() == name.size() &&
-            std::equal(known.begin(), known.end(), name.begin(), [](char x, char y) {
-                return folded(static_cast<unsigned char>(x)) == folded(static_cast<unsigned char>(y));
-            }))
-            return c;
-    }
+    for (Collation c : {Collation::Binary, Collation::Nocase, Collation::Rtrim})
+        if (equalsIgnoreCase(collationName(c), name)) return c;
     return std::nullopt;
 }
 
@@ -163,8 +157,21 @@ int Index::compare(const Row& a, const Row& b) const
     return sign(a.size(), b.size());
 }
 
-Row Index::tupleOf(const Row& row) const
+namespace {
+
+std::unique_ptr<IndexKeys> keysOf(const IndexSchema& schema)
 {
+    Error unused;
+    return schema.computed() ? IndexKeys::make(schema, unused) : nullptr;
+}
+
+} // namespace
+
+Index::Index(IndexSchema schema) : schema_(std::move(schema)), keys_(keysOf(schema_)) {}
+
+std::optional<Row> Index::tupleOf(const Row& row) const
+{
+    if (schema_.computed()) return keys_ ? keys_->tupleOf(row) : std::nullopt;
     Row tuple;
     tuple.reserve(schema_.columns.size());
     for (int column : schema_.columns)
@@ -172,8 +179,9 @@ Row Index::tupleOf(const Row& row) const
     return tuple;
 }
 
-Row Index::tupleOf(const RowRecord& row) const
+std::optional<Row> Index::tupleOf(const RowRecord& row) const
 {
+    if (schema_.computed()) return keys_ ? keys_->tupleOf(row.decode()) : std::nullopt;
     Row tuple;
     tuple.reserve(schema_.columns.size());
     for (int column : schema_.columns)
@@ -188,14 +196,18 @@ bool Index::hasNull(const Row& tuple)
 
 void Index::add(const Row& row, std::int64_t key)
 {
-    Stored entry{RowRecord(tupleOf(row)), key};
+    auto tuple = tupleOf(row);
+    if (!tuple) return;
+    Stored entry{RowRecord(std::move(*tuple)), key};
     std::unique_lock lock(lock_);
     entries_.insert(std::move(entry));
 }
 
 void Index::add(const RowRecord& row, std::int64_t key)
 {
-    Stored entry{RowRecord(tupleOf(row)), key};
+    auto tuple = tupleOf(row);
+    if (!tuple) return;
+    Stored entry{RowRecord(std::move(*tuple)), key};
     std::unique_lock lock(lock_);
     entries_.insert(std::move(entry));
 }
@@ -205,7 +217,8 @@ void Index::addAll(const std::vector<std::pair<std::int64_t, RowRecord>>& rows)
     std::vector<Stored> sorted;
     sorted.reserve(rows.size());
     for (const auto& [key, row] : rows)
-        if (row) sorted.push_back({RowRecord(tupleOf(row)), key});
+        if (row)
+            if (auto tuple = tupleOf(row)) sorted.push_back({RowRecord(std::move(*tuple)), key});
     const Less less = entries_.key_comp();
     std::sort(sorted.begin(), sorted.end(), less);
     std::unique_lock lock(lock_);
@@ -219,7 +232,8 @@ void Index::removeIfGone(const Row& tuple, std::int64_t key, VersionChain& chain
     {
         std::lock_guard chainLock(chain.lock);
         for (const auto& v : chain.versions)
-            if (v.row && compare(tupleOf(v.row), tuple) == 0) return;
+            if (v.row)
+                if (auto held = tupleOf(v.row); held && compare(*held, tuple) == 0) return;
     }
     if (auto it = entries_.find(IndexEntry{tuple, key}); it != entries_.end()) entries_.erase(it);
 }
@@ -267,21 +281,26 @@ std::size_t Index::size() const
 }
 
 std::optional<std::int64_t> visibleDuplicate(MvccStore& store, const Table& table, const Index& index,
-                                             const Row& tuple, std::int64_t self, const Transaction& tx)
+                                             const std::optional<Row>& tuple, std::int64_t self,
+                                             const Transaction& tx)
 {
-    if (Index::hasNull(tuple)) return std::nullopt;
-    for (std::int64_t key : index.keysWith(tuple)) {
+    if (!tuple || Index::hasNull(*tuple)) return std::nullopt;
+    for (std::int64_t key : index.keysWith(*tuple)) {
         if (key == self) continue;
         VersionChain* chain = table.find(key);
         if (!chain) continue;
         const RowPtr row = store.read(table, key, *chain, tx);
-        if (row && index.compare(index.tupleOf(*row), tuple) == 0) return key;
+        if (!row) continue;
+        if (auto held = index.tupleOf(*row); held && index.compare(*held, *tuple) == 0) return key;
     }
     return std::nullopt;
 }
 
 Error uniqueViolation(const Table& table, const Index& index)
 {
+    if (index.schema().onExpressions)
+        return Error::constraint(rc::ConstraintUnique,
+                                 "UNIQUE constraint failed: index '" + index.name() + "'");
     std::string columns;
     for (int column : index.schema().columns) {
         if (!columns.empty()) columns += ", ";
@@ -339,8 +358,9 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const Mvcc
         const auto indexes = record.table->indexes();
         for (const auto& index : *indexes) {
             if (!index->unique()) continue;
-            const Row tuple = index->tupleOf(mine);
-            if (Index::hasNull(tuple)) continue;
+            const auto computed = index->tupleOf(mine);
+            if (!computed || Index::hasNull(*computed)) continue; // outside a partial index: no clash
+            const Row& tuple = *computed;
             for (std::int64_t key : index->keysWith(tuple)) {
                 if (key == record.key) continue;
                 VersionChain* chain = record.table->find(key);
@@ -354,7 +374,9 @@ std::optional<UniqueClash> uniqueClashAtCommit(const Transaction& tx, const Mvcc
                     {
                         std::lock_guard lock(chain->lock);
                         for (const auto& v : chain->versions) {
-                            if (!v.row || index->compare(index->tupleOf(v.row), tuple) != 0) continue;
+                            if (!v.row) continue;
+                            const auto held = index->tupleOf(v.row);
+                            if (!held || index->compare(*held, tuple) != 0) continue;
                             found = clashWith(v, tx, myEnd, other);
                             if (found != Clash::None) break;
                         }

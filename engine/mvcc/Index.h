@@ -13,6 +13,10 @@
 // duplicate begin/end and every commit would have to rewrite both.)
 // "Distinct" and "is t" are under the index's collations: NOCASE-equal tuples of one row share
 // one entry, whose stored text is the first one's.
+// An index on expressions or a partial index (IndexKeys.h) is the same with the tuple computed
+// from the row, and "holds a tuple" false for a version outside the WHERE: a version that moves a
+// row into a partial index adds its entry, one that moves it out adds none, and the old entry
+// goes when no version of the chain is in the index with that tuple any more.
 //
 // Invariant: while a version with tuple t is in k's chain, (t, k) is in the index. A writer adds
 // the entry after putting the version in its chain and before anyone else can see the version
@@ -21,6 +25,7 @@
 // removal either makes the remover keep the entry or adds it again afterwards.
 
 #include "engine/api/Error.h"
+#include "engine/mvcc/IndexKeys.h"
 #include "engine/mvcc/TableSchema.h"
 #include "engine/mvcc/Version.h"
 
@@ -61,7 +66,9 @@ struct IndexEntry
 class Index
 {
 public:
-    explicit Index(IndexSchema schema) : schema_(std::move(schema)) {}
+    // An index whose schema is computed() and whose evaluator cannot be made (readIndexSchema
+    // made one, so only a schema built by hand) holds no entry at all.
+    explicit Index(IndexSchema schema);
 
     const IndexSchema& schema() const { return schema_; }
     const std::string& name() const { return schema_.name; }
@@ -70,9 +77,10 @@ public:
     bool ready() const { return ready_.load(std::memory_order_acquire); }
     void setReady(bool ready) { ready_.store(ready, std::memory_order_release); }
 
-    // The indexed columns' values of `row`.
-    Row tupleOf(const Row& row) const;
-    Row tupleOf(const RowRecord& row) const;
+    // The tuple `row` has in this index: the indexed columns' values, or the key parts'
+    // (IndexKeys); nullopt when the row is not in the index (a partial index's WHERE not true).
+    std::optional<Row> tupleOf(const Row& row) const;
+    std::optional<Row> tupleOf(const RowRecord& row) const;
     // NULLs are distinct in a UNIQUE index, as in SQLite: a tuple with one is never a duplicate.
     static bool hasNull(const Row& tuple);
     // Two tuples of this index under its collations: zero when the index holds them as one value
@@ -132,6 +140,7 @@ private:
     static IndexEntry entryOf(const Stored& stored) { return {stored.tuple.decode(), stored.key}; }
 
     const IndexSchema schema_;
+    const std::unique_ptr<IndexKeys> keys_; // computed() only
     mutable SharedSpinLock lock_;
     std::set<Stored, Less> entries_{Less{&schema_}};
     std::atomic<bool> ready_{true};
@@ -141,10 +150,13 @@ private:
 
 // A row other than `self` whose version visible to `tx` has `tuple` in the unique index `index`:
 // its key, or nullopt. Waits out preparing writers like any read.
+// A row not in the index (nullopt) has none.
 std::optional<std::int64_t> visibleDuplicate(MvccStore& store, const Table& table, const Index& index,
-                                             const Row& tuple, std::int64_t self, const Transaction& tx);
+                                             const std::optional<Row>& tuple, std::int64_t self,
+                                             const Transaction& tx);
 
-// SQLite's message and code for a violated unique index: "UNIQUE constraint failed: t.a, t.b".
+// SQLite's message and code for a violated unique index: "UNIQUE constraint failed: t.a, t.b",
+// or "UNIQUE constraint failed: index 'i'" for an index on expressions.
 Error uniqueViolation(const Table& table, const Index& index);
 
 // At COMMIT (tx Preparing, its end timestamp set): first committer wins for unique values as for

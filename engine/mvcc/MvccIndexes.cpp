@@ -153,8 +153,8 @@ std::optional<Error> MvccStore::createIndex(const std::string& tableName, IndexS
         forEachChain(*table, [&](std::int64_t, VersionChain& chain) {
             const RowRecord row = currentCommitted(chain, pending_ ? pending_->tx : nullptr);
             if (!row) return;
-            Row tuple = index->tupleOf(row);
-            if (!Index::hasNull(tuple)) tuples.push_back(std::move(tuple));
+            auto tuple = index->tupleOf(row); // nullopt: outside a partial index, never a duplicate
+            if (tuple && !Index::hasNull(*tuple)) tuples.push_back(std::move(*tuple));
         });
         std::sort(tuples.begin(), tuples.end(),
                   [&](const Row& a, const Row& b) { return index->compare(a, b) < 0; });

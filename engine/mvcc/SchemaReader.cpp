@@ -4,6 +4,7 @@
 #include "engine/mvcc/Affinity.h"
 #include "engine/mvcc/ForeignKeySchema.h"
 #include "engine/mvcc/Index.h"
+#include "engine/mvcc/IndexKeys.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlutil/StatementHandle.h"
@@ -297,9 +298,10 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
 
 namespace {
 
-// The key columns of index `index.name` (already created in `db`): plain columns, each with a
-// built-in collation (BINARY, NOCASE, RTRIM: the column's own unless the index names another, as
-// SQLite reads it); an expression, the rowid or another collation is refused, named.
+// The key columns of index `index.name` (already created in `db`): plain columns or expressions
+// (column -2, computed by IndexKeys), each with a built-in collation (BINARY, NOCASE, RTRIM: the
+// column's own unless the index names another, as SQLite reads it); another collation is
+// refused, named.
 std::optional<Error> readIndexColumns(sqlite3* db, const mvcc::TableSchema& table, mvcc::IndexSchema& index)
 {
     auto s = prepared(db, "SELECT cid, \"desc\", coll FROM pragma_index_xinfo(" + literal(index.name) +
@@ -307,9 +309,8 @@ std::optional<Error> readIndexColumns(sqlite3* db, const mvcc::TableSchema& tabl
     while (s && sqlite3_step(s.get()) == SQLITE_ROW) {
         const int cid = sqlite3_column_int(s.get(), 0);
         if (cid == -2)
-            return Error::notSupported(
-                "indexes on expressions are not supported by the MVCC engine yet (index " + index.name + ")");
-        if (cid < 0 || static_cast<std::size_t>(cid) >= table.columns.size())
+            index.onExpressions = true;
+        else if (cid < 0 || static_cast<std::size_t>(cid) >= table.columns.size())
             return Error::notSupported("an index on the rowid is not supported by the MVCC engine (index " +
                                        index.name + ")");
         const std::string coll = text(s.get(), 2);
@@ -475,17 +476,31 @@ std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, c
         }
         index.name = text(s.get(), 0);
         index.unique = sqlite3_column_int(s.get(), 1) != 0;
-        if (sqlite3_column_int(s.get(), 2)) {
-            error =
-                Error::notSupported("partial indexes (CREATE INDEX ... WHERE) are not supported by the MVCC "
-                                    "engine yet (index " +
-                                    index.name + ")");
-            return std::nullopt;
-        }
+        index.partial = sqlite3_column_int(s.get(), 2) != 0;
     }
     if (auto failure = readIndexColumns(db.get(), table, index)) {
         error = *failure;
         return std::nullopt;
+    }
+    if (index.computed()) {
+        // Kept as SQLite keeps it in sqlite_schema: the checkpointed file's index has this text.
+        auto s = prepared(db.get(), "SELECT sql FROM main.sqlite_schema WHERE type = 'index' AND name = " +
+                                        literal(index.name));
+        if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+            error = Error::misuse("could not read back the index just created");
+            return std::nullopt;
+        }
+        index.createSql = text(s.get(), 0);
+        auto sql = indexKeysSql(index.createSql, table, index.columns.size());
+        if (!sql) {
+            error = Error::notSupported("the key parts of index " + index.name +
+                                        " cannot be read by the MVCC engine");
+            return std::nullopt;
+        }
+        index.keysSql = std::move(sql->first);
+        index.mirrorSql = std::move(sql->second);
+        if (!IndexKeys::make(index, error)) return std::nullopt;
+        return index;
     }
     index.createSql = std::string(index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
                       quoteIdentifier(index.name) + " ON " + quoteIdentifier(table.name) + "(";

@@ -27,7 +27,8 @@ std::optional<mvcc::TableSchema> readTableSchema(std::string_view createStatemen
 std::string rowMirrorCreate(const mvcc::TableSchema& schema, const std::string& name);
 
 // A CREATE [UNIQUE] INDEX statement on `table` (whose createSql it is run beside), read the same
-// way; the schema's createSql is its canonical form. Expressions, partial indexes and collations
+// way; the schema's createSql is its canonical form (for an index on expressions or a partial
+// index: SQLite's own text, and the SQL its entries are computed by, IndexKeys.h). Collations
 // other than BINARY, NOCASE and RTRIM are refused, named.
 std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, const mvcc::TableSchema& table,
                                                  Error& error);

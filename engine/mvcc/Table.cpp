@@ -71,7 +71,8 @@ void Table::unindexVersions(std::int64_t key, VersionChain& chain,
     if (!hasIndexes() || removed.empty()) return;
     for (const auto& index : *indexes())
         for (const auto& row : removed)
-            if (row) index->removeIfGone(index->tupleOf(row), key, chain);
+            if (row)
+                if (auto tuple = index->tupleOf(row)) index->removeIfGone(*tuple, key, chain);
 }
 
 VersionChain* Table::find(std::int64_t key) const

@@ -50,6 +50,17 @@ struct IndexSchema
     // One per column; missing ones (a schema built without them) are BINARY.
     std::vector<Collation> collations;
     std::string createSql; // CREATE INDEX text (canonical); empty for a constraint's index
+    // An index on expressions or a partial one (CREATE INDEX ... WHERE): SQLite computes each
+    // row's entry (IndexKeys.h) by `keysSql` (SELECT <key parts>, <WHERE> FROM the table's
+    // mirror) over a one-row table made by `mirrorSql` (the table's columns, types and
+    // collations). createSql is then SQLite's own text of the statement, unchanged. An
+    // expression key part's column is -2 (SQLite's pragma_index_xinfo cid). Empty otherwise.
+    std::string keysSql;
+    std::string mirrorSql;
+    bool onExpressions = false;
+    bool partial = false;
+
+    bool computed() const { return onExpressions || partial; }
 
     Collation collation(std::size_t i) const
     {

@@ -19,7 +19,7 @@ bool targetsAConstraint(const mvcc::Table& table, std::vector<int> columns)
     columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
     if (columns.size() == 1 && columns[0] == table.schema().keyColumn) return true;
     for (const auto& index : *table.indexes()) {
-        if (!index->unique()) continue;
+        if (!index->unique() || index->schema().computed()) continue; // a partial one needs its WHERE
         auto indexed = index->schema().columns;
         std::sort(indexed.begin(), indexed.end());
         if (indexed == columns) return true;
@@ -43,6 +43,17 @@ std::string indexedTable(std::string_view statement)
         return tokens[n].text; // upper-cased unless quoted: table names are found case-insensitively
     }
     return {};
+}
+
+// The index name of a DROP INDEX as the statement spells it (Classified upper-cases unquoted
+// words): SQLite's "no such index: x" keeps the user's spelling.
+std::string spelledName(std::string_view statement, const std::string& name)
+{
+    const auto tokens = sqlutil::leadingTokens(statement, 8);
+    for (auto it = tokens.rbegin(); it != tokens.rend(); ++it)
+        if (it->type == sqlutil::Token::Type::Word && it->text == name)
+            return it->quoted ? it->text : std::string(statement.substr(it->offset, it->length));
+    return name;
 }
 
 } // namespace
@@ -72,7 +83,7 @@ std::optional<Error> MvccConnection::dropIndex(std::string_view statement, const
 {
     if (c.temp || !store_->tableOfIndex(c.name, id())) {
         if (c.ifExists || c.temp) return runSql(statement, params, result);
-        return Error::syntax("no such index: " + c.name);
+        return Error::syntax("no such index: " + spelledName(statement, c.name));
     }
     if (auto error = asExclusiveWriter([&] {
             const auto table = store_->tableOfIndex(c.name, id());

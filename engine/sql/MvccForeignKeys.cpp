@@ -97,7 +97,7 @@ std::vector<int> resolveParentColumns(const mvcc::ForeignKey& key, const mvcc::T
     if (columns.size() == 1 && columns[0] == schema.keyColumn) return columns;
     const std::set<int> wanted(columns.begin(), columns.end());
     for (const auto& index : *parent.indexes())
-        if (index->unique() &&
+        if (index->unique() && !index->schema().computed() && // SQLite: "foreign key mismatch" else
             std::set<int>(index->schema().columns.begin(), index->schema().columns.end()) == wanted &&
             index->schema().columns.size() == columns.size())
             return columns;

@@ -210,7 +210,9 @@ int advanceIndex(Cursor& cursor)
         if (!chain) continue;
         std::uint64_t versionId = 0;
         auto row = vtab.connection->store().read(*vtab.table, entry.key, *chain, *tx, &versionId);
-        if (!row || scan.index->compare(scan.index->tupleOf(*row), entry.tuple) != 0) continue;
+        if (!row) continue;
+        if (auto held = scan.index->tupleOf(*row); !held || scan.index->compare(*held, entry.tuple) != 0)
+            continue;
         land(cursor, entry.key, std::move(row), versionId);
         return SQLITE_OK;
     }

@@ -193,7 +193,10 @@ void choosePlan(const Table& table, sqlite3_index_info* info)
     const auto indexes = table.indexes();
     for (std::size_t i = 0; i < indexes->size(); ++i) {
         const auto& index = *(*indexes)[i];
-        if (!index.ready()) continue;
+        // An index on expressions cannot serve: xBestIndex gets constraints on columns only. A
+        // partial index could serve only a query whose constraints imply its WHERE, which is not
+        // proved here; a scan is correct where a wrong index is not (docs/engine.md).
+        if (!index.ready() || index.schema().computed()) continue;
         auto plan = indexPlan(table, index, static_cast<int>(i), info, rows);
         if (plan && withSort(*plan, info) < withSort(best, info)) best = std::move(*plan);
     }

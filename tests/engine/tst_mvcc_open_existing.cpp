@@ -223,8 +223,9 @@ private slots:
         Error error;
         QVERIFY(!openFile(path(), &error));
         const QString message = QString::fromStdString(error.message);
-        for (const char* name : {"table wr", "table derived", "index ok_expr"})
+        for (const char* name : {"table wr", "table derived"})
             QVERIFY2(message.contains(name), qPrintable(message));
+        QVERIFY2(!message.contains("ok_expr"), qPrintable(message)); // indexes on expressions are taken
         QVERIFY2(!message.contains("view recent"), qPrintable(message));    // views are taken
         QVERIFY2(!message.contains("trigger ok_log"), qPrintable(message)); // and triggers
         QVERIFY2(!message.contains("table ok "), qPrintable(message));

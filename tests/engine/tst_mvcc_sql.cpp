@@ -226,10 +226,6 @@ private slots:
     {
         QTest::addColumn<QString>("sql");
         QTest::addColumn<QString>("named");
-        QTest::newRow("expression index") << "CREATE INDEX i ON test(value + 1)"
-                                          << "indexes on expressions";
-        QTest::newRow("partial index") << "CREATE INDEX i ON test(value) WHERE value > 0"
-                                       << "partial indexes";
         QTest::newRow("instead of trigger")
             << "CREATE TRIGGER t INSTEAD OF INSERT ON test BEGIN SELECT 1; END"
             << "INSTEAD OF triggers";

@@ -287,8 +287,8 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
         }
         return true;
     };
-    // The sqlite_sequence of the table last dropped, and the commit that dropped it.
-    std::pair<std::uint64_t, std::int64_t> droppedSequence{0, 0};
+    // The sqlite_sequence of each table dropped, by the commit that dropped it and its name.
+    std::map<std::pair<std::uint64_t, std::string>, std::int64_t> droppedSequences;
     // DDL below s, in log order. Keys of the table gathered before it were the dropped table's
     // (a CREATE follows a DROP): they are not written anywhere.
     auto applyDdl = [&](std::uint64_t ddlTs, const LogOp& op) -> bool {
@@ -320,7 +320,8 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
         // goes on, and so does its sequence (a user's own DROP and CREATE in one transaction keeps it
         // too: no rowid is reused either way).
         if (op.kind == LogOp::Kind::DropTable) {
-            droppedSequence = {ddlTs, sequenceOf(op.table)};
+            if (const std::int64_t seq = sequenceOf(op.table))
+                droppedSequences[{ddlTs, toLower(op.table)}] = seq;
         }
         if (!run(db_, "DROP TABLE IF EXISTS main." + name)) {
             error = fail("DROP TABLE " + op.table);
@@ -339,8 +340,8 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                 error = fail(createSql);
                 return false;
             }
-            if (droppedSequence.first == ddlTs && droppedSequence.second > 0 &&
-                !raiseSequence(op.table, droppedSequence.second)) {
+            const auto dropped = droppedSequences.find({ddlTs, toLower(op.table)});
+            if (dropped != droppedSequences.end() && !raiseSequence(op.table, dropped->second)) {
                 error = fail("sqlite_sequence of " + op.table);
                 return false;
             }

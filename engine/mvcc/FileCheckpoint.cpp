@@ -122,6 +122,32 @@ bool ownsOrAbsent(sqlite3* db, const std::string& table)
 
 } // namespace
 
+// The seq of `table` in the file's sqlite_sequence, 0 when it has none (or there is no such table).
+std::int64_t FileDurability::sequenceOf(const std::string& table)
+{
+    sqlutil::StatementHandle s;
+    if (sqlutil::prepare(db_, "SELECT max(seq) FROM main.sqlite_sequence WHERE name = ?1", s) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    return sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int64(s.get(), 0) : 0;
+}
+
+// Raises the seq of `table` (an AUTOINCREMENT table in the file, so sqlite_sequence exists) to
+// `seq` when it is lower, as SQLite's own insert of rowid `seq` would.
+bool FileDurability::raiseSequence(const std::string& table, std::int64_t seq)
+{
+    for (const char* sql : {"UPDATE main.sqlite_sequence SET seq = ?2 WHERE name = ?1 AND seq < ?2",
+                            "INSERT INTO main.sqlite_sequence(name, seq) SELECT ?1, ?2 WHERE NOT EXISTS "
+                            "(SELECT 1 FROM main.sqlite_sequence WHERE name = ?1)"}) {
+        sqlutil::StatementHandle s;
+        if (sqlutil::prepare(db_, sql, s) != SQLITE_OK) return false;
+        sqlite3_bind_text(s.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(s.get(), 2, seq);
+        if (sqlite3_step(s.get()) != SQLITE_DONE) return false;
+    }
+    return true;
+}
+
 std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
 {
     auto reader = store_.begin(TxMode::None, 0, false);
@@ -221,6 +247,12 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             }
             ++result.rowsWritten;
         }
+        // AUTOINCREMENT: the keys are every row written below s since the last checkpoint, a row
+        // deleted since among them; SQLite's sqlite_sequence holds the largest rowid ever inserted.
+        if (table->schema().autoincrement && !keys.empty() && !raiseSequence(table->name(), keys.back())) {
+            error = fail("sqlite_sequence of " + table->name());
+            return false;
+        }
         return true;
     };
     // Writes the pending keys into the open SQLite transaction.
@@ -255,6 +287,8 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
         }
         return true;
     };
+    // The sqlite_sequence of each table dropped, by the commit that dropped it and its name.
+    std::map<std::pair<std::uint64_t, std::string>, std::int64_t> droppedSequences;
     // DDL below s, in log order. Keys of the table gathered before it were the dropped table's
     // (a CREATE follows a DROP): they are not written anywhere.
     auto applyDdl = [&](std::uint64_t ddlTs, const LogOp& op) -> bool {
@@ -281,6 +315,14 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             error = fail("__txscope_mvcc_meta");
             return false;
         }
+        // SQLite's DROP TABLE forgets the table's sqlite_sequence row. A DROP and CREATE of one
+        // name in one commit is how an ALTER inside BEGIN is logged (MvccTxRebuild.cpp): the table
+        // goes on, and so does its sequence (a user's own DROP and CREATE in one transaction keeps it
+        // too: no rowid is reused either way).
+        if (op.kind == LogOp::Kind::DropTable) {
+            if (const std::int64_t seq = sequenceOf(op.table))
+                droppedSequences[{ddlTs, toLower(op.table)}] = seq;
+        }
         if (!run(db_, "DROP TABLE IF EXISTS main." + name)) {
             error = fail("DROP TABLE " + op.table);
             return false;
@@ -296,6 +338,11 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
             createSql = std::move(*rebuilt);
             if (!run(db_, createSql)) {
                 error = fail(createSql);
+                return false;
+            }
+            const auto dropped = droppedSequences.find({ddlTs, toLower(op.table)});
+            if (dropped != droppedSequences.end() && !raiseSequence(op.table, dropped->second)) {
+                error = fail("sqlite_sequence of " + op.table);
                 return false;
             }
         }

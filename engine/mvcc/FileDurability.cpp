@@ -297,6 +297,18 @@ FileDurability::load(const std::vector<std::pair<std::string, std::uint64_t>>& t
         if (rc != SQLITE_DONE)
             return "MVCC database " + path_ + ": cannot read table " + table->name() + ": " +
                    sqlite3_errstr(rc);
+        // AUTOINCREMENT: the largest rowid ever handed out may be a row deleted since; the file's
+        // sqlite_sequence keeps it (SQLite's, or the checkpoint's), and no rowid up to it is reused.
+        if (table->schema().autoincrement) {
+            sqlutil::StatementHandle seq;
+            if (sqlutil::prepare(db_, "SELECT max(seq) FROM main.sqlite_sequence WHERE name = ?1", seq) ==
+                SQLITE_OK) {
+                sqlite3_bind_text(seq.get(), 1, table->name().c_str(), -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(seq.get()) == SQLITE_ROW &&
+                    sqlite3_column_type(seq.get(), 0) == SQLITE_INTEGER)
+                    table->noteExplicitKey(sqlite3_column_int64(seq.get(), 0));
+            }
+        }
     }
     // A file whose tables were taken may have no checkpointed timestamp (0): its rows, restored
     // at 1, must be below every snapshot from now on.

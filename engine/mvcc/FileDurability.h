@@ -133,6 +133,9 @@ private:
     // parsed structure (never the logged text itself), or nullopt with `why` when it is not a
     // statement TxScope writes.
     static std::optional<std::string> rebuiltCreate(const std::string& logged, std::string& why);
+    // sqlite_sequence of the file (AUTOINCREMENT tables): read, and raised to a rowid written.
+    std::int64_t sequenceOf(const std::string& table);
+    bool raiseSequence(const std::string& table, std::int64_t seq);
 
     const std::string path_;
     std::unique_ptr<DatabaseLock> lock_; // released last: after db_ and the log are closed

@@ -194,6 +194,20 @@ std::string collateClause(const mvcc::TableSchema& table, const mvcc::IndexSchem
     return std::string(" COLLATE ") + mvcc::collationName(index.collation(i));
 }
 
+// The PRIMARY KEY index over column `column` alone when it must be written in that column's
+// definition: a column declared exactly INTEGER whose key is not the rowid (INTEGER PRIMARY KEY
+// DESC). As a table constraint, PRIMARY KEY ("id" DESC) would make it SQLite's rowid alias.
+const mvcc::IndexSchema* columnPrimaryKey(const mvcc::TableSchema& schema, int column)
+{
+    if (column == schema.keyColumn ||
+        sqlite3_stricmp(schema.columns[static_cast<std::size_t>(column)].declaredType.c_str(), "INTEGER") !=
+            0)
+        return nullptr;
+    for (const auto& index : schema.constraintIndexes)
+        if (index.primaryKey && index.columns.size() == 1 && index.columns[0] == column) return &index;
+    return nullptr;
+}
+
 // The CREATE TABLE statement the engine writes for `schema`: every name quoted, each column's
 // type, PRIMARY KEY, NOT NULL and DEFAULT as SQLite read them. Rebuilt from the parsed structure,
 // so nothing of the text it came from survives but what the structure holds.
@@ -205,7 +219,10 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         if (i) sql += ", ";
         sql += quoteIdentifier(column.name);
         if (!column.declaredType.empty()) sql += " " + column.declaredType;
-        if (static_cast<int>(i) == schema.keyColumn) sql += " PRIMARY KEY";
+        if (static_cast<int>(i) == schema.keyColumn)
+            sql += schema.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY";
+        if (const auto* pk = columnPrimaryKey(schema, static_cast<int>(i)))
+            sql += pk->descending[0] ? " PRIMARY KEY DESC" : " PRIMARY KEY";
         if (column.notNull) sql += " NOT NULL";
         if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
         if (!column.collation.empty()) sql += " COLLATE " + quoteIdentifier(column.collation);
@@ -215,6 +232,7 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
     }
     // Constraint indexes in the order SQLite numbered them, so they read back with the same names.
     for (const auto& index : schema.constraintIndexes) {
+        if (&index == columnPrimaryKey(schema, index.columns[0])) continue; // written with its column
         sql += index.primaryKey ? ", PRIMARY KEY (" : ", UNIQUE (";
         for (std::size_t i = 0; i < index.columns.size(); ++i) {
             if (i) sql += ", ";
@@ -237,9 +255,9 @@ bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
 
 bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
 {
-    if (a.name != b.name || a.keyColumn != b.keyColumn || a.columns.size() != b.columns.size() ||
-        a.constraintIndexes.size() != b.constraintIndexes.size() || a.checks.size() != b.checks.size() ||
-        !sameForeignKeys(a, b))
+    if (a.name != b.name || a.keyColumn != b.keyColumn || a.autoincrement != b.autoincrement ||
+        a.columns.size() != b.columns.size() || a.constraintIndexes.size() != b.constraintIndexes.size() ||
+        a.checks.size() != b.checks.size() || !sameForeignKeys(a, b))
         return false;
     for (std::size_t i = 0; i < a.checks.size(); ++i)
         if (a.checks[i].name != b.checks[i].name || a.checks[i].expressionSql != b.checks[i].expressionSql ||
@@ -411,10 +429,24 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             return std::nullopt;
         }
     }
-    // A single integer PRIMARY KEY column is the engine's key; any other PRIMARY KEY (composite,
-    // TEXT ...) is a unique index over the hidden rowid, as SQLite makes one for a rowid table.
-    if (primaryKeyColumns == 1 && schema.columns[primaryKeyIndex].affinity == mvcc::Affinity::Integer)
-        schema.keyColumn = primaryKeyIndex;
+    // The key is the rowid alias, exactly when SQLite made one: a single PRIMARY KEY column for
+    // which it made no automatic index (declared exactly INTEGER, not INTEGER PRIMARY KEY DESC).
+    // Any other PRIMARY KEY (INT, BIGINT, composite, TEXT ...) is a unique index over the hidden
+    // rowid, as SQLite makes one: its values are the column's, the rowid is the row's own.
+    if (primaryKeyColumns == 1) {
+        auto s = prepared(db.get(), "SELECT count(*) FROM pragma_index_list(" + literal(schema.name) +
+                                        ") WHERE origin = 'pk'");
+        if (!s || sqlite3_step(s.get()) != SQLITE_ROW) {
+            error = Error::misuse("could not read back the PRIMARY KEY of table " + schema.name);
+            return std::nullopt;
+        }
+        if (sqlite3_column_int(s.get(), 0) == 0) schema.keyColumn = primaryKeyIndex;
+    }
+    {
+        // AUTOINCREMENT is only allowed on the rowid alias; SQLite makes sqlite_sequence for it.
+        auto s = prepared(db.get(), "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'");
+        schema.autoincrement = s && sqlite3_step(s.get()) == SQLITE_ROW;
+    }
     // The key is compared as an integer by the store; another collation there would not hold.
     if (schema.keyColumn >= 0 && !schema.columns[schema.keyColumn].collation.empty()) {
         error = Error::notSupported("COLLATE on the INTEGER PRIMARY KEY column is not supported by the MVCC "

@@ -104,7 +104,14 @@ struct TableSchema
 {
     std::string name;
     std::vector<ColumnSchema> columns;
-    int keyColumn = -1;    // INTEGER PRIMARY KEY / single INT PRIMARY KEY column, -1: hidden rowid
+    // The column that is the rowid (SQLite's rowid alias: a single PRIMARY KEY column declared
+    // exactly INTEGER, not a column constraint with DESC), -1: hidden rowid. Any other PRIMARY KEY
+    // (INT, BIGINT, INTEGER ... DESC, TEXT, composite) is a unique index over the hidden rowid,
+    // as in SQLite: its values are not the rowid.
+    int keyColumn = -1;
+    // INTEGER PRIMARY KEY AUTOINCREMENT: a rowid once handed out is never handed out again, and
+    // the file's sqlite_sequence holds the largest one (FileCheckpoint.cpp).
+    bool autoincrement = false;
     std::string createSql; // the statement that created it
     // The constraint indexes CREATE TABLE made (UNIQUE, a non-integer or composite PRIMARY KEY).
     std::vector<IndexSchema> constraintIndexes;

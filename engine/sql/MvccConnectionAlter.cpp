@@ -21,11 +21,14 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
     // ("no such table") from the private handle.
     if (c.temp || (!store_->table(c.name, id()) && !store_->hasView(c.name, id())))
         return runSql(statement, params, result);
-    if (auto trigger = triggerNaming(c.name))
-        return Error::notSupported("ALTER TABLE " + c.name +
+    if (auto trigger = triggerNaming(c.name)) {
+        // The table's name as it was created (the scanner upper-cases an unquoted name).
+        const auto table = store_->table(c.name, id());
+        return Error::notSupported("ALTER TABLE " + (table ? table->name() : c.name) +
                                    " is not supported by the MVCC engine while trigger " + *trigger +
                                    " names the table: drop the trigger, alter the table, then create "
                                    "the trigger again");
+    }
     if (auto error = asExclusiveWriter([&]() -> std::optional<Error> {
             Error planError;
             auto plan = mvcc::planAlter(statement, store_->catalogSchema(), planError);

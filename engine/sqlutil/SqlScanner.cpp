@@ -235,8 +235,8 @@ Classified classify(std::string_view statement)
     }
     if (is(t, 0, "ATTACH") || is(t, 0, "DETACH"))
         return unsupported("attached databases (" + t[0].text + ")");
-    if (is(t, 0, "VACUUM")) return unsupported("VACUUM");
-    if (is(t, 0, "REINDEX")) return unsupported("REINDEX");
+    if (is(t, 0, "VACUUM")) return unsupported("VACUUM statements");
+    if (is(t, 0, "REINDEX")) return unsupported("REINDEX statements");
     return c;
 }
 

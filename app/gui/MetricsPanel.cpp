@@ -1,6 +1,7 @@
 #include "app/gui/MetricsPanel.h"
 
 #include "widgets/models/SessionLog.h"
+#include "widgets/models/ThroughputSteps.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -77,13 +78,12 @@ void MetricsPanel::refresh()
             .arg(m.busySnapshot)
             .arg(m.otherErrors));
 
-    QVector<double> keys, values;
-    for (const auto& point : metrics.throughput(t)) {
-        keys << point.startNs / 1e6;
-        values << point.perSecond;
-    }
-    throughputGraph_->setData(keys, values, true);
+    const auto steps = txs::models::throughputSteps(metrics, t);
+    throughputGraph_->setData(steps.keysMs, steps.perSecond, true);
     throughput_->rescaleAxes();
+    // Framed on the run, from its start to the instant: a run shorter than one bucket is one
+    // step across the whole width, not a spike on an axis of its own invention.
+    throughput_->xAxis->setRange(0, steps.endMs());
     throughput_->yAxis->setRangeLower(0);
     throughput_->replot(QCustomPlot::rpQueuedReplot);
 

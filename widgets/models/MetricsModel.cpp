@@ -1,6 +1,7 @@
 #include "widgets/models/MetricsModel.h"
 
 #include "widgets/models/ModelStyle.h"
+#include "widgets/models/ThroughputSteps.h"
 
 namespace txs::models {
 
@@ -79,12 +80,8 @@ QVariant MetricsModel::data(const QModelIndex& index, int role) const
 
 Series MetricsModel::throughputSeries() const
 {
-    Series s;
-    for (const ThroughputPoint& p : projection().metrics.throughput(instant())) {
-        s.keys << static_cast<double>(p.startNs) / 1e9;
-        s.values << p.perSecond;
-    }
-    return s;
+    ThroughputSteps steps = throughputSteps(projection().metrics, instant());
+    return {std::move(steps.keysMs), std::move(steps.perSecond)};
 }
 
 Series MetricsModel::latencySeries() const

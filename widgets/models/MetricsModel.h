@@ -42,7 +42,8 @@ public:
 
     const MetricsAt& metrics() const { return metrics_; }
     const LatencyHistogram& latency() const { return latency_; }
-    // Commits per second, per throughput bucket, up to the instant (keys: seconds).
+    // Commits per second, per throughput bucket, up to the instant, as left steps closed at the
+    // instant (keys: ms; ThroughputSteps.h).
     Series throughputSeries() const;
     // Committed transactions per latency bucket (keys: the bucket's lower bound in ms).
     Series latencySeries() const;

@@ -23,7 +23,6 @@ namespace txs::sql {
 using mvcc::readTableSchema;
 using sqlutil::bindParams;
 using sqlutil::Classified;
-using sqlutil::classify;
 using sqlutil::columnValue;
 using sqlutil::quoteIdentifier;
 using sqlutil::StatementKind;
@@ -96,10 +95,10 @@ void MvccConnection::emit(EventKind kind, std::uint64_t txId, std::int64_t a, st
 Result MvccConnection::execute(std::string_view sql, const Params& params)
 {
     Result result;
-    const auto statements = splitStatements(sql);
-    for (auto statement : statements) {
+    const std::shared_ptr<const ParsedText> statements = parsedTexts_.parse(sql);
+    for (const ParsedStatement& parsed : *statements) {
         Result one;
-        if (auto error = runOne(statement, params, one)) {
+        if (auto error = runOne(sql.substr(parsed.offset, parsed.length), parsed.classified, params, one)) {
             result.error = std::move(error);
             return result;
         }
@@ -112,9 +111,9 @@ Result MvccConnection::execute(std::string_view sql, const Params& params)
     return result;
 }
 
-std::optional<Error> MvccConnection::runOne(std::string_view statement, const Params& params, Result& result)
+std::optional<Error> MvccConnection::runOne(std::string_view statement, const Classified& c,
+                                            const Params& params, Result& result)
 {
-    const Classified c = classify(statement);
     const std::uint64_t txId = tx_ ? tx_->id : 0;
     clock_.begin();
     if (store_->tracing()) emit(EventKind::StatementBegin, txId, 0, 0, statement);
@@ -295,8 +294,7 @@ void MvccConnection::clearStatements()
 
 sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan)
 {
-    std::string key(statement);
-    if (auto it = statements_.find(key); it != statements_.end()) {
+    if (auto it = statements_.find(statement); it != statements_.end()) {
         plan = it->second.plan.get();
         return it->second.stmt.get();
     }
@@ -343,7 +341,7 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     if (statements_.size() >= 256) clearStatements();
     plan = ownPlan.get();
     sqlite3_stmt* const raw = stmt.get();
-    statements_.emplace(std::move(key), Prepared{std::move(stmt), std::move(ownPlan)});
+    statements_.emplace(std::string(statement), Prepared{std::move(stmt), std::move(ownPlan)});
     return raw;
 }
 

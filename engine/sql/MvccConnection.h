@@ -6,7 +6,9 @@
 
 #include "engine/api/Connection.h"
 #include "engine/api/Isolation.h"
+#include "engine/api/TransparentHash.h"
 #include "engine/mvcc/MvccStore.h"
+#include "engine/sql/ParsedTexts.h"
 #include "engine/sqlutil/StatementHandle.h"
 
 #include <functional>
@@ -60,7 +62,8 @@ public:
     Triggers& triggers() { return *triggers_; }          // MvccTriggers.h
 
 private:
-    std::optional<Error> runOne(std::string_view statement, const Params& params, Result& result);
+    std::optional<Error> runOne(std::string_view statement, const sqlutil::Classified& c,
+                                const Params& params, Result& result);
     std::optional<Error> runSql(std::string_view statement, const Params& params, Result& result);
     std::optional<Error> begin(const sqlutil::Classified& c);
     std::optional<Error> commit();
@@ -98,7 +101,8 @@ private:
                                     const Params& params, Result& result);
     std::optional<Error> checkAddedColumn(const mvcc::AlterPlan& plan);
     std::optional<std::string> triggerNaming(const std::string& table) const;
-    std::optional<Error> onOwnTable(const std::string& table, const std::function<std::optional<Error>()>& ddl);
+    std::optional<Error> onOwnTable(const std::string& table,
+                                    const std::function<std::optional<Error>()>& ddl);
     // MvccConnectionSavepoints.cpp: marks in the transaction's writes.
     std::optional<Error> savepoint(const sqlutil::Classified& c);
     std::optional<Error> release(std::string_view statement, const sqlutil::Classified& c);
@@ -133,7 +137,8 @@ private:
         sqlutil::StatementHandle stmt;
         std::unique_ptr<UpsertPlan> plan; // its helper statements are finalized with it
     };
-    std::unordered_map<std::string, Prepared> statements_;
+    std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>> statements_;
+    ParsedTexts parsedTexts_;                  // execute()'s texts, split and classified once each
     UpsertPlan* statementPlan_ = nullptr;      // the running statement's plan, for the virtual table
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any
     mvcc::Transaction* statementTx_ = nullptr; // the transaction the running statement uses

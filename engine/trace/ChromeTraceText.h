@@ -3,6 +3,7 @@
 // live in an arena string, the args object written straight into it, the cache of escaped
 // statement texts. They let the export allocate nothing per event once its buffers have grown.
 
+#include "engine/api/TransparentHash.h"
 #include "engine/trace/JsonText.h"
 #include "engine/trace/NestedLanes.h"
 
@@ -97,12 +98,6 @@ struct EscapedSql
 {
     std::string name;
     std::string sql;
-};
-
-struct TransparentHash
-{
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
 // Stable like std::stable_sort, without its temporary buffer (an allocation per call): a

@@ -1,0 +1,21 @@
+#include "engine/sql/ParsedTexts.h"
+
+#include "engine/api/SqlLexer.h"
+
+namespace txs::sql {
+
+std::shared_ptr<const ParsedText> ParsedTexts::parse(std::string_view sql)
+{
+    if (auto it = texts_.find(sql); it != texts_.end()) return it->second;
+    auto parsed = std::make_shared<ParsedText>();
+    for (std::string_view statement : splitStatements(sql))
+        parsed->push_back({static_cast<std::size_t>(statement.data() - sql.data()), statement.size(),
+                           sqlutil::classify(statement)});
+    if (sql.size() <= kMaxTextBytes) {
+        if (texts_.size() >= kMaxTexts) texts_.clear();
+        texts_.emplace(std::string(sql), parsed);
+    }
+    return parsed;
+}
+
+} // namespace txs::sql

@@ -1,0 +1,90 @@
+// The MVCC connection's table of parsed texts (engine/sql/ParsedTexts): the statements and
+// classes it returns are exactly what splitStatements and classify give, a repeated text is
+// looked up rather than lexed again, and the table stays within its bounds.
+
+#include "engine/api/SqlLexer.h"
+#include "engine/sql/ParsedTexts.h"
+
+#include <QTest>
+
+using namespace txs;
+using txs::sql::ParsedText;
+using txs::sql::ParsedTexts;
+
+class TestParsedTexts : public QObject
+{
+    Q_OBJECT
+
+    static void compareWithTheLexer(const std::string& sql, const ParsedText& parsed)
+    {
+        const auto statements = splitStatements(sql);
+        QCOMPARE(parsed.size(), statements.size());
+        for (std::size_t i = 0; i < statements.size(); ++i) {
+            QCOMPARE(std::string_view(sql).substr(parsed[i].offset, parsed[i].length), statements[i]);
+            const sqlutil::Classified direct = sqlutil::classify(statements[i]);
+            QCOMPARE(parsed[i].classified.kind, direct.kind);
+            QCOMPARE(parsed[i].classified.beginMode, direct.beginMode);
+            QCOMPARE(parsed[i].classified.name, direct.name);
+            QCOMPARE(parsed[i].classified.pragmaValue, direct.pragmaValue);
+            QCOMPARE(parsed[i].classified.temp, direct.temp);
+            QCOMPARE(parsed[i].classified.ifExists, direct.ifExists);
+            QCOMPARE(parsed[i].classified.asSelect, direct.asSelect);
+        }
+    }
+
+private slots:
+    void statementsAndClassesAreTheLexers()
+    {
+        const std::vector<std::string> texts = {
+            "BEGIN CONCURRENT; INSERT INTO hits VALUES (?1, ?2); COMMIT",
+            "  -- a comment\n CREATE TABLE IF NOT EXISTS \"a;b\" (x TEXT DEFAULT ';'); ; ",
+            "PRAGMA journal_mode = 'mvcc'; SELECT 1 /* ; */ ;",
+            "CREATE TEMP TABLE t AS SELECT 1; DROP TABLE IF EXISTS temp.t",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET n = n + 1; END; SELECT 2",
+            "",
+            "   ",
+        };
+        ParsedTexts table;
+        for (const std::string& sql : texts) {
+            compareWithTheLexer(sql, *table.parse(sql));
+            if (QTest::currentTestFailed()) return;
+            // Looked up the second time: the same parse, not a new one.
+            QCOMPARE(table.parse(sql).get(), table.parse(sql).get());
+        }
+    }
+
+    // A text is found by its content, wherever the caller keeps it.
+    void aTextIsFoundByItsContent()
+    {
+        ParsedTexts table;
+        const std::string first = "UPDATE t SET v = v + 1 WHERE id = ?1";
+        const std::string copy = first;
+        const auto a = table.parse(first);
+        QCOMPARE(table.parse(copy).get(), a.get());
+        QVERIFY(table.parse(first + " ").get() != a.get());
+    }
+
+    // At most kMaxTexts texts are kept; a long text is parsed but not kept; what a caller holds
+    // stays valid when the table starts again.
+    void theTableIsBounded()
+    {
+        ParsedTexts table;
+        const auto held = table.parse("SELECT 0");
+        for (std::size_t i = 1; i <= ParsedTexts::kMaxTexts + 10; ++i) {
+            table.parse("SELECT " + std::to_string(i));
+            QVERIFY(table.size() <= ParsedTexts::kMaxTexts);
+        }
+        QCOMPARE(held->size(), 1u);
+        QCOMPARE(held->front().length, std::string("SELECT 0").size());
+
+        const std::size_t before = table.size();
+        const std::string longText = "SELECT '" + std::string(ParsedTexts::kMaxTextBytes, 'x') + "'";
+        const auto parsed = table.parse(longText);
+        QCOMPARE(parsed->size(), 1u);
+        QCOMPARE(parsed->front().length, longText.size());
+        QCOMPARE(table.size(), before);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestParsedTexts)
+#include "tst_parsed_texts.moc"

@@ -167,6 +167,13 @@ std::optional<AlterPlan> planAlter(std::string_view statement, const CatalogSche
             error = *e;
             return std::nullopt;
         }
+    // The triggers too, so SQLite rewrites them (RENAME COLUMN, RENAME TO: their ON clause and
+    // bodies) and refuses a DROP COLUMN one of them reads, with its own message.
+    for (const auto& trigger : catalog.triggers)
+        if (auto e = exec(db.get(), trigger.createSql)) {
+            error = *e;
+            return std::nullopt;
+        }
     // SQLite's own checks and messages ("no such table", "Cannot add a PRIMARY KEY column", ...).
     if (auto e = runOne(db.get(), statement)) {
         error = *e;
@@ -252,8 +259,16 @@ std::optional<AlterPlan> planAlter(std::string_view statement, const CatalogSche
     for (const auto& old : catalog.views)
         for (const auto& [name, sql] : views)
             if (name == old.name) plan.views.push_back(ViewSchema{name, sql});
-    if (plan.indexes.size() != altered->indexes.size() || plan.views.size() != catalog.views.size()) {
-        error = Error::misuse("could not read back the indexes and views after ALTER TABLE");
+    // Every trigger, as SQLite rewrote it; its table read from its ON clause, as recovery reads it.
+    const auto triggers = objects(db.get(), "trigger");
+    for (const auto& old : catalog.triggers)
+        for (const auto& [name, sql] : triggers)
+            if (toLower(name) == toLower(old.name))
+                plan.triggers.push_back(
+                    sql == old.createSql ? old : TriggerSchema{old.name, triggerTableName(sql), sql});
+    if (plan.indexes.size() != altered->indexes.size() || plan.views.size() != catalog.views.size() ||
+        plan.triggers.size() != catalog.triggers.size()) {
+        error = Error::misuse("could not read back the indexes, views and triggers after ALTER TABLE");
         return std::nullopt;
     }
     return plan;

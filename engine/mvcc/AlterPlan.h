@@ -4,7 +4,8 @@
 // there, and what SQLite made of the schema is read back. So the rules and messages are SQLite's
 // own (ADD COLUMN's restrictions, DROP COLUMN refused on a key, indexed, UNIQUE or CHECKed
 // column, RENAME COLUMN rewriting indexes and views, RENAME TO rewriting the views that name the
-// table, "error in view v: ..."), and the plan says how the rows change: which old column each
+// table, "error in view v: ..."; the same for triggers: "error in trigger t after drop column: ..."),
+// and the plan says how the rows change: which old column each
 // new column takes its values from, and the value rows written before an ADD COLUMN read in it.
 //
 // The statement must be exactly one ALTER TABLE (anything else is refused unrun). The scratch
@@ -31,7 +32,8 @@ struct CatalogSchema
         std::vector<IndexSchema> indexes; // its CREATE INDEX indexes (not the constraint ones)
     };
     std::vector<TableEntry> tables;
-    std::vector<ViewSchema> views; // in creation order
+    std::vector<ViewSchema> views;       // in creation order
+    std::vector<TriggerSchema> triggers; // in creation order
 };
 
 struct AlterPlan
@@ -50,6 +52,9 @@ struct AlterPlan
     std::vector<CheckConstraint> addedChecks;
     std::vector<IndexSchema> indexes; // the table's CREATE INDEX indexes afterwards
     std::vector<ViewSchema> views;    // every view afterwards, in the same order
+    // Every trigger afterwards, in the same order, as SQLite rewrote the ones on the table or naming
+    // it or its columns (RENAME TO: `table` is the new name for the triggers on it).
+    std::vector<TriggerSchema> triggers;
 };
 
 // Plans `statement` (one ALTER TABLE of a table in `catalog`); on failure sets `error` (SQLite's

@@ -43,8 +43,8 @@ public:
     virtual void writerEntered() {}
     virtual void writerLeft() {}
     // ALTER TABLE (FileAlter.cpp): applied to the file itself, after a checkpoint, by SQLite's own
-    // ALTER TABLE, with the records of the table, its indexes and the views updated, in one SQLite
-    // transaction. `timestamp` is called once the file holds every commit, for the DDL's timestamp
+    // ALTER TABLE, with the records of the table, its indexes, the views and the triggers updated, in one
+    // SQLite transaction. `timestamp` is called once the file holds every commit, for the DDL's timestamp
     // (registered as preparing), which the file then records as checkpointed; `ts` gets it (0 when
     // it was not called). The caller holds the exclusive slot: no commit runs meanwhile.
     virtual std::optional<Error> alterTable(std::string_view statement, const AlterPlan& plan,

@@ -8,8 +8,8 @@
 // Under the checkpoint lock (no checkpoint runs meanwhile) and the exclusive slot (the caller's: no
 // commit or other DDL runs meanwhile): the log is checkpointed, then in one SQLite transaction the
 // ALTER runs on x.db and __txscope_mvcc_meta gets the table's new statement (under its new name),
-// its indexes' and the views' statements as SQLite rewrote them, and the checkpointed timestamp
-// becomes the ALTER's (every commit below it is in the file). A crash before that COMMIT leaves the
+// its indexes', the views' and the triggers' statements as SQLite rewrote them, and the checkpointed
+// timestamp becomes the ALTER's (every commit below it is in the file). A crash before that COMMIT leaves the
 // file as before and the ALTER unacknowledged; after it, the ALTER is durable (SQLite synced it).
 
 #include "engine/mvcc/AlterPlan.h"
@@ -81,6 +81,12 @@ std::optional<Error> FileDurability::alterTable(std::string_view statement, cons
     for (const auto& view : plan.views)
         if (!stepBound(db_, "UPDATE main.__txscope_mvcc_meta SET sql = ?2 WHERE key = 'view:' || lower(?1)",
                        view.name, view.createSql))
+            return failed("__txscope_mvcc_meta");
+    // The triggers SQLite rewrote in x.db (its ALTER above rewrote them the same way there).
+    for (const auto& trigger : plan.triggers)
+        if (!stepBound(db_,
+                       "UPDATE main.__txscope_mvcc_meta SET sql = ?2 WHERE key = 'trigger:' || lower(?1)",
+                       trigger.name, trigger.createSql))
             return failed("__txscope_mvcc_meta");
     if (!stepBound(db_, "UPDATE main.__txscope_mvcc_meta SET ts = ?3 WHERE key = ?1", "checkpoint", {},
                    static_cast<std::int64_t>(ts)))

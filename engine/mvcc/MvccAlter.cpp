@@ -56,6 +56,7 @@ CatalogSchema MvccStore::catalogSchema() const
         catalog.tables.push_back(std::move(entry));
     }
     catalog.views = views_;
+    catalog.triggers = triggers_;
     return catalog;
 }
 
@@ -144,6 +145,7 @@ std::optional<Error> MvccStore::alterTable(const AlterPlan& plan, std::string_vi
     tables_[toLower(published->name())] = published;
     old->markDropped();
     views_ = plan.views;
+    triggers_ = plan.triggers;
     schemaVersion_.fetch_add(1, std::memory_order_acq_rel);
     versionsCreated_.fetch_add(copied, std::memory_order_relaxed);
     versionsReclaimed_.fetch_add(dropped, std::memory_order_relaxed);

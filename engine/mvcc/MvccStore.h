@@ -125,8 +125,8 @@ public:
     // Inside BEGIN ... COMMIT with DDL pending (MvccTxRebuild.cpp): replaces `table` in tx's private
     // catalog by a table of its own holding the rows tx sees as its inserts, reshaped by `plan`
     // (null: the same schema, for CREATE/DROP INDEX on a table shared with the committed catalog).
-    // Logged in tx's commit frame as DropTable, CreateTable, its indexes, rewritten views and the
-    // table's triggers again, then the rows; undone by ROLLBACK and ROLLBACK TO.
+    // Logged in tx's commit frame as DropTable, CreateTable, its indexes, rewritten views, its and
+    // the rewritten triggers again, then the rows; undone by ROLLBACK and ROLLBACK TO.
     std::optional<Error> rebuildInTx(Transaction& tx, const std::string& table, const AlterPlan* plan,
                                      std::uint32_t connection);
     // `table` is, in `viewer`'s private catalog, still the committed catalog's object.

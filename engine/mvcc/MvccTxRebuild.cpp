@@ -8,7 +8,8 @@
 // own inserts, every row the transaction sees (its own writes included), reshaped by the plan.
 // So everything DDL inside a transaction already does holds for it unchanged:
 //   - its ops (DropTable, CreateTable, the CREATE INDEX and rewritten views, the triggers on the
-//     table again) and then its rows go into the commit frame: recovery gets all or nothing;
+//     table again and the other triggers SQLite rewrote) and then its rows go into the commit
+//     frame: recovery gets all or nothing;
 //   - ROLLBACK undoes the inserts and restores the catalog; ROLLBACK TO a savepoint before it
 //     restores the catalog as it was (the committed table with the transaction's earlier rows,
 //     still in it, untouched), after it keeps the new table and its rows;
@@ -62,8 +63,8 @@ bool MvccStore::sharedInTx(const std::string& tableName, std::uint32_t viewer) c
     return it != tables_.end() && sharedWithCommitted(*it->second);
 }
 
-std::optional<Error> MvccStore::rebuildInTx(Transaction& tx, const std::string& tableName, const AlterPlan* plan,
-                                            std::uint32_t connection)
+std::optional<Error> MvccStore::rebuildInTx(Transaction& tx, const std::string& tableName,
+                                            const AlterPlan* plan, std::uint32_t connection)
 {
     std::shared_ptr<Table> old, replacement;
     std::vector<IndexSchema> indexes;
@@ -71,7 +72,8 @@ std::optional<Error> MvccStore::rebuildInTx(Transaction& tx, const std::string& 
     {
         std::unique_lock lock(catalogMutex_);
         if (!pending_ || pending_->tx != &tx)
-            return Error::misuse("internal: a table is rebuilt inside a transaction only while it has DDL pending");
+            return Error::misuse(
+                "internal: a table is rebuilt inside a transaction only while it has DDL pending");
         auto it = tables_.find(toLower(tableName));
         if (it == tables_.end()) return Error::syntax("no such table: " + tableName);
         old = it->second;
@@ -82,8 +84,19 @@ std::optional<Error> MvccStore::rebuildInTx(Transaction& tx, const std::string& 
             for (const auto& index : *old->indexes())
                 if (!index->schema().createSql.empty()) indexes.push_back(index->schema());
         }
-        for (const auto& trigger : triggers_)
-            if (toLower(trigger.table) == toLower(old->name())) triggersOn.push_back(trigger);
+        // The triggers on the table go with its DROP and come again; with a plan, also every
+        // trigger SQLite rewrote (one on another table whose body names this one), as rewritten.
+        if (plan) {
+            for (const auto& trigger : plan->triggers) {
+                auto was = findTrigger(trigger.name);
+                if (toLower(trigger.table) == toLower(plan->schema.name) || was == triggers_.end() ||
+                    was->createSql != trigger.createSql)
+                    triggersOn.push_back(trigger);
+            }
+        } else {
+            for (const auto& trigger : triggers_)
+                if (toLower(trigger.table) == toLower(old->name())) triggersOn.push_back(trigger);
+        }
         replacement = std::make_shared<Table>(nextTableId_++, std::move(schema));
     }
     // The constraint indexes came with the schema; then the CREATE INDEX ones. Nobody else can
@@ -98,7 +111,8 @@ std::optional<Error> MvccStore::rebuildInTx(Transaction& tx, const std::string& 
     const std::size_t mark = tx.writes.size();
     std::vector<Table::Entry> batch;
     std::optional<std::int64_t> after;
-    constexpr auto lo = std::numeric_limits<std::int64_t>::min(), hi = std::numeric_limits<std::int64_t>::max();
+    constexpr auto lo = std::numeric_limits<std::int64_t>::min(),
+                   hi = std::numeric_limits<std::int64_t>::max();
     for (;;) {
         old->collect(lo, hi, after, false, 256, batch);
         if (batch.empty()) break;
@@ -145,7 +159,10 @@ std::optional<Error> MvccStore::rebuildInTx(Transaction& tx, const std::string& 
     }
     tables_.erase(toLower(old->name()));
     tables_[toLower(replacement->name())] = replacement;
-    if (plan) views_ = plan->views;
+    if (plan) {
+        views_ = plan->views;
+        triggers_ = plan->triggers;
+    }
     catalogChanged(0);
     lock.unlock();
     emit(EventKind::TableDropped, connection, 0, old->id(), 0, 0, 0, old->name());

@@ -100,7 +100,6 @@ private:
     std::optional<Error> alterTable(std::string_view statement, const sqlutil::Classified& c,
                                     const Params& params, Result& result);
     std::optional<Error> checkAddedColumn(const mvcc::AlterPlan& plan);
-    std::optional<std::string> triggerNaming(const std::string& table) const;
     std::optional<Error> onOwnTable(const std::string& table,
                                     const std::function<std::optional<Error>()>& ddl);
     // MvccConnectionSavepoints.cpp: marks in the transaction's writes.

@@ -1,15 +1,15 @@
 // ALTER TABLE on an MVCC connection: planned by SQLite in a scratch copy of the schema
-// (engine/mvcc/AlterPlan.h: SQLite's rules and messages), carried out by the store as DDL
-// (MvccStore::alterTable), then declared again on this connection's private handle.
+// (engine/mvcc/AlterPlan.h: SQLite's rules and messages; the triggers are in the scratch too, so
+// SQLite rewrites them or refuses a DROP COLUMN one reads), carried out by the store as DDL
+// (MvccStore::alterTable), then declared again on this connection's private handle (the triggers
+// with it: Triggers::sync declares again each whose text or table changed).
 
-#include "engine/api/AsciiText.h"
 #include "engine/mvcc/AlterPlan.h"
 #include "engine/sql/MvccConnection.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 #include "engine/sqlutil/StatementHandle.h"
 
-#include <limits>
 #include <sqlite3.h>
 
 namespace txs::sql {
@@ -21,14 +21,6 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
     // ("no such table") from the private handle.
     if (c.temp || (!store_->table(c.name, id()) && !store_->hasView(c.name, id())))
         return runSql(statement, params, result);
-    if (auto trigger = triggerNaming(c.name)) {
-        // The table's name as it was created (the scanner upper-cases an unquoted name).
-        const auto table = store_->table(c.name, id());
-        return Error::notSupported("ALTER TABLE " + (table ? table->name() : c.name) +
-                                   " is not supported by the MVCC engine while trigger " + *trigger +
-                                   " names the table: drop the trigger, alter the table, then create "
-                                   "the trigger again");
-    }
     if (auto error = asExclusiveWriter([&]() -> std::optional<Error> {
             Error planError;
             auto plan = mvcc::planAlter(statement, store_->catalogSchema(), planError);
@@ -48,35 +40,6 @@ std::optional<Error> MvccConnection::alterTable(std::string_view statement, cons
         }))
         return error;
     return syncSchema();
-}
-
-namespace {
-
-// True when a token of `sql` (a word, a quoted name, or a string, which SQLite also takes as a
-// name where one is expected: `FROM 'p'`) is `lowerName`, case-insensitively, as SQLite compares
-// names. Whole tokens only: a one-letter table `p` is not named by `update` or `'x p'`.
-bool namesInSql(std::string_view sql, const std::string& lowerName)
-{
-    for (const auto& token : sqlutil::leadingTokens(sql, std::numeric_limits<std::size_t>::max()))
-        if ((token.type == sqlutil::Token::Type::Word || token.type == sqlutil::Token::Type::String) &&
-            toLower(token.text) == lowerName)
-            return true;
-    return false;
-}
-
-} // namespace
-
-// A trigger on `table`, or one whose text names it (its body may write it), or nullopt. The
-// scratch schema where SQLite plans the ALTER holds no triggers, so SQLite would neither rewrite
-// such a trigger nor refuse a DROP COLUMN it reads: the ALTER is refused instead. Matched on the
-// trigger's tokens, names and strings alike, which may refuse a trigger that only holds the name
-// as a string value; never the other way round.
-std::optional<std::string> MvccConnection::triggerNaming(const std::string& table) const
-{
-    const std::string name = toLower(table);
-    for (const auto& trigger : store_->triggers(id()))
-        if (toLower(trigger.table) == name || namesInSql(trigger.createSql, name)) return trigger.name;
-    return std::nullopt;
 }
 
 // SQLite's ALTER rules that look at rows (the scratch where planAlter ran has none): ADD COLUMN ...

@@ -72,41 +72,7 @@ private slots:
         sameColumns("e");
     }
 
-    // Triggers are not in the scratch schema SQLite plans the ALTER in, so an ALTER of a table a
-    // trigger names is refused by name, and the trigger still works afterwards.
-    void alterOfATableATriggerNamesIsRefused()
-    {
-        auto run = [&](const std::string& sql) { return engineOutcome(*c, sql).toStdString(); };
-        QCOMPARE(run("CREATE TABLE t (id INTEGER PRIMARY KEY, v INT)"), std::string("ok"));
-        QCOMPARE(run("CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT)"), std::string("ok"));
-        QCOMPARE(run("CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN INSERT INTO audit (note) VALUES "
-                     "('v=' || NEW.v); END"),
-                 std::string("ok"));
-        for (const char* sql : {"ALTER TABLE t RENAME TO t2", "ALTER TABLE t ADD COLUMN w INT",
-                                "ALTER TABLE audit DROP COLUMN note", "ALTER TABLE audit RENAME note TO n"}) {
-            const std::string outcome = run(sql);
-            QVERIFY2(outcome.find("trigger t_ins") != std::string::npos,
-                     (std::string(sql) + ": " + outcome).c_str());
-        }
-        QCOMPARE(run("CREATE TABLE other (a)"), std::string("ok"));
-        QCOMPARE(run("ALTER TABLE other ADD COLUMN b"), std::string("ok")); // no trigger names it
-        // Whole names only: a one-letter table `n` hides in "INSERT", "note", "NEW" and 'v=', and
-        // was refused for them; a name written as a quoted identifier, in another case, is found.
-        QCOMPARE(run("CREATE TABLE n (a)"), std::string("ok"));
-        QCOMPARE(run("ALTER TABLE n ADD COLUMN b"), std::string("ok"));
-        QCOMPARE(run("CREATE TABLE \"weird\" (a)"), std::string("ok"));
-        QCOMPARE(run("CREATE TRIGGER w_ins AFTER INSERT ON other BEGIN INSERT INTO [WEIRD] (a) VALUES (1); END"),
-                 std::string("ok"));
-        const std::string weird = run("ALTER TABLE weird ADD COLUMN b");
-        QVERIFY2(weird.find("trigger w_ins") != std::string::npos, weird.c_str());
-        // The message names the table as it was created, not as the scanner upper-cased it.
-        QVERIFY2(weird.find("ALTER TABLE weird is not supported") != std::string::npos, weird.c_str());
-        QCOMPARE(run("DROP TRIGGER w_ins"), std::string("ok"));
-        QCOMPARE(run("INSERT INTO t (v) VALUES (5)"), std::string("ok"));
-        QCOMPARE(engineRows(*c, "SELECT note FROM audit"), QString("v=5"));
-        QCOMPARE(run("DROP TRIGGER t_ins"), std::string("ok"));
-        QCOMPARE(run("ALTER TABLE t RENAME TO t2"), std::string("ok"));
-    }
+    // ALTER of a table a trigger names: tst_mvcc_alter_triggers.
 
     // A name holding its own quote character ("we""ird" is the table we"ird): every statement the
     // engine handles itself reads the name as SQLite does. It failed before with "virtual tables
@@ -292,7 +258,8 @@ private slots:
         // ALTER inside a transaction: BEGIN CONCURRENT refuses it with Turso's words; BEGIN takes
         // it, transactionally (tst_mvcc_tx_ddl), as Turso 0.7.2 does.
         MUST(*b, "BEGIN CONCURRENT");
-        EXPECT_ERROR(*b, "ALTER TABLE u ADD COLUMN z", ErrorKind::Misuse, "DDL statements require an exclusive");
+        EXPECT_ERROR(*b, "ALTER TABLE u ADD COLUMN z", ErrorKind::Misuse,
+                     "DDL statements require an exclusive");
         MUST(*b, "ROLLBACK");
         MUST(*b, "BEGIN");
         MUST(*b, "ALTER TABLE u ADD COLUMN z DEFAULT 7");

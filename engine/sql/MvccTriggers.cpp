@@ -1,6 +1,7 @@
 #include "engine/sql/MvccTriggers.h"
 
 #include "engine/api/AsciiText.h"
+#include "engine/sql/TriggerBodyDefaults.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 
@@ -132,11 +133,12 @@ bool Triggers::wantsSetColumns(std::uint32_t tableId) const
     return false;
 }
 
-std::optional<Error> Triggers::declare(const mvcc::TriggerSchema& trigger, const mvcc::Table& table)
+std::optional<Error> Triggers::declare(const mvcc::TriggerSchema& trigger, const std::string& createSql,
+                                       const mvcc::Table& table)
 {
     Declared d;
     d.name = toLower(trigger.name);
-    d.createSql = trigger.createSql;
+    d.createSql = createSql;
     d.tableId = table.id();
     d.serial = nextSerial_++;
     const std::string internal = "__txscope_trigger_" + std::to_string(d.serial);
@@ -154,7 +156,7 @@ std::optional<Error> Triggers::declare(const mvcc::TriggerSchema& trigger, const
     create += ")";
     std::string why;
     const std::string sql =
-        shadowTrigger(trigger.createSql, d.shadow, d.shadow, d.serial, d.timing, d.event, d.hasColumns, why);
+        shadowTrigger(createSql, d.shadow, d.shadow, d.serial, d.timing, d.event, d.hasColumns, why);
     if (sql.empty()) return Error::notSupported("trigger " + trigger.name + ": " + why);
     for (const auto& statement : {create, sql}) {
         char* message = nullptr;
@@ -176,24 +178,33 @@ std::optional<Error> Triggers::sync(const std::vector<mvcc::TriggerSchema>& trig
     std::map<std::string, const mvcc::Table*> byName;
     for (const auto& [id, table] : tables)
         byName[toLower(table->name())] = table.get();
+    auto schemaOf = [&byName](const std::string& name) -> const mvcc::TableSchema* {
+        const auto it = byName.find(toLower(name));
+        return it == byName.end() ? nullptr : &it->second->schema();
+    };
+    // Each trigger's text as declared: its body's INSERTs with the defaults of the tables as they
+    // are now (TriggerBodyDefaults.h), so a table given a new DEFAULT declares its writers again.
+    std::vector<std::string> texts;
+    texts.reserve(triggers.size());
+    for (const auto& trigger : triggers)
+        texts.push_back(withBodyDefaults(trigger.createSql, schemaOf));
     // Declared as wanted, in the same order: keep; anything else is declared again from the store.
     bool same = triggers.size() == declared_.size();
     for (std::size_t i = 0; same && i < triggers.size(); ++i) {
         const auto table = byName.find(toLower(triggers[i].table));
-        same = toLower(triggers[i].name) == declared_[i].name &&
-               triggers[i].createSql == declared_[i].createSql && table != byName.end() &&
-               table->second->id() == declared_[i].tableId;
+        same = toLower(triggers[i].name) == declared_[i].name && texts[i] == declared_[i].createSql &&
+               table != byName.end() && table->second->id() == declared_[i].tableId;
     }
     if (same) return std::nullopt;
     for (const auto& d : declared_) // the TEMP trigger goes with its table
         sqlite3_exec(db_, ("DROP TABLE IF EXISTS temp." + d.shadow).c_str(), nullptr, nullptr, nullptr);
     declared_.clear();
     byTable_.clear();
-    for (const auto& trigger : triggers) {
-        const auto table = byName.find(toLower(trigger.table));
+    for (std::size_t i = 0; i < triggers.size(); ++i) {
+        const auto table = byName.find(toLower(triggers[i].table));
         if (table == byName.end())
             continue; // its table is gone: so is it (the store drops it with the table)
-        if (auto error = declare(trigger, *table->second)) return error;
+        if (auto error = declare(triggers[i], texts[i], *table->second)) return error;
     }
     return std::nullopt;
 }

@@ -74,8 +74,8 @@ public:
 private:
     struct Declared
     {
-        std::string name; // lower case, the store's
-        std::string createSql;
+        std::string name;      // lower case, the store's
+        std::string createSql; // the store's, its body's INSERTs given their defaults (withBodyDefaults)
         std::uint32_t tableId = 0;
         int serial = 0; // names the shadow table and the TEMP trigger
         Timing timing = Timing::Before;
@@ -84,7 +84,8 @@ private:
         std::string shadow;               // quoted
         std::vector<std::string> columns; // the shadow's column names, quoted, in table order
     };
-    std::optional<Error> declare(const mvcc::TriggerSchema& trigger, const mvcc::Table& table);
+    std::optional<Error> declare(const mvcc::TriggerSchema& trigger, const std::string& createSql,
+                                 const mvcc::Table& table);
     std::optional<Error> runShadow(const Declared& d, const char* what, const std::string& sql,
                                    const Row& params, bool firing, bool* changed = nullptr);
     static void firingFunction(sqlite3_context* context, int argc, sqlite3_value** argv);

@@ -140,8 +140,11 @@ std::unique_ptr<IndexKeys> IndexKeys::make(const IndexSchema& schema, Error& err
             sqlite3_stmt* s = nullptr;
             const std::string sql = "SELECT " + std::string(constant);
             if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
-                sqlite3_step(s) == SQLITE_ROW && sqlite3_column_count(s) == 1)
-                value = applyAffinity(sqlutil::columnValue(s, 0), Affinity::Numeric);
+                sqlite3_step(s) == SQLITE_ROW && sqlite3_column_count(s) == 1) {
+                value = sqlutil::columnValue(s, 0);
+                if (value->type() == Value::Type::Real)
+                    value = applyAffinity(std::move(*value), Affinity::Numeric);
+            }
             sqlite3_finalize(s);
             return value;
         });

@@ -159,15 +159,27 @@ int Index::compare(const Row& a, const Row& b) const
 
 namespace {
 
-std::unique_ptr<IndexKeys> keysOf(const IndexSchema& schema)
+// The schema's evaluator when it was made from the schema's SQL (IndexKeys.h: shared, one
+// connection per index), else one of its own.
+std::shared_ptr<const IndexKeys> keysOf(const IndexSchema& schema)
 {
+    if (!schema.computed()) return nullptr;
+    if (schema.keys && schema.keys->madeFrom(schema)) return schema.keys;
     Error unused;
-    return schema.computed() ? IndexKeys::make(schema, unused) : nullptr;
+    return IndexKeys::make(schema, unused);
 }
 
 } // namespace
 
 Index::Index(IndexSchema schema) : schema_(std::move(schema)), keys_(keysOf(schema_)) {}
+
+const std::vector<PartialTerm>* Index::servingTerms() const
+{
+    static const std::vector<PartialTerm> none;
+    if (!schema_.computed()) return &none;
+    if (schema_.onExpressions || !keys_ || !keys_->partialTerms()) return nullptr;
+    return &*keys_->partialTerms();
+}
 
 std::optional<Row> Index::tupleOf(const Row& row) const
 {

@@ -77,6 +77,11 @@ public:
     bool ready() const { return ready_.load(std::memory_order_acquire); }
     void setReady(bool ready) { ready_.store(ready, std::memory_order_release); }
 
+    // A partial index's WHERE as terms the planner can match, or null when it cannot serve a
+    // plan: an index on expressions, a WHERE of another form (PartialTerms.h). An index on columns
+    // without WHERE has an empty list.
+    const std::vector<PartialTerm>* servingTerms() const;
+
     // The tuple `row` has in this index: the indexed columns' values, or the key parts'
     // (IndexKeys); nullopt when the row is not in the index (a partial index's WHERE not true).
     std::optional<Row> tupleOf(const Row& row) const;
@@ -140,7 +145,7 @@ private:
     static IndexEntry entryOf(const Stored& stored) { return {stored.tuple.decode(), stored.key}; }
 
     const IndexSchema schema_;
-    const std::unique_ptr<IndexKeys> keys_; // computed() only
+    const std::shared_ptr<const IndexKeys> keys_; // computed() only
     mutable SharedSpinLock lock_;
     std::set<Stored, Less> entries_{Less{&schema_}};
     std::atomic<bool> ready_{true};

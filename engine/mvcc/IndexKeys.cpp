@@ -1,6 +1,7 @@
 #include "engine/mvcc/IndexKeys.h"
 
 #include "engine/api/Hardening.h"
+#include "engine/mvcc/Affinity.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
 
@@ -102,14 +103,16 @@ std::unique_ptr<IndexKeys> IndexKeys::make(const IndexSchema& schema, Error& err
         sqlite3_finalize(s);
     }
     std::string write = "UPDATE " + quoteIdentifier(table) + " SET ";
+    TableSchema names; // the mirror's columns: the table's, in its order
     {
         sqlite3_stmt* s = nullptr;
         const std::string sql = "SELECT name FROM pragma_table_info(" + quoteIdentifier(table) + ")";
         sqlite3_prepare_v2(keys->db_, sql.c_str(), -1, &s, nullptr);
         while (s && sqlite3_step(s) == SQLITE_ROW) {
             if (keys->columns_) write += ", ";
-            write += quoteIdentifier(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + " = ?" +
-                     std::to_string(keys->columns_ + 1);
+            names.columns.push_back({});
+            names.columns.back().name = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+            write += quoteIdentifier(names.columns.back().name) + " = ?" + std::to_string(keys->columns_ + 1);
             ++keys->columns_;
         }
         sqlite3_finalize(s);
@@ -126,6 +129,26 @@ std::unique_ptr<IndexKeys> IndexKeys::make(const IndexSchema& schema, Error& err
     keys->keyParts_ = sqlite3_column_count(keys->read_) - 1;
     if (keys->keyParts_ != static_cast<int>(schema.columns.size()))
         return fail("its key parts do not read back");
+    keys->keysSql_ = schema.keysSql;
+    keys->mirrorSql_ = schema.mirrorSql;
+    if (schema.partial) {
+        // Each constant of the WHERE as sqlite3_vtab_rhs_value gives a query's: SQLite's value of
+        // the literal, a number with NUMERIC affinity (1.0 is 1, 1.5 stays real; '5' stays text).
+        sqlite3* db = keys->db_;
+        keys->terms_ = mvcc::partialTerms(schema.createSql, names, [db](std::string_view constant) {
+            std::optional<Value> value;
+            sqlite3_stmt* s = nullptr;
+            const std::string sql = "SELECT " + std::string(constant);
+            if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
+                sqlite3_step(s) == SQLITE_ROW && sqlite3_column_count(s) == 1) {
+                value = sqlutil::columnValue(s, 0);
+                if (value->type() == Value::Type::Real)
+                    value = applyAffinity(std::move(*value), Affinity::Numeric);
+            }
+            sqlite3_finalize(s);
+            return value;
+        });
+    }
     return keys;
 }
 

@@ -16,12 +16,20 @@
 // recovery before any connection exists, and there is then no moment where an index lacks it.
 // The store sees only this interface; it still knows no SQL.
 //
+// One connection per index: readIndexSchema makes the evaluator (which proves the index's SQL
+// works on the mirror) and keeps it in the IndexSchema; every Index built from that schema or a
+// copy (a table rebuilt by ALTER, a transaction's catalog) shares it. Safe because an evaluator
+// is a pure function of keysSql and mirrorSql (deterministic SQL, a one-row mirror rewritten by
+// every call) and the Index checks that its schema still has the SQL the evaluator was made from.
+//
 // Thread safety: commits, garbage collection and readers evaluate from many threads; one mutex
 // serializes the connection (bind, step, reset). It is a leaf lock: nothing is called under it
 // that takes another lock, so evaluating under the index's and a chain's lock cannot deadlock.
+// partialTerms() is fixed at make() and read without it.
 
 #include "engine/api/Error.h"
 #include "engine/api/Value.h"
+#include "engine/mvcc/PartialTerms.h"
 #include "engine/mvcc/TableSchema.h"
 
 #include <memory>
@@ -47,6 +55,15 @@ public:
     // evaluate (an error such as json_extract of malformed JSON) is not in the index either.
     std::optional<Row> tupleOf(const Row& row) const;
 
+    // A partial index's WHERE as terms the planner can match (PartialTerms.h); nullopt when it
+    // has another form (the index then never serves a plan) or the index is not partial.
+    const std::optional<std::vector<PartialTerm>>& partialTerms() const { return terms_; }
+    // Whether `schema` has the SQL this evaluator was made from.
+    bool madeFrom(const IndexSchema& schema) const
+    {
+        return schema.keysSql == keysSql_ && schema.mirrorSql == mirrorSql_;
+    }
+
 private:
     IndexKeys() = default;
 
@@ -55,6 +72,8 @@ private:
     sqlite3_stmt* read_ = nullptr;  // SELECT <key parts>, <member> FROM mirror
     int columns_ = 0;               // the mirror's columns (parameters of write_)
     int keyParts_ = 0;
+    std::string keysSql_, mirrorSql_;
+    std::optional<std::vector<PartialTerm>> terms_;
     mutable std::mutex mutex_;
 };
 

@@ -531,7 +531,8 @@ std::optional<mvcc::IndexSchema> readIndexSchema(std::string_view createIndex, c
         }
         index.keysSql = std::move(sql->first);
         index.mirrorSql = std::move(sql->second);
-        if (!IndexKeys::make(index, error)) return std::nullopt;
+        index.keys = IndexKeys::make(index, error); // kept: the index's one connection
+        if (!index.keys) return std::nullopt;
         return index;
     }
     index.createSql = std::string(index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +

@@ -2,10 +2,13 @@
 // What the engine knows of a table's columns: enough to enforce NOT NULL, the key's
 // uniqueness, UNIQUE constraints and SQLite's type affinity, and to declare the table to SQLite again.
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace txs::mvcc {
+
+class IndexKeys;
 
 enum class Affinity { Integer, Text, Blob, Real, Numeric };
 
@@ -59,6 +62,10 @@ struct IndexSchema
     std::string mirrorSql;
     bool onExpressions = false;
     bool partial = false;
+    // The evaluator readIndexSchema made (and so proved) from keysSql and mirrorSql: every Index
+    // built from this schema or a copy of it shares it rather than opening a connection of its own
+    // (IndexKeys.h). Null for an index on columns, or a schema built by hand.
+    std::shared_ptr<const IndexKeys> keys;
 
     bool computed() const { return onExpressions || partial; }
 

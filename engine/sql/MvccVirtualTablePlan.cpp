@@ -2,8 +2,10 @@
 
 #include "engine/mvcc/Affinity.h"
 #include "engine/mvcc/Index.h"
+#include "engine/sql/MvccPlanPartial.h"
 #include "engine/sqlutil/SqliteValues.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sqlite3.h>
 #include <string>
@@ -194,10 +196,18 @@ void choosePlan(const Table& table, sqlite3_index_info* info)
     for (std::size_t i = 0; i < indexes->size(); ++i) {
         const auto& index = *(*indexes)[i];
         // An index on expressions cannot serve: xBestIndex gets constraints on columns only. A
-        // partial index could serve only a query whose constraints imply its WHERE, which is not
-        // proved here; a scan is correct where a wrong index is not (docs/engine.md).
-        if (!index.ready() || index.schema().computed()) continue;
+        // partial index serves only a statement whose constraints imply its WHERE; where that is
+        // not proved, a scan is correct where a wrong index is not (docs/engine.md).
+        if (!index.ready()) continue;
+        const auto* terms = index.servingTerms();
+        const auto proof = terms ? impliesPartialWhere(table, *terms, info) : std::nullopt;
+        if (!proof) continue;
         auto plan = indexPlan(table, index, static_cast<int>(i), info, rows);
+        // The proof's constraints are arguments too, after the bounds (MvccPlanPartial.h).
+        for (int constraint : plan ? *proof : std::vector<int>{})
+            if (std::find(plan->arguments.begin(), plan->arguments.end(), constraint) ==
+                plan->arguments.end())
+                plan->arguments.push_back(constraint);
         if (plan && withSort(*plan, info) < withSort(best, info)) best = std::move(*plan);
     }
     int argument = 0;

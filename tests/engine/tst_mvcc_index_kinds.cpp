@@ -12,39 +12,12 @@
 
 #include <QTemporaryDir>
 #include <QTest>
-#include <sqlite3.h>
 
 using namespace txs;
-
-namespace {
-
-QString errorOf(const Result& r)
-{
-    return r.ok() ? QString() : QString::fromStdString(r.error->message);
-}
-
-std::shared_ptr<Database> openFile(const QString& path)
-{
-    Error error;
-    auto db = test::openMvccFile(path.toStdString(), &error);
-    if (!db) qWarning("%s", error.message.c_str());
-    return db;
-}
-
-// Runs statements with the stock SQLite library, as the application owning the file would.
-bool plainExec(const QString& path, const char* sql)
-{
-    sqlite3* db = nullptr;
-    const bool ok = sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK &&
-                    sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-    sqlite3_close(db);
-    return ok;
-}
-
-const char* schemaQuery = "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' "
-                          "ORDER BY type, name";
-
-} // namespace
+using test::errorOf;
+using test::openFile;
+using test::plainExec;
+using test::schemaQuery;
 
 class TestMvccIndexKinds : public QObject
 {

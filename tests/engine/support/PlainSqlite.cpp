@@ -5,19 +5,11 @@
 
 namespace txs::test {
 
-QString plainSqlite(const QString& path, const char* sql)
+QString plainQuery(sqlite3* db, const char* sql)
 {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        sqlite3_close(db);
-        return "cannot open";
-    }
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-        const QString message = "error: " + QString::fromUtf8(sqlite3_errmsg(db));
-        sqlite3_close(db);
-        return message;
-    }
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
+        return "error: " + QString::fromUtf8(sqlite3_errmsg(db));
     QStringList rows;
     while (sqlite3_step(stmt) == SQLITE_ROW) {
         QStringList columns;
@@ -28,8 +20,28 @@ QString plainSqlite(const QString& path, const char* sql)
         rows << columns.join('|');
     }
     sqlite3_finalize(stmt);
-    sqlite3_close(db);
     return rows.join(", ");
+}
+
+QString plainSqlite(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return "cannot open";
+    }
+    const QString rows = plainQuery(db, sql);
+    sqlite3_close(db);
+    return rows;
+}
+
+bool plainExec(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    const bool ok = sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK &&
+                    sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
 }
 
 } // namespace txs::test

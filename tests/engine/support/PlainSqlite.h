@@ -4,10 +4,24 @@
 
 #include <QString>
 
+struct sqlite3;
+
 namespace txs::test {
+
+// The rows of one query on an open stock SQLite connection, formatted as plainSqlite's.
+QString plainQuery(sqlite3* db, const char* sql);
 
 // The rows of one query through the SQLite C API, opened read-only, as "a|b, c|d" (NULL for
 // nulls); "cannot open" or "error: MESSAGE" when SQLite refuses.
 QString plainSqlite(const QString& path, const char* sql);
+
+// Runs statements with the stock SQLite library, as the application owning the file would
+// (read-write, created when missing); false when SQLite refuses one.
+bool plainExec(const QString& path, const char* sql);
+
+// The schema of a file as SQLite keeps it, without the MVCC engine's own table: for comparing a
+// file's schema before and after the engine opened and checkpointed it.
+inline constexpr const char* schemaQuery =
+    "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' ORDER BY type, name";
 
 } // namespace txs::test

@@ -38,6 +38,11 @@ Result mustRun(Connection& c, const std::string& sql, const char* file, int line
     return r;
 }
 
+QString errorOf(const Result& r)
+{
+    return r.ok() ? QString() : QString::fromStdString(r.error->message);
+}
+
 QString queryPlan(Connection& c, const std::string& sql)
 {
     auto r = c.execute("EXPLAIN QUERY PLAN " + sql);

@@ -20,8 +20,12 @@ std::shared_ptr<Database> openMvccFile(const std::string& path, Error* error = n
 // The same, for the engine tests that open files by QString: with `damaged` (how a damaged log is
 // met), `mode` (an MVCC file opened in another mode) and `trace` when a test varies them.
 std::shared_ptr<Database> openFile(const QString& path, Error* error = nullptr,
-                                   DamagedLog damaged = DamagedLog::Refuse, JournalMode mode = JournalMode::Mvcc,
+                                   DamagedLog damaged = DamagedLog::Refuse,
+                                   JournalMode mode = JournalMode::Mvcc,
                                    std::shared_ptr<TraceLog> trace = nullptr);
+
+// The message of a failed result, empty for a success.
+QString errorOf(const Result& r);
 
 // EXPLAIN QUERY PLAN of `sql`: each step's detail followed by ';' ("SCAN t VIRTUAL TABLE INDEX 0:;").
 QString queryPlan(Connection& c, const std::string& sql);

@@ -5,6 +5,7 @@
 // stock SQLite reads with integrity_check ok and its schema unchanged; commits not yet
 // checkpointed are recovered into the taken tables.
 
+#include "support/PlainSqlite.h"
 #include "support/TestDb.h"
 
 #include <QCryptographicHash>
@@ -19,6 +20,8 @@ using namespace txs;
 namespace {
 
 using test::openFile;
+using test::plainScript;
+using test::schemaQuery;
 
 QByteArray sha256(const QString& path)
 {
@@ -26,30 +29,6 @@ QByteArray sha256(const QString& path)
     return f.open(QIODevice::ReadOnly)
                ? QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex()
                : QByteArray();
-}
-
-// Runs SQL with the stock SQLite library, the way another program uses the file; returns the
-// rows as "a|b, c|d" (what QCOMPARE_ROWS compares), or "error: ..." on failure.
-QString plain(const QString& path, const char* sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK) return "error: open";
-    QStringList rows;
-    char* message = nullptr;
-    const int rc = sqlite3_exec(
-        db, sql,
-        [](void* out, int n, char** values, char**) {
-            QStringList row;
-            for (int i = 0; i < n; ++i)
-                row << (values[i] ? values[i] : "NULL");
-            static_cast<QStringList*>(out)->append(row.join('|'));
-            return 0;
-        },
-        &rows, &message);
-    const QString text = message ? message : "";
-    sqlite3_free(message);
-    sqlite3_close(db);
-    return rc == SQLITE_OK ? rows.join(", ") : "error: " + text;
 }
 
 // The schema a user's application made: integer, TEXT and composite keys, UNIQUE columns, a
@@ -67,10 +46,6 @@ const char* appSchema =
     "INSERT INTO products VALUES ('A-1', 'lamp', 12.5), ('B-2', 'desk', 99);"
     "INSERT INTO orders(customer, placed) VALUES (1, '2026-01-02'), (2, '2026-01-03');"
     "INSERT INTO order_lines VALUES (1, 1, 'A-1', 2), (1, 2, 'B-2', 1), (2, 1, 'A-1', 5);";
-
-const char* schemaQuery =
-    "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' "
-    "ORDER BY type, name";
 
 } // namespace
 
@@ -91,7 +66,7 @@ private slots:
 
     void tablesAndIndexesAreLoaded()
     {
-        QCOMPARE(plain(path(), appSchema), QString());
+        QCOMPARE(plainScript(path(), appSchema), QString());
         const QByteArray before = sha256(path());
         {
             Error error;
@@ -116,8 +91,8 @@ private slots:
 
     void checkpointWritesBackASoundFileWithItsSchema()
     {
-        QCOMPARE(plain(path(), appSchema), QString());
-        const QString schemaBefore = plain(path(), schemaQuery);
+        QCOMPARE(plainScript(path(), appSchema), QString());
+        const QString schemaBefore = plainScript(path(), schemaQuery);
         {
             auto db = openFile(path());
             QVERIFY(db);
@@ -128,12 +103,13 @@ private slots:
             MUST(*c, "INSERT INTO orders(customer, placed) VALUES (3, '2026-02-01')");
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
-        QCOMPARE(plain(path(), schemaQuery), schemaBefore);
-        QCOMPARE(plain(path(), "SELECT id, name FROM customers ORDER BY id"), QString("1|Ann, 2|Bob, 3|Cy"));
-        QCOMPARE(plain(path(), "SELECT price FROM products WHERE sku = 'A-1'"), QString("15.0"));
-        QCOMPARE(plain(path(), "SELECT count(*) FROM order_lines"), QString("2"));
-        QCOMPARE(plain(path(), "SELECT customer FROM orders WHERE id = 3"), QString("3"));
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), schemaQuery), schemaBefore);
+        QCOMPARE(plainScript(path(), "SELECT id, name FROM customers ORDER BY id"),
+                 QString("1|Ann, 2|Bob, 3|Cy"));
+        QCOMPARE(plainScript(path(), "SELECT price FROM products WHERE sku = 'A-1'"), QString("15.0"));
+        QCOMPARE(plainScript(path(), "SELECT count(*) FROM order_lines"), QString("2"));
+        QCOMPARE(plainScript(path(), "SELECT customer FROM orders WHERE id = 3"), QString("3"));
         // Reopened: the tables are the engine's now, recorded; nothing is refused.
         auto db = openFile(path());
         QVERIFY(db);
@@ -143,7 +119,7 @@ private slots:
 
     void commitsInTheLogAreRecoveredIntoTheTakenTables()
     {
-        QCOMPARE(plain(path(), appSchema), QString());
+        QCOMPARE(plainScript(path(), appSchema), QString());
         {
             auto db = openFile(path());
             QVERIFY(db);
@@ -160,39 +136,40 @@ private slots:
             QVERIFY(!c->execute("INSERT INTO products VALUES ('D-4', 'chair', 1)").ok());
             // An index another program adds to a table the engine now holds is taken as well.
         }
-        QCOMPARE(plain(path(), "CREATE INDEX products_by_price ON products(price)"), QString());
+        QCOMPARE(plainScript(path(), "CREATE INDEX products_by_price ON products(price)"), QString());
         auto db = openFile(path());
         QVERIFY(db);
         auto c = db->connect();
         QVERIFY(test::queryPlan(*c, "SELECT sku FROM products WHERE price = 40").contains("INDEX"));
         QCOMPARE_ROWS(*c, "SELECT sku FROM products WHERE price = 40", "C-3");
         MUST(*c, "PRAGMA wal_checkpoint");
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
-        QCOMPARE(plain(path(),
-                       "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'customers_by%'"),
-                 QString("customers_by_name"));
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(
+            plainScript(path(),
+                        "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'customers_by%'"),
+            QString("customers_by_name"));
     }
 
     void aDroppedTableLeavesTheFile()
     {
-        QCOMPARE(plain(path(), appSchema), QString());
+        QCOMPARE(plainScript(path(), appSchema), QString());
         {
             auto db = openFile(path());
             auto c = db->connect();
             MUST(*c, "DROP TABLE order_lines");
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'order_lines'"),
+        QCOMPARE(plainScript(path(), "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'order_lines'"),
                  QString("0"));
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
     }
 
     // CHECK constraints and column collations are taken since the engine enforces them itself.
     void aTableWithChecksAndCollationsIsTakenAndEnforced()
     {
-        QCOMPARE(plain(path(), "CREATE TABLE checked (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0), "
-                               "name TEXT COLLATE NOCASE);"
-                               "INSERT INTO checked VALUES (1, 5, 'Ada');"),
+        QCOMPARE(plainScript(path(), "CREATE TABLE checked (id INTEGER PRIMARY KEY, n INTEGER CHECK (n > 0), "
+                                     "name TEXT COLLATE NOCASE);"
+                                     "INSERT INTO checked VALUES (1, 5, 'Ada');"),
                  QString());
         {
             Error error;
@@ -206,18 +183,19 @@ private slots:
             QCOMPARE(r.rowsText(), std::string("1"));
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "SELECT group_concat(id) FROM checked"), QString("1,3"));
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), "SELECT group_concat(id) FROM checked"), QString("1,3"));
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
     }
 
     void whatCannotBeTakenIsRefusedNamedAndUnchanged()
     {
-        QCOMPARE(plain(path(), "CREATE TABLE ok (id INTEGER PRIMARY KEY, v TEXT);"
-                               "CREATE TABLE wr (k TEXT PRIMARY KEY, v) WITHOUT ROWID;"
-                               "CREATE TABLE derived (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2));"
-                               "CREATE VIEW recent AS SELECT * FROM ok;"
-                               "CREATE TRIGGER ok_log AFTER INSERT ON ok BEGIN SELECT 1; END;"
-                               "CREATE INDEX ok_expr ON ok(lower(v));"),
+        QCOMPARE(plainScript(path(),
+                             "CREATE TABLE ok (id INTEGER PRIMARY KEY, v TEXT);"
+                             "CREATE TABLE wr (k TEXT PRIMARY KEY, v) WITHOUT ROWID;"
+                             "CREATE TABLE derived (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2));"
+                             "CREATE VIEW recent AS SELECT * FROM ok;"
+                             "CREATE TRIGGER ok_log AFTER INSERT ON ok BEGIN SELECT 1; END;"
+                             "CREATE INDEX ok_expr ON ok(lower(v));"),
                  QString());
         const QByteArray before = sha256(path());
         Error error;
@@ -225,8 +203,8 @@ private slots:
         const QString message = QString::fromStdString(error.message);
         for (const char* name : {"table wr", "table derived"})
             QVERIFY2(message.contains(name), qPrintable(message));
-        QVERIFY2(!message.contains("ok_expr"), qPrintable(message)); // indexes on expressions are taken
-        QVERIFY2(!message.contains("view recent"), qPrintable(message));    // views are taken
+        QVERIFY2(!message.contains("ok_expr"), qPrintable(message));     // indexes on expressions are taken
+        QVERIFY2(!message.contains("view recent"), qPrintable(message)); // views are taken
         QVERIFY2(!message.contains("trigger ok_log"), qPrintable(message)); // and triggers
         QVERIFY2(!message.contains("table ok "), qPrintable(message));
         QCOMPARE(sha256(path()), before);

@@ -11,6 +11,7 @@
 // deleted, across a checkpoint, a reopen and an ALTER inside BEGIN; the file keeps the text and
 // its sqlite_sequence holds what SQLite's would.
 
+#include "support/PlainSqlite.h"
 #include "support/TestDb.h"
 
 #include <QDir>
@@ -24,32 +25,10 @@ using namespace txs;
 namespace {
 
 using test::openFile;
+using test::plainScript;
+using test::schemaQuery;
 
-// Runs SQL with the stock SQLite library, the way another program uses the file; returns the
-// rows as "a|b, c|d", or "error: <SQLite's message>" on failure.
-QString plain(const QString& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK) return "error: open";
-    QStringList rows;
-    char* message = nullptr;
-    const int rc = sqlite3_exec(
-        db, sql.c_str(),
-        [](void* out, int n, char** values, char**) {
-            QStringList row;
-            for (int i = 0; i < n; ++i)
-                row << (values[i] ? values[i] : "NULL");
-            static_cast<QStringList*>(out)->append(row.join('|'));
-            return 0;
-        },
-        &rows, &message);
-    const QString text = message ? message : "";
-    sqlite3_free(message);
-    sqlite3_close(db);
-    return rc == SQLITE_OK ? rows.join(", ") : "error: " + text;
-}
-
-// The same statement on the MVCC connection, in plain()'s form. Values print as SQLite prints
+// The same statement on the MVCC connection, in plainScript()'s form. Values print as SQLite prints
 // them (a REAL 3.5 as 3.5), so the two compare as text.
 QString onMvcc(Connection& c, const std::string& sql)
 {
@@ -66,10 +45,6 @@ std::string dump(const std::string& table, const std::string& columns)
         typed += ", typeof(" + column.trimmed().toStdString() + ")";
     return "SELECT rowid, " + columns + typed + " FROM " + table + " ORDER BY rowid";
 }
-
-const char* schemaQuery =
-    "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' "
-    "ORDER BY type, name";
 
 // A user's file: integer-affinity keys SQLite does not take as the rowid, beside ones it does
 // (INTEGER PRIMARY KEY, and PRIMARY KEY (id DESC) as a table constraint); ids unlike rowids, and
@@ -110,7 +85,7 @@ class TestMvccOpenKeys : public QObject
     // Runs `sql` on both (the MVCC connection and the stock SQLite copy) and compares the answers.
     void both(Connection& c, const std::string& sql)
     {
-        const QString expected = plain(reference(), sql);
+        const QString expected = plainScript(reference(), sql);
         QCOMPARE(onMvcc(c, sql), expected);
     }
 
@@ -123,9 +98,9 @@ private slots:
 
     void integerKeysThatAreNotTheRowidKeepTheirValues()
     {
-        QCOMPARE(plain(path(), keysSchema), QString());
+        QCOMPARE(plainScript(path(), keysSchema), QString());
         QVERIFY(QFile::copy(path(), reference()));
-        const QString schemaBefore = plain(path(), schemaQuery);
+        const QString schemaBefore = plainScript(path(), schemaQuery);
         {
             Error error;
             auto db = openFile(path(), &error);
@@ -152,7 +127,7 @@ private slots:
                                     "UPDATE alias SET v = 'SEVEN' WHERE id = 7",
                                     "INSERT INTO alias VALUES (9, 'nine')"};
             for (const char* sql : writes) {
-                const QString expected = plain(reference(), sql);
+                const QString expected = plainScript(reference(), sql);
                 QCOMPARE(onMvcc(*c, sql), expected);
             }
             both(*c, "SELECT p.title, u.name FROM posts p JOIN users u ON u.id = p.author ORDER BY p.pid");
@@ -167,10 +142,11 @@ private slots:
             MUST(*c, "PRAGMA wal_checkpoint");
         }
         // The file, read by stock SQLite: row for row what SQLite itself holds.
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
-        QCOMPARE(plain(path(), schemaQuery), schemaBefore);
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), schemaQuery), schemaBefore);
         for (const auto& t : keysTables)
-            QCOMPARE(plain(path(), dump(t.table, t.columns)), plain(reference(), dump(t.table, t.columns)));
+            QCOMPARE(plainScript(path(), dump(t.table, t.columns)),
+                     plainScript(reference(), dump(t.table, t.columns)));
         // And read back by the engine the same.
         auto db = openFile(path());
         QVERIFY(db);
@@ -195,7 +171,7 @@ private slots:
             QVERIFY(db);
             auto c = db->connect();
             for (const char* sql : statements) {
-                const QString expected = plain(reference(), sql);
+                const QString expected = plainScript(reference(), sql);
                 QCOMPARE(onMvcc(*c, sql), expected);
             }
             both(*c, "INSERT INTO u VALUES (200, 'dup')");
@@ -205,12 +181,12 @@ private slots:
             both(*c, dump("a", "id, v"));
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
         for (const char* t : {"u", "d", "a"})
-            QCOMPARE(plain(path(), dump(t, "id, v")), plain(reference(), dump(t, "id, v")));
+            QCOMPARE(plainScript(path(), dump(t, "id, v")), plainScript(reference(), dump(t, "id, v")));
         // Another program adds a row: its rowid is SQLite's next, its id its own.
         const char* other = "INSERT INTO u VALUES (7, 'other')";
-        QCOMPARE(plain(path(), other), plain(reference(), other));
+        QCOMPARE(plainScript(path(), other), plainScript(reference(), other));
         auto db = openFile(path());
         QVERIFY(db);
         auto c = db->connect();
@@ -223,7 +199,7 @@ private slots:
     void autoincrementNeverReusesARowid()
     {
         const char* create = "CREATE TABLE e(id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)";
-        QCOMPARE(plain(reference(), create), QString());
+        QCOMPARE(plainScript(reference(), create), QString());
         const char* first[] = {"INSERT INTO e(v) VALUES ('a'), ('b'), ('c')", "DELETE FROM e WHERE id = 3",
                                "INSERT INTO e(v) VALUES ('d')", "DELETE FROM e WHERE id = 4"};
         {
@@ -232,15 +208,15 @@ private slots:
             auto c = db->connect();
             MUST(*c, create);
             for (const char* sql : first)
-                QCOMPARE(onMvcc(*c, sql), plain(reference(), sql));
+                QCOMPARE(onMvcc(*c, sql), plainScript(reference(), sql));
             both(*c, "SELECT * FROM e");
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
-        QCOMPARE(plain(path(), "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema WHERE name = 'e'"),
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema WHERE name = 'e'"),
                  QString("1"));
-        QCOMPARE(plain(path(), "SELECT * FROM sqlite_sequence"),
-                 plain(reference(), "SELECT * FROM sqlite_sequence"));
+        QCOMPARE(plainScript(path(), "SELECT * FROM sqlite_sequence"),
+                 plainScript(reference(), "SELECT * FROM sqlite_sequence"));
         // Reopened from the checkpointed file, then from the log alone (the largest row deleted
         // since the checkpoint).
         const char* second[] = {"INSERT INTO e(v) VALUES ('e')", "INSERT INTO e(v) VALUES ('f')",
@@ -250,7 +226,7 @@ private slots:
             QVERIFY(db);
             auto c = db->connect();
             for (const char* sql : second)
-                QCOMPARE(onMvcc(*c, sql), plain(reference(), sql));
+                QCOMPARE(onMvcc(*c, sql), plainScript(reference(), sql));
             both(*c, "SELECT * FROM e");
         }
         {
@@ -258,13 +234,13 @@ private slots:
             QVERIFY(db);
             auto c = db->connect();
             const char* sql = "INSERT INTO e(v) VALUES ('g')";
-            QCOMPARE(onMvcc(*c, sql), plain(reference(), sql));
+            QCOMPARE(onMvcc(*c, sql), plainScript(reference(), sql));
             both(*c, "SELECT * FROM e");
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "SELECT * FROM sqlite_sequence"),
-                 plain(reference(), "SELECT * FROM sqlite_sequence"));
-        QCOMPARE(plain(path(), dump("e", "id, v")), plain(reference(), dump("e", "id, v")));
+        QCOMPARE(plainScript(path(), "SELECT * FROM sqlite_sequence"),
+                 plainScript(reference(), "SELECT * FROM sqlite_sequence"));
+        QCOMPARE(plainScript(path(), dump("e", "id, v")), plainScript(reference(), dump("e", "id, v")));
     }
 
     // A table taken from a file keeps AUTOINCREMENT and its sequence through an ALTER inside
@@ -274,7 +250,7 @@ private slots:
         const char* schema = "CREATE TABLE t(id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);"
                              "INSERT INTO t(v) VALUES ('a'), ('b'), ('c'), ('d'), ('e');"
                              "DELETE FROM t WHERE id >= 4;";
-        QCOMPARE(plain(path(), schema), QString());
+        QCOMPARE(plainScript(path(), schema), QString());
         QVERIFY(QFile::copy(path(), reference()));
         const char* statements[] = {
             "INSERT INTO t(v) VALUES ('f')",       "BEGIN",  "ALTER TABLE t ADD COLUMN w INT",
@@ -284,28 +260,28 @@ private slots:
             auto db = openFile(path(), &error);
             QVERIFY2(db, error.message.c_str());
             auto c = db->connect();
-            // The reference runs each in its own transaction (plain() is one connection a call).
+            // The reference runs each in its own transaction (plainScript() is one connection a call).
             for (const char* sql : statements) {
                 if (std::string(sql) == "BEGIN" || std::string(sql) == "COMMIT") {
                     MUST(*c, sql);
                     continue;
                 }
-                const QString expected = plain(reference(), sql);
+                const QString expected = plainScript(reference(), sql);
                 QCOMPARE(onMvcc(*c, sql), expected);
             }
             MUST(*c, "PRAGMA wal_checkpoint");
         }
-        QCOMPARE(plain(path(), "PRAGMA integrity_check"), QString("ok"));
-        QCOMPARE(plain(path(), "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema WHERE name = 't'"),
+        QCOMPARE(plainScript(path(), "PRAGMA integrity_check"), QString("ok"));
+        QCOMPARE(plainScript(path(), "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema WHERE name = 't'"),
                  QString("1"));
-        QCOMPARE(plain(path(), "SELECT * FROM sqlite_sequence"),
-                 plain(reference(), "SELECT * FROM sqlite_sequence"));
-        QCOMPARE(plain(path(), dump("t", "id, v, w")), plain(reference(), dump("t", "id, v, w")));
+        QCOMPARE(plainScript(path(), "SELECT * FROM sqlite_sequence"),
+                 plainScript(reference(), "SELECT * FROM sqlite_sequence"));
+        QCOMPARE(plainScript(path(), dump("t", "id, v, w")), plainScript(reference(), dump("t", "id, v, w")));
         auto db = openFile(path());
         QVERIFY(db);
         auto c = db->connect();
         const char* sql = "INSERT INTO t(v) VALUES ('h')";
-        QCOMPARE(onMvcc(*c, sql), plain(reference(), sql));
+        QCOMPARE(onMvcc(*c, sql), plainScript(reference(), sql));
         both(*c, dump("t", "id, v, w"));
     }
 
@@ -328,7 +304,7 @@ private slots:
         QCOMPARE_ROWS(*a, "SELECT id, v FROM e ORDER BY id", "1|x, 2|a, 3|b");
         MUST(*a, "DELETE FROM e WHERE id = 3");
         MUST(*a, "PRAGMA wal_checkpoint");
-        QCOMPARE(plain(path(), "SELECT * FROM sqlite_sequence"), QString("e|3"));
+        QCOMPARE(plainScript(path(), "SELECT * FROM sqlite_sequence"), QString("e|3"));
         // A difference, documented (docs/engine.md, Data model): an MVCC connection has no
         // sqlite_sequence; Turso's shows one.
         QCOMPARE(onMvcc(*a, "SELECT * FROM sqlite_sequence"),

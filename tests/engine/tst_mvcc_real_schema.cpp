@@ -16,6 +16,7 @@
 // which WAL, one writer at a time, cannot do, so the final rows would differ by design.
 
 #include "engine/api/Database.h"
+#include "support/PlainSqlite.h"
 #include "support/SideBySide.h"
 #include "support/TestDb.h"
 
@@ -34,6 +35,8 @@ using test::engineRows;
 using test::sqliteRows;
 
 namespace {
+
+using test::schemaQuery;
 
 const char* shopSchema = R"sql(
 CREATE TABLE categories (code TEXT PRIMARY KEY, title TEXT NOT NULL UNIQUE);
@@ -116,9 +119,6 @@ const std::vector<std::string> finalQueries = {
     "SELECT what, order_id FROM audit ORDER BY order_id, what",
     "SELECT * FROM order_totals ORDER BY id",
 };
-
-const char* schemaQuery = "SELECT type, name, tbl_name, sql FROM sqlite_schema "
-                          "WHERE tbl_name <> '__txscope_mvcc_meta' ORDER BY type, name";
 
 // Runs SQL with the stock SQLite library on a file; "" or the error's message.
 QString plainExec(const QString& path, const char* sql)

@@ -35,6 +35,31 @@ QString plainSqlite(const QString& path, const char* sql)
     return rows;
 }
 
+QString plainScript(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        return "error: open";
+    }
+    QStringList rows;
+    char* message = nullptr;
+    const int rc = sqlite3_exec(
+        db, sql,
+        [](void* out, int n, char** values, char**) {
+            QStringList row;
+            for (int i = 0; i < n; ++i)
+                row << (values[i] ? QString::fromUtf8(values[i]) : QString("NULL"));
+            static_cast<QStringList*>(out)->append(row.join('|'));
+            return 0;
+        },
+        &rows, &message);
+    const QString text = QString::fromUtf8(message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? rows.join(", ") : "error: " + text;
+}
+
 bool plainExec(const QString& path, const char* sql)
 {
     sqlite3* db = nullptr;

@@ -3,6 +3,7 @@
 // MVCC checkpoint and the CLI's --db promise is that plain SQLite sees the committed rows.
 
 #include <QString>
+#include <string>
 
 struct sqlite3;
 
@@ -15,13 +16,23 @@ QString plainQuery(sqlite3* db, const char* sql);
 // nulls); "cannot open" or "error: MESSAGE" when SQLite refuses.
 QString plainSqlite(const QString& path, const char* sql);
 
+// Runs a script (any number of statements) with the stock SQLite library, as the application
+// owning the file would (read-write, created when missing): the rows of every statement as
+// "a|b, c|d" (NULL for nulls), or "error: MESSAGE" when SQLite refuses one (earlier statements
+// stay done), "error: open" when it cannot open the file.
+QString plainScript(const QString& path, const char* sql);
+inline QString plainScript(const QString& path, const std::string& sql)
+{
+    return plainScript(path, sql.c_str());
+}
+
 // Runs statements with the stock SQLite library, as the application owning the file would
 // (read-write, created when missing); false when SQLite refuses one.
 bool plainExec(const QString& path, const char* sql);
 
 // The schema of a file as SQLite keeps it, without the MVCC engine's own table: for comparing a
 // file's schema before and after the engine opened and checkpointed it.
-inline constexpr const char* schemaQuery =
-    "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' ORDER BY type, name";
+inline constexpr const char* schemaQuery = "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                                           "WHERE tbl_name <> '__txscope_mvcc_meta' ORDER BY type, name";
 
 } // namespace txs::test

@@ -29,7 +29,7 @@ constexpr int Ok = 0, Error = 1, Busy = 5, Locked = 6, ReadOnly = 8, IoErr = 10,
 constexpr int Interrupt = 9, Auth = 23; // Stop / statement_timeout; refused by the hardening authorizer
 constexpr int BusyRecovery = Busy | (1 << 8), BusySnapshot = Busy | (2 << 8), BusyTimeout = Busy | (3 << 8);
 constexpr int ConstraintNotNull = Constraint | (5 << 8), ConstraintPrimaryKey = Constraint | (6 << 8),
-              ConstraintUnique = Constraint | (8 << 8);
+              ConstraintUnique = Constraint | (8 << 8), ConstraintDatatype = Constraint | (12 << 8);
 } // namespace rc
 
 struct Error

@@ -94,4 +94,51 @@ Value applyAffinity(Value value, Affinity affinity)
     return value;
 }
 
+namespace {
+
+std::string upper(std::string_view text)
+{
+    std::string t;
+    for (char c : text)
+        t += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return t;
+}
+
+} // namespace
+
+Affinity strictAffinityOf(std::string_view declaredType)
+{
+    const std::string t = upper(declaredType);
+    return t == "ANY" ? Affinity::Blob : affinityOf(t);
+}
+
+std::string looseType(const TableSchema& table, const ColumnSchema& column)
+{
+    return table.strict && upper(column.declaredType) == "ANY" ? std::string() : column.declaredType;
+}
+
+std::optional<std::string> strictMismatch(const Value& value, const ColumnSchema& column,
+                                          const std::string& table)
+{
+    const std::string type = upper(column.declaredType);
+    Value::Type wanted;
+    if (type == "INT" || type == "INTEGER")
+        wanted = Value::Type::Integer;
+    else if (type == "REAL")
+        wanted = Value::Type::Real;
+    else if (type == "TEXT")
+        wanted = Value::Type::Text;
+    else if (type == "BLOB")
+        wanted = Value::Type::Blob;
+    else
+        return std::nullopt; // ANY
+    if (value.isNull() || value.type() == wanted) return std::nullopt;
+    const char* given = value.type() == Value::Type::Integer ? "INT"
+                        : value.type() == Value::Type::Real  ? "REAL"
+                        : value.type() == Value::Type::Text  ? "TEXT"
+                                                             : "BLOB";
+    return std::string("cannot store ") + given + " value in " + type + " column " + table + "." +
+           column.name;
+}
+
 } // namespace txs::mvcc

@@ -2,6 +2,7 @@
 
 #include "engine/api/Hardening.h"
 #include "engine/mvcc/Affinity.h"
+#include "engine/mvcc/ConflictClauses.h"
 #include "engine/mvcc/ForeignKeySchema.h"
 #include "engine/mvcc/Index.h"
 #include "engine/mvcc/IndexKeys.h"
@@ -57,27 +58,19 @@ std::string text(sqlite3_stmt* s, int column)
 }
 
 // Words SQLite accepts in a column or table definition whose meaning the engine would not
-// enforce on a virtual table.
-// A constraint's own conflict clause (`UNIQUE ON CONFLICT REPLACE`, `NOT NULL ON CONFLICT IGNORE`)
-// is one: SQLite applies it when the statement names none, but a virtual table is told only the
-// statement's mode (sqlite3_vtab_on_conflict), ABORT for both `INSERT` and `INSERT OR ABORT`, so
-// the engine cannot tell when the constraint's clause should win. ON CONFLICT ABORT is the
-// default and is taken. (In a CREATE TABLE, ON CONFLICT only ever follows a constraint.)
+// enforce on a virtual table. (A constraint's own ON CONFLICT clause is enforced:
+// ConflictClauses.h.)
 std::optional<std::string> unenforcedClause(std::string_view statement)
 {
     const auto tokens = leadingTokens(statement, 100000);
     auto word = [&](std::size_t i) -> const std::string* {
         return i < tokens.size() && tokens[i].type == Token::Type::Word && !tokens[i].quoted ? &tokens[i].text
-                                                                                                : nullptr;
+                                                                                             : nullptr;
     };
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         const std::string* w = word(i);
         if (!w) continue;
         if (*w == "GENERATED") return "generated columns";
-        const std::string* next = word(i + 1);
-        const std::string* resolution = word(i + 2);
-        if (*w == "ON" && next && *next == "CONFLICT" && resolution && *resolution != "ABORT")
-            return "constraints with ON CONFLICT " + *resolution;
     }
     return std::nullopt;
 }
@@ -220,10 +213,12 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
         sql += quoteIdentifier(column.name);
         if (!column.declaredType.empty()) sql += " " + column.declaredType;
         if (static_cast<int>(i) == schema.keyColumn)
-            sql += schema.autoincrement ? " PRIMARY KEY AUTOINCREMENT" : " PRIMARY KEY";
+            sql += " PRIMARY KEY" + conflictClause(schema.keyConflict) +
+                   (schema.autoincrement ? " AUTOINCREMENT" : "");
         if (const auto* pk = columnPrimaryKey(schema, static_cast<int>(i)))
-            sql += pk->descending[0] ? " PRIMARY KEY DESC" : " PRIMARY KEY";
-        if (column.notNull) sql += " NOT NULL";
+            sql +=
+                (pk->descending[0] ? " PRIMARY KEY DESC" : " PRIMARY KEY") + conflictClause(pk->onConflict);
+        if (column.notNull) sql += " NOT NULL" + conflictClause(column.notNullConflict);
         if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
         if (!column.collation.empty()) sql += " COLLATE " + quoteIdentifier(column.collation);
         for (const auto& check : schema.checks)
@@ -240,24 +235,26 @@ std::string canonicalCreate(const mvcc::TableSchema& schema)
             sql += collateClause(schema, index, i);
             if (index.descending[i]) sql += " DESC";
         }
-        sql += ")";
+        sql += ")" + conflictClause(index.onConflict);
     }
     for (const auto& check : schema.checks)
         if (check.column.empty()) sql += "," + checkClause(check);
-    return sql + foreignKeyClauses(schema) + ")";
+    return sql + foreignKeyClauses(schema) + (schema.strict ? ") STRICT" : ")");
 }
 
 bool sameIndex(const mvcc::IndexSchema& a, const mvcc::IndexSchema& b)
 {
     return a.name == b.name && a.unique == b.unique && a.primaryKey == b.primaryKey &&
-           a.columns == b.columns && a.descending == b.descending && a.collations == b.collations;
+           a.onConflict == b.onConflict && a.columns == b.columns && a.descending == b.descending &&
+           a.collations == b.collations;
 }
 
 bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
 {
     if (a.name != b.name || a.keyColumn != b.keyColumn || a.autoincrement != b.autoincrement ||
-        a.columns.size() != b.columns.size() || a.constraintIndexes.size() != b.constraintIndexes.size() ||
-        a.checks.size() != b.checks.size() || !sameForeignKeys(a, b))
+        a.keyConflict != b.keyConflict || a.strict != b.strict || a.columns.size() != b.columns.size() ||
+        a.constraintIndexes.size() != b.constraintIndexes.size() || a.checks.size() != b.checks.size() ||
+        !sameForeignKeys(a, b))
         return false;
     for (std::size_t i = 0; i < a.checks.size(); ++i)
         if (a.checks[i].name != b.checks[i].name || a.checks[i].expressionSql != b.checks[i].expressionSql ||
@@ -268,7 +265,8 @@ bool sameStructure(const mvcc::TableSchema& a, const mvcc::TableSchema& b)
     for (std::size_t i = 0; i < a.columns.size(); ++i) {
         const auto &x = a.columns[i], &y = b.columns[i];
         if (x.name != y.name || x.declaredType != y.declaredType || x.notNull != y.notNull ||
-            x.defaultSql != y.defaultSql || x.collation != y.collation)
+            x.defaultSql != y.defaultSql || x.collation != y.collation ||
+            x.notNullConflict != y.notNullConflict)
             return false;
     }
     return true;
@@ -284,7 +282,7 @@ std::string rowMirrorCreate(const mvcc::TableSchema& schema, const std::string& 
     for (std::size_t i = 0; i < schema.columns.size(); ++i) {
         const auto& column = schema.columns[i];
         if (i) sql += ", ";
-        sql += quoteIdentifier(column.name) + " " + column.declaredType;
+        sql += quoteIdentifier(column.name) + " " + looseType(schema, column);
         if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
         if (!column.collation.empty()) sql += " COLLATE " + quoteIdentifier(column.collation);
     }
@@ -377,10 +375,7 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             error = Error::notSupported("WITHOUT ROWID tables are not supported by the MVCC engine yet");
             return std::nullopt;
         }
-        if (sqlite3_column_int(s.get(), 2)) {
-            error = Error::notSupported("STRICT tables are not supported by the MVCC engine yet");
-            return std::nullopt;
-        }
+        schema.strict = sqlite3_column_int(s.get(), 2) != 0;
     }
     int primaryKeyColumns = 0, primaryKeyIndex = -1;
     {
@@ -395,7 +390,8 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             mvcc::ColumnSchema column;
             column.name = text(s.get(), 0);
             column.declaredType = text(s.get(), 1);
-            column.affinity = affinityOf(column.declaredType);
+            column.affinity =
+                schema.strict ? strictAffinityOf(column.declaredType) : affinityOf(column.declaredType);
             column.notNull = sqlite3_column_int(s.get(), 2) != 0;
             column.defaultSql = text(s.get(), 3);
             if (sqlite3_column_int(s.get(), 4) > 0) {
@@ -474,6 +470,7 @@ std::optional<mvcc::TableSchema> parseOnce(const std::string& sql, Error& error)
             schema.constraintIndexes.push_back(std::move(index));
         }
     }
+    readConflictClauses(sql, schema);
     return schema;
 }
 

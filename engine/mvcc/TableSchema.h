@@ -17,6 +17,11 @@ enum class Affinity { Integer, Text, Blob, Real, Numeric };
 // blobs compare the same under each. The store needs no SQL to apply them (Index.cpp).
 enum class Collation { Binary, Nocase, Rtrim };
 
+// A constraint's conflict resolution (SQLite's ON CONFLICT clause on NOT NULL, UNIQUE and PRIMARY
+// KEY, and a statement's OR clause). Default: none written; a statement's OR clause wins over the
+// constraint's, and ABORT applies when neither names one (docs/engine.md).
+enum class Resolution : unsigned char { Default, Rollback, Abort, Fail, Ignore, Replace };
+
 struct ColumnSchema
 {
     std::string name;
@@ -25,6 +30,7 @@ struct ColumnSchema
     bool notNull = false;
     std::string defaultSql; // the DEFAULT expression as SQL, empty when none
     std::string collation;  // COLLATE of the column (NOCASE, RTRIM); empty for BINARY
+    Resolution notNullConflict = Resolution::Default; // NOT NULL ON CONFLICT ...
 };
 
 // A CHECK constraint, column or table level (written back where it was declared; SQLite evaluates
@@ -48,6 +54,7 @@ struct IndexSchema
     std::string name; // sqlite_autoindex_<table>_<n> for constraints, as SQLite names them
     bool unique = false;
     bool primaryKey = false; // the table's PRIMARY KEY (SQLITE_CONSTRAINT_PRIMARYKEY when violated)
+    Resolution onConflict = Resolution::Default; // a constraint's UNIQUE/PRIMARY KEY ON CONFLICT ...
     std::vector<int> columns;
     std::vector<bool> descending;
     // One per column; missing ones (a schema built without them) are BINARY.
@@ -119,6 +126,11 @@ struct TableSchema
     // INTEGER PRIMARY KEY AUTOINCREMENT: a rowid once handed out is never handed out again, and
     // the file's sqlite_sequence holds the largest one (FileCheckpoint.cpp).
     bool autoincrement = false;
+    Resolution keyConflict = Resolution::Default; // the rowid alias's PRIMARY KEY ON CONFLICT ...
+    // STRICT: each column's type is INT, INTEGER, REAL, TEXT, BLOB or ANY, and a value that its
+    // affinity does not turn into that type is refused (SQLITE_CONSTRAINT_DATATYPE; ANY: BLOB
+    // affinity, every value kept as given).
+    bool strict = false;
     std::string createSql; // the statement that created it
     // The constraint indexes CREATE TABLE made (UNIQUE, a non-integer or composite PRIMARY KEY).
     std::vector<IndexSchema> constraintIndexes;

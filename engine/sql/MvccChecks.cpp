@@ -1,5 +1,6 @@
 #include "engine/sql/MvccChecks.h"
 
+#include "engine/mvcc/Affinity.h"
 #include "engine/mvcc/SchemaReader.h"
 #include "engine/sql/MvccVirtualTableWrites.h"
 #include "engine/sqlutil/SqliteValues.h"
@@ -26,9 +27,9 @@ std::optional<Error> exec(sqlite3* db, const std::string& sql)
 
 } // namespace
 
-std::string declaredColumn(const mvcc::ColumnSchema& column)
+std::string declaredColumn(const mvcc::TableSchema& table, const mvcc::ColumnSchema& column)
 {
-    std::string sql = quoteIdentifier(column.name) + " " + column.declaredType;
+    std::string sql = quoteIdentifier(column.name) + " " + mvcc::looseType(table, column);
     if (!column.defaultSql.empty()) sql += " DEFAULT (" + column.defaultSql + ")";
     if (!column.collation.empty()) sql += " COLLATE " + quoteIdentifier(column.collation);
     return sql;

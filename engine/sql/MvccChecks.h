@@ -20,7 +20,7 @@ namespace txs::sql {
 struct Vtab;
 
 // The column definition SQLite declares for the virtual table (type, DEFAULT, COLLATE).
-std::string declaredColumn(const mvcc::ColumnSchema& column);
+std::string declaredColumn(const mvcc::TableSchema& table, const mvcc::ColumnSchema& column);
 
 // Whether `schema` needs a row mirror (it has CHECK constraints).
 bool needsRowMirror(const mvcc::TableSchema& schema);

@@ -292,6 +292,22 @@ void MvccConnection::clearStatements()
     if (triggers_) triggers_->clearStatements();
 }
 
+namespace {
+
+// Whether `statement` is an INSERT OR ABORT or UPDATE OR ABORT (not behind a WITH clause, where
+// the constraints' own clauses then win: docs/engine.md).
+bool namesOrAbort(std::string_view statement)
+{
+    const auto tokens = sqlutil::leadingTokens(statement, 3);
+    auto word = [&](std::size_t i, const char* text) {
+        return i < tokens.size() && tokens[i].type == sqlutil::Token::Type::Word && !tokens[i].quoted &&
+               tokens[i].text == text;
+    };
+    return (word(0, "INSERT") || word(0, "UPDATE")) && word(1, "OR") && word(2, "ABORT");
+}
+
+} // namespace
+
 sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan)
 {
     if (auto it = statements_.find(statement); it != statements_.end()) {
@@ -399,6 +415,8 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
     statementPlan_ = plan;
     if (plan) plan->reset();
     vtabError_.reset();
+    statementNamesAbort_ = namesOrAbort(statement);
+    failedUnder_ = mvcc::Resolution::Default;
     foreignKeys_->beginStatement();
     triggers_->beginStatement();
     bindParams(stmt, params);
@@ -455,15 +473,19 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
         // A failed statement leaves no trace of its writes (SQLite's statement rollback);
         // a conflict has already undone the whole transaction. A trigger's RAISE(FAIL) keeps
         // the rows written before it (committed, in autocommit); RAISE(ROLLBACK) ends the
-        // transaction.
+        // transaction. So do a constraint's FAIL and ROLLBACK resolutions (the statement's OR
+        // clause or the constraint's own ON CONFLICT).
         const auto raised = triggers_->raised();
-        if (raised == Triggers::Raised::Fail && tx->loadState() == TxState::Active) {
+        const bool fail = raised == Triggers::Raised::Fail || failedUnder_ == mvcc::Resolution::Fail;
+        const bool rollback =
+            raised == Triggers::Raised::Rollback || failedUnder_ == mvcc::Resolution::Rollback;
+        if (fail && tx->loadState() == TxState::Active) {
             if (implicit) store_->commit(*implicit);
             return error;
         }
         if (tx->loadState() == TxState::Active) store_->undoTo(*tx, mark);
         if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
-        if (raised == Triggers::Raised::Rollback && !implicit && tx_) {
+        if (rollback && !implicit && tx_) {
             if (tx_->loadState() == TxState::Active) store_->rollback(*tx_, RollbackReason::StatementError);
             tx_.reset();
         }

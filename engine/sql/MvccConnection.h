@@ -58,6 +58,12 @@ public:
     void resumeStatementPlan(UpsertPlan* plan) { statementPlan_ = plan; }
     std::shared_ptr<mvcc::Table> declaredTable(std::uint32_t tableId) const;
     void reportError(Error error) { vtabError_ = std::move(error); }
+    // The running statement writes OR ABORT itself. SQLite tells a virtual table ABORT alike for
+    // it and for a statement with no OR clause, where a constraint's own ON CONFLICT applies.
+    bool statementNamesAbort() const { return statementNamesAbort_; }
+    // A constraint failed under FAIL or ROLLBACK: the statement keeps the rows it wrote before
+    // (FAIL) or ends the transaction (ROLLBACK), as in SQLite, instead of undoing itself.
+    void noteResolution(mvcc::Resolution resolution) { failedUnder_ = resolution; }
     ForeignKeys& foreignKeys() { return *foreignKeys_; } // MvccForeignKeys.h
     Triggers& triggers() { return *triggers_; }          // MvccTriggers.h
 
@@ -142,6 +148,8 @@ private:
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any
     mvcc::Transaction* statementTx_ = nullptr; // the transaction the running statement uses
     std::optional<Error> vtabError_;
+    bool statementNamesAbort_ = false;
+    mvcc::Resolution failedUnder_ = mvcc::Resolution::Default;
     std::unique_ptr<ForeignKeys> foreignKeys_; // PRAGMA foreign_keys and their enforcement
     std::unique_ptr<Triggers> triggers_;       // the store's triggers, run on the private handle
 

@@ -1,6 +1,7 @@
 #include "engine/sql/MvccTriggers.h"
 
 #include "engine/api/AsciiText.h"
+#include "engine/mvcc/Affinity.h"
 #include "engine/sql/TriggerBodyDefaults.h"
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/sqlutil/SqliteValues.h"
@@ -150,7 +151,7 @@ std::optional<Error> Triggers::declare(const mvcc::TriggerSchema& trigger, const
         d.columns.push_back(quoteIdentifier(column.name));
         create += (i ? ", " : "") + d.columns.back() + " " +
                   (static_cast<int>(i) == schema.keyColumn ? std::string("INTEGER PRIMARY KEY")
-                                                           : column.declaredType);
+                                                           : mvcc::looseType(schema, column));
         if (!column.collation.empty()) create += " COLLATE " + quoteIdentifier(column.collation);
     }
     create += ")";

@@ -70,7 +70,7 @@ int connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
     const auto& columns = table->schema().columns;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         if (i) ddl += ", ";
-        ddl += declaredColumn(columns[i]);
+        ddl += declaredColumn(table->schema(), columns[i]);
     }
     ddl += ")";
     if (int rc = sqlite3_declare_vtab(db, ddl.c_str()); rc != SQLITE_OK) {

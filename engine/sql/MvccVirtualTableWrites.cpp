@@ -26,29 +26,149 @@ int setError(sqlite3_vtab* vtab, const Error& error)
 
 namespace {
 
-mvcc::OnConflict onConflict(sqlite3* db)
+using mvcc::Resolution;
+
+// The statement's OR clause as SQLite tells it; Default when it names none, where each
+// constraint's own ON CONFLICT applies (SQLite says ABORT alike for OR ABORT and for no clause).
+Resolution statementResolution(Vtab& vtab)
 {
-    switch (sqlite3_vtab_on_conflict(db)) {
-    case SQLITE_REPLACE:
-        return mvcc::OnConflict::Replace;
+    switch (sqlite3_vtab_on_conflict(vtab.db)) {
+    case SQLITE_ROLLBACK:
+        return Resolution::Rollback;
+    case SQLITE_FAIL:
+        return Resolution::Fail;
     case SQLITE_IGNORE:
-        return mvcc::OnConflict::Ignore;
+        return Resolution::Ignore;
+    case SQLITE_REPLACE:
+        return Resolution::Replace;
     default:
-        return mvcc::OnConflict::Abort;
+        return vtab.connection->statementNamesAbort() ? Resolution::Abort : Resolution::Default;
     }
+}
+
+// SQLite's rule: the statement's OR clause, else the constraint's own ON CONFLICT, else ABORT.
+Resolution resolve(Resolution statement, Resolution constraint)
+{
+    if (statement != Resolution::Default) return statement;
+    return constraint != Resolution::Default ? constraint : Resolution::Abort;
+}
+
+// What the store does when the key is taken.
+mvcc::OnConflict storeMode(Resolution resolution)
+{
+    return resolution == Resolution::Replace  ? mvcc::OnConflict::Replace
+           : resolution == Resolution::Ignore ? mvcc::OnConflict::Ignore
+                                              : mvcc::OnConflict::Abort;
+}
+
+// A constraint's error under `resolution`: FAIL keeps the statement's earlier rows, ROLLBACK ends
+// the transaction (the connection does either, MvccConnection::runSql).
+int failUnder(Vtab& vtab, const Error& error, Resolution resolution)
+{
+    if (error.kind == ErrorKind::Constraint &&
+        (resolution == Resolution::Fail || resolution == Resolution::Rollback))
+        vtab.connection->noteResolution(resolution);
+    return setError(&vtab, error);
+}
+
+// The value of `column`'s DEFAULT (NOT NULL ON CONFLICT REPLACE writes it for a NULL), with the
+// column's affinity; NULL when it has none.
+Value columnDefault(Vtab& vtab, const mvcc::ColumnSchema& column)
+{
+    if (column.defaultSql.empty()) return Value();
+    sqlutil::StatementHandle s;
+    if (sqlutil::prepare(vtab.db, "SELECT " + column.defaultSql, s) != SQLITE_OK || !s ||
+        sqlite3_step(s.get()) != SQLITE_ROW)
+        return Value();
+    return applyAffinity(fromSqliteValue(sqlite3_column_value(s.get(), 0)), column.affinity);
+}
+
+// Whether deleting a row REPLACE is in the way of fires the table's DELETE triggers: only with
+// PRAGMA recursive_triggers on, as in SQLite.
+bool replaceFiresDelete(Vtab& vtab)
+{
+    return vtab.connection->triggers().recursive() && vtab.connection->triggers().any(vtab.table->id());
+}
+
+// STRICT's error. Told SQLITE_ERROR, not SQLITE_CONSTRAINT, which SQLite would drop under OR
+// IGNORE: SQLite fails the statement whatever its OR clause (the connection reports the error
+// the virtual table gave, with its SQLITE_CONSTRAINT_DATATYPE).
+int datatypeError(Vtab& vtab, const std::string& message)
+{
+    setError(&vtab, Error::constraint(rc::ConstraintDatatype, message));
+    return SQLITE_ERROR;
+}
+
+// NOT NULL, then STRICT's column types, as SQLite checks them before CHECK and the unique
+// constraints. A NULL in a NOT NULL column is resolved by the statement's OR clause or the
+// column's ON CONFLICT: IGNORE skips the row (`skipped`), REPLACE writes the column's default
+// (an error when that is NULL too), others fail.
+std::optional<int> checkColumns(Vtab& vtab, Row& row, Resolution statement, bool& skipped)
+{
+    skipped = false;
+    const auto& schema = vtab.table->schema();
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+        const auto& column = schema.columns[i];
+        if (!column.notNull || !row[i].isNull()) continue;
+        const Resolution resolution = resolve(statement, column.notNullConflict);
+        if (resolution == Resolution::Ignore) {
+            skipped = true;
+            return SQLITE_OK;
+        }
+        if (resolution == Resolution::Replace) row[i] = columnDefault(vtab, column);
+        if (!row[i].isNull()) continue;
+        return failUnder(vtab,
+                         Error::constraint(rc::ConstraintNotNull, "NOT NULL constraint failed: " +
+                                                                      vtab.table->name() + "." + column.name),
+                         resolution);
+    }
+    if (!schema.strict) return std::nullopt;
+    for (std::size_t i = 0; i < schema.columns.size(); ++i)
+        if (auto mismatch = mvcc::strictMismatch(row[i], schema.columns[i], vtab.table->name()))
+            return datatypeError(vtab, *mismatch);
+    return std::nullopt;
 }
 
 // Fires the triggers of `vtab`'s table for one row (Triggers::fire), with the running statement's
 // upsert plan suspended while their bodies run.
-std::optional<Error> fireTriggers(Vtab& vtab, Triggers::Timing timing, Triggers::Event event, const Row* oldRow,
-                                  std::int64_t oldKey, const Row* newRow, std::int64_t newKey,
-                                  const std::vector<bool>& set, bool& ignored)
+std::optional<Error> fireTriggers(Vtab& vtab, Triggers::Timing timing, Triggers::Event event,
+                                  const Row* oldRow, std::int64_t oldKey, const Row* newRow,
+                                  std::int64_t newKey, const std::vector<bool>& set, bool& ignored)
 {
     UpsertPlan* plan = vtab.connection->suspendStatementPlan();
     auto error = vtab.connection->triggers().fire(*vtab.table, timing, event, oldRow, oldKey, newRow, newKey,
                                                   set, ignored);
     vtab.connection->resumeStatementPlan(plan);
     return error;
+}
+
+// The row at `key` as the transaction sees it (for a trigger's OLD), or null.
+mvcc::RowPtr visibleRow(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
+{
+    mvcc::VersionChain* chain = vtab.table->find(key);
+    return chain ? vtab.connection->store().read(*chain, tx) : nullptr;
+}
+
+// DELETE of one row of a table with triggers: BEFORE DELETE, the delete, AFTER DELETE.
+std::optional<Error> deleteRow(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
+{
+    auto& store = vtab.connection->store();
+    const mvcc::RowPtr old = visibleRow(vtab, tx, key);
+    if (!old) return store.remove(tx, vtab.table, key); // the store's own answer
+    bool ignored = false;
+    if (auto error = fireTriggers(vtab, Triggers::Timing::Before, Triggers::Event::Delete, old.get(), key,
+                                  nullptr, 0, {}, ignored))
+        return error;
+    if (ignored) return std::nullopt;
+    if (auto error = store.remove(tx, vtab.table, key)) return error;
+    return fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Delete, old.get(), key, nullptr, 0,
+                        {}, ignored);
+}
+
+int deleteFiring(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
+{
+    auto error = deleteRow(vtab, tx, key);
+    return error ? setError(&vtab, *error) : SQLITE_OK;
 }
 
 // The NOT NULL constraint of `row`, as SQLite checks it before the key's uniqueness.
@@ -72,23 +192,32 @@ Error mismatch()
 // a violation: the error (the statement is undone), or under OR IGNORE `ignored` (the caller undoes
 // the row), or under OR REPLACE that row is deleted. A duplicate the transaction does not see (a
 // concurrent insert, a commit after its snapshot) is decided at COMMIT (Index.h).
+// Each index's resolution is the statement's OR clause, else the constraint's own ON CONFLICT;
+// as in SQLite the REPLACE ones come last, so a row another constraint ignores or refuses
+// deletes nothing. `resolution` tells the caller which one an error came under.
 std::optional<Error> checkUnique(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key, const Row& row,
-                                 mvcc::OnConflict mode, bool& ignored)
+                                 Resolution statement, bool& ignored, Resolution& resolution)
 {
     ignored = false;
     const Table& table = *vtab.table;
     if (!table.hasUniqueIndexes()) return std::nullopt;
     auto& store = vtab.connection->store();
-    for (const auto& index : *table.indexes()) {
-        if (!index->unique()) continue;
-        const auto other = mvcc::visibleDuplicate(store, table, *index, index->tupleOf(row), key, tx);
-        if (!other) continue;
-        if (mode == mvcc::OnConflict::Ignore) {
-            ignored = true;
-            return std::nullopt;
+    for (const bool replacing : {false, true}) {
+        for (const auto& index : *table.indexes()) {
+            if (!index->unique()) continue;
+            resolution = resolve(statement, index->schema().onConflict);
+            if ((resolution == Resolution::Replace) != replacing) continue;
+            const auto other = mvcc::visibleDuplicate(store, table, *index, index->tupleOf(row), key, tx);
+            if (!other) continue;
+            if (resolution == Resolution::Ignore) {
+                ignored = true;
+                return std::nullopt;
+            }
+            if (resolution != Resolution::Replace) return mvcc::uniqueViolation(table, *index);
+            if (auto error = replaceFiresDelete(vtab) ? deleteRow(vtab, tx, *other)
+                                                      : store.remove(tx, vtab.table, *other))
+                return error;
         }
-        if (mode != mvcc::OnConflict::Replace) return mvcc::uniqueViolation(table, *index);
-        if (auto error = store.remove(tx, vtab.table, *other)) return error;
     }
     return std::nullopt;
 }
@@ -96,11 +225,16 @@ std::optional<Error> checkUnique(Vtab& vtab, mvcc::Transaction& tx, std::int64_t
 // After the store wrote `row` at `key` (since `mark`, a size of tx.writes): the unique indexes'
 // check, then the row's index entries. Returns SQLite's code.
 int finishWrite(Vtab& vtab, mvcc::Transaction& tx, std::size_t mark, std::int64_t key, const Row& row,
-                mvcc::OnConflict mode, bool* written = nullptr)
+                Resolution statement, bool* written = nullptr)
 {
     if (written) *written = false;
     bool ignored = false;
-    if (auto error = checkUnique(vtab, tx, key, row, mode, ignored)) return setError(&vtab, *error);
+    Resolution resolution = Resolution::Abort;
+    if (auto error = checkUnique(vtab, tx, key, row, statement, ignored, resolution)) {
+        // Under FAIL the statement keeps its earlier rows but not this one.
+        if (resolution == Resolution::Fail) vtab.connection->store().undoTo(tx, mark);
+        return failUnder(vtab, *error, resolution);
+    }
     if (ignored) {
         vtab.connection->store().undoTo(tx, mark);
         return SQLITE_OK;
@@ -135,40 +269,53 @@ std::optional<Taken> takenBy(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key
 // that meets the key or a unique index the transaction sees is left alone (DO NOTHING, OR IGNORE)
 // or that row is updated (DO UPDATE) like an UPDATE would: a row another transaction changed after
 // our snapshot, or is changing, is a write-write conflict. A conflict on a constraint other than
-// the clause's target is that constraint's error, as in SQLite. Only rows really written count as
-// changes and are RETURNed.
+// the clause's target is decided by that constraint's own ON CONFLICT (IGNORE skips the row,
+// REPLACE deletes the row in the way), else is its error, as in SQLite. Only rows really written
+// count as changes and are RETURNed.
 int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t key, const mvcc::RowPtr& row,
-              mvcc::OnConflict mode)
+              Resolution statement)
 {
+    const mvcc::OnConflict mode = storeMode(resolve(statement, Resolution::Default));
     auto& store = vtab.connection->store();
     auto& triggers = vtab.connection->triggers();
     const bool fires = triggers.any(vtab.table->id());
     const auto& schema = vtab.table->schema();
     auto fail = [&](const Error& error) { return setError(&vtab, error); };
     const std::size_t mark = tx.writes.size();
-    const auto taken = takenBy(vtab, tx, key, *row);
+    auto taken = takenBy(vtab, tx, key, *row);
+    const std::vector<int> keyColumns{schema.keyColumn};
+    while (taken && plan.hasClause() &&
+           !plan.targets(taken->index ? taken->index->schema().columns : keyColumns)) {
+        const Resolution own =
+            resolve(statement, taken->index ? taken->index->schema().onConflict : schema.keyConflict);
+        if (own == Resolution::Ignore) return SQLITE_OK;
+        if (own != Resolution::Replace) {
+            if (taken->index) return failUnder(vtab, mvcc::uniqueViolation(*vtab.table, *taken->index), own);
+            const std::string column =
+                schema.keyColumn >= 0 ? schema.columns[schema.keyColumn].name : "rowid";
+            return failUnder(
+                vtab,
+                Error::constraint(rc::ConstraintPrimaryKey,
+                                  "UNIQUE constraint failed: " + vtab.table->name() + "." + column),
+                own);
+        }
+        if (auto error = store.remove(tx, vtab.table, taken->row)) return fail(*error);
+        taken = takenBy(vtab, tx, key, *row);
+    }
     if (!taken) {
         // Not seen taken: inserted; a concurrent insert of the key or value is decided at COMMIT.
         bool ignored = false;
         if (auto error = store.insert(tx, vtab.table, key, row, mvcc::OnConflict::Abort, ignored))
             return fail(*error);
-        if (int rc = finishWrite(vtab, tx, mark, key, *row, mvcc::OnConflict::Abort); rc != SQLITE_OK)
-            return rc;
+        if (int rc = finishWrite(vtab, tx, mark, key, *row, Resolution::Abort); rc != SQLITE_OK) return rc;
         if (auto error = plan.wrote(*row)) return fail(*error);
         if (fires)
-            if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Insert, nullptr,
-                                           0, row.get(), key, {}, ignored))
+            if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Insert, nullptr, 0,
+                                          row.get(), key, {}, ignored))
                 return fail(*error);
         return SQLITE_OK;
     }
     if (!plan.hasClause()) return SQLITE_OK; // OR IGNORE
-    const std::vector<int> keyColumns{schema.keyColumn};
-    if (!plan.targets(taken->index ? taken->index->schema().columns : keyColumns)) {
-        if (taken->index) return fail(mvcc::uniqueViolation(*vtab.table, *taken->index));
-        const std::string column = schema.keyColumn >= 0 ? schema.columns[schema.keyColumn].name : "rowid";
-        return fail(Error::constraint(rc::ConstraintPrimaryKey,
-                                      "UNIQUE constraint failed: " + vtab.table->name() + "." + column));
-    }
     if (plan.doNothing()) return SQLITE_OK;
     key = taken->row;
 
@@ -210,13 +357,17 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
         for (const int column : plan.setColumns())
             if (column >= 0) set[static_cast<std::size_t>(column)] = true;
         bool ignored = false;
-        if (auto error = fireTriggers(vtab, Triggers::Timing::Before, Triggers::Event::Update,
-                                       existing.get(), key, updated.get(), to, set, ignored))
+        if (auto error = fireTriggers(vtab, Triggers::Timing::Before, Triggers::Event::Update, existing.get(),
+                                      key, updated.get(), to, set, ignored))
             return fail(*error);
         if (ignored) return SQLITE_OK;
     }
     if (auto violation = notNullViolation(*vtab.table, *updated))
         return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
+    if (schema.strict)
+        for (std::size_t i = 0; i < schema.columns.size(); ++i)
+            if (auto mismatch = mvcc::strictMismatch((*updated)[i], schema.columns[i], vtab.table->name()))
+                return datatypeError(vtab, *mismatch);
     if (auto violation = checkViolation(vtab, *updated))
         return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : fail(*violation);
     const std::size_t updateMark = tx.writes.size();
@@ -229,46 +380,14 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
         if (!error) error = store.remove(tx, vtab.table, key);
     }
     if (error) return fail(*error);
-    if (int rc = finishWrite(vtab, tx, updateMark, to, *updated, mvcc::OnConflict::Abort); rc != SQLITE_OK)
+    if (int rc = finishWrite(vtab, tx, updateMark, to, *updated, Resolution::Abort); rc != SQLITE_OK)
         return rc;
     if (auto returned = plan.wrote(*updated)) return fail(*returned);
     bool ignored = false;
     if (fires)
-        if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Update,
-                                       existing.get(), key, updated.get(), to, set, ignored))
+        if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Update, existing.get(),
+                                      key, updated.get(), to, set, ignored))
             return fail(*error);
-    return SQLITE_OK;
-}
-
-} // namespace
-
-namespace {
-
-// The row at `key` as the transaction sees it (for a trigger's OLD), or null.
-mvcc::RowPtr visibleRow(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
-{
-    mvcc::VersionChain* chain = vtab.table->find(key);
-    return chain ? vtab.connection->store().read(*chain, tx) : nullptr;
-}
-
-// DELETE of one row of a table with triggers: BEFORE DELETE, the delete, AFTER DELETE.
-int deleteFiring(Vtab& vtab, mvcc::Transaction& tx, std::int64_t key)
-{
-    auto& store = vtab.connection->store();
-    const mvcc::RowPtr old = visibleRow(vtab, tx, key);
-    if (!old) {
-        auto error = store.remove(tx, vtab.table, key); // the store's own answer
-        return error ? setError(&vtab, *error) : SQLITE_OK;
-    }
-    bool ignored = false;
-    if (auto error = fireTriggers(vtab, Triggers::Timing::Before, Triggers::Event::Delete, old.get(),
-                                   key, nullptr, 0, {}, ignored))
-        return setError(&vtab, *error);
-    if (ignored) return SQLITE_OK;
-    if (auto error = store.remove(tx, vtab.table, key)) return setError(&vtab, *error);
-    if (auto error = fireTriggers(vtab, Triggers::Timing::After, Triggers::Event::Delete, old.get(),
-                                   key, nullptr, 0, {}, ignored))
-        return setError(&vtab, *error);
     return SQLITE_OK;
 }
 
@@ -295,7 +414,11 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
 
     const bool inserting = sqlite3_value_type(argv[0]) == SQLITE_NULL;
     const std::int64_t oldKey = inserting ? 0 : sqlite3_value_int64(argv[0]);
-    const auto mode = onConflict(vtab.db);
+    const Resolution statement = statementResolution(vtab);
+    // The key's own resolution (a rowid alias's PRIMARY KEY ON CONFLICT); the store applies it.
+    const Resolution keyResolution =
+        resolve(statement, schema.keyColumn >= 0 ? schema.keyConflict : Resolution::Default);
+    const mvcc::OnConflict mode = storeMode(keyResolution);
     // OLD for the triggers; and the values of the columns an UPDATE's SET does not name, which
     // the virtual table leaves out when a trigger needs to tell them apart (xColumn's nochange).
     bool unchangedColumns = false;
@@ -336,22 +459,18 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     const auto event = inserting ? Triggers::Event::Insert : Triggers::Event::Update;
     if (fires && (inserting || old)) {
         bool ignored = false;
-        if (auto error = fireTriggers(vtab, Triggers::Timing::Before, event, old.get(), oldKey,
-                                       row.get(), key, set, ignored))
+        if (auto error = fireTriggers(vtab, Triggers::Timing::Before, event, old.get(), oldKey, row.get(),
+                                      key, set, ignored))
             return setError(base, *error);
         if (ignored) return SQLITE_OK;
     }
 
-    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-        if (!schema.columns[i].notNull || !(*row)[i].isNull()) continue;
-        if (mode == mvcc::OnConflict::Ignore) return SQLITE_OK;
-        return setError(base, Error::constraint(rc::ConstraintNotNull,
-                                                "NOT NULL constraint failed: " + vtab.table->name() + "." +
-                                                    schema.columns[i].name));
-    }
+    bool skipped = false;
+    if (auto rc = checkColumns(vtab, *row, statement, skipped)) return *rc;
+    if (skipped) return SQLITE_OK;
     // CHECK after NOT NULL and before the key and unique indexes, as SQLite; OR IGNORE skips the row.
     if (auto violation = checkViolation(vtab, *row))
-        return mode == mvcc::OnConflict::Ignore ? SQLITE_OK : setError(base, *violation);
+        return statement == Resolution::Ignore ? SQLITE_OK : failUnder(vtab, *violation, statement);
     *newRowid = key;
 
     const std::size_t mark = tx->writes.size();
@@ -359,24 +478,31 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     bool written = false;
     int rc = SQLITE_OK;
     if (inserting) {
-        if (auto* plan = vtab.connection->statementPlan()) return upsertRow(vtab, *plan, *tx, key, row, mode);
-        if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
+        if (auto* plan = vtab.connection->statementPlan())
+            return upsertRow(vtab, *plan, *tx, key, row, statement);
+        if (keyResolution == Resolution::Replace && replaceFiresDelete(vtab) && visibleRow(vtab, *tx, key))
+            if (auto error = deleteRow(vtab, *tx, key)) return fail(error);
+        if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored))
+            return failUnder(vtab, *error, keyResolution);
         if (ignored) return SQLITE_OK;
-        rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
+        rc = finishWrite(vtab, *tx, mark, key, *row, statement, &written);
     } else if (key == oldKey) {
         if (auto error = store.update(*tx, vtab.table, key, row)) return fail(error);
-        rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
+        rc = finishWrite(vtab, *tx, mark, key, *row, statement, &written);
     } else {
         // The key changed: the row moves, which must not overwrite another row's key.
-        if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored)) return fail(error);
+        if (keyResolution == Resolution::Replace && replaceFiresDelete(vtab) && visibleRow(vtab, *tx, key))
+            if (auto error = deleteRow(vtab, *tx, key)) return fail(error);
+        if (auto error = store.insert(*tx, vtab.table, key, row, mode, ignored))
+            return failUnder(vtab, *error, keyResolution);
         if (ignored) return SQLITE_OK;
         if (auto error = store.remove(*tx, vtab.table, oldKey)) return fail(error);
         vtab.connection->foreignKeys().noteKeyMove(vtab.table.get(), oldKey, key);
-        rc = finishWrite(vtab, *tx, mark, key, *row, mode, &written);
+        rc = finishWrite(vtab, *tx, mark, key, *row, statement, &written);
     }
     if (rc != SQLITE_OK || !written || !fires || (!inserting && !old)) return rc;
-    if (auto error = fireTriggers(vtab, Triggers::Timing::After, event, old.get(), oldKey, row.get(),
-                                   key, set, ignored))
+    if (auto error = fireTriggers(vtab, Triggers::Timing::After, event, old.get(), oldKey, row.get(), key,
+                                  set, ignored))
         return setError(base, *error);
     return SQLITE_OK;
 }

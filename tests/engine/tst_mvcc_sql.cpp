@@ -241,18 +241,10 @@ private slots:
                                    << "generated columns";
         QTest::newRow("without rowid") << "CREATE TABLE wr (a INTEGER PRIMARY KEY) WITHOUT ROWID"
                                        << "WITHOUT ROWID";
-        // A virtual table is told the statement's conflict mode only (ABORT for INSERT and INSERT OR
-        // ABORT alike), so a constraint's own clause cannot be applied when it should win.
-        QTest::newRow("unique on conflict replace")
-            << "CREATE TABLE cr (k TEXT UNIQUE ON CONFLICT REPLACE, v)" << "ON CONFLICT REPLACE";
-        QTest::newRow("not null on conflict ignore")
-            << "CREATE TABLE ci (k, v INT NOT NULL ON CONFLICT IGNORE)" << "ON CONFLICT IGNORE";
-        QTest::newRow("primary key on conflict fail")
-            << "CREATE TABLE cf (id INTEGER PRIMARY KEY ON CONFLICT FAIL)" << "ON CONFLICT FAIL";
     }
 
-    // ON CONFLICT ABORT is every constraint's default, so it is taken; the words inside a string or
-    // a quoted name are not a clause.
+    // ON CONFLICT ABORT is every constraint's default; the words inside a string or a quoted name
+    // are not a clause (tst_mvcc_conflict_clauses has the others).
     void abortConflictClausesAreTaken()
     {
         MUST(*a, "CREATE TABLE ca (k TEXT UNIQUE ON CONFLICT ABORT, v DEFAULT 'on conflict replace')");

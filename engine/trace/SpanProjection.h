@@ -39,8 +39,8 @@
 // seen, marked cut, and forgets the connections' states; an end whose begin was dropped is
 // ignored. Spans still open at the end are open (endNs == kNever), or cut by finish().
 
-#include "engine/trace/ChunkedVector.h"
 #include "engine/api/Connection.h"
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LastConnection.h"
 #include "engine/trace/ProjectionTimes.h"

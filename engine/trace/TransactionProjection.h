@@ -17,8 +17,8 @@
 // SQLite's autocommit statements have no transaction id in the log and are not recorded here
 // (the statement log shows them).
 
-#include "engine/trace/ChunkedVector.h"
 #include "engine/api/Connection.h"
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 #include "engine/trace/SpanProjection.h"

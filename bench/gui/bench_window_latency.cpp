@@ -33,6 +33,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <string>
@@ -50,6 +51,13 @@ double threadCpuMs()
     timespec ts{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+std::int64_t monotonicNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 // The calling thread's time on a core and time runnable on a run queue, in ms (schedstat).
@@ -133,6 +141,7 @@ public:
     {
         double cpuMs;
         std::string what;
+        std::int64_t startNs = 0, endNs = 0; // CLOCK_MONOTONIC, to match a profiler's samples
     };
     bool recording = false;
     std::vector<double> turns;        // CPU ms of each turn while recording
@@ -148,6 +157,7 @@ public:
             return r;
         }
         ++depth_;
+        const std::int64_t startNs = monotonicNs();
         const double start = threadCpuMs();
         const bool r = QApplication::notify(receiver, event);
         const double cpu = threadCpuMs() - start;
@@ -161,7 +171,7 @@ public:
             if (QObject* parent = receiver->parent())
                 what += std::string(" in ") + parent->metaObject()->className();
             what += " / event " + std::to_string(static_cast<int>(event->type()));
-            longest.push_back({cpu, what});
+            longest.push_back({cpu, what, startNs, monotonicNs()});
             by[what] += cpu;
         }
         return r;
@@ -199,6 +209,17 @@ public:
         std::sort(top.begin(), top.end(), [](const Turn& a, const Turn& b) { return a.cpuMs > b.cpuMs; });
         for (std::size_t i = 0; i < std::min<std::size_t>(top.size(), 8); ++i)
             std::printf("    longest %zu: %.1f ms  %s\n", i + 1, top[i].cpuMs, top[i].what.c_str());
+        // TXS_BENCH_TURNS=FILE: every turn over 30 ms CPU with its CLOCK_MONOTONIC span, to cut a
+        // `perf record -k CLOCK_MONOTONIC` of the window's thread into turns (which stacks made
+        // the long ones).
+        if (const char* file = std::getenv("TXS_BENCH_TURNS"))
+            if (FILE* f = std::fopen(file, "w")) {
+                for (const Turn& t : longest)
+                    if (t.cpuMs > 30)
+                        std::fprintf(f, "%.9f %.9f %.1f %s\n", static_cast<double>(t.startNs) / 1e9,
+                                     static_cast<double>(t.endNs) / 1e9, t.cpuMs, t.what.c_str());
+                std::fclose(f);
+            }
         std::vector<std::pair<double, std::string>> kinds;
         for (const auto& [what, ms] : by)
             kinds.push_back({ms, what});

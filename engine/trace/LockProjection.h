@@ -8,6 +8,7 @@
 // lockStateAt(log, t) (which filters by time, not seq) at the cost of one checkpoint copy and
 // at most a few blocks of events, instead of a replay from the start.
 
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LockState.h"
 
@@ -52,7 +53,7 @@ private:
     static Event expand(const LockEvent& e);
 
     LockState current_;
-    std::vector<LockEvent> events_;
+    ChunkedVector<LockEvent> events_;
     std::vector<Checkpoint> checkpoints_; // checkpoints_[i] is after i * kCheckpointEvery events
     std::vector<Block> blocks_;
     std::int64_t maxNs_ = std::numeric_limits<std::int64_t>::min(); // latest time applied

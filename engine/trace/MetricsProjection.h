@@ -7,6 +7,7 @@
 // transaction in the log, count as one commit each (latency: their statement); a step-mode try
 // that ended blocked is a wait, not an error.
 
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/CountingRule.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LatencyRecorder.h"
@@ -92,7 +93,7 @@ private:
     std::vector<Tally> settled_; // scratch for rule_.apply
     SortedTimes commits_, rollbacks_, retries_, conflicts_, busy_, busySnapshot_, otherErrors_;
     // In apply order; endNs nearly sorted (threads stamp their own events), not strictly.
-    std::vector<Sample> latencies_;
+    ChunkedVector<Sample> latencies_;
     LatencyCounts allLatencies_;                        // every sample: the live instant
     std::int64_t latestEndNs_ = kNeverBefore;           // max endNs of every sample
     std::vector<LatencyCheckpoint> latencyCheckpoints_; // [i]: before block i

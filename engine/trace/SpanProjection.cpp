@@ -403,7 +403,7 @@ void SpanProjection::openHoldersOf(LockResource resource, std::vector<HeldBy>& o
 namespace {
 
 template <class Covers>
-std::vector<SpanRecord> collectHolders(const std::vector<SpanRecord>& closed,
+std::vector<SpanRecord> collectHolders(const ChunkedVector<SpanRecord>& closed,
                                        const std::vector<std::size_t>& index, std::vector<SpanRecord> open,
                                        Covers covers)
 {
@@ -443,7 +443,7 @@ std::vector<SpanRecord> SpanProjection::holdersAtSeq(LockResource resource, std:
 
 std::vector<SpanRecord> SpanProjection::all() const
 {
-    std::vector<SpanRecord> out = closed_;
+    std::vector<SpanRecord> out(closed_.begin(), closed_.end());
     std::vector<SpanRecord> open;
     for (const auto& [id, c] : connections_) {
         for (const auto* slot : {&c.tx, &c.statement, &c.lockWait, &c.sleep, &c.blocked})

@@ -40,6 +40,7 @@
 // ignored. Spans still open at the end are open (endNs == kNever), or cut by finish().
 
 #include "engine/api/Connection.h"
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/LastConnection.h"
 #include "engine/trace/ProjectionTimes.h"
@@ -160,7 +161,7 @@ public:
     std::vector<SpanRecord> spansAt(SpanKind kind, std::int64_t t) const;
     // Closed spans in order of closing, then the open ones by id: everything seen.
     std::vector<SpanRecord> all() const;
-    const std::vector<SpanRecord>& closed() const { return closed_; }
+    const ChunkedVector<SpanRecord>& closed() const { return closed_; }
 
 private:
     // An open lock hold as a few fields: a full SpanRecord (~300 bytes, four strings) is made only
@@ -214,7 +215,7 @@ private:
     LastConnection<Conn> last_;
     SpanObserver* observer_ = nullptr;
     std::unordered_map<std::uint32_t, Conn> connections_;
-    std::vector<SpanRecord> closed_;
+    ChunkedVector<SpanRecord> closed_;
     // Indices into closed_ of the holds of each resource, so holdersAt scans one resource only.
     std::array<std::vector<std::size_t>, 11> closedHolds_;
     std::uint64_t nextId_ = 1;

@@ -4,6 +4,7 @@
 // statement, so it appears once per try, each try that ended blocked marked by the runner's
 // StatementBlocked event.
 
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 
@@ -43,14 +44,14 @@ class StatementProjection
 public:
     void apply(const Event& event);
 
-    const std::vector<StatementRecord>& all() const { return statements_; }
+    const ChunkedVector<StatementRecord>& all() const { return statements_; }
     // Statements begun by t: a prefix of all().
     std::size_t countAt(std::int64_t t) const { return byTime_.countAt(t); }
     // Statements that ended or were noted blocked, for incremental refreshes (see TouchLog).
     const TouchLog& touched() const { return touched_; }
 
 private:
-    std::vector<StatementRecord> statements_;
+    ChunkedVector<StatementRecord> statements_;
     std::unordered_map<std::uint32_t, std::size_t> open_;   // connection -> its running statement
     std::unordered_map<std::uint32_t, std::size_t> latest_; // connection -> its latest statement
     PrefixByTime byTime_;

@@ -18,6 +18,7 @@
 // (the statement log shows them).
 
 #include "engine/api/Connection.h"
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 #include "engine/trace/SpanProjection.h"
@@ -88,7 +89,7 @@ public:
     void apply(const Event& event);
 
     // In order of first appearance (TxBegin or first event).
-    const std::vector<TransactionRecord>& all() const { return txs_; }
+    const ChunkedVector<TransactionRecord>& all() const { return txs_; }
     // Transactions that had begun by t: a prefix of all().
     std::size_t countAt(std::int64_t t) const { return byTime_.countAt(t); }
     const TransactionRecord* find(std::uint64_t txId) const;
@@ -100,7 +101,7 @@ public:
     // Records changed by events, for consumers that refresh incrementally (see TouchLog).
     const TouchLog& touched() const { return touched_; }
     // Indices of transactions in the order they ended, for consumers that count ends.
-    const std::vector<std::size_t>& endOrder() const { return endOrder_; }
+    const ChunkedVector<std::size_t>& endOrder() const { return endOrder_; }
     std::uint64_t newestCommitTs() const { return newestCommitTs_; }
 
 private:
@@ -124,12 +125,12 @@ private:
     void onExclusiveAcquired(const Event& event, std::size_t index);
 
     SpanProjection spans_{false}; // streaming: only the open spans are kept
-    std::vector<TransactionRecord> txs_;
+    ChunkedVector<TransactionRecord> txs_;
     std::unordered_map<std::uint64_t, std::size_t> index_;
     std::unordered_map<std::uint32_t, ConnectionState> connections_;
     PrefixByTime byTime_;
     TouchLog touched_;
-    std::vector<std::size_t> endOrder_;
+    ChunkedVector<std::size_t> endOrder_;
     std::uint64_t newestCommitTs_ = 0;
 };
 

@@ -47,6 +47,12 @@ const VersionRecord* VersionProjection::findVersion(std::uint64_t versionId) con
     return it == versionIndex_.end() ? nullptr : &versions_[it->second];
 }
 
+std::size_t VersionProjection::versionIndexOf(std::uint64_t versionId) const
+{
+    const auto it = versionIndex_.find(versionId);
+    return it == versionIndex_.end() ? versions_.size() : it->second;
+}
+
 std::size_t VersionProjection::ensureChain(std::uint32_t table, std::int64_t key, std::int64_t timeNs)
 {
     if (!tables_.count(table)) tables_[table] = {table, "table " + std::to_string(table), timeNs, kNever};

@@ -13,6 +13,7 @@
 // - reclaimed: garbage collection removed it (shown, faded, by the views).
 // Visibility is Hekaton's rule (DOMAIN.md) evaluated on these projected states.
 
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 #include "engine/trace/TransactionProjection.h"
@@ -91,13 +92,15 @@ class VersionProjection
 public:
     void apply(const Event& event);
 
-    const std::vector<VersionRecord>& versions() const { return versions_; }
+    const ChunkedVector<VersionRecord>& versions() const { return versions_; }
     const std::vector<VersionChainRecord>& chains() const { return chains_; }
     const std::map<std::uint32_t, TableRecord>& tables() const { return tables_; }
     std::string tableName(std::uint32_t table) const;
     // Index of the chain of (table, key), chains().size() when there is none.
     std::size_t chainIndex(std::uint32_t table, std::int64_t key) const;
     const VersionRecord* findVersion(std::uint64_t versionId) const;
+    // The index of a version in versions(), or versions().size() when there is none.
+    std::size_t versionIndexOf(std::uint64_t versionId) const;
 
     VersionStamp beginAt(const VersionRecord& v, std::int64_t t) const;
     VersionStamp endAt(const VersionRecord& v, std::int64_t t) const;
@@ -138,7 +141,7 @@ private:
     void finish(std::uint64_t txId, std::int64_t timeNs, bool committed, std::uint64_t commitTs);
     void undoStatement(std::uint32_t connection, std::int64_t timeNs);
 
-    std::vector<VersionRecord> versions_;
+    ChunkedVector<VersionRecord> versions_;
     std::vector<VersionChainRecord> chains_;
     std::map<std::uint32_t, TableRecord> tables_;
     std::unordered_map<std::uint64_t, std::size_t> versionIndex_;

@@ -1,7 +1,8 @@
 // A backlog is drained in slices that yield to the event loop: what is pending when a slice ends
 // (a posted event, a key press, a due timer: the views' refresh, the status bar, a cursor blink)
 // runs before the next slice, however large the backlog. Counted in slices, not timed. And the
-// first slice of a log under a time budget is small.
+// first slice of a log under a time budget is small; a slice stops after the clock check that
+// spent its budget (on a clock the test drives); the views refresh in a turn of their own.
 
 #include "tests/widgets/support/StatementLogs.h"
 #include "widgets/models/SessionLog.h"
@@ -46,12 +47,65 @@ private slots:
     void theFirstSliceUnderABudgetIsSmall()
     {
         SessionLog session(logOfStatements(20000, 4));
+        session.setSliceClock([] { return std::int64_t{0}; });   // the budget is never spent
         QCOMPARE(session.nextSliceLimit(), std::size_t(50'000)); // no budget: batchLimit
         session.setSliceBudgetMs(12);
         QCOMPARE(session.nextSliceLimit(), SessionLog::kFirstSliceEvents);
         QCOMPARE(session.drain(), SessionLog::kFirstSliceEvents);
         session.setLog(logOfStatements(20000, 4)); // a new run: nothing measured for it
         QCOMPARE(session.nextSliceLimit(), SessionLog::kFirstSliceEvents);
+    }
+
+    // The clock is read every kBudgetCheckEvents events applied; the slice stops after the check
+    // that found the budget spent, and the next slice goes on from the first event not applied:
+    // sliced, the projections end as they end in one go.
+    void aSliceStopsAfterTheCheckThatSpentTheBudget()
+    {
+        auto log = logOfStatements(5000, 4); // 10,000 events and more
+        SessionLog session(log);
+        std::int64_t reads = 0;
+        // Each read of the clock is 2 ms later: start at 0, then 2, 4, ... after each step.
+        session.setSliceClock([&] { return 2'000'000 * reads++; });
+        session.setSliceBudgetMs(11);
+        const std::size_t step = SessionLog::kBudgetCheckEvents;
+        QVERIFY(SessionLog::kFirstSliceEvents > 6 * step);
+        const std::size_t total = session.backlog();
+        QVERIFY(total >= 10000);
+        // 1,024 events read; the 6th check reads 12 ms >= 11: 6 steps applied, the rest waits.
+        QCOMPARE(session.drain(), 6 * step);
+        QCOMPARE(session.projection().eventCount(), 6 * step);
+        QCOMPARE(session.backlog(), total - 6 * step);
+        // Without a budget, the same log in one go.
+        SessionLog oneGo(log);
+        oneGo.setBatchLimit(1'000'000);
+        QCOMPARE(oneGo.drain(), total);
+        std::size_t slices = 1;
+        while (session.drain() > 0)
+            ++slices;
+        QVERIFY(slices > 2);
+        QCOMPARE(session.projection().nextSeq(), oneGo.projection().nextSeq());
+        QCOMPARE(session.projection().eventCount(), oneGo.projection().eventCount());
+        const auto& a = session.projection().statements.all();
+        const auto& b = oneGo.projection().statements.all();
+        QCOMPARE(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(a[i].seq, b[i].seq);
+            QCOMPARE(a[i].endNs, b[i].endNs);
+        }
+    }
+
+    // Under a refresh period the views' refresh is never inside a slice: a zero timer, so what is
+    // pending (input, a probe) runs first and the slice's budget is the slice's own work.
+    void theViewsRefreshInATurnOfTheirOwn()
+    {
+        SessionLog session(logOfStatements(300, 4));
+        session.setBatchLimit(100);
+        session.setViewRefreshMs(33);
+        int due = 0;
+        connect(&session, &SessionLog::viewsDue, this, [&] { ++due; });
+        QCOMPARE(session.drain(), std::size_t(100));
+        QCOMPARE(due, 0);
+        QTRY_COMPARE(due, 1);
     }
 };
 

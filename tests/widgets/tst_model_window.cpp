@@ -116,7 +116,8 @@ private slots:
         QSignalSpy due(&session, &SessionLog::viewsDue);
         QSignalSpy applied(&session, &SessionLog::eventsApplied);
         QCOMPARE(session.drain(), std::size_t(100));
-        QCOMPARE(due.count(), 1); // the first refresh is not held back
+        QCOMPARE(due.count(), 0);     // a turn of its own (a zero timer), not inside the slice
+        QTRY_COMPARE(due.count(), 1); // the first refresh is not held back
         QCOMPARE(model.rowCount(), 50);
         QCOMPARE(session.drain(), std::size_t(100));
         QCOMPARE(session.drain(), std::size_t(100));

@@ -75,11 +75,11 @@ std::size_t SessionLog::backlog() const
 
 std::size_t SessionLog::nextSliceLimit() const
 {
-    if (sliceBudgetNs_ <= 0) return batchLimit_;
+    if (!budget_.isSet()) return batchLimit_;
     // Nothing measured yet (a new log): a first slice of batchLimit (50,000 in the window) would
     // hold the loop for 100 ms or more; a small one measures the cost per event.
     if (nsPerEvent_ <= 0) return std::min(batchLimit_, kFirstSliceEvents);
-    const double fit = static_cast<double>(sliceBudgetNs_) / nsPerEvent_;
+    const double fit = static_cast<double>(budget_.budgetNs()) / nsPerEvent_;
     const std::size_t floor = std::min(batchLimit_, kMinSliceEvents);
     return std::clamp(static_cast<std::size_t>(fit), floor, batchLimit_);
 }
@@ -89,16 +89,33 @@ std::size_t SessionLog::drain()
     if (!log_) return 0;
     // The slice is read, not only applied, a bounded count at a time: a backlog of millions of
     // events (the window was busy, a long run ended) is never copied out of the log at once.
-    QElapsedTimer cost;
-    cost.start();
+    budget_.start();
     const std::size_t limit = nextSliceLimit();
     batch_.clear();
     nextSeq_ = log_->readSince(nextSeq_, limit, batch_);
     sliceWasFull_ = batch_.size() == limit;
     if (batch_.empty()) return 0;
     const std::uint64_t firstSeq = batch_.front().seq;
-    projection_->apply(batch_);
-    const std::size_t applied = batch_.size();
+    std::size_t applied = batch_.size();
+    if (budget_.isSet()) {
+        // Applied in steps, the clock read between two: the slice stops after the step that
+        // spent the budget. The rest is read again by the next slice (seqs are consecutive in
+        // a read, so the first one not applied is where it continues).
+        applied = 0;
+        while (applied < batch_.size()) {
+            const std::size_t to = std::min(batch_.size(), applied + kBudgetCheckEvents);
+            projection_->apply(batch_, applied, to);
+            applied = to;
+            if (budget_.spent()) break;
+        }
+        if (applied < batch_.size()) {
+            nextSeq_ = batch_[applied].seq;
+            batch_.resize(applied);
+            sliceWasFull_ = true;
+        }
+    } else {
+        projection_->apply(batch_);
+    }
     const bool advanced = live_ && projection_->latestNs() != instant_;
     if (live_) instant_ = projection_->latestNs();
     // The batch stays readable (lastBatch) while the signal runs: views that keep their own
@@ -111,10 +128,10 @@ std::size_t SessionLog::drain()
         std::vector<Event>().swap(batch_);
     if (advanced) emit instantChanged(instant_);
     viewsApplied();
-    if (sliceBudgetNs_ > 0) {
+    if (budget_.isSet()) {
         // Smoothed so one slow slice (a first paint, a page fault burst) does not starve the next
         // ones.
-        const double sample = static_cast<double>(cost.nsecsElapsed()) / static_cast<double>(applied);
+        const double sample = static_cast<double>(budget_.elapsedNs()) / static_cast<double>(applied);
         nsPerEvent_ = nsPerEvent_ <= 0 ? sample : 0.5 * nsPerEvent_ + 0.5 * sample;
     }
     return applied;
@@ -126,15 +143,13 @@ void SessionLog::viewsApplied()
         emit viewsDue();
         return;
     }
-    // At most one refresh of the views per period: a slice that comes sooner leaves it to the
-    // timer, which refreshes them once with everything applied meanwhile.
-    if (!sinceViews_.isValid() || sinceViews_.elapsed() >= viewRefreshMs_) {
-        viewsTimer_.stop();
-        sinceViews_.start();
-        emit viewsDue();
-    } else if (!viewsTimer_.isActive()) {
-        viewsTimer_.start(static_cast<int>(viewRefreshMs_ - sinceViews_.elapsed()));
-    }
+    // At most one refresh of the views per period, always in a turn of its own (the timer, a zero
+    // one when the period is over): a refresh inside a slice would add its whole cost to the
+    // slice's budget. The timer refreshes them once with everything applied meanwhile.
+    if (viewsTimer_.isActive()) return;
+    const qint64 wait =
+        sinceViews_.isValid() ? std::max<qint64>(viewRefreshMs_ - sinceViews_.elapsed(), 0) : 0;
+    viewsTimer_.start(static_cast<int>(wait));
 }
 
 void SessionLog::flushViews()

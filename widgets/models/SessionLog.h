@@ -10,14 +10,20 @@
 //
 // With a time budget (setSliceBudgetMs, the window's 12 ms), a slice is also bounded in time:
 // each drain measures what it cost per event — applying to the projections AND the views'
-// eventsApplied handlers — and sizes the next slice to fit the budget (never below
-// kMinSliceEvents, so a backlog always moves). Input waits at most about one slice.
+// eventsApplied handlers — and sizes the next read to fit the budget (never below
+// kMinSliceEvents, so a backlog always moves); and while it applies, it looks at the clock every
+// kBudgetCheckEvents events and stops once the budget is spent (SliceBudget): the events read
+// and not applied are read again by the next slice. A slice thus ends after the check that
+// crossed the budget even when the cost per event jumps (a projection's record vector growing,
+// a burst of long statements). The views' refresh (viewsDue) under a refresh period is its own
+// turn of the loop (a zero timer), never inside a slice. Input waits at most about one slice.
 //
 // The instant: live mode follows the newest event applied (t = now); setInstant() leaves live
 // mode and moves t anywhere (time travel); followLive() comes back.
 
 #include "engine/trace/SessionProjection.h"
 #include "engine/trace/TraceLog.h"
+#include "widgets/models/SliceBudget.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -50,12 +56,18 @@ public:
     void setBatchLimit(std::size_t maxEvents) { batchLimit_ = maxEvents > 0 ? maxEvents : 1; }
     std::size_t batchLimit() const { return batchLimit_; }
     // 0 (the default): slices are bounded by batchLimit() only, deterministic for tests.
-    void setSliceBudgetMs(double ms) { sliceBudgetNs_ = ms > 0 ? static_cast<std::int64_t>(ms * 1e6) : 0; }
-    double sliceBudgetMs() const { return static_cast<double>(sliceBudgetNs_) / 1e6; }
+    void setSliceBudgetMs(double ms)
+    {
+        budget_.setBudgetNs(ms > 0 ? static_cast<std::int64_t>(ms * 1e6) : 0);
+    }
+    double sliceBudgetMs() const { return static_cast<double>(budget_.budgetNs()) / 1e6; }
     // The events the next drain may apply: batchLimit(), or fewer under a time budget.
     std::size_t nextSliceLimit() const;
     static constexpr std::size_t kMinSliceEvents = 256;
     static constexpr std::size_t kFirstSliceEvents = 1024; // under a budget, before any measure
+    static constexpr std::size_t kBudgetCheckEvents = 128; // events applied between two clock reads
+    // The clock the budget is read on (tests drive it); null: the steady clock.
+    void setSliceClock(SliceBudget::Clock clock) { budget_.setClock(std::move(clock)); }
     // Events appended to the log and not applied yet (some may still be being published).
     std::size_t backlog() const;
     // Views (tables, trees) refresh at most once per `ms` while live: a drain that comes sooner
@@ -110,7 +122,7 @@ private:
     QElapsedTimer sinceViews_;
     QTimer viewsTimer_;
     std::size_t batchLimit_ = 50'000;
-    std::int64_t sliceBudgetNs_ = 0;
+    SliceBudget budget_;
     double nsPerEvent_ = 0; // measured cost of a drain per event (smoothed), 0 before the first
     std::int64_t instant_ = -1;
     bool live_ = true;

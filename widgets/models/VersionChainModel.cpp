@@ -520,9 +520,7 @@ QModelIndex VersionChainModel::keyIndex(std::uint32_t table, std::int64_t key) c
 
 QModelIndex VersionChainModel::versionIndex(std::uint64_t versionId) const
 {
-    const VersionRecord* v = versions().findVersion(versionId);
-    if (!v) return {};
-    const std::size_t i = static_cast<std::size_t>(v - versions().versions().data());
+    const std::size_t i = versions().versionIndexOf(versionId);
     return i < versionNodes_.size() ? indexOf(versionNodes_[i]) : QModelIndex();
 }
 

@@ -129,7 +129,10 @@ private:
     std::optional<Error> syncSchema();
     std::optional<Error> execPrivate(const std::string& sql);
     // The prepared statement for `statement`, and its upsert plan if it has one (see Upsert.h).
-    sqlite3_stmt* prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan);
+    // `namesAbort`: the statement says INSERT OR ABORT / UPDATE OR ABORT (SQLite tells the virtual
+    // table ABORT for those and for a bare INSERT alike).
+    sqlite3_stmt* prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan,
+                                bool& namesAbort);
     void clearStatements();
     bool waitForLock(int count);
     void emit(EventKind kind, std::uint64_t txId, std::int64_t a = 0, std::int64_t b = 0,
@@ -141,6 +144,7 @@ private:
     {
         sqlutil::StatementHandle stmt;
         std::unique_ptr<UpsertPlan> plan; // its helper statements are finalized with it
+        bool namesAbort = false;          // INSERT OR ABORT / UPDATE OR ABORT
     };
     std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>> statements_;
     ParsedTexts parsedTexts_;                  // execute()'s texts, split and classified once each

@@ -116,6 +116,7 @@ private slots:
     void openingADatabaseAsAWorkloadIsRefused();
     void theRefusalOpensItAsADatabase();
     void openDatabaseDefaultsToACopy();
+    void theMvccEngineTakesAnOpenedDatabase();
     void savingOverADatabaseIsRefused();
     void copyIsUnchangedAfterRunsAndBrowsing();
     void readOnlyIsUnchangedAfterRunsAndBrowsing();
@@ -265,6 +266,70 @@ void TestDatabaseWindow::openDatabaseDefaultsToACopy()
     QCOMPARE(attached->mode(), AttachMode::Copy);
     QVERIFY(attached->workingPath() != attached->source());
     QVERIFY(window_->databaseActions().indicatorText().startsWith("user.db · copy"));
+    QCOMPARE(sha256(db), before);
+}
+
+// Issue 15's last path: File › Open Database (a copy, the default) and the Engine box set to MVCC.
+// The run takes the file's own tables, its index, view and trigger (whose INSERT gets its
+// DEFAULT), two BEGIN CONCURRENT writers commit, and once checkpointed (PRAGMA wal_checkpoint: the
+// engine, like Turso 0.7.2, leaves commits in its log at close) the copy is a plain SQLite file:
+// the stock library reads the new rows, integrity_check is ok and the schema is unchanged but for
+// the engine's record. The user's file keeps every byte.
+void TestDatabaseWindow::theMvccEngineTakesAnOpenedDatabase()
+{
+    const QString db = dir_->filePath("user.db");
+    makeUserDatabase(db);
+    QCOMPARE(
+        exec(db, "CREATE INDEX notes_body ON notes(body);"
+                 "CREATE VIEW rich AS SELECT id FROM accounts WHERE balance > 150;"
+                 "CREATE TABLE moves(n INTEGER PRIMARY KEY, account INT, what TEXT NOT NULL DEFAULT 'moved');"
+                 "CREATE TRIGGER moved AFTER UPDATE ON accounts BEGIN "
+                 "INSERT INTO moves(account) VALUES (NEW.id); END;"),
+        SQLITE_OK);
+    const QByteArray before = sha256(db);
+    const char* schema = "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name <> '__txscope_mvcc_meta' "
+                         "ORDER BY name";
+    const QString schemaBefore = rowsText(db, schema);
+    auto& actions = window_->databaseActions();
+    QString error;
+    QVERIFY2(actions.attach(db, AttachMode::Copy, &error), qPrintable(error));
+    const QString copy = actions.attached()->workingPath();
+
+    const QString script = dir_->filePath("mvcc.txs");
+    {
+        QFile f(script);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("T1: BEGIN CONCURRENT;\n"
+                "T1: UPDATE accounts SET balance = balance + 100 WHERE id = 1;\n"
+                "T2: BEGIN CONCURRENT;\n"
+                "T2: UPDATE accounts SET balance = balance - 50 WHERE id = 2;\n"
+                "T1: COMMIT;\n"
+                "T2: COMMIT;\n"
+                "T1: PRAGMA wal_checkpoint;\n"
+                "check:\n"
+                "  SELECT * FROM rich;                          -- expect: 1\n"
+                "  SELECT account, what FROM moves ORDER BY n;  -- expect: 1|moved, 2|moved\n"
+                "  SELECT id FROM notes WHERE body = 'me too';  -- expect: 2\n");
+    }
+    QVERIFY(window_->openWorkload(script));
+    window_->setJournalMode(txs::JournalMode::Mvcc);
+    QCOMPARE(window_->controller().journalMode(), txs::JournalMode::Mvcc);
+    window_->controller().run();
+    QTRY_COMPARE_WITH_TIMEOUT(window_->controller().state(), RunController::State::Finished, kRunTimeoutMs);
+    const auto* summary = window_->controller().summary();
+    QVERIFY(summary);
+    QVERIFY2(summary->ok(),
+             qPrintable(QString::number(summary->expectationsFailed) + " expectations failed"));
+    QCOMPARE(summary->expectationsPassed, 3);
+    QCOMPARE(summary->journalMode, txs::JournalMode::Mvcc);
+
+    // The copy, read by the stock library once the run has ended.
+    QCOMPARE(rowsText(copy, "SELECT * FROM accounts ORDER BY id"), QString("1|200, 2|150"));
+    QCOMPARE(rowsText(copy, "SELECT account, what FROM moves ORDER BY n"), QString("1|moved, 2|moved"));
+    QCOMPARE(rowsText(copy, "PRAGMA integrity_check"), QString("ok"));
+    QCOMPARE(rowsText(copy, schema).split(", "), schemaBefore.split(", "));
+    QCOMPARE(sha256(db), before);
+    actions.detach();
     QCOMPARE(sha256(db), before);
 }
 

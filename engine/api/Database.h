@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ public:
     // What opening did that the user should hear about: a journal mode switched, a log
     // recovered or cut. Also in the trace as Note events.
     virtual std::vector<std::string> openNotes() const { return {}; }
+    // Makes the file hold every commit for programs that read it without TxScope (the MVCC
+    // engine's checkpoint of its log; nothing for SQLite, whose own readers see its WAL).
+    virtual std::optional<Error> checkpointForPlainReaders() { return std::nullopt; }
 };
 
 class Database
@@ -61,6 +65,7 @@ public:
     const std::shared_ptr<TraceLog>& trace() const { return trace_; }
     Backend& backend() { return *backend_; }
     std::vector<std::string> openNotes() const { return backend_->openNotes(); }
+    std::optional<Error> checkpointForPlainReaders() { return backend_->checkpointForPlainReaders(); }
 
 private:
     Database(std::string path, std::shared_ptr<TraceLog> trace, std::unique_ptr<Backend> backend);

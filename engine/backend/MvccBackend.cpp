@@ -26,6 +26,14 @@ public:
         auto* durability = store_->durability();
         return durability ? durability->recoveryNotes() : std::vector<std::string>{};
     }
+    // Nothing when the log holds no frame: a file only read keeps every byte.
+    std::optional<Error> checkpointForPlainReaders() override
+    {
+        auto* durability = store_->durability();
+        if (!durability || !durability->holdsFrames()) return std::nullopt;
+        mvcc::CheckpointResult result;
+        return durability->checkpoint(result);
+    }
     mvcc::MvccStore& store() { return *store_; }
 
 private:

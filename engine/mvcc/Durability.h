@@ -56,6 +56,9 @@ public:
     virtual void afterCommit() = 0;
 
     virtual std::optional<Error> checkpoint(CheckpointResult& result) = 0;
+    // The log holds frames the file does not have yet (commits since the last checkpoint,
+    // recovered ones included).
+    virtual bool holdsFrames() const = 0;
     virtual void setCheckpointThreshold(std::uint64_t bytes) = 0;
     virtual std::uint64_t checkpointThreshold() const = 0;
     // Rows a checkpoint writes per SQLite transaction (its batches; the last one also records

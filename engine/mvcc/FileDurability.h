@@ -60,6 +60,7 @@ public:
                                     std::uint64_t& ts) override;
     void afterCommit() override;
     std::optional<Error> checkpoint(CheckpointResult& result) override;
+    bool holdsFrames() const override { return logReady_.load(std::memory_order_acquire) && logBytes() > 0; }
     void setCheckpointThreshold(std::uint64_t bytes) override;
     std::uint64_t checkpointThreshold() const override { return threshold_.load(); }
     void setCheckpointBatchRows(std::uint64_t rows) override { batchRows_.store(rows); }

@@ -1,6 +1,8 @@
 // `txscope-cli run --db` never harms the user's database: each bad case ends with the exit code
 // it promises, says why, and leaves the file's sha256 as it was.
 
+#include "support/TestDb.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QProcess>
@@ -101,6 +103,46 @@ private slots:
         QVERIFY2(r.err.contains("table owners"), qPrintable(r.both()));
         QCOMPARE(sha256(db), before);
         QCOMPARE(sha256(db + "-log"), logBefore);
+    }
+
+    // A run on a user's file in MVCC mode leaves its commits in the file, not only in the log:
+    // the user's own program (stock SQLite) reads them at once, and what it writes afterwards is
+    // not undone by TxScope's next open replaying an old log over it (it was: the program's
+    // committed UPDATE came back as TxScope's older value).
+    void mvccCommitsReachTheFileAndTheUsersLaterWritesSurvive()
+    {
+        QTemporaryDir dir;
+        const QString db = userDatabase(dir);
+        const QString rename =
+            writeFile(dir, "rename.txs", "A: UPDATE accounts SET owner = 'txscope' WHERE id = 1;\n");
+        const CliResult first = runCli({"run", rename, "--db", db, "--journal-mode", "mvcc"});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.both()));
+        sqlite3* plain = nullptr;
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &plain), SQLITE_OK);
+        auto owners = [&] {
+            QStringList out;
+            sqlite3_stmt* stmt = nullptr;
+            sqlite3_prepare_v2(plain, "SELECT owner FROM accounts ORDER BY id", -1, &stmt, nullptr);
+            while (sqlite3_step(stmt) == SQLITE_ROW)
+                out << reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+            sqlite3_finalize(stmt);
+            return out.join(",");
+        };
+        QCOMPARE(owners(), QString("txscope,bob"));
+        QCOMPARE(
+            sqlite3_exec(plain, "UPDATE accounts SET owner = 'app' WHERE id = 1", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+        sqlite3_close(plain);
+
+        const QString read = writeFile(
+            dir, "read.txs", "check:\n  SELECT owner FROM accounts WHERE id = 1;   -- expect: app\n");
+        const QByteArray before = sha256(db);
+        const CliResult second = runCli({"run", read, "--db", db, "--journal-mode", "mvcc"});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.both()));
+        QCOMPARE(sha256(db), before); // a run that only reads keeps every byte
+        QCOMPARE(sqlite3_open(db.toUtf8().constData(), &plain), SQLITE_OK);
+        QCOMPARE(owners(), QString("app,bob"));
+        sqlite3_close(plain);
     }
 
     void readOnlyWorkloadLeavesTheFileUnchangedInEveryMode()
@@ -239,11 +281,17 @@ private slots:
     {
         QTemporaryDir dir;
         const QString db = dir.filePath("x.db");
-        const QString writes = writeFile(dir, "w.txs",
-                                         "setup:\n  CREATE TABLE t (x);\n"
-                                         "  INSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (2);\n"
-                                         "  INSERT INTO t VALUES (3);\n");
-        QCOMPARE(runCli({"run", writes, "--db", db}).exitCode, 0);
+        // A run checkpoints at its end, so its log holds no frame; a log with frames is what a
+        // program killed mid-run leaves, written here through the engine as that run would.
+        {
+            auto opened = txs::test::openFile(db);
+            QVERIFY(opened);
+            auto c = opened->connect();
+            MUST(*c, "CREATE TABLE t (x)");
+            for (const char* insert : {"INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)",
+                                       "INSERT INTO t VALUES (3)"})
+                MUST(*c, insert);
+        }
         QFile log(db + "-log");
         QVERIFY(log.open(QIODevice::ReadWrite));
         QByteArray bytes = log.readAll();

@@ -14,6 +14,7 @@
 #include <QTest>
 
 using namespace txs;
+using test::errorOf;
 
 class TestMvccIndex : public QObject
 {
@@ -25,11 +26,6 @@ class TestMvccIndex : public QObject
     mvcc::MvccStore& store() { return *mvccStoreOf(*db); }
 
     QString plan(const std::string& sql) { return test::queryPlan(*a, sql); }
-
-    static QString errorOf(const Result& r)
-    {
-        return r.ok() ? QString() : QString::fromStdString(r.error->message);
-    }
 
     std::size_t entries(const char* table, const char* index)
     {

@@ -9,6 +9,7 @@
 #include <QTest>
 
 using namespace txs;
+using test::errorOf;
 
 class TestMvccSql : public QObject
 {
@@ -16,11 +17,6 @@ class TestMvccSql : public QObject
 
     std::shared_ptr<Database> db;
     std::unique_ptr<Connection> a, b;
-
-    static QString errorOf(const Result& r)
-    {
-        return r.ok() ? QString() : QString::fromStdString(r.error->message);
-    }
 
 private slots:
     void init()

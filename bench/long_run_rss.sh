@@ -9,7 +9,8 @@
 # Peak RSS is /usr/bin/time's maximum resident set size.
 #
 # usage: bench/long_run_rss.sh [PER_WRITER [WRITERS [DIR]]]     (default 200000 16 a temp dir)
-#   BUILD_DIR overrides build/default.
+#   BUILD_DIR overrides build/default. SAMPLER=/tmp/memory_sampler.so (bench/memory_sampler.c,
+#   built as its comment says) also prints where the run's memory is at its peak.
 set -e
 SOURCE_DIR=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$SOURCE_DIR/build/default}
@@ -42,7 +43,8 @@ for trace in no yes; do
     rm -f "$DIR"/run.db*
     extra=""
     [ $trace = yes ] && extra="--trace $DIR/trace.json"
-    /usr/bin/time -v "$CLI" run "$DIR/insert.txs" --db "$DIR/run.db" --json $extra >"$DIR/run.json" 2>"$DIR/time.txt" || true
+    /usr/bin/time -v env ${SAMPLER:+LD_PRELOAD=$SAMPLER} "$CLI" run "$DIR/insert.txs" --db "$DIR/run.db" --json $extra \
+        >"$DIR/run.json" 2>"$DIR/time.txt" || true
     run_kb=$(peak "$DIR/time.txt")
     run_time=$(seconds "$DIR/time.txt")
     tps=$(sed -n 's/.*"throughput_tps": \([0-9.]*\).*/\1/p' "$DIR/run.json")
@@ -50,5 +52,6 @@ for trace in no yes; do
     rows_kb=$(peak "$DIR/time2.txt")
     echo "--trace $trace: peak RSS $((run_kb / 1024)) MB in $run_time (${tps:-?} tx/s); live rows alone $((rows_kb / 1024)) MB;" \
         "ratio $(awk -v a="$run_kb" -v b="$rows_kb" 'BEGIN { printf "%.2f", a / b }')"
+    [ -n "$SAMPLER" ] && { grep '^memory at the RSS peak' "$DIR/time.txt" || true; }
     rm -f "$DIR/trace.json"
 done

@@ -47,6 +47,12 @@ bool readAll(int fd, std::string& out, std::uint64_t from, std::uint64_t to)
     return true;
 }
 
+std::uint64_t pageSize()
+{
+    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    return page;
+}
+
 // A new or renamed directory entry is durable only once its directory is synced.
 void syncDirectoryOf(const std::string& path)
 {
@@ -184,6 +190,7 @@ std::optional<std::string> LogFile::writeHeader(const std::string& header)
         return failure("cannot write the MVCC log", path_);
     syncDirectoryOf(path_);
     fileEnd_ = header.size();
+    released_ = 0;
     void* map = ::mmap(nullptr, header.size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     if (map == MAP_FAILED) return failure("cannot map the MVCC log", path_);
     map_ = static_cast<char*>(map);
@@ -216,9 +223,23 @@ std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t
         std::memcpy(map_ + fileEnd_, frame.data(), frame.size());
     }
     fileEnd_ = end;
+    if (fileEnd_ - released_ >= releaseStepBytes) releaseWritten();
     position = appended_.fetch_add(frame.size(), std::memory_order_acq_rel) + frame.size();
     if (toBeSynced) syncFrames_.fetch_add(1, std::memory_order_acq_rel);
     return std::nullopt;
+}
+
+// The mapping's pages below the append point are never touched again by this process (the
+// checkpoint and recovery read the file with pread), yet each stays in its resident set once
+// written: a log the checkpoint lets grow to hundreds of MB while writers outrun it held as many
+// MB of RSS. MADV_DONTNEED on a shared file mapping only unmaps them: their data stays in the
+// page cache (dirty pages are written back as usual), and a later touch would map them again.
+void LogFile::releaseWritten()
+{
+    const std::uint64_t upTo = fileEnd_ / pageSize() * pageSize();
+    if (!map_ || upTo <= released_) return;
+    (void)::madvise(map_ + released_, upTo - released_, MADV_DONTNEED); // a hint: a failure costs memory only
+    released_ = upTo;
 }
 
 void LogFile::setGrowth(std::uint64_t bytes)
@@ -298,6 +319,7 @@ std::optional<std::string> LogFile::truncate(std::uint64_t size)
     if (mapTo(size) || ::fdatasync(fd_) != 0)
         return failure("cannot cut the torn tail off the MVCC log", path_);
     fileEnd_ = size;
+    released_ = std::min(released_, size / pageSize() * pageSize());
     return std::nullopt;
 }
 
@@ -329,18 +351,30 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
 {
     std::lock_guard append(appendMutex_);
     if (failed_) return failed_;
-    std::string tail;
-    if (!readAll(fd_, tail, tailFrom, fileEnd_)) return failure("cannot read the MVCC log", path_);
-    std::string next = header_;
-    next.append(kept);
-    next.append(tail);
-
     const std::string temp = path_ + ".swap";
     const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return failure("cannot create", temp);
     ::flock(fd, LOCK_EX | LOCK_NB); // the new log inherits the old one's role as the lock
-    if (!writeAll(fd, next.data(), next.size(), 0) || ::fdatasync(fd) != 0 ||
-        ::rename(temp.c_str(), path_.c_str()) != 0) {
+    // The tail (what was appended while the checkpoint ran) is copied a piece at a time, from the
+    // file and not through the mapping: when writers outrun the checkpoint it is tens or hundreds
+    // of MB, and reading it whole, then into one string with the header, cost twice its size in
+    // memory at the peak of a fast run (docs/performance.md, "Where a long insert run's memory goes").
+    std::uint64_t size = header_.size() + kept.size();
+    bool written = writeAll(fd, header_.data(), header_.size(), 0) &&
+                   writeAll(fd, kept.data(), kept.size(), header_.size());
+    std::string piece;
+    for (std::uint64_t from = tailFrom; written && from < fileEnd_;) {
+        const std::uint64_t to = std::min<std::uint64_t>(fileEnd_, from + swapPieceBytes);
+        if (!readAll(fd_, piece, from, to)) {
+            ::close(fd);
+            ::unlink(temp.c_str());
+            return failure("cannot read the MVCC log", path_);
+        }
+        written = writeAll(fd, piece.data(), piece.size(), size);
+        size += piece.size();
+        from = to;
+    }
+    if (!written || ::fdatasync(fd) != 0 || ::rename(temp.c_str(), path_.c_str()) != 0) {
         const std::string message = failure("cannot replace the MVCC log with", temp);
         ::close(fd);
         ::unlink(temp.c_str());
@@ -350,7 +384,7 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
 
     std::unique_lock sync(syncMutex_);
     synced_cv_.wait(sync, [this] { return !syncing_; }); // a leader may still be syncing the old fd
-    void* map = ::mmap(nullptr, next.size(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    void* map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) {
         // The new log is in place and whole, but we cannot write to it: refuse further commits.
         failed_ = failure("cannot map the MVCC log", path_) +
@@ -362,8 +396,9 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
     ::close(fd_);
     fd_ = fd;
     map_ = static_cast<char*>(map);
-    capacity_ = next.size();
-    fileEnd_ = next.size();
+    capacity_ = size;
+    fileEnd_ = size;
+    released_ = 0;
     // The new file was synced whole, so everything appended so far is durable.
     synced_ = appended_.load(std::memory_order_acquire);
     synced_cv_.notify_all();

@@ -102,9 +102,16 @@ public:
     // The measured mean fdatasync duration (exponentially weighted), the leader's wait bound.
     std::uint64_t meanSyncNanos() const { return meanSyncNs_.load(std::memory_order_relaxed); }
 
+    // How far behind the append point the mapping's written pages are let go of (releaseWritten),
+    // and the piece in which swap() copies the frames appended during a checkpoint: what the log
+    // holds in memory whatever its size on disk.
+    static constexpr std::uint64_t releaseStepBytes = std::uint64_t{2} << 20;
+    static constexpr std::uint64_t swapPieceBytes = std::uint64_t{1} << 20;
+
 private:
     LogFile(std::string path, int fd, std::uint64_t size);
     std::optional<std::string> mapTo(std::uint64_t capacity);
+    void releaseWritten(); // with appendMutex_ held
 
     const std::string path_;
     std::mutex appendMutex_;
@@ -115,6 +122,7 @@ private:
     std::uint64_t capacity_ = 0;      // guarded by appendMutex_: file and mapping size
     std::uint64_t growBy_ = 1u << 20; // guarded by appendMutex_
     bool grown_ = false;              // guarded by appendMutex_: we preallocated (cut it at close)
+    std::uint64_t released_ = 0;      // guarded by appendMutex_: mapped pages below it were let go of
     std::atomic<std::uint64_t> appended_{0};
     std::optional<std::string> failed_; // guarded by appendMutex_: a write that could not be undone
 

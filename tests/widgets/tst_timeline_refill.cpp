@@ -53,6 +53,14 @@ SliceBudget::Clock steppingClock(std::int64_t stepNs)
     return [now, stepNs] { return *now += stepNs; };
 }
 
+// Reads of 100 events, a 12 ms budget, a clock that moves 5 ms a read: three reads a slice.
+void readsOf100On5msClock(TimelineRefill& refill)
+{
+    refill.setReadEvents(100);
+    refill.setBudgetNs(12'000'000);
+    refill.setClock(steppingClock(5'000'000));
+}
+
 bool sameSpans(const std::vector<Span>& a, const std::vector<Span>& b)
 {
     if (a.size() != b.size()) return false;
@@ -77,9 +85,7 @@ private slots:
         auto log = logOfTransactions(1000); // 4,008 events
         TimelineWidget timeline;
         TimelineRefill refill(&timeline);
-        refill.setReadEvents(100);
-        refill.setBudgetNs(12'000'000);
-        refill.setClock(steppingClock(5'000'000));
+        readsOf100On5msClock(refill);
         refill.start(log, TimeWarp{}, [] { return std::uint64_t{4008}; });
         QVERIFY(refill.busy());
         QCOMPARE(refill.slices(), 1);
@@ -97,9 +103,7 @@ private slots:
         auto log = logOfTransactions(10000); // 40,008 events
         TimelineWidget timeline;
         TimelineRefill refill(&timeline);
-        refill.setReadEvents(100);
-        refill.setBudgetNs(12'000'000);
-        refill.setClock(steppingClock(5'000'000));
+        readsOf100On5msClock(refill);
         int timerAt = -1, postedAt = -1;
         QTimer due;
         due.setSingleShot(true);
@@ -171,9 +175,7 @@ private slots:
         auto log = logOfTransactions(1000);
         TimelineWidget timeline;
         TimelineRefill refill(&timeline);
-        refill.setReadEvents(100);
-        refill.setBudgetNs(12'000'000);
-        refill.setClock(steppingClock(5'000'000));
+        readsOf100On5msClock(refill);
         refill.start(log, TimeWarp{}, [] { return std::uint64_t{4008}; });
         QVERIFY(refill.busy());
         refill.cancel();

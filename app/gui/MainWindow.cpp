@@ -500,33 +500,6 @@ void MainWindow::onTraceReplaced()
     timeline_->setFollowLive(true);
 }
 
-// The timeline is fed from the session's one drain, batch by batch, like every other view; on
-// its axis (TimeWarp). A new step (or the end of a run) can change the axis: then it is redrawn.
-void MainWindow::feedTimeline()
-{
-    if (txs::timeline::TimeWarp wanted = wantedWarp(); !(wanted == warp_)) {
-        warp_ = std::move(wanted);
-        rebuildTimeline();
-        return;
-    }
-    const auto batch = session_->lastBatch();
-    if (batch.empty()) return;
-    if (warp_.isIdentity()) {
-        timeline_->appendEvents(batch);
-        return;
-    }
-    std::vector<txs::Event> warped(batch.begin(), batch.end());
-    for (auto& e : warped)
-        e.timeNs = warp_.toAxis(e.timeNs);
-    timeline_->appendEvents(warped);
-}
-
-// The timeline starts over (its lane rule or its axis changed).
-void MainWindow::refeedTimeline()
-{
-    rebuildTimeline();
-}
-
 void MainWindow::onStateChanged()
 {
     using S = RunController::State;

@@ -29,6 +29,9 @@ class ScriptEditor;
 
 namespace txs {
 class TimelineWidget;
+namespace timeline {
+class TimelineRefill;
+}
 namespace models {
 class SessionLog;
 class TransactionsModel;
@@ -128,6 +131,8 @@ public:
     // The window shows everything the finished run recorded (the end of a run drains the
     // session in bounded slices, so a long run's backlog never freezes the window).
     bool isSettled() const { return onFinished_.empty() && !settling_; }
+    // The timeline is being redrawn from the log in slices (its axis or lane rule changed).
+    bool isTimelineRedrawing() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -233,6 +238,7 @@ private:
     txs::result::RunVerdict verdict_;
     txs::result::StatementLines statementLines_;
     txs::timeline::TimeWarp warp_;
+    txs::timeline::TimelineRefill* timelineRefill_ = nullptr; // made at the first redraw
     AxisChoice axisChoice_ = AxisChoice::Automatic;
     bool stepped_ = false; // this run was stepped (F10) at least once: Automatic shows steps
     QActionGroup* axisActions_ = nullptr;

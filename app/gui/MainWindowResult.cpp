@@ -19,6 +19,7 @@
 #include "widgets/result/ExplanationPanel.h"
 #include "widgets/result/ResultPane.h"
 #include "widgets/run/RunController.h"
+#include "widgets/timeline/TimelineRefill.h"
 #include "widgets/timeline/TimelineWidget.h"
 
 #include <QAction>
@@ -32,9 +33,12 @@
 using txs::timeline::TimeWarp;
 
 namespace {
-// Past this many events the timeline is not redrawn on another axis (it would replay them
-// all); the wall-clock axis stays.
+// Past this many events the timeline is not redrawn on another axis: the new axis is computed
+// from every statement in one turn (wantedWarp); the wall-clock axis stays. The redraw itself is
+// sliced (TimelineRefill).
 constexpr std::uint64_t kMaxEventsToRedraw = 300'000;
+// A redraw's slices take about what the drain's do (kDrainSliceMs in MainWindow.cpp).
+constexpr std::int64_t kRefillSliceNs = 12'000'000;
 } // namespace
 
 void MainWindow::buildResultDock()
@@ -284,9 +288,53 @@ TimeWarp MainWindow::wantedWarp() const
     return TimeWarp::compressedIdle(std::move(statements), std::max<std::int64_t>(busy / 40, 200'000));
 }
 
+// The timeline is fed from the session's one drain, batch by batch, like every other view; on
+// its axis (TimeWarp). A new step (or the end of a run) can change the axis: then it is redrawn.
+// While it is redrawn (timelineRefill_ busy) the batches are left to the refill, which reads
+// them from the log in order.
+void MainWindow::feedTimeline()
+{
+    if (txs::timeline::TimeWarp wanted = wantedWarp(); !(wanted == warp_)) {
+        warp_ = std::move(wanted);
+        rebuildTimeline();
+        return;
+    }
+    const auto batch = session_->lastBatch();
+    if (batch.empty() || (timelineRefill_ && timelineRefill_->busy())) return;
+    if (warp_.isIdentity()) {
+        timeline_->appendEvents(batch);
+        return;
+    }
+    std::vector<txs::Event> warped(batch.begin(), batch.end());
+    for (auto& e : warped)
+        e.timeNs = warp_.toAxis(e.timeNs);
+    timeline_->appendEvents(warped);
+}
+
+// The timeline starts over (its lane rule or its axis changed).
+void MainWindow::refeedTimeline()
+{
+    rebuildTimeline();
+}
+
+bool MainWindow::isTimelineRedrawing() const
+{
+    return timelineRefill_ && timelineRefill_->busy();
+}
+
+// The events the session has applied, replayed onto the new axis in slices of kRefillSliceNs
+// (TimelineRefill): the timeline shows the part done; later batches come from the drain.
 void MainWindow::rebuildTimeline()
 {
-    const auto& log = session_->log();
+    if (!timelineRefill_) {
+        timelineRefill_ = new txs::timeline::TimelineRefill(timeline_, this);
+        timelineRefill_->setBudgetNs(kRefillSliceNs);
+        connect(session_, &txs::models::SessionLog::reset, timelineRefill_,
+                &txs::timeline::TimelineRefill::cancel);
+        connect(timelineRefill_, &txs::timeline::TimelineRefill::finished, this,
+                [this] { timeline_->setCursorTime(warp_.toAxis(session_->instant())); });
+    }
+    timelineRefill_->cancel();
     timeline_->clear();
     if (warp_.mode() == TimeWarp::Mode::Steps && !warp_.isIdentity())
         timeline_->setAxisTicks(warp_.stepCount(), "steps: one column per statement run (Run › Time Axis)");
@@ -294,17 +342,5 @@ void MainWindow::rebuildTimeline()
         timeline_->setAxisTicks(0, "time since the run started (ms), idle stretches shortened");
     else
         timeline_->setAxisTicks(0, "time since the run started (ms)");
-    if (!log) return;
-    // The events the session has applied so far, read once; later batches come from the drain.
-    std::vector<txs::Event> events;
-    log->readSince(0, events);
-    const std::uint64_t applied = session_->projection().nextSeq();
-    events.erase(
-        std::find_if(events.begin(), events.end(), [&](const txs::Event& e) { return e.seq >= applied; }),
-        events.end());
-    if (!warp_.isIdentity())
-        for (auto& e : events)
-            e.timeNs = warp_.toAxis(e.timeNs);
-    timeline_->appendEvents(events);
-    timeline_->setCursorTime(warp_.toAxis(session_->instant()));
+    timelineRefill_->start(session_->log(), warp_, [this] { return session_->projection().nextSeq(); });
 }

@@ -181,4 +181,12 @@ AnomalyReport analyzeEvents(const std::vector<Event>& events, bool mvcc, std::ui
     return report;
 }
 
+AnomalyReport analyzeEvents(const ChunkedVector<Event>& events, bool mvcc, std::uint64_t untilSeq)
+{
+    AnomalyReport report;
+    report.graph = buildDependencyGraph(events, mvcc, untilSeq);
+    report.anomalies = findAnomalies(report.graph);
+    return report;
+}
+
 } // namespace txs::analysis

@@ -40,5 +40,7 @@ std::vector<Anomaly> findAnomalies(const DependencyGraph& graph);
 
 // The whole analysis of a log (DependencyGraph.h for the arguments).
 AnomalyReport analyzeEvents(const std::vector<Event>& events, bool mvcc, std::uint64_t untilSeq = UINT64_MAX);
+AnomalyReport analyzeEvents(const ChunkedVector<Event>& events, bool mvcc,
+                            std::uint64_t untilSeq = UINT64_MAX);
 
 } // namespace txs::analysis

@@ -114,9 +114,9 @@ struct VersionInfo
     std::string_view text;
 };
 
-} // namespace
-
-DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc, std::uint64_t untilSeq)
+// One pass over `events` (any range of Event in seq order: a vector, or the chunks of the
+// Dependencies panel, which never move).
+template <class Events> DependencyGraph buildFrom(const Events& events, bool mvcc, std::uint64_t untilSeq)
 {
     DependencyGraph g;
     g.exact = mvcc;
@@ -360,6 +360,18 @@ DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc
     std::sort(g.versionText.begin(), g.versionText.end());
     g.versionText.erase(std::unique(g.versionText.begin(), g.versionText.end()), g.versionText.end());
     return g;
+}
+
+} // namespace
+
+DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc, std::uint64_t untilSeq)
+{
+    return buildFrom(events, mvcc, untilSeq);
+}
+
+DependencyGraph buildDependencyGraph(const ChunkedVector<Event>& events, bool mvcc, std::uint64_t untilSeq)
+{
+    return buildFrom(events, mvcc, untilSeq);
 }
 
 // Names, statements, transaction ends, versions and reads, and any event of a transaction (its

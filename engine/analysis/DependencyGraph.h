@@ -10,6 +10,7 @@
 // SQLite runs carry no reads or keys: the graph has only what is known, a ww edge between
 // writers in the order they committed (SQLite serializes writers), so it is acyclic.
 
+#include "engine/trace/ChunkedVector.h"
 #include "engine/trace/Event.h"
 
 #include <cstdint>
@@ -87,6 +88,9 @@ struct DependencyGraph
 // Only events with seq <= `untilSeq` count (the GUI's cursor); transactions not committed by then
 // are left out.
 DependencyGraph buildDependencyGraph(const std::vector<Event>& events, bool mvcc,
+                                     std::uint64_t untilSeq = UINT64_MAX);
+// The same over events kept in chunks that never move (the Dependencies panel's copy).
+DependencyGraph buildDependencyGraph(const ChunkedVector<Event>& events, bool mvcc,
                                      std::uint64_t untilSeq = UINT64_MAX);
 
 // Whether buildDependencyGraph reads `e`: a view that keeps its own copy of a long log for the

@@ -31,7 +31,7 @@ void DependencySource::keep(std::span<const Event> batch)
             if (overLimit_) return;
             if (events_.size() >= maxKept_) {
                 overLimit_ = true;
-                events_ = {}; // its memory back
+                events_.clear(); // its memory back
                 report_ = {};
                 emit reportChanged();
                 return;

@@ -18,6 +18,7 @@
 // for seconds at the end). `txscope-cli run --anomalies` analyzes a run of any length.
 
 #include "engine/analysis/Anomaly.h"
+#include "engine/trace/ChunkedVector.h"
 
 #include <QObject>
 #include <QTimer>
@@ -63,7 +64,10 @@ private:
     void clear();
 
     models::SessionLog* session_;
-    std::vector<Event> events_; // the kinds the analysis reads, in seq order
+    // The kinds the analysis reads, in seq order, in chunks that never move: a doubling vector
+    // copied every event it held in one push_back (2M events: 100 MB and more, on the window's
+    // thread, and for that moment twice the memory).
+    ChunkedVector<Event> events_;
     analysis::AnomalyReport report_;
     bool exact_ = false;
     bool active_ = true;

@@ -65,16 +65,19 @@ void SpanPlottable::draw(QCPPainter* painter)
         for (Track row : g.rows()) {
             const Band b = *g.band(lane, row);
             const int y0 = y(b.top), y1 = std::max(y(b.bottom), y0 + 1);
-            drawTrack(painter, data.track(row), row, y0, y1, pxLo, pxHi, view);
+            drawTrack(painter, data.track(row), data.blocks[static_cast<int>(row)], row, y0, y1, pxLo, pxHi,
+                      view);
             if (row == Track::Statement)
-                drawTrack(painter, data.track(Track::Wait), Track::Wait, y0, y1, pxLo, pxHi, view);
+                drawTrack(painter, data.track(Track::Wait), data.blocks[static_cast<int>(Track::Wait)],
+                          Track::Wait, y0, y1, pxLo, pxHi, view);
         }
     }
 }
 
-void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& spans, Track track, int y0,
-                              int y1, int pxLo, int pxHi, const Viewport& view)
+void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& spans, SpanBlocks& blocks,
+                              Track track, int y0, int y1, int pxLo, int pxHi, const Viewport& view)
 {
+    blocks.update(spans); // the spans closed since the last draw
     const auto policy = isLockTrack(track) ? MergePolicy::Strongest : MergePolicy::Majority;
     const TimelineColors& colors = scene_.colors;
     const int height = y1 - y0;
@@ -82,14 +85,17 @@ void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& span
     alarms_.clear();
     RectBatcher fill(painter, y0, height);
     RectBatcher alarm(painter, y1 - alarmHeight, alarmHeight, &alarms_);
-    forEachRun(spans, view.time, pxLo, pxHi, scene_.nowNs(), policy, [&](const PixelRun& r) {
-        // Wide neighbours of the same colour would fuse into one bar: a 1 px gap keeps each
-        // transaction countable when zoomed in.
-        const bool narrow = r.x1 - r.x0 < 4;
-        const int x1 = narrow ? r.x1 : r.x1 - 1;
-        fill.add(r.x0, x1, &colors.of(r.state), narrow);
-        if (r.hasAlarm) alarm.add(r.x0, x1, &colors.of(r.alarm), narrow);
-    });
+    forEachRun(
+        spans, view.time, pxLo, pxHi, scene_.nowNs(), policy,
+        [&](const PixelRun& r) {
+            // Wide neighbours of the same colour would fuse into one bar: a 1 px gap keeps each
+            // transaction countable when zoomed in.
+            const bool narrow = r.x1 - r.x0 < 4;
+            const int x1 = narrow ? r.x1 : r.x1 - 1;
+            fill.add(r.x0, x1, &colors.of(r.state), narrow);
+            if (r.hasAlarm) alarm.add(r.x0, x1, &colors.of(r.alarm), narrow);
+        },
+        &blocks);
     fill.flush();
     alarm.flush();
     for (const auto& [rect, colour] : alarms_)

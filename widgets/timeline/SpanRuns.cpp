@@ -13,10 +13,11 @@ std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t ti
 }
 
 std::vector<PixelRun> visibleRuns(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi,
-                                  std::int64_t nowNs, MergePolicy policy)
+                                  std::int64_t nowNs, MergePolicy policy, const SpanBlocks* blocks)
 {
     std::vector<PixelRun> out;
-    forEachRun(spans, time, pxLo, pxHi, nowNs, policy, [&](const PixelRun& r) { out.push_back(r); });
+    forEachRun(
+        spans, time, pxLo, pxHi, nowNs, policy, [&](const PixelRun& r) { out.push_back(r); }, blocks);
     return out;
 }
 

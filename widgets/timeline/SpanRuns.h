@@ -5,6 +5,7 @@
 // cost is proportional to what is visible, not to the length of the run.
 
 #include "widgets/timeline/LinearMap.h"
+#include "widgets/timeline/SpanBlocks.h"
 #include "widgets/timeline/TimelineTypes.h"
 
 #include <algorithm>
@@ -38,13 +39,20 @@ std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t ti
 // merges into the current run of such spans when it starts in a column the run covers; runs
 // never overlap, and are clipped to a couple of pixels outside the range so huge zoom factors
 // cannot overflow.
+//
+// With `blocks` (the track's summaries, updated): while a run of sub-pixel spans is merging, a
+// whole block of spans that would all merge into it without widening it is added at once (all
+// its spans closed and under half a pixel, none starting at or after the range's end, none ending
+// before its start, the last ending before the run's right edge). The runs visited are the same
+// as without (weights are sums of whole nanoseconds, exact in a double), at a cost that follows
+// the pixels: per column a few blocks and spans instead of every span in it.
 template <class Visit>
 void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
-                MergePolicy policy, Visit&& visit);
+                MergePolicy policy, Visit&& visit, const SpanBlocks* blocks = nullptr);
 
 // Same, collected (for tests and hit testing).
 std::vector<PixelRun> visibleRuns(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi,
-                                  std::int64_t nowNs, MergePolicy policy);
+                                  std::int64_t nowNs, MergePolicy policy, const SpanBlocks* blocks = nullptr);
 
 // ---- implementation -----------------------------------------------------------------------
 
@@ -76,6 +84,18 @@ struct RunBuilder
         seen[static_cast<int>(s)] = true;
         if (policy == MergePolicy::Strongest && s > run.state) run.state = s;
     }
+    // The spans of `k`, none widening the run (x1 stays).
+    void addBlock(const SpanBlock& k, MergePolicy policy)
+    {
+        run.count += k.count;
+        for (int i = 0; i < 4; ++i) {
+            if (!(k.seen & (1u << i))) continue;
+            weight[k.base + i] += static_cast<double>(k.weight[static_cast<std::size_t>(i)]);
+            seen[k.base + i] = true;
+        }
+        const auto strongest = static_cast<SpanState>(k.strongest);
+        if (policy == MergePolicy::Strongest && strongest > run.state) run.state = strongest;
+    }
     PixelRun finish(MergePolicy policy)
     {
         active = false;
@@ -97,7 +117,7 @@ struct RunBuilder
 
 template <class Visit>
 void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
-                MergePolicy policy, Visit&& visit)
+                MergePolicy policy, Visit&& visit, const SpanBlocks* blocks)
 {
     if (spans.empty() || pxHi <= pxLo) return;
     const double tLo = time.toValue(pxLo);
@@ -116,8 +136,32 @@ void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo,
     };
     detail::RunBuilder b;
     const double tFirst = tLo < -9e18 ? -9e18 : (tLo > 9e18 ? 9e18 : tLo);
+    const auto clip = [&](double p) { return p < clipLo ? clipLo : (p > clipHi ? clipHi : p); };
+    // Whether every span of `k` merges into the run without widening it (see above). Half a pixel
+    // leaves room for the rounding of `p1 - p0` below, as long as the pixel positions before
+    // clipping stay small enough for a double to hold them to far better than that (< 1e12).
+    const bool exactEnough = offset > -1e12 && offset < 1e12;
+    const auto mergesWhole = [&](const SpanBlock& k) {
+        return exactEnough && k.usable && static_cast<double>(k.maxDurNs) * scale < 0.5 &&
+               static_cast<double>(k.maxEndNs) * scale < 1e12 && static_cast<double>(k.maxStartNs) < tHi &&
+               static_cast<double>(k.minEndNs) >= tLo &&
+               clip(static_cast<double>(k.maxEndNs) * scale + offset) < b.run.x1;
+    };
     for (std::size_t i = firstEndingAtOrAfter(spans, static_cast<std::int64_t>(tFirst)); i < spans.size();
          ++i) {
+        if (blocks && exactEnough && b.active && b.mergeable && b.run.x1 - b.run.x0 <= 2 &&
+            i % SpanBlocks::size(0) == 0) {
+            bool merged = false;
+            for (int level = SpanBlocks::kLevels - 1; level >= 0 && !merged; --level) {
+                if (i % SpanBlocks::size(level) != 0) continue;
+                const SpanBlock* k = blocks->at(level, i);
+                if (!k || !mergesWhole(*k)) continue;
+                b.addBlock(*k, policy);
+                i += SpanBlocks::size(level) - 1; // the loop's ++i steps past the block
+                merged = true;
+            }
+            if (merged) continue;
+        }
         const Span& s = spans[i];
         if (static_cast<double>(s.startNs) >= tHi) break; // starts in column pxHi or later
         const std::int64_t end = s.endOr(nowNs);

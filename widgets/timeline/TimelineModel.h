@@ -17,6 +17,7 @@
 
 #include "engine/trace/Event.h"
 #include "engine/trace/SpanProjection.h"
+#include "widgets/timeline/SpanBlocks.h"
 #include "widgets/timeline/StringPool.h"
 #include "widgets/timeline/TimelineTypes.h"
 
@@ -40,6 +41,9 @@ struct Lane
     std::vector<Marker> markers; // sorted by time
     std::vector<Link> links;     // sorted by toNs
     bool closed = false;
+    // Summaries of each track's closed spans for drawing a zoomed-out view (SpanBlocks.h), made
+    // by the draw as it needs them; they go with the lane.
+    mutable std::array<SpanBlocks, kTrackCount> blocks;
 
     const std::vector<Span>& track(Track t) const { return tracks[static_cast<int>(t)]; }
     std::vector<Span>& track(Track t) { return tracks[static_cast<int>(t)]; }

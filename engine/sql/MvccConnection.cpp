@@ -380,7 +380,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view text, const Params&
     // keeps reading hold its snapshot, and its writes fail at COMMIT with the schema conflict.
     if (!tx_ || tx_->statementsRun == 0)
         if (auto error = syncSchema()) return error;
-    if (schemaRead)
+    if (schemaRead) [[unlikely]]
         if (auto error = readSchemaMirror(*schemaRead)) return error;
     Error prepareError;
     UpsertPlan* plan = nullptr;
@@ -389,7 +389,7 @@ std::optional<Error> MvccConnection::runSql(std::string_view text, const Params&
     if (!stmt) return prepareError;
     const bool writes = !sqlite3_stmt_readonly(stmt);
     // The mirror's sqlite_sequence is filled from the store's allocator: a write to it would be lost.
-    if (writes && schemaRead && schemaRead->sequence)
+    if (schemaRead && writes && schemaRead->sequence) [[unlikely]]
         return Error::notSupported(
             "sqlite_sequence cannot be written on an MVCC connection (the engine keeps "
             "the AUTOINCREMENT counters itself; docs/engine.md)");

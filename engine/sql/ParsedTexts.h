@@ -43,6 +43,7 @@ public:
     std::size_t size() const { return texts_.size(); }
 
 private:
+    [[gnu::noinline]] std::shared_ptr<const ParsedText> parseNew(std::string_view sql);
     std::unordered_map<std::string, std::shared_ptr<const ParsedText>, TransparentHash, std::equal_to<>>
         texts_;
 };

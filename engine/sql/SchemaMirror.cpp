@@ -42,6 +42,9 @@ std::optional<Error> SchemaMirror::rebuild(const Tables& tables, const std::vect
     std::unique_ptr<sqlite3, CloseDb> scratch(raw);
     if (rc != SQLITE_OK || !raw)
         return Error::fromSqlite(rc, "the schema mirror cannot open its scratch database");
+    // Page 1 written even for an empty schema: sqlite3_serialize hands back no buffer for a
+    // database of no pages (after the last table's DROP), and the mirror must still be emptied.
+    if (auto error = exec(raw, "PRAGMA user_version = 0", "its first page")) return error;
     // The texts were each checked to be one statement of their kind when the store took them.
     for (const auto& entry : tables) {
         const auto& table = entry.second;

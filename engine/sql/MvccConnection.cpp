@@ -53,6 +53,7 @@ MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_p
     registerMvccModule(db_, this);
     foreignKeys_ = std::make_unique<ForeignKeys>(db_, vtabError_);
     triggers_ = std::make_unique<Triggers>(db_, vtabError_);
+    mirror_ = std::make_unique<SchemaMirror>(db_);
     store_->emit(EventKind::ConnectionOpen, this->id(), 0, 0, 0, 0, 0, this->name());
 }
 
@@ -98,7 +99,8 @@ Result MvccConnection::execute(std::string_view sql, const Params& params)
     const std::shared_ptr<const ParsedText> statements = parsedTexts_.parse(sql);
     for (const ParsedStatement& parsed : *statements) {
         Result one;
-        if (auto error = runOne(sql.substr(parsed.offset, parsed.length), parsed.classified, params, one)) {
+        if (auto error = runOne(sql.substr(parsed.offset, parsed.length), parsed.classified, params, one,
+                                parsed.schemaRead ? &*parsed.schemaRead : nullptr)) {
             result.error = std::move(error);
             return result;
         }
@@ -112,7 +114,8 @@ Result MvccConnection::execute(std::string_view sql, const Params& params)
 }
 
 std::optional<Error> MvccConnection::runOne(std::string_view statement, const Classified& c,
-                                            const Params& params, Result& result)
+                                            const Params& params, Result& result,
+                                            const SchemaRead* schemaRead)
 {
     const std::uint64_t txId = tx_ ? tx_->id : 0;
     clock_.begin();
@@ -132,6 +135,8 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Cl
             error->message = "transaction " + std::to_string(tx_->id) +
                              " was rolled back by an error and only accepts ROLLBACK (" + cause.message + ")";
         }
+    } else if (schemaRead) {
+        error = runSql(statement, params, result, schemaRead); // a SELECT or a schema pragma
     } else {
         switch (c.kind) {
         case StatementKind::Begin:
@@ -366,19 +371,28 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     return raw;
 }
 
-std::optional<Error> MvccConnection::runSql(std::string_view statement, const Params& params, Result& result)
+std::optional<Error> MvccConnection::runSql(std::string_view text, const Params& params, Result& result,
+                                            const SchemaRead* schemaRead)
 {
+    const std::string_view statement = schemaRead ? std::string_view(schemaRead->sql) : text;
     // A transaction keeps the schema it started with, as in Turso: DDL another connection commits
     // meanwhile (an ALTER TABLE, a new table) shows from its next transaction on; the old tables it
     // keeps reading hold its snapshot, and its writes fail at COMMIT with the schema conflict.
     if (!tx_ || tx_->statementsRun == 0)
         if (auto error = syncSchema()) return error;
+    if (schemaRead) [[unlikely]]
+        if (auto error = readSchemaMirror(*schemaRead)) return error;
     Error prepareError;
     UpsertPlan* plan = nullptr;
     bool namesAbort = false;
     sqlite3_stmt* stmt = prepareCached(statement, prepareError, plan, namesAbort);
     if (!stmt) return prepareError;
     const bool writes = !sqlite3_stmt_readonly(stmt);
+    // The mirror's sqlite_sequence is filled from the store's allocator: a write to it would be lost.
+    if (schemaRead && writes && schemaRead->sequence) [[unlikely]]
+        return Error::notSupported(
+            "sqlite_sequence cannot be written on an MVCC connection (the engine keeps "
+            "the AUTOINCREMENT counters itself; docs/engine.md)");
 
     std::unique_ptr<Transaction> implicit;
     Transaction* tx = tx_.get();
@@ -410,6 +424,11 @@ std::optional<Error> MvccConnection::runSql(std::string_view statement, const Pa
             if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
             return error;
         }
+        if (schemaRead)
+            if (auto error = readSchemaMirror(*schemaRead)) {
+                if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
+                return error;
+            }
         if (!(stmt = prepareCached(statement, prepareError, plan, namesAbort))) {
             if (implicit) store_->rollback(*implicit, RollbackReason::StatementError);
             return prepareError;
@@ -549,10 +568,23 @@ std::optional<Error> MvccConnection::syncSchema()
         }
         if (auto error = createRowMirror(db_, tableId, table->schema())) return error;
     }
-    if (auto error = syncViews()) return error;
-    if (auto error = triggers_->sync(store_->triggers(id()), declared_)) return error;
+    auto views = store_->views(id());
+    if (auto error = syncViews(views)) return error;
+    auto triggers = store_->triggers(id());
+    if (auto error = triggers_->sync(triggers, declared_)) return error;
+    syncedViews_ = std::move(views);
+    syncedTriggers_ = std::move(triggers);
     syncedSchemaVersion_ = version;
     return std::nullopt;
+}
+
+std::optional<Error> MvccConnection::readSchemaMirror(const SchemaRead& read)
+{
+    if (mirrorVersion_ != syncedSchemaVersion_) {
+        if (auto error = mirror_->rebuild(declared_, syncedViews_, syncedTriggers_)) return error;
+        mirrorVersion_ = syncedSchemaVersion_;
+    }
+    return read.sequence ? mirror_->fillSequence(declared_) : std::nullopt;
 }
 
 std::optional<Error> MvccConnection::createTable(std::string_view statement, const Classified& c,

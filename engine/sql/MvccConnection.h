@@ -9,6 +9,7 @@
 #include "engine/api/TransparentHash.h"
 #include "engine/mvcc/MvccStore.h"
 #include "engine/sql/ParsedTexts.h"
+#include "engine/sql/SchemaMirror.h"
 #include "engine/sqlutil/StatementHandle.h"
 
 #include <functional>
@@ -69,8 +70,14 @@ public:
 
 private:
     std::optional<Error> runOne(std::string_view statement, const sqlutil::Classified& c,
-                                const Params& params, Result& result);
-    std::optional<Error> runSql(std::string_view statement, const Params& params, Result& result);
+                                const Params& params, Result& result, const SchemaRead* schemaRead);
+    // `schemaRead`: the statement reads the schema and runs as rewritten there, against the
+    // schema mirror (SchemaReads.h, SchemaMirror.h).
+    std::optional<Error> runSql(std::string_view statement, const Params& params, Result& result,
+                                const SchemaRead* schemaRead = nullptr);
+    // The mirror holds the schema the statement sees (rebuilt if it changed since), and
+    // sqlite_sequence's rows when the statement names it.
+    std::optional<Error> readSchemaMirror(const SchemaRead& read);
     std::optional<Error> begin(const sqlutil::Classified& c);
     std::optional<Error> commit();
     std::optional<Error> rollback();
@@ -92,7 +99,7 @@ private:
                                     const Params& params, Result& result);
     std::optional<Error> dropView(std::string_view statement, const sqlutil::Classified& c,
                                   const Params& params, Result& result);
-    std::optional<Error> syncViews();
+    std::optional<Error> syncViews(const std::vector<mvcc::ViewSchema>& views);
     // MvccConnectionTriggers.cpp: triggers live in the store; each connection declares them on its
     // private handle (MvccTriggers.h), and a table's triggers go when it is dropped.
     std::optional<Error> createTrigger(std::string_view statement, const sqlutil::Classified& c,
@@ -160,6 +167,12 @@ private:
     std::uint64_t syncedSchemaVersion_ = 0;
     std::map<std::uint32_t, std::shared_ptr<mvcc::Table>> declared_; // declared as virtual tables, by id
     std::map<std::string, std::string> declaredViews_; // lower-case name -> CREATE VIEW, as declared
+    // What syncSchema declared, in creation order, for the schema mirror; and the mirror itself,
+    // current while mirrorVersion_ equals syncedSchemaVersion_.
+    std::vector<mvcc::ViewSchema> syncedViews_;
+    std::vector<mvcc::TriggerSchema> syncedTriggers_;
+    std::unique_ptr<SchemaMirror> mirror_;
+    std::optional<std::uint64_t> mirrorVersion_;
 
     BusyHandler busyHandler_;
     int busyTimeoutMs_ = 0;

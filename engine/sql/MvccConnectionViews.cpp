@@ -42,9 +42,8 @@ std::optional<Error> MvccConnection::dropView(std::string_view statement, const 
 
 // Called by syncSchema (cached statements already cleared): drops the declared views the store no
 // longer has (or has with another text), then declares the missing ones in creation order.
-std::optional<Error> MvccConnection::syncViews()
+std::optional<Error> MvccConnection::syncViews(const std::vector<mvcc::ViewSchema>& views)
 {
-    const auto views = store_->views(id());
     std::map<std::string, std::string> wanted;
     for (const auto& view : views)
         wanted.emplace(toLower(view.name), view.createSql);

@@ -10,10 +10,12 @@
 // it starts again empty (a person's ad-hoc statements rarely repeat; a workload's always do).
 
 #include "engine/api/TransparentHash.h"
+#include "engine/sql/SchemaReads.h"
 #include "engine/sqlutil/SqlScanner.h"
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,6 +27,7 @@ struct ParsedStatement
 {
     std::size_t offset = 0, length = 0; // of the statement in the text
     sqlutil::Classified classified;
+    std::optional<SchemaRead> schemaRead; // set when it reads the schema (SchemaReads.h)
 };
 using ParsedText = std::vector<ParsedStatement>;
 
@@ -40,6 +43,7 @@ public:
     std::size_t size() const { return texts_.size(); }
 
 private:
+    [[gnu::noinline]] std::shared_ptr<const ParsedText> parseNew(std::string_view sql);
     std::unordered_map<std::string, std::shared_ptr<const ParsedText>, TransparentHash, std::equal_to<>>
         texts_;
 };

@@ -12,7 +12,7 @@ ConnectionContext& ExplainContext::connectionState(std::uint32_t id)
 
 void ExplainContext::apply(const Event& e, std::string_view text)
 {
-    spans_.apply(e); // keeps no texts: it never reads e.text
+    spans_.apply(e); // it never reads e.text
     if (e.kind == EventKind::TableCreated) tableNames_[e.table] = text;
     if (e.connection == 0) return;
     auto& c = connectionState(e.connection);
@@ -39,7 +39,7 @@ void ExplainContext::apply(const Event& e, std::string_view text)
     case EventKind::TxRollback:
     case EventKind::ConnectionClose: {
         // Whether a transaction is open is the span projection's answer, the same the timeline draws.
-        const SpanRecord* tx = spans_.openTransaction(e.connection);
+        const OpenSpanState::Transaction* tx = spans_.openTransaction(e.connection);
         c.inTransaction = tx && tx->outcome == TxOutcome::Open;
         c.mode = c.inTransaction ? tx->mode : TxMode::None;
         c.doomed = false; // a new transaction, or none: nothing doomed
@@ -113,8 +113,8 @@ void ExplainContext::snapshotHolders(std::uint32_t waiter)
     }
     c.ownLevel = spans_.levelNow(waiter, c.wait->resource);
     // The holds open now, by connection: those of the Busy event's seq, since every event before
-    // it has been applied and none after (what holdersAtSeq(resource, seq) answers, without a
-    // span record per hold).
+    // it has been applied and none after (what a SpanProjection's holdersAtSeq(resource, seq)
+    // answers, without a span record per hold).
     spans_.openHoldersOf(c.wait->resource, heldBy_);
     for (const SpanProjection::HeldBy& hold : heldBy_) {
         if (hold.connection == waiter || !locksConflict(c.wait->resource, hold.level, c.wait->wanted))

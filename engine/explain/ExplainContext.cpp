@@ -1,6 +1,30 @@
 #include "engine/explain/ExplainContext.h"
 
+#include <charconv>
+
 namespace txs {
+
+namespace {
+
+// `out` = `name`, or "connection N" for a connection the log never named (nameOf's words), not
+// made again when `out` already says it: in a run of Busy errors the holder is the same one.
+void assignHolderName(std::string& out, const std::string& name, std::uint32_t id)
+{
+    if (!name.empty()) {
+        out = name;
+        return;
+    }
+    constexpr std::string_view prefix = "connection ";
+    char digits[16];
+    const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+    const std::string_view number(digits, static_cast<std::size_t>(end - digits));
+    if (out.size() == prefix.size() + number.size() && out.starts_with(prefix) && out.ends_with(number))
+        return;
+    out.assign(prefix);
+    out.append(number);
+}
+
+} // namespace
 
 ConnectionContext& ExplainContext::connectionState(std::uint32_t id)
 {
@@ -123,10 +147,7 @@ void ExplainContext::snapshotHolders(std::uint32_t waiter)
         Holder& h = n < c.holders.size() ? c.holders[n] : c.holders.emplace_back();
         ++n;
         h.connection = hold.connection;
-        if (other.name.empty())
-            h.name = "connection " + std::to_string(hold.connection);
-        else
-            h.name = other.name;
+        assignHolderName(h.name, other.name, hold.connection);
         h.level = hold.level;
         h.txId = other.txId;
         h.mode = other.mode;

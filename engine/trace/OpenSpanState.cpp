@@ -35,21 +35,34 @@ void OpenSpanState::endTransaction(Conn& c, const Event& e)
     }
 }
 
-// SpanProjection::applyLock: the event carries the level now held on its resource.
+// SpanProjection::applyLock: the event carries the level now held on its resource (None: released).
 void OpenSpanState::applyLock(Conn& c, const Event& e)
 {
     const auto resource = static_cast<LockResource>(e.a);
     const auto level = static_cast<LockLevel>(e.b);
-    auto it = std::lower_bound(c.holds.begin(), c.holds.end(), resource,
-                               [](const Hold& h, LockResource r) { return h.resource < r; });
-    if (it != c.holds.end() && it->resource == resource) {
+    if (e.a >= 0 && static_cast<std::uint64_t>(e.a) < kResources) {
+        c.levels[static_cast<std::size_t>(e.a)] = level;
+        return;
+    }
+    auto it = std::find_if(c.otherHolds.begin(), c.otherHolds.end(),
+                           [&](const Hold& h) { return h.resource == resource; });
+    if (it != c.otherHolds.end()) {
         if (level == LockLevel::None)
-            c.holds.erase(it);
+            c.otherHolds.erase(it);
         else
             it->level = level;
     } else if (level != LockLevel::None) {
-        c.holds.insert(it, Hold{resource, level});
+        c.otherHolds.push_back(Hold{resource, level});
     }
+}
+
+LockLevel OpenSpanState::levelOf(const Conn& c, LockResource resource)
+{
+    const auto r = static_cast<std::int64_t>(resource);
+    if (r >= 0 && static_cast<std::uint64_t>(r) < kResources) return c.levels[static_cast<std::size_t>(r)];
+    for (const Hold& hold : c.otherHolds)
+        if (hold.resource == resource) return hold.level;
+    return LockLevel::None;
 }
 
 void OpenSpanState::apply(const Event& e)
@@ -147,18 +160,16 @@ bool OpenSpanState::statementOpen(std::uint32_t connection) const
 
 LockLevel OpenSpanState::levelNow(std::uint32_t connection, LockResource resource) const
 {
-    if (const Conn* c = find(connection))
-        for (const Hold& hold : c->holds)
-            if (hold.resource == resource) return hold.level;
-    return LockLevel::None;
+    const Conn* c = find(connection);
+    return c ? levelOf(*c, resource) : LockLevel::None;
 }
 
 void OpenSpanState::openHoldersOf(LockResource resource, std::vector<SpanProjection::HeldBy>& out) const
 {
     out.clear();
     for (const auto& [id, c] : connections_)
-        for (const Hold& hold : c.holds)
-            if (hold.resource == resource) out.push_back({id, hold.level});
+        if (const LockLevel level = levelOf(c, resource); level != LockLevel::None)
+            out.push_back({id, level});
     std::sort(out.begin(), out.end(), [](const SpanProjection::HeldBy& x, const SpanProjection::HeldBy& y) {
         return x.connection < y.connection;
     });

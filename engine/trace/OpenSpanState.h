@@ -5,7 +5,7 @@
 // at every event; a streaming SpanProjection answers the same, but makes a SpanRecord (~300
 // bytes, five strings) for every statement and wait, which nobody asks of the explainer's
 // projection. Here each connection's state is a few fields reused in place: no record, no
-// allocation per event (the holds' vector keeps its capacity).
+// allocation per event, a lock change is one store (a level per resource).
 //
 // Invariant: after each event, every query here answers what the same query of a SpanProjection
 // fed the same events answers (openTransaction's outcome and mode, openLockWait's resource and
@@ -18,6 +18,8 @@
 #include "engine/trace/LastConnection.h"
 #include "engine/trace/SpanProjection.h"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -52,6 +54,9 @@ public:
     void openHoldersOf(LockResource resource, std::vector<SpanProjection::HeldBy>& out) const;
 
 private:
+    // The lock resources a connection can hold (LockResource::DbFile .. MvccCommit), one level
+    // each; any other value (a hostile or newer log) is kept aside, as SpanProjection keeps it.
+    static constexpr std::size_t kResources = 11;
     struct Hold
     {
         LockResource resource = LockResource::DbFile;
@@ -61,13 +66,15 @@ private:
     {
         Transaction tx;
         LockWaitOpen wait;
-        std::vector<Hold> holds; // sorted by resource, at most one per resource
+        std::array<LockLevel, kResources> levels{}; // by resource, None when not held
+        std::vector<Hold> otherHolds;               // resources outside 0..kResources-1
         bool txOpen = false;
         bool waitOpen = false;
         bool statementOpen = false;
         bool txEndsWithStatement = false; // tx ended inside the open statement: closes with it
         bool txBeganInStatement = false;  // tx began inside the open statement
     };
+    static LockLevel levelOf(const Conn& c, LockResource resource);
 
     Conn& connectionState(std::uint32_t id);
     const Conn* find(std::uint32_t id) const;

@@ -24,7 +24,13 @@ using namespace txs;
 
 namespace {
 
-constexpr std::size_t kResources = 11; // LockResource::DbFile .. MvccCommit
+// LockResource::DbFile .. MvccCommit, and a value below and above them (a hostile or newer log).
+constexpr std::int64_t kFirstResource = -1;
+constexpr std::size_t kResources = 14;
+LockResource resourceAt(std::size_t i)
+{
+    return static_cast<LockResource>(kFirstResource + static_cast<std::int64_t>(i));
+}
 
 // What one connection has open, as both types answer it.
 struct ConnState
@@ -66,14 +72,14 @@ void fill(ConnState& s, const Projection& p, std::uint32_t id, const Tx* tx, con
         s.waitLevel = wait->level;
     }
     for (std::size_t r = 0; r < kResources; ++r)
-        s.levels[r] = p.levelNow(id, static_cast<LockResource>(r));
+        s.levels[r] = p.levelNow(id, resourceAt(r));
 }
 
 template <class Projection> void fillHolders(State& state, const Projection& p)
 {
     std::vector<SpanProjection::HeldBy> held;
     for (std::size_t r = 0; r < kResources; ++r) {
-        p.openHoldersOf(static_cast<LockResource>(r), held);
+        p.openHoldersOf(resourceAt(r), held);
         for (const auto& h : held)
             state.holders[r].emplace_back(h.connection, h.level);
     }
@@ -221,7 +227,7 @@ std::vector<Event> randomLog(unsigned seed, std::size_t n)
         case EventKind::LockWait:
         case EventKind::LockAcquire:
         case EventKind::LockRelease:
-            e.a = pick(0, 2) == 0 ? pick(0, 10) : pick(0, 1); // mostly DbFile and ShmWrite
+            e.a = pick(0, 2) == 0 ? pick(-1, 12) : pick(0, 1); // mostly DbFile and ShmWrite
             e.b = pick(0, 4);
             break;
         case EventKind::TxBegin:

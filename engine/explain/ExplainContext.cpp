@@ -1,6 +1,30 @@
 #include "engine/explain/ExplainContext.h"
 
+#include <charconv>
+
 namespace txs {
+
+namespace {
+
+// `out` = `name`, or "connection N" for a connection the log never named (nameOf's words), not
+// made again when `out` already says it: in a run of Busy errors the holder is the same one.
+void assignHolderName(std::string& out, const std::string& name, std::uint32_t id)
+{
+    if (!name.empty()) {
+        out = name;
+        return;
+    }
+    constexpr std::string_view prefix = "connection ";
+    char digits[16];
+    const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+    const std::string_view number(digits, static_cast<std::size_t>(end - digits));
+    if (out.size() == prefix.size() + number.size() && out.starts_with(prefix) && out.ends_with(number))
+        return;
+    out.assign(prefix);
+    out.append(number);
+}
+
+} // namespace
 
 ConnectionContext& ExplainContext::connectionState(std::uint32_t id)
 {
@@ -12,7 +36,7 @@ ConnectionContext& ExplainContext::connectionState(std::uint32_t id)
 
 void ExplainContext::apply(const Event& e, std::string_view text)
 {
-    spans_.apply(e); // keeps no texts: it never reads e.text
+    spans_.apply(e); // it never reads e.text
     if (e.kind == EventKind::TableCreated) tableNames_[e.table] = text;
     if (e.connection == 0) return;
     auto& c = connectionState(e.connection);
@@ -39,7 +63,7 @@ void ExplainContext::apply(const Event& e, std::string_view text)
     case EventKind::TxRollback:
     case EventKind::ConnectionClose: {
         // Whether a transaction is open is the span projection's answer, the same the timeline draws.
-        const SpanRecord* tx = spans_.openTransaction(e.connection);
+        const OpenSpanState::Transaction* tx = spans_.openTransaction(e.connection);
         c.inTransaction = tx && tx->outcome == TxOutcome::Open;
         c.mode = c.inTransaction ? tx->mode : TxMode::None;
         c.doomed = false; // a new transaction, or none: nothing doomed
@@ -113,8 +137,8 @@ void ExplainContext::snapshotHolders(std::uint32_t waiter)
     }
     c.ownLevel = spans_.levelNow(waiter, c.wait->resource);
     // The holds open now, by connection: those of the Busy event's seq, since every event before
-    // it has been applied and none after (what holdersAtSeq(resource, seq) answers, without a
-    // span record per hold).
+    // it has been applied and none after (what a SpanProjection's holdersAtSeq(resource, seq)
+    // answers, without a span record per hold).
     spans_.openHoldersOf(c.wait->resource, heldBy_);
     for (const SpanProjection::HeldBy& hold : heldBy_) {
         if (hold.connection == waiter || !locksConflict(c.wait->resource, hold.level, c.wait->wanted))
@@ -123,10 +147,7 @@ void ExplainContext::snapshotHolders(std::uint32_t waiter)
         Holder& h = n < c.holders.size() ? c.holders[n] : c.holders.emplace_back();
         ++n;
         h.connection = hold.connection;
-        if (other.name.empty())
-            h.name = "connection " + std::to_string(hold.connection);
-        else
-            h.name = other.name;
+        assignHolderName(h.name, other.name, hold.connection);
         h.level = hold.level;
         h.txId = other.txId;
         h.mode = other.mode;

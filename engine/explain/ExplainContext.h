@@ -2,15 +2,16 @@
 // What the explainer needs to know about each connection at the moment of its latest error,
 // kept up to date from the trace log one event at a time (so explaining thousands of errors
 // in a long run stays linear in the log's length). Transactions and lock holds are those of
-// the one SpanProjection (streaming: only what is open now is kept), so the explainer names the
-// holders the timeline and the Chrome trace draw.
+// the one SpanProjection's rules, kept as its open state only (OpenSpanState: what a streaming
+// SpanProjection has open, without a span record per statement or wait), so the explainer names
+// the holders the timeline and the Chrome trace draw.
 
 #include "engine/api/Connection.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/EventKindSet.h"
 #include "engine/trace/LastConnection.h"
 #include "engine/trace/LockState.h"
-#include "engine/trace/SpanProjection.h"
+#include "engine/trace/OpenSpanState.h"
 
 #include <cstdint>
 #include <map>
@@ -91,7 +92,7 @@ bool sameBusyFacts(const ConnectionContext& a, const ConnectionContext& b);
 class ExplainContext
 {
 public:
-    // The kinds apply() reads, itself or through its span projection (for the holds open, the
+    // The kinds apply() reads, itself or through its open span state (for the holds open, the
     // transaction open, the lock wait open). Any other event changes nothing the explainer asks,
     // so the explainer's read skips it before decoding: in a workers run of errors, its own
     // Explanation events; in MVCC runs, every VersionRead and RangeRead. A kind apply() comes
@@ -140,7 +141,7 @@ private:
     // The newest transactions whose connection connectionOfTx() can tell (older ones give 0).
     static constexpr std::size_t kRememberedTransactions = 1 << 16;
 
-    SpanProjection spans_{false, false};         // streaming, no texts: only who holds what
+    OpenSpanState spans_;                        // what is open now: only who holds what
     std::vector<SpanProjection::HeldBy> heldBy_; // snapshotHolders' scratch, reused
     // connections_[id], remembering the last one found (a thread's events come in runs); the
     // memory is forgotten when the context is copied (connections are never erased).

@@ -4,6 +4,7 @@
 #include "engine/trace/LatencyRecorder.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
+#include "engine/workload/FinalCheckpoint.h"
 #include "engine/workload/Substitution.h"
 #include "engine/workload/ThreadPriority.h"
 #include "engine/workload/VirtualBusyWait.h"
@@ -804,21 +805,9 @@ void Runner::Impl::finish()
     phase = RunPhase::Done;
     stepConnections.clear(); // closing them ends any transaction they left open
     auto& s = runner.summary_;
-    // A user's MVCC file (--db, the GUI's attached database) holds every commit once the run
-    // ends: the user's own programs read it with stock SQLite, which knows nothing of the log,
-    // and a log left behind would be replayed at TxScope's next open over what they wrote in
-    // between (their commits lost). Turso marks its MVCC files unreadable to SQLite instead;
-    // TxScope keeps them plain SQLite files, so it writes its commits into them.
+    // A user's MVCC file holds every commit once the run ends (FinalCheckpoint.h says why).
     if (s.journalMode == JournalMode::Mvcc && s.database == DatabasePlace::File && runner.database_)
-        if (auto error = runner.database_->checkpointForPlainReaders(); error && runner.trace_) {
-            Event e;
-            e.kind = EventKind::Note;
-            e.text = "the checkpoint at the end of the run failed (" + error->describe() +
-                     "): the commits stay in " + s.databasePath +
-                     "-log, where TxScope's next open finds them, "
-                     "but programs that read the file without TxScope do not see them";
-            runner.trace_->append(std::move(e));
-        }
+        checkpointForPlainReaders(*runner.database_, runner.trace_.get(), s.databasePath);
     s.wallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     // The log's live counts (CountingRule.h): without a log there are none.
     const MetricsAt m = runner.trace_ ? runner.trace_->totals() : MetricsAt{};

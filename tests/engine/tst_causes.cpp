@@ -352,19 +352,7 @@ private slots:
     void sharedParagraphsReadAsWrittenAfresh()
     {
         QFETCH(QString, mode);
-        const std::string text = "journal_mode: " + mode.toStdString() + R"(
-busy_timeout: 1
-setup:
-  CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
-  INSERT INTO t VALUES (1, 0);
-workers w x6 repeat 40 retry(busy; max 100000, backoff exponential 1ms..4ms):
-  BEGIN;
-  SELECT v FROM t WHERE id = 1;
-  UPDATE t SET v = v + 1 WHERE id = 1;
-  COMMIT;
-workers r x2 repeat 80 retry(busy; max 100000):
-  SELECT count(*) FROM t;
-)";
+        const std::string text = testing::contendedWritersScript(mode.toStdString(), 40, 80);
         RunOptions options;
         options.traceLimits.maxEvents = 50'000'000; // every error's events stay in the log
         Runner runner(testing::parseOrFail(text.c_str()), options);

@@ -160,25 +160,6 @@ std::vector<Event> recordedRun(const char* script)
     return log;
 }
 
-// Six writers that read then write under a 1 ms busy timeout, two readers: busy errors, waits,
-// retries, in either journal mode.
-std::string writersScript(const char* journal)
-{
-    return std::string("journal_mode: ") + journal + R"(
-busy_timeout: 1
-setup:
-  CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
-  INSERT INTO t VALUES (1, 0);
-workers w x6 repeat 15 retry(busy; max 100000, backoff exponential 1ms..4ms):
-  BEGIN;
-  SELECT v FROM t WHERE id = 1;
-  UPDATE t SET v = v + 1 WHERE id = 1;
-  COMMIT;
-workers r x2 repeat 30 retry(busy; max 100000):
-  SELECT count(*) FROM t;
-)";
-}
-
 constexpr const char* kMvccConflicts = R"(journal_mode: mvcc
 setup:
   CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
@@ -263,7 +244,7 @@ private slots:
     {
         QFETCH(QString, run);
         const std::vector<Event> log =
-            run == "mvcc" ? recordedRun(kMvccConflicts) : recordedRun(writersScript(qPrintable(run)).c_str());
+            run == "mvcc" ? recordedRun(kMvccConflicts) : recordedRun(testing::contendedWritersScript(run.toStdString(), 15, 30).c_str());
         QVERIFY(!log.empty());
         QCOMPARE(log.front().seq, std::uint64_t{0});
         // The runs have what the test is about.

@@ -53,4 +53,28 @@ check:
   SELECT count(DISTINCT val) FROM hits;         -- expect: 16
 )";
 
+// Six writers that read then write one row under a 1 ms busy timeout, and two readers: busy
+// errors, busy-handler waits and retries on either SQLite journal mode (`journal`: wal or
+// delete). The explainer's tests run it at two sizes.
+inline std::string contendedWritersScript(const std::string& journal, int writerRepeats, int readerRepeats)
+{
+    return "journal_mode: " + journal + R"(
+busy_timeout: 1
+setup:
+  CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
+  INSERT INTO t VALUES (1, 0);
+workers w x6 repeat )" +
+           std::to_string(writerRepeats) +
+           R"( retry(busy; max 100000, backoff exponential 1ms..4ms):
+  BEGIN;
+  SELECT v FROM t WHERE id = 1;
+  UPDATE t SET v = v + 1 WHERE id = 1;
+  COMMIT;
+workers r x2 repeat )" +
+           std::to_string(readerRepeats) +
+           R"( retry(busy; max 100000):
+  SELECT count(*) FROM t;
+)";
+}
+
 } // namespace txs::testing

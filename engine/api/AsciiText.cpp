@@ -21,6 +21,14 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b)
     return true;
 }
 
+bool containsIgnoreCase(std::string_view haystack, std::string_view needle)
+{
+    if (needle.size() > haystack.size()) return false;
+    for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i)
+        if (equalsIgnoreCase(haystack.substr(i, needle.size()), needle)) return true;
+    return false;
+}
+
 std::string fixed(double value, int decimals)
 {
     if (!std::isfinite(value)) return "0";

@@ -21,6 +21,8 @@ inline char toUpperChar(char c)
 std::string toLower(std::string_view s);
 // Equal but for the case of ASCII letters.
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
+// `needle` occurs in `haystack`, but for the case of ASCII letters (no copy of either).
+bool containsIgnoreCase(std::string_view haystack, std::string_view needle);
 
 // `value` with `decimals` digits after the point ("1234.5"), for figures shown to people
 // (durations, rates); non-finite values read "0". Not for SQL values: see formatReal in Value.h.

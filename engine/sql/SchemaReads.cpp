@@ -22,19 +22,6 @@ bool isSchemaPragma(std::string_view name)
     return false;
 }
 
-bool containsIgnoreCase(std::string_view text, std::string_view lowerNeedle)
-{
-    if (text.size() < lowerNeedle.size()) return false;
-    for (std::size_t i = 0; i + lowerNeedle.size() <= text.size(); ++i) {
-        if (toLowerChar(text[i]) != lowerNeedle[0]) continue;
-        std::size_t k = 1;
-        while (k < lowerNeedle.size() && toLowerChar(text[i + k]) == lowerNeedle[k])
-            ++k;
-        if (k == lowerNeedle.size()) return true;
-    }
-    return false;
-}
-
 struct Edit
 {
     std::size_t offset, length;

@@ -20,11 +20,6 @@ std::vector<std::string> splitTrimmed(std::string_view s, char separator)
     return parts;
 }
 
-bool containsIgnoreCase(std::string_view haystack, std::string_view needle)
-{
-    return toLower(haystack).find(toLower(needle)) != std::string::npos;
-}
-
 } // namespace
 
 std::string Expectation::describe() const

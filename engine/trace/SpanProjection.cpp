@@ -149,9 +149,9 @@ void SpanProjection::applyStatementEnd(Conn& c, const Event& e)
     s.code = e.a;
     s.changes = e.b;
     s.errorKind = e.detail;
-    if (keepTexts_ && e.a != 0)
+    if (e.a != 0)
         s.error = e.text;
-    else if (keepTexts_)
+    else
         s.read = e.text;
     if (s.txId == 0) s.txId = e.txId;
     close(c.statement, e.timeNs, e.seq, false);
@@ -224,7 +224,7 @@ void SpanProjection::apply(const Event& e)
         }
         close(c.lockWait, t, e.seq, false);
         SpanRecord& s = begin(c.statement, SpanKind::Statement, e, t);
-        if (keepTexts_) s.sql = e.text;
+        s.sql = e.text;
         opened(s);
         break;
     }
@@ -261,7 +261,7 @@ void SpanProjection::apply(const Event& e)
             (e.txId == 0 || c.tx->txId == e.txId)) {
             c.tx->doomed = true;
             c.tx->doomedNs = t;
-            if (keepTexts_) c.tx->doomMessage = e.text;
+            c.tx->doomMessage = e.text;
             changed(*c.tx);
         }
         break;
@@ -308,7 +308,7 @@ void SpanProjection::apply(const Event& e)
         SpanRecord& w = begin(c.blocked, SpanKind::Wait, e, t);
         w.cause = WaitCause::Blocked;
         w.line = e.a;
-        if (keepTexts_) w.sql = e.text;
+        w.sql = e.text;
         opened(w);
         break;
     }

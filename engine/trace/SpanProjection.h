@@ -116,10 +116,6 @@ class SpanProjection
 {
 public:
     explicit SpanProjection(bool retain = true) : retain_(retain) {}
-    // `keepTexts` false: spans carry no text (sql, error, read, doomMessage stay empty), for a
-    // reader that asks only who held what (the explainer, which applies every event of a run:
-    // copying each statement's text twice was most of its per-event cost).
-    SpanProjection(bool retain, bool keepTexts) : retain_(retain), keepTexts_(keepTexts) {}
 
     void setObserver(SpanObserver* observer) { observer_ = observer; }
     void apply(const Event& event);
@@ -211,7 +207,6 @@ private:
     Conn& connectionState(std::uint32_t id);
 
     bool retain_;
-    bool keepTexts_ = true;
     LastConnection<Conn> last_;
     SpanObserver* observer_ = nullptr;
     std::unordered_map<std::uint32_t, Conn> connections_;

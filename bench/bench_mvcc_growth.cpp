@@ -8,6 +8,10 @@
 //            BENCH_SECONDS (3) seconds, synchronous=NORMAL, automatic checkpoint at its default
 //            threshold (MVCC: BEGIN CONCURRENT; SQLite: BEGIN IMMEDIATE, busy_timeout 10 s); and
 //            MVCC once more with the automatic checkpoint off, to show what the checkpoint costs.
+//            Each UPDATE is a new text with its id written in (both engines parse every
+//            transaction), and then, on both engines again, the way an application's prepared
+//            statement runs it: "UPDATE t SET n = n + 1 WHERE id = ?1" with the id bound (SQLite:
+//            BEGIN IMMEDIATE, the UPDATE and COMMIT prepared once per writer, stepped and reset).
 //   recovery (MVCC): N rows loaded with the checkpoint disabled, the process killed (SIGKILL), so
 //            the whole load is in the log; then a fresh process opens it: time, peak RSS
 //            (VmHWM), and the heap in use once open (the live rows), so peak - heap is what
@@ -182,8 +186,19 @@ std::vector<double> loadWal(const std::string& path, long rows)
     return {rows / loaded, 0};
 }
 
+enum class UpdateSql { Literal, Bound };
+
+// One SQLite statement prepared once and run to completion per call (the bound-parameter path).
+bool stepOnce(sqlite3_stmt* statement)
+{
+    const int rc = sqlite3_step(statement);
+    sqlite3_reset(statement);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
 // {tx/s, failures}. `checkpoint` false: MVCC with no automatic checkpoint (what it costs).
-std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool checkpoint = true)
+std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool checkpoint = true,
+                            UpdateSql sql = UpdateSql::Literal)
 {
     std::shared_ptr<Database> db = mvcc ? openMvcc(path) : nullptr;
     if (mvcc && !checkpoint) db->connect()->execute("PRAGMA mvcc_checkpoint_threshold = 1099511627776");
@@ -201,7 +216,29 @@ std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool 
                 s = openWal(path);
             }
             std::mt19937_64 random(static_cast<unsigned>(w + 1));
-            while (!stop.load(std::memory_order_relaxed)) {
+            sqlite3_stmt *begin = nullptr, *update = nullptr, *commit = nullptr;
+            if (s && sql == UpdateSql::Bound) {
+                sqlite3_prepare_v2(s, "BEGIN IMMEDIATE", -1, &begin, nullptr);
+                sqlite3_prepare_v2(s, "UPDATE t SET n = n + 1 WHERE id = ?1", -1, &update, nullptr);
+                sqlite3_prepare_v2(s, "COMMIT", -1, &commit, nullptr);
+            }
+            while (sql == UpdateSql::Bound && !stop.load(std::memory_order_relaxed)) {
+                const std::int64_t id = 1 + static_cast<std::int64_t>(random() % rows);
+                bool ok;
+                if (mvcc) {
+                    ok = c->execute("BEGIN CONCURRENT").ok() &&
+                         c->execute("UPDATE t SET n = n + 1 WHERE id = ?1", {Value(id)}).ok() &&
+                         c->execute("COMMIT").ok();
+                    if (!ok && c->transaction().active) c->execute("ROLLBACK");
+                } else {
+                    sqlite3_bind_int64(update, 1, id);
+                    ok = stepOnce(begin) && stepOnce(update) && stepOnce(commit);
+                    if (!ok && !sqlite3_get_autocommit(s))
+                        sqlite3_exec(s, "ROLLBACK", nullptr, nullptr, nullptr);
+                }
+                (ok ? commits : failures).fetch_add(1, std::memory_order_relaxed);
+            }
+            while (sql == UpdateSql::Literal && !stop.load(std::memory_order_relaxed)) {
                 const std::string body = "UPDATE t SET n = n + 1 WHERE id = " +
                                          std::to_string(1 + static_cast<long>(random() % rows)) + ";COMMIT";
                 bool ok;
@@ -217,6 +254,8 @@ std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool 
                 }
                 (ok ? commits : failures).fetch_add(1, std::memory_order_relaxed);
             }
+            for (sqlite3_stmt* statement : {begin, update, commit})
+                sqlite3_finalize(statement);
             if (s) sqlite3_close(s);
         });
     const auto t0 = Clock::now();
@@ -281,6 +320,12 @@ int main(int argc, char** argv)
                     "  updates   MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  (failures %.0f / %.0f); "
                     "MVCC without automatic checkpoint %.0f tx/s (%.2f x WAL)\n",
                     m[0], w[0], m[0] / w[0], m[1], w[1], off[0], off[0] / w[0]);
+            const auto mb = inChild([&] { return updates(mvccPath, rows, true, true, UpdateSql::Bound); });
+            const auto wb = inChild([&] { return updates(walPath, rows, false, true, UpdateSql::Bound); });
+            if (mb.size() == 2 && wb.size() == 2)
+                std::printf("  updates, id bound (prepared)  MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  "
+                            "(failures %.0f / %.0f)\n",
+                            mb[0], wb[0], mb[0] / wb[0], mb[1], wb[1]);
         }
         if (only.empty() || only == "recovery") {
             inChild([&] { return loadMvcc(mvccPath, rows, false); }); // killed: nothing comes back

@@ -19,7 +19,8 @@
 // Each phase runs in a child process of its own (its own peak RSS).
 //
 // usage: bench_mvcc_growth DIR [ROWS...]     (default ROWS: 100000 1000000 5000000)
-//        BENCH_ONLY=load|updates|recovery runs one phase.
+//        BENCH_ONLY=load|updates|recovery runs one phase; BENCH_ONLY=updates-bound-mvcc the MVCC
+//        bound updates alone, on a database an earlier run left in DIR (for a profiler).
 
 #include "engine/api/Database.h"
 
@@ -310,6 +311,10 @@ int main(int argc, char** argv)
                 std::printf("  load      MVCC %9.0f rows/s (then %.2f s of checkpoint)  WAL %9.0f rows/s  "
                             "MVCC/WAL %.2f\n",
                             m[0], m[1], w[0], m[0] / w[0]);
+        }
+        if (only == "updates-bound-mvcc") { // one engine's bound updates alone, for a profiler
+            const auto mb = inChild([&] { return updates(mvccPath, rows, true, true, UpdateSql::Bound); });
+            if (mb.size() == 2) std::printf("  updates, id bound (prepared)  MVCC %9.0f tx/s\n", mb[0]);
         }
         if (only.empty() || only == "updates") {
             const auto m = inChild([&] { return updates(mvccPath, rows, true); });

@@ -19,8 +19,9 @@
 // Each phase runs in a child process of its own (its own peak RSS).
 //
 // usage: bench_mvcc_growth DIR [ROWS...]     (default ROWS: 100000 1000000 5000000)
-//        BENCH_ONLY=load|updates|recovery runs one phase; BENCH_ONLY=updates-bound-mvcc the MVCC
-//        bound updates alone, on a database an earlier run left in DIR (for a profiler).
+//        BENCH_ONLY=load|updates|recovery runs one phase; for a profiler, BENCH_ONLY=load-mvcc or
+//        load-wal one engine's load alone, and updates-bound-mvcc the MVCC bound updates alone
+//        (on a database an earlier run left in DIR).
 
 #include "engine/api/Database.h"
 
@@ -311,6 +312,12 @@ int main(int argc, char** argv)
                 std::printf("  load      MVCC %9.0f rows/s (then %.2f s of checkpoint)  WAL %9.0f rows/s  "
                             "MVCC/WAL %.2f\n",
                             m[0], m[1], w[0], m[0] / w[0]);
+        }
+        if (only == "load-mvcc" || only == "load-wal") { // one engine's load alone, for a profiler
+            const auto r = inChild([&] {
+                return only == "load-mvcc" ? loadMvcc(mvccPath, rows, true) : loadWal(walPath, rows);
+            });
+            if (r.size() == 2) std::printf("  load      %s %9.0f rows/s\n", only.c_str() + 5, r[0]);
         }
         if (only == "updates-bound-mvcc") { // one engine's bound updates alone, for a profiler
             const auto mb = inChild([&] { return updates(mvccPath, rows, true, true, UpdateSql::Bound); });

@@ -5,6 +5,7 @@
 // and checkpoints into that file.
 
 #include "engine/api/Error.h"
+#include "engine/mvcc/SyncCounts.h"
 
 #include <cstdint>
 #include <functional>
@@ -71,6 +72,7 @@ public:
     // What recovery found at open (torn or corrupt tail ...), for the caller.
     virtual std::vector<std::string> recoveryNotes() const = 0;
     virtual std::uint64_t logSyncs() const = 0;
+    virtual SyncCounts syncCounts() const { return {}; }
 };
 
 } // namespace txs::mvcc

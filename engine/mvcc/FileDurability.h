@@ -70,6 +70,7 @@ public:
     }
     std::vector<std::string> recoveryNotes() const override { return notes_; }
     std::uint64_t logSyncs() const override { return logReady_.load() ? log_->syncs() : 0; }
+    SyncCounts syncCounts() const override { return logReady_.load() ? log_->syncCounts() : SyncCounts{}; }
 
     // Turso's default: 4,120,000 bytes of log.
     static constexpr std::uint64_t defaultThreshold = 4'120'000;

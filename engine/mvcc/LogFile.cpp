@@ -267,6 +267,8 @@ std::optional<std::string> LogFile::syncTo(std::uint64_t position, const std::at
         syncing_ = true;
         const int fd = fd_;
         const std::uint64_t expectedFrames = syncedFrames_ + static_cast<std::uint64_t>(returning_);
+        const std::int64_t previousEnd = lastSyncEndNs_;
+        const std::uint64_t previousFrames = syncedFrames_;
         lock.unlock();
         const auto missing = [&] {
             return syncFrames_.load() < expectedFrames || (inFlight && inFlight->load() > 0);
@@ -274,26 +276,41 @@ std::optional<std::string> LogFile::syncTo(std::uint64_t position, const std::at
         if (missing()) {
             // The bound is what a sync costs (measured): a committer that does not come (its
             // run ended, a transaction left open) delays this batch by at most one more sync.
-            const auto deadline = std::chrono::steady_clock::now() +
-                                  std::chrono::nanoseconds(meanSyncNs_.load(std::memory_order_relaxed));
+            const auto waitStart = std::chrono::steady_clock::now();
+            const auto deadline = waitStart + std::chrono::nanoseconds(meanSyncNs_.load(std::memory_order_relaxed));
             leaderWaiting_.store(true); // seq_cst: committerArrived() sees it or we see their count
             std::unique_lock arrival(arrivalMutex_);
+            bool timedOut = false;
             while (missing())
-                if (arrival_cv_.wait_until(arrival, deadline) == std::cv_status::timeout) break;
+                if (arrival_cv_.wait_until(arrival, deadline) == std::cv_status::timeout) {
+                    timedOut = missing();
+                    break;
+                }
             leaderWaiting_.store(false);
+            waits_.fetch_add(1, std::memory_order_relaxed);
+            if (timedOut) timeouts_.fetch_add(1, std::memory_order_relaxed);
+            waitNs_.fetch_add(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                             std::chrono::steady_clock::now() - waitStart)
+                                                             .count()),
+                              std::memory_order_relaxed);
         }
         const std::uint64_t frames = syncFrames_.load(std::memory_order_acquire);
         const std::uint64_t target = appended_.load(std::memory_order_acquire);
         const auto started = std::chrono::steady_clock::now();
         const int rc = ::fdatasync(fd);
+        const auto ended = std::chrono::steady_clock::now();
         const auto took = static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
-                .count());
+            std::chrono::duration_cast<std::chrono::nanoseconds>(ended - started).count());
         const std::uint64_t mean = meanSyncNs_.load(std::memory_order_relaxed);
         meanSyncNs_.store(mean == 0 ? took : mean - mean / 8 + took / 8, std::memory_order_relaxed);
         const std::string message = rc == 0 ? std::string() : failure("cannot sync the MVCC log", path_);
         syncs_.fetch_add(1, std::memory_order_relaxed);
+        syncNs_.fetch_add(took, std::memory_order_relaxed);
+        framesCovered_.fetch_add(frames - previousFrames, std::memory_order_relaxed);
+        const std::int64_t startNs = started.time_since_epoch().count();
+        if (previousEnd != 0) gapNs_.fetch_add(static_cast<std::uint64_t>(startNs - previousEnd), std::memory_order_relaxed);
         lock.lock();
+        lastSyncEndNs_ = ended.time_since_epoch().count();
         syncing_ = false;
         if (rc == 0 && target > synced_) synced_ = target;
         // Who is in syncTo now (released by this sync or waiting for the next) will commit
@@ -304,6 +321,19 @@ std::optional<std::string> LogFile::syncTo(std::uint64_t position, const std::at
         if (rc != 0) return message;
     }
     return std::nullopt;
+}
+
+SyncCounts LogFile::syncCounts() const
+{
+    SyncCounts c;
+    c.syncs = syncs_.load(std::memory_order_relaxed);
+    c.frames = framesCovered_.load(std::memory_order_relaxed);
+    c.syncNs = syncNs_.load(std::memory_order_relaxed);
+    c.waitNs = waitNs_.load(std::memory_order_relaxed);
+    c.waits = waits_.load(std::memory_order_relaxed);
+    c.timeouts = timeouts_.load(std::memory_order_relaxed);
+    c.gapNs = gapNs_.load(std::memory_order_relaxed);
+    return c;
 }
 
 void LogFile::committerArrived()

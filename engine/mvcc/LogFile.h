@@ -27,6 +27,8 @@
 // woken by committerArrived()); it never spins or yields, which on a loaded machine hands the
 // core to another process for a whole time slice.
 
+#include "engine/mvcc/SyncCounts.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -99,6 +101,8 @@ public:
     std::optional<std::string> swap(std::string_view kept, std::uint64_t tailFrom);
 
     std::uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
+    // Counted once per sync (SyncCounts.h).
+    SyncCounts syncCounts() const;
     // The measured mean fdatasync duration (exponentially weighted), the leader's wait bound.
     std::uint64_t meanSyncNanos() const { return meanSyncNs_.load(std::memory_order_relaxed); }
 
@@ -131,6 +135,9 @@ private:
     std::uint64_t synced_ = 0; // guarded by syncMutex_
     bool syncing_ = false;     // guarded by syncMutex_
     std::atomic<std::uint64_t> syncs_{0};
+    // SyncCounts, written by the leader only (relaxed: read for figures, never to decide).
+    std::atomic<std::uint64_t> framesCovered_{0}, syncNs_{0}, waitNs_{0}, waits_{0}, timeouts_{0}, gapNs_{0};
+    std::int64_t lastSyncEndNs_ = 0; // guarded by syncMutex_: steady clock, 0 before the first sync
     std::atomic<std::uint64_t> meanSyncNs_{0}; // written by the leader only
     std::atomic<std::uint64_t> syncFrames_{0}; // frames appended toBeSynced, ever
     int inSyncTo_ = 0;                         // guarded by syncMutex_: committers in syncTo

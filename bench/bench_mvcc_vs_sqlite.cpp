@@ -199,16 +199,16 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     if (durability) o.syncs = durability->logSyncs() - syncsBefore;
     if (durability) {
         const mvcc::SyncCounts after = durability->syncCounts();
-        o.counts = {after.syncs - countsBefore.syncs,       after.frames - countsBefore.frames,
-                    after.syncNs - countsBefore.syncNs,     after.waitNs - countsBefore.waitNs,
-                    after.waits - countsBefore.waits,       after.timeouts - countsBefore.timeouts,
+        o.counts = {after.syncs - countsBefore.syncs,   after.frames - countsBefore.frames,
+                    after.syncNs - countsBefore.syncNs, after.waitNs - countsBefore.waitNs,
+                    after.waits - countsBefore.waits,   after.timeouts - countsBefore.timeouts,
                     after.gapNs - countsBefore.gapNs};
     }
     rusage usageAfter{};
     getrusage(RUSAGE_SELF, &usageAfter);
     const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-    o.cpuSeconds = seconds(usageAfter.ru_utime) - seconds(usageBefore.ru_utime) + seconds(usageAfter.ru_stime) -
-                   seconds(usageBefore.ru_stime);
+    o.cpuSeconds = seconds(usageAfter.ru_utime) - seconds(usageBefore.ru_utime) +
+                   seconds(usageAfter.ru_stime) - seconds(usageBefore.ru_stime);
     o.voluntarySwitches = usageAfter.ru_nvcsw - usageBefore.ru_nvcsw;
     o.involuntarySwitches = usageAfter.ru_nivcsw - usageBefore.ru_nivcsw;
     std::vector<double> all;
@@ -235,10 +235,11 @@ void print(const char* name, const Outcome& o)
                     static_cast<double>(o.commits) / static_cast<double>(o.syncs));
         const auto& c = o.counts;
         const double per = static_cast<double>(std::max<std::uint64_t>(c.syncs, 1));
-        std::printf("  %-22s %9.0f syncs per run-second; per sync: fdatasync %.0f us, gap to the next %.0f us "
-                    "(leader's wait %.0f us, in %.0f %% of syncs, %.0f %% of them to the bound)\n",
-                    "", c.syncs / o.seconds, c.syncNs / per / 1e3, c.gapNs / per / 1e3, c.waitNs / per / 1e3,
-                    100.0 * c.waits / per, c.waits ? 100.0 * c.timeouts / c.waits : 0.0);
+        std::printf(
+            "  %-22s %9.0f syncs per run-second; per sync: fdatasync %.0f us, gap to the next %.0f us "
+            "(leader's wait %.0f us, in %.0f %% of syncs, %.0f %% of them to the bound)\n",
+            "", c.syncs / o.seconds, c.syncNs / per / 1e3, c.gapNs / per / 1e3, c.waitNs / per / 1e3,
+            100.0 * c.waits / per, c.waits ? 100.0 * c.timeouts / c.waits : 0.0);
     }
     std::printf("  %-22s %9.1f us CPU per transaction (user + sys, all threads), context switches per "
                 "transaction %.2f voluntary, %.2f involuntary\n",

@@ -18,6 +18,7 @@ struct SyncCounts
     std::uint64_t waits = 0;    // syncs whose leader waited
     std::uint64_t timeouts = 0; // waits that ran to their bound
     std::uint64_t gapNs = 0;    // from a sync's return to the next one's start
+    std::uint64_t queued = 0;   // not a count: committers queued for a sync right now (tests)
 };
 
 } // namespace txs::mvcc

@@ -397,13 +397,12 @@ void LogFile::gather(std::uint64_t expectedFrames, const std::atomic<int>* inFli
     if (!missing(expectedFrames, inFlight)) return;
     const std::uint64_t bound = meanSyncNs_.load(std::memory_order_relaxed);
     const std::uint64_t gathering = meanGatherNs_.load(std::memory_order_relaxed);
-    if (queued && gathering >= bound) {
+    if (queued && gathering >= bound && syncs_.load(std::memory_order_relaxed) % 8 != 7) {
         // Committers queued during the last sync make this batch already, and waiting for the
         // ones it released has lately taken as long as a sync (CPU-bound: they run one by one
         // on the cores): sync now, and let those gather during it (a pipeline, the cores busy
-        // while the disk syncs) rather than idle the disk and then the cores. Each such sync
-        // lowers the estimate by an eighth, so a wait is tried, and measured, again.
-        meanGatherNs_.store(gathering - gathering / 8, std::memory_order_relaxed);
+        // while the disk syncs) rather than idle the disk and then the cores. Every eighth sync
+        // waits all the same, to measure again.
         return;
     }
     // The bound is what a sync costs (measured): a committer that does not come (its run

@@ -30,6 +30,7 @@
 #include <random>
 #include <sqlite3.h>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -48,6 +49,11 @@ struct Outcome
     double p50us = 0, p99us = 0;
     long peakKb = 0;
     std::uint64_t syncs = 0; // MVCC: fdatasyncs of the log (group commit shares them)
+    mvcc::SyncCounts counts; // MVCC: what the group commit did during the run (SyncCounts.h)
+    // The whole process's CPU (user + system, every thread) and context switches during the run:
+    // counts that a loaded machine moves little, unlike wall time.
+    double cpuSeconds = 0;
+    long voluntarySwitches = 0, involuntarySwitches = 0;
     double throughput() const { return commits / seconds; }
 };
 
@@ -140,6 +146,9 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     std::vector<std::thread> threads;
     auto* durability = mode == JournalMode::Mvcc ? mvccStoreOf(*db)->durability() : nullptr;
     const std::uint64_t syncsBefore = durability ? durability->logSyncs() : 0;
+    const mvcc::SyncCounts countsBefore = durability ? durability->syncCounts() : mvcc::SyncCounts{};
+    rusage usageBefore{};
+    getrusage(RUSAGE_SELF, &usageBefore);
     const auto start = Clock::now();
     for (int w = 0; w < writers; ++w)
         threads.emplace_back([&, w] {
@@ -188,6 +197,20 @@ Outcome run(Engine engine, const std::string& sync, Workload workload, int perWr
     o.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     o.peakKb = peakRssKb();
     if (durability) o.syncs = durability->logSyncs() - syncsBefore;
+    if (durability) {
+        const mvcc::SyncCounts after = durability->syncCounts();
+        o.counts = {after.syncs - countsBefore.syncs,   after.frames - countsBefore.frames,
+                    after.syncNs - countsBefore.syncNs, after.waitNs - countsBefore.waitNs,
+                    after.waits - countsBefore.waits,   after.timeouts - countsBefore.timeouts,
+                    after.gapNs - countsBefore.gapNs};
+    }
+    rusage usageAfter{};
+    getrusage(RUSAGE_SELF, &usageAfter);
+    const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+    o.cpuSeconds = seconds(usageAfter.ru_utime) - seconds(usageBefore.ru_utime) +
+                   seconds(usageAfter.ru_stime) - seconds(usageBefore.ru_stime);
+    o.voluntarySwitches = usageAfter.ru_nvcsw - usageBefore.ru_nvcsw;
+    o.involuntarySwitches = usageAfter.ru_nivcsw - usageBefore.ru_nivcsw;
     std::vector<double> all;
     for (auto& l : latencies)
         all.insert(all.end(), l.begin(), l.end());
@@ -206,10 +229,23 @@ void print(const char* name, const Outcome& o)
         "  %-22s %9.0f tx/s  p50 %8.0f us  p99 %8.0f us  retries %7llu  failures %llu  peak RSS %6ld KB\n",
         name, o.throughput(), o.p50us, o.p99us, static_cast<unsigned long long>(o.retries),
         static_cast<unsigned long long>(o.failures), o.peakKb);
-    if (o.syncs > 0)
+    if (o.syncs > 0) {
         std::printf("  %-22s %9llu fdatasyncs, %.1f commits per sync\n", "",
                     static_cast<unsigned long long>(o.syncs),
                     static_cast<double>(o.commits) / static_cast<double>(o.syncs));
+        const auto& c = o.counts;
+        const double per = static_cast<double>(std::max<std::uint64_t>(c.syncs, 1));
+        std::printf(
+            "  %-22s %9.0f syncs per run-second; per sync: fdatasync %.0f us, gap to the next %.0f us "
+            "(leader's wait %.0f us, in %.0f %% of syncs, %.0f %% of them to the bound)\n",
+            "", c.syncs / o.seconds, c.syncNs / per / 1e3, c.gapNs / per / 1e3, c.waitNs / per / 1e3,
+            100.0 * c.waits / per, c.waits ? 100.0 * c.timeouts / c.waits : 0.0);
+    }
+    std::printf("  %-22s %9.1f us CPU per transaction (user + sys, all threads), context switches per "
+                "transaction %.2f voluntary, %.2f involuntary\n",
+                "", 1e6 * o.cpuSeconds / std::max<std::uint64_t>(o.commits, 1),
+                static_cast<double>(o.voluntarySwitches) / std::max<std::uint64_t>(o.commits, 1),
+                static_cast<double>(o.involuntarySwitches) / std::max<std::uint64_t>(o.commits, 1));
 }
 
 // The disk's sync rate in this run: 128-byte appends to a preallocated file in DIR, each

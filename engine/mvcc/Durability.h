@@ -5,6 +5,7 @@
 // and checkpoints into that file.
 
 #include "engine/api/Error.h"
+#include "engine/mvcc/SyncCounts.h"
 
 #include <cstdint>
 #include <functional>
@@ -71,6 +72,10 @@ public:
     // What recovery found at open (torn or corrupt tail ...), for the caller.
     virtual std::vector<std::string> recoveryNotes() const = 0;
     virtual std::uint64_t logSyncs() const = 0;
+    virtual SyncCounts syncCounts() const { return {}; }
+    // For tests: the log's group commit calls `hook(fd)` instead of fdatasync(fd) (0, or -1 with
+    // errno set). Set before the first commit.
+    virtual void setSyncHook(std::function<int(int fd)> hook) { (void)hook; }
 };
 
 } // namespace txs::mvcc

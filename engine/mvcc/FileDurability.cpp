@@ -379,6 +379,7 @@ std::optional<std::string> FileDurability::ensureLog()
         LogFile::Found found;
         log_ = LogFile::open(path_ + "-log", true, found, error);
         if (!log_) return error;
+        log_->setSyncHook(syncHook_);
     }
     if (auto e = log_->writeHeader(encodeLogHeader(*salt_))) return e;
     log_->setGrowth(growthFor(threshold_.load()));
@@ -472,6 +473,13 @@ void FileDurability::countIndexDrops(const std::vector<LogOp>& ops)
     // looks for drops in the log at all: a transaction's commit frame may hold them too).
     for (const auto& op : ops)
         if (op.kind == LogOp::Kind::DropIndex) indexDropsLogged_.fetch_add(1, std::memory_order_release);
+}
+
+void FileDurability::setSyncHook(std::function<int(int fd)> hook)
+{
+    std::lock_guard lock(initMutex_); // log_ may be being created
+    syncHook_ = std::move(hook);
+    if (log_) log_->setSyncHook(syncHook_);
 }
 
 void FileDurability::setCheckpointThreshold(std::uint64_t bytes)

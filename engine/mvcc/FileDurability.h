@@ -70,6 +70,8 @@ public:
     }
     std::vector<std::string> recoveryNotes() const override { return notes_; }
     std::uint64_t logSyncs() const override { return logReady_.load() ? log_->syncs() : 0; }
+    SyncCounts syncCounts() const override { return logReady_.load() ? log_->syncCounts() : SyncCounts{}; }
+    void setSyncHook(std::function<int(int fd)> hook) override;
 
     // Turso's default: 4,120,000 bytes of log.
     static constexpr std::uint64_t defaultThreshold = 4'120'000;
@@ -174,6 +176,7 @@ private:
     std::atomic<int> writersInFlight_{0};
     std::atomic<std::uint64_t> batchRows_{defaultBatchRows};
     std::function<void(std::uint64_t)> batchCommitted_; // set before the first commit (tests)
+    std::function<int(int)> syncHook_;                  // the same; given to log_ once it exists
 
     // The checkpointer: started by the first commit that passes the threshold.
     std::mutex wakeMutex_;

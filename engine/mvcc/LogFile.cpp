@@ -1,5 +1,6 @@
 #include "engine/mvcc/LogFile.h"
 
+#include "engine/mvcc/Futex.h"
 #include "engine/mvcc/LogFormat.h"
 
 #include <algorithm>
@@ -208,6 +209,7 @@ std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t
 {
     std::lock_guard lock(appendMutex_);
     if (failed_) return failed_;
+    if (syncBroken_.load(std::memory_order_acquire)) return brokenBy_;
     const std::uint64_t end = fileEnd_ + frame.size();
     if (end > capacity_) {
         // Grow in steps, so that appends are a copy into the mapping and not a system call.
@@ -225,7 +227,7 @@ std::optional<std::string> LogFile::append(std::string_view frame, std::uint64_t
     fileEnd_ = end;
     if (fileEnd_ - released_ >= releaseStepBytes) releaseWritten();
     position = appended_.fetch_add(frame.size(), std::memory_order_acq_rel) + frame.size();
-    if (toBeSynced) syncFrames_.fetch_add(1, std::memory_order_acq_rel);
+    if (toBeSynced) syncFrames_.fetch_add(1); // seq_cst: a waiting leader's condition (gather)
     return std::nullopt;
 }
 
@@ -250,65 +252,218 @@ void LogFile::setGrowth(std::uint64_t bytes)
 
 std::optional<std::string> LogFile::syncTo(std::uint64_t position, const std::atomic<int>* inFlight)
 {
-    committerArrived(); // our frame is appended: a leader waiting for it may go
-    std::unique_lock lock(syncMutex_);
-    ++inSyncTo_;
+    inSyncTo_.fetch_add(1);
     struct Leave
     {
-        int& count;
-        ~Leave() { --count; } // syncMutex_ is held on every way out
+        std::atomic<int>& count;
+        ~Leave() { count.fetch_sub(1); }
     } leave{inSyncTo_};
-    while (synced_ < position) {
-        if (syncing_) {
-            synced_cv_.wait(lock);
-            continue;
-        }
-        // Leader: everything appended so far is in the file behind fd_, so one sync covers it.
-        syncing_ = true;
+    committerArrived(); // our frame is appended: a leader waiting for it may go
+    std::unique_lock lock(syncMutex_);
+    if (synced_ >= position) return std::nullopt;
+    if (syncFailed_) return refusal();
+    if (!syncing_) {
+        syncing_ = true; // leader: the next sync is ours, and it covers our frame (appended before)
+        return lead(lock, inFlight);
+    }
+    Waiter self;
+    self.position = position;
+    (waitTail_ ? waitTail_->next : waitHead_) = &self;
+    waitTail_ = &self;
+    queued_.fetch_add(1, std::memory_order_relaxed);
+    lock.unlock();
+    std::uint32_t state;
+    while ((state = self.state.load(std::memory_order_acquire)) == Waiter::Waiting)
+        futexWait(self.state, Waiter::Waiting);
+    if (state == Waiter::Synced) return std::nullopt;
+    lock.lock();
+    if (state == Waiter::Failed) return syncFailed_;
+    if (state == Waiter::Refused) return refusal();
+    return lead(lock, inFlight); // handed over: syncing_ stayed true for us, our frame is not synced yet
+}
+
+std::optional<std::string> LogFile::lead(std::unique_lock<std::mutex>& lock, const std::atomic<int>* inFlight)
+{
+    std::optional<std::optional<std::string>> own; // how the sync that covered our frame went
+    for (bool goOn = true;;) {
+        // syncMutex_ is held and the sync is ours. Everything appended so far is in the file
+        // behind fd_ (a swap waits for syncing_ to clear before it replaces fd_).
         const int fd = fd_;
         const std::uint64_t expectedFrames = syncedFrames_ + static_cast<std::uint64_t>(returning_);
+        const std::int64_t previousEnd = lastSyncEndNs_;
+        const std::uint64_t previousFrames = syncedFrames_;
+        const bool queued = waitHead_ != nullptr;
         lock.unlock();
-        const auto missing = [&] {
-            return syncFrames_.load() < expectedFrames || (inFlight && inFlight->load() > 0);
-        };
-        if (missing()) {
-            // The bound is what a sync costs (measured): a committer that does not come (its
-            // run ended, a transaction left open) delays this batch by at most one more sync.
-            const auto deadline = std::chrono::steady_clock::now() +
-                                  std::chrono::nanoseconds(meanSyncNs_.load(std::memory_order_relaxed));
-            leaderWaiting_.store(true); // seq_cst: committerArrived() sees it or we see their count
-            std::unique_lock arrival(arrivalMutex_);
-            while (missing())
-                if (arrival_cv_.wait_until(arrival, deadline) == std::cv_status::timeout) break;
-            leaderWaiting_.store(false);
-        }
-        const std::uint64_t frames = syncFrames_.load(std::memory_order_acquire);
+        gather(expectedFrames, inFlight, queued);
+        const std::uint64_t frames = syncFrames_.load();
         const std::uint64_t target = appended_.load(std::memory_order_acquire);
         const auto started = std::chrono::steady_clock::now();
-        const int rc = ::fdatasync(fd);
+        const int rc = syncHook_ ? syncHook_(fd) : ::fdatasync(fd);
+        const int syncErrno = errno;
+        const auto ended = std::chrono::steady_clock::now();
         const auto took = static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
-                .count());
+            std::chrono::duration_cast<std::chrono::nanoseconds>(ended - started).count());
         const std::uint64_t mean = meanSyncNs_.load(std::memory_order_relaxed);
         meanSyncNs_.store(mean == 0 ? took : mean - mean / 8 + took / 8, std::memory_order_relaxed);
-        const std::string message = rc == 0 ? std::string() : failure("cannot sync the MVCC log", path_);
         syncs_.fetch_add(1, std::memory_order_relaxed);
+        syncNs_.fetch_add(took, std::memory_order_relaxed);
+        framesCovered_.fetch_add(frames - previousFrames, std::memory_order_relaxed);
+        const std::int64_t startNs =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(started.time_since_epoch()).count();
+        if (previousEnd != 0)
+            gapNs_.fetch_add(static_cast<std::uint64_t>(startNs - previousEnd), std::memory_order_relaxed);
+        std::string message;
+        if (rc != 0) {
+            errno = syncErrno;
+            message = failure("cannot sync the MVCC log", path_);
+            // The frames this sync was writing may be gone from the file, and a frame lost takes
+            // every later one with it at recovery: nothing more may be appended. (A flag, not
+            // failed_: a swap holds the append lock while it waits for this sync to end.) Only
+            // one sync ever fails: none runs after.
+            brokenBy_ = "an earlier sync of the MVCC log failed (" + message +
+                        "); the database accepts no more commits until it is reopened";
+            syncBroken_.store(true, std::memory_order_release);
+        }
         lock.lock();
-        syncing_ = false;
-        if (rc == 0 && target > synced_) synced_ = target;
-        // Who is in syncTo now (released by this sync or waiting for the next) will commit
-        // again: the next leader waits for that many frames after these.
+        lastSyncEndNs_ =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(ended.time_since_epoch()).count();
         syncedFrames_ = frames;
-        returning_ = inSyncTo_;
-        synced_cv_.notify_all();
-        if (rc != 0) return message;
+        if (rc == 0 && target > synced_) synced_ = target;
+        if (rc != 0 && !syncFailed_) syncFailed_ = message;
+        if (!own) own = rc == 0 ? std::nullopt : std::optional<std::string>(message);
+        // Covered (or, after a failure, every waiter: none of them can be synced any more) are
+        // released; the rest stay queued for the next sync.
+        Waiter* released = nullptr;
+        Waiter* releasedLast = nullptr;
+        Waiter* kept = nullptr;
+        Waiter* keptLast = nullptr;
+        for (Waiter* w = waitHead_; w; w = w->next) {
+            const bool release = rc != 0 || w->position <= target;
+            if (release) queued_.fetch_sub(1, std::memory_order_relaxed);
+            Waiter*& first = release ? released : kept;
+            Waiter*& last = release ? releasedLast : keptLast;
+            (last ? last->next : first) = w;
+            last = w;
+        }
+        if (releasedLast) releasedLast->next = nullptr;
+        if (keptLast) keptLast->next = nullptr;
+        waitHead_ = kept;
+        waitTail_ = keptLast;
+        // Waiters left: the next sync starts now, by us the first time (no wake-up in between),
+        // else by the oldest of them, woken to lead (so no committer serves more than two syncs).
+        Waiter* successor = nullptr;
+        const bool again = kept && goOn;
+        if (kept && !again) {
+            successor = kept;
+            waitHead_ = kept->next;
+            if (!waitHead_) waitTail_ = nullptr;
+            queued_.fetch_sub(1, std::memory_order_relaxed);
+        }
+        if (!kept) {
+            syncing_ = false;
+            idle_cv_.notify_all();
+        }
+        // Those in syncTo now commit again soon (released) or are queued with a frame: the
+        // next leader waits for as many frames; we do not come back while we lead again.
+        returning_ = inSyncTo_.load() - (again ? 1 : 0);
+        const std::uint32_t outcome = rc == 0 ? Waiter::Synced : Waiter::Failed;
+        const bool failedBefore = rc != 0;
+        lock.unlock();
+        for (Waiter* w = released; w;) {
+            Waiter* const next = w->next; // read first: once its state changes, w may be gone
+            const std::uint32_t state =
+                failedBefore && w->position > target ? std::uint32_t{Waiter::Refused} : outcome;
+            w->state.store(state, std::memory_order_release);
+            futexWake(w->state, 1);
+            w = next;
+        }
+        if (successor) {
+            successor->state.store(Waiter::Lead, std::memory_order_release);
+            futexWake(successor->state, 1);
+        }
+        if (!again) return *own;
+        goOn = false;
+        lock.lock();
     }
-    return std::nullopt;
+}
+
+bool LogFile::missing(std::uint64_t expectedFrames, const std::atomic<int>* inFlight) const
+{
+    return syncFrames_.load() < expectedFrames || (inFlight && inFlight->load() > 0);
+}
+
+void LogFile::gather(std::uint64_t expectedFrames, const std::atomic<int>* inFlight, bool queued)
+{
+    if (!missing(expectedFrames, inFlight)) return;
+    const std::uint64_t bound = meanSyncNs_.load(std::memory_order_relaxed);
+    const std::uint64_t gathering = meanGatherNs_.load(std::memory_order_relaxed);
+    if (queued && gathering >= bound && syncs_.load(std::memory_order_relaxed) % 8 != 7) {
+        // Committers queued during the last sync make this batch already, and waiting for the
+        // ones it released has lately taken as long as a sync (CPU-bound: they run one by one
+        // on the cores): sync now, and let those gather during it (a pipeline, the cores busy
+        // while the disk syncs) rather than idle the disk and then the cores. Every eighth sync
+        // waits all the same, to measure again.
+        return;
+    }
+    // The bound is what a sync costs (measured): a committer that does not come (its run
+    // ended, a transaction left open) delays this batch by at most one more sync.
+    const auto waitStart = std::chrono::steady_clock::now();
+    const auto deadline = waitStart + std::chrono::nanoseconds(bound);
+    waitFrames_.store(expectedFrames, std::memory_order_relaxed);
+    waitInFlight_.store(inFlight, std::memory_order_relaxed);
+    // seq_cst, against the committers' counts (syncFrames_, inFlight): either the committer that
+    // completes the condition sees leaderWaiting_ and wakes us, or we see its count below.
+    leaderWaiting_.store(true);
+    bool timedOut = false;
+    {
+        std::unique_lock arrival(arrivalMutex_);
+        while (missing(expectedFrames, inFlight))
+            if (arrival_cv_.wait_until(arrival, deadline) == std::cv_status::timeout) {
+                timedOut = missing(expectedFrames, inFlight);
+                break;
+            }
+    }
+    leaderWaiting_.store(false);
+    const auto waited = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - waitStart)
+            .count());
+    // How long the committers took to come (a wait cut short counts its whole bound).
+    const std::uint64_t sample = timedOut ? std::max(waited, bound) : waited;
+    meanGatherNs_.store(gathering == 0 ? sample : gathering - gathering / 8 + sample / 8,
+                        std::memory_order_relaxed);
+    waits_.fetch_add(1, std::memory_order_relaxed);
+    if (timedOut) timeouts_.fetch_add(1, std::memory_order_relaxed);
+    waitNs_.fetch_add(waited, std::memory_order_relaxed);
+}
+
+std::string LogFile::refusal() const
+{
+    return "the MVCC log could not be synced earlier (" + *syncFailed_ +
+           "), so this commit cannot be made durable; the database accepts no more commits until it is "
+           "reopened";
+}
+
+SyncCounts LogFile::syncCounts() const
+{
+    SyncCounts c;
+    c.syncs = syncs_.load(std::memory_order_relaxed);
+    c.frames = framesCovered_.load(std::memory_order_relaxed);
+    c.syncNs = syncNs_.load(std::memory_order_relaxed);
+    c.waitNs = waitNs_.load(std::memory_order_relaxed);
+    c.waits = waits_.load(std::memory_order_relaxed);
+    c.timeouts = timeouts_.load(std::memory_order_relaxed);
+    c.gapNs = gapNs_.load(std::memory_order_relaxed);
+    c.queued = static_cast<std::uint64_t>(queued_.load(std::memory_order_relaxed));
+    return c;
 }
 
 void LogFile::committerArrived()
 {
     if (!leaderWaiting_.load()) return;
+    // Only the arrival that completes what the leader waits for wakes it: one wake-up per sync,
+    // not one per committer. (A stale read of a finished wait costs at most a spurious wake.)
+    if (missing(waitFrames_.load(std::memory_order_relaxed), waitInFlight_.load(std::memory_order_relaxed)))
+        return;
     std::lock_guard arrival(arrivalMutex_); // the leader is waiting, not between check and wait
     arrival_cv_.notify_all();
 }
@@ -351,6 +506,7 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
 {
     std::lock_guard append(appendMutex_);
     if (failed_) return failed_;
+    if (syncBroken_.load(std::memory_order_acquire)) return brokenBy_;
     const std::string temp = path_ + ".swap";
     const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return failure("cannot create", temp);
@@ -383,7 +539,7 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
     syncDirectoryOf(path_);
 
     std::unique_lock sync(syncMutex_);
-    synced_cv_.wait(sync, [this] { return !syncing_; }); // a leader may still be syncing the old fd
+    idle_cv_.wait(sync, [this] { return !syncing_; }); // a leader may still be syncing the old fd
     void* map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) {
         // The new log is in place and whole, but we cannot write to it: refuse further commits.
@@ -400,8 +556,8 @@ std::optional<std::string> LogFile::swap(std::string_view kept, std::uint64_t ta
     fileEnd_ = size;
     released_ = 0;
     // The new file was synced whole, so everything appended so far is durable.
+    // Nobody is queued (committers queue only while a sync is running).
     synced_ = appended_.load(std::memory_order_acquire);
-    synced_cv_.notify_all();
     return std::nullopt;
 }
 

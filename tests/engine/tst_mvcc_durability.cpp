@@ -10,8 +10,13 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <cerrno>
+#include <condition_variable>
+#include <mutex>
+#include <set>
 #include <sqlite3.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace txs;
 
@@ -20,6 +25,59 @@ using txs::test::plainSqlite;
 namespace {
 
 using test::openFile;
+
+// Stands in for the log's fdatasync (Durability::setSyncHook): counts the syncs, holds the ones
+// numbered in `held` until the test lets them go, and fails those numbered in `failing` (EIO).
+// Tests wait on it with barriers, never on time.
+struct SyncGate
+{
+    std::set<int> held, failing;
+    std::mutex mutex;
+    std::condition_variable changed;
+    int calls = 0;
+    int released = 0; // syncs up to this number may return
+
+    int sync(int fd)
+    {
+        std::unique_lock lock(mutex);
+        const int n = ++calls;
+        changed.notify_all();
+        if (held.count(n)) changed.wait(lock, [&] { return released >= n; });
+        if (failing.count(n)) {
+            errno = EIO;
+            return -1;
+        }
+        return ::fdatasync(fd);
+    }
+    void waitForCall(int n)
+    {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return calls >= n; });
+    }
+    void release(int n)
+    {
+        std::lock_guard lock(mutex);
+        released = n;
+        changed.notify_all();
+    }
+};
+
+// One INSERT in a BEGIN CONCURRENT transaction (an autocommit write would take the exclusive
+// lock) on its own connection and thread; its outcome once joined.
+struct Committer
+{
+    std::optional<Error> error;
+    std::thread thread;
+    Committer(Database& db, int id)
+        : thread([this, &db, id] {
+              auto c = db.connect();
+              auto r =
+                  c->execute("BEGIN CONCURRENT; INSERT INTO t VALUES (" + std::to_string(id) + "); COMMIT");
+              if (!r.ok()) error = *r.error;
+          })
+    {}
+    void join() { thread.join(); }
+};
 
 } // namespace
 
@@ -217,6 +275,76 @@ private slots:
         MUST(*c, "INSERT INTO t (w) VALUES (20)");
         QCOMPARE(durability->logSyncs(), before + 21);
         QCOMPARE_ROWS(*c, "SELECT count(*) FROM t", "21");
+    }
+
+    // A committer that finds a sync running queues; when it returns, the leader starts the next
+    // sync at once for everything queued (one sync for all of them, not one each), and a
+    // committer queued during that one is handed the sync after it. Every COMMIT returns only
+    // after a sync that covered its frame.
+    void queuedCommittersShareTheNextSync()
+    {
+        SyncGate gate; // outlives the database that calls it
+        auto db = openFile(path());
+        auto* durability = mvccStoreOf(*db)->durability();
+        auto setup = db->connect();
+        MUST(*setup, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+        gate.held = {1, 2};
+        durability->setSyncHook([&](int fd) { return gate.sync(fd); });
+        const auto before = durability->logSyncs();
+        Committer leader(*db, 1);
+        gate.waitForCall(1); // the leader's sync is running, held
+        Committer a(*db, 2), b(*db, 3);
+        QTRY_COMPARE(durability->syncCounts().queued, std::uint64_t{2});
+        gate.release(1);     // the first sync returns; the second, for both queued, starts at once
+        gate.waitForCall(2); // (run by the leader: its own commit is done, it has not returned)
+        QCOMPARE(durability->syncCounts().queued, std::uint64_t{2}); // covered by the running sync
+        Committer c(*db, 4), d(*db, 5);
+        QTRY_COMPARE(durability->syncCounts().queued, std::uint64_t{4});
+        gate.release(2); // covers a and b; c and d queued after it began: the oldest leads the third
+        for (auto* w : {&leader, &a, &b, &c, &d}) {
+            w->join();
+            QVERIFY2(!w->error, w->error ? w->error->message.c_str() : "");
+        }
+        QCOMPARE(durability->logSyncs(), before + 3);
+        QCOMPARE(gate.calls, 3);
+        QCOMPARE(durability->syncCounts().queued, std::uint64_t{0});
+        QCOMPARE_ROWS(*setup, "SELECT count(*) FROM t", "5");
+    }
+
+    // A failed sync fails exactly the commits it covered: the leader's own commit, covered by a
+    // sync that succeeded, is acknowledged; each committer that sync did not cover gets the
+    // failed one's error (committed and in the log, not durable); and the log then takes no more
+    // commits, since a frame lost in the failed sync takes every later one with it at recovery.
+    void aFailedSyncFailsExactlyTheCommitsItCovered()
+    {
+        SyncGate gate; // outlives the database that calls it
+        auto db = openFile(path());
+        auto* durability = mvccStoreOf(*db)->durability();
+        auto setup = db->connect();
+        MUST(*setup, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
+        gate.held = {1};
+        gate.failing = {2};
+        durability->setSyncHook([&](int fd) { return gate.sync(fd); });
+        Committer leader(*db, 1);
+        gate.waitForCall(1);
+        Committer a(*db, 2), b(*db, 3);
+        QTRY_COMPARE(durability->syncCounts().queued, std::uint64_t{2});
+        gate.release(1);
+        leader.join();
+        a.join();
+        b.join();
+        QVERIFY2(!leader.error, leader.error ? leader.error->message.c_str() : "");
+        for (auto* w : {&a, &b}) {
+            QVERIFY(w->error);
+            QCOMPARE(w->error->kind, ErrorKind::Io);
+        }
+        QCOMPARE(gate.calls, 2);
+        QCOMPARE_ROWS(*setup, "SELECT count(*) FROM t", "3"); // committed, as COMMIT said
+        const auto refused = setup->execute("INSERT INTO t VALUES (4)");
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error->kind, ErrorKind::Io);
+        QCOMPARE_ROWS(*setup, "SELECT count(*) FROM t", "3"); // nothing committed
+        QCOMPARE(gate.calls, 2);                              // and nothing synced after the failure
     }
 };
 

@@ -4,12 +4,11 @@ namespace txs {
 
 ConnectionRecord& ConnectionProjection::ensure(std::uint32_t id, std::int64_t timeNs)
 {
-    const auto [it, inserted] = index_.try_emplace(id, connections_.size());
-    if (inserted) {
-        connections_.push_back({id, "#" + std::to_string(id), timeNs, kNever});
-        byTime_.add(timeNs);
-    }
-    return connections_[it->second];
+    if (const std::size_t held = index_.find(id); held != DenseIdIndex::npos) return connections_[held];
+    index_.tryEmplace(id, connections_.size());
+    connections_.push_back({id, "#" + std::to_string(id), timeNs, kNever});
+    byTime_.add(timeNs);
+    return connections_.back();
 }
 
 void ConnectionProjection::apply(const Event& event)
@@ -24,8 +23,8 @@ void ConnectionProjection::apply(const Event& event)
 
 const ConnectionRecord* ConnectionProjection::find(std::uint32_t id) const
 {
-    const auto it = index_.find(id);
-    return it == index_.end() ? nullptr : &connections_[it->second];
+    const std::size_t index = index_.find(id);
+    return index == DenseIdIndex::npos ? nullptr : &connections_[index];
 }
 
 std::string ConnectionProjection::name(std::uint32_t id) const

@@ -2,12 +2,12 @@
 // The connections of a session: their names and when they opened and closed. Views name
 // connections ("T1", "writer-3") rather than show their ids.
 
+#include "engine/trace/DenseIdIndex.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace txs {
@@ -41,7 +41,7 @@ private:
     ConnectionRecord& ensure(std::uint32_t id, std::int64_t timeNs);
 
     std::vector<ConnectionRecord> connections_;
-    std::unordered_map<std::uint32_t, std::size_t> index_;
+    DenseIdIndex index_; // id -> position in connections_, looked up for every event: no hash
     PrefixByTime byTime_;
 };
 

@@ -3,11 +3,16 @@
 //
 // Every projection answers "at instant t" questions: a fact counts at t when the event that
 // established it has timeNs <= t. Facts that have not happened yet carry kNever.
+//
+// The stores below get an entry per record or per event (millions over a long run) and are
+// filled on the window's thread: they are ChunkedVectors, so an append never moves the entries
+// already held (a std::vector's doubling copied them all inside one drain slice).
+
+#include "engine/trace/ChunkedVector.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <vector>
 
 namespace txs {
 
@@ -21,10 +26,12 @@ class SortedTimes
 public:
     void add(std::int64_t timeNs)
     {
-        if (times_.empty() || times_.back() <= timeNs)
-            times_.push_back(timeNs);
-        else
-            times_.insert(std::upper_bound(times_.begin(), times_.end(), timeNs), timeNs);
+        // Inserted after every time <= timeNs, moving the later ones up by one (a few at most).
+        times_.push_back(timeNs);
+        std::size_t i = times_.size() - 1;
+        for (; i > 0 && times_[i - 1] > timeNs; --i)
+            times_[i] = times_[i - 1];
+        times_[i] = timeNs;
     }
     // Number of times <= t.
     std::size_t countAt(std::int64_t t) const
@@ -37,10 +44,10 @@ public:
         return to <= from ? 0 : countAt(to) - countAt(from);
     }
     std::size_t size() const { return times_.size(); }
-    const std::vector<std::int64_t>& times() const { return times_; }
+    const ChunkedVector<std::int64_t>& times() const { return times_; }
 
 private:
-    std::vector<std::int64_t> times_;
+    ChunkedVector<std::int64_t> times_;
 };
 
 // Records appended in seq order, each with the time it starts to exist. "Which records exist
@@ -64,7 +71,7 @@ private:
     {
         return runningMax_.empty() ? std::numeric_limits<std::int64_t>::min() : runningMax_.back();
     }
-    std::vector<std::int64_t> runningMax_;
+    ChunkedVector<std::int64_t> runningMax_;
 };
 
 // Indices of records changed by events, in order, so a consumer that keeps a cursor learns
@@ -84,7 +91,7 @@ public:
     }
 
 private:
-    std::vector<std::uint32_t> touched_;
+    ChunkedVector<std::uint32_t> touched_;
 };
 
 } // namespace txs

@@ -49,21 +49,21 @@ std::int64_t TransactionRecord::rowsWrittenAt(std::int64_t t) const
 
 const TransactionRecord* TransactionProjection::find(std::uint64_t txId) const
 {
-    const auto it = index_.find(txId);
-    return it == index_.end() ? nullptr : &txs_[it->second];
+    const std::size_t index = index_.find(txId);
+    return index == DenseIdIndex::npos ? nullptr : &txs_[index];
 }
 
 std::size_t TransactionProjection::indexOf(std::uint64_t txId) const
 {
-    const auto it = index_.find(txId);
-    return it == index_.end() ? txs_.size() : it->second;
+    const std::size_t index = index_.find(txId);
+    return index == DenseIdIndex::npos ? txs_.size() : index;
 }
 
 std::size_t TransactionProjection::create(std::uint64_t txId, std::uint32_t connection, std::uint64_t seq,
                                           std::int64_t beginNs)
 {
-    const auto [it, inserted] = index_.try_emplace(txId, txs_.size());
-    if (!inserted) return it->second;
+    const auto [held, inserted] = index_.tryEmplace(txId, txs_.size());
+    if (!inserted) return held;
     ConnectionState& c = connections_[connection];
     TransactionRecord r;
     r.id = txId;
@@ -76,7 +76,7 @@ std::size_t TransactionProjection::create(std::uint64_t txId, std::uint32_t conn
     c.current = txs_.size();
     byTime_.add(r.beginNs);
     txs_.push_back(std::move(r));
-    return it->second;
+    return held;
 }
 
 void TransactionProjection::end(std::size_t index, TxPhase phase, std::int64_t timeNs)
@@ -137,18 +137,18 @@ void TransactionProjection::endExplicit(const SpanRecord& span)
 {
     // An open outcome here is a span cut (its end is not in the log): the transaction stays open.
     if (span.outcome == TxOutcome::Open) return;
-    const auto it = index_.find(span.txId);
-    if (it == index_.end()) return;
-    TransactionRecord& r = txs_[it->second];
+    const std::size_t index = index_.find(span.txId);
+    if (index == DenseIdIndex::npos) return;
+    TransactionRecord& r = txs_[index];
     if (r.endNs != kNever) return;
     if (span.outcome == TxOutcome::Committed) {
         r.commitTs = span.commitTs;
         r.commitRows = span.rowsWritten;
         newestCommitTs_ = std::max(newestCommitTs_, r.commitTs);
-        end(it->second, TxPhase::Committed, span.txEndNs);
+        end(index, TxPhase::Committed, span.txEndNs);
     } else {
         r.rollbackReason = span.rollbackReason;
-        end(it->second, TxPhase::RolledBack, span.txEndNs);
+        end(index, TxPhase::RolledBack, span.txEndNs);
     }
 }
 
@@ -202,9 +202,8 @@ void TransactionProjection::apply(const Event& e)
     }
     spans_.apply(e); // begins and ends explicit transactions, ends implicit ones with their statement
     if (e.txId == 0) return;
-    const auto it = index_.find(e.txId);
-    if (it == index_.end()) return;
-    const std::size_t index = it->second;
+    const std::size_t index = index_.find(e.txId);
+    if (index == DenseIdIndex::npos) return;
     TransactionRecord& r = txs_[index];
     switch (e.kind) {
     case EventKind::TxCommit:

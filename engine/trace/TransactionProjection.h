@@ -19,6 +19,7 @@
 
 #include "engine/api/Connection.h"
 #include "engine/trace/ChunkedVector.h"
+#include "engine/trace/DenseIdIndex.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 #include "engine/trace/SpanProjection.h"
@@ -126,7 +127,7 @@ private:
 
     SpanProjection spans_{false}; // streaming: only the open spans are kept
     ChunkedVector<TransactionRecord> txs_;
-    std::unordered_map<std::uint64_t, std::size_t> index_;
+    DenseIdIndex index_; // transaction id -> position in txs_ (ids are handed out in order)
     std::unordered_map<std::uint32_t, ConnectionState> connections_;
     PrefixByTime byTime_;
     TouchLog touched_;

@@ -37,28 +37,31 @@ std::string VersionProjection::tableName(std::uint32_t table) const
 
 std::size_t VersionProjection::chainIndex(std::uint32_t table, std::int64_t key) const
 {
-    const auto it = chainIndex_.find({table, key});
-    return it == chainIndex_.end() ? chains_.size() : it->second;
+    const auto it = chainIndex_.find(table);
+    if (it == chainIndex_.end()) return chains_.size();
+    const std::size_t chain = it->second.find(static_cast<std::uint64_t>(key));
+    return chain == DenseIdIndex::npos ? chains_.size() : chain;
 }
 
 const VersionRecord* VersionProjection::findVersion(std::uint64_t versionId) const
 {
-    const auto it = versionIndex_.find(versionId);
-    return it == versionIndex_.end() ? nullptr : &versions_[it->second];
+    const std::size_t index = versionIndex_.find(versionId);
+    return index == DenseIdIndex::npos ? nullptr : &versions_[index];
 }
 
 std::size_t VersionProjection::versionIndexOf(std::uint64_t versionId) const
 {
-    const auto it = versionIndex_.find(versionId);
-    return it == versionIndex_.end() ? versions_.size() : it->second;
+    const std::size_t index = versionIndex_.find(versionId);
+    return index == DenseIdIndex::npos ? versions_.size() : index;
 }
 
 std::size_t VersionProjection::ensureChain(std::uint32_t table, std::int64_t key, std::int64_t timeNs)
 {
     if (!tables_.count(table)) tables_[table] = {table, "table " + std::to_string(table), timeNs, kNever};
-    const auto [it, inserted] = chainIndex_.try_emplace({table, key}, chains_.size());
+    const auto [chain, inserted] =
+        chainIndex_[table].tryEmplace(static_cast<std::uint64_t>(key), chains_.size());
     if (inserted) chains_.push_back({table, key, {}, kNever, 0});
-    return it->second;
+    return chain;
 }
 
 void VersionProjection::changed(std::size_t chain, std::int64_t timeNs)
@@ -72,7 +75,7 @@ void VersionProjection::changed(std::size_t chain, std::int64_t timeNs)
 std::size_t VersionProjection::ensureVersion(const Event& e)
 {
     const auto id = static_cast<std::uint64_t>(e.a);
-    if (const auto it = versionIndex_.find(id); it != versionIndex_.end()) return it->second;
+    if (const std::size_t index = versionIndex_.find(id); index != DenseIdIndex::npos) return index;
     // Ended before the log knew it (a log read from the middle): committed before the log began.
     const std::size_t chain = ensureChain(e.table, e.rowid, e.timeNs);
     VersionRecord v;
@@ -83,7 +86,7 @@ std::size_t VersionProjection::ensureVersion(const Event& e)
     v.createdSeq = e.seq;
     v.createdNs = kBeforeLog;
     v.commitNs = kBeforeLog;
-    versionIndex_[id] = versions_.size();
+    versionIndex_.insertOrAssign(id, versions_.size());
     chains_[chain].versions.push_back(versions_.size());
     versions_.push_back(std::move(v));
     changed(chain, kBeforeLog);
@@ -193,7 +196,7 @@ void VersionProjection::apply(const Event& e)
         v.createdSeq = e.seq;
         v.createdNs = e.timeNs;
         const std::size_t index = versions_.size();
-        versionIndex_[v.id] = index;
+        versionIndex_.insertOrAssign(v.id, index);
         versions_.push_back(std::move(v));
         chains_[chain].versions.push_back(index);
         writesOf(e).writes.push_back({index, -1, connections_[e.connection].statement});
@@ -210,9 +213,9 @@ void VersionProjection::apply(const Event& e)
         return;
     }
     case EventKind::VersionReclaimed: {
-        const auto it = versionIndex_.find(static_cast<std::uint64_t>(e.a));
-        if (it == versionIndex_.end()) return;
-        VersionRecord& v = versions_[it->second];
+        const std::size_t index = versionIndex_.find(static_cast<std::uint64_t>(e.a));
+        if (index == DenseIdIndex::npos) return;
+        VersionRecord& v = versions_[index];
         v.reclaimedNs = std::min(v.reclaimedNs, e.timeNs);
         changed(v.chain, e.timeNs);
         return;

@@ -14,6 +14,7 @@
 // Visibility is Hekaton's rule (DOMAIN.md) evaluated on these projected states.
 
 #include "engine/trace/ChunkedVector.h"
+#include "engine/trace/DenseIdIndex.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/ProjectionTimes.h"
 #include "engine/trace/TransactionProjection.h"
@@ -93,7 +94,7 @@ public:
     void apply(const Event& event);
 
     const ChunkedVector<VersionRecord>& versions() const { return versions_; }
-    const std::vector<VersionChainRecord>& chains() const { return chains_; }
+    const ChunkedVector<VersionChainRecord>& chains() const { return chains_; }
     const std::map<std::uint32_t, TableRecord>& tables() const { return tables_; }
     std::string tableName(std::uint32_t table) const;
     // Index of the chain of (table, key), chains().size() when there is none.
@@ -142,10 +143,12 @@ private:
     void undoStatement(std::uint32_t connection, std::int64_t timeNs);
 
     ChunkedVector<VersionRecord> versions_;
-    std::vector<VersionChainRecord> chains_;
+    ChunkedVector<VersionChainRecord> chains_;
     std::map<std::uint32_t, TableRecord> tables_;
-    std::unordered_map<std::uint64_t, std::size_t> versionIndex_;
-    std::map<std::pair<std::uint32_t, std::int64_t>, std::size_t> chainIndex_;
+    // Indexes that grow a page at a time (DenseIdIndex.h): version ids are handed out in order,
+    // and so are the rowids of most tables (a key is its rowid cast, negative ones held apart).
+    DenseIdIndex versionIndex_;                        // version id -> position in versions_
+    std::map<std::uint32_t, DenseIdIndex> chainIndex_; // table -> key -> position in chains_
     std::unordered_map<std::uint64_t, TxWrites> open_; // transactions with writes, until they end
     std::unordered_map<std::uint32_t, ConnectionState> connections_;
     TouchLog touched_;

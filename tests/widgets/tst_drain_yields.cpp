@@ -2,7 +2,8 @@
 // (a posted event, a key press, a due timer: the views' refresh, the status bar, a cursor blink)
 // runs before the next slice, however large the backlog. Counted in slices, not timed. And the
 // first slice of a log under a time budget is small; a slice stops after the clock check that
-// spent its budget (on a clock the test drives); the views refresh in a turn of their own.
+// spent its budget (on a clock the test drives), the handlers' measured share counted in; the
+// views refresh in a turn of their own.
 
 #include "tests/widgets/support/StatementLogs.h"
 #include "widgets/models/SessionLog.h"
@@ -92,6 +93,32 @@ private slots:
             QCOMPARE(a[i].seq, b[i].seq);
             QCOMPARE(a[i].endNs, b[i].endNs);
         }
+    }
+
+    // The views' eventsApplied handlers run in the slice's turn on everything it applied: each
+    // check counts their measured cost per event for the events applied so far, so a slice whose
+    // apply got slower stops before the apply and the handlers together overrun the budget.
+    void theHandlersCostIsReservedInTheBudget()
+    {
+        SessionLog session(logOfStatements(5000, 4));
+        std::int64_t now = 0, perRead = 0, handlerNsPerEvent = 20'000;
+        session.setSliceClock([&] {
+            const std::int64_t t = now;
+            now += perRead;
+            return t;
+        });
+        connect(&session, &SessionLog::eventsApplied, this,
+                [&] { now += handlerNsPerEvent * static_cast<std::int64_t>(session.lastBatch().size()); });
+        session.setSliceBudgetMs(11);
+        // Slice 1: the apply takes no time on this clock, the handlers 20 us an event.
+        QCOMPARE(session.drain(), SessionLog::kFirstSliceEvents);
+        QCOMPARE(session.nextSliceLimit(), std::size_t(550)); // 11 ms / 20 us
+        // Slice 2: the handlers are measured at 20 us an event; the apply now takes 2 ms a step
+        // of 128. After 3 steps: 6 ms + 384 x 20 us = 13.7 ms >= 11: stop. Without the reserve
+        // the 550 events read would all be applied (10 ms), then their handlers (11 ms more).
+        perRead = 2'000'000;
+        handlerNsPerEvent = 0;
+        QCOMPARE(session.drain(), 3 * SessionLog::kBudgetCheckEvents);
     }
 
     // Under a refresh period the views' refresh is never inside a slice: a zero timer, so what is

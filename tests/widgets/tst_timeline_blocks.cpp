@@ -15,11 +15,11 @@ namespace {
 
 // `n` spans of 0-100 ns with gaps of 0-50 ns, one in 40 a long one (20 µs), states drawn from
 // `states`; span `mixedAt` in `odd` (a state of another group).
-std::vector<Span> makeSpans(std::size_t n, std::vector<SpanState> states, std::uint32_t seed,
-                            std::size_t mixedAt, SpanState odd)
+SpanList makeSpans(std::size_t n, std::vector<SpanState> states, std::uint32_t seed, std::size_t mixedAt,
+                   SpanState odd)
 {
     std::mt19937 rng(seed);
-    std::vector<Span> spans;
+    SpanList spans;
     std::int64_t t = 1000;
     for (std::size_t i = 0; i < n; ++i) {
         Span s;

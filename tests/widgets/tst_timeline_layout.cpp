@@ -31,7 +31,7 @@ constexpr auto kShared = static_cast<std::int64_t>(LockLevel::Shared);
 constexpr auto kReserved = static_cast<std::int64_t>(LockLevel::Reserved);
 constexpr auto kExclusive = static_cast<std::int64_t>(LockLevel::Exclusive);
 
-void addSpan(std::vector<Span>& list, std::int64_t start, std::int64_t end, SpanState state)
+void addSpan(SpanList& list, std::int64_t start, std::int64_t end, SpanState state)
 {
     Span s;
     s.startNs = start;
@@ -40,7 +40,7 @@ void addSpan(std::vector<Span>& list, std::int64_t start, std::int64_t end, Span
     list.push_back(s);
 }
 
-bool sortedAndDisjoint(const std::vector<Span>& spans, std::int64_t nowNs)
+bool sortedAndDisjoint(const SpanList& spans, std::int64_t nowNs)
 {
     for (std::size_t i = 0; i < spans.size(); ++i) {
         if (spans[i].endOr(nowNs) < spans[i].startNs) return false;
@@ -556,7 +556,7 @@ private slots:
     {
         // 1000 spans of 6 ns every 10 ns over 10 µs, drawn at 1 ns = 0.01 px (10 µs on 100 px):
         // about 10 spans share each pixel. Every 10th one is doomed.
-        std::vector<Span> spans;
+        SpanList spans;
         for (int i = 0; i < 1000; ++i)
             addSpan(spans, i * 10, i * 10 + 6, i % 10 == 3 ? SpanState::TxDoomed : SpanState::TxCommitted);
         const LinearMap time{0, 10'000, 0, 100};
@@ -590,7 +590,7 @@ private slots:
     {
         // RESERVED then EXCLUSIVE meeting inside a pixel column (at 29.5 px): two runs, no overlap,
         // and the strongest-level policy must not paint the RESERVED part EXCLUSIVE.
-        std::vector<Span> spans;
+        SpanList spans;
         addSpan(spans, 100, 2950, SpanState::LockReserved);
         addSpan(spans, 2950, 9000, SpanState::LockExclusive);
         const LinearMap time{0, 10'000, 0, 100};
@@ -603,7 +603,7 @@ private slots:
         QCOMPARE(runs[1].x0, 30); // the shared column went to the earlier run
         QCOMPARE(runs[1].x1, 90);
         // A sub-pixel error right after a long ok statement stays a separate, one-pixel run.
-        std::vector<Span> statements;
+        SpanList statements;
         addSpan(statements, 0, 4'020, SpanState::StmtOk);
         addSpan(statements, 4'030, 4'060, SpanState::StmtError);
         addSpan(statements, 4'070, 9'000, SpanState::StmtOk);
@@ -616,7 +616,7 @@ private slots:
 
     void visibleRangeSkipsSpansOutsideIt()
     {
-        std::vector<Span> spans;
+        SpanList spans;
         for (int i = 0; i < 100'000; ++i)
             addSpan(spans, i * 100, i * 100 + 50, SpanState::StmtOk);
         QCOMPARE(firstEndingAtOrAfter(spans, 0), 0u);
@@ -633,7 +633,7 @@ private slots:
 
     void lockRunsKeepTheStrongestLevel()
     {
-        std::vector<Span> spans;
+        SpanList spans;
         addSpan(spans, 0, 900, SpanState::LockShared);
         addSpan(spans, 900, 905, SpanState::LockExclusive); // 5 ns of EXCLUSIVE inside one pixel
         addSpan(spans, 905, 1000, SpanState::LockShared);
@@ -648,7 +648,7 @@ private slots:
 
     void openSpansReachNow()
     {
-        std::vector<Span> spans;
+        SpanList spans;
         addSpan(spans, 100, kOpenEnd, SpanState::TxActive);
         const LinearMap time{0, 1000, 0, 100};
         auto runs = visibleRuns(spans, time, 0, 100, 600, MergePolicy::Majority);

@@ -61,7 +61,7 @@ void readsOf100On5msClock(TimelineRefill& refill)
     refill.setClock(steppingClock(5'000'000));
 }
 
-bool sameSpans(const std::vector<Span>& a, const std::vector<Span>& b)
+bool sameSpans(const SpanList& a, const SpanList& b)
 {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)

@@ -39,6 +39,7 @@ void SessionLog::setLog(std::shared_ptr<TraceLog> log)
     sliceWasFull_ = false;
     viewsTimer_.stop();
     nsPerEvent_ = 0;
+    handlerNsPerEvent_ = 0;
     instant_ = -1;
     const bool wasLive = live_;
     live_ = true;
@@ -99,14 +100,16 @@ std::size_t SessionLog::drain()
     std::size_t applied = batch_.size();
     if (budget_.isSet()) {
         // Applied in steps, the clock read between two: the slice stops after the step that
-        // spent the budget. The rest is read again by the next slice (seqs are consecutive in
-        // a read, so the first one not applied is where it continues).
+        // spent the budget, the handlers' share for what was applied counted in. The rest is read
+        // again by the next slice (seqs are consecutive in a read, so the first one not applied
+        // is where it continues).
         applied = 0;
         while (applied < batch_.size()) {
             const std::size_t to = std::min(batch_.size(), applied + kBudgetCheckEvents);
             projection_->apply(batch_, applied, to);
             applied = to;
-            if (budget_.spent()) break;
+            if (budget_.spent(static_cast<std::int64_t>(handlerNsPerEvent_ * static_cast<double>(applied))))
+                break;
         }
         if (applied < batch_.size()) {
             nextSeq_ = batch_[applied].seq;
@@ -121,8 +124,15 @@ std::size_t SessionLog::drain()
     // The batch stays readable (lastBatch) while the signal runs: views that keep their own
     // projection (the timeline) take it from here rather than read the log a second time.
     lastBatch_ = std::span<const Event>(batch_.data(), applied);
+    const std::int64_t handlersFrom = budget_.isSet() ? budget_.elapsedNs() : 0;
     emit eventsApplied(firstSeq, projection_->nextSeq());
     lastBatch_ = {};
+    if (budget_.isSet()) {
+        const double sample =
+            static_cast<double>(std::max<std::int64_t>(budget_.elapsedNs() - handlersFrom, 0)) /
+            static_cast<double>(applied);
+        handlerNsPerEvent_ = handlerNsPerEvent_ <= 0 ? sample : 0.5 * handlerNsPerEvent_ + 0.5 * sample;
+    }
     // Give the memory of a large slice back rather than keep it for the next small one.
     if (batch_.capacity() > 4 * kMinSliceEvents && batch_.capacity() > 2 * limit)
         std::vector<Event>().swap(batch_);

@@ -14,9 +14,12 @@
 // kMinSliceEvents, so a backlog always moves); and while it applies, it looks at the clock every
 // kBudgetCheckEvents events and stops once the budget is spent (SliceBudget): the events read
 // and not applied are read again by the next slice. A slice thus ends after the check that
-// crossed the budget even when the cost per event jumps (a projection's record vector growing,
-// a burst of long statements). The views' refresh (viewsDue) under a refresh period is its own
-// turn of the loop (a zero timer), never inside a slice. Input waits at most about one slice.
+// crossed the budget even when the cost per event jumps (a burst of long statements). The views'
+// eventsApplied handlers run after the apply, on everything applied, in the same turn: each check
+// counts their measured cost per event for the events applied so far (a reserve), so the slice
+// stops when the apply and its handlers together fill the budget. The views' refresh (viewsDue)
+// under a refresh period is its own turn of the loop (a zero timer), never inside a slice. Input
+// waits at most about one slice.
 //
 // The instant: live mode follows the newest event applied (t = now); setInstant() leaves live
 // mode and moves t anywhere (time travel); followLive() comes back.
@@ -123,7 +126,8 @@ private:
     QTimer viewsTimer_;
     std::size_t batchLimit_ = 50'000;
     SliceBudget budget_;
-    double nsPerEvent_ = 0; // measured cost of a drain per event (smoothed), 0 before the first
+    double nsPerEvent_ = 0;        // measured cost of a drain per event (smoothed), 0 before the first
+    double handlerNsPerEvent_ = 0; // of the eventsApplied handlers alone (smoothed): the reserve
     std::int64_t instant_ = -1;
     bool live_ = true;
     QTimer timer_;

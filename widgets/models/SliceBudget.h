@@ -26,7 +26,11 @@ public:
 
     void start() { startNs_ = clock_(); }
     std::int64_t elapsedNs() const { return clock_() - startNs_; }
-    bool spent() const { return budgetNs_ > 0 && elapsedNs() >= budgetNs_; }
+    // reserveNs: work still to come in the same turn (the views' handlers on what was applied).
+    bool spent(std::int64_t reserveNs = 0) const
+    {
+        return budgetNs_ > 0 && elapsedNs() + reserveNs >= budgetNs_;
+    }
 
 private:
     Clock clock_ = &steadyNs;

@@ -27,7 +27,8 @@ VersionChainModel::VersionChainModel(SessionLog* session, QObject* parent)
 
 void VersionChainModel::startOver()
 {
-    nodes_.assign(1, Node{});
+    nodes_.clear();
+    nodes_.emplace_back(); // the root
     tableNodes_.clear();
     chainNodes_.clear();
     versionNodes_.clear();
@@ -64,7 +65,8 @@ std::uint32_t VersionChainModel::tableNode(std::uint32_t table)
 
 std::uint32_t VersionChainModel::chainNode(std::size_t chain)
 {
-    if (chainNodes_.size() <= chain) chainNodes_.resize(chain + 1, 0);
+    while (chainNodes_.size() <= chain)
+        chainNodes_.push_back(0);
     if (!chainNodes_[chain]) {
         const auto& c = versions().chains()[chain];
         const std::uint32_t parent = tableNode(c.table);
@@ -75,7 +77,8 @@ std::uint32_t VersionChainModel::chainNode(std::size_t chain)
 
 std::uint32_t VersionChainModel::versionNode(std::size_t version)
 {
-    if (versionNodes_.size() <= version) versionNodes_.resize(version + 1, 0);
+    while (versionNodes_.size() <= version)
+        versionNodes_.push_back(0);
     if (!versionNodes_[version]) {
         const VersionRecord& v = versions().versions()[version];
         const auto& chain = versions().chains()[v.chain].versions;
@@ -112,7 +115,9 @@ void VersionChainModel::absorbNewChains()
         // Keys mostly arrive in increasing order: the insert lands at the end.
         const auto at = std::upper_bound(list.begin(), list.end(), key,
                                          [&](std::int64_t k, std::size_t c) { return k < chains[c].key; });
-        list.insert(at, chainsSeen_);
+        const std::size_t pos = at.index();
+        list.push_back(chainsSeen_);
+        std::rotate(list.begin() + static_cast<std::ptrdiff_t>(pos), list.end() - 1, list.end());
     }
 }
 

@@ -33,7 +33,7 @@ void combine(SpanBlock& into, const SpanBlock& k, bool first)
 
 } // namespace
 
-void SpanBlocks::update(const std::vector<Span>& spans)
+void SpanBlocks::update(const SpanList& spans)
 {
     auto& leaves = levels_[0];
     const std::size_t n = size(0);

@@ -43,7 +43,7 @@ public:
 
     // Summarizes the blocks of `spans` now complete and closed (nothing already summarized is read
     // again).
-    void update(const std::vector<Span>& spans);
+    void update(const SpanList& spans);
     // The block of `level` starting at span `first` (a multiple of size(level)), or null.
     const SpanBlock* at(int level, std::size_t first) const
     {

@@ -74,8 +74,8 @@ void SpanPlottable::draw(QCPPainter* painter)
     }
 }
 
-void SpanPlottable::drawTrack(QCPPainter* painter, const std::vector<Span>& spans, SpanBlocks& blocks,
-                              Track track, int y0, int y1, int pxLo, int pxHi, const Viewport& view)
+void SpanPlottable::drawTrack(QCPPainter* painter, const SpanList& spans, SpanBlocks& blocks, Track track,
+                              int y0, int y1, int pxLo, int pxHi, const Viewport& view)
 {
     blocks.update(spans); // the spans closed since the last draw
     const auto policy = isLockTrack(track) ? MergePolicy::Strongest : MergePolicy::Majority;

@@ -27,8 +27,8 @@ protected:
     void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override;
 
 private:
-    void drawTrack(QCPPainter* painter, const std::vector<Span>& spans, SpanBlocks& blocks, Track track,
-                   int y0, int y1, int pxLo, int pxHi, const Viewport& view);
+    void drawTrack(QCPPainter* painter, const SpanList& spans, SpanBlocks& blocks, Track track, int y0,
+                   int y1, int pxLo, int pxHi, const Viewport& view);
 
     const TimelineScene& scene_;
     RectBatcher::Deferred alarms_; // reused between tracks and replots

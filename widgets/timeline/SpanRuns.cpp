@@ -4,7 +4,7 @@
 
 namespace txs::timeline {
 
-std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t timeNs)
+std::size_t firstEndingAtOrAfter(const SpanList& spans, std::int64_t timeNs)
 {
     // Spans of a track do not overlap, so their ends are sorted as their starts are.
     auto it = std::lower_bound(spans.begin(), spans.end(), timeNs,
@@ -12,7 +12,7 @@ std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t ti
     return static_cast<std::size_t>(it - spans.begin());
 }
 
-std::vector<PixelRun> visibleRuns(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi,
+std::vector<PixelRun> visibleRuns(const SpanList& spans, const LinearMap& time, int pxLo, int pxHi,
                                   std::int64_t nowNs, MergePolicy policy, const SpanBlocks* blocks)
 {
     std::vector<PixelRun> out;

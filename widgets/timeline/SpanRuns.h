@@ -32,7 +32,7 @@ struct PixelRun
 };
 
 // Index of the first span that ends at or after `timeNs` (open spans end at infinity).
-std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t timeNs);
+std::size_t firstEndingAtOrAfter(const SpanList& spans, std::int64_t timeNs);
 
 // Visits, left to right, the runs of `spans` that touch pixel columns [pxLo, pxHi) under
 // `time` (ns -> px, increasing). Spans still open end at `nowNs`. A span narrower than a pixel
@@ -47,11 +47,11 @@ std::size_t firstEndingAtOrAfter(const std::vector<Span>& spans, std::int64_t ti
 // as without (weights are sums of whole nanoseconds, exact in a double), at a cost that follows
 // the pixels: per column a few blocks and spans instead of every span in it.
 template <class Visit>
-void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
+void forEachRun(const SpanList& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
                 MergePolicy policy, Visit&& visit, const SpanBlocks* blocks = nullptr);
 
 // Same, collected (for tests and hit testing).
-std::vector<PixelRun> visibleRuns(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi,
+std::vector<PixelRun> visibleRuns(const SpanList& spans, const LinearMap& time, int pxLo, int pxHi,
                                   std::int64_t nowNs, MergePolicy policy, const SpanBlocks* blocks = nullptr);
 
 // ---- implementation -----------------------------------------------------------------------
@@ -116,7 +116,7 @@ struct RunBuilder
 } // namespace detail
 
 template <class Visit>
-void forEachRun(const std::vector<Span>& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
+void forEachRun(const SpanList& spans, const LinearMap& time, int pxLo, int pxHi, std::int64_t nowNs,
                 MergePolicy policy, Visit&& visit, const SpanBlocks* blocks)
 {
     if (spans.empty() || pxHi <= pxLo) return;

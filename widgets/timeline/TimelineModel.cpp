@@ -74,7 +74,7 @@ void TimelineModel::append(const Event& e)
         if (!tx || tx->outcome != TxOutcome::Open) {
             if (st.openStmt != kNone) {
                 lanes_[lane].track(Track::Statement)[st.openStmt].txId = e.txId;
-                txIndex_[e.txId] = {ItemRef::Kind::Span, Track::Statement, lane, st.openStmt};
+                setTransactionRef(e.txId, {ItemRef::Kind::Span, Track::Statement, lane, st.openStmt});
             }
             if (e.kind == EventKind::TxCommit) st.pending.reset();
         }
@@ -156,7 +156,7 @@ void TimelineModel::opened(const SpanRecord& r)
         s.state = SpanState::TxActive;
         const ItemRef ref = openSpan(lane, Track::Transaction, s);
         openRefs_[r.id] = ref;
-        txIndex_[r.txId] = ref;
+        setTransactionRef(r.txId, ref);
         break;
     }
     case SpanKind::Statement: {
@@ -329,6 +329,7 @@ void TimelineModel::clear()
     states_.clear();
     laneByConnection_.clear();
     txIndex_.clear();
+    txRefs_.clear();
     seqIndex_.clear();
     awaitingExplanation_.clear();
     strings_.clear();
@@ -375,8 +376,17 @@ std::optional<ItemRef> TimelineModel::findEvent(std::uint64_t seq) const
 
 std::optional<ItemRef> TimelineModel::findTransaction(std::uint64_t txId) const
 {
-    if (auto it = txIndex_.find(txId); it != txIndex_.end()) return it->second;
+    if (const std::size_t at = txIndex_.find(txId); at != DenseIdIndex::npos) return txRefs_[at];
     return std::nullopt;
+}
+
+void TimelineModel::setTransactionRef(std::uint64_t txId, const ItemRef& ref)
+{
+    const auto [at, added] = txIndex_.tryEmplace(txId, txRefs_.size());
+    if (added)
+        txRefs_.push_back(ref);
+    else
+        txRefs_[at] = ref;
 }
 
 // Why, then the rule's fix on a line of its own (the event carries only the why).

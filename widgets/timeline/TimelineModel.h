@@ -15,6 +15,8 @@
 // non-decreasing per lane, so each track stays sorted even if clocks of different threads
 // disagree slightly.
 
+#include "engine/trace/ChunkedVector.h"
+#include "engine/trace/DenseIdIndex.h"
 #include "engine/trace/Event.h"
 #include "engine/trace/SpanProjection.h"
 #include "widgets/timeline/SpanBlocks.h"
@@ -37,7 +39,7 @@ struct Lane
 {
     std::uint32_t connection = 0;
     std::string name;
-    std::array<std::vector<Span>, kTrackCount> tracks;
+    std::array<SpanList, kTrackCount> tracks;
     std::vector<Marker> markers; // sorted by time
     std::vector<Link> links;     // sorted by toNs
     bool closed = false;
@@ -45,8 +47,8 @@ struct Lane
     // by the draw as it needs them; they go with the lane.
     mutable std::array<SpanBlocks, kTrackCount> blocks;
 
-    const std::vector<Span>& track(Track t) const { return tracks[static_cast<int>(t)]; }
-    std::vector<Span>& track(Track t) { return tracks[static_cast<int>(t)]; }
+    const SpanList& track(Track t) const { return tracks[static_cast<int>(t)]; }
+    SpanList& track(Track t) { return tracks[static_cast<int>(t)]; }
 };
 
 class TimelineModel : private SpanObserver
@@ -132,7 +134,12 @@ private:
     std::vector<Lane> lanes_;
     std::vector<LaneState> states_;
     std::unordered_map<std::uint32_t, std::uint32_t> laneByConnection_;
-    std::unordered_map<std::uint64_t, ItemRef> txIndex_;
+    // Transaction id -> its span: a DenseIdIndex (ids are handed out in order; it grows a page at
+    // a time, where an unordered_map of 3M entries rehashed them all inside one drain turn) into
+    // a store that never moves.
+    DenseIdIndex txIndex_; // tx id -> position in txRefs_
+    ChunkedVector<ItemRef> txRefs_;
+    void setTransactionRef(std::uint64_t txId, const ItemRef& ref);
     std::vector<std::pair<std::uint64_t, ItemRef>> seqIndex_; // markers and explanations, by seq
     // Errors whose explanation may come later (a workers phase), by StatementEnd seq; bounded.
     std::map<std::uint64_t, ItemRef> awaitingExplanation_;

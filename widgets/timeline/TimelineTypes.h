@@ -3,6 +3,8 @@
 // per lane (one lane per connection). Built by TimelineModel from trace events; drawn by the
 // plottables; hit-tested and described without a screen.
 
+#include "engine/trace/ChunkedVector.h"
+
 #include <cstdint>
 #include <limits>
 
@@ -76,6 +78,11 @@ struct Span
         return open() ? (nowNs > startNs ? nowNs : startNs) : endNs;
     }
 };
+
+// A track's spans, in start order: a ChunkedVector, so a lane's track of 600,000 statements
+// grows a chunk at a time on the window's thread (a std::vector's doubling copied 40 MB in one
+// drain turn, once per lane).
+using SpanList = ChunkedVector<Span>;
 
 enum class MarkerKind : std::uint8_t {
     Busy,        // a: extended code (5, 261, 517 ...)

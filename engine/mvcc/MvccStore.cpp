@@ -1,6 +1,7 @@
 #include "engine/mvcc/MvccStore.h"
 
 #include "engine/api/AsciiText.h"
+#include "engine/trace/CommitHold.h"
 #include "engine/trace/TraceLog.h"
 
 #include <algorithm>
@@ -264,13 +265,23 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         if (tx.ssi) oldestSsiBegin = ssiOldestBegin(tx);
         if (durability_) preparingTs_.insert(clock_);
     }
-    emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
-         static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::Shared));
+    // The commit lock (MvccCommit, Shared) is held from here to the end of the commit. When
+    // nothing else of the connection can be emitted in between (no DDL to publish, no exclusive
+    // slot to release before TxCommit), a commit that succeeds carries the hold in its TxCommit
+    // (engine/trace/CommitHold.h): two events fewer per commit. The hold's start is read here,
+    // on the log's clock, as an append would stamp it.
+    const bool foldHold = tracing() && !tx.ddlPending && !tx.holdsExclusive;
+    const std::int64_t holdStartNs = foldHold ? trace_->now() : -1;
+    if (!foldHold)
+        emit(EventKind::LockAcquire, tx.connection, tx.id, 0, 0,
+             static_cast<std::int64_t>(LockResource::MvccCommit),
+             static_cast<std::int64_t>(LockLevel::Shared));
     std::optional<Error> refused = validate(tx);
     if (!refused && tx.ssi)
         refused = ssiCommit(tx, true, tx.endTs.load(std::memory_order_relaxed), oldestSsiBegin);
     if (auto error = refused) {
         endPreparing(tx);
+        if (foldHold) emitRefusedCommitHold(tx, holdStartNs);
         emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
              static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
         if (!tx.doomedBy) tx.doomedBy = error;
@@ -287,6 +298,7 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
         if (error && !appended) {
             if (tx.ssiCommitted) ssi_.retract(tx.id);
             endPreparing(tx);
+            if (foldHold) emitRefusedCommitHold(tx, holdStartNs);
             emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
                  static_cast<std::int64_t>(LockResource::MvccCommit),
                  static_cast<std::int64_t>(LockLevel::None));
@@ -299,9 +311,23 @@ std::optional<Error> MvccStore::commit(Transaction& tx)
     // Its DDL becomes the committed catalog while its rows are still Preparing: a reader that
     // finds a new table waits for them like for any preparing writer's.
     if (tx.ddlPending) publishTxDdl(tx, tx.endTs.load(std::memory_order_relaxed));
-    finishCommit(tx);
+    finishCommit(tx, holdStartNs);
     if (durability_) durability_->afterCommit();
     return syncError;
+}
+
+void MvccStore::emitRefusedCommitHold(const Transaction& tx, std::int64_t holdStartNs) const
+{
+    // After the refusal's own events (Conflict, TxDoomed, DangerousStructure), which come first
+    // in seq; the hold's interval is the same as if the acquire had been emitted at its start.
+    Event e;
+    e.kind = EventKind::LockAcquire;
+    e.connection = tx.connection;
+    e.txId = tx.id;
+    e.a = static_cast<std::int64_t>(LockResource::MvccCommit);
+    e.b = static_cast<std::int64_t>(LockLevel::Shared);
+    e.timeNs = std::max<std::int64_t>(holdStartNs, 1); // 0 would mean "stamp it now"
+    trace_->append(e, {});
 }
 
 void MvccStore::endPreparing(Transaction& tx)
@@ -340,7 +366,7 @@ void MvccStore::ddlCommitted(std::uint64_t ts)
     if (durability_) preparingChanged();
 }
 
-void MvccStore::finishCommit(Transaction& tx)
+void MvccStore::finishCommit(Transaction& tx, std::int64_t holdStartNs)
 {
     const std::uint64_t ts = tx.endTs.load(std::memory_order_relaxed);
     {
@@ -380,13 +406,16 @@ void MvccStore::finishCommit(Transaction& tx)
         lock.unlock();
         record.table->unindexVersions(record.key, *record.chain, discarded);
     }
-    emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
-         static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
+    const bool folded = holdStartNs >= 0;
+    if (!folded)
+        emit(EventKind::LockRelease, tx.connection, tx.id, 0, 0,
+             static_cast<std::int64_t>(LockResource::MvccCommit), static_cast<std::int64_t>(LockLevel::None));
     releaseExclusive(tx);
     unregister(tx);
     commits_.fetch_add(1, std::memory_order_relaxed);
-    emit(EventKind::TxCommit, tx.connection, tx.id, 0, 0, static_cast<std::int64_t>(ts),
-         static_cast<std::int64_t>(tx.writes.size()));
+    emit(EventKind::TxCommit, tx.connection, tx.id, 0, folded ? holdStartNs : 0,
+         static_cast<std::int64_t>(ts), static_cast<std::int64_t>(tx.writes.size()), {},
+         folded ? kTxCommitHeldCommitLock : 0);
     if (!ended.empty()) {
         std::lock_guard lock(gcQueueMutex_);
         gcQueue_.insert(gcQueue_.end(), ended.begin(), ended.end());

@@ -265,7 +265,12 @@ private:
         tx.syncInFlight = false;
         durability_->writerLeft();
     }
-    void finishCommit(Transaction& tx);
+    // `holdStartNs`: when the commit lock's hold began, carried by TxCommit (the fold,
+    // engine/trace/CommitHold.h), or -1 when the hold was emitted as LockAcquire / LockRelease.
+    void finishCommit(Transaction& tx, std::int64_t holdStartNs);
+    // A commit whose hold was to be folded into TxCommit did not commit: the explicit pair after
+    // all, its LockAcquire stamped with when the hold began.
+    void emitRefusedCommitHold(const Transaction& tx, std::int64_t holdStartNs) const;
     void endPreparing(Transaction& tx); // a preparing commit that will not commit
     std::uint64_t beginDdl();           // a DDL timestamp, registered as preparing
     void endDdl(std::uint64_t ts);

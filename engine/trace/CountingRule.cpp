@@ -1,8 +1,7 @@
 #include "engine/trace/CountingRule.h"
 
-#include "engine/trace/CountingRuleApply.h"
-
 #include "engine/api/Error.h"
+#include "engine/trace/CountingRuleApply.h"
 
 #include <algorithm>
 
@@ -21,6 +20,10 @@ bool provesTransaction(const Event& e)
         return true;
     case EventKind::LockWait:
     case EventKind::LockAcquire:
+        // The commit lock's acquire is a DDL-only autocommit transaction's first event (nothing
+        // written before it). A commit that folds the hold into TxCommit (CommitHold.h) holds
+        // no exclusive slot, so it is an explicit transaction (no autocommit write runs without
+        // the slot): its TxBegin proved it first, and the counts are the same.
         return e.a == static_cast<std::int64_t>(LockResource::MvccExclusive) ||
                e.a == static_cast<std::int64_t>(LockResource::MvccCommit);
     default:

@@ -8,15 +8,19 @@
 namespace txs {
 
 enum class EventKind : std::uint16_t {
-    RunBegin, // text: workload file
-    RunEnd, // a recording's (engine/record): detail 1, a: the recorded command's exit status
+    RunBegin,       // text: workload file
+    RunEnd,         // a recording's (engine/record): detail 1, a: the recorded command's exit status
     ConnectionOpen, // text: connection name
     ConnectionClose,
     StatementBegin,   // text: SQL
     StatementEnd,     // a: extended result code (0 ok), b: rows changed; detail: ErrorKind when a != 0;
                       // text: error message, or what a query read (Result::rowsPreview); for people only
     TxBegin,          // a: TxMode, b: begin timestamp (MVCC) or 0
-    TxCommit,         // a: commit timestamp (MVCC) or 0, b: rows written
+    TxCommit,         // a: commit timestamp (MVCC) or 0, b: rows written; detail bit 0
+                      // (kTxCommitHeldCommitLock): the MVCC commit held LockResource::MvccCommit
+                      // at Shared from rowid (ns, the log's clock) to this event, in place of a
+                      // LockAcquire / LockRelease pair (engine/trace/CommitHold.h); without it,
+                      // rowid is 0 and any hold was emitted as the pair
     TxRollback,       // a: RollbackReason
     TxRetry,          // a: attempt number (1 = first retry)
     TxDoomed,         // the transaction hit a conflict; a: extended result code; detail: ErrorKind
@@ -28,7 +32,10 @@ enum class EventKind : std::uint16_t {
                       // changed the row, 2 when the COMMIT would close a dangerous structure
                       // (serializable isolation; a: the pivot, or T_out when this is the pivot;
                       // table, rowid: this transaction's key in it); text: message
-    LockAcquire,      // a: LockResource, b: LockLevel now held
+    LockAcquire,      // a: LockResource, b: LockLevel now held. The MVCC commit lock's pair is
+                      // emitted only for a commit that is refused, publishes DDL or holds the
+                      // exclusive slot; a refused one's acquire follows the refusal's events in
+                      // seq, stamped with when the hold began. Other commits fold it into TxCommit
     LockRelease,      // a: LockResource, b: LockLevel now held (None when fully released)
     LockWait,         // a: LockResource, b: LockLevel wanted
     BusyHandlerCall,  // a: count (0 = first call), b: microseconds it will sleep (0 when giving up);

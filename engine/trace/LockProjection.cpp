@@ -1,5 +1,7 @@
 #include "engine/trace/LockProjection.h"
 
+#include "engine/trace/CommitHold.h"
+
 #include <algorithm>
 
 namespace txs {
@@ -37,6 +39,12 @@ Event LockProjection::expand(const LockEvent& e)
 
 void LockProjection::apply(const Event& event)
 {
+    if (carriesCommitHold(event)) {
+        // Kept as its LockAcquire and LockRelease, each at its own time, so that the state at
+        // any t inside the hold shows it (stateAt filters by time, not seq).
+        forEachCommitHoldEvent(event, [this](const Event& lock) { apply(lock); });
+        return;
+    }
     if (!concernsLocks(event.kind)) return;
     if (events_.empty()) checkpoints_.push_back({LockState{}, maxNs_});
     events_.push_back({event.timeNs, event.seq, event.a, event.b, event.connection, event.kind});

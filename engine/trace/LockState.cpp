@@ -1,5 +1,7 @@
 #include "engine/trace/LockState.h"
 
+#include "engine/trace/CommitHold.h"
+
 namespace txs {
 
 namespace {
@@ -81,6 +83,13 @@ void LockState::apply(const Event& event)
         prune(id);
         return;
     }
+    case EventKind::TxCommit:
+        // A folded commit hold (CommitHold.h): its acquire and release, both at or before now.
+        if (carriesCommitHold(event)) {
+            forEachCommitHoldEvent(event, [this](const Event& lock) { apply(lock); });
+            timeNs_ = event.timeNs; // the acquire's apply set its own, earlier time
+        }
+        return;
     case EventKind::LockWait: {
         if (!isLockResource(event.a)) return;
         ConnectionLocks& c = connections_[id];
@@ -155,8 +164,16 @@ std::vector<WaitEdge> LockState::waitsFor() const
 LockState lockStateAt(const std::vector<Event>& events, std::int64_t timeNs)
 {
     LockState state;
-    for (const Event& e : events)
-        if (e.timeNs <= timeNs) state.apply(e);
+    for (const Event& e : events) {
+        if (carriesCommitHold(e)) {
+            // Its acquire and release each at its own time: the hold covers [start, commit).
+            forEachCommitHoldEvent(e, [&](const Event& lock) {
+                if (lock.timeNs <= timeNs) state.apply(lock);
+            });
+        } else if (e.timeNs <= timeNs) {
+            state.apply(e);
+        }
+    }
     return state;
 }
 

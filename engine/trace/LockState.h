@@ -10,8 +10,10 @@
 // A wait lasts until the connection gets what it wanted, acquires anything else (SQLite probes
 // some shm slots and moves on to another when one is busy), waits for something else, ends the
 // statement, or closes. Releases do not end a wait: a WAL writer retrying for WRITE drops its
-// read lock between attempts and is still waiting. The connections a waiter waits for are those
-// holding a conflicting lock on the resource at the same instant.
+// read lock between attempts and is still waiting. A TxCommit that carries the MVCC commit
+// lock's hold (CommitHold.h) is its LockAcquire and LockRelease: applied in seq order, both at
+// once; by time (lockStateAt, LockProjection), each at its own time. The connections a waiter waits for are
+// those holding a conflicting lock on the resource at the same instant.
 
 #include "engine/trace/Event.h"
 

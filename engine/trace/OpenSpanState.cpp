@@ -1,5 +1,7 @@
 #include "engine/trace/OpenSpanState.h"
 
+#include "engine/trace/CommitHold.h"
+
 #include <algorithm>
 
 namespace txs {
@@ -102,7 +104,16 @@ void OpenSpanState::apply(const Event& e)
         c.txEndsWithStatement = false;
         return;
     }
-    case EventKind::TxCommit:
+    case EventKind::TxCommit: {
+        Conn& c = connectionState(e.connection);
+        if (carriesCommitHold(e)) {
+            // The folded commit hold: LockAcquire then LockRelease, before the commit.
+            c.waitOpen = false;
+            forEachCommitHoldEvent(e, [&](const Event& lock) { applyLock(c, lock); });
+        }
+        endTransaction(c, e);
+        return;
+    }
     case EventKind::TxRollback:
         endTransaction(connectionState(e.connection), e);
         return;

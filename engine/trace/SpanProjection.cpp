@@ -1,5 +1,7 @@
 #include "engine/trace/SpanProjection.h"
 
+#include "engine/trace/CommitHold.h"
+
 #include <algorithm>
 
 namespace txs {
@@ -45,6 +47,7 @@ SpanRecord SpanProjection::holdRecord(std::uint32_t connection, const OpenHold& 
     s.beginSeq = hold.beginSeq;
     s.resource = hold.resource;
     s.level = hold.level;
+    s.folded = hold.folded;
     return s;
 }
 
@@ -162,7 +165,7 @@ void SpanProjection::applyStatementEnd(Conn& c, const Event& e)
     c.txEndsWithStatement = c.txBeganInStatement = false;
 }
 
-void SpanProjection::applyLock(Conn& c, const Event& e)
+void SpanProjection::applyLock(Conn& c, const Event& e, bool folded)
 {
     const auto resource = static_cast<LockResource>(e.a);
     const auto level = static_cast<LockLevel>(e.b);
@@ -180,8 +183,16 @@ void SpanProjection::applyLock(Conn& c, const Event& e)
         if (level == LockLevel::None) return;
         it = c.holds.insert(it, OpenHold{});
     }
-    *it = OpenHold{resource, level, nextId_++, e.txId, e.seq, e.timeNs};
+    *it = OpenHold{resource, level, nextId_++, e.txId, e.seq, e.timeNs, folded};
     if (observer_) observer_->opened(holdRecord(c.connection, *it));
+}
+
+// The LockAcquire / LockRelease pair the TxCommit stands for, at their times: the acquire ends a
+// lock wait (at the hold's start) as LockAcquire does; the sleep was ended there by apply().
+void SpanProjection::applyCommitHold(Conn& c, const Event& e)
+{
+    close(c.lockWait, commitHoldStartNs(e), e.seq, false);
+    forEachCommitHoldEvent(e, [&](const Event& lock) { applyLock(c, lock, true); });
 }
 
 SpanProjection::Conn& SpanProjection::connectionState(std::uint32_t id)
@@ -199,8 +210,10 @@ void SpanProjection::apply(const Event& e)
     latestSeq_ = e.seq;
     Conn& c = connectionState(e.connection);
     const std::int64_t t = e.timeNs;
-    // A busy-handler sleep lasts until the connection does anything again.
-    if (e.kind != EventKind::BusyHandlerCall) close(c.sleep, t, e.seq, false);
+    // A busy-handler sleep lasts until the connection does anything again (a folded commit
+    // hold: until the hold began, as its LockAcquire would have ended it).
+    if (e.kind != EventKind::BusyHandlerCall)
+        close(c.sleep, carriesCommitHold(e) ? commitHoldStartNs(e) : t, e.seq, false);
 
     switch (e.kind) {
     case EventKind::ConnectionClose:
@@ -253,6 +266,9 @@ void SpanProjection::apply(const Event& e)
         break;
     }
     case EventKind::TxCommit:
+        if (carriesCommitHold(e)) applyCommitHold(c, e);
+        endTransaction(c, e);
+        break;
     case EventKind::TxRollback:
         endTransaction(c, e);
         break;

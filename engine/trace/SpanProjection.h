@@ -34,6 +34,9 @@
 //     connection's close), between the statement's tries.
 // - Lock hold: one span per (connection, resource, level): LockAcquire / LockRelease events
 //   carry the level now held, and each change of level closes one hold and opens the next.
+//   A TxCommit that carries the MVCC commit lock's hold (engine/trace/CommitHold.h) is that
+//   pair at its two times, just before the commit itself: the hold is opened and closed at
+//   once (folded), and the acquire ends a lock wait and a sleep at the hold's start.
 //
 // Dropped events (a bounded trace window): gap() closes every open span at the latest time
 // seen, marked cut, and forgets the connections' states; an end whose begin was dropped is
@@ -97,6 +100,8 @@ struct SpanRecord
     bool gaveUp = false;               // lock wait: the busy handler gave up
     std::int64_t sleepUs = 0;          // sleep: what the handler said it would sleep
     std::int64_t line = 0;             // blocked: the script line
+    bool folded = false; // lock hold: carried whole by the event that ended it (TxCommit's commit
+                         // hold): reported opened and closed at once, after its start
 
     bool open() const { return endNs == kNever; }
     bool coversTime(std::int64_t t) const { return startNs <= t && t < endNs; }
@@ -171,6 +176,7 @@ private:
         std::uint64_t txId = 0;
         std::uint64_t beginSeq = 0;
         std::int64_t startNs = 0;
+        bool folded = false;
     };
     struct Conn
     {
@@ -199,7 +205,8 @@ private:
     void changed(const SpanRecord& span);
     void endTransaction(Conn& c, const Event& e);
     void closeAll(Conn& c, std::int64_t t, std::uint64_t seq, bool cut);
-    void applyLock(Conn& c, const Event& e);
+    void applyLock(Conn& c, const Event& e, bool folded = false);
+    void applyCommitHold(Conn& c, const Event& e); // a TxCommit's folded hold
     void applyStatementEnd(Conn& c, const Event& e);
 
     // connections_[id], remembering the last one found (a thread's events come in runs). The

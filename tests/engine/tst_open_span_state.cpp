@@ -3,6 +3,7 @@
 // and of random event sequences, every open-state query answers the same. The comparison is
 // shown able to fail: with one transition of each kind left out, it finds the difference.
 
+#include "engine/trace/CommitHold.h"
 #include "engine/trace/OpenSpanState.h"
 #include "engine/trace/SpanProjection.h"
 #include "engine/trace/TraceLog.h"
@@ -150,14 +151,7 @@ std::optional<std::size_t> firstTransition(const std::vector<Event>& log, EventK
 
 std::vector<Event> recordedRun(const char* script)
 {
-    RunOptions options;
-    options.traceLimits.maxEvents = 50'000'000; // the whole run stays in the log
-    Runner runner(testing::parseOrFail(script), options);
-    const RunSummary& s = runner.run();
-    if (!s.ok()) qWarning("the run failed");
-    std::vector<Event> log = runner.trace()->snapshot();
-    if (!log.empty() && log.front().seq != 0) qWarning("events were dropped");
-    return log;
+    return testing::recordWholeRun(testing::parseOrFail(script));
 }
 
 constexpr const char* kMvccConflicts = R"(journal_mode: mvcc
@@ -218,6 +212,13 @@ std::vector<Event> randomLog(unsigned seed, std::size_t n)
             e.detail = static_cast<std::uint16_t>(pick(0, 1));
             e.b = 100;
             break;
+        case EventKind::TxCommit:
+            // Half of them carry the MVCC commit lock's hold (CommitHold.h), begun a moment ago.
+            if (i % 2 == 0) {
+                e.detail = kTxCommitHeldCommitLock;
+                e.rowid = e.timeNs - static_cast<std::int64_t>(i % 7) * 3;
+            }
+            break;
         default:
             break;
         }
@@ -244,7 +245,8 @@ private slots:
     {
         QFETCH(QString, run);
         const std::vector<Event> log =
-            run == "mvcc" ? recordedRun(kMvccConflicts) : recordedRun(testing::contendedWritersScript(run.toStdString(), 15, 30).c_str());
+            run == "mvcc" ? recordedRun(kMvccConflicts)
+                          : recordedRun(testing::contendedWritersScript(run.toStdString(), 15, 30).c_str());
         QVERIFY(!log.empty());
         QCOMPARE(log.front().seq, std::uint64_t{0});
         // The runs have what the test is about.

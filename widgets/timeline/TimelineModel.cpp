@@ -177,7 +177,7 @@ void TimelineModel::opened(const SpanRecord& r)
         openRefs_[r.id] = openSpan(lane, Track::Wait, s);
         break;
     case SpanKind::LockHold:
-        holdChanged(r, r.level);
+        if (!r.folded) holdChanged(r, r.level); // a folded one is drawn whole when it closes
         break;
     }
 }
@@ -197,7 +197,10 @@ void TimelineModel::changed(const SpanRecord& r)
 void TimelineModel::closed(const SpanRecord& r)
 {
     if (r.kind == SpanKind::LockHold) {
-        holdChanged(r, LockLevel::None);
+        if (r.folded)
+            foldedHold(r);
+        else
+            holdChanged(r, LockLevel::None);
         return;
     }
     const auto it = openRefs_.find(r.id);
@@ -273,6 +276,39 @@ void TimelineModel::flushLocks(std::uint32_t lane, std::int64_t t, std::uint64_t
         st.openLock[slot] = openSpan(lane, track, s).index;
         lockTracksUsed_ |= 1u << slot;
     }
+}
+
+// A hold that arrives whole, after its start (the MVCC commit lock carried by TxCommit): the row
+// shows what a LockAcquire at its start and a LockRelease at its end would have shown. The
+// row's open span (if any: what else the connection holds on the row) is cut at the hold's
+// start, the row with the hold added runs to its end, and the row as it was goes on from there.
+void TimelineModel::foldedHold(const SpanRecord& hold)
+{
+    const Track track = lockTrackOf(hold.resource);
+    if (!isLockTrack(track)) return;
+    const std::uint32_t lane = laneFor(hold.connection);
+    LaneState& st = states_[lane];
+    const int slot = static_cast<int>(track) - static_cast<int>(Track::LockDb);
+    const std::int64_t before = st.lockPacked[slot];
+    const std::uint64_t beforeTx = st.lockTx;
+    closeSpan(lane, track, st.openLock[slot], hold.startNs, hold.beginSeq);
+    Span s;
+    s.startNs = hold.startNs;
+    s.txId = hold.txId;
+    s.beginSeq = hold.beginSeq;
+    s.detail = packLevel(before, track, hold.resource, hold.level);
+    s.state = lockStateOf(s.detail, track);
+    std::uint32_t held = openSpan(lane, track, s).index;
+    closeSpan(lane, track, held, hold.endNs, hold.endSeq);
+    lockTracksUsed_ |= 1u << slot;
+    if (before == 0) return;
+    Span rest;
+    rest.startNs = hold.endNs;
+    rest.txId = beforeTx;
+    rest.beginSeq = hold.endSeq;
+    rest.detail = before;
+    rest.state = lockStateOf(before, track);
+    st.openLock[slot] = openSpan(lane, track, rest).index;
 }
 
 std::uint32_t TimelineModel::laneFor(const Event& e)

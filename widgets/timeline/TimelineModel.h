@@ -120,6 +120,7 @@ private:
     void holdChanged(const SpanRecord& hold, LockLevel level);
     void explain(const ItemRef& error, const Event& explanation);
     void flushLocks(std::uint32_t lane, std::int64_t t, std::uint64_t seq);
+    void foldedHold(const SpanRecord& hold); // a hold reported whole (TxCommit's commit hold)
 
     Span& mutableSpan(const ItemRef& ref) { return lanes_[ref.lane].track(ref.track)[ref.index]; }
     std::uint32_t laneFor(const Event& event);

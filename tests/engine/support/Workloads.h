@@ -2,10 +2,13 @@
 // Workloads tests share: parsing that stops the test on bad input, the built-in scenarios, and
 // the example of DESIGN.md (the runner, projection and model tests all run it).
 
+#include "engine/trace/TraceLog.h"
+#include "engine/workload/Runner.h"
 #include "engine/workload/WorkloadParser.h"
 
 #include <QtGlobal>
 #include <string>
+#include <vector>
 
 namespace txs::testing {
 
@@ -75,6 +78,19 @@ workers r x2 repeat )" +
            R"( retry(busy; max 100000):
   SELECT count(*) FROM t;
 )";
+}
+
+// Runs `workload` with a log large enough to keep every event and returns them all (a warning
+// when the run failed or events were dropped anyway).
+inline std::vector<Event> recordWholeRun(Workload workload)
+{
+    RunOptions options;
+    options.traceLimits.maxEvents = 50'000'000;
+    Runner runner(std::move(workload), options);
+    if (!runner.run().ok()) qWarning("the run failed");
+    std::vector<Event> log = runner.trace()->snapshot();
+    if (!log.empty() && log.front().seq != 0) qWarning("events were dropped");
+    return log;
 }
 
 } // namespace txs::testing

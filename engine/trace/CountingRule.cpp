@@ -1,32 +1,11 @@
 #include "engine/trace/CountingRule.h"
 
-#include "engine/trace/CountingRuleApply.h"
-
 #include "engine/api/Error.h"
+#include "engine/trace/CountingRuleApply.h"
 
 #include <algorithm>
 
 namespace txs {
-
-bool provesTransaction(const Event& e)
-{
-    switch (e.kind) {
-    case EventKind::TxBegin:
-    case EventKind::TxCommit:
-    case EventKind::TxRollback:
-    case EventKind::TxDoomed:
-    case EventKind::VersionCreated:
-    case EventKind::VersionEnded:
-    case EventKind::Conflict:
-        return true;
-    case EventKind::LockWait:
-    case EventKind::LockAcquire:
-        return e.a == static_cast<std::int64_t>(LockResource::MvccExclusive) ||
-               e.a == static_cast<std::int64_t>(LockResource::MvccCommit);
-    default:
-        return false;
-    }
-}
 
 void addTo(MetricsAt& m, Counted what, std::uint64_t n)
 {

@@ -2,6 +2,7 @@
 
 #include "engine/api/AsciiText.h"
 #include "engine/trace/CommitHold.h"
+#include "engine/trace/EventFields.h"
 #include "engine/trace/TraceLog.h"
 
 #include <algorithm>
@@ -18,7 +19,8 @@ void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txI
                      std::uint16_t detail) const
 {
     if (!trace_) return;
-    Event e;
+    // The typed fields only, no Event: no std::string made and destroyed per event.
+    EventFields e;
     e.kind = kind;
     e.connection = connection;
     e.txId = txId;

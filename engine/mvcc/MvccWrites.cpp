@@ -2,32 +2,12 @@
 // and undo for statement- and transaction-level rollback.
 
 #include "engine/mvcc/MvccStore.h"
+#include "engine/mvcc/RowText.h"
 #include "engine/mvcc/Visibility.h"
-
-#include <charconv>
 
 namespace txs::mvcc {
 
 namespace {
-
-// Per VersionCreated event, so on the traced write path: integers, the common key and counter
-// columns, are written in place (the same digits as display()) instead of through a string each.
-std::string rowText(const Row& row)
-{
-    std::string s;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i) s += '|';
-        if (row[i].type() == Value::Type::Integer) {
-            char digits[24];
-            const auto end = std::to_chars(digits, digits + sizeof digits, row[i].integer()).ptr;
-            s.append(digits, end);
-        } else {
-            s += row[i].display();
-        }
-        if (s.size() > 80) return s.substr(0, 77) + "...";
-    }
-    return s;
-}
 
 template <class F> auto withVisible(const MvccStore& store, VersionChain& chain, const Transaction& tx, F&& f)
 {
@@ -100,7 +80,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
-        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, rowText(*row));
+        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, RowText(*row).view());
     return std::nullopt;
 }
 
@@ -162,7 +142,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
              static_cast<std::int64_t>(oldId));
         if (newRow)
             emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key,
-                 static_cast<std::int64_t>(newId), 0, rowText(*newRow));
+                 static_cast<std::int64_t>(newId), 0, RowText(*newRow).view());
     }
     if (newRow) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;

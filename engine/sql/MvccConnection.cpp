@@ -198,8 +198,12 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Cl
     if (!tx_) savepoints_.clear(); // the transaction ended (COMMIT, ROLLBACK, an error)
     if (store_->tracing()) {
         const std::uint64_t endTx = tx_ ? tx_->id : txId;
+        // A view of the message, and a preview only for a statement that returned columns: no
+        // string copied or made for the usual write (the log copies the text anyway).
+        const std::string preview = !error && !result.columns.empty() ? result.rowsPreview() : std::string();
         emit(EventKind::StatementEnd, endTx, error ? error->extendedCode : 0, result.changes,
-             error ? error->message : result.rowsPreview(), error ? kindDetail(*error) : 0);
+             error ? std::string_view(error->message) : std::string_view(preview),
+             error ? kindDetail(*error) : 0);
     }
     return error;
 }

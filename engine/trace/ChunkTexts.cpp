@@ -35,14 +35,17 @@ bool ChunkTexts::startBlock(std::size_t needed)
     return true;
 }
 
-std::uint32_t ChunkTexts::store(std::string_view text)
+std::uint32_t ChunkTexts::storeNonEmpty(std::string_view text)
 {
-    if (text.empty()) return kNone;
     Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(text.data()) >> 3) % kRecent];
-    if (recent.from == text.data() && recent.size == text.size() && view(recent.ref) == text)
+    if (recent.from == text.data() && recent.size == text.size() &&
+        std::memcmp(recent.copy, text.data(), text.size()) == 0)
         return recent.ref;
     const std::uint32_t ref = copy(text);
-    if (ref != kNone && view(ref).size() == text.size()) recent = {text.data(), text.size(), ref};
+    if (ref == kNone) return ref;
+    const std::string_view stored = view(ref);
+    // Not a text cut to kTooLong: the next caller's bytes are compared with the copy.
+    if (stored.size() == text.size()) recent = {text.data(), text.size(), stored.data(), ref};
     return ref;
 }
 

@@ -37,8 +37,8 @@ public:
     ChunkTexts& operator=(const ChunkTexts&) = delete;
     ~ChunkTexts();
 
-    // Writer only. kNone for an empty text.
-    std::uint32_t store(std::string_view text);
+    // Writer only. kNone for an empty text (checked inline: most events have none).
+    std::uint32_t store(std::string_view text) { return text.empty() ? kNone : storeNonEmpty(text); }
     // Any reader of a published event that holds `ref`.
     std::string_view view(std::uint32_t ref) const;
 
@@ -49,14 +49,17 @@ private:
     static constexpr std::size_t kFirstBlockBytes = 1024;
     static constexpr std::size_t kHeader = sizeof(std::uint32_t);
 
+    std::uint32_t storeNonEmpty(std::string_view text);
     bool startBlock(std::size_t needed); // false when the chunk has no block left
     std::uint32_t copy(std::string_view text);
 
-    // Recently stored texts by address (direct-mapped): where the text came from, and its ref.
+    // Recently stored texts by address (direct-mapped): where the text came from, its ref, and
+    // where its copy lies (so a hit compares bytes without decoding the ref).
     struct Recent
     {
         const char* from = nullptr;
         std::size_t size = 0;
+        const char* copy = nullptr;
         std::uint32_t ref = kNone;
     };
     static constexpr std::size_t kRecent = 8;

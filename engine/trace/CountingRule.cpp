@@ -7,30 +7,6 @@
 
 namespace txs {
 
-bool provesTransaction(const Event& e)
-{
-    switch (e.kind) {
-    case EventKind::TxBegin:
-    case EventKind::TxCommit:
-    case EventKind::TxRollback:
-    case EventKind::TxDoomed:
-    case EventKind::VersionCreated:
-    case EventKind::VersionEnded:
-    case EventKind::Conflict:
-        return true;
-    case EventKind::LockWait:
-    case EventKind::LockAcquire:
-        // The commit lock's acquire is a DDL-only autocommit transaction's first event (nothing
-        // written before it). A commit that folds the hold into TxCommit (CommitHold.h) holds
-        // no exclusive slot, so it is an explicit transaction (no autocommit write runs without
-        // the slot): its TxBegin proved it first, and the counts are the same.
-        return e.a == static_cast<std::int64_t>(LockResource::MvccExclusive) ||
-               e.a == static_cast<std::int64_t>(LockResource::MvccCommit);
-    default:
-        return false;
-    }
-}
-
 void addTo(MetricsAt& m, Counted what, std::uint64_t n)
 {
     switch (what) {

@@ -39,12 +39,6 @@
 
 namespace txs {
 
-// Whether the event shows a transaction exists even without TxBegin (an MVCC autocommit
-// statement's own transaction). SQLite's file-lock events carry the id too but do not make
-// one: a BEGIN IMMEDIATE that fails with BUSY never became a transaction. One rule for the
-// counts and the transaction projection.
-bool provesTransaction(const Event& e);
-
 struct MetricsAt
 {
     std::uint64_t commits = 0, rollbacks = 0, retries = 0;
@@ -69,7 +63,10 @@ void addTo(MetricsAt& metrics, Counted what, std::uint64_t n = 1);
 // The kinds the rule reads: its own (statements, retries, closes, blocked tries) and those that
 // may prove a transaction; events of other kinds change no count and no state. A mask, because
 // the log asks for every event it appends.
-constexpr std::uint64_t kindBit(EventKind kind) { return std::uint64_t{1} << static_cast<unsigned>(kind); }
+constexpr std::uint64_t kindBit(EventKind kind)
+{
+    return std::uint64_t{1} << static_cast<unsigned>(kind);
+}
 constexpr std::uint64_t kCountingKinds =
     kindBit(EventKind::StatementBegin) | kindBit(EventKind::StatementEnd) | kindBit(EventKind::TxRetry) |
     kindBit(EventKind::ConnectionClose) | kindBit(EventKind::StatementBlocked) | kindBit(EventKind::TxBegin) |
@@ -81,6 +78,34 @@ inline bool countingReads(EventKind kind)
 {
     const auto k = static_cast<unsigned>(kind);
     return k < 64 && (kCountingKinds >> k & 1) != 0;
+}
+
+// Whether the event shows a transaction exists even without TxBegin (an MVCC autocommit
+// statement's own transaction). SQLite's file-lock events carry the id too but do not make
+// one: a BEGIN IMMEDIATE that fails with BUSY never became a transaction. One rule for the
+// counts and the transaction projection. Inline masks: the log asks for every event it counts.
+constexpr std::uint64_t kProvingKinds = kindBit(EventKind::TxBegin) | kindBit(EventKind::TxCommit) |
+                                        kindBit(EventKind::TxRollback) | kindBit(EventKind::TxDoomed) |
+                                        kindBit(EventKind::VersionCreated) |
+                                        kindBit(EventKind::VersionEnded) | kindBit(EventKind::Conflict);
+// These prove one only when they are of the MVCC engine's locks (a: the LockResource). The
+// commit lock's acquire is a DDL-only autocommit transaction's first event (nothing written
+// before it). A commit that folds the hold into TxCommit (CommitHold.h) holds no exclusive slot,
+// so it is an explicit transaction (no autocommit write runs without the slot): its TxBegin
+// proved it first, and the counts are the same.
+constexpr std::uint64_t kProvingLockKinds = kindBit(EventKind::LockWait) | kindBit(EventKind::LockAcquire);
+inline bool provesTransaction(EventKind kind, std::int64_t a)
+{
+    const auto k = static_cast<unsigned>(kind);
+    if (k >= 64) return false;
+    if (kProvingKinds >> k & 1) return true;
+    return (kProvingLockKinds >> k & 1) != 0 &&
+           (a == static_cast<std::int64_t>(LockResource::MvccExclusive) ||
+            a == static_cast<std::int64_t>(LockResource::MvccCommit));
+}
+inline bool provesTransaction(const Event& e)
+{
+    return provesTransaction(e.kind, e.a);
 }
 
 // The rule's state for one connection.

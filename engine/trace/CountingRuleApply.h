@@ -37,7 +37,7 @@ void endTransaction(ConnectionCounting& c, bool committed, std::int64_t timeNs, 
     c.transactionEnded = true;
 }
 
-template <typename Add> void onStatementEnd(ConnectionCounting& c, const Event& e, Add& out)
+template <typename E, typename Add> void onStatementEnd(ConnectionCounting& c, const E& e, Add& out)
 {
     c.inStatement = false;
     // An implicit transaction still open when its statement ends was ended without an event.
@@ -53,7 +53,8 @@ template <typename Add> void onStatementEnd(ConnectionCounting& c, const Event& 
 
 } // namespace counting
 
-template <typename Add> void applyCountingWith(ConnectionCounting& c, const Event& e, Add out)
+// `E`: Event or EventFields (the fields the rule reads have the same names).
+template <typename E, typename Add> void applyCountingWith(ConnectionCounting& c, const E& e, Add out)
 {
     using namespace counting;
     if (c.hasPending) {
@@ -79,7 +80,7 @@ template <typename Add> void applyCountingWith(ConnectionCounting& c, const Even
     default:
         break;
     }
-    if (e.txId == 0 || !provesTransaction(e)) return;
+    if (e.txId == 0 || !provesTransaction(e.kind, e.a)) return;
     if (e.txId != c.current) {
         // A transaction the connection had not shown yet (one still open is abandoned uncounted,
         // as a connection cannot hold two).

@@ -33,7 +33,7 @@ LiveCounts::Slot& LiveCounts::newSlot(std::uint32_t connection)
     return page[connection & (kPageSize - 1)];
 }
 
-void LiveCounts::applyCounted(const Event& e)
+void LiveCounts::applyCounted(const EventFields& e)
 {
     Slot& slot = slotOf(e.connection);
     // The pending error moves into the settled counts (or is dropped as a wait) before it is

@@ -12,6 +12,7 @@
 // after it); once the writers have stopped it is exact.
 
 #include "engine/trace/CountingRule.h"
+#include "engine/trace/EventFields.h"
 
 #include <array>
 #include <atomic>
@@ -30,7 +31,7 @@ public:
     LiveCounts(const LiveCounts&) = delete;
     LiveCounts& operator=(const LiveCounts&) = delete;
 
-    void apply(const Event& e)
+    void apply(const EventFields& e)
     {
         if (e.connection != 0 && countingReads(e.kind)) applyCounted(e);
     }
@@ -43,7 +44,7 @@ private:
         std::array<std::atomic<std::uint64_t>, kCountedKinds> settled{};
         std::atomic<std::int8_t> pending{-1}; // the Counted of rule.pending while hasPending, else -1
     };
-    void applyCounted(const Event& e);
+    void applyCounted(const EventFields& e);
     Slot& slotOf(std::uint32_t connection)
     {
         const std::uint32_t p = connection >> kPageBits;

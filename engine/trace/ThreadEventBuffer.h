@@ -59,9 +59,17 @@ public:
     // Writer only: stores the next event, with `seq`, `timeNs` and `text` in place of the
     // event's own, and makes it visible to readers. The chunk was allocated before the release
     // store, so a reader that sees the count sees the chunk and the event.
-    void publish(const Event& event, std::uint64_t seq, std::int64_t timeNs, std::string_view text)
+    // `Fields`: Event or EventFields (the same field names).
+    template <typename Fields>
+    void publish(const Fields& event, std::uint64_t seq, std::int64_t timeNs, std::string_view text)
     {
         reserveNext();
+        publishReserved(event, seq, timeNs, text);
+    }
+    // The same after reserveNext(): the log's append, which reserves before it takes `seq`.
+    template <typename Fields>
+    void publishReserved(const Fields& event, std::uint64_t seq, std::int64_t timeNs, std::string_view text)
+    {
         const std::uint32_t ref = writeTexts_->store(text);
         ::new (static_cast<void*>(writeSlot_)) StoredEvent{
             seq,         timeNs,     event.txId,   event.rowid, event.a, event.b, event.connection,

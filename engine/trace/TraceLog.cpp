@@ -38,6 +38,15 @@ struct CachedWriter
 // destroyed and another created at the same address must not inherit the old buffer.
 thread_local std::vector<CachedWriter> threadWriters;
 
+// The entry of the log this thread appended to last: a thread that appends to one log (every
+// worker of a run) finds its writer with one comparison, no pass over the vector.
+struct LastWriter
+{
+    std::uint64_t logId = 0; // ids start at 1
+    ThreadWriter* writer = nullptr;
+};
+thread_local LastWriter lastWriter;
+
 } // namespace
 
 TraceLog::TraceLog(TraceLogLimits limits)
@@ -48,21 +57,21 @@ TraceLog::TraceLog(TraceLogLimits limits)
 // Appending while the log is destroyed is the caller's bug, as with any object.
 TraceLog::~TraceLog() = default;
 
-ThreadWriter& TraceLog::writerForThisThread()
+// Inline in append, the one caller: the common case is one comparison.
+inline ThreadWriter& TraceLog::writerForThisThread()
+{
+    if (lastWriter.logId == id_) [[likely]]
+        return *lastWriter.writer;
+    return findOrRegisterThisThread();
+}
+
+ThreadWriter& TraceLog::findOrRegisterThisThread()
 {
     for (const CachedWriter& cached : threadWriters)
-        if (cached.logId == id_) return *cached.writer;
-    return registerThisThread();
-}
-
-std::size_t TraceLog::writerCount() const
-{
-    std::lock_guard lock(writersMutex_);
-    return writers_.size();
-}
-
-ThreadWriter& TraceLog::registerThisThread()
-{
+        if (cached.logId == id_) {
+            lastWriter = {id_, cached.writer};
+            return *cached.writer;
+        }
     ThreadWriter* writer = nullptr;
     {
         std::lock_guard lock(writersMutex_);
@@ -73,7 +82,14 @@ ThreadWriter& TraceLog::registerThisThread()
     // dead entry per log forever.
     std::erase_if(threadWriters, [](const CachedWriter& cached) { return cached.alive.expired(); });
     threadWriters.push_back({id_, writer, alive_});
+    lastWriter = {id_, writer};
     return *writer;
+}
+
+std::size_t TraceLog::writerCount() const
+{
+    std::lock_guard lock(writersMutex_);
+    return writers_.size();
 }
 
 // At a chunk boundary of `writer`: once the log holds more than maxEvents, everything older than
@@ -99,7 +115,7 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
         w->buffer.dropChunksBelow(floor);
 }
 
-void TraceLog::append(const Event& event, std::string_view text)
+void TraceLog::append(const EventFields& event, std::string_view text)
 {
     ThreadWriter& writer = writerForThisThread();
     if (writer.buffer.atChunkBoundary()) dropOldEvents(writer.buffer);
@@ -111,7 +127,7 @@ void TraceLog::append(const Event& event, std::string_view text)
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
     const std::uint64_t seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    writer.buffer.publish(event, seq, timeNs, text);
+    writer.buffer.publishReserved(event, seq, timeNs, text);
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 

@@ -14,6 +14,7 @@
 #include "engine/trace/ChunkPool.h"
 #include "engine/trace/ConsistentPrefix.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/EventFields.h"
 #include "engine/trace/LiveCounts.h"
 #include "engine/trace/TraceClock.h"
 #include "engine/trace/TraceLogLimits.h"
@@ -47,7 +48,9 @@ public:
     void append(const Event& event) { append(event, event.text); }
     // The same with `text` in place of event.text: the emitters' path, which makes no std::string
     // for a text the log copies into its own storage anyway.
-    void append(const Event& event, std::string_view text);
+    void append(const Event& event, std::string_view text) { append(fieldsOf(event), text); }
+    // The same from the typed fields alone: no Event (and no std::string) built per event.
+    void append(const EventFields& event, std::string_view text);
 
     // Nanoseconds since the log was created (TraceClock: the time-stamp counter where the kernel
     // trusts it, else the steady clock).
@@ -113,7 +116,7 @@ public:
 
 private:
     ThreadWriter& writerForThisThread();
-    ThreadWriter& registerThisThread();
+    ThreadWriter& findOrRegisterThisThread();
     void dropOldEvents(const ThreadEventBuffer& writer);
     // The window [max(from, floor), end) of the buffers, read by `read(buffers, start)` under
     // the reclaim lock; returns its end.

@@ -158,13 +158,18 @@ public:
     void push_back(const T& v) { emplace_back(v); }
     void push_back(T&& v) { emplace_back(std::move(v)); }
 
-    void clear()
+    void clear() { truncate(0); }
+    // Destroys the elements from `n` on (none if n >= size()) and frees every chunk left empty,
+    // newest first: its cost follows what it removes, so a caller can release a huge store a
+    // slice at a time (the window's thread must not free millions of elements in one turn).
+    void truncate(std::size_t n)
     {
+        if (n >= size_) return;
         if constexpr (!std::is_trivially_destructible_v<T>)
-            for (std::size_t i = 0; i < size_; ++i)
-                (*this)[i].~T();
-        size_ = 0;
-        chunks_.clear();
+            for (std::size_t i = size_; i > n; --i)
+                (*this)[i - 1].~T();
+        size_ = n;
+        chunks_.resize((n + kChunk - 1) >> ChunkShift);
     }
 
 private:

@@ -79,6 +79,38 @@ private slots:
         QCOMPARE(a.size(), std::size_t(1));
         QCOMPARE(a[0], std::string("again"));
     }
+
+    // truncate() keeps [0, n) where it was, destroys the rest (ASan: no leak of the strings past
+    // n, no double free when the store is destroyed), and appends after it land in order again,
+    // across a chunk freed and allocated anew.
+    void truncateKeepsThePrefixAndFreesTheRest()
+    {
+        ChunkedVector<std::string, 2> v; // chunks of 4
+        std::vector<const std::string*> addresses;
+        for (int i = 0; i < 11; ++i)
+            addresses.push_back(&v.emplace_back(std::string(40, 'p') + std::to_string(i)));
+        v.truncate(20); // past the end: nothing
+        QCOMPARE(v.size(), std::size_t(11));
+        v.truncate(6); // inside the second chunk: the third is freed
+        QCOMPARE(v.size(), std::size_t(6));
+        for (std::size_t i = 0; i < 6; ++i) {
+            QCOMPARE(&v[i], addresses[i]);
+            QCOMPARE(v[i], std::string(40, 'p') + std::to_string(i));
+        }
+        for (int i = 6; i < 13; ++i)
+            v.push_back("again " + std::to_string(i));
+        QCOMPARE(v.size(), std::size_t(13));
+        QCOMPARE(v[5], std::string(40, 'p') + "5");
+        QCOMPARE(v[6], std::string("again 6"));
+        QCOMPARE(v.back(), std::string("again 12"));
+        v.truncate(8); // a chunk boundary: exactly two chunks stay
+        QCOMPARE(v.size(), std::size_t(8));
+        QCOMPARE(v.back(), std::string("again 7"));
+        v.truncate(0);
+        QVERIFY(v.empty());
+        v.push_back("fresh");
+        QCOMPARE(v.front(), std::string("fresh"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestChunkedVector)

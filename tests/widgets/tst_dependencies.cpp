@@ -292,6 +292,44 @@ private slots:
         QVERIFY(whole.source().hasGraph());
     }
 
+    // The copy let go past the limit is freed a slice per turn, not in the turn that crossed the
+    // limit (two million events took 60-120 ms to free at once on the window's thread), and all
+    // of it in the end; a new session lets its copy go the same way.
+    void aCopyLetGoIsFreedASlicePerTurn()
+    {
+        const auto run = testing::recordRun(kSerial);
+        models::SessionLog session(logOf(run.events));
+        DependenciesPanel panel(&session);
+        auto& source = panel.source();
+        source.setExact(true);
+        source.setReleaseSlice(3);
+        source.setMaxKeptEvents(10);
+        session.drainAll();
+        QVERIFY(source.overLimit());
+        QCOMPARE(source.eventsToRelease(), std::size_t(10)); // nothing freed yet in this turn
+        std::size_t left = source.eventsToRelease();
+        int turns = 0;
+        while (left > 0 && turns < 100) {
+            QCoreApplication::processEvents();
+            const std::size_t now = source.eventsToRelease();
+            QVERIFY2(left - now <= 3, qPrintable(QString("%1 freed in one turn").arg(left - now)));
+            left = now;
+            ++turns;
+        }
+        QCOMPARE(left, std::size_t(0));
+        QVERIFY(turns >= 4); // 10 events, 3 a turn
+
+        models::SessionLog again(logOf(run.events));
+        DependenciesPanel whole(&again);
+        whole.source().setExact(true);
+        again.drainAll();
+        const std::size_t kept = whole.source().eventsToRelease();
+        QCOMPARE(kept, std::size_t(0));
+        again.setLog(nullptr); // a new session: the copy is let go
+        QVERIFY(whole.source().eventsToRelease() > 0);
+        QTRY_COMPARE(whole.source().eventsToRelease(), std::size_t(0));
+    }
+
     // A run whose reads are not traced (SQLite) has no graph, and the panel says why.
     void sqliteRunIsEmptyWithAReason()
     {

@@ -12,6 +12,9 @@ DependencySource::DependencySource(models::SessionLog* session, QObject* parent)
 {
     timer_.setSingleShot(true);
     connect(&timer_, &QTimer::timeout, this, &DependencySource::refresh);
+    // A zero-time timer: the next slice after the input and paints already waiting.
+    releaseTimer_.setSingleShot(true);
+    connect(&releaseTimer_, &QTimer::timeout, this, &DependencySource::freeASlice);
     connect(session_, &models::SessionLog::reset, this, &DependencySource::clear);
     connect(session_, &models::SessionLog::eventsApplied, this, [this] {
         keep(session_->lastBatch());
@@ -31,7 +34,7 @@ void DependencySource::keep(std::span<const Event> batch)
             if (overLimit_) return;
             if (events_.size() >= maxKept_) {
                 overLimit_ = true;
-                events_.clear(); // its memory back
+                letGo(); // its memory back, a slice per turn
                 report_ = {};
                 emit reportChanged();
                 return;
@@ -64,9 +67,38 @@ void DependencySource::schedule()
     if (!timer_.isActive() || delay == 0) timer_.start(delay);
 }
 
+void DependencySource::letGo()
+{
+    if (events_.empty()) return;
+    retired_.push_back(std::move(events_));
+    events_ = {};
+    if (!releaseTimer_.isActive()) releaseTimer_.start(0);
+}
+
+void DependencySource::freeASlice()
+{
+    std::size_t budget = releaseSlice_;
+    while (budget > 0 && !retired_.empty()) {
+        ChunkedVector<Event>& newest = retired_.back();
+        const std::size_t n = std::min(budget, newest.size());
+        newest.truncate(newest.size() - n);
+        budget -= n;
+        if (newest.empty()) retired_.pop_back();
+    }
+    if (!retired_.empty()) releaseTimer_.start(0);
+}
+
+std::size_t DependencySource::eventsToRelease() const
+{
+    std::size_t n = 0;
+    for (const auto& copy : retired_)
+        n += copy.size();
+    return n;
+}
+
 void DependencySource::clear()
 {
-    events_.clear();
+    letGo();
     overLimit_ = false;
     report_ = {};
     stale_ = true;

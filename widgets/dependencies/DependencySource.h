@@ -22,6 +22,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <deque>
 #include <span>
 #include <vector>
 
@@ -50,6 +51,11 @@ public:
     // The run passed kMaxKeptEvents: no graph is shown for it.
     bool overLimit() const { return overLimit_; }
     void setMaxKeptEvents(std::size_t n) { maxKept_ = n; } // tests
+    // Events of copies let go and not freed yet; each turn frees at most releaseSlice() of them.
+    std::size_t eventsToRelease() const;
+    static constexpr std::size_t kReleaseSlice = 65'536;                   // ~4 ms of freeing on this machine
+    void setReleaseSlice(std::size_t n) { releaseSlice_ = n > 0 ? n : 1; } // tests
+    std::size_t releaseSlice() const { return releaseSlice_; }
     // Committed transactions exist at the instant (the graph is not empty).
     bool hasGraph() const { return exact_ && !report_.graph.nodes.empty(); }
     // Runs a pending analysis now (tests, the end of a run).
@@ -62,12 +68,18 @@ private:
     void keep(std::span<const Event> batch);
     void schedule();
     void clear();
+    void letGo(); // events_ handed to retired_, released a slice per turn
+    void freeASlice();
 
     models::SessionLog* session_;
     // The kinds the analysis reads, in seq order, in chunks that never move: a doubling vector
     // copied every event it held in one push_back (2M events: 100 MB and more, on the window's
     // thread, and for that moment twice the memory).
     ChunkedVector<Event> events_;
+    // Copies let go, oldest first; the newest is shrunk from its end, a slice per turn.
+    std::deque<ChunkedVector<Event>> retired_;
+    std::size_t releaseSlice_ = kReleaseSlice;
+    QTimer releaseTimer_;
     analysis::AnomalyReport report_;
     bool exact_ = false;
     bool active_ = true;

@@ -428,6 +428,7 @@ mvcc::ValueView directValue(sqlite3_value* v, mvcc::Affinity affinity, bool utf8
         // In a UTF-8 database the value's bytes are its text: sqlite3_value_blob gives them as they
         // are, where sqlite3_value_text first adds a terminating NUL (a realloc of a printf()'s
         // result, profiled at ~350 instructions a row). Otherwise SQLite converts them to UTF-8.
+        // (It marks the value a blob as well; sqlite3_value_type still says TEXT, as for 0x12.)
         const auto* text = utf8 ? static_cast<const char*>(sqlite3_value_blob(v))
                                 : reinterpret_cast<const char*>(sqlite3_value_text(v)); // before its size
         const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));

@@ -178,6 +178,10 @@ private slots:
                 "SELECT length(CAST(t AS BLOB)), typeof(t), length(b), typeof(b), hex(substr(b, -1)) "
                 "FROM x WHERE id = 1000",
                 "70002|text|70001|blob|01"); // as python3's sqlite3 gives
+            // A zeroblob is expanded, an empty one stays a blob (python3's sqlite3: X'000000', X'').
+            MUST(*c, "INSERT INTO x (id, b, a) VALUES (1001, zeroblob(3), zeroblob(0))");
+            QCOMPARE_ROWS(*c, "SELECT quote(b), typeof(a), quote(a) FROM x WHERE id = 1001",
+                          "X'000000'|blob|X''");
         }
         QVERIFY(QFile::exists(path() + "-log"));
         {

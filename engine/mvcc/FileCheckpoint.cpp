@@ -232,8 +232,12 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
                                           SQLITE_STATIC);
                         break;
                     case Value::Type::Blob:
-                        sqlite3_bind_blob(stmt, at, v.blob().bytes.data(),
-                                          static_cast<int>(v.blob().bytes.size()), SQLITE_STATIC);
+                        // An empty vector's data() may be null, which SQLite binds as NULL.
+                        if (v.blob().bytes.empty())
+                            sqlite3_bind_zeroblob(stmt, at, 0);
+                        else
+                            sqlite3_bind_blob(stmt, at, v.blob().bytes.data(),
+                                              static_cast<int>(v.blob().bytes.size()), SQLITE_STATIC);
                         break;
                     }
                 }

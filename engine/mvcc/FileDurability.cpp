@@ -418,7 +418,7 @@ std::optional<Error> FileDurability::logCommit(const Transaction& tx, std::uint6
         if (record.op == WriteRecord::Op::Delete)
             frame.remove(record.table->name(), record.key);
         else
-            frame.upsert(record.table->name(), record.key, *record.row);
+            frame.upsert(record.table->name(), record.key, record.row);
     }
     if (auto e = ensureLog()) {
         appended = false;

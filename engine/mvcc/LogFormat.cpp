@@ -52,6 +52,26 @@ void putValue(std::string& out, const Value& v)
     }
 }
 
+// putValue's bytes for a value of a record.
+void putView(std::string& out, const ValueView& v)
+{
+    out.push_back(static_cast<char>(v.type));
+    switch (v.type) {
+    case Value::Type::Null:
+        break;
+    case Value::Type::Integer:
+        put<std::int64_t>(out, v.integer);
+        break;
+    case Value::Type::Real:
+        put<double>(out, v.real);
+        break;
+    case Value::Type::Text:
+    case Value::Type::Blob:
+        putString(out, v.bytes);
+        break;
+    }
+}
+
 // Bounds-checked reading of one frame's payload; any overrun marks the frame bad.
 struct Reader
 {
@@ -189,6 +209,21 @@ void FrameWriter::upsert(const std::string& table, std::int64_t key, const Row& 
     put<std::uint32_t>(bytes_, static_cast<std::uint32_t>(row.size()));
     for (const auto& v : row)
         putValue(bytes_, v);
+    ++ops_;
+}
+
+void FrameWriter::upsert(const std::string& table, std::int64_t key, const RowRecord& row)
+{
+    bytes_.push_back(static_cast<char>(LogOp::Kind::Upsert));
+    putString(bytes_, table);
+    put<std::int64_t>(bytes_, key);
+    const std::size_t countAt = bytes_.size();
+    put<std::uint32_t>(bytes_, 0); // the column count, known once walked
+    std::uint32_t columns = 0;
+    RowRecord::Columns walk(row);
+    for (ValueView v; walk.next(v); ++columns)
+        putView(bytes_, v);
+    std::memcpy(bytes_.data() + countAt, &columns, sizeof columns);
     ++ops_;
 }
 

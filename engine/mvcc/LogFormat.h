@@ -29,6 +29,7 @@
 // magic or a checksum mismatch, and everything before it is exactly what was appended.
 
 #include "engine/api/Value.h"
+#include "engine/mvcc/RowRecord.h"
 
 #include <cstdint>
 #include <functional>
@@ -93,6 +94,8 @@ class FrameWriter
 public:
     explicit FrameWriter(std::uint64_t commitTs);
     void upsert(const std::string& table, std::int64_t key, const Row& row);
+    // The same bytes from a version's record (the commit logs the record its write made).
+    void upsert(const std::string& table, std::int64_t key, const RowRecord& row);
     void remove(const std::string& table, std::int64_t key);
     void createTable(const std::string& table, const std::string& createSql);
     void dropTable(const std::string& table);

@@ -176,6 +176,10 @@ public:
     // `ignored` is set when OnConflict::Ignore skipped the row.
     std::optional<Error> insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                 RowPtr row, OnConflict onConflict, bool& ignored);
+    // The same with the row already encoded (the virtual table's INSERT encodes it straight from
+    // SQLite's values): no Row is made unless the run is traced.
+    std::optional<Error> insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                RowRecord row, OnConflict onConflict, bool& ignored);
     std::optional<Error> update(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                 RowPtr row);
     std::optional<Error> remove(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key);
@@ -232,8 +236,12 @@ private:
         VersionChain* chain;
     };
 
+    // `row`, when given, is `record` decoded (for the trace, which would decode it otherwise).
+    std::optional<Error> insertRecord(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                      RowRecord record, const Row* row, OnConflict onConflict, bool& ignored);
     std::optional<Error> endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
-                                           std::int64_t key, RowPtr newRow, WriteRecord::Op op);
+                                           std::int64_t key, RowRecord newRecord, const Row* newRow,
+                                           WriteRecord::Op op);
     Error doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx, const char* what,
                bool sameKeyInserted = false);
     std::optional<Error> validate(Transaction& tx);

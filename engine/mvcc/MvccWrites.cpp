@@ -49,6 +49,21 @@ RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t
 std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                        RowPtr row, OnConflict onConflict, bool& ignored)
 {
+    return insertRecord(tx, table, key, RowRecord(*row), row.get(), onConflict, ignored);
+}
+
+std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
+                                       RowRecord row, OnConflict onConflict, bool& ignored)
+{
+    return insertRecord(tx, table, key, std::move(row), nullptr, onConflict, ignored);
+}
+
+// The record is encoded before the chain's lock is taken; the version and the write record
+// share it (the log writes it at commit).
+std::optional<Error> MvccStore::insertRecord(Transaction& tx, const std::shared_ptr<Table>& table,
+                                             std::int64_t key, RowRecord record, const Row* row,
+                                             OnConflict onConflict, bool& ignored)
+{
     ignored = false;
     // OR IGNORE / OR REPLACE / upsert decide by whether the key exists: a read of it.
     const bool readsKey = tx.ssi && onConflict != OnConflict::Abort;
@@ -56,10 +71,9 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     VersionChain& chain = table->findOrCreate(key);
     const std::uint64_t id = newVersionId();
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
-    RowRecord record(*row);               // encoded before taking the chain's lock
     const bool exists = withVisible(*this, chain, tx, [&](int index) {
         if (index >= 0) return true;
-        chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
+        chain.versions.push_back({id, Stamp::of(&tx), Stamp::none(), record, tx.id, 0});
         return false;
     });
     if (exists) {
@@ -68,45 +82,50 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
             ignored = true;
             return std::nullopt;
         }
-        if (onConflict == OnConflict::Replace) return update(tx, table, key, std::move(row));
+        if (onConflict == OnConflict::Replace)
+            return endVisibleVersion(tx, table, key, std::move(record), row, WriteRecord::Op::Update);
         const auto& schema = table->schema();
         const std::string column = schema.keyColumn >= 0 ? schema.columns[schema.keyColumn].name : "rowid";
         return Error::constraint(rc::ConstraintPrimaryKey,
                                  "UNIQUE constraint failed: " + table->name() + "." + column);
     }
     table->noteExplicitKey(key);
-    tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, row});
+    const Row decoded = tracing() && !row ? record.decode() : Row(); // the trace's text needs a Row
+    tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, std::move(record)});
     enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
-        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, RowText(*row).view());
+        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0,
+             RowText(row ? *row : decoded).view());
     return std::nullopt;
 }
 
 std::optional<Error> MvccStore::update(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                        RowPtr row)
 {
-    return endVisibleVersion(tx, table, key, std::move(row), WriteRecord::Op::Update);
+    RowRecord record(row); // encoded before taking the chain's lock
+    return endVisibleVersion(tx, table, key, std::move(record), row.get(), WriteRecord::Op::Update);
 }
 
 std::optional<Error> MvccStore::remove(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key)
 {
-    return endVisibleVersion(tx, table, key, nullptr, WriteRecord::Op::Delete);
+    return endVisibleVersion(tx, table, key, RowRecord(), nullptr, WriteRecord::Op::Delete);
 }
 
 // UPDATE and DELETE end the version the transaction sees. Another writer's claim on it, or a
 // newer committed version, is a write-write conflict found at once (not at commit).
 std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
-                                                  std::int64_t key, RowPtr newRow, WriteRecord::Op op)
+                                                  std::int64_t key, RowRecord record, const Row* newRow,
+                                                  WriteRecord::Op op)
 {
     VersionChain* chain = table->find(key);
     if (!chain) return Error::misuse("no row with key " + std::to_string(key) + " in " + table->name());
-    const std::uint64_t newId = newRow ? newVersionId() : 0;
+    const bool writes = static_cast<bool>(record); // a new version (Update), or none (Delete)
+    const std::uint64_t newId = writes ? newVersionId() : 0;
     if (tx.ssi) ssi_.beforeWrite(tx.ssi); // readers of the chain must find it by id
     enum class Outcome { Done, Missing, Conflict };
     std::uint64_t oldId = 0, otherTx = 0;
-    RowRecord record(newRow); // encoded before taking the chain's lock
     const Outcome outcome = withVisible(*this, *chain, tx, [&](int index) {
         if (index < 0) return Outcome::Missing;
         Version& visible = chain->versions[index];
@@ -123,8 +142,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
         visible.end = Stamp::of(&tx);
         visible.endTxId = tx.id;
         oldId = visible.id;
-        if (newRow)
-            chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), std::move(record), tx.id, 0});
+        if (writes) chain->versions.push_back({newId, Stamp::of(&tx), Stamp::none(), record, tx.id, 0});
         return Outcome::Done;
     });
     if (outcome == Outcome::Missing)
@@ -134,17 +152,18 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
         return doom(tx, *table, key, otherTx,
                     op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
                                                   : "changed this row after our snapshot or is changing it");
-    tx.writes.push_back({op, table, key, chain, newId, oldId, false, newRow});
+    const Row decoded = tracing() && writes && !newRow ? record.decode() : Row(); // for the trace's text
+    tx.writes.push_back({op, table, key, chain, newId, oldId, false, std::move(record)});
     enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     if (tracing()) {
         emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,
              static_cast<std::int64_t>(oldId));
-        if (newRow)
+        if (writes)
             emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key,
-                 static_cast<std::int64_t>(newId), 0, RowText(*newRow).view());
+                 static_cast<std::int64_t>(newId), 0, RowText(newRow ? *newRow : decoded).view());
     }
-    if (newRow) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
+    if (writes) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
 }
 

@@ -69,19 +69,19 @@ std::size_t payloadSize(std::uint64_t serialType)
     return serialType < 12 ? fixed[serialType] : static_cast<std::size_t>((serialType - 12) / 2);
 }
 
-std::uint64_t serialType(const Value& v)
+std::uint64_t serialTypeOf(const ValueView& v)
 {
-    switch (v.type()) {
+    switch (v.type) {
     case Value::Type::Null:
         return 0;
     case Value::Type::Integer:
-        return intSerialType(v.integer());
+        return intSerialType(v.integer);
     case Value::Type::Real:
         return 7;
     case Value::Type::Text:
-        return 13 + 2 * static_cast<std::uint64_t>(v.text().size());
+        return 13 + 2 * static_cast<std::uint64_t>(v.bytes.size());
     case Value::Type::Blob:
-        return 12 + 2 * static_cast<std::uint64_t>(v.blob().bytes.size());
+        return 12 + 2 * static_cast<std::uint64_t>(v.bytes.size());
     }
     return 0;
 }
@@ -228,11 +228,12 @@ int compareViews(const ValueView& a, const ValueView& b)
     }
 }
 
-RowRecord::RowRecord(const Row& row)
+// One encoder for both sources: `at(i)` gives column i as a view.
+template <class At> void RowRecord::encode(std::size_t count, At&& at)
 {
     std::size_t headerBody = 0, body = 0;
-    for (const Value& v : row) {
-        const std::uint64_t type = serialType(v);
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::uint64_t type = serialTypeOf(at(i));
         headerBody += varintSize(type);
         body += payloadSize(type);
     }
@@ -255,32 +256,58 @@ RowRecord::RowRecord(const Row& row)
     }
     unsigned char* header = putVarint(start, headerSize);
     unsigned char* p = start + headerSize;
-    for (const Value& v : row) {
-        const std::uint64_t type = serialType(v);
+    for (std::size_t i = 0; i < count; ++i) {
+        const ValueView v = at(i);
+        const std::uint64_t type = serialTypeOf(v);
         header = putVarint(header, type);
-        switch (v.type()) {
+        switch (v.type) {
         case Value::Type::Null:
             break;
         case Value::Type::Integer:
-            p = putBigEndian(p, static_cast<std::uint64_t>(v.integer()), payloadSize(type));
+            p = putBigEndian(p, static_cast<std::uint64_t>(v.integer), payloadSize(type));
             break;
         case Value::Type::Real: {
             std::uint64_t bits;
-            const double d = v.real();
-            std::memcpy(&bits, &d, sizeof bits);
+            std::memcpy(&bits, &v.real, sizeof bits);
             p = putBigEndian(p, bits, 8);
             break;
         }
         case Value::Type::Text:
-            std::memcpy(p, v.text().data(), v.text().size());
-            p += v.text().size();
-            break;
         case Value::Type::Blob:
-            if (!v.blob().bytes.empty()) std::memcpy(p, v.blob().bytes.data(), v.blob().bytes.size());
-            p += v.blob().bytes.size();
+            if (!v.bytes.empty()) std::memcpy(p, v.bytes.data(), v.bytes.size());
+            p += v.bytes.size();
             break;
         }
     }
+}
+
+RowRecord::RowRecord(const Row& row)
+{
+    encode(row.size(), [&](std::size_t i) { return viewOf(row[i]); });
+}
+
+RowRecord::RowRecord(const ValueView* values, std::size_t count)
+{
+    encode(count, [&](std::size_t i) { return values[i]; });
+}
+
+RowRecord::Columns::Columns(const RowRecord& record)
+{
+    if (!record.block_) return;
+    std::uint64_t headerSize;
+    header_ = getVarint(record.data(), headerSize);
+    end_ = record.data() + headerSize;
+    body_ = end_;
+}
+
+bool RowRecord::Columns::next(ValueView& out)
+{
+    if (header_ >= end_) return false;
+    std::uint64_t type;
+    header_ = getVarint(header_, type);
+    out = viewAt(type, body_);
+    body_ += payloadSize(type);
+    return true;
 }
 
 void RowRecord::release()

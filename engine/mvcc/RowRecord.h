@@ -44,6 +44,9 @@ class RowRecord
 public:
     RowRecord() = default;
     explicit RowRecord(const Row& row);
+    // The record of `count` values given as views (their bytes are copied): the virtual table's
+    // INSERT encodes a row straight from SQLite's values this way, with no Row in between.
+    RowRecord(const ValueView* values, std::size_t count);
     // Null row: no record. Implicit so a version can still be made from a RowPtr.
     RowRecord(const RowPtr& row) : RowRecord(row ? RowRecord(*row) : RowRecord()) {}
     RowRecord(const RowRecord& other) noexcept : block_(other.block_) { retain(); }
@@ -75,6 +78,20 @@ public:
     // Same columns, same values (types included: 1 and 1.0 differ).
     bool sameAs(const RowRecord& other) const;
 
+    // The columns in order, each read once (view(i) walks the header from its start each time).
+    class Columns
+    {
+    public:
+        explicit Columns(const RowRecord& record);
+        // The next column into `out`; false past the last.
+        bool next(ValueView& out);
+
+    private:
+        const unsigned char* header_ = nullptr;
+        const unsigned char* end_ = nullptr;
+        const unsigned char* body_ = nullptr;
+    };
+
 private:
     struct Block
     {
@@ -90,6 +107,7 @@ private:
         if (block_ && !isInline()) block_->refs.fetch_add(1, std::memory_order_relaxed);
     }
     void release();
+    template <class At> void encode(std::size_t count, At&& at);
     const unsigned char* data() const { return isInline() ? inlineBytes() + 1 : block_->data(); }
     std::size_t size() const { return isInline() ? inlineBytes()[0] >> 1 : block_->size; }
 

@@ -81,12 +81,16 @@ VersionChain* Table::find(std::int64_t key) const
     return keys_.find(key);
 }
 
+// One look-up of the key, under the exclusive lock: inserts are mostly of new keys (a bulk load
+// looked each one up three times: a shared find, then find and insert under the exclusive lock).
+// A chain made for a key that turns out present is given back at once.
 VersionChain& Table::findOrCreate(std::int64_t key)
 {
-    if (auto* chain = find(key)) return *chain;
     std::unique_lock lock(mapMutex_);
-    if (auto* chain = keys_.find(key)) return *chain; // added since the look above
-    return *keys_.insert(key, &chains_.emplace_back());
+    VersionChain* fresh = &chains_.emplace_back();
+    VersionChain* chain = keys_.insert(key, fresh);
+    if (chain != fresh) chains_.pop_back(); // the key had a chain: nothing else saw the fresh one
+    return *chain;
 }
 
 void Table::collect(std::int64_t lo, std::int64_t hi, std::optional<std::int64_t> after, bool descending,

@@ -34,7 +34,7 @@ struct WriteRecord
     std::uint64_t newVersion = 0; // id of the version this write created (Insert, Update)
     std::uint64_t oldVersion = 0; // id of the version this write ended (Update, Delete)
     bool keyWasFree = false;      // Insert into a key with no version visible: validated at commit
-    RowPtr row;                   // the row written (Insert, Update), for the logical log
+    RowRecord row;                // the version written (Insert, Update), shared: for the logical log
 };
 
 struct Transaction

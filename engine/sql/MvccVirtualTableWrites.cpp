@@ -391,6 +391,126 @@ int upsertRow(Vtab& vtab, UpsertPlan& plan, mvcc::Transaction& tx, std::int64_t 
     return SQLITE_OK;
 }
 
+// Column i of a direct INSERT: SQLite's value with the column's affinity applied, as
+// applyAffinity(fromSqliteValue(v)) gives it. A value the affinity keeps is viewed in place
+// (SQLite's bytes, valid until xUpdate returns); one it may change goes through applyAffinity,
+// kept in `converted` (reserved for every column first, so the views into it do not move).
+// Whether `db` holds text as UTF-8 (PRAGMA encoding; an answer it cannot give counts as no).
+bool holdsUtf8(sqlite3* db)
+{
+    sqlutil::StatementHandle s;
+    if (sqlutil::prepare(db, "PRAGMA encoding", s) != SQLITE_OK || !s || sqlite3_step(s.get()) != SQLITE_ROW)
+        return false;
+    const auto* name = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 0));
+    return name && std::string_view(name) == "UTF-8";
+}
+
+mvcc::ValueView directValue(sqlite3_value* v, mvcc::Affinity affinity, bool utf8,
+                            std::vector<Value>& converted, std::size_t columns)
+{
+    using mvcc::Affinity;
+    mvcc::ValueView view;
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL:
+        return view;
+    case SQLITE_INTEGER:
+        if (affinity == Affinity::Text || affinity == Affinity::Real) break;
+        view.type = Value::Type::Integer;
+        view.integer = sqlite3_value_int64(v);
+        return view;
+    case SQLITE_FLOAT:
+        if (affinity != Affinity::Real && affinity != Affinity::Blob) break;
+        view.type = Value::Type::Real;
+        view.real = sqlite3_value_double(v);
+        return view;
+    case SQLITE_TEXT: {
+        if (affinity != Affinity::Text && affinity != Affinity::Blob) break;
+        // In a UTF-8 database the value's bytes are its text: sqlite3_value_blob gives them as they
+        // are, where sqlite3_value_text first adds a terminating NUL (a realloc of a printf()'s
+        // result, profiled at ~350 instructions a row). Otherwise SQLite converts them to UTF-8.
+        // (It marks the value a blob as well; sqlite3_value_type still says TEXT, as for 0x12.)
+        const auto* text = utf8 ? static_cast<const char*>(sqlite3_value_blob(v))
+                                : reinterpret_cast<const char*>(sqlite3_value_text(v)); // before its size
+        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
+        view.type = Value::Type::Text;
+        view.bytes = text ? std::string_view(text, size) : std::string_view();
+        return view;
+    }
+    case SQLITE_BLOB: { // no affinity changes a blob
+        const auto* data = static_cast<const char*>(sqlite3_value_blob(v));
+        const auto size = static_cast<std::size_t>(sqlite3_value_bytes(v));
+        view.type = Value::Type::Blob;
+        view.bytes = data && size ? std::string_view(data, size) : std::string_view();
+        return view;
+    }
+    default:
+        return view;
+    }
+    if (converted.capacity() < columns) converted.reserve(columns);
+    converted.push_back(applyAffinity(fromSqliteValue(v), affinity));
+    return mvcc::viewOf(converted.back());
+}
+
+// A plain INSERT's row encoded straight from SQLite's values into the version's record: one
+// allocation a row and nothing freed, where the general path made a Row (a shared vector of
+// Values and a string per text over 15 bytes) to encode and drop (docs/performance.md, "Bulk
+// load"). Taken only where the general path does nothing with the row but store it: the caller
+// has checked there are no triggers and no upsert plan; here, no CHECK (the row mirror), not
+// STRICT, no unique index (its check needs the Row), no NULL given to a NOT NULL column, and a key
+// that is an integer or NULL. Otherwise nullopt before anything is written or allocated (not even
+// a rowid), and the general path runs; it gives the same rows, errors and keys.
+std::optional<int> insertDirect(Vtab& vtab, mvcc::Transaction& tx, int argc, sqlite3_value** argv,
+                                sqlite3_int64* newRowid, Resolution keyResolution)
+{
+    const auto& schema = vtab.table->schema();
+    const std::size_t columns = schema.columns.size();
+    if (needsRowMirror(schema) || schema.strict || vtab.table->hasUniqueIndexes() ||
+        static_cast<std::size_t>(argc) != columns + 2)
+        return std::nullopt;
+    if (vtab.utf8 == 0) vtab.utf8 = holdsUtf8(vtab.db) ? 1 : -1;
+    // Each view is assigned before it is read: the stack's are left unconstructed (zeroing 32 of
+    // them cost more than the rest of the row's encoding).
+    constexpr std::size_t kOnStack = 32;
+    union Stack {
+        Stack() {}
+        mvcc::ValueView at[kOnStack];
+    } onStack;
+    std::vector<mvcc::ValueView> onHeap;
+    if (columns > kOnStack) onHeap.resize(columns);
+    mvcc::ValueView* views = columns > kOnStack ? onHeap.data() : onStack.at;
+    std::vector<Value> converted; // allocated only for a value the affinity changes
+    for (std::size_t i = 0; i < columns; ++i) {
+        views[i] = directValue(argv[2 + i], schema.columns[i].affinity, vtab.utf8 > 0, converted, columns);
+        // The key column's NULL is a new rowid below; any other NULL the general path resolves.
+        if (schema.columns[i].notNull && views[i].type == Value::Type::Null &&
+            static_cast<int>(i) != schema.keyColumn)
+            return std::nullopt;
+    }
+    std::int64_t key;
+    if (schema.keyColumn >= 0 && views[schema.keyColumn].type != Value::Type::Null) {
+        if (views[schema.keyColumn].type != Value::Type::Integer) return std::nullopt; // its error
+        key = views[schema.keyColumn].integer;
+    } else if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+        key = sqlite3_value_int64(argv[1]);
+    } else {
+        key = vtab.table->allocateKey();
+    }
+    if (schema.keyColumn >= 0) {
+        views[schema.keyColumn].type = Value::Type::Integer;
+        views[schema.keyColumn].integer = key;
+    }
+    *newRowid = key;
+    mvcc::RowRecord record(views, columns);
+    const bool indexed = vtab.table->hasIndexes(); // none unique: no check, only entries to add
+    const mvcc::RowRecord entries = indexed ? record : mvcc::RowRecord();
+    bool ignored = false;
+    if (auto error = vtab.connection->store().insert(tx, vtab.table, key, std::move(record),
+                                                     storeMode(keyResolution), ignored))
+        return failUnder(vtab, *error, keyResolution);
+    if (!ignored && indexed) vtab.table->indexVersion(key, entries);
+    return SQLITE_OK;
+}
+
 } // namespace
 
 int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64* newRowid)
@@ -418,6 +538,8 @@ int updateRow(sqlite3_vtab* base, int argc, sqlite3_value** argv, sqlite3_int64*
     // The key's own resolution (a rowid alias's PRIMARY KEY ON CONFLICT); the store applies it.
     const Resolution keyResolution =
         resolve(statement, schema.keyColumn >= 0 ? schema.keyConflict : Resolution::Default);
+    if (inserting && !fires && !vtab.connection->statementPlan())
+        if (auto rc = insertDirect(vtab, *tx, argc, argv, newRowid, keyResolution)) return *rc;
     const mvcc::OnConflict mode = storeMode(keyResolution);
     // OLD for the triggers; and the values of the columns an UPDATE's SET does not name, which
     // the virtual table leaves out when a trigger needs to tell them apart (xColumn's nochange).

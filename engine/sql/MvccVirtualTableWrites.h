@@ -19,6 +19,9 @@ struct Vtab : sqlite3_vtab
     MvccConnection* connection;
     std::shared_ptr<mvcc::Table> table;
     sqlutil::StatementHandle rowMirror; // MvccChecks.h: prepared at the first checked write
+    // Whether the front end's database holds text as UTF-8 (SQLite fixes its encoding before the
+    // first table): a direct INSERT then reads a text's bytes as they are. 0 unknown, 1 yes, -1 no.
+    int utf8 = 0;
 };
 
 // Reports `error` to the connection and SQLite; the code SQLite should see.

@@ -10,6 +10,7 @@
 
 namespace txs::sql {
 
+using sqlutil::firstWordIs;
 using sqlutil::leadingTokens;
 using sqlutil::quoteIdentifier;
 using sqlutil::Token;
@@ -33,6 +34,9 @@ insertWithDefaults(std::string_view statement,
 {
     // Most INSERTs go into tables without defaults: settle those from the first few tokens
     // rather than lexing the whole statement (this runs for every statement not yet prepared).
+    if (!firstWordIs(statement, "INSERT") && !firstWordIs(statement, "REPLACE") &&
+        !firstWordIs(statement, "WITH"))
+        return std::nullopt; // an UPDATE, a DELETE, a SELECT: settled without allocating
     {
         const auto head = leadingTokens(statement, 8);
         if (head.empty() ||

@@ -307,6 +307,7 @@ namespace {
 // the constraints' own clauses then win: docs/engine.md).
 bool namesOrAbort(std::string_view statement)
 {
+    if (!sqlutil::firstWordIs(statement, "INSERT") && !sqlutil::firstWordIs(statement, "UPDATE")) return false;
     const auto tokens = sqlutil::leadingTokens(statement, 3);
     auto word = [&](std::size_t i, const char* text) {
         return i < tokens.size() && tokens[i].type == sqlutil::Token::Type::Word && !tokens[i].quoted &&

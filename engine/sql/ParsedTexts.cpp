@@ -15,7 +15,9 @@ std::shared_ptr<const ParsedText> ParsedTexts::parse(std::string_view sql)
 std::shared_ptr<const ParsedText> ParsedTexts::parseNew(std::string_view sql)
 {
     auto parsed = std::make_shared<ParsedText>();
-    for (std::string_view statement : splitStatements(sql)) {
+    const auto statements = splitStatements(sql);
+    parsed->reserve(statements.size());
+    for (std::string_view statement : statements) {
         sqlutil::Classified classified = sqlutil::classify(statement);
         auto schemaRead = pointAtSchemaMirror(statement, classified);
         parsed->push_back({static_cast<std::size_t>(statement.data() - sql.data()), statement.size(),

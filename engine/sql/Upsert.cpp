@@ -11,6 +11,7 @@ namespace txs::sql {
 
 using sqlutil::bindParams;
 using sqlutil::columnValue;
+using sqlutil::firstWordIs;
 using sqlutil::leadingTokens;
 using sqlutil::quoteIdentifier;
 using sqlutil::Token;
@@ -132,8 +133,7 @@ std::optional<UpsertText>
 planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(const std::string&)>& schemaOf,
            std::optional<Error>& error)
 {
-    const auto head = leadingTokens(s, 1);
-    if (head.empty() || !(isWord(head, 0, "INSERT") || isWord(head, 0, "REPLACE") || isWord(head, 0, "WITH")))
+    if (!firstWordIs(s, "INSERT") && !firstWordIs(s, "REPLACE") && !firstWordIs(s, "WITH"))
         return std::nullopt;
     // Most INSERTs need no plan: settle those without lexing the whole statement (this runs for
     // every statement not yet prepared, and scripts with literal values are never cached).

@@ -1,5 +1,6 @@
 #include "engine/sqlutil/SqlScanner.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/api/SqlLexer.h"
 
 #include <algorithm>
@@ -27,10 +28,11 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
             value.reserve(between.size());
             for (std::size_t i = 0; i < between.size(); ++i) {
                 value += between[i];
-                if (close != ']' && between[i] == close && i + 1 < between.size() && between[i + 1] == close) ++i;
+                if (close != ']' && between[i] == close && i + 1 < between.size() && between[i + 1] == close)
+                    ++i;
             }
-            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word, std::move(value),
-                              true, t.offset, t.length});
+            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word,
+                              std::move(value), true, t.offset, t.length});
             break;
         }
         case Kind::Word: {
@@ -50,6 +52,12 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
         }
     }
     return tokens;
+}
+
+bool firstWordIs(std::string_view statement, std::string_view upper)
+{
+    const SqlToken token = nextSqlToken(statement, 0);
+    return token.kind == SqlToken::Kind::Word && equalsIgnoreCase(token.text(statement), upper);
 }
 
 namespace {

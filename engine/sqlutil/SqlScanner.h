@@ -24,6 +24,11 @@ struct Token
 // The first `max` tokens of a statement, skipping blanks and comments.
 std::vector<Token> leadingTokens(std::string_view statement, std::size_t max);
 
+// Whether the statement's first token is the bare word `upper` (given upper-case), in any case.
+// Allocates nothing: the prepared-statement cache asks it of every new statement (is it an
+// INSERT, an UPDATE?) before lexing any further.
+bool firstWordIs(std::string_view statement, std::string_view upper);
+
 enum class StatementKind {
     Begin,
     Commit,

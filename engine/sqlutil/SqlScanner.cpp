@@ -54,10 +54,15 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
     return tokens;
 }
 
-bool firstWordIs(std::string_view statement, std::string_view upper)
+std::string_view firstWord(std::string_view statement)
 {
     const SqlToken token = nextSqlToken(statement, 0);
-    return token.kind == SqlToken::Kind::Word && equalsIgnoreCase(token.text(statement), upper);
+    return token.kind == SqlToken::Kind::Word ? token.text(statement) : std::string_view();
+}
+
+bool wordIs(std::string_view word, std::string_view upper)
+{
+    return !word.empty() && equalsIgnoreCase(word, upper);
 }
 
 namespace {
@@ -143,18 +148,21 @@ Classified classify(std::string_view statement)
         c.kind = StatementKind::Commit;
         return c;
     }
-    const auto t = leadingTokens(statement, keyword == "BEGIN" ? 2 : 12);
-    if (t.empty()) return c;
-    if (is(t, 0, "BEGIN")) {
+    if (keyword == "BEGIN") {
+        // Every transaction starts here: its mode from the next word, without allocating.
         c.kind = StatementKind::Begin;
-        if (is(t, 1, "CONCURRENT"))
+        const SqlToken mode = nextSqlToken(statement, nextSqlToken(statement, 0).end());
+        const std::string_view word = mode.kind == SqlToken::Kind::Word ? mode.text(statement) : "";
+        if (wordIs(word, "CONCURRENT"))
             c.beginMode = TxMode::Concurrent;
-        else if (is(t, 1, "IMMEDIATE"))
+        else if (wordIs(word, "IMMEDIATE"))
             c.beginMode = TxMode::Immediate;
-        else if (is(t, 1, "EXCLUSIVE"))
+        else if (wordIs(word, "EXCLUSIVE"))
             c.beginMode = TxMode::Exclusive;
         return c;
     }
+    const auto t = leadingTokens(statement, 12);
+    if (t.empty()) return c;
     if (is(t, 0, "COMMIT") || is(t, 0, "END")) {
         c.kind = StatementKind::Commit;
         return c;

@@ -24,10 +24,15 @@ struct Token
 // The first `max` tokens of a statement, skipping blanks and comments.
 std::vector<Token> leadingTokens(std::string_view statement, std::size_t max);
 
-// Whether the statement's first token is the bare word `upper` (given upper-case), in any case.
-// Allocates nothing: the prepared-statement cache asks it of every new statement (is it an
-// INSERT, an UPDATE?) before lexing any further.
-bool firstWordIs(std::string_view statement, std::string_view upper);
+// The statement's first token as written if it is a bare word (empty otherwise), and whether a
+// word is `upper` (given upper-case) in any case. Allocate nothing: the prepared-statement cache
+// asks them of every new statement (is it an INSERT, an UPDATE?) before lexing any further.
+std::string_view firstWord(std::string_view statement);
+bool wordIs(std::string_view word, std::string_view upper);
+inline bool firstWordIs(std::string_view statement, std::string_view upper)
+{
+    return wordIs(firstWord(statement), upper);
+}
 
 enum class StatementKind {
     Begin,

@@ -2,6 +2,7 @@
 
 #include "engine/api/AsciiText.h"
 
+#include <array>
 #include <sqlite3.h>
 #include <string>
 #include <utility>
@@ -138,50 +139,57 @@ bool isCompleteSql(std::string_view sql)
     return sqlite3_complete(buffer.c_str()) != 0;
 }
 
-bool mayHoldTrigger(std::string_view sql)
-{
-    return containsIgnoreCase(sql, "trigger");
-}
-
 namespace {
-// The first statement's length, and whether it ends with its own ';'. `trigger`: the text may
-// hold the word TRIGGER (mayHoldTrigger). sqlite3_complete only reads a ';' as inside a statement
-// after CREATE [TEMP] TRIGGER (its state machine enters the trigger state on that keyword alone),
-// so a text without the word ends at its first ';' token and is not copied and rescanned for
-// sqlite3_complete at each one (~4,800 instructions of a 3-statement transaction's text).
-std::pair<std::size_t, bool> firstStatement(std::string_view sql, bool trigger)
+
+// The bytes that may start a ';', a quoted run, a comment, or the word TRIGGER.
+constexpr auto kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (unsigned char c : std::string_view(";'\"`[-/tT"))
+        special[c] = true;
+    return special;
+}();
+
+// The first statement's length, and whether it ends with its own ';'. sqlite3_complete only
+// reads a ';' as inside a statement after CREATE [TEMP] TRIGGER (its state machine enters the
+// trigger state on that bare keyword alone, and leaves it only at "END;"), so a statement in which
+// no "trigger" occurs outside strings, quoted names and comments before its first ';' (in any
+// case, even inside a longer word) ends there, and is found by bytes: no other token holds a ';', a quote or
+// a comment's opening (words, numbers and variables are identifier characters, digits, '.', and '+' or '-'
+// after an exponent). Measured: the token loop below, asking sqlite3_complete at each ';', cost ~4,800
+// instructions of a 3-statement transaction's text; this ~1,000 (callgrind, docs/performance.md).
+std::pair<std::size_t, bool> firstStatement(std::string_view sql)
 {
-    if (!trigger) {
-        // The first ';' outside strings, quoted names and comments, by bytes: no other token
-        // holds a ';', a quote or a comment's opening (words, numbers and variables are made of
-        // identifier characters, digits and '.', '+', '-' after an exponent), so this finds the
-        // first ';' token of the loop below in a fraction of its instructions.
-        for (std::size_t i = 0; i < sql.size(); ++i) {
-            const char c = sql[i];
-            const char next = i + 1 < sql.size() ? sql[i + 1] : '\0';
-            std::size_t end = i;
-            if (c == ';') {
-                return {i + 1, true};
-            } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-                end = quotedRunEnd(sql, i + 1, c == '[' ? ']' : c);
-            } else if (c == '-' && next == '-') {
-                end = sql.find('\n', i);
-                if (end != std::string_view::npos) ++end;
-            } else if (c == '/' && next == '*') {
-                end = sql.find("*/", i + 2);
-                if (end != std::string_view::npos) end += 2;
-            } else {
-                continue;
-            }
-            if (end == std::string_view::npos) break; // runs to the end of the text
-            i = end - 1;
+    bool trigger = false;
+    for (std::size_t i = 0; i < sql.size() && !trigger; ++i) {
+        const char c = sql[i];
+        if (!kSpecial[static_cast<unsigned char>(c)]) continue;
+        const char next = i + 1 < sql.size() ? sql[i + 1] : '\0';
+        std::size_t end = i;
+        if (c == ';') {
+            return {i + 1, true};
+        } else if (c == 't' || c == 'T') {
+            trigger = equalsIgnoreCase(sql.substr(i, 7), "trigger");
+            continue;
+        } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            end = quotedRunEnd(sql, i + 1, c == '[' ? ']' : c);
+        } else if (c == '-' && next == '-') {
+            end = sql.find('\n', i);
+            if (end != std::string_view::npos) ++end;
+        } else if (c == '/' && next == '*') {
+            end = sql.find("*/", i + 2);
+            if (end != std::string_view::npos) end += 2;
+        } else {
+            continue;
         }
-        return {sql.size(), false};
+        if (end == std::string_view::npos) return {sql.size(), false}; // runs to the end of the text
+        i = end - 1;
     }
+    if (!trigger) return {sql.size(), false};
+    // A trigger (or the word somewhere): token by token, asking sqlite3_complete at each ';'.
     SqlToken last;
     for (SqlToken t = sqlTokenAt(sql, 0); t.kind != SqlToken::Kind::End; t = sqlTokenAt(sql, t.end())) {
         if (t.kind != SqlToken::Kind::Punct || sql[t.offset] != ';') continue;
-        if (!trigger || isCompleteSql(sql.substr(0, t.end()))) return {t.end(), true};
+        if (isCompleteSql(sql.substr(0, t.end()))) return {t.end(), true};
         last = t;
     }
     // No complete statement: an unfinished trigger still ends with the last ';' it has.
@@ -191,15 +199,14 @@ std::pair<std::size_t, bool> firstStatement(std::string_view sql, bool trigger)
 
 std::size_t firstStatementLength(std::string_view sql)
 {
-    return firstStatement(sql, mayHoldTrigger(sql)).first;
+    return firstStatement(sql).first;
 }
 
 std::vector<std::string_view> splitStatements(std::string_view sql)
 {
     std::vector<std::string_view> out;
-    const bool trigger = mayHoldTrigger(sql); // once for the whole text: a script's split stays linear
     while (!sql.empty()) {
-        const auto [n, withSemicolon] = firstStatement(sql, trigger);
+        const auto [n, withSemicolon] = firstStatement(sql);
         std::string_view piece = sql.substr(0, withSemicolon ? n - 1 : n);
         if (nextSqlToken(piece, 0).kind != SqlToken::Kind::End) out.push_back(piece);
         sql.remove_prefix(n);

@@ -60,10 +60,6 @@ std::size_t firstStatementLength(std::string_view sql);
 // pieces holding only blanks and comments are dropped. The last may lack its ';'.
 std::vector<std::string_view> splitStatements(std::string_view sql);
 
-// False only when `sql` cannot hold a CREATE TRIGGER (no "trigger" in it, in any case, anywhere):
-// then every top-level ';' ends a statement, as sqlite3_complete says, without asking it.
-bool mayHoldTrigger(std::string_view sql);
-
 // True when `word` is one of SQLite's keywords (sqlite3_keyword_check), in any case.
 bool isSqlKeyword(std::string_view word);
 

@@ -12,6 +12,9 @@
 //            transaction), and then, on both engines again, the way an application's prepared
 //            statement runs it: "UPDATE t SET n = n + 1 WHERE id = ?1" with the id bound (SQLite:
 //            BEGIN IMMEDIATE, the UPDATE and COMMIT prepared once per writer, stepped and reset).
+//            Each line also gives the CPU per transaction (the writer threads', and the whole
+//            process's during the run, MVCC's checkpointer included): on a loaded machine tx/s
+//            follow the load, CPU time much less.
 //   recovery (MVCC): N rows loaded with the checkpoint disabled, the process killed (SIGKILL), so
 //            the whole load is in the log; then a fresh process opens it: time, peak RSS
 //            (VmHWM), and the heap in use once open (the live rows), so peak - heap is what
@@ -25,11 +28,13 @@
 
 #include "engine/api/Database.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -37,6 +42,7 @@
 #include <random>
 #include <sqlite3.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -198,14 +204,31 @@ bool stepOnce(sqlite3_stmt* statement)
     return rc == SQLITE_DONE || rc == SQLITE_ROW;
 }
 
-// {tx/s, failures}. `checkpoint` false: MVCC with no automatic checkpoint (what it costs).
+double cpuSeconds(clockid_t clock)
+{
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double processCpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// {tx/s, failures, writers' CPU µs per transaction, the process's CPU µs per transaction during the
+// run (the writers, and MVCC's checkpointer)}: CPU figures do not depend on the machine's load the
+// way tx/s does. `checkpoint` false: MVCC with no automatic checkpoint (what it costs).
 std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool checkpoint = true,
                             UpdateSql sql = UpdateSql::Literal)
 {
     std::shared_ptr<Database> db = mvcc ? openMvcc(path) : nullptr;
     if (mvcc && !checkpoint) db->connect()->execute("PRAGMA mvcc_checkpoint_threshold = 1099511627776");
     std::atomic<bool> stop{false};
-    std::atomic<std::uint64_t> commits{0}, failures{0};
+    std::atomic<std::uint64_t> commits{0}, failures{0}, writerCpuNs{0};
     std::vector<std::thread> threads;
     for (int w = 0; w < writers; ++w)
         threads.emplace_back([&, w] {
@@ -259,14 +282,18 @@ std::vector<double> updates(const std::string& path, long rows, bool mvcc, bool 
             for (sqlite3_stmt* statement : {begin, update, commit})
                 sqlite3_finalize(statement);
             if (s) sqlite3_close(s);
+            writerCpuNs.fetch_add(static_cast<std::uint64_t>(cpuSeconds(CLOCK_THREAD_CPUTIME_ID) * 1e9));
         });
     const auto t0 = Clock::now();
+    const double cpu0 = processCpuSeconds();
     std::this_thread::sleep_for(std::chrono::seconds(seconds)); // the run's length, not a wait for a result
     stop = true;
     for (auto& t : threads)
         t.join();
     const double elapsed = since(t0);
-    return {commits.load() / elapsed, static_cast<double>(failures.load())};
+    const double tx = static_cast<double>(std::max<std::uint64_t>(commits.load(), 1));
+    return {commits.load() / elapsed, static_cast<double>(failures.load()),
+            static_cast<double>(writerCpuNs.load()) / 1e3 / tx, (processCpuSeconds() - cpu0) * 1e6 / tx};
 }
 
 // {seconds to open, peak RSS MB, heap in use MB once open, log MB}
@@ -321,23 +348,31 @@ int main(int argc, char** argv)
         }
         if (only == "updates-bound-mvcc") { // one engine's bound updates alone, for a profiler
             const auto mb = inChild([&] { return updates(mvccPath, rows, true, true, UpdateSql::Bound); });
-            if (mb.size() == 2) std::printf("  updates, id bound (prepared)  MVCC %9.0f tx/s\n", mb[0]);
+            if (mb.size() == 4)
+                std::printf("  updates, id bound (prepared)  MVCC %9.0f tx/s  CPU per transaction: writers "
+                            "%.1f us, whole process %.1f us\n",
+                            mb[0], mb[2], mb[3]);
         }
         if (only.empty() || only == "updates") {
             const auto m = inChild([&] { return updates(mvccPath, rows, true); });
             const auto w = inChild([&] { return updates(walPath, rows, false); });
             const auto off = inChild([&] { return updates(mvccPath, rows, true, false); });
-            if (m.size() == 2 && w.size() == 2 && off.size() == 2)
+            if (m.size() == 4 && w.size() == 4 && off.size() == 4)
                 std::printf(
                     "  updates   MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  (failures %.0f / %.0f); "
-                    "MVCC without automatic checkpoint %.0f tx/s (%.2f x WAL)\n",
-                    m[0], w[0], m[0] / w[0], m[1], w[1], off[0], off[0] / w[0]);
+                    "MVCC without automatic checkpoint %.0f tx/s (%.2f x WAL)\n"
+                    "            CPU per transaction: writers MVCC %.1f us, WAL %.1f us; whole process MVCC "
+                    "%.1f us, WAL %.1f us\n",
+                    m[0], w[0], m[0] / w[0], m[1], w[1], off[0], off[0] / w[0], m[2], w[2], m[3], w[3]);
             const auto mb = inChild([&] { return updates(mvccPath, rows, true, true, UpdateSql::Bound); });
             const auto wb = inChild([&] { return updates(walPath, rows, false, true, UpdateSql::Bound); });
-            if (mb.size() == 2 && wb.size() == 2)
-                std::printf("  updates, id bound (prepared)  MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  "
-                            "(failures %.0f / %.0f)\n",
-                            mb[0], wb[0], mb[0] / wb[0], mb[1], wb[1]);
+            if (mb.size() == 4 && wb.size() == 4)
+                std::printf(
+                    "  updates, id bound (prepared)  MVCC %9.0f tx/s  WAL %9.0f tx/s  MVCC/WAL %.2f  "
+                    "(failures %.0f / %.0f)\n"
+                    "            CPU per transaction: writers MVCC %.1f us, WAL %.1f us; whole process "
+                    "MVCC %.1f us, WAL %.1f us\n",
+                    mb[0], wb[0], mb[0] / wb[0], mb[1], wb[1], mb[2], wb[2], mb[3], wb[3]);
         }
         if (only.empty() || only == "recovery") {
             inChild([&] { return loadMvcc(mvccPath, rows, false); }); // killed: nothing comes back

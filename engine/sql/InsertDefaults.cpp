@@ -10,9 +10,11 @@
 
 namespace txs::sql {
 
+using sqlutil::firstWord;
 using sqlutil::leadingTokens;
 using sqlutil::quoteIdentifier;
 using sqlutil::Token;
+using sqlutil::wordIs;
 
 namespace {
 
@@ -33,6 +35,9 @@ insertWithDefaults(std::string_view statement,
 {
     // Most INSERTs go into tables without defaults: settle those from the first few tokens
     // rather than lexing the whole statement (this runs for every statement not yet prepared).
+    const std::string_view first = firstWord(statement);
+    if (!wordIs(first, "INSERT") && !wordIs(first, "REPLACE") && !wordIs(first, "WITH"))
+        return std::nullopt; // an UPDATE, a DELETE, a SELECT: settled without allocating
     {
         const auto head = leadingTokens(statement, 8);
         if (head.empty() ||

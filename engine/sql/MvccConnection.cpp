@@ -297,6 +297,8 @@ bool MvccConnection::waitForLock(int count)
 void MvccConnection::clearStatements()
 {
     statements_.clear(); // finalizes each statement and its plan's
+    once_ = {};
+    onceText_.clear();
     if (foreignKeys_) foreignKeys_->reset();
     if (triggers_) triggers_->clearStatements();
 }
@@ -307,23 +309,44 @@ namespace {
 // the constraints' own clauses then win: docs/engine.md).
 bool namesOrAbort(std::string_view statement)
 {
-    const auto tokens = sqlutil::leadingTokens(statement, 3);
-    auto word = [&](std::size_t i, const char* text) {
-        return i < tokens.size() && tokens[i].type == sqlutil::Token::Type::Word && !tokens[i].quoted &&
-               tokens[i].text == text;
-    };
-    return (word(0, "INSERT") || word(0, "UPDATE")) && word(1, "OR") && word(2, "ABORT");
+    // Three bare words, read without allocating (this runs for every statement not yet prepared).
+    std::string_view words[3];
+    for (std::size_t i = 0, at = 0; i < 3; ++i) {
+        const SqlToken t = nextSqlToken(statement, at);
+        if (t.kind != SqlToken::Kind::Word) return false;
+        words[i] = t.text(statement);
+        at = t.end();
+    }
+    return (sqlutil::wordIs(words[0], "INSERT") || sqlutil::wordIs(words[0], "UPDATE")) &&
+           sqlutil::wordIs(words[1], "OR") && sqlutil::wordIs(words[2], "ABORT");
 }
 
 } // namespace
 
+// once_ into statements_. Bounded: scripts with literal values that repeat would otherwise grow
+// the cache without end.
+auto MvccConnection::keepStatement() -> decltype(statements_)::iterator
+{
+    Prepared kept = std::move(once_);
+    std::string text = std::move(onceText_);
+    once_ = {};
+    onceText_.clear();
+    if (statements_.size() >= 256) clearStatements();
+    return statements_.emplace(std::move(text), std::move(kept)).first;
+}
+
 sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan,
                                             bool& namesAbort)
 {
-    if (auto it = statements_.find(statement); it != statements_.end()) {
-        plan = it->second.plan.get();
-        namesAbort = it->second.namesAbort;
-        return it->second.stmt.get();
+    auto found = statements_.find(statement);
+    if (found == statements_.end() && once_.stmt && onceText_ == statement) {
+        // Its second run: kept from now on.
+        found = keepStatement();
+    }
+    if (found != statements_.end()) {
+        plan = found->second.plan.get();
+        namesAbort = found->second.namesAbort;
+        return found->second.stmt.get();
     }
     plan = nullptr;
     // The tables as this connection declared them (a transaction keeps the schema it began with).
@@ -364,14 +387,16 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
         ownPlan = UpsertPlan::prepare(db_, std::move(*upsert), *schema, error);
         if (!ownPlan) return nullptr;
     }
-    // Bounded: scripts with literal values would otherwise grow the cache without end.
-    if (statements_.size() >= 256) clearStatements();
     plan = ownPlan.get();
     sqlite3_stmt* const raw = stmt.get();
     // Read once here, not per run: lexing even three tokens per statement cost a tenth of a
     // runner insert transaction.
     namesAbort = namesOrAbort(statement);
-    statements_.emplace(std::string(statement), Prepared{std::move(stmt), std::move(ownPlan), namesAbort});
+    // A running statement is never finalized under its caller: one that would be replaced while
+    // it runs (a statement run from inside another's step) is kept instead.
+    if (once_.stmt && sqlite3_stmt_busy(once_.stmt.get())) keepStatement();
+    once_ = Prepared{std::move(stmt), std::move(ownPlan), namesAbort};
+    onceText_.assign(statement);
     return raw;
 }
 

@@ -154,6 +154,12 @@ private:
         bool namesAbort = false;          // INSERT OR ABORT / UPDATE OR ABORT
     };
     std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>> statements_;
+    // The statement of the last text prepared for the first time: it enters statements_ at the
+    // text's second run, and is finalized when another new text takes its place (a text run once
+    // never fills the cache; ParsedTexts.h). Cleared with statements_.
+    Prepared once_;
+    std::string onceText_;
+    std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>>::iterator keepStatement();
     ParsedTexts parsedTexts_;                  // execute()'s texts, split and classified once each
     UpsertPlan* statementPlan_ = nullptr;      // the running statement's plan, for the virtual table
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any

@@ -8,11 +8,21 @@
 //
 // Bounded: at most kMaxTexts texts of at most kMaxTextBytes each are kept; when the table is full
 // it starts again empty (a person's ad-hoc statements rarely repeat; a workload's always do).
+//
+// A text is kept from its second run on. Its first parse waits in `recent_` (one slot per hash
+// bucket, the slot's string reused, so no allocation) and is handed out again if the text comes
+// back before another new text takes its slot; `seen_` remembers the hashes of texts seen once
+// for longer, so a text that comes back later is kept then. A stream of texts each run once
+// (values written into the SQL: UPDATE ... WHERE id = 4711) so never enters the table: no node,
+// no key copy, and no emptying of the table every kMaxTexts texts, which also dropped the
+// workload's repeated texts. Measured: ~2,000 instructions of a 57k-instruction literal
+// transaction (callgrind, bench_mvcc_growth; docs/performance.md, session 18).
 
 #include "engine/api/TransparentHash.h"
 #include "engine/sql/SchemaReads.h"
 #include "engine/sqlutil/SqlScanner.h"
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -40,12 +50,23 @@ public:
     // The statements of `sql`, split and classified. Shared, so the caller may hold it while the
     // table forgets it (a statement it runs cannot invalidate it).
     std::shared_ptr<const ParsedText> parse(std::string_view sql);
-    std::size_t size() const { return texts_.size(); }
+    std::size_t size() const { return texts_.size(); } // the texts kept (run at least twice)
 
 private:
+    static constexpr std::size_t kRecent = 64; // first parses waiting for a second run
+    static constexpr std::size_t kSeen = 4096; // hashes of texts seen once (32 KB)
+    struct Recent
+    {
+        std::string text;
+        std::shared_ptr<const ParsedText> parsed; // null when the slot is empty
+    };
+
     [[gnu::noinline]] std::shared_ptr<const ParsedText> parseNew(std::string_view sql);
+    void keep(std::string_view sql, const std::shared_ptr<const ParsedText>& parsed);
     std::unordered_map<std::string, std::shared_ptr<const ParsedText>, TransparentHash, std::equal_to<>>
         texts_;
+    std::array<Recent, kRecent> recent_;
+    std::array<std::size_t, kSeen> seen_{};
 };
 
 } // namespace txs::sql

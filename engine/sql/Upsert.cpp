@@ -11,9 +11,11 @@ namespace txs::sql {
 
 using sqlutil::bindParams;
 using sqlutil::columnValue;
+using sqlutil::firstWord;
 using sqlutil::leadingTokens;
 using sqlutil::quoteIdentifier;
 using sqlutil::Token;
+using sqlutil::wordIs;
 
 namespace {
 
@@ -132,9 +134,8 @@ std::optional<UpsertText>
 planUpsert(std::string_view s, const std::function<const mvcc::TableSchema*(const std::string&)>& schemaOf,
            std::optional<Error>& error)
 {
-    const auto head = leadingTokens(s, 1);
-    if (head.empty() || !(isWord(head, 0, "INSERT") || isWord(head, 0, "REPLACE") || isWord(head, 0, "WITH")))
-        return std::nullopt;
+    const std::string_view first = firstWord(s);
+    if (!wordIs(first, "INSERT") && !wordIs(first, "REPLACE") && !wordIs(first, "WITH")) return std::nullopt;
     // Most INSERTs need no plan: settle those without lexing the whole statement (this runs for
     // every statement not yet prepared, and scripts with literal values are never cached).
     if (!containsWord(s, "CONFLICT") && !containsWord(s, "IGNORE")) return std::nullopt;

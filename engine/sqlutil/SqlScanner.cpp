@@ -1,5 +1,6 @@
 #include "engine/sqlutil/SqlScanner.h"
 
+#include "engine/api/AsciiText.h"
 #include "engine/api/SqlLexer.h"
 
 #include <algorithm>
@@ -27,10 +28,11 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
             value.reserve(between.size());
             for (std::size_t i = 0; i < between.size(); ++i) {
                 value += between[i];
-                if (close != ']' && between[i] == close && i + 1 < between.size() && between[i + 1] == close) ++i;
+                if (close != ']' && between[i] == close && i + 1 < between.size() && between[i + 1] == close)
+                    ++i;
             }
-            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word, std::move(value),
-                              true, t.offset, t.length});
+            tokens.push_back({t.kind == Kind::String ? Token::Type::String : Token::Type::Word,
+                              std::move(value), true, t.offset, t.length});
             break;
         }
         case Kind::Word: {
@@ -50,6 +52,17 @@ std::vector<Token> leadingTokens(std::string_view s, std::size_t max)
         }
     }
     return tokens;
+}
+
+std::string_view firstWord(std::string_view statement)
+{
+    const SqlToken token = nextSqlToken(statement, 0);
+    return token.kind == SqlToken::Kind::Word ? token.text(statement) : std::string_view();
+}
+
+bool wordIs(std::string_view word, std::string_view upper)
+{
+    return !word.empty() && equalsIgnoreCase(word, upper);
 }
 
 namespace {
@@ -135,18 +148,21 @@ Classified classify(std::string_view statement)
         c.kind = StatementKind::Commit;
         return c;
     }
-    const auto t = leadingTokens(statement, keyword == "BEGIN" ? 2 : 12);
-    if (t.empty()) return c;
-    if (is(t, 0, "BEGIN")) {
+    if (keyword == "BEGIN") {
+        // Every transaction starts here: its mode from the next word, without allocating.
         c.kind = StatementKind::Begin;
-        if (is(t, 1, "CONCURRENT"))
+        const SqlToken mode = nextSqlToken(statement, nextSqlToken(statement, 0).end());
+        const std::string_view word = mode.kind == SqlToken::Kind::Word ? mode.text(statement) : "";
+        if (wordIs(word, "CONCURRENT"))
             c.beginMode = TxMode::Concurrent;
-        else if (is(t, 1, "IMMEDIATE"))
+        else if (wordIs(word, "IMMEDIATE"))
             c.beginMode = TxMode::Immediate;
-        else if (is(t, 1, "EXCLUSIVE"))
+        else if (wordIs(word, "EXCLUSIVE"))
             c.beginMode = TxMode::Exclusive;
         return c;
     }
+    const auto t = leadingTokens(statement, 12);
+    if (t.empty()) return c;
     if (is(t, 0, "COMMIT") || is(t, 0, "END")) {
         c.kind = StatementKind::Commit;
         return c;

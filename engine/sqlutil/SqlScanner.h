@@ -24,6 +24,16 @@ struct Token
 // The first `max` tokens of a statement, skipping blanks and comments.
 std::vector<Token> leadingTokens(std::string_view statement, std::size_t max);
 
+// The statement's first token as written if it is a bare word (empty otherwise), and whether a
+// word is `upper` (given upper-case) in any case. Allocate nothing: the prepared-statement cache
+// asks them of every new statement (is it an INSERT, an UPDATE?) before lexing any further.
+std::string_view firstWord(std::string_view statement);
+bool wordIs(std::string_view word, std::string_view upper);
+inline bool firstWordIs(std::string_view statement, std::string_view upper)
+{
+    return wordIs(firstWord(statement), upper);
+}
+
 enum class StatementKind {
     Begin,
     Commit,

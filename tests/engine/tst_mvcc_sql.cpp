@@ -217,6 +217,38 @@ private slots:
         QVERIFY(a->execute("DROP TABLE IF EXISTS nothing_here").ok());
     }
 
+    // The prepared-statement cache keeps a text from its second run on and holds a text run once
+    // only until the next new text: whichever way a text is served (prepared anew, held, kept,
+    // or after the cache filled and started again), it runs as itself, and DDL in between (here
+    // from another connection) is seen by texts held and kept alike.
+    void statementCacheServesEachTextAsItself()
+    {
+        MUST(*a, "CREATE TABLE k (id INTEGER PRIMARY KEY, n INT)");
+        MUST(*a, "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 400) "
+                 "INSERT INTO k SELECT i, i * 10 FROM s");
+        for (int i = 0; i < 1500; ++i) {
+            // Ids that repeat at distances of 1 (the next text), 7, 300 (past the 256 kept) and never.
+            const int id = i % 3 == 0 ? i / 3 % 7 + 1 : i % 3 == 1 ? i % 300 + 1 : 100 + i / 3 % 300;
+            const auto r = a->execute("SELECT n FROM k WHERE id = " + std::to_string(id));
+            QVERIFY2(r.ok(), qPrintable(errorOf(r)));
+            QCOMPARE(r.rows.at(0).at(0), Value(id * 10));
+            if (i % 5 == 0) {
+                const auto bound = a->execute("SELECT n + ?2 FROM k WHERE id = ?1", {Value(id), Value(1)});
+                QCOMPARE(bound.rows.at(0).at(0), Value(id * 10 + 1));
+            }
+        }
+        MUST(*a, "SELECT * FROM k WHERE id = 1"); // then kept
+        MUST(*a, "SELECT * FROM k WHERE id = 1");
+        MUST(*a, "SELECT * FROM k WHERE id = 2"); // then held, run once
+        MUST(*b, "ALTER TABLE k ADD COLUMN z INT DEFAULT 7");
+        QCOMPARE_ROWS(*a, "SELECT * FROM k WHERE id = 1", "1|10|7");
+        QCOMPARE_ROWS(*a, "SELECT * FROM k WHERE id = 2", "2|20|7");
+        MUST(*b, "DROP TABLE k");
+        MUST(*b, "CREATE TABLE k (id INTEGER PRIMARY KEY, other TEXT)");
+        MUST(*b, "INSERT INTO k VALUES (2, 'new')");
+        QCOMPARE_ROWS(*a, "SELECT * FROM k WHERE id = 2", "2|new");
+    }
+
     void tempTablesArePrivate()
     {
         MUST(*a, "CREATE TEMP TABLE scratch (x)");

@@ -238,6 +238,63 @@ private slots:
 
     // Random inserts (ascending runs and scattered keys, so chunks fill and split both ways)
     // against std::map, then every kind of range the table's scans ask for.
+    // The search inside a chunk (a run of 16 picked by the chunk's samples, then searched) against
+    // std::map: every stored key, its neighbours and the extremes are looked up after each batch
+    // of inserts, with keys dense and sparse, ascending, descending and shuffled, so that chunks
+    // split, runs fill partly, and keys fall on, between and around the samples.
+    void keyMapSearchAgreesWithAnOrderedMap()
+    {
+        const auto minKey = std::numeric_limits<std::int64_t>::min();
+        const auto maxKey = std::numeric_limits<std::int64_t>::max();
+        std::vector<int> chains(64);
+        auto chainFor = [&](std::int64_t k) {
+            return reinterpret_cast<VersionChain*>(&chains[static_cast<std::uint64_t>(k) % chains.size()]);
+        };
+        for (int pattern = 0; pattern < 6; ++pattern) {
+            std::mt19937_64 random(100 + pattern);
+            std::vector<std::int64_t> order;
+            for (std::int64_t k = 0; k < 3000; ++k)
+                order.push_back(pattern % 2 == 0 ? k * 3 : k * 1000003 - 1500000000);
+            if (pattern / 2 == 1) std::reverse(order.begin(), order.end());
+            if (pattern / 2 == 2) std::shuffle(order.begin(), order.end(), random);
+            order.push_back(minKey);
+            order.push_back(maxKey);
+            KeyMap keys;
+            std::map<std::int64_t, VersionChain*> reference;
+            auto agree = [&](std::int64_t k) {
+                const auto it = reference.find(k);
+                return keys.find(k) == (it == reference.end() ? nullptr : it->second);
+            };
+            for (std::size_t i = 0; i < order.size(); ++i) {
+                const std::int64_t k = order[i];
+                QCOMPARE(keys.insert(k, chainFor(k)), reference.emplace(k, chainFor(k)).first->second);
+                QCOMPARE(keys.insert(k, chainFor(k ^ 1)), chainFor(k)); // present: kept
+                if (i % 97 != 0 && i + 1 != order.size()) continue;
+                QCOMPARE(keys.size(), reference.size());
+                for (const auto& [key, chain] : reference) {
+                    QVERIFY2(agree(key), std::to_string(key).c_str());
+                    if (key != minKey) QVERIFY2(agree(key - 1), std::to_string(key - 1).c_str());
+                    if (key != maxKey) QVERIFY2(agree(key + 1), std::to_string(key + 1).c_str());
+                }
+                QVERIFY(agree(minKey) && agree(maxKey) && agree(0) && agree(-1));
+                // Ascending from each probe: the first entry at or after it (collect's lower bound).
+                for (int probe = 0; probe < 50; ++probe) {
+                    const auto from = static_cast<std::int64_t>(random());
+                    std::vector<KeyMap::Entry> out;
+                    keys.collect(from, maxKey, std::nullopt, false, 2, out);
+                    auto it = reference.lower_bound(from);
+                    for (const KeyMap::Entry& e : out) {
+                        QVERIFY(it != reference.end());
+                        QCOMPARE(e.key, it->first);
+                        ++it;
+                    }
+                    QCOMPARE(out.size(), std::min<std::size_t>(
+                                             2, std::distance(reference.lower_bound(from), reference.end())));
+                }
+            }
+        }
+    }
+
     void keyMapAgreesWithAnOrderedMap()
     {
         std::mt19937_64 random(7);

@@ -1,11 +1,14 @@
 // The MVCC connection's table of parsed texts (engine/sql/ParsedTexts): the statements and
 // classes it returns are exactly what splitStatements and classify give, a repeated text is
-// looked up rather than lexed again, and the table stays within its bounds.
+// looked up rather than lexed again (from its second run on), a text run once is not kept, and
+// the table stays within its bounds.
 
 #include "engine/api/SqlLexer.h"
 #include "engine/sql/ParsedTexts.h"
 
 #include <QTest>
+#include <set>
+#include <string>
 
 using namespace txs;
 using txs::sql::ParsedText;
@@ -64,6 +67,43 @@ private slots:
         QVERIFY(table.parse(first + " ").get() != a.get());
     }
 
+    // A text run once is not kept (a stream of literal texts leaves the table empty), and a text
+    // that repeats among them is kept and then looked up: after its first runs, every run returns
+    // the same parse.
+    void aTextRunOnceIsNotKept()
+    {
+        ParsedTexts table;
+        const std::string repeated = "UPDATE t SET n = n + 1 WHERE id = ?1";
+        std::set<const ParsedText*> parses;
+        for (int i = 0; i < 3000; ++i) {
+            const std::string literal =
+                "BEGIN CONCURRENT;UPDATE t SET n = n + 1 WHERE id = " + std::to_string(i) + ";COMMIT";
+            compareWithTheLexer(literal, *table.parse(literal));
+            if (QTest::currentTestFailed()) return;
+            if (i % 10 == 0) parses.insert(table.parse(repeated).get());
+        }
+        QCOMPARE(table.size(), 1u); // the repeated text alone
+        QVERIFY(parses.size() <= 2);
+        const auto kept = table.parse(repeated);
+        QCOMPARE(table.parse(repeated).get(), kept.get());
+        QVERIFY(parses.count(kept.get()));
+        compareWithTheLexer(repeated, *kept);
+    }
+
+    // A text run a second time long after its first (hundreds of other texts between) is kept
+    // from then on.
+    void aTextBackLaterIsKept()
+    {
+        ParsedTexts table;
+        const std::string text = "SELECT n FROM t WHERE id = ?1";
+        table.parse(text);
+        for (int i = 0; i < 300; ++i)
+            table.parse("SELECT " + std::to_string(i));
+        const auto second = table.parse(text);
+        QCOMPARE(table.parse(text).get(), second.get());
+        QCOMPARE(table.size(), 1u);
+    }
+
     // At most kMaxTexts texts are kept; a long text is parsed but not kept; what a caller holds
     // stays valid when the table starts again.
     void theTableIsBounded()
@@ -72,6 +112,7 @@ private slots:
         const auto held = table.parse("SELECT 0");
         for (std::size_t i = 1; i <= ParsedTexts::kMaxTexts + 10; ++i) {
             table.parse("SELECT " + std::to_string(i));
+            table.parse("SELECT " + std::to_string(i)); // kept from its second run
             QVERIFY(table.size() <= ParsedTexts::kMaxTexts);
         }
         QCOMPARE(held->size(), 1u);

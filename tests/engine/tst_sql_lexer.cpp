@@ -6,6 +6,10 @@
 
 #include <QTest>
 #include <cstring>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace txs;
 
@@ -34,7 +38,94 @@ class TestSqlLexer : public QObject
         return out;
     }
 
+    // The first statement's length and whether it has its ';', as found before texts without the
+    // word TRIGGER skipped sqlite3_complete: every top-level ';' asked whether the text up to it
+    // is complete.
+    static std::pair<std::size_t, bool> firstByAskingAtEverySemicolon(std::string_view sql)
+    {
+        SqlToken last;
+        for (SqlToken t = sqlTokenAt(sql, 0); t.kind != SqlToken::Kind::End; t = sqlTokenAt(sql, t.end())) {
+            if (t.kind != SqlToken::Kind::Punct || sql[t.offset] != ';') continue;
+            if (isCompleteSql(sql.substr(0, t.end()))) return {t.end(), true};
+            last = t;
+        }
+        return {sql.size(), last.kind == SqlToken::Kind::Punct && last.end() == sql.size()};
+    }
+    static std::vector<std::string_view> splitByAskingAtEverySemicolon(std::string_view sql)
+    {
+        std::vector<std::string_view> out;
+        while (!sql.empty()) {
+            const auto [n, withSemicolon] = firstByAskingAtEverySemicolon(sql);
+            std::string_view piece = sql.substr(0, withSemicolon ? n - 1 : n);
+            if (nextSqlToken(piece, 0).kind != SqlToken::Kind::End) out.push_back(piece);
+            sql.remove_prefix(n);
+        }
+        return out;
+    }
+
 private slots:
+    // Random scripts of pieces that put ';' and the word TRIGGER (any case, bare, quoted, in
+    // strings and comments, inside other names) everywhere: the split equals the one that asks
+    // sqlite3_complete at every ';'.
+    void splitAgreesWithAskingSqliteAtEverySemicolon()
+    {
+        const std::vector<std::string> pieces = {"SELECT 1",
+                                                 "1e-3",
+                                                 "1e--x;\n",
+                                                 "x'0A'",
+                                                 ":v",
+                                                 "$w;",
+                                                 "?1",
+                                                 "-",
+                                                 "/",
+                                                 "*/",
+                                                 "''",
+                                                 "a''b",
+                                                 "]",
+                                                 "é;",
+                                                 ";",
+                                                 " ",
+                                                 "\n",
+                                                 "'a;b'",
+                                                 "'trigger;'",
+                                                 "\"trigger\"",
+                                                 "[trig;ger]",
+                                                 "`x;`",
+                                                 "-- trigger ;\n",
+                                                 "/* ; TRIGGER */",
+                                                 "CREATE",
+                                                 "TEMP",
+                                                 "TRIGGER",
+                                                 "tRiGgEr",
+                                                 "trig",
+                                                 "ger",
+                                                 "x$trigger",
+                                                 "triggers",
+                                                 "BEGIN",
+                                                 "END",
+                                                 "CASE WHEN 1 THEN 2 END",
+                                                 "EXPLAIN",
+                                                 "ON t",
+                                                 "UPDATE t SET n = n + 1 WHERE id = 4711",
+                                                 "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END",
+                                                 "INSERT INTO t VALUES (';')",
+                                                 "'open",
+                                                 "/* open"};
+        std::mt19937 random(18);
+        for (int i = 0; i < 20000; ++i) {
+            std::string sql;
+            const int n = 1 + static_cast<int>(random() % 12);
+            for (int k = 0; k < n; ++k) {
+                sql += pieces[random() % pieces.size()];
+                if (random() % 2) sql += ' ';
+            }
+            const auto expected = splitByAskingAtEverySemicolon(sql);
+            const auto got = splitStatements(sql);
+            QVERIFY2(got == expected, sql.c_str());
+            QCOMPARE(firstStatementLength(sql), firstByAskingAtEverySemicolon(sql).first);
+        }
+    }
+
     void tokensFollowSqlitesRules()
     {
         QCOMPARE(kinds("SELECT 'it''s;' FROM [a;b]"),

@@ -32,6 +32,21 @@ void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txI
     trace_->append(e, text);
 }
 
+void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
+                     std::int64_t rowid, std::int64_t a, std::int64_t b, const Row& row) const
+{
+    if (!trace_) return;
+    EventFields e;
+    e.kind = kind;
+    e.connection = connection;
+    e.txId = txId;
+    e.table = table;
+    e.rowid = rowid;
+    e.a = a;
+    e.b = b;
+    trace_->append(e, row);
+}
+
 // ---------------------------------------------------------------- catalog
 
 std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExists, std::uint32_t connection,

@@ -222,6 +222,9 @@ public:
     void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
               std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string_view text = {},
               std::uint16_t detail = 0) const;
+    // The same with a row's RowText as the text (VersionCreated), rendered when read.
+    void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
+              std::int64_t rowid, std::int64_t a, std::int64_t b, const Row& row) const;
     bool tracing() const { return trace_ != nullptr; }
 
 private:

@@ -2,7 +2,6 @@
 // and undo for statement- and transaction-level rollback.
 
 #include "engine/mvcc/MvccStore.h"
-#include "engine/mvcc/RowText.h"
 #include "engine/mvcc/Visibility.h"
 
 namespace txs::mvcc {
@@ -79,8 +78,7 @@ std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Ta
     enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
-    if (tracing())
-        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, RowText(*row).view());
+    if (tracing()) emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, *row);
     return std::nullopt;
 }
 
@@ -142,7 +140,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
              static_cast<std::int64_t>(oldId));
         if (newRow)
             emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key,
-                 static_cast<std::int64_t>(newId), 0, RowText(*newRow).view());
+                 static_cast<std::int64_t>(newId), 0, *newRow);
     }
     if (newRow) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;

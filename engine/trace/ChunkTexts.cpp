@@ -49,18 +49,22 @@ std::uint32_t ChunkTexts::storeNonEmpty(std::string_view text)
     return ref;
 }
 
-std::uint32_t ChunkTexts::copy(std::string_view text)
+std::uint32_t ChunkTexts::copy(std::string_view text, std::uint32_t flags)
 {
-    if (text.size() > std::numeric_limits<std::uint32_t>::max() - kHeader) text = kTooLong;
+    if (text.size() >= kEncoded) {
+        text = kTooLong;
+        flags = 0;
+    }
     const std::size_t needed = kHeader + text.size();
     const bool fits = blockCount_ > 0 && used_ < kMaxOffset && capacity_ - used_ >= needed;
     if (!fits && !startBlock(needed)) {
         // Out of blocks: the last block may still hold the marker.
         text = kTooLong;
+        flags = 0;
         if (used_ >= kMaxOffset || capacity_ - used_ < kHeader + text.size()) return kNone;
     }
     char* at = blocks_[blockCount_ - 1] + used_;
-    const auto length = static_cast<std::uint32_t>(text.size());
+    const auto length = static_cast<std::uint32_t>(text.size()) | flags;
     std::memcpy(at, &length, kHeader);
     std::memcpy(at + kHeader, text.data(), text.size());
     const auto ref = static_cast<std::uint32_t>(((blockCount_ - 1) << kOffsetBits) | used_);
@@ -68,13 +72,13 @@ std::uint32_t ChunkTexts::copy(std::string_view text)
     return ref;
 }
 
-std::string_view ChunkTexts::view(std::uint32_t ref) const
+ChunkTexts::Stored ChunkTexts::read(std::uint32_t ref) const
 {
     if (ref == kNone) return {};
     const char* at = blocks_[ref >> kOffsetBits] + (ref & (kMaxOffset - 1));
     std::uint32_t length = 0;
     std::memcpy(&length, at, kHeader);
-    return {at + kHeader, length};
+    return {{at + kHeader, length & ~kEncoded}, (length & kEncoded) != 0};
 }
 
 } // namespace txs

@@ -1,6 +1,7 @@
 #include "engine/trace/TraceLog.h"
 
 #include "engine/trace/ConsistentPrefix.h"
+#include "engine/trace/LiveCountsApply.h"
 #include "engine/trace/RowText.h"
 #include "engine/trace/ThreadEventBuffer.h"
 

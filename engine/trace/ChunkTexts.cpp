@@ -37,15 +37,25 @@ bool ChunkTexts::startBlock(std::size_t needed)
 
 std::uint32_t ChunkTexts::storeNonEmpty(std::string_view text)
 {
-    Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(text.data()) >> 3) % kRecent];
-    if (recent.from == text.data() && recent.size == text.size() &&
-        std::memcmp(recent.copy, text.data(), text.size()) == 0)
-        return recent.ref;
+    const std::size_t set = recentSetOf(text.data());
+    Recent(&ways)[2] = recent_[set];
+    for (unsigned way = 0; way < 2; ++way) {
+        const Recent& recent = ways[way];
+        if (recent.from == text.data() && recent.size == text.size() &&
+            std::memcmp(recent.copy, text.data(), text.size()) == 0) {
+            recentOlder_[set] = static_cast<std::uint8_t>(way ^ 1);
+            return recent.ref;
+        }
+    }
     const std::uint32_t ref = copy(text);
     if (ref == kNone) return ref;
     const std::string_view stored = view(ref);
     // Not a text cut to kTooLong: the next caller's bytes are compared with the copy.
-    if (stored.size() == text.size()) recent = {text.data(), text.size(), stored.data(), ref};
+    if (stored.size() == text.size()) {
+        const unsigned way = recentOlder_[set];
+        ways[way] = {text.data(), text.size(), stored.data(), ref};
+        recentOlder_[set] = static_cast<std::uint8_t>(way ^ 1);
+    }
     return ref;
 }
 

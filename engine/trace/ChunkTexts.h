@@ -11,7 +11,9 @@
 // A text equal to one of the last few stored from the same address (a workers block's statement,
 // run thousands of times from the parsed script's one copy) is stored once: its events share the
 // reference. The bytes are compared, so a caller that reused its buffer for another text gets a
-// copy of its own.
+// copy of its own. The recent texts are kept two to a set of addresses, so two texts whose
+// addresses fall in one set (a workers block's three statements did, and one of them was copied
+// for every event) do not evict each other.
 //
 // Limits: a block starts at most 1 MiB in (a longer text gets a block of its own); a chunk holds
 // at most kMaxBlocks blocks (more than 2 GiB of text in one chunk: each new block is started only
@@ -47,6 +49,14 @@ public:
     // Writer only: `bytes` (not empty) as an encoded text, copied as they are.
     std::uint32_t storeEncoded(std::string_view bytes) { return copy(bytes, kEncoded); }
 
+    // Which set of the recent texts a text stored from `from` is kept in (for tests).
+    static std::size_t recentSetOf(const char* from)
+    {
+        // Multiplicative hashing: every bit of the address counts, not only those below 64.
+        return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(from) * 0x9e3779b97f4a7c15u) >>
+                                        (64 - kRecentSetBits));
+    }
+
     // Any reader of a published event that holds `ref`: its bytes, and whether they are encoded.
     struct Stored
     {
@@ -78,8 +88,10 @@ private:
         const char* copy = nullptr;
         std::uint32_t ref = kNone;
     };
-    static constexpr std::size_t kRecent = 8;
-    Recent recent_[kRecent];
+    static constexpr unsigned kRecentSetBits = 3;
+    static constexpr std::size_t kRecentSets = std::size_t{1} << kRecentSetBits;
+    Recent recent_[kRecentSets][2];
+    std::uint8_t recentOlder_[kRecentSets] = {}; // per set, the way used least recently
 
     const std::size_t maxBlocks_;
     std::unique_ptr<char*[]> blocks_; // [0, blockCount_) allocated

@@ -14,24 +14,6 @@ MvccStore::MvccStore(std::shared_ptr<TraceLog> trace) : trace_(std::move(trace))
 
 MvccStore::~MvccStore() = default;
 
-void MvccStore::emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
-                     std::int64_t rowid, std::int64_t a, std::int64_t b, std::string_view text,
-                     std::uint16_t detail) const
-{
-    if (!trace_) return;
-    // The typed fields only, no Event: no std::string made and destroyed per event.
-    EventFields e;
-    e.kind = kind;
-    e.connection = connection;
-    e.txId = txId;
-    e.table = table;
-    e.rowid = rowid;
-    e.a = a;
-    e.b = b;
-    e.detail = detail;
-    trace_->append(e, text);
-}
-
 // ---------------------------------------------------------------- catalog
 
 std::shared_ptr<Table> MvccStore::createTable(TableSchema schema, bool ifNotExists, std::uint32_t connection,

@@ -16,6 +16,8 @@
 #include "engine/mvcc/Table.h"
 #include "engine/mvcc/Transaction.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/EventFields.h"
+#include "engine/trace/TraceLog.h"
 
 #include <atomic>
 #include <deque>
@@ -223,9 +225,21 @@ public:
         preparingEpoch_.wait(seen, std::memory_order_acquire);
     }
 
+    // Inline: untraced it is one test; traced, the caller builds the fields where it knows them
+    // and calls the log, no out-of-line call of nine arguments between (an MVCC transaction
+    // emits three events here; docs/performance.md, bench_runner_overhead).
     void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table = 0,
               std::int64_t rowid = 0, std::int64_t a = 0, std::int64_t b = 0, std::string_view text = {},
-              std::uint16_t detail = 0) const;
+              std::uint16_t detail = 0) const
+    {
+        if (trace_) trace_->append(EventFields{0, connection, table, txId, rowid, a, b, kind, detail}, text);
+    }
+    // The same with a row's RowText as the text (VersionCreated), rendered when read.
+    void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
+              std::int64_t rowid, std::int64_t a, std::int64_t b, const Row& row) const
+    {
+        if (trace_) trace_->append(EventFields{0, connection, table, txId, rowid, a, b, kind, 0}, row);
+    }
     bool tracing() const { return trace_ != nullptr; }
 
 private:

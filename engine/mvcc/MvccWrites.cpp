@@ -2,7 +2,6 @@
 // and undo for statement- and transaction-level rollback.
 
 #include "engine/mvcc/MvccStore.h"
-#include "engine/mvcc/RowText.h"
 #include "engine/mvcc/Visibility.h"
 
 namespace txs::mvcc {
@@ -96,8 +95,7 @@ std::optional<Error> MvccStore::insertRecord(Transaction& tx, const std::shared_
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     if (tracing())
-        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0,
-             RowText(row ? *row : decoded).view());
+        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, row ? *row : decoded);
     return std::nullopt;
 }
 
@@ -161,7 +159,7 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
              static_cast<std::int64_t>(oldId));
         if (writes)
             emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key,
-                 static_cast<std::int64_t>(newId), 0, RowText(newRow ? *newRow : decoded).view());
+                 static_cast<std::int64_t>(newId), 0, newRow ? *newRow : decoded);
     }
     if (writes) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;

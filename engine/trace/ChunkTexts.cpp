@@ -37,30 +37,44 @@ bool ChunkTexts::startBlock(std::size_t needed)
 
 std::uint32_t ChunkTexts::storeNonEmpty(std::string_view text)
 {
-    Recent& recent = recent_[(reinterpret_cast<std::uintptr_t>(text.data()) >> 3) % kRecent];
-    if (recent.from == text.data() && recent.size == text.size() &&
-        std::memcmp(recent.copy, text.data(), text.size()) == 0)
-        return recent.ref;
+    const std::size_t set = recentSetOf(text.data());
+    Recent(&ways)[2] = recent_[set];
+    for (unsigned way = 0; way < 2; ++way) {
+        const Recent& recent = ways[way];
+        if (recent.from == text.data() && recent.size == text.size() &&
+            std::memcmp(recent.copy, text.data(), text.size()) == 0) {
+            recentOlder_[set] = static_cast<std::uint8_t>(way ^ 1);
+            return recent.ref;
+        }
+    }
     const std::uint32_t ref = copy(text);
     if (ref == kNone) return ref;
     const std::string_view stored = view(ref);
     // Not a text cut to kTooLong: the next caller's bytes are compared with the copy.
-    if (stored.size() == text.size()) recent = {text.data(), text.size(), stored.data(), ref};
+    if (stored.size() == text.size()) {
+        const unsigned way = recentOlder_[set];
+        ways[way] = {text.data(), text.size(), stored.data(), ref};
+        recentOlder_[set] = static_cast<std::uint8_t>(way ^ 1);
+    }
     return ref;
 }
 
-std::uint32_t ChunkTexts::copy(std::string_view text)
+std::uint32_t ChunkTexts::copy(std::string_view text, std::uint32_t flags)
 {
-    if (text.size() > std::numeric_limits<std::uint32_t>::max() - kHeader) text = kTooLong;
+    if (text.size() >= kEncoded) {
+        text = kTooLong;
+        flags = 0;
+    }
     const std::size_t needed = kHeader + text.size();
     const bool fits = blockCount_ > 0 && used_ < kMaxOffset && capacity_ - used_ >= needed;
     if (!fits && !startBlock(needed)) {
         // Out of blocks: the last block may still hold the marker.
         text = kTooLong;
+        flags = 0;
         if (used_ >= kMaxOffset || capacity_ - used_ < kHeader + text.size()) return kNone;
     }
     char* at = blocks_[blockCount_ - 1] + used_;
-    const auto length = static_cast<std::uint32_t>(text.size());
+    const auto length = static_cast<std::uint32_t>(text.size()) | flags;
     std::memcpy(at, &length, kHeader);
     std::memcpy(at + kHeader, text.data(), text.size());
     const auto ref = static_cast<std::uint32_t>(((blockCount_ - 1) << kOffsetBits) | used_);
@@ -68,13 +82,13 @@ std::uint32_t ChunkTexts::copy(std::string_view text)
     return ref;
 }
 
-std::string_view ChunkTexts::view(std::uint32_t ref) const
+ChunkTexts::Stored ChunkTexts::read(std::uint32_t ref) const
 {
     if (ref == kNone) return {};
     const char* at = blocks_[ref >> kOffsetBits] + (ref & (kMaxOffset - 1));
     std::uint32_t length = 0;
     std::memcpy(&length, at, kHeader);
-    return {at + kHeader, length};
+    return {{at + kHeader, length & ~kEncoded}, (length & kEncoded) != 0};
 }
 
 } // namespace txs

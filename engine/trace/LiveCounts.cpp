@@ -1,7 +1,5 @@
 #include "engine/trace/LiveCounts.h"
 
-#include "engine/trace/CountingRuleApply.h"
-
 namespace txs {
 
 LiveCounts::~LiveCounts()
@@ -31,21 +29,6 @@ LiveCounts::Slot& LiveCounts::newSlot(std::uint32_t connection)
             ;
     }
     return page[connection & (kPageSize - 1)];
-}
-
-void LiveCounts::applyCounted(const EventFields& e)
-{
-    Slot& slot = slotOf(e.connection);
-    // The pending error moves into the settled counts (or is dropped as a wait) before it is
-    // replaced: it is counted settled first, so a reader in between sees it at most twice, never
-    // not at all.
-    applyCountingWith(slot.rule, e, [&slot](const Tally& t) {
-        auto& n = slot.settled[static_cast<std::size_t>(t.what)];
-        n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    });
-    slot.pending.store(slot.rule.hasPending ? static_cast<std::int8_t>(slot.rule.pending.what)
-                                            : std::int8_t{-1},
-                       std::memory_order_relaxed);
 }
 
 MetricsAt LiveCounts::totals() const

@@ -31,10 +31,8 @@ public:
     LiveCounts(const LiveCounts&) = delete;
     LiveCounts& operator=(const LiveCounts&) = delete;
 
-    void apply(const EventFields& e)
-    {
-        if (e.connection != 0 && countingReads(e.kind)) applyCounted(e);
-    }
+    // Inline, defined in LiveCountsApply.h (included by the log's append, its one caller).
+    inline void apply(const EventFields& e);
     MetricsAt totals() const;
 
 private:
@@ -44,7 +42,7 @@ private:
         std::array<std::atomic<std::uint64_t>, kCountedKinds> settled{};
         std::atomic<std::int8_t> pending{-1}; // the Counted of rule.pending while hasPending, else -1
     };
-    void applyCounted(const EventFields& e);
+    inline void applyCounted(const EventFields& e);
     Slot& slotOf(std::uint32_t connection)
     {
         const std::uint32_t p = connection >> kPageBits;

@@ -16,6 +16,7 @@
 #include "engine/trace/ChunkGeometry.h"
 #include "engine/trace/ChunkTexts.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/RowText.h"
 #include "engine/trace/StoredEvent.h"
 
 #include <algorithm>
@@ -70,7 +71,15 @@ public:
     template <typename Fields>
     void publishReserved(const Fields& event, std::uint64_t seq, std::int64_t timeNs, std::string_view text)
     {
-        const std::uint32_t ref = writeTexts_->store(text);
+        publishStored(event, seq, timeNs, writeTexts_->store(text));
+    }
+    // Writer only, after reserveNext(): the texts of the chunk the next event goes to, for a
+    // text stored otherwise than as a view (an encoded row) and handed to publishStored().
+    ChunkTexts& nextTexts() { return *writeTexts_; }
+    // publishReserved() with the text already stored in nextTexts() (`ref`).
+    template <typename Fields>
+    void publishStored(const Fields& event, std::uint64_t seq, std::int64_t timeNs, std::uint32_t ref)
+    {
         ::new (static_cast<void*>(writeSlot_)) StoredEvent{
             seq,         timeNs,     event.txId,   event.rowid, event.a, event.b, event.connection,
             event.table, event.kind, event.detail, ref};
@@ -92,7 +101,9 @@ public:
     void readInto(std::size_t i, Event& out) const { setText(out, readFieldsInto(i, out)); }
 
     // The typed fields of slot i into `out` (out.text is left alone) and a view of its text
-    // where it lies, valid while the chunk is (the caller's guard of the log's reclaim lock).
+    // where it lies, valid while the chunk is (the caller's guard of the log's reclaim lock); an
+    // encoded row's text (RowText) is rendered into this thread's buffer, valid until this
+    // thread's next read of a text.
     std::string_view readFieldsInto(std::size_t i, Event& out) const
     {
         const ChunkGeometry::Position p = geometry_.position(i);
@@ -180,7 +191,11 @@ private:
         out.b = s.b;
         out.kind = s.kind;
         out.detail = s.detail;
-        return s.text == ChunkTexts::kNone ? std::string_view() : texts.view(s.text);
+        if (s.text == ChunkTexts::kNone) return {};
+        const ChunkTexts::Stored text = texts.read(s.text);
+        // An encoded row is rendered here, into this thread's buffer: the view is valid until
+        // this thread decodes again, and every reader takes one event's text before the next.
+        return text.encoded ? RowText::renderEncoded(text.bytes) : text.bytes;
     }
     // The chunk's texts; set with the chunk (reserveNext) and freed with it (destroyChunk).
     ChunkTexts& textsOf(std::size_t chunk) const { return *texts_[chunk % geometry_.ringSize]; }

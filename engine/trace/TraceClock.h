@@ -33,12 +33,11 @@ public:
     {
 #if defined(__x86_64__) || defined(__i386__)
         if (nsPerTickQ32_ != 0) {
-            // Fixed point: (ticks * nsPerTick * 2^32) >> 32, split so that it cannot overflow for
-            // runs up to centuries at any counter frequency.
+            // Fixed point: (ticks * nsPerTick * 2^32) >> 32, the product in 128 bits (one
+            // multiply), so that it cannot overflow for runs up to centuries at any counter
+            // frequency.
             const std::uint64_t ticks = readCounter() - startTicks_;
-            const std::uint64_t high = (ticks >> 32) * nsPerTickQ32_;
-            const std::uint64_t low = ((ticks & 0xffffffffu) * nsPerTickQ32_) >> 32;
-            return static_cast<std::int64_t>(high + low);
+            return static_cast<std::int64_t>((static_cast<unsigned __int128>(ticks) * nsPerTickQ32_) >> 32);
         }
 #endif
         return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start_)

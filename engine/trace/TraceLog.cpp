@@ -1,6 +1,8 @@
 #include "engine/trace/TraceLog.h"
 
 #include "engine/trace/ConsistentPrefix.h"
+#include "engine/trace/LiveCountsApply.h"
+#include "engine/trace/RowText.h"
 #include "engine/trace/ThreadEventBuffer.h"
 
 #include <algorithm>
@@ -117,6 +119,20 @@ void TraceLog::dropOldEvents(const ThreadEventBuffer& writer)
 
 void TraceLog::append(const EventFields& event, std::string_view text)
 {
+    appendWith(event, [text](ChunkTexts& texts) { return texts.store(text); });
+}
+
+void TraceLog::append(const EventFields& event, const Row& row)
+{
+    appendWith(event, [&row](ChunkTexts& texts) {
+        char encoded[RowText::kMaxEncodedBytes];
+        if (const std::size_t n = RowText::encode(row, encoded)) return texts.storeEncoded({encoded, n});
+        return texts.store(RowText(row).view());
+    });
+}
+
+template <typename Store> inline void TraceLog::appendWith(const EventFields& event, Store store)
+{
     ThreadWriter& writer = writerForThisThread();
     if (writer.buffer.atChunkBoundary()) dropOldEvents(writer.buffer);
     writer.buffer.reserveNext();
@@ -127,7 +143,7 @@ void TraceLog::append(const EventFields& event, std::string_view text)
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
     const std::uint64_t seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    writer.buffer.publishReserved(event, seq, timeNs, text);
+    writer.buffer.publishStored(event, seq, timeNs, store(writer.buffer.nextTexts()));
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 

@@ -10,6 +10,7 @@
 // event is seen only once every event with a smaller seq has been published, and an event a
 // reader saw is never later replaced by another. Events below droppedCount() are gone for good.
 
+#include "engine/api/Value.h"
 #include "engine/trace/ChunkGeometry.h"
 #include "engine/trace/ChunkPool.h"
 #include "engine/trace/ConsistentPrefix.h"
@@ -51,6 +52,9 @@ public:
     void append(const Event& event, std::string_view text) { append(fieldsOf(event), text); }
     // The same from the typed fields alone: no Event (and no std::string) built per event.
     void append(const EventFields& event, std::string_view text);
+    // The same with a row's RowText as the text: a row of a few numbers is stored as its values
+    // and rendered when read (readers see the same text), so the writer does not render it.
+    void append(const EventFields& event, const Row& row);
 
     // Nanoseconds since the log was created (TraceClock: the time-stamp counter where the kernel
     // trusts it, else the steady clock).
@@ -118,6 +122,8 @@ private:
     ThreadWriter& writerForThisThread();
     ThreadWriter& findOrRegisterThisThread();
     void dropOldEvents(const ThreadEventBuffer& writer);
+    // append()'s body; `store(ChunkTexts&)` stores the event's text and returns its reference.
+    template <typename Store> void appendWith(const EventFields& event, Store store);
     // The window [max(from, floor), end) of the buffers, read by `read(buffers, start)` under
     // the reclaim lock; returns its end.
     template <typename Read>

@@ -90,6 +90,44 @@ private slots:
         QCOMPARE(std::string(texts.view(first)), std::string("INSERT INTO hits VALUES ($worker, $iter)"));
     }
 
+    // Two texts from addresses of one set of the recent texts, alternated (a workers block's
+    // statements), are each stored once, and a third text of that set still reads back whole.
+    void twoTextsOfOneRecentSetAreEachStoredOnce()
+    {
+        std::string buffer(4096, ' ');
+        std::vector<std::size_t> sameSet;
+        // Three places of one set, 32 bytes apart at least (the texts do not overlap).
+        for (std::size_t at = 0; at + 64 < buffer.size() && sameSet.size() < 3; at += 8)
+            if (ChunkTexts::recentSetOf(buffer.data() + at) == ChunkTexts::recentSetOf(buffer.data()) &&
+                (sameSet.empty() || at >= sameSet.back() + 32))
+                sameSet.push_back(at);
+        QCOMPARE(sameSet.size(), std::size_t{3});
+        const std::string_view first(buffer.data() + sameSet[0], 20), second(buffer.data() + sameSet[1], 20),
+            third(buffer.data() + sameSet[2], 20);
+        buffer.replace(sameSet[0], 20, "INSERT INTO t VALUES");
+        buffer.replace(sameSet[1], 20, "COMMIT -- of ninetee");
+        buffer.replace(sameSet[2], 20, "BEGIN CONCURRENT  --");
+        ChunkTexts texts(4096);
+        const std::uint32_t firstRef = texts.store(first), secondRef = texts.store(second);
+        QVERIFY(firstRef != secondRef);
+        for (int i = 0; i < 100; ++i) {
+            QCOMPARE(texts.store(first), firstRef);
+            QCOMPARE(texts.store(second), secondRef);
+        }
+        // A third evicts the older of the two; every reference still reads back its own text.
+        const std::uint32_t thirdRef = texts.store(third);
+        QCOMPARE(texts.store(second), secondRef);
+        QCOMPARE(texts.view(firstRef), std::string_view("INSERT INTO t VALUES"));
+        QCOMPARE(texts.view(secondRef), std::string_view("COMMIT -- of ninetee"));
+        QCOMPARE(texts.view(thirdRef), std::string_view("BEGIN CONCURRENT  --"));
+        // A reused buffer gets a copy of its own, in either way of the set.
+        buffer.replace(sameSet[1], 20, "ROLLBACK -- reused  ");
+        const std::uint32_t reused = texts.store(second);
+        QVERIFY(reused != secondRef);
+        QCOMPARE(texts.view(reused), std::string_view("ROLLBACK -- reused  "));
+        QCOMPARE(texts.view(secondRef), std::string_view("COMMIT -- of ninetee"));
+    }
+
     void textsReadBackWhileTheWindowDropsAndReusesChunks()
     {
         constexpr std::size_t kCap = 2000;

@@ -12,12 +12,7 @@ enum class EventKind : std::uint16_t {
     RunEnd,         // a recording's (engine/record): detail 1, a: the recorded command's exit status
     ConnectionOpen, // text: connection name
     ConnectionClose,
-    StatementBegin,   // text: SQL. detail bit 0 (kStatementBeginEndsPrevious): it also carries the
-                      // connection's previous statement's successful StatementEnd, which has no
-                      // text: rowid its time (ns, the log's clock), a its txId, b its rows changed;
-                      // every read of the log hands it on as that StatementEnd, then this Begin
-                      // with a, b, rowid and the bit cleared (engine/trace/StatementFold.h).
-                      // Without the bit, a, b and rowid are 0
+    StatementBegin,   // text: SQL; detail bit 0: also the previous StatementEnd (trace/StatementFold.h)
     StatementEnd,     // a: extended result code (0 ok), b: rows changed; detail: ErrorKind when a != 0;
                       // text: error message, or what a query read (Result::rowsPreview); for people only
     TxBegin,          // a: TxMode, b: begin timestamp (MVCC) or 0

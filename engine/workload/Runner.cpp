@@ -317,6 +317,7 @@ RunProgress Runner::progress() const
 
 void Runner::Impl::emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text)
 {
+    StatementFoldScope::flush(); // a worker's kept end (StatementFold.h) goes before its TxRetry
     if (!runner.trace_) return;
     Event e;
     e.kind = kind;
@@ -668,10 +669,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
     auto connection = runner.database_->connect(name);
     nameConnection(*connection, name);
     configure(*connection);
-    // A statement that succeeded hands its StatementEnd to the worker's next StatementBegin
-    // (engine/trace/StatementFold.h): three events a transaction fewer. Flushed below before
-    // the worker goes quiet or appends an event of its own, and when the loop ends.
-    StatementFoldScope fold;
+    StatementFoldScope fold; // successful ends ride on the next StatementBegin (StatementFold.h)
     const std::uint64_t seed = runner.options_.seed.value_or(runner.workload_.seed.value_or(1));
     auto rng = backoffRandom(seed, blockIndex, worker);
     // On the heap: 59 KiB is a large part of a thread's stack.
@@ -692,19 +690,12 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             const Statement* failedAt = nullptr;
             for (std::size_t k = 0; k < block.body.size(); ++k) {
                 const Statement& st = block.body[k];
-                // The slow-motion delay comes before the pause check, so that a pause during
-                // the delay holds the worker before its next statement, not after.
-                if (delayUs > 0) {
-                    StatementFoldScope::flush();
-                    sleepUnlessStopped(std::chrono::microseconds(delayUs));
-                }
-                if (paused) {
-                    StatementFoldScope::flush();
-                    waitIfPaused();
-                }
+                // Going quiet: the kept end goes out. The delay precedes the pause check.
+                if (delayUs > 0 || paused || st.isSleep()) StatementFoldScope::flush();
+                if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
+                if (paused) waitIfPaused();
                 if (stopped) break;
                 if (st.isSleep()) {
-                    StatementFoldScope::flush();
                     sleepUnlessStopped(st.sleep);
                     continue;
                 }
@@ -749,7 +740,6 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             }
             if (block.retry.enabled() && block.retry.retries(*failure) && attempt < block.retry.maxRetries) {
                 ++attempt;
-                StatementFoldScope::flush(); // the ROLLBACK's, before the retry's event and its wait
                 emit(EventKind::TxRetry, connection->id(), attempt, failure->codeName());
                 const auto wait = block.retry.backoff.delay(attempt, rng);
                 if (wait.yield)

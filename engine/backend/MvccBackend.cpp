@@ -13,12 +13,12 @@ class MvccBackend final : public Backend
 {
 public:
     explicit MvccBackend(std::shared_ptr<TraceLog> trace)
-        : store_(std::make_shared<mvcc::MvccStore>(std::move(trace)))
+        : trace_(trace.get()), store_(std::make_shared<mvcc::MvccStore>(std::move(trace)))
     {}
 
     std::unique_ptr<Connection> connect(std::uint32_t id, std::string name) override
     {
-        return std::make_unique<sql::MvccConnection>(id, std::move(name), store_);
+        return std::make_unique<sql::MvccConnection>(id, std::move(name), store_, trace_);
     }
     JournalMode journalMode() const override { return JournalMode::Mvcc; }
     std::vector<std::string> openNotes() const override
@@ -37,6 +37,7 @@ public:
     mvcc::MvccStore& store() { return *store_; }
 
 private:
+    TraceLog* trace_; // the store keeps it alive
     std::shared_ptr<mvcc::MvccStore> store_;
 };
 

@@ -42,8 +42,9 @@ Result singleValue(const char* column, Value value)
 
 } // namespace
 
-MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store)
-    : Connection(id, std::move(name)), store_(std::move(store))
+MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store,
+                               TraceLog* trace)
+    : Connection(id, std::move(name)), store_(std::move(store)), trace_(trace)
 {
     // The private handle runs the workload's SQL: hardened like every other connection (a
     // failure leaves db_ null, and every statement then reports it).
@@ -59,6 +60,7 @@ MvccConnection::MvccConnection(std::uint32_t id, std::string name, std::shared_p
 
 MvccConnection::~MvccConnection()
 {
+    statementEvents_.flush(); // a kept end goes before the close's events
     if (tx_) {
         store_->rollback(*tx_, RollbackReason::Close);
         tx_.reset();
@@ -119,7 +121,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Cl
 {
     const std::uint64_t txId = tx_ ? tx_->id : 0;
     clock_.begin();
-    if (store_->tracing()) emit(EventKind::StatementBegin, txId, 0, 0, statement);
+    if (trace_) statementEvents_.begin(*trace_, id(), txId, statement);
 
     std::optional<Error> error;
     if (tx_ && tx_->doomedBy && c.kind != StatementKind::Rollback) {
@@ -196,14 +198,14 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Cl
         }
     }
     if (!tx_) savepoints_.clear(); // the transaction ended (COMMIT, ROLLBACK, an error)
-    if (store_->tracing()) {
+    if (trace_) {
         const std::uint64_t endTx = tx_ ? tx_->id : txId;
         // A view of the message, and a preview only for a statement that returned columns: no
         // string copied or made for the usual write (the log copies the text anyway).
         const std::string preview = !error && !result.columns.empty() ? result.rowsPreview() : std::string();
-        emit(EventKind::StatementEnd, endTx, error ? error->extendedCode : 0, result.changes,
-             error ? std::string_view(error->message) : std::string_view(preview),
-             error ? kindDetail(*error) : 0);
+        statementEvents_.end(*trace_, id(), endTx, error ? error->extendedCode : 0, result.changes,
+                             error ? std::string_view(error->message) : std::string_view(preview),
+                             error ? kindDetail(*error) : 0);
     }
     return error;
 }

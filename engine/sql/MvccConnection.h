@@ -11,6 +11,7 @@
 #include "engine/sql/ParsedTexts.h"
 #include "engine/sql/SchemaMirror.h"
 #include "engine/sqlutil/StatementHandle.h"
+#include "engine/trace/StatementFold.h"
 
 #include <functional>
 #include <map>
@@ -39,7 +40,9 @@ bool targetsAConstraint(const mvcc::Table& table, std::vector<int> columns);
 class MvccConnection final : public Connection
 {
 public:
-    MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store);
+    // `trace`: the store's log (null when it traces nothing).
+    MvccConnection(std::uint32_t id, std::string name, std::shared_ptr<mvcc::MvccStore> store,
+                   TraceLog* trace);
     ~MvccConnection() override;
 
     Result execute(std::string_view sql, const Params& params = {}) override;
@@ -146,6 +149,8 @@ private:
               std::string_view text = {}, std::uint16_t detail = 0);
 
     std::shared_ptr<mvcc::MvccStore> store_;
+    TraceLog* const trace_;           // the store's (it keeps it alive); null when not tracing
+    StatementEvents statementEvents_; // StatementBegin / StatementEnd, with the fold
     sqlite3* db_ = nullptr;
     struct Prepared
     {

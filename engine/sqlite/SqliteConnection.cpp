@@ -55,6 +55,7 @@ SqliteConnection::SqliteConnection(std::shared_ptr<SqliteShared> shared, std::ui
 
 SqliteConnection::~SqliteConnection()
 {
+    statementEvents_.flush(); // a kept end goes before the close's events
     if (db_) {
         // sqlite3_close rolls an open transaction back; record it before the locks go.
         if (!sqlite3_get_autocommit(db_))
@@ -135,7 +136,8 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         const StatementInfo info = st ? st->info : fresh.info;
         if (wasAutocommit && (info.kind == StatementKind::Begin || info.kind == StatementKind::Savepoint))
             setCurrentTx(shared_->nextTxId.fetch_add(1, std::memory_order_relaxed));
-        emit(EventKind::StatementBegin, 0, 0, st ? st->text : fresh.text);
+        if (shared_->log)
+            statementEvents_.begin(*shared_->log, id(), currentTxId_, st ? st->text : fresh.text);
         if (info.concurrentEnd)
             emit(EventKind::Note, 0, 0,
                  "BEGIN CONCURRENT runs as BEGIN DEFERRED: stock SQLite has no concurrent transactions");
@@ -152,8 +154,12 @@ Result SqliteConnection::execute(std::string_view sql, const Params& params)
         if (isBusy(error)) emit(EventKind::Busy, error->extendedCode, 0, error->message, kindDetail(*error));
         if (!error && info.kind == StatementKind::JournalMode) noteJournalMode(one);
         trackTransaction(info, wasAutocommit, error);
-        emit(EventKind::StatementEnd, error ? error->extendedCode : 0, error ? 0 : one.changes,
-             error ? error->message : one.rowsPreview(), error ? kindDetail(*error) : 0);
+        if (shared_->log) {
+            const std::string preview = error ? std::string() : one.rowsPreview();
+            statementEvents_.end(*shared_->log, id(), currentTxId_, error ? error->extendedCode : 0,
+                                 error ? 0 : one.changes, error ? std::string_view(error->message) : preview,
+                                 error ? kindDetail(*error) : 0);
+        }
         if (!tx_.active) setCurrentTx(0);
         if (error) return Result::failure(std::move(*error));
 

@@ -15,6 +15,7 @@
 #include "engine/api/Error.h"
 #include "engine/sqlite/StatementCache.h"
 #include "engine/trace/Event.h"
+#include "engine/trace/StatementFold.h"
 
 #include <cstdint>
 #include <memory>
@@ -67,6 +68,7 @@ private:
     void setCurrentTx(std::uint64_t txId);
 
     std::shared_ptr<SqliteShared> shared_;
+    StatementEvents statementEvents_; // StatementBegin / StatementEnd, with the fold
     sqlite3* db_ = nullptr;
     LockTracer* tracer_ = nullptr; // owned by the VFS file of db_
     std::optional<Error> openError_;

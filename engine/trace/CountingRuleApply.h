@@ -7,6 +7,7 @@
 
 #include "engine/api/Error.h"
 #include "engine/trace/CountingRule.h"
+#include "engine/trace/StatementFold.h"
 
 #include <algorithm>
 
@@ -37,6 +38,16 @@ void endTransaction(ConnectionCounting& c, bool committed, std::int64_t timeNs, 
     c.transactionEnded = true;
 }
 
+// The fields onStatementEnd reads of a StatementEnd folded into a StatementBegin: a success.
+struct FoldedEnd
+{
+    std::int64_t a;
+    std::int64_t b;
+    std::uint64_t txId;
+    std::int64_t timeNs;
+    std::uint16_t detail;
+};
+
 template <typename E, typename Add> void onStatementEnd(ConnectionCounting& c, const E& e, Add& out)
 {
     c.inStatement = false;
@@ -64,6 +75,13 @@ template <typename E, typename Add> void applyCountingWith(ConnectionCounting& c
     }
     switch (e.kind) {
     case EventKind::StatementBegin:
+        // A Begin that carries its connection's previous StatementEnd (StatementFold.h) is the
+        // pair: the appending thread's counts (LiveCounts) read it raw, other readers unfolded.
+        // The pending error above is settled the same either way (the End is no StatementBlocked),
+        // and a StatementEnd proves no transaction, so only its own step is left to take.
+        if (carriesStatementEnd(e))
+            onStatementEnd(
+                c, FoldedEnd{0, e.b, static_cast<std::uint64_t>(e.a), std::min(e.rowid, e.timeNs), 0}, out);
         c.inStatement = true;
         c.statementBeginNs = e.timeNs;
         c.transactionEnded = false;

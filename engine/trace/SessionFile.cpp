@@ -2,6 +2,7 @@
 
 #include "engine/api/Error.h"
 #include "engine/trace/JsonText.h"
+#include "engine/trace/StatementFold.h"
 
 #include <cerrno>
 #include <cstring>
@@ -206,13 +207,19 @@ std::optional<Session> parseSession(const std::string& text, const std::string& 
             e.detail = static_cast<std::uint16_t>(detail);
         }
         if (!unescape(f[fieldCount - 1], e.text)) return fail("bad escape in the event's text");
-        if (!session.events.empty() && e.seq <= session.events.back().seq)
+        // A StatementEnd and the StatementBegin after it share a seq when the log stored them as
+        // one event (engine/trace/StatementFold.h); any other repeat is out of order.
+        if (!session.events.empty() && e.seq <= session.events.back().seq &&
+            !(e.seq == session.events.back().seq && e.kind == EventKind::StatementBegin &&
+              session.events.back().kind == EventKind::StatementEnd &&
+              session.events.back().connection == e.connection))
             return fail("events are not in seq order");
         session.events.push_back(std::move(e));
     }
     if (session.events.size() != expected)
         return fail("the header promises " + std::to_string(expected) + " events, the file has " +
                     std::to_string(session.events.size()) + " (truncated?)");
+    unfoldStatementEnds(session.events, 0); // a file written from the raw log: read as a log is
     return session;
 }
 

@@ -3,6 +3,7 @@
 #include "engine/trace/ConsistentPrefix.h"
 #include "engine/trace/LiveCountsApply.h"
 #include "engine/trace/RowText.h"
+#include "engine/trace/StatementFold.h"
 #include "engine/trace/ThreadEventBuffer.h"
 
 #include <algorithm>
@@ -197,38 +198,72 @@ std::uint64_t TraceLog::readWindow(std::uint64_t from, std::uint64_t* skipped, R
     return read(std::span<const ThreadEventBuffer* const>(buffers), start);
 }
 
+// Every read hands a folded StatementBegin on as its pair (StatementFold.h).
 std::uint64_t TraceLog::readSince(std::uint64_t from, std::vector<Event>& out, std::uint64_t* skipped) const
 {
-    return readWindow(from, skipped,
-                      [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-                          return readConsistentPrefix(buffers, start, out);
-                      });
+    const std::size_t first = out.size();
+    const std::uint64_t end = readWindow(
+        from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+            return readConsistentPrefix(buffers, start, out);
+        });
+    unfoldStatementEnds(out, first);
+    return end;
 }
 
 std::uint64_t TraceLog::readSince(std::uint64_t from, std::size_t maxEvents, std::vector<Event>& out,
                                   std::uint64_t* skipped) const
 {
-    return readWindow(from, skipped,
-                      [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-                          return readConsistentPrefix(buffers, start, out, maxEvents);
-                      });
+    const std::size_t first = out.size();
+    const std::uint64_t end = readWindow(
+        from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
+            return readConsistentPrefix(buffers, start, out, maxEvents);
+        });
+    unfoldStatementEnds(out, first); // a pair counts as one of the maxEvents
+    return end;
 }
 
 std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(const Event&)>& visit,
                                    std::uint64_t* skipped) const
 {
+    const std::function<void(const Event&)> unfolding = [&](const Event& e) {
+        if (!carriesStatementEnd(e)) return visit(e);
+        visit(foldedStatementEnd(e));
+        Event begin = e;
+        clearFoldedEnd(begin);
+        visit(begin);
+    };
     return readWindow(from, skipped,
                       [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-                          return visitConsistentPrefix(buffers, start, visit);
+                          return visitConsistentPrefix(buffers, start, unfolding);
                       });
 }
 
 std::uint64_t TraceLog::visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit, std::uint64_t* skipped,
                                          EventKindSet kinds) const
 {
+    // A reader of StatementEnd must be shown the Begins that carry one.
+    const bool ends = kinds.contains(EventKind::StatementEnd);
+    const bool begins = kinds.contains(EventKind::StatementBegin);
+    // Without StatementBegin in `kinds`, every kind is decoded and the others left out here.
+    const bool widened = ends && !begins;
+    auto unfolding = [&](const Event& e, std::string_view text) {
+        if (e.kind != EventKind::StatementBegin) {
+            if (!widened || kinds.contains(e.kind)) visit(e, text);
+            return;
+        }
+        if (carriesStatementEnd(e)) {
+            if (ends) visit(foldedStatementEnd(e), {});
+            Event begin = e; // its text is empty: the fields only
+            clearFoldedEnd(begin);
+            if (begins) visit(begin, text);
+        } else if (begins) {
+            visit(e, text);
+        }
+    };
     return readWindow(from, skipped,
                       [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
-                          return visitConsistentPrefixFields(buffers, start, visit, kinds);
+                          return visitConsistentPrefixFields(buffers, start, unfolding,
+                                                             widened ? EventKindSet::all() : kinds);
                       });
 }
 

@@ -2,6 +2,7 @@
 
 #include "engine/sqlutil/SqlScanner.h"
 #include "engine/trace/LatencyRecorder.h"
+#include "engine/trace/StatementFold.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/BoundVariables.h"
 #include "engine/workload/FinalCheckpoint.h"
@@ -316,6 +317,7 @@ RunProgress Runner::progress() const
 
 void Runner::Impl::emit(EventKind kind, std::uint32_t connection, std::int64_t a, std::string text)
 {
+    StatementFoldScope::flush(); // a worker's kept end (StatementFold.h) goes before its TxRetry
     if (!runner.trace_) return;
     Event e;
     e.kind = kind;
@@ -667,6 +669,7 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
     auto connection = runner.database_->connect(name);
     nameConnection(*connection, name);
     configure(*connection);
+    StatementFoldScope fold; // successful ends ride on the next StatementBegin (StatementFold.h)
     const std::uint64_t seed = runner.options_.seed.value_or(runner.workload_.seed.value_or(1));
     auto rng = backoffRandom(seed, blockIndex, worker);
     // On the heap: 59 KiB is a large part of a thread's stack.
@@ -687,8 +690,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             const Statement* failedAt = nullptr;
             for (std::size_t k = 0; k < block.body.size(); ++k) {
                 const Statement& st = block.body[k];
-                // The slow-motion delay comes before the pause check, so that a pause during
-                // the delay holds the worker before its next statement, not after.
+                // Going quiet: the kept end goes out. The delay precedes the pause check.
+                if (delayUs > 0 || paused || st.isSleep()) StatementFoldScope::flush();
                 if (delayUs > 0) sleepUnlessStopped(std::chrono::microseconds(delayUs));
                 if (paused) waitIfPaused();
                 if (stopped) break;

@@ -111,6 +111,13 @@ std::size_t SessionLog::drain()
             if (budget_.spent(static_cast<std::int64_t>(handlerNsPerEvent_ * static_cast<double>(applied))))
                 break;
         }
+        // A StatementEnd folded into the Begin after it is read as the pair, both with the
+        // Begin's seq (engine/trace/StatementFold.h): a slice never ends between the two, or
+        // the next read from that seq would apply the End again.
+        if (applied > 0 && applied < batch_.size() && batch_[applied].seq == batch_[applied - 1].seq) {
+            projection_->apply(batch_, applied, applied + 1);
+            ++applied;
+        }
         if (applied < batch_.size()) {
             nextSeq_ = batch_[applied].seq;
             batch_.resize(applied);

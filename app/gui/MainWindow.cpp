@@ -602,7 +602,7 @@ void MainWindow::refreshStatus()
     if (controller_->state() == S::Finished && !replaying_ && verdict_.finished())
         state += verdict_.state() == txs::result::RunVerdict::State::Passed ? " — PASS" : " — FAIL";
     if (settling_) state += " (showing the rest…)";
-    const auto events = session_->log() ? session_->log()->appendedCount() : 0;
+    const auto events = session_->log() ? session_->log()->eventCount() : 0;
     // The counts are the metrics projection's at the instant shown (CountingRule: the same
     // numbers as the Metrics panel and the CLI), so they follow the cursor through time.
     const auto m = session_->projection().metrics.at(session_->instant());

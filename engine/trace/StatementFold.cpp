@@ -53,7 +53,7 @@ void StatementEvents::flush()
     e.txId = endTx_;
     e.b = endRows_;
     e.timeNs = endNs_;
-    log_->append(e, {});
+    log_->append(e, std::string_view{});
 }
 
 } // namespace txs

@@ -8,6 +8,7 @@
 #include "app/gui/TimelineExportDialog.h"
 #include "engine/trace/ChromeTrace.h"
 #include "engine/trace/SessionFile.h"
+#include "engine/trace/StatementFold.h"
 #include "engine/trace/TraceLog.h"
 #include "engine/workload/RunReport.h"
 #include "widgets/database/DatabaseDock.h"
@@ -602,7 +603,7 @@ void MainWindow::refreshStatus()
     if (controller_->state() == S::Finished && !replaying_ && verdict_.finished())
         state += verdict_.state() == txs::result::RunVerdict::State::Passed ? " — PASS" : " — FAIL";
     if (settling_) state += " (showing the rest…)";
-    const auto events = session_->log() ? session_->log()->eventCount() : 0;
+    const auto events = session_->log() ? session_->log()->appendedCount() : 0;
     // The counts are the metrics projection's at the instant shown (CountingRule: the same
     // numbers as the Metrics panel and the CLI), so they follow the cursor through time.
     const auto m = session_->projection().metrics.at(session_->instant());
@@ -729,6 +730,8 @@ bool MainWindow::openSession(const QString& path, QString* errorOut)
     editor_->document()->setModified(false);
     scenarioPicker_->setCurrentIndex(0);
     auto log = std::make_shared<txs::TraceLog>();
+    // Stored as the run stored them: its seqs, and its event count in the status bar.
+    txs::refoldStatementEnds(s->events);
     for (auto& e : s->events)
         log->append(std::move(e));
     timeline_->clear();

@@ -27,6 +27,30 @@ void unfoldStatementEnds(std::vector<Event>& out, std::size_t first)
     }
 }
 
+void refoldStatementEnds(std::vector<Event>& events)
+{
+    std::size_t to = 0;
+    for (std::size_t from = 0; from < events.size(); ++from) {
+        Event& e = events[from];
+        if (from + 1 < events.size()) {
+            Event& next = events[from + 1];
+            const bool pair = e.kind == EventKind::StatementEnd && next.kind == EventKind::StatementBegin &&
+                              next.seq == e.seq && next.connection == e.connection && e.a == 0 &&
+                              e.text.empty() && !carriesStatementEnd(next) && e.timeNs <= next.timeNs;
+            if (pair) {
+                next.detail = static_cast<std::uint16_t>(next.detail | kStatementBeginEndsPrevious);
+                next.rowid = e.timeNs;
+                next.a = static_cast<std::int64_t>(e.txId);
+                next.b = e.b;
+                continue; // `next` is moved to `to` on the next step
+            }
+        }
+        if (to != from) events[to] = std::move(e);
+        ++to;
+    }
+    events.resize(to);
+}
+
 StatementFoldScope::StatementFoldScope() : previous_(fold::currentScope)
 {
     fold::currentScope = this;

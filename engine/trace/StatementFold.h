@@ -80,6 +80,11 @@ template <typename E> void clearFoldedEnd(E& begin)
 
 // Replaces every folded Begin in out[first, end) by its pair, in place.
 void unfoldStatementEnds(std::vector<Event>& out, std::size_t first);
+// The inverse, for events read back from a session file to be appended to a new log (a replay):
+// every pair a folded Begin was read as (a successful StatementEnd with no text, then a
+// StatementBegin of the same connection and the same seq) becomes that one Begin again, so the
+// new log stores what the run's did (the same seqs, the same event count).
+void refoldStatementEnds(std::vector<Event>& events);
 
 class StatementEvents;
 class StatementFoldScope;

@@ -20,9 +20,6 @@ struct ThreadWriter
     {}
     ThreadEventBuffer buffer;
     std::array<std::atomic<std::uint64_t>, kEventKindCount> kinds{};
-    // StatementBegins appended carrying their connection's previous StatementEnd (StatementFold.h):
-    // each is two events to every reader, so to every count of events (eventCount()).
-    std::atomic<std::uint64_t> folds{0};
     // The time of this thread's last event read from the clock: the next reading is kept at or
     // after it, so one thread's events stay in time order even if the unserialised counter read
     // (TraceClock) is executed a few cycles early.
@@ -149,11 +146,6 @@ template <typename Store> inline void TraceLog::appendWith(const EventFields& ev
     const std::uint64_t seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
     writer.buffer.publishStored(event, seq, timeNs, store(writer.buffer.nextTexts()));
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    if (carriesStatementEnd(event)) [[unlikely]] {
-        auto& ends = writer.kinds[static_cast<std::size_t>(EventKind::StatementEnd)];
-        ends.store(ends.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-        writer.folds.store(writer.folds.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    }
 }
 
 void TraceLog::pin(std::uint64_t seq)
@@ -174,17 +166,6 @@ void TraceLog::unpin()
         pinned_.store(false, std::memory_order_release);
     }
     pinMoved_.notify_all();
-}
-
-std::uint64_t TraceLog::eventCount() const
-{
-    std::uint64_t folds = 0;
-    {
-        std::lock_guard lock(writersMutex_);
-        for (const auto& w : writers_)
-            folds += w->folds.load(std::memory_order_relaxed);
-    }
-    return appendedCount() + folds;
 }
 
 std::uint64_t TraceLog::countOf(EventKind kind) const

@@ -91,18 +91,12 @@ public:
     // All events of the longest consistent prefix that are still held.
     std::vector<Event> snapshot() const;
 
-    // Number of events appended so far (published or not): stored events, one per seq.
+    // Number of events appended so far (published or not).
     std::uint64_t appendedCount() const { return nextSeq_.load(std::memory_order_relaxed); }
-    // Number of events appended so far as every reader sees them: appendedCount() plus the
-    // StatementEnds stored inside a StatementBegin (StatementFold.h), which every read hands on
-    // as events of their own. What a run's summary and the status bar call its events, so a run
-    // and its saved session (written unfolded) show the same number.
-    std::uint64_t eventCount() const;
     // Events dropped to keep within the limits: exactly those with seq below this number.
     std::uint64_t droppedCount() const { return floor_.load(std::memory_order_acquire); }
     // Exact count of the events of `kind` appended so far, dropped ones included (those whose
-    // append has returned; a concurrent append may or may not be counted yet). A folded
-    // StatementEnd counts as a StatementEnd.
+    // append has returned; a concurrent append may or may not be counted yet).
     std::uint64_t countOf(EventKind kind) const;
     const TraceLogLimits& limits() const { return limits_; }
     // Threads that have appended to this log: each keeps a buffer registered until the log dies,

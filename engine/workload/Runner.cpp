@@ -845,7 +845,7 @@ void Runner::Impl::finish()
             "process, or cannot be written");
     }
     emit(EventKind::RunEnd, 0, 0, {});
-    s.events = runner.trace_ ? runner.trace_->eventCount() : 0;
+    s.events = runner.trace_ ? runner.trace_->appendedCount() : 0;
     s.eventsDropped = runner.trace_ ? runner.trace_->droppedCount() : 0;
 }
 

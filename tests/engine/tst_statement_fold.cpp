@@ -393,6 +393,31 @@ private slots:
             replay->append(e);
         QCOMPARE(replay->totals(), r.log->totals());
 
+        // Refolded before it is appended, a loaded session stores what the run stored: the same
+        // events under the same seqs, so the replay's seqs and event count are the run's.
+        std::vector<Event> stored = loaded->events;
+        refoldStatementEnds(stored);
+        const std::vector<Event> expected = refolded(r.events);
+        QCOMPARE(stored.size(), expected.size());
+        QVERIFY(stored.size() < loaded->events.size());
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            QCOMPARE(stored[i].seq, expected[i].seq);
+            QCOMPARE(stored[i].detail, expected[i].detail);
+            QCOMPARE(stored[i].rowid, expected[i].rowid);
+            QCOMPARE(stored[i].a, expected[i].a);
+            QCOMPARE(stored[i].b, expected[i].b);
+            QCOMPARE(keyOf(stored[i]), keyOf(expected[i]));
+        }
+        auto storedReplay = std::make_shared<TraceLog>();
+        for (const Event& e : stored)
+            storedReplay->append(e);
+        QCOMPARE(storedReplay->appendedCount(), std::uint64_t(expected.size()));
+        QCOMPARE(storedReplay->totals(), r.log->totals());
+        const std::vector<Event> readBack = storedReplay->snapshot();
+        QCOMPARE(readBack.size(), r.events.size());
+        for (std::size_t i = 0; i < readBack.size(); ++i)
+            QCOMPARE(keyOf(readBack[i]), keyOf(r.events[i]));
+
         Event a, b;
         a.seq = b.seq = 7;
         a.kind = EventKind::Note;

@@ -36,7 +36,9 @@ public:
     MetricsAt totals() const;
 
 private:
-    struct Slot
+    // Cache-line aligned: workers' connections have consecutive ids, so unaligned slots of two
+    // connections appended to from two cores would share a line (false sharing on every event).
+    struct alignas(64) Slot
     {
         ConnectionCounting rule; // written only by the thread appending this connection's events
         std::array<std::atomic<std::uint64_t>, kCountedKinds> settled{};

@@ -13,7 +13,10 @@ namespace txs {
 
 // One thread's part of one log: its events and its exact per-kind counts (written by that
 // thread only, read by anyone; relaxed is enough for counters nobody orders other data by).
-struct ThreadWriter
+// Cache-line aligned: every append writes its writer (the buffer's count, the kind counts),
+// and two threads' writers sharing a line would make each append on one core miss in the
+// other's (false sharing; docs/performance.md, bench_runner_overhead).
+struct alignas(64) ThreadWriter
 {
     ThreadWriter(const ChunkGeometry& geometry, std::atomic<std::size_t>& reusedChunks)
         : buffer(geometry, &ChunkPool::process(), &reusedChunks)

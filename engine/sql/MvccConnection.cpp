@@ -102,7 +102,7 @@ Result MvccConnection::execute(std::string_view sql, const Params& params)
     for (const ParsedStatement& parsed : *statements) {
         Result one;
         if (auto error = runOne(sql.substr(parsed.offset, parsed.length), parsed.classified, params, one,
-                                parsed.schemaRead ? &*parsed.schemaRead : nullptr)) {
+                                parsed.schemaRead ? &*parsed.schemaRead : nullptr, parsed.textId)) {
             result.error = std::move(error);
             return result;
         }
@@ -117,11 +117,11 @@ Result MvccConnection::execute(std::string_view sql, const Params& params)
 
 std::optional<Error> MvccConnection::runOne(std::string_view statement, const Classified& c,
                                             const Params& params, Result& result,
-                                            const SchemaRead* schemaRead)
+                                            const SchemaRead* schemaRead, std::uint64_t textId)
 {
     const std::uint64_t txId = tx_ ? tx_->id : 0;
     clock_.begin();
-    if (trace_) statementEvents_.begin(*trace_, id(), txId, statement);
+    if (trace_) statementEvents_.begin(*trace_, id(), txId, statement, textId);
 
     std::optional<Error> error;
     if (tx_ && tx_->doomedBy && c.kind != StatementKind::Rollback) {

@@ -72,8 +72,10 @@ public:
     Triggers& triggers() { return *triggers_; }          // MvccTriggers.h
 
 private:
+    // `textId`: names the statement's bytes for the trace (ParsedStatement::textId).
     std::optional<Error> runOne(std::string_view statement, const sqlutil::Classified& c,
-                                const Params& params, Result& result, const SchemaRead* schemaRead);
+                                const Params& params, Result& result, const SchemaRead* schemaRead,
+                                std::uint64_t textId);
     // `schemaRead`: the statement reads the schema and runs as rewritten there, against the
     // schema mirror (SchemaReads.h, SchemaMirror.h).
     std::optional<Error> runSql(std::string_view statement, const Params& params, Result& result,

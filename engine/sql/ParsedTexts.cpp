@@ -1,6 +1,7 @@
 #include "engine/sql/ParsedTexts.h"
 
 #include "engine/api/SqlLexer.h"
+#include "engine/trace/TextIds.h"
 
 namespace txs::sql {
 
@@ -29,7 +30,7 @@ std::shared_ptr<const ParsedText> ParsedTexts::parseNew(std::string_view sql)
         sqlutil::Classified classified = sqlutil::classify(statement);
         auto schemaRead = pointAtSchemaMirror(statement, classified);
         parsed->push_back({static_cast<std::size_t>(statement.data() - sql.data()), statement.size(),
-                           std::move(classified), std::move(schemaRead)});
+                           std::move(classified), std::move(schemaRead), newTextId()});
     }
     if (sql.size() > kMaxTextBytes) return parsed;
     std::size_t& seen = seen_[hash / kRecent % kSeen];

@@ -24,6 +24,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct ParsedStatement
     std::size_t offset = 0, length = 0; // of the statement in the text
     sqlutil::Classified classified;
     std::optional<SchemaRead> schemaRead; // set when it reads the schema (SchemaReads.h)
+    // Names the statement's bytes for the trace log (TextIds.h): given once per parse, and a
+    // parse is immutable and found only by its text, so the id always stands for these bytes.
+    std::uint64_t textId = 0;
 };
 using ParsedText = std::vector<ParsedStatement>;
 

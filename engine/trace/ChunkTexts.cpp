@@ -59,6 +59,14 @@ std::uint32_t ChunkTexts::storeNonEmpty(std::string_view text)
     return ref;
 }
 
+std::uint32_t ChunkTexts::storeInternedMiss(std::string_view text, std::uint64_t id)
+{
+    const std::uint32_t ref = copy(text);
+    // Not a text cut to kTooLong: it would stand for the id's text.
+    if (ref != kNone && view(ref).size() == text.size()) recentIds_[id & (kRecentIds - 1)] = {id, ref};
+    return ref;
+}
+
 std::uint32_t ChunkTexts::copy(std::string_view text, std::uint32_t flags)
 {
     if (text.size() >= kEncoded) {

@@ -46,6 +46,15 @@ public:
 
     // Writer only. kNone for an empty text (checked inline: most events have none).
     std::uint32_t store(std::string_view text) { return text.empty() ? kNone : storeNonEmpty(text); }
+    // Writer only: `text`, named by `id` (TextIds.h, not 0): a text stored with the same id since
+    // the chunk began is shared by its reference, its bytes not compared (the id names them).
+    std::uint32_t storeInterned(std::string_view text, std::uint64_t id)
+    {
+        if (text.empty()) return kNone;
+        const RecentId& recent = recentIds_[id & (kRecentIds - 1)];
+        if (recent.id == id) return recent.ref;
+        return storeInternedMiss(text, id);
+    }
     // Writer only: `bytes` (not empty) as an encoded text, copied as they are.
     std::uint32_t storeEncoded(std::string_view bytes) { return copy(bytes, kEncoded); }
 
@@ -76,6 +85,7 @@ private:
     static constexpr std::uint32_t kEncoded = std::uint32_t{1} << 31; // in the length header
 
     std::uint32_t storeNonEmpty(std::string_view text);
+    std::uint32_t storeInternedMiss(std::string_view text, std::uint64_t id);
     bool startBlock(std::size_t needed); // false when the chunk has no block left
     std::uint32_t copy(std::string_view text, std::uint32_t flags = 0);
 
@@ -92,6 +102,14 @@ private:
     static constexpr std::size_t kRecentSets = std::size_t{1} << kRecentSetBits;
     Recent recent_[kRecentSets][2];
     std::uint8_t recentOlder_[kRecentSets] = {}; // per set, the way used least recently
+    // Texts stored by id, direct-mapped by the id's low bits (ids of one parse are consecutive).
+    struct RecentId
+    {
+        std::uint64_t id = 0;
+        std::uint32_t ref = kNone;
+    };
+    static constexpr std::size_t kRecentIds = 16;
+    RecentId recentIds_[kRecentIds];
 
     const std::size_t maxBlocks_;
     std::unique_ptr<char*[]> blocks_; // [0, blockCount_) allocated

@@ -128,8 +128,10 @@ public:
     StatementEvents(const StatementEvents&) = delete;
     StatementEvents& operator=(const StatementEvents&) = delete;
 
-    // Carries the kept end, if any, in the Begin.
-    void begin(TraceLog& log, std::uint32_t connection, std::uint64_t txId, std::string_view sql)
+    // Carries the kept end, if any, in the Begin. `textId`: names the bytes of `sql` (TextIds.h),
+    // 0 when nothing does.
+    void begin(TraceLog& log, std::uint32_t connection, std::uint64_t txId, std::string_view sql,
+               std::uint64_t textId = 0)
     {
         EventFields e;
         e.kind = EventKind::StatementBegin;
@@ -142,7 +144,7 @@ public:
             e.b = endRows_;
             forget();
         }
-        log.append(e, sql);
+        log.append(e, sql, textId);
     }
     // `text`: the error message or the rows preview (empty for the usual write). Kept instead of
     // appended when a StatementFoldScope lives on this thread and the statement succeeded with no text.

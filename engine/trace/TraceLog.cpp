@@ -126,6 +126,12 @@ void TraceLog::append(const EventFields& event, std::string_view text)
     appendWith(event, [text](ChunkTexts& texts) { return texts.store(text); });
 }
 
+void TraceLog::append(const EventFields& event, std::string_view text, std::uint64_t textId)
+{
+    if (textId == 0) return append(event, text);
+    appendWith(event, [text, textId](ChunkTexts& texts) { return texts.storeInterned(text, textId); });
+}
+
 void TraceLog::append(const EventFields& event, const Row& row)
 {
     appendWith(event, [&row](ChunkTexts& texts) {

@@ -52,6 +52,9 @@ public:
     void append(const Event& event, std::string_view text) { append(fieldsOf(event), text); }
     // The same from the typed fields alone: no Event (and no std::string) built per event.
     void append(const EventFields& event, std::string_view text);
+    // The same with `text` named by `textId` (TextIds.h; 0: none), stored without comparing its
+    // bytes when the writer's chunk already holds it: a workers block's statements.
+    void append(const EventFields& event, std::string_view text, std::uint64_t textId);
     // The same with a row's RowText as the text: a row of a few numbers is stored as its values
     // and rendered when read (readers see the same text), so the writer does not render it.
     void append(const EventFields& event, const Row& row);

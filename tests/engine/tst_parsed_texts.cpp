@@ -67,6 +67,29 @@ private slots:
         QVERIFY(table.parse(first + " ").get() != a.get());
     }
 
+    // Each statement's textId names its bytes for the trace (TextIds.h): the same parse gives
+    // the same ids, every statement and every other text its own, and a text parsed anew (run
+    // once, forgotten) gets new ones, never another text's.
+    void textIdsNameEachStatementsBytes()
+    {
+        ParsedTexts table;
+        const std::string two = "BEGIN; INSERT INTO t VALUES (1)";
+        const auto first = table.parse(two);
+        QCOMPARE(first->size(), std::size_t{2});
+        QVERIFY(first->at(0).textId != 0 && first->at(1).textId != 0);
+        QVERIFY(first->at(0).textId != first->at(1).textId);
+        for (int i = 0; i < 3; ++i) {
+            const auto again = table.parse(two);
+            QCOMPARE(again->at(0).textId, first->at(0).textId);
+            QCOMPARE(again->at(1).textId, first->at(1).textId);
+        }
+        std::set<std::uint64_t> ids{first->at(0).textId, first->at(1).textId};
+        for (int n = 0; n < 1000; ++n) {
+            const auto other = table.parse("UPDATE t SET v = v + 1 WHERE id = " + std::to_string(n));
+            QVERIFY(ids.insert(other->at(0).textId).second);
+        }
+    }
+
     // A text run once is not kept (a stream of literal texts leaves the table empty), and a text
     // that repeats among them is kept and then looked up: after its first runs, every run returns
     // the same parse.

@@ -6,6 +6,7 @@
 #include "engine/trace/ChunkTexts.h"
 #include "engine/trace/SessionFile.h"
 #include "engine/trace/StoredEvent.h"
+#include "engine/trace/TextIds.h"
 #include "engine/trace/TraceLog.h"
 
 #include <QTest>
@@ -126,6 +127,62 @@ private slots:
         QVERIFY(reused != secondRef);
         QCOMPARE(texts.view(reused), std::string_view("ROLLBACK -- reused  "));
         QCOMPARE(texts.view(secondRef), std::string_view("COMMIT -- of ninetee"));
+    }
+
+    // A text with an id (TextIds.h) is stored once per chunk: later stores of the id share its
+    // reference whatever buffer they come from (the id names the bytes); another id, or an id that
+    // evicted it from its slot, gets a copy; every reference reads back its own text.
+    void anInternedTextIsStoredOnceByItsId()
+    {
+        ChunkTexts texts(4096);
+        const std::uint64_t insertId = newTextId(), commitId = newTextId();
+        QVERIFY(insertId != 0 && commitId != insertId);
+        const std::string insert = "INSERT INTO hits VALUES ($worker, $iter)", commit = "COMMIT";
+        const std::uint32_t insertRef = texts.storeInterned(insert, insertId);
+        const std::uint32_t commitRef = texts.storeInterned(commit, commitId);
+        QVERIFY(insertRef != commitRef);
+        for (int i = 0; i < 100; ++i) {
+            QCOMPARE(texts.storeInterned(std::string(insert), insertId), insertRef); // another buffer
+            QCOMPARE(texts.storeInterned(commit, commitId), commitRef);
+        }
+        QCOMPARE(texts.storeInterned({}, insertId), ChunkTexts::kNone);
+        // The same bytes under another id, and without one: copies of their own.
+        const std::uint32_t otherId = texts.storeInterned(insert, newTextId());
+        QVERIFY(otherId != insertRef);
+        QVERIFY(texts.store(insert) != insertRef);
+        // An id of the same slot evicts it; the evicted id is stored again, once.
+        std::uint64_t sameSlot = newTextId();
+        while ((sameSlot & 15) != (insertId & 15))
+            sameSlot = newTextId();
+        const std::uint32_t sameSlotRef = texts.storeInterned("SELECT 1", sameSlot);
+        const std::uint32_t again = texts.storeInterned(insert, insertId);
+        QVERIFY(again != insertRef);
+        QCOMPARE(texts.storeInterned(insert, insertId), again);
+        for (std::uint32_t ref : {insertRef, again, otherId})
+            QCOMPARE(texts.view(ref), std::string_view(insert));
+        QCOMPARE(texts.view(commitRef), std::string_view("COMMIT"));
+        QCOMPARE(texts.view(sameSlotRef), std::string_view("SELECT 1"));
+    }
+
+    // Through the log: each chunk keeps its own copy, so an interned text reads back whole after
+    // the window dropped the chunk that first stored it.
+    void internedTextsReadBackAcrossDroppedChunks()
+    {
+        TraceLog log(TraceLogLimits{2000});
+        const std::string texts[] = {"BEGIN CONCURRENT", "INSERT INTO hits VALUES ($worker, $iter)", "COMMIT"};
+        const std::uint64_t ids[] = {newTextId(), newTextId(), newTextId()};
+        for (std::int64_t n = 0; n < 30'000; ++n) {
+            EventFields e;
+            e.kind = EventKind::StatementBegin;
+            e.connection = 1;
+            e.a = n;
+            log.append(e, texts[n % 3], ids[n % 3]);
+        }
+        QVERIFY(log.droppedCount() > 0);
+        const std::vector<Event> kept = log.snapshot();
+        QVERIFY(kept.size() >= 2000);
+        for (const Event& e : kept)
+            QCOMPARE(e.text, texts[e.a % 3]);
     }
 
     void textsReadBackWhileTheWindowDropsAndReusesChunks()

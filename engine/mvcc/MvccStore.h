@@ -234,12 +234,11 @@ public:
     {
         if (trace_) trace_->append(EventFields{0, connection, table, txId, rowid, a, b, kind, detail}, text);
     }
-    // The same with a row's RowText as the text (VersionCreated), rendered when read.
-    void emit(EventKind kind, std::uint32_t connection, std::uint64_t txId, std::uint32_t table,
-              std::int64_t rowid, std::int64_t a, std::int64_t b, const Row& row) const
-    {
-        if (trace_) trace_->append(EventFields{0, connection, table, txId, rowid, a, b, kind, 0}, row);
-    }
+    // VersionCreated of `record`: the trace keeps the record's bytes and renders its text when
+    // read (RowText::encodeRecord). The direct insert has no Row, and decoding one only for the
+    // trace's text cost ~500 instructions a version (docs/performance.md, bench_runner_overhead).
+    void emitVersionCreated(const Transaction& tx, std::uint32_t table, std::int64_t key, std::uint64_t id,
+                            const RowRecord& record) const;
     bool tracing() const { return trace_ != nullptr; }
 
 private:
@@ -250,12 +249,10 @@ private:
         VersionChain* chain;
     };
 
-    // `row`, when given, is `record` decoded (for the trace, which would decode it otherwise).
     std::optional<Error> insertRecord(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
-                                      RowRecord record, const Row* row, OnConflict onConflict, bool& ignored);
+                                      RowRecord record, OnConflict onConflict, bool& ignored);
     std::optional<Error> endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
-                                           std::int64_t key, RowRecord newRecord, const Row* newRow,
-                                           WriteRecord::Op op);
+                                           std::int64_t key, RowRecord newRecord, WriteRecord::Op op);
     Error doom(Transaction& tx, const Table& table, std::int64_t key, std::uint64_t otherTx, const char* what,
                bool sameKeyInserted = false);
     std::optional<Error> validate(Transaction& tx);

@@ -3,6 +3,7 @@
 
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Visibility.h"
+#include "engine/trace/RowText.h"
 
 namespace txs::mvcc {
 
@@ -48,20 +49,20 @@ RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t
 std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                        RowPtr row, OnConflict onConflict, bool& ignored)
 {
-    return insertRecord(tx, table, key, RowRecord(*row), row.get(), onConflict, ignored);
+    return insertRecord(tx, table, key, RowRecord(*row), onConflict, ignored);
 }
 
 std::optional<Error> MvccStore::insert(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key,
                                        RowRecord row, OnConflict onConflict, bool& ignored)
 {
-    return insertRecord(tx, table, key, std::move(row), nullptr, onConflict, ignored);
+    return insertRecord(tx, table, key, std::move(row), onConflict, ignored);
 }
 
 // The record is encoded before the chain's lock is taken; the version and the write record
 // share it (the log writes it at commit).
 std::optional<Error> MvccStore::insertRecord(Transaction& tx, const std::shared_ptr<Table>& table,
-                                             std::int64_t key, RowRecord record, const Row* row,
-                                             OnConflict onConflict, bool& ignored)
+                                             std::int64_t key, RowRecord record, OnConflict onConflict,
+                                             bool& ignored)
 {
     ignored = false;
     // OR IGNORE / OR REPLACE / upsert decide by whether the key exists: a read of it.
@@ -82,20 +83,18 @@ std::optional<Error> MvccStore::insertRecord(Transaction& tx, const std::shared_
             return std::nullopt;
         }
         if (onConflict == OnConflict::Replace)
-            return endVisibleVersion(tx, table, key, std::move(record), row, WriteRecord::Op::Update);
+            return endVisibleVersion(tx, table, key, std::move(record), WriteRecord::Op::Update);
         const auto& schema = table->schema();
         const std::string column = schema.keyColumn >= 0 ? schema.columns[schema.keyColumn].name : "rowid";
         return Error::constraint(rc::ConstraintPrimaryKey,
                                  "UNIQUE constraint failed: " + table->name() + "." + column);
     }
     table->noteExplicitKey(key);
-    const Row decoded = tracing() && !row ? record.decode() : Row(); // the trace's text needs a Row
     tx.writes.push_back({WriteRecord::Op::Insert, table, key, &chain, id, 0, true, std::move(record)});
     enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     versionsCreated_.fetch_add(1, std::memory_order_relaxed);
-    if (tracing())
-        emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key, id, 0, row ? *row : decoded);
+    if (tracing()) emitVersionCreated(tx, table->id(), key, id, tx.writes.back().row);
     return std::nullopt;
 }
 
@@ -103,19 +102,18 @@ std::optional<Error> MvccStore::update(Transaction& tx, const std::shared_ptr<Ta
                                        RowPtr row)
 {
     RowRecord record(row); // encoded before taking the chain's lock
-    return endVisibleVersion(tx, table, key, std::move(record), row.get(), WriteRecord::Op::Update);
+    return endVisibleVersion(tx, table, key, std::move(record), WriteRecord::Op::Update);
 }
 
 std::optional<Error> MvccStore::remove(Transaction& tx, const std::shared_ptr<Table>& table, std::int64_t key)
 {
-    return endVisibleVersion(tx, table, key, RowRecord(), nullptr, WriteRecord::Op::Delete);
+    return endVisibleVersion(tx, table, key, RowRecord(), WriteRecord::Op::Delete);
 }
 
 // UPDATE and DELETE end the version the transaction sees. Another writer's claim on it, or a
 // newer committed version, is a write-write conflict found at once (not at commit).
 std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::shared_ptr<Table>& table,
-                                                  std::int64_t key, RowRecord record, const Row* newRow,
-                                                  WriteRecord::Op op)
+                                                  std::int64_t key, RowRecord record, WriteRecord::Op op)
 {
     VersionChain* chain = table->find(key);
     if (!chain) return Error::misuse("no row with key " + std::to_string(key) + " in " + table->name());
@@ -150,19 +148,29 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
         return doom(tx, *table, key, otherTx,
                     op == WriteRecord::Op::Delete ? "changed this row after our snapshot or is changing it"
                                                   : "changed this row after our snapshot or is changing it");
-    const Row decoded = tracing() && writes && !newRow ? record.decode() : Row(); // for the trace's text
     tx.writes.push_back({op, table, key, chain, newId, oldId, false, std::move(record)});
     enterSyncFlight(tx);
     noteSsiWrite(tx, *table, key);
     if (tracing()) {
         emit(EventKind::VersionEnded, tx.connection, tx.id, table->id(), key,
              static_cast<std::int64_t>(oldId));
-        if (writes)
-            emit(EventKind::VersionCreated, tx.connection, tx.id, table->id(), key,
-                 static_cast<std::int64_t>(newId), 0, newRow ? *newRow : decoded);
+        if (writes) emitVersionCreated(tx, table->id(), key, newId, tx.writes.back().row);
     }
     if (writes) versionsCreated_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
+}
+
+void MvccStore::emitVersionCreated(const Transaction& tx, std::uint32_t table, std::int64_t key,
+                                   std::uint64_t id, const RowRecord& record) const
+{
+    const EventFields fields{0, tx.connection, table, tx.id, key, static_cast<std::int64_t>(id), 0,
+                             EventKind::VersionCreated, 0};
+    // The record's bytes, rendered when the event is read (RowText::encodeRecord); a long one
+    // (its text is cut at 80 characters anyway) is rendered now from its decoded Row.
+    const std::string_view bytes = record.recordBytes();
+    if (bytes.size() > RowText::kMaxRecordBytes) return trace_->append(fields, record.decode());
+    char encoded[RowText::kMaxRecordBytes + 1];
+    trace_->appendEncodedRow(fields, {encoded, RowText::encodeRecord(bytes, encoded)});
 }
 
 void MvccStore::undoTo(Transaction& tx, std::size_t mark)

@@ -9,46 +9,11 @@ namespace txs::mvcc {
 
 namespace {
 
-// SQLite's varint: big-endian groups of 7 bits, the high bit saying "more"; a ninth byte holds 8.
-std::size_t varintSize(std::uint64_t v)
-{
-    std::size_t n = 1;
-    while (v > 0x7f && n < 9) {
-        v >>= 7;
-        ++n;
-    }
-    return n;
-}
-
-unsigned char* putVarint(unsigned char* p, std::uint64_t v)
-{
-    if (v > 0x00ffffffffffffffULL) { // nine bytes: 8 groups of 7, then 8 bits
-        p[8] = static_cast<unsigned char>(v);
-        v >>= 8;
-        for (int i = 7; i >= 0; --i) {
-            p[i] = static_cast<unsigned char>((v & 0x7f) | 0x80);
-            v >>= 7;
-        }
-        return p + 9;
-    }
-    const std::size_t n = varintSize(v);
-    for (std::size_t i = n; i-- > 0;) {
-        p[i] = static_cast<unsigned char>((v & 0x7f) | (i + 1 < n ? 0x80 : 0));
-        v >>= 7;
-    }
-    return p + n;
-}
-
-const unsigned char* getVarint(const unsigned char* p, std::uint64_t& v)
-{
-    v = 0;
-    for (int i = 0; i < 8; ++i) {
-        v = (v << 7) | (p[i] & 0x7f);
-        if (!(p[i] & 0x80)) return p + i + 1;
-    }
-    v = (v << 8) | p[8];
-    return p + 9;
-}
+using record::getVarint;
+using record::payloadSize;
+using record::putVarint;
+using record::varintSize;
+using record::viewAt;
 
 std::uint64_t intSerialType(std::int64_t i)
 {
@@ -61,12 +26,6 @@ std::uint64_t intSerialType(std::int64_t i)
     if (u <= 0x7fffffff) return 4;
     if (u <= 0x7fffffffffffULL) return 5;
     return 6;
-}
-
-std::size_t payloadSize(std::uint64_t serialType)
-{
-    static constexpr std::size_t fixed[] = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0};
-    return serialType < 12 ? fixed[serialType] : static_cast<std::size_t>((serialType - 12) / 2);
 }
 
 std::uint64_t serialTypeOf(const ValueView& v)
@@ -93,43 +52,6 @@ unsigned char* putBigEndian(unsigned char* p, std::uint64_t v, std::size_t n)
         v >>= 8;
     }
     return p + n;
-}
-
-std::uint64_t getBigEndian(const unsigned char* p, std::size_t n)
-{
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-ValueView viewAt(std::uint64_t type, const unsigned char* p)
-{
-    ValueView view;
-    const std::size_t n = payloadSize(type);
-    if (type == 0 || type == 10 || type == 11) return view;
-    if (type == 8 || type == 9) {
-        view.type = Value::Type::Integer;
-        view.integer = type == 9;
-        return view;
-    }
-    if (type == 7) {
-        const std::uint64_t bits = getBigEndian(p, 8);
-        view.type = Value::Type::Real;
-        std::memcpy(&view.real, &bits, sizeof view.real);
-        return view;
-    }
-    if (type < 7) {
-        // Sign-extend the big-endian two's complement of n bytes.
-        const std::uint64_t raw = getBigEndian(p, n);
-        const unsigned shift = static_cast<unsigned>(64 - 8 * n);
-        view.type = Value::Type::Integer;
-        view.integer = static_cast<std::int64_t>(raw << shift) >> shift;
-        return view;
-    }
-    view.type = type % 2 ? Value::Type::Text : Value::Type::Blob;
-    view.bytes = std::string_view(reinterpret_cast<const char*>(p), n);
-    return view;
 }
 
 Value valueOf(const ValueView& view)

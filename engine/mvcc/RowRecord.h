@@ -13,6 +13,7 @@
 // index's key of one small integer) lives inside the object instead, tagged by the low bit of
 // its first byte, which a block pointer (malloc-aligned) never has; copies of it are copies.
 
+#include "engine/api/RecordFormat.h"
 #include "engine/api/Value.h"
 
 #include <atomic>
@@ -26,14 +27,7 @@ namespace txs::mvcc {
 
 using RowPtr = std::shared_ptr<const Row>;
 
-// One value of a record, without copying its bytes (they live as long as the record).
-struct ValueView
-{
-    Value::Type type = Value::Type::Null;
-    std::int64_t integer = 0;
-    double real = 0;
-    std::string_view bytes; // Text, Blob
-};
+using txs::ValueView; // engine/api/RecordFormat.h
 
 // SQLite's order of values with BINARY collation, as compareValues (Index.h).
 int compareViews(const ValueView& a, const ValueView& b);
@@ -75,6 +69,11 @@ public:
     RowPtr toRow() const { return block_ ? std::make_shared<const Row>(decode()) : nullptr; }
     // Bytes of the block (header and record), for the memory figures.
     std::size_t bytes() const;
+    // The record itself, in SQLite's record format (RecordFormat.h): valid as long as this object.
+    std::string_view recordBytes() const
+    {
+        return block_ ? std::string_view(reinterpret_cast<const char*>(data()), size()) : std::string_view();
+    }
     // Same columns, same values (types included: 1 and 1.0 differ).
     bool sameAs(const RowRecord& other) const;
 

@@ -1,5 +1,7 @@
 #include "engine/trace/RowText.h"
 
+#include "engine/api/RecordFormat.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -9,8 +11,8 @@ namespace txs {
 
 namespace {
 
-// encode()'s type bytes.
-enum : char { kNull = 0, kInteger = 1, kReal = 2 };
+// encode()'s type bytes, and encodeRecord()'s marker (no value's type: the two never mix).
+enum : char { kNull = 0, kInteger = 1, kReal = 2, kRecord = 3 };
 
 } // namespace
 
@@ -28,6 +30,11 @@ RowText::RowText(const Row& row)
 
 RowText::RowText(std::string_view encoded)
 {
+    if (!encoded.empty() && encoded[0] == kRecord) {
+        addRecord(encoded.substr(1));
+        finish();
+        return;
+    }
     // Each value as the constructor from a Row renders it: an integer's digits, else display()
     // of the same Value.
     for (std::size_t at = 0; at < encoded.size() && size_ <= kCut;) {
@@ -53,32 +60,100 @@ RowText::RowText(std::string_view encoded)
 
 std::size_t RowText::encode(const Row& row, char (&out)[kMaxEncodedBytes])
 {
-    if (row.empty() || row.size() > kMaxEncodedValues) return 0;
-    std::size_t n = 0;
+    if (row.empty()) return 0;
+    Encoder encoder(out);
     for (const Value& value : row) {
         switch (value.type()) {
         case Value::Type::Null:
-            out[n++] = kNull;
+            if (!encoder.addNull()) return 0;
             break;
-        case Value::Type::Integer: {
-            out[n++] = kInteger;
-            const std::int64_t v = value.integer();
-            std::memcpy(out + n, &v, sizeof v);
-            n += sizeof v;
+        case Value::Type::Integer:
+            if (!encoder.addInteger(value.integer())) return 0;
             break;
-        }
-        case Value::Type::Real: {
-            out[n++] = kReal;
-            const double v = value.real();
-            std::memcpy(out + n, &v, sizeof v);
-            n += sizeof v;
+        case Value::Type::Real:
+            if (!encoder.addReal(value.real())) return 0;
             break;
-        }
         default:
             return 0; // a text or a blob: rendered at once (its bytes may be long)
         }
     }
-    return n;
+    return encoder.size();
+}
+
+bool RowText::Encoder::add(char type, const void* eightBytes)
+{
+    if (values_ == kMaxEncodedValues) return false;
+    ++values_;
+    out_[size_++] = type;
+    if (type != kNull) {
+        std::memcpy(out_ + size_, eightBytes, 8);
+        size_ += 8;
+    }
+    return true;
+}
+
+bool RowText::Encoder::addNull()
+{
+    return add(kNull, nullptr);
+}
+
+bool RowText::Encoder::addInteger(std::int64_t value)
+{
+    return add(kInteger, &value);
+}
+
+bool RowText::Encoder::addReal(double value)
+{
+    static_assert(sizeof value == 8);
+    return add(kReal, &value);
+}
+
+std::size_t RowText::encodeRecord(std::string_view record, char (&out)[kMaxRecordBytes + 1])
+{
+    out[0] = kRecord;
+    const std::size_t n = std::min(record.size(), kMaxRecordBytes);
+    std::memcpy(out + 1, record.data(), n);
+    return n + 1;
+}
+
+void RowText::addRecord(std::string_view record)
+{
+    // Each value as the constructor from a Row renders the Value it decodes to: an integer's
+    // digits, a real's and NULL's display(), a text's bytes, a blob's hex.
+    RecordReader values(record);
+    ValueView value;
+    for (bool first = true; size_ <= kCut && values.next(value); first = false) {
+        if (!first) chars_[size_++] = '|'; // size_ <= kCut: there is room
+        switch (value.type) {
+        case Value::Type::Integer:
+            addInteger(value.integer);
+            break;
+        case Value::Type::Real:
+            add(Value(value.real).display());
+            break;
+        case Value::Type::Text:
+            add(value.bytes);
+            break;
+        case Value::Type::Blob:
+            addBlob(value.bytes);
+            break;
+        case Value::Type::Null:
+            add(Value().display());
+            break;
+        }
+    }
+}
+
+void RowText::addBlob(std::string_view bytes)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    add("x'");
+    for (std::size_t i = 0; i < bytes.size() && size_ <= kCut; ++i) {
+        const auto b = static_cast<unsigned char>(bytes[i]);
+        const char pair[2] = {kHex[b >> 4], kHex[b & 15]};
+        add({pair, 2});
+    }
+    add("'");
 }
 
 std::string_view RowText::renderEncoded(std::string_view encoded)

@@ -41,13 +41,41 @@ public:
     static constexpr std::size_t kMaxEncodedValues = 16;
     static constexpr std::size_t kMaxEncodedBytes = kMaxEncodedValues * 9;
     static std::size_t encode(const Row& row, char (&out)[kMaxEncodedBytes]);
-    // The text of encode()'s bytes, rendered into this thread's buffer: valid until the next call
+    // A row given as its record in SQLite's record format (RecordFormat.h; the MVCC store's
+    // versions), stored as those bytes behind a marker and rendered when read: a copy of a few
+    // bytes instead of a walk of the values. Records longer than kMaxRecordBytes are rendered at
+    // once: their text is cut at kCut characters anyway, and a stored event's text stays small
+    // (a record of 127 bytes or less renders to at most about 2 x 127 characters).
+    static constexpr std::size_t kMaxRecordBytes = 127;
+    // `out` gets 1 + record.size() bytes (record.size() <= kMaxRecordBytes); returns their count.
+    static std::size_t encodeRecord(std::string_view record, char (&out)[kMaxRecordBytes + 1]);
+    // The text of encode()'s or encodeRecord()'s bytes, rendered into this thread's buffer: valid until the next call
     // on this thread (a log's readers take each event's text before they read the next).
     static std::string_view renderEncoded(std::string_view encoded);
 
 private:
+    // encode()'s bytes built value by value.
+    class Encoder
+    {
+    public:
+        explicit Encoder(char (&out)[kMaxEncodedBytes]) : out_(out) {}
+        // Each false when the row already holds kMaxEncodedValues values: the row is then not
+        // encoded (it is rendered at once instead).
+        bool addNull();
+        bool addInteger(std::int64_t value);
+        bool addReal(double value);
+        std::size_t size() const { return size_; }
+
+    private:
+        bool add(char type, const void* eightBytes);
+        char* out_;
+        std::size_t size_ = 0;
+        std::size_t values_ = 0;
+    };
     void add(std::string_view piece); // appends what fits of it in the first kCut + 1
     void addInteger(std::int64_t value);
+    void addRecord(std::string_view record); // encodeRecord()'s record, each value as display()
+    void addBlob(std::string_view bytes);    // as display() writes a blob: x'0a1b'
     void finish(); // the cut
 
     char chars_[kCut + 1];

@@ -141,6 +141,11 @@ void TraceLog::append(const EventFields& event, const Row& row)
     });
 }
 
+void TraceLog::appendEncodedRow(const EventFields& event, std::string_view encodedRow)
+{
+    appendWith(event, [encodedRow](ChunkTexts& texts) { return texts.storeEncoded(encodedRow); });
+}
+
 template <typename Store> inline void TraceLog::appendWith(const EventFields& event, Store store)
 {
     ThreadWriter& writer = writerForThisThread();

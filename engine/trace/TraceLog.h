@@ -58,6 +58,9 @@ public:
     // The same with a row's RowText as the text: a row of a few numbers is stored as its values
     // and rendered when read (readers see the same text), so the writer does not render it.
     void append(const EventFields& event, const Row& row);
+    // The same with the row given as RowText's encoded bytes (RowText::encode or encodeRecord;
+    // not empty), rendered when read.
+    void appendEncodedRow(const EventFields& event, std::string_view encodedRow);
 
     // Nanoseconds since the log was created (TraceClock: the time-stamp counter where the kernel
     // trusts it, else the steady clock).

@@ -10,8 +10,11 @@
 #include "support/TestDb.h"
 
 #include <QFile>
+#include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <map>
 
 using namespace txs;
 using test::errorOf;
@@ -244,6 +247,42 @@ private slots:
         const QString direct = rowsOf(*c, QString(dump).arg("x").toStdString());
         QCOMPARE(direct, rowsOf(*c, QString(dump).arg("g").toStdString()));
         QVERIFY(direct.startsWith("2000|2001000|"));
+    }
+
+    // The trace's VersionCreated text of a row inserted directly (its values read from the
+    // record, MvccStore::emitVersionCreated) is the text of the same row through a Row: every
+    // value kind, rows of numbers (stored as values, rendered when read) and rows with texts and
+    // blobs, a row past the cut, and UPDATEs of each (which write a new version from a Row).
+    void theTraceShowsEachRowAsTheGeneralPathDoes()
+    {
+        auto trace = std::make_shared<TraceLog>();
+        auto db = test::openMvcc(trace);
+        auto c = db->connect();
+        MUST(*c, kDirect);
+        MUST(*c, kGeneral);
+        insertEveryValue(*c, "x");
+        insertEveryValue(*c, "g");
+        for (const char* table : {"x", "g"}) {
+            MUST(*c, QString("INSERT INTO %1 (i, r, a) VALUES (7, 2.5, NULL), (-1, NULL, 3)").arg(table).toStdString());
+            MUST(*c, QString("INSERT INTO %1 VALUES (1000, %2)")
+                        .arg(table, QString("'%1', ").arg(QString(40, 'w')).repeated(5) + "1")
+                        .toStdString());
+            MUST(*c, QString("UPDATE %1 SET i = i + 1 WHERE id % 5 = 0").arg(table).toStdString());
+        }
+        QStringList direct, general;
+        // x's versions come first (each table's first version tells which is which).
+        std::map<std::uint32_t, QStringList*> byTable;
+        for (const Event& e : trace->snapshot()) {
+            if (e.kind != EventKind::VersionCreated) continue;
+            if (!byTable.count(e.table)) byTable[e.table] = byTable.empty() ? &direct : &general;
+            *byTable[e.table] << QString::fromStdString(e.text);
+        }
+        QCOMPARE(byTable.size(), std::size_t(2));
+        QCOMPARE(direct.size(), int(std::size(kValues)) + 3 + 7);
+        QCOMPARE(direct, general);
+        QCOMPARE(direct.at(0), QString("1|NULL|NULL|NULL|NULL|NULL|NULL"));
+        QCOMPARE(direct.at(int(std::size(kValues))), QString("%1|7|NULL|2.5|NULL|NULL|NULL").arg(std::size(kValues) + 1));
+        QVERIFY(direct.at(int(std::size(kValues)) + 2).endsWith("..."));
     }
 
     // The key: given (as SQLite converts it), NULL (one more than the largest), or refused.

@@ -10,7 +10,7 @@ namespace {
 const unsigned char* getVarintBefore(const unsigned char* p, const unsigned char* end, std::uint64_t& v)
 {
     v = 0;
-    for (int i = 0; i < 9 && p + i < end; ++i) {
+    for (std::ptrdiff_t i = 0; i < 9 && i < end - p; ++i) {
         if (i == 8) {
             v = (v << 8) | p[8];
             return p + 9;

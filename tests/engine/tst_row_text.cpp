@@ -6,6 +6,7 @@
 // visitSince, visitFieldsSince, a saved session) gives the same text as the old rendering.
 
 #include "engine/api/Database.h"
+#include "engine/api/RecordFormat.h"
 #include "engine/mvcc/RowRecord.h"
 #include "engine/trace/ChunkTexts.h"
 #include "engine/trace/RowText.h"
@@ -16,8 +17,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
+#include <random>
 #include <string>
 
 using namespace txs;
@@ -184,10 +187,10 @@ private slots:
             QCOMPARE(n, whole.size() + 1);
             QCOMPARE(std::string(RowText::renderEncoded({bytes, n})), referenceRowText(row));
             for (std::size_t cut = 0; cut < whole.size(); ++cut) {
-                const std::string partial(whole.substr(0, cut)); // its own allocation: ASan sees overruns
                 char out[RowText::kMaxRecordBytes + 1];
-                const std::size_t m = RowText::encodeRecord(partial, out);
-                const std::string text(RowText::renderEncoded({out, m}));
+                const std::size_t m = RowText::encodeRecord(whole.substr(0, cut), out);
+                const std::string exact(out, m); // an allocation of its own size: ASan sees overruns
+                const std::string text(RowText::renderEncoded(exact));
                 QVERIFY2(text.size() <= RowText::kCut, text.c_str());
             }
         }
@@ -196,6 +199,49 @@ private slots:
         const mvcc::RowRecord record(mixed);
         const std::size_t n = RowText::encodeRecord(record.recordBytes(), bytes);
         QCOMPARE(std::string(RowText::renderEncoded({bytes, n})), std::string("7|a|b|x'00ff'|-0.5|NULL"));
+    }
+
+    // RecordReader on bytes that are not a record (RecordFormat.h): every value it returns lies
+    // within the bytes, it stops at the first that would not, and reads nothing past the end.
+    // Each case lies in a heap allocation of exactly its size, so ASan sees any overrun.
+    void aMalformedRecordIsReadWithinItsBytes()
+    {
+        auto valuesOf = [](const std::vector<unsigned char>& bytes) {
+            const std::unique_ptr<char[]> exact(new char[bytes.size() + (bytes.empty() ? 1 : 0)]);
+            if (!bytes.empty()) std::memcpy(exact.get(), bytes.data(), bytes.size());
+            const std::string_view view(exact.get(), bytes.size());
+            RecordReader reader(view);
+            int n = 0;
+            for (ValueView v; reader.next(v); ++n) {
+                if (!v.bytes.empty()) {
+                    if (v.bytes.data() < view.data() || v.bytes.data() + v.bytes.size() > view.data() + view.size())
+                        return -1;
+                }
+            }
+            return n;
+        };
+        QCOMPARE(valuesOf({}), 0);
+        QCOMPARE(valuesOf({0x00}), 0);                     // a header smaller than its own size
+        QCOMPARE(valuesOf({0x05, 0x01, 0x01}), 0);         // a header past the bytes
+        QCOMPARE(valuesOf({0x02, 0x81}), 0);               // a serial type running past the header
+        QCOMPARE(valuesOf({0x03, 0x01, 0x0f, 0x07, 'a'}), 2); // an integer and a text of 1 byte
+        QCOMPARE(valuesOf({0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}), 0); // 9-byte type
+        QCOMPARE(valuesOf({0x03, 0x8f, 0x61}), 0);         // a text of 1,002 bytes in none
+        QCOMPARE(valuesOf({0x03, 0x01, 0x07, 0x2a}), 1);   // an integer, then a real cut short
+        QCOMPARE(valuesOf({0x03, 0x09, 0x00}), 2);         // 1 and NULL
+        // Random bytes, seeded: never a value outside them (ASan: never a read past them).
+        std::mt19937 random(20261206);
+        for (int i = 0; i < 20000; ++i) {
+            std::vector<unsigned char> bytes(random() % 24);
+            for (unsigned char& b : bytes)
+                b = static_cast<unsigned char>(random() % 4 == 0 ? 0x80 | random() : random() % 24);
+            QVERIFY(valuesOf(bytes) >= 0);
+            char out[RowText::kMaxRecordBytes + 1];
+            const std::size_t m = RowText::encodeRecord(
+                std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), out);
+            const std::string encoded(out, m);
+            QVERIFY(RowText::renderEncoded(encoded).size() <= RowText::kCut);
+        }
     }
 
     // Every read path of the log gives the old rendering of each row.

@@ -163,8 +163,8 @@ std::optional<Error> MvccStore::endVisibleVersion(Transaction& tx, const std::sh
 void MvccStore::emitVersionCreated(const Transaction& tx, std::uint32_t table, std::int64_t key,
                                    std::uint64_t id, const RowRecord& record) const
 {
-    const EventFields fields{0, tx.connection, table, tx.id, key, static_cast<std::int64_t>(id), 0,
-                             EventKind::VersionCreated, 0};
+    const EventFields fields{
+        0, tx.connection, table, tx.id, key, static_cast<std::int64_t>(id), 0, EventKind::VersionCreated, 0};
     // The record's bytes, rendered when the event is read (RowText::encodeRecord); a long one
     // (its text is cut at 80 characters anyway) is rendered now from its decoded Row.
     const std::string_view bytes = record.recordBytes();

@@ -9,9 +9,11 @@
 // written: that is enough to know whether the text is cut, and the cut text is the first kKept of
 // them, whatever follows.
 //
-// A row of a few NULL, integer and real values is not rendered on the writer's thread at all:
-// the trace log stores its values' bytes (encode()) and renders them when the event is read
-// (renderEncoded()), with the same code per value, so a reader sees the same text either way.
+// Most rows are not rendered on the writer's thread at all: the MVCC store hands the trace log a
+// version's record in SQLite's record format (encodeRecord(), records up to kMaxRecordBytes), a
+// Row of a few NULL, integer and real values is stored as its values' bytes (encode()), and both
+// are rendered when the event is read (renderEncoded()), with the same code per value, so a
+// reader sees the same text either way.
 
 #include "engine/api/Value.h"
 
@@ -49,8 +51,8 @@ public:
     static constexpr std::size_t kMaxRecordBytes = 127;
     // `out` gets 1 + record.size() bytes (record.size() <= kMaxRecordBytes); returns their count.
     static std::size_t encodeRecord(std::string_view record, char (&out)[kMaxRecordBytes + 1]);
-    // The text of encode()'s or encodeRecord()'s bytes, rendered into this thread's buffer: valid until the next call
-    // on this thread (a log's readers take each event's text before they read the next).
+    // The text of encode()'s or encodeRecord()'s bytes, rendered into this thread's buffer: valid until the
+    // next call on this thread (a log's readers take each event's text before they read the next).
     static std::string_view renderEncoded(std::string_view encoded);
 
 private:
@@ -76,7 +78,7 @@ private:
     void addInteger(std::int64_t value);
     void addRecord(std::string_view record); // encodeRecord()'s record, each value as display()
     void addBlob(std::string_view bytes);    // as display() writes a blob: x'0a1b'
-    void finish(); // the cut
+    void finish();                           // the cut
 
     char chars_[kCut + 1];
     std::size_t size_ = 0;

@@ -141,7 +141,7 @@ private:
     // On a cache line of its own: every append on every core writes it, and the fields each
     // append reads (clock_, id_, the live counts' pages) must not move with it between cores.
     alignas(64) std::atomic<std::uint64_t> nextSeq_{0};
-    char nextSeqLineRest_[64 - sizeof(std::atomic<std::uint64_t>)]; // the members below start a line
+    [[maybe_unused]] char nextSeqLineRest_[64 - sizeof(std::atomic<std::uint64_t>)]; // the rest start a line
     // Every seq below it is dropped. Written under the exclusive reclaim lock only.
     std::atomic<std::uint64_t> floor_{0};
     const std::uint64_t id_; // unique in the process: a thread's cache never mistakes another log for us

@@ -13,7 +13,6 @@
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <map>
 
 using namespace txs;
@@ -263,10 +262,12 @@ private slots:
         insertEveryValue(*c, "x");
         insertEveryValue(*c, "g");
         for (const char* table : {"x", "g"}) {
-            MUST(*c, QString("INSERT INTO %1 (i, r, a) VALUES (7, 2.5, NULL), (-1, NULL, 3)").arg(table).toStdString());
+            MUST(*c, QString("INSERT INTO %1 (i, r, a) VALUES (7, 2.5, NULL), (-1, NULL, 3)")
+                         .arg(table)
+                         .toStdString());
             MUST(*c, QString("INSERT INTO %1 VALUES (1000, %2)")
-                        .arg(table, QString("'%1', ").arg(QString(40, 'w')).repeated(5) + "1")
-                        .toStdString());
+                         .arg(table, QString("'%1', ").arg(QString(40, 'w')).repeated(5) + "1")
+                         .toStdString());
             MUST(*c, QString("UPDATE %1 SET i = i + 1 WHERE id % 5 = 0").arg(table).toStdString());
         }
         QStringList direct, general;
@@ -281,7 +282,8 @@ private slots:
         QCOMPARE(direct.size(), int(std::size(kValues)) + 3 + 7);
         QCOMPARE(direct, general);
         QCOMPARE(direct.at(0), QString("1|NULL|NULL|NULL|NULL|NULL|NULL"));
-        QCOMPARE(direct.at(int(std::size(kValues))), QString("%1|7|NULL|2.5|NULL|NULL|NULL").arg(std::size(kValues) + 1));
+        QCOMPARE(direct.at(int(std::size(kValues))),
+                 QString("%1|7|NULL|2.5|NULL|NULL|NULL").arg(std::size(kValues) + 1));
         QVERIFY(direct.at(int(std::size(kValues)) + 2).endsWith("..."));
     }
 

@@ -214,21 +214,22 @@ private slots:
             int n = 0;
             for (ValueView v; reader.next(v); ++n) {
                 if (!v.bytes.empty()) {
-                    if (v.bytes.data() < view.data() || v.bytes.data() + v.bytes.size() > view.data() + view.size())
+                    if (v.bytes.data() < view.data() ||
+                        v.bytes.data() + v.bytes.size() > view.data() + view.size())
                         return -1;
                 }
             }
             return n;
         };
         QCOMPARE(valuesOf({}), 0);
-        QCOMPARE(valuesOf({0x00}), 0);                     // a header smaller than its own size
-        QCOMPARE(valuesOf({0x05, 0x01, 0x01}), 0);         // a header past the bytes
-        QCOMPARE(valuesOf({0x02, 0x81}), 0);               // a serial type running past the header
+        QCOMPARE(valuesOf({0x00}), 0);                        // a header smaller than its own size
+        QCOMPARE(valuesOf({0x05, 0x01, 0x01}), 0);            // a header past the bytes
+        QCOMPARE(valuesOf({0x02, 0x81}), 0);                  // a serial type running past the header
         QCOMPARE(valuesOf({0x03, 0x01, 0x0f, 0x07, 'a'}), 2); // an integer and a text of 1 byte
         QCOMPARE(valuesOf({0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}), 0); // 9-byte type
-        QCOMPARE(valuesOf({0x03, 0x8f, 0x61}), 0);         // a text of 1,002 bytes in none
-        QCOMPARE(valuesOf({0x03, 0x01, 0x07, 0x2a}), 1);   // an integer, then a real cut short
-        QCOMPARE(valuesOf({0x03, 0x09, 0x00}), 2);         // 1 and NULL
+        QCOMPARE(valuesOf({0x03, 0x8f, 0x61}), 0);       // a text of 1,002 bytes in none
+        QCOMPARE(valuesOf({0x03, 0x01, 0x07, 0x2a}), 1); // an integer, then a real cut short
+        QCOMPARE(valuesOf({0x03, 0x09, 0x00}), 2);       // 1 and NULL
         // Random bytes, seeded: never a value outside them (ASan: never a read past them).
         std::mt19937 random(20261206);
         for (int i = 0; i < 20000; ++i) {

@@ -169,7 +169,8 @@ private slots:
     void internedTextsReadBackAcrossDroppedChunks()
     {
         TraceLog log(TraceLogLimits{2000});
-        const std::string texts[] = {"BEGIN CONCURRENT", "INSERT INTO hits VALUES ($worker, $iter)", "COMMIT"};
+        const std::string texts[] = {"BEGIN CONCURRENT", "INSERT INTO hits VALUES ($worker, $iter)",
+                                     "COMMIT"};
         const std::uint64_t ids[] = {newTextId(), newTextId(), newTextId()};
         for (std::int64_t n = 0; n < 30'000; ++n) {
             EventFields e;

@@ -112,7 +112,7 @@ std::size_t RowText::encodeRecord(std::string_view record, char (&out)[kMaxRecor
 {
     out[0] = kRecord;
     const std::size_t n = std::min(record.size(), kMaxRecordBytes);
-    std::memcpy(out + 1, record.data(), n);
+    if (n != 0) std::memcpy(out + 1, record.data(), n); // an empty view may have no data
     return n + 1;
 }
 

@@ -100,7 +100,7 @@ std::vector<std::shared_ptr<Table>> MvccStore::tables(std::uint32_t viewer) cons
 // ---------------------------------------------------------------- transactions
 
 std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connection, bool explicitTx,
-                                              bool serializable)
+                                              bool serializable, bool emitTxBegin)
 {
     const std::uint64_t id = nextTxId_.fetch_add(1, std::memory_order_relaxed);
     // Read before the snapshot: a DDL statement racing with this BEGIN then counts as after it
@@ -117,7 +117,8 @@ std::unique_ptr<Transaction> MvccStore::begin(TxMode mode, std::uint32_t connect
     if (serializable) tx->ssi = ssi_.begin(id, connection, ts);
     tx->schemaVersion = schema;
     tx->explicitTx = explicitTx;
-    if (explicitTx) emit(EventKind::TxBegin, connection, id, 0, 0, static_cast<std::int64_t>(mode), ts);
+    if (explicitTx && emitTxBegin)
+        emit(EventKind::TxBegin, connection, id, 0, 0, static_cast<std::int64_t>(mode), ts);
     return tx;
 }
 

@@ -144,8 +144,10 @@ public:
 
     // ---- transactions
     // `serializable`: the transaction is tracked for Serializable Snapshot Isolation (SsiTracker.h).
+    // `emitTxBegin` false: the caller appends the explicit transaction's TxBegin itself (a, the
+    // mode; b, the transaction's beginTs), as a connection that folds its statements' ends does.
     std::unique_ptr<Transaction> begin(TxMode mode, std::uint32_t connection, bool explicitTx,
-                                       bool serializable = false);
+                                       bool serializable = false, bool emitTxBegin = true);
     // Takes the exclusive slot (BEGIN IMMEDIATE/EXCLUSIVE, a deferred transaction's first
     // write, an autocommit write). `wait(count)` is asked before each retry; false gives up.
     // `freshSnapshot`: the transaction has read nothing yet, so its snapshot may move forward

@@ -115,6 +115,20 @@ Result MvccConnection::execute(std::string_view sql, const Params& params)
     return result;
 }
 
+namespace {
+
+// Whether the BEGIN `c` leaves its TxBegin to its statement's end (StatementEvents::end's
+// `begun`): BEGIN, DEFERRED or CONCURRENT appends nothing after it, so a folding connection
+// carries it with the kept end, one event fewer (StatementFold.h). BEGIN IMMEDIATE's lock
+// events follow its TxBegin, which is appended at once.
+bool leavesTxBeginToEnd(const TraceLog* trace, const Classified& c)
+{
+    return trace && c.kind == StatementKind::Begin && c.beginMode != TxMode::Immediate &&
+           c.beginMode != TxMode::Exclusive && StatementEvents::holdsTxBegins();
+}
+
+} // namespace
+
 std::optional<Error> MvccConnection::runOne(std::string_view statement, const Classified& c,
                                             const Params& params, Result& result,
                                             const SchemaRead* schemaRead, std::uint64_t textId)
@@ -202,10 +216,21 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Cl
         const std::uint64_t endTx = tx_ ? tx_->id : txId;
         // A view of the message, and a preview only for a statement that returned columns: no
         // string copied or made for the usual write (the log copies the text anyway).
-        const std::string preview = !error && !result.columns.empty() ? result.rowsPreview() : std::string();
+        std::optional<std::string> preview;
+        if (!error && !result.columns.empty()) preview = result.rowsPreview();
+        // The transaction this BEGIN made, whose TxBegin the store left to the end.
+        std::optional<BegunTransaction> begun;
+        if (txBeginLeftToEnd_) {
+            txBeginLeftToEnd_ = false;
+            if (tx_) // always: nothing in a BEGIN ends the transaction it made
+                begun = BegunTransaction{tx_->id, static_cast<std::int64_t>(tx_->mode),
+                                         static_cast<std::int64_t>(tx_->beginTs)};
+        }
         statementEvents_.end(*trace_, id(), endTx, error ? error->extendedCode : 0, result.changes,
-                             error ? std::string_view(error->message) : std::string_view(preview),
-                             error ? kindDetail(*error) : 0);
+                             error     ? std::string_view(error->message)
+                             : preview ? std::string_view(*preview)
+                                       : std::string_view(),
+                             error ? kindDetail(*error) : 0, begun ? &*begun : nullptr);
     }
     return error;
 }
@@ -216,7 +241,9 @@ std::optional<Error> MvccConnection::begin(const Classified& c)
 {
     if (tx_) return Error::misuse("cannot start a transaction within a transaction");
     if (auto error = syncSchema()) return error; // the schema the transaction starts with
-    tx_ = store_->begin(c.beginMode, id(), true, isolation_ == Isolation::Serializable);
+    const bool leaveTxBegin = leavesTxBeginToEnd(trace_, c);
+    tx_ = store_->begin(c.beginMode, id(), true, isolation_ == Isolation::Serializable, !leaveTxBegin);
+    txBeginLeftToEnd_ = leaveTxBegin;
     if (c.beginMode == TxMode::Immediate || c.beginMode == TxMode::Exclusive) {
         auto error = store_->acquireExclusive(
             *tx_, [this](int n) { return waitForLock(n); }, true);

@@ -153,6 +153,9 @@ private:
     std::shared_ptr<mvcc::MvccStore> store_;
     TraceLog* const trace_;           // the store's (it keeps it alive); null when not tracing
     StatementEvents statementEvents_; // StatementBegin / StatementEnd, with the fold
+    // Set by a BEGIN whose TxBegin the store did not append (leavesTxBeginToEnd): its statement's
+    // end appends or carries it (StatementEvents::end's `begun`), and clears this.
+    bool txBeginLeftToEnd_ = false;
     sqlite3* db_ = nullptr;
     struct Prepared
     {

@@ -30,6 +30,17 @@ inline Counted errorCount(ErrorKind kind)
     }
 }
 
+// A transaction the connection had not shown yet becomes its open one (one still open is
+// abandoned uncounted, as a connection cannot hold two), shown by an event of `kind` at `timeNs`.
+inline void showTransaction(ConnectionCounting& c, std::uint64_t txId, EventKind kind, std::int64_t timeNs)
+{
+    c.current = txId;
+    c.implicit = true;
+    c.doomed = false;
+    // An implicit transaction is its statement: it starts when the statement does.
+    c.beginNs = (kind != EventKind::TxBegin && c.inStatement) ? std::min(c.statementBeginNs, timeNs) : timeNs;
+}
+
 template <typename Add>
 void endTransaction(ConnectionCounting& c, bool committed, std::int64_t timeNs, Add& out)
 {
@@ -78,10 +89,13 @@ template <typename E, typename Add> void applyCountingWith(ConnectionCounting& c
         // A Begin that carries its connection's previous StatementEnd (StatementFold.h) is the
         // pair: the appending thread's counts (LiveCounts) read it raw, other readers unfolded.
         // The pending error above is settled the same either way (the End is no StatementBlocked),
-        // and a StatementEnd proves no transaction, so only its own step is left to take.
+        // and a StatementEnd proves no transaction, so only its own step is left to take. A
+        // TxBegin it carries comes before the end: its own step, with nothing pending any more.
+        if (carriesTxBegin(e)) applyCountingWith(c, foldedTxBegin(e), out);
         if (carriesStatementEnd(e))
             onStatementEnd(
-                c, FoldedEnd{0, e.b, static_cast<std::uint64_t>(e.a), std::min(e.rowid, e.timeNs), 0}, out);
+                c, FoldedEnd{0, foldedEndRows(e), static_cast<std::uint64_t>(e.a), foldedEndTimeNs(e), 0},
+                out);
         c.inStatement = true;
         c.statementBeginNs = e.timeNs;
         c.transactionEnded = false;
@@ -99,16 +113,7 @@ template <typename E, typename Add> void applyCountingWith(ConnectionCounting& c
         break;
     }
     if (e.txId == 0 || !provesTransaction(e.kind, e.a)) return;
-    if (e.txId != c.current) {
-        // A transaction the connection had not shown yet (one still open is abandoned uncounted,
-        // as a connection cannot hold two).
-        c.current = e.txId;
-        c.implicit = true;
-        c.doomed = false;
-        // An implicit transaction is its statement: it starts when the statement does.
-        c.beginNs = (e.kind != EventKind::TxBegin && c.inStatement) ? std::min(c.statementBeginNs, e.timeNs)
-                                                                    : e.timeNs;
-    }
+    if (e.txId != c.current) showTransaction(c, e.txId, e.kind, e.timeNs);
     switch (e.kind) {
     case EventKind::TxBegin:
         c.implicit = false;

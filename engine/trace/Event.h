@@ -12,7 +12,8 @@ enum class EventKind : std::uint16_t {
     RunEnd,         // a recording's (engine/record): detail 1, a: the recorded command's exit status
     ConnectionOpen, // text: connection name
     ConnectionClose,
-    StatementBegin,   // text: SQL; detail bit 0: also the previous StatementEnd (trace/StatementFold.h)
+    StatementBegin,   // text: SQL; detail bit 0: also the previous StatementEnd, bit 1 (with bits 2..5) its
+                      // TxBegin too (trace/StatementFold.h)
     StatementEnd,     // a: extended result code (0 ok), b: rows changed; detail: ErrorKind when a != 0;
                       // text: error message, or what a query read (Result::rowsPreview); for people only
     TxBegin,          // a: TxMode, b: begin timestamp (MVCC) or 0

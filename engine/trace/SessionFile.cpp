@@ -208,12 +208,16 @@ std::optional<Session> parseSession(const std::string& text, const std::string& 
         }
         if (!unescape(f[fieldCount - 1], e.text)) return fail("bad escape in the event's text");
         // A StatementEnd and the StatementBegin after it share a seq when the log stored them as
-        // one event (engine/trace/StatementFold.h); any other repeat is out of order.
-        if (!session.events.empty() && e.seq <= session.events.back().seq &&
-            !(e.seq == session.events.back().seq && e.kind == EventKind::StatementBegin &&
-              session.events.back().kind == EventKind::StatementEnd &&
-              session.events.back().connection == e.connection))
-            return fail("events are not in seq order");
+        // one event, and so does a TxBegin before them when that event carried it too
+        // (engine/trace/StatementFold.h); any other repeat is out of order.
+        if (!session.events.empty() && e.seq <= session.events.back().seq) {
+            const Event& previous = session.events.back();
+            const bool foldedRepeat =
+                e.seq == previous.seq && previous.connection == e.connection &&
+                ((e.kind == EventKind::StatementBegin && previous.kind == EventKind::StatementEnd) ||
+                 (e.kind == EventKind::StatementEnd && previous.kind == EventKind::TxBegin));
+            if (!foldedRepeat) return fail("events are not in seq order");
+        }
         session.events.push_back(std::move(e));
     }
     if (session.events.size() != expected)

@@ -49,14 +49,36 @@ namespace txs {
 
 // StatementBegin's detail bit: the event also ends the connection's previous statement.
 constexpr std::uint16_t kStatementBeginEndsPrevious = 1;
+// With it, a second bit: the ended statement's last event was the TxBegin of the transaction it
+// began (MVCC's BEGIN, BEGIN DEFERRED and BEGIN CONCURRENT), carried too, before the end and at
+// the end's time (nothing of the connection happens between the two): its transaction is the
+// end's (a), its `a` (the mode) in detail bits 2..5, its `b` (the begin timestamp) in b (the
+// end's rows are then 0). A TxBegin with a mode over 15 is appended on its own.
+constexpr std::uint16_t kStatementBeginCarriesTxBegin = 2;
+constexpr unsigned kCarriedTxModeShift = 2;
+constexpr std::uint16_t kCarriedTxModeMask = 0xf << kCarriedTxModeShift;
 
 template <typename E> bool carriesStatementEnd(const E& e)
 {
     return e.kind == EventKind::StatementBegin && (e.detail & kStatementBeginEndsPrevious) != 0;
 }
+template <typename E> bool carriesTxBegin(const E& e)
+{
+    return carriesStatementEnd(e) && (e.detail & kStatementBeginCarriesTxBegin) != 0;
+}
 
-// The StatementEnd a folded Begin carries, its typed fields (text empty): at its own time,
-// never after the Begin (a hostile log's rowid is clamped).
+// The carried end's time: never after the Begin (a hostile log's rowid is clamped).
+template <typename E> std::int64_t foldedEndTimeNs(const E& begin)
+{
+    return std::min(begin.rowid, begin.timeNs);
+}
+// The carried end's rows changed (0 when it carries a TxBegin: a BEGIN changes none).
+template <typename E> std::int64_t foldedEndRows(const E& begin)
+{
+    return carriesTxBegin(begin) ? 0 : begin.b;
+}
+
+// The StatementEnd a folded Begin carries, its typed fields (text empty), at its own time.
 template <typename E> E foldedStatementEnd(const E& begin)
 {
     E end{};
@@ -64,30 +86,56 @@ template <typename E> E foldedStatementEnd(const E& begin)
     end.kind = EventKind::StatementEnd;
     end.connection = begin.connection;
     end.txId = static_cast<std::uint64_t>(begin.a);
-    end.b = begin.b;
-    end.timeNs = std::min(begin.rowid, begin.timeNs);
+    end.b = foldedEndRows(begin);
+    end.timeNs = foldedEndTimeNs(begin);
     return end;
 }
 
-// The Begin as it was before the fold: the fields that carried the end cleared.
+// The TxBegin a folded Begin carries (carriesTxBegin), its typed fields, at the end's time.
+template <typename E> E foldedTxBegin(const E& begin)
+{
+    E tx{};
+    if constexpr (requires { tx.seq; }) tx.seq = begin.seq;
+    tx.kind = EventKind::TxBegin;
+    tx.connection = begin.connection;
+    tx.txId = static_cast<std::uint64_t>(begin.a);
+    tx.a = (begin.detail & kCarriedTxModeMask) >> kCarriedTxModeShift;
+    tx.b = begin.b;
+    tx.timeNs = foldedEndTimeNs(begin);
+    return tx;
+}
+
+// The Begin as it was before the fold: the fields that carried the end (and a TxBegin) cleared.
 template <typename E> void clearFoldedEnd(E& begin)
 {
     begin.a = 0;
     begin.b = 0;
     begin.rowid = 0;
-    begin.detail = static_cast<std::uint16_t>(begin.detail & ~kStatementBeginEndsPrevious);
+    begin.detail = static_cast<std::uint16_t>(
+        begin.detail & ~(kStatementBeginEndsPrevious | kStatementBeginCarriesTxBegin | kCarriedTxModeMask));
 }
 
-// Replaces every folded Begin in out[first, end) by its pair, in place.
+// Replaces every folded Begin in out[first, end) by its pair (or its three events: TxBegin,
+// StatementEnd, StatementBegin), in place.
 void unfoldStatementEnds(std::vector<Event>& out, std::size_t first);
 // The inverse, for events read back from a session file to be appended to a new log (a replay):
 // every pair a folded Begin was read as (a successful StatementEnd with no text, then a
-// StatementBegin of the same connection and the same seq) becomes that one Begin again, so the
-// new log stores what the run's did (the same seqs, the same event count).
+// StatementBegin of the same connection and the same seq; with the TxBegin before them when
+// one was carried) becomes that one Begin again, so the new log stores what the run's did (the
+// same seqs, the same event count).
 void refoldStatementEnds(std::vector<Event>& events);
 
 class StatementEvents;
 class StatementFoldScope;
+
+// A TxBegin's fields, as MvccStore::begin appends them: its transaction, a (the mode), b (the
+// begin timestamp).
+struct BegunTransaction
+{
+    std::uint64_t txId = 0;
+    std::int64_t a = 0;
+    std::int64_t b = 0;
+};
 
 namespace fold {
 // The innermost StatementFoldScope of this thread (null: no fold). constinit: read without a
@@ -142,17 +190,30 @@ public:
             e.rowid = endNs_;
             e.a = static_cast<std::int64_t>(endTx_);
             e.b = endRows_;
+            if (carriesTx_) {
+                e.detail |= static_cast<std::uint16_t>(kStatementBeginCarriesTxBegin |
+                                                       carriedTxMode_ << kCarriedTxModeShift);
+                e.b = carriedTxB_;
+            }
             forget();
         }
         log.append(e, sql, textId);
     }
+    // Whether the TxBegin of a transaction a statement begins may be left to its end (`begun`
+    // below) rather than appended: while a StatementFoldScope lives on this thread.
+    static bool holdsTxBegins() { return fold::currentScope != nullptr; }
     // `text`: the error message or the rows preview (empty for the usual write). Kept instead of
-    // appended when a StatementFoldScope lives on this thread and the statement succeeded with no text.
+    // appended when a StatementFoldScope lives on this thread and the statement succeeded with no
+    // text. `begun`: the TxBegin of the transaction the statement began, not appended yet (its
+    // last event; MVCC's BEGIN, DEFERRED or CONCURRENT, when holdsTxBegins()): carried with the
+    // kept end, else appended before the end, at the end's time.
     void end(TraceLog& log, std::uint32_t connection, std::uint64_t txId, std::int64_t code,
-             std::int64_t rows, std::string_view text, std::uint16_t detail)
+             std::int64_t rows, std::string_view text, std::uint16_t detail,
+             const BegunTransaction* begun = nullptr)
     {
         if (StatementFoldScope* scope = fold::currentScope; scope && code == 0 && text.empty() && detail == 0)
-            return keep(scope, log, connection, txId, rows);
+            return keep(scope, log, connection, txId, rows, begun);
+        if (begun) appendTxBegin(log, connection, *begun, 0);
         EventFields e;
         e.kind = EventKind::StatementEnd;
         e.connection = connection;
@@ -168,15 +229,21 @@ public:
 
 private:
     inline void keep(StatementFoldScope* scope, TraceLog& log, std::uint32_t connection, std::uint64_t txId,
-                     std::int64_t rows);
+                     std::int64_t rows, const BegunTransaction* begun);
     inline void forget(); // no end kept any more: off the scope's slot
+    // A TxBegin on its own, at `timeNs` (0: now).
+    static void appendTxBegin(TraceLog& log, std::uint32_t connection, const BegunTransaction& tx,
+                              std::int64_t timeNs);
 
     bool pending_ = false;
-    TraceLog* log_ = nullptr; // the kept end's
+    bool carriesTx_ = false;          // while pending_: the kept end carries its statement's TxBegin
+    std::uint16_t carriedTxMode_ = 0; // the carried TxBegin's a (its transaction is endTx_)
+    TraceLog* log_ = nullptr;         // the kept end's
     std::uint32_t connection_ = 0;
     std::int64_t endNs_ = 0;
     std::uint64_t endTx_ = 0;
     std::int64_t endRows_ = 0;
+    std::int64_t carriedTxB_ = 0;         // the carried TxBegin's b
     StatementFoldScope* scope_ = nullptr; // whose slot holds this connection's kept end
 };
 
@@ -192,7 +259,7 @@ inline std::int64_t foldedEndTimeNow(const TraceLog& log)
 }
 
 void StatementEvents::keep(StatementFoldScope* scope, TraceLog& log, std::uint32_t connection,
-                           std::uint64_t txId, std::int64_t rows)
+                           std::uint64_t txId, std::int64_t rows, const BegunTransaction* begun)
 {
     // One end kept per thread: another connection's goes out first.
     if (scope->pending_ && scope->pending_ != this) scope->pending_->flush();
@@ -204,11 +271,22 @@ void StatementEvents::keep(StatementFoldScope* scope, TraceLog& log, std::uint32
     endRows_ = rows;
     scope_ = scope;
     scope->pending_ = this;
+    if (begun) {
+        // Carried when the Begin can hold it (kStatementBeginCarriesTxBegin), else on its own.
+        if (begun->txId == txId && rows == 0 && begun->a >= 0 && begun->a <= 15) {
+            carriesTx_ = true;
+            carriedTxMode_ = static_cast<std::uint16_t>(begun->a);
+            carriedTxB_ = begun->b;
+        } else {
+            appendTxBegin(log, connection, *begun, endNs_);
+        }
+    }
 }
 
 void StatementEvents::forget()
 {
     pending_ = false;
+    carriesTx_ = false;
     if (scope_ && scope_->pending_ == this) scope_->pending_ = nullptr;
     scope_ = nullptr;
 }

@@ -157,8 +157,9 @@ template <typename Store> inline void TraceLog::appendWith(const EventFields& ev
     counts_.apply(event); // counts only: the times of its tallies go unused
     // Relaxed is enough: one thread's increments are ordered, so its buffer stays sorted by seq,
     // and readers learn what is visible from the buffers' published counts, not from this counter.
+    const std::uint32_t text = store(writer.buffer.nextTexts());
     const std::uint64_t seq = nextSeq_.fetch_add(1, std::memory_order_relaxed);
-    writer.buffer.publishStored(event, seq, timeNs, store(writer.buffer.nextTexts()));
+    writer.buffer.publishStored(event, seq, timeNs, text);
     kindCount.store(kindCount.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
@@ -232,7 +233,7 @@ std::uint64_t TraceLog::readSince(std::uint64_t from, std::size_t maxEvents, std
         from, skipped, [&](std::span<const ThreadEventBuffer* const> buffers, std::uint64_t start) {
             return readConsistentPrefix(buffers, start, out, maxEvents);
         });
-    unfoldStatementEnds(out, first); // a pair counts as one of the maxEvents
+    unfoldStatementEnds(out, first); // a pair (or three) counts as one of the maxEvents
     return end;
 }
 
@@ -241,6 +242,7 @@ std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(
 {
     const std::function<void(const Event&)> unfolding = [&](const Event& e) {
         if (!carriesStatementEnd(e)) return visit(e);
+        if (carriesTxBegin(e)) visit(foldedTxBegin(e));
         visit(foldedStatementEnd(e));
         Event begin = e;
         clearFoldedEnd(begin);
@@ -255,17 +257,19 @@ std::uint64_t TraceLog::visitSince(std::uint64_t from, const std::function<void(
 std::uint64_t TraceLog::visitFieldsSince(std::uint64_t from, EventFieldsVisitor visit, std::uint64_t* skipped,
                                          EventKindSet kinds) const
 {
-    // A reader of StatementEnd must be shown the Begins that carry one.
+    // A reader of StatementEnd or TxBegin must be shown the Begins that carry one.
     const bool ends = kinds.contains(EventKind::StatementEnd);
+    const bool txBegins = kinds.contains(EventKind::TxBegin);
     const bool begins = kinds.contains(EventKind::StatementBegin);
     // Without StatementBegin in `kinds`, every kind is decoded and the others left out here.
-    const bool widened = ends && !begins;
+    const bool widened = (ends || txBegins) && !begins;
     auto unfolding = [&](const Event& e, std::string_view text) {
         if (e.kind != EventKind::StatementBegin) {
             if (!widened || kinds.contains(e.kind)) visit(e, text);
             return;
         }
         if (carriesStatementEnd(e)) {
+            if (txBegins && carriesTxBegin(e)) visit(foldedTxBegin(e), {});
             if (ends) visit(foldedStatementEnd(e), {});
             Event begin = e; // its text is empty: the fields only
             clearFoldedEnd(begin);

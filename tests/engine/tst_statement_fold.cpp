@@ -1,6 +1,6 @@
-// A successful StatementEnd folded into its connection's next StatementBegin
-// (engine/trace/StatementFold.h): while a connection folds (a workers loop), the log stores one
-// event where it stored two, and every read hands the pair back. What must hold:
+// A successful StatementEnd folded into its connection's next StatementBegin, with MVCC's BEGIN's
+// TxBegin (engine/trace/StatementFold.h): while a connection folds (a workers loop), the log
+// stores one event where it stored two (or three), and every read hands them back. What must hold:
 // - the connection's events, read back, are those it appends with the fold off, field for field
 //   (the same statements on two databases, the fold on and off, MVCC and SQLite, with rows read,
 //   an error, a busy wait and a busy error);
@@ -49,13 +49,23 @@ std::map<std::uint32_t, std::vector<Key>> byConnection(const std::vector<Event>&
     return out;
 }
 
-// The log as stored: each StatementEnd that shares its seq with the Begin after it folded back.
+// The log as stored: each StatementEnd that shares its seq with the Begin after it folded back,
+// with the TxBegin before it when that shares the seq too.
 std::vector<Event> refolded(const std::vector<Event>& log)
 {
     std::vector<Event> out;
     for (std::size_t i = 0; i < log.size(); ++i) {
         const Event& e = log[i];
-        if (e.kind == EventKind::StatementEnd && i + 1 < log.size() && log[i + 1].seq == e.seq) {
+        if (e.kind == EventKind::TxBegin && i + 2 < log.size() && log[i + 1].seq == e.seq) {
+            const Event& end = log[++i];
+            Event begin = log[++i];
+            begin.detail |= kStatementBeginEndsPrevious | kStatementBeginCarriesTxBegin |
+                            static_cast<std::uint16_t>(e.a << kCarriedTxModeShift);
+            begin.rowid = end.timeNs;
+            begin.a = static_cast<std::int64_t>(end.txId);
+            begin.b = e.b;
+            out.push_back(std::move(begin));
+        } else if (e.kind == EventKind::StatementEnd && i + 1 < log.size() && log[i + 1].seq == e.seq) {
             Event begin = log[++i];
             begin.detail |= kStatementBeginEndsPrevious;
             begin.rowid = e.timeNs;
@@ -69,11 +79,21 @@ std::vector<Event> refolded(const std::vector<Event>& log)
     return out;
 }
 
+// Events folded into the event after them: those that share its seq (a StatementEnd; a TxBegin).
 std::size_t foldsIn(const std::vector<Event>& log)
 {
     std::size_t n = 0;
     for (std::size_t i = 0; i + 1 < log.size(); ++i)
-        n += log[i].kind == EventKind::StatementEnd && log[i + 1].seq == log[i].seq;
+        n += log[i + 1].seq == log[i].seq;
+    return n;
+}
+
+// TxBegins carried by a folded Begin: each shares its seq with the StatementEnd after it.
+std::size_t carriedTxBeginsIn(const std::vector<Event>& log)
+{
+    std::size_t n = 0;
+    for (std::size_t i = 0; i + 1 < log.size(); ++i)
+        n += log[i].kind == EventKind::TxBegin && log[i + 1].seq == log[i].seq;
     return n;
 }
 
@@ -207,9 +227,16 @@ private slots:
         QVERIFY2(foldedLog->appendedCount() < foldedEvents.size(), "the successful ends are folded");
         QCOMPARE(foldedEvents.size() - foldedLog->appendedCount(), foldsIn(foldedEvents));
         QCOMPARE(byConnection(foldedEvents), byConnection(plainEvents));
+        // MVCC's BEGIN ends with its TxBegin: both ride on the next statement's Begin. SQLite's
+        // TxBegin is not held (its BEGIN appends lock events after it).
+        if (static_cast<JournalMode>(mode) == JournalMode::Mvcc)
+            QCOMPARE(carriedTxBeginsIn(foldedEvents), std::size_t{1});
+        else
+            QCOMPARE(carriedTxBeginsIn(foldedEvents), std::size_t{0});
 
         // Each connection's events keep their time order; a folded end lies between the events
-        // around it; the rows preview and the error kept their End.
+        // around it; the rows preview and the error kept their End; a carried TxBegin comes
+        // just before the End of its statement, of its transaction.
         std::map<std::uint32_t, std::int64_t> last;
         for (std::size_t i = 0; i < foldedEvents.size(); ++i) {
             const Event& e = foldedEvents[i];
@@ -223,6 +250,13 @@ private slots:
                 QCOMPARE(foldedEvents[i + 1].kind, EventKind::StatementBegin);
                 QCOMPARE(foldedEvents[i + 1].connection, e.connection);
                 QCOMPARE(foldedEvents[i + 1].detail, std::uint16_t{0});
+            }
+            if (e.kind == EventKind::TxBegin && i + 1 < foldedEvents.size() &&
+                foldedEvents[i + 1].seq == e.seq) {
+                QCOMPARE(foldedEvents[i + 1].kind, EventKind::StatementEnd);
+                QCOMPARE(foldedEvents[i + 1].connection, e.connection);
+                QCOMPARE(foldedEvents[i + 1].txId, e.txId);
+                QCOMPARE(foldedEvents[i + 1].timeNs, e.timeNs); // stamped with its statement's end
             }
             if (e.kind == EventKind::StatementEnd && (e.a != 0 || !e.text.empty()))
                 QVERIFY2(i + 1 == foldedEvents.size() || foldedEvents[i + 1].seq != e.seq,
@@ -262,8 +296,9 @@ private slots:
                 QCOMPARE((*read)[i].timeNs, all[i].timeNs);
             }
         }
-        // A reader of one of the two kinds gets exactly those.
-        for (EventKind kind : {EventKind::StatementEnd, EventKind::StatementBegin}) {
+        // A reader of one of the three kinds gets exactly those.
+        QCOMPARE(carriedTxBeginsIn(all), std::size_t{1});
+        for (EventKind kind : {EventKind::StatementEnd, EventKind::StatementBegin, EventKind::TxBegin}) {
             std::vector<Key> want, got;
             for (const Event& e : all)
                 if (e.kind == kind) want.push_back(keyOf(e));
@@ -303,10 +338,17 @@ private slots:
         const bool workers = std::any_of(r.events.begin(), r.events.end(), [](const Event& e) {
             return e.kind == EventKind::PhaseBegin && e.a == static_cast<std::int64_t>(RunPhase::Workers);
         });
+        const bool mvcc = std::any_of(r.events.begin(), r.events.end(), [](const Event& e) {
+            return e.kind == EventKind::TxBegin && e.b != 0; // MVCC's begin timestamp
+        });
         if (workers)
             QVERIFY2(foldsIn(r.events) > 0, "workers fold their statements' ends");
         else
             QCOMPARE(foldsIn(r.events), std::size_t{0}); // steps do not fold
+        if (workers && mvcc)
+            QVERIFY2(carriedTxBeginsIn(r.events) > 0, "MVCC workers' BEGINs carry their TxBegin");
+        else
+            QCOMPARE(carriedTxBeginsIn(r.events), std::size_t{0});
         QCOMPARE(r.events.size() - r.log->appendedCount(), foldsIn(r.events));
         const std::vector<Event> stored = refolded(r.events);
         QCOMPARE(stored.size(), r.log->appendedCount());
@@ -368,6 +410,7 @@ private slots:
     {
         const Run r = run(testing::builtInScenario("seed-concurrent-writes.txs"));
         QVERIFY(foldsIn(r.events) > 0);
+        QVERIFY(carriedTxBeginsIn(r.events) > 0);
         Session session;
         session.journalMode = "mvcc";
         session.events = r.events;
@@ -457,6 +500,33 @@ private slots:
         TraceLog log;
         log.append(begin);
         QCOMPARE(log.snapshot().size(), std::size_t{2});
+
+        // One that claims a TxBegin too: it begins at the end's (clamped) time; the mode is four
+        // bits; the Begin reads back clean.
+        begin.detail = kStatementBeginEndsPrevious | kStatementBeginCarriesTxBegin |
+                       (0xf << kCarriedTxModeShift) | 0x8000;
+        begin.table = 6;
+        v = {begin};
+        unfoldStatementEnds(v, 0);
+        QCOMPARE(v.size(), std::size_t{3});
+        QCOMPARE(v[0].kind, EventKind::TxBegin);
+        QCOMPARE(v[0].timeNs, std::int64_t{100});
+        QCOMPARE(v[0].table, std::uint32_t{0});
+        QCOMPARE(v[0].txId, std::uint64_t{9});
+        QCOMPARE(v[0].a, std::int64_t{15});
+        QCOMPARE(v[0].b, std::int64_t{4});
+        QCOMPARE(v[1].kind, EventKind::StatementEnd);
+        QCOMPARE(v[1].b, std::int64_t{0});
+        QCOMPARE(v[1].timeNs, std::int64_t{100});
+        QCOMPARE(v[2].kind, EventKind::StatementBegin);
+        QCOMPARE(v[2].table, std::uint32_t{6});       // not the fold's
+        QCOMPARE(v[2].detail, std::uint16_t{0x8000}); // bits the fold does not own stay
+        for (const Event& e : v)
+            p.apply(e);
+        TraceLog log2;
+        log2.append(begin);
+        QCOMPARE(log2.snapshot().size(), std::size_t{3});
+        QCOMPARE(log2.totals(), countOfAll(v));
     }
 };
 

@@ -134,6 +134,7 @@ std::optional<Error> MvccConnection::runOne(std::string_view statement, const Cl
                                             const SchemaRead* schemaRead, std::uint64_t textId)
 {
     const std::uint64_t txId = tx_ ? tx_->id : 0;
+    txBeginLeftToEnd_ = false; // set by this statement's BEGIN only, even if an earlier one threw
     clock_.begin();
     if (trace_) statementEvents_.begin(*trace_, id(), txId, statement, textId);
 

@@ -215,7 +215,8 @@ std::optional<Session> parseSession(const std::string& text, const std::string& 
             const bool foldedRepeat =
                 e.seq == previous.seq && previous.connection == e.connection &&
                 ((e.kind == EventKind::StatementBegin && previous.kind == EventKind::StatementEnd) ||
-                 (e.kind == EventKind::StatementEnd && previous.kind == EventKind::TxBegin));
+                 (e.kind == EventKind::StatementEnd && previous.kind == EventKind::TxBegin &&
+                  previous.txId == e.txId));
             if (!foldedRepeat) return fail("events are not in seq order");
         }
         session.events.push_back(std::move(e));

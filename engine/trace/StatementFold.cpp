@@ -37,9 +37,13 @@ namespace {
 // Whether end, begin (events[i], events[i + 1]) are a pair a folded Begin was read as.
 bool isFoldedPair(const Event& end, const Event& begin)
 {
+    // The Begin's fold bits are clear (a Begin read back never has them): a foreign one that
+    // sets them is left alone rather than refolded into something that unfolds otherwise.
+    constexpr std::uint16_t foldBits =
+        kStatementBeginEndsPrevious | kStatementBeginCarriesTxBegin | kCarriedTxModeMask;
     return end.kind == EventKind::StatementEnd && begin.kind == EventKind::StatementBegin &&
            begin.seq == end.seq && begin.connection == end.connection && end.a == 0 && end.text.empty() &&
-           !carriesStatementEnd(begin) && end.timeNs <= begin.timeNs;
+           (begin.detail & foldBits) == 0 && end.timeNs <= begin.timeNs;
 }
 
 // Whether `tx` is a TxBegin the Begin of that pair carried (as unfoldStatementEnds gives it back).

@@ -266,6 +266,43 @@ private slots:
         QCOMPARE(foldedLog->totals(), countOfAll(foldedEvents));
     }
 
+    // A kept end that carries its TxBegin and is flushed (the worker sleeps, pauses, retries or
+    // closes the connection) appends both on their own, in order, as the store would have.
+    void aFlushedEndKeepsItsTxBegin()
+    {
+        auto plainLog = std::make_shared<TraceLog>();
+        auto foldedLog = std::make_shared<TraceLog>();
+        for (const bool fold : {false, true}) {
+            auto db = test::openMvcc(fold ? foldedLog : plainLog);
+            auto a = db->connect("a");
+            std::optional<StatementFoldScope> scope;
+            if (fold) scope.emplace();
+            MUST(*a, "CREATE TABLE t (x INT)");
+            // DEFERRED: its COMMIT takes the exclusive slot (a CONCURRENT one's TxCommit would
+            // carry the time its commit lock was taken, which differs between the two runs).
+            MUST(*a, "BEGIN DEFERRED");
+            StatementFoldScope::flush(); // as before a worker's sleep
+            MUST(*a, "INSERT INTO t VALUES (1)");
+            MUST(*a, "COMMIT");
+            MUST(*a, "BEGIN");
+            a.reset(); // the connection closes with the BEGIN's end kept
+        }
+        const std::vector<Event> plain = plainLog->snapshot();
+        const std::vector<Event> folded = foldedLog->snapshot();
+        QCOMPARE(byConnection(folded), byConnection(plain));
+        QCOMPARE(carriedTxBeginsIn(folded), std::size_t{0}); // both were flushed, not carried
+        std::size_t txBegins = 0;
+        for (std::size_t i = 0; i < folded.size(); ++i) {
+            if (folded[i].kind != EventKind::TxBegin) continue;
+            ++txBegins;
+            QVERIFY(i + 1 < folded.size());
+            QCOMPARE(folded[i + 1].kind, EventKind::StatementEnd); // its BEGIN's end, just after it
+            QVERIFY(folded[i + 1].seq > folded[i].seq);
+            QCOMPARE(folded[i + 1].timeNs, folded[i].timeNs);
+        }
+        QCOMPARE(txBegins, std::size_t{2});
+    }
+
     void everyReadUnfolds()
     {
         auto log = std::make_shared<TraceLog>();

@@ -5,6 +5,9 @@
 // spent its budget (on a clock the test drives), the handlers' measured share counted in; the
 // views refresh in a turn of their own.
 
+#include "engine/api/Connection.h"
+#include "engine/trace/StatementFold.h"
+#include "engine/trace/TraceLog.h"
 #include "tests/widgets/support/StatementLogs.h"
 #include "widgets/models/SessionLog.h"
 
@@ -93,6 +96,65 @@ private slots:
             QCOMPARE(a[i].seq, b[i].seq);
             QCOMPARE(a[i].endNs, b[i].endNs);
         }
+    }
+
+    // A Begin that carries its transaction's TxBegin is read as three events under one seq
+    // (engine/trace/StatementFold.h). A slice whose budget is spent on the TxBegin applies the
+    // other two before it stops, or the next slice would read the group from its seq again and
+    // apply the TxBegin and the End twice (a second span for the transaction).
+    void aSliceNeverStopsInsideAFoldedGroup()
+    {
+        const std::size_t step = SessionLog::kBudgetCheckEvents;
+        auto log = std::make_shared<TraceLog>();
+        std::int64_t t = 1000;
+        auto add = [&](EventKind kind, std::uint64_t tx = 0, std::int64_t a = 0, std::int64_t b = 0,
+                       const char* text = "") {
+            Event e;
+            e.kind = kind;
+            e.connection = 1;
+            e.txId = tx;
+            e.a = a;
+            e.b = b;
+            e.text = text;
+            e.timeNs = t += 10;
+            return e;
+        };
+        log->append(add(EventKind::ConnectionOpen, 0, 0, 0, "w"));
+        log->append(add(EventKind::StatementBegin, 0, 0, 0, "BEGIN CONCURRENT"));
+        for (std::size_t i = 2; i < step - 1; ++i) { // read positions 2 .. step - 2
+            Event note = add(EventKind::Note, 0, 0, 0, "filler");
+            note.connection = 0;
+            log->append(note);
+        }
+        // Read as positions step - 1 (the TxBegin: the last of the first step), step, step + 1.
+        Event carrier = add(EventKind::StatementBegin, 0, 7, 5, "INSERT INTO t VALUES (1)");
+        carrier.detail =
+            kStatementBeginEndsPrevious | kStatementBeginCarriesTxBegin |
+            static_cast<std::uint16_t>(static_cast<int>(TxMode::Concurrent) << kCarriedTxModeShift);
+        carrier.rowid = carrier.timeNs - 5;
+        carrier.txId = 7;
+        log->append(carrier);
+        log->append(add(EventKind::StatementEnd, 7, 0, 1));
+        log->append(add(EventKind::StatementBegin, 7, 0, 0, "COMMIT"));
+        log->append(add(EventKind::TxCommit, 7, 9, 1));
+        log->append(add(EventKind::StatementEnd, 7));
+
+        SessionLog session(log);
+        std::int64_t reads = 0;
+        session.setSliceClock([&] { return reads++ == 0 ? std::int64_t{0} : std::int64_t{12'000'000}; });
+        session.setSliceBudgetMs(11);
+        QCOMPARE(session.drain(), step + 2); // the first step, and the rest of its group
+        std::size_t slices = 1;
+        while (session.drain() > 0)
+            ++slices;
+        QCOMPARE(slices, std::size_t{2});
+        SessionLog oneGo(log);
+        oneGo.drain();
+        QCOMPARE(session.projection().eventCount(), oneGo.projection().eventCount());
+        QCOMPARE(session.projection().eventCount(), log->snapshot().size());
+        QCOMPARE(session.projection().transactions.all().size(), std::size_t{1});
+        QCOMPARE(session.projection().transactions.all().size(),
+                 oneGo.projection().transactions.all().size());
     }
 
     // The views' eventsApplied handlers run in the slice's turn on everything it applied: each

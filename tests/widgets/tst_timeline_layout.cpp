@@ -2,6 +2,7 @@
 // per track, markers, retry links, explanations), the time/lane geometry, merging of spans
 // narrower than a pixel, hit testing and tooltip text; on hand-made events and recorded runs.
 
+#include "engine/api/Connection.h"
 #include "engine/api/Error.h"
 #include "engine/trace/ExplainRule.h"
 #include "tests/engine/support/EventBuilder.h"
@@ -235,6 +236,30 @@ private slots:
         QVERIFY(lane.closed);
         // A lock event's seq finds its span.
         QCOMPARE(*m.findEvent(3), (ItemRef{ItemRef::Kind::Span, Track::LockDb, 0, 2}));
+    }
+
+    // A Begin that carries its transaction's TxBegin (engine/trace/StatementFold.h) is read as
+    // TxBegin, StatementEnd, StatementBegin under one seq, which is also the transaction's begin:
+    // that seq finds the statement (the statement log and the errors select by it), not the
+    // transaction that begins with it.
+    void aCarriedTxBeginsSeqFindsItsStatement()
+    {
+        Events ev;
+        ev.add(EventKind::ConnectionOpen, 1, 0, 0, 0, 0, "W");
+        ev.add(EventKind::StatementBegin, 1, 10, 0, 0, 0, "BEGIN CONCURRENT");
+        ev.add(EventKind::TxBegin, 1, 12, 3, static_cast<std::int64_t>(TxMode::Concurrent), 7);
+        const auto seq = ev.lastSeq();
+        ev.add(EventKind::StatementEnd, 1, 12, 3).seq = seq;
+        ev.add(EventKind::StatementBegin, 1, 20, 3, 0, 0, "UPDATE t SET v = 1").seq = seq;
+        ev.add(EventKind::StatementEnd, 1, 25, 3).seq = seq + 1;
+        TimelineModel m;
+        m.append(ev.list);
+        const Lane& lane = m.lanes()[0];
+        QCOMPARE(lane.track(Track::Transaction).size(), 1u);
+        QCOMPARE(lane.track(Track::Transaction)[0].beginSeq, seq);
+        QCOMPARE(lane.track(Track::Statement).size(), 2u);
+        QCOMPARE(*m.findEvent(seq), (ItemRef{ItemRef::Kind::Span, Track::Statement, 0, 1}));
+        QCOMPARE(*m.findEvent(seq + 1), (ItemRef{ItemRef::Kind::Span, Track::Statement, 0, 1}));
     }
 
     void waitsLastUntilTheLockIsTaken()

@@ -94,7 +94,9 @@ std::size_t SessionLog::drain()
     const std::size_t limit = nextSliceLimit();
     batch_.clear();
     nextSeq_ = log_->readSince(nextSeq_, limit, batch_);
-    sliceWasFull_ = batch_.size() == limit;
+    // A read of `limit` stored events gives more when some unfold (StatementFold.h): at least
+    // `limit` is a full slice (a short one that unfolded to `limit` only costs one more drain).
+    sliceWasFull_ = batch_.size() >= limit;
     if (batch_.empty()) return 0;
     const std::uint64_t firstSeq = batch_.front().seq;
     std::size_t applied = batch_.size();
@@ -111,10 +113,11 @@ std::size_t SessionLog::drain()
             if (budget_.spent(static_cast<std::int64_t>(handlerNsPerEvent_ * static_cast<double>(applied))))
                 break;
         }
-        // A StatementEnd folded into the Begin after it is read as the pair, both with the
-        // Begin's seq (engine/trace/StatementFold.h): a slice never ends between the two, or
-        // the next read from that seq would apply the End again.
-        if (applied > 0 && applied < batch_.size() && batch_[applied].seq == batch_[applied - 1].seq) {
+        // A StatementEnd folded into the Begin after it is read as the pair, and with a carried
+        // TxBegin as three, all with the Begin's seq (engine/trace/StatementFold.h): a slice
+        // never ends inside such a group, or the next read from that seq would apply its first
+        // events again.
+        while (applied > 0 && applied < batch_.size() && batch_[applied].seq == batch_[applied - 1].seq) {
             projection_->apply(batch_, applied, applied + 1);
             ++applied;
         }

@@ -395,8 +395,14 @@ std::optional<ItemRef> TimelineModel::findEvent(std::uint64_t seq) const
                                [](const auto& entry, std::uint64_t s) { return entry.first < s; });
     if (it != seqIndex_.end() && it->first == seq) return it->second;
     // Spans of one track begin in seq order: the candidate is the last one beginning at or before seq.
+    // The statement track first: a statement's Begin that carries its transaction's TxBegin
+    // (engine/trace/StatementFold.h) has that transaction's begin seq too, and the event is the
+    // statement's.
     for (std::uint32_t lane = 0; lane < lanes_.size(); ++lane) {
-        for (int k = 0; k < kTrackCount; ++k) {
+        for (int order = 0; order < kTrackCount; ++order) {
+            const int k = order == 0   ? static_cast<int>(Track::Statement)
+                          : order == 1 ? static_cast<int>(Track::Transaction)
+                                       : order;
             const auto& list = lanes_[lane].tracks[k];
             auto s = std::upper_bound(list.begin(), list.end(), seq,
                                       [](std::uint64_t q, const Span& span) { return q < span.beginSeq; });

@@ -5,7 +5,10 @@
 //   (c) the same through the Runner, tracing on.
 // Prints each throughput and the ratios b/a (the runner's own cost) and c/b (the trace log's).
 // The machines are shared and noisy, so each variant runs several rounds, interleaved, and the
-// median is reported.
+// median is reported. c/b is also given as the median of each round's own c/b (a round's (b) and
+// (c) run back to back, so a burst of load from elsewhere that lasts a round moves both: the
+// steadier figure), and in CPU time (transactions per CPU-second of the process: what the
+// tracing costs the machine, whatever else runs on it).
 //
 // All three run on the same kind of database: in memory by default, which leaves the engine's
 // CPU work alone beside the tracing (the harder test of the trace log's cost); BENCH_DB=file
@@ -23,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -69,8 +73,33 @@ struct TemporaryFolder
     }
 };
 
+// One variant's throughput in one round: committed transactions per second of wall time and
+// per second of the process's CPU time (every thread's).
+struct Rate
+{
+    double wall = 0;
+    double cpu = 0;
+};
+
+double processCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// Times `run`, which commits `transactions`.
+template <typename Run> Rate timed(double transactions, Run run)
+{
+    const double cpuStart = processCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    run();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {transactions / seconds, transactions / (processCpuSeconds() - cpuStart)};
+}
+
 // (a) Returns committed transactions per second.
-double runDirect(const Config& c, long& retries)
+Rate runDirect(const Config& c, long& retries)
 {
     Error error;
     std::optional<TemporaryFolder> folder;
@@ -84,35 +113,37 @@ double runDirect(const Config& c, long& retries)
     std::atomic<long> committed{0};
     std::atomic<long> retried{0};
     std::vector<std::thread> threads;
-    const auto start = std::chrono::steady_clock::now();
-    for (int w = 0; w < c.workers; ++w) {
-        threads.emplace_back([&, w] {
-            auto conn = db->connect("writer-" + std::to_string(w));
-            for (long i = 0; i < c.transactions; ++i) {
-                // The seed's loop: retry the whole transaction on a retryable error.
-                for (;;) {
-                    Result r = conn->execute("BEGIN CONCURRENT");
-                    if (r) r = conn->execute(kInsert, {Value(std::int64_t{w}), Value(std::int64_t{i})});
-                    if (r) r = conn->execute("COMMIT");
-                    if (r) break;
-                    if (conn->transaction().active) conn->execute("ROLLBACK");
-                    if (!isRetryable(*r.error)) fail(r.error->describe());
-                    retried.fetch_add(1, std::memory_order_relaxed);
-                    std::this_thread::yield();
+    const Rate rate = timed(static_cast<double>(c.workers) * static_cast<double>(c.transactions), [&] {
+        for (int w = 0; w < c.workers; ++w) {
+            threads.emplace_back([&, w] {
+                auto conn = db->connect("writer-" + std::to_string(w));
+                for (long i = 0; i < c.transactions; ++i) {
+                    // The seed's loop: retry the whole transaction on a retryable error.
+                    for (;;) {
+                        Result r = conn->execute("BEGIN CONCURRENT");
+                        if (r) r = conn->execute(kInsert, {Value(std::int64_t{w}), Value(std::int64_t{i})});
+                        if (r) r = conn->execute("COMMIT");
+                        if (r) break;
+                        if (conn->transaction().active) conn->execute("ROLLBACK");
+                        if (!isRetryable(*r.error)) fail(r.error->describe());
+                        retried.fetch_add(1, std::memory_order_relaxed);
+                        std::this_thread::yield();
+                    }
+                    committed.fetch_add(1, std::memory_order_relaxed);
                 }
-                committed.fetch_add(1, std::memory_order_relaxed);
-            }
-        });
-    }
-    for (auto& t : threads)
-        t.join();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            });
+        }
+        for (auto& t : threads)
+            t.join();
+    });
+    if (committed.load() != static_cast<long>(c.workers) * c.transactions)
+        fail("the direct run lost commits");
     retries = retried.load();
-    return static_cast<double>(committed.load()) / seconds;
+    return rate;
 }
 
-// (b), (c) Returns committed transactions per second of the workers phase.
-double runRunner(const Config& c, bool tracing, std::uint64_t& events, std::uint64_t& retries)
+// (b), (c) Returns committed transactions per second of the run.
+Rate runRunner(const Config& c, bool tracing, std::uint64_t& events, std::uint64_t& retries)
 {
     const std::string text = "journal_mode: mvcc\n"
                              "setup:\n"
@@ -133,16 +164,16 @@ double runRunner(const Config& c, bool tracing, std::uint64_t& events, std::uint
     Runner runner(std::move(parsed.workload()), options);
     // Timed here, the same way for both: a run's counts come from its trace log (CountingRule.h),
     // so with tracing off the summary counts no commits and has no throughput of its own.
-    const auto start = std::chrono::steady_clock::now();
-    const RunSummary& s = runner.run();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const RunSummary* summary = nullptr;
     const auto expected = static_cast<std::uint64_t>(c.workers) * static_cast<std::uint64_t>(c.transactions);
+    const Rate rate = timed(static_cast<double>(expected), [&] { summary = &runner.run(); });
+    const RunSummary& s = *summary;
     if (!s.ok() || s.workersFailed != 0 || (tracing && s.committed != expected))
         fail("the runner committed " + std::to_string(s.committed) + " of " + std::to_string(expected) +
              (s.workerErrors.empty() ? "" : ": " + s.workerErrors.front()));
     events = s.events;
     retries = s.retries;
-    return static_cast<double>(expected) / seconds;
+    return rate;
 }
 
 double median(std::vector<double> v)
@@ -168,30 +199,48 @@ int main(int argc, char** argv)
                 "%u hardware threads\n",
                 c.workers, c.transactions, c.onFile ? "on a fresh file" : "in memory", c.rounds,
                 std::thread::hardware_concurrency());
-    std::vector<double> direct, untraced, traced;
+    std::vector<Rate> direct, untraced, traced;
     std::uint64_t events = 0, ignored = 0;
     // Retries of (a) and (c) (a run without tracing counts none): the same work only if both are
     // near zero or near each other.
     long directRetries = 0;
     std::uint64_t tracedRetries = 0;
+    // BENCH_ONLY=a|b|c runs one variant (for a profiler); the others report 0.
+    const char* only = std::getenv("BENCH_ONLY");
+    auto wanted = [only](char v) { return !only || *only == v; };
     for (int round = 0; round < c.rounds; ++round) {
         // Interleaved, so a burst of load from elsewhere hits all three alike.
-        // BENCH_ONLY=a|b|c runs one variant (for a profiler); the others report 0.
-        const char* only = std::getenv("BENCH_ONLY");
-        auto wanted = [only](char v) { return !only || *only == v; };
-        direct.push_back(wanted('a') ? runDirect(c, directRetries) : 0);
-        untraced.push_back(wanted('b') ? runRunner(c, false, ignored, ignored) : 0);
-        traced.push_back(wanted('c') ? runRunner(c, true, events, tracedRetries) : 0);
+        direct.push_back(wanted('a') ? runDirect(c, directRetries) : Rate{});
+        untraced.push_back(wanted('b') ? runRunner(c, false, ignored, ignored) : Rate{});
+        traced.push_back(wanted('c') ? runRunner(c, true, events, tracedRetries) : Rate{});
         std::printf("  round %d: direct %.0f tx/s, runner %.0f tx/s, runner+trace %.0f tx/s "
                     "(retries: direct %ld, runner+trace %llu)\n",
-                    round + 1, direct.back(), untraced.back(), traced.back(), directRetries,
+                    round + 1, direct.back().wall, untraced.back().wall, traced.back().wall, directRetries,
                     static_cast<unsigned long long>(tracedRetries));
     }
-    const double a = median(direct), b = median(untraced), t = median(traced);
-    std::printf("(a) engine directly          %10.0f tx/s\n", a);
-    std::printf("(b) Runner, tracing off      %10.0f tx/s\n", b);
-    std::printf("(c) Runner, tracing on       %10.0f tx/s  (%llu events)\n", t,
-                static_cast<unsigned long long>(events));
+    auto medianOf = [](const std::vector<Rate>& rates, double Rate::*field) {
+        std::vector<double> v;
+        for (const Rate& r : rates)
+            v.push_back(r.*field);
+        return median(v);
+    };
+    // Each round's c/b, its (b) and (c) run back to back.
+    auto pairedRatio = [&](double Rate::*field) {
+        std::vector<double> v;
+        for (std::size_t i = 0; i < traced.size(); ++i)
+            v.push_back(untraced[i].*field > 0 ? traced[i].*field / untraced[i].*field : 0);
+        return median(v);
+    };
+    const double a = medianOf(direct, &Rate::wall), b = medianOf(untraced, &Rate::wall),
+                 t = medianOf(traced, &Rate::wall);
+    std::printf("(a) engine directly          %10.0f tx/s  %10.0f tx/CPU-s\n", a,
+                medianOf(direct, &Rate::cpu));
+    std::printf("(b) Runner, tracing off      %10.0f tx/s  %10.0f tx/CPU-s\n", b,
+                medianOf(untraced, &Rate::cpu));
+    std::printf("(c) Runner, tracing on       %10.0f tx/s  %10.0f tx/CPU-s  (%llu events)\n", t,
+                medianOf(traced, &Rate::cpu), static_cast<unsigned long long>(events));
     std::printf("b/a = %.3f   c/b = %.3f\n", b / a, t / b);
+    std::printf("c/b of each round, median: wall %.3f, CPU time %.3f\n", pairedRatio(&Rate::wall),
+                pairedRatio(&Rate::cpu));
     return 0;
 }

@@ -103,11 +103,28 @@ struct Runner::Impl
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
-    std::atomic<std::uint64_t> workerTxDone{0};
+    // Each worker's transactions done, on a cache line of its own: a worker stores its own count
+    // (no read-modify-write of a line every worker shares, once a transaction) and progress()
+    // sums them. Made with the Impl's workload, before any thread runs; blockFirstWorker[b] is
+    // block b's first slot.
+    struct alignas(64) WorkerDone
+    {
+        std::atomic<std::uint64_t> transactions{0};
+    };
+    std::unique_ptr<WorkerDone[]> workerDone;
+    std::size_t workerSlots = 0;
+    std::vector<std::size_t> blockFirstWorker;
     std::uint64_t workerTxTotal = 0;
     std::atomic<int> passed{0}, failed{0}, workersFailed{0}, statementsFailed{0};
     // Every SQL statement run, and those that failed with SQLITE_BUSY or SQLITE_READONLY.
     std::atomic<std::uint64_t> executed{0}, busyOrReadOnly{0};
+    // The same, tallied by one worker and added to those above when it ends: a worker's
+    // statements share no counter.
+    struct Tally
+    {
+        std::uint64_t executed = 0, busyOrReadOnly = 0;
+        void count(const Result& r);
+    };
     std::mutex reportMutex; // guards the vectors below
     std::vector<ExpectationFailure> failures;
     std::vector<std::string> workerErrors;
@@ -153,7 +170,7 @@ struct Runner::Impl
     Explained account(const Result& r, std::uint32_t connection, const BlockedWait* blocked = nullptr);
     // A worker's statement: its error is left to the log's readers when it can be (deferred);
     // `needWhy`: its outcome shows the explanation.
-    Explained accountWorker(const Result& r, std::uint32_t connection, bool needWhy);
+    Explained accountWorker(const Result& r, std::uint32_t connection, bool needWhy, Tally& tally);
     void countExecuted(const Result& r);
     void nameConnection(const Connection& connection, const std::string& name);
     void report(StatementOutcome outcome);
@@ -196,9 +213,13 @@ Runner::Runner(Workload workload, RunOptions options)
     if (workload_.check)
         for (const auto& s : workload_.check->statements)
             actions.push_back({RunPhase::Check, "check", &s});
-    for (const auto& block : workload_.workers)
+    for (const auto& block : workload_.workers) {
         impl_->workerTxTotal +=
             static_cast<std::uint64_t>(block.count) * static_cast<std::uint64_t>(block.repeat);
+        impl_->blockFirstWorker.push_back(impl_->workerSlots);
+        impl_->workerSlots += static_cast<std::size_t>(std::max(block.count, 0));
+    }
+    impl_->workerDone = std::make_unique<Impl::WorkerDone[]>(impl_->workerSlots);
 }
 
 Runner::~Runner()
@@ -297,7 +318,8 @@ RunProgress Runner::progress() const
     p.stepsTotal = impl_->actions.size();
     const std::size_t next = impl_->next.load();
     p.stepsDone = std::min(next, impl_->actions.size());
-    p.workerTransactionsDone = impl_->workerTxDone.load();
+    for (std::size_t w = 0; w < impl_->workerSlots; ++w)
+        p.workerTransactionsDone += impl_->workerDone[w].transactions.load(std::memory_order_relaxed);
     p.workerTransactionsTotal = impl_->workerTxTotal;
     if (trace_) {
         // The log's live counts (one counting rule, CountingRule.h): a pass over the connections.
@@ -346,14 +368,24 @@ bool failsTheRun(const Error& e)
     }
 }
 
+bool busyOrReadOnlyError(const Result& r)
+{
+    return !r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
+                       (r.error->code & 0xFF) == rc::ReadOnly);
+}
+
 } // namespace
 
 void Runner::Impl::countExecuted(const Result& r)
 {
     ++executed;
-    if (!r.ok() && (r.error->kind == ErrorKind::Busy || r.error->kind == ErrorKind::BusySnapshot ||
-                    (r.error->code & 0xFF) == rc::ReadOnly))
-        ++busyOrReadOnly;
+    if (busyOrReadOnlyError(r)) ++busyOrReadOnly;
+}
+
+void Runner::Impl::Tally::count(const Result& r)
+{
+    ++executed;
+    if (busyOrReadOnlyError(r)) ++busyOrReadOnly;
 }
 
 Runner::Impl::Explained Runner::Impl::account(const Result& r, std::uint32_t connection,
@@ -366,9 +398,10 @@ Runner::Impl::Explained Runner::Impl::account(const Result& r, std::uint32_t con
     return {};
 }
 
-Runner::Impl::Explained Runner::Impl::accountWorker(const Result& r, std::uint32_t connection, bool needWhy)
+Runner::Impl::Explained Runner::Impl::accountWorker(const Result& r, std::uint32_t connection, bool needWhy,
+                                                    Tally& tally)
 {
-    countExecuted(r);
+    tally.count(r);
     if (r.ok()) return {};
     if (explanations->defers(*r.error)) return explanations->deferWorker(*r.error, connection, needWhy);
     return explanations->explain(*r.error, connection, nullptr, false, now());
@@ -681,9 +714,25 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
     prepared.reserve(block.body.size());
     for (const auto& st : block.body)
         prepared.push_back(prepareWorkerStatement(st.sql));
+    std::atomic<std::uint64_t>& transactionsDone =
+        workerDone[blockFirstWorker[blockIndex] + worker].transactions;
+    Tally tally;
+    // Whichever way the worker ends, its tally joins the run's.
+    struct MergeTally
+    {
+        Impl& run;
+        const Tally& tally;
+        ~MergeTally()
+        {
+            run.executed += tally.executed;
+            run.busyOrReadOnly += tally.busyOrReadOnly;
+        }
+    } mergeTally{*this, tally};
 
+    // A transaction's latency runs from the end of the one before (the loop goes straight on):
+    // one clock read a transaction.
+    auto started = std::chrono::steady_clock::now();
     for (std::int64_t iter = 0; iter < block.repeat && !stopped; ++iter) {
-        const auto started = std::chrono::steady_clock::now();
         bool done = false;
         for (int attempt = 0; !done && !stopped;) {
             std::optional<Error> failure;
@@ -708,7 +757,8 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
                     ws.bound ? connection->execute(sql, ws.params(worker, iter)) : connection->execute(sql);
                 const bool expectedError = st.expect && st.expect->kind == Expectation::Kind::Error;
                 const bool reported = st.expect || (!result.ok() && !expectedError && !block.retry.enabled());
-                auto [explanation, fix] = accountWorker(result, connection->id(), reported && !expectedError);
+                auto [explanation, fix] =
+                    accountWorker(result, connection->id(), reported && !expectedError, tally);
                 if (reported) {
                     StatementOutcome outcome;
                     outcome.phase = RunPhase::Workers;
@@ -760,10 +810,10 @@ void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, 
             return;
         }
         if (!done) break;
-        latencies->record(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started)
-                .count());
-        ++workerTxDone;
+        const auto finished = std::chrono::steady_clock::now();
+        latencies->record(std::chrono::duration_cast<std::chrono::nanoseconds>(finished - started).count());
+        started = finished;
+        transactionsDone.store(static_cast<std::uint64_t>(iter) + 1, std::memory_order_relaxed);
     }
     std::lock_guard lock(reportMutex);
     this->latencies.merge(*latencies);

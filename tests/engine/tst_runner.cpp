@@ -7,11 +7,13 @@
 #include "support/OutcomeRecorder.h"
 #include "support/Workloads.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 #include <functional>
 #include <mutex>
 #include <sched.h>
 #include <set>
+#include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -205,6 +207,60 @@ workers w x3 repeat 4 retry(conflict, busy; max 1000):
         const auto seen = probeEveryStatement(options, [] { return ::sched_getscheduler(0); });
         QVERIFY(seen == (std::set<int>{base, SCHED_IDLE}));
         QCOMPARE(::sched_getscheduler(0), base);
+    }
+
+    // Every worker's transactions reach progress() (each worker counts on its own line), and
+    // its statements reach the run's verdict (each worker tallies its own and adds them at its
+    // end): a run in which every statement met a lock is not a pass.
+    void progressCountsEveryWorkersTransactions()
+    {
+        Runner runner(testing::parseOrFail(R"(setup:
+  CREATE TABLE t (w INT);
+workers a x3 repeat 7 retry(conflict, busy; max 1000):
+  INSERT INTO t VALUES ($worker);
+workers b x2 repeat 5 retry(conflict, busy; max 1000):
+  BEGIN CONCURRENT;
+  INSERT INTO t VALUES (10 + $worker);
+  COMMIT;
+check:
+  SELECT count(*) FROM t;    -- expect: 31
+)"),
+                      {});
+        QCOMPARE(runner.progress().workerTransactionsTotal, std::uint64_t(31));
+        QCOMPARE(runner.progress().workerTransactionsDone, std::uint64_t(0));
+        const auto& s = runner.run();
+        QVERIFY2(s.ok(), s.workerErrors.empty() ? "" : s.workerErrors.front().c_str());
+        QCOMPARE(runner.progress().workerTransactionsDone, std::uint64_t(31));
+    }
+
+    void aRunInWhichEveryStatementMetALockIsNotAPass()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath("locked.db").toStdString();
+        sqlite3* holder = nullptr;
+        QCOMPARE(sqlite3_open(path.c_str(), &holder), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(holder, "CREATE TABLE t (x)", nullptr, nullptr, nullptr), SQLITE_OK);
+        RunOptions options;
+        options.databasePath = path;
+        Runner runner(testing::parseOrFail(R"(journal_mode: delete
+busy_timeout: 0
+workers w x2 repeat 3:
+  INSERT INTO t VALUES ($worker);
+)"),
+                      options);
+        QVERIFY(!runner.open()); // before the lock: opening checks the file
+        // Another process takes the file once the run has it open.
+        QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+        const auto& s = runner.run();
+        sqlite3_close(holder);
+        QCOMPARE(s.workersFailed, 2); // each worker's first INSERT: SQLITE_BUSY, not retried
+        QCOMPARE(s.statementsFailed, 1);
+        QCOMPARE(s.statementErrors.size(), std::size_t(1));
+        QVERIFY2(QString::fromStdString(s.statementErrors[0])
+                     .startsWith("every one of the 2 statement(s) failed with SQLITE_BUSY"),
+                 s.statementErrors[0].c_str());
+        QVERIFY(!s.ok());
     }
 
     void aNonRetryableErrorEndsTheWorker()

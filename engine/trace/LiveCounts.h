@@ -44,7 +44,7 @@ private:
         std::array<std::atomic<std::uint64_t>, kCountedKinds> settled{};
         std::atomic<std::int8_t> pending{-1}; // the Counted of rule.pending while hasPending, else -1
     };
-    inline void applyCounted(const EventFields& e);
+    inline void applyCounted(Slot& slot, const EventFields& e); // `slot`: e's connection's
     Slot& slotOf(std::uint32_t connection)
     {
         const std::uint32_t p = connection >> kPageBits;

@@ -77,12 +77,11 @@ template <typename Count>
         auto& n = slot.settled[static_cast<std::size_t>(what)];
         n.store(n.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     });
-    if (!taken) applyCounted(e);
+    if (!taken) applyCounted(slot, e);
 }
 
-inline void LiveCounts::applyCounted(const EventFields& e)
+inline void LiveCounts::applyCounted(Slot& slot, const EventFields& e)
 {
-    Slot& slot = slotOf(e.connection);
     // The pending error moves into the settled counts (or is dropped as a wait) before it is
     // replaced: it is counted settled first, so a reader in between sees it at most twice, never
     // not at all.

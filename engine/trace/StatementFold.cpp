@@ -50,8 +50,8 @@ bool isFoldedPair(const Event& end, const Event& begin)
 bool isCarriedTxBegin(const Event& tx, const Event& end)
 {
     return tx.kind == EventKind::TxBegin && tx.seq == end.seq && tx.connection == end.connection &&
-           tx.txId == end.txId && end.b == 0 && tx.a >= 0 && tx.a <= 15 && tx.table == 0 && tx.rowid == 0 &&
-           tx.detail == 0 && tx.text.empty() && tx.timeNs == end.timeNs;
+           tx.txId == end.txId && end.b == 0 && tx.a >= 0 && tx.a <= kMaxCarriedTxMode && tx.table == 0 &&
+           tx.rowid == 0 && tx.detail == 0 && tx.text.empty() && tx.timeNs == end.timeNs;
 }
 
 } // namespace

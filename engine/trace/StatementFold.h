@@ -21,16 +21,18 @@
 // ONE reader unfolds it: TraceLog's reads (readSince, visitSince, visitFieldsSince, snapshot)
 // and readSession hand every reader the pair, a StatementEnd (result 0, rows b, transaction a,
 // no text, at its own time) followed by the StatementBegin as it was before the fold (a, b,
-// rowid and the bit cleared), both with the stored event's seq. So every projection, view, file
-// and export sees what it saw before, except that the StatementEnd (a) shares its seq with the
-// Begin after it and (b) comes after events of OTHER connections appended between the end and
-// the Begin; its time is its own. The one reader of the raw events is the counting rule applied
-// as events are appended (LiveCounts, CountingRuleApply.h), which takes the folded Begin as the
-// pair. Counts of events (TraceLog::appendedCount and countOf, the run summary's `events`, the
-// status bar) are of stored events: a folded Begin is one StatementBegin. A reader that resumes
-// at a seq must not stop between the two (SessionLog's slices do not). A session file saved
-// from such a log holds the pair with one seq; readSession takes exactly that repeat (older
-// builds refuse the file: "events are not in seq order").
+// rowid and the bits cleared), both with the stored event's seq; a Begin that also carries its
+// ended statement's TxBegin (kStatementBeginCarriesTxBegin below) is read as three events, that
+// TxBegin first, all with the one seq. So every projection, view, file and export sees what it
+// saw before, except that the carried events (a) share their seq with the Begin after them and
+// (b) come after events of OTHER connections appended between the end and the Begin; their time
+// is the end's own. The one reader of the raw events is the counting rule applied as events are
+// appended (LiveCounts, CountingRuleApply.h), which takes the folded Begin as the events it
+// stands for. Counts of events (TraceLog::appendedCount and countOf, the run summary's `events`,
+// the status bar) are of stored events: a folded Begin is one StatementBegin. A reader that
+// resumes at a seq must not stop inside such a group (SessionLog's slices do not). A session
+// file saved from such a log holds the group with one seq; readSession takes exactly that repeat
+// (older builds refuse the file: "events are not in seq order").
 
 #include "engine/trace/Event.h"
 #include "engine/trace/EventFields.h"
@@ -57,6 +59,8 @@ constexpr std::uint16_t kStatementBeginEndsPrevious = 1;
 constexpr std::uint16_t kStatementBeginCarriesTxBegin = 2;
 constexpr unsigned kCarriedTxModeShift = 2;
 constexpr std::uint16_t kCarriedTxModeMask = 0xf << kCarriedTxModeShift;
+// The largest TxBegin mode (its `a`) the bits hold.
+constexpr std::int64_t kMaxCarriedTxMode = kCarriedTxModeMask >> kCarriedTxModeShift;
 
 template <typename E> bool carriesStatementEnd(const E& e)
 {
@@ -78,30 +82,33 @@ template <typename E> std::int64_t foldedEndRows(const E& begin)
     return carriesTxBegin(begin) ? 0 : begin.b;
 }
 
+// An event a folded Begin carries, of `kind`: the Begin's seq and connection, the ended
+// statement's transaction (a) and the end's time; the caller sets the rest.
+template <typename E> E carriedEvent(const E& begin, EventKind kind)
+{
+    E e{};
+    if constexpr (requires { e.seq; }) e.seq = begin.seq;
+    e.kind = kind;
+    e.connection = begin.connection;
+    e.txId = static_cast<std::uint64_t>(begin.a);
+    e.timeNs = foldedEndTimeNs(begin);
+    return e;
+}
+
 // The StatementEnd a folded Begin carries, its typed fields (text empty), at its own time.
 template <typename E> E foldedStatementEnd(const E& begin)
 {
-    E end{};
-    if constexpr (requires { end.seq; }) end.seq = begin.seq;
-    end.kind = EventKind::StatementEnd;
-    end.connection = begin.connection;
-    end.txId = static_cast<std::uint64_t>(begin.a);
+    E end = carriedEvent(begin, EventKind::StatementEnd);
     end.b = foldedEndRows(begin);
-    end.timeNs = foldedEndTimeNs(begin);
     return end;
 }
 
 // The TxBegin a folded Begin carries (carriesTxBegin), its typed fields, at the end's time.
 template <typename E> E foldedTxBegin(const E& begin)
 {
-    E tx{};
-    if constexpr (requires { tx.seq; }) tx.seq = begin.seq;
-    tx.kind = EventKind::TxBegin;
-    tx.connection = begin.connection;
-    tx.txId = static_cast<std::uint64_t>(begin.a);
+    E tx = carriedEvent(begin, EventKind::TxBegin);
     tx.a = (begin.detail & kCarriedTxModeMask) >> kCarriedTxModeShift;
     tx.b = begin.b;
-    tx.timeNs = foldedEndTimeNs(begin);
     return tx;
 }
 
@@ -273,7 +280,7 @@ void StatementEvents::keep(StatementFoldScope* scope, TraceLog& log, std::uint32
     scope->pending_ = this;
     if (begun) {
         // Carried when the Begin can hold it (kStatementBeginCarriesTxBegin), else on its own.
-        if (begun->txId == txId && rows == 0 && begun->a >= 0 && begun->a <= 15) {
+        if (begun->txId == txId && rows == 0 && begun->a >= 0 && begun->a <= kMaxCarriedTxMode) {
             carriesTx_ = true;
             carriedTxMode_ = static_cast<std::uint16_t>(begun->a);
             carriedTxB_ = begun->b;

@@ -303,6 +303,47 @@ private slots:
         QCOMPARE(txBegins, std::size_t{2});
     }
 
+    // A TxBegin the kept end's Begin cannot hold (a mode beyond the detail bits, or an end that
+    // changed rows, which b would have to hold too) is appended on its own, at the end's time,
+    // just before the end that is still kept.
+    void aTxBeginTheBeginCannotHoldGoesOnItsOwn_data()
+    {
+        QTest::addColumn<std::int64_t>("mode");
+        QTest::addColumn<std::int64_t>("rows");
+        QTest::newRow("mode beyond the bits") << kMaxCarriedTxMode + 1 << std::int64_t{0};
+        QTest::newRow("rows changed") << std::int64_t{1} << std::int64_t{3};
+    }
+
+    void aTxBeginTheBeginCannotHoldGoesOnItsOwn()
+    {
+        QFETCH(std::int64_t, mode);
+        QFETCH(std::int64_t, rows);
+        TraceLog log;
+        {
+            StatementFoldScope scope;
+            StatementEvents statements;
+            statements.begin(log, 1, 0, "BEGIN");
+            const BegunTransaction begun{7, mode, 42};
+            statements.end(log, 1, 7, 0, rows, {}, 0, &begun);
+            statements.begin(log, 1, 7, "INSERT INTO t VALUES (1)");
+        }
+        const std::vector<Event> events = log.snapshot();
+        QCOMPARE(carriedTxBeginsIn(events), std::size_t{0});
+        QCOMPARE(foldsIn(events), std::size_t{1}); // the end is still carried
+        QCOMPARE(events.size(), std::size_t{4});
+        const Event& tx = events[1];
+        QCOMPARE(tx.kind, EventKind::TxBegin);
+        QCOMPARE(tx.txId, std::uint64_t{7});
+        QCOMPARE(tx.a, mode);
+        QCOMPARE(tx.b, std::int64_t{42});
+        QCOMPARE(events[2].kind, EventKind::StatementEnd);
+        QCOMPARE(events[2].b, rows);
+        QCOMPARE(events[2].timeNs, tx.timeNs); // the end's time
+        QVERIFY(events[2].seq > tx.seq);
+        QCOMPARE(events[3].kind, EventKind::StatementBegin);
+        QCOMPARE(events[3].seq, events[2].seq);
+    }
+
     void everyReadUnfolds()
     {
         auto log = std::make_shared<TraceLog>();

@@ -71,7 +71,7 @@ template <typename CounterOf> double incrementNs(int threads, long n, CounterOf 
 int main(int argc, char** argv)
 {
     const long n = argc > 1 ? std::atol(argv[1]) : 20000000;
-    if (n < 1) {
+    if (n < 4) { // the two-thread and steady-clock rows run n / 4
         std::fprintf(stderr, "usage: bench_trace_parts [OPERATIONS]\n");
         return 1;
     }
@@ -94,7 +94,9 @@ int main(int argc, char** argv)
     const double sharedLine =
         incrementNs(2, n / 4, [&](int) -> std::atomic<std::uint64_t>& { return shared.value; });
     std::printf("%u hardware threads, %ld operations\n", std::thread::hardware_concurrency(), n);
-    std::printf("trace clock read                 %6.1f ns\n", traceClock);
+    std::printf("trace clock read                 %6.1f ns  (%s)\n", traceClock,
+                clock.readsCounter() ? "the time-stamp counter"
+                                     : "the steady clock: the counter is not trusted");
     std::printf("trace clock read behind lfence   %6.1f ns\n", fencedClock);
     std::printf("steady_clock::now                %6.1f ns\n", steadyClock);
     std::printf("fetch_add, one thread            %6.1f ns\n", alone);

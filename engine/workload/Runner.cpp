@@ -105,7 +105,7 @@ struct Runner::Impl
     std::atomic<RunPhase> phase{RunPhase::NotStarted};
     // Each worker's transactions done, on a cache line of its own: a worker stores its own count
     // (no read-modify-write of a line every worker shares, once a transaction) and progress()
-    // sums them. Made with the Impl's workload, before any thread runs; blockFirstWorker[b] is
+    // sums them. Made by Runner's constructor, before any thread runs; blockFirstWorker[b] is
     // block b's first slot.
     struct alignas(64) WorkerDone
     {

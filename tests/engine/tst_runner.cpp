@@ -210,10 +210,13 @@ workers w x3 repeat 4 retry(conflict, busy; max 1000):
     }
 
     // Every worker's transactions reach progress(): each worker counts on its own line, and the
-    // slots of two blocks do not overlap.
+    // slots of two blocks do not overlap. The busy_timeout makes a writer wait for the lock
+    // instead of spending its retries at once: the holder keeps it through the log's fdatasync,
+    // which on a disk other tests keep busy can outlast a thousand immediate retries.
     void progressCountsEveryWorkersTransactions()
     {
-        Runner runner(testing::parseOrFail(R"(setup:
+        Runner runner(testing::parseOrFail(R"(busy_timeout: 60000
+setup:
   CREATE TABLE t (w INT);
 workers a x3 repeat 7 retry(conflict, busy; max 1000):
   INSERT INTO t VALUES ($worker);

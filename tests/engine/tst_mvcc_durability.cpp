@@ -62,6 +62,26 @@ struct SyncGate
     }
 };
 
+// A file database with a table t, whose log syncs through `gate` from the moment the table
+// exists. The gate is the first member, so it outlives the database that calls it.
+struct GatedDatabase
+{
+    SyncGate gate;
+    std::shared_ptr<Database> db;
+    mvcc::Durability* durability;
+    std::unique_ptr<Connection> setup;
+
+    GatedDatabase(const QString& path, std::set<int> held, std::set<int> failing = {})
+        : db(openFile(path)), durability(mvccStoreOf(*db)->durability()), setup(db->connect())
+    {
+        const auto created = setup->execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+        if (!created.ok()) qFatal("CREATE TABLE t: %s", created.error->message.c_str());
+        gate.held = std::move(held);
+        gate.failing = std::move(failing);
+        durability->setSyncHook([this](int fd) { return gate.sync(fd); });
+    }
+};
+
 // One INSERT in a BEGIN CONCURRENT transaction (an autocommit write would take the exclusive
 // lock) on its own connection and thread; its outcome once joined.
 struct Committer
@@ -283,13 +303,8 @@ private slots:
     // after a sync that covered its frame.
     void queuedCommittersShareTheNextSync()
     {
-        SyncGate gate; // outlives the database that calls it
-        auto db = openFile(path());
-        auto* durability = mvccStoreOf(*db)->durability();
-        auto setup = db->connect();
-        MUST(*setup, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
-        gate.held = {1, 2};
-        durability->setSyncHook([&](int fd) { return gate.sync(fd); });
+        GatedDatabase gated(path(), {1, 2});
+        auto& [gate, db, durability, setup] = gated;
         const auto before = durability->logSyncs();
         Committer leader(*db, 1);
         gate.waitForCall(1); // the leader's sync is running, held
@@ -317,14 +332,8 @@ private slots:
     // commits, since a frame lost in the failed sync takes every later one with it at recovery.
     void aFailedSyncFailsExactlyTheCommitsItCovered()
     {
-        SyncGate gate; // outlives the database that calls it
-        auto db = openFile(path());
-        auto* durability = mvccStoreOf(*db)->durability();
-        auto setup = db->connect();
-        MUST(*setup, "CREATE TABLE t (id INTEGER PRIMARY KEY)");
-        gate.held = {1};
-        gate.failing = {2};
-        durability->setSyncHook([&](int fd) { return gate.sync(fd); });
+        GatedDatabase gated(path(), {1}, {2});
+        auto& [gate, db, durability, setup] = gated;
         Committer leader(*db, 1);
         gate.waitForCall(1);
         Committer a(*db, 2), b(*db, 3);

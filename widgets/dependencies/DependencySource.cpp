@@ -70,8 +70,7 @@ void DependencySource::schedule()
 void DependencySource::letGo()
 {
     if (events_.empty()) return;
-    retired_.push_back(std::move(events_));
-    events_ = {};
+    retired_.push_back(std::move(events_)); // leaves events_ empty (ChunkedVector's move)
     if (!releaseTimer_.isActive()) releaseTimer_.start(0);
 }
 

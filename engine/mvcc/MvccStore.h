@@ -237,7 +237,7 @@ public:
         if (trace_) trace_->append(EventFields{0, connection, table, txId, rowid, a, b, kind, detail}, text);
     }
     // VersionCreated of `record`: the trace keeps the record's bytes and renders its text when
-    // read (RowText::encodeRecord). The direct insert has no Row, and decoding one only for the
+    // read (TraceLog::appendRow). The direct insert has no Row, and decoding one only for the
     // trace's text cost ~500 instructions a version (docs/performance.md, bench_runner_overhead).
     void emitVersionCreated(const Transaction& tx, std::uint32_t table, std::int64_t key, std::uint64_t id,
                             const RowRecord& record) const;

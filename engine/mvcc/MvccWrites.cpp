@@ -3,7 +3,6 @@
 
 #include "engine/mvcc/MvccStore.h"
 #include "engine/mvcc/Visibility.h"
-#include "engine/trace/RowText.h"
 
 namespace txs::mvcc {
 
@@ -165,12 +164,7 @@ void MvccStore::emitVersionCreated(const Transaction& tx, std::uint32_t table, s
 {
     const EventFields fields{
         0, tx.connection, table, tx.id, key, static_cast<std::int64_t>(id), 0, EventKind::VersionCreated, 0};
-    // The record's bytes, rendered when the event is read (RowText::encodeRecord); a long one
-    // (its text is cut at 80 characters anyway) is rendered now from its decoded Row.
-    const std::string_view bytes = record.recordBytes();
-    if (bytes.size() > RowText::kMaxRecordBytes) return trace_->append(fields, record.decode());
-    char encoded[RowText::kMaxRecordBytes + 1];
-    trace_->appendEncodedRow(fields, {encoded, RowText::encodeRecord(bytes, encoded)});
+    trace_->appendRow(fields, record.recordBytes()); // rendered when read (a long one now)
 }
 
 void MvccStore::undoTo(Transaction& tx, std::size_t mark)

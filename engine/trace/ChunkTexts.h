@@ -22,7 +22,7 @@
 // is stored as kTooLong's message instead of silently vanishing.
 //
 // An encoded text (storeEncoded) is bytes its reader renders into the text (RowText: a row's
-// record or values, rendered when the event is read rather than on the writer's thread); read()
+// record, rendered when the event is read rather than on the writer's thread); read()
 // says which a reference is. A text stored with an id (storeInterned, TextIds.h) is found again
 // by its id alone, in a table of its own.
 

@@ -9,117 +9,10 @@
 
 namespace txs {
 
-namespace {
-
-// encode()'s type bytes, and encodeRecord()'s marker (no value's type: the two never mix).
-enum : char { kNull = 0, kInteger = 1, kReal = 2, kRecord = 3 };
-
-} // namespace
-
-RowText::RowText(const Row& row)
+RowText::RowText(std::string_view record)
 {
-    for (std::size_t i = 0; i < row.size() && size_ <= kCut; ++i) {
-        if (i) chars_[size_++] = '|'; // size_ <= kCut: there is room
-        if (row[i].type() == Value::Type::Integer)
-            addInteger(row[i].integer());
-        else
-            add(row[i].display());
-    }
-    finish();
-}
-
-RowText::RowText(std::string_view encoded)
-{
-    if (!encoded.empty() && encoded[0] == kRecord) {
-        addRecord(encoded.substr(1));
-        finish();
-        return;
-    }
-    // Each value as the constructor from a Row renders it: an integer's digits, else display()
-    // of the same Value.
-    for (std::size_t at = 0; at < encoded.size() && size_ <= kCut;) {
-        if (at) chars_[size_++] = '|';
-        const char type = encoded[at++];
-        if (type == kNull) {
-            add(Value().display());
-            continue;
-        }
-        if (type == kInteger) {
-            std::int64_t v;
-            std::memcpy(&v, encoded.data() + at, sizeof v);
-            addInteger(v);
-        } else {
-            double v;
-            std::memcpy(&v, encoded.data() + at, sizeof v);
-            add(Value(v).display());
-        }
-        at += 8;
-    }
-    finish();
-}
-
-std::size_t RowText::encode(const Row& row, char (&out)[kMaxEncodedBytes])
-{
-    if (row.empty()) return 0;
-    Encoder encoder(out);
-    for (const Value& value : row) {
-        switch (value.type()) {
-        case Value::Type::Null:
-            if (!encoder.addNull()) return 0;
-            break;
-        case Value::Type::Integer:
-            if (!encoder.addInteger(value.integer())) return 0;
-            break;
-        case Value::Type::Real:
-            if (!encoder.addReal(value.real())) return 0;
-            break;
-        default:
-            return 0; // a text or a blob: rendered at once (its bytes may be long)
-        }
-    }
-    return encoder.size();
-}
-
-bool RowText::Encoder::add(char type, const void* eightBytes)
-{
-    if (values_ == kMaxEncodedValues) return false;
-    ++values_;
-    out_[size_++] = type;
-    if (type != kNull) {
-        std::memcpy(out_ + size_, eightBytes, 8);
-        size_ += 8;
-    }
-    return true;
-}
-
-bool RowText::Encoder::addNull()
-{
-    return add(kNull, nullptr);
-}
-
-bool RowText::Encoder::addInteger(std::int64_t value)
-{
-    return add(kInteger, &value);
-}
-
-bool RowText::Encoder::addReal(double value)
-{
-    static_assert(sizeof value == 8);
-    return add(kReal, &value);
-}
-
-std::size_t RowText::encodeRecord(std::string_view record, char (&out)[kMaxRecordBytes + 1])
-{
-    out[0] = kRecord;
-    const std::size_t n = std::min(record.size(), kMaxRecordBytes);
-    if (n != 0) std::memcpy(out + 1, record.data(), n); // an empty view may have no data
-    return n + 1;
-}
-
-void RowText::addRecord(std::string_view record)
-{
-    // Each value as the constructor from a Row renders the Value it decodes to: an integer's
-    // digits, a real's and NULL's display(), a text's bytes, a blob's hex.
+    // Each value as display() renders the Value it decodes to (an integer's digits written
+    // without a string): a real's and NULL's display(), a text's bytes, a blob's hex.
     RecordReader values(record);
     ValueView value;
     for (bool first = true; size_ <= kCut && values.next(value); first = false) {
@@ -142,6 +35,7 @@ void RowText::addRecord(std::string_view record)
             break;
         }
     }
+    finish();
 }
 
 void RowText::addBlob(std::string_view bytes)
@@ -156,10 +50,10 @@ void RowText::addBlob(std::string_view bytes)
     add("'");
 }
 
-std::string_view RowText::renderEncoded(std::string_view encoded)
+std::string_view RowText::renderRecord(std::string_view record)
 {
     thread_local char text[kCut];
-    const RowText row(encoded);
+    const RowText row(record);
     const std::string_view rendered = row.view(); // at most kCut characters
     std::memcpy(text, rendered.data(), rendered.size());
     return {text, rendered.size()};

@@ -101,8 +101,8 @@ public:
     void readInto(std::size_t i, Event& out) const { setText(out, readFieldsInto(i, out)); }
 
     // The typed fields of slot i into `out` (out.text is left alone) and a view of its text
-    // where it lies, valid while the chunk is (the caller's guard of the log's reclaim lock); an
-    // encoded row's text (RowText) is rendered into this thread's buffer, valid until this
+    // where it lies, valid while the chunk is (the caller's guard of the log's reclaim lock); a
+    // row kept as its record (RowText) is rendered into this thread's buffer, valid until this
     // thread's next read of a text.
     std::string_view readFieldsInto(std::size_t i, Event& out) const
     {
@@ -195,7 +195,7 @@ private:
         const ChunkTexts::Stored text = texts.read(s.text);
         // An encoded row is rendered here, into this thread's buffer: the view is valid until
         // this thread decodes again, and every reader takes one event's text before the next.
-        return text.encoded ? RowText::renderEncoded(text.bytes) : text.bytes;
+        return text.encoded ? RowText::renderRecord(text.bytes) : text.bytes;
     }
     // The chunk's texts; set with the chunk (reserveNext) and freed with it (destroyChunk).
     ChunkTexts& textsOf(std::size_t chunk) const { return *texts_[chunk % geometry_.ringSize]; }

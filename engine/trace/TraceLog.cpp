@@ -132,18 +132,12 @@ void TraceLog::append(const EventFields& event, std::string_view text, std::uint
     appendWith(event, [text, textId](ChunkTexts& texts) { return texts.storeInterned(text, textId); });
 }
 
-void TraceLog::append(const EventFields& event, const Row& row)
+void TraceLog::appendRow(const EventFields& event, std::string_view record)
 {
-    appendWith(event, [&row](ChunkTexts& texts) {
-        char encoded[RowText::kMaxEncodedBytes];
-        if (const std::size_t n = RowText::encode(row, encoded)) return texts.storeEncoded({encoded, n});
-        return texts.store(RowText(row).view());
-    });
-}
-
-void TraceLog::appendEncodedRow(const EventFields& event, std::string_view encodedRow)
-{
-    appendWith(event, [encodedRow](ChunkTexts& texts) { return texts.storeEncoded(encodedRow); });
+    // storeEncoded takes no empty bytes (a null RowRecord's are): no values, no text.
+    if (record.empty() || record.size() > RowText::kMaxRecordBytes)
+        return append(event, RowText(record).view());
+    appendWith(event, [record](ChunkTexts& texts) { return texts.storeEncoded(record); });
 }
 
 template <typename Store> inline void TraceLog::appendWith(const EventFields& event, Store store)

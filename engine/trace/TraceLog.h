@@ -55,12 +55,11 @@ public:
     // The same with `text` named by `textId` (TextIds.h; 0: none), stored without comparing its
     // bytes when the writer's chunk already holds it: a workers block's statements.
     void append(const EventFields& event, std::string_view text, std::uint64_t textId);
-    // The same with a row's RowText as the text: a row of a few numbers is stored as its values
-    // and rendered when read (readers see the same text), so the writer does not render it.
-    void append(const EventFields& event, const Row& row);
-    // The same with the row given as RowText's encoded bytes (RowText::encode or encodeRecord;
-    // not empty), rendered when read.
-    void appendEncodedRow(const EventFields& event, std::string_view encodedRow);
+    // The same with a row's RowText as the text, the row given as its record (SQLite's record
+    // format, as the MVCC store keeps it). A record of up to RowText::kMaxRecordBytes is stored
+    // as its bytes and rendered when read (readers see the same text), so the writer renders
+    // nothing; a longer one is rendered now, which reads only the values before the cut.
+    void appendRow(const EventFields& event, std::string_view record);
 
     // Nanoseconds since the log was created (TraceClock: the time-stamp counter where the kernel
     // trusts it, else the steady clock).

@@ -1,9 +1,10 @@
-// A version's row as its VersionCreated text (engine/trace/RowText): the same text as the
-// std::string rendering it replaced, kept below as the reference, for rows of every value type
-// and every length around the cut (80 characters, cut to 77 and "..."); and the text an MVCC
-// insert's VersionCreated carries in the log. A row of numbers and NULLs is stored in the log as
-// its values and rendered when read: every read path of the log (snapshot, readSince in slices,
-// visitSince, visitFieldsSince, a saved session) gives the same text as the old rendering.
+// A version's row as its VersionCreated text (engine/trace/RowText), read from the row's record:
+// the same text as the std::string rendering of the decoded row it replaced, kept below as the
+// reference, for rows of every value type and every length around the cut (80 characters, cut
+// to 77 and "..."); and the text an MVCC insert's VersionCreated carries in the log. A short
+// record is stored in the log as its bytes and rendered when read, a long one rendered at once:
+// every read path of the log (snapshot, readSince in slices, visitSince, visitFieldsSince, a
+// saved session) gives the same text as the old rendering, either way.
 
 #include "engine/api/Database.h"
 #include "engine/api/RecordFormat.h"
@@ -21,6 +22,7 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 
 using namespace txs;
@@ -45,14 +47,16 @@ std::string referenceRowText(const Row& row)
     return s;
 }
 
+// The row's text as the MVCC store's trace renders it: from the row's record.
 std::string rendered(const Row& row)
 {
-    return std::string(RowText(row).view());
+    const mvcc::RowRecord record(row);
+    return std::string(RowText(record.recordBytes()).view());
 }
 
-// Rows of every kind a log stores as values (NULL, integers, reals as SQLite prints them: whole,
-// tiny, huge, negative zero, infinities, NaN; up to kMaxEncodedValues and one past) and of the
-// kinds it renders at once (texts with quotes and '|', blobs, huge values), around the cut.
+// Rows of every value type (NULL, integers, reals as SQLite prints them: whole, tiny, huge,
+// negative zero, infinities, NaN; texts with quotes and '|', blobs), with records shorter and
+// longer than the log stores as bytes (kMaxRecordBytes), and texts around the cut.
 std::vector<Row> rowsOfEveryKind()
 {
     const double reals[] = {0.0,
@@ -83,7 +87,7 @@ std::vector<Row> rowsOfEveryKind()
         rows.push_back({Value(i), Value(nullptr)});
     rows.push_back({Value(nullptr)});
     rows.push_back({Value(nullptr), Value(nullptr), Value(3), Value(-0.0)});
-    for (std::size_t n = 1; n <= RowText::kMaxEncodedValues + 1; ++n) {
+    for (std::size_t n = 1; n <= 17; ++n) { // 17 integers of 9 bytes: past kMaxRecordBytes
         Row wide, widest, reals16;
         for (std::size_t i = 0; i < n; ++i) {
             wide.emplace_back(static_cast<std::int64_t>(i * 37));
@@ -154,51 +158,35 @@ private slots:
         QCOMPARE(rendered(huge).size(), std::size_t{80});
     }
 
-    // The rows that must be stored as values are (else the tests below would not test the
-    // reading side), and the others are not.
-    void numberRowsAreStoredAsValues()
-    {
-        char bytes[RowText::kMaxEncodedBytes];
-        for (const Row& row : rowsOfEveryKind()) {
-            bool numbers = !row.empty() && row.size() <= RowText::kMaxEncodedValues;
-            for (const Value& v : row)
-                numbers = numbers &&
-                          (v.isNull() || v.type() == Value::Type::Integer || v.type() == Value::Type::Real);
-            const std::size_t n = RowText::encode(row, bytes);
-            QCOMPARE(n != 0, numbers);
-            if (n) QCOMPARE(std::string(RowText::renderEncoded({bytes, n})), referenceRowText(row));
-        }
-    }
-
-    // A row given as the MVCC store's record (SQLite's record format: the store's versions,
-    // MvccStore::emitVersionCreated) renders as the old text of the same row, every kind; a
-    // record cut anywhere (bytes that are not a whole record) renders the values it still holds
-    // whole and reads nothing past its end (ASan).
+    // A record renders as the old text of the same row, every kind; a stored record cut
+    // anywhere (bytes that are not a whole record) renders the values it still holds whole, as
+    // the old text of the row's first values, and reads nothing past its end (ASan).
     void recordsRenderAsTheirRows()
     {
-        char bytes[RowText::kMaxRecordBytes + 1];
-        int stored = 0;
+        int stored = 0, long_ = 0;
         for (const Row& row : rowsOfEveryKind()) {
             const mvcc::RowRecord record(row);
             const std::string_view whole = record.recordBytes();
-            if (whole.size() > RowText::kMaxRecordBytes) continue; // rendered at once: the tests above
+            QCOMPARE(std::string(RowText::renderRecord(whole)), referenceRowText(row));
+            if (whole.size() > RowText::kMaxRecordBytes) {
+                ++long_;
+                continue; // rendered at once, not stored: no cut of it is ever read
+            }
             ++stored;
-            const std::size_t n = RowText::encodeRecord(whole, bytes);
-            QCOMPARE(n, whole.size() + 1);
-            QCOMPARE(std::string(RowText::renderEncoded({bytes, n})), referenceRowText(row));
+            std::set<std::string> prefixes; // the old texts of the row's first 0, 1, ... values
+            for (std::size_t k = 0; k <= row.size(); ++k)
+                prefixes.insert(
+                    referenceRowText(Row(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(k))));
             for (std::size_t cut = 0; cut < whole.size(); ++cut) {
-                char out[RowText::kMaxRecordBytes + 1];
-                const std::size_t m = RowText::encodeRecord(whole.substr(0, cut), out);
-                const std::string exact(out, m); // an allocation of its own size: ASan sees overruns
-                const std::string text(RowText::renderEncoded(exact));
-                QVERIFY2(text.size() <= RowText::kCut, text.c_str());
+                const std::string exact(whole.substr(0, cut)); // its own size: ASan sees overruns
+                const std::string text(RowText::renderRecord(exact));
+                QVERIFY2(prefixes.count(text), text.c_str());
             }
         }
         QVERIFY(stored > 10);
+        QVERIFY(long_ > 3);
         const Row mixed{Value(7), Value("a|b"), Value(Blob{{0x00, 0xff}}), Value(-0.5), Value(nullptr)};
-        const mvcc::RowRecord record(mixed);
-        const std::size_t n = RowText::encodeRecord(record.recordBytes(), bytes);
-        QCOMPARE(std::string(RowText::renderEncoded({bytes, n})), std::string("7|a|b|x'00ff'|-0.5|NULL"));
+        QCOMPARE(rendered(mixed), std::string("7|a|b|x'00ff'|-0.5|NULL"));
     }
 
     // RecordReader on bytes that are not a record (RecordFormat.h): every value it returns lies
@@ -237,11 +225,8 @@ private slots:
             for (unsigned char& b : bytes)
                 b = static_cast<unsigned char>(random() % 4 == 0 ? 0x80 | random() : random() % 24);
             QVERIFY(valuesOf(bytes) >= 0);
-            char out[RowText::kMaxRecordBytes + 1];
-            const std::size_t m = RowText::encodeRecord(
-                std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), out);
-            const std::string encoded(out, m);
-            QVERIFY(RowText::renderEncoded(encoded).size() <= RowText::kCut);
+            const std::string record(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+            QVERIFY(RowText::renderRecord(record).size() <= RowText::kCut);
         }
     }
 
@@ -252,9 +237,10 @@ private slots:
         // A small cap: the window drops chunks while the rows are appended twice over.
         auto log = std::make_shared<TraceLog>(TraceLogLimits{.maxEvents = 4096});
         const std::size_t rounds = 2 * 4096 / rows.size() + 1;
+        std::vector<mvcc::RowRecord> records(rows.begin(), rows.end());
         for (std::size_t round = 0; round < rounds; ++round)
             for (std::size_t i = 0; i < rows.size(); ++i)
-                log->append(versionOf(static_cast<std::int64_t>(i)), rows[i]);
+                log->appendRow(versionOf(static_cast<std::int64_t>(i)), records[i].recordBytes());
         auto expected = [&](std::int64_t rowid) {
             return referenceRowText(rows[static_cast<std::size_t>(rowid)]);
         };
@@ -282,10 +268,16 @@ private slots:
         });
         QCOMPARE(visited, all.size());
         visited = 0;
+        // A text rendered when read lies in the reader's buffer (RowText::renderRecord, which
+        // for no bytes gives that buffer, empty); a stored text lies in the log. So this sees
+        // that a short record was kept as its bytes, and a long one rendered when appended.
+        const char* readersBuffer = RowText::renderRecord({}).data();
         log->visitFieldsSince(0, [&](const Event& e, std::string_view text) {
             ++visited;
             QVERIFY(e.text.empty());
             QCOMPARE(std::string(text), expected(e.rowid));
+            const std::size_t recordBytes = records[static_cast<std::size_t>(e.rowid)].recordBytes().size();
+            QCOMPARE(text.data() == readersBuffer, recordBytes <= RowText::kMaxRecordBytes);
         });
         QCOMPARE(visited, all.size());
 
@@ -300,18 +292,18 @@ private slots:
             QCOMPARE(loaded->events[i].text, all[i].text);
     }
 
-    // A stored row's bytes are never taken for a text of the same bytes, nor the reverse.
+    // A stored record's bytes are never taken for a text of the same bytes, nor the reverse.
     void anEncodedTextIsMarkedInItsChunk()
     {
         ChunkTexts texts(16);
-        char bytes[RowText::kMaxEncodedBytes];
-        const std::size_t n = RowText::encode({Value(65), Value(nullptr)}, bytes);
-        const std::uint32_t encoded = texts.storeEncoded({bytes, n});
-        const std::uint32_t plain = texts.store({bytes, n});
+        const mvcc::RowRecord record(Row{Value(65), Value(nullptr)});
+        const std::string_view bytes = record.recordBytes();
+        const std::uint32_t encoded = texts.storeEncoded(bytes);
+        const std::uint32_t plain = texts.store(bytes);
         QVERIFY(texts.read(encoded).encoded);
         QVERIFY(!texts.read(plain).encoded);
-        QCOMPARE(texts.read(encoded).bytes, std::string_view(bytes, n));
-        QCOMPARE(texts.read(plain).bytes, std::string_view(bytes, n));
+        QCOMPARE(texts.read(encoded).bytes, bytes);
+        QCOMPARE(texts.read(plain).bytes, bytes);
     }
 
     void anInsertsVersionCreatedCarriesTheRowText()
@@ -326,11 +318,20 @@ private slots:
         for (const Event& e : log->snapshot())
             if (e.kind == EventKind::VersionCreated) text = e.text;
         QCOMPARE(text, std::string("-12|ab|c|2.5|NULL"));
-        // And a row of numbers, stored as its values.
+        // A row of numbers, and a row whose record is too long to be kept as its bytes (its text
+        // rendered at once, and cut). The UPDATE's version takes the store's other path.
         QVERIFY(!c->execute("INSERT INTO t VALUES (7, NULL, -0.5, 1e300)").error);
         for (const Event& e : log->snapshot())
             if (e.kind == EventKind::VersionCreated) text = e.text;
         QCOMPARE(text, std::string("7|NULL|-0.5|1.0e+300"));
+        QVERIFY(!c->execute("INSERT INTO t VALUES (8, printf('%.200c', 'w'), 0.5, x'00ff')").error);
+        for (const Event& e : log->snapshot())
+            if (e.kind == EventKind::VersionCreated) text = e.text;
+        QCOMPARE(text, "8|" + std::string(RowText::kKept - 2, 'w') + "...");
+        QVERIFY(!c->execute("UPDATE t SET s = 'short' WHERE n = 8").error);
+        for (const Event& e : log->snapshot())
+            if (e.kind == EventKind::VersionCreated) text = e.text;
+        QCOMPARE(text, std::string("8|short|0.5|x'00ff'"));
     }
 };
 

@@ -221,7 +221,7 @@ void Runner::Impl::Tally::count(const Result& r)
 void Runner::Impl::addTally(const Tally& tally)
 {
     executed += tally.executed;
-    busyOrReadOnly += tally.busyOrReadOnly;
+    if (tally.busyOrReadOnly) busyOrReadOnly += tally.busyOrReadOnly;
 }
 
 void Runner::Impl::countExecuted(const Result& r)

@@ -9,6 +9,7 @@
 #include "engine/workload/Runner.h"
 #include "engine/workload/VirtualBusyWait.h"
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <thread>

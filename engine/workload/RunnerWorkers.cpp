@@ -1,6 +1,7 @@
 // The workers phase: one thread a worker, each looping over its block's transaction with the
-// block's retry policy. Workers share no counter (their tallies merge when they end) and their
-// successful statement ends ride on the next begin (StatementFold.h).
+// block's retry policy. A worker's statements and transactions share no counter with the other
+// workers (its tally merges when it ends), and its successful statement ends ride on the next
+// begin (StatementFold.h).
 #include "engine/trace/StatementFold.h"
 #include "engine/workload/BoundVariables.h"
 #include "engine/workload/RunnerImpl.h"
@@ -19,6 +20,7 @@ Runner::Impl::Explained Runner::Impl::accountWorker(const Result& r, std::uint32
     if (explanations->defers(*r.error)) return explanations->deferWorker(*r.error, connection, needWhy);
     return explanations->explain(*r.error, connection, nullptr, false, now());
 }
+
 void Runner::Impl::runWorker(const WorkersBlock& block, std::size_t blockIndex, int worker)
 {
     const std::string name = block.name + "-" + std::to_string(worker);
@@ -171,4 +173,5 @@ void Runner::Impl::runWorkers()
     workersSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     explanations->endWorkers(); // the errors no reader has explained yet
 }
+
 } // namespace txs

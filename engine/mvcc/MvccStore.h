@@ -164,6 +164,9 @@ public:
 
     // ---- reads (the version of `chain` visible to `tx`; waits out preparing writers)
     RowPtr read(VersionChain& chain, const Transaction& tx);
+    // The same as its record, not decoded (null when none is visible): the checkpointer binds
+    // the values straight from it, with no Row and no allocation per value.
+    RowRecord readRecord(VersionChain& chain, const Transaction& tx);
     // The same, and `versionId` gets the id of the version read (0 when none is visible).
     RowPtr read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId);
     // The same, for a serializable transaction also recording what it read: the writers of

@@ -27,12 +27,16 @@ template <class F> auto withVisible(const MvccStore& store, VersionChain& chain,
 
 } // namespace
 
-// The record is copied under the chain lock and decoded after it (RowRecord.h).
-RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
+// The record is copied under the chain lock; read() decodes it after the lock (RowRecord.h).
+RowRecord MvccStore::readRecord(VersionChain& chain, const Transaction& tx)
 {
     return withVisible(*this, chain, tx,
-                       [&](int index) { return index < 0 ? RowRecord{} : chain.versions[index].row; })
-        .toRow();
+                       [&](int index) { return index < 0 ? RowRecord{} : chain.versions[index].row; });
+}
+
+RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx)
+{
+    return readRecord(chain, tx).toRow();
 }
 
 RowPtr MvccStore::read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId)

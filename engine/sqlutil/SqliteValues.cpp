@@ -109,6 +109,32 @@ void bindParams(sqlite3_stmt* stmt, const Params& params)
     }
 }
 
+void bindView(sqlite3_stmt* stmt, int at, const ValueView& value)
+{
+    switch (value.type) {
+    case Value::Type::Null:
+        sqlite3_bind_null(stmt, at);
+        break;
+    case Value::Type::Integer:
+        sqlite3_bind_int64(stmt, at, value.integer);
+        break;
+    case Value::Type::Real:
+        sqlite3_bind_double(stmt, at, value.real);
+        break;
+    case Value::Type::Text:
+        // A null pointer would bind NULL, not the empty text.
+        sqlite3_bind_text64(stmt, at, value.bytes.empty() ? "" : value.bytes.data(), value.bytes.size(),
+                            SQLITE_STATIC, SQLITE_UTF8);
+        break;
+    case Value::Type::Blob:
+        if (value.bytes.empty())
+            sqlite3_bind_zeroblob(stmt, at, 0); // likewise: a null pointer binds NULL
+        else
+            sqlite3_bind_blob64(stmt, at, value.bytes.data(), value.bytes.size(), SQLITE_STATIC);
+        break;
+    }
+}
+
 std::string quoteIdentifier(const std::string& name)
 {
     std::string q = "\"";

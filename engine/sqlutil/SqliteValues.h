@@ -2,6 +2,7 @@
 // Moving values between the engine's Value and SQLite's C API, shared by both backends (the
 // MVCC engine also runs its SQL through SQLite).
 
+#include "engine/api/RecordFormat.h"
 #include "engine/api/Value.h"
 
 #include <string>
@@ -17,6 +18,9 @@ Value fromSqliteValue(sqlite3_value* value);
 void resultValue(sqlite3_context* context, const Value& value);
 // Binds params[i] to parameter i+1, for as many as the statement has.
 void bindParams(sqlite3_stmt* stmt, const Params& params);
+// Binds a record's value to parameter `at` without copying its bytes (SQLITE_STATIC): the record
+// must outlive the statement's next step.
+void bindView(sqlite3_stmt* stmt, int at, const ValueView& value);
 // "name" with inner quotes doubled: safe to splice into SQL as an identifier.
 std::string quoteIdentifier(const std::string& name);
 

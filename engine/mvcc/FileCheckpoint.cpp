@@ -210,9 +210,10 @@ std::optional<Error> FileDurability::runCheckpoint(CheckpointResult& result)
         keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
         for (const std::int64_t key : keys) {
             VersionChain* chain = table->find(key);
-            // The version's record, bound value by value as it lies (no Row decoded: that was
-            // ~9 allocations a row). It outlives the step below. A record shorter than the
-            // table (written before an ADD COLUMN) leaves the rest unbound: NULL.
+            // The version's record, bound value by value as it lies (no Row decoded: a shared_ptr,
+            // a vector and a string per long text or blob). It outlives the step, the reset and
+            // the clearing of the bindings below. A record has the table's width: ALTER TABLE
+            // rebuilds every version (MvccAlter.cpp).
             const RowRecord row = chain ? store_.readRecord(*chain, *reader) : RowRecord{};
             sqlite3_stmt* stmt = row ? st.upsert.get() : st.remove.get();
             sqlite3_bind_int64(stmt, 1, key);

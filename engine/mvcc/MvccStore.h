@@ -164,9 +164,6 @@ public:
 
     // ---- reads (the version of `chain` visible to `tx`; waits out preparing writers)
     RowPtr read(VersionChain& chain, const Transaction& tx);
-    // The same as its record, not decoded (null when none is visible): the checkpointer binds
-    // the values straight from it, with no Row and no allocation per value.
-    RowRecord readRecord(VersionChain& chain, const Transaction& tx);
     // The same, and `versionId` gets the id of the version read (0 when none is visible).
     RowPtr read(VersionChain& chain, const Transaction& tx, std::uint64_t& versionId);
     // The same, for a serializable transaction also recording what it read: the writers of
@@ -174,6 +171,9 @@ public:
     // gets the id of the version read (0 when none is visible).
     RowPtr read(const Table& table, std::int64_t key, VersionChain& chain, const Transaction& tx,
                 std::uint64_t* versionId = nullptr);
+    // The version of `chain` visible to `tx` as its record, not decoded (null when none is
+    // visible): the checkpointer binds the values straight from it, with no Row.
+    RowRecord readRecord(VersionChain& chain, const Transaction& tx);
     // A read of keys [lo, hi] of `table` (a scan's bounds, a point lookup's key) that is about to
     // happen: a serializable transaction's SIREAD, so a later write into it is seen. Call before
     // reading the chains.

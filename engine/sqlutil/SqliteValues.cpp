@@ -1,5 +1,7 @@
 #include "engine/sqlutil/SqliteValues.h"
 
+#include "engine/api/RecordFormat.h"
+
 #include <sqlite3.h>
 
 namespace txs::sqlutil {

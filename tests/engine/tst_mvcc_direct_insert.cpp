@@ -201,6 +201,13 @@ private slots:
             test::plainSqlite(path(), QString(kStoredQuery).arg("x WHERE id < 1000").toUtf8().constData()),
             expected);
         QCOMPARE(test::plainSqlite(path(), QString(kStoredQuery).arg("g").toUtf8().constData()), expected);
+        // The long values and the zeroblobs too: the checkpoint binds them from the record.
+        QCOMPARE(test::plainSqlite(
+                     path(), "SELECT length(CAST(t AS BLOB)), typeof(t), hex(substr(CAST(t AS BLOB), "
+                             "69999)), length(b), typeof(b), hex(substr(b, -2)) FROM x WHERE id = 1000"),
+                 QString("70002|text|7979007A|70001|blob|0001"));
+        QCOMPARE(test::plainSqlite(path(), "SELECT quote(b), typeof(a), quote(a) FROM x WHERE id = 1001"),
+                 QString("X'000000'|blob|X''"));
     }
 
     // Text keeps its characters whatever encoding the front end's database was given (the direct

@@ -32,6 +32,7 @@
 #include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
 #include "widgets/views/HintedTreeView.h"
+#include "widgets/views/TreeAutoExpander.h"
 #include "widgets/views/SessionTable.h"
 
 #include <QAction>
@@ -388,6 +389,10 @@ void MainWindow::buildDocks()
     versionsView_ = new txs::HintedTreeView(this);
     versionsView_->setModel(versions_);
     txs::setUpSessionTree(versionsView_);
+    versionsView_->setObjectName("versionsView");
+    // Tables and keys open as they appear while they are few (a lesson's rows and their chains
+    // at a glance); a table that grows large closes again (TreeAutoExpander).
+    new txs::TreeAutoExpander(versionsView_);
     // "Versions": a tab beside Locks and Database, whole in presentation mode's font within a
     // quarter of a 1280 px window ("Version chains" needed 345 px).
     QDockWidget* versions = addDock("Versions", "versionsDock", versionsView_, Qt::RightDockWidgetArea);

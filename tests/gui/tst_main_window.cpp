@@ -22,6 +22,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTreeView>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
@@ -83,6 +84,7 @@ private slots:
     void screenshotPanelsAreNotEmpty_data();
     void screenshotPanelsAreNotEmpty();
     void openARecordedSession();
+    void versionChainsAreShownOpen();
 
 private:
     void showWindow();
@@ -409,6 +411,25 @@ void TestMainWindow::screenshotPanelsAreNotEmpty()
     }
 }
 
+// A lesson's version chains are shown open: after lost-update, the Versions panel shows the
+// table and its key opened on the chain the run left (three committed versions of account 1),
+// with no click (TreeAutoExpander).
+void TestMainWindow::versionChainsAreShownOpen()
+{
+    runToTheEnd("lost-update");
+    auto* tree = window_->findChild<QTreeView*>("versionsView");
+    QVERIFY(tree);
+    const QAbstractItemModel* model = tree->model();
+    QTRY_COMPARE(model->rowCount(), 1);
+    const QModelIndex table = model->index(0, 0);
+    QCOMPARE(table.data().toString(), QString("accounts"));
+    QVERIFY(tree->isExpanded(table));
+    QCOMPARE(model->rowCount(table), 1);
+    const QModelIndex key = model->index(0, 0, table);
+    QVERIFY(tree->isExpanded(key));
+    QCOMPARE(model->rowCount(key), 3);
+}
+
 QTEST_MAIN(TestMainWindow)
 // `txscope FILE.txsession` and `txscope-cli record`'s "open it with" rely on this: a saved run
 // reopens as a replay with every event, and a file that is not a session is refused with a reason.
@@ -443,3 +464,4 @@ void TestMainWindow::openARecordedSession()
 }
 
 #include "tst_main_window.moc"
+

@@ -26,6 +26,9 @@ struct ValueView
     std::string_view bytes; // Text, Blob
 };
 
+// A view of `v`'s value; its bytes are v's and live as long as v is unchanged.
+ValueView viewOf(const Value& v);
+
 namespace record {
 
 // Inline: the store reads and writes records on its hot paths (a point lookup's row, a bulk

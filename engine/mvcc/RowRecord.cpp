@@ -105,30 +105,6 @@ int compareIntReal(std::int64_t i, double r)
 
 } // namespace
 
-ValueView viewOf(const Value& v)
-{
-    ValueView view;
-    view.type = v.type();
-    switch (v.type()) {
-    case Value::Type::Null:
-        break;
-    case Value::Type::Integer:
-        view.integer = v.integer();
-        break;
-    case Value::Type::Real:
-        view.real = v.real();
-        break;
-    case Value::Type::Text:
-        view.bytes = v.text();
-        break;
-    case Value::Type::Blob:
-        view.bytes =
-            std::string_view(reinterpret_cast<const char*>(v.blob().bytes.data()), v.blob().bytes.size());
-        break;
-    }
-    return view;
-}
-
 int compareViews(const ValueView& a, const ValueView& b)
 {
     const int ca = typeClass(a.type), cb = typeClass(b.type);

@@ -31,7 +31,7 @@ using txs::ValueView; // engine/api/RecordFormat.h
 
 // SQLite's order of values with BINARY collation, as compareValues (Index.h).
 int compareViews(const ValueView& a, const ValueView& b);
-ValueView viewOf(const Value& v);
+using txs::viewOf; // engine/api/RecordFormat.h
 
 class RowRecord
 {

@@ -83,35 +83,12 @@ void resultValue(sqlite3_context* context, const Value& v)
     }
 }
 
-void bindParams(sqlite3_stmt* stmt, const Params& params)
-{
-    const int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 1; i <= count && i <= static_cast<int>(params.size()); ++i) {
-        const Value& v = params[static_cast<std::size_t>(i - 1)];
-        switch (v.type()) {
-        case Value::Type::Null:
-            sqlite3_bind_null(stmt, i);
-            break;
-        case Value::Type::Integer:
-            sqlite3_bind_int64(stmt, i, v.integer());
-            break;
-        case Value::Type::Real:
-            sqlite3_bind_double(stmt, i, v.real());
-            break;
-        case Value::Type::Text:
-            sqlite3_bind_text64(stmt, i, v.text().data(), v.text().size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-            break;
-        case Value::Type::Blob:
-            if (v.blob().bytes.empty())
-                sqlite3_bind_zeroblob(stmt, i, 0);
-            else
-                sqlite3_bind_blob64(stmt, i, v.blob().bytes.data(), v.blob().bytes.size(), SQLITE_TRANSIENT);
-            break;
-        }
-    }
-}
+namespace {
 
-void bindView(sqlite3_stmt* stmt, int at, const ValueView& value)
+// Binds `value` to parameter `at`, its bytes copied (SQLITE_TRANSIENT) or used where they lie
+// (SQLITE_STATIC). An empty text or blob is bound from a non-null pointer or as a zeroblob: a
+// null pointer would bind NULL.
+void bindValue(sqlite3_stmt* stmt, int at, const ValueView& value, sqlite3_destructor_type bytes)
 {
     switch (value.type) {
     case Value::Type::Null:
@@ -124,17 +101,30 @@ void bindView(sqlite3_stmt* stmt, int at, const ValueView& value)
         sqlite3_bind_double(stmt, at, value.real);
         break;
     case Value::Type::Text:
-        // A null pointer would bind NULL, not the empty text.
         sqlite3_bind_text64(stmt, at, value.bytes.empty() ? "" : value.bytes.data(), value.bytes.size(),
-                            SQLITE_STATIC, SQLITE_UTF8);
+                            bytes, SQLITE_UTF8);
         break;
     case Value::Type::Blob:
         if (value.bytes.empty())
-            sqlite3_bind_zeroblob(stmt, at, 0); // likewise: a null pointer binds NULL
+            sqlite3_bind_zeroblob(stmt, at, 0);
         else
-            sqlite3_bind_blob64(stmt, at, value.bytes.data(), value.bytes.size(), SQLITE_STATIC);
+            sqlite3_bind_blob64(stmt, at, value.bytes.data(), value.bytes.size(), bytes);
         break;
     }
+}
+
+} // namespace
+
+void bindParams(sqlite3_stmt* stmt, const Params& params)
+{
+    const int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 1; i <= count && i <= static_cast<int>(params.size()); ++i)
+        bindValue(stmt, i, viewOf(params[static_cast<std::size_t>(i - 1)]), SQLITE_TRANSIENT);
+}
+
+void bindView(sqlite3_stmt* stmt, int at, const ValueView& value)
+{
+    bindValue(stmt, at, value, SQLITE_STATIC);
 }
 
 std::string quoteIdentifier(const std::string& name)

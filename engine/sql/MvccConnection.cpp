@@ -353,16 +353,22 @@ bool namesOrAbort(std::string_view statement)
 
 } // namespace
 
-// once_ into statements_. Bounded: scripts with literal values that repeat would otherwise grow
-// the cache without end.
+// once_ into statements_.
 auto MvccConnection::keepStatement() -> decltype(statements_)::iterator
 {
     Prepared kept = std::move(once_);
     std::string text = std::move(onceText_);
     once_ = {};
     onceText_.clear();
+    return keep(std::move(text), std::move(kept));
+}
+
+// Into statements_, emptied first when full. Bounded: scripts with literal values that repeat
+// would otherwise grow the cache without end.
+auto MvccConnection::keep(std::string text, Prepared prepared) -> decltype(statements_)::iterator
+{
     if (statements_.size() >= 256) clearStatements();
-    return statements_.emplace(std::move(text), std::move(kept)).first;
+    return statements_.emplace(std::move(text), std::move(prepared)).first;
 }
 
 sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& error, UpsertPlan*& plan,
@@ -422,10 +428,24 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
     // Read once here, not per run: lexing even three tokens per statement cost a tenth of a
     // runner insert transaction.
     namesAbort = namesOrAbort(statement);
-    // A running statement is never finalized under its caller: one that would be replaced while
-    // it runs (a statement run from inside another's step) is kept instead.
-    if (once_.stmt && sqlite3_stmt_busy(once_.stmt.get())) keepStatement();
-    once_ = Prepared{std::move(stmt), std::move(ownPlan), namesAbort};
+    ++statementsPrepared_;
+    Prepared prepared{std::move(stmt), std::move(ownPlan), namesAbort};
+    const std::size_t hash = std::hash<std::string_view>{}(statement);
+    if (seenOnce_.erase(hash) > 0) { // it ran before and was let go: it comes back, so keep it
+        keep(std::string(statement), std::move(prepared));
+        return raw;
+    }
+    if (once_.stmt) {
+        // A running statement is never finalized under its caller: one that would be replaced
+        // while it runs (a statement run from inside another's step) is kept instead.
+        if (sqlite3_stmt_busy(once_.stmt.get())) {
+            keepStatement();
+        } else {
+            if (seenOnce_.size() >= kMaxSeenOnce) seenOnce_.clear();
+            seenOnce_.insert(std::hash<std::string_view>{}(onceText_));
+        }
+    }
+    once_ = std::move(prepared);
     onceText_.assign(statement);
     return raw;
 }

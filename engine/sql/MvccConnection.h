@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 struct sqlite3;
@@ -70,6 +71,9 @@ public:
     void noteResolution(mvcc::Resolution resolution) { failedUnder_ = resolution; }
     ForeignKeys& foreignKeys() { return *foreignKeys_; } // MvccForeignKeys.h
     Triggers& triggers() { return *triggers_; }          // MvccTriggers.h
+    // Statements this connection has had SQLite prepare for the texts it ran (not its helpers'):
+    // how well the statement cache serves a workload, for tests.
+    std::size_t statementsPrepared() const { return statementsPrepared_; }
 
 private:
     // `textId`: names the statement's bytes for the trace (ParsedStatement::textId).
@@ -169,7 +173,16 @@ private:
     // never fills the cache; ParsedTexts.h). Cleared with statements_.
     Prepared once_;
     std::string onceText_;
+    // The hashes of texts whose statement left once_ unkept: prepared again, such a text is kept.
+    // once_ alone only keeps a text that comes straight back, so the statements of a loop body
+    // (A, B, A, B: each takes the other's place) were prepared anew on every run. Bounded:
+    // emptied at kMaxSeenOnce (a hash collision only keeps a statement from its first run).
+    std::unordered_set<std::size_t> seenOnce_;
+    static constexpr std::size_t kMaxSeenOnce = 4096;
+    std::size_t statementsPrepared_ = 0;
     std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>>::iterator keepStatement();
+    std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>>::iterator
+    keep(std::string text, Prepared prepared);
     ParsedTexts parsedTexts_;                  // execute()'s texts, split and classified once each
     UpsertPlan* statementPlan_ = nullptr;      // the running statement's plan, for the virtual table
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any

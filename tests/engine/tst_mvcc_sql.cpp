@@ -4,6 +4,7 @@
 
 #include "engine/backend/MvccBackend.h"
 #include "engine/mvcc/MvccStore.h"
+#include "engine/sql/MvccConnection.h"
 #include "support/TestDb.h"
 
 #include <QTest>
@@ -215,6 +216,37 @@ private slots:
         QCOMPARE(a->execute("CREATE TABLE shared (y)").ok(), false);
         QVERIFY(a->execute("CREATE TABLE IF NOT EXISTS shared (y)").ok());
         QVERIFY(a->execute("DROP TABLE IF EXISTS nothing_here").ok());
+    }
+
+    // A loop body of several statements is prepared twice per text and then served from the
+    // cache, however its texts take turns (a workers block runs the same few texts thousands of
+    // times): the slot for a text run once must not push out the text that comes back next.
+    void statementCacheKeepsALoopBodysTexts()
+    {
+        auto* conn = dynamic_cast<sql::MvccConnection*>(a.get());
+        QVERIFY(conn);
+        const char* body[] = {"SELECT value FROM test WHERE id = ?1",
+                              "UPDATE test SET value = value + 1 WHERE id = ?1", "SELECT count(*) FROM test"};
+        const std::size_t before = conn->statementsPrepared();
+        for (int run = 0; run < 50; ++run)
+            for (const char* text : body) {
+                const auto r = a->execute(text, {Value(1)});
+                QVERIFY2(r.ok(), qPrintable(errorOf(r)));
+            }
+        // Each text prepared at its first run and again at its second, when it is kept; the last
+        // text is still held from its first run when it comes back, so it is kept as it is: 5.
+        QCOMPARE(conn->statementsPrepared() - before, std::size_t{5});
+        QCOMPARE_ROWS(*a, "SELECT value FROM test WHERE id = 1", "60");
+        // Texts run once each (values written into the SQL) are prepared once each, and do not
+        // push the loop's texts out.
+        for (int i = 0; i < 100; ++i)
+            MUST(*a, "SELECT value FROM test WHERE id = " + std::to_string(i % 3 + 1) + " AND " +
+                         std::to_string(i) + " = " + std::to_string(i));
+        const std::size_t afterOnes = conn->statementsPrepared();
+        QCOMPARE(afterOnes - before, std::size_t{5 + 1 + 100}); // the check's SELECT is one more
+        for (const char* text : body)
+            QVERIFY(a->execute(text, {Value(1)}).ok());
+        QCOMPARE(conn->statementsPrepared(), afterOnes);
     }
 
     // The prepared-statement cache keeps a text from its second run on and holds a text run once

@@ -363,11 +363,20 @@ auto MvccConnection::keepStatement() -> decltype(statements_)::iterator
     return keep(std::move(text), std::move(kept));
 }
 
-// Into statements_, emptied first when full. Bounded: scripts with literal values that repeat
-// would otherwise grow the cache without end.
+// Bounded: scripts with literal values that repeat would otherwise grow the cache without end.
+// A sweep keeps what is in use: a loop's texts, run from the cache between two sweeps, stay
+// however many literal texts come and go (each kept at its second run, then never run again).
+// A running statement is never finalized under its caller (one run from inside another's step).
 auto MvccConnection::keep(std::string text, Prepared prepared) -> decltype(statements_)::iterator
 {
-    if (statements_.size() >= 256) clearStatements();
+    if (statements_.size() >= kMaxKept) {
+        const auto idle = [](const auto& entry) { return !sqlite3_stmt_busy(entry.second.stmt.get()); };
+        std::erase_if(statements_,
+                      [&](const auto& entry) { return idle(entry) && !entry.second.usedSinceSweep; });
+        if (statements_.size() >= kMaxKept) std::erase_if(statements_, idle);
+        for (auto& entry : statements_)
+            entry.second.usedSinceSweep = false;
+    }
     return statements_.emplace(std::move(text), std::move(prepared)).first;
 }
 
@@ -380,6 +389,7 @@ sqlite3_stmt* MvccConnection::prepareCached(std::string_view statement, Error& e
         found = keepStatement();
     }
     if (found != statements_.end()) {
+        found->second.usedSinceSweep = true;
         plan = found->second.plan.get();
         namesAbort = found->second.namesAbort;
         return found->second.stmt.get();

@@ -166,6 +166,7 @@ private:
         sqlutil::StatementHandle stmt;
         std::unique_ptr<UpsertPlan> plan; // its helper statements are finalized with it
         bool namesAbort = false;          // INSERT OR ABORT / UPDATE OR ABORT
+        bool usedSinceSweep = false;      // run from the cache since the last sweep (keep())
     };
     std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>> statements_;
     // The statement of the last text prepared for the first time: it enters statements_ at the
@@ -181,8 +182,11 @@ private:
     static constexpr std::size_t kMaxSeenOnce = 4096;
     std::size_t statementsPrepared_ = 0;
     std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>>::iterator keepStatement();
+    // Into statements_; when it holds kMaxKept, first sweeps out the statements not run from it
+    // since the last sweep (or, when every one was, all of them), never a running one.
     std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>>::iterator
     keep(std::string text, Prepared prepared);
+    static constexpr std::size_t kMaxKept = 256;
     ParsedTexts parsedTexts_;                  // execute()'s texts, split and classified once each
     UpsertPlan* statementPlan_ = nullptr;      // the running statement's plan, for the virtual table
     std::unique_ptr<mvcc::Transaction> tx_;    // the explicit transaction, if any

@@ -247,6 +247,18 @@ private slots:
         for (const char* text : body)
             QVERIFY(a->execute(text, {Value(1)}).ok());
         QCOMPARE(conn->statementsPrepared(), afterOnes);
+        // 300 literal texts, each run twice 300 texts apart, so each is kept at its second run
+        // (prepared again then) and the cache, 256 statements, fills more than once; the loop
+        // runs between them. Its texts stay: each fill sweeps out what was not run since the last.
+        for (int pass = 0; pass < 2; ++pass)
+            for (int i = 0; i < 300; ++i) {
+                MUST(*a, "SELECT value + " + std::to_string(i) + " FROM test WHERE id = 2");
+                for (const char* text : body)
+                    QVERIFY(a->execute(text, {Value(1)}).ok());
+            }
+        // Each literal text prepared twice, but the last of the first pass, still held when it
+        // comes back; the loop's texts not once.
+        QCOMPARE(conn->statementsPrepared() - afterOnes, std::size_t{300 + 299});
     }
 
     // The prepared-statement cache keeps a text from its second run on and holds a text run once

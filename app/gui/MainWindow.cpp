@@ -32,8 +32,8 @@
 #include "widgets/views/ElidingLabel.h"
 #include "widgets/views/HintedTableView.h"
 #include "widgets/views/HintedTreeView.h"
-#include "widgets/views/TreeAutoExpander.h"
 #include "widgets/views/SessionTable.h"
+#include "widgets/views/TreeAutoExpander.h"
 
 #include <QAction>
 #include <QApplication>

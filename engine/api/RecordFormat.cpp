@@ -23,30 +23,6 @@ const unsigned char* getVarintBefore(const unsigned char* p, const unsigned char
 
 } // namespace
 
-ValueView viewOf(const Value& v)
-{
-    ValueView view;
-    view.type = v.type();
-    switch (v.type()) {
-    case Value::Type::Null:
-        break;
-    case Value::Type::Integer:
-        view.integer = v.integer();
-        break;
-    case Value::Type::Real:
-        view.real = v.real();
-        break;
-    case Value::Type::Text:
-        view.bytes = v.text();
-        break;
-    case Value::Type::Blob:
-        view.bytes =
-            std::string_view(reinterpret_cast<const char*>(v.blob().bytes.data()), v.blob().bytes.size());
-        break;
-    }
-    return view;
-}
-
 RecordReader::RecordReader(std::string_view bytes)
 {
     const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());

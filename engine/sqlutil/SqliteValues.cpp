@@ -88,7 +88,7 @@ namespace {
 // Binds `value` to parameter `at`, its bytes copied (SQLITE_TRANSIENT) or used where they lie
 // (SQLITE_STATIC). An empty text or blob is bound from a non-null pointer or as a zeroblob: a
 // null pointer would bind NULL.
-void bindValue(sqlite3_stmt* stmt, int at, const ValueView& value, sqlite3_destructor_type bytes)
+void bindValue(sqlite3_stmt* stmt, int at, const ValueView& value, sqlite3_destructor_type lifetime)
 {
     switch (value.type) {
     case Value::Type::Null:
@@ -102,13 +102,13 @@ void bindValue(sqlite3_stmt* stmt, int at, const ValueView& value, sqlite3_destr
         break;
     case Value::Type::Text:
         sqlite3_bind_text64(stmt, at, value.bytes.empty() ? "" : value.bytes.data(), value.bytes.size(),
-                            bytes, SQLITE_UTF8);
+                            lifetime, SQLITE_UTF8);
         break;
     case Value::Type::Blob:
         if (value.bytes.empty())
             sqlite3_bind_zeroblob(stmt, at, 0);
         else
-            sqlite3_bind_blob64(stmt, at, value.bytes.data(), value.bytes.size(), bytes);
+            sqlite3_bind_blob64(stmt, at, value.bytes.data(), value.bytes.size(), lifetime);
         break;
     }
 }

@@ -22,8 +22,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
-#include <QTreeView>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QtTest>
 #include <memory>
 
@@ -464,4 +464,3 @@ void TestMainWindow::openARecordedSession()
 }
 
 #include "tst_main_window.moc"
-

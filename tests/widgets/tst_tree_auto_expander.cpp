@@ -134,7 +134,7 @@ private slots:
         model.appendRow(again);
         QVERIFY(view.isExpanded(again->index()));
         QVERIFY(view.isExpanded(again->child(0)->index()));
-        // Many removals and insertions keep the rule's bookkeeping bounded and correct.
+        // Many removals and insertions: each new row is opened as the first was.
         for (int i = 0; i < 500; ++i) {
             model.removeRow(0);
             auto* t = new QStandardItem(QString("t%1").arg(i));

@@ -1,5 +1,6 @@
 #include "widgets/views/TreeAutoExpander.h"
 
+#include <QScopedValueRollback>
 #include <QTreeView>
 
 namespace txs {
@@ -8,6 +9,7 @@ TreeAutoExpander::TreeAutoExpander(QTreeView* view, int maxDepth, int maxChildre
     : QObject(view), view_(view), maxDepth_(maxDepth), maxChildren_(maxChildren)
 {
     QAbstractItemModel* model = view->model();
+    Q_ASSERT(model);
     connect(model, &QAbstractItemModel::rowsInserted, this, &TreeAutoExpander::rowsInserted);
     connect(model, &QAbstractItemModel::modelReset, this, &TreeAutoExpander::modelReset);
     // QTreeView emits these for expand()/collapse() calls too: `acting_` tells this rule's own.
@@ -26,9 +28,10 @@ int TreeAutoExpander::depthOf(const QModelIndex& index) const
 
 void TreeAutoExpander::setExpanded(const QModelIndex& index, bool expanded)
 {
-    acting_ = true;
-    view_->setExpanded(index, expanded);
-    acting_ = false;
+    {
+        const QScopedValueRollback acting(acting_, true);
+        view_->setExpanded(index, expanded);
+    }
     if (expanded)
         auto_.insert(QPersistentModelIndex(index));
     else
@@ -52,7 +55,9 @@ void TreeAutoExpander::rowsInserted(const QModelIndex& parent, int first, int la
     if (parentDepth >= maxDepth_ + 1) return; // below the levels this rule opens
     const int children = view_->model()->rowCount(parent);
     const bool small = children <= maxChildren_;
-    if (parent.isValid() && !small && auto_.contains(QPersistentModelIndex(parent))) {
+    // isExpanded first: a closed parent (a big table) costs no persistent index per insert.
+    if (parent.isValid() && !small && view_->isExpanded(parent) &&
+        auto_.contains(QPersistentModelIndex(parent))) {
         setExpanded(parent, false); // grown past the rule's size: the user may open it
         return;
     }

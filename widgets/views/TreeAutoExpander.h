@@ -11,7 +11,8 @@
 //   million keys would cost each refresh a pass over them);
 // - a row the user expands or collapses is the user's from then on: this rule never collapses it.
 // Rows that are removed and come back (moving the instant back and forth) are new rows to it.
-// The work per insert is bounded by maxChildren rows, whatever the tree's size.
+// The work per insert is bounded by the rows it opens, at most maxChildren at each of maxDepth
+// levels (32 + 32 * 32 with the defaults), whatever the tree's size.
 
 #include <QObject>
 #include <QPersistentModelIndex>
@@ -28,8 +29,6 @@ class TreeAutoExpander : public QObject
 public:
     // Follows `view`'s model (set before this is made; a later setModel is not followed).
     explicit TreeAutoExpander(QTreeView* view, int maxDepth = 2, int maxChildren = 32);
-
-    int maxChildren() const { return maxChildren_; }
 
 private:
     void rowsInserted(const QModelIndex& parent, int first, int last);
